@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Self-hosted, ECS-compatible container control plane with image version consistency.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ServerCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,62 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The ECS API model (operations and shapes, as the AWS SDKs know them), loaded from a copy of the
+ * published model with its documentation stripped. Used to validate every request's types.
+ */
+final class ApiModel {
+    private final JsonNode shapes;
+    private final JsonNode operations;
+    private final String targetPrefix;
+
+    private ApiModel(JsonNode root) {
+        this.shapes = root.path("shapes");
+        this.operations = root.path("operations");
+        this.targetPrefix = root.path("metadata").path("targetPrefix").asText();
+    }
+
+    static ApiModel load(ObjectMapper mapper) {
+        try (InputStream in = ApiModel.class.getResourceAsStream("ecs-shapes.json")) {
+            if (in == null) {
+                throw new IllegalStateException("ecs-shapes.json missing from the classpath");
+            }
+            return new ApiModel(mapper.readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException("read the ECS API model", e);
+        }
+    }
+
+    String targetPrefix() {
+        return targetPrefix;
+    }
+
+    boolean hasOperation(String name) {
+        return operations.has(name);
+    }
+
+    /** The input shape name of an operation, if it has one. */
+    Optional<String> inputShape(String operation) {
+        JsonNode in = operations.path(operation).path("input");
+        return in.isTextual() ? Optional.of(in.asText()) : Optional.empty();
+    }
+
+    JsonNode shape(String name) {
+        JsonNode s = shapes.get(name);
+        if (s == null) {
+            throw new IllegalStateException("unknown shape " + name);
+        }
+        return s;
+    }
+
+    Iterable<Map.Entry<String, JsonNode>> members(JsonNode structure) {
+        return structure.path("members").properties();
+    }
+}

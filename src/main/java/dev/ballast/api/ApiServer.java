@@ -1,0 +1,71 @@
+package dev.ballast.api;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP face of Ballast: the AWS JSON 1.1 API on {@code POST /}, plus {@code /healthz} (alive),
+ * {@code /readyz} (store reachable) and {@code /metrics} (Prometheus text format).
+ */
+public final class ApiServer implements AutoCloseable {
+    private final WebServer server;
+
+    private ApiServer(WebServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @param operations operation name → implementation; each must be in {@code targetPrefixes}
+     * @param targetPrefixes operation name → its {@code X-Amz-Target} prefix
+     */
+    public static ApiServer start(InetAddress bind, int port, Map<String, Operation> operations,
+                                  Map<String, String> targetPrefixes, Authenticator authenticator,
+                                  PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+        ShapeValidator validator = new ShapeValidator(ApiModel.load(Json.mapper()));
+        RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator,
+                new ApiMetrics(metrics));
+        WebServer server = WebServer.builder()
+                .address(bind)
+                .port(port)
+                .maxPayloadSize(RequestHandler.MAX_BODY_BYTES * 2L)
+                .shutdownHook(false)
+                .routing(r -> r
+                        .post("/", api)
+                        .get("/healthz", (req, res) -> res.send("ok\n"))
+                        .get("/readyz", (req, res) -> {
+                            boolean ok = ready.getAsBoolean();
+                            res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ok ? "ready\n" : "store unavailable\n");
+                        })
+                        .get("/metrics", (req, res) -> {
+                            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                            res.send(metrics.scrape());
+                        })
+                        .any((req, res) -> {
+                            res.status(Status.NOT_FOUND_404);
+                            res.header(HeaderNames.CONTENT_TYPE, "application/x-amz-json-1.1");
+                            res.send(RequestHandler.errorBody("UnknownOperationException",
+                                    "Ballast serves the ECS API on POST /; nothing at " + req.prologue().method().text() + " "
+                                            + ShapeValidator.clip(req.path().rawPath()) + "."));
+                        }))
+                .build()
+                .start();
+        return new ApiServer(server);
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ballast.api;
+
+import java.util.Objects;
+
+/**
+ * An error answered to the client in AWS JSON 1.1 form: {@code {"__type": type, "message": message}} with
+ * the given HTTP status (400 for client errors, 500 for server faults). Only the api package turns
+ * failures into these.
+ */
+public final class AwsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String type;
+    private final int status;
+
+    public AwsException(String type, int status, String message) {
+        super(message, null, false, false);
+        this.type = Objects.requireNonNull(type);
+        this.status = status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public static AwsException client(String message) {
+        return new AwsException("ClientException", 400, message);
+    }
+
+    public static AwsException invalidParameter(String message) {
+        return new AwsException("InvalidParameterException", 400, message);
+    }
+
+    public static AwsException serialization(String message) {
+        return new AwsException("SerializationException", 400, message);
+    }
+
+    public static AwsException clusterNotFound() {
+        return new AwsException("ClusterNotFoundException", 400, "Cluster not found.");
+    }
+
+    public static AwsException resourceNotFound(String message) {
+        return new AwsException("ResourceNotFoundException", 400, message);
+    }
+
+    public static AwsException server(String requestId) {
+        return new AwsException("ServerException", 500,
+                "Internal server error; the server log has details under request id " + requestId + ".");
+    }
+}

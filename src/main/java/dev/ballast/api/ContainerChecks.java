@@ -1,0 +1,93 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
+
+/** Per-container rules of RegisterTaskDefinition; see {@link TaskDefinitionValidator}. */
+final class ContainerChecks {
+    private ContainerChecks() {}
+
+    /** Checks one container; returns the memory (MiB) it counts against the task's memory. */
+    static long check(ObjectNode c, Set<String> containers, Set<String> volumes, String networkMode, boolean taskMemory) {
+        String name = c.path("name").asText();
+        String where = " for container '" + name + "'";
+        String image = c.path("image").asText("");
+        if (image.isEmpty()) {
+            throw AwsException.client("Missing 'image'" + where + ".");
+        }
+        ImageSyntax.check(image).ifPresent(problem -> {
+            throw AwsException.client("Invalid 'image' '" + ShapeValidator.clip(image) + "'" + where + ": " + problem + ".");
+        });
+        String vc = c.path("versionConsistency").asText(null);
+        if (vc != null && !TaskDefinitionValidator.VERSION_CONSISTENCY.contains(vc)) {
+            throw AwsException.client("Invalid 'versionConsistency' '" + ShapeValidator.clip(vc) + "'" + where
+                    + ". Accepted values: enabled, consistent, disabled, default.");
+        }
+        Integer memory = c.has("memory") ? c.get("memory").asInt() : null;
+        Integer reservation = c.has("memoryReservation") ? c.get("memoryReservation").asInt() : null;
+        if (memory == null && reservation == null && !taskMemory) {
+            throw AwsException.client("Invalid setting" + where
+                    + ": at least one of 'memory' or 'memoryReservation' must be specified when the task has no 'memory'.");
+        }
+        if (memory != null && memory < TaskDefinitionValidator.MIN_CONTAINER_MEMORY_MIB) {
+            throw AwsException.client("Invalid 'memory' " + memory + where + ": the minimum is 6 MiB.");
+        }
+        if (reservation != null && reservation < TaskDefinitionValidator.MIN_CONTAINER_MEMORY_MIB) {
+            throw AwsException.client("Invalid 'memoryReservation' " + reservation + where + ": the minimum is 6 MiB.");
+        }
+        if (memory != null && reservation != null && reservation > memory) {
+            throw AwsException.client("Invalid 'memoryReservation' " + reservation + where
+                    + ": it must not exceed 'memory' (" + memory + ").");
+        }
+        if (c.has("cpu") && c.get("cpu").asInt() < 0) {
+            throw AwsException.client("Invalid 'cpu' " + c.get("cpu").asInt() + where + ": it must not be negative.");
+        }
+        checkPorts(c, where, networkMode);
+        for (JsonNode d : c.path("dependsOn")) {
+            String target = d.path("containerName").asText("");
+            if (!containers.contains(target) || target.equals(name)) {
+                throw AwsException.client("Invalid 'dependsOn' containerName '" + ShapeValidator.clip(target) + "'" + where
+                        + ": it must name another container of this task definition.");
+            }
+        }
+        for (JsonNode m : c.path("mountPoints")) {
+            String v = m.path("sourceVolume").asText("");
+            if (!volumes.contains(v)) {
+                throw AwsException.client("Invalid 'mountPoints' sourceVolume '" + ShapeValidator.clip(v) + "'" + where
+                        + ": it must name a volume in 'volumes'.");
+            }
+        }
+        for (JsonNode v : c.path("volumesFrom")) {
+            String source = v.path("sourceContainer").asText("");
+            if (!containers.contains(source) || source.equals(name)) {
+                throw AwsException.client("Invalid 'volumesFrom' sourceContainer '" + ShapeValidator.clip(source) + "'" + where
+                        + ": it must name another container of this task definition.");
+            }
+        }
+        if (c.has("links") && !networkMode.equals("bridge")) {
+            throw AwsException.client("Invalid 'links'" + where + ": links are only supported with networkMode 'bridge'.");
+        }
+        return memory != null ? memory : reservation != null ? reservation : 0;
+    }
+
+    private static void checkPorts(ObjectNode c, String where, String networkMode) {
+        for (JsonNode p : c.path("portMappings")) {
+            int containerPort = p.path("containerPort").asInt(-1);
+            if (p.has("containerPort") && (containerPort < 0 || containerPort > 65535)) {
+                throw AwsException.client("Invalid 'portMappings' containerPort " + containerPort + where + ": must be 0-65535.");
+            }
+            if (p.has("hostPort")) {
+                int hostPort = p.get("hostPort").asInt();
+                if (hostPort < 0 || hostPort > 65535) {
+                    throw AwsException.client("Invalid 'portMappings' hostPort " + hostPort + where + ": must be 0-65535.");
+                }
+                if ((networkMode.equals("awsvpc") || networkMode.equals("host")) && p.has("containerPort")
+                        && hostPort != containerPort && hostPort != 0) {
+                    throw AwsException.client("Invalid 'portMappings'" + where + ": with networkMode '" + networkMode
+                            + "' the hostPort must equal the containerPort.");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code POST /} in the AWS JSON 1.1 protocol (Smithy "awsJson1_1"): SigV4 first, then the
+ * {@code X-Amz-Target} operation, body parsing, model validation and dispatch. Every answer carries
+ * {@code x-amzn-RequestId}; errors are {@code {"__type", "message"}} with 400 or 500, and a server fault
+ * is logged with the request id and never shown to the client.
+ */
+final class RequestHandler implements Handler {
+    static final int MAX_BODY_BYTES = 1 << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+    private static final HeaderName TARGET = HeaderNames.create("X-Amz-Target");
+    private static final HeaderName REQUEST_ID = HeaderNames.create("x-amzn-RequestId");
+    private static final HeaderName ERROR_TYPE = HeaderNames.create("X-Amzn-ErrorType");
+    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+
+    private final Map<String, Operation> operations;
+    private final Map<String, String> targetPrefixes;
+    private final ShapeValidator validator;
+    private final Authenticator authenticator;
+    private final ApiMetrics metrics;
+
+    RequestHandler(Map<String, Operation> operations, Map<String, String> targetPrefixes, ShapeValidator validator,
+                   Authenticator authenticator, ApiMetrics metrics) {
+        this.operations = operations;
+        this.targetPrefixes = targetPrefixes;
+        this.validator = validator;
+        this.authenticator = authenticator;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long start = System.nanoTime();
+        String requestId = UUID.randomUUID().toString();
+        String operation = "unknown";
+        String errorType = null;
+        int status = 200;
+        byte[] out;
+        try {
+            byte[] body = readBody(req);
+            String accessKey = authenticator.authenticate("POST", req.path().rawPath(), req.query().rawValue(),
+                    headers(req), body);
+            operation = operationName(req.headers().first(TARGET).orElse(null));
+            Operation op = operations.get(operation);
+            ObjectNode input = Json.parseRequest(body);
+            validator.validate(operation, input);
+            JsonNode result = op.handle(input, new Operation.Call(requestId, accessKey));
+            out = Json.write(result == null ? Json.object() : result);
+        } catch (AwsException e) {
+            errorType = e.type();
+            status = e.status();
+            out = errorBody(e.type(), e.getMessage());
+            LOG.debug("request {} {} answered {} {}", requestId, operation, e.type(), e.getMessage());
+        } catch (RuntimeException | Error e) {
+            AwsException fault = AwsException.server(requestId);
+            errorType = fault.type();
+            status = fault.status();
+            out = errorBody(fault.type(), fault.getMessage());
+            LOG.error("request {} {} failed", requestId, operation, e);
+        }
+        res.status(Status.create(status));
+        res.header(REQUEST_ID, requestId);
+        res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+        if (errorType != null) {
+            res.header(ERROR_TYPE, errorType);
+        }
+        res.send(out);
+        metrics.record(operations.containsKey(operation) ? operation : "unknown", errorType,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Resolves {@code <prefix>.<Operation>} against the served target prefixes. */
+    private String operationName(String target) {
+        if (target == null || target.isBlank()) {
+            throw new AwsException("UnknownOperationException", 400, "Missing X-Amz-Target header.");
+        }
+        int dot = target.lastIndexOf('.');
+        String prefix = dot < 0 ? "" : target.substring(0, dot);
+        String name = target.substring(dot + 1);
+        if (!prefix.equals(targetPrefixes.get(name)) || !operations.containsKey(name)) {
+            throw new AwsException("UnknownOperationException", 400,
+                    "Unknown operation '" + ShapeValidator.clip(target) + "'.");
+        }
+        return name;
+    }
+
+    private static byte[] readBody(ServerRequest req) {
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw AwsException.serialization("The request body exceeds " + MAX_BODY_BYTES + " bytes.");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("read request body", e);
+        }
+    }
+
+    private static Map<String, List<String>> headers(ServerRequest req) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header h : req.headers()) {
+            headers.computeIfAbsent(h.name().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
+        }
+        return headers;
+    }
+
+    static byte[] errorBody(String type, String message) {
+        ObjectNode err = Json.object();
+        err.put("__type", type);
+        err.put("message", message);
+        return Json.write(err);
+    }
+}

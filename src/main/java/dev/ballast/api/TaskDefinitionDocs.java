@@ -1,0 +1,64 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.store.TaskDefinitionRecord;
+
+/** Builds the TaskDefinition shape: ECS's defaults on registration, status and times on output. */
+final class TaskDefinitionDocs {
+    private TaskDefinitionDocs() {}
+
+    /** The defaults ECS fills in on registration. */
+    static void applyDefaults(ObjectNode td) {
+        for (JsonNode n : td.path("containerDefinitions")) {
+            ObjectNode c = (ObjectNode) n;
+            if (!c.has("cpu")) {
+                c.put("cpu", 0);
+            }
+            if (!c.has("essential")) {
+                c.put("essential", true);
+            }
+            for (String list : new String[] {"portMappings", "environment", "mountPoints", "volumesFrom"}) {
+                if (!c.has(list)) {
+                    c.putArray(list);
+                }
+            }
+            for (JsonNode p : c.path("portMappings")) {
+                if (!p.has("protocol")) {
+                    ((ObjectNode) p).put("protocol", "tcp");
+                }
+            }
+        }
+        for (String list : new String[] {"volumes", "placementConstraints"}) {
+            if (!td.has(list)) {
+                td.putArray(list);
+            }
+        }
+        ArrayNode compat = Json.mapper().createArrayNode().add("EC2");
+        for (JsonNode c : td.path("requiresCompatibilities")) {
+            if (!c.asText().equals("EC2")) {
+                compat.add(c.asText());
+            }
+        }
+        td.set("compatibilities", compat);
+    }
+
+    static ObjectNode render(TaskDefinitionRecord r) {
+        ObjectNode td = (ObjectNode) Json.read(r.doc());
+        td.put("status", r.status());
+        td.put("registeredAt", seconds(r.registeredAt()));
+        if (r.deregisteredAt() != null) {
+            td.put("deregisteredAt", seconds(r.deregisteredAt()));
+        }
+        if (r.deleteRequestedAt() != null) {
+            td.put("deleteRequestedAt", seconds(r.deleteRequestedAt()));
+        }
+        return td;
+    }
+
+    /** AWS JSON timestamps: epoch seconds, fractional. */
+    static java.math.BigDecimal seconds(long millis) {
+        return java.math.BigDecimal.valueOf(millis, 3);
+    }
+}

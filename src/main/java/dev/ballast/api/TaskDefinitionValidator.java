@@ -1,0 +1,126 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.Names;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The checks ECS applies to RegisterTaskDefinition beyond the model's types: names, image reference
+ * syntax, container count and size limits, memory and CPU rules, references between containers and
+ * volumes, and {@code versionConsistency}. Every error names the container and field at fault.
+ */
+final class TaskDefinitionValidator {
+    static final int MAX_CONTAINERS = 10;
+    static final int MAX_BYTES = 64 * 1024;
+    static final int MIN_CONTAINER_MEMORY_MIB = 6;
+    /** Values of {@code versionConsistency} Ballast accepts (ECS's two plus the {@code consistent} alias and {@code default}). */
+    static final Set<String> VERSION_CONSISTENCY = Set.of("enabled", "consistent", "disabled", "default");
+    private static final Pattern TASK_MEMORY = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(gb|mb|mib|gib)?\\s*");
+    private static final Pattern TASK_CPU = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(vcpu)?\\s*");
+
+    private TaskDefinitionValidator() {}
+
+    static void validate(ObjectNode td, int serializedBytes) {
+        String family = td.path("family").asText("");
+        if (!Names.isValid(family)) {
+            throw AwsException.client("Invalid 'family' '" + ShapeValidator.clip(family)
+                    + "': up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
+        }
+        if (serializedBytes > MAX_BYTES) {
+            throw AwsException.client("Task definition '" + family + "' is " + serializedBytes
+                    + " bytes; the maximum size of a task definition is 65536 bytes (64 KiB).");
+        }
+        JsonNode containers = td.path("containerDefinitions");
+        if (containers.isEmpty()) {
+            throw AwsException.client("Task definition '" + family + "' needs at least one container definition.");
+        }
+        if (containers.size() > MAX_CONTAINERS) {
+            throw AwsException.client("Task definition '" + family + "' has " + containers.size()
+                    + " container definitions; at most " + MAX_CONTAINERS + " are allowed.");
+        }
+        String networkMode = td.path("networkMode").asText("bridge");
+        boolean fargate = false;
+        for (JsonNode c : td.path("requiresCompatibilities")) {
+            fargate |= c.asText().equals("FARGATE");
+        }
+        Long taskMemory = td.has("memory") ? parseTaskMemory(td.path("memory").asText()) : null;
+        if (td.has("cpu")) {
+            parseTaskCpu(td.path("cpu").asText());
+        }
+        if (fargate) {
+            if (!td.has("cpu") || taskMemory == null) {
+                throw AwsException.client("Task definition '" + family + "' requires FARGATE, which needs task-level 'cpu' and 'memory'.");
+            }
+            if (!networkMode.equals("awsvpc")) {
+                throw AwsException.client("Task definition '" + family + "' requires FARGATE, which only supports networkMode 'awsvpc'.");
+            }
+        }
+        Set<String> volumes = new HashSet<>();
+        for (JsonNode v : td.path("volumes")) {
+            String name = v.path("name").asText("");
+            if (!Names.isValid(name) || !volumes.add(name)) {
+                throw AwsException.client("Invalid or duplicate volume name '" + ShapeValidator.clip(name) + "' in 'volumes'.");
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (JsonNode c : containers) {
+            String name = c.path("name").asText("");
+            if (!Names.isValid(name)) {
+                throw AwsException.client("Invalid container name '" + ShapeValidator.clip(name)
+                        + "' in 'containerDefinitions': up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
+            }
+            if (!names.add(name)) {
+                throw AwsException.client("Container name '" + name + "' appears more than once in 'containerDefinitions'.");
+            }
+        }
+        long memorySum = 0;
+        boolean anyEssential = false;
+        for (JsonNode c : containers) {
+            memorySum += ContainerChecks.check((ObjectNode) c, names, volumes, networkMode, taskMemory != null);
+            anyEssential |= c.path("essential").asBoolean(true);
+        }
+        if (!anyEssential) {
+            throw AwsException.client("Task definition '" + family + "' needs at least one essential container.");
+        }
+        if (taskMemory != null && memorySum > taskMemory) {
+            throw AwsException.client("The containers of task definition '" + family + "' ask for " + memorySum
+                    + " MiB of memory in all, more than the task's 'memory' of " + taskMemory + " MiB.");
+        }
+    }
+
+    /** Task memory in MiB from "512", "1GB" or "1 GB". */
+    static long parseTaskMemory(String s) {
+        Matcher m = TASK_MEMORY.matcher(s);
+        if (!m.matches()) {
+            throw AwsException.client("Invalid task 'memory' '" + ShapeValidator.clip(s)
+                    + "': give MiB as an integer (1024) or GB as a string (1GB, 1 GB).");
+        }
+        double v = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
+        long mib = Math.round(unit.startsWith("g") ? v * 1024 : v);
+        if (mib < MIN_CONTAINER_MEMORY_MIB) {
+            throw AwsException.client("Invalid task 'memory' '" + ShapeValidator.clip(s) + "': at least 6 MiB is required.");
+        }
+        return mib;
+    }
+
+    /** Task CPU units from "1024" or "1 vCPU". */
+    static long parseTaskCpu(String s) {
+        Matcher m = TASK_CPU.matcher(s);
+        if (!m.matches()) {
+            throw AwsException.client("Invalid task 'cpu' '" + ShapeValidator.clip(s)
+                    + "': give CPU units as an integer (1024) or vCPUs as a string (1 vCPU).");
+        }
+        double v = Double.parseDouble(m.group(1));
+        long units = Math.round(m.group(2) == null ? v : v * 1024);
+        if (units < 128 && m.group(2) == null && units != 0) {
+            throw AwsException.client("Invalid task 'cpu' '" + ShapeValidator.clip(s) + "': at least 128 CPU units are required.");
+        }
+        return units;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ballast.cli;
+
+import dev.ballast.api.auth.CredentialStore;
+import dev.ballast.core.Account;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ballast server}: runs the API server with its store until interrupted. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the Ballast server: the ECS API on HTTP, backed by SQLite (default) or PostgreSQL.")
+final class ServerCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "8460", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", description = "Data directory for the SQLite store and credentials (default: ~/.ballast).")
+    Path dataDir;
+
+    @Option(names = "--store", description = "PostgreSQL JDBC URL (jdbc:postgresql://host:port/db?user=…&password=…); default: SQLite in the data dir.")
+    String storeUrl;
+
+    @Option(names = "--credentials-file", description = "AWS shared-credentials file whose access keys the API accepts (default: <data-dir>/credentials when present).")
+    Path credentialsFile;
+
+    @Option(names = "--account-id", defaultValue = "000000000000", description = "Account id used in ARNs (default: ${DEFAULT-VALUE}).")
+    String accountId;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "Region used in ARNs (default: ${DEFAULT-VALUE}).")
+    String region;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        Logging.init();
+        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".ballast");
+        InetAddress address = InetAddress.getByName(bind);
+        CredentialStore credentials = credentials(dir, address);
+        Account account = new Account(accountId, region);
+        BallastServer server = BallastServer.start(new BallastServer.Config(address, port, dir, storeUrl, account,
+                credentials, Clock.systemUTC()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "ballast-shutdown"));
+        LOG.info("listening on http://{}:{} store={} account={} region={} started_in_ms={}",
+                address.getHostAddress(), server.port(),
+                storeUrl == null ? "sqlite:" + dir.resolve("ballast.db") : "postgresql", accountId, region,
+                (System.nanoTime() - started) / 1_000_000);
+        stopped.await();
+        return 0;
+    }
+
+    private CredentialStore credentials(Path dir, InetAddress address) throws IOException {
+        Path file = credentialsFile != null ? credentialsFile : dir.resolve("credentials");
+        if (credentialsFile != null || Files.exists(file)) {
+            CredentialStore store = CredentialStore.load(file);
+            LOG.info("accepting {} access key(s) from {}", store.size(), file);
+            return store;
+        }
+        if (!address.isLoopbackAddress()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "refusing to listen on " + address.getHostAddress() + " without credentials: create " + file
+                            + " (AWS shared-credentials format) or pass --credentials-file");
+        }
+        LOG.warn("no credentials configured: accepting the development key pair test/test (loopback only)");
+        return CredentialStore.developmentPair();
+    }
+}

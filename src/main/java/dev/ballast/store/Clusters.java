@@ -1,0 +1,78 @@
+package dev.ballast.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Cluster rows. Deleted clusters stay as INACTIVE, as in ECS, until recreated. */
+public final class Clusters {
+    private final Store store;
+
+    Clusters(Store store) {
+        this.store = store;
+    }
+
+    private static ClusterRecord row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new ClusterRecord(rs.getString("name"), rs.getString("arn"), rs.getString("status"),
+                rs.getString("doc"), rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    public Optional<ClusterRecord> find(String name) {
+        return store.jdbi().withHandle(h -> h.createQuery("SELECT * FROM clusters WHERE name = :name")
+                .bind("name", name)
+                .map(Clusters::row)
+                .findOne());
+    }
+
+    /**
+     * Creates the cluster, or reactivates an INACTIVE one with the new document and tags. An ACTIVE
+     * cluster of that name is returned unchanged (ECS's CreateCluster is idempotent).
+     */
+    public ClusterRecord createOrGet(String name, String arn, String doc, List<Tags.Tag> tags) {
+        return store.jdbi().inTransaction(h -> {
+            Optional<ClusterRecord> existing = h.createQuery("SELECT * FROM clusters WHERE name = :name")
+                    .bind("name", name)
+                    .map(Clusters::row)
+                    .findOne();
+            if (existing.isPresent() && existing.get().status().equals("ACTIVE")) {
+                return existing.get();
+            }
+            long now = store.now();
+            h.createUpdate("""
+                    INSERT INTO clusters (name, arn, status, doc, created_at, updated_at)
+                    VALUES (:name, :arn, 'ACTIVE', :doc, :now, :now)
+                    ON CONFLICT (name) DO UPDATE SET status = 'ACTIVE', doc = :doc, created_at = :now, updated_at = :now
+                    """)
+                    .bind("name", name).bind("arn", arn).bind("doc", doc).bind("now", now)
+                    .execute();
+            Tags.replaceAll(h, arn, tags);
+            return new ClusterRecord(name, arn, "ACTIVE", doc, now, now);
+        });
+    }
+
+    /** Replaces the document of an ACTIVE cluster; false when there is none. */
+    public boolean updateDoc(String name, String doc) {
+        return store.jdbi().withHandle(h -> h.createUpdate(
+                        "UPDATE clusters SET doc = :doc, updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
+                .bind("name", name).bind("doc", doc).bind("now", store.now())
+                .execute()) == 1;
+    }
+
+    /** Marks an ACTIVE cluster INACTIVE; false when there is none. */
+    public boolean deactivate(String name) {
+        return store.jdbi().withHandle(h -> h.createUpdate(
+                        "UPDATE clusters SET status = 'INACTIVE', updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
+                .bind("name", name).bind("now", store.now())
+                .execute()) == 1;
+    }
+
+    /** Names of ACTIVE clusters after {@code after} (exclusive), in name order. */
+    public List<String> listActive(String after, int limit) {
+        return store.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT name FROM clusters WHERE status = 'ACTIVE' AND name > :after ORDER BY name LIMIT :limit")
+                .bind("after", after == null ? "" : after)
+                .bind("limit", limit)
+                .mapTo(String.class)
+                .list());
+    }
+}

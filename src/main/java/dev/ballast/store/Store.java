@@ -1,0 +1,127 @@
+package dev.ballast.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The relational store: SQLite (WAL) in the data directory by default, or PostgreSQL given a JDBC URL.
+ * Opening runs the schema migrations. Repositories for each resource hang off this object.
+ */
+public final class Store implements AutoCloseable {
+    /** Which database is behind the store. */
+    public enum Dialect { SQLITE, POSTGRESQL }
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final Clock clock;
+
+    private Store(HikariDataSource dataSource, Dialect dialect, Clock clock) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.clock = clock;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** SQLite in {@code dataDir/ballast.db}; the directory is created if needed. */
+    public static Store openSqlite(Path dataDir, Clock clock) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("create data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // NORMAL in WAL mode: an acknowledged commit survives a process crash (kill -9); only power loss
+        // may drop the last transactions.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(10_000);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        config.enforceForeignKeys(true);
+        SQLiteDataSource sqlite = new SQLiteDataSource(config);
+        sqlite.setUrl("jdbc:sqlite:" + dataDir.resolve("ballast.db").toAbsolutePath());
+        HikariConfig hikari = new HikariConfig();
+        hikari.setDataSource(sqlite);
+        hikari.setPoolName("ballast-sqlite");
+        hikari.setMaximumPoolSize(8);
+        return open(new HikariDataSource(hikari), Dialect.SQLITE, clock);
+    }
+
+    /** PostgreSQL at a JDBC URL ({@code jdbc:postgresql://host:port/db?user=…&password=…}). */
+    public static Store openPostgres(String jdbcUrl, Clock clock) {
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("store URL must start with jdbc:postgresql: (got a URL of another kind)");
+        }
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(jdbcUrl);
+        hikari.setPoolName("ballast-postgresql");
+        hikari.setMaximumPoolSize(16);
+        hikari.setInitializationFailTimeout(10_000);
+        return open(new HikariDataSource(hikari), Dialect.POSTGRESQL, clock);
+    }
+
+    private static Store open(HikariDataSource ds, Dialect dialect, Clock clock) {
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .loggers("slf4j")
+                    .load()
+                    .migrate();
+            return new Store(ds, dialect, clock);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    public Clusters clusters() {
+        return new Clusters(this);
+    }
+
+    public TaskDefinitions taskDefinitions() {
+        return new TaskDefinitions(this);
+    }
+
+    public AccountSettings accountSettings() {
+        return new AccountSettings(this);
+    }
+
+    public Tags tags() {
+        return new Tags(this);
+    }
+
+    /** True when the database answers a trivial query. */
+    public boolean isReachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

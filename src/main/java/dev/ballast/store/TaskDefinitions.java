@@ -1,0 +1,131 @@
+package dev.ballast.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** Task definition revisions, numbered per family from 1 without gaps or reuse. */
+public final class TaskDefinitions {
+    private static final String COLUMNS =
+            "family, revision, arn, status, doc, registered_at, deregistered_at, delete_requested_at";
+
+    /** What the caller builds once the revision number is known. */
+    public record Registration(String arn, String doc, List<Tags.Tag> tags) {}
+
+    private final Store store;
+
+    TaskDefinitions(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * Allocates the family's next revision and stores what {@code build} makes of it, with its tags, in
+     * one transaction.
+     */
+    public TaskDefinitionRecord register(String family, IntFunction<Registration> build) {
+        return store.jdbi().inTransaction(h -> {
+            int revision = h.createQuery("""
+                    INSERT INTO task_definition_families (family, last_revision) VALUES (:family, 1)
+                    ON CONFLICT (family) DO UPDATE SET last_revision = task_definition_families.last_revision + 1
+                    RETURNING last_revision
+                    """).bind("family", family).mapTo(Integer.class).one();
+            Registration r = build.apply(revision);
+            long now = store.now();
+            h.createUpdate("INSERT INTO task_definitions (" + COLUMNS + ") "
+                            + "VALUES (:family, :revision, :arn, 'ACTIVE', :doc, :now, NULL, NULL)")
+                    .bind("family", family).bind("revision", revision).bind("arn", r.arn()).bind("doc", r.doc())
+                    .bind("now", now)
+                    .execute();
+            Tags.replaceAll(h, r.arn(), r.tags());
+            return new TaskDefinitionRecord(family, revision, r.arn(), "ACTIVE", r.doc(), now, null, null);
+        });
+    }
+
+    public Optional<TaskDefinitionRecord> find(String family, int revision) {
+        return store.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT " + COLUMNS + " FROM task_definitions WHERE family = :family AND revision = :revision")
+                .bind("family", family).bind("revision", revision)
+                .map(TaskDefinitions::row).findOne());
+    }
+
+    /** The latest ACTIVE revision of a family. */
+    public Optional<TaskDefinitionRecord> latestActive(String family) {
+        return store.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM task_definitions "
+                        + "WHERE family = :family AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1")
+                .bind("family", family)
+                .map(TaskDefinitions::row).findOne());
+    }
+
+    /** Moves one revision from status {@code from} to {@code to}, stamping the matching time; false if not in {@code from}. */
+    public boolean transition(String family, int revision, String from, String to) {
+        String stamp = to.equals("INACTIVE") ? "deregistered_at" : "delete_requested_at";
+        return store.jdbi().withHandle(h -> h.createUpdate("UPDATE task_definitions SET status = :to, " + stamp
+                        + " = :now WHERE family = :family AND revision = :revision AND status = :from")
+                .bind("to", to).bind("from", from).bind("now", store.now())
+                .bind("family", family).bind("revision", revision)
+                .execute()) == 1;
+    }
+
+    /** Position after which a listing continues. */
+    public record Cursor(String family, int revision) {}
+
+    /**
+     * ARNs with the given status, optionally of one family, ordered by family then revision, after the
+     * cursor (exclusive).
+     */
+    public List<TaskDefinitionRecord> list(String status, String family, boolean descending, Cursor after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM task_definitions WHERE status = :status");
+        if (family != null) {
+            sql.append(" AND family = :family");
+        }
+        if (after != null) {
+            String cmp = descending ? "<" : ">";
+            sql.append(" AND (family ").append(cmp).append(" :afterFamily OR (family = :afterFamily AND revision ")
+                    .append(cmp).append(" :afterRevision))");
+        }
+        String dir = descending ? " DESC" : "";
+        sql.append(" ORDER BY family").append(dir).append(", revision").append(dir).append(" LIMIT :limit");
+        return store.jdbi().withHandle(h -> {
+            var q = h.createQuery(sql.toString()).bind("status", status).bind("limit", limit);
+            if (family != null) {
+                q.bind("family", family);
+            }
+            if (after != null) {
+                q.bind("afterFamily", after.family()).bind("afterRevision", after.revision());
+            }
+            return q.map(TaskDefinitions::row).list();
+        });
+    }
+
+    /** Which families a family listing returns. */
+    public enum FamilyStatus { ACTIVE, INACTIVE, ALL }
+
+    /** Family names starting with {@code prefix}, after {@code after} (exclusive), in name order. */
+    public List<String> families(String prefix, FamilyStatus status, String after, int limit) {
+        String having = switch (status) {
+            case ACTIVE -> " HAVING SUM(CASE WHEN status = 'ACTIVE' THEN 1 ELSE 0 END) > 0";
+            case INACTIVE -> " HAVING SUM(CASE WHEN status = 'ACTIVE' THEN 1 ELSE 0 END) = 0";
+            case ALL -> "";
+        };
+        String p = prefix == null ? "" : prefix;
+        return store.jdbi().withHandle(h -> h.createQuery("SELECT family FROM task_definitions "
+                        + "WHERE substr(family, 1, :len) = :prefix AND family > :after GROUP BY family" + having
+                        + " ORDER BY family LIMIT :limit")
+                .bind("len", p.length()).bind("prefix", p).bind("after", after == null ? "" : after)
+                .bind("limit", limit)
+                .mapTo(String.class).list());
+    }
+
+    private static TaskDefinitionRecord row(ResultSet rs, StatementContext ctx) throws SQLException {
+        long dereg = rs.getLong("deregistered_at");
+        Long deregisteredAt = rs.wasNull() ? null : dereg;
+        long del = rs.getLong("delete_requested_at");
+        Long deleteRequestedAt = rs.wasNull() ? null : del;
+        return new TaskDefinitionRecord(rs.getString("family"), rs.getInt("revision"), rs.getString("arn"),
+                rs.getString("status"), rs.getString("doc"), rs.getLong("registered_at"), deregisteredAt,
+                deleteRequestedAt);
+    }
+}
