@@ -1,0 +1,88 @@
+package dev.ballast.testing;
+
+import dev.ballast.api.auth.CredentialStore;
+import dev.ballast.cli.BallastServer;
+import dev.ballast.core.Account;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * A Ballast server running in-process on a free loopback port, with the development credentials, on
+ * SQLite in a temporary directory (or on PostgreSQL given a JDBC URL). Hands out AWS SDK clients.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final Account ACCOUNT = new Account("123456789012", "us-east-1");
+    private final BallastServer server;
+    private final Path dataDir;
+
+    private TestServer(BallastServer server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    public static TestServer sqlite() {
+        return start(null);
+    }
+
+    public static TestServer postgres(String jdbcUrl) {
+        return start(jdbcUrl);
+    }
+
+    private static TestServer start(String storeUrl) {
+        try {
+            Path dir = Files.createTempDirectory("ballast-test-");
+            BallastServer s = BallastServer.start(new BallastServer.Config(InetAddress.getLoopbackAddress(), 0, dir,
+                    storeUrl, ACCOUNT, CredentialStore.developmentPair(), Clock.systemUTC()));
+            return new TestServer(s, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public BallastServer server() {
+        return server;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** An ECS client signing with the development pair, no retries (so errors surface at once). */
+    public EcsClient client() {
+        return client("test", "test");
+    }
+
+    public EcsClient client(String accessKey, String secret) {
+        return EcsClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
+                .build();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
