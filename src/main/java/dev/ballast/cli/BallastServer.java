@@ -37,6 +37,7 @@ public final class BallastServer implements AutoCloseable {
     }
 
     public static BallastServer start(Config config) {
+        Logging.init();
         if (config.credentials().isEmpty()) {
             throw new IllegalArgumentException("no API credentials configured");
         }
