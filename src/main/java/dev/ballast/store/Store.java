@@ -23,12 +23,22 @@ public final class Store implements AutoCloseable {
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final Clock clock;
+    private final Services services;
+    private final Revisions revisions;
+    private final Deployments deployments;
+    private final TaskRows tasks;
+    private final Instances instances;
 
     private Store(HikariDataSource dataSource, Dialect dialect, Clock clock) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.clock = clock;
         this.jdbi = Jdbi.create(dataSource);
+        this.services = new Services(this);
+        this.revisions = new Revisions(this);
+        this.deployments = new Deployments(this);
+        this.tasks = new TaskRows(this);
+        this.instances = new Instances(this);
     }
 
     /** SQLite in {@code dataDir/ballast.db}; the directory is created if needed. */
@@ -109,6 +119,34 @@ public final class Store implements AutoCloseable {
 
     public Tags tags() {
         return new Tags(this);
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public Revisions revisions() {
+        return revisions;
+    }
+
+    public Deployments deployments() {
+        return deployments;
+    }
+
+    public TaskRows tasks() {
+        return tasks;
+    }
+
+    public Instances instances() {
+        return instances;
+    }
+
+    public Events events() {
+        return new Events(this);
+    }
+
+    public ImageRules imageRules() {
+        return new ImageRules(this);
     }
 
     /** True when the database answers a trivial query. */

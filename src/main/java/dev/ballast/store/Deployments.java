@@ -1,0 +1,47 @@
+package dev.ballast.store;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Service deployments, newest first per service. */
+public final class Deployments {
+    private final DocTable<DeploymentRow> table;
+
+    Deployments(Store store) {
+        this.table = new DocTable<>(store, "deployments", "id", DeploymentRow.class, d -> {
+            Map<String, Object> c = new HashMap<>();
+            c.put("id", d.id());
+            c.put("arn", d.arn());
+            c.put("service_arn", d.serviceArn());
+            c.put("revision_arn", d.revisionArn());
+            c.put("status", d.status());
+            c.put("rollout_state", d.rolloutState());
+            c.put("desired_count", d.desiredCount());
+            c.put("created_at", d.createdAt());
+            return c;
+        });
+    }
+
+    DocTable<DeploymentRow> table() {
+        return table;
+    }
+
+    public Optional<Versioned<DeploymentRow>> find(String id) {
+        return table.find(id);
+    }
+
+    public Optional<Versioned<DeploymentRow>> findByArn(String arn) {
+        return table.where("arn = :arn", Map.of("arn", arn), null, 1).stream().findFirst();
+    }
+
+    /** All deployments of a service, newest first. */
+    public List<Versioned<DeploymentRow>> ofService(String serviceArn) {
+        return table.where("service_arn = :s", Map.of("s", serviceArn), "created_at DESC, id DESC", 10_000);
+    }
+
+    public boolean update(DeploymentRow d, long version) {
+        return table.update(d, version);
+    }
+}

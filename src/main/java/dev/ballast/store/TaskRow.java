@@ -1,0 +1,43 @@
+package dev.ballast.store;
+
+import java.util.List;
+
+/** A task: desired and last status, placement, and its containers' state as the agent reported it. */
+public record TaskRow(String arn, String cluster, String clusterArn, String taskDefinitionArn, String serviceArn,
+                      String deploymentId, String startedBy, String group, String containerInstanceArn,
+                      String desiredStatus, String lastStatus, List<ContainerRow> containers, String stopCode,
+                      String stoppedReason, String clientToken, int cpu, int memory, long createdAt, Long pullStartedAt,
+                      Long pullStoppedAt, Long startedAt, Long stoppingAt, Long stoppedAt, long sequence) {
+
+    /** One container of a task. {@code launchImage} is what the agent pulls; {@code image} what users see. */
+    public record ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
+                               String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential) {
+        public ContainerRow with(String status, String digest, Integer exit, String why, String runtime) {
+            return new ContainerRow(name, containerArn, image, launchImage, digest, status, exit, why, runtime, essential);
+        }
+    }
+
+    public TaskRow withDesired(String desired, String code, String reason, Long stopping) {
+        return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
+                containerInstanceArn, desired, lastStatus, containers, code, reason, clientToken, cpu, memory, createdAt,
+                pullStartedAt, pullStoppedAt, startedAt, stopping, stoppedAt, sequence);
+    }
+
+    public TaskRow withState(String last, List<ContainerRow> newContainers, Long pullStarted, Long pullStopped, Long started,
+                             Long stopped) {
+        return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
+                containerInstanceArn, desiredStatus, last, newContainers, stopCode, stoppedReason, clientToken, cpu, memory,
+                createdAt, pullStarted, pullStopped, started, stoppingAt, stopped, sequence);
+    }
+
+    public TaskRow stoppedBy(String code, String reason) {
+        return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
+                containerInstanceArn, "STOPPED", lastStatus, containers, stopCode == null ? code : stopCode,
+                stoppedReason == null ? reason : stoppedReason, clientToken, cpu, memory, createdAt, pullStartedAt,
+                pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence);
+    }
+
+    public boolean isStopped() {
+        return "STOPPED".equals(lastStatus);
+    }
+}

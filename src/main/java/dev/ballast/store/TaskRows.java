@@ -1,0 +1,99 @@
+package dev.ballast.store;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Task rows: what the scheduler wants (desiredStatus) and what the agent reported (lastStatus). */
+public final class TaskRows {
+    private final DocTable<TaskRow> table;
+    private final Store store;
+
+    TaskRows(Store store) {
+        this.store = store;
+        this.table = new DocTable<>(store, "tasks", "arn", TaskRow.class, t -> {
+            Map<String, Object> c = new HashMap<>();
+            c.put("arn", t.arn());
+            c.put("cluster", t.cluster());
+            c.put("task_definition_arn", t.taskDefinitionArn());
+            c.put("service_arn", t.serviceArn());
+            c.put("deployment_id", t.deploymentId());
+            c.put("started_by", t.startedBy());
+            c.put("container_instance_arn", t.containerInstanceArn());
+            c.put("desired_status", t.desiredStatus());
+            c.put("last_status", t.lastStatus());
+            c.put("client_token", t.clientToken());
+            c.put("created_at", t.createdAt());
+            return c;
+        });
+    }
+
+    public Optional<Versioned<TaskRow>> find(String arn) {
+        return table.find(arn);
+    }
+
+    /** Inserts new tasks in one transaction (all or none). */
+    public void insertAll(List<TaskRow> tasks) {
+        store.jdbi().useTransaction(h -> tasks.forEach(t -> table.insert(h, t)));
+    }
+
+    public boolean update(TaskRow t, long version) {
+        return table.update(t, version);
+    }
+
+    /** Tasks of a service that are not yet STOPPED (any deployment). */
+    public List<Versioned<TaskRow>> liveOfService(String serviceArn) {
+        return table.where("service_arn = :s AND last_status <> 'STOPPED'", Map.of("s", serviceArn), "created_at", 100_000);
+    }
+
+    /** Tasks assigned to a container instance that still need the agent's attention. */
+    public List<Versioned<TaskRow>> forInstance(String instanceArn) {
+        return table.where("container_instance_arn = :i AND last_status <> 'STOPPED'", Map.of("i", instanceArn), "created_at", 100_000);
+    }
+
+    /** Tasks with the given client token in a cluster (RunTask idempotency). */
+    public List<TaskRow> byClientToken(String cluster, String token) {
+        return table.where("cluster = :c AND client_token = :t", Map.of("c", cluster, "t", token), "arn", 10)
+                .stream().map(Versioned::value).toList();
+    }
+
+    /** A filtered listing, in ARN order after {@code after}. Null filters are not applied. */
+    public List<TaskRow> list(String cluster, String serviceArn, String family, String desiredStatus, String startedBy,
+                              String instanceArn, String after, int limit) {
+        StringBuilder where = new StringBuilder("cluster = :cluster AND arn > :after");
+        Map<String, Object> binds = new HashMap<>(Map.of("cluster", cluster, "after", after == null ? "" : after));
+        if (serviceArn != null) {
+            where.append(" AND service_arn = :service");
+            binds.put("service", serviceArn);
+        }
+        if (family != null) {
+            where.append(" AND substr(task_definition_arn, 1, :flen) = :fprefix");
+            binds.put("fprefix", family);
+            binds.put("flen", family.length());
+        }
+        if (desiredStatus != null) {
+            where.append(" AND desired_status = :desired");
+            binds.put("desired", desiredStatus);
+        }
+        if (startedBy != null) {
+            where.append(" AND started_by = :startedBy");
+            binds.put("startedBy", startedBy);
+        }
+        if (instanceArn != null) {
+            where.append(" AND container_instance_arn = :instance");
+            binds.put("instance", instanceArn);
+        }
+        return table.where(where.toString(), binds, "arn", limit).stream().map(Versioned::value).toList();
+    }
+
+    public int count(String cluster, String lastStatus) {
+        return table.count("cluster = :c AND last_status = :s", Map.of("c", cluster, "s", lastStatus));
+    }
+
+    /** Tasks not yet STOPPED on any of a cluster's instances (for resource accounting). */
+    public List<TaskRow> liveInCluster(String cluster) {
+        return table.where("cluster = :c AND last_status <> 'STOPPED'", Map.of("c", cluster), "arn", 1_000_000)
+                .stream().map(Versioned::value).toList();
+    }
+}
