@@ -8,7 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -134,13 +137,13 @@ class SigV4VerifierTest {
     static WireRequest resign(WireRequest request, String signedHeaders) {
         CredentialScope scope = new CredentialScope("20260101", "us-east-1", "ecs");
         List<String> names = List.of(signedHeaders.split(";"));
-        var lower = new java.util.HashMap<String, List<String>>();
+        Map<String, List<String>> lower = new HashMap<>();
         request.headers().forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
         String canonical = CanonicalRequest.build(request.method(), request.rawPath(), request.rawQuery(), lower,
                 names, Hashing.sha256Hex(request.body()));
         String sts = StringToSign.build("20260101T120000Z", scope, canonical);
         byte[] key = new SigningKeys(1).signingKey(SECRET, scope);
-        String signature = java.util.HexFormat.of().formatHex(Hashing.hmacSha256(key, sts));
+        String signature = HexFormat.of().formatHex(Hashing.hmacSha256(key, sts));
         return request.withHeader("Authorization", "AWS4-HMAC-SHA256 Credential=" + AKID + "/" + scope
                 + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
     }
