@@ -109,8 +109,8 @@ public final class SigV4Verifier {
                     ? "'Date' must be a single RFC 1123 date."
                     : "'X-Amz-Date' must be a single timestamp in ISO 8601 basic format (yyyyMMdd'T'HHmmss'Z').");
         }
-        return verifyDated(method, rawPath, rawQuery, h, body, auth,
-                new Timestamp(instant.get(), AmzDate.formatBasic(instant.get())));
+        String basic = dateHeader.equals("date") ? AmzDate.formatBasic(instant.get()) : dateValues.getFirst().strip();
+        return verifyDated(method, rawPath, rawQuery, h, body, auth, new Timestamp(instant.get(), basic));
     }
 
     private Verification verifyDated(String method, String rawPath, String rawQuery, Map<String, List<String>> h,
