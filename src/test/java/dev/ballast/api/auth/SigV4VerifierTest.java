@@ -294,14 +294,30 @@ class SigV4VerifierTest {
     }
 
     @Test
-    void signingKeysAreReusedAcrossRequests() {
+    void signingKeysAreDerivedOncePerSecretDateRegionAndService() {
         SigV4Verifier verifier = verifierAt(NOW);
         for (int i = 0; i < 5; i++) {
             assertThat(cli().body("{\"i\":" + i + "}").sign().verifyWith(verifier)).isInstanceOf(Accepted.class);
         }
+        assertThat(verifier.cachedSigningKeys()).isEqualTo(1);
+
         assertThat(cli().region("eu-west-1").sign().verifyWith(verifier)).isInstanceOf(Accepted.class);
-        // The wrong-secret request derives a key for the real secret too, so the cache holds two entries.
+        assertThat(verifier.cachedSigningKeys()).isEqualTo(2);
+
+        // A wrong client secret is checked against the stored secret's key, which is already cached.
         assertThat(cli().credentials(AKID, "wrong").sign().verifyWith(verifier)).isInstanceOf(Rejected.class);
+        assertThat(verifier.cachedSigningKeys()).isEqualTo(2);
+    }
+
+    @Test
+    void signingKeyCacheIsBounded() {
+        SigningKeys keys = new SigningKeys(2);
+        for (int day = 1; day <= 9; day++) {
+            keys.signingKey(SECRET, new CredentialScope("2026010" + day, "us-east-1", "ecs"));
+        }
+        assertThat(keys.size()).isLessThanOrEqualTo(2);
+        CredentialScope scope = new CredentialScope("20260101", "us-east-1", "ecs");
+        assertThat(keys.signingKey(SECRET, scope)).isEqualTo(new SigningKeys(1).signingKey(SECRET, scope));
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
