@@ -1,10 +1,11 @@
 package dev.ballast.api.auth;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
 import java.util.Optional;
 
 /**
@@ -18,20 +19,35 @@ import java.util.Optional;
 final class AmzDate {
 
     private static final DateTimeFormatter BASIC =
-            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-                    .withResolverStyle(ResolverStyle.STRICT);
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private AmzDate() {}
 
+    /** Parses {@code yyyyMMdd'T'HHmmss'Z'} exactly (no other lengths, offsets or fractions). */
     static Optional<Instant> parseBasic(String value) {
-        if (value.length() != 16) {
+        if (value.length() != 16 || value.charAt(8) != 'T' || value.charAt(15) != 'Z'
+                || !digits(value, 0, 8) || !digits(value, 9, 15)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Instant.from(BASIC.parse(value)));
-        } catch (DateTimeParseException e) {
+            return Optional.of(LocalDateTime.of(number(value, 0, 4), number(value, 4, 6), number(value, 6, 8),
+                    number(value, 9, 11), number(value, 11, 13), number(value, 13, 15)).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int number(String s, int from, int to) {
+        return Integer.parseInt(s, from, to, 10);
     }
 
     static Optional<Instant> parseHttpDate(String value) {

@@ -99,10 +99,14 @@ final class CanonicalRequest {
                 sb.append(',');
             }
             String v = values.get(i).strip();
+            if (!hasWhitespaceToCollapse(v)) {
+                sb.append(v);
+                continue;
+            }
             boolean inSpace = false;
             for (int j = 0; j < v.length(); j++) {
                 char c = v.charAt(j);
-                if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B') {
+                if (isSpace(c)) {
                     if (!inSpace) {
                         sb.append(' ');
                     }
@@ -113,6 +117,21 @@ final class CanonicalRequest {
                 }
             }
         }
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
+    }
+
+    /** True if {@code v} has a whitespace character other than a lone space (the common case has none). */
+    private static boolean hasWhitespaceToCollapse(String v) {
+        for (int j = 0; j < v.length(); j++) {
+            char c = v.charAt(j);
+            if (isSpace(c) && (c != ' ' || (j + 1 < v.length() && isSpace(v.charAt(j + 1))))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** RFC 3986 §5.2.4, keeping empty segments and a trailing slash. */

@@ -63,11 +63,13 @@ public final class SigV4Verifier {
      * @param rawPath  the path as received, still percent-encoded (e.g. {@code /})
      * @param rawQuery the query as received without {@code ?}, still percent-encoded; null or empty if none
      * @param headers  request headers; names in any case, a name may carry several values
-     * @param body     the complete request body (empty array if none)
+     * @param body     the complete request body; null or an empty array if none
      */
     public Verification verify(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
                                byte[] body) {
+        Objects.requireNonNull(method, "method");
         Map<String, List<String>> h = lowerCaseNames(headers);
+        byte[] payload = body == null ? new byte[0] : body;
         List<String> authorization = h.get("authorization");
         if (authorization == null) {
             return hasQuerySignature(rawQuery)
@@ -109,8 +111,8 @@ public final class SigV4Verifier {
                     ? "'Date' must be a single RFC 1123 date."
                     : "'X-Amz-Date' must be a single timestamp in ISO 8601 basic format (yyyyMMdd'T'HHmmss'Z').");
         }
-        return verifyDated(method, rawPath, rawQuery, h, body, auth,
-                new Timestamp(instant.get(), AmzDate.formatBasic(instant.get())));
+        String basic = dateHeader.equals("date") ? AmzDate.formatBasic(instant.get()) : dateValues.getFirst().strip();
+        return verifyDated(method, rawPath, rawQuery, h, payload, auth, new Timestamp(instant.get(), basic));
     }
 
     private Verification verifyDated(String method, String rawPath, String rawQuery, Map<String, List<String>> h,
@@ -157,6 +159,11 @@ public final class SigV4Verifier {
             return AuthErrors.signatureMismatch();
         }
         return new Accepted(auth.accessKeyId(), scope.region());
+    }
+
+    /** How many derived signing keys are cached (for tests and metrics). */
+    long cachedSigningKeys() {
+        return signingKeys.size();
     }
 
     private Optional<Verification> checkSkew(Timestamp time) {
