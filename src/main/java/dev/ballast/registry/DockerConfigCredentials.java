@@ -104,6 +104,8 @@ public final class DockerConfigCredentials implements CredentialSource {
             Process p = new ProcessBuilder(command, "get").redirectErrorStream(true).start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // the helper exited without reading stdin; its exit status and output tell why
             }
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
