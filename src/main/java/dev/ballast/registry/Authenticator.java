@@ -1,0 +1,153 @@
+package dev.ballast.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.registry.RegistryException.Kind;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The authentication layer: learns each registry's challenge from {@code GET /v2/} (OCI distribution
+ * spec, "Determining support"), answers it with Basic credentials or a bearer token from the realm
+ * (distribution token spec, "Requesting a Token"), caches tokens per (registry, scope) and, on a 401,
+ * takes the new challenge and tries exactly once more.
+ */
+final class Authenticator {
+
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+
+    private final Transport transport;
+    private final RegistryConfig config;
+    private final ObjectMapper json;
+    private final TokenCache tokens;
+    private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
+    private final InFlight<String, Challenge> pings = new InFlight<>();
+    private final InFlight<String, String> tokenFetches = new InFlight<>();
+
+    Authenticator(Transport transport, RegistryConfig config, ObjectMapper json) {
+        this.transport = transport;
+        this.config = config;
+        this.json = json;
+        this.tokens = new TokenCache(config.clock());
+    }
+
+    /**
+     * Sends {@code request} authorised for {@code scope} ({@code repository:<name>:<actions>}); a 401 is
+     * answered once with fresh authorisation. Returns any other response for the caller to judge.
+     */
+    HttpResponse<byte[]> send(String action, String registry, String scope, Request request) {
+        Challenge challenge = challenge(action, registry);
+        Optional<String> auth = authorization(action, registry, scope, challenge);
+        HttpResponse<byte[]> response = transport.send(action, registry, request, auth);
+        if (response.statusCode() != 401) {
+            return response;
+        }
+        Optional<Challenge> fresh = Challenge.parse(response.headers().allValues("WWW-Authenticate"));
+        Optional<Credential> credential = config.credentials().lookup(registry);
+        if (fresh.isEmpty()) {
+            throw RegistryErrors.failure(Kind.UNAUTHORIZED, action, response, json, " without a challenge");
+        }
+        if (fresh.get() instanceof Challenge.Bearer b && b.insufficientScope()) {
+            throw RegistryErrors.failure(Kind.DENIED, action, response, json, "; insufficient scope for " + scope
+                    + credential.map(c -> " as \"" + c.username() + "\"").orElse(" anonymously"));
+        }
+        if (fresh.get() instanceof Challenge.Basic) {
+            challenges.put(registry, fresh.get());
+            if (auth.isPresent() || credential.isEmpty()) {
+                throw RegistryErrors.failure(Kind.UNAUTHORIZED, action, response, json, credential
+                        .map(c -> "; credentials for \"" + c.username() + "\" were rejected")
+                        .orElse("; no credentials configured for " + registry));
+            }
+        }
+        challenges.put(registry, fresh.get());
+        auth.filter(a -> a.startsWith("Bearer ")).ifPresent(a -> tokens.invalidate(registry, scope, a.substring(7)));
+        Optional<String> again = authorization(action, registry, scope, fresh.get());
+        HttpResponse<byte[]> second = transport.send(action, registry, request, again);
+        if (second.statusCode() == 401) {
+            boolean denied = Challenge.parse(second.headers().allValues("WWW-Authenticate"))
+                    .filter(c -> c instanceof Challenge.Bearer b && b.insufficientScope()).isPresent();
+            throw RegistryErrors.failure(denied ? Kind.DENIED : Kind.UNAUTHORIZED, action, second, json,
+                    denied ? "; insufficient scope for " + scope : " after token refresh");
+        }
+        return second;
+    }
+
+    private Challenge challenge(String action, String registry) {
+        Challenge known = challenges.get(registry);
+        if (known != null) {
+            return known;
+        }
+        return pings.run(registry, () -> challenges.computeIfAbsent(registry, r -> ping(action, r)));
+    }
+
+    private Challenge ping(String action, String registry) {
+        HttpResponse<byte[]> response = transport.send(action, registry, Request.of("GET", "/v2/", Map.of()),
+                Optional.empty());
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return new Challenge.None();
+        }
+        if (status == 401) {
+            return Challenge.parse(response.headers().allValues("WWW-Authenticate")).orElseThrow(
+                    () -> RegistryErrors.failure(Kind.INVALID, action, response, json,
+                            " to GET /v2/ without a usable WWW-Authenticate challenge"));
+        }
+        throw RegistryErrors.failure(action, response, json);
+    }
+
+    private Optional<String> authorization(String action, String registry, String scope, Challenge challenge) {
+        return switch (challenge) {
+            case Challenge.None n -> Optional.empty();
+            case Challenge.Basic b -> config.credentials().lookup(registry).map(Credential::basicHeader);
+            case Challenge.Bearer b -> Optional.of("Bearer " + tokens.get(registry, scope).orElseGet(
+                    () -> tokenFetches.run(registry + " " + scope, () -> fetchToken(action, registry, scope, b))));
+        };
+    }
+
+    private String fetchToken(String action, String registry, String scope, Challenge.Bearer challenge) {
+        StringBuilder url = new StringBuilder(challenge.realm()).append(challenge.realm().contains("?") ? '&' : '?');
+        if (!challenge.service().isEmpty()) {
+            url.append("service=").append(URLEncoder.encode(challenge.service(), StandardCharsets.UTF_8)).append('&');
+        }
+        url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        Optional<Credential> credential = config.credentials().lookup(registry);
+        HttpResponse<byte[]> response = transport.send(action, registry,
+                Request.of("GET", url.toString(), Map.of("Accept", "application/json")),
+                credential.map(Credential::basicHeader));
+        String who = credential.map(c -> " for \"" + c.username() + "\"").orElse(" anonymously");
+        if (response.statusCode() != 200) {
+            Kind kind = switch (response.statusCode()) {
+                case 401 -> Kind.UNAUTHORIZED;
+                case 403 -> Kind.DENIED;
+                default -> null;
+            };
+            throw RegistryErrors.failure(kind, action + ": token for " + scope + who + " from " + challenge.realm(),
+                    response, json, "");
+        }
+        try {
+            JsonNode body = json.readTree(response.body());
+            String token = body.path("token").asText(body.path("access_token").asText(""));
+            if (token.isEmpty()) {
+                throw RegistryException.of(Kind.INVALID, action + ": token server " + challenge.realm()
+                        + " answered without token or access_token");
+            }
+            Duration lifetime = body.path("expires_in").canConvertToLong() && body.path("expires_in").asLong() > 0
+                    ? Duration.ofSeconds(body.path("expires_in").asLong()) : DEFAULT_TOKEN_LIFETIME;
+            // expiry by the local clock: issued_at comes from another machine's clock
+            Instant issued = config.clock().instant();
+            Duration margin = lifetime.compareTo(Duration.ofSeconds(20)) > 0 ? Duration.ofSeconds(10) : Duration.ZERO;
+            tokens.put(registry, scope, token, issued.plus(lifetime).minus(margin));
+            return token;
+        } catch (IOException e) {
+            throw new RegistryException(Kind.INVALID, action + ": token server " + challenge.realm()
+                    + " answered with unreadable JSON", 200, null, null, e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.ballast.registry;
+
+import dev.ballast.image.ImageReference;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Settings of a {@link RegistryClient}. Start from {@link #defaults()} and change with the
+ * {@code withX} copies.
+ *
+ * @param connectTimeout TCP/TLS connect timeout
+ * @param requestTimeout time allowed for one HTTP exchange until the response headers arrive
+ * @param insecureRegistries registries ({@code host[:port]} or {@code host}) spoken to over plain HTTP;
+ *     loopback registries always are, as Docker does
+ * @param credentials where credentials come from
+ * @param maxAttempts attempts per request on connection errors, 5xx and 429 (at least 1)
+ * @param initialBackoff first retry delay; doubled per attempt, with jitter
+ * @param maxBackoff upper bound of one retry delay
+ * @param maxRetryAfter upper bound honoured for a 429 {@code Retry-After}
+ * @param maxConcurrencyPerRegistry concurrent HTTP exchanges per registry host
+ * @param clock time source for token expiry and {@code Retry-After} dates
+ * @param sleeper how retry delays are waited out
+ */
+public record RegistryConfig(Duration connectTimeout, Duration requestTimeout, Set<String> insecureRegistries,
+                             CredentialSource credentials, int maxAttempts, Duration initialBackoff,
+                             Duration maxBackoff, Duration maxRetryAfter, int maxConcurrencyPerRegistry,
+                             Clock clock, Sleeper sleeper) {
+
+    /** Waits out a retry delay; tests substitute one that records the delays. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    public RegistryConfig {
+        requirePositive(connectTimeout, "connectTimeout");
+        requirePositive(requestTimeout, "requestTimeout");
+        requirePositive(initialBackoff, "initialBackoff");
+        requirePositive(maxBackoff, "maxBackoff");
+        Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+        insecureRegistries = Set.copyOf(insecureRegistries);
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(sleeper, "sleeper");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+        }
+        if (maxConcurrencyPerRegistry < 1) {
+            throw new IllegalArgumentException("maxConcurrencyPerRegistry must be at least 1, got "
+                    + maxConcurrencyPerRegistry);
+        }
+    }
+
+    /** 5 s connect, 30 s request, 4 attempts from 200 ms up to 5 s, Retry-After up to 60 s, 16 per registry. */
+    public static RegistryConfig defaults() {
+        return new RegistryConfig(Duration.ofSeconds(5), Duration.ofSeconds(30), Set.of(), CredentialSource.none(),
+                4, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60), 16, Clock.systemUTC(),
+                d -> Thread.sleep(d));
+    }
+
+    public RegistryConfig withTimeouts(Duration connect, Duration request) {
+        return new RegistryConfig(connect, request, insecureRegistries, credentials, maxAttempts, initialBackoff,
+                maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper);
+    }
+
+    public RegistryConfig withInsecureRegistries(Set<String> registries) {
+        return new RegistryConfig(connectTimeout, requestTimeout, registries, credentials, maxAttempts,
+                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper);
+    }
+
+    public RegistryConfig withCredentials(CredentialSource source) {
+        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, source, maxAttempts,
+                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper);
+    }
+
+    public RegistryConfig withRetries(int attempts, Duration initial, Duration max, Duration retryAfterCap) {
+        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, attempts, initial,
+                max, retryAfterCap, maxConcurrencyPerRegistry, clock, sleeper);
+    }
+
+    public RegistryConfig withMaxConcurrencyPerRegistry(int limit) {
+        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
+                initialBackoff, maxBackoff, maxRetryAfter, limit, clock, sleeper);
+    }
+
+    public RegistryConfig withClock(Clock newClock, Sleeper newSleeper) {
+        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
+                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, newClock, newSleeper);
+    }
+
+    /** {@code http} for loopback and configured-insecure registries, otherwise {@code https}. */
+    String schemeFor(String registry) {
+        boolean plain = ImageReference.isLoopbackHost(registry) || insecureRegistries.contains(registry)
+                || insecureRegistries.contains(ImageReference.hostOnly(registry));
+        return plain ? "http" : "https";
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+    }
+}

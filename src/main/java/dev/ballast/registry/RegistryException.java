@@ -1,0 +1,66 @@
+package dev.ballast.registry;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A registry operation that failed, classified by {@link Kind}, with the registry's own error code
+ * and message (OCI distribution spec, "Error Codes") where it sent one. The message says what was
+ * attempted with which input, e.g. {@code resolve 127.0.0.1:5000/demo/app:v1: registry answered 404
+ * MANIFEST_UNKNOWN (manifest unknown)}.
+ */
+public final class RegistryException extends RuntimeException {
+
+    /** Closed set of failure classes callers act on. */
+    public enum Kind {
+        /** The manifest, tag, blob or repository does not exist (404, {@code MANIFEST_UNKNOWN}, …). */
+        NOT_FOUND,
+        /** No or wrong credentials, or a token the registry still rejects after one refresh (401). */
+        UNAUTHORIZED,
+        /** Authenticated but not allowed ({@code 403}, {@code DENIED}, {@code insufficient_scope}). */
+        DENIED,
+        /** Still rate-limited (429) after the allowed attempts. */
+        RATE_LIMITED,
+        /** Connection failure, timeout or 5xx after the allowed attempts. */
+        UNAVAILABLE,
+        /** The registry answered something unusable: digest mismatch, bad header or body, other 4xx. */
+        INVALID
+    }
+
+    private final Kind kind;
+    private final int status;
+    private final String errorCode;
+    private final String registryMessage;
+
+    RegistryException(Kind kind, String message, int status, String errorCode, String registryMessage,
+                      Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.status = status;
+        this.errorCode = errorCode;
+        this.registryMessage = registryMessage;
+    }
+
+    static RegistryException of(Kind kind, String message) {
+        return new RegistryException(kind, message, 0, null, null, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status that caused the failure, if one did. */
+    public OptionalInt status() {
+        return status == 0 ? OptionalInt.empty() : OptionalInt.of(status);
+    }
+
+    /** The registry's error code, e.g. {@code MANIFEST_UNKNOWN}. */
+    public Optional<String> errorCode() {
+        return Optional.ofNullable(errorCode);
+    }
+
+    /** The registry's error message, e.g. {@code manifest unknown}. */
+    public Optional<String> registryMessage() {
+        return Optional.ofNullable(registryMessage);
+    }
+}
