@@ -3,11 +3,9 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Names;
+import dev.ballast.core.TaskSizes;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The checks ECS applies to RegisterTaskDefinition beyond the model's types: names, image reference
@@ -20,8 +18,6 @@ final class TaskDefinitionValidator {
     static final int MIN_CONTAINER_MEMORY_MIB = 6;
     /** Values of {@code versionConsistency} Ballast accepts (ECS's two plus the {@code consistent} alias and {@code default}). */
     static final Set<String> VERSION_CONSISTENCY = Set.of("enabled", "consistent", "disabled", "default");
-    private static final Pattern TASK_MEMORY = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(gb|mb|mib|gib)?\\s*");
-    private static final Pattern TASK_CPU = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(vcpu)?\\s*");
 
     private TaskDefinitionValidator() {}
 
@@ -95,14 +91,11 @@ final class TaskDefinitionValidator {
 
     /** Task memory in MiB from "512", "1GB" or "1 GB". */
     static long parseTaskMemory(String s) {
-        Matcher m = TASK_MEMORY.matcher(s);
-        if (!m.matches()) {
+        long mib = TaskSizes.memoryMiB(s);
+        if (mib < 0) {
             throw AwsException.client("Invalid task 'memory' '" + ShapeValidator.clip(s)
                     + "': give MiB as an integer (1024) or GB as a string (1GB, 1 GB).");
         }
-        double v = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
-        long mib = Math.round(unit.startsWith("g") ? v * 1024 : v);
         if (mib < MIN_CONTAINER_MEMORY_MIB) {
             throw AwsException.client("Invalid task 'memory' '" + ShapeValidator.clip(s) + "': at least 6 MiB is required.");
         }
@@ -111,14 +104,12 @@ final class TaskDefinitionValidator {
 
     /** Task CPU units from "1024" or "1 vCPU". */
     static long parseTaskCpu(String s) {
-        Matcher m = TASK_CPU.matcher(s);
-        if (!m.matches()) {
+        long units = TaskSizes.cpuUnits(s);
+        if (units < 0) {
             throw AwsException.client("Invalid task 'cpu' '" + ShapeValidator.clip(s)
                     + "': give CPU units as an integer (1024) or vCPUs as a string (1 vCPU).");
         }
-        double v = Double.parseDouble(m.group(1));
-        long units = Math.round(m.group(2) == null ? v : v * 1024);
-        if (units < 128 && m.group(2) == null && units != 0) {
+        if (units < 128 && !s.toLowerCase(java.util.Locale.ROOT).contains("vcpu") && units != 0) {
             throw AwsException.client("Invalid task 'cpu' '" + ShapeValidator.clip(s) + "': at least 128 CPU units are required.");
         }
         return units;

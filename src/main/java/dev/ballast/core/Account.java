@@ -39,6 +39,26 @@ public record Account(String accountId, String region) {
         return ecsArnPrefix() + "task-definition/" + family + ":" + revision;
     }
 
+    public String serviceArn(String cluster, String service) {
+        return ecsArnPrefix() + "service/" + cluster + "/" + service;
+    }
+
+    public String taskArn(String cluster, String id) {
+        return ecsArnPrefix() + "task/" + cluster + "/" + id;
+    }
+
+    public String containerInstanceArn(String cluster, String id) {
+        return ecsArnPrefix() + "container-instance/" + cluster + "/" + id;
+    }
+
+    public String serviceRevisionArn(String cluster, String service, String id) {
+        return ecsArnPrefix() + "service-revision/" + cluster + "/" + service + "/" + id;
+    }
+
+    public String serviceDeploymentArn(String cluster, String service, String id) {
+        return ecsArnPrefix() + "service-deployment/" + cluster + "/" + service + "/" + id;
+    }
+
     /** The IAM principal every authenticated caller acts as (Ballast has no IAM users). */
     public String rootPrincipalArn() {
         return "arn:aws:iam::" + accountId + ":root";

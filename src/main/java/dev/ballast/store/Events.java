@@ -23,6 +23,20 @@ public final class Events {
                 .execute());
     }
 
+    /**
+     * Adds an event once: a second call with the same key (e.g. "task ARN:pull-failed") is ignored, so a
+     * level-triggered controller can report what it observes on every pass.
+     */
+    public void addOnce(String serviceArn, String key, String message) {
+        long now = store.now();
+        store.jdbi().useHandle(h -> h.createUpdate(
+                        "INSERT INTO service_events (id, service_arn, created_at, seq, message) VALUES (:id, :s, :now, "
+                                + "(SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE service_arn = :s), :m) "
+                                + "ON CONFLICT (id) DO NOTHING")
+                .bind("id", key).bind("s", serviceArn).bind("now", now).bind("m", message)
+                .execute());
+    }
+
     /** Newest first. */
     public List<Event> latest(String serviceArn, int limit) {
         return store.jdbi().withHandle(h -> h.createQuery(

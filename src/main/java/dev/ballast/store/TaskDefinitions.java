@@ -51,6 +51,11 @@ public final class TaskDefinitions {
                 .map(TaskDefinitions::row).findOne());
     }
 
+    public Optional<TaskDefinitionRecord> findByArn(String arn) {
+        return store.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM task_definitions WHERE arn = :arn")
+                .bind("arn", arn).map(TaskDefinitions::row).findOne());
+    }
+
     /** The latest ACTIVE revision of a family. */
     public Optional<TaskDefinitionRecord> latestActive(String family) {
         return store.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM task_definitions "

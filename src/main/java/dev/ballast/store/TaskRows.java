@@ -47,6 +47,12 @@ public final class TaskRows {
         return table.where("service_arn = :s AND last_status <> 'STOPPED'", Map.of("s", serviceArn), "created_at", 100_000);
     }
 
+    /** Stopped tasks of one deployment (newest first, at most {@code limit}). */
+    public List<TaskRow> stoppedOfDeployment(String deploymentId, int limit) {
+        return table.where("deployment_id = :d AND last_status = 'STOPPED'", Map.of("d", deploymentId), "updated_at DESC", limit)
+                .stream().map(Versioned::value).toList();
+    }
+
     /** Tasks assigned to a container instance that still need the agent's attention. */
     public List<Versioned<TaskRow>> forInstance(String instanceArn) {
         return table.where("container_instance_arn = :i AND last_status <> 'STOPPED'", Map.of("i", instanceArn), "created_at", 100_000);

@@ -1,0 +1,130 @@
+package dev.ballast.deploy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.Account;
+import dev.ballast.core.Ids;
+import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.ResolutionRecord;
+import dev.ballast.store.RevisionRow;
+import dev.ballast.store.ServiceRow;
+import dev.ballast.store.Store;
+import dev.ballast.store.Versioned;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Creates and ends deployments: a new deployment (with a new service revision whose images are still to
+ * be resolved), completion, failure with optional rollback to the last COMPLETED deployment (reusing that
+ * revision's recorded digests — no registry request), retirement of drained deployments.
+ */
+public final class Deployer {
+    private final Store store;
+    private final Account account;
+    private final Ids ids;
+    private final Clock clock;
+
+    public Deployer(Store store, Account account, Ids ids, Clock clock) {
+        this.store = store;
+        this.account = account;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** A new revision for the service's current task definition, with resolution pending. */
+    public RevisionRow newRevision(ServiceRow service) {
+        return new RevisionRow(account.serviceRevisionArn(service.cluster(), service.name(), ids.digits19()), service.arn(),
+                service.clusterArn(), service.taskDefinitionArn(), clock.millis(),
+                new ResolutionRecord("PENDING", 0, null, List.of(), null), service.spec().path("launchType").asText("EC2"));
+    }
+
+    /** A new PRIMARY deployment of {@code revision}. */
+    public DeploymentRow newDeployment(ServiceRow service, RevisionRow revision, String sourceRevisionArn, String rollbackOf) {
+        long now = clock.millis();
+        return new DeploymentRow("ecs-svc/" + ids.digits19(), account.serviceDeploymentArn(service.cluster(), service.name(),
+                ids.id22()), service.arn(), service.clusterArn(), revision.arn(), revision.taskDefinitionArn(), "PRIMARY",
+                "IN_PROGRESS", "ECS deployment " + (rollbackOf == null ? "in progress." : "rolling back."), "IN_PROGRESS",
+                service.desiredCount(), 0, deploymentConfiguration(service), sourceRevisionArn, rollbackOf, now, now, null);
+    }
+
+    static ObjectNode deploymentConfiguration(ServiceRow service) {
+        return service.spec().path("deploymentConfiguration").isObject()
+                ? (ObjectNode) service.spec().get("deploymentConfiguration").deepCopy()
+                : service.spec().objectNode();
+    }
+
+    void complete(ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, Events events) {
+        Versioned<DeploymentRow> current = store.deployments().find(primary.id()).orElseThrow();
+        if (!store.deployments().update(current.value().with("PRIMARY", "COMPLETED", "ECS deployment " + primary.id() + " completed.",
+                "SUCCESSFUL", clock.millis()), current.version())) {
+            return;
+        }
+        if (primary.rollbackOf() != null) {
+            store.deployments().find(primary.rollbackOf()).ifPresent(f -> store.deployments().update(
+                    f.value().with(f.value().status(), f.value().rolloutState(), f.value().rolloutStateReason(),
+                            "ROLLBACK_SUCCESSFUL", f.value().finishedAt()), f.version()));
+        }
+        events.add("(service " + service.name() + ") deployment " + primary.id() + " deployment completed.");
+        events.add("(service " + service.name() + ") has reached a steady state.");
+    }
+
+    /** Older deployments with no tasks left become INACTIVE. */
+    void retireOld(DeploymentRow primary, List<Versioned<DeploymentRow>> deployments) {
+        for (Versioned<DeploymentRow> d : deployments) {
+            if (!d.value().id().equals(primary.id()) && d.value().active()) {
+                String lifecycle = d.value().lifecycle().equals("IN_PROGRESS") ? "STOPPED" : d.value().lifecycle();
+                store.deployments().update(d.value().with("INACTIVE", d.value().rolloutState(), d.value().rolloutStateReason(),
+                        lifecycle, d.value().finishedAt() == null ? clock.millis() : d.value().finishedAt()), d.version());
+            }
+        }
+    }
+
+    /** Fails the primary deployment; rolls back to the last COMPLETED deployment when the circuit breaker asks. */
+    void fail(ServiceRow service, Versioned<DeploymentRow> primary, List<Versioned<DeploymentRow>> deployments, String reason,
+              Events events) {
+        DeploymentRow d = primary.value();
+        boolean rollback = ServiceController.circuitBreaker(d).rollback();
+        Optional<DeploymentRow> target = rollback ? lastCompleted(service, d) : Optional.empty();
+        String lifecycle = target.isPresent() ? "ROLLBACK_IN_PROGRESS" : "STOPPED";
+        if (!store.deployments().update(d.with(target.isPresent() ? "ACTIVE" : "PRIMARY", "FAILED",
+                "ECS deployment circuit breaker: " + reason, lifecycle, clock.millis()), primary.version())) {
+            return;
+        }
+        events.add("(service " + service.name() + ") deployment " + d.id() + " deployment failed: " + reason + ".");
+        if (target.isEmpty()) {
+            if (rollback) {
+                events.add("(service " + service.name() + ") has no completed deployment to roll back to.");
+            }
+            return;
+        }
+        RevisionRow revision = store.revisions().find(target.get().revisionArn()).orElseThrow().value();
+        Versioned<ServiceRow> current = store.services().find(service.arn()).orElseThrow();
+        ServiceRow rolledBack = current.value().withTaskDefinition(revision.taskDefinitionArn(), current.value().spec());
+        DeploymentRow rollbackDeployment = newDeployment(rolledBack, revision, d.revisionArn(), d.id());
+        for (Versioned<DeploymentRow> other : deployments) {
+            if (!other.value().id().equals(d.id()) && other.value().status().equals("PRIMARY")) {
+                store.deployments().update(other.value().with("ACTIVE", other.value().rolloutState(),
+                        other.value().rolloutStateReason(), other.value().lifecycle(), other.value().finishedAt()), other.version());
+            }
+        }
+        if (store.services().updateWithDeployment(rolledBack, current.version(), null, rollbackDeployment)) {
+            events.add("(service " + service.name() + ") rolling back to deployment " + target.get().id() + " (task definition "
+                    + revision.taskDefinitionArn() + ", recorded image digests reused).");
+        }
+    }
+
+    private Optional<DeploymentRow> lastCompleted(ServiceRow service, DeploymentRow failed) {
+        return store.deployments().ofService(service.arn()).stream().map(Versioned::value)
+                .filter(x -> !x.id().equals(failed.id()) && x.rolloutState().equals("COMPLETED"))
+                .findFirst();
+    }
+
+    /** A deleted service whose tasks are gone becomes INACTIVE with its deployments. */
+    void deactivate(Versioned<ServiceRow> service, List<Versioned<DeploymentRow>> deployments) {
+        for (Versioned<DeploymentRow> d : deployments) {
+            store.deployments().update(d.value().with("INACTIVE", d.value().rolloutState(), d.value().rolloutStateReason(),
+                    d.value().lifecycle().equals("IN_PROGRESS") ? "STOPPED" : d.value().lifecycle(), clock.millis()), d.version());
+        }
+        store.services().update(service.value().withStatus("INACTIVE"), service.version());
+    }
+}

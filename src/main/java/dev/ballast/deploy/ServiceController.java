@@ -1,0 +1,233 @@
+package dev.ballast.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.schedule.Launcher;
+import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.ResolutionRecord;
+import dev.ballast.store.RevisionRow;
+import dev.ballast.store.ServiceRow;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskDefinitionRecord;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.Versioned;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The service reconciler: given the full stored state of one service, makes one step of progress —
+ * resolve the primary revision's images, then roll tasks from older deployments to the primary within
+ * the deployment configuration's bounds, fail (and roll back) on the circuit breaker, and retire
+ * finished deployments. Idempotent; every write is compare-and-set, so a lost race is retried on the
+ * next pass.
+ */
+public final class ServiceController {
+    private final Store store;
+    private final ResolutionStep resolution;
+    private final Launcher launcher;
+    private final Clock clock;
+    private final Deployer deployer;
+    private final Runnable wakeAgents;
+
+    public ServiceController(Store store, ResolutionStep resolution, Launcher launcher, Deployer deployer, Clock clock,
+                             Runnable wakeAgents) {
+        this.store = store;
+        this.resolution = resolution;
+        this.launcher = launcher;
+        this.deployer = deployer;
+        this.clock = clock;
+        this.wakeAgents = wakeAgents;
+    }
+
+    public void reconcile(String serviceArn) {
+        Optional<Versioned<ServiceRow>> found = store.services().find(serviceArn);
+        if (found.isEmpty() || found.get().value().status().equals("INACTIVE")) {
+            return;
+        }
+        ServiceRow service = found.get().value();
+        List<Versioned<DeploymentRow>> deployments = store.deployments().ofService(serviceArn).stream()
+                .filter(d -> d.value().active()).toList();
+        List<TaskRow> live = store.tasks().liveOfService(serviceArn).stream().map(Versioned::value).toList();
+        if (service.status().equals("DRAINING")) {
+            drain(found.get(), deployments, live);
+            return;
+        }
+        Versioned<DeploymentRow> primary = deployments.stream().filter(d -> d.value().status().equals("PRIMARY")).findFirst()
+                .orElse(null);
+        if (primary == null) {
+            return;
+        }
+        Events events = new Events(store, service);
+        reportStoppedTasks(events, primary.value());
+        if (!primary.value().rolloutState().equals("IN_PROGRESS")) {
+            if (primary.value().rolloutState().equals("COMPLETED")) {
+                roll(service, primary.value(), deployments, live, events);
+            }
+            return;
+        }
+        Versioned<RevisionRow> revision = store.revisions().find(primary.value().revisionArn()).orElseThrow();
+        ResolutionRecord record = revision.value().resolution();
+        if ("PENDING".equals(record.state())) {
+            TaskDefinitionRecord td = store.taskDefinitions().findByArn(revision.value().taskDefinitionArn()).orElseThrow();
+            ResolutionStep.Outcome outcome = resolution.step(revision.value(), td, service.clusterArn(),
+                    circuitBreaker(primary.value()).enable());
+            if (!outcome.record().equals(record)) {
+                if (!store.revisions().update(revision.value().withResolution(outcome.record()), revision.version())) {
+                    return;
+                }
+                outcome.events().forEach(events::add);
+            }
+            record = outcome.record();
+        }
+        if ("FAILED".equals(record.state())) {
+            deployer.fail(service, primary, deployments, "image resolution failed: " + record.failure(), events);
+            return;
+        }
+        if (!record.resolved()) {
+            return;
+        }
+        if (checkCircuitBreaker(service, primary, deployments, events)) {
+            return;
+        }
+        roll(service, primary.value(), deployments, live, events);
+    }
+
+    /** Starts and stops tasks toward the primary deployment; completes it when only its tasks remain. */
+    private void roll(ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, List<TaskRow> live,
+                      Events events) {
+        List<TaskRow> wanted = live.stream().filter(t -> t.desiredStatus().equals("RUNNING")).toList();
+        List<TaskRow> primaryTasks = wanted.stream().filter(t -> primary.id().equals(t.deploymentId())).toList();
+        List<TaskRow> oldTasks = wanted.stream().filter(t -> !primary.id().equals(t.deploymentId())).toList();
+        int runningPrimary = (int) primaryTasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count();
+        int runningOld = (int) oldTasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count();
+        JsonNode config = primary.deploymentConfiguration();
+        Rollout plan = Rollout.plan(service.desiredCount(), config.path("minimumHealthyPercent").asInt(100),
+                config.path("maximumPercent").asInt(200), primaryTasks.size(), oldTasks.size(), runningPrimary, runningOld);
+
+        if (plan.stopPrimary() > 0) {
+            stop(pendingFirst(primaryTasks), plan.stopPrimary(), "Scaling activity initiated by (deployment " + primary.id() + ")");
+        }
+        if (plan.stopOld() > 0) {
+            stop(pendingFirst(oldTasks), plan.stopOld(), "Scaling activity initiated by (deployment " + primary.id() + ")");
+            events.add("(service " + service.name() + ") has stopped " + Math.min(plan.stopOld(), oldTasks.size())
+                    + " running tasks: " + "(deployment " + primary.id() + " replacing older deployments).");
+        }
+        if (plan.start() > 0 && !launchBackoffActive(primary)) {
+            start(service, primary, plan.start(), events);
+        }
+        boolean oldGone = oldTasks.isEmpty() && live.stream().noneMatch(t -> !primary.id().equals(t.deploymentId()));
+        if (oldGone) {
+            deployer.retireOld(primary, deployments);
+        }
+        if (primary.rolloutState().equals("IN_PROGRESS") && oldGone && runningPrimary == service.desiredCount()
+                && primaryTasks.size() == service.desiredCount()) {
+            deployer.complete(service, primary, deployments, events);
+        }
+    }
+
+    private void start(ServiceRow service, DeploymentRow primary, int count, Events events) {
+        RevisionRow revision = store.revisions().find(primary.revisionArn()).orElseThrow().value();
+        TaskDefinitionRecord td = store.taskDefinitions().findByArn(revision.taskDefinitionArn()).orElseThrow();
+        Launcher.Launched launched = launcher.launch(new Launcher.Launch(service.cluster(), service.clusterArn(), td,
+                revision.resolution().containers(), service.arn(), primary.id(), primary.id(), "service:" + service.name(), null),
+                count);
+        if (!launched.tasks().isEmpty()) {
+            events.add("(service " + service.name() + ") has started " + launched.tasks().size() + " tasks: "
+                    + launched.tasks().stream().map(t -> "(task " + t.arn().substring(t.arn().lastIndexOf('/') + 1) + ")")
+                    .reduce((a, b) -> a + " " + b).orElse("") + ".");
+            wakeAgents.run();
+        }
+        if (launched.failureReason() != null) {
+            long bucket = clock.millis() / 60_000;
+            events.addOnce("placement:" + primary.id() + ":" + bucket, "(service " + service.name()
+                    + ") was unable to place a task because no container instance met all of its requirements. Reason: "
+                    + launched.failureReason() + ".");
+        }
+    }
+
+    /** After a task of the primary failed to start, wait before launching again (5 s, as a crash-loop guard). */
+    private boolean launchBackoffActive(DeploymentRow primary) {
+        return store.tasks().stoppedOfDeployment(primary.id(), 1).stream()
+                .anyMatch(t -> "TaskFailedToStart".equals(t.stopCode()) && t.stoppedAt() != null
+                        && clock.millis() - t.stoppedAt() < 5_000);
+    }
+
+    private boolean checkCircuitBreaker(ServiceRow service, Versioned<DeploymentRow> primary,
+                                        List<Versioned<DeploymentRow>> deployments, Events events) {
+        DeploymentRow d = primary.value();
+        int failed = (int) store.tasks().stoppedOfDeployment(d.id(), 1_000).stream()
+                .filter(t -> "TaskFailedToStart".equals(t.stopCode())).count();
+        if (failed != d.failedTasks()) {
+            store.deployments().update(d.withFailedTasks(failed), primary.version());
+            return true;
+        }
+        CircuitBreaker cb = circuitBreaker(d);
+        int threshold = Rollout.circuitBreakerThreshold(service.desiredCount());
+        if (cb.enable() && failed >= threshold) {
+            deployer.fail(service, primary, deployments, "tasks failed to start (" + failed + " of threshold " + threshold + ")",
+                    events);
+            return true;
+        }
+        return false;
+    }
+
+    /** Reports each stopped task of the deployment that could not pull its image, once. */
+    private void reportStoppedTasks(Events events, DeploymentRow primary) {
+        for (TaskRow t : store.tasks().stoppedOfDeployment(primary.id(), 20)) {
+            for (TaskRow.ContainerRow c : t.containers()) {
+                if (c.reason() != null && c.reason().startsWith("CannotPullContainerError")) {
+                    String id = t.arn().substring(t.arn().lastIndexOf('/') + 1);
+                    events.addOnce(t.arn() + ":pull", "(service " + events.serviceName() + ") task " + id + " could not start: container "
+                            + c.name() + " image " + c.image() + " pinned to " + digestOf(c.launchImage()) + " could not be pulled: "
+                            + c.reason());
+                }
+            }
+        }
+    }
+
+    private static String digestOf(String launchImage) {
+        int at = launchImage.indexOf('@');
+        return at < 0 ? "(no digest: tag as written)" : launchImage.substring(at + 1);
+    }
+
+    private void drain(Versioned<ServiceRow> service, List<Versioned<DeploymentRow>> deployments, List<TaskRow> live) {
+        List<TaskRow> running = live.stream().filter(t -> t.desiredStatus().equals("RUNNING")).toList();
+        stop(running, running.size(), "Service " + service.value().name() + " was deleted");
+        if (live.isEmpty()) {
+            deployer.deactivate(service, deployments);
+        }
+    }
+
+    private void stop(List<TaskRow> tasks, int count, String reason) {
+        int stopped = 0;
+        for (TaskRow t : tasks) {
+            if (stopped >= count) {
+                break;
+            }
+            Optional<Versioned<TaskRow>> current = store.tasks().find(t.arn());
+            if (current.isPresent() && current.get().value().desiredStatus().equals("RUNNING")
+                    && store.tasks().update(current.get().value().withDesired("STOPPED", "ServiceSchedulerInitiated", reason,
+                    clock.millis()), current.get().version())) {
+                stopped++;
+            }
+        }
+        if (stopped > 0) {
+            wakeAgents.run();
+        }
+    }
+
+    private static List<TaskRow> pendingFirst(List<TaskRow> tasks) {
+        List<TaskRow> ordered = new ArrayList<>(tasks.stream().filter(t -> !t.lastStatus().equals("RUNNING")).toList());
+        ordered.addAll(tasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).toList());
+        return ordered;
+    }
+
+    static CircuitBreaker circuitBreaker(DeploymentRow d) {
+        JsonNode cb = d.deploymentConfiguration().path("deploymentCircuitBreaker");
+        return new CircuitBreaker(cb.path("enable").asBoolean(false), cb.path("rollback").asBoolean(false));
+    }
+
+    /** The deployment circuit breaker settings. */
+    record CircuitBreaker(boolean enable, boolean rollback) {}
+}

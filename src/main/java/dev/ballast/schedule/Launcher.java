@@ -1,0 +1,84 @@
+package dev.ballast.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.core.Account;
+import dev.ballast.core.Ids;
+import dev.ballast.store.ContainerResolution;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskDefinitionRecord;
+import dev.ballast.store.TaskRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Creates tasks: places them on container instances and stores them for the agents, each container
+ * launching the image its resolution record says ({@code repo:tag@sha256:…} when pinned).
+ */
+public final class Launcher {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** What to launch. {@code containers} is the resolution record's entries (one per container). */
+    public record Launch(String cluster, String clusterArn, TaskDefinitionRecord taskDefinition,
+                         List<ContainerResolution> containers, String serviceArn, String deploymentId, String startedBy,
+                         String group, String clientToken) {}
+
+    /** Tasks created (possibly fewer than asked) and why the rest could not be placed. */
+    public record Launched(List<TaskRow> tasks, String failureReason) {}
+
+    private final Store store;
+    private final Account account;
+    private final Ids ids;
+    private final Clock clock;
+    private final Object placementLock = new Object();
+
+    public Launcher(Store store, Account account, Ids ids, Clock clock) {
+        this.store = store;
+        this.account = account;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public Launched launch(Launch l, int count) {
+        JsonNode td = parse(l.taskDefinition().doc());
+        Demand demand = Demand.of(td);
+        synchronized (placementLock) {
+            Placement.Result placed = Placement.place(store.instances().active(l.cluster()),
+                    store.tasks().liveInCluster(l.cluster()), demand, count);
+            List<TaskRow> tasks = new ArrayList<>();
+            long now = clock.millis();
+            for (String instance : placed.instanceArns()) {
+                String id = ids.hex32();
+                String taskArn = account.taskArn(l.cluster(), id);
+                List<TaskRow.ContainerRow> containers = new ArrayList<>();
+                for (JsonNode c : td.path("containerDefinitions")) {
+                    String name = c.path("name").asText();
+                    String image = c.path("image").asText();
+                    String launchImage = l.containers().stream().filter(r -> r.containerName().equals(name)).findFirst()
+                            .map(ContainerResolution::launchImage).orElse(image);
+                    containers.add(new TaskRow.ContainerRow(name, account.ecsArnPrefix() + "container/" + l.cluster() + "/" + id
+                            + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, "PENDING", null, null,
+                            null, c.path("essential").asBoolean(true)));
+                }
+                tasks.add(new TaskRow(taskArn, l.cluster(), l.clusterArn(), l.taskDefinition().arn(), l.serviceArn(),
+                        l.deploymentId(), l.startedBy(), l.group(), instance, "RUNNING", "PROVISIONING", containers, null, null,
+                        l.clientToken(), demand.cpu(), demand.memory(), now, null, null, null, null, null, 0));
+            }
+            if (!tasks.isEmpty()) {
+                store.tasks().insertAll(tasks);
+            }
+            return new Launched(tasks, placed.failureReason());
+        }
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored task definition unreadable", e);
+        }
+    }
+}

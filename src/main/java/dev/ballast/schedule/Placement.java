@@ -1,0 +1,72 @@
+package dev.ballast.schedule;
+
+import dev.ballast.store.InstanceRow;
+import dev.ballast.store.TaskRow;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Places tasks on a cluster's ACTIVE, connected container instances where registered CPU and memory
+ * remain, spreading them (the least-loaded instance first). When nothing fits, the reason is the one ECS
+ * reports: {@code RESOURCE:MEMORY} or {@code RESOURCE:CPU}.
+ */
+public final class Placement {
+    /** Where the tasks went, and why the rest could not be placed (null when all were). */
+    public record Result(List<String> instanceArns, String failureReason) {}
+
+    private Placement() {}
+
+    public static Result place(List<InstanceRow> instances, List<TaskRow> liveTasks, Demand demand, int count) {
+        Map<String, int[]> free = new HashMap<>();
+        Map<String, Integer> load = new HashMap<>();
+        for (InstanceRow i : instances) {
+            if (i.status().equals("ACTIVE") && i.agentConnected()) {
+                free.put(i.arn(), new int[] {i.cpu(), i.memory()});
+                load.put(i.arn(), 0);
+            }
+        }
+        for (TaskRow t : liveTasks) {
+            int[] f = free.get(t.containerInstanceArn());
+            if (f != null && !t.isStopped()) {
+                f[0] -= t.cpu();
+                f[1] -= t.memory();
+                load.merge(t.containerInstanceArn(), 1, Integer::sum);
+            }
+        }
+        List<String> placed = new ArrayList<>();
+        String reason = null;
+        for (int n = 0; n < count; n++) {
+            String best = null;
+            boolean memoryShort = false;
+            boolean cpuShort = false;
+            for (Map.Entry<String, int[]> e : free.entrySet()) {
+                int[] f = e.getValue();
+                boolean memOk = f[1] >= demand.memory();
+                boolean cpuOk = f[0] >= demand.cpu();
+                memoryShort |= !memOk;
+                cpuShort |= memOk && !cpuOk;
+                if (memOk && cpuOk && (best == null || isLessLoaded(e.getKey(), best, load))) {
+                    best = e.getKey();
+                }
+            }
+            if (best == null) {
+                reason = free.isEmpty() ? "No Container Instances were found in your cluster."
+                        : cpuShort && !memoryShort ? "RESOURCE:CPU" : "RESOURCE:MEMORY";
+                break;
+            }
+            int[] f = free.get(best);
+            f[0] -= demand.cpu();
+            f[1] -= demand.memory();
+            load.merge(best, 1, Integer::sum);
+            placed.add(best);
+        }
+        return new Result(placed, reason);
+    }
+
+    private static boolean isLessLoaded(String a, String b, Map<String, Integer> load) {
+        return Comparator.<String, Integer>comparing(load::get).thenComparing(s -> s).compare(a, b) < 0;
+    }
+}
