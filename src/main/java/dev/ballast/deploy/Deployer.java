@@ -31,6 +31,11 @@ public final class Deployer {
         this.clock = clock;
     }
 
+    /** ECS's circuit-breaker threshold for a desired count: clamp(ceil(0.5 × desired), 3, 200). */
+    public static int circuitBreakerThreshold(int desired) {
+        return Rollout.circuitBreakerThreshold(desired);
+    }
+
     /** A new revision for the service's current task definition, with resolution pending. */
     public RevisionRow newRevision(ServiceRow service) {
         return new RevisionRow(account.serviceRevisionArn(service.cluster(), service.name(), ids.digits19()), service.arn(),

@@ -1,0 +1,153 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.store.ContainerResolution;
+import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.Events;
+import dev.ballast.store.RevisionRow;
+import dev.ballast.store.ServiceRow;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.Versioned;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Renders services, deployments, revisions and service deployments as the ECS shapes. */
+final class ServiceDocs {
+    private final Store store;
+
+    ServiceDocs(Store store) {
+        this.store = store;
+    }
+
+    ObjectNode service(ServiceRow s, boolean tags) {
+        List<TaskRow> live = store.tasks().liveOfService(s.arn()).stream().map(Versioned::value)
+                .filter(t -> t.desiredStatus().equals("RUNNING")).toList();
+        Map<String, List<TaskRow>> byDeployment = live.stream().collect(Collectors.groupingBy(t -> String.valueOf(t.deploymentId())));
+        ObjectNode out = s.spec().deepCopy();
+        out.put("serviceArn", s.arn());
+        out.put("serviceName", s.name());
+        out.put("clusterArn", s.clusterArn());
+        out.put("status", s.status());
+        out.put("desiredCount", s.desiredCount());
+        out.put("runningCount", live.stream().filter(t -> t.lastStatus().equals("RUNNING")).count());
+        out.put("pendingCount", live.stream().filter(t -> !t.lastStatus().equals("RUNNING")).count());
+        out.put("taskDefinition", s.taskDefinitionArn());
+        ArrayNode deployments = out.putArray("deployments");
+        DeploymentRow current = null;
+        for (Versioned<DeploymentRow> v : store.deployments().ofService(s.arn())) {
+            DeploymentRow d = v.value();
+            if (!d.active()) {
+                continue;
+            }
+            if (current == null && d.status().equals("PRIMARY")) {
+                current = d;
+            }
+            List<TaskRow> tasks = byDeployment.getOrDefault(d.id(), List.of());
+            ObjectNode dj = deployments.addObject();
+            dj.put("id", d.id());
+            dj.put("status", d.status());
+            dj.put("taskDefinition", d.taskDefinitionArn());
+            dj.put("desiredCount", d.status().equals("PRIMARY") ? s.desiredCount() : tasks.size());
+            dj.put("pendingCount", tasks.stream().filter(t -> !t.lastStatus().equals("RUNNING")).count());
+            dj.put("runningCount", tasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count());
+            dj.put("failedTasks", d.failedTasks());
+            dj.put("createdAt", TaskDefinitionDocs.seconds(d.createdAt()));
+            dj.put("updatedAt", TaskDefinitionDocs.seconds(d.finishedAt() != null ? d.finishedAt() : d.createdAt()));
+            dj.put("launchType", s.spec().path("launchType").asText("EC2"));
+            dj.put("rolloutState", d.rolloutState());
+            dj.put("rolloutStateReason", d.rolloutStateReason());
+        }
+        ArrayNode events = out.putArray("events");
+        for (Events.Event e : store.events().latest(s.arn(), 100)) {
+            events.addObject().put("id", e.id()).put("createdAt", TaskDefinitionDocs.seconds(e.createdAt())).put("message", e.message());
+        }
+        out.put("createdAt", TaskDefinitionDocs.seconds(s.createdAt()));
+        if (current != null) {
+            out.put("currentServiceDeployment", current.arn());
+            List<TaskRow> tasks = byDeployment.getOrDefault(current.id(), List.of());
+            out.putArray("currentServiceRevisions").addObject().put("arn", current.revisionArn())
+                    .put("requestedTaskCount", s.desiredCount())
+                    .put("runningTaskCount", tasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count())
+                    .put("pendingTaskCount", tasks.stream().filter(t -> !t.lastStatus().equals("RUNNING")).count());
+        }
+        if (tags) {
+            out.set("tags", Params.tagsJson(store.tags().list(s.arn())));
+        }
+        return out;
+    }
+
+    ObjectNode revision(RevisionRow r) {
+        ObjectNode out = Json.object();
+        out.put("serviceRevisionArn", r.arn());
+        out.put("serviceArn", r.serviceArn());
+        out.put("clusterArn", r.clusterArn());
+        out.put("taskDefinition", r.taskDefinitionArn());
+        out.put("launchType", r.launchType());
+        ArrayNode images = out.putArray("containerImages");
+        for (ContainerResolution c : r.resolution().containers()) {
+            ObjectNode ci = images.addObject();
+            ci.put("containerName", c.containerName());
+            ci.put("image", c.image());
+            ci.put("imageDigest", c.imageDigest());
+            // Ballast extension fields: the resolution record of this container.
+            ci.put("versionConsistency", c.mode());
+            ci.put("decidedBy", c.decidedBy());
+            ci.put("rule", c.rule());
+            ci.put("resolutionMode", c.resolutionMode());
+            if (c.resolvedAt() != null) {
+                ci.put("resolvedAt", TaskDefinitionDocs.seconds(c.resolvedAt()));
+            }
+            ci.put("launchImage", c.launchImage());
+            ci.put("reason", c.reason());
+        }
+        out.put("resolutionState", r.resolution().state());
+        out.put("createdAt", TaskDefinitionDocs.seconds(r.createdAt()));
+        return out;
+    }
+
+    ObjectNode deploymentBrief(DeploymentRow d) {
+        ObjectNode out = Json.object();
+        out.put("serviceDeploymentArn", d.arn());
+        out.put("serviceArn", d.serviceArn());
+        out.put("clusterArn", d.clusterArn());
+        out.put("createdAt", TaskDefinitionDocs.seconds(d.createdAt()));
+        if (d.startedAt() != null) {
+            out.put("startedAt", TaskDefinitionDocs.seconds(d.startedAt()));
+        }
+        if (d.finishedAt() != null) {
+            out.put("finishedAt", TaskDefinitionDocs.seconds(d.finishedAt()));
+        }
+        out.put("targetServiceRevisionArn", d.revisionArn());
+        out.put("status", d.lifecycle());
+        out.put("statusReason", d.rolloutStateReason());
+        return out;
+    }
+
+    ObjectNode deployment(DeploymentRow d, int desired) {
+        ObjectNode out = deploymentBrief(d);
+        out.remove("targetServiceRevisionArn");
+        List<TaskRow> tasks = store.tasks().liveOfService(d.serviceArn()).stream().map(Versioned::value)
+                .filter(t -> d.id().equals(t.deploymentId()) && t.desiredStatus().equals("RUNNING")).toList();
+        out.putObject("targetServiceRevision").put("arn", d.revisionArn()).put("requestedTaskCount", desired)
+                .put("runningTaskCount", tasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count())
+                .put("pendingTaskCount", tasks.stream().filter(t -> !t.lastStatus().equals("RUNNING")).count());
+        ArrayNode sources = out.putArray("sourceServiceRevisions");
+        if (d.sourceRevisionArn() != null) {
+            sources.addObject().put("arn", d.sourceRevisionArn());
+        }
+        out.set("deploymentConfiguration", d.deploymentConfiguration());
+        if (d.rollbackOf() != null) {
+            out.putObject("rollback").put("reason", "circuit breaker rollback of deployment " + d.rollbackOf())
+                    .put("startedAt", TaskDefinitionDocs.seconds(d.createdAt())).put("serviceRevisionArn", d.revisionArn());
+        }
+        boolean cb = d.deploymentConfiguration().path("deploymentCircuitBreaker").path("enable").asBoolean(false);
+        out.putObject("deploymentCircuitBreaker").put("status", cb ? (d.rolloutState().equals("FAILED") ? "TRIGGERED"
+                        : d.rolloutState().equals("COMPLETED") ? "MONITORING_COMPLETE" : "MONITORING") : "DISABLED")
+                .put("failureCount", d.failedTasks())
+                .put("threshold", dev.ballast.deploy.Deployer.circuitBreakerThreshold(desired));
+        return out;
+    }
+}

@@ -1,0 +1,304 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.Account;
+import dev.ballast.core.Names;
+import dev.ballast.deploy.Deployer;
+import dev.ballast.store.ClusterRecord;
+import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.RevisionRow;
+import dev.ballast.store.ServiceRow;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskDefinitionRecord;
+import dev.ballast.store.Versioned;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * CreateService, UpdateService, DescribeServices, ListServices, DeleteService. Creating a service or
+ * updating it with a new task definition or {@code forceNewDeployment} creates a deployment whose
+ * images the reconciler resolves before any of its tasks launch.
+ */
+final class ServiceOperations {
+    /** Members of CreateService echoed as the service's configuration. */
+    private static final Set<String> SPEC = Set.of("loadBalancers", "serviceRegistries", "launchType", "capacityProviderStrategy",
+            "platformVersion", "role", "deploymentConfiguration", "placementConstraints", "placementStrategy",
+            "networkConfiguration", "healthCheckGracePeriodSeconds", "schedulingStrategy", "deploymentController",
+            "enableECSManagedTags", "propagateTags", "enableExecuteCommand", "availabilityZoneRebalancing");
+
+    private final Store store;
+    private final Account account;
+    private final ClusterOperations clusters;
+    private final TaskDefinitionOperations taskDefinitions;
+    private final Deployer deployer;
+    private final ServiceDocs docs;
+    private final Clock clock;
+    private final Runnable wake;
+
+    ServiceOperations(Store store, Account account, ClusterOperations clusters, TaskDefinitionOperations taskDefinitions,
+                      Deployer deployer, Clock clock, Runnable wake) {
+        this.store = store;
+        this.account = account;
+        this.clusters = clusters;
+        this.taskDefinitions = taskDefinitions;
+        this.deployer = deployer;
+        this.docs = new ServiceDocs(store);
+        this.clock = clock;
+        this.wake = wake;
+    }
+
+    void register(Map<String, Operation> ops) {
+        ops.put("CreateService", (in, call) -> create(in));
+        ops.put("UpdateService", (in, call) -> update(in));
+        ops.put("DescribeServices", (in, call) -> describe(in));
+        ops.put("ListServices", (in, call) -> list(in));
+        ops.put("DeleteService", (in, call) -> delete(in));
+    }
+
+    private JsonNode create(ObjectNode in) {
+        ClusterRecord cluster = clusters.active(Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
+        String name = Params.required(in, "serviceName");
+        if (!Names.isValid(name)) {
+            throw AwsException.invalidParameter("Invalid 'serviceName' '" + ShapeValidator.clip(name)
+                    + "': up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
+        }
+        String strategy = Params.string(in, "schedulingStrategy");
+        if ("DAEMON".equals(strategy)) {
+            throw new AwsException("UnsupportedFeatureException", 400, "The DAEMON scheduling strategy is not supported by Ballast yet.");
+        }
+        if (!in.path("deploymentController").path("type").asText("ECS").equals("ECS")) {
+            throw new AwsException("UnsupportedFeatureException", 400, "Only the ECS (rolling update) deployment controller is supported.");
+        }
+        TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
+        if (!in.has("desiredCount")) {
+            throw AwsException.invalidParameter("Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
+        }
+        int desired = desiredCount(in);
+        String token = Params.string(in, "clientToken");
+        if (token != null && token.length() > 36) {
+            throw AwsException.invalidParameter("'clientToken' must be at most 36 characters.");
+        }
+        ObjectNode spec = Json.object();
+        SPEC.forEach(m -> {
+            if (in.has(m)) {
+                spec.set(m, in.get(m));
+            }
+        });
+        spec.put("launchType", spec.path("launchType").asText("EC2"));
+        spec.put("schedulingStrategy", "REPLICA");
+        spec.set("deploymentConfiguration", deploymentConfiguration(in.path("deploymentConfiguration"), Json.object()));
+        spec.putObject("deploymentController").put("type", "ECS");
+        spec.put("enableECSManagedTags", spec.path("enableECSManagedTags").asBoolean(false));
+        spec.put("enableExecuteCommand", spec.path("enableExecuteCommand").asBoolean(false));
+        spec.put("propagateTags", spec.path("propagateTags").asText("NONE"));
+        for (String list : new String[] {"loadBalancers", "serviceRegistries", "placementConstraints", "placementStrategy"}) {
+            if (!spec.has(list)) {
+                spec.putArray(list);
+            }
+        }
+        spec.put("createdBy", account.rootPrincipalArn());
+        var tags = Params.tags(in.path("tags"), "tags");
+        ServiceRow service = new ServiceRow(account.serviceArn(cluster.name(), name), cluster.name(), cluster.arn(), name, "ACTIVE",
+                desired, td.arn(), spec, token, clock.millis(), false);
+        RevisionRow revision = deployer.newRevision(service);
+        DeploymentRow deployment = deployer.newDeployment(service, revision, null, null);
+        Versioned<ServiceRow> stored = store.services().create(service, revision, deployment);
+        if (stored.value() != service) {
+            boolean sameRequest = token != null && token.equals(stored.value().clientToken());
+            if (!sameRequest) {
+                throw AwsException.invalidParameter("Creation of service was not idempotent: a service named '" + name
+                        + "' already exists in cluster '" + cluster.name() + "'.");
+            }
+            return Json.object().set("service", docs.service(stored.value(), false));
+        }
+        if (!tags.isEmpty()) {
+            store.tags().put(service.arn(), tags, TagOperations.MAX_TAGS);
+        }
+        wake.run();
+        return Json.object().set("service", docs.service(service, false));
+    }
+
+    private JsonNode update(ObjectNode in) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Versioned<ServiceRow> current = find(in.path("cluster").asText(null), Params.required(in, "service"));
+            ServiceRow s = current.value();
+            if (!s.status().equals("ACTIVE")) {
+                throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
+            }
+            ObjectNode spec = s.spec().deepCopy();
+            if (in.has("deploymentConfiguration")) {
+                spec.set("deploymentConfiguration", deploymentConfiguration(in.get("deploymentConfiguration"),
+                        (ObjectNode) spec.path("deploymentConfiguration")));
+            }
+            for (String m : new String[] {"networkConfiguration", "placementConstraints", "placementStrategy",
+                    "healthCheckGracePeriodSeconds", "enableExecuteCommand", "enableECSManagedTags", "propagateTags",
+                    "loadBalancers", "serviceRegistries", "capacityProviderStrategy", "platformVersion"}) {
+                if (in.has(m)) {
+                    spec.set(m, in.get(m));
+                }
+            }
+            String tdArn = s.taskDefinitionArn();
+            if (in.has("taskDefinition")) {
+                tdArn = activeTaskDefinition(in.get("taskDefinition").asText()).arn();
+            }
+            boolean newDeployment = !tdArn.equals(s.taskDefinitionArn()) || Params.bool(in, "forceNewDeployment");
+            ServiceRow updated = s.withTaskDefinition(tdArn, spec);
+            if (in.has("desiredCount")) {
+                updated = updated.withDesired(desiredCount(in));
+            }
+            boolean ok;
+            if (newDeployment) {
+                String source = store.deployments().ofService(s.arn()).stream().map(Versioned::value)
+                        .filter(d -> d.status().equals("PRIMARY")).map(DeploymentRow::revisionArn).findFirst().orElse(null);
+                RevisionRow revision = deployer.newRevision(updated);
+                ok = store.services().updateWithDeployment(updated, current.version(), revision,
+                        deployer.newDeployment(updated, revision, source, null));
+                if (ok) {
+                    demoteOldPrimaries(s.arn(), revision.arn());
+                }
+            } else {
+                ok = store.services().update(updated, current.version());
+            }
+            if (ok) {
+                wake.run();
+                return Json.object().set("service", docs.service(store.services().find(s.arn()).orElseThrow().value(), false));
+            }
+        }
+        throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
+    }
+
+    /** The new deployment is PRIMARY; the previous ones keep their tasks as ACTIVE until drained. */
+    private void demoteOldPrimaries(String serviceArn, String newRevisionArn) {
+        for (Versioned<DeploymentRow> d : store.deployments().ofService(serviceArn)) {
+            DeploymentRow row = d.value();
+            if (row.status().equals("PRIMARY") && !row.revisionArn().equals(newRevisionArn)) {
+                String lifecycle = row.lifecycle().equals("IN_PROGRESS") ? "STOPPED" : row.lifecycle();
+                store.deployments().update(row.with("ACTIVE", row.rolloutState(), row.rolloutStateReason(), lifecycle,
+                        row.finishedAt()), d.version());
+            }
+        }
+    }
+
+    private JsonNode describe(ObjectNode in) {
+        List<String> refs = Params.strings(in, "services");
+        if (refs.isEmpty() || refs.size() > 10) {
+            throw AwsException.invalidParameter("'services' must name between 1 and 10 services, got " + refs.size() + ".");
+        }
+        ClusterRecord cluster = clusters.active(Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
+        boolean tags = Params.strings(in, "include").contains("TAGS");
+        ArrayNode services = Json.mapper().createArrayNode();
+        ArrayNode failures = Json.mapper().createArrayNode();
+        for (String ref : refs) {
+            Optional<ServiceRow> s = lookup(cluster, ref);
+            if (s.isPresent()) {
+                services.add(docs.service(s.get(), tags));
+            } else {
+                failures.addObject().put("arn", ref.startsWith("arn:") ? ref : account.serviceArn(cluster.name(), ref))
+                        .put("reason", "MISSING");
+            }
+        }
+        ObjectNode out = Json.object();
+        out.set("services", services);
+        out.set("failures", failures);
+        return out;
+    }
+
+    private JsonNode list(ObjectNode in) {
+        ClusterRecord cluster = clusters.active(Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
+        int max = Pagination.maxResults(in, 100, 10);
+        JsonNode after = Pagination.after(in, "ListServices");
+        List<ServiceRow> rows = store.services().list(cluster.name(), after == null ? null : after.path("name").asText(), max + 1);
+        String launchType = Params.string(in, "launchType");
+        ObjectNode out = Json.object();
+        out.set("serviceArns", Params.array(rows.stream().limit(max)
+                .filter(s -> launchType == null || launchType.equals(s.spec().path("launchType").asText("EC2")))
+                .map(ServiceRow::arn).toList()));
+        if (rows.size() > max) {
+            out.put("nextToken", Pagination.token("ListServices", Json.object().put("name", rows.get(max - 1).name())));
+        }
+        return out;
+    }
+
+    private JsonNode delete(ObjectNode in) {
+        Versioned<ServiceRow> current = find(in.path("cluster").asText(null), Params.required(in, "service"));
+        ServiceRow s = current.value();
+        if (!s.status().equals("ACTIVE")) {
+            throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
+        }
+        boolean force = Params.bool(in, "force");
+        if (s.desiredCount() > 0 && !force) {
+            throw AwsException.invalidParameter("The service cannot be stopped while it is scaled above 0: set desiredCount to 0 "
+                    + "with UpdateService first, or delete with force.");
+        }
+        if (!store.services().update(s.deleting(force), current.version())) {
+            throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
+        }
+        wake.run();
+        return Json.object().set("service", docs.service(store.services().find(s.arn()).orElseThrow().value(), false));
+    }
+
+    Versioned<ServiceRow> find(String clusterRef, String serviceRef) {
+        ClusterRecord cluster = clusters.active(clusterRef == null ? ClusterOperations.DEFAULT_CLUSTER : clusterRef);
+        String name = serviceRef.startsWith("arn:") ? serviceRef.substring(serviceRef.lastIndexOf('/') + 1) : serviceRef;
+        if (serviceRef.startsWith("arn:") && !serviceRef.equals(account.serviceArn(cluster.name(), name))) {
+            throw new AwsException("ServiceNotFoundException", 400, "Service not found.");
+        }
+        return store.services().live(cluster.name(), name)
+                .orElseThrow(() -> new AwsException("ServiceNotFoundException", 400, "Service not found."));
+    }
+
+    private Optional<ServiceRow> lookup(ClusterRecord cluster, String ref) {
+        String name = ref.startsWith("arn:") ? ref.substring(ref.lastIndexOf('/') + 1) : ref;
+        if (ref.startsWith("arn:") && !ref.equals(account.serviceArn(cluster.name(), name))) {
+            return Optional.empty();
+        }
+        Optional<ServiceRow> live = store.services().live(cluster.name(), name).map(Versioned::value);
+        return live.isPresent() ? live : store.services().find(account.serviceArn(cluster.name(), name)).map(Versioned::value);
+    }
+
+    private TaskDefinitionRecord activeTaskDefinition(String ref) {
+        TaskDefinitionRecord td = taskDefinitions.find(ref, true)
+                .orElseThrow(() -> AwsException.client("TaskDefinition not found: " + ShapeValidator.clip(ref) + "."));
+        if (!td.status().equals("ACTIVE")) {
+            throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
+        }
+        return td;
+    }
+
+    private static int desiredCount(ObjectNode in) {
+        int desired = in.path("desiredCount").asInt();
+        if (desired < 0 || desired > 5000) {
+            throw AwsException.invalidParameter("'desiredCount' must be between 0 and 5000, got " + desired + ".");
+        }
+        return desired;
+    }
+
+    /** Merges a requested deploymentConfiguration over the current one, with ECS's defaults, and checks it. */
+    private static ObjectNode deploymentConfiguration(JsonNode requested, ObjectNode current) {
+        ObjectNode c = current.deepCopy();
+        requested.properties().forEach(e -> c.set(e.getKey(), e.getValue()));
+        int max = c.path("maximumPercent").asInt(200);
+        int min = c.path("minimumHealthyPercent").asInt(100);
+        if (min < 0 || min > 100) {
+            throw AwsException.invalidParameter("'deploymentConfiguration.minimumHealthyPercent' must be between 0 and 100, got " + min + ".");
+        }
+        if (max < 100 || max > 2000) {
+            throw AwsException.invalidParameter("'deploymentConfiguration.maximumPercent' must be between 100 and 2000, got " + max + ".");
+        }
+        if (min == 100 && max == 100) {
+            throw AwsException.invalidParameter("'deploymentConfiguration' with minimumHealthyPercent 100 and maximumPercent 100 "
+                    + "leaves no room to replace tasks.");
+        }
+        c.put("maximumPercent", max);
+        c.put("minimumHealthyPercent", min);
+        if (!c.has("deploymentCircuitBreaker")) {
+            c.putObject("deploymentCircuitBreaker").put("enable", false).put("rollback", false);
+        }
+        return c;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.Account;
+import dev.ballast.schedule.Launcher;
+import dev.ballast.store.ClusterRecord;
+import dev.ballast.store.ResolutionRecord;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskDefinitionRecord;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.Versioned;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * RunTask, StopTask, DescribeTasks, ListTasks. A RunTask call resolves the task definition's images once;
+ * all {@code count} tasks of the call launch the same digests.
+ */
+final class TaskOperations {
+    /** Resolves a task definition's images for one standalone RunTask call. */
+    @FunctionalInterface
+    interface RunTaskResolution {
+        ResolutionRecord resolve(TaskDefinitionRecord taskDefinition, String clusterArn);
+    }
+
+    private final Store store;
+    private final Account account;
+    private final ClusterOperations clusters;
+    private final TaskDefinitionOperations taskDefinitions;
+    private final RunTaskResolution resolution;
+    private final Launcher launcher;
+    private final Clock clock;
+    private final Runnable wakeAgents;
+
+    TaskOperations(Store store, Account account, ClusterOperations clusters, TaskDefinitionOperations taskDefinitions,
+                   RunTaskResolution resolution, Launcher launcher, Clock clock, Runnable wakeAgents) {
+        this.store = store;
+        this.account = account;
+        this.clusters = clusters;
+        this.taskDefinitions = taskDefinitions;
+        this.resolution = resolution;
+        this.launcher = launcher;
+        this.clock = clock;
+        this.wakeAgents = wakeAgents;
+    }
+
+    void register(Map<String, Operation> ops) {
+        ops.put("RunTask", (in, call) -> run(in));
+        ops.put("StopTask", (in, call) -> stop(in));
+        ops.put("DescribeTasks", (in, call) -> describe(in));
+        ops.put("ListTasks", (in, call) -> list(in));
+    }
+
+    private ClusterRecord cluster(ObjectNode in) {
+        return clusters.active(Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
+    }
+
+    private JsonNode run(ObjectNode in) {
+        ClusterRecord cluster = cluster(in);
+        String ref = Params.required(in, "taskDefinition");
+        TaskDefinitionRecord td = taskDefinitions.find(ref, true)
+                .orElseThrow(() -> AwsException.client("TaskDefinition not found: " + ShapeValidator.clip(ref) + "."));
+        if (!td.status().equals("ACTIVE")) {
+            throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
+        }
+        int count = in.has("count") ? in.get("count").asInt() : 1;
+        if (count < 1 || count > 10) {
+            throw AwsException.invalidParameter("'count' must be between 1 and 10, got " + count + ".");
+        }
+        String startedBy = Params.string(in, "startedBy");
+        if (startedBy != null && startedBy.length() > 128) {
+            throw AwsException.invalidParameter("'startedBy' must be at most 128 characters.");
+        }
+        String token = Params.string(in, "clientToken");
+        if (token != null && (token.length() > 64 || !token.chars().allMatch(ch -> ch >= 33 && ch <= 126))) {
+            throw AwsException.invalidParameter("'clientToken' must be 1-64 printable ASCII characters.");
+        }
+        if (token != null) {
+            List<TaskRow> previous = store.tasks().byClientToken(cluster.name(), token);
+            if (!previous.isEmpty()) {
+                return result(previous, null, cluster);
+            }
+        }
+        ResolutionRecord record = resolution.resolve(td, cluster.arn());
+        Launcher.Launched launched = launcher.launch(new Launcher.Launch(cluster.name(), cluster.arn(), td, record.containers(),
+                null, null, startedBy, Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)), token), count);
+        wakeAgents.run();
+        return result(launched.tasks(), launched.failureReason(), cluster);
+    }
+
+    private ObjectNode result(List<TaskRow> tasks, String failure, ClusterRecord cluster) {
+        ObjectNode out = Json.object();
+        ArrayNode arr = out.putArray("tasks");
+        tasks.forEach(t -> arr.add(TaskDocs.task(t, false, store)));
+        ArrayNode failures = out.putArray("failures");
+        if (failure != null) {
+            failures.addObject().put("arn", cluster.arn()).put("reason", failure);
+        }
+        return out;
+    }
+
+    private JsonNode stop(ObjectNode in) {
+        ClusterRecord cluster = cluster(in);
+        String ref = Params.required(in, "task");
+        String reason = Optional.ofNullable(Params.string(in, "reason")).orElse("Task stopped by user");
+        if (reason.length() > 255) {
+            throw AwsException.invalidParameter("'reason' must be at most 255 characters.");
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Versioned<TaskRow> t = store.tasks().find(taskArn(cluster, ref))
+                    .orElseThrow(() -> AwsException.invalidParameter("The referenced task was not found: " + ShapeValidator.clip(ref) + "."));
+            if (t.value().desiredStatus().equals("STOPPED")
+                    || store.tasks().update(t.value().withDesired("STOPPED", "UserInitiated", reason, clock.millis()), t.version())) {
+                wakeAgents.run();
+                return Json.object().set("task", TaskDocs.task(store.tasks().find(t.value().arn()).orElseThrow().value(), false, store));
+            }
+        }
+        throw AwsException.server("stop-task-contention");
+    }
+
+    private JsonNode describe(ObjectNode in) {
+        ClusterRecord cluster = cluster(in);
+        List<String> refs = Params.strings(in, "tasks");
+        if (refs.isEmpty() || refs.size() > 100) {
+            throw AwsException.invalidParameter("'tasks' must name between 1 and 100 tasks, got " + refs.size() + ".");
+        }
+        boolean tags = Params.strings(in, "include").contains("TAGS");
+        ArrayNode tasks = Json.mapper().createArrayNode();
+        ArrayNode failures = Json.mapper().createArrayNode();
+        for (String ref : refs) {
+            String arn = taskArn(cluster, ref);
+            Optional<Versioned<TaskRow>> t = store.tasks().find(arn);
+            if (t.isPresent()) {
+                tasks.add(TaskDocs.task(t.get().value(), tags, store));
+            } else {
+                failures.addObject().put("arn", arn).put("reason", "MISSING");
+            }
+        }
+        ObjectNode out = Json.object();
+        out.set("tasks", tasks);
+        out.set("failures", failures);
+        return out;
+    }
+
+    private JsonNode list(ObjectNode in) {
+        ClusterRecord cluster = cluster(in);
+        int max = Pagination.maxResults(in, 100, 100);
+        JsonNode after = Pagination.after(in, "ListTasks");
+        String service = Params.string(in, "serviceName");
+        String serviceArn = service == null ? null
+                : service.startsWith("arn:") ? service : account.serviceArn(cluster.name(), service);
+        String family = Params.string(in, "family");
+        String instance = Params.string(in, "containerInstance");
+        if (instance != null && !instance.startsWith("arn:")) {
+            instance = account.containerInstanceArn(cluster.name(), instance);
+        }
+        String desired = Optional.ofNullable(Params.string(in, "desiredStatus")).orElse("RUNNING");
+        List<TaskRow> rows = store.tasks().list(cluster.name(), serviceArn,
+                family == null ? null : account.ecsArnPrefix() + "task-definition/" + family + ":", desired,
+                Params.string(in, "startedBy"), instance, after == null ? null : after.path("arn").asText(), max + 1);
+        ObjectNode out = Json.object();
+        out.set("taskArns", Params.array(rows.stream().limit(max).map(TaskRow::arn).toList()));
+        if (rows.size() > max) {
+            out.put("nextToken", Pagination.token("ListTasks", Json.object().put("arn", rows.get(max - 1).arn())));
+        }
+        return out;
+    }
+
+    private String taskArn(ClusterRecord cluster, String ref) {
+        return ref.startsWith("arn:") ? ref : account.taskArn(cluster.name(), ref);
+    }
+
+    private static String family(TaskDefinitionRecord td) {
+        return td.family();
+    }
+}
