@@ -1,0 +1,113 @@
+package dev.ballast.resolve;
+
+import dev.ballast.image.Digest;
+import dev.ballast.image.ImageReference;
+import dev.ballast.store.ContainerResolution;
+import dev.ballast.store.ResolutionRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies one attempt's registry answers to a resolution record: pure, so the retry, fallback and failure
+ * rules are tested without a registry.
+ */
+final class ResolutionAttempt {
+    static final String PENDING = "PENDING";
+    static final String RESOLVED = "RESOLVED";
+    static final String FAILED = "FAILED";
+
+    /** How many attempts each mode gets, and whether best-effort failures fail the deployment. */
+    record Limits(int strict, int bestEffort, boolean circuitBreaker) {}
+
+    private ResolutionAttempt() {}
+
+    /**
+     * @param containers the record's containers; those with resolutionMode {@code pending} take part
+     * @param answers the registry's answer per image string as written, for every pending container
+     * @param attempt the number of this attempt (1 for the first)
+     * @param nowMillis the clock now, for resolvedAt and the next attempt
+     */
+    static RevisionResolver.Step apply(List<ContainerResolution> containers, Map<String, Lookup> answers, int attempt,
+                                       Limits limits, ResolveSettings settings, long nowMillis, EventSubject subject) {
+        List<ContainerResolution> out = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (ContainerResolution c : containers) {
+            if (!c.resolutionMode().equals("pending")) {
+                out.add(c);
+                continue;
+            }
+            ContainerResolution next = switch (answers.get(c.image())) {
+                case Lookup.Found f -> found(c, f, nowMillis, events, subject);
+                case Lookup.Failed f -> failed(c, f.reason(), attempt, limits, nowMillis, events, subject);
+                case null -> throw new IllegalStateException("no answer for image " + c.image());
+            };
+            if (next.resolutionMode().equals("failed")) {
+                failures.add(ResolutionEvents.failure(next));
+            }
+            out.add(next);
+        }
+        ResolutionRecord record;
+        if (!failures.isEmpty()) {
+            String failure = String.join("; ", failures);
+            failures.forEach(f -> events.add(ResolutionEvents.failed(subject, f)));
+            record = new ResolutionRecord(FAILED, attempt, null, out, failure);
+        } else if (out.stream().allMatch(c -> c.launchImage() != null)) {
+            record = new ResolutionRecord(RESOLVED, attempt, null, out, null);
+        } else {
+            long next = nowMillis + settings.backoff(attempt).toMillis();
+            record = new ResolutionRecord(PENDING, attempt, next, out, null);
+        }
+        return new RevisionResolver.Step(record, events);
+    }
+
+    private static ContainerResolution found(ContainerResolution c, Lookup.Found f, long now, List<String> events,
+                                             EventSubject subject) {
+        ImageReference ref = f.resolution().reference();
+        Digest digest = f.resolution().digest();
+        if (ref.digest().isPresent()) {
+            ContainerResolution v = with(c, "verified", digest.toString(), c.image(), now, null);
+            events.add(ResolutionEvents.verified(subject, v));
+            return v;
+        }
+        ContainerResolution r = with(c, "resolved", digest.toString(), pinned(c.image(), ref, digest), now, null);
+        events.add(ResolutionEvents.resolved(subject, r, digest));
+        return r;
+    }
+
+    private static ContainerResolution failed(ContainerResolution c, String reason, int attempt, Limits limits,
+                                              long now, List<String> events, EventSubject subject) {
+        boolean strict = c.mode().equals(Mode.CONSISTENT.wire());
+        int limit = strict ? limits.strict() : limits.bestEffort();
+        ContainerResolution pending = with(c, "pending", null, null, null, reason);
+        if (attempt < limit) {
+            events.add(ResolutionEvents.retrying(subject, pending, reason, attempt, limit));
+            return pending;
+        }
+        events.add(ResolutionEvents.gaveUp(subject, pending, reason, attempt, limit));
+        if (strict || limits.circuitBreaker()) {
+            return with(c, "failed", null, null, null, reason);
+        }
+        ContainerResolution fb = with(c, "fallback", null, c.image(), now, reason);
+        events.add(ResolutionEvents.fallback(subject, fb, attempt));
+        return fb;
+    }
+
+    /**
+     * The launch string {@code repo:tag@sha256:…}: the image as written (Docker Hub short names and registry
+     * text kept), its implied tag made explicit, the digest appended.
+     */
+    static String pinned(String written, ImageReference ref, Digest digest) {
+        int slash = written.lastIndexOf('/');
+        boolean hasTag = written.indexOf(':', slash + 1) >= 0;
+        String tag = hasTag ? "" : ":" + ref.tag().orElse(ImageReference.DEFAULT_TAG);
+        return written + tag + "@" + digest;
+    }
+
+    static ContainerResolution with(ContainerResolution c, String resolutionMode, String digest, String launchImage,
+                                    Long resolvedAt, String reason) {
+        return new ContainerResolution(c.containerName(), c.image(), c.mode(), c.decidedBy(), c.rule(), resolutionMode,
+                digest, launchImage, resolvedAt, reason);
+    }
+}

@@ -1,0 +1,249 @@
+package dev.ballast.resolve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.image.ImageReference;
+import dev.ballast.image.InvalidReferenceException;
+import dev.ballast.registry.RegistryClient;
+import dev.ballast.registry.RegistryException;
+import dev.ballast.registry.Resolution;
+import dev.ballast.store.ContainerResolution;
+import dev.ballast.store.ResolutionRecord;
+import dev.ballast.store.RevisionRow;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskDefinitionRecord;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Resolves the images of a service revision (DESIGN.md, "When and how resolution happens").
+ *
+ * <p>The first {@link #step} decides every container's mode with the {@link PolicyEvaluator} (inputs read
+ * then, so policy changes apply at the next deployment only) and records it with the deciding layer. Each
+ * step then makes one attempt for the containers still pending: {@code disabled} ones are {@code skipped}
+ * (no registry request, the image as written); an image with a digest is {@code verified} by a HEAD by
+ * digest; a tag is {@code resolved} to its top-level manifest or index digest and launched as
+ * {@code repo:tag@sha256:…}. Each unique reference is asked once per step, in parallel, and answers are
+ * shared through a {@link Coalescer}: concurrent steps share the request in flight, and a successful answer
+ * serves every resolution of that reference for {@link ResolveSettings#coalesceWindow()} after it arrived
+ * (failures are never shared beyond the request in flight).
+ *
+ * <p>Failed attempts are retried by later steps after an exponential backoff ({@code nextAttemptAt}). A
+ * consistent container that fails {@code strictAttempts} times fails the record; a best-effort one falls back
+ * to its tag after {@code bestEffortAttempts} failures, or fails the record when the circuit breaker is on.
+ * The resolver writes nothing: the caller stores the returned record (compare-and-set on the revision).
+ */
+public final class RevisionResolver {
+
+    /** One step's result: the record to store, and the service events to append (oldest first). */
+    public record Step(ResolutionRecord record, List<String> events) {
+        public Step {
+            Objects.requireNonNull(record, "record");
+            events = List.copyOf(events);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryClient registry;
+    private final Clock clock;
+    private final ResolveSettings settings;
+    private final PolicyEvaluator policy;
+    private final PolicyLoader inputs;
+    private final Coalescer<ImageReference, Resolution> shared;
+
+    public RevisionResolver(Store store, RegistryClient registry, Clock clock, ResolveSettings settings) {
+        this(store, registry, clock, settings, ManagedCatalog.builtIn());
+    }
+
+    public RevisionResolver(Store store, RegistryClient registry, Clock clock, ResolveSettings settings,
+                            ManagedCatalog catalog) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.policy = new PolicyEvaluator(catalog);
+        this.inputs = new PolicyLoader(store);
+        this.shared = new Coalescer<>(clock, settings.coalesceWindow());
+    }
+
+    /**
+     * One step of progress on {@code revision}'s resolution record, with events worded for its service.
+     * A RESOLVED or FAILED record, or a PENDING one before its {@code nextAttemptAt}, comes back unchanged
+     * with no events.
+     */
+    public Step step(RevisionRow revision, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled) {
+        return step(revision.resolution(), td, clusterArn, circuitBreakerEnabled,
+                EventSubject.service(revision.serviceArn()));
+    }
+
+    /** {@link #step(RevisionRow, TaskDefinitionRecord, String, boolean)} on a bare record, events about {@code subject}. */
+    public Step step(ResolutionRecord current, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled,
+                     EventSubject subject) {
+        long now = clock.millis();
+        if (current != null && !current.state().equals(ResolutionAttempt.PENDING)) {
+            return new Step(current, List.of());
+        }
+        if (current != null && current.nextAttemptAt() != null && now < current.nextAttemptAt()) {
+            return new Step(current, List.of());
+        }
+        List<String> events = new ArrayList<>();
+        List<ContainerResolution> containers = current == null || current.containers().isEmpty()
+                ? plan(td, clusterArn, now, subject, events) : current.containers();
+        int attempts = current == null ? 0 : current.attempts();
+        ResolutionAttempt.Limits limits = new ResolutionAttempt.Limits(settings.strictAttempts(),
+                settings.bestEffortAttempts(), circuitBreakerEnabled);
+        return attempt(containers, attempts, limits, subject, events);
+    }
+
+    /**
+     * Resolves every container of {@code td} once, synchronously, for a standalone RunTask call: all tasks of
+     * the call share the result. There is one attempt per container (the registry client's own transport
+     * retries included, no backoff here): a best-effort container that fails falls back to its tag at once;
+     * a consistent one that fails throws.
+     *
+     * @throws ResolutionFailedException naming the container, the image and the registry's reason
+     */
+    public ResolutionRecord resolveNow(TaskDefinitionRecord td, String clusterArn) {
+        return resolveNow(td, clusterArn, EventSubject.taskRun(null)).record();
+    }
+
+    /** {@link #resolveNow(TaskDefinitionRecord, String)} with the events, worded for {@code subject}. */
+    public Step resolveNow(TaskDefinitionRecord td, String clusterArn, EventSubject subject) {
+        List<String> events = new ArrayList<>();
+        List<ContainerResolution> containers = plan(td, clusterArn, clock.millis(), subject, events);
+        Step step = attempt(containers, 0, new ResolutionAttempt.Limits(1, 1, false), subject, events);
+        if (step.record().state().equals(ResolutionAttempt.FAILED)) {
+            throw new ResolutionFailedException(step.record().failure(), step.record(), step.events());
+        }
+        return step;
+    }
+
+    /** The policy decisions for {@code td}'s containers on {@code clusterArn} (null: account only), in order. */
+    public Map<String, Decision> explain(TaskDefinitionRecord td, String clusterArn) {
+        PolicyInputs in = inputs.load(clusterArn);
+        Map<String, Decision> out = new LinkedHashMap<>();
+        for (JsonNode c : containerDefinitions(td)) {
+            out.put(c.path("name").asText(), policy.decide(c.path("versionConsistency").asText(null),
+                    c.path("image").asText(), in));
+        }
+        return out;
+    }
+
+    private Step attempt(List<ContainerResolution> containers, int attemptsSoFar, ResolutionAttempt.Limits limits,
+                         EventSubject subject, List<String> earlier) {
+        List<String> pendingImages = containers.stream().filter(c -> c.resolutionMode().equals("pending"))
+                .map(ContainerResolution::image).distinct().toList();
+        int attempt = pendingImages.isEmpty() ? attemptsSoFar : attemptsSoFar + 1;
+        Map<String, Lookup> answers = lookUp(pendingImages);
+        Step step = ResolutionAttempt.apply(containers, answers, attempt, limits, settings, clock.millis(), subject);
+        List<String> events = new ArrayList<>(earlier);
+        events.addAll(step.events());
+        return new Step(step.record(), events);
+    }
+
+    /** First step: decide each container's mode; disabled containers are settled at once. */
+    private List<ContainerResolution> plan(TaskDefinitionRecord td, String clusterArn, long now, EventSubject subject,
+                                           List<String> events) {
+        PolicyInputs in = inputs.load(clusterArn);
+        List<ContainerResolution> out = new ArrayList<>();
+        for (JsonNode c : containerDefinitions(td)) {
+            String name = c.path("name").asText();
+            String image = c.path("image").asText();
+            Decision d = policy.decide(c.path("versionConsistency").asText(null), image, in);
+            ContainerResolution r = new ContainerResolution(name, image, d.mode().wire(), d.layer().wire(), d.rule(),
+                    "pending", null, null, null, null);
+            if (d.mode() == Mode.DISABLED) {
+                r = ResolutionAttempt.with(r, "skipped", writtenDigest(image), image, now, null);
+                events.add(ResolutionEvents.skipped(subject, r));
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** One answer per image string; one registry request per unique canonical reference, in parallel. */
+    private Map<String, Lookup> lookUp(List<String> images) {
+        Map<String, ImageReference> refs = new LinkedHashMap<>();
+        Map<String, Lookup> answers = new LinkedHashMap<>();
+        for (String image : images) {
+            try {
+                refs.put(image, ImageReference.parse(image));
+            } catch (InvalidReferenceException e) {
+                answers.put(image, new Lookup.Failed("invalid image reference: " + e.getMessage()));
+            }
+        }
+        List<ImageReference> unique = new ArrayList<>(new LinkedHashSet<>(refs.values()));
+        Map<ImageReference, Lookup> byRef = new LinkedHashMap<>();
+        if (unique.size() == 1) {
+            byRef.put(unique.getFirst(), fetch(unique.getFirst()));
+        } else if (unique.size() > 1) {
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Lookup>> futures = unique.stream().map(r -> pool.submit(() -> fetch(r))).toList();
+                for (int i = 0; i < unique.size(); i++) {
+                    byRef.put(unique.get(i), join(futures.get(i)));
+                }
+            }
+        }
+        refs.forEach((image, ref) -> answers.put(image, byRef.get(ref)));
+        return answers;
+    }
+
+    private Lookup fetch(ImageReference ref) {
+        try {
+            Resolution r = shared.get(ref, () -> registry.resolve(ref));
+            if (ref.digest().isPresent() && !ref.digest().get().equals(r.digest())) {
+                return new Lookup.Failed("registry answered digest " + r.digest() + " for " + ref.digest().get());
+            }
+            return new Lookup.Found(new Resolution(ref, r.digest(), r.mediaType(), r.platforms()));
+        } catch (RegistryException e) {
+            return new Lookup.Failed(reason(ref, e));
+        }
+    }
+
+    /** The registry's answer without the "resolve REF: " action prefix, which the events already say. */
+    static String reason(ImageReference ref, RegistryException e) {
+        String message = String.valueOf(e.getMessage());
+        String prefix = "resolve " + ref + ": ";
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    private static Lookup join(Future<Lookup> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Lookup.Failed("interrupted while resolving");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("resolution failed", e.getCause());
+        }
+    }
+
+    private static String writtenDigest(String image) {
+        try {
+            return ImageReference.parse(image).digest().map(Object::toString).orElse(null);
+        } catch (InvalidReferenceException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode containerDefinitions(TaskDefinitionRecord td) {
+        try {
+            return JSON.readTree(td.doc()).path("containerDefinitions");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("task definition " + td.arn() + " has an unreadable document", e);
+        }
+    }
+}
