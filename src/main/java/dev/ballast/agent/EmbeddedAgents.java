@@ -151,10 +151,12 @@ public final class EmbeddedAgents implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        loops.forEach(Thread::interrupt);
+        nudges.forEach(Semaphore::release);
         for (Thread t : loops) {
             try {
-                t.join(Duration.ofSeconds(10));
+                if (!t.join(Duration.ofSeconds(10))) {
+                    t.interrupt();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
