@@ -1,0 +1,49 @@
+package dev.ballast.agent;
+
+import dev.ballast.registry.Credential;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.TaskRow.ContainerRow;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one port between an {@link Agent} and whatever runs containers on its host: the simulated runtime
+ * (fetches and verifies images, runs nothing) or a container engine. The agent owns the lifecycle and
+ * the store; a runtime only performs actions and reports what it observed. Implementations are
+ * thread-safe: the agent pulls for several tasks at once.
+ */
+public interface ContainerRuntime {
+
+    /** Short name published in logs, metrics and the {@code ballast.runtime} attribute, e.g. {@code simulated}. */
+    String name();
+
+    /** One line for the start-up log saying what this runtime really does with containers. */
+    String description();
+
+    /** Attributes the container instance publishes (ECS {@code Attribute} name → value). */
+    Map<String, String> attributes();
+
+    /**
+     * Makes the image available locally and returns the digest actually fetched. {@code launchImage} is a
+     * task container's launch image: {@code repo:tag@sha256:…} when pinned (fetched by digest and verified),
+     * the string as written otherwise (fetched by tag). Concurrent pulls of the same image may share work.
+     *
+     * @param credentials credentials for the image's registry, or empty for the runtime's own configuration
+     * @throws PullFailedException when the image cannot be fetched or does not verify
+     */
+    PullResult pull(String launchImage, Optional<Credential> credentials);
+
+    /**
+     * Creates and starts {@code container} of {@code task} from its pulled image; returns the runtime's id
+     * for it. Idempotent per container ARN: when the runtime already has a container for it (for example
+     * after an agent restart) it returns that container's id instead of launching another.
+     */
+    String start(TaskRow task, ContainerRow container);
+
+    /** Stops the container, asking it to exit and killing it after {@code timeout}; a no-op when it has exited. */
+    void stop(String runtimeId, Duration timeout);
+
+    /** How the container exited, or empty while it runs. */
+    Optional<ExitStatus> status(String runtimeId);
+}

@@ -1,0 +1,167 @@
+package dev.ballast.agent;
+
+import dev.ballast.core.Account;
+import dev.ballast.store.InstanceRow;
+import dev.ballast.store.Store;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents embedded in the server: N container instances registered in one cluster, each with its own
+ * runtime, each driven on its own virtual thread every {@link Config#interval()} (sooner after
+ * {@link #wake()}) until {@link #close()}. Instance ids are derived from (cluster, index), so a restarted
+ * server re-uses its instances and finds their tasks.
+ */
+public final class EmbeddedAgents implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAgents.class);
+
+    /**
+     * @param account account and region of the instance ARNs
+     * @param cluster cluster the instances register in (it must exist)
+     * @param instances how many instances
+     * @param cpu registered CPU units per instance
+     * @param memory registered memory per instance, MiB
+     * @param interval time between two passes of an agent
+     * @param maxConcurrentPulls tasks pulling at once, per instance
+     * @param version the Ballast version, published as {@code agentVersion} {@code ballast-<version>}
+     */
+    public record Config(Account account, String cluster, int instances, int cpu, int memory, Duration interval,
+                         int maxConcurrentPulls, String version) {
+        public Config {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(cluster, "cluster");
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(version, "version");
+            if (instances < 0 || cpu < 1 || memory < 1 || maxConcurrentPulls < 1 || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("invalid embedded agent config " + instances + " instances, cpu "
+                        + cpu + ", memory " + memory + ", pulls " + maxConcurrentPulls + ", interval " + interval);
+            }
+        }
+
+        /** 2048 CPU units and 4096 MiB per instance, a pass every 100 ms, 8 concurrent pulls per instance. */
+        public static Config defaults(Account account, String cluster, int instances, String version) {
+            return new Config(account, cluster, instances, 2048, 4096, Duration.ofMillis(100), 8, version);
+        }
+    }
+
+    private final List<Agent> agents;
+    private final List<Semaphore> nudges = new ArrayList<>();
+    private final List<Thread> loops = new ArrayList<>();
+    private volatile boolean closed;
+
+    private EmbeddedAgents(List<Agent> agents) {
+        this.agents = List.copyOf(agents);
+    }
+
+    /**
+     * Registers the instances (or finds them from an earlier run) and starts their loops.
+     *
+     * @param runtimeFor makes the runtime of one instance, given its ARN
+     */
+    public static EmbeddedAgents start(Config config, Store store, Function<String, ContainerRuntime> runtimeFor,
+                                       MeterRegistry meters, Clock clock) {
+        List<Agent> agents = new ArrayList<>();
+        for (int i = 0; i < config.instances(); i++) {
+            String arn = instanceArn(config.account(), config.cluster(), i);
+            ContainerRuntime runtime = runtimeFor.apply(arn);
+            store.instances().register(new InstanceRow(arn, config.cluster(), config.account().clusterArn(config.cluster()),
+                    ec2InstanceId(config.cluster(), i), "ACTIVE", true, config.cpu(), config.memory(), runtime.attributes(),
+                    "ballast-" + config.version(), clock.millis()));
+            LOG.info("agent runtime={} instance={} — {}", runtime.name(), arn, runtime.description());
+            agents.add(new Agent(arn, store, runtime, meters, clock, config.maxConcurrentPulls()));
+        }
+        EmbeddedAgents embedded = new EmbeddedAgents(agents);
+        embedded.startLoops(config.interval());
+        return embedded;
+    }
+
+    /**
+     * {@code arn:aws:ecs:<region>:<account>:container-instance/<cluster>/<32 hex>}, the hex derived from
+     * (cluster, index) so that it is the same on every start.
+     */
+    public static String instanceArn(Account account, String cluster, int index) {
+        return account.ecsArnPrefix() + "container-instance/" + cluster + "/" + hash(cluster, index).substring(0, 32);
+    }
+
+    private static String ec2InstanceId(String cluster, int index) {
+        return "i-" + hash(cluster, index).substring(32, 49);
+    }
+
+    private static String hash(String cluster, int index) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(("ballast-simulated-instance/" + cluster + "/" + index).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private void startLoops(Duration interval) {
+        for (Agent agent : agents) {
+            Semaphore nudge = new Semaphore(0);
+            nudges.add(nudge);
+            loops.add(Thread.ofVirtual().name("agent-" + loops.size()).start(() -> loop(agent, nudge, interval)));
+        }
+    }
+
+    private void loop(Agent agent, Semaphore nudge, Duration interval) {
+        while (!closed) {
+            try {
+                agent.reconcileOnce();
+            } catch (RuntimeException e) {
+                LOG.warn("agent instance={}: pass failed: {}", agent.instanceArn(), e.toString(), e);
+            }
+            try {
+                nudge.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);
+                nudge.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Makes every agent run a pass now (the scheduler calls this after placing tasks). */
+    public void wake() {
+        for (Semaphore s : nudges) {
+            if (s.availablePermits() == 0) {
+                s.release();
+            }
+        }
+    }
+
+    /** The agents, in instance index order. */
+    public List<Agent> agents() {
+        return agents;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        nudges.forEach(Semaphore::release);
+        for (Thread t : loops) {
+            try {
+                if (!t.join(Duration.ofSeconds(10))) {
+                    t.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        agents.forEach(Agent::close);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.ballast.agent;
+
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.TaskRow.ContainerRow;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The image pulls of one agent's tasks, run on a bounded pool so that one slow registry does not hold
+ * up other tasks. Pulls live in memory only: after a restart a PENDING task simply pulls again (an
+ * image already local costs nothing).
+ */
+final class Pulls implements AutoCloseable {
+
+    private final ContainerRuntime runtime;
+    private final AgentMetrics metrics;
+    private final ExecutorService executor;
+    private final Map<String, CompletableFuture<PullOutcome>> byTask = new ConcurrentHashMap<>();
+
+    Pulls(ContainerRuntime runtime, AgentMetrics metrics, int maxConcurrent, String threadPrefix) {
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrentPulls must be at least 1, got " + maxConcurrent);
+        }
+        this.runtime = runtime;
+        this.metrics = metrics;
+        this.executor = Executors.newFixedThreadPool(maxConcurrent, Thread.ofVirtual().name(threadPrefix, 0).factory());
+    }
+
+    /** The outcome of {@code task}'s pulls, starting them if they are not under way; empty while they run. */
+    Optional<PullOutcome> poll(TaskRow task) {
+        CompletableFuture<PullOutcome> f = byTask.computeIfAbsent(task.arn(),
+                arn -> CompletableFuture.supplyAsync(() -> pullAll(task.containers()), executor));
+        return f.isDone() ? Optional.of(f.join()) : Optional.empty();
+    }
+
+    /** Drops what is known about {@code taskArn}'s pulls (the task moved on). */
+    void forget(String taskArn) {
+        byTask.remove(taskArn);
+    }
+
+    /** Waits until the pulls under way now have finished (for tests and orderly shutdown). */
+    boolean await(Duration timeout) throws InterruptedException {
+        try {
+            CompletableFuture.allOf(byTask.values().toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true; // outcomes are values; an exception here is a bug already reported by the task
+        }
+    }
+
+    private PullOutcome pullAll(List<ContainerRow> containers) {
+        Map<String, PullResult> results = new LinkedHashMap<>();
+        for (ContainerRow c : containers) {
+            try {
+                PullResult r = runtime.pull(c.launchImage(), Optional.empty());
+                metrics.pulled(r);
+                results.put(c.name(), r);
+            } catch (PullFailedException e) {
+                metrics.failed(e);
+                return new PullOutcome.Failed(c.name(), e);
+            } catch (RuntimeException e) {
+                PullFailedException wrapped = new PullFailedException(c.launchImage(), "INTERNAL",
+                        "runtime " + runtime.name() + " failed: " + e, e);
+                metrics.failed(wrapped);
+                return new PullOutcome.Failed(c.name(), wrapped);
+            }
+        }
+        return new PullOutcome.Pulled(results);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

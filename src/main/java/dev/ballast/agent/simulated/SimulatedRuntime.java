@@ -1,0 +1,111 @@
+package dev.ballast.agent.simulated;
+
+import dev.ballast.agent.ContainerRuntime;
+import dev.ballast.agent.ExitStatus;
+import dev.ballast.agent.PullFailedException;
+import dev.ballast.agent.PullResult;
+import dev.ballast.image.ImageReference;
+import dev.ballast.image.InvalidReferenceException;
+import dev.ballast.registry.Credential;
+import dev.ballast.registry.RegistryClient;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.TaskRow.ContainerRow;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * A runtime that runs nothing: it really fetches each image's manifest from its registry (by digest when
+ * pinned, by tag otherwise), verifies it, keeps it in a per-instance image cache by digest, and then
+ * "starts" containers by handing out ids. Containers stay running until stopped, then exit with 0. It says
+ * so in {@link #description()} and in the {@code ballast.runtime=simulated} attribute.
+ */
+public final class SimulatedRuntime implements ContainerRuntime {
+
+    /** The value of the {@code ballast.runtime} attribute and of {@link #name()}. */
+    public static final String NAME = "simulated";
+
+    private final String instanceArn;
+    private final RegistryClient registry;
+    private final Function<Credential, RegistryClient> withCredential;
+    private final LocalImages images = new LocalImages();
+    private final Map<String, String> idsByContainerArn = new ConcurrentHashMap<>();
+    private final Map<String, ExitStatus> exited = new ConcurrentHashMap<>();
+
+    /**
+     * @param registry the client for pulls without explicit credentials (it has the server's credential source)
+     * @param withCredential a client for pulls that carry their own registry credentials
+     */
+    public SimulatedRuntime(String instanceArn, RegistryClient registry, Function<Credential, RegistryClient> withCredential) {
+        this.instanceArn = Objects.requireNonNull(instanceArn, "instanceArn");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.withCredential = Objects.requireNonNull(withCredential, "withCredential");
+    }
+
+    /** A runtime whose pulls all use {@code registry}; a pull with explicit credentials fails, saying why. */
+    public SimulatedRuntime(String instanceArn, RegistryClient registry) {
+        this(instanceArn, registry, c -> {
+            throw new IllegalStateException("explicit registry credentials are not configured for this runtime");
+        });
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "containers are not run; images are fetched and verified only";
+    }
+
+    @Override
+    public Map<String, String> attributes() {
+        return Map.of("ballast.runtime", NAME, "ecs.os-type", LocalImages.OS, "ecs.cpu-architecture", "x86_64");
+    }
+
+    @Override
+    public PullResult pull(String launchImage, Optional<Credential> credentials) {
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(launchImage);
+        } catch (InvalidReferenceException e) {
+            throw new PullFailedException(launchImage, "INVALID", "invalid reference format: " + e.getMessage(), e);
+        }
+        RegistryClient client;
+        try {
+            client = credentials.map(withCredential).orElse(registry);
+        } catch (IllegalStateException e) {
+            throw new PullFailedException(launchImage, "UNAUTHORIZED", e.getMessage(), e);
+        }
+        return images.pull(ref, client);
+    }
+
+    @Override
+    public String start(TaskRow task, ContainerRow container) {
+        if (container.imageDigest() == null || !images.contains(container.imageDigest())) {
+            throw new IllegalStateException("start " + container.name() + " of " + task.arn() + " on " + instanceArn
+                    + ": image " + container.launchImage() + " (" + container.imageDigest() + ") is not in the local cache");
+        }
+        return idsByContainerArn.computeIfAbsent(container.containerArn(), arn -> {
+            byte[] id = new byte[32];
+            ThreadLocalRandom.current().nextBytes(id);
+            return HexFormat.of().formatHex(id);
+        });
+    }
+
+    @Override
+    public void stop(String runtimeId, Duration timeout) {
+        exited.putIfAbsent(runtimeId, new ExitStatus(0, null));
+    }
+
+    @Override
+    public Optional<ExitStatus> status(String runtimeId) {
+        return Optional.ofNullable(exited.get(runtimeId));
+    }
+}
