@@ -21,7 +21,9 @@ CREATE TABLE service_revisions (
     service_arn          TEXT    NOT NULL,
     task_definition_arn  TEXT    NOT NULL,
     doc                  TEXT    NOT NULL,
-    created_at           BIGINT  NOT NULL
+    created_at           BIGINT  NOT NULL,
+    updated_at           BIGINT  NOT NULL,
+    version              BIGINT  NOT NULL
 );
 CREATE INDEX service_revisions_by_service ON service_revisions (service_arn, created_at);
 
@@ -68,6 +70,8 @@ CREATE TABLE container_instances (
     doc              TEXT    NOT NULL,
     registered_at    BIGINT  NOT NULL,
     heartbeat_at     BIGINT  NOT NULL,
+    created_at       BIGINT  NOT NULL,
+    updated_at       BIGINT  NOT NULL,
     version          BIGINT  NOT NULL
 );
 CREATE INDEX container_instances_by_cluster ON container_instances (cluster, status);

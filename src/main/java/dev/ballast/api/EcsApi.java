@@ -1,6 +1,9 @@
 package dev.ballast.api;
 
 import dev.ballast.core.Account;
+import dev.ballast.deploy.Deployer;
+import dev.ballast.schedule.Launcher;
+import java.time.Clock;
 import dev.ballast.store.Store;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,17 +17,29 @@ public final class EcsApi {
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final Map<String, String> prefixes = new HashMap<>();
 
-    public EcsApi(Store store, Account account) {
+    /** What the service and task operations hand work to. */
+    public record Workers(Deployer deployer, Launcher launcher, RunTaskResolution runTask, Runnable wakeControllers,
+                          Runnable wakeAgents) {}
+
+    public EcsApi(Store store, Account account, Clock clock, Workers workers) {
         ClusterOperations clusters = new ClusterOperations(store, account);
         TaskDefinitionOperations taskDefinitions = new TaskDefinitionOperations(store, account);
         clusters.register(operations);
         taskDefinitions.register(operations);
+        ServiceOperations services = new ServiceOperations(store, account, clusters, taskDefinitions, workers.deployer(), clock,
+                workers.wakeControllers());
+        services.register(operations);
+        new DeploymentOperations(store, services).register(operations);
+        new TaskOperations(store, account, clusters, taskDefinitions, workers.runTask(), workers.launcher(), clock,
+                workers.wakeAgents()).register(operations);
         new AccountSettingOperations(store, account).register(operations);
         ResourceRefs refs = new ResourceRefs(account);
         Map<String, Predicate<String>> taggable = Map.of(
                 "cluster", arn -> refs.clusterName(arn).flatMap(n -> store.clusters().find(n))
                         .filter(c -> c.status().equals("ACTIVE")).isPresent(),
-                "task-definition", arn -> taskDefinitions.find(arn, false).isPresent());
+                "task-definition", arn -> taskDefinitions.find(arn, false).isPresent(),
+                "service", arn -> store.services().find(arn).filter(v -> !v.value().status().equals("INACTIVE")).isPresent(),
+                "task", arn -> store.tasks().find(arn).isPresent());
         new TagOperations(store, account, taggable).register(operations);
         operations.keySet().forEach(op -> prefixes.put(op, TARGET_PREFIX));
     }

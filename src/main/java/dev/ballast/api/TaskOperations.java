@@ -21,12 +21,6 @@ import java.util.Optional;
  * all {@code count} tasks of the call launch the same digests.
  */
 final class TaskOperations {
-    /** Resolves a task definition's images for one standalone RunTask call. */
-    @FunctionalInterface
-    interface RunTaskResolution {
-        ResolutionRecord resolve(TaskDefinitionRecord taskDefinition, String clusterArn);
-    }
-
     private final Store store;
     private final Account account;
     private final ClusterOperations clusters;

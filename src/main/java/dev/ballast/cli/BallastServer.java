@@ -1,11 +1,25 @@
 package dev.ballast.cli;
 
+import dev.ballast.agent.EmbeddedAgents;
+import dev.ballast.agent.simulated.SimulatedRuntime;
 import dev.ballast.api.ApiServer;
+import dev.ballast.api.AwsException;
 import dev.ballast.api.EcsApi;
 import dev.ballast.api.SigV4Authenticator;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.api.auth.SigV4Verifier;
 import dev.ballast.core.Account;
+import dev.ballast.core.Ids;
+import dev.ballast.deploy.Deployer;
+import dev.ballast.deploy.Reconcilers;
+import dev.ballast.deploy.ResolutionStep;
+import dev.ballast.deploy.ServiceController;
+import dev.ballast.registry.RegistryClient;
+import dev.ballast.registry.RegistryConfig;
+import dev.ballast.resolve.ResolutionFailedException;
+import dev.ballast.resolve.ResolveSettings;
+import dev.ballast.resolve.RevisionResolver;
+import dev.ballast.schedule.Launcher;
 import dev.ballast.store.Store;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -14,26 +28,61 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root of a running server: store, API, metrics and HTTP listener, wired by
- * constructor. Used by {@code ballast server} and by tests that run the server in-process.
+ * The composition root of a running server: store, registry client, resolver, reconcilers, embedded
+ * agents, API and HTTP listener, wired by constructor. Used by {@code ballast server} and by tests that
+ * run the server in-process.
  */
 public final class BallastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BallastServer.class);
 
-    /** Everything a server needs to start. {@code storeUrl} null means SQLite in {@code dataDir}. */
+    /**
+     * Everything a server needs to start. {@code storeUrl} null means SQLite in {@code dataDir};
+     * {@code simulatedInstances} embedded simulated container instances join the {@code default} cluster.
+     */
     public record Config(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
-                         CredentialStore credentials, Clock clock) {}
+                         CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
+                         ResolveSettings resolve, Duration reconcilePeriod) {
+
+        public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
+                                CredentialStore credentials, Clock clock) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, 1,
+                    RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
+                    ResolveSettings.defaults(), Duration.ofMillis(250));
+        }
+
+        public Config withSimulatedInstances(int n) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod);
+        }
+
+        public Config withResolve(ResolveSettings r) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod);
+        }
+
+        public Config withRegistry(RegistryConfig r) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod);
+        }
+    }
 
     private final Store store;
+    private final List<AutoCloseable> closeables;
     private final ApiServer api;
+    private final Reconcilers reconcilers;
+    private final EmbeddedAgents agents;
 
-    private BallastServer(Store store, ApiServer api) {
+    private BallastServer(Store store, List<AutoCloseable> closeables, ApiServer api, Reconcilers reconcilers, EmbeddedAgents agents) {
         this.store = store;
+        this.closeables = closeables;
         this.api = api;
+        this.reconcilers = reconcilers;
+        this.agents = agents;
     }
 
     public static BallastServer start(Config config) {
@@ -44,16 +93,55 @@ public final class BallastServer implements AutoCloseable {
         Store store = config.storeUrl() == null
                 ? Store.openSqlite(config.dataDir(), config.clock())
                 : Store.openPostgres(config.storeUrl(), config.clock());
+        List<AutoCloseable> closeables = new ArrayList<>();
         try {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new UptimeMetrics().bindTo(metrics);
-            EcsApi ecs = new EcsApi(store, config.account());
-            SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.credentials(), config.clock(), "ecs"));
+            Clock clock = config.clock();
+            Account account = config.account();
+            Ids ids = new Ids();
+            RegistryClient registry = new RegistryClient(config.registry(), metrics);
+            RevisionResolver resolver = new RevisionResolver(store, registry, clock, config.resolve());
+            Deployer deployer = new Deployer(store, account, ids, clock);
+            Launcher launcher = new Launcher(store, account, ids, clock);
+
+            AtomicReference<Runnable> wakeAgents = new AtomicReference<>(() -> { });
+            ResolutionStep step = (revision, td, clusterArn, cb) -> {
+                RevisionResolver.Step s = resolver.step(revision, td, clusterArn, cb);
+                return new ResolutionStep.Outcome(s.record(), s.events());
+            };
+            ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run());
+            Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod());
+            closeables.add(reconcilers);
+
+            EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
+                try {
+                    return resolver.resolveNow(td, clusterArn);
+                } catch (ResolutionFailedException e) {
+                    throw AwsException.client(e.getMessage());
+                }
+            }, reconcilers::wake, () -> wakeAgents.get().run()));
+            SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.credentials(), clock, "ecs"));
+
+            EmbeddedAgents agents = null;
+            if (config.simulatedInstances() > 0) {
+                store.clusters().createOrGet("default", account.clusterArn("default"), "{\"settings\":[]}", List.of());
+                agents = EmbeddedAgents.start(EmbeddedAgents.Config.defaults(account, "default", config.simulatedInstances(),
+                        Version.current()), store, arn -> new SimulatedRuntime(arn, registry), metrics, clock);
+                closeables.add(0, agents);
+                EmbeddedAgents started = agents;
+                wakeAgents.set(started::wake);
+            }
             ApiServer api = ApiServer.start(config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(), auth,
                     metrics, store::isReachable);
-            return new BallastServer(store, api);
+            closeables.add(0, api);
+            reconcilers.start();
+            return new BallastServer(store, closeables, api, reconcilers, agents);
         } catch (RuntimeException e) {
+            for (AutoCloseable c : closeables) {
+                closeQuietly(c);
+            }
             store.close();
             throw e;
         }
@@ -67,13 +155,33 @@ public final class BallastServer implements AutoCloseable {
         return store;
     }
 
+    /** The reconcilers (tests may drive a pass directly). */
+    public Reconcilers reconcilers() {
+        return reconcilers;
+    }
+
+    /** The embedded agents, or null when none run. */
+    public EmbeddedAgents agents() {
+        return agents;
+    }
+
     @Override
     public void close() {
         try {
-            api.close();
+            for (AutoCloseable c : closeables) {
+                closeQuietly(c);
+            }
         } finally {
             store.close();
             LOG.info("stopped");
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("error while stopping {}", c.getClass().getSimpleName(), e);
         }
     }
 }

@@ -41,6 +41,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region used in ARNs (default: ${DEFAULT-VALUE}).")
     String region;
 
+    @Option(names = "--simulated-instances", defaultValue = "1",
+            description = "Simulated container instances the embedded agent registers in the 'default' cluster (default: ${DEFAULT-VALUE}; 0 for none).")
+    int simulatedInstances;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -49,8 +53,15 @@ final class ServerCommand implements Callable<Integer> {
         InetAddress address = InetAddress.getByName(bind);
         CredentialStore credentials = credentials(dir, address);
         Account account = new Account(accountId, region);
-        BallastServer server = BallastServer.start(new BallastServer.Config(address, port, dir, storeUrl, account,
-                credentials, Clock.systemUTC()));
+        BallastServer server;
+        try {
+            server = BallastServer.start(BallastServer.Config.of(address, port, dir, storeUrl, account,
+                    credentials, Clock.systemUTC()).withSimulatedInstances(simulatedInstances));
+        } catch (RuntimeException e) {
+            LOG.error("could not start: {}", e.getMessage());
+            LOG.debug("start-up failure", e);
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

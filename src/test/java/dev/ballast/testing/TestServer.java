@@ -35,10 +35,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer start(String storeUrl) {
+        return start(storeUrl, c -> c);
+    }
+
+    /** A server on SQLite whose configuration the test adjusts (simulated instances, resolve settings…). */
+    public static TestServer sqlite(java.util.function.UnaryOperator<BallastServer.Config> adjust) {
+        return start(null, adjust);
+    }
+
+    public static TestServer start(String storeUrl, java.util.function.UnaryOperator<BallastServer.Config> adjust) {
         try {
             Path dir = Files.createTempDirectory("ballast-test-");
-            BallastServer s = BallastServer.start(new BallastServer.Config(InetAddress.getLoopbackAddress(), 0, dir,
-                    storeUrl, ACCOUNT, CredentialStore.developmentPair(), Clock.systemUTC()));
+            BallastServer s = BallastServer.start(adjust.apply(BallastServer.Config.of(InetAddress.getLoopbackAddress(), 0, dir,
+                    storeUrl, ACCOUNT, CredentialStore.developmentPair(), Clock.systemUTC())));
             return new TestServer(s, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
