@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Self-hosted, ECS-compatible container control plane with image version consistency.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ResolveCommand.class,
         })
 public final class Main implements Runnable {
 
