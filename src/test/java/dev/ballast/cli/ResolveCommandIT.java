@@ -106,6 +106,17 @@ class ResolveCommandIT {
             assertThat(ok.exit()).isZero();
             assertThat(ok.out()).isEqualTo(ref + " " + d + System.lineSeparator());
 
+            java.io.InputStream stdin = System.in;
+            try {
+                System.setIn(new java.io.ByteArrayInputStream("c-pass\n".getBytes(StandardCharsets.UTF_8)));
+                Run piped = run("resolve", "--docker-config", empty.toString(), "--username", "carol",
+                        "--password-stdin", ref);
+                assertThat(piped.exit()).isZero();
+                assertThat(piped.out()).contains(d.toString());
+            } finally {
+                System.setIn(stdin);
+            }
+
             Run wrong = run("resolve", "--docker-config", empty.toString(), "--username", "carol", "--password", "x", ref);
             assertThat(wrong.exit()).isEqualTo(1);
             assertThat(wrong.err()).contains("registry answered 401; credentials for \"carol\" were rejected");
