@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The fixture's own promises: runnable images carry busybox and the command; deletes untag. */
-class TestImagesIT {
+class ImagesFixtureIT {
 
     @Test
     void runnable_image_has_the_command_and_deleting_untags() {
