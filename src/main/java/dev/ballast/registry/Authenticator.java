@@ -84,7 +84,11 @@ final class Authenticator {
         if (known != null) {
             return known;
         }
-        return pings.run(registry, () -> challenges.computeIfAbsent(registry, r -> ping(action, r)));
+        return pings.run(registry, () -> {
+            Challenge pinged = ping(action, registry);
+            Challenge raced = challenges.putIfAbsent(registry, pinged);
+            return raced != null ? raced : pinged;
+        });
     }
 
     private Challenge ping(String action, String registry) {

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +30,7 @@ public final class DockerConfigCredentials implements CredentialSource {
     private final JsonNode config;
     private final Path helperDirectory;
     private final Path source;
+    private final Map<String, Optional<Credential>> fromHelpers = new ConcurrentHashMap<>();
 
     private DockerConfigCredentials(JsonNode config, Path helperDirectory, Path source) {
         this.config = config;
@@ -96,7 +98,19 @@ public final class DockerConfigCredentials implements CredentialSource {
         return Optional.empty();
     }
 
+    /** Runs each helper at most once per registry: Basic auth looks credentials up on every request. */
     private Optional<Credential> runHelper(String name, String registry) {
+        String key = name + " " + registry;
+        Optional<Credential> known = fromHelpers.get(key);
+        if (known != null) {
+            return known;
+        }
+        Optional<Credential> answer = askHelper(name, registry);
+        fromHelpers.put(key, answer);
+        return answer;
+    }
+
+    private Optional<Credential> askHelper(String name, String registry) {
         String program = "docker-credential-" + name;
         String command = helperDirectory == null ? program : helperDirectory.resolve(program).toString();
         String serverUrl = HUB_ALIASES.contains(registry) ? HUB_SERVER_URL : registry;

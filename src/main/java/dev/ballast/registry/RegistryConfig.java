@@ -60,31 +60,37 @@ public record RegistryConfig(Duration connectTimeout, Duration requestTimeout, S
                 d -> Thread.sleep(d));
     }
 
+    /** A copy with other connect and request timeouts. */
     public RegistryConfig withTimeouts(Duration connect, Duration request) {
         return new RegistryConfig(connect, request, insecureRegistries, credentials, maxAttempts, initialBackoff,
                 maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper);
     }
 
+    /** A copy speaking plain HTTP to these registries ({@code host[:port]} or {@code host}). */
     public RegistryConfig withInsecureRegistries(Set<String> registries) {
         return new RegistryConfig(connectTimeout, requestTimeout, registries, credentials, maxAttempts,
                 initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper);
     }
 
+    /** A copy taking credentials from {@code source}. */
     public RegistryConfig withCredentials(CredentialSource source) {
         return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, source, maxAttempts,
                 initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper);
     }
 
+    /** A copy with another retry policy: attempts, first and largest backoff, Retry-After cap. */
     public RegistryConfig withRetries(int attempts, Duration initial, Duration max, Duration retryAfterCap) {
         return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, attempts, initial,
                 max, retryAfterCap, maxConcurrencyPerRegistry, clock, sleeper);
     }
 
+    /** A copy allowing {@code limit} concurrent exchanges per registry. */
     public RegistryConfig withMaxConcurrencyPerRegistry(int limit) {
         return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
                 initialBackoff, maxBackoff, maxRetryAfter, limit, clock, sleeper);
     }
 
+    /** A copy with another time source and way of waiting (tests use a manual clock). */
     public RegistryConfig withClock(Clock newClock, Sleeper newSleeper) {
         return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
                 initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, newClock, newSleeper);

@@ -45,6 +45,7 @@ public final class RegistryException extends RuntimeException {
         return new RegistryException(kind, message, 0, null, null, null);
     }
 
+    /** The failure class. */
     public Kind kind() {
         return kind;
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -72,7 +73,9 @@ final class Transport {
                 }
             } catch (IOException e) {
                 if (attempt >= config.maxAttempts()) {
-                    String what = e instanceof HttpTimeoutException
+                    String what = e instanceof HttpConnectTimeoutException
+                            ? "no connection within " + config.connectTimeout().toMillis() + " ms"
+                            : e instanceof HttpTimeoutException
                             ? "no answer within " + config.requestTimeout().toMillis() + " ms"
                             : "cannot connect (" + e + ")";
                     throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": " + request.method()

@@ -57,6 +57,18 @@ class DockerConfigCredentialsTest {
     }
 
     @Test
+    void a_helper_runs_once_per_registry() throws IOException {
+        Path log = dir.resolve("calls.log");
+        helper("counting", "read url\necho \"$url\" >> " + log + "\necho '{\"Username\":\"u\",\"Secret\":\"s\"}'\n");
+        var creds = DockerConfigCredentials.load(config("{\"credsStore\":\"counting\"}"), dir);
+        for (int i = 0; i < 3; i++) {
+            assertThat(creds.lookup("a.io")).contains(new Credential("u", "s"));
+            assertThat(creds.lookup("b.io")).contains(new Credential("u", "s"));
+        }
+        assertThat(Files.readAllLines(log)).containsExactly("a.io", "b.io");
+    }
+
+    @Test
     void creds_store_is_the_default_helper_and_not_found_falls_back_to_auths() throws IOException {
         helper("store", "read url\nif [ \"$url\" = known.example.com ]; then "
                 + "echo '{\"Username\":\"k\",\"Secret\":\"v\"}'; else echo 'credentials not found in native keychain'; "

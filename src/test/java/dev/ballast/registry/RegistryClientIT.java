@@ -84,7 +84,7 @@ class RegistryClientIT {
     void a_moved_tag_resolves_to_the_new_digest() {
         Digest first = registry.images().push("demo/moving:v1", Format.OCI, "first");
         assertThat(client.resolve(registry.reference("demo/moving:v1")).digest()).isEqualTo(first);
-        Digest second = registry.images().push("demo/moving:v1", Format.OCI, "second");
+        Digest second = registry.images().moveTag("demo/moving:v1", Format.OCI, "second");
         assertThat(second).isNotEqualTo(first);
         assertThat(client.resolve(registry.reference("demo/moving:v1")).digest())
                 .isEqualTo(second).isEqualTo(registry.images().inspectDigest("demo/moving:v1"));

@@ -16,6 +16,12 @@ public final class Processes {
 
     /** Fails unless {@code program} is on PATH, naming the script that installs it. */
     public static Path require(String program) {
+        if (program.contains("/")) {
+            if (Files.isExecutable(Path.of(program))) {
+                return Path.of(program);
+            }
+            throw new AssertionError("prerequisite '" + program + "' is not executable");
+        }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
             if (Files.isExecutable(candidate)) {

@@ -46,6 +46,11 @@ public final class TestImages {
         return copy(layout, tag, repoTag, format, false);
     }
 
+    /** Moves {@code repoTag} to a new image with {@code newContent}; returns the new digest. */
+    public Digest moveTag(String repoTag, Format format, String newContent) {
+        return push(repoTag, format, newContent);
+    }
+
     /**
      * Pushes a runnable linux/amd64 busybox image: {@code /bin/sh} and friends, command
      * {@code cat /etc/app-version; sleep 3600} (for runtime tests).
