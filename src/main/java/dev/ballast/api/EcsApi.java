@@ -42,6 +42,10 @@ public final class EcsApi {
                 "task", arn -> store.tasks().find(arn).isPresent());
         new TagOperations(store, account, taggable).register(operations);
         operations.keySet().forEach(op -> prefixes.put(op, TARGET_PREFIX));
+        Map<String, Operation> policy = new LinkedHashMap<>();
+        new PolicyOperations(store, account).register(policy);
+        policy.keySet().forEach(op -> prefixes.put(op, PolicyOperations.TARGET_PREFIX));
+        operations.putAll(policy);
     }
 
     public Map<String, Operation> operations() {

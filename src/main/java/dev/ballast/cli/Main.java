@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ServerCommand.class,
             ResolveCommand.class,
+            PolicyCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,185 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.Account;
+import dev.ballast.resolve.Decision;
+import dev.ballast.resolve.ImagePattern;
+import dev.ballast.resolve.ManagedCatalog;
+import dev.ballast.resolve.Mode;
+import dev.ballast.resolve.PolicyEvaluator;
+import dev.ballast.resolve.PolicyInputs;
+import dev.ballast.resolve.PolicyLoader;
+import dev.ballast.store.ClusterRecord;
+import dev.ballast.store.ImageRules;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskDefinitionRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Ballast's version-consistency policy extension, served in AWS JSON 1.1 with SigV4 under the target
+ * prefix {@value #TARGET_PREFIX} (docs/policy-api.md): PutImageRule, DeleteImageRule, ListImageRules and
+ * ExplainPolicy. Rules apply to deployments created after the change; no existing revision is re-resolved.
+ * These operations are not in the ECS model, so they check their own input: wrong JSON types are
+ * {@code SerializationException}, bad values {@code InvalidParameterException}, unknown clusters
+ * {@code ClusterNotFoundException}, unknown rules {@code ResourceNotFoundException}.
+ */
+public final class PolicyOperations {
+    /** The {@code X-Amz-Target} prefix of the policy operations. */
+    public static final String TARGET_PREFIX = "BallastPolicy_20261128";
+
+    private final Store store;
+    private final ResourceRefs refs;
+    private final TaskDefinitionOperations taskDefinitions;
+    private final PolicyEvaluator evaluator;
+    private final PolicyLoader loader;
+
+    public PolicyOperations(Store store, Account account) {
+        this(store, account, ManagedCatalog.builtIn());
+    }
+
+    public PolicyOperations(Store store, Account account, ManagedCatalog catalog) {
+        this.store = store;
+        this.refs = new ResourceRefs(account);
+        this.taskDefinitions = new TaskDefinitionOperations(store, account);
+        this.evaluator = new PolicyEvaluator(catalog);
+        this.loader = new PolicyLoader(store);
+    }
+
+    /** Adds the four operations to {@code ops}; they must be served under {@link #TARGET_PREFIX}. */
+    public void register(Map<String, Operation> ops) {
+        ops.put("PutImageRule", (in, call) -> put(in));
+        ops.put("DeleteImageRule", (in, call) -> delete(in));
+        ops.put("ListImageRules", (in, call) -> list(in));
+        ops.put("ExplainPolicy", (in, call) -> explain(in));
+    }
+
+    private JsonNode put(ObjectNode in) {
+        String scope = scope(in);
+        String pattern = pattern(in);
+        String mode = text(in, "mode", true);
+        if (Mode.ofRule(mode).isEmpty()) {
+            throw AwsException.invalidParameter("Invalid 'mode' '" + ShapeValidator.clip(mode) + "'. Accepted values: "
+                    + String.join(", ", Mode.RULE_VALUES) + ".");
+        }
+        store.imageRules().put(new ImageRules.Rule(scope, pattern, mode));
+        ObjectNode rule = rule(new ImageRules.Rule(scope, pattern, mode));
+        if (scope.equals(ImageRules.ACCOUNT) && catalogPatterns().contains(pattern)) {
+            rule.put("overridesManagedCatalog", true);
+        }
+        return Json.object().set("rule", rule);
+    }
+
+    private JsonNode delete(ObjectNode in) {
+        String scope = scope(in);
+        String pattern = pattern(in);
+        Optional<ImageRules.Rule> existing = store.imageRules().of(scope).stream()
+                .filter(r -> r.pattern().equals(pattern)).findFirst();
+        if (existing.isEmpty() || !store.imageRules().delete(scope, pattern)) {
+            if (scope.equals(ImageRules.ACCOUNT) && catalogPatterns().contains(pattern)) {
+                throw AwsException.invalidParameter("Pattern '" + pattern + "' is a managed catalog entry, not a rule; "
+                        + "override it with PutImageRule on the account instead.");
+            }
+            throw AwsException.resourceNotFound("No image rule with pattern '" + ShapeValidator.clip(pattern) + "' in "
+                    + (scope.equals(ImageRules.ACCOUNT) ? "the account" : "cluster " + scope) + ".");
+        }
+        return Json.object().set("rule", rule(existing.get()));
+    }
+
+    private JsonNode list(ObjectNode in) {
+        String scope = scope(in);
+        ArrayNode out = Json.mapper().createArrayNode();
+        List<ImageRules.Rule> rules = store.imageRules().of(scope);
+        rules.forEach(r -> out.add(rule(r)));
+        if (scope.equals(ImageRules.ACCOUNT)) {
+            Set<String> own = rules.stream().map(ImageRules.Rule::pattern).collect(Collectors.toSet());
+            for (ManagedCatalog.Entry e : evaluator.catalog().entries()) {
+                out.addObject().put("scope", ImageRules.ACCOUNT).put("pattern", e.pattern().text())
+                        .put("mode", Mode.DISABLED.wire()).put("source", "managed-catalog").put("sidecar", e.sidecar())
+                        .put("overridden", own.contains(e.pattern().text()));
+            }
+        }
+        return Json.object().set("rules", out);
+    }
+
+    private JsonNode explain(ObjectNode in) {
+        String scope = scope(in);
+        String clusterArn = scope.equals(ImageRules.ACCOUNT) ? null : scope;
+        String ref = text(in, "taskDefinition", true);
+        TaskDefinitionRecord td = taskDefinitions.find(ref, true).orElseThrow(() -> AwsException.invalidParameter(
+                "Task definition '" + ShapeValidator.clip(ref) + "' does not exist."));
+        PolicyInputs inputs = loader.load(clusterArn);
+        ObjectNode out = Json.object().put("taskDefinitionArn", td.arn());
+        if (clusterArn != null) {
+            out.put("cluster", clusterArn);
+        }
+        ArrayNode containers = out.putArray("containers");
+        for (JsonNode c : Json.read(td.doc()).path("containerDefinitions")) {
+            String value = c.path("versionConsistency").asText(null);
+            Decision d = evaluator.decide(value, c.path("image").asText(), inputs);
+            ObjectNode row = containers.addObject().put("containerName", c.path("name").asText())
+                    .put("image", c.path("image").asText());
+            if (value != null) {
+                row.put("versionConsistency", value);
+            }
+            row.put("mode", d.mode().wire()).put("decidedBy", d.layer().wire());
+            if (d.rule() != null) {
+                row.put("rule", d.rule());
+            }
+        }
+        return out;
+    }
+
+    /** {@code account}, or the ARN of the ACTIVE cluster named by the optional {@code cluster} member. */
+    private String scope(ObjectNode in) {
+        String cluster = text(in, "cluster", false);
+        if (cluster == null) {
+            return ImageRules.ACCOUNT;
+        }
+        return refs.clusterName(cluster).flatMap(n -> store.clusters().find(n))
+                .filter(c -> c.status().equals("ACTIVE"))
+                .map(ClusterRecord::arn)
+                .orElseThrow(() -> new AwsException("ClusterNotFoundException", 400,
+                        "Cluster '" + ShapeValidator.clip(cluster) + "' not found."));
+    }
+
+    private static String pattern(ObjectNode in) {
+        String pattern = text(in, "pattern", true);
+        ImagePattern.problem(pattern).ifPresent(p -> {
+            throw AwsException.invalidParameter("Invalid 'pattern' '" + ShapeValidator.clip(pattern) + "': " + p + ".");
+        });
+        return pattern;
+    }
+
+    private static String text(ObjectNode in, String member, boolean required) {
+        JsonNode n = in.get(member);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw AwsException.invalidParameter("Missing required parameter '" + member + "'.");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw AwsException.serialization("'" + member + "' must be a string.");
+        }
+        if (required && n.asText().isEmpty()) {
+            throw AwsException.invalidParameter("Invalid '" + member + "': it must not be empty.");
+        }
+        return n.asText();
+    }
+
+    private Set<String> catalogPatterns() {
+        return evaluator.catalog().entries().stream().map(e -> e.pattern().text()).collect(Collectors.toSet());
+    }
+
+    private static ObjectNode rule(ImageRules.Rule r) {
+        boolean account = r.scope().equals(ImageRules.ACCOUNT);
+        return Json.object().put("scope", r.scope()).put("pattern", r.pattern()).put("mode", r.mode())
+                .put("source", account ? "account-rule" : "cluster-rule");
+    }
+}

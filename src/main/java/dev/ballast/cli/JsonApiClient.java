@@ -1,0 +1,85 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.api.Json;
+import dev.ballast.api.auth.SigV4Signer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A minimal AWS JSON 1.1 client: {@code POST /} with {@code X-Amz-Target: prefix.Operation}, the input as a
+ * JSON object, SigV4-signed; answers the output object or throws {@link Failure} with the error's
+ * {@code __type} and {@code message}.
+ */
+final class JsonApiClient {
+    static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+
+    /** An error answer from the server, or no answer at all (status 0). */
+    static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String type;
+        private final int status;
+
+        Failure(String type, int status, String message) {
+            super(message);
+            this.type = type;
+            this.status = status;
+        }
+
+        String type() {
+            return type;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
+    private final URI endpoint;
+    private final SigV4Signer signer;
+    private final HttpClient http;
+
+    JsonApiClient(URI endpoint, SigV4Signer signer) {
+        this.endpoint = endpoint.getPath().isEmpty() ? endpoint.resolve("/") : endpoint;
+        this.signer = signer;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    JsonNode call(String targetPrefix, String operation, ObjectNode input) {
+        byte[] body = Json.write(input);
+        Map<String, String> headers = signer.sign("POST", endpoint, Map.of("Content-Type", CONTENT_TYPE,
+                "X-Amz-Target", targetPrefix + "." + operation), body);
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new Failure("ConnectionError", 0, "cannot reach " + endpoint + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure("Interrupted", 0, "interrupted while calling " + endpoint);
+        }
+        JsonNode out;
+        try {
+            out = response.body().length == 0 ? Json.object() : Json.mapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new Failure("UnreadableResponse", response.statusCode(), "the server at " + endpoint
+                    + " answered " + response.statusCode() + " with a body that is not JSON");
+        }
+        if (response.statusCode() != 200) {
+            String type = out.path("__type").asText("HTTP" + response.statusCode());
+            throw new Failure(type.substring(type.lastIndexOf('#') + 1), response.statusCode(),
+                    out.path("message").asText(out.path("Message").asText("")));
+        }
+        return out;
+    }
+}
