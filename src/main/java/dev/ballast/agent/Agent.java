@@ -236,7 +236,7 @@ public final class Agent implements AutoCloseable {
                     ContainerRow changed = containers.apply(c);
                     return changed.with(EcsStatus.lastStatus(ContainerState.STOPPED), changed.imageDigest(),
                             changed.exitCode(), changed.reason(), changed.runtimeId());
-                }), t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? now : t.pullStoppedAt(),
+                }), t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
                 t.startedAt(), now);
     }
 
