@@ -41,6 +41,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region used in ARNs (default: ${DEFAULT-VALUE}).")
     String region;
 
+    @Option(names = "--simulated-instances", defaultValue = "1",
+            description = "Simulated container instances to register in the default cluster: they fetch and verify images "
+                    + "but run no containers (default: ${DEFAULT-VALUE}; 0 for none).")
+    int simulatedInstances;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -50,7 +55,7 @@ final class ServerCommand implements Callable<Integer> {
         CredentialStore credentials = credentials(dir, address);
         Account account = new Account(accountId, region);
         BallastServer server = BallastServer.start(new BallastServer.Config(address, port, dir, storeUrl, account,
-                credentials, Clock.systemUTC()));
+                credentials, Clock.systemUTC(), simulatedInstances));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
