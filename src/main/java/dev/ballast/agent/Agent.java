@@ -49,12 +49,22 @@ public final class Agent implements AutoCloseable {
      */
     public Agent(String instanceArn, Store store, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
                  int maxConcurrentPulls) {
+        this(instanceArn, store, runtime, meters, clock, maxConcurrentPulls, () -> { });
+    }
+
+    /**
+     * As above, with {@code wake} called whenever a task's pulls finish, so that a driver waiting between
+     * passes runs the next one now rather than after its interval.
+     */
+    public Agent(String instanceArn, Store store, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
+                 int maxConcurrentPulls, Runnable wake) {
         this.instanceArn = Objects.requireNonNull(instanceArn, "instanceArn");
         this.tasks = store.tasks();
         this.writes = new TaskWrites(tasks);
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.pulls = new Pulls(runtime, new AgentMetrics(meters, runtime.name()), maxConcurrentPulls, "agent-pull-");
+        this.pulls = new Pulls(runtime, new AgentMetrics(meters, runtime.name()), maxConcurrentPulls, "agent-pull-",
+                Objects.requireNonNull(wake, "wake"));
     }
 
     public String instanceArn() {
@@ -236,7 +246,7 @@ public final class Agent implements AutoCloseable {
                     ContainerRow changed = containers.apply(c);
                     return changed.with(EcsStatus.lastStatus(ContainerState.STOPPED), changed.imageDigest(),
                             changed.exitCode(), changed.reason(), changed.runtimeId());
-                }), t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? now : t.pullStoppedAt(),
+                }), t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
                 t.startedAt(), now);
     }
 

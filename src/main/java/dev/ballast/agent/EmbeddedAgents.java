@@ -58,12 +58,13 @@ public final class EmbeddedAgents implements AutoCloseable {
     }
 
     private final List<Agent> agents;
-    private final List<Semaphore> nudges = new ArrayList<>();
+    private final List<Semaphore> nudges;
     private final List<Thread> loops = new ArrayList<>();
     private volatile boolean closed;
 
-    private EmbeddedAgents(List<Agent> agents) {
+    private EmbeddedAgents(List<Agent> agents, List<Semaphore> nudges) {
         this.agents = List.copyOf(agents);
+        this.nudges = List.copyOf(nudges);
     }
 
     /**
@@ -74,6 +75,7 @@ public final class EmbeddedAgents implements AutoCloseable {
     public static EmbeddedAgents start(Config config, Store store, Function<String, ContainerRuntime> runtimeFor,
                                        MeterRegistry meters, Clock clock) {
         List<Agent> agents = new ArrayList<>();
+        List<Semaphore> nudges = new ArrayList<>();
         for (int i = 0; i < config.instances(); i++) {
             String arn = instanceArn(config.account(), config.cluster(), i);
             ContainerRuntime runtime = runtimeFor.apply(arn);
@@ -81,9 +83,11 @@ public final class EmbeddedAgents implements AutoCloseable {
                     ec2InstanceId(config.cluster(), i), "ACTIVE", true, config.cpu(), config.memory(), runtime.attributes(),
                     "ballast-" + config.version(), clock.millis()));
             LOG.info("agent runtime={} instance={} — {}", runtime.name(), arn, runtime.description());
-            agents.add(new Agent(arn, store, runtime, meters, clock, config.maxConcurrentPulls()));
+            Semaphore nudge = new Semaphore(0);
+            nudges.add(nudge);
+            agents.add(new Agent(arn, store, runtime, meters, clock, config.maxConcurrentPulls(), () -> nudge(nudge)));
         }
-        EmbeddedAgents embedded = new EmbeddedAgents(agents);
+        EmbeddedAgents embedded = new EmbeddedAgents(agents, nudges);
         embedded.startLoops(config.interval());
         return embedded;
     }
@@ -111,10 +115,10 @@ public final class EmbeddedAgents implements AutoCloseable {
     }
 
     private void startLoops(Duration interval) {
-        for (Agent agent : agents) {
-            Semaphore nudge = new Semaphore(0);
-            nudges.add(nudge);
-            loops.add(Thread.ofVirtual().name("agent-" + loops.size()).start(() -> loop(agent, nudge, interval)));
+        for (int i = 0; i < agents.size(); i++) {
+            Agent agent = agents.get(i);
+            Semaphore nudge = nudges.get(i);
+            loops.add(Thread.ofVirtual().name("agent-" + i).start(() -> loop(agent, nudge, interval)));
         }
     }
 
@@ -136,10 +140,12 @@ public final class EmbeddedAgents implements AutoCloseable {
 
     /** Makes every agent run a pass now (the scheduler calls this after placing tasks). */
     public void wake() {
-        for (Semaphore s : nudges) {
-            if (s.availablePermits() == 0) {
-                s.release();
-            }
+        nudges.forEach(EmbeddedAgents::nudge);
+    }
+
+    private static void nudge(Semaphore s) {
+        if (s.availablePermits() == 0) {
+            s.release();
         }
     }
 

@@ -24,21 +24,27 @@ final class Pulls implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final AgentMetrics metrics;
     private final ExecutorService executor;
+    private final Runnable finished;
     private final Map<String, CompletableFuture<PullOutcome>> byTask = new ConcurrentHashMap<>();
 
-    Pulls(ContainerRuntime runtime, AgentMetrics metrics, int maxConcurrent, String threadPrefix) {
+    /** @param finished called after each task's pulls end, so that the agent can report them without waiting */
+    Pulls(ContainerRuntime runtime, AgentMetrics metrics, int maxConcurrent, String threadPrefix, Runnable finished) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrentPulls must be at least 1, got " + maxConcurrent);
         }
         this.runtime = runtime;
         this.metrics = metrics;
+        this.finished = finished;
         this.executor = Executors.newFixedThreadPool(maxConcurrent, Thread.ofVirtual().name(threadPrefix, 0).factory());
     }
 
     /** The outcome of {@code task}'s pulls, starting them if they are not under way; empty while they run. */
     Optional<PullOutcome> poll(TaskRow task) {
-        CompletableFuture<PullOutcome> f = byTask.computeIfAbsent(task.arn(),
-                arn -> CompletableFuture.supplyAsync(() -> pullAll(task.containers()), executor));
+        CompletableFuture<PullOutcome> f = byTask.computeIfAbsent(task.arn(), arn -> {
+            CompletableFuture<PullOutcome> pull = CompletableFuture.supplyAsync(() -> pullAll(task.containers()), executor);
+            pull.whenComplete((outcome, error) -> finished.run());
+            return pull;
+        });
         return f.isDone() ? Optional.of(f.join()) : Optional.empty();
     }
 

@@ -1,0 +1,118 @@
+package dev.ballast.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ballast.image.Digest;
+import dev.ballast.registry.Credential;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.TaskRow.ContainerRow;
+import dev.ballast.testing.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent against a real SQLite store and a scripted runtime, for what the simulated runtime never does
+ * by itself: containers that exit on their own.
+ */
+class AgentTest {
+
+    static final String INSTANCE = "arn:aws:ecs:us-east-1:000000000000:container-instance/default/"
+            + "fedcba9876543210fedcba9876543210";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void an_exited_essential_container_stops_the_task_and_keeps_its_exit_code() throws Exception {
+        ScriptedRuntime runtime = new ScriptedRuntime();
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        try (Store store = Store.openSqlite(dir, clock);
+             Agent agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2)) {
+            Tasks tasks = new Tasks(store);
+            TaskRow placed = tasks.place(INSTANCE, "127.0.0.1:1/app:v1", "127.0.0.1:1/sidecar:v1");
+            Tasks.settle(agent);
+            assertThat(tasks.get(placed).lastStatus()).isEqualTo("RUNNING");
+            String essentialId = tasks.get(placed).containers().get(0).runtimeId();
+
+            runtime.exits.put(essentialId, new ExitStatus(3, null));
+            Tasks.settle(agent);
+
+            TaskRow stopped = tasks.get(placed);
+            assertThat(stopped.lastStatus()).isEqualTo("STOPPED");
+            assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
+            assertThat(stopped.stoppedReason()).isEqualTo("Essential container in task exited");
+            assertThat(stopped.containers()).extracting(ContainerRow::name, ContainerRow::lastStatus, ContainerRow::exitCode)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("c0", "STOPPED", 3),
+                            org.assertj.core.groups.Tuple.tuple("c1", "STOPPED", 143));
+        }
+    }
+
+    @Test
+    void an_exited_non_essential_container_leaves_the_task_running() throws Exception {
+        ScriptedRuntime runtime = new ScriptedRuntime();
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        try (Store store = Store.openSqlite(dir, clock);
+             Agent agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2)) {
+            Tasks tasks = new Tasks(store);
+            TaskRow placed = tasks.place(INSTANCE, "127.0.0.1:1/app:v1", "127.0.0.1:1/sidecar:v1");
+            Tasks.settle(agent);
+            runtime.exits.put(tasks.get(placed).containers().get(1).runtimeId(), new ExitStatus(0, null));
+            Tasks.settle(agent);
+
+            TaskRow task = tasks.get(placed);
+            assertThat(task.lastStatus()).isEqualTo("RUNNING");
+            assertThat(task.desiredStatus()).isEqualTo("RUNNING");
+            assertThat(task.containers()).extracting(ContainerRow::lastStatus).containsExactly("RUNNING", "STOPPED");
+            assertThat(task.containers().get(1).exitCode()).isZero();
+        }
+    }
+
+    /** Pulls succeed with a digest of the image name; containers run until stopped (143) or told to exit. */
+    static final class ScriptedRuntime implements ContainerRuntime {
+        final Map<String, ExitStatus> exits = new ConcurrentHashMap<>();
+
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public String description() {
+            return "test double";
+        }
+
+        @Override
+        public Map<String, String> attributes() {
+            return Map.of();
+        }
+
+        @Override
+        public PullResult pull(String launchImage, Optional<Credential> credentials) {
+            return new PullResult(Digest.sha256(launchImage.getBytes(StandardCharsets.UTF_8)), false);
+        }
+
+        @Override
+        public String start(TaskRow task, ContainerRow container) {
+            return "id-" + container.containerArn().hashCode();
+        }
+
+        @Override
+        public void stop(String runtimeId, Duration timeout) {
+            exits.putIfAbsent(runtimeId, new ExitStatus(143, null));
+        }
+
+        @Override
+        public Optional<ExitStatus> status(String runtimeId) {
+            return Optional.ofNullable(exits.get(runtimeId));
+        }
+    }
+}
