@@ -2,6 +2,7 @@ package dev.ballast.cli;
 
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
+import dev.ballast.registry.DockerConfigCredentials;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -55,8 +56,12 @@ final class ServerCommand implements Callable<Integer> {
         Account account = new Account(accountId, region);
         BallastServer server;
         try {
-            server = BallastServer.start(BallastServer.Config.of(address, port, dir, storeUrl, account,
-                    credentials, Clock.systemUTC()).withSimulatedInstances(simulatedInstances));
+            BallastServer.Config config = BallastServer.Config.of(address, port, dir, storeUrl, account, credentials,
+                    Clock.systemUTC()).withSimulatedInstances(simulatedInstances);
+            // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
+            config = config.withRegistry(config.registry().withCredentials(
+                    DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)));
+            server = BallastServer.start(config);
         } catch (RuntimeException e) {
             LOG.error("could not start: {}", e.getMessage());
             LOG.debug("start-up failure", e);
