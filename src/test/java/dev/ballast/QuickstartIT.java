@@ -15,29 +15,63 @@ import org.junit.jupiter.api.Test;
  */
 class QuickstartIT {
 
+    static String block(String name) throws java.io.IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int begin = readme.indexOf("<!-- " + name + ":begin -->");
+        int end = readme.indexOf("<!-- " + name + ":end -->");
+        assertThat(begin).as("README has a %s block", name).isPositive();
+        String block = readme.substring(begin, end);
+        return block.substring(block.indexOf("```bash") + 7, block.lastIndexOf("```"));
+    }
+
+    /** Runs a README block with bash against the server on {@code port}; returns its output. */
+    static String run(String script, int port) throws Exception {
+        Path file = Files.createTempFile("readme-", ".sh");
+        Files.writeString(file, "set -euo pipefail\n" + script.replace("127.0.0.1:8460", "127.0.0.1:" + port));
+        ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true);
+        pb.environment().remove("AWS_PROFILE");
+        pb.environment().put("AWS_CONFIG_FILE", "/dev/null");
+        pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        pb.environment().put("AWS_ACCESS_KEY_ID", "test");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
+        pb.environment().put("AWS_DEFAULT_REGION", "us-east-1");
+        Process p = pb.start();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("README block finishes").isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("exit status; output:\n%s", out).isZero();
+        return out;
+    }
+
+    /**
+     * The "Deploy a service" block, with its public images served by a local registry instead (this machine
+     * has no internet access): same commands, including {@code aws ecs wait services-stable}.
+     */
+    @Test
+    void readmeDeployBlockWorksWithTheAwsCli() throws Exception {
+        String script = block("deploy");
+        try (dev.ballast.testing.RegistryFixture registry = dev.ballast.testing.RegistryFixture.start()) {
+            var app = registry.images().push("nginx/nginx:1.27", dev.ballast.testing.TestImages.Format.OCI, "nginx");
+            registry.images().push("aws-observability/aws-for-fluent-bit:stable", dev.ballast.testing.TestImages.Format.OCI, "fb");
+            int port = ServerProcess.freePort();
+            Path dataDir = Files.createTempDirectory("ballast-deploy-");
+            try (ServerProcess server = ServerProcess.start(port, "--data-dir", dataDir.toString())) {
+                String out = run(script.replace("public.ecr.aws/", registry.host() + "/"), port);
+                assertThat(out).containsPattern("app\\s+" + java.util.regex.Pattern.quote(registry.host()) + "/nginx/nginx:1.27\\s+"
+                        + java.util.regex.Pattern.quote(app.toString()));
+                assertThat(out).contains("has reached a steady state");
+            }
+        }
+    }
+
     @Test
     void readmeQuickstartWorksWithTheAwsCli() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        int begin = readme.indexOf("<!-- quickstart:begin -->");
-        int end = readme.indexOf("<!-- quickstart:end -->");
-        assertThat(begin).as("README has a quickstart block").isPositive();
-        String block = readme.substring(begin, end);
-        String script = block.substring(block.indexOf("```bash") + 7, block.lastIndexOf("```"));
+        String script = block("quickstart");
         assertThat(script).contains("aws ecs create-cluster").contains("http://127.0.0.1:8460");
 
         int port = ServerProcess.freePort();
         Path dataDir = Files.createTempDirectory("ballast-quickstart-");
         try (ServerProcess server = ServerProcess.start(port, "--data-dir", dataDir.toString())) {
-            Path file = Files.createTempFile("quickstart-", ".sh");
-            Files.writeString(file, "set -euo pipefail\n" + script.replace("127.0.0.1:8460", "127.0.0.1:" + port));
-            ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true);
-            pb.environment().remove("AWS_PROFILE");
-            pb.environment().put("AWS_CONFIG_FILE", "/dev/null");
-            pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-            Process p = pb.start();
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("quickstart finishes").isTrue();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.exitValue()).as("quickstart exit status; output:\n%s", out).isZero();
+            String out = run(script, port);
             assertThat(out).contains("arn:aws:ecs:us-east-1:000000000000:cluster/demo")
                     .contains("task-definition/web:1")
                     .containsPattern("app\\s+nginx:1.27\\s+enabled")

@@ -20,10 +20,15 @@ public final class TestServer implements AutoCloseable {
     public static final Account ACCOUNT = new Account("123456789012", "us-east-1");
     private final BallastServer server;
     private final Path dataDir;
+    private final String storeUrl;
+    private final java.util.function.UnaryOperator<BallastServer.Config> adjust;
 
-    private TestServer(BallastServer server, Path dataDir) {
+    private TestServer(BallastServer server, Path dataDir, String storeUrl,
+                       java.util.function.UnaryOperator<BallastServer.Config> adjust) {
         this.server = server;
         this.dataDir = dataDir;
+        this.storeUrl = storeUrl;
+        this.adjust = adjust;
     }
 
     public static TestServer sqlite() {
@@ -45,13 +50,22 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(String storeUrl, java.util.function.UnaryOperator<BallastServer.Config> adjust) {
         try {
-            Path dir = Files.createTempDirectory("ballast-test-");
-            BallastServer s = BallastServer.start(adjust.apply(BallastServer.Config.of(InetAddress.getLoopbackAddress(), 0, dir,
-                    storeUrl, ACCOUNT, CredentialStore.developmentPair(), Clock.systemUTC())));
-            return new TestServer(s, dir);
+            return startIn(Files.createTempDirectory("ballast-test-"), storeUrl, adjust);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static TestServer startIn(Path dir, String storeUrl, java.util.function.UnaryOperator<BallastServer.Config> adjust) {
+        BallastServer s = BallastServer.start(adjust.apply(BallastServer.Config.of(InetAddress.getLoopbackAddress(), 0, dir,
+                storeUrl, ACCOUNT, CredentialStore.developmentPair(), Clock.systemUTC())));
+        return new TestServer(s, dir, storeUrl, adjust);
+    }
+
+    /** Stops this server and starts a new one on the same data (a restart); use the returned instance. */
+    public TestServer restart() {
+        close();
+        return startIn(dataDir, storeUrl, adjust);
     }
 
     public int port() {
