@@ -112,6 +112,7 @@ public final class RawClient {
         private boolean sign = true;
         private Instant signingTime;
         private boolean chunked;
+        private boolean expectContinue;
         private final Map<String, String> signedHeaders = new LinkedHashMap<>();
         private final Map<String, String> unsignedHeaders = new LinkedHashMap<>();
         private final List<String> removedAfterSigning = new ArrayList<>();
@@ -186,6 +187,12 @@ public final class RawClient {
             return this;
         }
 
+        /** Sends {@code Expect: 100-continue}, so a server refusing on the headers alone gets the body unsent. */
+        public Request expectContinue() {
+            this.expectContinue = true;
+            return this;
+        }
+
         public Response send() {
             SdkHttpRequest.Builder sdk = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint);
             if (target != null) {
@@ -207,6 +214,7 @@ public final class RawClient {
                 }
             });
             unsignedHeaders.forEach(http::header);
+            http.expectContinue(expectContinue);
             http.POST(chunked
                     ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
                     : HttpRequest.BodyPublishers.ofByteArray(body));
