@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ClusterSetting;
 import software.amazon.awssdk.services.ecs.model.ClusterSettingName;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.SettingName;
@@ -38,7 +39,7 @@ final class BadInputFixture {
      */
     static void seed(EcsClient ecs) {
         ecs.createCluster(b -> b.clusterName("alpha").tags(tag("team", "core"), tag("env", "test"))
-                .settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled")));
+                .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled").build()));
         ecs.createCluster(b -> b.clusterName("beta").tags(tag("team", "edge")));
         ecs.createCluster(b -> b.clusterName("gamma"));
         ecs.deleteCluster(b -> b.cluster("gamma"));
