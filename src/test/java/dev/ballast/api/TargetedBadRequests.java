@@ -281,7 +281,7 @@ final class TargetedBadRequests {
     private void targets() {
         for (String op : g.bases.keySet()) {
             String p = BadRequests.PREFIX;
-            List<String> bad = new ArrayList<>(List.of("", p, p + ".", p + ".RunTask", p + ".Nope", p + "." + op.toLowerCase(Locale.ROOT),
+            List<String> bad = new ArrayList<>(List.of("", p, p + ".", p + ".ExecuteCommand", p + ".Nope", p + "." + op.toLowerCase(Locale.ROOT),
                     "AmazonEC2ContainerServiceV20141114." + op, op, "ecs." + op, "DynamoDB_20120810." + op, p + "." + op + ".Extra",
                     p + ".." + op, p.toLowerCase(Locale.ROOT) + "." + op, "." + op, p + "." + op + "%00", p + "/" + op));
             bad.forEach(t -> g.addWithTarget(op, "bad X-Amz-Target", t.isEmpty() ? "(empty)" : t, t, REFUSED));
