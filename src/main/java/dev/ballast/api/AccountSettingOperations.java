@@ -78,7 +78,7 @@ final class AccountSettingOperations {
         boolean effective = Params.bool(in, "effectiveSettings");
         int max = Pagination.maxResults(in, 10, 10);
         JsonNode after = Pagination.after(in, "ListAccountSettings");
-        int from = after == null ? 0 : after.path("index").asInt();
+        int from = after == null ? 0 : index(after);
 
         List<AccountSettings.Setting> stored = store.accountSettings().all();
         List<ObjectNode> all = new ArrayList<>();
@@ -106,7 +106,7 @@ final class AccountSettingOperations {
         all.stream().skip(from).limit(max).forEach(page::add);
         ObjectNode out = Json.object();
         out.set("settings", page);
-        if (from + max < all.size()) {
+        if ((long) from + max < all.size()) {
             out.put("nextToken", Pagination.token("ListAccountSettings", Json.object().put("index", from + max)));
         }
         return out;
@@ -119,6 +119,15 @@ final class AccountSettingOperations {
         ObjectNode s = removed.map(r -> setting(name, r.value(), principal, "user"))
                 .orElseGet(() -> setting(name, RULES.get(name).dflt(), principal, "aws_managed"));
         return Json.object().set("setting", s);
+    }
+
+    /** The position a ListAccountSettings token holds; a token naming no position is refused like any foreign one. */
+    private static int index(JsonNode after) {
+        JsonNode index = after.path("index");
+        if (!index.isIntegralNumber() || !index.canConvertToInt() || index.asInt() < 0) {
+            throw AwsException.invalidParameter("Invalid 'nextToken': it was not issued by ListAccountSettings.");
+        }
+        return index.asInt();
     }
 
     private static Optional<AccountSettings.Setting> find(List<AccountSettings.Setting> all, String name, String principal) {

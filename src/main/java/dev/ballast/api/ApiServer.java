@@ -1,5 +1,6 @@
 package dev.ballast.api;
 
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -29,13 +30,14 @@ public final class ApiServer implements AutoCloseable {
                                   Map<String, String> targetPrefixes, Authenticator authenticator,
                                   PrometheusMeterRegistry metrics, BooleanSupplier ready) {
         ShapeValidator validator = new ShapeValidator(ApiModel.load(Json.mapper()));
-        RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator,
-                new ApiMetrics(metrics));
+        ApiMetrics apiMetrics = new ApiMetrics(metrics);
+        RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics);
         WebServer server = WebServer.builder()
                 .address(bind)
                 .port(port)
                 .maxPayloadSize(RequestHandler.MAX_BODY_BYTES * 2L)
                 .shutdownHook(false)
+                .directHandlers(d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, new OversizedBodyHandler(apiMetrics)))
                 .routing(r -> r
                         .post("/", api)
                         .get("/healthz", (req, res) -> res.send("ok\n"))

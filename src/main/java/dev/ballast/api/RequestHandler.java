@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +33,9 @@ final class RequestHandler implements Handler {
     static final int MAX_BODY_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
     private static final HeaderName TARGET = HeaderNames.create("X-Amz-Target");
-    private static final HeaderName REQUEST_ID = HeaderNames.create("x-amzn-RequestId");
-    private static final HeaderName ERROR_TYPE = HeaderNames.create("X-Amzn-ErrorType");
-    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    static final HeaderName REQUEST_ID = HeaderNames.create("x-amzn-RequestId");
+    static final HeaderName ERROR_TYPE = HeaderNames.create("X-Amzn-ErrorType");
+    static final String CONTENT_TYPE = "application/x-amz-json-1.1";
 
     private final Map<String, Operation> operations;
     private final Map<String, String> targetPrefixes;
@@ -59,7 +61,7 @@ final class RequestHandler implements Handler {
         int status = 200;
         byte[] out;
         try {
-            byte[] body = readBody(req);
+            byte[] body = readBody(req, res);
             String accessKey = authenticator.authenticate("POST", req.path().rawPath(), req.query().rawValue(),
                     headers(req), body);
             operation = operationName(req.headers().first(TARGET).orElse(null));
@@ -108,16 +110,35 @@ final class RequestHandler implements Handler {
         return name;
     }
 
-    private static byte[] readBody(ServerRequest req) {
+    private static byte[] readBody(ServerRequest req, ServerResponse res) {
         try (InputStream in = req.content().inputStream()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                throw AwsException.serialization("The request body exceeds " + MAX_BODY_BYTES + " bytes.");
+                if (!drained(in)) {
+                    // The rest of the body is still on the wire: this connection cannot carry another request.
+                    res.header(HeaderValues.CONNECTION_CLOSE);
+                }
+                throw bodyTooLarge();
             }
             return body;
         } catch (IOException e) {
             throw new UncheckedIOException("read request body", e);
         }
+    }
+
+    /** Reads and drops the rest of an oversized body, which the listener's payload limit bounds; false if that failed. */
+    private static boolean drained(InputStream in) {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The answer to a body over {@link #MAX_BODY_BYTES}, whichever layer notices it. */
+    static AwsException bodyTooLarge() {
+        return AwsException.serialization("The request body exceeds " + MAX_BODY_BYTES + " bytes.");
     }
 
     private static Map<String, List<String>> headers(ServerRequest req) {

@@ -193,8 +193,13 @@ final class ShapeValidator {
         };
     }
 
+    /** At most 64 characters of client input for a message, never cutting a surrogate pair in half. */
     static String clip(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+        if (s.length() <= 64) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(60)) ? 60 : 61;
+        return s.substring(0, end) + "...";
     }
 
     private static String join(String path, String member) {
