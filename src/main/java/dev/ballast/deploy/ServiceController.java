@@ -58,6 +58,14 @@ public final class ServiceController {
         if (primary == null) {
             return;
         }
+        for (Versioned<DeploymentRow> d : deployments) {
+            DeploymentRow row = d.value();
+            if (row != primary.value() && row.status().equals("PRIMARY")) {
+                // A newer deployment took over (a concurrent UpdateService could not demote this one).
+                store.deployments().update(row.with("ACTIVE", row.rolloutState(), row.rolloutStateReason(),
+                        row.lifecycle().equals("IN_PROGRESS") ? "STOPPED" : row.lifecycle(), row.finishedAt()), d.version());
+            }
+        }
         Events events = new Events(store, service);
         reportStoppedTasks(events, primary.value());
         if (!primary.value().rolloutState().equals("IN_PROGRESS")) {
