@@ -46,6 +46,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Simulated container instances the embedded agent registers in the 'default' cluster (default: ${DEFAULT-VALUE}; 0 for none).")
     int simulatedInstances;
 
+    @Option(names = "--exit-after-start", hidden = true,
+            description = "Start, answer one request, then stop (used by the launcher to record a JDK AOT cache).")
+    boolean exitAfterStart;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -66,6 +70,11 @@ final class ServerCommand implements Callable<Integer> {
             LOG.error("could not start: {}", e.getMessage());
             LOG.debug("start-up failure", e);
             return 1;
+        }
+        if (exitAfterStart) {
+            Warmup.touch(server.port());
+            server.close();
+            return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
