@@ -78,11 +78,13 @@ public final class TaskDefinitions {
     public record Cursor(String family, int revision) {}
 
     /**
-     * ARNs with the given status, optionally of one family, ordered by family then revision, after the
-     * cursor (exclusive).
+     * Revisions with the given status, optionally of one family, ordered by family then revision, after the
+     * cursor (exclusive). The returned records carry an empty {@code doc}.
      */
     public List<TaskDefinitionRecord> list(String status, String family, boolean descending, Cursor after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM task_definitions WHERE status = :status");
+        // Listings need keys and ARNs only: leave the (large) document out.
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS.replace("doc,", "'' AS doc,")
+                + " FROM task_definitions WHERE status = :status");
         if (family != null) {
             sql.append(" AND family = :family");
         }
