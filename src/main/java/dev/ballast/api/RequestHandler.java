@@ -55,7 +55,7 @@ final class RequestHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();
-        String requestId = UUID.randomUUID().toString();
+        String requestId = requestId();
         String operation = "unknown";
         String errorType = null;
         int status = 200;
@@ -93,6 +93,14 @@ final class RequestHandler implements Handler {
         res.send(out);
         metrics.record(operations.containsKey(operation) ? operation : "unknown", errorType,
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** A random (version 4 layout) UUID; request ids need uniqueness, not cryptographic strength. */
+    private static String requestId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
+        return new UUID(hi, lo).toString();
     }
 
     /** Resolves {@code <prefix>.<Operation>} against the served target prefixes. */

@@ -1,6 +1,8 @@
 package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
@@ -21,6 +23,7 @@ final class TaskDefinitionOperations {
     private final Store store;
     private final Account account;
     private final ResourceRefs refs;
+    private final Cache<String, ObjectNode> rendered = Caffeine.newBuilder().maximumSize(4_096).build();
 
     TaskDefinitionOperations(Store store, Account account) {
         this.store = store;
@@ -62,7 +65,10 @@ final class TaskDefinitionOperations {
         TaskDefinitionRecord r = find(Params.required(in, "taskDefinition"), true)
                 .orElseThrow(() -> AwsException.client("Unable to describe task definition."));
         ObjectNode out = Json.object();
-        out.set("taskDefinition", TaskDefinitionDocs.render(r));
+        // Revisions are immutable but for their status and its times, which are part of the cache key; the
+        // cached node is only ever serialized, never changed.
+        out.set("taskDefinition", rendered.get(r.arn() + '|' + r.status() + '|' + r.deregisteredAt() + '|' + r.deleteRequestedAt(),
+                k -> TaskDefinitionDocs.render(r)));
         if (Params.strings(in, "include").contains("TAGS")) {
             out.set("tags", Params.tagsJson(store.tags().list(r.arn())));
         }
