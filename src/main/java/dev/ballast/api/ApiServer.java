@@ -26,10 +26,29 @@ public final class ApiServer implements AutoCloseable {
      * @param operations operation name → implementation; each must be in {@code targetPrefixes}
      * @param targetPrefixes operation name → its {@code X-Amz-Target} prefix
      */
+    /** The loaded ECS API model, ready to validate requests (loading takes a moment: do it in parallel). */
+    public static final class Model {
+        private final ShapeValidator validator;
+
+        private Model(ShapeValidator validator) {
+            this.validator = validator;
+        }
+
+        public static Model load() {
+            return new Model(new ShapeValidator(ApiModel.load(Json.mapper())));
+        }
+    }
+
     public static ApiServer start(InetAddress bind, int port, Map<String, Operation> operations,
                                   Map<String, String> targetPrefixes, Authenticator authenticator,
                                   PrometheusMeterRegistry metrics, BooleanSupplier ready) {
-        ShapeValidator validator = new ShapeValidator(ApiModel.load(Json.mapper()));
+        return start(Model.load(), bind, port, operations, targetPrefixes, authenticator, metrics, ready);
+    }
+
+    public static ApiServer start(Model model, InetAddress bind, int port, Map<String, Operation> operations,
+                                  Map<String, String> targetPrefixes, Authenticator authenticator,
+                                  PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+        ShapeValidator validator = model.validator;
         ApiMetrics apiMetrics = new ApiMetrics(metrics);
         RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics);
         WebServer server = WebServer.builder()

@@ -90,6 +90,9 @@ public final class BallastServer implements AutoCloseable {
         if (config.credentials().isEmpty()) {
             throw new IllegalArgumentException("no API credentials configured");
         }
+        // Load the API model while the store opens and migrates.
+        java.util.concurrent.CompletableFuture<ApiServer.Model> model =
+                java.util.concurrent.CompletableFuture.supplyAsync(ApiServer.Model::load, Thread::startVirtualThread);
         Store store = config.storeUrl() == null
                 ? Store.openSqlite(config.dataDir(), config.clock())
                 : Store.openPostgres(config.storeUrl(), config.clock());
@@ -124,6 +127,9 @@ public final class BallastServer implements AutoCloseable {
             }, reconcilers::wake, () -> wakeAgents.get().run()));
             SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.credentials(), clock, "ecs"));
 
+            ApiServer api = ApiServer.start(model.join(), config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(),
+                    auth, metrics, store::isReachable);
+            closeables.add(0, api);
             EmbeddedAgents agents = null;
             if (config.simulatedInstances() > 0) {
                 store.clusters().createOrGet("default", account.clusterArn("default"), "{\"settings\":[]}", List.of());
@@ -133,9 +139,6 @@ public final class BallastServer implements AutoCloseable {
                 EmbeddedAgents started = agents;
                 wakeAgents.set(started::wake);
             }
-            ApiServer api = ApiServer.start(config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(), auth,
-                    metrics, store::isReachable);
-            closeables.add(0, api);
             reconcilers.start();
             return new BallastServer(store, closeables, api, reconcilers, agents);
         } catch (RuntimeException e) {
