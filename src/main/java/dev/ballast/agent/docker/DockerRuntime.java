@@ -4,7 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -294,9 +293,5 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         } catch (java.io.IOException e) {
             // closing the client's connections: nothing to report
         }
-    }
-
-    static RuntimeException unexpected(String action, DockerException e) {
-        return new IllegalStateException(action + ": " + EngineImages.engineMessage(e), e);
     }
 }
