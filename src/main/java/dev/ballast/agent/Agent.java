@@ -37,6 +37,7 @@ public final class Agent implements AutoCloseable {
 
     private final String instanceArn;
     private final TaskRows tasks;
+    private final Store store;
     private final TaskWrites writes;
     private final ContainerRuntime runtime;
     private final Clock clock;
@@ -59,6 +60,7 @@ public final class Agent implements AutoCloseable {
     public Agent(String instanceArn, Store store, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
                  int maxConcurrentPulls, Runnable wake) {
         this.instanceArn = Objects.requireNonNull(instanceArn, "instanceArn");
+        this.store = store;
         this.tasks = store.tasks();
         this.writes = new TaskWrites(tasks);
         this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -215,11 +217,13 @@ public final class Agent implements AutoCloseable {
     /** STOPPING → STOPPED: stop every running container and record how it exited. */
     private void stopContainers(Versioned<TaskRow> read) {
         Map<String, ContainerRow> stopped = new HashMap<>();
+        Map<String, Duration> timeouts = StopTimeouts.of(store.taskDefinitions().findByArn(read.value().taskDefinitionArn())
+                .map(dev.ballast.store.TaskDefinitionRecord::doc).orElse(null));
         for (ContainerRow c : read.value().containers()) {
             ContainerState known = EcsStatus.containerState(c.lastStatus(), c.runtimeId() != null);
             if (known == ContainerState.RUNNING && c.runtimeId() != null
                     && ContainerState.next(known, ContainerState.STOPPED) == ContainerState.STOPPED) {
-                runtime.stop(c.runtimeId(), DEFAULT_STOP_TIMEOUT);
+                runtime.stop(c.runtimeId(), timeouts.getOrDefault(c.name(), DEFAULT_STOP_TIMEOUT));
                 Optional<ExitStatus> exit = runtime.status(c.runtimeId());
                 stopped.put(c.name(), c.with(EcsStatus.lastStatus(ContainerState.STOPPED), c.imageDigest(),
                         exit.map(ExitStatus::exitCode).orElse(null), exit.map(ExitStatus::reason).orElse(c.reason()),

@@ -1,0 +1,297 @@
+package dev.ballast.agent.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.ballast.agent.ContainerRuntime;
+import dev.ballast.agent.ExitStatus;
+import dev.ballast.agent.PullResult;
+import dev.ballast.image.Digest;
+import dev.ballast.image.ImageReference;
+import dev.ballast.registry.Credential;
+import dev.ballast.registry.RegistryClient;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskDefinitionRecord;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.TaskRow.ContainerRow;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Runs task containers on a container engine through the Docker Engine API (docker-java): Docker itself,
+ * or Podman's compatible service. Images are pulled by digest and tagged with their original tag (see
+ * {@link EngineImages}); containers are created from {@code repo@sha256:…} with the container definition's
+ * command, entry point, environment, working directory, port mappings (bound on 127.0.0.1), memory and CPU
+ * shares, and labels naming cluster, task and container ({@link #LABEL_CONTAINER_ARN} makes {@link #start}
+ * idempotent, so a restarted agent re-adopts its containers instead of launching duplicates). Output goes to
+ * the engine's default log driver. Thread-safe.
+ */
+public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
+
+    /** The value of {@link #name()} and of the {@code ballast.runtime} attribute. */
+    public static final String NAME = "docker";
+    public static final String LABEL_CLUSTER = "dev.ballast.cluster";
+    public static final String LABEL_TASK_ARN = "dev.ballast.task-arn";
+    public static final String LABEL_CONTAINER_NAME = "dev.ballast.container-name";
+    public static final String LABEL_CONTAINER_ARN = "dev.ballast.container-arn";
+    /** Host address port mappings bind to unless configured otherwise. */
+    public static final String DEFAULT_HOST_IP = "127.0.0.1";
+
+    private final DockerClient docker;
+    private final EngineImages images;
+    private final Function<String, Optional<String>> taskDefinitions;
+    private final String hostIp;
+    private final Map<String, String> attributes;
+    private final String description;
+
+    DockerRuntime(DockerClient docker, RegistryClient registry, Function<String, Optional<Credential>> credentials,
+                  Function<String, Optional<String>> taskDefinitions, String hostIp, Duration pullTimeout) {
+        this.docker = Objects.requireNonNull(docker, "docker");
+        this.images = new EngineImages(docker, Objects.requireNonNull(registry, "registry"),
+                Objects.requireNonNull(credentials, "credentials"), pullTimeout);
+        this.taskDefinitions = Objects.requireNonNull(taskDefinitions, "taskDefinitions");
+        this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
+        Version version = docker.versionCmd().exec();
+        String engine = version.getComponents() != null && version.getComponents().stream()
+                .anyMatch(c -> c.getName() != null && c.getName().startsWith("Podman")) ? "podman" : "docker";
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("ballast.runtime", NAME);
+        attrs.put("ballast.engine", engine);
+        attrs.put("ballast.engine-version", String.valueOf(version.getVersion()));
+        attrs.put("ballast.engine-api-version", String.valueOf(version.getApiVersion()));
+        attrs.put("ecs.os-type", version.getOperatingSystem() == null ? "linux" : version.getOperatingSystem());
+        attrs.put("ecs.cpu-architecture", ecsArchitecture(version.getArch()));
+        this.attributes = Map.copyOf(attrs);
+        this.description = "containers run on " + engine + " " + version.getVersion() + " (Docker Engine API "
+                + version.getApiVersion() + ")";
+    }
+
+    /**
+     * Connects to the engine at {@code dockerHost} ({@code unix:///path} or {@code tcp://host:port}, see
+     * {@link EngineDetection}) and asks its version.
+     *
+     * @param registry resolves tags to digests before pulling (with the server's credential source)
+     * @param credentials registry host → credentials sent to the engine as {@code X-Registry-Auth}
+     * @param taskDefinitions task definition ARN → its registered ECS JSON document (see {@link #taskDefinitionsOf})
+     */
+    public static DockerRuntime connect(String dockerHost, RegistryClient registry,
+                                        Function<String, Optional<Credential>> credentials,
+                                        Function<String, Optional<String>> taskDefinitions) {
+        return new DockerRuntime(client(dockerHost), registry, credentials, taskDefinitions, DEFAULT_HOST_IP,
+                Duration.ofMinutes(10));
+    }
+
+    /** Task definition documents read from {@code store}. */
+    public static Function<String, Optional<String>> taskDefinitionsOf(Store store) {
+        return arn -> store.taskDefinitions().findByArn(arn).map(TaskDefinitionRecord::doc);
+    }
+
+    /** A docker-java client for {@code dockerHost} (no TLS). */
+    static DockerClient client(String dockerHost) {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost)
+                .withDockerTlsVerify(false).build();
+        var http = new ZerodepDockerHttpClient.Builder().dockerHost(URI.create(dockerHost)).maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(10)).build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public Map<String, String> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public PullResult pull(String launchImage, Optional<Credential> credentials) {
+        return images.pull(launchImage, credentials);
+    }
+
+    @Override
+    public String start(TaskRow task, ContainerRow container) {
+        Optional<String> existing = findByArn(container.containerArn());
+        if (existing.isPresent()) {
+            return startIfCreated(existing.get());
+        }
+        if (container.imageDigest() == null) {
+            throw new IllegalStateException("start " + container.name() + " of " + task.arn()
+                    + ": no image digest recorded; pull first");
+        }
+        ContainerSpec spec = taskDefinitions.apply(task.taskDefinitionArn())
+                .flatMap(doc -> ContainerSpec.fromTaskDefinition(doc, container.name()))
+                .orElse(ContainerSpec.DEFAULTS);
+        String image = EngineImages.byDigest(ImageReference.parse(container.launchImage()),
+                Digest.parse(container.imageDigest()));
+        String id;
+        try {
+            id = create(task, container, spec, image);
+        } catch (ConflictException e) {
+            // the deterministic name is taken: another pass (or a previous agent) created it first
+            id = findByArn(container.containerArn()).orElseThrow(() -> new IllegalStateException("create "
+                    + containerName(task, container) + ": name conflict, but no container labelled "
+                    + container.containerArn() + ": " + EngineImages.engineMessage(e), e));
+        }
+        return startIfCreated(id);
+    }
+
+    private String create(TaskRow task, ContainerRow container, ContainerSpec spec, String image) {
+        Map<String, String> labels = Map.of(LABEL_CLUSTER, task.cluster(), LABEL_TASK_ARN, task.arn(),
+                LABEL_CONTAINER_NAME, container.name(), LABEL_CONTAINER_ARN, container.containerArn());
+        HostConfig host = HostConfig.newHostConfig();
+        if (spec.networkMode() != null && !spec.networkMode().equals("awsvpc")) {
+            host.withNetworkMode(spec.networkMode());
+        }
+        List<ExposedPort> exposed = new ArrayList<>();
+        Ports bindings = new Ports();
+        for (ContainerSpec.PortMapping p : spec.portMappings()) {
+            ExposedPort port = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
+            exposed.add(port);
+            bindings.bind(port, p.hostPort() == 0 ? Ports.Binding.bindIp(hostIp)
+                    : Ports.Binding.bindIpAndPort(hostIp, p.hostPort()));
+        }
+        if (!exposed.isEmpty() && !"host".equals(spec.networkMode())) {
+            host.withPortBindings(bindings);
+        }
+        if (spec.memoryMiB() != null) {
+            host.withMemory(spec.memoryMiB() * 1024L * 1024L);
+        }
+        if (spec.memoryReservationMiB() != null) {
+            host.withMemoryReservation(spec.memoryReservationMiB() * 1024L * 1024L);
+        }
+        if (spec.cpuShares() > 0) {
+            host.withCpuShares((int) spec.cpuShares());
+        }
+        CreateContainerCmd cmd = docker.createContainerCmd(image).withName(containerName(task, container))
+                .withLabels(labels).withHostConfig(host);
+        if (!spec.command().isEmpty()) {
+            cmd.withCmd(spec.command());
+        }
+        if (!spec.entryPoint().isEmpty()) {
+            cmd.withEntrypoint(spec.entryPoint());
+        }
+        if (!spec.environment().isEmpty()) {
+            cmd.withEnv(spec.environment());
+        }
+        if (spec.workingDirectory() != null) {
+            cmd.withWorkingDir(spec.workingDirectory());
+        }
+        if (!exposed.isEmpty()) {
+            cmd.withExposedPorts(exposed);
+        }
+        if (spec.stopTimeoutSeconds() != null) {
+            cmd.withStopTimeout(spec.stopTimeoutSeconds());
+        }
+        return cmd.exec().getId();
+    }
+
+    /** Starts a container that was created but never started (a crash between create and start); returns its id. */
+    private String startIfCreated(String id) {
+        InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+        if ("created".equals(state.getStatus())) {
+            try {
+                docker.startContainerCmd(id).exec();
+            } catch (NotModifiedException e) {
+                // started meanwhile
+            }
+        }
+        return id;
+    }
+
+    /** The engine's id of the container labelled with {@code containerArn}, if there is one (running or not). */
+    public Optional<String> findByArn(String containerArn) {
+        List<Container> found = docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL_CONTAINER_ARN, containerArn)).exec();
+        return found.stream().map(Container::getId).findFirst();
+    }
+
+    /** The engine name of a task's container: deterministic, so that a repeated create is a harmless conflict. */
+    static String containerName(TaskRow task, ContainerRow container) {
+        String taskId = task.arn().substring(task.arn().lastIndexOf('/') + 1);
+        return "ballast-" + taskId + "-" + container.name().replaceAll("[^a-zA-Z0-9_.-]", "_");
+    }
+
+    @Override
+    public void stop(String runtimeId, Duration timeout) {
+        int seconds = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
+        try {
+            docker.stopContainerCmd(runtimeId).withTimeout(seconds).exec();
+        } catch (NotModifiedException | NotFoundException e) {
+            // already stopped, or gone
+        }
+    }
+
+    @Override
+    public Optional<ExitStatus> status(String runtimeId) {
+        InspectContainerResponse.ContainerState state;
+        try {
+            state = docker.inspectContainerCmd(runtimeId).exec().getState();
+        } catch (NotFoundException e) {
+            return Optional.of(new ExitStatus(-1, "ContainerNotFound: container " + runtimeId
+                    + " no longer exists in the engine"));
+        }
+        String status = state.getStatus() == null ? "" : state.getStatus();
+        if (Boolean.TRUE.equals(state.getRunning()) || status.equals("created") || status.equals("running")
+                || status.equals("paused") || status.equals("restarting")) {
+            return Optional.empty();
+        }
+        int code = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
+        String reason = Boolean.TRUE.equals(state.getOOMKilled())
+                ? "OutOfMemoryError: Container killed due to memory usage"
+                : state.getError() == null || state.getError().isBlank() ? null : state.getError();
+        return Optional.of(new ExitStatus(code, reason));
+    }
+
+    /** ECS's {@code ecs.cpu-architecture} values for the engine's Go architecture names. */
+    static String ecsArchitecture(String goArch) {
+        if (goArch == null) {
+            return "x86_64";
+        }
+        return switch (goArch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "arm64", "aarch64" -> "arm64";
+            default -> goArch;
+        };
+    }
+
+    /** The docker-java client this runtime uses (for tests and the benchmark's direct baseline). */
+    DockerClient engine() {
+        return docker;
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (java.io.IOException e) {
+            // closing the client's connections: nothing to report
+        }
+    }
+}
