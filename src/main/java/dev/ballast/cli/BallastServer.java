@@ -19,6 +19,7 @@ import dev.ballast.registry.RegistryConfig;
 import dev.ballast.resolve.ResolutionFailedException;
 import dev.ballast.resolve.ResolveSettings;
 import dev.ballast.resolve.RevisionResolver;
+import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.Store;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -49,25 +50,31 @@ public final class BallastServer implements AutoCloseable {
      */
     public record Config(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                          CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
-                         ResolveSettings resolve, Duration reconcilePeriod) {
+                         ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, 1,
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
-                    ResolveSettings.defaults(), Duration.ofMillis(250));
+                    ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults());
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth);
+        }
+
+        /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
+        public Config withAgentHealth(InstanceHealth.Settings h) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, h);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth);
         }
     }
 
@@ -112,7 +119,8 @@ public final class BallastServer implements AutoCloseable {
                 return new ResolutionStep.Outcome(s.record(), s.events());
             };
             ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run());
-            Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod());
+            Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
+                    new InstanceHealth(store, clock, config.agentHealth()));
             closeables.add(reconcilers);
 
             EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
@@ -121,7 +129,7 @@ public final class BallastServer implements AutoCloseable {
                 } catch (ResolutionFailedException e) {
                     throw AwsException.client(e.getMessage());
                 }
-            }, reconcilers::wake, () -> wakeAgents.get().run()));
+            }, reconcilers::wake, () -> wakeAgents.get().run()), config.agentHealth().disconnectAfter().dividedBy(3));
             SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.credentials(), clock, "ecs"));
 
             EmbeddedAgents agents = null;

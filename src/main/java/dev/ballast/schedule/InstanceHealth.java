@@ -88,20 +88,24 @@ public final class InstanceHealth {
     }
 
     private boolean stop(Versioned<TaskRow> read, long now) {
-        TaskRow t = read.value();
-        if (t.isStopped()) {
-            return false;
-        }
-        TaskRow stopping = t.stoppedBy(STOP_CODE, STOP_REASON);
+        return !read.value().isStopped()
+                && store.tasks().update(stoppedWithoutAgent(read.value(), STOP_CODE, STOP_REASON, now), read.version());
+    }
+
+    /**
+     * The task as STOPPED by the control plane itself, for when no agent will report it: wanted STOPPED with
+     * {@code code} and {@code reason} (unless it already had a stop code), its containers STOPPED.
+     */
+    public static TaskRow stoppedWithoutAgent(TaskRow t, String code, String reason, long now) {
+        TaskRow stopping = t.stoppedBy(code, reason);
         stopping = stopping.withDesired("STOPPED", stopping.stopCode(), stopping.stoppedReason(),
                 t.stoppingAt() == null ? now : t.stoppingAt());
-        TaskRow stopped = stopping.withState("STOPPED", t.containers().stream()
+        return stopping.withState("STOPPED", t.containers().stream()
                         .map(c -> c.lastStatus().equals("STOPPED") ? c
-                                : c.with("STOPPED", c.imageDigest(), c.exitCode(), c.reason() == null ? STOP_REASON : c.reason(),
+                                : c.with("STOPPED", c.imageDigest(), c.exitCode(), c.reason() == null ? reason : c.reason(),
                                 c.runtimeId()))
                         .toList(),
                 t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
                 t.startedAt(), now);
-        return store.tasks().update(stopped, read.version());
     }
 }
