@@ -3,7 +3,6 @@ package dev.ballast.agent;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
-import dev.ballast.store.TaskRows;
 import dev.ballast.store.Versioned;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent of one container instance: a level-triggered reconciler of the tasks the scheduler placed on
- * it. Each {@link #reconcileOnce()} reads the instance's unstopped tasks from the store and makes one step
+ * it. Each {@link #reconcileOnce()} reads the instance's unstopped tasks ({@link AgentTasks}: the store when
+ * embedded, the API when remote) and makes one step
  * of progress on each (see {@link TaskState#next}); writes are compare-and-set, re-read on conflict, so the
  * scheduler may change {@code desiredStatus} at any time. Image pulls run in the background on a bounded
  * pool; a later pass picks up their outcome. Safe to call from several threads: a task is worked on by one
@@ -36,8 +36,7 @@ public final class Agent implements AutoCloseable {
     static final String ESSENTIAL_EXITED = "EssentialContainerExited";
 
     private final String instanceArn;
-    private final TaskRows tasks;
-    private final Store store;
+    private final AgentTasks tasks;
     private final TaskWrites writes;
     private final ContainerRuntime runtime;
     private final Clock clock;
@@ -59,9 +58,17 @@ public final class Agent implements AutoCloseable {
      */
     public Agent(String instanceArn, Store store, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
                  int maxConcurrentPulls, Runnable wake) {
+        this(instanceArn, AgentTasks.of(store), runtime, meters, clock, maxConcurrentPulls, wake);
+    }
+
+    /**
+     * An agent whose task reads and writes go through {@code tasks}: the store (embedded) or the API
+     * (a remote {@code ballast agent}).
+     */
+    public Agent(String instanceArn, AgentTasks tasks, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
+                 int maxConcurrentPulls, Runnable wake) {
         this.instanceArn = Objects.requireNonNull(instanceArn, "instanceArn");
-        this.store = store;
-        this.tasks = store.tasks();
+        this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.writes = new TaskWrites(tasks);
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -217,8 +224,7 @@ public final class Agent implements AutoCloseable {
     /** STOPPING → STOPPED: stop every running container and record how it exited. */
     private void stopContainers(Versioned<TaskRow> read) {
         Map<String, ContainerRow> stopped = new HashMap<>();
-        Map<String, Duration> timeouts = StopTimeouts.of(store.taskDefinitions().findByArn(read.value().taskDefinitionArn())
-                .map(dev.ballast.store.TaskDefinitionRecord::doc).orElse(null));
+        Map<String, Duration> timeouts = StopTimeouts.of(tasks.taskDefinitionDoc(read.value().taskDefinitionArn()).orElse(null));
         for (ContainerRow c : read.value().containers()) {
             ContainerState known = EcsStatus.containerState(c.lastStatus(), c.runtimeId() != null);
             if (known == ContainerState.RUNNING && c.runtimeId() != null

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedAgents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAgents.class);
+    /** How often an embedded agent records a heartbeat in the store (the instance-health monitor reads it). */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     /**
      * @param account account and region of the instance ARNs
@@ -62,9 +64,14 @@ public final class EmbeddedAgents implements AutoCloseable {
     private final List<Thread> loops = new ArrayList<>();
     private volatile boolean closed;
 
-    private EmbeddedAgents(List<Agent> agents, List<Semaphore> nudges) {
+    private final Store store;
+    private final Clock clock;
+
+    private EmbeddedAgents(List<Agent> agents, List<Semaphore> nudges, Store store, Clock clock) {
         this.agents = List.copyOf(agents);
         this.nudges = List.copyOf(nudges);
+        this.store = store;
+        this.clock = clock;
     }
 
     /**
@@ -82,12 +89,13 @@ public final class EmbeddedAgents implements AutoCloseable {
             store.instances().register(new InstanceRow(arn, config.cluster(), config.account().clusterArn(config.cluster()),
                     ec2InstanceId(config.cluster(), i), "ACTIVE", true, config.cpu(), config.memory(), runtime.attributes(),
                     "ballast-" + config.version(), clock.millis()));
+            store.instances().heartbeat(arn, clock.millis()); // an instance found from an earlier run is connected again
             LOG.info("agent runtime={} instance={} — {}", runtime.name(), arn, runtime.description());
             Semaphore nudge = new Semaphore(0);
             nudges.add(nudge);
             agents.add(new Agent(arn, store, runtime, meters, clock, config.maxConcurrentPulls(), () -> nudge(nudge)));
         }
-        EmbeddedAgents embedded = new EmbeddedAgents(agents, nudges);
+        EmbeddedAgents embedded = new EmbeddedAgents(agents, nudges, store, clock);
         embedded.startLoops(config.interval());
         return embedded;
     }
@@ -123,8 +131,14 @@ public final class EmbeddedAgents implements AutoCloseable {
     }
 
     private void loop(Agent agent, Semaphore nudge, Duration interval) {
+        long lastBeat = clock.millis();
         while (!closed) {
             try {
+                long now = clock.millis();
+                if (now - lastBeat >= HEARTBEAT.toMillis() || now < lastBeat) {
+                    store.instances().heartbeat(agent.instanceArn(), now);
+                    lastBeat = now;
+                }
                 agent.reconcileOnce();
             } catch (RuntimeException e) {
                 LOG.warn("agent instance={}: pass failed: {}", agent.instanceArn(), e.toString(), e);

@@ -1,7 +1,6 @@
 package dev.ballast.agent;
 
 import dev.ballast.store.TaskRow;
-import dev.ballast.store.TaskRows;
 import dev.ballast.store.Versioned;
 import java.util.Optional;
 import java.util.function.Function;
@@ -15,9 +14,9 @@ final class TaskWrites {
 
     private static final int MAX_ATTEMPTS = 20;
 
-    private final TaskRows tasks;
+    private final AgentTasks tasks;
 
-    TaskWrites(TaskRows tasks) {
+    TaskWrites(AgentTasks tasks) {
         this.tasks = tasks;
     }
 

@@ -46,6 +46,10 @@ public final class AwsException extends RuntimeException {
         return new AwsException("ResourceNotFoundException", 400, message);
     }
 
+    public static AwsException accessDenied(String message) {
+        return new AwsException("AccessDeniedException", 400, message);
+    }
+
     public static AwsException server(String requestId) {
         return new AwsException("ServerException", 500,
                 "Internal server error; the server log has details under request id " + requestId + ".");

@@ -4,6 +4,7 @@ import dev.ballast.core.Account;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.schedule.Launcher;
 import java.time.Clock;
+import java.time.Duration;
 import dev.ballast.store.Store;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,6 +23,13 @@ public final class EcsApi {
                           Runnable wakeAgents) {}
 
     public EcsApi(Store store, Account account, Clock clock, Workers workers) {
+        this(store, account, clock, workers, Duration.ofSeconds(10));
+    }
+
+    /**
+     * @param maxPollWait the longest an agent's {@code PollTasks} waits (a third of the agent disconnect timeout)
+     */
+    public EcsApi(Store store, Account account, Clock clock, Workers workers, Duration maxPollWait) {
         ClusterOperations clusters = new ClusterOperations(store, account);
         TaskDefinitionOperations taskDefinitions = new TaskDefinitionOperations(store, account);
         clusters.register(operations);
@@ -33,8 +41,15 @@ public final class EcsApi {
         new TaskOperations(store, account, clusters, taskDefinitions, workers.runTask(), workers.launcher(), clock,
                 workers.wakeAgents()).register(operations);
         new AccountSettingOperations(store, account).register(operations);
+        ContainerInstanceOperations instances = new ContainerInstanceOperations(store, account, clusters, clock,
+                workers.wakeControllers());
+        instances.register(operations);
+        AgentOperations agents = new AgentOperations(store, instances, clock, maxPollWait, workers.wakeControllers());
+        agents.registerEcs(operations);
         ResourceRefs refs = new ResourceRefs(account);
         Map<String, Predicate<String>> taggable = Map.of(
+                "container-instance", arn -> store.instances().find(arn)
+                        .filter(v -> !v.value().status().equals("INACTIVE")).isPresent(),
                 "cluster", arn -> refs.clusterName(arn).flatMap(n -> store.clusters().find(n))
                         .filter(c -> c.status().equals("ACTIVE")).isPresent(),
                 "task-definition", arn -> taskDefinitions.find(arn, false).isPresent(),
@@ -46,6 +61,10 @@ public final class EcsApi {
         new PolicyOperations(store, account).register(policy);
         policy.keySet().forEach(op -> prefixes.put(op, PolicyOperations.TARGET_PREFIX));
         operations.putAll(policy);
+        Map<String, Operation> agentProtocol = new LinkedHashMap<>();
+        agents.registerExtension(agentProtocol);
+        agentProtocol.keySet().forEach(op -> prefixes.put(op, AgentOperations.TARGET_PREFIX));
+        operations.putAll(agentProtocol);
     }
 
     public Map<String, Operation> operations() {

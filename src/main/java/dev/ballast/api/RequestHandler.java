@@ -70,7 +70,8 @@ final class RequestHandler implements Handler {
             if (targetPrefixes.get(operation).equals(EcsApi.TARGET_PREFIX)) {
                 validator.validate(operation, input);
             }
-            JsonNode result = op.handle(input, new Operation.Call(requestId, accessKey));
+            JsonNode result = op.handle(input, new Operation.Call(requestId, accessKey,
+                    req.headers().first(HeaderNames.create(Operation.INSTANCE_HEADER)).orElse(null)));
             out = Json.write(result == null ? Json.object() : result);
         } catch (AwsException e) {
             errorType = e.type();

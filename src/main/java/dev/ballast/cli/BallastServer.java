@@ -1,6 +1,8 @@
 package dev.ballast.cli;
 
 import dev.ballast.agent.EmbeddedAgents;
+import dev.ballast.agent.docker.DockerRuntime;
+import dev.ballast.agent.docker.EngineDetection;
 import dev.ballast.agent.simulated.SimulatedRuntime;
 import dev.ballast.api.ApiServer;
 import dev.ballast.api.AwsException;
@@ -19,6 +21,7 @@ import dev.ballast.registry.RegistryConfig;
 import dev.ballast.resolve.ResolutionFailedException;
 import dev.ballast.resolve.ResolveSettings;
 import dev.ballast.resolve.RevisionResolver;
+import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.Store;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -49,25 +52,38 @@ public final class BallastServer implements AutoCloseable {
      */
     public record Config(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                          CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
-                         ResolveSettings resolve, Duration reconcilePeriod) {
+                         ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth,
+                         String embeddedRuntime) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, 1,
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
-                    ResolveSettings.defaults(), Duration.ofMillis(250));
+                    ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated");
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime);
+        }
+
+        /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
+        public Config withAgentHealth(InstanceHealth.Settings h) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, h, embeddedRuntime);
+        }
+
+        /** The embedded agent's runtime: {@code auto} (Docker/Podman when an engine answers), {@code docker} or {@code simulated}. */
+        public Config withEmbeddedRuntime(String runtime) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, runtime);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime);
         }
     }
 
@@ -115,7 +131,8 @@ public final class BallastServer implements AutoCloseable {
                 return new ResolutionStep.Outcome(s.record(), s.events());
             };
             ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run());
-            Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod());
+            Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
+                    new InstanceHealth(store, clock, config.agentHealth()));
             closeables.add(reconcilers);
 
             EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
@@ -124,7 +141,7 @@ public final class BallastServer implements AutoCloseable {
                 } catch (ResolutionFailedException e) {
                     throw AwsException.client(e.getMessage());
                 }
-            }, reconcilers::wake, () -> wakeAgents.get().run()));
+            }, reconcilers::wake, () -> wakeAgents.get().run()), config.agentHealth().disconnectAfter().dividedBy(3));
             SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.credentials(), clock, "ecs"));
 
             ApiServer api = ApiServer.start(model.join(), config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(),
@@ -133,8 +150,8 @@ public final class BallastServer implements AutoCloseable {
             EmbeddedAgents agents = null;
             if (config.simulatedInstances() > 0) {
                 store.clusters().createOrGet("default", account.clusterArn("default"), "{\"settings\":[]}", List.of());
-                agents = EmbeddedAgents.start(EmbeddedAgents.Config.defaults(account, "default", config.simulatedInstances(),
-                        Version.current()), store, arn -> new SimulatedRuntime(arn, registry), metrics, clock);
+                agents = EmbeddedAgents.start(embeddedAgents(config, store, registry), store,
+                        runtimeFor(config, store, registry), metrics, clock);
                 closeables.add(0, agents);
                 EmbeddedAgents started = agents;
                 wakeAgents.set(started::wake);
@@ -148,6 +165,38 @@ public final class BallastServer implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The embedded agent's runtime: the Docker Engine API when {@code embeddedRuntime} is {@code docker},
+     * or {@code auto} and an engine socket answers; otherwise the simulated runtime.
+     */
+    private static java.util.function.Function<String, dev.ballast.agent.ContainerRuntime> runtimeFor(Config config, Store store,
+                                                                                                    RegistryClient registry) {
+        java.util.Optional<EngineDetection.Engine> engine = engine(config);
+        if (engine.isPresent()) {
+            DockerRuntime docker = DockerRuntime.connect(engine.get().dockerHost(), registry, config.registry().credentials()::lookup,
+                    DockerRuntime.taskDefinitionsOf(store));
+            LOG.info("embedded agent runtime=docker engine={} (found via {})", engine.get().dockerHost(), engine.get().source());
+            return arn -> docker;
+        }
+        return arn -> new SimulatedRuntime(arn, registry);
+    }
+
+    private static EmbeddedAgents.Config embeddedAgents(Config config, Store store, RegistryClient registry) {
+        // One real engine is one container instance; simulated instances are as many as asked for.
+        int instances = engine(config).isPresent() ? 1 : config.simulatedInstances();
+        return EmbeddedAgents.Config.defaults(config.account(), "default", instances, Version.current());
+    }
+
+    private static java.util.Optional<EngineDetection.Engine> engine(Config config) {
+        return switch (config.embeddedRuntime()) {
+            case "simulated" -> java.util.Optional.empty();
+            case "docker" -> java.util.Optional.of(EngineDetection.find().orElseThrow(() -> new IllegalStateException(
+                    "--runtime docker: no Docker or Podman engine answers (looked at DOCKER_HOST, /var/run/docker.sock, "
+                            + "$XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock)")));
+            default -> EngineDetection.find();
+        };
     }
 
     public int port() {

@@ -53,10 +53,17 @@ final class JsonApiClient {
     }
 
     JsonNode call(String targetPrefix, String operation, ObjectNode input) {
+        return call(targetPrefix, operation, input, Map.of());
+    }
+
+    /** As above, with extra headers (signed like the others). */
+    JsonNode call(String targetPrefix, String operation, ObjectNode input, Map<String, String> extraHeaders) {
         byte[] body = Json.write(input);
-        Map<String, String> headers = signer.sign("POST", endpoint, Map.of("Content-Type", CONTENT_TYPE,
-                "X-Amz-Target", targetPrefix + "." + operation), body);
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+        Map<String, String> toSign = new java.util.LinkedHashMap<>(extraHeaders);
+        toSign.put("Content-Type", CONTENT_TYPE);
+        toSign.put("X-Amz-Target", targetPrefix + "." + operation);
+        Map<String, String> headers = signer.sign("POST", endpoint, toSign, body);
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(45))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
         HttpResponse<byte[]> response;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             ServerCommand.class,
             ResolveCommand.class,
             PolicyCommand.class,
+            AgentCommand.class,
         })
 public final class Main implements Runnable {
 

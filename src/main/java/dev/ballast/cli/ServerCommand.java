@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import dev.ballast.schedule.InstanceHealth;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -46,12 +48,29 @@ final class ServerCommand implements Callable<Integer> {
             description = "Simulated container instances the embedded agent registers in the 'default' cluster (default: ${DEFAULT-VALUE}; 0 for none).")
     int simulatedInstances;
 
+    @Option(names = "--runtime", defaultValue = "auto",
+            description = "Runtime of the embedded agent: auto (the Docker Engine API of Docker or Podman when an engine socket answers, "
+                    + "else simulated), docker, or simulated (default: ${DEFAULT-VALUE}).")
+    String runtime;
+
     @Option(names = "--exit-after-start", hidden = true,
             description = "Start, answer one request, then stop (used by the launcher to record a JDK AOT cache).")
     boolean exitAfterStart;
 
+    @Option(names = "--agent-disconnect-after", defaultValue = "30s", converter = DurationConverter.class,
+            description = "An agent that has not polled or sent a heartbeat for this long is marked disconnected (default: ${DEFAULT-VALUE}).")
+    Duration agentDisconnectAfter;
+
+    @Option(names = "--agent-task-timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Tasks of an instance whose agent has been silent this long are stopped and service tasks placed elsewhere (default: ${DEFAULT-VALUE}).")
+    Duration agentTaskTimeout;
+
     @Override
     public Integer call() throws Exception {
+        if (!java.util.Set.of("auto", "docker", "simulated").contains(runtime)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--runtime must be auto, docker or simulated, got '" + runtime + "'");
+        }
         long started = System.nanoTime();
         Logging.init();
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".ballast");
@@ -61,7 +80,9 @@ final class ServerCommand implements Callable<Integer> {
         BallastServer server;
         try {
             BallastServer.Config config = BallastServer.Config.of(address, port, dir, storeUrl, account, credentials,
-                    Clock.systemUTC()).withSimulatedInstances(simulatedInstances);
+                    Clock.systemUTC()).withSimulatedInstances(simulatedInstances)
+                    .withAgentHealth(new InstanceHealth.Settings(agentDisconnectAfter, agentTaskTimeout))
+                    .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime);
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)));

@@ -1,5 +1,6 @@
 package dev.ballast.deploy;
 
+import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.Versioned;
@@ -11,11 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the service reconciler over every live service, level-triggered: on a fixed period and whenever
- * something is {@link #wake() woken} (an API write). One pass handles each service once.
+ * something is {@link #wake() woken} (an API write). One pass runs the instance-health monitor (agents that
+ * stopped reporting), then handles each service once.
  */
 public final class Reconcilers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconcilers.class);
     private final Store store;
+    private final InstanceHealth health;
     private final ServiceController controller;
     private final Duration period;
     private final Semaphore wakeups = new Semaphore(0);
@@ -23,6 +26,12 @@ public final class Reconcilers implements AutoCloseable {
     private volatile boolean running = true;
 
     public Reconcilers(Store store, ServiceController controller, Duration period) {
+        this(store, controller, period, null);
+    }
+
+    /** As above, also running the instance-health monitor at the start of each pass (null: none). */
+    public Reconcilers(Store store, ServiceController controller, Duration period, InstanceHealth health) {
+        this.health = health;
         this.store = store;
         this.controller = controller;
         this.period = period;
@@ -43,6 +52,13 @@ public final class Reconcilers implements AutoCloseable {
 
     /** One pass over all live services (tests call this directly). */
     public void passOnce() {
+        if (health != null) {
+            try {
+                health.passOnce();
+            } catch (RuntimeException e) {
+                LOG.warn("instance-health pass failed; retrying next pass", e);
+            }
+        }
         for (Versioned<ServiceRow> s : store.services().needingReconcile(100_000)) {
             try {
                 controller.reconcile(s.value().arn());

@@ -14,15 +14,21 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The service reconciler: given the full stored state of one service, makes one step of progress —
  * resolve the primary revision's images, then roll tasks from older deployments to the primary within
- * the deployment configuration's bounds, fail (and roll back) on the circuit breaker, and retire
+ * the deployment configuration's bounds (tasks on DRAINING container instances are replaced the same way), fail (and roll back) on the circuit breaker, and retire
  * finished deployments. Idempotent; every write is compare-and-set, so a lost race is retried on the
  * next pass.
  */
 public final class ServiceController {
+    /** The stopped reason of a service task moved off a DRAINING container instance. */
+    static final String DRAINING_REASON = "Task stopped because its container instance is DRAINING";
     private final Store store;
     private final ResolutionStep resolution;
     private final Launcher launcher;
@@ -105,8 +111,13 @@ public final class ServiceController {
     private void roll(ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, List<TaskRow> live,
                       Events events) {
         List<TaskRow> wanted = live.stream().filter(t -> t.desiredStatus().equals("RUNNING")).toList();
-        List<TaskRow> primaryTasks = wanted.stream().filter(t -> primary.id().equals(t.deploymentId())).toList();
-        List<TaskRow> oldTasks = wanted.stream().filter(t -> !primary.id().equals(t.deploymentId())).toList();
+        // Tasks on DRAINING container instances are replaced like tasks of older deployments: replacements
+        // start first (within maximumPercent), then they stop (keeping minimumHealthyPercent).
+        Set<String> draining = store.instances().inCluster(service.cluster(), "DRAINING").stream()
+                .map(v -> v.value().arn()).collect(Collectors.toSet());
+        Predicate<TaskRow> keep = t -> primary.id().equals(t.deploymentId()) && !draining.contains(t.containerInstanceArn());
+        List<TaskRow> primaryTasks = wanted.stream().filter(keep).toList();
+        List<TaskRow> oldTasks = wanted.stream().filter(keep.negate()).toList();
         int runningPrimary = (int) primaryTasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count();
         int runningOld = (int) oldTasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count();
         JsonNode config = primary.deploymentConfiguration();
@@ -117,7 +128,8 @@ public final class ServiceController {
             stop(pendingFirst(primaryTasks), plan.stopPrimary(), "Scaling activity initiated by (deployment " + primary.id() + ")");
         }
         if (plan.stopOld() > 0) {
-            stop(pendingFirst(oldTasks), plan.stopOld(), "Scaling activity initiated by (deployment " + primary.id() + ")");
+            stop(pendingFirst(oldTasks), plan.stopOld(), t -> draining.contains(t.containerInstanceArn())
+                    ? DRAINING_REASON : "Scaling activity initiated by (deployment " + primary.id() + ")");
             events.add("(service " + service.name() + ") has stopped " + Math.min(plan.stopOld(), oldTasks.size())
                     + " running tasks: " + "(deployment " + primary.id() + " replacing older deployments).");
         }
@@ -208,6 +220,10 @@ public final class ServiceController {
     }
 
     private void stop(List<TaskRow> tasks, int count, String reason) {
+        stop(tasks, count, t -> reason);
+    }
+
+    private void stop(List<TaskRow> tasks, int count, Function<TaskRow, String> reasonOf) {
         int stopped = 0;
         for (TaskRow t : tasks) {
             if (stopped >= count) {
@@ -215,7 +231,7 @@ public final class ServiceController {
             }
             Optional<Versioned<TaskRow>> current = store.tasks().find(t.arn());
             if (current.isPresent() && current.get().value().desiredStatus().equals("RUNNING")
-                    && store.tasks().update(current.get().value().withDesired("STOPPED", "ServiceSchedulerInitiated", reason,
+                    && store.tasks().update(current.get().value().withDesired("STOPPED", "ServiceSchedulerInitiated", reasonOf.apply(t),
                     clock.millis()), current.get().version())) {
                 stopped++;
             }

@@ -16,7 +16,8 @@ public final class Instances {
             c.put("cluster", i.cluster());
             c.put("status", i.status());
             c.put("registered_at", i.registeredAt());
-            c.put("heartbeat_at", i.registeredAt());
+            c.put("heartbeat_at", i.heartbeatAt());
+            c.put("agent_connected", i.agentConnected() ? 1 : 0);
             return c;
         });
     }
@@ -35,13 +36,56 @@ public final class Instances {
         return row;
     }
 
+    /** Inserts a new instance; false when one with that ARN exists. */
+    public boolean insert(InstanceRow row) {
+        if (table.find(row.arn()).isPresent()) {
+            return false;
+        }
+        table.insert(row);
+        return true;
+    }
+
+    /** Writes {@code row} if the instance is still at {@code version} (compare-and-set). */
+    public boolean update(InstanceRow row, long version) {
+        return table.update(row, version);
+    }
+
+    /**
+     * Records a heartbeat of the instance's agent at {@code now} (connected again if it was not); false
+     * when the instance does not exist or is deregistered.
+     */
+    public boolean heartbeat(String arn, long now) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Optional<Versioned<InstanceRow>> found = table.find(arn);
+            if (found.isEmpty() || found.get().value().status().equals("INACTIVE")) {
+                return false;
+            }
+            if (table.update(found.get().value().heartbeat(now), found.get().version())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Registered (not INACTIVE) instances in any cluster whose last heartbeat is before {@code cutoff}. */
+    public List<Versioned<InstanceRow>> heartbeatBefore(long cutoff) {
+        return table.where("heartbeat_at < :cutoff AND status <> 'INACTIVE'", Map.of("cutoff", cutoff), "arn", 100_000);
+    }
+
+    /** Instances of a cluster in the given status (all registered ones when {@code status} is null). */
+    public List<Versioned<InstanceRow>> inCluster(String cluster, String status) {
+        return status == null
+                ? table.where("cluster = :c AND status <> 'INACTIVE'", Map.of("c", cluster), "arn", 100_000)
+                : table.where("cluster = :c AND status = :s", Map.of("c", cluster, "s", status), "arn", 100_000);
+    }
+
     public List<InstanceRow> active(String cluster) {
         return table.where("cluster = :c AND status = 'ACTIVE'", Map.of("c", cluster), "arn", 100_000)
                 .stream().map(Versioned::value).toList();
     }
 
     public List<InstanceRow> list(String cluster, String status, String after, int limit) {
-        String where = "cluster = :c AND arn > :after" + (status == null ? "" : " AND status = :s");
+        String where = "cluster = :c AND arn > :after" + (status == null ? " AND status <> 'INACTIVE'" : " AND status = :s");
         Map<String, Object> binds = new HashMap<>(Map.of("c", cluster, "after", after == null ? "" : after));
         if (status != null) {
             binds.put("s", status);
@@ -50,6 +94,6 @@ public final class Instances {
     }
 
     public int count(String cluster) {
-        return table.count("cluster = :c AND status = 'ACTIVE'", Map.of("c", cluster));
+        return table.count("cluster = :c AND status <> 'INACTIVE'", Map.of("c", cluster));
     }
 }

@@ -1,0 +1,258 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.store.ClusterRecord;
+import dev.ballast.store.InstanceRow;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.Versioned;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent side of the API (docs/agent-protocol.md). SubmitTaskStateChange and SubmitContainerStateChange
+ * as ECS models them, accepted only from the agent of the task's container instance (named in
+ * {@value Operation#INSTANCE_HEADER}); and Ballast's extension under {@value #TARGET_PREFIX}: {@code PollTasks},
+ * a long-poll for the instance's tasks that also counts as a heartbeat, and {@code Heartbeat}.
+ */
+public final class AgentOperations {
+    /** The {@code X-Amz-Target} prefix of the agent protocol extension. */
+    public static final String TARGET_PREFIX = "BallastAgent_20261128";
+    static final int MAX_WAIT_SECONDS = 20;
+    private static final List<String> TASK_ORDER = List.of("PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING",
+            "STOPPING", "DEPROVISIONING", "STOPPED");
+    private static final List<String> CONTAINER_STATUSES = List.of("PENDING", "RUNNING", "STOPPED");
+
+    private final Store store;
+    private final ContainerInstanceOperations instances;
+    private final Clock clock;
+    private final Duration maxWait;
+    private final Duration pollInterval;
+    private final Runnable wakeControllers;
+
+    /**
+     * @param maxWait the longest a {@code PollTasks} waits, whatever the agent asks (a third of the disconnect
+     *                timeout, so that polls keep the instance connected)
+     */
+    AgentOperations(Store store, ContainerInstanceOperations instances, Clock clock, Duration maxWait, Runnable wakeControllers) {
+        this.store = store;
+        this.instances = instances;
+        this.clock = clock;
+        this.maxWait = maxWait;
+        this.pollInterval = Duration.ofMillis(100);
+        this.wakeControllers = wakeControllers;
+    }
+
+    /** The ECS operations (validated against the model). */
+    void registerEcs(Map<String, Operation> ops) {
+        ops.put("SubmitTaskStateChange", this::submitTask);
+        ops.put("SubmitContainerStateChange", this::submitContainer);
+    }
+
+    /** The extension operations; they must be served under {@link #TARGET_PREFIX}. */
+    void registerExtension(Map<String, Operation> ops) {
+        ops.put("PollTasks", (in, call) -> poll(in));
+        ops.put("Heartbeat", (in, call) -> heartbeat(in));
+    }
+
+    // ---- Ballast extension ----
+
+    private Versioned<InstanceRow> liveInstance(ObjectNode in) {
+        ClusterRecord cluster = instances.cluster(text(in, "cluster", false));
+        Versioned<InstanceRow> v = instances.find(cluster, text(in, "containerInstance", true));
+        if (v.value().status().equals("INACTIVE")) {
+            throw AwsException.client("Container instance " + v.value().arn() + " is deregistered.");
+        }
+        return v;
+    }
+
+    private JsonNode heartbeat(ObjectNode in) {
+        InstanceRow i = liveInstance(in).value();
+        store.instances().heartbeat(i.arn(), clock.millis());
+        return Json.object().put("containerInstanceArn", i.arn()).put("status", i.status());
+    }
+
+    private JsonNode poll(ObjectNode in) {
+        InstanceRow i = liveInstance(in).value();
+        JsonNode waitNode = in.get("waitSeconds");
+        if (waitNode != null && !waitNode.isIntegralNumber()) {
+            throw AwsException.serialization("'waitSeconds' must be an integer.");
+        }
+        int wait = waitNode == null ? MAX_WAIT_SECONDS : waitNode.asInt();
+        if (wait < 0 || wait > MAX_WAIT_SECONDS) {
+            throw AwsException.invalidParameter("'waitSeconds' must be between 0 and " + MAX_WAIT_SECONDS + ", got " + wait + ".");
+        }
+        store.instances().heartbeat(i.arn(), clock.millis());
+        long deadline = System.nanoTime() + Math.min(Duration.ofSeconds(wait).toNanos(), maxWait.toNanos());
+        List<Versioned<TaskRow>> tasks = store.tasks().forInstance(i.arn());
+        while (tasks.stream().noneMatch(t -> needsAttention(t.value())) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(Math.min(pollInterval.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            tasks = store.tasks().forInstance(i.arn());
+        }
+        ObjectNode out = Json.object();
+        out.put("containerInstanceArn", i.arn());
+        out.put("status", store.instances().find(i.arn()).map(v -> v.value().status()).orElse("INACTIVE"));
+        out.put("heartbeatIntervalSeconds", Math.max(1, maxWait.toSeconds()));
+        ArrayNode arr = out.putArray("tasks");
+        for (Versioned<TaskRow> t : tasks) {
+            ObjectNode entry = arr.addObject();
+            entry.set("task", Json.mapper().valueToTree(t.value()));
+            store.taskDefinitions().findByArn(t.value().taskDefinitionArn())
+                    .ifPresent(td -> entry.set("taskDefinition", Json.read(td.doc())));
+        }
+        return out;
+    }
+
+    /** Desired and last status differ: the agent has something to do. */
+    private static boolean needsAttention(TaskRow t) {
+        return !(t.desiredStatus().equals("RUNNING") && t.lastStatus().equals("RUNNING"));
+    }
+
+    private static String text(ObjectNode in, String member, boolean required) {
+        JsonNode n = in.get(member);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw AwsException.invalidParameter("Missing required parameter '" + member + "'.");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw AwsException.serialization("'" + member + "' must be a string.");
+        }
+        return n.asText();
+    }
+
+    // ---- ECS state changes ----
+
+    /** One container's report: any member may be null (unchanged). */
+    private record ContainerReport(String name, String status, String imageDigest, String runtimeId, Integer exitCode,
+                                   String reason) {}
+
+    private JsonNode submitTask(ObjectNode in, Operation.Call call) {
+        List<ContainerReport> containers = new ArrayList<>();
+        for (JsonNode c : in.path("containers")) {
+            containers.add(report(c, c.path("containerName").asText(null)));
+        }
+        String status = Params.string(in, "status");
+        if (status != null && !TASK_ORDER.contains(status)) {
+            throw AwsException.invalidParameter("Unknown task status '" + ShapeValidator.clip(status) + "'; expected one of "
+                    + TASK_ORDER + ".");
+        }
+        apply(in, call, status, Params.string(in, "reason"), containers, millis(in, "pullStartedAt"),
+                millis(in, "pullStoppedAt"), millis(in, "executionStoppedAt"));
+        return Json.object().put("acknowledgment", "ACK");
+    }
+
+    private JsonNode submitContainer(ObjectNode in, Operation.Call call) {
+        ContainerReport c = report(in, Params.required(in, "containerName"));
+        apply(in, call, null, null, List.of(c), null, null, null);
+        return Json.object().put("acknowledgment", "ACK");
+    }
+
+    private static ContainerReport report(JsonNode c, String name) {
+        if (name == null || name.isEmpty()) {
+            throw AwsException.invalidParameter("Each container state change needs a 'containerName'.");
+        }
+        String status = c.path("status").asText(null);
+        if (status != null && !CONTAINER_STATUSES.contains(status)) {
+            throw AwsException.invalidParameter("Unknown container status '" + ShapeValidator.clip(status) + "' for container "
+                    + ShapeValidator.clip(name) + "; expected one of " + CONTAINER_STATUSES + ".");
+        }
+        String digest = c.path("imageDigest").asText(null);
+        if (digest != null && !digest.matches("sha(256|512):[0-9a-f]{64,128}")) {
+            throw AwsException.invalidParameter("'imageDigest' of container " + ShapeValidator.clip(name) + " is not a digest.");
+        }
+        return new ContainerReport(name, status, digest, c.path("runtimeId").asText(null),
+                c.hasNonNull("exitCode") ? c.get("exitCode").asInt() : null, c.path("reason").asText(null));
+    }
+
+    private static Long millis(ObjectNode in, String member) {
+        JsonNode n = in.get(member);
+        return n == null ? null : Math.round(n.asDouble() * 1000);
+    }
+
+    private void apply(ObjectNode in, Operation.Call call, String status, String reason, List<ContainerReport> containers,
+                       Long pullStarted, Long pullStopped, Long executionStopped) {
+        if (call.containerInstance() == null) {
+            throw AwsException.accessDenied("State changes are accepted only from the agent of the task's container instance; "
+                    + "it names the instance in the " + Operation.INSTANCE_HEADER + " header.");
+        }
+        ClusterRecord cluster = instances.cluster(in);
+        InstanceRow instance = instances.find(cluster, call.containerInstance()).value();
+        String ref = Params.required(in, "task");
+        String taskArn = instances.taskArn(cluster, ref);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Versioned<TaskRow> read = store.tasks().find(taskArn)
+                    .orElseThrow(() -> AwsException.invalidParameter("The referenced task was not found: " + ShapeValidator.clip(ref) + "."));
+            TaskRow t = read.value();
+            if (!instance.arn().equals(t.containerInstanceArn())) {
+                throw AwsException.accessDenied("Task " + t.arn() + " is not on container instance " + instance.arn() + ".");
+            }
+            Optional<TaskRow> merged = merge(t, status, reason, containers, pullStarted, pullStopped, executionStopped, clock.millis());
+            if (merged.isEmpty() || store.tasks().update(merged.get(), read.version())) {
+                store.instances().heartbeat(instance.arn(), clock.millis());
+                wakeControllers.run();
+                return;
+            }
+        }
+        throw AwsException.server("submit-state-change-contention");
+    }
+
+    /** The task with the agent's report applied; empty when it changes nothing. Refuses to move backwards. */
+    private static Optional<TaskRow> merge(TaskRow t, String status, String reason, List<ContainerReport> reports,
+                                           Long pullStarted, Long pullStopped, Long executionStopped, long now) {
+        String last = status == null ? t.lastStatus() : status;
+        if (TASK_ORDER.indexOf(last) < TASK_ORDER.indexOf(t.lastStatus())) {
+            if (t.isStopped()) {
+                throw AwsException.client("Task " + t.arn() + " is already STOPPED (" + t.stoppedReason() + ").");
+            }
+            throw AwsException.client("Task " + t.arn() + " cannot move from " + t.lastStatus() + " back to " + last + ".");
+        }
+        if (t.isStopped()) {
+            return Optional.empty(); // a repeated STOPPED report
+        }
+        List<TaskRow.ContainerRow> containers = new ArrayList<>(t.containers());
+        for (ContainerReport r : reports) {
+            int index = -1;
+            for (int k = 0; k < containers.size(); k++) {
+                if (containers.get(k).name().equals(r.name())) {
+                    index = k;
+                }
+            }
+            if (index < 0) {
+                throw AwsException.invalidParameter("Task " + t.arn() + " has no container named " + ShapeValidator.clip(r.name()) + ".");
+            }
+            TaskRow.ContainerRow c = containers.get(index);
+            containers.set(index, c.with(r.status() == null ? c.lastStatus() : r.status(),
+                    r.imageDigest() == null ? c.imageDigest() : r.imageDigest(), r.exitCode() == null ? c.exitCode() : r.exitCode(),
+                    r.reason() == null ? c.reason() : r.reason(), r.runtimeId() == null ? c.runtimeId() : r.runtimeId()));
+        }
+        TaskRow next = t;
+        if (reason != null && !reason.equals(t.stoppedReason())) {
+            // The agent stops a task on its own when it could not start it, or when an essential container exited.
+            next = next.stoppedBy(t.startedAt() == null ? "TaskFailedToStart" : "EssentialContainerExited", reason);
+        }
+        int order = TASK_ORDER.indexOf(last);
+        Long stoppingAt = next.stoppingAt() == null && order >= TASK_ORDER.indexOf("DEACTIVATING") ? Long.valueOf(now) : next.stoppingAt();
+        next = next.withDesired(next.desiredStatus(), next.stopCode(), next.stoppedReason(), stoppingAt);
+        Long started = t.startedAt() == null && last.equals("RUNNING") ? Long.valueOf(now) : t.startedAt();
+        Long pullStart = pullStarted != null ? pullStarted
+                : t.pullStartedAt() == null && order >= TASK_ORDER.indexOf("PENDING") ? Long.valueOf(now) : t.pullStartedAt();
+        Long pullStop = pullStopped != null ? pullStopped
+                : t.pullStoppedAt() == null && order >= TASK_ORDER.indexOf("RUNNING") ? Long.valueOf(now) : t.pullStoppedAt();
+        Long stopped = last.equals("STOPPED") ? (executionStopped != null ? executionStopped : Long.valueOf(now)) : t.stoppedAt();
+        next = next.withState(last, containers, pullStart, pullStop, started, stopped);
+        return next.equals(t) ? Optional.empty() : Optional.of(next);
+    }
+}

@@ -1,0 +1,259 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.Account;
+import dev.ballast.core.Ids;
+import dev.ballast.schedule.InstanceHealth;
+import dev.ballast.store.ClusterRecord;
+import dev.ballast.store.InstanceRow;
+import dev.ballast.store.Store;
+import dev.ballast.store.Tags;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.Versioned;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * RegisterContainerInstance, DeregisterContainerInstance, DescribeContainerInstances, ListContainerInstances
+ * and UpdateContainerInstancesState (ECS API reference). A registration with {@code containerInstanceArn}
+ * is a re-registration of that instance (an agent restarting keeps its ARN and its tasks). DRAINING
+ * instances get no new tasks, and the service scheduler moves their service tasks elsewhere.
+ */
+final class ContainerInstanceOperations {
+    /** Resources registered when an agent sends none: the embedded agents' defaults. */
+    static final int DEFAULT_CPU = 2048;
+    static final int DEFAULT_MEMORY = 4096;
+    static final String DEREGISTERED_REASON = "Task stopped because its container instance was deregistered";
+
+    private final Store store;
+    private final Account account;
+    private final ClusterOperations clusters;
+    private final Clock clock;
+    private final Ids ids = new Ids();
+    private final Runnable wakeControllers;
+
+    ContainerInstanceOperations(Store store, Account account, ClusterOperations clusters, Clock clock, Runnable wakeControllers) {
+        this.store = store;
+        this.account = account;
+        this.clusters = clusters;
+        this.clock = clock;
+        this.wakeControllers = wakeControllers;
+    }
+
+    void register(Map<String, Operation> ops) {
+        ops.put("RegisterContainerInstance", (in, call) -> registerInstance(in));
+        ops.put("DeregisterContainerInstance", (in, call) -> deregister(in));
+        ops.put("DescribeContainerInstances", (in, call) -> describe(in));
+        ops.put("ListContainerInstances", (in, call) -> list(in));
+        ops.put("UpdateContainerInstancesState", (in, call) -> updateState(in));
+    }
+
+    ClusterRecord cluster(ObjectNode in) {
+        return cluster(Params.string(in, "cluster"));
+    }
+
+    ClusterRecord cluster(String ref) {
+        return clusters.active(Optional.ofNullable(ref).orElse(ClusterOperations.DEFAULT_CLUSTER));
+    }
+
+    String taskArn(ClusterRecord cluster, String ref) {
+        return ref.startsWith("arn:") ? ref : account.taskArn(cluster.name(), ref);
+    }
+
+    String instanceArn(ClusterRecord cluster, String ref) {
+        return ref.startsWith("arn:") ? ref : account.containerInstanceArn(cluster.name(), ref);
+    }
+
+    /** The instance {@code ref} names in {@code cluster}, or InvalidParameterException. */
+    Versioned<InstanceRow> find(ClusterRecord cluster, String ref) {
+        return store.instances().find(instanceArn(cluster, ref)).filter(v -> v.value().cluster().equals(cluster.name()))
+                .orElseThrow(() -> AwsException.invalidParameter("Container instance not found in cluster " + cluster.name()
+                        + ": " + ShapeValidator.clip(ref) + "."));
+    }
+
+    private JsonNode registerInstance(ObjectNode in) {
+        ClusterRecord cluster = cluster(in);
+        int cpu = DEFAULT_CPU;
+        int memory = DEFAULT_MEMORY;
+        for (JsonNode r : in.path("totalResources")) {
+            String name = r.path("name").asText("");
+            long value = r.has("integerValue") ? r.get("integerValue").asLong()
+                    : r.has("longValue") ? r.get("longValue").asLong() : (long) r.path("doubleValue").asDouble(-1);
+            if (!name.equals("CPU") && !name.equals("MEMORY")) {
+                continue; // PORTS, PORTS_UDP and others: accepted, not used for placement
+            }
+            if (value < 1 || value > Integer.MAX_VALUE) {
+                throw AwsException.invalidParameter("'totalResources' " + name + " must be a positive integer, got " + value + ".");
+            }
+            if (name.equals("CPU")) {
+                cpu = (int) value;
+            } else {
+                memory = (int) value;
+            }
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (JsonNode a : in.path("attributes")) {
+            String name = a.path("name").asText("");
+            if (name.isEmpty() || name.length() > 128) {
+                throw AwsException.invalidParameter("Each attribute needs a 'name' of 1 to 128 characters.");
+            }
+            attributes.put(name, a.path("value").asText(null));
+        }
+        String agentVersion = in.path("versionInfo").path("agentVersion").asText(null);
+        List<Tags.Tag> tags = Params.tags(in.path("tags"), "tags");
+        long now = clock.millis();
+        String existingRef = Params.string(in, "containerInstanceArn");
+        Versioned<InstanceRow> written;
+        if (existingRef != null) {
+            written = reRegister(cluster, existingRef, cpu, memory, attributes, agentVersion, now);
+        } else {
+            String id = ids.hex32();
+            InstanceRow row = new InstanceRow(account.containerInstanceArn(cluster.name(), id), cluster.name(), cluster.arn(),
+                    ec2InstanceId(Params.string(in, "instanceIdentityDocument"), id), "ACTIVE", true, cpu, memory,
+                    attributes, agentVersion, now);
+            store.instances().insert(row);
+            written = store.instances().find(row.arn()).orElseThrow();
+        }
+        if (!tags.isEmpty() && !store.tags().put(written.value().arn(), tags, 50)) {
+            throw AwsException.invalidParameter("A container instance can have at most 50 tags.");
+        }
+        wakeControllers.run();
+        return Json.object().set("containerInstance", InstanceDocs.instance(written, !tags.isEmpty(), store));
+    }
+
+    private Versioned<InstanceRow> reRegister(ClusterRecord cluster, String ref, int cpu, int memory,
+                                              Map<String, String> attributes, String agentVersion, long now) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Versioned<InstanceRow> v = find(cluster, ref);
+            if (v.value().status().equals("INACTIVE")) {
+                throw AwsException.invalidParameter("Container instance " + v.value().arn()
+                        + " was deregistered; register it without 'containerInstanceArn' to get a new one.");
+            }
+            if (store.instances().update(v.value().reRegistered(cpu, memory, attributes, agentVersion, now), v.version())) {
+                return store.instances().find(v.value().arn()).orElseThrow();
+            }
+        }
+        throw AwsException.server("register-instance-contention");
+    }
+
+    /** The EC2 instance id from an identity document ({@code {"instanceId": …}}), else one derived from the ARN id. */
+    private static String ec2InstanceId(String identityDocument, String id) {
+        if (identityDocument != null && !identityDocument.isBlank()) {
+            try {
+                JsonNode doc = Json.mapper().readTree(identityDocument);
+                if (doc.path("instanceId").isTextual()) {
+                    return doc.get("instanceId").asText();
+                }
+            } catch (IOException e) {
+                throw AwsException.invalidParameter("'instanceIdentityDocument' is not a JSON document.");
+            }
+        }
+        return "i-" + id.substring(0, 17);
+    }
+
+    private JsonNode deregister(ObjectNode in) {
+        ClusterRecord cluster = cluster(in);
+        Versioned<InstanceRow> v = find(cluster, Params.required(in, "containerInstance"));
+        boolean force = Params.bool(in, "force");
+        List<Versioned<TaskRow>> live = store.tasks().forInstance(v.value().arn());
+        if (!live.isEmpty() && !force) {
+            throw AwsException.invalidParameter("Found running tasks on the instance (" + live.size()
+                    + "); stop them first or deregister with 'force'.");
+        }
+        long now = clock.millis();
+        for (Versioned<TaskRow> t : live) {
+            store.tasks().update(InstanceHealth.stoppedWithoutAgent(t.value(), "ServiceSchedulerInitiated", DEREGISTERED_REASON, now),
+                    t.version());
+        }
+        for (int attempt = 0; attempt < 10 && !v.value().status().equals("INACTIVE"); attempt++) {
+            if (store.instances().update(v.value().withStatus("INACTIVE", "Deregistered"), v.version())) {
+                break;
+            }
+            v = store.instances().find(v.value().arn()).orElseThrow();
+        }
+        wakeControllers.run();
+        return Json.object().set("containerInstance", InstanceDocs.instance(store.instances().find(v.value().arn()).orElseThrow(),
+                false, store));
+    }
+
+    private JsonNode describe(ObjectNode in) {
+        ClusterRecord cluster = cluster(in);
+        List<String> refs = Params.strings(in, "containerInstances");
+        if (refs.isEmpty() || refs.size() > 100) {
+            throw AwsException.invalidParameter("'containerInstances' must name between 1 and 100 instances, got " + refs.size() + ".");
+        }
+        boolean tags = Params.strings(in, "include").contains("TAGS");
+        ArrayNode found = Json.mapper().createArrayNode();
+        ArrayNode failures = Json.mapper().createArrayNode();
+        for (String ref : refs) {
+            String arn = instanceArn(cluster, ref);
+            Optional<Versioned<InstanceRow>> v = store.instances().find(arn).filter(i -> i.value().cluster().equals(cluster.name()));
+            if (v.isPresent()) {
+                found.add(InstanceDocs.instance(v.get(), tags, store));
+            } else {
+                failures.addObject().put("arn", arn).put("reason", "MISSING");
+            }
+        }
+        ObjectNode out = Json.object();
+        out.set("containerInstances", found);
+        out.set("failures", failures);
+        return out;
+    }
+
+    private JsonNode list(ObjectNode in) {
+        ClusterRecord cluster = cluster(in);
+        if (Params.string(in, "filter") != null) {
+            throw AwsException.invalidParameter("'filter' (the cluster query language) is not supported by Ballast.");
+        }
+        int max = Pagination.maxResults(in, 100, 100);
+        JsonNode after = Pagination.after(in, "ListContainerInstances");
+        List<InstanceRow> rows = store.instances().list(cluster.name(), Params.string(in, "status"),
+                after == null ? null : after.path("arn").asText(), max + 1);
+        ObjectNode out = Json.object();
+        out.set("containerInstanceArns", Params.array(rows.stream().limit(max).map(InstanceRow::arn).toList()));
+        if (rows.size() > max) {
+            out.put("nextToken", Pagination.token("ListContainerInstances", Json.object().put("arn", rows.get(max - 1).arn())));
+        }
+        return out;
+    }
+
+    private JsonNode updateState(ObjectNode in) {
+        ClusterRecord cluster = cluster(in);
+        String status = Params.required(in, "status");
+        if (!status.equals("ACTIVE") && !status.equals("DRAINING")) {
+            throw AwsException.invalidParameter("Container instances can only be set to ACTIVE or DRAINING, not " + status + ".");
+        }
+        List<String> refs = Params.strings(in, "containerInstances");
+        if (refs.isEmpty() || refs.size() > 10) {
+            throw AwsException.invalidParameter("'containerInstances' must name between 1 and 10 instances, got " + refs.size() + ".");
+        }
+        ArrayNode done = Json.mapper().createArrayNode();
+        ArrayNode failures = Json.mapper().createArrayNode();
+        for (String ref : refs) {
+            String arn = instanceArn(cluster, ref);
+            Optional<Versioned<InstanceRow>> v = store.instances().find(arn).filter(i -> i.value().cluster().equals(cluster.name()));
+            if (v.isEmpty() || v.get().value().status().equals("INACTIVE")) {
+                failures.addObject().put("arn", arn).put("reason", "MISSING");
+                continue;
+            }
+            for (int attempt = 0; attempt < 10 && !v.get().value().status().equals(status); attempt++) {
+                if (store.instances().update(v.get().value().withStatus(status, null), v.get().version())) {
+                    break;
+                }
+                v = store.instances().find(arn);
+            }
+            done.add(InstanceDocs.instance(store.instances().find(arn).orElseThrow(), false, store));
+        }
+        wakeControllers.run();
+        ObjectNode out = Json.object();
+        out.set("containerInstances", done);
+        out.set("failures", failures);
+        return out;
+    }
+}

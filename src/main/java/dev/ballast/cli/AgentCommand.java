@@ -1,0 +1,253 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.agent.Agent;
+import dev.ballast.agent.ContainerRuntime;
+import dev.ballast.api.AgentOperations;
+import dev.ballast.api.EcsApi;
+import dev.ballast.api.Json;
+import dev.ballast.api.auth.SigV4Signer;
+import dev.ballast.registry.DockerConfigCredentials;
+import dev.ballast.registry.RegistryClient;
+import dev.ballast.registry.RegistryConfig;
+import dev.ballast.store.TaskRow;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ballast agent}: a container instance on this host. Registers with the server (re-registers with
+ * the ARN saved in its state directory after a restart, so it keeps its tasks), then loops: {@code PollTasks}
+ * (long-poll, also the heartbeat) → one pass of the {@link Agent} over the tasks → {@code SubmitTaskStateChange}
+ * for each step. Protocol: docs/agent-protocol.md.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run a Ballast agent: register this host as a container instance and run the tasks placed on it.")
+final class AgentCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+    static final String STATE_FILE = "instance.json";
+
+    @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:8460", description = "Ballast API endpoint (default: ${DEFAULT-VALUE}).")
+    URI endpoint;
+
+    @Option(names = "--cluster", defaultValue = "default", description = "Cluster to join (default: ${DEFAULT-VALUE}).")
+    String cluster;
+
+    @Option(names = "--runtime", defaultValue = "simulated", description = "Container runtime: simulated or docker (default: ${DEFAULT-VALUE}).")
+    AgentRuntimes.Kind runtime;
+
+    @Option(names = "--cpu", defaultValue = "2048", description = "CPU units to register (default: ${DEFAULT-VALUE}).")
+    int cpu;
+
+    @Option(names = "--memory", defaultValue = "4096", description = "Memory to register, MiB (default: ${DEFAULT-VALUE}).")
+    int memory;
+
+    @Option(names = "--instance-state-dir", description = "Directory keeping this agent's container instance ARN across restarts (default: ~/.ballast/agent).")
+    Path stateDir;
+
+    @Option(names = "--poll-wait", defaultValue = "20", description = "Seconds a PollTasks may wait for work, 0-20 (default: ${DEFAULT-VALUE}; the server may wait less).")
+    int pollWait;
+
+    @Option(names = "--max-concurrent-pulls", defaultValue = "8", description = "Tasks pulling images at once (default: ${DEFAULT-VALUE}).")
+    int maxConcurrentPulls;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "Signing region (default: ${DEFAULT-VALUE}).")
+    String region;
+
+    @Option(names = "--access-key", description = "Access key id (default: $AWS_ACCESS_KEY_ID, else test).")
+    String accessKey;
+
+    @Option(names = "--secret-key", description = "Secret access key (default: $AWS_SECRET_ACCESS_KEY, else test).")
+    String secretKey;
+
+    private volatile boolean stopping;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.init();
+        if (pollWait < 0 || pollWait > 20 || cpu < 1 || memory < 1 || maxConcurrentPulls < 1) {
+            LOG.error("invalid options: --poll-wait must be 0-20, --cpu, --memory and --max-concurrent-pulls positive");
+            return 2;
+        }
+        Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".ballast", "agent");
+        Files.createDirectories(dir);
+        JsonApiClient client = new JsonApiClient(endpoint, new SigV4Signer(env(accessKey, "AWS_ACCESS_KEY_ID"),
+                env(secretKey, "AWS_SECRET_ACCESS_KEY"), region, "ecs", Clock.systemUTC()));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        DockerConfigCredentials dockerConfig = DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
+        RegistryClient registry = new RegistryClient(RegistryConfig.defaults()
+                .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30))
+                .withCredentials(dockerConfig), meters);
+        // Task definitions arrive with the polled tasks; the runtime reads them through this late-bound source.
+        java.util.concurrent.atomic.AtomicReference<RemoteTasks> polled = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Function<String, java.util.Optional<String>> taskDefinitions =
+                td -> java.util.Optional.ofNullable(polled.get()).flatMap(t -> t.taskDefinitionDoc(td));
+
+        String saved = savedArn(dir);
+        ContainerRuntime rt = AgentRuntimes.create(runtime, saved != null ? saved : "unregistered", registry,
+                dockerConfig::lookup, taskDefinitions);
+        String arn = registerWithRetry(client, saved, rt);
+        if (!arn.equals(saved)) {
+            save(dir, arn);
+            rt = AgentRuntimes.create(runtime, arn, registry, dockerConfig::lookup, taskDefinitions);
+        }
+        LOG.info("agent runtime={} instance={} cluster={} endpoint={} — {}", rt.name(), arn, cluster, endpoint, rt.description());
+
+        ContainerRuntime running = rt;
+        Semaphore nudge = new Semaphore(0);
+        RemoteTasks tasks = new RemoteTasks(client, cluster, arn, refused -> stopContainers(running, refused));
+        polled.set(tasks);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            main.interrupt();
+        }, "ballast-agent-shutdown"));
+        try (Agent agent = new Agent(arn, tasks, rt, meters, Clock.systemUTC(), maxConcurrentPulls, () -> {
+            if (nudge.availablePermits() == 0) {
+                nudge.release();
+            }
+        })) {
+            return loop(client, arn, tasks, agent, nudge);
+        }
+    }
+
+    private int loop(JsonApiClient client, String arn, RemoteTasks tasks, Agent agent, Semaphore nudge) {
+        long backoff = 250;
+        while (!stopping) {
+            ObjectNode poll = Json.object().put("cluster", cluster).put("containerInstance", arn)
+                    .put("waitSeconds", tasks.busy() ? 0 : pollWait);
+            try {
+                JsonNode answer = client.call(AgentOperations.TARGET_PREFIX, "PollTasks", poll);
+                tasks.refresh(answer);
+                agent.reconcileOnce();
+                backoff = 250;
+                if (tasks.busy()) {
+                    nudge.tryAcquire(200, TimeUnit.MILLISECONDS);
+                    nudge.drainPermits();
+                }
+            } catch (JsonApiClient.Failure f) {
+                if (f.status() >= 400 && f.status() < 500) {
+                    LOG.error("agent instance={}: the server refused to serve this instance ({}: {}); exiting", arn, f.type(), f.getMessage());
+                    return 3;
+                }
+                LOG.warn("agent instance={}: poll failed ({}); retrying in {} ms", arn, f.getMessage(), backoff);
+                if (!sleep(backoff)) {
+                    break;
+                }
+                backoff = Math.min(5_000, backoff * 2);
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException e) {
+                LOG.warn("agent instance={}: pass failed: {}", arn, e.toString(), e);
+                if (!sleep(backoff)) {
+                    break;
+                }
+            }
+        }
+        LOG.info("agent instance={} stopped; its containers keep running and are adopted on the next start", arn);
+        return 0;
+    }
+
+    /** Registers (or re-registers with the saved ARN); retries while the server cannot be reached. */
+    private String registerWithRetry(JsonApiClient client, String saved, ContainerRuntime rt) throws InterruptedException {
+        long backoff = 250;
+        while (true) {
+            try {
+                return register(client, saved, rt);
+            } catch (JsonApiClient.Failure f) {
+                if (f.status() == 0 || f.status() >= 500) {
+                    LOG.warn("agent: cannot register yet ({}); retrying in {} ms", f.getMessage(), backoff);
+                    Thread.sleep(backoff);
+                    backoff = Math.min(5_000, backoff * 2);
+                    continue;
+                }
+                if (saved != null && f.type().equals("InvalidParameterException")) {
+                    LOG.warn("agent: saved instance {} cannot be re-registered ({}); registering a new one", saved, f.getMessage());
+                    saved = null;
+                    continue;
+                }
+                throw new IllegalStateException("register in cluster " + cluster + " at " + endpoint + ": " + f.type() + ": "
+                        + f.getMessage(), f);
+            }
+        }
+    }
+
+    private String register(JsonApiClient client, String saved, ContainerRuntime rt) {
+        ObjectNode in = Json.object().put("cluster", cluster);
+        if (saved != null) {
+            in.put("containerInstanceArn", saved);
+        }
+        var resources = in.putArray("totalResources");
+        resources.addObject().put("name", "CPU").put("type", "INTEGER").put("integerValue", cpu);
+        resources.addObject().put("name", "MEMORY").put("type", "INTEGER").put("integerValue", memory);
+        in.putObject("versionInfo").put("agentVersion", "ballast-" + Version.current());
+        Map<String, String> attributes = new TreeMap<>(rt.attributes());
+        attributes.put("ballast.agent", "remote");
+        var attrs = in.putArray("attributes");
+        attributes.forEach((k, v) -> attrs.addObject().put("name", k).put("value", v));
+        JsonNode answer = client.call(EcsApi.TARGET_PREFIX, "RegisterContainerInstance", in);
+        String arn = answer.path("containerInstance").path("containerInstanceArn").asText();
+        LOG.info("agent: {} container instance {}", saved != null && saved.equals(arn) ? "re-registered" : "registered", arn);
+        return arn;
+    }
+
+    private static void stopContainers(ContainerRuntime runtime, TaskRow task) {
+        for (TaskRow.ContainerRow c : task.containers()) {
+            if (c.runtimeId() != null && !"STOPPED".equals(c.lastStatus())) {
+                try {
+                    runtime.stop(c.runtimeId(), Agent.DEFAULT_STOP_TIMEOUT);
+                } catch (RuntimeException e) {
+                    LOG.warn("agent: could not stop container {} of {}: {}", c.name(), task.arn(), e.toString());
+                }
+            }
+        }
+    }
+
+    private static String savedArn(Path dir) throws IOException {
+        Path file = dir.resolve(STATE_FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        String arn = Json.mapper().readTree(Files.readString(file)).path("containerInstanceArn").asText(null);
+        return arn == null || arn.isEmpty() ? null : arn;
+    }
+
+    private void save(Path dir, String arn) throws IOException {
+        Path tmp = dir.resolve(STATE_FILE + ".tmp");
+        Files.write(tmp, Json.write(Json.object().put("containerInstanceArn", arn).put("cluster", cluster)
+                .put("endpoint", endpoint.toString())));
+        Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String env(String given, String name) {
+        if (given != null) {
+            return given;
+        }
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? "test" : v;
+    }
+}
