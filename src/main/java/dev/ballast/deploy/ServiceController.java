@@ -82,6 +82,9 @@ public final class ServiceController {
         }
         Versioned<RevisionRow> revision = store.revisions().find(primary.value().revisionArn()).orElseThrow();
         ResolutionRecord record = revision.value().resolution();
+        if ("PENDING".equals(record.state()) && record.attempts() == 0 && !settled(revision.value())) {
+            return;
+        }
         if ("PENDING".equals(record.state())) {
             TaskDefinitionRecord td = store.taskDefinitions().findByArn(revision.value().taskDefinitionArn()).orElseThrow();
             ResolutionStep.Outcome outcome = resolution.step(revision.value(), td, service.clusterArn(),
@@ -105,6 +108,23 @@ public final class ServiceController {
             return;
         }
         roll(service, primary.value(), deployments, live, events);
+    }
+
+    /** A burst of deployments settles before the first resolution, so that they share one registry request per image. */
+    static final long SETTLE_MILLIS = 200;
+    /** ... but no deployment waits longer than this for a burst to end. */
+    static final long SETTLE_CAP_MILLIS = 5_000;
+
+    /**
+     * True when the revision's first resolution may start: no revision was created in the last
+     * {@link #SETTLE_MILLIS}, or this one has waited {@link #SETTLE_CAP_MILLIS}.
+     */
+    private boolean settled(RevisionRow revision) {
+        long now = clock.millis();
+        if (now - revision.createdAt() >= SETTLE_CAP_MILLIS) {
+            return true;
+        }
+        return now - store.revisions().newestCreatedAt() >= SETTLE_MILLIS;
     }
 
     /** Starts and stops tasks toward the primary deployment; completes it when only its tasks remain. */

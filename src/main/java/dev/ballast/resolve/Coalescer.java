@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * Shares registry answers by key: callers arriving while a request is in flight wait for it, and a
- * successful answer is handed to later callers for {@code window} after it arrived (by the {@link Clock}).
+ * successful answer is handed to later callers for {@code window} after it arrived (by the {@link Clock}),
+ * but only to callers whose freshness bound ({@code notBefore}) the request's send time meets.
  * Failures are never kept: the next caller asks again. Expired entries are swept as the map grows.
  */
 final class Coalescer<K, V> {
@@ -23,7 +24,12 @@ final class Coalescer<K, V> {
 
     private static final class Entry<V> {
         final CompletableFuture<V> value = new CompletableFuture<>();
+        final Instant sentAt;
         volatile Instant arrivedAt;
+
+        Entry(Instant sentAt) {
+            this.sentAt = sentAt;
+        }
 
         boolean freshAt(Instant now, Duration window) {
             Instant at = arrivedAt;
@@ -38,8 +44,23 @@ final class Coalescer<K, V> {
 
     /** The shared answer for {@code key}, fetching it on this thread when there is none. */
     V get(K key, Supplier<V> fetch) {
+        return get(key, Instant.MIN, fetch);
+    }
+
+    /**
+     * The shared answer for {@code key} from a request sent at or after {@code notBefore} (so a deployment
+     * created at that moment never gets an answer older than itself), fetching it when there is none.
+     */
+    V get(K key, Instant notBefore, Supplier<V> fetch) {
         while (true) {
             Entry<V> existing = entries.get(key);
+            if (existing != null && existing.sentAt.isBefore(notBefore)) {
+                if (!existing.value.isDone()) {
+                    return fetch.get(); // a request from before our time is in flight: ask again, unshared
+                }
+                entries.remove(key, existing);
+                continue;
+            }
             if (existing != null) {
                 if (!existing.value.isDone()) {
                     return await(existing.value);
@@ -50,7 +71,7 @@ final class Coalescer<K, V> {
                 entries.remove(key, existing);
                 continue;
             }
-            Entry<V> mine = new Entry<>();
+            Entry<V> mine = new Entry<>(clock.instant());
             if (entries.putIfAbsent(key, mine) != null) {
                 continue;
             }

@@ -83,12 +83,21 @@ public final class RevisionResolver {
      */
     public Step step(RevisionRow revision, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled) {
         return step(revision.resolution(), td, clusterArn, circuitBreakerEnabled,
-                EventSubject.service(revision.serviceArn()));
+                EventSubject.service(revision.serviceArn()), java.time.Instant.ofEpochMilli(revision.createdAt()));
     }
 
     /** {@link #step(RevisionRow, TaskDefinitionRecord, String, boolean)} on a bare record, events about {@code subject}. */
     public Step step(ResolutionRecord current, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled,
                      EventSubject subject) {
+        return step(current, td, clusterArn, circuitBreakerEnabled, subject, java.time.Instant.MIN);
+    }
+
+    /**
+     * As above, sharing only registry answers requested at or after {@code notBefore} (the deployment's
+     * creation): a tag moved before a deployment was created is always seen by it.
+     */
+    public Step step(ResolutionRecord current, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled,
+                     EventSubject subject, java.time.Instant notBefore) {
         long now = clock.millis();
         if (current != null && !current.state().equals(ResolutionAttempt.PENDING)) {
             return new Step(current, List.of());
@@ -102,7 +111,7 @@ public final class RevisionResolver {
         int attempts = current == null ? 0 : current.attempts();
         ResolutionAttempt.Limits limits = new ResolutionAttempt.Limits(settings.strictAttempts(),
                 settings.bestEffortAttempts(), circuitBreakerEnabled);
-        return attempt(containers, attempts, limits, subject, events);
+        return attempt(containers, attempts, limits, subject, events, notBefore);
     }
 
     /**
@@ -121,7 +130,7 @@ public final class RevisionResolver {
     public Step resolveNow(TaskDefinitionRecord td, String clusterArn, EventSubject subject) {
         List<String> events = new ArrayList<>();
         List<ContainerResolution> containers = plan(td, clusterArn, clock.millis(), subject, events);
-        Step step = attempt(containers, 0, new ResolutionAttempt.Limits(1, 1, false), subject, events);
+        Step step = attempt(containers, 0, new ResolutionAttempt.Limits(1, 1, false), subject, events, clock.instant());
         if (step.record().state().equals(ResolutionAttempt.FAILED)) {
             throw new ResolutionFailedException(step.record().failure(), step.record(), step.events());
         }
@@ -140,11 +149,11 @@ public final class RevisionResolver {
     }
 
     private Step attempt(List<ContainerResolution> containers, int attemptsSoFar, ResolutionAttempt.Limits limits,
-                         EventSubject subject, List<String> earlier) {
+                         EventSubject subject, List<String> earlier, java.time.Instant notBefore) {
         List<String> pendingImages = containers.stream().filter(c -> c.resolutionMode().equals("pending"))
                 .map(ContainerResolution::image).distinct().toList();
         int attempt = pendingImages.isEmpty() ? attemptsSoFar : attemptsSoFar + 1;
-        Map<String, Lookup> answers = lookUp(pendingImages);
+        Map<String, Lookup> answers = lookUp(pendingImages, notBefore);
         Step step = ResolutionAttempt.apply(containers, answers, attempt, limits, settings, clock.millis(), subject);
         List<String> events = new ArrayList<>(earlier);
         events.addAll(step.events());
@@ -172,7 +181,7 @@ public final class RevisionResolver {
     }
 
     /** One answer per image string; one registry request per unique canonical reference, in parallel. */
-    private Map<String, Lookup> lookUp(List<String> images) {
+    private Map<String, Lookup> lookUp(List<String> images, java.time.Instant notBefore) {
         Map<String, ImageReference> refs = new LinkedHashMap<>();
         Map<String, Lookup> answers = new LinkedHashMap<>();
         for (String image : images) {
@@ -185,10 +194,10 @@ public final class RevisionResolver {
         List<ImageReference> unique = new ArrayList<>(new LinkedHashSet<>(refs.values()));
         Map<ImageReference, Lookup> byRef = new LinkedHashMap<>();
         if (unique.size() == 1) {
-            byRef.put(unique.getFirst(), fetch(unique.getFirst()));
+            byRef.put(unique.getFirst(), fetch(unique.getFirst(), notBefore));
         } else if (unique.size() > 1) {
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                List<Future<Lookup>> futures = unique.stream().map(r -> pool.submit(() -> fetch(r))).toList();
+                List<Future<Lookup>> futures = unique.stream().map(r -> pool.submit(() -> fetch(r, notBefore))).toList();
                 for (int i = 0; i < unique.size(); i++) {
                     byRef.put(unique.get(i), join(futures.get(i)));
                 }
@@ -198,9 +207,9 @@ public final class RevisionResolver {
         return answers;
     }
 
-    private Lookup fetch(ImageReference ref) {
+    private Lookup fetch(ImageReference ref, java.time.Instant notBefore) {
         try {
-            Resolution r = shared.get(ref, () -> registry.resolve(ref));
+            Resolution r = shared.get(ref, notBefore, () -> registry.resolve(ref));
             if (ref.digest().isPresent() && !ref.digest().get().equals(r.digest())) {
                 return new Lookup.Failed("registry answered digest " + r.digest() + " for " + ref.digest().get());
             }

@@ -8,8 +8,10 @@ import java.util.Optional;
 /** Service revisions with their resolution records. */
 public final class Revisions {
     private final DocTable<RevisionRow> table;
+    private final Store store;
 
     Revisions(Store store) {
+        this.store = store;
         this.table = new DocTable<>(store, "service_revisions", "arn", RevisionRow.class, r -> {
             Map<String, Object> c = new HashMap<>();
             c.put("arn", r.arn());
@@ -30,6 +32,12 @@ public final class Revisions {
 
     public boolean update(RevisionRow r, long version) {
         return table.update(r, version);
+    }
+
+    /** When the newest revision (of any service) was created, epoch millis; 0 when there is none. */
+    public long newestCreatedAt() {
+        return store.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(created_at), 0) FROM service_revisions")
+                .mapTo(Long.class).one());
     }
 
     /** Revisions whose resolution is still pending, oldest first. */

@@ -15,9 +15,11 @@ final class EcsHelpers {
         return ecs.describeServices(r -> r.cluster(cluster).services(name)).services().get(0);
     }
 
+    /** Steady as the CLI waiter sees it, and the deployment has been marked COMPLETED. */
     static boolean stable(EcsClient ecs, String cluster, String name) {
         Service s = service(ecs, cluster, name);
-        return s.deployments().size() == 1 && s.runningCount() == s.desiredCount() && s.pendingCount() == 0;
+        return s.deployments().size() == 1 && s.runningCount() == s.desiredCount() && s.pendingCount() == 0
+                && "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString());
     }
 
     static List<Task> tasks(EcsClient ecs, String cluster, String service, DesiredStatus status) {

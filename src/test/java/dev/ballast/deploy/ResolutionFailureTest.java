@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResolutionFailureTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(120);
     private RegistryFixture registry;
     private ScriptedServer proxy;
     private TestServer server;
@@ -121,9 +121,15 @@ class ResolutionFailureTest {
                 .name("app").image(proxy.host() + "/demo/roll:missing").memory(16).versionConsistency("consistent").build()))
                 .taskDefinition().taskDefinitionArn();
         ecs.updateService(r -> r.service("roll").taskDefinition(td2));
-        Eventually.await("rolled back and stable", WAIT, () -> service(ecs, "default", "roll").events().stream()
-                .anyMatch(e -> e.message().contains("rolling back")) && stable(ecs, "default", "roll")
-                && service(ecs, "default", "roll").taskDefinition().endsWith("roll:1"));
+        try {
+            Eventually.await("rolled back and stable", WAIT, () -> service(ecs, "default", "roll").events().stream()
+                    .anyMatch(e -> e.message().contains("rolling back")) && stable(ecs, "default", "roll")
+                    && service(ecs, "default", "roll").taskDefinition().endsWith("roll:1"));
+        } catch (AssertionError e) {
+            var s = service(ecs, "default", "roll");
+            throw new AssertionError(e.getMessage() + "; service " + s.taskDefinition() + " deployments " + s.deployments()
+                    + " events " + s.events().stream().map(x -> x.message()).toList(), e);
+        }
         assertThat(tasks(ecs, "default", "roll", DesiredStatus.RUNNING)).hasSize(2)
                 .allSatisfy(t -> assertThat(container(t, "app").imageDigest()).isEqualTo(d1.toString()));
         assertThat(proxy.count(q -> q.path().endsWith("/demo/roll/manifests/v1")))

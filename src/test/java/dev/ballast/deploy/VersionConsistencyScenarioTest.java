@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VersionConsistencyScenarioTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(120);
     private RegistryFixture registry;
     private TestServer server;
     private EcsClient ecs;
@@ -117,8 +117,12 @@ class VersionConsistencyScenarioTest {
             Thread.currentThread().interrupt();
         }
         assertThat(violations).as("min 100%% / max 200%% of 6 held throughout the rollout").isEmpty();
+        String currentDeployment = service(ecs, "default", "scenario").deployments().get(0).id();
         assertThat(tasks(ecs, "default", "scenario", DesiredStatus.RUNNING)).hasSize(6).allSatisfy(t -> {
-            assertThat(container(t, "app").imageDigest()).isEqualTo(app2.toString());
+            assertThat(container(t, "app").imageDigest())
+                    .as("task %s of deployment %s (current %s, last status %s)", t.taskArn(), t.startedBy(), currentDeployment,
+                            t.lastStatus())
+                    .isEqualTo(app2.toString());
             assertThat(container(t, "app").image()).isEqualTo(appImage);
         });
 

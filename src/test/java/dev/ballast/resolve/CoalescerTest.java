@@ -74,4 +74,17 @@ class CoalescerTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void anAnswerRequestedBeforeACallersFreshnessBoundIsNotShared() {
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        assertThat(coalescer.get("app:v1", Instant.MIN, () -> "D1-" + fetches.incrementAndGet())).isEqualTo("D1-1");
+        clock.advance(Duration.ofMillis(300));
+        Instant deploymentCreated = clock.instant();
+        // Within the window, but the deployment was created after the first request was sent: ask again.
+        assertThat(coalescer.get("app:v1", deploymentCreated, () -> "D2-" + fetches.incrementAndGet())).isEqualTo("D2-2");
+        // A second deployment created at the same moment shares that fresh answer.
+        assertThat(coalescer.get("app:v1", deploymentCreated, () -> "D3-" + fetches.incrementAndGet())).isEqualTo("D2-2");
+        assertThat(fetches).hasValue(2);
+    }
 }
