@@ -53,37 +53,43 @@ public final class BallastServer implements AutoCloseable {
     public record Config(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                          CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
                          ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth,
-                         String embeddedRuntime) {
+                         String embeddedRuntime, String dockerHost) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, 1,
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
-                    ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated");
+                    ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated", null);
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost);
         }
 
         /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
         public Config withAgentHealth(InstanceHealth.Settings h) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, h, embeddedRuntime);
+                    reconcilePeriod, h, embeddedRuntime, dockerHost);
         }
 
         /** The embedded agent's runtime: {@code auto} (Docker/Podman when an engine answers), {@code docker} or {@code simulated}. */
         public Config withEmbeddedRuntime(String runtime) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, runtime);
+                    reconcilePeriod, agentHealth, runtime, dockerHost);
+        }
+
+        /** The Docker Engine API endpoint ({@code unix:///…} or {@code tcp://…}) the embedded agent uses instead of detection. */
+        public Config withDockerHost(String host) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, host);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost);
         }
     }
 
@@ -190,6 +196,9 @@ public final class BallastServer implements AutoCloseable {
     }
 
     private static java.util.Optional<EngineDetection.Engine> engine(Config config) {
+        if (!config.embeddedRuntime().equals("simulated") && config.dockerHost() != null) {
+            return java.util.Optional.of(new EngineDetection.Engine(config.dockerHost(), "--docker-host"));
+        }
         return switch (config.embeddedRuntime()) {
             case "simulated" -> java.util.Optional.empty();
             case "docker" -> java.util.Optional.of(EngineDetection.find().orElseThrow(() -> new IllegalStateException(

@@ -53,6 +53,9 @@ final class ServerCommand implements Callable<Integer> {
                     + "else simulated), docker, or simulated (default: ${DEFAULT-VALUE}).")
     String runtime;
 
+    @Option(names = "--docker-host", description = "Docker Engine API endpoint for the embedded agent (unix:///… or tcp://…); default: detected.")
+    String dockerHost;
+
     @Option(names = "--exit-after-start", hidden = true,
             description = "Start, answer one request, then stop (used by the launcher to record a JDK AOT cache).")
     boolean exitAfterStart;
@@ -82,7 +85,7 @@ final class ServerCommand implements Callable<Integer> {
             BallastServer.Config config = BallastServer.Config.of(address, port, dir, storeUrl, account, credentials,
                     Clock.systemUTC()).withSimulatedInstances(simulatedInstances)
                     .withAgentHealth(new InstanceHealth.Settings(agentDisconnectAfter, agentTaskTimeout))
-                    .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime);
+                    .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime).withDockerHost(dockerHost);
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)));
