@@ -31,7 +31,15 @@ public interface AgentTasks {
 
     /** The store, for agents embedded in the server: task rows and task definitions. */
     static AgentTasks of(dev.ballast.store.Store store) {
-        AgentTasks rows = of(store.tasks());
+        return of(store.tasks(), arn -> store.taskDefinitions().findByArn(arn).map(dev.ballast.store.TaskDefinitionRecord::doc));
+    }
+
+    /** The store's task rows only. */
+    static AgentTasks of(TaskRows rows) {
+        return of(rows, arn -> Optional.empty());
+    }
+
+    private static AgentTasks of(TaskRows rows, java.util.function.Function<String, Optional<String>> taskDefinitions) {
         return new AgentTasks() {
             @Override
             public List<Versioned<TaskRow>> forInstance(String instanceArn) {
@@ -50,27 +58,7 @@ public interface AgentTasks {
 
             @Override
             public Optional<String> taskDefinitionDoc(String taskDefinitionArn) {
-                return store.taskDefinitions().findByArn(taskDefinitionArn).map(dev.ballast.store.TaskDefinitionRecord::doc);
-            }
-        };
-    }
-
-    /** The store's task rows only. */
-    static AgentTasks of(TaskRows rows) {
-        return new AgentTasks() {
-            @Override
-            public List<Versioned<TaskRow>> forInstance(String instanceArn) {
-                return rows.forInstance(instanceArn);
-            }
-
-            @Override
-            public Optional<Versioned<TaskRow>> find(String taskArn) {
-                return rows.find(taskArn);
-            }
-
-            @Override
-            public boolean update(TaskRow task, long version) {
-                return rows.update(task, version);
+                return taskDefinitions.apply(taskDefinitionArn);
             }
         };
     }
