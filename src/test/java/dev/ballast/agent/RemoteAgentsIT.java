@@ -92,7 +92,8 @@ class RemoteAgentsIT {
                     assertThat(t.containerInstanceArn()).isEqualTo(arnA);
                     assertThat(t.stoppedReason()).contains("DRAINING");
                 });
-                assertThat(describe(ecs, arnA).runningTasksCount()).isZero();
+                // The drained tasks are wanted STOPPED at once; A's agent reports them STOPPED on its next poll.
+                Eventually.await("A reports its drained tasks stopped", WAIT, () -> describe(ecs, arnA).runningTasksCount() == 0);
                 ecs.updateContainerInstancesState(r -> r.cluster(CLUSTER).status("ACTIVE").containerInstances(arnA));
 
                 // kill -9 B: disconnected, its tasks stopped with a reason, replaced on A
