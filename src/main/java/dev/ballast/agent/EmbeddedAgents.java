@@ -53,9 +53,9 @@ public final class EmbeddedAgents implements AutoCloseable {
             }
         }
 
-        /** 2048 CPU units and 4096 MiB per instance, a pass every 100 ms, 8 concurrent pulls per instance. */
+        /** 2048 CPU units and 4096 MiB per instance, a pass every second (and on every {@code wake()}), 8 concurrent pulls per instance. */
         public static Config defaults(Account account, String cluster, int instances, String version) {
-            return new Config(account, cluster, instances, 2048, 4096, Duration.ofMillis(100), 8, version);
+            return new Config(account, cluster, instances, 2048, 4096, Duration.ofSeconds(1), 8, version);
         }
     }
 
