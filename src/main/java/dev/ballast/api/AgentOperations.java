@@ -64,8 +64,8 @@ public final class AgentOperations {
     // ---- Ballast extension ----
 
     private Versioned<InstanceRow> liveInstance(ObjectNode in) {
-        ClusterRecord cluster = instances.cluster(text(in, "cluster", false));
-        Versioned<InstanceRow> v = instances.find(cluster, text(in, "containerInstance", true));
+        ClusterRecord cluster = instances.cluster(Params.text(in, "cluster", false));
+        Versioned<InstanceRow> v = instances.find(cluster, Params.text(in, "containerInstance", true));
         if (v.value().status().equals("INACTIVE")) {
             throw AwsException.client("Container instance " + v.value().arn() + " is deregistered.");
         }
@@ -119,19 +119,6 @@ public final class AgentOperations {
         return !(t.desiredStatus().equals("RUNNING") && t.lastStatus().equals("RUNNING"));
     }
 
-    private static String text(ObjectNode in, String member, boolean required) {
-        JsonNode n = in.get(member);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw AwsException.invalidParameter("Missing required parameter '" + member + "'.");
-            }
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw AwsException.serialization("'" + member + "' must be a string.");
-        }
-        return n.asText();
-    }
 
     // ---- ECS state changes ----
 

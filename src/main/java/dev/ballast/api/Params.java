@@ -24,6 +24,27 @@ final class Params {
         return s;
     }
 
+    /**
+     * A string member of an extension operation's input (which no model validated): a wrong type is a
+     * SerializationException; a missing or empty required one an InvalidParameterException.
+     */
+    static String text(ObjectNode in, String member, boolean required) {
+        JsonNode n = in.get(member);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw AwsException.invalidParameter("Missing required parameter '" + member + "'.");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw AwsException.serialization("'" + member + "' must be a string.");
+        }
+        if (required && n.asText().isEmpty()) {
+            throw AwsException.invalidParameter("Invalid '" + member + "': it must not be empty.");
+        }
+        return n.asText();
+    }
+
     static boolean bool(ObjectNode in, String member) {
         return in.path(member).asBoolean(false);
     }

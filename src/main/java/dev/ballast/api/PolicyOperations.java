@@ -62,7 +62,7 @@ public final class PolicyOperations {
     private JsonNode put(ObjectNode in) {
         String scope = scope(in);
         String pattern = pattern(in);
-        String mode = text(in, "mode", true);
+        String mode = Params.text(in, "mode", true);
         if (Mode.ofRule(mode).isEmpty()) {
             throw AwsException.invalidParameter("Invalid 'mode' '" + ShapeValidator.clip(mode) + "'. Accepted values: "
                     + String.join(", ", Mode.RULE_VALUES) + ".");
@@ -110,7 +110,7 @@ public final class PolicyOperations {
     private JsonNode explain(ObjectNode in) {
         String scope = scope(in);
         String clusterArn = scope.equals(ImageRules.ACCOUNT) ? null : scope;
-        String ref = text(in, "taskDefinition", true);
+        String ref = Params.text(in, "taskDefinition", true);
         TaskDefinitionRecord td = taskDefinitions.find(ref, true).orElseThrow(() -> AwsException.invalidParameter(
                 "Task definition '" + ShapeValidator.clip(ref) + "' does not exist."));
         PolicyInputs inputs = loader.load(clusterArn);
@@ -137,7 +137,7 @@ public final class PolicyOperations {
 
     /** {@code account}, or the ARN of the ACTIVE cluster named by the optional {@code cluster} member. */
     private String scope(ObjectNode in) {
-        String cluster = text(in, "cluster", false);
+        String cluster = Params.text(in, "cluster", false);
         if (cluster == null) {
             return ImageRules.ACCOUNT;
         }
@@ -149,29 +149,13 @@ public final class PolicyOperations {
     }
 
     private static String pattern(ObjectNode in) {
-        String pattern = text(in, "pattern", true);
+        String pattern = Params.text(in, "pattern", true);
         ImagePattern.problem(pattern).ifPresent(p -> {
             throw AwsException.invalidParameter("Invalid 'pattern' '" + ShapeValidator.clip(pattern) + "': " + p + ".");
         });
         return pattern;
     }
 
-    private static String text(ObjectNode in, String member, boolean required) {
-        JsonNode n = in.get(member);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw AwsException.invalidParameter("Missing required parameter '" + member + "'.");
-            }
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw AwsException.serialization("'" + member + "' must be a string.");
-        }
-        if (required && n.asText().isEmpty()) {
-            throw AwsException.invalidParameter("Invalid '" + member + "': it must not be empty.");
-        }
-        return n.asText();
-    }
 
     private Set<String> catalogPatterns() {
         return evaluator.catalog().entries().stream().map(e -> e.pattern().text()).collect(Collectors.toSet());
