@@ -46,6 +46,9 @@ class RemoteAgentsIT {
             AgentProcess b = AgentProcess.start(server.endpoint(), CLUSTER, stateB, "--memory", "2048");
             try {
                 Eventually.await("both agents registered", WAIT, () -> instances(ecs).size() == 2);
+                // Each agent saves its instance ARN right after the server answers its registration.
+                Eventually.await("both agents saved their instance ARN", WAIT, () -> Files.exists(stateA.resolve("instance.json"))
+                        && Files.exists(stateB.resolve("instance.json")));
                 String arnA = savedArn(stateA);
                 String arnB = savedArn(stateB);
                 assertThat(instances(ecs)).allSatisfy(ci -> {
