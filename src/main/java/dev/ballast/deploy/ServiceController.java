@@ -73,10 +73,12 @@ public final class ServiceController {
             }
         }
         Events events = new Events(store, service);
-        reportStoppedTasks(events, primary.value());
+        // The primary's stopped tasks, newest first: read once per pass for events, the circuit breaker and the launch pause.
+        List<TaskRow> stopped = store.tasks().stoppedOfDeployment(primary.value().id(), 1_000);
+        reportStoppedTasks(events, stopped);
         if (!primary.value().rolloutState().equals("IN_PROGRESS")) {
             if (primary.value().rolloutState().equals("COMPLETED")) {
-                roll(service, primary.value(), deployments, live, events);
+                roll(service, primary.value(), deployments, live, stopped, events);
             }
             return;
         }
@@ -104,10 +106,10 @@ public final class ServiceController {
         if (!record.resolved()) {
             return;
         }
-        if (checkCircuitBreaker(service, primary, deployments, events)) {
+        if (checkCircuitBreaker(service, primary, deployments, stopped, events)) {
             return;
         }
-        roll(service, primary.value(), deployments, live, events);
+        roll(service, primary.value(), deployments, live, stopped, events);
     }
 
     /** A burst of deployments settles before the first resolution, so that they share one registry request per image. */
@@ -129,7 +131,7 @@ public final class ServiceController {
 
     /** Starts and stops tasks toward the primary deployment; completes it when only its tasks remain. */
     private void roll(ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, List<TaskRow> live,
-                      Events events) {
+                      List<TaskRow> stopped, Events events) {
         List<TaskRow> wanted = live.stream().filter(t -> t.desiredStatus().equals("RUNNING")).toList();
         // Tasks on DRAINING container instances are replaced like tasks of older deployments: replacements
         // start first (within maximumPercent), then they stop (keeping minimumHealthyPercent).
@@ -153,7 +155,7 @@ public final class ServiceController {
             events.add("(service " + service.name() + ") has stopped " + Math.min(plan.stopOld(), oldTasks.size())
                     + " running tasks: " + "(deployment " + primary.id() + " replacing older deployments).");
         }
-        if (plan.start() > 0 && !launchBackoffActive(primary)) {
+        if (plan.start() > 0 && !launchBackoffActive(stopped)) {
             start(service, primary, plan.start(), events);
         }
         boolean oldGone = oldTasks.isEmpty() && live.stream().noneMatch(t -> !primary.id().equals(t.deploymentId()));
@@ -187,16 +189,16 @@ public final class ServiceController {
     }
 
     /** After a task of the primary failed to start, wait before launching again (5 s, as a crash-loop guard). */
-    private boolean launchBackoffActive(DeploymentRow primary) {
-        return store.tasks().stoppedOfDeployment(primary.id(), 1).stream()
+    private boolean launchBackoffActive(List<TaskRow> stopped) {
+        return stopped.stream().limit(1)
                 .anyMatch(t -> "TaskFailedToStart".equals(t.stopCode()) && t.stoppedAt() != null
                         && clock.millis() - t.stoppedAt() < 5_000);
     }
 
     private boolean checkCircuitBreaker(ServiceRow service, Versioned<DeploymentRow> primary,
-                                        List<Versioned<DeploymentRow>> deployments, Events events) {
+                                        List<Versioned<DeploymentRow>> deployments, List<TaskRow> stopped, Events events) {
         DeploymentRow d = primary.value();
-        int failed = (int) store.tasks().stoppedOfDeployment(d.id(), 1_000).stream()
+        int failed = (int) stopped.stream()
                 .filter(t -> "TaskFailedToStart".equals(t.stopCode())).count();
         if (failed != d.failedTasks()) {
             store.deployments().update(d.withFailedTasks(failed), primary.version());
@@ -213,8 +215,8 @@ public final class ServiceController {
     }
 
     /** Reports each stopped task of the deployment that could not pull its image, once. */
-    private void reportStoppedTasks(Events events, DeploymentRow primary) {
-        for (TaskRow t : store.tasks().stoppedOfDeployment(primary.id(), 20)) {
+    private void reportStoppedTasks(Events events, List<TaskRow> stopped) {
+        for (TaskRow t : stopped.subList(0, Math.min(20, stopped.size()))) {
             for (TaskRow.ContainerRow c : t.containers()) {
                 if (c.reason() != null && c.reason().startsWith("CannotPullContainerError")) {
                     String id = t.arn().substring(t.arn().lastIndexOf('/') + 1);
