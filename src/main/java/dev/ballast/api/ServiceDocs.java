@@ -8,11 +8,10 @@ import dev.ballast.store.Events;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
-import dev.ballast.store.TaskRow;
+import dev.ballast.store.TaskRows;
 import dev.ballast.store.Versioned;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** Renders services, deployments, revisions and service deployments as the ECS shapes. */
 final class ServiceDocs {
@@ -23,17 +22,16 @@ final class ServiceDocs {
     }
 
     ObjectNode service(ServiceRow s, boolean tags) {
-        List<TaskRow> live = store.tasks().liveOfService(s.arn()).stream().map(Versioned::value)
-                .filter(t -> t.desiredStatus().equals("RUNNING")).toList();
-        Map<String, List<TaskRow>> byDeployment = live.stream().collect(Collectors.groupingBy(t -> String.valueOf(t.deploymentId())));
+        Map<String, TaskRows.Counts> byDeployment = store.tasks().liveCountsOfService(s.arn());
+        TaskRows.Counts all = byDeployment.values().stream().reduce(TaskRows.Counts.NONE, TaskRows.Counts::plus);
         ObjectNode out = s.spec().deepCopy();
         out.put("serviceArn", s.arn());
         out.put("serviceName", s.name());
         out.put("clusterArn", s.clusterArn());
         out.put("status", s.status());
         out.put("desiredCount", s.desiredCount());
-        out.put("runningCount", live.stream().filter(t -> t.lastStatus().equals("RUNNING")).count());
-        out.put("pendingCount", live.stream().filter(t -> !t.lastStatus().equals("RUNNING")).count());
+        out.put("runningCount", all.running());
+        out.put("pendingCount", all.pending());
         out.put("taskDefinition", s.taskDefinitionArn());
         ArrayNode deployments = out.putArray("deployments");
         DeploymentRow current = null;
@@ -45,14 +43,14 @@ final class ServiceDocs {
             if (current == null && d.status().equals("PRIMARY")) {
                 current = d;
             }
-            List<TaskRow> tasks = byDeployment.getOrDefault(d.id(), List.of());
+            TaskRows.Counts tasks = byDeployment.getOrDefault(d.id(), TaskRows.Counts.NONE);
             ObjectNode dj = deployments.addObject();
             dj.put("id", d.id());
             dj.put("status", d.status());
             dj.put("taskDefinition", d.taskDefinitionArn());
-            dj.put("desiredCount", d.status().equals("PRIMARY") ? s.desiredCount() : tasks.size());
-            dj.put("pendingCount", tasks.stream().filter(t -> !t.lastStatus().equals("RUNNING")).count());
-            dj.put("runningCount", tasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count());
+            dj.put("desiredCount", d.status().equals("PRIMARY") ? s.desiredCount() : tasks.running() + tasks.pending());
+            dj.put("pendingCount", tasks.pending());
+            dj.put("runningCount", tasks.running());
             dj.put("failedTasks", d.failedTasks());
             dj.put("createdAt", TaskDefinitionDocs.seconds(d.createdAt()));
             dj.put("updatedAt", TaskDefinitionDocs.seconds(d.finishedAt() != null ? d.finishedAt() : d.createdAt()));
@@ -67,11 +65,11 @@ final class ServiceDocs {
         out.put("createdAt", TaskDefinitionDocs.seconds(s.createdAt()));
         if (current != null) {
             out.put("currentServiceDeployment", current.arn());
-            List<TaskRow> tasks = byDeployment.getOrDefault(current.id(), List.of());
+            TaskRows.Counts tasks = byDeployment.getOrDefault(current.id(), TaskRows.Counts.NONE);
             out.putArray("currentServiceRevisions").addObject().put("arn", current.revisionArn())
                     .put("requestedTaskCount", s.desiredCount())
-                    .put("runningTaskCount", tasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count())
-                    .put("pendingTaskCount", tasks.stream().filter(t -> !t.lastStatus().equals("RUNNING")).count());
+                    .put("runningTaskCount", tasks.running())
+                    .put("pendingTaskCount", tasks.pending());
         }
         if (tags) {
             out.set("tags", Params.tagsJson(store.tags().list(s.arn())));
@@ -129,11 +127,10 @@ final class ServiceDocs {
     ObjectNode deployment(DeploymentRow d, int desired) {
         ObjectNode out = deploymentBrief(d);
         out.remove("targetServiceRevisionArn");
-        List<TaskRow> tasks = store.tasks().liveOfService(d.serviceArn()).stream().map(Versioned::value)
-                .filter(t -> d.id().equals(t.deploymentId()) && t.desiredStatus().equals("RUNNING")).toList();
+        TaskRows.Counts tasks = store.tasks().liveCountsOfService(d.serviceArn()).getOrDefault(d.id(), TaskRows.Counts.NONE);
         out.putObject("targetServiceRevision").put("arn", d.revisionArn()).put("requestedTaskCount", desired)
-                .put("runningTaskCount", tasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count())
-                .put("pendingTaskCount", tasks.stream().filter(t -> !t.lastStatus().equals("RUNNING")).count());
+                .put("runningTaskCount", tasks.running())
+                .put("pendingTaskCount", tasks.pending());
         ArrayNode sources = out.putArray("sourceServiceRevisions");
         if (d.sourceRevisionArn() != null) {
             sources.addObject().put("arn", d.sourceRevisionArn());

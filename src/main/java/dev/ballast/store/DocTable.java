@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,17 +35,30 @@ final class DocTable<T> {
     private final String key;
     private final Class<T> type;
     private final Function<T, Map<String, Object>> columns;
+    private final Cache<String, Versioned<T>> parsed;
 
     /**
      * @param columns the indexed columns of a record (besides {@code doc}, {@code version} and
      *                {@code updated_at}), including the key column
      */
     DocTable(Store store, String table, String key, Class<T> type, Function<T, Map<String, Object>> columns) {
+        this(store, table, key, type, columns, 0);
+    }
+
+    /**
+     * As above, keeping up to {@code cachedDocs} parsed documents by key and version, so that a row read
+     * again at the same version is not parsed again. Only for tables whose keys are never reused after a
+     * delete (task ARNs carry a random id): a (key, version) pair then names one document forever, on
+     * every replica, so the cache needs no invalidation.
+     */
+    DocTable(Store store, String table, String key, Class<T> type, Function<T, Map<String, Object>> columns,
+             int cachedDocs) {
         this.store = store;
         this.table = table;
         this.key = key;
         this.type = type;
         this.columns = columns;
+        this.parsed = cachedDocs > 0 ? Caffeine.newBuilder().maximumSize(cachedDocs).build() : null;
     }
 
     Optional<Versioned<T>> find(String id) {
@@ -49,20 +66,49 @@ final class DocTable<T> {
     }
 
     Optional<Versioned<T>> find(Handle h, String id) {
-        return h.createQuery("SELECT doc, version FROM " + table + " WHERE " + key + " = :id")
+        return h.createQuery("SELECT " + key + ", version, doc FROM " + table + " WHERE " + key + " = :id")
                 .bind("id", id)
-                .map((rs, ctx) -> new Versioned<>(read(rs.getString(1)), rs.getLong(2)))
+                .map((rs, ctx) -> row(rs))
                 .findOne();
     }
 
     /** Rows matching a WHERE clause over the indexed columns, in the given order. */
     List<Versioned<T>> where(String condition, Map<String, Object> binds, String orderBy, int limit) {
         return store.jdbi().withHandle(h -> {
-            Query q = h.createQuery("SELECT doc, version FROM " + table + " WHERE " + condition
+            Query q = h.createQuery("SELECT " + key + ", version, doc FROM " + table + " WHERE " + condition
                     + (orderBy == null ? "" : " ORDER BY " + orderBy) + " LIMIT :limit");
             binds.forEach(q::bind);
-            return q.bind("limit", limit).map((rs, ctx) -> new Versioned<>(read(rs.getString(1)), rs.getLong(2))).list();
+            return q.bind("limit", limit).map((rs, ctx) -> row(rs)).list();
         });
+    }
+
+    /** The row at the cursor of a {@code SELECT key, version, doc}: parsed, or from the cache at that version. */
+    private Versioned<T> row(ResultSet rs) throws SQLException {
+        long version = rs.getLong(2);
+        if (parsed == null) {
+            return new Versioned<>(read(rs.getString(3)), version);
+        }
+        String id = rs.getString(1);
+        Versioned<T> known = parsed.getIfPresent(id);
+        if (known != null && known.version() == version) {
+            return known; // the doc column is never read
+        }
+        Versioned<T> fresh = new Versioned<>(read(rs.getString(3)), version);
+        remember(id, fresh);
+        return fresh;
+    }
+
+    /** Tells the cache that {@code value} was committed at {@code version}. */
+    private void committed(T value, long version) {
+        if (parsed != null) {
+            remember(columns.apply(value).get(key), new Versioned<>(value, version));
+        }
+    }
+
+    private void remember(Object id, Versioned<T> row) {
+        if (parsed != null) {
+            parsed.asMap().merge(String.valueOf(id), row, (old, now) -> now.version() >= old.version() ? now : old);
+        }
     }
 
     int count(String condition, Map<String, Object> binds) {
@@ -88,6 +134,40 @@ final class DocTable<T> {
         update.execute();
     }
 
+    /**
+     * Inserts {@code values} in one transaction (all or none) as one prepared batch. All values must
+     * name the same columns.
+     */
+    void insertAll(List<T> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        long now = store.now();
+        List<Map<String, Object>> rows = new ArrayList<>(values.size());
+        for (T value : values) {
+            Map<String, Object> cols = new LinkedHashMap<>(columns.apply(value));
+            cols.put("doc", write(value));
+            cols.put("version", 1L);
+            cols.put("updated_at", now);
+            cols.putIfAbsent("created_at", now);
+            rows.add(cols);
+        }
+        List<String> names = new ArrayList<>(rows.get(0).keySet());
+        String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
+                + String.join(", ", names.stream().map(n -> ":" + n).toList()) + ")";
+        store.jdbi().useTransaction(h -> {
+            var batch = h.prepareBatch(sql);
+            for (Map<String, Object> cols : rows) {
+                cols.forEach(batch::bind);
+                batch.add();
+            }
+            batch.execute();
+        });
+        for (int i = 0; i < values.size(); i++) {
+            remember(rows.get(i).get(key), new Versioned<>(values.get(i), 1L));
+        }
+    }
+
     void insert(T value) {
         store.jdbi().useTransaction(h -> insert(h, value));
     }
@@ -97,6 +177,13 @@ final class DocTable<T> {
         Map<String, Object> cols = new LinkedHashMap<>(columns.apply(value));
         Object id = cols.remove(key);
         cols.remove("created_at");
+        Versioned<T> before = parsed == null ? null : parsed.getIfPresent(String.valueOf(id));
+        if (before != null && before.version() == expectedVersion) {
+            // The row can only be written if it is still at that version, whose columns we know: set only
+            // the columns that change, so that the database maintains only the indexes that change.
+            Map<String, Object> old = columns.apply(before.value());
+            cols.entrySet().removeIf(e -> java.util.Objects.equals(e.getValue(), old.get(e.getKey())));
+        }
         cols.put("doc", write(value));
         cols.put("updated_at", store.now());
         StringBuilder sql = new StringBuilder("UPDATE " + table + " SET version = version + 1");
@@ -107,8 +194,13 @@ final class DocTable<T> {
         return update.bind("__id", id).bind("__version", expectedVersion).execute() == 1;
     }
 
+    /** As {@link #update(Handle, Object, long)} in a transaction of its own; the value written is cached once committed. */
     boolean update(T value, long expectedVersion) {
-        return store.jdbi().inTransaction(h -> update(h, value, expectedVersion));
+        boolean written = store.jdbi().inTransaction(h -> update(h, value, expectedVersion));
+        if (written) {
+            committed(value, expectedVersion + 1);
+        }
+        return written;
     }
 
     private T read(String json) {

@@ -9,6 +9,10 @@ public record TaskRow(String arn, String cluster, String clusterArn, String task
                       String stoppedReason, String clientToken, int cpu, int memory, long createdAt, Long pullStartedAt,
                       Long pullStoppedAt, Long startedAt, Long stoppingAt, Long stoppedAt, long sequence) {
 
+    public TaskRow {
+        containers = containers == null ? List.of() : List.copyOf(containers); // rows are shared between readers
+    }
+
     /** One container of a task. {@code launchImage} is what the agent pulls; {@code image} what users see. */
     public record ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
                                String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential) {

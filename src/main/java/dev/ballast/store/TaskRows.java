@@ -7,6 +7,9 @@ import java.util.Optional;
 
 /** Task rows: what the scheduler wants (desiredStatus) and what the agent reported (lastStatus). */
 public final class TaskRows {
+    /** Parsed task documents kept by ARN and version: agents and controllers re-read the same rows every pass. */
+    static final int CACHED_DOCS = 50_000;
+
     private final DocTable<TaskRow> table;
     private final Store store;
 
@@ -26,7 +29,7 @@ public final class TaskRows {
             c.put("client_token", t.clientToken());
             c.put("created_at", t.createdAt());
             return c;
-        });
+        }, CACHED_DOCS);
     }
 
     public Optional<Versioned<TaskRow>> find(String arn) {
@@ -35,9 +38,10 @@ public final class TaskRows {
 
     /** Inserts new tasks in one transaction (all or none). */
     public void insertAll(List<TaskRow> tasks) {
-        store.jdbi().useTransaction(h -> tasks.forEach(t -> table.insert(h, t)));
+        table.insertAll(tasks);
     }
 
+    /** Writes {@code t} if the row is still at {@code version}; false if it moved on. */
     public boolean update(TaskRow t, long version) {
         return table.update(t, version);
     }
@@ -91,6 +95,35 @@ public final class TaskRows {
             binds.put("instance", instanceArn);
         }
         return table.where(where.toString(), binds, "arn", limit).stream().map(Versioned::value).toList();
+    }
+
+    /** Running and pending (any other unstopped status) task counts. */
+    public record Counts(int running, int pending) {
+        public static final Counts NONE = new Counts(0, 0);
+
+        public Counts plus(Counts o) {
+            return new Counts(running + o.running, pending + o.pending);
+        }
+    }
+
+    /**
+     * A service's tasks wanted RUNNING and not yet STOPPED, counted per deployment id by one grouped query
+     * over the indexed columns (DescribeServices runs this on every call; it must not read documents).
+     */
+    public Map<String, Counts> liveCountsOfService(String serviceArn) {
+        return store.jdbi().withHandle(h -> {
+            Map<String, Counts> out = new HashMap<>();
+            h.createQuery("SELECT deployment_id, last_status = 'RUNNING' AS running, COUNT(*) FROM tasks"
+                            + " WHERE service_arn = :s AND last_status <> 'STOPPED' AND desired_status = 'RUNNING'"
+                            + " GROUP BY deployment_id, last_status = 'RUNNING'")
+                    .bind("s", serviceArn)
+                    .map((rs, ctx) -> {
+                        int n = rs.getInt(3);
+                        Counts c = rs.getBoolean(2) ? new Counts(n, 0) : new Counts(0, n);
+                        return out.merge(String.valueOf(rs.getString(1)), c, Counts::plus);
+                    }).list();
+            return out;
+        });
     }
 
     public int count(String cluster, String lastStatus) {
