@@ -332,6 +332,8 @@ abstract class ApiContractSuite {
                         .dependsOn(d -> d.containerName("ghost").condition("START")).build(), "'dependsOn'"),
                 new Case("unknown volume", ContainerDefinition.builder().name("a").image("nginx").memory(32)
                         .mountPoints(m -> m.sourceVolume("nope").containerPath("/x")).build(), "sourceVolume"),
+                new Case("blank credentialsParameter", ContainerDefinition.builder().name("a").image("nginx").memory(32)
+                        .repositoryCredentials(c -> c.credentialsParameter(" ")).build(), "'repositoryCredentials.credentialsParameter'"),
                 new Case("not essential", ContainerDefinition.builder().name("a").image("nginx").memory(32).essential(false).build(), "essential"));
         for (Case c : cases) {
             assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family(unique("bad")).containerDefinitions(c.container())))
