@@ -1,5 +1,6 @@
 package dev.ballast.agent;
 
+import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
@@ -67,13 +68,19 @@ public final class Agent implements AutoCloseable {
      */
     public Agent(String instanceArn, AgentTasks tasks, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
                  int maxConcurrentPulls, Runnable wake) {
+        this(instanceArn, tasks, runtime, meters, clock, maxConcurrentPulls, wake, RepositoryCredentials.none());
+    }
+
+    /** As above, pulling images of containers with {@code repositoryCredentials} with the credentials named there. */
+    public Agent(String instanceArn, AgentTasks tasks, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
+                 int maxConcurrentPulls, Runnable wake, RepositoryCredentials repositoryCredentials) {
         this.instanceArn = Objects.requireNonNull(instanceArn, "instanceArn");
         this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.writes = new TaskWrites(tasks);
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.pulls = new Pulls(runtime, new AgentMetrics(meters, runtime.name()), maxConcurrentPulls, "agent-pull-",
-                Objects.requireNonNull(wake, "wake"));
+                Objects.requireNonNull(wake, "wake"), repositoryCredentials);
     }
 
     public String instanceArn() {

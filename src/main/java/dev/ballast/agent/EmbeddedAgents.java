@@ -1,6 +1,7 @@
 package dev.ballast.agent;
 
 import dev.ballast.core.Account;
+import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,6 +86,12 @@ public final class EmbeddedAgents implements AutoCloseable {
      */
     public static EmbeddedAgents start(Config config, Store store, Function<String, ContainerRuntime> runtimeFor,
                                        MeterRegistry meters, Clock clock) {
+        return start(config, store, runtimeFor, meters, clock, RepositoryCredentials.none());
+    }
+
+    /** As above; containers' {@code repositoryCredentials} are looked up in {@code repositoryCredentials}. */
+    public static EmbeddedAgents start(Config config, Store store, Function<String, ContainerRuntime> runtimeFor,
+                                       MeterRegistry meters, Clock clock, RepositoryCredentials repositoryCredentials) {
         List<Agent> agents = new ArrayList<>();
         List<Semaphore> nudges = new ArrayList<>();
         for (int i = 0; i < config.instances(); i++) {
@@ -97,7 +104,8 @@ public final class EmbeddedAgents implements AutoCloseable {
             LOG.info("agent runtime={} instance={} — {}", runtime.name(), arn, runtime.description());
             Semaphore nudge = new Semaphore(0);
             nudges.add(nudge);
-            agents.add(new Agent(arn, store, runtime, meters, clock, config.maxConcurrentPulls(), () -> nudge(nudge)));
+            agents.add(new Agent(arn, AgentTasks.of(store), runtime, meters, clock, config.maxConcurrentPulls(),
+                    () -> nudge(nudge), repositoryCredentials));
         }
         EmbeddedAgents embedded = new EmbeddedAgents(agents, nudges, store, clock);
         embedded.startLoops(config.interval());

@@ -1,5 +1,7 @@
 package dev.ballast.agent;
 
+import dev.ballast.registry.Credential;
+import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import java.time.Duration;
@@ -25,16 +27,22 @@ final class Pulls implements AutoCloseable {
     private final AgentMetrics metrics;
     private final ExecutorService executor;
     private final Runnable finished;
+    private final RepositoryCredentials repositoryCredentials;
     private final Map<String, CompletableFuture<PullOutcome>> byTask = new ConcurrentHashMap<>();
 
-    /** @param finished called after each task's pulls end, so that the agent can report them without waiting */
-    Pulls(ContainerRuntime runtime, AgentMetrics metrics, int maxConcurrent, String threadPrefix, Runnable finished) {
+    /**
+     * @param finished called after each task's pulls end, so that the agent can report them without waiting
+     * @param repositoryCredentials where this agent looks up containers' {@code credentialsParameter}
+     */
+    Pulls(ContainerRuntime runtime, AgentMetrics metrics, int maxConcurrent, String threadPrefix, Runnable finished,
+          RepositoryCredentials repositoryCredentials) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrentPulls must be at least 1, got " + maxConcurrent);
         }
         this.runtime = runtime;
         this.metrics = metrics;
         this.finished = finished;
+        this.repositoryCredentials = java.util.Objects.requireNonNull(repositoryCredentials, "repositoryCredentials");
         this.executor = Executors.newFixedThreadPool(maxConcurrent, Thread.ofVirtual().name(threadPrefix, 0).factory());
     }
 
@@ -69,8 +77,20 @@ final class Pulls implements AutoCloseable {
     private PullOutcome pullAll(List<ContainerRow> containers) {
         Map<String, PullResult> results = new LinkedHashMap<>();
         for (ContainerRow c : containers) {
+            Optional<Credential> credential = Optional.empty();
+            if (c.credentialsParameter() != null) {
+                credential = repositoryCredentials.lookup(c.credentialsParameter());
+                if (credential.isEmpty()) {
+                    PullFailedException unknown = new PullFailedException(c.launchImage(), "CREDENTIALS",
+                            "repositoryCredentials.credentialsParameter \"" + c.credentialsParameter() + "\" of container "
+                                    + c.name() + " is not in this agent's registry credentials ("
+                                    + repositoryCredentials.describe() + ")", null);
+                    metrics.failed(unknown);
+                    return new PullOutcome.Failed(c.name(), unknown);
+                }
+            }
             try {
-                PullResult r = runtime.pull(c.launchImage(), Optional.empty());
+                PullResult r = runtime.pull(c.launchImage(), credential);
                 metrics.pulled(r);
                 results.put(c.name(), r);
             } catch (PullFailedException e) {

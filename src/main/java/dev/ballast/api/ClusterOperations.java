@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Names;
+import dev.ballast.store.ClusterCounts;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
@@ -98,11 +99,22 @@ final class ClusterOperations {
 
     private JsonNode delete(ObjectNode in) {
         ClusterRecord c = active(Params.required(in, "cluster"));
-        if (!store.clusters().deactivate(c.name())) {
-            throw AwsException.clusterNotFound();
+        ClusterCounts held = store.clusters().deactivateIfEmpty(c.name()).orElseThrow(AwsException::clusterNotFound);
+        // ECS's own messages for a cluster that still holds something (checked in this order).
+        if (held.instances() > 0) {
+            throw new AwsException("ClusterContainsContainerInstancesException", 400,
+                    "The Cluster cannot be deleted while Container Instances are active or draining.");
+        }
+        if (held.activeServices() + held.drainingServices() > 0) {
+            throw new AwsException("ClusterContainsServicesException", 400,
+                    "The Cluster cannot be deleted while Services are active.");
+        }
+        if (held.liveTasks() > 0) {
+            throw new AwsException("ClusterContainsTasksException", 400,
+                    "The Cluster cannot be deleted while Tasks are active.");
         }
         ClusterRecord gone = new ClusterRecord(c.name(), c.arn(), "INACTIVE", c.doc(), c.createdAt(), c.updatedAt());
-        return Json.object().set("cluster", render(gone, Set.of("SETTINGS", "CONFIGURATIONS")));
+        return Json.object().set("cluster", render(gone, ClusterCounts.NONE, Set.of("SETTINGS", "CONFIGURATIONS")));
     }
 
     /** UpdateCluster (settings, configuration, serviceConnectDefaults) or UpdateClusterSettings (settings only). */
@@ -156,6 +168,10 @@ final class ClusterOperations {
         return out;
     }
 
+    private static void stat(ArrayNode stats, String name, int value) {
+        stats.addObject().put("name", name).put("value", Integer.toString(value));
+    }
+
     private static void copy(ObjectNode from, ObjectNode to, String... members) {
         for (String m : members) {
             if (from.has(m)) {
@@ -165,6 +181,10 @@ final class ClusterOperations {
     }
 
     private ObjectNode render(ClusterRecord c, Set<String> include) {
+        return render(c, c.status().equals("ACTIVE") ? store.clusters().counts(c.name()) : ClusterCounts.NONE, include);
+    }
+
+    private ObjectNode render(ClusterRecord c, ClusterCounts counts, Set<String> include) {
         ObjectNode doc = (ObjectNode) Json.read(c.doc());
         ObjectNode out = Json.object();
         out.put("clusterArn", c.arn());
@@ -173,12 +193,21 @@ final class ClusterOperations {
             out.set("configuration", doc.get("configuration"));
         }
         out.put("status", c.status());
-        out.put("registeredContainerInstancesCount", 0);
-        out.put("runningTasksCount", 0);
-        out.put("pendingTasksCount", 0);
-        out.put("activeServicesCount", 0);
+        out.put("registeredContainerInstancesCount", counts.instances());
+        out.put("runningTasksCount", counts.runningTasks());
+        out.put("pendingTasksCount", counts.pendingTasks());
+        out.put("activeServicesCount", counts.activeServices());
         if (include.contains("STATISTICS")) {
-            out.putArray("statistics");
+            // By launch type, as ECS names them; every Ballast task and service is EC2-style.
+            ArrayNode stats = out.putArray("statistics");
+            stat(stats, "runningEC2TasksCount", counts.runningTasks());
+            stat(stats, "runningFargateTasksCount", 0);
+            stat(stats, "pendingEC2TasksCount", counts.pendingTasks());
+            stat(stats, "pendingFargateTasksCount", 0);
+            stat(stats, "activeEC2ServiceCount", counts.activeServices());
+            stat(stats, "activeFargateServiceCount", 0);
+            stat(stats, "drainingEC2ServiceCount", counts.drainingServices());
+            stat(stats, "drainingFargateServiceCount", 0);
         }
         if (include.contains("TAGS")) {
             out.set("tags", Params.tagsJson(store.tags().list(c.arn())));

@@ -24,6 +24,10 @@ final class ContainerChecks {
             throw AwsException.client("Invalid 'versionConsistency' '" + ShapeValidator.clip(vc) + "'" + where
                     + ". Accepted values: enabled, consistent, disabled, default.");
         }
+        if (c.has("repositoryCredentials") && c.path("repositoryCredentials").path("credentialsParameter").asText("").isBlank()) {
+            throw AwsException.client("Invalid 'repositoryCredentials.credentialsParameter'" + where
+                    + ": it must name a secret (its name or ARN).");
+        }
         Integer memory = c.has("memory") ? c.get("memory").asInt() : null;
         Integer reservation = c.has("memoryReservation") ? c.get("memoryReservation").asInt() : null;
         if (memory == null && reservation == null && !taskMemory) {

@@ -75,6 +75,11 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--secret-key", description = "Secret access key (default: $AWS_SECRET_ACCESS_KEY, else test).")
     String secretKey;
 
+    @Option(names = "--registry-credentials", paramLabel = "FILE",
+            description = "JSON file mapping secret names or ARNs to {\"username\",\"password\"}: what task definitions' "
+                    + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
+    Path registryCredentials;
+
     private volatile boolean stopping;
 
     @Override
@@ -82,6 +87,13 @@ final class AgentCommand implements Callable<Integer> {
         Logging.init();
         if (pollWait < 0 || pollWait > 20 || cpu < 1 || memory < 1 || maxConcurrentPulls < 1) {
             LOG.error("invalid options: --poll-wait must be 0-20, --cpu, --memory and --max-concurrent-pulls positive");
+            return 2;
+        }
+        dev.ballast.registry.RepositoryCredentials repositoryCredentials;
+        try {
+            repositoryCredentials = RegistryCredentialsFile.load(registryCredentials, LOG);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}", e.getMessage());
             return 2;
         }
         Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".ballast", "agent");
@@ -121,7 +133,7 @@ final class AgentCommand implements Callable<Integer> {
             if (nudge.availablePermits() == 0) {
                 nudge.release();
             }
-        })) {
+        }, repositoryCredentials)) {
             return loop(client, arn, tasks, agent, nudge);
         }
     }

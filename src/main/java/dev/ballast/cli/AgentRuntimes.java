@@ -19,7 +19,7 @@ final class AgentRuntimes {
                                    java.util.function.Function<String, java.util.Optional<dev.ballast.registry.Credential>> credentials,
                                    java.util.function.Function<String, java.util.Optional<String>> taskDefinitions) {
         return switch (kind) {
-            case SIMULATED -> new SimulatedRuntime(instanceArn, registry);
+            case SIMULATED -> new SimulatedRuntime(instanceArn, registry, registry::withCredential);
             case DOCKER -> {
                 var engine = dev.ballast.agent.docker.EngineDetection.find().orElseThrow(() -> new IllegalStateException(
                         "--runtime docker: no Docker or Podman engine answers (looked at DOCKER_HOST, /var/run/docker.sock, "

@@ -18,6 +18,7 @@ import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
+import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.resolve.ResolutionFailedException;
 import dev.ballast.resolve.ResolveSettings;
 import dev.ballast.resolve.RevisionResolver;
@@ -53,43 +54,50 @@ public final class BallastServer implements AutoCloseable {
     public record Config(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                          CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
                          ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth,
-                         String embeddedRuntime, String dockerHost) {
+                         String embeddedRuntime, String dockerHost, RepositoryCredentials repositoryCredentials) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, 1,
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
-                    ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated", null);
+                    ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated", null,
+                    RepositoryCredentials.none());
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials);
         }
 
         /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
         public Config withAgentHealth(InstanceHealth.Settings h) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, h, embeddedRuntime, dockerHost);
+                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials);
         }
 
         /** The embedded agent's runtime: {@code auto} (Docker/Podman when an engine answers), {@code docker} or {@code simulated}. */
         public Config withEmbeddedRuntime(String runtime) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, runtime, dockerHost);
+                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials);
         }
 
         /** The Docker Engine API endpoint ({@code unix:///…} or {@code tcp://…}) the embedded agent uses instead of detection. */
         public Config withDockerHost(String host) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, host);
+                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials);
+        }
+
+        /** Where containers' {@code repositoryCredentials.credentialsParameter} are looked up (--registry-credentials). */
+        public Config withRepositoryCredentials(RepositoryCredentials r) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials);
         }
     }
 
@@ -127,7 +135,8 @@ public final class BallastServer implements AutoCloseable {
             Account account = config.account();
             Ids ids = new Ids();
             RegistryClient registry = new RegistryClient(config.registry(), metrics);
-            RevisionResolver resolver = new RevisionResolver(store, registry, clock, config.resolve());
+            RevisionResolver resolver = new RevisionResolver(store, registry, clock, config.resolve(),
+                    dev.ballast.resolve.ManagedCatalog.builtIn(), config.repositoryCredentials());
             Deployer deployer = new Deployer(store, account, ids, clock);
             Launcher launcher = new Launcher(store, account, ids, clock);
 
@@ -157,7 +166,7 @@ public final class BallastServer implements AutoCloseable {
             if (config.simulatedInstances() > 0) {
                 store.clusters().createOrGet("default", account.clusterArn("default"), "{\"settings\":[]}", List.of());
                 agents = EmbeddedAgents.start(embeddedAgents(config, store, registry), store,
-                        runtimeFor(config, store, registry), metrics, clock);
+                        runtimeFor(config, store, registry), metrics, clock, config.repositoryCredentials());
                 closeables.add(0, agents);
                 EmbeddedAgents started = agents;
                 wakeAgents.set(started::wake);
@@ -186,7 +195,7 @@ public final class BallastServer implements AutoCloseable {
             LOG.info("embedded agent runtime=docker engine={} (found via {})", engine.get().dockerHost(), engine.get().source());
             return arn -> docker;
         }
-        return arn -> new SimulatedRuntime(arn, registry);
+        return arn -> new SimulatedRuntime(arn, registry, registry::withCredential);
     }
 
     private static EmbeddedAgents.Config embeddedAgents(Config config, Store store, RegistryClient registry) {

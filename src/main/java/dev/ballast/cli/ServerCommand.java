@@ -56,6 +56,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--docker-host", description = "Docker Engine API endpoint for the embedded agent (unix:///… or tcp://…); default: detected.")
     String dockerHost;
 
+    @Option(names = "--registry-credentials", paramLabel = "FILE",
+            description = "JSON file mapping secret names or ARNs to {\"username\",\"password\"}: what task definitions' "
+                    + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
+    Path registryCredentials;
+
     @Option(names = "--exit-after-start", hidden = true,
             description = "Start, answer one request, then stop (used by the launcher to record a JDK AOT cache).")
     boolean exitAfterStart;
@@ -88,7 +93,8 @@ final class ServerCommand implements Callable<Integer> {
                     .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime).withDockerHost(dockerHost);
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(config.registry().withCredentials(
-                    DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)));
+                    DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)))
+                    .withRepositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG));
             server = BallastServer.start(config);
         } catch (RuntimeException e) {
             LOG.error("could not start: {}", e.getMessage());

@@ -26,6 +26,8 @@ public final class RegistryClient {
     private final ManifestOperations manifests;
     private final BlobOperations blobs;
     private final InFlight<ImageReference, Resolution> resolutions = new InFlight<>();
+    private final RegistryConfig config;
+    private final java.util.Map<Credential, RegistryClient> withCredentials = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A client with its own {@link HttpClient} built from the config's connect timeout. */
     public RegistryClient(RegistryConfig config, MeterRegistry meters) {
@@ -38,7 +40,7 @@ public final class RegistryClient {
 
     /** A client on a given {@link HttpClient}, which must not follow redirects itself. */
     public RegistryClient(RegistryConfig config, MeterRegistry meters, HttpClient http) {
-        Objects.requireNonNull(config, "config");
+        this.config = Objects.requireNonNull(config, "config");
         this.meters = Objects.requireNonNull(meters, "meters");
         if (http.followRedirects() != HttpClient.Redirect.NEVER) {
             throw new IllegalArgumentException("the HttpClient must use Redirect.NEVER: redirects are followed by "
@@ -48,6 +50,17 @@ public final class RegistryClient {
         Authenticator auth = new Authenticator(new Transport(http, config, meters), config, json);
         this.manifests = new ManifestOperations(auth, json);
         this.blobs = new BlobOperations(auth, json);
+    }
+
+    /**
+     * A client that authenticates to every registry as {@code credential} (a task container's
+     * {@code repositoryCredentials}), with this client's other settings. Clients are kept per credential, so
+     * their challenges and tokens are never shared with other identities.
+     */
+    public RegistryClient withCredential(Credential credential) {
+        Objects.requireNonNull(credential, "credential");
+        return withCredentials.computeIfAbsent(credential,
+                c -> new RegistryClient(config.withCredentials(registry -> java.util.Optional.of(c)), meters));
     }
 
     /**

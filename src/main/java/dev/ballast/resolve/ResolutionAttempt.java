@@ -24,7 +24,7 @@ final class ResolutionAttempt {
 
     /**
      * @param containers the record's containers; those with resolutionMode {@code pending} take part
-     * @param answers the registry's answer per image string as written, for every pending container
+     * @param answers the registry's answer per container name, for every pending container
      * @param attempt the number of this attempt (1 for the first)
      * @param nowMillis the clock now, for resolvedAt and the next attempt
      */
@@ -38,10 +38,10 @@ final class ResolutionAttempt {
                 out.add(c);
                 continue;
             }
-            ContainerResolution next = switch (answers.get(c.image())) {
+            ContainerResolution next = switch (answers.get(c.containerName())) {
                 case Lookup.Found f -> found(c, f, nowMillis, events, subject);
                 case Lookup.Failed f -> failed(c, f.reason(), attempt, limits, nowMillis, events, subject);
-                case null -> throw new IllegalStateException("no answer for image " + c.image());
+                case null -> throw new IllegalStateException("no answer for container " + c.containerName());
             };
             if (next.resolutionMode().equals("failed")) {
                 failures.add(ResolutionEvents.failure(next));

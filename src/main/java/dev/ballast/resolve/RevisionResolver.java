@@ -7,6 +7,7 @@ import dev.ballast.image.ImageReference;
 import dev.ballast.image.InvalidReferenceException;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
+import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.registry.Resolution;
 import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.ResolutionRecord;
@@ -60,7 +61,11 @@ public final class RevisionResolver {
     private final ResolveSettings settings;
     private final PolicyEvaluator policy;
     private final PolicyLoader inputs;
-    private final Coalescer<ImageReference, Resolution> shared;
+    private final Coalescer<Key, Resolution> shared;
+    private final RepositoryCredentials repositoryCredentials;
+
+    /** One registry question: a reference, asked anonymously (server credentials) or with a container's own. */
+    private record Key(ImageReference ref, String credentialsParameter) {}
 
     public RevisionResolver(Store store, RegistryClient registry, Clock clock, ResolveSettings settings) {
         this(store, registry, clock, settings, ManagedCatalog.builtIn());
@@ -68,6 +73,16 @@ public final class RevisionResolver {
 
     public RevisionResolver(Store store, RegistryClient registry, Clock clock, ResolveSettings settings,
                             ManagedCatalog catalog) {
+        this(store, registry, clock, settings, catalog, RepositoryCredentials.none());
+    }
+
+    /**
+     * @param repositoryCredentials where containers' {@code repositoryCredentials.credentialsParameter} are
+     *                              looked up; such a container's registry is asked with that credential
+     */
+    public RevisionResolver(Store store, RegistryClient registry, Clock clock, ResolveSettings settings,
+                            ManagedCatalog catalog, RepositoryCredentials repositoryCredentials) {
+        this.repositoryCredentials = Objects.requireNonNull(repositoryCredentials, "repositoryCredentials");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -111,7 +126,7 @@ public final class RevisionResolver {
         int attempts = current == null ? 0 : current.attempts();
         ResolutionAttempt.Limits limits = new ResolutionAttempt.Limits(settings.strictAttempts(),
                 settings.bestEffortAttempts(), circuitBreakerEnabled);
-        return attempt(containers, attempts, limits, subject, events, notBefore);
+        return attempt(containers, credentialsParameters(td), attempts, limits, subject, events, notBefore);
     }
 
     /**
@@ -130,7 +145,8 @@ public final class RevisionResolver {
     public Step resolveNow(TaskDefinitionRecord td, String clusterArn, EventSubject subject) {
         List<String> events = new ArrayList<>();
         List<ContainerResolution> containers = plan(td, clusterArn, clock.millis(), subject, events);
-        Step step = attempt(containers, 0, new ResolutionAttempt.Limits(1, 1, false), subject, events, clock.instant());
+        Step step = attempt(containers, credentialsParameters(td), 0, new ResolutionAttempt.Limits(1, 1, false), subject,
+                events, clock.instant());
         if (step.record().state().equals(ResolutionAttempt.FAILED)) {
             throw new ResolutionFailedException(step.record().failure(), step.record(), step.events());
         }
@@ -148,12 +164,12 @@ public final class RevisionResolver {
         return out;
     }
 
-    private Step attempt(List<ContainerResolution> containers, int attemptsSoFar, ResolutionAttempt.Limits limits,
-                         EventSubject subject, List<String> earlier, java.time.Instant notBefore) {
-        List<String> pendingImages = containers.stream().filter(c -> c.resolutionMode().equals("pending"))
-                .map(ContainerResolution::image).distinct().toList();
-        int attempt = pendingImages.isEmpty() ? attemptsSoFar : attemptsSoFar + 1;
-        Map<String, Lookup> answers = lookUp(pendingImages, notBefore);
+    private Step attempt(List<ContainerResolution> containers, Map<String, String> parameters, int attemptsSoFar,
+                         ResolutionAttempt.Limits limits, EventSubject subject, List<String> earlier,
+                         java.time.Instant notBefore) {
+        List<ContainerResolution> pending = containers.stream().filter(c -> c.resolutionMode().equals("pending")).toList();
+        int attempt = pending.isEmpty() ? attemptsSoFar : attemptsSoFar + 1;
+        Map<String, Lookup> answers = lookUp(pending, parameters, notBefore);
         Step step = ResolutionAttempt.apply(containers, answers, attempt, limits, settings, clock.millis(), subject);
         List<String> events = new ArrayList<>(earlier);
         events.addAll(step.events());
@@ -180,19 +196,29 @@ public final class RevisionResolver {
         return out;
     }
 
-    /** One answer per image string; one registry request per unique canonical reference, in parallel. */
-    private Map<String, Lookup> lookUp(List<String> images, java.time.Instant notBefore) {
-        Map<String, ImageReference> refs = new LinkedHashMap<>();
+    /**
+     * One answer per pending container (by name); one registry request per unique canonical reference and
+     * credentials parameter, in parallel.
+     */
+    private Map<String, Lookup> lookUp(List<ContainerResolution> pending, Map<String, String> parameters,
+                                       java.time.Instant notBefore) {
+        Map<String, Key> refs = new LinkedHashMap<>();
         Map<String, Lookup> answers = new LinkedHashMap<>();
-        for (String image : images) {
+        for (ContainerResolution c : pending) {
+            String parameter = parameters.get(c.containerName());
+            if (parameter != null && repositoryCredentials.lookup(parameter).isEmpty()) {
+                answers.put(c.containerName(), new Lookup.Failed("repositoryCredentials.credentialsParameter \""
+                        + parameter + "\" is not in the registry credentials (" + repositoryCredentials.describe() + ")"));
+                continue;
+            }
             try {
-                refs.put(image, ImageReference.parse(image));
+                refs.put(c.containerName(), new Key(ImageReference.parse(c.image()), parameter));
             } catch (InvalidReferenceException e) {
-                answers.put(image, new Lookup.Failed("invalid image reference: " + e.getMessage()));
+                answers.put(c.containerName(), new Lookup.Failed("invalid image reference: " + e.getMessage()));
             }
         }
-        List<ImageReference> unique = new ArrayList<>(new LinkedHashSet<>(refs.values()));
-        Map<ImageReference, Lookup> byRef = new LinkedHashMap<>();
+        List<Key> unique = new ArrayList<>(new LinkedHashSet<>(refs.values()));
+        Map<Key, Lookup> byRef = new LinkedHashMap<>();
         if (unique.size() == 1) {
             byRef.put(unique.getFirst(), fetch(unique.getFirst(), notBefore));
         } else if (unique.size() > 1) {
@@ -203,13 +229,16 @@ public final class RevisionResolver {
                 }
             }
         }
-        refs.forEach((image, ref) -> answers.put(image, byRef.get(ref)));
+        refs.forEach((name, key) -> answers.put(name, byRef.get(key)));
         return answers;
     }
 
-    private Lookup fetch(ImageReference ref, java.time.Instant notBefore) {
+    private Lookup fetch(Key key, java.time.Instant notBefore) {
+        ImageReference ref = key.ref();
+        RegistryClient client = key.credentialsParameter() == null ? registry
+                : registry.withCredential(repositoryCredentials.lookup(key.credentialsParameter()).orElseThrow());
         try {
-            Resolution r = shared.get(ref, notBefore, () -> registry.resolve(ref));
+            Resolution r = shared.get(key, notBefore, () -> client.resolve(ref));
             if (ref.digest().isPresent() && !ref.digest().get().equals(r.digest())) {
                 return new Lookup.Failed("registry answered digest " + r.digest() + " for " + ref.digest().get());
             }
@@ -246,6 +275,18 @@ public final class RevisionResolver {
         } catch (InvalidReferenceException e) {
             return null;
         }
+    }
+
+    /** Container name → its {@code repositoryCredentials.credentialsParameter}, for containers that have one. */
+    private static Map<String, String> credentialsParameters(TaskDefinitionRecord td) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (JsonNode c : containerDefinitions(td)) {
+            JsonNode p = c.path("repositoryCredentials").path("credentialsParameter");
+            if (p.isTextual() && !p.asText().isEmpty()) {
+                out.put(c.path("name").asText(), p.asText());
+            }
+        }
+        return out;
     }
 
     private static JsonNode containerDefinitions(TaskDefinitionRecord td) {

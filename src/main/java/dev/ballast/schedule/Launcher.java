@@ -61,7 +61,8 @@ public final class Launcher {
                             .map(ContainerResolution::launchImage).orElse(image);
                     containers.add(new TaskRow.ContainerRow(name, account.ecsArnPrefix() + "container/" + l.cluster() + "/" + id
                             + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, "PENDING", null, null,
-                            null, c.path("essential").asBoolean(true)));
+                            null, c.path("essential").asBoolean(true),
+                            c.path("repositoryCredentials").path("credentialsParameter").textValue()));
                 }
                 tasks.add(new TaskRow(taskArn, l.cluster(), l.clusterArn(), l.taskDefinition().arn(), l.serviceArn(),
                         l.deploymentId(), l.startedBy(), l.group(), instance, "RUNNING", "PROVISIONING", containers, null, null,

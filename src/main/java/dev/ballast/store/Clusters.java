@@ -66,6 +66,56 @@ public final class Clusters {
                 .execute()) == 1;
     }
 
+    /**
+     * Marks an ACTIVE cluster INACTIVE only if it holds no registered instance, no ACTIVE or DRAINING
+     * service and no task that is not STOPPED, counted in the same transaction. Returns what it counted
+     * ({@link ClusterCounts#NONE} when the cluster was deleted), or empty when there is no ACTIVE cluster.
+     */
+    public java.util.Optional<ClusterCounts> deactivateIfEmpty(String name) {
+        return store.jdbi().inTransaction(h -> {
+            // Lock the row first (PostgreSQL), so a concurrent delete or create waits for this decision.
+            long touched = h.createUpdate("UPDATE clusters SET updated_at = updated_at WHERE name = :name AND status = 'ACTIVE'")
+                    .bind("name", name).execute();
+            if (touched == 0) {
+                return java.util.Optional.empty();
+            }
+            ClusterCounts counts = counts(h, name);
+            if (counts.instances() > 0 || counts.activeServices() + counts.drainingServices() > 0 || counts.liveTasks() > 0) {
+                return java.util.Optional.of(counts);
+            }
+            h.createUpdate("UPDATE clusters SET status = 'INACTIVE', updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
+                    .bind("name", name).bind("now", store.now()).execute();
+            return java.util.Optional.of(ClusterCounts.NONE);
+        });
+    }
+
+    /** The cluster's instances, tasks by status and services by status: three grouped count queries. */
+    public ClusterCounts counts(String name) {
+        return store.jdbi().withHandle(h -> counts(h, name));
+    }
+
+    private static ClusterCounts counts(org.jdbi.v3.core.Handle h, String name) {
+        int instances = h.createQuery("SELECT COUNT(*) FROM container_instances WHERE cluster = :c AND status <> 'INACTIVE'")
+                .bind("c", name).mapTo(Integer.class).one();
+        java.util.Map<String, Integer> tasks = grouped(h,
+                "SELECT last_status, COUNT(*) FROM tasks WHERE cluster = :c AND last_status <> 'STOPPED' GROUP BY last_status", name);
+        java.util.Map<String, Integer> services = grouped(h,
+                "SELECT status, COUNT(*) FROM services WHERE cluster = :c AND status <> 'INACTIVE' GROUP BY status", name);
+        int pending = tasks.getOrDefault("PROVISIONING", 0) + tasks.getOrDefault("PENDING", 0)
+                + tasks.getOrDefault("ACTIVATING", 0);
+        int live = tasks.values().stream().mapToInt(Integer::intValue).sum();
+        return new ClusterCounts(instances, tasks.getOrDefault("RUNNING", 0), pending, live,
+                services.getOrDefault("ACTIVE", 0), services.getOrDefault("DRAINING", 0));
+    }
+
+    private static java.util.Map<String, Integer> grouped(org.jdbi.v3.core.Handle h, String sql, String cluster) {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        h.createQuery(sql).bind("c", cluster)
+                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getInt(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
     /** Names of ACTIVE clusters after {@code after} (exclusive), in name order. */
     public List<String> listActive(String after, int limit) {
         return store.jdbi().withHandle(h -> h.createQuery(

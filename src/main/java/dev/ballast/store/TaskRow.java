@@ -14,10 +14,22 @@ public record TaskRow(String arn, String cluster, String clusterArn, String task
     }
 
     /** One container of a task. {@code launchImage} is what the agent pulls; {@code image} what users see. */
+    /**
+     * One container of a task. {@code credentialsParameter} is the container definition's
+     * {@code repositoryCredentials.credentialsParameter} (a secret's name or ARN, never the secret), or null;
+     * each agent looks it up in its own {@code --registry-credentials} file.
+     */
     public record ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
-                               String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential) {
+                               String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential,
+                               String credentialsParameter) {
+        public ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
+                            String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential) {
+            this(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason, runtimeId, essential, null);
+        }
+
         public ContainerRow with(String status, String digest, Integer exit, String why, String runtime) {
-            return new ContainerRow(name, containerArn, image, launchImage, digest, status, exit, why, runtime, essential);
+            return new ContainerRow(name, containerArn, image, launchImage, digest, status, exit, why, runtime, essential,
+                    credentialsParameter);
         }
     }
 

@@ -3,7 +3,10 @@ package dev.ballast.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.testing.Eventually;
 import dev.ballast.testing.TestServer;
+import java.time.Duration;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,7 +19,14 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ClusterField;
+import software.amazon.awssdk.services.ecs.model.ClusterContainsContainerInstancesException;
+import software.amazon.awssdk.services.ecs.model.ClusterContainsServicesException;
+import software.amazon.awssdk.services.ecs.model.ClusterContainsTasksException;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.ContainerStateChange;
+import software.amazon.awssdk.services.ecs.model.Resource;
+import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DescribeClustersResponse;
 import software.amazon.awssdk.services.ecs.model.EcsException;
@@ -101,6 +111,72 @@ abstract class ApiContractSuite {
         assertThatThrownBy(() -> ecs.deleteCluster(r -> r.cluster(name))).isInstanceOf(ClusterNotFoundException.class);
         assertThatThrownBy(() -> ecs.updateClusterSettings(r -> r.cluster(name).settings(s -> s.name("containerInsights").value("enabled"))))
                 .isInstanceOf(ClusterNotFoundException.class);
+    }
+
+    @Test
+    void clusterCountsAndDeleteRefusals() {
+        String name = unique("held");
+        ecs.createCluster(r -> r.clusterName(name));
+        assertThat(counts(name)).isEqualTo(List.of(0, 0, 0, 0));
+        assertThat(ecs.describeClusters(r -> r.clusters(name).include(ClusterField.STATISTICS)).clusters().get(0).statistics())
+                .extracting(s -> s.name() + "=" + s.value())
+                .contains("runningEC2TasksCount=0", "pendingEC2TasksCount=0", "activeEC2ServiceCount=0", "drainingEC2ServiceCount=0");
+
+        ContainerInstance host = ecs.registerContainerInstance(r -> r.cluster(name)
+                .totalResources(Resource.builder().name("CPU").type("INTEGER").integerValue(1024).build(),
+                        Resource.builder().name("MEMORY").type("INTEGER").integerValue(2048).build())
+                .versionInfo(v -> v.agentVersion("ballast-test"))).containerInstance();
+        assertThat(counts(name)).isEqualTo(List.of(1, 0, 0, 0));
+        assertThatThrownBy(() -> ecs.deleteCluster(r -> r.cluster(name)))
+                .isInstanceOfSatisfying(ClusterContainsContainerInstancesException.class, e -> assertThat(e.awsErrorDetails()
+                        .errorMessage()).isEqualTo("The Cluster cannot be deleted while Container Instances are active or draining."));
+
+        String family = unique("counted");
+        ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder().name("app")
+                .image("127.0.0.1:9/demo/counted:v1").memory(128).versionConsistency("disabled").build()));
+        List<Task> tasks = ecs.runTask(r -> r.cluster(name).taskDefinition(family).count(2)).tasks();
+        assertThat(tasks).hasSize(2);
+        // No agent runs this instance: the tasks wait in PROVISIONING until it reports; it reports one RUNNING.
+        assertThat(counts(name)).isEqualTo(List.of(1, 0, 2, 0));
+        ecs.submitTaskStateChange(r -> r.cluster(name).task(tasks.get(0).taskArn()).status("RUNNING")
+                .containers(ContainerStateChange.builder().containerName("app").status("RUNNING")
+                        .imageDigest("sha256:" + "b".repeat(64)).runtimeId("r-1").build())
+                .overrideConfiguration(AwsRequestOverrideConfiguration.builder()
+                        .putHeader(Operation.INSTANCE_HEADER, host.containerInstanceArn()).build()));
+        assertThat(counts(name)).isEqualTo(List.of(1, 1, 1, 0));
+        ecs.createService(r -> r.cluster(name).serviceName("idle").taskDefinition(family).desiredCount(0));
+        assertThat(counts(name)).isEqualTo(List.of(1, 1, 1, 1));
+        assertThat(ecs.describeClusters(r -> r.clusters(name).include(ClusterField.STATISTICS)).clusters().get(0).statistics())
+                .extracting(s -> s.name() + "=" + s.value())
+                .contains("runningEC2TasksCount=1", "pendingEC2TasksCount=1", "activeEC2ServiceCount=1");
+
+        // The instance leaves without its tasks being stopped (as a forced deregistration leaves them in ECS).
+        var store = server.server().store();
+        var row = store.instances().find(host.containerInstanceArn()).orElseThrow();
+        assertThat(store.instances().update(row.value().withStatus("INACTIVE", "gone"), row.version())).isTrue();
+        assertThatThrownBy(() -> ecs.deleteCluster(r -> r.cluster(name)))
+                .isInstanceOfSatisfying(ClusterContainsServicesException.class, e -> assertThat(e.awsErrorDetails()
+                        .errorMessage()).isEqualTo("The Cluster cannot be deleted while Services are active."));
+        ecs.deleteService(r -> r.cluster(name).service("idle").force(true));
+        Eventually.await("service idle INACTIVE", Duration.ofSeconds(60), () -> ecs.describeServices(r -> r.cluster(name)
+                .services("idle")).services().get(0).status().equals("INACTIVE"));
+        assertThatThrownBy(() -> ecs.deleteCluster(r -> r.cluster(name)))
+                .isInstanceOfSatisfying(ClusterContainsTasksException.class, e -> assertThat(e.awsErrorDetails()
+                        .errorMessage()).isEqualTo("The Cluster cannot be deleted while Tasks are active."));
+        assertThat(ecs.describeClusters(r -> r.clusters(name)).clusters().get(0).status()).isEqualTo("ACTIVE");
+        for (Task t : tasks) {
+            ecs.submitTaskStateChange(r -> r.cluster(name).task(t.taskArn()).status("STOPPED")
+                    .overrideConfiguration(AwsRequestOverrideConfiguration.builder()
+                            .putHeader(Operation.INSTANCE_HEADER, host.containerInstanceArn()).build()));
+        }
+        assertThat(counts(name)).isEqualTo(List.of(0, 0, 0, 0));
+        assertThat(ecs.deleteCluster(r -> r.cluster(name)).cluster().status()).isEqualTo("INACTIVE");
+    }
+
+    /** registeredContainerInstancesCount, runningTasksCount, pendingTasksCount, activeServicesCount. */
+    private List<Integer> counts(String cluster) {
+        Cluster c = ecs.describeClusters(r -> r.clusters(cluster)).clusters().get(0);
+        return List.of(c.registeredContainerInstancesCount(), c.runningTasksCount(), c.pendingTasksCount(), c.activeServicesCount());
     }
 
     @Test
@@ -256,6 +332,8 @@ abstract class ApiContractSuite {
                         .dependsOn(d -> d.containerName("ghost").condition("START")).build(), "'dependsOn'"),
                 new Case("unknown volume", ContainerDefinition.builder().name("a").image("nginx").memory(32)
                         .mountPoints(m -> m.sourceVolume("nope").containerPath("/x")).build(), "sourceVolume"),
+                new Case("blank credentialsParameter", ContainerDefinition.builder().name("a").image("nginx").memory(32)
+                        .repositoryCredentials(c -> c.credentialsParameter(" ")).build(), "'repositoryCredentials.credentialsParameter'"),
                 new Case("not essential", ContainerDefinition.builder().name("a").image("nginx").memory(32).essential(false).build(), "essential"));
         for (Case c : cases) {
             assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family(unique("bad")).containerDefinitions(c.container())))

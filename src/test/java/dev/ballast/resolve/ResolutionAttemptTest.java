@@ -34,7 +34,7 @@ class ResolutionAttemptTest {
             """)
     void failures(String mode, int attempt, boolean breaker, String state, String resolutionMode) {
         RevisionResolver.Step step = ResolutionAttempt.apply(List.of(pending(mode)),
-                Map.of("nginx:1.27", new Lookup.Failed("registry answered 404 MANIFEST_UNKNOWN (manifest unknown)")),
+                Map.of("app", new Lookup.Failed("registry answered 404 MANIFEST_UNKNOWN (manifest unknown)")),
                 attempt, new ResolutionAttempt.Limits(5, 3, breaker), ResolveSettings.defaults(), 10_000, WEB);
         ResolutionRecord r = step.record();
         assertThat(r.state()).isEqualTo(state);
@@ -88,7 +88,7 @@ class ResolutionAttemptTest {
         ImageReference ref = ImageReference.parse(image);
         Digest digest = ref.digest().orElse(D);
         RevisionResolver.Step step = ResolutionAttempt.apply(List.of(c),
-                Map.of(image, new Lookup.Found(new Resolution(ref, digest, "application/vnd.oci.image.manifest.v1+json",
+                Map.of("app", new Lookup.Found(new Resolution(ref, digest, "application/vnd.oci.image.manifest.v1+json",
                         List.of()))), 1, new ResolutionAttempt.Limits(5, 3, false), ResolveSettings.defaults(), 5, WEB);
         ContainerResolution out = step.record().containers().getFirst();
         assertThat(step.record().state()).isEqualTo("RESOLVED");

@@ -49,7 +49,7 @@ final class EngineImages {
         } catch (InvalidReferenceException e) {
             throw new PullFailedException(launchImage, "INVALID", "invalid reference format: " + e.getMessage(), e);
         }
-        Digest digest = ref.digest().orElseGet(() -> resolveTag(launchImage, ref));
+        Digest digest = ref.digest().orElseGet(() -> resolveTag(launchImage, ref, explicit));
         String byDigest = byDigest(ref, digest);
         boolean cached = present(byDigest);
         if (!cached) {
@@ -65,9 +65,10 @@ final class EngineImages {
         return ref.name() + "@" + digest;
     }
 
-    private Digest resolveTag(String launchImage, ImageReference ref) {
+    /** The tag's digest, asked with the container's own credentials when it has them. */
+    private Digest resolveTag(String launchImage, ImageReference ref, Optional<Credential> explicit) {
         try {
-            return registry.resolve(ref).digest();
+            return explicit.map(registry::withCredential).orElse(registry).resolve(ref).digest();
         } catch (RegistryException e) {
             throw new PullFailedException(launchImage, e.kind().name(), e.getMessage(), e);
         }
