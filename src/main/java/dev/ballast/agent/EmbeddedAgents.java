@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agents embedded in the server: N container instances registered in one cluster, each with its own
  * runtime, each driven on its own virtual thread every {@link Config#interval()} (sooner after
- * {@link #wake()}) until {@link #close()}. Instance ids are derived from (cluster, index), so a restarted
- * server re-uses its instances and finds their tasks.
+ * {@link #wake()}) until {@link #close()}. Instance ids are derived from (cluster, node, index), so a restarted
+ * server re-uses its instances and finds their tasks, and replicas sharing a store each run their own.
  */
 public final class EmbeddedAgents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAgents.class);
@@ -40,10 +40,17 @@ public final class EmbeddedAgents implements AutoCloseable {
      * @param interval time between two passes of an agent
      * @param maxConcurrentPulls tasks pulling at once, per instance
      * @param version the Ballast version, published as {@code agentVersion} {@code ballast-<version>}
+     * @param node the server replica's node name, part of the instance ids (empty for a lone server)
      */
     public record Config(Account account, String cluster, int instances, int cpu, int memory, Duration interval,
-                         int maxConcurrentPulls, String version) {
+                         int maxConcurrentPulls, String version, String node) {
+        public Config(Account account, String cluster, int instances, int cpu, int memory, Duration interval,
+                      int maxConcurrentPulls, String version) {
+            this(account, cluster, instances, cpu, memory, interval, maxConcurrentPulls, version, "");
+        }
+
         public Config {
+            Objects.requireNonNull(node, "node");
             Objects.requireNonNull(account, "account");
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(interval, "interval");
@@ -61,6 +68,11 @@ public final class EmbeddedAgents implements AutoCloseable {
          */
         public static Config defaults(Account account, String cluster, int instances, String version) {
             return new Config(account, cluster, instances, 2048, 4096, Duration.ofSeconds(1), 32, version);
+        }
+
+        /** A copy whose instances belong to server replica {@code node}. */
+        public Config withNode(String node) {
+            return new Config(account, cluster, instances, cpu, memory, interval, maxConcurrentPulls, version, node);
         }
     }
 
@@ -95,10 +107,10 @@ public final class EmbeddedAgents implements AutoCloseable {
         List<Agent> agents = new ArrayList<>();
         List<Semaphore> nudges = new ArrayList<>();
         for (int i = 0; i < config.instances(); i++) {
-            String arn = instanceArn(config.account(), config.cluster(), i);
+            String arn = instanceArn(config.account(), config.cluster(), config.node(), i);
             ContainerRuntime runtime = runtimeFor.apply(arn);
             store.instances().register(new InstanceRow(arn, config.cluster(), config.account().clusterArn(config.cluster()),
-                    ec2InstanceId(config.cluster(), i), "ACTIVE", true, config.cpu(), config.memory(), runtime.attributes(),
+                    ec2InstanceId(config.cluster(), config.node(), i), "ACTIVE", true, config.cpu(), config.memory(), runtime.attributes(),
                     "ballast-" + config.version(), clock.millis()));
             store.instances().heartbeat(arn, clock.millis()); // an instance found from an earlier run is connected again
             LOG.info("agent runtime={} instance={} — {}", runtime.name(), arn, runtime.description());
@@ -117,17 +129,22 @@ public final class EmbeddedAgents implements AutoCloseable {
      * (cluster, index) so that it is the same on every start.
      */
     public static String instanceArn(Account account, String cluster, int index) {
-        return account.ecsArnPrefix() + "container-instance/" + cluster + "/" + hash(cluster, index).substring(0, 32);
+        return instanceArn(account, cluster, "", index);
     }
 
-    private static String ec2InstanceId(String cluster, int index) {
-        return "i-" + hash(cluster, index).substring(32, 49);
+    /** As above for the instances of server replica {@code node} (see {@link Config#node()}). */
+    public static String instanceArn(Account account, String cluster, String node, int index) {
+        return account.ecsArnPrefix() + "container-instance/" + cluster + "/" + hash(cluster, node, index).substring(0, 32);
     }
 
-    private static String hash(String cluster, int index) {
+    private static String ec2InstanceId(String cluster, String node, int index) {
+        return "i-" + hash(cluster, node, index).substring(32, 49);
+    }
+
+    private static String hash(String cluster, String node, int index) {
+        String seed = "ballast-simulated-instance/" + cluster + "/" + (node.isEmpty() ? "" : node + "/") + index;
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest(("ballast-simulated-instance/" + cluster + "/" + index).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);

@@ -16,6 +16,7 @@ import dev.ballast.deploy.Deployer;
 import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
+import dev.ballast.deploy.ControllerLease;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.registry.RepositoryCredentials;
@@ -25,6 +26,7 @@ import dev.ballast.resolve.RevisionResolver;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.Store;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -54,50 +56,78 @@ public final class BallastServer implements AutoCloseable {
     public record Config(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                          CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
                          ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth,
-                         String embeddedRuntime, String dockerHost, RepositoryCredentials repositoryCredentials) {
+                         String embeddedRuntime, String dockerHost, RepositoryCredentials repositoryCredentials,
+                         Replica replica) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, 1,
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
                     ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated", null,
-                    RepositoryCredentials.none());
+                    RepositoryCredentials.none(), Replica.defaults());
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica);
         }
 
         /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
         public Config withAgentHealth(InstanceHealth.Settings h) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials);
+                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica);
         }
 
         /** The embedded agent's runtime: {@code auto} (Docker/Podman when an engine answers), {@code docker} or {@code simulated}. */
         public Config withEmbeddedRuntime(String runtime) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials);
+                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica);
         }
 
         /** The Docker Engine API endpoint ({@code unix:///…} or {@code tcp://…}) the embedded agent uses instead of detection. */
         public Config withDockerHost(String host) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials);
+                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica);
         }
 
         /** Where containers' {@code repositoryCredentials.credentialsParameter} are looked up (--registry-credentials). */
         public Config withRepositoryCredentials(RepositoryCredentials r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica);
+        }
+
+        /** This replica's node name and controller lease (several servers on one PostgreSQL store). */
+        public Config withReplica(Replica r) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica);
+        }
+    }
+
+    /**
+     * One server among several sharing a store.
+     *
+     * @param nodeName names this server's embedded container instances (their ARNs derive from it), so that
+     *     replicas on one store each run their own; empty for a lone server
+     * @param controllerLease how long the controller lease lasts: a dead leader is replaced within it
+     */
+    public record Replica(String nodeName, Duration controllerLease) {
+        public Replica {
+            java.util.Objects.requireNonNull(nodeName, "nodeName");
+            if (!nodeName.matches("[A-Za-z0-9_.-]{0,64}")) {
+                throw new IllegalArgumentException("node name must be at most 64 letters, digits, '.', '_' or '-', got '"
+                        + nodeName + "'");
+            }
+        }
+
+        public static Replica defaults() {
+            return new Replica("", Duration.ofSeconds(10));
         }
     }
 
@@ -146,8 +176,15 @@ public final class BallastServer implements AutoCloseable {
                 return new ResolutionStep.Outcome(s.record(), s.events());
             };
             ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run());
+            // Replicas exist only on PostgreSQL (an SQLite file belongs to one server): only they elect a leader.
+            ControllerLease lease = store.dialect() == Store.Dialect.POSTGRESQL
+                    ? new ControllerLease(store.leases(), leaseHolder(config.replica()), clock, config.replica().controllerLease())
+                    : null;
+            Gauge.builder("ballast.controller.leader", () -> lease == null || lease.leader() ? 1 : 0)
+                    .description("1 while this replica drives services and deployments (holds the controller lease)")
+                    .register(metrics);
             Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
-                    new InstanceHealth(store, clock, config.agentHealth()));
+                    new InstanceHealth(store, clock, config.agentHealth()), lease);
             closeables.add(reconcilers);
 
             EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
@@ -198,10 +235,21 @@ public final class BallastServer implements AutoCloseable {
         return arn -> new SimulatedRuntime(arn, registry, registry::withCredential);
     }
 
+    /** This process's identity in the controller lease: node name (or host name), then a per-process suffix. */
+    private static String leaseHolder(Replica replica) {
+        String node = replica.nodeName();
+        if (node.isEmpty()) {
+            String host = System.getenv("HOSTNAME"); // no name lookup: it may hang where DNS is broken
+            node = host == null || host.isBlank() ? "server" : host;
+        }
+        return node + "/" + new Ids().hex32().substring(0, 8);
+    }
+
     private static EmbeddedAgents.Config embeddedAgents(Config config, Store store, RegistryClient registry) {
         // One real engine is one container instance; simulated instances are as many as asked for.
         int instances = engine(config).isPresent() ? 1 : config.simulatedInstances();
-        return EmbeddedAgents.Config.defaults(config.account(), "default", instances, Version.current());
+        return EmbeddedAgents.Config.defaults(config.account(), "default", instances, Version.current())
+                .withNode(config.replica().nodeName());
     }
 
     private static java.util.Optional<EngineDetection.Engine> engine(Config config) {

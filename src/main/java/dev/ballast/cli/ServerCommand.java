@@ -73,6 +73,16 @@ final class ServerCommand implements Callable<Integer> {
             description = "Tasks of an instance whose agent has been silent this long are stopped and service tasks placed elsewhere (default: ${DEFAULT-VALUE}).")
     Duration agentTaskTimeout;
 
+    @Option(names = "--node-name", defaultValue = "",
+            description = "This server's name among replicas sharing a PostgreSQL store: its embedded container instances "
+                    + "derive their ids from it, so give each replica its own (default: none, for a lone server).")
+    String nodeName;
+
+    @Option(names = "--controller-lease", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Replicas on one store elect one to drive services and deployments; a dead one is replaced "
+                    + "within this time (default: ${DEFAULT-VALUE}).")
+    Duration controllerLease;
+
     @Override
     public Integer call() throws Exception {
         if (!java.util.Set.of("auto", "docker", "simulated").contains(runtime)) {
@@ -90,7 +100,8 @@ final class ServerCommand implements Callable<Integer> {
             BallastServer.Config config = BallastServer.Config.of(address, port, dir, storeUrl, account, credentials,
                     Clock.systemUTC()).withSimulatedInstances(simulatedInstances)
                     .withAgentHealth(new InstanceHealth.Settings(agentDisconnectAfter, agentTaskTimeout))
-                    .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime).withDockerHost(dockerHost);
+                    .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime).withDockerHost(dockerHost)
+                    .withReplica(new BallastServer.Replica(nodeName, controllerLease));
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)))

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the service reconciler over every live service, level-triggered: on a fixed period and whenever
  * something is {@link #wake() woken} (an API write). One pass runs the instance-health monitor (agents that
- * stopped reporting), then handles each service once.
+ * stopped reporting), then handles each service once; with a {@link ControllerLease}, only on the replica
+ * holding it.
  */
 public final class Reconcilers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconcilers.class);
@@ -21,6 +22,7 @@ public final class Reconcilers implements AutoCloseable {
     private final InstanceHealth health;
     private final ServiceController controller;
     private final Duration period;
+    private final ControllerLease lease;
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
@@ -31,6 +33,16 @@ public final class Reconcilers implements AutoCloseable {
 
     /** As above, also running the instance-health monitor at the start of each pass (null: none). */
     public Reconcilers(Store store, ServiceController controller, Duration period, InstanceHealth health) {
+        this(store, controller, period, health, null);
+    }
+
+    /**
+     * As above; when {@code lease} is given, a pass does anything only while this replica holds it (several
+     * replicas on one store: exactly one drives the controllers).
+     */
+    public Reconcilers(Store store, ServiceController controller, Duration period, InstanceHealth health,
+                       ControllerLease lease) {
+        this.lease = lease;
         this.health = health;
         this.store = store;
         this.controller = controller;
@@ -52,6 +64,9 @@ public final class Reconcilers implements AutoCloseable {
 
     /** One pass over all live services (tests call this directly). */
     public void passOnce() {
+        if (lease != null && !lease.held()) {
+            return;
+        }
         if (health != null) {
             try {
                 health.passOnce();
@@ -90,6 +105,9 @@ public final class Reconcilers implements AutoCloseable {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (lease != null) {
+            lease.release();
         }
     }
 }

@@ -133,6 +133,10 @@ public final class Store implements AutoCloseable {
         return deployments;
     }
 
+    public Leases leases() {
+        return new Leases(this);
+    }
+
     public TaskRows tasks() {
         return tasks;
     }
