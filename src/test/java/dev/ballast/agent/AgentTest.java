@@ -100,13 +100,24 @@ class AgentTest {
             return new PullResult(Digest.sha256(launchImage.getBytes(StandardCharsets.UTF_8)), false);
         }
 
+        /** Container names whose start fails, as an engine that cannot start them yet would. */
+        /** Runtime ids in the order the agent stopped running containers. */
+        final java.util.List<String> stopOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.Set<String> failStarts = ConcurrentHashMap.newKeySet();
+
         @Override
         public String start(TaskRow task, ContainerRow container) {
+            if (failStarts.contains(container.name())) {
+                throw new IllegalStateException("start " + container.name() + ": refused by the test");
+            }
             return "id-" + container.containerArn().hashCode();
         }
 
         @Override
         public void stop(String runtimeId, Duration timeout) {
+            if (!exits.containsKey(runtimeId)) {
+                stopOrder.add(runtimeId);
+            }
             exits.putIfAbsent(runtimeId, new ExitStatus(143, null));
         }
 
