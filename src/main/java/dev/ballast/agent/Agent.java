@@ -109,6 +109,25 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops and removes the containers the runtime runs for this instance whose task is not among
+     * {@code assignedTaskArns} — the tasks the server still places here (after a partition the server may have
+     * stopped and replaced them elsewhere). Containers of such tasks that already exited are left for
+     * inspection. Returns how many were removed.
+     */
+    public int removeOrphans(Set<String> assignedTaskArns) {
+        int removed = 0;
+        for (RuntimeContainer c : runtime.containersOf(instanceArn)) {
+            if (c.running() && !assignedTaskArns.contains(c.taskArn())) {
+                LOG.info("agent instance={}: container {} of task {} is not assigned here any more; stopping and removing it",
+                        instanceArn, c.runtimeId(), c.taskArn());
+                runtime.remove(c.runtimeId());
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /** Waits for the pulls under way now (tests call this between passes instead of sleeping). */
     public boolean awaitPulls(Duration timeout) throws InterruptedException {
         return pulls.await(timeout);

@@ -128,6 +128,7 @@ final class AgentCommand implements Callable<Integer> {
 
     private int loop(JsonApiClient client, String arn, RemoteTasks tasks, Agent agent, Semaphore nudge) {
         long backoff = 250;
+        OrphanSweeper orphans = new OrphanSweeper(agent);
         while (!stopping) {
             ObjectNode poll = Json.object().put("cluster", cluster).put("containerInstance", arn)
                     .put("waitSeconds", tasks.busy() ? 0 : pollWait);
@@ -135,6 +136,7 @@ final class AgentCommand implements Callable<Integer> {
                 JsonNode answer = client.call(AgentOperations.TARGET_PREFIX, "PollTasks", poll);
                 tasks.refresh(answer);
                 agent.reconcileOnce();
+                orphans.maybeSweep(tasks.assignedTaskArns());
                 backoff = 250;
                 if (tasks.busy()) {
                     nudge.tryAcquire(200, TimeUnit.MILLISECONDS);
