@@ -7,10 +7,7 @@ import dev.ballast.store.Versioned;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The agent of one container instance: a level-triggered reconciler of the tasks the scheduler placed on
  * it. Each {@link #reconcileOnce()} reads the instance's unstopped tasks ({@link AgentTasks}: the store when
  * embedded, the API when remote) and makes one step
- * of progress on each (see {@link TaskState#next}); writes are compare-and-set, re-read on conflict, so the
+ * of progress on each (see {@link TaskState#next}); containers start in {@code dependsOn} order over as many
+ * passes as their dependencies take (see {@link LaunchPass}); writes are compare-and-set, re-read on conflict, so the
  * scheduler may change {@code desiredStatus} at any time. Image pulls run in the background on a bounded
  * pool; a later pass picks up their outcome. Safe to call from several threads: a task is worked on by one
  * thread at a time, and a container is started only after re-reading the task under that claim.
@@ -191,81 +189,22 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * PENDING or RUNNING, wanted RUNNING: record the digests pulled and the containers that exited, start the
-     * containers whose {@code dependsOn} is now met (see {@link Dependencies}), and move the task to RUNNING
+     * PENDING or RUNNING, wanted RUNNING: one {@link LaunchPass} (record the digests pulled and the containers
+     * that exited, start the containers whose {@code dependsOn} is now met), then move the task to RUNNING
      * once every essential container has started. An essential container that exited stops the task
-     * (EssentialContainerExited); a dependency that can never be met stops it too (TaskFailedToStart). Each
-     * pass starts what it can, so a container waiting on another's exit starts on a later pass; starts are
+     * (EssentialContainerExited); an essential container whose dependency can never be met stops it too
+     * (TaskFailedToStart). A container waiting on another's exit starts on a later pass; starts are
      * idempotent per container ARN, so a pass repeated after a failed write adopts what the last one started.
      */
     private void progress(Versioned<TaskRow> read, Map<String, PullResult> pulled) {
         TaskRow task = read.value();
         TaskState known = EcsStatus.taskState(task.lastStatus());
-        Dependencies deps = dependencies(task.taskDefinitionArn());
-        Map<String, ContainerRow> current = new LinkedHashMap<>();
-        boolean essentialExited = false;
-        for (ContainerRow c : task.containers()) {
-            ContainerRow row = c;
-            PullResult image = pulled.get(c.name());
-            if (image != null && row.imageDigest() == null) {
-                row = row.with(row.lastStatus(), image.digest().toString(), row.exitCode(), row.reason(), row.runtimeId());
-            }
-            if (row.runtimeId() != null && EcsStatus.containerState(row.lastStatus(), true) == ContainerState.RUNNING) {
-                Optional<ExitStatus> exit = runtime.status(row.runtimeId());
-                if (exit.isPresent()) {
-                    row = row.with(EcsStatus.lastStatus(ContainerState.STOPPED), row.imageDigest(), exit.get().exitCode(),
-                            exit.get().reason(), row.runtimeId());
-                    essentialExited |= row.essential();
-                }
-            }
-            current.put(c.name(), row);
-        }
-        List<ContainerRow> started = new ArrayList<>();
-        Set<String> unstartable = new HashSet<>();
-        String stopCode = essentialExited ? ESSENTIAL_EXITED : null;
-        String stopReason = essentialExited ? ESSENTIAL_EXITED_REASON : null;
-        for (boolean more = stopCode == null; more; ) {
-            more = false;
-            for (ContainerRow c : List.copyOf(current.values())) {
-                if (EcsStatus.containerState(c.lastStatus(), c.imageDigest() != null) != ContainerState.PULLED) {
-                    continue;
-                }
-                switch (deps.check(c.name(), current)) {
-                    case Dependencies.Verdict.Ready r -> {
-                        if (unstartable.contains(c.name())) {
-                            continue;
-                        }
-                        String id;
-                        try {
-                            id = runtime.start(task, c);
-                        } catch (RuntimeException e) {
-                            // left PENDING: the next pass tries again; what did change is still recorded
-                            LOG.warn("agent instance={} task={}: start {} failed, retrying next pass: {}", instanceArn,
-                                    task.arn(), c.name(), e.toString());
-                            unstartable.add(c.name());
-                            continue;
-                        }
-                        ContainerRow running = c.with(EcsStatus.lastStatus(ContainerState.RUNNING), c.imageDigest(), null,
-                                null, id);
-                        current.put(c.name(), running);
-                        started.add(running);
-                        more = true;
-                    }
-                    case Dependencies.Verdict.Wait w -> { }
-                    case Dependencies.Verdict.Never n -> {
-                        stopCode = DEPENDENCY_FAILED;
-                        stopReason = "DependencyConditionNotMet: " + n.reason();
-                        current.put(c.name(), c.with(c.lastStatus(), c.imageDigest(), c.exitCode(), stopReason, c.runtimeId()));
-                    }
-                }
-                if (stopCode != null) {
-                    more = false;
-                    break;
-                }
-            }
-        }
-        boolean essentialsStarted = current.values().stream().filter(ContainerRow::essential).allMatch(c -> c.runtimeId() != null);
-        TaskState target = known == TaskState.PULLING && stopCode == null && essentialsStarted ? TaskState.RUNNING : known;
+        LaunchPass.Result pass = LaunchPass.run(task, pulled, dependencies(task.taskDefinitionArn()), runtime);
+        Map<String, ContainerRow> current = pass.containers();
+        List<ContainerRow> started = pass.started();
+        String stopCode = pass.stopCode();
+        String stopReason = pass.stopReason();
+        TaskState target = known == TaskState.PULLING && stopCode == null && pass.essentialsStarted() ? TaskState.RUNNING : known;
         boolean changed = target != known || stopCode != null || !List.copyOf(current.values()).equals(task.containers());
         if (!changed) {
             return;

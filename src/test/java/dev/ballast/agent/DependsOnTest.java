@@ -201,6 +201,28 @@ class DependsOnTest {
     }
 
     @Test
+    void a_non_essential_container_whose_dependency_fails_stops_without_starting_and_the_task_goes_on() throws Exception {
+        TaskRow task = tasks.placeDefined(INSTANCE, definition("optional",
+                "{\"name\":\"app\"}",
+                "{\"name\":\"job\",\"essential\":false}",
+                "{\"name\":\"report\",\"essential\":false,\"dependsOn\":[{\"containerName\":\"job\",\"condition\":\"SUCCESS\"}]}",
+                "{\"name\":\"mail\",\"essential\":false,\"dependsOn\":[{\"containerName\":\"report\",\"condition\":\"START\"}]}"));
+        Tasks.settle(agent);
+        exit(task, "job", 5);
+        Tasks.settle(agent);
+
+        TaskRow running = tasks.get(task);
+        assertThat(running.lastStatus()).isEqualTo("RUNNING");
+        assertThat(running.desiredStatus()).isEqualTo("RUNNING");
+        assertThat(running.stopCode()).isNull();
+        assertThat(running.containers()).extracting(ContainerRow::name, ContainerRow::lastStatus, ContainerRow::runtimeId)
+                .contains(tuple("report", "STOPPED", null), tuple("mail", "STOPPED", null));
+        assertThat(container(task, "report").reason()).isEqualTo("DependencyConditionNotMet: container report depends on job"
+                + " (condition SUCCESS), which exited with code 5");
+        assertThat(container(task, "mail").reason()).contains("report").contains("stopped without starting");
+    }
+
+    @Test
     void stop_task_stops_dependents_before_their_dependencies() throws Exception {
         TaskRow task = tasks.placeDefined(INSTANCE, definition("order",
                 "{\"name\":\"app\",\"dependsOn\":[{\"containerName\":\"db\",\"condition\":\"START\"}]}",
