@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -208,16 +209,24 @@ final class AgentCommand implements Callable<Integer> {
         return arn;
     }
 
+    /**
+     * Stops and removes the containers of a task the server refused reports for (it no longer assigns the task
+     * here), each within its own stop timeout, on a thread of its own so that polling (the heartbeat) goes on.
+     */
     private static void stopContainers(ContainerRuntime runtime, TaskRow task) {
-        for (TaskRow.ContainerRow c : task.containers()) {
-            if (c.runtimeId() != null && !"STOPPED".equals(c.lastStatus())) {
+        List<TaskRow.ContainerRow> started = task.containers().stream().filter(c -> c.runtimeId() != null).toList();
+        if (started.isEmpty()) {
+            return;
+        }
+        Thread.ofVirtual().name("agent-refused-task").start(() -> {
+            for (TaskRow.ContainerRow c : started) {
                 try {
-                    runtime.stop(c.runtimeId(), Agent.DEFAULT_STOP_TIMEOUT);
+                    runtime.remove(c.runtimeId());
                 } catch (RuntimeException e) {
-                    LOG.warn("agent: could not stop container {} of {}: {}", c.name(), task.arn(), e.toString());
+                    LOG.warn("agent: could not stop and remove container {} of {}: {}", c.name(), task.arn(), e.toString());
                 }
             }
-        }
+        });
     }
 
     private static String savedArn(Path dir) throws IOException {

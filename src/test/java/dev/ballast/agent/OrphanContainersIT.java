@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * A partitioned agent that comes back: two {@code ballast agent --runtime docker} processes share one Podman
  * engine; one is frozen (SIGSTOP) until the server stops its task and replaces it on the other, then thawed
  * (SIGCONT). Its container of the replaced task is an orphan it must stop and remove, while leaving the other
- * agent's containers alone: afterwards the engine runs exactly the service's containers.
+ * agent's containers alone: afterwards the engine runs exactly the service's containers. Then the other agent
+ * is killed and, once its tasks are replaced, restarted: at start-up it removes its old containers.
  */
 class OrphanContainersIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -79,6 +80,27 @@ class OrphanContainersIT {
                 assertThat(runningContainers(podman)).as("exactly the service's containers run").isEqualTo(expected);
                 assertThat(a.isAlive()).isTrue();
                 assertThat(a.log()).contains("is not assigned here any more");
+
+                // kill -9 B, let the server replace its tasks on A, then start B again: at start-up it finds its
+                // old containers by label and removes them, since the server no longer lists their tasks for it
+                String arnB = savedArn(stateB);
+                Set<String> onB = running(ecs).stream().filter(t -> t.containerInstanceArn().equals(arnB))
+                        .map(t -> t.containers().get(0).runtimeId()).collect(Collectors.toSet());
+                assertThat(onB).isNotEmpty();
+                b.kill();
+                Eventually.await("B's tasks replaced on A", WAIT, () -> {
+                    List<Task> r = running(ecs);
+                    return r.size() == 2 && r.stream().allMatch(t -> t.containerInstanceArn().equals(arnA));
+                });
+                assertThat(runningContainers(podman)).as("B's containers outlive its agent").containsAll(onB).hasSize(2 + onB.size());
+                try (AgentProcess restartedB = AgentProcess.start(server.endpoint(), CLUSTER, stateB, env, "--runtime", "docker")) {
+                    Eventually.await("B's old containers removed at start-up", WAIT, () -> {
+                        String all = podman.podman("ps", "--all", "--no-trunc", "--format", "{{.ID}}");
+                        return onB.stream().noneMatch(all::contains);
+                    });
+                    Set<String> service = running(ecs).stream().map(t -> t.containers().get(0).runtimeId()).collect(Collectors.toSet());
+                    assertThat(runningContainers(podman)).as("exactly the service's containers run").isEqualTo(service).hasSize(2);
+                }
             }
         }
     }
