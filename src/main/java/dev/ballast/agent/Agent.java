@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The agent of one container instance: a level-triggered reconciler of the tasks the scheduler placed on
  * it. Each {@link #reconcileOnce()} reads the instance's unstopped tasks ({@link AgentTasks}: the store when
  * embedded, the API when remote) and makes one step
- * of progress on each (see {@link TaskState#next}); writes are compare-and-set, re-read on conflict, so the
+ * of progress on each (see {@link TaskState#next}); containers start in {@code dependsOn} order over as many
+ * passes as their dependencies take (see {@link LaunchPass}); writes are compare-and-set, re-read on conflict, so the
  * scheduler may change {@code desiredStatus} at any time. Image pulls run in the background on a bounded
  * pool; a later pass picks up their outcome. Safe to call from several threads: a task is worked on by one
  * thread at a time, and a container is started only after re-reading the task under that claim.
@@ -35,6 +36,10 @@ public final class Agent implements AutoCloseable {
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     static final String PULL_FAILED = "TaskFailedToStart";
     static final String ESSENTIAL_EXITED = "EssentialContainerExited";
+    /** ECS's {@code stoppedReason} when an essential container exits. */
+    public static final String ESSENTIAL_EXITED_REASON = "Essential container in task exited";
+    /** A container's {@code dependsOn} can never be met: the task could not start. */
+    static final String DEPENDENCY_FAILED = "TaskFailedToStart";
 
     private final String instanceArn;
     private final AgentTasks tasks;
@@ -43,6 +48,7 @@ public final class Agent implements AutoCloseable {
     private final Clock clock;
     private final Pulls pulls;
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Dependencies> dependencies = new ConcurrentHashMap<>();
 
     /**
      * @param instanceArn the container instance whose tasks this agent runs
@@ -108,6 +114,25 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops and removes the containers the runtime runs for this instance whose task is not among
+     * {@code assignedTaskArns} — the tasks the server still places here (after a partition the server may have
+     * stopped and replaced them elsewhere). Containers of such tasks that already exited are left for
+     * inspection. Returns how many were removed.
+     */
+    public int removeOrphans(Set<String> assignedTaskArns) {
+        int removed = 0;
+        for (RuntimeContainer c : runtime.containersOf(instanceArn)) {
+            if (c.running() && !assignedTaskArns.contains(c.taskArn())) {
+                LOG.info("agent instance={}: container {} of task {} is not assigned here any more; stopping and removing it",
+                        instanceArn, c.runtimeId(), c.taskArn());
+                runtime.remove(c.runtimeId());
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /** Waits for the pulls under way now (tests call this between passes instead of sleeping). */
     public boolean awaitPulls(Duration timeout) throws InterruptedException {
         return pulls.await(timeout);
@@ -122,7 +147,7 @@ public final class Agent implements AutoCloseable {
             case PULLING -> beginPull(read);
             case RUNNING -> {
                 if (known == TaskState.RUNNING) {
-                    watch(read);
+                    progress(read, Map.of());
                 } else {
                     pulls.poll(task).ifPresent(outcome -> finishPull(task.arn(), outcome));
                 }
@@ -162,37 +187,58 @@ public final class Agent implements AutoCloseable {
             return; // moved on, or now wanted STOPPED: the next pass decides
         }
         switch (outcome) {
-            case PullOutcome.Pulled pulled -> launch(fresh.get(), pulled);
-            case PullOutcome.Failed failed -> failToStart(fresh.get(), failed);
+            case PullOutcome.Pulled pulled -> progress(fresh.get(), pulled.byContainer());
+            case PullOutcome.Failed failed -> {
+                failToStart(fresh.get(), failed);
+                pulls.forget(arn);
+            }
         }
-        pulls.forget(arn);
     }
 
-    /** PENDING → RUNNING: start every pulled container, then record them with the digests pulled. */
-    private void launch(Versioned<TaskRow> read, PullOutcome.Pulled pulled) {
+    /**
+     * PENDING or RUNNING, wanted RUNNING: one {@link LaunchPass} (record the digests pulled and the containers
+     * that exited, start the containers whose {@code dependsOn} is now met), then move the task to RUNNING
+     * once every essential container has started. An essential container that exited stops the task
+     * (EssentialContainerExited); an essential container whose dependency can never be met stops it too
+     * (TaskFailedToStart). A container waiting on another's exit starts on a later pass; starts are
+     * idempotent per container ARN, so a pass repeated after a failed write adopts what the last one started.
+     */
+    private void progress(Versioned<TaskRow> read, Map<String, PullResult> pulled) {
         TaskRow task = read.value();
-        Map<String, ContainerRow> started = new HashMap<>();
-        for (ContainerRow c : task.containers()) {
-            PullResult image = pulled.byContainer().get(c.name());
-            ContainerState known = EcsStatus.containerState(c.lastStatus(), image != null);
-            if (ContainerState.next(known, ContainerState.RUNNING) != ContainerState.RUNNING || known != ContainerState.PULLED) {
-                continue;
-            }
-            ContainerRow withImage = c.with(c.lastStatus(), image.digest().toString(), c.exitCode(), c.reason(), c.runtimeId());
-            String id = runtime.start(task, withImage);
-            started.put(c.name(), withImage.with(EcsStatus.lastStatus(ContainerState.RUNNING), withImage.imageDigest(),
-                    null, null, id));
-        }
-        long now = now();
-        Optional<TaskRow> written = writes.apply(read, TaskWrites.when(TaskState.PULLING, t -> t.withState(
-                EcsStatus.lastStatus(TaskState.RUNNING), mapContainers(t, c -> started.getOrDefault(c.name(), c)),
-                t.pullStartedAt(), now, now, null)));
-        if (written.isEmpty()) {
-            // someone else moved the task while we started its containers: do not leave them behind
-            started.values().forEach(c -> runtime.stop(c.runtimeId(), DEFAULT_STOP_TIMEOUT));
+        TaskState known = EcsStatus.taskState(task.lastStatus());
+        LaunchPass.Result pass = LaunchPass.run(task, pulled, dependencies(task.taskDefinitionArn()), runtime);
+        Map<String, ContainerRow> current = pass.containers();
+        List<ContainerRow> started = pass.started();
+        String stopCode = pass.stopCode();
+        String stopReason = pass.stopReason();
+        TaskState target = known == TaskState.PULLING && stopCode == null && pass.essentialsStarted() ? TaskState.RUNNING : known;
+        boolean changed = target != known || stopCode != null || !List.copyOf(current.values()).equals(task.containers());
+        if (!changed) {
             return;
         }
-        LOG.debug("agent instance={} task={} RUNNING", instanceArn, task.arn());
+        long now = now();
+        String code = stopCode;
+        String reason = stopReason;
+        Optional<TaskRow> written = writes.apply(read, TaskWrites.when(known, t -> {
+            TaskRow u = t.withState(EcsStatus.lastStatus(target), mapContainers(t, c -> current.getOrDefault(c.name(), c)),
+                    t.pullStartedAt(), t.pullStoppedAt() == null && known == TaskState.PULLING ? Long.valueOf(now) : t.pullStoppedAt(),
+                    target == TaskState.RUNNING && t.startedAt() == null ? Long.valueOf(now) : t.startedAt(), t.stoppedAt());
+            return code == null ? u : u.stoppedBy(code, reason);
+        }));
+        if (written.isEmpty()) {
+            // someone else moved the task while we started its containers: do not leave them behind
+            started.forEach(c -> runtime.stop(c.runtimeId(), DEFAULT_STOP_TIMEOUT));
+            return;
+        }
+        if (target != known || code != null) {
+            pulls.forget(task.arn());
+        }
+        if (target != known) {
+            LOG.debug("agent instance={} task={} RUNNING", instanceArn, task.arn());
+        }
+        if (code != null) {
+            LOG.info("agent instance={} task={} stopping: {}", instanceArn, task.arn(), reason);
+        }
     }
 
     /** A pull failed: the task stops with TaskFailedToStart and the container names the failure. */
@@ -207,32 +253,21 @@ public final class Agent implements AutoCloseable {
                 LOG.info("agent instance={} task={} STOPPED: {}", instanceArn, t.arn(), reason));
     }
 
-    /** RUNNING and wanted RUNNING: notice containers that exited; an essential one stops the task. */
-    private void watch(Versioned<TaskRow> read) {
-        Map<String, ExitStatus> exited = new HashMap<>();
-        for (ContainerRow c : read.value().containers()) {
-            if (c.runtimeId() != null && EcsStatus.containerState(c.lastStatus(), true) == ContainerState.RUNNING) {
-                runtime.status(c.runtimeId()).ifPresent(s -> exited.put(c.name(), s));
-            }
-        }
-        if (exited.isEmpty()) {
-            return;
-        }
-        writes.apply(read, TaskWrites.when(TaskState.RUNNING, t -> {
-            TaskRow updated = t.withState(t.lastStatus(), mapContainers(t, c -> exited.containsKey(c.name())
-                    ? c.with(EcsStatus.lastStatus(ContainerState.STOPPED), c.imageDigest(), exited.get(c.name()).exitCode(),
-                            exited.get(c.name()).reason(), c.runtimeId())
-                    : c), t.pullStartedAt(), t.pullStoppedAt(), t.startedAt(), t.stoppedAt());
-            boolean essentialExited = t.containers().stream().anyMatch(c -> c.essential() && exited.containsKey(c.name()));
-            return essentialExited ? updated.stoppedBy(ESSENTIAL_EXITED, "Essential container in task exited") : updated;
-        }));
-    }
-
     /** STOPPING → STOPPED: stop every running container and record how it exited. */
     private void stopContainers(Versioned<TaskRow> read) {
+        Map<String, ContainerRow> stopped = stopRunning(read.value());
+        writes.apply(read, TaskWrites.when(TaskState.STOPPING, t -> stoppedRow(t, c -> stopped.getOrDefault(c.name(), c))));
+    }
+
+    /**
+     * Stops the task's running containers, dependents before their dependencies, each with its
+     * {@code stopTimeout}; returns them as stopped, with how they exited.
+     */
+    private Map<String, ContainerRow> stopRunning(TaskRow task) {
         Map<String, ContainerRow> stopped = new HashMap<>();
-        Map<String, Duration> timeouts = StopTimeouts.of(tasks.taskDefinitionDoc(read.value().taskDefinitionArn()).orElse(null));
-        for (ContainerRow c : read.value().containers()) {
+        Optional<String> doc = tasks.taskDefinitionDoc(task.taskDefinitionArn());
+        Map<String, Duration> timeouts = StopTimeouts.of(doc.orElse(null));
+        for (ContainerRow c : dependencies(task.taskDefinitionArn()).stopOrder(task.containers())) {
             ContainerState known = EcsStatus.containerState(c.lastStatus(), c.runtimeId() != null);
             if (known == ContainerState.RUNNING && c.runtimeId() != null
                     && ContainerState.next(known, ContainerState.STOPPED) == ContainerState.STOPPED) {
@@ -243,18 +278,40 @@ public final class Agent implements AutoCloseable {
                         c.runtimeId()));
             }
         }
-        writes.apply(read, TaskWrites.when(TaskState.STOPPING, t -> stoppedRow(t, c -> stopped.getOrDefault(c.name(), c))));
+        return stopped;
     }
 
-    /** Wanted STOPPED before it ran: stop without pulling (or without waiting for the pull). */
+    /**
+     * Wanted STOPPED before it ran: stop without pulling (or without waiting for the pull), stopping the
+     * containers that already started (a task whose dependencies were still being waited for).
+     */
     private void abandon(Versioned<TaskRow> read) {
         pulls.forget(read.value().arn());
+        Map<String, ContainerRow> stopped = stopRunning(read.value());
         Function<TaskRow, Optional<TaskRow>> change = t -> {
             TaskState known = EcsStatus.taskState(t.lastStatus());
             return known == TaskState.PROVISIONING || known == TaskState.PULLING
-                    ? Optional.of(stoppedRow(t, c -> c)) : Optional.empty();
+                    ? Optional.of(stoppedRow(t, c -> stopped.getOrDefault(c.name(), c))) : Optional.empty();
         };
         writes.apply(read, change);
+    }
+
+    /** The dependencies of a task definition's containers; cached per ARN, since a revision never changes. */
+    private Dependencies dependencies(String taskDefinitionArn) {
+        Dependencies known = dependencies.get(taskDefinitionArn);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> doc = tasks.taskDefinitionDoc(taskDefinitionArn);
+        if (doc.isEmpty()) {
+            return Dependencies.NONE; // not known to this source (yet): no ordering, and ask again next time
+        }
+        if (dependencies.size() > 1_000) {
+            dependencies.clear();
+        }
+        Dependencies parsed = Dependencies.parse(doc.get());
+        dependencies.put(taskDefinitionArn, parsed);
+        return parsed;
     }
 
     private TaskRow stoppedRow(TaskRow t, Function<ContainerRow, ContainerRow> containers) {

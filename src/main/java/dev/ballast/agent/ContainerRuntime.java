@@ -4,6 +4,7 @@ import dev.ballast.registry.Credential;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,4 +47,21 @@ public interface ContainerRuntime {
 
     /** How the container exited, or empty while it runs. */
     Optional<ExitStatus> status(String runtimeId);
+
+    /**
+     * The containers this runtime started for tasks of {@code instanceArn}, running or not (a container engine
+     * finds them by label, also after an agent restart). Empty for a runtime that keeps nothing beyond its
+     * process.
+     */
+    default List<RuntimeContainer> containersOf(String instanceArn) {
+        return List.of();
+    }
+
+    /**
+     * Stops the container within the stop timeout it was started with, then removes it; a no-op when it is
+     * gone. For containers of tasks the server no longer assigns to this instance (see {@link Agent#removeOrphans}).
+     */
+    default void remove(String runtimeId) {
+        stop(runtimeId, Agent.DEFAULT_STOP_TIMEOUT);
+    }
 }

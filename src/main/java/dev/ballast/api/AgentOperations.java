@@ -28,6 +28,8 @@ public final class AgentOperations {
     private static final List<String> TASK_ORDER = List.of("PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING",
             "STOPPING", "DEPROVISIONING", "STOPPED");
     private static final List<String> CONTAINER_STATUSES = List.of("PENDING", "RUNNING", "STOPPED");
+    /** ECS's {@code stoppedReason} for an essential container that exited; an agent reports it as the reason. */
+    static final String ESSENTIAL_EXITED_REASON = "Essential container in task exited";
 
     private final Store store;
     private final ContainerInstanceOperations instances;
@@ -227,8 +229,10 @@ public final class AgentOperations {
         }
         TaskRow next = t;
         if (reason != null && !reason.equals(t.stoppedReason())) {
-            // The agent stops a task on its own when it could not start it, or when an essential container exited.
-            next = next.stoppedBy(t.startedAt() == null ? "TaskFailedToStart" : "EssentialContainerExited", reason);
+            // The agent stops a task on its own when it could not start it, or when an essential container exited
+            // (which it says with ECS's own reason, also while the task is still starting).
+            boolean essentialExited = reason.equals(ESSENTIAL_EXITED_REASON) || t.startedAt() != null;
+            next = next.stoppedBy(essentialExited ? "EssentialContainerExited" : "TaskFailedToStart", reason);
         }
         int order = TASK_ORDER.indexOf(last);
         Long stoppingAt = next.stoppingAt() == null && order >= TASK_ORDER.indexOf("DEACTIVATING") ? Long.valueOf(now) : next.stoppingAt();

@@ -80,6 +80,7 @@ final class TaskDefinitionValidator {
             memorySum += ContainerChecks.check((ObjectNode) c, names, volumes, networkMode, taskMemory != null);
             anyEssential |= c.path("essential").asBoolean(true);
         }
+        DependsOnChecks.check(containers);
         if (!anyEssential) {
             throw AwsException.client("Task definition '" + family + "' needs at least one essential container.");
         }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -140,6 +141,7 @@ final class AgentCommand implements Callable<Integer> {
 
     private int loop(JsonApiClient client, String arn, RemoteTasks tasks, Agent agent, Semaphore nudge) {
         long backoff = 250;
+        OrphanSweeper orphans = new OrphanSweeper(agent);
         while (!stopping) {
             ObjectNode poll = Json.object().put("cluster", cluster).put("containerInstance", arn)
                     .put("waitSeconds", tasks.busy() ? 0 : pollWait);
@@ -147,6 +149,7 @@ final class AgentCommand implements Callable<Integer> {
                 JsonNode answer = client.call(AgentOperations.TARGET_PREFIX, "PollTasks", poll);
                 tasks.refresh(answer);
                 agent.reconcileOnce();
+                orphans.maybeSweep(tasks.assignedTaskArns());
                 backoff = 250;
                 if (tasks.busy()) {
                     nudge.tryAcquire(200, TimeUnit.MILLISECONDS);
@@ -218,16 +221,24 @@ final class AgentCommand implements Callable<Integer> {
         return arn;
     }
 
+    /**
+     * Stops and removes the containers of a task the server refused reports for (it no longer assigns the task
+     * here), each within its own stop timeout, on a thread of its own so that polling (the heartbeat) goes on.
+     */
     private static void stopContainers(ContainerRuntime runtime, TaskRow task) {
-        for (TaskRow.ContainerRow c : task.containers()) {
-            if (c.runtimeId() != null && !"STOPPED".equals(c.lastStatus())) {
+        List<TaskRow.ContainerRow> started = task.containers().stream().filter(c -> c.runtimeId() != null).toList();
+        if (started.isEmpty()) {
+            return;
+        }
+        Thread.ofVirtual().name("agent-refused-task").start(() -> {
+            for (TaskRow.ContainerRow c : started) {
                 try {
-                    runtime.stop(c.runtimeId(), Agent.DEFAULT_STOP_TIMEOUT);
+                    runtime.remove(c.runtimeId());
                 } catch (RuntimeException e) {
-                    LOG.warn("agent: could not stop container {} of {}: {}", c.name(), task.arn(), e.toString());
+                    LOG.warn("agent: could not stop and remove container {} of {}: {}", c.name(), task.arn(), e.toString());
                 }
             }
-        }
+        });
     }
 
     private static String savedArn(Path dir) throws IOException {

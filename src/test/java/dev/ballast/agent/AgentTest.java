@@ -76,6 +76,36 @@ class AgentTest {
         }
     }
 
+    @Test
+    void orphans_are_running_containers_of_this_instance_whose_task_is_no_longer_assigned() throws Exception {
+        ScriptedRuntime runtime = new ScriptedRuntime();
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        String other = INSTANCE.replace("fedcba", "abcdef");
+        try (Store store = Store.openSqlite(dir, clock);
+             Agent agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2);
+             Agent neighbour = new Agent(other, store, runtime, new SimpleMeterRegistry(), clock, 2)) {
+            Tasks tasks = new Tasks(store);
+            TaskRow kept = tasks.place(INSTANCE, "127.0.0.1:1/app:v1");
+            TaskRow replaced = tasks.place(INSTANCE, "127.0.0.1:1/app:v1", "127.0.0.1:1/sidecar:v1");
+            TaskRow finished = tasks.place(INSTANCE, "127.0.0.1:1/app:v1");
+            TaskRow neighbours = tasks.place(other, "127.0.0.1:1/app:v1");
+            Tasks.settle(agent);
+            Tasks.settle(neighbour);
+            String finishedId = tasks.get(finished).containers().get(0).runtimeId();
+            runtime.exits.put(finishedId, new ExitStatus(0, null));
+
+            int removed = agent.removeOrphans(java.util.Set.of(kept.arn()));
+
+            assertThat(removed).isEqualTo(2);
+            assertThat(runtime.removed).containsExactlyInAnyOrderElementsOf(
+                    tasks.get(replaced).containers().stream().map(ContainerRow::runtimeId).toList());
+            assertThat(runtime.removed).as("the kept task's, the exited one's and the other instance's stay")
+                    .doesNotContain(tasks.get(kept).containers().get(0).runtimeId(), finishedId,
+                            tasks.get(neighbours).containers().get(0).runtimeId());
+            assertThat(agent.removeOrphans(java.util.Set.of(kept.arn()))).as("a second sweep finds nothing").isZero();
+        }
+    }
+
     /** Pulls succeed with a digest of the image name; containers run until stopped (143) or told to exit. */
     static final class ScriptedRuntime implements ContainerRuntime {
         final Map<String, ExitStatus> exits = new ConcurrentHashMap<>();
@@ -100,13 +130,42 @@ class AgentTest {
             return new PullResult(Digest.sha256(launchImage.getBytes(StandardCharsets.UTF_8)), false);
         }
 
+        /** Container names whose start fails, as an engine that cannot start them yet would. */
+        /** Runtime ids in the order the agent stopped running containers. */
+        final java.util.List<String> stopOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.Set<String> failStarts = ConcurrentHashMap.newKeySet();
+
+        /** Started containers: runtime id → (instance ARN, task ARN). */
+        final Map<String, String[]> owners = new ConcurrentHashMap<>();
+        final java.util.Set<String> removed = ConcurrentHashMap.newKeySet();
+
         @Override
         public String start(TaskRow task, ContainerRow container) {
-            return "id-" + container.containerArn().hashCode();
+            if (failStarts.contains(container.name())) {
+                throw new IllegalStateException("start " + container.name() + ": refused by the test");
+            }
+            String id = "id-" + container.containerArn().hashCode();
+            owners.put(id, new String[] {task.containerInstanceArn(), task.arn()});
+            return id;
+        }
+
+        @Override
+        public java.util.List<RuntimeContainer> containersOf(String instanceArn) {
+            return owners.entrySet().stream().filter(e -> e.getValue()[0].equals(instanceArn) && !removed.contains(e.getKey()))
+                    .map(e -> new RuntimeContainer(e.getKey(), e.getValue()[1], !exits.containsKey(e.getKey()))).toList();
+        }
+
+        @Override
+        public void remove(String runtimeId) {
+            stop(runtimeId, Duration.ofSeconds(1));
+            removed.add(runtimeId);
         }
 
         @Override
         public void stop(String runtimeId, Duration timeout) {
+            if (!exits.containsKey(runtimeId)) {
+                stopOrder.add(runtimeId);
+            }
             exits.putIfAbsent(runtimeId, new ExitStatus(143, null));
         }
 

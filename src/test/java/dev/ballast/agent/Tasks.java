@@ -39,6 +39,32 @@ final class Tasks {
         return task;
     }
 
+    /**
+     * Registers {@code taskDefinitionDoc} (ECS JSON with {@code family} and {@code containerDefinitions}) and
+     * places a task of it on {@code instance}: one PENDING container per definition, with its name, image
+     * and {@code essential}.
+     */
+    TaskRow placeDefined(String instance, String taskDefinitionDoc) throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(taskDefinitionDoc);
+        String family = doc.path("family").asText();
+        String tdArn = store.taskDefinitions().register(family, rev -> new dev.ballast.store.TaskDefinitions.Registration(
+                "arn:aws:ecs:us-east-1:000000000000:task-definition/" + family + ":" + rev, taskDefinitionDoc, List.of())).arn();
+        String id = UUID.randomUUID().toString().replace("-", "");
+        String arn = "arn:aws:ecs:us-east-1:000000000000:task/" + CLUSTER + "/" + id;
+        List<ContainerRow> containers = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode c : doc.path("containerDefinitions")) {
+            String name = c.path("name").asText();
+            containers.add(new ContainerRow(name, "arn:aws:ecs:us-east-1:000000000000:container/" + CLUSTER + "/" + id + "/"
+                    + name, c.path("image").asText(), c.path("image").asText(), null, "PENDING", null, null, null,
+                    c.path("essential").asBoolean(true)));
+        }
+        TaskRow task = new TaskRow(arn, CLUSTER, CLUSTER_ARN, tdArn, null, null, "test", "family:" + family, instance,
+                "RUNNING", "PROVISIONING", containers, null, null, null, 256, 512, System.currentTimeMillis(), null, null,
+                null, null, null, 0);
+        store.tasks().insertAll(List.of(task));
+        return task;
+    }
+
     TaskRow get(TaskRow task) {
         return store.tasks().find(task.arn()).orElseThrow().value();
     }

@@ -362,6 +362,28 @@ abstract class ApiContractSuite {
     }
 
     @Test
+    void dependsOnCyclesAndExitConditionsOnEssentialContainersAreRefused() {
+        ContainerDefinition.Builder base = ContainerDefinition.builder().image("nginx").memory(32);
+        ContainerDefinition init = base.copy().name("init").essential(false).build();
+        ContainerDefinition app = base.copy().name("app").dependsOn(d -> d.containerName("init").condition("SUCCESS")).build();
+        TaskDefinition ok = ecs.registerTaskDefinition(r -> r.family(unique("deps")).containerDefinitions(init, app)).taskDefinition();
+        assertThat(ok.containerDefinitions().get(1).dependsOn()).singleElement()
+                .satisfies(d -> assertThat(d.conditionAsString()).isEqualTo("SUCCESS"));
+
+        ContainerDefinition a = base.copy().name("a").dependsOn(d -> d.containerName("b").condition("START")).build();
+        ContainerDefinition b = base.copy().name("b").dependsOn(d -> d.containerName("c").condition("START")).build();
+        ContainerDefinition c = base.copy().name("c").dependsOn(d -> d.containerName("a").condition("HEALTHY")).build();
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family(unique("cycle")).containerDefinitions(a, b, c)))
+                .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                        .isEqualTo("Invalid 'dependsOn' for container 'a': the container dependencies form a cycle (a -> b -> c -> a)."));
+
+        ContainerDefinition essentialInit = base.copy().name("init").build();
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family(unique("ess")).containerDefinitions(essentialInit, app)))
+                .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                        .contains("'dependsOn' condition 'SUCCESS' for container 'app'").contains("'init' is essential"));
+    }
+
+    @Test
     void accountSettings() {
         var put = ecs.putAccountSettingDefault(r -> r.name("versionConsistency").value("disabled")).setting();
         assertThat(put.principalArn()).isEqualTo("arn:aws:iam::123456789012:root");

@@ -193,6 +193,31 @@ class ContainerInstanceApiTest {
     }
 
     @Test
+    void anAgentsReasonForAStartingTaskChoosesTheStopCode() {
+        ecs.createCluster(c -> c.clusterName("starting"));
+        ContainerInstance host = register("starting", 1024, 1024);
+        Task exited = ecs.runTask(r -> r.cluster("starting").taskDefinition("small")).tasks().get(0);
+        Task blocked = ecs.runTask(r -> r.cluster("starting").taskDefinition("small")).tasks().get(0);
+        for (Task t : List.of(exited, blocked)) {
+            ecs.submitTaskStateChange(r -> r.cluster("starting").task(t.taskArn()).status("PENDING")
+                    .overrideConfiguration(as(host)));
+        }
+        // still PENDING (waiting on dependsOn) when the agent stops each on its own
+        ecs.submitTaskStateChange(r -> r.cluster("starting").task(exited.taskArn()).status("PENDING")
+                .reason("Essential container in task exited").overrideConfiguration(as(host)));
+        ecs.submitTaskStateChange(r -> r.cluster("starting").task(blocked.taskArn()).status("PENDING")
+                .reason("DependencyConditionNotMet: container app depends on init (condition SUCCESS), which exited with code 1")
+                .overrideConfiguration(as(host)));
+        List<Task> tasks = ecs.describeTasks(r -> r.cluster("starting").tasks(exited.taskArn(), blocked.taskArn())).tasks();
+        Task first = tasks.stream().filter(t -> t.taskArn().equals(exited.taskArn())).findFirst().orElseThrow();
+        Task second = tasks.stream().filter(t -> t.taskArn().equals(blocked.taskArn())).findFirst().orElseThrow();
+        assertThat(first.stopCodeAsString()).isEqualTo("EssentialContainerExited");
+        assertThat(first.desiredStatus()).isEqualTo("STOPPED");
+        assertThat(second.stopCodeAsString()).isEqualTo("TaskFailedToStart");
+        assertThat(second.stoppedReason()).startsWith("DependencyConditionNotMet:");
+    }
+
+    @Test
     void serviceThatCannotBePlacedSaysWhy() {
         ecs.createCluster(c -> c.clusterName("tight"));
         register("tight", 1024, 512);

@@ -22,6 +22,12 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code ballast agent --endpoint … --cluster … --instance-state-dir …} plus {@code args}. */
     public static AgentProcess start(URI endpoint, String cluster, Path stateDir, String... args) throws IOException {
+        return start(endpoint, cluster, stateDir, java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(URI, String, Path, String...)}, with extra environment (e.g. {@code DOCKER_HOST}). */
+    public static AgentProcess start(URI endpoint, String cluster, Path stateDir, java.util.Map<String, String> env,
+                                     String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m",
                 "-jar", ServerProcess.jar().toString(), "agent", "--endpoint", endpoint.toString(), "--cluster", cluster,
@@ -31,6 +37,7 @@ public final class AgentProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("AWS_ACCESS_KEY_ID", "test");
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
+        pb.environment().putAll(env);
         return new AgentProcess(pb.start(), log);
     }
 
@@ -42,6 +49,20 @@ public final class AgentProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** SIGSTOP: the agent freezes mid-whatever, as if partitioned from the server. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}: the agent carries on from where it froze. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        Processes.run(java.time.Duration.ofSeconds(10), List.of("kill", "-" + name, String.valueOf(process.pid())));
+    }
+
     /** SIGKILL: the agent stops heartbeating without a word. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -50,6 +71,13 @@ public final class AgentProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process.isAlive()) {
+            try {
+                resume(); // a paused process cannot act on SIGTERM
+            } catch (RuntimeException | AssertionError e) {
+                // it exited meanwhile
+            }
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {

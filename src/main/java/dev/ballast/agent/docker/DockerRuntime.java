@@ -16,9 +16,11 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.ballast.agent.Agent;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.PullResult;
+import dev.ballast.agent.RuntimeContainer;
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
 import dev.ballast.registry.Credential;
@@ -54,6 +56,10 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     public static final String LABEL_TASK_ARN = "dev.ballast.task-arn";
     public static final String LABEL_CONTAINER_NAME = "dev.ballast.container-name";
     public static final String LABEL_CONTAINER_ARN = "dev.ballast.container-arn";
+    /** The container instance whose agent started the container: an agent only ever removes its own. */
+    public static final String LABEL_INSTANCE_ARN = "dev.ballast.container-instance-arn";
+    /** The container's {@code stopTimeout} in seconds, for stopping it when its task definition is no longer known. */
+    public static final String LABEL_STOP_TIMEOUT = "dev.ballast.stop-timeout";
     /** Host address port mappings bind to unless configured otherwise. */
     public static final String DEFAULT_HOST_IP = "127.0.0.1";
 
@@ -163,8 +169,13 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     private String create(TaskRow task, ContainerRow container, ContainerSpec spec, String image) {
-        Map<String, String> labels = Map.of(LABEL_CLUSTER, task.cluster(), LABEL_TASK_ARN, task.arn(),
-                LABEL_CONTAINER_NAME, container.name(), LABEL_CONTAINER_ARN, container.containerArn());
+        Map<String, String> labels = new LinkedHashMap<>(Map.of(LABEL_CLUSTER, task.cluster(), LABEL_TASK_ARN, task.arn(),
+                LABEL_CONTAINER_NAME, container.name(), LABEL_CONTAINER_ARN, container.containerArn()));
+        if (task.containerInstanceArn() != null) {
+            labels.put(LABEL_INSTANCE_ARN, task.containerInstanceArn());
+        }
+        labels.put(LABEL_STOP_TIMEOUT, String.valueOf(spec.stopTimeoutSeconds() != null ? spec.stopTimeoutSeconds()
+                : Agent.DEFAULT_STOP_TIMEOUT.toSeconds()));
         HostConfig host = HostConfig.newHostConfig();
         if (spec.networkMode() != null && !spec.networkMode().equals("awsvpc")) {
             host.withNetworkMode(spec.networkMode());
@@ -245,6 +256,34 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
             docker.stopContainerCmd(runtimeId).withTimeout(seconds).exec();
         } catch (NotModifiedException | NotFoundException e) {
             // already stopped, or gone
+        }
+    }
+
+    @Override
+    public List<RuntimeContainer> containersOf(String instanceArn) {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_INSTANCE_ARN, instanceArn)).exec()
+                .stream().filter(c -> c.getLabels() != null && c.getLabels().get(LABEL_TASK_ARN) != null)
+                .map(c -> new RuntimeContainer(c.getId(), c.getLabels().get(LABEL_TASK_ARN), "running".equals(c.getState())))
+                .toList();
+    }
+
+    @Override
+    public void remove(String runtimeId) {
+        Duration timeout = Agent.DEFAULT_STOP_TIMEOUT;
+        try {
+            Map<String, String> labels = docker.inspectContainerCmd(runtimeId).exec().getConfig().getLabels();
+            String seconds = labels == null ? null : labels.get(LABEL_STOP_TIMEOUT);
+            if (seconds != null && seconds.matches("[0-9]{1,6}")) {
+                timeout = Duration.ofSeconds(Long.parseLong(seconds));
+            }
+        } catch (NotFoundException e) {
+            return;
+        }
+        stop(runtimeId, timeout);
+        try {
+            docker.removeContainerCmd(runtimeId).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // removed meanwhile
         }
     }
 

@@ -1,0 +1,74 @@
+package dev.ballast.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ballast.agent.Dependencies.Condition;
+import dev.ballast.agent.Dependencies.Dependency;
+import dev.ballast.agent.Dependencies.Verdict;
+import dev.ballast.store.TaskRow.ContainerRow;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** Table tests of the dependency rule: each condition against each state of the container depended on. */
+class DependenciesTest {
+
+    /** The dependency as the agent records it: status, exit code, and whether it ever started (a runtime id). */
+    private static ContainerRow target(String status, Integer exit, boolean started) {
+        return new ContainerRow("db", "arn:c/db", "img", "img", "sha256:" + "0".repeat(64), status, exit, null,
+                started ? "id-db" : null, false);
+    }
+
+    static Stream<Arguments> table() {
+        return Stream.of(
+                // condition, dependency status, exit code, started, verdict
+                Arguments.of(Condition.START, "PENDING", null, false, Verdict.Wait.class),
+                Arguments.of(Condition.START, "RUNNING", null, true, Verdict.Ready.class),
+                Arguments.of(Condition.START, "STOPPED", 1, true, Verdict.Ready.class),
+                Arguments.of(Condition.START, "STOPPED", null, false, Verdict.Never.class),
+                Arguments.of(Condition.HEALTHY, "PENDING", null, false, Verdict.Wait.class),
+                Arguments.of(Condition.HEALTHY, "RUNNING", null, true, Verdict.Ready.class),
+                Arguments.of(Condition.COMPLETE, "PENDING", null, false, Verdict.Wait.class),
+                Arguments.of(Condition.COMPLETE, "RUNNING", null, true, Verdict.Wait.class),
+                Arguments.of(Condition.COMPLETE, "STOPPED", 0, true, Verdict.Ready.class),
+                Arguments.of(Condition.COMPLETE, "STOPPED", 137, true, Verdict.Ready.class),
+                Arguments.of(Condition.COMPLETE, "STOPPED", null, false, Verdict.Never.class),
+                Arguments.of(Condition.SUCCESS, "PENDING", null, false, Verdict.Wait.class),
+                Arguments.of(Condition.SUCCESS, "RUNNING", null, true, Verdict.Wait.class),
+                Arguments.of(Condition.SUCCESS, "STOPPED", 0, true, Verdict.Ready.class),
+                Arguments.of(Condition.SUCCESS, "STOPPED", 2, true, Verdict.Never.class),
+                Arguments.of(Condition.SUCCESS, "STOPPED", null, true, Verdict.Never.class),
+                Arguments.of(Condition.SUCCESS, "STOPPED", null, false, Verdict.Never.class));
+    }
+
+    @ParameterizedTest(name = "{0} on a {1} dependency (exit {2}, started {3}) → {4}")
+    @MethodSource("table")
+    void verdict(Condition condition, String status, Integer exit, boolean started, Class<? extends Verdict> expected) {
+        Verdict v = Dependencies.check("app", new Dependency("db", condition), target(status, exit, started));
+        assertThat(v).isInstanceOf(expected);
+        if (v instanceof Verdict.Never n) {
+            assertThat(n.reason()).contains("app").contains("db").contains(condition.name());
+        }
+    }
+
+    @Test
+    void parses_depends_on_and_orders_shutdown_in_reverse() {
+        Dependencies deps = Dependencies.parse("""
+                {"containerDefinitions":[
+                  {"name":"app","dependsOn":[{"containerName":"db","condition":"HEALTHY"},{"containerName":"init","condition":"SUCCESS"}]},
+                  {"name":"db","dependsOn":[{"containerName":"init","condition":"COMPLETE"}]},
+                  {"name":"init"},
+                  {"name":"logs"}]}
+                """);
+        assertThat(deps.on("app")).containsExactly(new Dependency("db", Condition.HEALTHY),
+                new Dependency("init", Condition.SUCCESS));
+        assertThat(deps.on("init")).isEmpty();
+        List<ContainerRow> rows = Stream.of("app", "db", "init", "logs")
+                .map(n -> new ContainerRow(n, "arn:c/" + n, "img", "img", null, "RUNNING", null, null, "id", true)).toList();
+        assertThat(deps.stopOrder(rows)).extracting(ContainerRow::name).containsExactly("logs", "app", "db", "init");
+        assertThat(Dependencies.parse("not json").on("app")).isEmpty();
+    }
+}
