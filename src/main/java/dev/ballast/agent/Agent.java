@@ -8,6 +8,7 @@ import dev.ballast.store.Versioned;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,18 +101,46 @@ public final class Agent implements AutoCloseable {
 
     /** One pass: one step of progress on every task of this instance that is not yet STOPPED. */
     public void reconcileOnce() {
-        for (Versioned<TaskRow> task : tasks.forInstance(instanceArn)) {
-            String arn = task.value().arn();
-            if (!claimed.add(arn)) {
-                continue; // another thread is on it
-            }
+        List<Versioned<TaskRow>> listed = tasks.forInstance(instanceArn);
+        int parallel = Math.min(runtime.concurrentTaskSteps(), listed.size());
+        if (parallel <= 1) {
+            listed.forEach(this::claimAndStep);
+            return;
+        }
+        // Engines take a while per container: step several tasks at once, each still by one thread only.
+        Semaphore slots = new Semaphore(parallel);
+        List<Thread> running = new ArrayList<>();
+        for (Versioned<TaskRow> task : listed) {
+            slots.acquireUninterruptibly();
+            running.add(Thread.ofVirtual().name("agent-step").start(() -> {
+                try {
+                    claimAndStep(task);
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        for (Thread t : running) {
             try {
-                step(task);
-            } catch (RuntimeException e) {
-                LOG.warn("agent instance={} task={}: step failed, retrying next pass: {}", instanceArn, arn, e.toString(), e);
-            } finally {
-                claimed.remove(arn);
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
+        }
+    }
+
+    private void claimAndStep(Versioned<TaskRow> task) {
+        String arn = task.value().arn();
+        if (!claimed.add(arn)) {
+            return; // another thread is on it
+        }
+        try {
+            step(task);
+        } catch (RuntimeException e) {
+            LOG.warn("agent instance={} task={}: step failed, retrying next pass: {}", instanceArn, arn, e.toString(), e);
+        } finally {
+            claimed.remove(arn);
         }
     }
 

@@ -45,6 +45,14 @@ public interface ContainerRuntime {
     /** Stops the container, asking it to exit and killing it after {@code timeout}; a no-op when it has exited. */
     void stop(String runtimeId, Duration timeout);
 
+    /**
+     * How many tasks an agent may work on at once in one pass (start and stop containers of): 1 for a
+     * runtime whose actions are in-memory, more for one that waits on an engine for each.
+     */
+    default int concurrentTaskSteps() {
+        return 1;
+    }
+
     /** How the container exited, or empty while it runs. */
     Optional<ExitStatus> status(String runtimeId);
 

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * times, and the reason when the agent stopped the task itself). Versions are local: each poll or
  * accepted report advances a task's version, so the agent's compare-and-set logic works unchanged. A
  * report the server refuses (task stopped by the server, moved, or deregistered instance) drops the task
- * and hands it to {@code onRefused}, which stops its containers. Used from the agent's loop thread only.
+ * and hands it to {@code onRefused}, which stops its containers. Thread-safe (an agent may step several
+ * tasks at once); each call holds the lock, reports included.
  */
 final class RemoteTasks implements AgentTasks {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteTasks.class);
@@ -49,7 +50,7 @@ final class RemoteTasks implements AgentTasks {
     }
 
     /** Replaces the known tasks with a {@code PollTasks} answer. */
-    void refresh(JsonNode pollAnswer) {
+    synchronized void refresh(JsonNode pollAnswer) {
         Map<String, Versioned<TaskRow>> fresh = new LinkedHashMap<>();
         for (JsonNode entry : pollAnswer.path("tasks")) {
             TaskRow row;
@@ -75,33 +76,33 @@ final class RemoteTasks implements AgentTasks {
     }
 
     /** True while some task is not settled (wanted and known RUNNING), so the agent should poll again soon. */
-    boolean busy() {
+    synchronized boolean busy() {
         return tasks.values().stream().anyMatch(v -> !(v.value().desiredStatus().equals("RUNNING")
                 && v.value().lastStatus().equals("RUNNING")));
     }
 
     /** The task definition a task was launched from, as the server sent it (for runtimes that need it). */
     @Override
-    public Optional<String> taskDefinitionDoc(String taskDefinitionArn) {
+    public synchronized Optional<String> taskDefinitionDoc(String taskDefinitionArn) {
         return taskDefinition(taskDefinitionArn).map(JsonNode::toString);
     }
 
-    Optional<JsonNode> taskDefinition(String arn) {
+    synchronized Optional<JsonNode> taskDefinition(String arn) {
         return Optional.ofNullable(taskDefinitions.get(arn));
     }
 
     @Override
-    public List<Versioned<TaskRow>> forInstance(String instance) {
+    public synchronized List<Versioned<TaskRow>> forInstance(String instance) {
         return instance.equals(instanceArn) ? new ArrayList<>(tasks.values()) : List.of();
     }
 
     @Override
-    public Optional<Versioned<TaskRow>> find(String taskArn) {
+    public synchronized Optional<Versioned<TaskRow>> find(String taskArn) {
         return Optional.ofNullable(tasks.get(taskArn));
     }
 
     @Override
-    public boolean update(TaskRow task, long version) {
+    public synchronized boolean update(TaskRow task, long version) {
         Versioned<TaskRow> known = tasks.get(task.arn());
         if (known == null || known.version() != version) {
             return false;
