@@ -42,6 +42,8 @@ public final class Agent implements AutoCloseable {
     public static final String ESSENTIAL_EXITED_REASON = "Essential container in task exited";
     /** A container's {@code dependsOn} can never be met: the task could not start. */
     static final String DEPENDENCY_FAILED = "TaskFailedToStart";
+    /** The engine refused to create or start an essential container ({@link StartFailedException}). */
+    static final String START_FAILED = "TaskFailedToStart";
 
     private final String instanceArn;
     private final AgentTasks tasks;

@@ -39,6 +39,9 @@ public interface ContainerRuntime {
      * Creates and starts {@code container} of {@code task} from its pulled image; returns the runtime's id
      * for it. Idempotent per container ARN: when the runtime already has a container for it (for example
      * after an agent restart) it returns that container's id instead of launching another.
+     *
+     * @throws StartFailedException when the engine refuses to create or start it (retrying would not help);
+     *     any other exception is taken as transient and the start is tried again on the next pass
      */
     String start(TaskRow task, ContainerRow container);
 

@@ -76,7 +76,18 @@ final class LaunchPass {
                 }
                 switch (deps.check(c.name(), current)) {
                     case Dependencies.Verdict.Ready r -> {
-                        Optional<String> id = start(runtime, task, c);
+                        Optional<String> id;
+                        try {
+                            id = start(runtime, task, c);
+                        } catch (StartFailedException e) {
+                            String reason = e.reason();
+                            current.put(c.name(), stopped(c, null, reason));
+                            if (c.essential()) {
+                                return new Result(current, started, Agent.START_FAILED, reason);
+                            }
+                            more = true; // its dependents may now never start either
+                            continue;
+                        }
                         if (id.isEmpty()) {
                             unstartable.add(c.name());
                             continue;
@@ -103,9 +114,12 @@ final class LaunchPass {
         return new Result(current, started, null, null);
     }
 
+    /** The runtime id of the started container; empty after a failure worth retrying next pass. */
     private static Optional<String> start(ContainerRuntime runtime, TaskRow task, ContainerRow c) {
         try {
             return Optional.of(runtime.start(task, c));
+        } catch (StartFailedException e) {
+            throw e;
         } catch (RuntimeException e) {
             // left PENDING: the next pass tries again; what did change is still recorded
             LOG.warn("agent task={}: start {} failed, retrying next pass: {}", task.arn(), c.name(), e.toString());

@@ -113,6 +113,25 @@ class ContainerLifecycleIT {
     }
 
     @Test
+    void a_command_the_engine_cannot_start_stops_the_task_with_cannot_start_container_error() {
+        String image = push("demo/nostart:v1", "nostart-v1");
+        ecs.registerTaskDefinition(r -> r.family("nostart").containerDefinitions(
+                ContainerDefinition.builder().name("app").image(image).memory(32).command("/bin/no-such-program").build(),
+                shell("sidecar", image, "sleep 3600").essential(false).stopTimeout(1).build()));
+        String arn = runTask("nostart");
+
+        Task stopped = await("the start failure stops the task", arn, Duration.ofSeconds(120),
+                t -> "STOPPED".equals(t.lastStatus()));
+        assertThat(stopped.stopCodeAsString()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.stoppedReason()).startsWith("CannotStartContainerError: ").contains("no-such-program");
+        assertThat(container(stopped, "app").reason()).isEqualTo(stopped.stoppedReason());
+        assertThat(container(stopped, "sidecar").lastStatus()).isEqualTo("STOPPED");
+        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+        assertThat(podman.podman("ps", "-a", "--filter", "name=ballast-" + taskId + "-app", "--format", "{{.ID}}").trim())
+                .as("the container the engine could not start is removed, not left behind").isEmpty();
+    }
+
+    @Test
     void stop_task_kills_a_container_that_ignores_sigterm_after_its_stop_timeout() {
         String image = push("demo/stubborn:v1", "stubborn-v1");
         int stopTimeout = 3;

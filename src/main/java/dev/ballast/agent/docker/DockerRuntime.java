@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -20,6 +21,7 @@ import dev.ballast.agent.Agent;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.PullResult;
+import dev.ballast.agent.StartFailedException;
 import dev.ballast.agent.RuntimeContainer;
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
@@ -164,6 +166,9 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
             id = findByArn(container.containerArn()).orElseThrow(() -> new IllegalStateException("create "
                     + containerName(task, container) + ": name conflict, but no container labelled "
                     + container.containerArn() + ": " + EngineImages.engineMessage(e), e));
+        } catch (DockerException e) {
+            // the engine answered and refused (bad option, unknown network, image gone): final
+            throw new StartFailedException("CannotCreateContainerError", EngineImages.engineMessage(e), e);
         }
         return startIfCreated(id);
     }
@@ -231,6 +236,16 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                 docker.startContainerCmd(id).exec();
             } catch (NotModifiedException e) {
                 // started meanwhile
+            } catch (NotFoundException e) {
+                throw new StartFailedException("CannotStartContainerError", EngineImages.engineMessage(e), e);
+            } catch (DockerException e) {
+                // e.g. the command does not exist: the engine keeps the container, which would never run
+                try {
+                    docker.removeContainerCmd(id).withForce(true).exec();
+                } catch (DockerException gone) {
+                    // removed meanwhile
+                }
+                throw new StartFailedException("CannotStartContainerError", EngineImages.engineMessage(e), e);
             }
         }
         return id;

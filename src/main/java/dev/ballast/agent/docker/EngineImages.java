@@ -137,17 +137,19 @@ final class EngineImages {
         String m = e.getMessage() == null ? e.toString() : e.getMessage().trim();
         int brace = m.indexOf("{\"");
         if (brace >= 0) {
-            int start = m.indexOf("\"message\":\"", brace);
-            if (start >= 0) {
-                int from = start + "\"message\":\"".length();
-                int end = m.indexOf('"', from);
-                if (end > from) {
-                    return m.substring(from, end) + " (HTTP " + e.getHttpStatus() + ")";
+            try {
+                com.fasterxml.jackson.databind.JsonNode body = ERRORS.readTree(m.substring(brace));
+                if (body.path("message").isTextual()) {
+                    return body.path("message").asText().trim() + " (HTTP " + e.getHttpStatus() + ")";
                 }
+            } catch (java.io.IOException notJson) {
+                // fall through: the text as docker-java gave it
             }
         }
         return m;
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper ERRORS = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Collects the first error the engine streams while pulling. */
     private static final class PullCallback extends ResultCallback.Adapter<PullResponseItem> {
