@@ -139,12 +139,17 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
+    /** How often an agent with running containers checks them for exits, at most (seconds). */
+    static final int WATCH_SECONDS = 2;
+
     private int loop(JsonApiClient client, String arn, RemoteTasks tasks, Agent agent, Semaphore nudge) {
         long backoff = 250;
         OrphanSweeper orphans = new OrphanSweeper(agent);
         while (!stopping) {
-            ObjectNode poll = Json.object().put("cluster", cluster).put("containerInstance", arn)
-                    .put("waitSeconds", tasks.busy() ? 0 : pollWait);
+            // A long poll returns early only for the server's changes; a container's exit is seen here, so
+            // while containers run the agent looks at them at least every WATCH_SECONDS.
+            int wait = tasks.busy() ? 0 : tasks.watching() ? Math.min(pollWait, WATCH_SECONDS) : pollWait;
+            ObjectNode poll = Json.object().put("cluster", cluster).put("containerInstance", arn).put("waitSeconds", wait);
             try {
                 JsonNode answer = client.call(AgentOperations.TARGET_PREFIX, "PollTasks", poll);
                 tasks.refresh(answer);

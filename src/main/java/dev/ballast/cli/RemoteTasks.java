@@ -81,6 +81,12 @@ final class RemoteTasks implements AgentTasks {
                 && v.value().lastStatus().equals("RUNNING")));
     }
 
+    /** True while some task has containers running here, which the agent must watch for exits. */
+    synchronized boolean watching() {
+        return tasks.values().stream().anyMatch(v -> v.value().lastStatus().equals("RUNNING")
+                || v.value().containers().stream().anyMatch(c -> "RUNNING".equals(c.lastStatus())));
+    }
+
     /** The task definition a task was launched from, as the server sent it (for runtimes that need it). */
     @Override
     public synchronized Optional<String> taskDefinitionDoc(String taskDefinitionArn) {
