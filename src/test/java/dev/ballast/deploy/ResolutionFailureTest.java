@@ -159,7 +159,23 @@ class ResolutionFailureTest {
         long webBefore = proxy.count(q -> q.method().equals("HEAD") && q.path().endsWith("/demo/web/manifests/v1"));
         List<String> oldRevisions = names.stream().map(n -> service(ecs, "default", n).currentServiceRevisions().get(0).arn()).toList();
 
-        names.parallelStream().forEach(n -> ecs.updateService(r -> r.service(n).forceNewDeployment(true)));
+        // "At once": 50 callers released together (a parallel stream has only as many threads as cores, which
+        // on 2 loaded cores spread the burst over seconds).
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> calls = names.stream().map(n -> callers.submit(() -> {
+                go.await();
+                return ecs.updateService(r -> r.service(n).forceNewDeployment(true));
+            })).<java.util.concurrent.Future<?>>map(f -> f).toList();
+            go.countDown();
+            for (java.util.concurrent.Future<?> f : calls) {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    throw new AssertionError("UpdateService failed", e);
+                }
+            }
+        }
         Eventually.await("50 new revisions resolved", WAIT, () -> names.stream().allMatch(n -> resolved(n)
                 && !oldRevisions.contains(service(ecs, "default", n).currentServiceRevisions().get(0).arn())));
         assertThat(proxy.count(q -> q.method().equals("HEAD") && q.path().endsWith("/demo/shared-sidecar/manifests/v1")) - sidecarBefore)
