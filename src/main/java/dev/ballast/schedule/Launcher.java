@@ -45,34 +45,40 @@ public final class Launcher {
     public Launched launch(Launch l, int count) {
         JsonNode td = parse(l.taskDefinition().doc());
         Demand demand = Demand.of(td);
+        // Placement reads free capacity, then writes tasks: one placement at a time per cluster, in this
+        // process and (on a shared PostgreSQL store) across replicas.
         synchronized (placementLock) {
-            Placement.Result placed = Placement.place(store.instances().active(l.cluster()),
-                    store.tasks().liveInCluster(l.cluster()), demand, count);
-            List<TaskRow> tasks = new ArrayList<>();
-            long now = clock.millis();
-            for (String instance : placed.instanceArns()) {
-                String id = ids.hex32();
-                String taskArn = account.taskArn(l.cluster(), id);
-                List<TaskRow.ContainerRow> containers = new ArrayList<>();
-                for (JsonNode c : td.path("containerDefinitions")) {
-                    String name = c.path("name").asText();
-                    String image = c.path("image").asText();
-                    String launchImage = l.containers().stream().filter(r -> r.containerName().equals(name)).findFirst()
-                            .map(ContainerResolution::launchImage).orElse(image);
-                    containers.add(new TaskRow.ContainerRow(name, account.ecsArnPrefix() + "container/" + l.cluster() + "/" + id
-                            + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, "PENDING", null, null,
-                            null, c.path("essential").asBoolean(true),
-                            c.path("repositoryCredentials").path("credentialsParameter").textValue()));
-                }
-                tasks.add(new TaskRow(taskArn, l.cluster(), l.clusterArn(), l.taskDefinition().arn(), l.serviceArn(),
-                        l.deploymentId(), l.startedBy(), l.group(), instance, "RUNNING", "PROVISIONING", containers, null, null,
-                        l.clientToken(), demand.cpu(), demand.memory(), now, null, null, null, null, null, 0));
-            }
-            if (!tasks.isEmpty()) {
-                store.tasks().insertAll(tasks);
-            }
-            return new Launched(tasks, placed.failureReason());
+            return store.withSharedLock("placement/" + l.cluster(), () -> place(l, td, demand, count));
         }
+    }
+
+    private Launched place(Launch l, JsonNode td, Demand demand, int count) {
+        Placement.Result placed = Placement.place(store.instances().active(l.cluster()),
+                store.tasks().liveInCluster(l.cluster()), demand, count);
+        List<TaskRow> tasks = new ArrayList<>();
+        long now = clock.millis();
+        for (String instance : placed.instanceArns()) {
+            String id = ids.hex32();
+            String taskArn = account.taskArn(l.cluster(), id);
+            List<TaskRow.ContainerRow> containers = new ArrayList<>();
+            for (JsonNode c : td.path("containerDefinitions")) {
+                String name = c.path("name").asText();
+                String image = c.path("image").asText();
+                String launchImage = l.containers().stream().filter(r -> r.containerName().equals(name)).findFirst()
+                        .map(ContainerResolution::launchImage).orElse(image);
+                containers.add(new TaskRow.ContainerRow(name, account.ecsArnPrefix() + "container/" + l.cluster() + "/" + id
+                        + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, "PENDING", null, null,
+                        null, c.path("essential").asBoolean(true),
+                        c.path("repositoryCredentials").path("credentialsParameter").textValue()));
+            }
+            tasks.add(new TaskRow(taskArn, l.cluster(), l.clusterArn(), l.taskDefinition().arn(), l.serviceArn(),
+                    l.deploymentId(), l.startedBy(), l.group(), instance, "RUNNING", "PROVISIONING", containers, null, null,
+                    l.clientToken(), demand.cpu(), demand.memory(), now, null, null, null, null, null, 0));
+        }
+        if (!tasks.isEmpty()) {
+            store.tasks().insertAll(tasks);
+        }
+        return new Launched(tasks, placed.failureReason());
     }
 
     static JsonNode parse(String json) {

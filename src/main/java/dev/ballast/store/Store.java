@@ -153,6 +153,33 @@ public final class Store implements AutoCloseable {
         return new ImageRules(this);
     }
 
+    /**
+     * Runs {@code body} while holding a lock named {@code name} across every server sharing this store: a
+     * PostgreSQL transaction-scoped advisory lock, held by a transaction that ends after {@code body}
+     * returns (so what {@code body} committed on other connections is visible to the next holder). On SQLite
+     * a data directory has one server, and callers serialise within the process themselves.
+     */
+    public <T> T withSharedLock(String name, java.util.function.Supplier<T> body) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return body.get();
+        }
+        return jdbi.inTransaction(h -> {
+            h.createQuery("SELECT pg_advisory_xact_lock(:key)").bind("key", lockKey(name)).mapToMap().list();
+            return body.get();
+        });
+    }
+
+    /** A stable 64-bit key for an advisory lock name (the first 8 bytes of its SHA-256). */
+    static long lockKey(String name) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    ("ballast/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(h).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
     /** True when the database answers a trivial query. */
     public boolean isReachable() {
         try (Connection c = dataSource.getConnection()) {

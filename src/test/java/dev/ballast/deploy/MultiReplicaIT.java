@@ -85,6 +85,41 @@ class MultiReplicaIT {
         }
     }
 
+    @Test
+    void runTaskOnBothReplicasAtOnceNeverOverfillsAnInstance() throws Exception {
+        String store = PostgresFixture.newDatabase();
+        try (RegistryFixture registry = RegistryFixture.start()) {
+            registry.images().push("demo/fill:v1", TestImages.Format.OCI, "fill-1");
+            try (ServerProcess a = replica(store, "a", 1);
+                 ServerProcess b = replica(store, "b", 0);
+                 EcsClient viaA = Clients.ecs(a.endpoint(), "test", "test");
+                 EcsClient viaB = Clients.ecs(b.endpoint(), "test", "test")) {
+                // one instance of 4096 MiB: room for exactly 4 tasks of 1024 MiB
+                viaA.registerTaskDefinition(r -> r.family("fill").containerDefinitions(ContainerDefinition.builder()
+                        .name("app").image(registry.host() + "/demo/fill:v1").memory(1024).build()));
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<software.amazon.awssdk.services.ecs.model.RunTaskResponse>> calls;
+                try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    calls = java.util.stream.IntStream.range(0, 12).mapToObj(i -> callers.submit(() -> {
+                        go.await();
+                        return (i % 2 == 0 ? viaA : viaB).runTask(r -> r.taskDefinition("fill"));
+                    })).toList();
+                    go.countDown();
+                }
+                int placed = 0;
+                int refused = 0;
+                for (var call : calls) {
+                    var response = call.get();
+                    placed += response.tasks().size();
+                    refused += (int) response.failures().stream().filter(f -> "RESOURCE:MEMORY".equals(f.reason())).count();
+                }
+                assertThat(placed).as("tasks placed by both replicas together").isEqualTo(4);
+                assertThat(refused).isEqualTo(8);
+                assertThat(viaB.listTasks(r -> r.family("fill")).taskArns()).hasSize(4);
+            }
+        }
+    }
+
     private static ServerProcess replica(String store, String node, int instances) throws Exception {
         return ServerProcess.start(ServerProcess.freePort(), "--data-dir", Files.createTempDirectory("ballast-replica-").toString(),
                 "--store", store, "--node-name", node, "--simulated-instances", Integer.toString(instances),
