@@ -76,6 +76,11 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--secret-key", description = "Secret access key (default: $AWS_SECRET_ACCESS_KEY, else test).")
     String secretKey;
 
+    @Option(names = "--port-host-ip", defaultValue = "127.0.0.1",
+            description = "Address containers' port mappings bind on (docker runtime); 0.0.0.0 publishes them on every "
+                    + "interface (default: ${DEFAULT-VALUE}).")
+    String portHostIp;
+
     @Option(names = "--registry-credentials", paramLabel = "FILE",
             description = "JSON file mapping secret names or ARNs to {\"username\",\"password\"}: what task definitions' "
                     + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
@@ -92,6 +97,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         dev.ballast.registry.RepositoryCredentials repositoryCredentials;
         try {
+            dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp);
             repositoryCredentials = RegistryCredentialsFile.load(registryCredentials, LOG);
         } catch (IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
@@ -113,11 +119,11 @@ final class AgentCommand implements Callable<Integer> {
 
         String saved = savedArn(dir);
         ContainerRuntime rt = AgentRuntimes.create(runtime, saved != null ? saved : "unregistered", registry,
-                dockerConfig::lookup, taskDefinitions);
+                dockerConfig::lookup, taskDefinitions, portHostIp);
         String arn = registerWithRetry(client, saved, rt);
         if (!arn.equals(saved)) {
             save(dir, arn);
-            rt = AgentRuntimes.create(runtime, arn, registry, dockerConfig::lookup, taskDefinitions);
+            rt = AgentRuntimes.create(runtime, arn, registry, dockerConfig::lookup, taskDefinitions, portHostIp);
         }
         LOG.info("agent runtime={} instance={} cluster={} endpoint={} — {}", rt.name(), arn, cluster, endpoint, rt.description());
 

@@ -57,56 +57,63 @@ public final class BallastServer implements AutoCloseable {
                          CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
                          ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth,
                          String embeddedRuntime, String dockerHost, RepositoryCredentials repositoryCredentials,
-                         Replica replica) {
+                         Replica replica, String portHostIp) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, 1,
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
                     ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated", null,
-                    RepositoryCredentials.none(), Replica.defaults());
+                    RepositoryCredentials.none(), Replica.defaults(),
+                    DockerRuntime.DEFAULT_HOST_IP);
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
         }
 
         /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
         public Config withAgentHealth(InstanceHealth.Settings h) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica);
+                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
         }
 
         /** The embedded agent's runtime: {@code auto} (Docker/Podman when an engine answers), {@code docker} or {@code simulated}. */
         public Config withEmbeddedRuntime(String runtime) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica);
+                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica, portHostIp);
         }
 
         /** The Docker Engine API endpoint ({@code unix:///…} or {@code tcp://…}) the embedded agent uses instead of detection. */
         public Config withDockerHost(String host) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica);
+                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica, portHostIp);
         }
 
         /** Where containers' {@code repositoryCredentials.credentialsParameter} are looked up (--registry-credentials). */
         public Config withRepositoryCredentials(RepositoryCredentials r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica, portHostIp);
         }
 
         /** This replica's node name and controller lease (several servers on one PostgreSQL store). */
         public Config withReplica(Replica r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r, portHostIp);
+        }
+
+        /** The address containers' port mappings bind on, for the embedded agent's engine (default 127.0.0.1). */
+        public Config withPortHostIp(String ip) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, ip);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
         }
     }
 
@@ -228,7 +235,7 @@ public final class BallastServer implements AutoCloseable {
         java.util.Optional<EngineDetection.Engine> engine = engine(config);
         if (engine.isPresent()) {
             DockerRuntime docker = DockerRuntime.connect(engine.get().dockerHost(), registry, config.registry().credentials()::lookup,
-                    DockerRuntime.taskDefinitionsOf(store));
+                    DockerRuntime.taskDefinitionsOf(store), config.portHostIp());
             LOG.info("embedded agent runtime=docker engine={} (found via {})", engine.get().dockerHost(), engine.get().source());
             return arn -> docker;
         }

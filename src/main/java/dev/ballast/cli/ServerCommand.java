@@ -73,6 +73,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "Tasks of an instance whose agent has been silent this long are stopped and service tasks placed elsewhere (default: ${DEFAULT-VALUE}).")
     Duration agentTaskTimeout;
 
+    @Option(names = "--port-host-ip", defaultValue = "127.0.0.1",
+            description = "Address containers' port mappings bind on for the embedded agent's engine; 0.0.0.0 publishes "
+                    + "them on every interface (default: ${DEFAULT-VALUE}).")
+    String portHostIp;
+
     @Option(names = "--node-name", defaultValue = "",
             description = "This server's name among replicas sharing a PostgreSQL store: its embedded container instances "
                     + "derive their ids from it, so give each replica its own (default: none, for a lone server).")
@@ -101,7 +106,8 @@ final class ServerCommand implements Callable<Integer> {
                     Clock.systemUTC()).withSimulatedInstances(simulatedInstances)
                     .withAgentHealth(new InstanceHealth.Settings(agentDisconnectAfter, agentTaskTimeout))
                     .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime).withDockerHost(dockerHost)
-                    .withReplica(new BallastServer.Replica(nodeName, controllerLease));
+                    .withReplica(new BallastServer.Replica(nodeName, controllerLease))
+                    .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp));
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)))

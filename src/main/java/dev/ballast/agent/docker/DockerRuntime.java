@@ -105,8 +105,25 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     public static DockerRuntime connect(String dockerHost, RegistryClient registry,
                                         Function<String, Optional<Credential>> credentials,
                                         Function<String, Optional<String>> taskDefinitions) {
-        return new DockerRuntime(client(dockerHost), registry, credentials, taskDefinitions, DEFAULT_HOST_IP,
+        return connect(dockerHost, registry, credentials, taskDefinitions, DEFAULT_HOST_IP);
+    }
+
+    /** As above, binding containers' port mappings on {@code portHostIp} (an IP address; {@code 0.0.0.0}: every interface). */
+    public static DockerRuntime connect(String dockerHost, RegistryClient registry,
+                                        Function<String, Optional<Credential>> credentials,
+                                        Function<String, Optional<String>> taskDefinitions, String portHostIp) {
+        return new DockerRuntime(client(dockerHost), registry, credentials, taskDefinitions, checkHostIp(portHostIp),
                 Duration.ofMinutes(10));
+    }
+
+    /** {@code ip} if it is an IPv4 or IPv6 literal (no name lookups: the engine binds it as given). */
+    public static String checkHostIp(String ip) {
+        if (ip == null || !(ip.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")
+                || ip.matches("[0-9A-Fa-f:.]{2,45}") && ip.chars().filter(c -> c == ':').count() >= 2)) {
+            throw new IllegalArgumentException("port host address must be an IP address such as 127.0.0.1 or 0.0.0.0, got '"
+                    + ip + "'");
+        }
+        return ip;
     }
 
     /** Task definition documents read from {@code store}. */

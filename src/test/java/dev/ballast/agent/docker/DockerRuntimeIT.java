@@ -145,6 +145,23 @@ class DockerRuntimeIT {
     }
 
     @Test
+    void port_mappings_bind_on_the_configured_host_address() throws Exception {
+        RegistryClient client = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
+        try (DockerRuntime other = DockerRuntime.connect(podman.dockerHost(), client, r -> Optional.empty(),
+                arn -> Optional.ofNullable(taskDefinitions.get(arn)), "127.0.0.2")) {
+            TaskRow task = pulledTask(image("demo/app:v1@" + v1), """
+                    {"name":"app","image":"x","memory":32,"command":["/bin/sh","-c","sleep 3600"],
+                     "portMappings":[{"containerPort":8081,"hostPort":0,"protocol":"tcp"}]}""");
+            String id = other.start(task, task.containers().get(0));
+            Ports.Binding[] bindings = docker.inspectContainerCmd(id).exec().getHostConfig().getPortBindings().getBindings()
+                    .get(com.github.dockerjava.api.model.ExposedPort.tcp(8081));
+            assertThat(bindings).isNotEmpty();
+            assertThat(bindings[0].getHostIp()).isEqualTo("127.0.0.2");
+            other.stop(id, Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void an_exit_code_is_reported_by_status() throws Exception {
         TaskRow task = pulledTask(image("demo/app:v1@" + v1),
                 "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sh\",\"-c\",\"exit 3\"]}");
