@@ -79,12 +79,12 @@ final class Pulls implements AutoCloseable {
         for (ContainerRow c : containers) {
             Optional<Credential> credential = Optional.empty();
             if (c.credentialsParameter() != null) {
-                credential = repositoryCredentials.lookup(c.credentialsParameter());
+                String host = registryOf(c.launchImage());
+                credential = repositoryCredentials.lookup(c.credentialsParameter(), host);
                 if (credential.isEmpty()) {
                     PullFailedException unknown = new PullFailedException(c.launchImage(), "CREDENTIALS",
-                            "repositoryCredentials.credentialsParameter \"" + c.credentialsParameter() + "\" of container "
-                                    + c.name() + " is not in this agent's registry credentials ("
-                                    + repositoryCredentials.describe() + ")", null);
+                            "container " + c.name() + " on this agent: " + repositoryCredentials
+                                    .problem(c.credentialsParameter(), host).orElse("no credentials"), null);
                     metrics.failed(unknown);
                     return new PullOutcome.Failed(c.name(), unknown);
                 }
@@ -104,6 +104,15 @@ final class Pulls implements AutoCloseable {
             }
         }
         return new PullOutcome.Pulled(results);
+    }
+
+    /** The image's registry host as references name it, or the image itself when it does not parse (the pull then says why). */
+    private static String registryOf(String image) {
+        try {
+            return dev.ballast.image.ImageReference.parse(image).registry();
+        } catch (RuntimeException e) {
+            return image;
+        }
     }
 
     @Override

@@ -233,8 +233,9 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     /**
-     * Stops and removes the containers of a task the server refused reports for (it no longer assigns the task
-     * here), each within its own stop timeout, on a thread of its own so that polling (the heartbeat) goes on.
+     * Stops and removes the running containers of a task the server refused reports for (it no longer assigns
+     * the task here), each within its own stop timeout, on a thread of its own so that polling (the heartbeat)
+     * goes on. Containers that already exited are kept for inspection, as the orphan sweep keeps them.
      */
     private static void stopContainers(ContainerRuntime runtime, TaskRow task) {
         List<TaskRow.ContainerRow> started = task.containers().stream().filter(c -> c.runtimeId() != null).toList();
@@ -244,6 +245,9 @@ final class AgentCommand implements Callable<Integer> {
         Thread.ofVirtual().name("agent-refused-task").start(() -> {
             for (TaskRow.ContainerRow c : started) {
                 try {
+                    if (runtime.status(c.runtimeId()).isPresent()) {
+                        continue; // exited: evidence, not a duplicate
+                    }
                     runtime.remove(c.runtimeId());
                 } catch (RuntimeException e) {
                     LOG.warn("agent: could not stop and remove container {} of {}: {}", c.name(), task.arn(), e.toString());

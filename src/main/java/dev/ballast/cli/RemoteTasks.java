@@ -71,7 +71,7 @@ final class RemoteTasks implements AgentTasks {
     }
 
     /** The ARNs of the tasks the server assigns to this instance, as of the last poll (and the reports since). */
-    java.util.Set<String> assignedTaskArns() {
+    synchronized java.util.Set<String> assignedTaskArns() {
         return java.util.Set.copyOf(tasks.keySet());
     }
 
@@ -123,7 +123,7 @@ final class RemoteTasks implements AgentTasks {
             LOG.warn("agent instance={} task={}: the server refused the report ({}: {}); dropping the task",
                     instanceArn, task.arn(), f.type(), f.getMessage());
             tasks.remove(task.arn());
-            onRefused.accept(known.value());
+            onRefused.accept(task); // as this pass left it: includes containers started just now
             return false;
         }
         tasks.put(task.arn(), new Versioned<>(task, version + 1));

@@ -64,7 +64,7 @@ public final class Reconcilers implements AutoCloseable {
 
     /** One pass over all live services (tests call this directly). */
     public void passOnce() {
-        if (lease != null && !lease.held()) {
+        if (!leading()) {
             return;
         }
         if (health != null) {
@@ -75,12 +75,21 @@ public final class Reconcilers implements AutoCloseable {
             }
         }
         for (Versioned<ServiceRow> s : store.services().needingReconcile(100_000)) {
+            // asked before every service, not once per pass: a long pass must not outlive the lease (another
+            // replica may have taken it meanwhile); cheap while the lease was renewed recently
+            if (!leading()) {
+                return;
+            }
             try {
                 controller.reconcile(s.value().arn());
             } catch (RuntimeException e) {
                 LOG.warn("reconcile {} failed; retrying next pass", s.value().arn(), e);
             }
         }
+    }
+
+    private boolean leading() {
+        return lease == null || lease.held();
     }
 
     private void loop() {

@@ -30,10 +30,13 @@ public final class RepositoryCredentials {
     private static final Pattern SECRET_ARN = Pattern.compile("arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:(.+)");
     private static final RepositoryCredentials NONE = new RepositoryCredentials(Map.of(), null);
 
-    private final Map<String, Credential> byKey;
+    /** One secret: its value and the registries (as image references name them) it may be sent to. */
+    private record Entry(Credential credential, Set<String> registries) {}
+
+    private final Map<String, Entry> byKey;
     private final Path source;
 
-    private RepositoryCredentials(Map<String, Credential> byKey, Path source) {
+    private RepositoryCredentials(Map<String, Entry> byKey, Path source) {
         this.byKey = Map.copyOf(byKey);
         this.source = source;
     }
@@ -63,16 +66,29 @@ public final class RepositoryCredentials {
             throw new IllegalArgumentException("registry credentials file " + file
                     + " must hold a JSON object mapping secret names or ARNs to {\"username\", \"password\"}");
         }
-        Map<String, Credential> entries = new LinkedHashMap<>();
+        Map<String, Entry> entries = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
             if (!v.path("username").isTextual() || v.path("username").asText().isEmpty() || !v.path("password").isTextual()) {
                 throw new IllegalArgumentException("registry credentials file " + file + ": entry \"" + e.getKey()
-                        + "\" must be {\"username\": \"…\", \"password\": \"…\"} with a non-empty username");
+                        + "\" must be {\"username\": \"…\", \"password\": \"…\", \"registry\": \"host[:port]\"} with a non-empty username");
+            }
+            Set<String> registries;
+            try {
+                registries = registries(v.path("registry"));
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("registry credentials file " + file + ": entry \"" + e.getKey()
+                        + "\": " + bad.getMessage());
+            }
+            if (registries.isEmpty()) {
+                throw new IllegalArgumentException("registry credentials file " + file + ": entry \"" + e.getKey()
+                        + "\" needs \"registry\": the registry host[:port] (or a list of them) these credentials may be "
+                        + "sent to, as image references name it (docker.io for Docker Hub)");
             }
             try {
-                entries.put(e.getKey(), new Credential(v.get("username").asText(), v.get("password").asText()));
+                entries.put(e.getKey(), new Entry(new Credential(v.get("username").asText(), v.get("password").asText()),
+                        registries));
             } catch (IllegalArgumentException bad) {
                 throw new IllegalArgumentException("registry credentials file " + file + ": entry \"" + e.getKey()
                         + "\": " + bad.getMessage());
@@ -98,22 +114,83 @@ public final class RepositoryCredentials {
         }
     }
 
-    /** The credential {@code credentialsParameter} names, or empty when the file has no such entry. */
-    public Optional<Credential> lookup(String credentialsParameter) {
+    /**
+     * The credential {@code credentialsParameter} names, if its entry allows {@code registry} (the image's
+     * registry, as {@code ImageReference#registry()} gives it); empty otherwise — {@link #problem} says why.
+     */
+    public Optional<Credential> lookup(String credentialsParameter, String registry) {
+        return entry(credentialsParameter).filter(e -> e.registries().contains(registry)).map(Entry::credential);
+    }
+
+    /**
+     * Why {@code credentialsParameter} gives no credential for {@code registry}, naming both (never the
+     * secret); empty when {@link #lookup} finds one.
+     */
+    public Optional<String> problem(String credentialsParameter, String registry) {
+        Optional<Entry> e = entry(credentialsParameter);
+        if (e.isEmpty()) {
+            return Optional.of("repositoryCredentials.credentialsParameter \"" + credentialsParameter
+                    + "\" is not in the registry credentials (" + describe() + ")");
+        }
+        if (!e.get().registries().contains(registry)) {
+            return Optional.of("repositoryCredentials.credentialsParameter \"" + credentialsParameter
+                    + "\" may be sent only to " + String.join(", ", new java.util.TreeSet<>(e.get().registries()))
+                    + ", not to " + registry + " (its \"registry\" in " + describe() + ")");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Entry> entry(String credentialsParameter) {
         if (credentialsParameter == null) {
             return Optional.empty();
         }
-        Credential exact = byKey.get(credentialsParameter);
+        Entry exact = byKey.get(credentialsParameter);
         if (exact != null) {
             return Optional.of(exact);
         }
         String name = secretName(credentialsParameter);
-        for (Map.Entry<String, Credential> e : byKey.entrySet()) {
+        for (Map.Entry<String, Entry> e : byKey.entrySet()) {
             if (secretName(e.getKey()).equals(name)) {
                 return Optional.of(e.getValue());
             }
         }
         return Optional.empty();
+    }
+
+    /** The {@code registry} member: one host[:port] or an array of them (normalised as image references are). */
+    private static Set<String> registries(JsonNode node) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        if (node.isTextual()) {
+            out.add(normalise(node.asText()));
+        } else if (node.isArray()) {
+            node.forEach(n -> {
+                if (n.isTextual()) {
+                    out.add(normalise(n.asText()));
+                }
+            });
+        }
+        out.remove("");
+        return out;
+    }
+
+    private static String normalise(String host) {
+        String h = host.trim();
+        if (h.isEmpty()) {
+            return "";
+        }
+        String registry;
+        try {
+            registry = dev.ballast.image.ImageReference.parse(h + "/x").registry();
+        } catch (RuntimeException e) {
+            registry = null;
+        }
+        // "myhost" alone would read as a Docker Hub namespace: a registry host has a dot, a port or is localhost
+        if (registry == null || registry.equals(dev.ballast.image.ImageReference.DOCKER_HUB)
+                && !Set.of("docker.io", "index.docker.io", "registry-1.docker.io").contains(h)) {
+            throw new IllegalArgumentException("\"registry\" \"" + h + "\" is not a registry host[:port] "
+                    + "(e.g. registry.example.com, 127.0.0.1:5000, docker.io)");
+        }
+        return registry;
     }
 
     /** How many entries the file has (for the start-up log). */

@@ -206,16 +206,20 @@ public final class RevisionResolver {
         Map<String, Lookup> answers = new LinkedHashMap<>();
         for (ContainerResolution c : pending) {
             String parameter = parameters.get(c.containerName());
-            if (parameter != null && repositoryCredentials.lookup(parameter).isEmpty()) {
-                answers.put(c.containerName(), new Lookup.Failed("repositoryCredentials.credentialsParameter \""
-                        + parameter + "\" is not in the registry credentials (" + repositoryCredentials.describe() + ")"));
-                continue;
-            }
+            ImageReference ref;
             try {
-                refs.put(c.containerName(), new Key(ImageReference.parse(c.image()), parameter));
+                ref = ImageReference.parse(c.image());
             } catch (InvalidReferenceException e) {
                 answers.put(c.containerName(), new Lookup.Failed("invalid image reference: " + e.getMessage()));
+                continue;
             }
+            java.util.Optional<String> problem = parameter == null ? java.util.Optional.empty()
+                    : repositoryCredentials.problem(parameter, ref.registry());
+            if (problem.isPresent()) {
+                answers.put(c.containerName(), new Lookup.Failed(problem.get()));
+                continue;
+            }
+            refs.put(c.containerName(), new Key(ref, parameter));
         }
         List<Key> unique = new ArrayList<>(new LinkedHashSet<>(refs.values()));
         Map<Key, Lookup> byRef = new LinkedHashMap<>();
@@ -236,7 +240,7 @@ public final class RevisionResolver {
     private Lookup fetch(Key key, java.time.Instant notBefore) {
         ImageReference ref = key.ref();
         RegistryClient client = key.credentialsParameter() == null ? registry
-                : registry.withCredential(repositoryCredentials.lookup(key.credentialsParameter()).orElseThrow());
+                : registry.withCredential(repositoryCredentials.lookup(key.credentialsParameter(), ref.registry()).orElseThrow());
         try {
             Resolution r = shared.get(key, notBefore, () -> client.resolve(ref));
             if (ref.digest().isPresent() && !ref.digest().get().equals(r.digest())) {

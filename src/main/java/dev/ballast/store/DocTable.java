@@ -155,16 +155,24 @@ final class DocTable<T> {
         List<String> names = new ArrayList<>(rows.get(0).keySet());
         String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
                 + String.join(", ", names.stream().map(n -> ":" + n).toList()) + ")";
-        store.jdbi().useTransaction(h -> {
-            var batch = h.prepareBatch(sql);
-            for (Map<String, Object> cols : rows) {
-                cols.forEach(batch::bind);
-                batch.add();
-            }
-            batch.execute();
+        boolean committedHere = store.jdbi().withHandle(h -> {
+            // JDBI hands a caller already in a transaction on this thread the same handle: then this write
+            // commits (or rolls back) with the caller's transaction, and must not be cached before it does
+            boolean outer = h.isInTransaction();
+            h.useTransaction(tx -> {
+                var batch = tx.prepareBatch(sql);
+                for (Map<String, Object> cols : rows) {
+                    cols.forEach(batch::bind);
+                    batch.add();
+                }
+                batch.execute();
+            });
+            return !outer;
         });
-        for (int i = 0; i < values.size(); i++) {
-            remember(rows.get(i).get(key), new Versioned<>(values.get(i), 1L));
+        if (committedHere) {
+            for (int i = 0; i < values.size(); i++) {
+                remember(rows.get(i).get(key), new Versioned<>(values.get(i), 1L));
+            }
         }
     }
 
@@ -196,8 +204,12 @@ final class DocTable<T> {
 
     /** As {@link #update(Handle, Object, long)} in a transaction of its own; the value written is cached once committed. */
     boolean update(T value, long expectedVersion) {
-        boolean written = store.jdbi().inTransaction(h -> update(h, value, expectedVersion));
-        if (written) {
+        boolean[] outer = new boolean[1];
+        boolean written = store.jdbi().withHandle(h -> {
+            outer[0] = h.isInTransaction(); // see insertAll: then the caller's transaction decides
+            return h.inTransaction(tx -> update(tx, value, expectedVersion));
+        });
+        if (written && !outer[0]) {
             committed(value, expectedVersion + 1);
         }
         return written;

@@ -67,7 +67,7 @@ class PrivateRegistryIT {
 
     private RepositoryCredentials credentialsFile() throws IOException {
         Path f = dir.resolve("registry-credentials.json");
-        Files.writeString(f, "{\"ci/registry\": {\"username\": \"alice\", \"password\": \"wonderland\"}}");
+        Files.writeString(f, "{\"ci/registry\": {\"username\": \"alice\", \"password\": \"wonderland\", \"registry\": \"" + registry.host() + "\"}}");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         return RepositoryCredentials.load(f);
     }
@@ -145,14 +145,28 @@ class PrivateRegistryIT {
                     .contains("container app").contains("repositoryCredentials.credentialsParameter \"ci/nope\"")
                     .contains("registry-credentials.json"));
 
+            // A known secret named by an image on another host (here the same registry called localhost): refused,
+            // so that no task definition can send a secret to a host its entry does not name.
+            String elsewhere = image.replace("127.0.0.1:", "localhost:");
+            assertThat(elsewhere).isNotEqualTo(image);
+            ecs.registerTaskDefinition(r -> r.family("elsewhere").containerDefinitions(ContainerDefinition.builder()
+                    .name("app").image(elsewhere).memory(32).versionConsistency("enabled")
+                    .repositoryCredentials(c -> c.credentialsParameter("ci/registry")).build()));
+            ecs.createService(r -> r.serviceName("elsewhere").taskDefinition("elsewhere").desiredCount(1));
+            Eventually.await("elsewhere deployment failed", WAIT,
+                    () -> service(ecs, "elsewhere").deployments().get(0).rolloutStateAsString().equals("FAILED"));
+            assertThat(service(ecs, "elsewhere").events()).anySatisfy(e -> assertThat(e.message())
+                    .contains("container app").contains("\"ci/registry\" may be sent only to " + registry.host())
+                    .contains("not to " + elsewhere.substring(0, elsewhere.indexOf('/'))));
+
             // Unknown at pull time (nothing resolved it first): the task stops with CannotPullContainerError naming it.
             ecs.registerTaskDefinition(r -> r.family("unknown-pull").containerDefinitions(app("disabled", "ci/nope").build()));
             String stopped = ecs.runTask(r -> r.taskDefinition("unknown-pull")).tasks().get(0).taskArn();
             Eventually.await("unknown-pull task stopped", WAIT, () -> ecs.describeTasks(r -> r.tasks(stopped)).tasks().get(0)
                     .lastStatus().equals("STOPPED"));
             Task t = ecs.describeTasks(r -> r.tasks(stopped)).tasks().get(0);
-            assertThat(t.stoppedReason()).startsWith("CannotPullContainerError: ")
-                    .contains("repositoryCredentials.credentialsParameter \"ci/nope\" of container app");
+            assertThat(t.stoppedReason()).startsWith("CannotPullContainerError: ").contains("container app")
+                    .contains("repositoryCredentials.credentialsParameter \"ci/nope\"");
             assertThat(t.stopCodeAsString()).isEqualTo("TaskFailedToStart");
             ecs.stopTask(r -> r.task(loose));
             Eventually.await("containers stopped", Duration.ofSeconds(60), () -> podman.podman("ps", "--format", "{{.ID}}").isBlank());

@@ -35,7 +35,7 @@ class RemoteAgentCredentialsIT {
             Digest pushed = registry.images().push("demo/remote-private:v1", Format.OCI, "remote private");
             ecs.createCluster(c -> c.clusterName("default"));
             Path file = dir.resolve("agent-registry-credentials.json");
-            Files.writeString(file, "{\"ci/registry\": {\"username\": \"alice\", \"password\": \"wonderland\"}}");
+            Files.writeString(file, "{\"ci/registry\": {\"username\": \"alice\", \"password\": \"wonderland\", \"registry\": \"" + registry.host() + "\"}}");
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
             Path state = Files.createDirectories(dir.resolve("agent"));
             try (AgentProcess agent = AgentProcess.start(server.endpoint(), "default", state,
@@ -62,7 +62,7 @@ class RemoteAgentCredentialsIT {
                         .get(0).lastStatus().equals("STOPPED"));
                 Task stopped = ecs.describeTasks(r -> r.tasks(bad)).tasks().get(0);
                 assertThat(stopped.stoppedReason()).startsWith("CannotPullContainerError: ")
-                        .contains("\"ci/other\" of container app").contains(file.toString());
+                        .contains("container app").contains("\"ci/other\" is not in the registry credentials").contains(file.toString());
 
                 String agentLog = agent.log();
                 assertThat(agentLog).contains("readable by group or others").contains("1 entries from " + file);

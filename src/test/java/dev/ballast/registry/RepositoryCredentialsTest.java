@@ -37,28 +37,50 @@ class RepositoryCredentialsTest {
             """)
     void namesAndArnsMatchEitherWay(String parameter, String user) throws IOException {
         RepositoryCredentials creds = RepositoryCredentials.load(file("""
-                {'ci/registry': {'username': 'alice', 'password': 'wonderland'},
-                 'arn:aws:secretsmanager:us-east-1:123456789012:secret:by-arn': {'username': 'bob', 'password': 'builder'}}
+                {'ci/registry': {'username': 'alice', 'password': 'wonderland', 'registry': 'registry.example.com'},
+                 'arn:aws:secretsmanager:us-east-1:123456789012:secret:by-arn': {'username': 'bob', 'password': 'builder',
+                   'registry': ['registry.example.com', '127.0.0.1:5000']}}
                 """, "rw-------"));
-        assertThat(creds.lookup(parameter).map(Credential::username).orElse("")).isEqualTo(user);
+        assertThat(creds.lookup(parameter, "registry.example.com").map(Credential::username).orElse("")).isEqualTo(user);
+        assertThat(creds.problem(parameter, "registry.example.com").isEmpty()).isEqualTo(!user.isEmpty());
         assertThat(creds.size()).isEqualTo(2);
         assertThat(creds.toString()).doesNotContain("wonderland").doesNotContain("builder");
     }
 
     @Test
+    void aSecretIsOfferedOnlyToTheRegistriesItsEntryNames() throws IOException {
+        RepositoryCredentials creds = RepositoryCredentials.load(file("""
+                {'ci/registry': {'username': 'alice', 'password': 'wonderland', 'registry': 'registry.example.com'},
+                 'hub': {'username': 'bob', 'password': 'builder', 'registry': ['index.docker.io', '127.0.0.1:5000']}}
+                """, "rw-------"));
+        // an image elsewhere naming the secret (a caller trying to send it to a host of their choice) gets nothing
+        assertThat(creds.lookup("ci/registry", "attacker.example")).isEmpty();
+        assertThat(creds.problem("ci/registry", "attacker.example")).get().asString()
+                .contains("\"ci/registry\"").contains("only to registry.example.com").contains("not to attacker.example")
+                .doesNotContain("wonderland");
+        assertThat(creds.lookup("hub", "docker.io")).as("Docker Hub aliases normalised").isPresent();
+        assertThat(creds.lookup("hub", "127.0.0.1:5000")).isPresent();
+        assertThat(creds.lookup("hub", "127.0.0.1:5001")).isEmpty();
+        assertThat(creds.problem("nope", "registry.example.com")).get().asString().contains("is not in the registry credentials");
+    }
+
+    @Test
     void noneKnowsNothing() {
-        assertThat(RepositoryCredentials.none().lookup("anything")).isEmpty();
-        assertThat(RepositoryCredentials.none().lookup(null)).isEmpty();
+        assertThat(RepositoryCredentials.none().lookup("anything", "registry.example.com")).isEmpty();
+        assertThat(RepositoryCredentials.none().lookup(null, "registry.example.com")).isEmpty();
         assertThat(RepositoryCredentials.none().describe()).contains("no --registry-credentials file");
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            {'x': {'username': 'alice'}}                             | entry "x" must be
-            {'x': {'username': '', 'password': 'wonderland'}}        | entry "x" must be
-            {'x': {'username': 'a:b', 'password': 'wonderland'}}     | must not contain ':'
-            ['wonderland']                                           | must hold a JSON object
-            {'x': {'username': 'alice', 'password': 'wonderland'}   | invalid JSON at line
+            {'x': {'username': 'alice', 'registry': 'r.example'}}                            | entry "x" must be
+            {'x': {'username': '', 'password': 'wonderland', 'registry': 'r.example'}}       | entry "x" must be
+            {'x': {'username': 'a:b', 'password': 'wonderland', 'registry': 'r.example'}}    | must not contain ':'
+            {'x': {'username': 'alice', 'password': 'wonderland'}}                           | needs "registry"
+            {'x': {'username': 'alice', 'password': 'wonderland', 'registry': 'myhost'}}     | "myhost" is not a registry host
+            {'x': {'username': 'alice', 'password': 'wonderland', 'registry': []}}           | needs "registry"
+            ['wonderland']                                                                    | must hold a JSON object
+            {'x': {'username': 'alice', 'password': 'wonderland'}                            | invalid JSON at line
             """)
     void badFilesAreRefusedWithoutQuotingSecrets(String json, String expected) throws IOException {
         Path f = file(json, "rw-------");

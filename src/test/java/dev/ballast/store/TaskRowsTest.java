@@ -79,6 +79,32 @@ class TaskRowsTest {
     }
 
     @Test
+    void aWriteRolledBackWithTheCallersTransactionIsNeverServedFromTheCache() {
+        TaskRow t = task("t3", "d1", "i1", "PROVISIONING");
+        one.tasks().insertAll(List.of(t));
+        one.tasks().find(t.arn()).orElseThrow();
+        // X written inside a transaction that then rolls back
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> one.jdbi().useTransaction(h -> {
+            assertThat(one.tasks().update(t.withState("RUNNING", t.containers(), 1L, 2L, 2L, null), 1)).isTrue();
+            throw new IllegalStateException("roll back");
+        })).hasMessage("roll back");
+        assertThat(one.tasks().find(t.arn()).orElseThrow().value().lastStatus()).isEqualTo("PROVISIONING");
+        // another replica writes Y at the version X would have had
+        TaskRow y = new TaskRow(t.arn(), t.cluster(), t.clusterArn(), t.taskDefinitionArn(), t.serviceArn(), "d1",
+                t.startedBy(), t.group(), "i2", "RUNNING", "PENDING", t.containers(), null, null, null, 0, 0, t.createdAt(),
+                1L, null, null, null, null, 0);
+        assertThat(two.tasks().update(y, 1)).isTrue();
+        Versioned<TaskRow> read = one.tasks().find(t.arn()).orElseThrow();
+        assertThat(read.version()).isEqualTo(2);
+        assertThat(read.value()).isEqualTo(y);
+        // and an update from replica one sets the columns that differ from Y, not from the rolled-back X
+        assertThat(one.tasks().update(y.withState("RUNNING", y.containers(), 1L, 3L, 3L, null), 2)).isTrue();
+        assertThat(two.tasks().forInstance("i2")).singleElement()
+                .satisfies(v -> assertThat(v.value().lastStatus()).isEqualTo("RUNNING"));
+        assertThat(two.tasks().list("default", null, null, null, null, "i1", null, 10)).isEmpty();
+    }
+
+    @Test
     void liveCountsOfAServiceAreGroupedByDeployment() {
         one.tasks().insertAll(List.of(task("a", "d1", "i1", "RUNNING"), task("b", "d1", "i1", "RUNNING"),
                 task("c", "d1", "i2", "PENDING"), task("d", "d2", "i2", "PROVISIONING"), task("e", "d2", "i2", "STOPPED")));

@@ -66,6 +66,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     public static final String DEFAULT_HOST_IP = "127.0.0.1";
 
     private final DockerClient docker;
+    private final Map<String, Integer> transientFailures = new java.util.concurrent.ConcurrentHashMap<>();
     private final EngineImages images;
     private final Function<String, Optional<String>> taskDefinitions;
     private final String hostIp;
@@ -164,7 +165,9 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     public String start(TaskRow task, ContainerRow container) {
         Optional<String> existing = findByArn(container.containerArn());
         if (existing.isPresent()) {
-            return startIfCreated(existing.get());
+            String id = startIfCreated(existing.get(), container.containerArn());
+            transientFailures.remove(container.containerArn());
+            return id;
         }
         if (container.imageDigest() == null) {
             throw new IllegalStateException("start " + container.name() + " of " + task.arn()
@@ -184,10 +187,11 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                     + containerName(task, container) + ": name conflict, but no container labelled "
                     + container.containerArn() + ": " + EngineImages.engineMessage(e), e));
         } catch (DockerException e) {
-            // the engine answered and refused (bad option, unknown network, image gone): final
-            throw new StartFailedException("CannotCreateContainerError", EngineImages.engineMessage(e), e);
+            throw refusal("CannotCreateContainerError", container.containerArn(), e);
         }
-        return startIfCreated(id);
+        String started = startIfCreated(id, container.containerArn());
+        transientFailures.remove(container.containerArn());
+        return started;
     }
 
     private String create(TaskRow task, ContainerRow container, ContainerSpec spec, String image) {
@@ -246,26 +250,58 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     /** Starts a container that was created but never started (a crash between create and start); returns its id. */
-    private String startIfCreated(String id) {
+    private String startIfCreated(String id, String containerArn) {
         InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
         if ("created".equals(state.getStatus())) {
             try {
                 docker.startContainerCmd(id).exec();
             } catch (NotModifiedException e) {
                 // started meanwhile
-            } catch (NotFoundException e) {
-                throw new StartFailedException("CannotStartContainerError", EngineImages.engineMessage(e), e);
             } catch (DockerException e) {
-                // e.g. the command does not exist: the engine keeps the container, which would never run
-                try {
-                    docker.removeContainerCmd(id).withForce(true).exec();
-                } catch (DockerException gone) {
-                    // removed meanwhile
+                RuntimeException failure = refusal("CannotStartContainerError", containerArn, e);
+                if (failure instanceof StartFailedException) {
+                    // e.g. the command does not exist: the engine keeps the container, which would never run
+                    try {
+                        docker.removeContainerCmd(id).withForce(true).exec();
+                    } catch (DockerException gone) {
+                        // removed meanwhile
+                    }
                 }
-                throw new StartFailedException("CannotStartContainerError", EngineImages.engineMessage(e), e);
+                throw failure;
             }
         }
         return id;
+    }
+
+    /** Engine errors that say nothing about the container itself: tried again on later passes, up to this many times. */
+    static final int MAX_TRANSIENT_START_FAILURES = 5;
+
+    /**
+     * What an engine's refusal to create or start a container means: final ({@link StartFailedException}) when
+     * the request itself is wrong (HTTP 400/404, or a 500 naming a missing program, file, permission or a
+     * taken port); otherwise transient — Podman answers 500 for lock contention when many containers are
+     * created at once — and the start is tried again next pass, until {@link #MAX_TRANSIENT_START_FAILURES}.
+     */
+    private RuntimeException refusal(String errorName, String containerArn, DockerException e) {
+        String message = EngineImages.engineMessage(e);
+        int failures = transientFailures.merge(containerArn, 1, Integer::sum);
+        if (finalRefusal(e.getHttpStatus(), message) || failures >= MAX_TRANSIENT_START_FAILURES) {
+            transientFailures.remove(containerArn);
+            return new StartFailedException(errorName, failures >= MAX_TRANSIENT_START_FAILURES
+                    && !finalRefusal(e.getHttpStatus(), message) ? message + " (" + failures + " attempts)" : message, e);
+        }
+        return new IllegalStateException(errorName + " (will retry): " + message, e);
+    }
+
+    /** True for engine answers that will not change on retry. */
+    static boolean finalRefusal(int httpStatus, String message) {
+        if (httpStatus == 400 || httpStatus == 404) {
+            return true;
+        }
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("executable file not found") || m.contains("no such file or directory")
+                || m.contains("permission denied") || m.contains("port is already allocated")
+                || m.contains("address already in use") || m.contains("is not a valid") || m.contains("invalid");
     }
 
     /** The engine's id of the container labelled with {@code containerArn}, if there is one (running or not). */
