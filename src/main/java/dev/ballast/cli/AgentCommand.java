@@ -82,7 +82,7 @@ final class AgentCommand implements Callable<Integer> {
     String portHostIp;
 
     @Option(names = "--registry-credentials", paramLabel = "FILE",
-            description = "JSON file mapping secret names or ARNs to {\"username\",\"password\"}: what task definitions' "
+            description = "JSON file mapping secret names or ARNs to {\"username\",\"password\",\"registry\"}: what task definitions' "
                     + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
     Path registryCredentials;
 
