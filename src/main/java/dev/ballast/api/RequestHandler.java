@@ -78,6 +78,13 @@ final class RequestHandler implements Handler {
             status = e.status();
             out = errorBody(e.type(), e.getMessage());
             LOG.debug("request {} {} answered {} {}", requestId, operation, e.type(), e.getMessage());
+        } catch (dev.ballast.store.ClusterNotActiveException e) {
+            // the cluster was deleted between the operation's check and its write
+            AwsException gone = AwsException.clusterNotFound();
+            errorType = gone.type();
+            status = gone.status();
+            out = errorBody(gone.type(), gone.getMessage());
+            LOG.debug("request {} {} answered {}: {}", requestId, operation, gone.type(), e.getMessage());
         } catch (RuntimeException | Error e) {
             AwsException fault = AwsException.server(requestId);
             errorType = fault.type();

@@ -58,6 +58,24 @@ public final class Clusters {
                 .execute()) == 1;
     }
 
+    /**
+     * Inside a write transaction: locks cluster {@code name}'s row if it is ACTIVE (on PostgreSQL a shared
+     * row lock until commit; SQLite transactions here are IMMEDIATE, so they are serialised anyway), else throws. A
+     * concurrent {@link #deactivateIfEmpty} then either sees what this transaction inserts or runs first and
+     * makes it fail.
+     *
+     * @throws ClusterNotActiveException when the cluster is not ACTIVE
+     */
+    static void lockActive(org.jdbi.v3.core.Handle h, Store.Dialect dialect, String name) {
+        // PostgreSQL: a shared row lock (inserts into one cluster do not wait for each other; DeleteCluster's
+        // row update waits for them, and they for it). SQLite: the IMMEDIATE transaction already excludes it.
+        String sql = "SELECT name FROM clusters WHERE name = :name AND status = 'ACTIVE'"
+                + (dialect == Store.Dialect.POSTGRESQL ? " FOR SHARE" : "");
+        if (h.createQuery(sql).bind("name", name).mapTo(String.class).findOne().isEmpty()) {
+            throw new ClusterNotActiveException(name);
+        }
+    }
+
     /** Marks an ACTIVE cluster INACTIVE; false when there is none. */
     public boolean deactivate(String name) {
         return store.jdbi().withHandle(h -> h.createUpdate(

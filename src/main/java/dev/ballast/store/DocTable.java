@@ -139,6 +139,11 @@ final class DocTable<T> {
      * name the same columns.
      */
     void insertAll(List<T> values) {
+        insertAll(values, h -> { });
+    }
+
+    /** As above, running {@code first} in the same transaction before the inserts (a check that may throw). */
+    void insertAll(List<T> values, java.util.function.Consumer<Handle> first) {
         if (values.isEmpty()) {
             return;
         }
@@ -160,6 +165,7 @@ final class DocTable<T> {
             // commits (or rolls back) with the caller's transaction, and must not be cached before it does
             boolean outer = h.isInTransaction();
             h.useTransaction(tx -> {
+                first.accept(tx);
                 var batch = tx.prepareBatch(sql);
                 for (Map<String, Object> cols : rows) {
                     cols.forEach(batch::bind);

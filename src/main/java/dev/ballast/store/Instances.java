@@ -8,8 +8,10 @@ import java.util.Optional;
 /** Container instances. */
 public final class Instances {
     private final DocTable<InstanceRow> table;
+    private final Store store;
 
     Instances(Store store) {
+        this.store = store;
         this.table = new DocTable<>(store, "container_instances", "arn", InstanceRow.class, i -> {
             Map<String, Object> c = new HashMap<>();
             c.put("arn", i.arn());
@@ -36,12 +38,16 @@ public final class Instances {
         return row;
     }
 
-    /** Inserts a new instance; false when one with that ARN exists. */
+    /**
+     * Inserts a new instance; false when one with that ARN exists.
+     *
+     * @throws ClusterNotActiveException when the instance's cluster is not ACTIVE (deleted meanwhile)
+     */
     public boolean insert(InstanceRow row) {
         if (table.find(row.arn()).isPresent()) {
             return false;
         }
-        table.insert(row);
+        table.insertAll(List.of(row), h -> Clusters.lockActive(h, store.dialect(), row.cluster()));
         return true;
     }
 

@@ -39,9 +39,12 @@ public final class Services {
     /**
      * Creates the service, its first revision and deployment in one transaction, unless a live service of
      * that name exists (then returns it unchanged, and nothing is written).
+     *
+     * @throws ClusterNotActiveException when the service's cluster is not ACTIVE (deleted meanwhile)
      */
     public Versioned<ServiceRow> create(ServiceRow service, RevisionRow revision, DeploymentRow deployment) {
         return store.jdbi().inTransaction(h -> {
+            Clusters.lockActive(h, store.dialect(), service.cluster());
             var existing = h.createQuery("SELECT arn FROM services WHERE cluster = :c AND name = :n AND status <> 'INACTIVE'")
                     .bind("c", service.cluster()).bind("n", service.name()).mapTo(String.class).findOne();
             if (existing.isPresent()) {

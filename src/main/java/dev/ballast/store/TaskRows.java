@@ -40,9 +40,15 @@ public final class TaskRows {
         return table.find(arn);
     }
 
-    /** Inserts new tasks in one transaction (all or none). */
+    /**
+     * Inserts new tasks in one transaction (all or none), which also finds their cluster ACTIVE.
+     *
+     * @throws ClusterNotActiveException when a task's cluster is not ACTIVE (deleted meanwhile)
+     */
     public void insertAll(List<TaskRow> tasks) {
-        table.insertAll(tasks);
+        java.util.Set<String> clusters = new java.util.TreeSet<>();
+        tasks.forEach(t -> clusters.add(t.cluster()));
+        table.insertAll(tasks, h -> clusters.forEach(c -> Clusters.lockActive(h, store.dialect(), c)));
     }
 
     /** Writes {@code t} if the row is still at {@code version}; false if it moved on. */
