@@ -35,6 +35,7 @@ final class Tasks {
         TaskRow task = new TaskRow(arn, CLUSTER, CLUSTER_ARN, "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1",
                 null, null, "test", "family:app", instance, "RUNNING", "PROVISIONING", containers, null, null, null, 256,
                 512, System.currentTimeMillis(), null, null, null, null, null, 0);
+        store.clusters().createOrGet(CLUSTER, CLUSTER_ARN, "{\"settings\":[]}", List.of());
         store.tasks().insertAll(List.of(task));
         return task;
     }
@@ -61,6 +62,7 @@ final class Tasks {
         TaskRow task = new TaskRow(arn, CLUSTER, CLUSTER_ARN, tdArn, null, null, "test", "family:" + family, instance,
                 "RUNNING", "PROVISIONING", containers, null, null, null, 256, 512, System.currentTimeMillis(), null, null,
                 null, null, null, 0);
+        store.clusters().createOrGet(CLUSTER, CLUSTER_ARN, "{\"settings\":[]}", List.of());
         store.tasks().insertAll(List.of(task));
         return task;
     }

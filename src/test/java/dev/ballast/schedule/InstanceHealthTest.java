@@ -26,6 +26,7 @@ class InstanceHealthTest {
         try (Store store = Store.openSqlite(dir, clock)) {
             InstanceHealth health = new InstanceHealth(store, clock, new InstanceHealth.Settings(Duration.ofSeconds(30),
                     Duration.ofSeconds(60)));
+            store.clusters().createOrGet("default", CLUSTER_ARN, "{\"settings\":[]}", List.of());
             store.instances().insert(instance(clock.millis()));
             TaskRow task = task(clock.millis());
             store.tasks().insertAll(List.of(task));
@@ -63,6 +64,7 @@ class InstanceHealthTest {
     void nothingIsDeclaredDeadRightAfterAServerStart(@TempDir Path dir) {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Store store = Store.openSqlite(dir, clock)) {
+            store.clusters().createOrGet("default", CLUSTER_ARN, "{\"settings\":[]}", List.of());
             store.instances().insert(instance(clock.millis()));
             clock.advance(Duration.ofHours(1)); // the server was down for an hour
             InstanceHealth health = new InstanceHealth(store, clock, InstanceHealth.Settings.defaults());

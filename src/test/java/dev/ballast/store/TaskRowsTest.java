@@ -28,6 +28,8 @@ class TaskRowsTest {
     void open() {
         one = Store.openSqlite(dir, Clock.systemUTC());
         two = Store.openSqlite(dir, Clock.systemUTC());
+        one.clusters().createOrGet("default", "arn:aws:ecs:us-east-1:123456789012:cluster/default", "{\"settings\":[]}",
+                List.of());
     }
 
     @AfterEach

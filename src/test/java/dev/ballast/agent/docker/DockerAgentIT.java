@@ -47,6 +47,7 @@ class DockerAgentIT {
             store.taskDefinitions().register("web", revision -> new Registration(tdArn, DockerTasks.taskDefinition("web",
                     "{\"name\":\"app\",\"image\":\"" + image + "\",\"essential\":true,\"stopTimeout\":2}"), List.of()));
             TaskRow placed = DockerTasks.task(tdArn, INSTANCE, "app", image + "@" + digest, null);
+            store.clusters().createOrGet(placed.cluster(), placed.clusterArn(), "{\"settings\":[]}", List.of());
             store.tasks().insertAll(List.of(placed));
 
             try (DockerRuntime runtime = DockerRuntime.connect(podman.dockerHost(),
