@@ -1,5 +1,6 @@
 package dev.ballast.agent.simulated;
 
+import dev.ballast.agent.CheckResult;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.PullFailedException;
@@ -12,6 +13,7 @@ import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,8 +24,10 @@ import java.util.function.Function;
 /**
  * A runtime that runs nothing: it really fetches each image's manifest from its registry (by digest when
  * pinned, by tag otherwise), verifies it, keeps it in a per-instance image cache by digest, and then
- * "starts" containers by handing out ids. Containers stay running until stopped, then exit with 0. It says
- * so in {@link #description()} and in the {@code ballast.runtime=simulated} attribute.
+ * "starts" containers by handing out ids. Containers stay running until stopped, then exit with 0. Their
+ * health checks pass while they run (nothing is executed; see docs/decisions.md), so {@code dependsOn HEALTHY}
+ * and task health behave as for healthy containers. It says so in {@link #description()} and in the
+ * {@code ballast.runtime=simulated} attribute.
  */
 public final class SimulatedRuntime implements ContainerRuntime {
 
@@ -102,6 +106,12 @@ public final class SimulatedRuntime implements ContainerRuntime {
     @Override
     public void stop(String runtimeId, Duration timeout) {
         exited.putIfAbsent(runtimeId, new ExitStatus(0, null));
+    }
+
+    /** Nothing runs, so nothing can fail: a check of a "running" container passes, one of a stopped container ends. */
+    @Override
+    public CheckResult runCheck(String runtimeId, List<String> command, Duration timeout) {
+        return exited.containsKey(runtimeId) ? new CheckResult.NotRunning() : new CheckResult.Passed();
     }
 
     @Override
