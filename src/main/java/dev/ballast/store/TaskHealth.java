@@ -36,4 +36,13 @@ public final class TaskHealth {
         }
         return anyChecked && allHealthy ? HEALTHY : UNKNOWN;
     }
+
+    /**
+     * True when the task's health does not hold up a deployment: it has no health-checked essential container,
+     * or it is HEALTHY (ECS completes a deployment only once such tasks are healthy).
+     */
+    public static boolean settled(TaskRow t) {
+        boolean checked = t.containers().stream().anyMatch(c -> c.essential() && c.healthStatus() != null);
+        return !checked || HEALTHY.equals(of(t));
+    }
 }

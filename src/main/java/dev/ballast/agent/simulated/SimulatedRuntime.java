@@ -24,10 +24,11 @@ import java.util.function.Function;
 /**
  * A runtime that runs nothing: it really fetches each image's manifest from its registry (by digest when
  * pinned, by tag otherwise), verifies it, keeps it in a per-instance image cache by digest, and then
- * "starts" containers by handing out ids. Containers stay running until stopped, then exit with 0. Their
- * health checks pass while they run (nothing is executed; see docs/decisions.md), so {@code dependsOn HEALTHY}
- * and task health behave as for healthy containers. It says so in {@link #description()} and in the
- * {@code ballast.runtime=simulated} attribute.
+ * "starts" containers by handing out ids. Containers stay running until stopped, then exit with 0. Nothing
+ * runs their health checks either: a check passes unless its command is literally {@code false} or
+ * {@code exit N} with N other than 0 (see docs/decisions.md), so that health, {@code dependsOn HEALTHY} and
+ * unhealthy-task replacement can be exercised without an engine. It says so in {@link #description()} and in
+ * the {@code ballast.runtime=simulated} attribute.
  */
 public final class SimulatedRuntime implements ContainerRuntime {
 
@@ -108,10 +109,23 @@ public final class SimulatedRuntime implements ContainerRuntime {
         exited.putIfAbsent(runtimeId, new ExitStatus(0, null));
     }
 
-    /** Nothing runs, so nothing can fail: a check of a "running" container passes, one of a stopped container ends. */
+    /**
+     * Nothing is executed: a check of a "running" container passes, unless the command (its last word, the
+     * CMD-SHELL text) is {@code false} or {@code exit N} with N &ne; 0; a check of a stopped container ends.
+     */
     @Override
     public CheckResult runCheck(String runtimeId, List<String> command, Duration timeout) {
-        return exited.containsKey(runtimeId) ? new CheckResult.NotRunning() : new CheckResult.Passed();
+        if (exited.containsKey(runtimeId)) {
+            return new CheckResult.NotRunning();
+        }
+        String text = command.isEmpty() ? "" : command.getLast().trim();
+        if (text.equals("false")) {
+            return new CheckResult.Failed("exit code 1 (simulated)");
+        }
+        if (text.matches("exit [0-9]{1,3}") && !text.equals("exit 0")) {
+            return new CheckResult.Failed("exit code " + text.substring(5) + " (simulated)");
+        }
+        return new CheckResult.Passed();
     }
 
     @Override
