@@ -55,4 +55,20 @@ class TaskHealthTest {
         return Stream.of(Arguments.of("-", "UNKNOWN"), Arguments.of("UNKNOWN", "UNKNOWN"), Arguments.of("HEALTHY", "HEALTHY"),
                 Arguments.of("UNHEALTHY", "UNHEALTHY"));
     }
+
+    @ParameterizedTest(name = "{0} settled for a deployment: {1}")
+    @MethodSource("settledTable")
+    void settled(List<String> containers, boolean expected) {
+        assertThat(TaskHealth.settled(task(containers))).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> settledTable() {
+        return Stream.of(
+                Arguments.of(List.of("E:-"), true),
+                Arguments.of(List.of("E:-", "N:UNKNOWN"), true),
+                Arguments.of(List.of("E:UNKNOWN"), false),
+                Arguments.of(List.of("E:UNHEALTHY"), false),
+                Arguments.of(List.of("E:HEALTHY", "E:-"), true),
+                Arguments.of(List.of("E:HEALTHY", "E:UNKNOWN"), false));
+    }
 }
