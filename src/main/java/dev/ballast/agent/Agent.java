@@ -108,8 +108,10 @@ public final class Agent implements AutoCloseable {
     /** One pass: one step of progress on every task of this instance that is not yet STOPPED. */
     public void reconcileOnce() {
         List<Versioned<TaskRow>> listed = tasks.forInstance(instanceArn);
-        health.retain(listed.stream().flatMap(t -> t.value().containers().stream()).map(ContainerRow::containerArn)
-                .collect(java.util.stream.Collectors.toSet()));
+        if (health.watching()) {
+            health.retain(listed.stream().flatMap(t -> t.value().containers().stream()).map(ContainerRow::containerArn)
+                    .collect(java.util.stream.Collectors.toSet()));
+        }
         int parallel = Math.min(runtime.concurrentTaskSteps(), listed.size());
         if (parallel <= 1) {
             listed.forEach(this::claimAndStep);

@@ -56,6 +56,11 @@ final class HealthMonitor implements AutoCloseable {
         }
     }
 
+    /** True when some container is (or was, until {@link #retain} drops it) watched. */
+    boolean watching() {
+        return !checkers.isEmpty();
+    }
+
     /** How many containers are being checked now. */
     int checking() {
         return (int) checkers.values().stream().filter(c -> c.thread.isAlive()).count();
@@ -85,8 +90,9 @@ final class HealthMonitor implements AutoCloseable {
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(check.interval());
                     CheckResult result = probe();
-                    if (result instanceof CheckResult.NotRunning || result instanceof CheckResult.Unsupported) {
-                        return; // keeps its last status
+                    if (result instanceof CheckResult.NotRunning || result instanceof CheckResult.Unsupported
+                            || (!(result instanceof CheckResult.Passed) && exited())) {
+                        return; // keeps its last status: an exit is not a failed check
                     }
                     boolean inStartPeriod = Duration.ofNanos(System.nanoTime() - started).compareTo(check.startPeriod()) < 0;
                     HealthState before = state;
@@ -99,6 +105,14 @@ final class HealthMonitor implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 // asked to stop
+            }
+        }
+
+        private boolean exited() {
+            try {
+                return runtime.status(runtimeId).isPresent();
+            } catch (RuntimeException e) {
+                return false;
             }
         }
 

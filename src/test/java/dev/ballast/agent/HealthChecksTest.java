@@ -170,4 +170,17 @@ class HealthChecksTest {
         assertThat(tasks.get(task).stoppedReason()).isEqualTo("DependencyConditionNotMet: container app depends on db "
                 + "(condition HEALTHY), which exited before it was HEALTHY");
     }
+
+    @Test
+    void checks_end_when_the_container_exits_and_its_last_status_stands() throws Exception {
+        TaskRow task = tasks.placeDefined(INSTANCE, definition("ends",
+                "{\"name\":\"app\"}",
+                "{\"name\":\"job\",\"essential\":false," + check("job", 1, 0) + "}"));
+        passUntil("job HEALTHY", () -> "HEALTHY".equals(container(task, "job").healthStatus()));
+        runtime.exits.put(container(task, "job").runtimeId(), new ExitStatus(0, null));
+        passUntil("job STOPPED and no longer checked", () -> "STOPPED".equals(container(task, "job").lastStatus())
+                && agent.healthChecking() == 0);
+        assertThat(container(task, "job").healthStatus()).isEqualTo("HEALTHY");
+        assertThat(tasks.get(task).lastStatus()).isEqualTo("RUNNING");
+    }
 }
