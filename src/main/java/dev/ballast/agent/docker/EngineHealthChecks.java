@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import dev.ballast.agent.CheckResult;
@@ -26,13 +27,26 @@ final class EngineHealthChecks {
         this.docker = docker;
     }
 
+    private boolean running(String runtimeId) {
+        try {
+            return Boolean.TRUE.equals(docker.inspectContainerCmd(runtimeId).exec().getState().getRunning());
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
     CheckResult run(String runtimeId, List<String> command, Duration timeout) {
         ExecCreateCmdResponse exec;
         try {
             exec = docker.execCreateCmd(runtimeId).withCmd(command.toArray(String[]::new))
                     .withAttachStdout(true).withAttachStderr(true).exec();
         } catch (NotFoundException | ConflictException e) {
-            return new CheckResult.NotRunning(); // gone, or not running (409: container is not running)
+            return new CheckResult.NotRunning(); // gone, or not running (Docker answers 409)
+        } catch (DockerException e) {
+            if (!running(runtimeId)) {
+                return new CheckResult.NotRunning(); // Podman answers 500 "container state improper"
+            }
+            throw e;
         }
         try (ResultCallback.Adapter<Frame> output = new ResultCallback.Adapter<>()) {
             try {
