@@ -204,8 +204,8 @@ public final class ServiceController {
     /**
      * Stops the service's RUNNING tasks whose health is UNHEALTHY (an essential container failed its health
      * checks) once they are past the service's {@code healthCheckGracePeriodSeconds} since they started; the
-     * roll then replaces them within the deployment's bounds, from the deployment each belonged to. True when it
-     * stopped some.
+     * next pass's roll replaces them from the primary deployment (ECS would use each task's own revision during
+     * a rollout: not done yet). True when it stopped some.
      */
     private boolean replaceUnhealthy(ServiceRow service, List<TaskRow> live, Events events) {
         long graceMillis = Math.max(0, service.spec().path("healthCheckGracePeriodSeconds").asLong(0)) * 1000;
