@@ -2,6 +2,7 @@ package dev.ballast.agent;
 
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.store.Store;
+import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import dev.ballast.store.Versioned;
@@ -53,6 +54,8 @@ public final class Agent implements AutoCloseable {
     private final Pulls pulls;
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     private final Map<String, Dependencies> dependencies = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, HealthCheck>> healthChecks = new ConcurrentHashMap<>();
+    private final HealthMonitor health;
 
     /**
      * @param instanceArn the container instance whose tasks this agent runs
@@ -91,6 +94,7 @@ public final class Agent implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.pulls = new Pulls(runtime, new AgentMetrics(meters, runtime.name()), maxConcurrentPulls, "agent-pull-",
                 Objects.requireNonNull(wake, "wake"), repositoryCredentials);
+        this.health = new HealthMonitor(runtime, wake);
     }
 
     public String instanceArn() {
@@ -104,6 +108,10 @@ public final class Agent implements AutoCloseable {
     /** One pass: one step of progress on every task of this instance that is not yet STOPPED. */
     public void reconcileOnce() {
         List<Versioned<TaskRow>> listed = tasks.forInstance(instanceArn);
+        if (health.watching()) {
+            health.retain(listed.stream().flatMap(t -> t.value().containers().stream()).map(ContainerRow::containerArn)
+                    .collect(java.util.stream.Collectors.toSet()));
+        }
         int parallel = Math.min(runtime.concurrentTaskSteps(), listed.size());
         if (parallel <= 1) {
             listed.forEach(this::claimAndStep);
@@ -238,7 +246,8 @@ public final class Agent implements AutoCloseable {
     private void progress(Versioned<TaskRow> read, Map<String, PullResult> pulled) {
         TaskRow task = read.value();
         TaskState known = EcsStatus.taskState(task.lastStatus());
-        LaunchPass.Result pass = LaunchPass.run(task, pulled, dependencies(task.taskDefinitionArn()), runtime);
+        Map<String, HealthCheck> checks = healthChecks(task.taskDefinitionArn());
+        LaunchPass.Result pass = LaunchPass.run(withHealth(task, checks), pulled, dependencies(task.taskDefinitionArn()), runtime);
         Map<String, ContainerRow> current = pass.containers();
         List<ContainerRow> started = pass.started();
         String stopCode = pass.stopCode();
@@ -261,6 +270,12 @@ public final class Agent implements AutoCloseable {
             // someone else moved the task while we started its containers: do not leave them behind
             started.forEach(c -> runtime.stop(c.runtimeId(), DEFAULT_STOP_TIMEOUT));
             return;
+        }
+        for (ContainerRow c : started) {
+            HealthCheck check = checks.get(c.name());
+            if (check != null) {
+                health.watch(c.containerArn(), c.runtimeId(), check);
+            }
         }
         if (target != known || code != null) {
             pulls.forget(task.arn());
@@ -346,6 +361,50 @@ public final class Agent implements AutoCloseable {
         return parsed;
     }
 
+    /**
+     * The task with each checked container's latest health (see {@link HealthMonitor}); running checked containers
+     * not yet watched (after an agent restart) are watched from now on.
+     */
+    private TaskRow withHealth(TaskRow task, Map<String, HealthCheck> checks) {
+        if (checks.isEmpty()) {
+            return task;
+        }
+        return task.withState(task.lastStatus(), mapContainers(task, c -> {
+            HealthCheck check = checks.get(c.name());
+            if (check == null) {
+                return c;
+            }
+            if (c.runtimeId() != null && EcsStatus.containerState(c.lastStatus(), true) == ContainerState.RUNNING) {
+                health.watch(c.containerArn(), c.runtimeId(), check);
+            }
+            String known = c.healthStatus() == null ? TaskHealth.UNKNOWN : c.healthStatus();
+            return c.withHealth(health.status(c.containerArn()).orElse(known));
+        }), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(), task.stoppedAt());
+    }
+
+    /** The health checks of a task definition's containers; cached per ARN like {@link #dependencies}. */
+    private Map<String, HealthCheck> healthChecks(String taskDefinitionArn) {
+        Map<String, HealthCheck> known = healthChecks.get(taskDefinitionArn);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> doc = tasks.taskDefinitionDoc(taskDefinitionArn);
+        if (doc.isEmpty()) {
+            return Map.of();
+        }
+        if (healthChecks.size() > 1_000) {
+            healthChecks.clear();
+        }
+        Map<String, HealthCheck> parsed = HealthCheck.parse(doc.get());
+        healthChecks.put(taskDefinitionArn, parsed);
+        return parsed;
+    }
+
+    /** How many containers this agent is health-checking now. */
+    public int healthChecking() {
+        return health.checking();
+    }
+
     private TaskRow stoppedRow(TaskRow t, Function<ContainerRow, ContainerRow> containers) {
         long now = now();
         return t.withState(EcsStatus.lastStatus(TaskState.STOPPED), mapContainers(t, c -> {
@@ -366,6 +425,7 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         pulls.close();
     }
 }

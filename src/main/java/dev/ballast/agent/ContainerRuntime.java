@@ -75,4 +75,13 @@ public interface ContainerRuntime {
     default void remove(String runtimeId) {
         stop(runtimeId, Agent.DEFAULT_STOP_TIMEOUT);
     }
+
+    /**
+     * Runs a container health check: {@code command} in the running container, waiting at most {@code timeout}
+     * for it to exit (ECS {@code HealthCheck}, see {@link HealthCheck}). Called from the agent's health checkers,
+     * never from a pass. A runtime that cannot run commands answers {@link CheckResult.Unsupported}.
+     */
+    default CheckResult runCheck(String runtimeId, List<String> command, Duration timeout) {
+        return new CheckResult.Unsupported();
+    }
 }

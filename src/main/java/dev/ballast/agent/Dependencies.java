@@ -2,6 +2,7 @@ package dev.ballast.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow.ContainerRow;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,9 +15,10 @@ import java.util.Objects;
  * The {@code dependsOn} of a task definition's containers (ECS {@code ContainerDependency}) and the pure
  * rule that says whether a container may start now. A dependency is met when the container it names has
  * reached the condition: START — it started (it may have exited since); COMPLETE — it exited, with any
- * code; SUCCESS — it exited with 0. HEALTHY is treated as START: Ballast does not run Docker health checks
- * (see docs/architecture.md). A dependency that can no longer be met (a SUCCESS dependency exited with
- * another code, or the dependency stopped without ever starting) makes the container unable to start.
+ * code; SUCCESS — it exited with 0; HEALTHY — its health check (run by the agent, see {@link HealthMonitor})
+ * passed. A dependency that can no longer be met (a SUCCESS dependency exited with another code, a HEALTHY
+ * dependency became UNHEALTHY or exited first, or the dependency stopped without ever starting) makes the
+ * container unable to start.
  */
 final class Dependencies {
 
@@ -122,7 +124,14 @@ final class Dependencies {
                     + d.condition() + "), which stopped without starting");
         }
         return switch (d.condition()) {
-            case START, HEALTHY -> started ? new Verdict.Ready() : new Verdict.Wait(d);
+            case START -> started ? new Verdict.Ready() : new Verdict.Wait(d);
+            case HEALTHY -> TaskHealth.HEALTHY.equals(target.healthStatus()) ? new Verdict.Ready()
+                    : TaskHealth.UNHEALTHY.equals(target.healthStatus())
+                    ? new Verdict.Never(d, "container " + container + " depends on " + d.container()
+                            + " (condition HEALTHY), which is UNHEALTHY")
+                    : stopped ? new Verdict.Never(d, "container " + container + " depends on " + d.container()
+                            + " (condition HEALTHY), which exited before it was HEALTHY")
+                    : new Verdict.Wait(d);
             case COMPLETE -> stopped ? new Verdict.Ready() : new Verdict.Wait(d);
             case SUCCESS -> !stopped ? new Verdict.Wait(d)
                     : Integer.valueOf(0).equals(target.exitCode()) ? new Verdict.Ready()

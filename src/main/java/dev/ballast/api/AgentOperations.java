@@ -126,7 +126,7 @@ public final class AgentOperations {
 
     /** One container's report: any member may be null (unchanged). */
     private record ContainerReport(String name, String status, String imageDigest, String runtimeId, Integer exitCode,
-                                   String reason) {}
+                                   String reason, String healthStatus) {}
 
     private JsonNode submitTask(ObjectNode in, Operation.Call call) {
         List<ContainerReport> containers = new ArrayList<>();
@@ -162,8 +162,10 @@ public final class AgentOperations {
         if (digest != null && !digest.matches("sha(256|512):[0-9a-f]{64,128}")) {
             throw AwsException.invalidParameter("'imageDigest' of container " + ShapeValidator.clip(name) + " is not a digest.");
         }
+        // healthStatus is Ballast's extension of ContainerStateChange (docs/agent-protocol.md); ApiModel adds it.
+        String health = c.path("healthStatus").asText(null);
         return new ContainerReport(name, status, digest, c.path("runtimeId").asText(null),
-                c.hasNonNull("exitCode") ? c.get("exitCode").asInt() : null, c.path("reason").asText(null));
+                c.hasNonNull("exitCode") ? c.get("exitCode").asInt() : null, c.path("reason").asText(null), health);
     }
 
     private static Long millis(ObjectNode in, String member) {
@@ -225,7 +227,8 @@ public final class AgentOperations {
             TaskRow.ContainerRow c = containers.get(index);
             containers.set(index, c.with(r.status() == null ? c.lastStatus() : r.status(),
                     r.imageDigest() == null ? c.imageDigest() : r.imageDigest(), r.exitCode() == null ? c.exitCode() : r.exitCode(),
-                    r.reason() == null ? c.reason() : r.reason(), r.runtimeId() == null ? c.runtimeId() : r.runtimeId()));
+                    r.reason() == null ? c.reason() : r.reason(), r.runtimeId() == null ? c.runtimeId() : r.runtimeId())
+                    .withHealth(r.healthStatus() == null ? c.healthStatus() : r.healthStatus()));
         }
         TaskRow next = t;
         if (reason != null && !reason.equals(t.stoppedReason())) {

@@ -28,10 +28,25 @@ final class ApiModel {
             if (in == null) {
                 throw new IllegalStateException("ecs-shapes.json missing from the classpath");
             }
-            return new ApiModel(mapper.readTree(in));
+            return new ApiModel(withExtensions(mapper.readTree(in)));
         } catch (IOException e) {
             throw new UncheckedIOException("read the ECS API model", e);
         }
+    }
+
+    /**
+     * Ballast's additions to the published model (docs/agent-protocol.md): an agent reports a container's
+     * {@code healthStatus} in {@code ContainerStateChange} and {@code SubmitContainerStateChange}, which ECS's
+     * model does not carry (its agent reports health over its own channel).
+     */
+    private static JsonNode withExtensions(JsonNode root) {
+        for (String shape : new String[] {"ContainerStateChange", "SubmitContainerStateChangeRequest"}) {
+            JsonNode members = root.path("shapes").path(shape).path("members");
+            if (members instanceof com.fasterxml.jackson.databind.node.ObjectNode m && !m.has("healthStatus")) {
+                m.putObject("healthStatus").put("shape", "HealthStatus");
+            }
+        }
+        return root;
     }
 
     String targetPrefix() {

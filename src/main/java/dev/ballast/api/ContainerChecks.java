@@ -48,6 +48,7 @@ final class ContainerChecks {
             throw AwsException.client("Invalid 'cpu' " + c.get("cpu").asInt() + where + ": it must not be negative.");
         }
         checkPorts(c, where, networkMode);
+        checkHealthCheck(c, where);
         for (JsonNode d : c.path("dependsOn")) {
             String target = d.path("containerName").asText("");
             if (!containers.contains(target) || target.equals(name)) {
@@ -73,6 +74,50 @@ final class ContainerChecks {
             throw AwsException.client("Invalid 'links'" + where + ": links are only supported with networkMode 'bridge'.");
         }
         return memory != null ? memory : reservation != null ? reservation : 0;
+    }
+
+    /** ECS {@code HealthCheck}: a command starting with CMD, CMD-SHELL or NONE, and its documented ranges. */
+    private static void checkHealthCheck(ObjectNode c, String where) {
+        JsonNode h = c.get("healthCheck");
+        if (h == null) {
+            return;
+        }
+        JsonNode command = h.path("command");
+        String kind = command.isArray() && !command.isEmpty() ? command.get(0).asText("") : "";
+        if (!(kind.equals("CMD") || kind.equals("CMD-SHELL") || kind.equals("NONE"))
+                || (!kind.equals("NONE") && command.size() < 2)) {
+            throw AwsException.client("Invalid 'healthCheck.command'" + where + ": it must start with CMD or CMD-SHELL "
+                    + "followed by the command, or be [\"NONE\"].");
+        }
+        range(h, "interval", 5, 300, where);
+        range(h, "timeout", 2, 60, where);
+        range(h, "retries", 1, 10, where);
+        range(h, "startPeriod", 0, 300, where);
+    }
+
+    private static void range(JsonNode h, String member, int min, int max, String where) {
+        JsonNode n = h.get(member);
+        if (n != null && (n.asInt() < min || n.asInt() > max)) {
+            throw AwsException.client("Invalid 'healthCheck." + member + "' " + n.asInt() + where + ": it must be between "
+                    + min + " and " + max + ".");
+        }
+    }
+
+    /** A {@code dependsOn} condition HEALTHY needs the container it names to have a health check. */
+    static void checkHealthyDependencies(JsonNode containerDefinitions) {
+        java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+        containerDefinitions.forEach(c -> byName.put(c.path("name").asText(), c));
+        for (JsonNode c : containerDefinitions) {
+            for (JsonNode d : c.path("dependsOn")) {
+                JsonNode target = byName.get(d.path("containerName").asText(""));
+                JsonNode command = target == null ? null : target.path("healthCheck").path("command");
+                if ("HEALTHY".equals(d.path("condition").asText()) && target != null
+                        && (!command.isArray() || command.isEmpty() || "NONE".equals(command.get(0).asText()))) {
+                    throw AwsException.client("Invalid 'dependsOn' condition HEALTHY for container '" + c.path("name").asText()
+                            + "': container '" + ShapeValidator.clip(d.path("containerName").asText()) + "' has no 'healthCheck'.");
+                }
+            }
+        }
     }
 
     private static void checkPorts(ObjectNode c, String where, String networkMode) {

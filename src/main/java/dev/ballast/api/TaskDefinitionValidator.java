@@ -81,6 +81,7 @@ final class TaskDefinitionValidator {
             anyEssential |= c.path("essential").asBoolean(true);
         }
         DependsOnChecks.check(containers);
+        ContainerChecks.checkHealthyDependencies(containers);
         if (!anyEssential) {
             throw AwsException.client("Task definition '" + family + "' needs at least one essential container.");
         }

@@ -147,6 +147,7 @@ final class RemoteTasks implements AgentTasks {
             putIf(cj, "imageDigest", c.imageDigest());
             putIf(cj, "runtimeId", c.runtimeId());
             putIf(cj, "reason", c.reason());
+            putIf(cj, "healthStatus", c.healthStatus());
             if (c.exitCode() != null) {
                 cj.put("exitCode", c.exitCode());
             }

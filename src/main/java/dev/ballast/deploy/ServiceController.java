@@ -8,6 +8,7 @@ import dev.ballast.store.RevisionRow;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
+import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
 import java.time.Clock;
@@ -29,6 +30,8 @@ import java.util.stream.Collectors;
 public final class ServiceController {
     /** The stopped reason of a service task moved off a DRAINING container instance. */
     static final String DRAINING_REASON = "Task stopped because its container instance is DRAINING";
+    /** ECS's stopped reason of a service task replaced because an essential container failed its health checks. */
+    public static final String UNHEALTHY_REASON = "Task failed container health checks";
     private final Store store;
     private final ResolutionStep resolution;
     private final Launcher launcher;
@@ -76,6 +79,9 @@ public final class ServiceController {
         // The primary's stopped tasks, newest first: read once per pass for events, the circuit breaker and the launch pause.
         List<TaskRow> stopped = store.tasks().stoppedOfDeployment(primary.value().id(), 1_000);
         reportStoppedTasks(events, stopped);
+        if (replaceUnhealthy(service, live, events)) {
+            return; // one step: the next pass counts them (circuit breaker) and starts their replacements
+        }
         if (!primary.value().rolloutState().equals("IN_PROGRESS")) {
             if (primary.value().rolloutState().equals("COMPLETED")) {
                 roll(service, primary.value(), deployments, live, stopped, events);
@@ -163,7 +169,7 @@ public final class ServiceController {
             deployer.retireOld(primary, deployments);
         }
         if (primary.rolloutState().equals("IN_PROGRESS") && oldGone && runningPrimary == service.desiredCount()
-                && primaryTasks.size() == service.desiredCount()) {
+                && primaryTasks.size() == service.desiredCount() && primaryTasks.stream().allMatch(TaskHealth::settled)) {
             deployer.complete(service, primary, deployments, events);
         }
     }
@@ -195,11 +201,43 @@ public final class ServiceController {
                         && clock.millis() - t.stoppedAt() < 5_000);
     }
 
+    /**
+     * Stops the service's RUNNING tasks whose health is UNHEALTHY (an essential container failed its health
+     * checks) once they are past the service's {@code healthCheckGracePeriodSeconds} since they started; the
+     * next pass's roll replaces them from the primary deployment (ECS would use each task's own revision during
+     * a rollout: not done yet). True when it stopped some.
+     */
+    private boolean replaceUnhealthy(ServiceRow service, List<TaskRow> live, Events events) {
+        long graceMillis = Math.max(0, service.spec().path("healthCheckGracePeriodSeconds").asLong(0)) * 1000;
+        long now = clock.millis();
+        List<TaskRow> unhealthy = live.stream()
+                .filter(t -> t.desiredStatus().equals("RUNNING") && t.lastStatus().equals("RUNNING"))
+                .filter(t -> TaskHealth.UNHEALTHY.equals(TaskHealth.of(t)))
+                .filter(t -> t.startedAt() != null && now - t.startedAt() >= graceMillis)
+                .toList();
+        if (unhealthy.isEmpty()) {
+            return false;
+        }
+        stop(unhealthy, unhealthy.size(), UNHEALTHY_REASON);
+        for (TaskRow t : unhealthy) {
+            String id = t.arn().substring(t.arn().lastIndexOf('/') + 1);
+            events.addOnce(t.arn() + ":unhealthy", "(service " + service.name() + ") (task " + id + ") failed container health checks.");
+        }
+        events.add("(service " + service.name() + ") has stopped " + unhealthy.size() + " running tasks: "
+                + unhealthy.stream().map(t -> "(task " + t.arn().substring(t.arn().lastIndexOf('/') + 1) + ")")
+                .collect(Collectors.joining(" ")) + ".");
+        return true;
+    }
+
+    /** Counted by the circuit breaker: tasks that failed to start (stage 1) or failed their health checks (stage 2). */
+    static boolean failedTask(TaskRow t) {
+        return "TaskFailedToStart".equals(t.stopCode()) || UNHEALTHY_REASON.equals(t.stoppedReason());
+    }
+
     private boolean checkCircuitBreaker(ServiceRow service, Versioned<DeploymentRow> primary,
                                         List<Versioned<DeploymentRow>> deployments, List<TaskRow> stopped, Events events) {
         DeploymentRow d = primary.value();
-        int failed = (int) stopped.stream()
-                .filter(t -> "TaskFailedToStart".equals(t.stopCode())).count();
+        int failed = (int) stopped.stream().filter(ServiceController::failedTask).count();
         if (failed != d.failedTasks()) {
             store.deployments().update(d.withFailedTasks(failed), primary.version());
             return true;
@@ -207,8 +245,9 @@ public final class ServiceController {
         CircuitBreaker cb = circuitBreaker(d);
         int threshold = Rollout.circuitBreakerThreshold(service.desiredCount());
         if (cb.enable() && failed >= threshold) {
-            deployer.fail(service, primary, deployments, "tasks failed to start (" + failed + " of threshold " + threshold + ")",
-                    events);
+            boolean unhealthy = stopped.stream().anyMatch(t -> UNHEALTHY_REASON.equals(t.stoppedReason()));
+            deployer.fail(service, primary, deployments, "tasks failed to start" + (unhealthy ? " or failed container health checks" : "")
+                    + " (" + failed + " of threshold " + threshold + ")", events);
             return true;
         }
         return false;

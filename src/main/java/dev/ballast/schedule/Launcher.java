@@ -7,6 +7,7 @@ import dev.ballast.core.Ids;
 import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
+import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +70,8 @@ public final class Launcher {
                 containers.add(new TaskRow.ContainerRow(name, account.ecsArnPrefix() + "container/" + l.cluster() + "/" + id
                         + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, "PENDING", null, null,
                         null, c.path("essential").asBoolean(true),
-                        c.path("repositoryCredentials").path("credentialsParameter").textValue()));
+                        c.path("repositoryCredentials").path("credentialsParameter").textValue(),
+                        hasHealthCheck(c) ? TaskHealth.UNKNOWN : null));
             }
             tasks.add(new TaskRow(taskArn, l.cluster(), l.clusterArn(), l.taskDefinition().arn(), l.serviceArn(),
                     l.deploymentId(), l.startedBy(), l.group(), instance, "RUNNING", "PROVISIONING", containers, null, null,
@@ -87,5 +89,11 @@ public final class Launcher {
         } catch (IOException e) {
             throw new UncheckedIOException("stored task definition unreadable", e);
         }
+    }
+
+    /** A container definition with a {@code healthCheck} the agent runs (a command other than {@code ["NONE"]}). */
+    static boolean hasHealthCheck(JsonNode containerDefinition) {
+        JsonNode command = containerDefinition.path("healthCheck").path("command");
+        return command.isArray() && !command.isEmpty() && !"NONE".equals(command.get(0).asText());
     }
 }

@@ -13,23 +13,38 @@ public record TaskRow(String arn, String cluster, String clusterArn, String task
         containers = containers == null ? List.of() : List.copyOf(containers); // rows are shared between readers
     }
 
-    /** One container of a task. {@code launchImage} is what the agent pulls; {@code image} what users see. */
     /**
-     * One container of a task. {@code credentialsParameter} is the container definition's
+     * One container of a task. {@code launchImage} is what the agent pulls; {@code image} what users see.
+     * {@code credentialsParameter} is the container definition's
      * {@code repositoryCredentials.credentialsParameter} (a secret's name or ARN, never the secret), or null;
-     * each agent looks it up in its own {@code --registry-credentials} file.
+     * each agent looks it up in its own {@code --registry-credentials} file. {@code healthStatus} is null for a
+     * container without a {@code healthCheck} (shown as UNKNOWN), else HEALTHY, UNHEALTHY or UNKNOWN (no result yet)
+     * as the agent's health checker last reported it.
      */
     public record ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
                                String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential,
-                               String credentialsParameter) {
+                               String credentialsParameter, String healthStatus) {
         public ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
                             String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential) {
-            this(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason, runtimeId, essential, null);
+            this(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason, runtimeId, essential, null, null);
+        }
+
+        public ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
+                            String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential,
+                            String credentialsParameter) {
+            this(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason, runtimeId, essential,
+                    credentialsParameter, null);
         }
 
         public ContainerRow with(String status, String digest, Integer exit, String why, String runtime) {
             return new ContainerRow(name, containerArn, image, launchImage, digest, status, exit, why, runtime, essential,
-                    credentialsParameter);
+                    credentialsParameter, healthStatus);
+        }
+
+        /** This container with a new health status (null: it has no health check). */
+        public ContainerRow withHealth(String health) {
+            return new ContainerRow(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason, runtimeId,
+                    essential, credentialsParameter, health);
         }
     }
 

@@ -134,6 +134,18 @@ class AgentTest {
         /** Runtime ids in the order the agent stopped running containers. */
         final java.util.List<String> stopOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
         final java.util.Set<String> failStarts = ConcurrentHashMap.newKeySet();
+        /** Health-check results by the check's last command word (e.g. the CMD-SHELL text); absent: passes. */
+        final Map<String, CheckResult> checks = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger checksRun = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public CheckResult runCheck(String runtimeId, java.util.List<String> command, Duration timeout) {
+            if (exits.containsKey(runtimeId)) {
+                return new CheckResult.NotRunning();
+            }
+            checksRun.incrementAndGet();
+            return checks.getOrDefault(command.getLast(), new CheckResult.Passed());
+        }
 
         /** Started containers: runtime id → (instance ARN, task ARN). */
         final Map<String, String[]> owners = new ConcurrentHashMap<>();

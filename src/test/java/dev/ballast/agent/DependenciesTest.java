@@ -18,8 +18,31 @@ class DependenciesTest {
 
     /** The dependency as the agent records it: status, exit code, and whether it ever started (a runtime id). */
     private static ContainerRow target(String status, Integer exit, boolean started) {
+        return target(status, exit, started, null);
+    }
+
+    private static ContainerRow target(String status, Integer exit, boolean started, String health) {
         return new ContainerRow("db", "arn:c/db", "img", "img", "sha256:" + "0".repeat(64), status, exit, null,
-                started ? "id-db" : null, false);
+                started ? "id-db" : null, false, null, health);
+    }
+
+    static Stream<Arguments> healthy() {
+        return Stream.of(
+                // dependency status, started, health, verdict
+                Arguments.of("PENDING", false, "UNKNOWN", Verdict.Wait.class),
+                Arguments.of("RUNNING", true, "UNKNOWN", Verdict.Wait.class),
+                Arguments.of("RUNNING", true, "HEALTHY", Verdict.Ready.class),
+                Arguments.of("RUNNING", true, "UNHEALTHY", Verdict.Never.class),
+                Arguments.of("STOPPED", true, "UNKNOWN", Verdict.Never.class),
+                Arguments.of("STOPPED", true, "HEALTHY", Verdict.Ready.class),
+                Arguments.of("STOPPED", false, "UNKNOWN", Verdict.Never.class));
+    }
+
+    @ParameterizedTest(name = "HEALTHY on a {0} dependency (started {1}, health {2}) → {3}")
+    @MethodSource("healthy")
+    void healthy_verdict(String status, boolean started, String health, Class<? extends Verdict> expected) {
+        Verdict v = Dependencies.check("app", new Dependency("db", Condition.HEALTHY), target(status, null, started, health));
+        assertThat(v).isInstanceOf(expected);
     }
 
     static Stream<Arguments> table() {
@@ -29,8 +52,6 @@ class DependenciesTest {
                 Arguments.of(Condition.START, "RUNNING", null, true, Verdict.Ready.class),
                 Arguments.of(Condition.START, "STOPPED", 1, true, Verdict.Ready.class),
                 Arguments.of(Condition.START, "STOPPED", null, false, Verdict.Never.class),
-                Arguments.of(Condition.HEALTHY, "PENDING", null, false, Verdict.Wait.class),
-                Arguments.of(Condition.HEALTHY, "RUNNING", null, true, Verdict.Ready.class),
                 Arguments.of(Condition.COMPLETE, "PENDING", null, false, Verdict.Wait.class),
                 Arguments.of(Condition.COMPLETE, "RUNNING", null, true, Verdict.Wait.class),
                 Arguments.of(Condition.COMPLETE, "STOPPED", 0, true, Verdict.Ready.class),

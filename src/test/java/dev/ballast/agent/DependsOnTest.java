@@ -89,19 +89,6 @@ class DependsOnTest {
     }
 
     @Test
-    void healthy_is_treated_as_start() throws Exception {
-        TaskRow task = tasks.placeDefined(INSTANCE, definition("healthy",
-                "{\"name\":\"db\",\"essential\":false}",
-                "{\"name\":\"app\",\"dependsOn\":[{\"containerName\":\"db\",\"condition\":\"HEALTHY\"}]}"));
-        runtime.failStarts.add("db");
-        Tasks.settle(agent);
-        assertThat(container(task, "app").runtimeId()).isNull();
-        runtime.failStarts.clear();
-        Tasks.settle(agent);
-        assertThat(tasks.get(task).lastStatus()).isEqualTo("RUNNING");
-    }
-
-    @Test
     void complete_waits_for_an_exit_with_any_code_and_the_task_runs_once_its_essential_container_started() throws Exception {
         TaskRow task = tasks.placeDefined(INSTANCE, definition("complete",
                 "{\"name\":\"init\",\"essential\":false}",

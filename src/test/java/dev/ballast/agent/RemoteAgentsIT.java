@@ -61,12 +61,16 @@ class RemoteAgentsIT {
 
                 // a service of 4 spreads over both agents
                 ecs.registerTaskDefinition(r -> r.family("web").containerDefinitions(ContainerDefinition.builder().name("app")
-                        .image(registry.host() + "/demo/remote:v1").memory(256).build()));
+                        .image(registry.host() + "/demo/remote:v1").memory(256)
+                        .healthCheck(h -> h.command("CMD-SHELL", "exit 0").interval(5)).build()));
                 ecs.createService(r -> r.cluster(CLUSTER).serviceName("web").taskDefinition("web").desiredCount(4)
                         .deploymentConfiguration(d -> d.minimumHealthyPercent(100).maximumPercent(200)));
                 Eventually.await("4 tasks RUNNING", WAIT, () -> running(ecs).size() == 4);
                 assertThat(byInstance(running(ecs))).containsEntry(arnA, 2L).containsEntry(arnB, 2L);
                 assertThat(running(ecs)).allSatisfy(t -> assertThat(t.containers().get(0).imageDigest()).startsWith("sha256:"));
+                // container health travels from the remote agents in SubmitTaskStateChange (simulated checks pass)
+                Eventually.await("4 tasks HEALTHY", WAIT, () -> running(ecs).stream()
+                        .filter(t -> "HEALTHY".equals(t.healthStatusAsString())).count() == 4);
 
                 // DRAINING A: its tasks move to B, never fewer than 4 (100 %) running nor more than 8 (200 %) wanted
                 ecs.updateContainerInstancesState(r -> r.cluster(CLUSTER).status("DRAINING").containerInstances(arnA));

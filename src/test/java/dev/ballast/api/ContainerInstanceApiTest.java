@@ -193,6 +193,27 @@ class ContainerInstanceApiTest {
     }
 
     @Test
+    void anAgentReportsContainerHealthAsBallastsExtensionOfContainerStateChange() {
+        ecs.createCluster(c -> c.clusterName("health"));
+        ContainerInstance host = register("health", 1024, 1024);
+        Task task = ecs.runTask(r -> r.cluster("health").taskDefinition("small")).tasks().get(0);
+        assertThat(task.healthStatusAsString()).isEqualTo("UNKNOWN");
+        dev.ballast.testing.RawClient raw = dev.ballast.testing.RawClient.forServer(server);
+        String body = "{\"cluster\":\"health\",\"task\":\"" + task.taskArn() + "\",\"status\":\"RUNNING\",\"containers\":"
+                + "[{\"containerName\":\"app\",\"status\":\"RUNNING\",\"runtimeId\":\"r-1\",\"healthStatus\":\"%s\"}]}";
+        var refused = raw.request(body.formatted("GREEN")).operation("SubmitTaskStateChange")
+                .header(Operation.INSTANCE_HEADER, host.containerInstanceArn()).send();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text()).contains("healthStatus");
+        var accepted = raw.request(body.formatted("UNHEALTHY")).operation("SubmitTaskStateChange")
+                .header(Operation.INSTANCE_HEADER, host.containerInstanceArn()).send();
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+        Task seen = ecs.describeTasks(r -> r.cluster("health").tasks(task.taskArn())).tasks().get(0);
+        assertThat(seen.containers().get(0).healthStatusAsString()).isEqualTo("UNHEALTHY");
+        assertThat(seen.healthStatusAsString()).isEqualTo("UNHEALTHY");
+    }
+
+    @Test
     void anAgentsReasonForAStartingTaskChoosesTheStopCode() {
         ecs.createCluster(c -> c.clusterName("starting"));
         ContainerInstance host = register("starting", 1024, 1024);

@@ -18,6 +18,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.ballast.agent.Agent;
+import dev.ballast.agent.CheckResult;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.PullResult;
@@ -321,6 +322,12 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     @Override
     public int concurrentTaskSteps() {
         return 8;
+    }
+
+    /** Runs the check by exec in the container (see {@link EngineHealthChecks}). */
+    @Override
+    public CheckResult runCheck(String runtimeId, List<String> command, Duration timeout) {
+        return new EngineHealthChecks(docker).run(runtimeId, command, timeout);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ballast.agent.simulated;
 
+import dev.ballast.agent.CheckResult;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.PullFailedException;
@@ -12,6 +13,7 @@ import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,8 +24,11 @@ import java.util.function.Function;
 /**
  * A runtime that runs nothing: it really fetches each image's manifest from its registry (by digest when
  * pinned, by tag otherwise), verifies it, keeps it in a per-instance image cache by digest, and then
- * "starts" containers by handing out ids. Containers stay running until stopped, then exit with 0. It says
- * so in {@link #description()} and in the {@code ballast.runtime=simulated} attribute.
+ * "starts" containers by handing out ids. Containers stay running until stopped, then exit with 0. Nothing
+ * runs their health checks either: a check passes unless its command is literally {@code false} or
+ * {@code exit N} with N other than 0 (see docs/decisions.md), so that health, {@code dependsOn HEALTHY} and
+ * unhealthy-task replacement can be exercised without an engine. It says so in {@link #description()} and in
+ * the {@code ballast.runtime=simulated} attribute.
  */
 public final class SimulatedRuntime implements ContainerRuntime {
 
@@ -102,6 +107,25 @@ public final class SimulatedRuntime implements ContainerRuntime {
     @Override
     public void stop(String runtimeId, Duration timeout) {
         exited.putIfAbsent(runtimeId, new ExitStatus(0, null));
+    }
+
+    /**
+     * Nothing is executed: a check of a "running" container passes, unless the command (its last word, the
+     * CMD-SHELL text) is {@code false} or {@code exit N} with N &ne; 0; a check of a stopped container ends.
+     */
+    @Override
+    public CheckResult runCheck(String runtimeId, List<String> command, Duration timeout) {
+        if (exited.containsKey(runtimeId)) {
+            return new CheckResult.NotRunning();
+        }
+        String text = command.isEmpty() ? "" : command.getLast().trim();
+        if (text.equals("false")) {
+            return new CheckResult.Failed("exit code 1 (simulated)");
+        }
+        if (text.matches("exit [0-9]{1,3}") && !text.equals("exit 0")) {
+            return new CheckResult.Failed("exit code " + text.substring(5) + " (simulated)");
+        }
+        return new CheckResult.Passed();
     }
 
     @Override

@@ -162,6 +162,44 @@ class DockerRuntimeIT {
     }
 
     @Test
+    void health_checks_run_by_exec_in_the_container() throws Exception {
+        TaskRow task = pulledTask(image("demo/app:v1@" + v1),
+                "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sleep\",\"3600\"]}");
+        String id = runtime.start(task, task.containers().get(0));
+        Eventually.await("the container to run", Duration.ofSeconds(20),
+                () -> Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning()));
+        Duration timeout = Duration.ofSeconds(5);
+
+        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "test -f /etc/app-version"), timeout))
+                .isEqualTo(new dev.ballast.agent.CheckResult.Passed());
+        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "test -f /nowhere"), timeout))
+                .isEqualTo(new dev.ballast.agent.CheckResult.Failed("exit code 1"));
+        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "exit 7"), timeout))
+                .isEqualTo(new dev.ballast.agent.CheckResult.Failed("exit code 7"));
+        assertThat(runtime.runCheck(id, java.util.List.of("/bin/no-such-program"), timeout))
+                .isInstanceOf(dev.ballast.agent.CheckResult.Failed.class);
+
+        long began = System.nanoTime();
+        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sleep", "30"), Duration.ofSeconds(1)))
+                .isEqualTo(new dev.ballast.agent.CheckResult.TimedOut());
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).as("the timeout bounds the wait").isLessThan(Duration.ofSeconds(10));
+
+        long[] millis = new long[20];
+        for (int i = 0; i < millis.length; i++) {
+            long t0 = System.nanoTime();
+            runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "exit 0"), timeout);
+            millis[i] = (System.nanoTime() - t0) / 1_000_000;
+        }
+        java.util.Arrays.sort(millis);
+        System.out.printf("health check by exec on Podman: median %d ms, max %d ms over %d checks%n",
+                millis[millis.length / 2], millis[millis.length - 1], millis.length);
+
+        runtime.stop(id, Duration.ofSeconds(1));
+        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "exit 0"), timeout))
+                .isEqualTo(new dev.ballast.agent.CheckResult.NotRunning());
+    }
+
+    @Test
     void an_exit_code_is_reported_by_status() throws Exception {
         TaskRow task = pulledTask(image("demo/app:v1@" + v1),
                 "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sh\",\"-c\",\"exit 3\"]}");
