@@ -285,11 +285,14 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
      */
     private RuntimeException refusal(String errorName, String containerArn, DockerException e) {
         String message = EngineImages.engineMessage(e);
-        int failures = transientFailures.merge(containerArn, 1, Integer::sum);
-        if (finalRefusal(e.getHttpStatus(), message) || failures >= MAX_TRANSIENT_START_FAILURES) {
+        if (finalRefusal(e.getHttpStatus(), message)) {
             transientFailures.remove(containerArn);
-            return new StartFailedException(errorName, failures >= MAX_TRANSIENT_START_FAILURES
-                    && !finalRefusal(e.getHttpStatus(), message) ? message + " (" + failures + " attempts)" : message, e);
+            return new StartFailedException(errorName, message, e);
+        }
+        int failures = transientFailures.merge(containerArn, 1, Integer::sum);
+        if (failures >= MAX_TRANSIENT_START_FAILURES) {
+            transientFailures.remove(containerArn);
+            return new StartFailedException(errorName, message + " (" + failures + " attempts)", e);
         }
         return new IllegalStateException(errorName + " (will retry): " + message, e);
     }
