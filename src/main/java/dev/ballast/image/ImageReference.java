@@ -29,6 +29,11 @@ public record ImageReference(String registry, String repository, Optional<String
     public static final String DEFAULT_TAG = "latest";
     private static final Set<String> DOCKER_HUB_ALIASES = Set.of(DOCKER_HUB, "index.docker.io", "registry-1.docker.io");
 
+    /** True for Docker Hub's own host names ({@value #DOCKER_HUB} and its aliases), which {@link #parse} normalises. */
+    public static boolean isDockerHubHost(String host) {
+        return DOCKER_HUB_ALIASES.contains(host);
+    }
+
     public ImageReference {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(repository, "repository");

@@ -186,7 +186,7 @@ public final class RepositoryCredentials {
         }
         // "myhost" alone would read as a Docker Hub namespace: a registry host has a dot, a port or is localhost
         if (registry == null || registry.equals(dev.ballast.image.ImageReference.DOCKER_HUB)
-                && !Set.of("docker.io", "index.docker.io", "registry-1.docker.io").contains(h)) {
+                && !dev.ballast.image.ImageReference.isDockerHubHost(h)) {
             throw new IllegalArgumentException("\"registry\" \"" + h + "\" is not a registry host[:port] "
                     + "(e.g. registry.example.com, 127.0.0.1:5000, docker.io)");
         }
