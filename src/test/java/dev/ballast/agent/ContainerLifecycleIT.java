@@ -1,8 +1,10 @@
 package dev.ballast.agent;
 
+import static dev.ballast.testing.EcsTasks.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.image.Digest;
+import dev.ballast.testing.EcsTasks;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.PodmanFixture;
 import dev.ballast.testing.RegistryFixture;
@@ -68,20 +70,11 @@ class ContainerLifecycleIT {
     }
 
     private Task task(String arn) {
-        return ecs.describeTasks(r -> r.tasks(arn)).tasks().get(0);
+        return EcsTasks.describe(ecs, arn);
     }
 
     private Task await(String what, String arn, Duration timeout, Predicate<Task> condition) {
-        AtomicReference<Task> last = new AtomicReference<>();
-        Eventually.await(what + " (" + arn + ")", timeout, () -> {
-            last.set(task(arn));
-            return condition.test(last.get());
-        });
-        return last.get();
-    }
-
-    private static Container container(Task t, String name) {
-        return t.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return EcsTasks.await(ecs, what, arn, timeout, condition);
     }
 
     private String inspect(String runtimeId, String format) {

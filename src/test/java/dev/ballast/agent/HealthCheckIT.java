@@ -1,7 +1,9 @@
 package dev.ballast.agent;
 
+import static dev.ballast.testing.EcsTasks.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.testing.EcsTasks;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.PodmanFixture;
 import dev.ballast.testing.RegistryFixture;
@@ -16,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerCondition;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerDependency;
@@ -76,20 +77,11 @@ class HealthCheckIT {
     }
 
     private Task task(String arn) {
-        return ecs.describeTasks(r -> r.tasks(arn)).tasks().get(0);
+        return EcsTasks.describe(ecs, arn);
     }
 
     private Task await(String what, String arn, Predicate<Task> condition) {
-        AtomicReference<Task> last = new AtomicReference<>();
-        Eventually.await(what + " (" + arn + ")", WAIT, () -> {
-            last.set(task(arn));
-            return condition.test(last.get());
-        });
-        return last.get();
-    }
-
-    private static Container container(Task t, String name) {
-        return t.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return EcsTasks.await(ecs, what, arn, WAIT, condition);
     }
 
     private long startedAtMillis(String runtimeId) {

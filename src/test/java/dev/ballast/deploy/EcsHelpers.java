@@ -37,6 +37,6 @@ final class EcsHelpers {
     }
 
     static Container container(Task t, String name) {
-        return t.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return dev.ballast.testing.EcsTasks.container(t, name);
     }
 }
