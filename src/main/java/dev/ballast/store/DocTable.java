@@ -120,18 +120,26 @@ final class DocTable<T> {
     }
 
     void insert(Handle h, T value) {
+        Map<String, Object> cols = insertColumns(value, store.now());
+        var update = h.createUpdate(insertSql(cols));
+        cols.forEach(update::bind);
+        update.execute();
+    }
+
+    /** The columns a new row of {@code value} is inserted with, at version 1. */
+    private Map<String, Object> insertColumns(T value, long now) {
         Map<String, Object> cols = new LinkedHashMap<>(columns.apply(value));
         cols.put("doc", write(value));
         cols.put("version", 1L);
-        cols.put("updated_at", store.now());
-        if (!cols.containsKey("created_at")) {
-            cols.put("created_at", store.now());
-        }
-        List<String> names = new ArrayList<>(cols.keySet());
-        var update = h.createUpdate("INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
-                + String.join(", ", names.stream().map(n -> ":" + n).toList()) + ")");
-        cols.forEach(update::bind);
-        update.execute();
+        cols.put("updated_at", now);
+        cols.putIfAbsent("created_at", now);
+        return cols;
+    }
+
+    /** {@code INSERT INTO table (a, b) VALUES (:a, :b)} for the columns of {@code cols}. */
+    private String insertSql(Map<String, Object> cols) {
+        return "INSERT INTO " + table + " (" + String.join(", ", cols.keySet()) + ") VALUES ("
+                + String.join(", ", cols.keySet().stream().map(n -> ":" + n).toList()) + ")";
     }
 
     /**
@@ -150,16 +158,9 @@ final class DocTable<T> {
         long now = store.now();
         List<Map<String, Object>> rows = new ArrayList<>(values.size());
         for (T value : values) {
-            Map<String, Object> cols = new LinkedHashMap<>(columns.apply(value));
-            cols.put("doc", write(value));
-            cols.put("version", 1L);
-            cols.put("updated_at", now);
-            cols.putIfAbsent("created_at", now);
-            rows.add(cols);
+            rows.add(insertColumns(value, now));
         }
-        List<String> names = new ArrayList<>(rows.get(0).keySet());
-        String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
-                + String.join(", ", names.stream().map(n -> ":" + n).toList()) + ")";
+        String sql = insertSql(rows.get(0));
         boolean committedHere = store.jdbi().withHandle(h -> {
             // JDBI hands a caller already in a transaction on this thread the same handle: then this write
             // commits (or rolls back) with the caller's transaction, and must not be cached before it does
