@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
+import dev.ballast.resolve.Mode;
+import dev.ballast.resolve.PolicyLoader;
 import dev.ballast.store.AccountSettings;
 import dev.ballast.store.Store;
 import java.util.ArrayList;
@@ -11,35 +13,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * PutAccountSetting, PutAccountSettingDefault, ListAccountSettings, DeleteAccountSetting. Besides ECS's
- * setting names, {@code versionConsistency} (enabled|disabled) is the account-wide default of Ballast's
- * version-consistency policy. Settings without a principal belong to the account root, which every
+ * setting names, {@code versionConsistency} is the account-wide default of Ballast's version-consistency
+ * policy, in the policy's one vocabulary ({@link Mode#VALUES}: {@code enabled}/{@code consistent} strict,
+ * {@code best-effort}, {@code disabled}; {@code best-effort} when unset). Settings without a principal belong to the account root, which every
  * caller acts as.
  */
 final class AccountSettingOperations {
     /** Setting name → (accepted values, the value in effect when nothing is set). Insertion-ordered. */
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
 
-    private record Rule(Set<String> accepted, String dflt) {}
+    private record Rule(List<String> accepted, String dflt) {}
 
     static {
-        Set<String> onOff = Set.of("enabled", "disabled");
+        List<String> onOff = List.of("enabled", "disabled");
         RULES.put("awsvpcTrunking", new Rule(onOff, "disabled"));
-        RULES.put("containerInsights", new Rule(Set.of("enabled", "disabled", "enhanced"), "disabled"));
+        RULES.put("containerInsights", new Rule(List.of("enabled", "disabled", "enhanced"), "disabled"));
         RULES.put("containerInstanceLongArnFormat", new Rule(onOff, "enabled"));
-        RULES.put("defaultLogDriverMode", new Rule(Set.of("blocking", "non-blocking"), "non-blocking"));
+        RULES.put("defaultLogDriverMode", new Rule(List.of("blocking", "non-blocking"), "non-blocking"));
         RULES.put("fargateEventWindows", new Rule(onOff, "disabled"));
         RULES.put("fargateFIPSMode", new Rule(onOff, "disabled"));
-        RULES.put("fargateTaskRetirementWaitPeriod", new Rule(Set.of("0", "7", "14"), "7"));
-        RULES.put("guardDutyActivate", new Rule(Set.of("on", "off"), "off"));
+        RULES.put("fargateTaskRetirementWaitPeriod", new Rule(List.of("0", "7", "14"), "7"));
+        RULES.put("guardDutyActivate", new Rule(List.of("on", "off"), "off"));
         RULES.put("serviceLongArnFormat", new Rule(onOff, "enabled"));
-        RULES.put("tagResourceAuthorization", new Rule(Set.of("on", "off"), "on"));
+        RULES.put("tagResourceAuthorization", new Rule(List.of("on", "off"), "on"));
         RULES.put("taskLongArnFormat", new Rule(onOff, "enabled"));
-        RULES.put("versionConsistency", new Rule(onOff, "enabled"));
+        RULES.put(PolicyLoader.SETTING, new Rule(Mode.VALUES, Mode.BEST_EFFORT.wire()));
     }
 
     private static final Pattern PRINCIPAL = Pattern.compile("arn:aws:iam::(\\d{12}):(root|(user|role)/[\\w+=,.@/-]{1,512})");
@@ -65,7 +67,8 @@ final class AccountSettingOperations {
         Rule rule = RULES.get(name);
         if (!rule.accepted().contains(value)) {
             throw AwsException.invalidParameter("Invalid value '" + ShapeValidator.clip(value) + "' for account setting '"
-                    + name + "'. Accepted values: " + String.join(", ", new java.util.TreeSet<>(rule.accepted())) + ".");
+                    + name + "'. " + (name.equals(PolicyLoader.SETTING) ? Mode.accepted()
+                    : "Accepted values: " + String.join(", ", rule.accepted()) + "."));
         }
         store.accountSettings().put(new AccountSettings.Setting(name, principal, value));
         return Json.object().set("setting", setting(name, value, principal, "user"));

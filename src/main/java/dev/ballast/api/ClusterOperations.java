@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Names;
+import dev.ballast.resolve.Mode;
+import dev.ballast.resolve.PolicyLoader;
 import dev.ballast.store.ClusterCounts;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.Store;
@@ -18,10 +20,13 @@ import java.util.Set;
 /** CreateCluster, DescribeClusters, ListClusters, DeleteCluster, UpdateCluster, UpdateClusterSettings. */
 final class ClusterOperations {
     static final String DEFAULT_CLUSTER = "default";
-    /** Cluster setting name → accepted values. {@code versionConsistency} is Ballast's cluster default. */
-    private static final Map<String, Set<String>> SETTINGS = Map.of(
-            "containerInsights", Set.of("enabled", "disabled", "enhanced"),
-            "versionConsistency", Set.of("enabled", "disabled"));
+    /**
+     * Cluster setting name → accepted values. {@code versionConsistency} is Ballast's cluster default, in the
+     * policy's one vocabulary ({@link Mode#VALUES}).
+     */
+    private static final Map<String, List<String>> SETTINGS = Map.of(
+            "containerInsights", List.of("enabled", "disabled", "enhanced"),
+            PolicyLoader.SETTING, Mode.VALUES);
 
     private final Store store;
     private final Account account;
@@ -152,14 +157,15 @@ final class ClusterOperations {
         for (JsonNode s : requested) {
             String name = s.path("name").asText("");
             String value = s.path("value").asText("");
-            Set<String> accepted = SETTINGS.get(name);
+            List<String> accepted = SETTINGS.get(name);
             if (accepted == null) {
                 throw AwsException.invalidParameter("Invalid cluster setting name '" + ShapeValidator.clip(name)
                         + "'. Accepted names: containerInsights, versionConsistency.");
             }
             if (!accepted.contains(value)) {
                 throw AwsException.invalidParameter("Invalid value '" + ShapeValidator.clip(value) + "' for cluster setting '"
-                        + name + "'. Accepted values: " + String.join(", ", new java.util.TreeSet<>(accepted)) + ".");
+                        + name + "'. " + (name.equals(PolicyLoader.SETTING) ? Mode.accepted()
+                        : "Accepted values: " + String.join(", ", accepted) + "."));
             }
             merged.put(name, value);
         }

@@ -63,9 +63,8 @@ public final class PolicyOperations {
         String scope = scope(in);
         String pattern = pattern(in);
         String mode = Params.text(in, "mode", true);
-        if (Mode.ofRule(mode).isEmpty()) {
-            throw AwsException.invalidParameter("Invalid 'mode' '" + ShapeValidator.clip(mode) + "'. Accepted values: "
-                    + String.join(", ", Mode.RULE_VALUES) + ".");
+        if (Mode.of(mode).isEmpty()) {
+            throw AwsException.invalidParameter("Invalid 'mode' '" + ShapeValidator.clip(mode) + "'. " + Mode.accepted());
         }
         store.imageRules().put(new ImageRules.Rule(scope, pattern, mode));
         ObjectNode rule = rule(new ImageRules.Rule(scope, pattern, mode));
@@ -130,6 +129,9 @@ public final class PolicyOperations {
             row.put("mode", d.mode().wire()).put("decidedBy", d.layer().wire());
             if (d.rule() != null) {
                 row.put("rule", d.rule());
+            }
+            if (d.note() != null) {
+                row.put("note", d.note());
             }
         }
         return out;

@@ -11,6 +11,10 @@ import java.util.Optional;
  * image string as written or its canonical form ({@code nginx:1.27} is also
  * {@code docker.io/library/nginx:1.27}). Patterns are non-empty, at most {@value #MAX_LENGTH} characters
  * and hold no whitespace.
+ *
+ * <p>When several patterns of one layer match an image, the most {@linkplain #specificity() specific} one
+ * decides: the one with the most literal (non-{@code *}) characters, then the one with the fewest
+ * {@code *}s; patterns equal on both keep their order (creation order for rules).
  */
 public record ImagePattern(String text) {
     public static final int MAX_LENGTH = 255;
@@ -37,6 +41,12 @@ public record ImagePattern(String text) {
             }
         }
         return Optional.empty();
+    }
+
+    /** How specific this pattern is: its literal characters and its wildcards. */
+    public Specificity specificity() {
+        int wildcards = (int) text.chars().filter(ch -> ch == '*').count();
+        return new Specificity(text.length() - wildcards, wildcards);
     }
 
     /** True when the pattern matches {@code image} as written or in canonical form. */
@@ -76,18 +86,36 @@ public record ImagePattern(String text) {
     }
 
     /**
+     * The order of patterns by specificity: more literal characters is more specific; with as many, fewer
+     * wildcards is more specific. {@code docker.io/datadog/agent:*} (24 literals) beats {@code *}
+     * (none) and {@code *}{@code /datadog/agent:*} (15).
+     *
+     * @param literals characters other than {@code *}
+     * @param wildcards {@code *} characters
+     */
+    public record Specificity(int literals, int wildcards) implements Comparable<Specificity> {
+        @Override
+        public int compareTo(Specificity o) {
+            int byLiterals = Integer.compare(literals, o.literals);
+            return byLiterals != 0 ? byLiterals : Integer.compare(o.wildcards, wildcards);
+        }
+    }
+
+    /**
      * An image in the two forms patterns are matched against.
      *
      * @param written the task definition's string
      * @param canonical its canonical form, or null when it does not parse as a reference
+     * @param reference the parsed reference, or null when it does not parse
      */
-    public record Image(String written, String canonical) {
+    public record Image(String written, String canonical, ImageReference reference) {
         public static Image of(String written) {
             Objects.requireNonNull(written, "image");
             try {
-                return new Image(written, ImageReference.parse(written).canonical());
+                ImageReference ref = ImageReference.parse(written);
+                return new Image(written, ref.canonical(), ref);
             } catch (InvalidReferenceException e) {
-                return new Image(written, null);
+                return new Image(written, null, null);
             }
         }
     }

@@ -1,18 +1,28 @@
 package dev.ballast.resolve;
 
+import dev.ballast.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Well-known managed sidecars that follow moving tags on purpose, so the policy gives them
- * {@link Mode#DISABLED} unless a higher layer decides (DESIGN.md, layered policy step 3). The catalog sits
- * below the account's own image rules: an account rule with the same pattern overrides an entry, and any
- * earlier matching rule wins anyway. Patterns are written against the canonical form of references on
- * their Docker Hub and public ECR repositories (and the regional private ECR repositories AWS publishes
- * them in). A deployment can run with another catalog, or {@link #empty()}, through the constructors of
+ * {@link Mode#DISABLED} unless a higher layer decides (DESIGN.md, layered policy step 3). The catalog is
+ * part of the account layer: it competes with the account's image rules by
+ * {@linkplain ImagePattern#specificity() specificity}, so an entry beats an account rule {@code *}, while
+ * an account rule with the entry's own pattern (or a more specific one) overrides it. Patterns are written
+ * against the canonical form of references on their Docker Hub and public ECR repositories (and the
+ * regional private ECR repositories AWS publishes them in).
+ *
+ * <p>Mirrors are recognised by repository path suffix: an entry {@code HOST/NS/NAME:*} whose repository
+ * has at least two components and no wildcard also matches, on any registry, a tagged image whose
+ * repository is {@code NS/NAME} or ends in {@code /NS/NAME} — a pull-through cache
+ * ({@code <account>.dkr.ecr.<region>.amazonaws.com/docker-hub/datadog/agent}) or a Harbor proxy project
+ * ({@code harbor.example/dockerhub-proxy/datadog/agent}). Such a match counts as the pattern naming that
+ * repository with any tag ({@code harbor.example/dockerhub-proxy/datadog/agent:*}).
+ *
+ * <p>A deployment can run with another catalog, or {@link #empty()}, through the constructors of
  * {@link PolicyEvaluator} and {@link RevisionResolver}.
  */
 public final class ManagedCatalog {
@@ -27,7 +37,31 @@ public final class ManagedCatalog {
         static Entry of(String pattern, String sidecar) {
             return new Entry(new ImagePattern(pattern), sidecar);
         }
+
+        /**
+         * The repository path mirrors of this entry end with ({@code datadog/agent} for
+         * {@code docker.io/datadog/agent:*}), or null when the entry is not recognised on mirrors: its
+         * pattern is not {@code HOST/REPO:*}, or its repository has a wildcard or a single component.
+         */
+        String mirroredRepository() {
+            String text = pattern.text();
+            int slash = text.indexOf('/');
+            if (slash < 0 || !text.endsWith(":*")) {
+                return null;
+            }
+            String repository = text.substring(slash + 1, text.length() - 2);
+            return repository.contains("*") || repository.contains(":") || !repository.contains("/") ? null : repository;
+        }
     }
+
+    /**
+     * An entry that matches an image.
+     *
+     * @param entry the entry
+     * @param specificity how specific the match is, to compare with account rules
+     * @param mirror true when the image is a mirror of the entry's repository rather than a glob match
+     */
+    public record Match(Entry entry, ImagePattern.Specificity specificity, boolean mirror) {}
 
     private static final ManagedCatalog BUILT_IN = new ManagedCatalog(List.of(
             Entry.of("docker.io/amazon/aws-xray-daemon:*", "AWS X-Ray daemon"),
@@ -81,13 +115,29 @@ public final class ManagedCatalog {
         return entries;
     }
 
-    /** The first entry matching {@code image} whose pattern is not in {@code overridden}. */
-    Optional<Entry> match(ImagePattern.Image image, Set<String> overridden) {
+    /** The most specific entry matching {@code image}, directly or as a mirror; the first of equals. */
+    Optional<Match> match(ImagePattern.Image image) {
+        Match best = null;
         for (Entry e : entries) {
-            if (!overridden.contains(e.pattern().text()) && e.pattern().matches(image)) {
-                return Optional.of(e);
+            Match m = match(e, image);
+            if (m != null && (best == null || m.specificity().compareTo(best.specificity()) > 0)) {
+                best = m;
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(best);
+    }
+
+    private static Match match(Entry e, ImagePattern.Image image) {
+        if (e.pattern().matches(image)) {
+            return new Match(e, e.pattern().specificity(), false);
+        }
+        String suffix = e.mirroredRepository();
+        ImageReference ref = image.reference();
+        if (suffix == null || ref == null || ref.tag().isEmpty()
+                || !(ref.repository().equals(suffix) || ref.repository().endsWith("/" + suffix))) {
+            return null;
+        }
+        // As specific as the pattern REGISTRY/REPOSITORY:* naming the mirrored repository.
+        return new Match(e, new ImagePattern.Specificity(ref.registry().length() + ref.repository().length() + 2, 1), true);
     }
 }

@@ -7,14 +7,18 @@ import java.util.Optional;
  * The effective version-consistency mode of one container in one deployment (DESIGN.md, "The semantics"):
  * {@link #CONSISTENT} never launches on a bare tag, {@link #BEST_EFFORT} resolves but continues on the tag
  * after bounded failures, {@link #DISABLED} never resolves.
+ *
+ * <p>One vocabulary at every layer below the container: image rules and the cluster and account
+ * {@code versionConsistency} settings all accept {@link #VALUES}, and {@code enabled} (ECS's word on a
+ * container) means {@link #CONSISTENT} everywhere.
  */
 public enum Mode {
     CONSISTENT("consistent"),
     BEST_EFFORT("best-effort"),
     DISABLED("disabled");
 
-    /** The values an image rule accepts; {@code enabled} is ECS's wire word for {@code consistent}. */
-    public static final List<String> RULE_VALUES = List.of("consistent", "enabled", "best-effort", "disabled");
+    /** The values image rules and the {@code versionConsistency} settings accept, strictest first. */
+    public static final List<String> VALUES = List.of("enabled", "consistent", "best-effort", "disabled");
 
     private final String wire;
 
@@ -27,8 +31,11 @@ public enum Mode {
         return wire;
     }
 
-    /** Parses an image rule's mode; {@code enabled} means {@link #CONSISTENT}. Empty for anything else. */
-    public static Optional<Mode> ofRule(String value) {
+    /**
+     * Parses a rule's or a setting's value: {@code enabled} and {@code consistent} mean {@link #CONSISTENT}.
+     * Empty for anything else (including {@code default}, which only a container may say).
+     */
+    public static Optional<Mode> of(String value) {
         if (value == null) {
             return Optional.empty();
         }
@@ -38,6 +45,11 @@ public enum Mode {
             case "disabled" -> Optional.of(DISABLED);
             default -> Optional.empty();
         };
+    }
+
+    /** The sentence an error about a bad rule or setting value ends with. */
+    public static String accepted() {
+        return "Accepted values: enabled or consistent (strict), best-effort, disabled.";
     }
 
     @Override

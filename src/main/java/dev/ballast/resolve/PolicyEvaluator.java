@@ -1,25 +1,26 @@
 package dev.ballast.resolve;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Decides the effective version-consistency mode of one container (DESIGN.md, "Layered policy"), first
- * match wins:
+ * Decides the effective version-consistency mode of one container (DESIGN.md, "Layered policy"). The
+ * layers are consulted in order and the first that matches decides:
  * <ol>
  *   <li>the container's {@code versionConsistency}: {@code enabled}/{@code consistent} → consistent,
  *       {@code disabled} → disabled; absent or {@code default} inherits;</li>
  *   <li>the cluster's image rules;</li>
- *   <li>the account's image rules, then the {@link ManagedCatalog} (whose entries an account rule with the
- *       same pattern overrides) → disabled;</li>
- *   <li>the cluster setting {@code versionConsistency}: enabled → best-effort, disabled → disabled;</li>
- *   <li>the account setting {@code versionConsistency}, mapped the same way;</li>
+ *   <li>the account layer: the account's image rules and the {@link ManagedCatalog} (→ disabled);</li>
+ *   <li>the cluster setting {@code versionConsistency};</li>
+ *   <li>the account setting {@code versionConsistency};</li>
  *   <li>the system default, best-effort.</li>
  * </ol>
- * Pure and thread-safe.
+ * Rules and settings share one vocabulary ({@link Mode#of}): {@code enabled}/{@code consistent} strict,
+ * {@code best-effort}, {@code disabled}. Within a layer the most {@linkplain ImagePattern#specificity()
+ * specific} matching pattern wins (creation order among equals). In the account layer an account rule wins
+ * over a catalog entry at least as specific, and an account rule with exactly an entry's pattern overrides
+ * that entry wherever it matches, mirrors included. Pure and thread-safe.
  */
 public final class PolicyEvaluator {
     private final ManagedCatalog catalog;
@@ -43,34 +44,54 @@ public final class PolicyEvaluator {
             return new Decision(own.get(), Layer.CONTAINER, null);
         }
         ImagePattern.Image forms = ImagePattern.Image.of(image);
-        Optional<ImageRule> rule = first(inputs.clusterRules(), forms);
+        Optional<ImageRule> rule = mostSpecific(inputs.clusterRules(), forms);
         if (rule.isPresent()) {
             return new Decision(rule.get().mode(), Layer.CLUSTER_RULE, rule.get().pattern().text());
         }
-        rule = first(inputs.accountRules(), forms);
-        if (rule.isPresent()) {
-            return new Decision(rule.get().mode(), Layer.ACCOUNT_RULE, rule.get().pattern().text());
+        Optional<Decision> account = accountLayer(inputs.accountRules(), forms);
+        if (account.isPresent()) {
+            return account.get();
         }
-        Optional<ManagedCatalog.Entry> managed = catalog.match(forms, overridden(inputs.accountRules()));
-        if (managed.isPresent()) {
-            return new Decision(Mode.DISABLED, Layer.MANAGED_CATALOG, managed.get().pattern().text());
+        Optional<Mode> accountSetting = inputs.accountSetting().flatMap(Mode::of);
+        Optional<Mode> clusterSetting = inputs.clusterSetting().flatMap(Mode::of);
+        if (clusterSetting.isPresent()) {
+            return new Decision(clusterSetting.get(), Layer.CLUSTER_SETTING, null,
+                    clusterSetting.get() == Mode.DISABLED ? unpinned(accountSetting) : null);
         }
-        Optional<Mode> setting = settingMode(inputs.clusterSetting());
-        if (setting.isPresent()) {
-            return new Decision(setting.get(), Layer.CLUSTER_SETTING, null);
-        }
-        setting = settingMode(inputs.accountSetting());
-        if (setting.isPresent()) {
-            return new Decision(setting.get(), Layer.ACCOUNT_SETTING, null);
+        if (accountSetting.isPresent()) {
+            return new Decision(accountSetting.get(), Layer.ACCOUNT_SETTING, null);
         }
         return new Decision(Mode.BEST_EFFORT, Layer.SYSTEM_DEFAULT, null);
     }
 
-    /** The patterns of the account's rules, which override catalog entries with the same pattern. */
-    static Set<String> overridden(List<ImageRule> accountRules) {
-        Set<String> patterns = new HashSet<>();
-        accountRules.forEach(r -> patterns.add(r.pattern().text()));
-        return patterns;
+    /** The account rules and the catalog, as one layer; empty when neither matches. */
+    private Optional<Decision> accountLayer(List<ImageRule> rules, ImagePattern.Image forms) {
+        Optional<ImageRule> rule = mostSpecific(rules, forms);
+        Optional<ManagedCatalog.Match> managed = catalog.match(forms);
+        if (managed.isPresent() && (rule.isEmpty()
+                || rule.get().pattern().specificity().compareTo(managed.get().specificity()) < 0)) {
+            ManagedCatalog.Entry entry = managed.get().entry();
+            String note = managed.get().mirror() ? "image " + forms.written() + " is recognised as a mirror of "
+                    + entry.pattern().text() + " (" + entry.sidecar() + ")" : null;
+            Optional<ImageRule> override = rules.stream()
+                    .filter(r -> r.pattern().text().equals(entry.pattern().text())).findFirst();
+            if (override.isPresent()) {
+                return Optional.of(new Decision(override.get().mode(), Layer.ACCOUNT_RULE, entry.pattern().text(), note));
+            }
+            return Optional.of(new Decision(Mode.DISABLED, Layer.MANAGED_CATALOG, entry.pattern().text(), note));
+        }
+        return rule.map(r -> new Decision(r.mode(), Layer.ACCOUNT_RULE, r.pattern().text()));
+    }
+
+    /** The note for a cluster setting {@code disabled}, when the lower layers would have resolved the image. */
+    private static String unpinned(Optional<Mode> accountSetting) {
+        Mode below = accountSetting.orElse(Mode.BEST_EFFORT);
+        if (below == Mode.DISABLED) {
+            return null;
+        }
+        return "the cluster setting versionConsistency=disabled un-pins this container: without it the "
+                + (accountSetting.isPresent() ? "account setting" : "system default") + " (" + below.wire()
+                + ") would resolve its image to a digest";
     }
 
     private static Optional<Mode> containerMode(String value) {
@@ -86,15 +107,15 @@ public final class PolicyEvaluator {
         };
     }
 
-    private static Optional<Mode> settingMode(Optional<String> setting) {
-        return setting.flatMap(s -> switch (s) {
-            case "enabled" -> Optional.of(Mode.BEST_EFFORT);
-            case "disabled" -> Optional.of(Mode.DISABLED);
-            default -> Optional.<Mode>empty();
-        });
-    }
-
-    private static Optional<ImageRule> first(List<ImageRule> rules, ImagePattern.Image image) {
-        return rules.stream().filter(r -> r.pattern().matches(image)).findFirst();
+    /** The matching rule with the most specific pattern; the first of equally specific ones. */
+    static Optional<ImageRule> mostSpecific(List<ImageRule> rules, ImagePattern.Image image) {
+        ImageRule best = null;
+        for (ImageRule r : rules) {
+            if (r.pattern().matches(image)
+                    && (best == null || r.pattern().specificity().compareTo(best.pattern().specificity()) > 0)) {
+                best = r;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 }

@@ -8,9 +8,9 @@ import java.util.Optional;
  * Everything besides the container's own value that the policy consults for one deployment, read once
  * when the deployment's resolution record is created (so later rule changes apply at the next deployment).
  *
- * @param clusterRules the cluster's image rules, first match wins
- * @param accountRules the account's image rules, first match wins
- * @param clusterSetting the cluster's {@code versionConsistency} setting ({@code enabled}/{@code disabled}), if set
+ * @param clusterRules the cluster's image rules in creation order (the most specific match wins)
+ * @param accountRules the account's image rules in creation order (the most specific match wins)
+ * @param clusterSetting the cluster's {@code versionConsistency} setting ({@link Mode#VALUES}), if set
  * @param accountSetting the account root's {@code versionConsistency} setting, if set
  */
 public record PolicyInputs(List<ImageRule> clusterRules, List<ImageRule> accountRules,

@@ -189,7 +189,8 @@ public final class RevisionResolver {
                     "pending", null, null, null, null);
             if (d.mode() == Mode.DISABLED) {
                 r = ResolutionAttempt.with(r, "skipped", writtenDigest(image), image, now, null);
-                events.add(ResolutionEvents.skipped(subject, r));
+                events.add(ResolutionEvents.skipped(subject, r) + (d.note() == null ? "" : " " + Character.toUpperCase(
+                        d.note().charAt(0)) + d.note().substring(1) + "."));
             }
             out.add(r);
         }

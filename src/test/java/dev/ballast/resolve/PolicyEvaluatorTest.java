@@ -83,13 +83,19 @@ class PolicyEvaluatorTest {
                 // 4. cluster setting
                 new Row("cluster setting disabled", null, "ghcr.io/acme/app:1", EVERYTHING,
                         Mode.DISABLED, Layer.CLUSTER_SETTING, null),
-                new Row("cluster setting enabled means best-effort", null, "ghcr.io/acme/app:1",
-                        inputs(List.of(), List.of(), "enabled", "disabled"), Mode.BEST_EFFORT, Layer.CLUSTER_SETTING, null),
+                new Row("cluster setting enabled means consistent, as everywhere", null, "ghcr.io/acme/app:1",
+                        inputs(List.of(), List.of(), "enabled", "disabled"), Mode.CONSISTENT, Layer.CLUSTER_SETTING, null),
+                new Row("cluster setting consistent", null, "ghcr.io/acme/app:1",
+                        inputs(List.of(), List.of(), "consistent", "disabled"), Mode.CONSISTENT, Layer.CLUSTER_SETTING, null),
+                new Row("cluster setting best-effort", null, "ghcr.io/acme/app:1",
+                        inputs(List.of(), List.of(), "best-effort", "consistent"), Mode.BEST_EFFORT, Layer.CLUSTER_SETTING, null),
                 // 5. account setting
                 new Row("account setting disabled", null, "ghcr.io/acme/app:1",
                         inputs(List.of(), List.of(), null, "disabled"), Mode.DISABLED, Layer.ACCOUNT_SETTING, null),
-                new Row("account setting enabled", "default", "ghcr.io/acme/app:1",
-                        inputs(List.of(), List.of(), null, "enabled"), Mode.BEST_EFFORT, Layer.ACCOUNT_SETTING, null),
+                new Row("account setting enabled means consistent", "default", "ghcr.io/acme/app:1",
+                        inputs(List.of(), List.of(), null, "enabled"), Mode.CONSISTENT, Layer.ACCOUNT_SETTING, null),
+                new Row("account setting best-effort", "default", "ghcr.io/acme/app:1",
+                        inputs(List.of(), List.of(), null, "best-effort"), Mode.BEST_EFFORT, Layer.ACCOUNT_SETTING, null),
                 // 6. system default
                 new Row("nothing decides", null, "ghcr.io/acme/app:1", PolicyInputs.none(),
                         Mode.BEST_EFFORT, Layer.SYSTEM_DEFAULT, null),
@@ -102,7 +108,7 @@ class PolicyEvaluatorTest {
     @MethodSource("table")
     void decides(Row row) {
         Decision d = EVALUATOR.decide(row.containerValue(), row.image(), row.inputs());
-        assertThat(d).isEqualTo(new Decision(row.mode(), row.layer(), row.rule()));
+        assertThat(new Decision(d.mode(), d.layer(), d.rule())).isEqualTo(new Decision(row.mode(), row.layer(), row.rule()));
     }
 
     @Test
@@ -115,9 +121,16 @@ class PolicyEvaluatorTest {
     }
 
     @Test
-    void first_matching_rule_of_a_layer_wins() {
+    void the_most_specific_rule_of_a_layer_wins_then_the_first() {
         PolicyInputs in = inputs(rules("*:*", "best-effort", "*/nginx:*", "disabled"), List.of(), null, null);
-        assertThat(EVALUATOR.decide(null, "nginx:1", in)).isEqualTo(new Decision(Mode.BEST_EFFORT, Layer.CLUSTER_RULE, "*:*"));
+        assertThat(EVALUATOR.decide(null, "nginx:1", in)).isEqualTo(new Decision(Mode.DISABLED, Layer.CLUSTER_RULE, "*/nginx:*"));
+        PolicyInputs equal = inputs(rules("*/nginx:*", "best-effort", "*/library/*", "disabled",
+                "docker.io/*:1", "consistent"), List.of(), null, null);
+        assertThat(EVALUATOR.decide(null, "nginx:1", equal))
+                .isEqualTo(new Decision(Mode.CONSISTENT, Layer.CLUSTER_RULE, "docker.io/*:1"));
+        PolicyInputs tie = inputs(rules("*/nginx:*", "best-effort", "*/ngin*:1", "disabled"), List.of(), null, null);
+        assertThat(EVALUATOR.decide(null, "nginx:1", tie)).as("same literals and wildcards: creation order")
+                .isEqualTo(new Decision(Mode.BEST_EFFORT, Layer.CLUSTER_RULE, "*/nginx:*"));
     }
 
     @Test
@@ -142,7 +155,7 @@ class PolicyEvaluatorTest {
         assertThat(ImageRule.of("a*", "enabled").modeText()).isEqualTo("enabled");
         assertThatThrownBy(() -> ImageRule.of("a*", "strict")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("strict").hasMessageContaining("best-effort");
-        assertThat(Mode.ofRule("default")).isEmpty();
+        assertThat(Mode.of("default")).isEmpty();
     }
 
     @Test
