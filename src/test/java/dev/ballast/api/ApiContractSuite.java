@@ -186,7 +186,12 @@ abstract class ApiContractSuite {
         String name = unique("c");
         ecs.createCluster(r -> r.clusterName(name));
         assertThatThrownBy(() -> ecs.updateClusterSettings(r -> r.cluster(name).settings(s -> s.name("versionConsistency").value("sometimes"))))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("sometimes").hasMessageContaining("versionConsistency");
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("sometimes").hasMessageContaining("versionConsistency")
+                .hasMessageContaining("Accepted values: enabled or consistent (strict), best-effort, disabled.");
+        for (String value : List.of("enabled", "consistent", "best-effort", "disabled")) {
+            assertThat(ecs.updateClusterSettings(r -> r.cluster(name).settings(s -> s.name("versionConsistency").value(value)))
+                    .cluster().settings()).anySatisfy(s -> assertThat(s.value()).isEqualTo(value));
+        }
         assertThatThrownBy(() -> ecs.deleteCluster(r -> r.cluster("arn:aws:ecs:eu-west-1:123456789012:cluster/" + name)))
                 .isInstanceOf(ClusterNotFoundException.class);
     }
@@ -403,10 +408,18 @@ abstract class ApiContractSuite {
                 .singleElement().satisfies(s -> assertThat(s.value()).isEqualTo("disabled"));
         ecs.deleteAccountSetting(r -> r.name("versionConsistency"));
         assertThat(ecs.listAccountSettings(r -> r.name("versionConsistency").effectiveSettings(true)).settings())
-                .singleElement().satisfies(s -> assertThat(s.value()).isEqualTo("enabled"));
+                .as("unset, the policy's system default decides: best-effort")
+                .singleElement().satisfies(s -> assertThat(s.value()).isEqualTo("best-effort"));
 
+        for (String value : List.of("enabled", "consistent", "best-effort", "disabled")) {
+            assertThat(ecs.putAccountSetting(r -> r.name("versionConsistency").value(value).principalArn(role)).setting().value())
+                    .isEqualTo(value);
+        }
+        ecs.deleteAccountSetting(r -> r.name("versionConsistency").principalArn(role));
         assertThatThrownBy(() -> ecs.putAccountSetting(r -> r.name("versionConsistency").value("maybe")))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("maybe");
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("maybe")
+                .hasMessageContaining("'versionConsistency'")
+                .hasMessageContaining("Accepted values: enabled or consistent (strict), best-effort, disabled.");
         assertThatThrownBy(() -> ecs.putAccountSetting(r -> r.name("noSuchSetting").value("enabled")))
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("noSuchSetting");
         assertThatThrownBy(() -> ecs.putAccountSetting(r -> r.name("versionConsistency").value("enabled").principalArn("arn:aws:iam::999999999999:root")))
