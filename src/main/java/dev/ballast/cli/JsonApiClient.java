@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * A minimal AWS JSON 1.1 client: {@code POST /} with {@code X-Amz-Target: prefix.Operation}, the input as a
- * JSON object, SigV4-signed; answers the output object or throws {@link Failure} with the error's
- * {@code __type} and {@code message}.
+ * JSON object, SigV4-signed (with {@code X-Amz-Security-Token} signed too for temporary credentials);
+ * answers the output object or throws {@link Failure} with the error's {@code __type} and {@code message}.
  */
 final class JsonApiClient {
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
@@ -44,10 +44,17 @@ final class JsonApiClient {
     private final URI endpoint;
     private final SigV4Signer signer;
     private final HttpClient http;
+    private final String sessionToken;
 
     JsonApiClient(URI endpoint, SigV4Signer signer) {
+        this(endpoint, signer, null);
+    }
+
+    /** @param sessionToken the session token of temporary credentials, or null */
+    JsonApiClient(URI endpoint, SigV4Signer signer, String sessionToken) {
         this.endpoint = endpoint.getPath().isEmpty() ? endpoint.resolve("/") : endpoint;
         this.signer = signer;
+        this.sessionToken = sessionToken;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -62,6 +69,9 @@ final class JsonApiClient {
         Map<String, String> toSign = new java.util.LinkedHashMap<>(extraHeaders);
         toSign.put("Content-Type", CONTENT_TYPE);
         toSign.put("X-Amz-Target", targetPrefix + "." + operation);
+        if (sessionToken != null) {
+            toSign.put("X-Amz-Security-Token", sessionToken);
+        }
         Map<String, String> headers = signer.sign("POST", endpoint, toSign, body);
         HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(45))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));

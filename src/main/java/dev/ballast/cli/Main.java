@@ -26,7 +26,21 @@ public final class Main implements Runnable {
 
     /** The configured command line, also used by tests to run subcommands in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine(AwsEnvironment.system());
+    }
+
+    /** As {@link #commandLine()}, with the AWS environment that commands calling a server read defaults from. */
+    static CommandLine commandLine(AwsEnvironment environment) {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                if (cls == PolicyCommand.Connection.class) {
+                    return cls.cast(new PolicyCommand.Connection(environment));
+                }
+                return CommandLine.defaultFactory().create(cls);
+            }
+        };
+        return new CommandLine(new Main(), factory).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ballast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.api.Json;
 import dev.ballast.api.PolicyOperations;
@@ -8,6 +9,8 @@ import dev.ballast.api.auth.SigV4Signer;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,19 +36,24 @@ final class PolicyCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Where and as whom to call, shared by the subcommands. */
+    /**
+     * Where and as whom to call, shared by the subcommands: the options, else the AWS CLI's environment
+     * variables and profile files ({@link AwsEnvironment}).
+     */
     static final class Connection {
-        @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:8460",
-                description = "Ballast API endpoint (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--endpoint", description = "Ballast API endpoint (default: $AWS_ENDPOINT_URL_ECS, $AWS_ENDPOINT_URL, "
+                + "the profile's endpoint_url, else http://127.0.0.1:8460).")
         URI endpoint;
 
-        @Option(names = "--region", defaultValue = "us-east-1", description = "Signing region (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--region", description = "Signing region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's "
+                + "region, else us-east-1).")
         String region;
 
-        @Option(names = "--access-key", description = "Access key id (default: $AWS_ACCESS_KEY_ID, else test).")
+        @Option(names = "--access-key", description = "Access key id (default: $AWS_ACCESS_KEY_ID, the profile "
+                + "($AWS_PROFILE, else default) in ~/.aws/credentials or ~/.aws/config, else test).")
         String accessKey;
 
-        @Option(names = "--secret-key", description = "Secret access key (default: $AWS_SECRET_ACCESS_KEY, else test).")
+        @Option(names = "--secret-key", description = "Secret access key (default: as for --access-key).")
         String secretKey;
 
         @Option(names = "--cluster", description = "Cluster name or ARN (default: the account).")
@@ -57,6 +65,18 @@ final class PolicyCommand implements Runnable {
         @Spec(Spec.Target.MIXEE)
         CommandLine.Model.CommandSpec mixee;
 
+        private final AwsEnvironment environment;
+        private JsonApiClient client;
+
+        /** Reads defaults from the process environment. */
+        Connection() {
+            this(AwsEnvironment.system());
+        }
+
+        Connection(AwsEnvironment environment) {
+            this.environment = environment;
+        }
+
         ObjectNode input() {
             ObjectNode in = Json.object();
             if (cluster != null) {
@@ -65,15 +85,21 @@ final class PolicyCommand implements Runnable {
             return in;
         }
 
+        /** The client, built once from the options and the environment. */
+        JsonApiClient client() {
+            if (client == null) {
+                AwsEnvironment.Credentials c = environment.credentials(accessKey, secretKey);
+                client = new JsonApiClient(environment.endpoint(endpoint), new SigV4Signer(c.accessKeyId(),
+                        c.secretAccessKey(), environment.region(region), "ecs", Clock.systemUTC()), c.sessionToken());
+            }
+            return client;
+        }
+
         /** Calls {@code operation}; prints the JSON answer with {@code --json}, else hands it to {@code text}. */
         int call(String operation, ObjectNode input, java.util.function.BiConsumer<JsonNode, PrintWriter> text) {
             PrintWriter out = mixee.commandLine().getOut();
-            PrintWriter err = mixee.commandLine().getErr();
-            String key = accessKey != null ? accessKey : env("AWS_ACCESS_KEY_ID");
-            String secret = secretKey != null ? secretKey : env("AWS_SECRET_ACCESS_KEY");
-            JsonApiClient client = new JsonApiClient(endpoint, new SigV4Signer(key, secret, region, "ecs", Clock.systemUTC()));
             try {
-                JsonNode answer = client.call(PolicyOperations.TARGET_PREFIX, operation, input);
+                JsonNode answer = client().call(PolicyOperations.TARGET_PREFIX, operation, input);
                 if (json) {
                     out.println(answer.toPrettyString());
                 } else {
@@ -82,15 +108,26 @@ final class PolicyCommand implements Runnable {
                 out.flush();
                 return 0;
             } catch (JsonApiClient.Failure f) {
-                err.println("ballast policy: " + f.type() + ": " + f.getMessage());
-                err.flush();
-                return f.status() == 0 ? 2 : 1;
+                return fail(f);
+            } catch (IllegalArgumentException e) {
+                return setupError(e);
             }
         }
 
-        private static String env(String name) {
-            String v = System.getenv(name);
-            return v == null || v.isEmpty() ? "test" : v;
+        /** Prints an API error; 2 when the server could not be reached, else 1. */
+        int fail(JsonApiClient.Failure f) {
+            PrintWriter err = mixee.commandLine().getErr();
+            err.println("ballast policy: " + f.type() + ": " + f.getMessage());
+            err.flush();
+            return f.status() == 0 ? 2 : 1;
+        }
+
+        /** Prints a problem with the endpoint, region or credentials settings; exit code 2. */
+        int setupError(IllegalArgumentException e) {
+            PrintWriter err = mixee.commandLine().getErr();
+            err.println("ballast policy: " + e.getMessage());
+            err.flush();
+            return 2;
         }
     }
 
@@ -115,7 +152,8 @@ final class PolicyCommand implements Runnable {
 
     @Command(name = "put", mixinStandardHelpOptions = true,
             description = "Add or change a rule: images matching PATTERN (globs, * = any run) get MODE "
-                    + "(consistent, enabled, best-effort, disabled). Applies from the next deployment.")
+                    + "(enabled or consistent = strict, best-effort, disabled). Within the account or a cluster the most "
+                    + "specific matching pattern wins. Applies from the next deployment.")
     static final class PutRule implements Callable<Integer> {
         @Mixin
         Connection connection;
@@ -151,27 +189,95 @@ final class PolicyCommand implements Runnable {
     }
 
     @Command(name = "explain", mixinStandardHelpOptions = true,
-            description = "Show, per container of TASK_DEFINITION, the mode a deployment would get and the deciding layer.")
+            description = "Show, per container of each TASK_DEFINITION (or of every active family with --all), the mode "
+                    + "a deployment would get and the deciding layer.")
     static final class Explain implements Callable<Integer> {
+        /** The ECS target prefix, for ListTaskDefinitionFamilies. */
+        static final String ECS_PREFIX = "AmazonEC2ContainerServiceV20141113";
+
         @Mixin
         Connection connection;
 
-        @Parameters(index = "0", paramLabel = "TASK_DEFINITION", description = "family, family:revision or ARN")
-        String taskDefinition;
+        @Parameters(paramLabel = "TASK_DEFINITION", arity = "0..*", description = "family, family:revision or ARN")
+        List<String> taskDefinitions = new ArrayList<>();
+
+        @Option(names = "--all", description = "Explain the latest revision of every ACTIVE task definition family.")
+        boolean all;
 
         @Override
         public Integer call() {
-            return connection.call("ExplainPolicy", connection.input().put("taskDefinition", taskDefinition),
-                    (answer, out) -> {
-                        out.println(answer.path("taskDefinitionArn").asText()
-                                + (answer.has("cluster") ? " on " + answer.path("cluster").asText() : " (account policy)"));
-                        out.printf("%-20s %-12s %-16s %s%n", "CONTAINER", "MODE", "DECIDED BY", "IMAGE [RULE]");
-                        for (JsonNode c : answer.path("containers")) {
-                            out.printf("%-20s %-12s %-16s %s%s%n", c.path("containerName").asText(),
-                                    c.path("mode").asText(), c.path("decidedBy").asText(), c.path("image").asText(),
-                                    c.has("rule") ? " [" + c.path("rule").asText() + "]" : "");
+            PrintWriter out = connection.mixee.commandLine().getOut();
+            if (all == !taskDefinitions.isEmpty()) {
+                connection.mixee.commandLine().getErr().println("ballast policy explain: name one or more task "
+                        + "definitions, or --all (not both).");
+                return 2;
+            }
+            List<String> names;
+            try {
+                names = all ? families() : taskDefinitions;
+            } catch (JsonApiClient.Failure f) {
+                return connection.fail(f);
+            } catch (IllegalArgumentException e) {
+                return connection.setupError(e);
+            }
+            ArrayNode answers = Json.mapper().createArrayNode();
+            int exit = 0;
+            for (String name : names) {
+                try {
+                    JsonNode answer = connection.client().call(PolicyOperations.TARGET_PREFIX, "ExplainPolicy",
+                            connection.input().put("taskDefinition", name));
+                    answers.add(answer);
+                    if (!connection.json) {
+                        if (answers.size() > 1) {
+                            out.println();
                         }
-                    });
+                        print(answer, out);
+                    }
+                } catch (JsonApiClient.Failure f) {
+                    exit = Math.max(exit, connection.fail(f));
+                    if (f.status() == 0) {
+                        break;
+                    }
+                } catch (IllegalArgumentException e) {
+                    return connection.setupError(e);
+                }
+            }
+            if (connection.json) {
+                out.println(names.size() == 1 && !all && !answers.isEmpty() ? answers.get(0).toPrettyString()
+                        : Json.object().<ObjectNode>set("explanations", answers).toPrettyString());
+            }
+            out.flush();
+            return exit;
+        }
+
+        /** The ACTIVE families, all pages of ListTaskDefinitionFamilies. */
+        private List<String> families() {
+            List<String> out = new ArrayList<>();
+            String token = null;
+            do {
+                ObjectNode in = Json.object().put("status", "ACTIVE");
+                if (token != null) {
+                    in.put("nextToken", token);
+                }
+                JsonNode page = connection.client().call(ECS_PREFIX, "ListTaskDefinitionFamilies", in);
+                page.path("families").forEach(f -> out.add(f.asText()));
+                token = page.path("nextToken").asText(null);
+            } while (token != null);
+            return out;
+        }
+
+        private static void print(JsonNode answer, PrintWriter out) {
+            out.println(answer.path("taskDefinitionArn").asText()
+                    + (answer.has("cluster") ? " on " + answer.path("cluster").asText() : " (account policy)"));
+            out.printf("%-20s %-12s %-16s %s%n", "CONTAINER", "MODE", "DECIDED BY", "IMAGE [RULE]");
+            for (JsonNode c : answer.path("containers")) {
+                out.printf("%-20s %-12s %-16s %s%s%n", c.path("containerName").asText(),
+                        c.path("mode").asText(), c.path("decidedBy").asText(), c.path("image").asText(),
+                        c.has("rule") ? " [" + c.path("rule").asText() + "]" : "");
+                if (c.has("note")) {
+                    out.println("  note: " + c.path("note").asText());
+                }
+            }
         }
     }
 
