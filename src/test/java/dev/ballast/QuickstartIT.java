@@ -76,7 +76,8 @@ class QuickstartIT {
                     .contains("task-definition/web:1")
                     .containsPattern("app\\s+nginx:1.27\\s+enabled")
                     .containsPattern("log-router\\s+fluent/fluent-bit:3.2\\s+disabled")
-                    .contains("versionConsistency");
+                    .contains("versionConsistency")
+                    .containsPattern("\"value\":\\s*\"consistent\"");
         }
     }
 }
