@@ -43,7 +43,7 @@ final class AgentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
     static final String STATE_FILE = "instance.json";
 
-    @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:8460", description = "Ballast API endpoint (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--endpoint", description = "Ballast API endpoint (default: $AWS_ENDPOINT_URL_ECS, $AWS_ENDPOINT_URL, the profile's endpoint_url, else http://127.0.0.1:8460).")
     URI endpoint;
 
     @Option(names = "--cluster", defaultValue = "default", description = "Cluster to join (default: ${DEFAULT-VALUE}).")
@@ -67,13 +67,13 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--max-concurrent-pulls", defaultValue = "8", description = "Tasks pulling images at once (default: ${DEFAULT-VALUE}).")
     int maxConcurrentPulls;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "Signing region (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--region", description = "Signing region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's region, else us-east-1).")
     String region;
 
-    @Option(names = "--access-key", description = "Access key id (default: $AWS_ACCESS_KEY_ID, else test).")
+    @Option(names = "--access-key", description = "Access key id (default: $AWS_ACCESS_KEY_ID, the profile ($AWS_PROFILE, else default) in ~/.aws/credentials or ~/.aws/config, else test).")
     String accessKey;
 
-    @Option(names = "--secret-key", description = "Secret access key (default: $AWS_SECRET_ACCESS_KEY, else test).")
+    @Option(names = "--secret-key", description = "Secret access key (default: as for --access-key).")
     String secretKey;
 
     @Option(names = "--port-host-ip", defaultValue = "127.0.0.1",
@@ -105,8 +105,17 @@ final class AgentCommand implements Callable<Integer> {
         }
         Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".ballast", "agent");
         Files.createDirectories(dir);
-        JsonApiClient client = new JsonApiClient(endpoint, new SigV4Signer(env(accessKey, "AWS_ACCESS_KEY_ID"),
-                env(secretKey, "AWS_SECRET_ACCESS_KEY"), region, "ecs", Clock.systemUTC()));
+        AwsEnvironment aws = AwsEnvironment.system();
+        AwsEnvironment.Credentials credentials;
+        try {
+            endpoint = aws.endpoint(endpoint);
+            credentials = aws.credentials(accessKey, secretKey);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}", e.getMessage());
+            return 2;
+        }
+        JsonApiClient client = new JsonApiClient(endpoint, new SigV4Signer(credentials.accessKeyId(),
+                credentials.secretAccessKey(), aws.region(region), "ecs", Clock.systemUTC()), credentials.sessionToken());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DockerConfigCredentials dockerConfig = DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
         RegistryClient registry = new RegistryClient(RegistryConfig.defaults()
@@ -279,13 +288,5 @@ final class AgentCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             return false;
         }
-    }
-
-    private static String env(String given, String name) {
-        if (given != null) {
-            return given;
-        }
-        String v = System.getenv(name);
-        return v == null || v.isEmpty() ? "test" : v;
     }
 }
