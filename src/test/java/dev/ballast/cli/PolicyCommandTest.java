@@ -78,7 +78,8 @@ class PolicyCommandTest {
     void errors_name_the_input_and_exit_non_zero() {
         Run bad = ballast("policy", "put", "x*", "sometimes");
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).contains("InvalidParameterException").contains("'sometimes'");
+        assertThat(bad.err()).contains("InvalidParameterException").contains("'sometimes'")
+                .contains("Accepted values: enabled or consistent (strict), best-effort, disabled.");
         Run noCluster = ballast("policy", "list", "--cluster", "ghost");
         assertThat(noCluster.err()).contains("ClusterNotFoundException").contains("'ghost'");
         Run wrongKey = ballast("policy", "list", "--secret-key", "wrong");
