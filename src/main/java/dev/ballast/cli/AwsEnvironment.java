@@ -95,6 +95,9 @@ final class AwsEnvironment {
      * @throws IllegalArgumentException when {@code AWS_PROFILE} names a profile neither file has
      */
     Credentials credentials(String accessKeyOption, String secretKeyOption) {
+        if (accessKeyOption != null && secretKeyOption != null) {
+            return new Credentials(accessKeyOption, secretKeyOption, null, "options");
+        }
         Credentials found = chain();
         if (accessKeyOption == null && secretKeyOption == null) {
             return found;

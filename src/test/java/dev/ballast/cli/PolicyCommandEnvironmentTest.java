@@ -139,6 +139,9 @@ class PolicyCommandEnvironmentTest {
         Run none = ballast(missing, home, "policy", "list");
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("'nope'").contains("AWS_PROFILE");
+        Run keysGiven = ballast(missing, home, "policy", "list", "--endpoint", server.endpoint().toString(),
+                "--access-key", "test", "--secret-key", "test");
+        assertThat(keysGiven.exit()).as("both key options given: no profile needed; %s", keysGiven.err()).isZero();
 
         AwsEnvironment environment = new AwsEnvironment(ci, home);
         assertThat(environment.region(null)).isEqualTo("eu-central-1");
