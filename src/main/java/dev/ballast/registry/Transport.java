@@ -55,6 +55,8 @@ final class Transport {
     private final MeterRegistry meters;
     private final RegistryLabels labels;
     private final Map<String, Semaphore> limits = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     Transport(HttpClient http, RegistryConfig config, MeterRegistry meters, RegistryLabels labels) {
         this.http = http;
@@ -101,9 +103,8 @@ final class Transport {
                             ? "no answer within " + config.requestTimeout().toMillis() + " ms"
                             : e instanceof javax.net.ssl.SSLException ? "TLS handshake failed"
                             : e instanceof java.net.ConnectException ? "cannot connect" : "the connection failed";
-                    // the library's words go to the log once; callers get ours
-                    LOG.warn("{}: {} {} failed after {} attempt(s): {}", action, request.method(), uri, attempt,
-                            e.toString());
+                    logFailure(registry, action + ": " + request.method() + " " + uri + " failed after " + attempt
+                            + " attempt(s): " + e);
                     throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": " + who(registry, uri)
                             + " could not be reached: " + what + " after " + attempt + " attempt(s)", 0, null, null, e);
                 }
@@ -143,6 +144,22 @@ final class Transport {
         RegistryException e = RegistryErrors.failure(RegistryException.Kind.RATE_LIMITED, action, response, JSON,
                 at.map(t -> " and asks to wait until " + t).orElse(""));
         return at.map(e::retryingAt).orElse(e);
+    }
+
+    /**
+     * The library's words go to the log, callers get ours: at WARN at most once a minute per registry label
+     * (so a hostile or dead registry asked thousands of times writes a handful of lines), else at DEBUG.
+     */
+    private void logFailure(String registry, String detail) {
+        long now = System.nanoTime();
+        String label = labels.of(registry);
+        Long last = lastWarned.get(label);
+        if ((last == null || now - last > WARN_EVERY_NANOS) && (last == null
+                ? lastWarned.putIfAbsent(label, now) == null : lastWarned.replace(label, last, now))) {
+            LOG.warn("{}", detail);
+        } else {
+            LOG.debug("{}", detail);
+        }
     }
 
     /** "registry H", or "H (for registry R)" when a token realm or redirect led elsewhere. */
