@@ -3,6 +3,7 @@ package dev.ballast.deploy;
 import static dev.ballast.deploy.EcsHelpers.service;
 import static dev.ballast.deploy.EcsHelpers.stable;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.ballast.image.MediaTypes;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
 /**
@@ -176,5 +178,14 @@ class HostileRegistryScenarioTest {
         assertThat(throttled.count(HostileRegistryScenarioTest::manifest))
                 .as("asked once, not again before the registry allows it").isEqualTo(1);
         assertThat(failed("throttled")).isFalse();
+
+        // RunTask resolves synchronously: a hostile answer is a client error naming it, never a 500
+        assertThatThrownBy(() -> ecs.runTask(r -> r.taskDefinition("file-redirect")))
+                .isInstanceOfSatisfying(EcsException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ClientException");
+                })
+                .hasMessageContaining("pointed to \"file:///etc/passwd\", which is not an http(s) URL")
+                .message().doesNotContain("Exception:").doesNotContain("java.");
     }
 }
