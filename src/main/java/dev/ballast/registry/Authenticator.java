@@ -30,6 +30,7 @@ final class Authenticator {
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
     /** Largest token-server answer read; tokens are a few kilobytes. */
     static final long MAX_TOKEN_BODY = 1024 * 1024;
+    private static final int MAX_CHALLENGES = 4096;
 
     private final Transport transport;
     private final RegistryConfig config;
@@ -97,6 +98,9 @@ final class Authenticator {
         Challenge known = challenges.get(registry);
         if (known != null) {
             return known;
+        }
+        if (challenges.size() > MAX_CHALLENGES) {
+            challenges.clear(); // callers name registries: re-learning a challenge costs one GET /v2/
         }
         return pings.run(registry, () -> {
             Challenge pinged = ping(action, registry);

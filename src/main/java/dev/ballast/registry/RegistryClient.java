@@ -135,8 +135,8 @@ public final class RegistryClient {
         } catch (RuntimeException e) {
             LOG.warn("{} {}: unexpected failure: {}", action, ref, e.toString());
             LOG.debug("{} {}: unexpected failure", action, ref, e);
-            throw new RegistryException(RegistryException.Kind.INVALID, action + " " + ref + ": registry "
-                    + ref.registry() + " answered something Ballast cannot use", 0, null, null, e);
+            throw new RegistryException(RegistryException.Kind.INVALID, action + " " + ref + ": the exchange with registry "
+                    + ref.registry() + " failed unexpectedly (the server log has details)", 0, null, null, e);
         }
     }
 

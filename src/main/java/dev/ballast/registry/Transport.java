@@ -57,6 +57,7 @@ final class Transport {
     private final Map<String, Semaphore> limits = new ConcurrentHashMap<>();
     private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final int MAX_IDLE_LIMITS = 1024;
 
     Transport(HttpClient http, RegistryConfig config, MeterRegistry meters, RegistryLabels labels) {
         this.http = http;
@@ -82,6 +83,10 @@ final class Transport {
      */
     HttpResponse<byte[]> send(String action, String registry, Request request, Optional<String> authorization) {
         URI uri = target(action, registry, base(registry), request.target());
+        if (limits.size() > MAX_IDLE_LIMITS) {
+            // callers name registries: forget idle ones rather than keep one per name ever seen
+            limits.values().removeIf(l -> l.availablePermits() == config.maxConcurrencyPerRegistry());
+        }
         Semaphore limit = limits.computeIfAbsent(registry, r -> new Semaphore(config.maxConcurrencyPerRegistry()));
         for (int attempt = 1; ; attempt++) {
             HttpResponse<byte[]> response;

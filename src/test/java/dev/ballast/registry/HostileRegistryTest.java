@@ -309,4 +309,17 @@ class HostileRegistryTest {
                         + ") sent a body over " + Authenticator.MAX_TOKEN_BODY + " bytes (the limit for this answer)");
         assertThat(sent.get()).isLessThan(FOUR_HUNDRED_MB / 4);
     }
+
+    @Test
+    void any_other_failure_inside_the_client_is_a_registry_exception_without_library_text() {
+        ScriptedServer s = scripted(r -> Reply.of(401).with("WWW-Authenticate", "Basic realm=\"scripted\""));
+        RegistryConfig failingHelper = config().withCredentials(registry -> {
+            throw new IllegalStateException("cannot run credential helper /usr/bin/docker-credential-x: "
+                    + "java.io.IOException: error=2, No such file or directory");
+        });
+        assertThatThrownBy(() -> client(failingHelper, host -> true).resolve(ref(s)))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .hasMessage("resolve " + ref(s) + ": the exchange with registry " + s.host()
+                        + " failed unexpectedly (the server log has details)");
+    }
 }
