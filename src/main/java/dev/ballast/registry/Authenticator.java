@@ -143,18 +143,18 @@ final class Authenticator {
             uri = new URI(realm.trim());
         } catch (URISyntaxException e) {
             throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named a malformed token realm "
-                    + Transport.quote(realm));
+                    + RegistryUrls.quote(realm));
         }
         String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))
                 || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
             throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named token realm "
-                    + Transport.quote(realm) + ", which is not an absolute http(s) URL");
+                    + RegistryUrls.quote(realm) + ", which is not an absolute http(s) URL");
         }
         String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
         if (scheme.equals("http") && !plainHttpAllowed(registry, host)) {
             throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named plain-HTTP token realm "
-                    + Transport.quote(realm) + " on " + host + ", which is neither loopback nor marked insecure");
+                    + RegistryUrls.quote(realm) + " on " + host + ", which is neither loopback nor marked insecure");
         }
         if (!realmHostAllowed.test(host)) {
             throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named token realm host " + host
@@ -196,11 +196,11 @@ final class Authenticator {
             JsonNode body = json.readTree(response.body());
             String token = body.path("token").asText(body.path("access_token").asText(""));
             if (token.isEmpty()) {
-                throw RegistryException.of(Kind.INVALID, action + ": token server " + Transport.quote(challenge.realm())
+                throw RegistryException.of(Kind.INVALID, action + ": token server " + RegistryUrls.quote(challenge.realm())
                         + " answered without token or access_token");
             }
             if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw RegistryException.of(Kind.INVALID, action + ": token server " + Transport.quote(challenge.realm())
+                throw RegistryException.of(Kind.INVALID, action + ": token server " + RegistryUrls.quote(challenge.realm())
                         + " answered a token with characters a bearer token cannot hold");
             }
             Duration lifetime = body.path("expires_in").canConvertToLong() && body.path("expires_in").asLong() > 0
@@ -211,7 +211,7 @@ final class Authenticator {
             tokens.put(registry, scope, token, issued.plus(lifetime).minus(margin));
             return token;
         } catch (IOException e) {
-            throw new RegistryException(Kind.INVALID, action + ": token server " + Transport.quote(challenge.realm())
+            throw new RegistryException(Kind.INVALID, action + ": token server " + RegistryUrls.quote(challenge.realm())
                     + " answered with unreadable JSON", 200, null, null, e);
         }
     }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -82,7 +81,7 @@ final class Transport {
      *     over its limit, a malformed URL or a redirect to a scheme other than http(s)
      */
     HttpResponse<byte[]> send(String action, String registry, Request request, Optional<String> authorization) {
-        URI uri = target(action, registry, base(registry), request.target());
+        URI uri = RegistryUrls.target(action, registry, base(registry), request.target());
         if (limits.size() > MAX_IDLE_LIMITS) {
             // callers name registries: forget idle ones rather than keep one per name ever seen
             limits.values().removeIf(l -> l.availablePermits() == config.maxConcurrencyPerRegistry());
@@ -98,7 +97,7 @@ final class Transport {
                     limit.release();
                 }
             } catch (BoundedBody.TooLarge e) {
-                throw RegistryException.of(RegistryException.Kind.INVALID, action + ": " + who(registry, uri) + " "
+                throw RegistryException.of(RegistryException.Kind.INVALID, action + ": " + RegistryUrls.who(registry, uri) + " "
                         + e.getMessage() + " (the limit for this answer)");
             } catch (IOException e) {
                 if (attempt >= config.maxAttempts()) {
@@ -110,7 +109,7 @@ final class Transport {
                             : e instanceof java.net.ConnectException ? "cannot connect" : "the connection failed";
                     logFailure(registry, action + ": " + request.method() + " " + uri + " failed after " + attempt
                             + " attempt(s): " + e);
-                    throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": " + who(registry, uri)
+                    throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": " + RegistryUrls.who(registry, uri)
                             + " could not be reached: " + what + " after " + attempt + " attempt(s)", 0, null, null, e);
                 }
                 LOG.debug("{}: {} {} failed ({}), retrying", action, request.method(), uri, e.toString());
@@ -167,40 +166,6 @@ final class Transport {
         }
     }
 
-    /** "registry H", or "H (for registry R)" when a token realm or redirect led elsewhere. */
-    private static String who(String registry, URI uri) {
-        String authority = String.valueOf(uri.getRawAuthority());
-        return authority.equals(registry) ? "registry " + registry : authority + " (for registry " + registry + ")";
-    }
-
-    /** {@code reference} resolved against {@code base}; INVALID when the registry sent something malformed. */
-    private static URI target(String action, String registry, URI base, String reference) {
-        URI uri;
-        try {
-            uri = base.resolve(new URI(reference.trim()));
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            throw RegistryException.of(RegistryException.Kind.INVALID, action + ": registry " + registry
-                    + " sent a malformed URL " + quote(reference));
-        }
-        String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw RegistryException.of(RegistryException.Kind.INVALID, action + ": registry " + registry
-                    + " pointed to " + quote(reference) + ", which is not an http(s) URL");
-        }
-        if (uri.getHost() == null) {
-            throw RegistryException.of(RegistryException.Kind.INVALID, action + ": registry " + registry
-                    + " sent a URL without a host " + quote(reference));
-        }
-        return uri;
-    }
-
-    /** {@code text} quoted for a message: control characters dropped, at most 120 characters. */
-    static String quote(String text) {
-        String clean = text.codePoints().filter(c -> c >= 0x20 && c != 0x7f)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        return "\"" + (clean.length() > 120 ? clean.substring(0, 120) + "…" : clean) + "\"";
-    }
-
     private HttpResponse<byte[]> exchange(String action, String registry, URI first, Request request,
                                           Optional<String> authorization) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + config.requestTimeout().toNanos();
@@ -240,7 +205,7 @@ final class Transport {
                     || method.equals("PUT") || method.equals("POST")) {
                 return response;
             }
-            uri = target(action, registry, uri, location.get());
+            uri = RegistryUrls.target(action, registry, uri, location.get());
             if (!origin(uri).equals(origin)) {
                 auth = Optional.empty();
             }
