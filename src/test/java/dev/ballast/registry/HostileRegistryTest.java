@@ -322,4 +322,17 @@ class HostileRegistryTest {
                 .hasMessage("resolve " + ref(s) + ": the exchange with registry " + s.host()
                         + " failed unexpectedly (the server log has details)");
     }
+
+    @Test
+    void the_registrys_error_words_reach_callers_printable_and_short() {
+        String flood = "x".repeat(10_000);
+        ScriptedServer s = scripted(r -> !manifest(r) ? Reply.of(200) : Reply.json(404,
+                "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"gone\\r\\nInjected: " + flood + "\"}]}"));
+        assertThatThrownBy(() -> client().resolve(ref(s)))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND);
+                    assertThat(e.registryMessage()).get().asString().startsWith("goneInjected: xxx").hasSize(201);
+                })
+                .message().doesNotContain("\r").doesNotContain("\n").hasSizeLessThan(400);
+    }
 }
