@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.ballast.image.ImageReference;
 import dev.ballast.image.MediaTypes;
 import dev.ballast.registry.RegistryException.Kind;
+import dev.ballast.testing.Eventually;
 import dev.ballast.testing.MutableClock;
 import dev.ballast.testing.ScriptedServer;
 import dev.ballast.testing.ScriptedServer.Received;
@@ -92,6 +93,7 @@ class HostileRegistryTest {
 
     @Test
     void a_body_that_trickles_ends_at_the_exchange_deadline_as_unavailable() {
+        java.util.concurrent.atomic.AtomicInteger cutOff = new java.util.concurrent.atomic.AtomicInteger();
         ScriptedServer s = raw((r, ex) -> {
             if (!manifest(r)) {
                 ex.sendResponseHeaders(200, -1);
@@ -102,10 +104,14 @@ class HostileRegistryTest {
                 ex.sendResponseHeaders(200, 0);
                 OutputStream out = ex.getResponseBody();
                 out.write('{');
-                for (int i = 0; i < 3600; i++) { // one byte every 100 ms for six minutes, unless cut off
-                    Thread.sleep(100);
-                    out.write(' ');
-                    out.flush();
+                try {
+                    for (int i = 0; i < 3600; i++) { // one byte every 100 ms for six minutes, unless cut off
+                        Thread.sleep(100);
+                        out.write(' ');
+                        out.flush();
+                    }
+                } catch (IOException closed) {
+                    cutOff.incrementAndGet();
                 }
             }
         });
@@ -114,6 +120,8 @@ class HostileRegistryTest {
                 .hasMessage("resolve " + ref(s) + ": registry " + s.host()
                         + " could not be reached: no answer within 1000 ms after 2 attempt(s)");
         assertThat(s.count(r -> manifest(r) && r.method().equals("GET"))).isEqualTo(2);
+        Eventually.await("both trickling connections closed by the client", Duration.ofSeconds(20),
+                () -> cutOff.get() == 2);
     }
 
     @Test
