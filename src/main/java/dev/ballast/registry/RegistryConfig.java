@@ -19,7 +19,8 @@ import java.util.Set;
  * @param maxAttempts attempts per request on connection errors, 5xx and 429 (at least 1)
  * @param initialBackoff first retry delay; doubled per attempt, with jitter
  * @param maxBackoff upper bound of one retry delay
- * @param maxRetryAfter upper bound honoured for a 429 {@code Retry-After}
+ * @param maxRetryAfter longest 429 {@code Retry-After} waited out (the retry budget); a longer one ends the
+ *     attempt at once as {@code RATE_LIMITED} with {@link RegistryException#retryAt()}
  * @param maxConcurrencyPerRegistry concurrent HTTP exchanges per registry host
  * @param clock time source for token expiry and {@code Retry-After} dates
  * @param sleeper how retry delays are waited out
@@ -102,7 +103,7 @@ public record RegistryConfig(Duration connectTimeout, Duration requestTimeout, S
                 maxManifestBytes, metricRegistryLimit);
     }
 
-    /** A copy with another retry policy: attempts, first and largest backoff, Retry-After cap. */
+    /** A copy with another retry policy: attempts, first and largest backoff, longest Retry-After waited out. */
     public RegistryConfig withRetries(int attempts, Duration initial, Duration max, Duration retryAfterCap) {
         return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, attempts, initial,
                 max, retryAfterCap, maxConcurrencyPerRegistry, clock, sleeper,
