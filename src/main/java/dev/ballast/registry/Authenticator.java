@@ -2,26 +2,35 @@ package dev.ballast.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.image.ImageReference;
 import dev.ballast.registry.RegistryException.Kind;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The authentication layer: learns each registry's challenge from {@code GET /v2/} (OCI distribution
  * spec, "Determining support"), answers it with Basic credentials or a bearer token from the realm
  * (distribution token spec, "Requesting a Token"), caches tokens per (registry, scope) and, on a 401,
- * takes the new challenge and tries exactly once more.
+ * takes the new challenge and tries exactly once more. A realm is checked before anything is sent to it
+ * ({@link #checkedRealm}), and its answer is only ever sent to the registry it was fetched for.
  */
 final class Authenticator {
 
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+    /** Largest token-server answer read; tokens are a few kilobytes. */
+    static final long MAX_TOKEN_BODY = 1024 * 1024;
+    private static final int MAX_CHALLENGES = 4096;
 
     private final Transport transport;
     private final RegistryConfig config;
@@ -30,12 +39,18 @@ final class Authenticator {
     private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
     private final InFlight<String, Challenge> pings = new InFlight<>();
     private final InFlight<String, String> tokenFetches = new InFlight<>();
+    private final Predicate<String> realmHostAllowed;
 
-    Authenticator(Transport transport, RegistryConfig config, ObjectMapper json) {
+    /**
+     * @param realmHostAllowed whether a token realm's {@code host[:port]} may be contacted at all (the
+     *     registry access check); realms also must be https, or http on a loopback or insecure-marked host
+     */
+    Authenticator(Transport transport, RegistryConfig config, ObjectMapper json, Predicate<String> realmHostAllowed) {
         this.transport = transport;
         this.config = config;
         this.json = json;
         this.tokens = new TokenCache(config.clock());
+        this.realmHostAllowed = realmHostAllowed;
     }
 
     /**
@@ -84,6 +99,9 @@ final class Authenticator {
         if (known != null) {
             return known;
         }
+        if (challenges.size() > MAX_CHALLENGES) {
+            challenges.clear(); // callers name registries: re-learning a challenge costs one GET /v2/
+        }
         return pings.run(registry, () -> {
             Challenge pinged = ping(action, registry);
             Challenge raced = challenges.putIfAbsent(registry, pinged);
@@ -115,15 +133,54 @@ final class Authenticator {
         };
     }
 
+    /**
+     * The realm as a URL we may send credentials to: absolute, https (http only on a loopback host, a host
+     * marked insecure, or the insecure registry's own host) and on a host the access check allows.
+     */
+    URI checkedRealm(String action, String registry, String realm) {
+        URI uri;
+        try {
+            uri = new URI(realm.trim());
+        } catch (URISyntaxException e) {
+            throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named a malformed token realm "
+                    + RegistryUrls.quote(realm));
+        }
+        String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))
+                || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named token realm "
+                    + RegistryUrls.quote(realm) + ", which is not an absolute http(s) URL");
+        }
+        String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        if (scheme.equals("http") && !plainHttpAllowed(registry, host)) {
+            throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named plain-HTTP token realm "
+                    + RegistryUrls.quote(realm) + " on " + host + ", which is neither loopback nor marked insecure");
+        }
+        if (!realmHostAllowed.test(host)) {
+            throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named token realm host " + host
+                    + ", which is not an allowed registry");
+        }
+        return uri;
+    }
+
+    private boolean plainHttpAllowed(String registry, String realmHost) {
+        if (config.schemeFor(realmHost).equals("http")) {
+            return true; // loopback or marked insecure itself
+        }
+        return config.schemeFor(registry).equals("http")
+                && ImageReference.hostOnly(registry).equalsIgnoreCase(ImageReference.hostOnly(realmHost));
+    }
+
     private String fetchToken(String action, String registry, String scope, Challenge.Bearer challenge) {
-        StringBuilder url = new StringBuilder(challenge.realm()).append(challenge.realm().contains("?") ? '&' : '?');
+        checkedRealm(action, registry, challenge.realm());
+        StringBuilder url = new StringBuilder(challenge.realm().trim()).append(challenge.realm().contains("?") ? '&' : '?');
         if (!challenge.service().isEmpty()) {
             url.append("service=").append(URLEncoder.encode(challenge.service(), StandardCharsets.UTF_8)).append('&');
         }
         url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         Optional<Credential> credential = config.credentials().lookup(registry);
         HttpResponse<byte[]> response = transport.send(action, registry,
-                Request.of("GET", url.toString(), Map.of("Accept", "application/json")),
+                Request.of("GET", url.toString(), Map.of("Accept", "application/json")).limitedTo(MAX_TOKEN_BODY),
                 credential.map(Credential::basicHeader));
         String who = credential.map(c -> " for \"" + c.username() + "\"").orElse(" anonymously");
         if (response.statusCode() != 200) {
@@ -132,15 +189,19 @@ final class Authenticator {
                 case 403 -> Kind.DENIED;
                 default -> null;
             };
-            throw RegistryErrors.failure(kind, action + ": token for " + scope + who + " from " + challenge.realm(),
+            throw RegistryErrors.failure(kind, action + ": token for " + scope + who + " from " + challenge.realm().trim(),
                     response, json, "");
         }
         try {
             JsonNode body = json.readTree(response.body());
             String token = body.path("token").asText(body.path("access_token").asText(""));
             if (token.isEmpty()) {
-                throw RegistryException.of(Kind.INVALID, action + ": token server " + challenge.realm()
+                throw RegistryException.of(Kind.INVALID, action + ": token server " + RegistryUrls.quote(challenge.realm())
                         + " answered without token or access_token");
+            }
+            if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw RegistryException.of(Kind.INVALID, action + ": token server " + RegistryUrls.quote(challenge.realm())
+                        + " answered a token with characters a bearer token cannot hold");
             }
             Duration lifetime = body.path("expires_in").canConvertToLong() && body.path("expires_in").asLong() > 0
                     ? Duration.ofSeconds(body.path("expires_in").asLong()) : DEFAULT_TOKEN_LIFETIME;
@@ -150,7 +211,7 @@ final class Authenticator {
             tokens.put(registry, scope, token, issued.plus(lifetime).minus(margin));
             return token;
         } catch (IOException e) {
-            throw new RegistryException(Kind.INVALID, action + ": token server " + challenge.realm()
+            throw new RegistryException(Kind.INVALID, action + ": token server " + RegistryUrls.quote(challenge.realm())
                     + " answered with unreadable JSON", 200, null, null, e);
         }
     }

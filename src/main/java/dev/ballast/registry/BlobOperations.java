@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 final class BlobOperations {
 
+    /** Largest blob read into memory (blobs read here are configs and test content, not layers). */
+    static final long MAX_BLOB_BODY = 256L * 1024 * 1024;
+
     private final Authenticator auth;
     private final ObjectMapper json;
 
@@ -44,7 +47,7 @@ final class BlobOperations {
     byte[] get(ImageReference repo, Digest digest) {
         String action = "get blob " + repo.name() + "@" + digest;
         HttpResponse<byte[]> r = auth.send(action, repo.registry(), ManifestOperations.scope(repo, "pull"),
-                Request.of("GET", "/v2/" + repo.repository() + "/blobs/" + digest, Map.of()));
+                Request.of("GET", "/v2/" + repo.repository() + "/blobs/" + digest, Map.of()).limitedTo(MAX_BLOB_BODY));
         if (r.statusCode() != 200) {
             throw RegistryErrors.failure(action, r, json);
         }

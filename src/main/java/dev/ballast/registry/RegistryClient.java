@@ -8,6 +8,10 @@ import io.micrometer.core.instrument.Timer;
 import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Client for registries speaking the OCI distribution spec
@@ -18,15 +22,22 @@ import java.util.Objects;
  * concurrent resolutions of the same reference share one request. Failures are
  * {@link RegistryException}s classified by {@link RegistryException.Kind}. Metrics:
  * {@code ballast_registry_requests_total{registry,method,outcome}} and
- * {@code ballast_registry_resolve_seconds{registry,outcome}}. Thread-safe; make one per process.
+ * {@code ballast_registry_resolve_seconds{registry,outcome}}, whose {@code registry} label is bounded
+ * (configured registries and the first {@code metricRegistryLimit} others seen; the rest are {@code other}).
+ * Thread-safe; make one per process.
  */
 public final class RegistryClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
 
     private final MeterRegistry meters;
     private final ManifestOperations manifests;
     private final BlobOperations blobs;
     private final InFlight<ImageReference, Resolution> resolutions = new InFlight<>();
     private final RegistryConfig config;
+    private final HttpClient http;
+    private final Predicate<String> realmHostAllowed;
+    private final RegistryLabels labels;
     private final java.util.Map<Credential, RegistryClient> withCredentials = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A client with its own {@link HttpClient} built from the config's connect timeout. */
@@ -40,16 +51,35 @@ public final class RegistryClient {
 
     /** A client on a given {@link HttpClient}, which must not follow redirects itself. */
     public RegistryClient(RegistryConfig config, MeterRegistry meters, HttpClient http) {
+        this(config, meters, http, realmHostCheck(config),
+                new RegistryLabels(config.insecureRegistries(), config.metricRegistryLimit()));
+    }
+
+    /** As above with an explicit token-realm host check (tests) and the metric labels shared with siblings. */
+    RegistryClient(RegistryConfig config, MeterRegistry meters, HttpClient http, Predicate<String> realmHostAllowed,
+                   RegistryLabels labels) {
         this.config = Objects.requireNonNull(config, "config");
         this.meters = Objects.requireNonNull(meters, "meters");
+        this.http = Objects.requireNonNull(http, "http");
+        this.realmHostAllowed = Objects.requireNonNull(realmHostAllowed, "realmHostAllowed");
+        this.labels = Objects.requireNonNull(labels, "labels");
         if (http.followRedirects() != HttpClient.Redirect.NEVER) {
             throw new IllegalArgumentException("the HttpClient must use Redirect.NEVER: redirects are followed by "
                     + "the registry client so that Authorization never reaches another host");
         }
         ObjectMapper json = new ObjectMapper();
-        Authenticator auth = new Authenticator(new Transport(http, config, meters), config, json);
+        Authenticator auth = new Authenticator(new Transport(http, config, meters, labels), config, json,
+                realmHostAllowed);
         this.manifests = new ManifestOperations(auth, json);
         this.blobs = new BlobOperations(auth, json);
+    }
+
+    /**
+     * The one hook for the registry access check on token realms (issue 9, item 9a): which realm
+     * {@code host[:port]} may be contacted. Allows every host until the registry allow-list is wired here.
+     */
+    static Predicate<String> realmHostCheck(RegistryConfig config) {
+        return host -> true;
     }
 
     /**
@@ -60,7 +90,8 @@ public final class RegistryClient {
     public RegistryClient withCredential(Credential credential) {
         Objects.requireNonNull(credential, "credential");
         return withCredentials.computeIfAbsent(credential,
-                c -> new RegistryClient(config.withCredentials(registry -> java.util.Optional.of(c)), meters));
+                c -> new RegistryClient(config.withCredentials(registry -> java.util.Optional.of(c)), meters, http,
+                        realmHostAllowed, labels));
     }
 
     /**
@@ -73,14 +104,14 @@ public final class RegistryClient {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "SUCCESS";
         try {
-            return resolutions.run(ref, () -> manifests.resolve(ref));
+            return resolutions.run(ref, () -> guarded("resolve", ref, () -> manifests.resolve(ref)));
         } catch (RegistryException e) {
             outcome = e.kind().name();
             throw e;
         } finally {
             sample.stop(Timer.builder("ballast.registry.resolve")
                     .description("Time to resolve an image reference to a digest")
-                    .tag("registry", ref.registry())
+                    .tag("registry", labels.of(ref.registry()))
                     .tag("outcome", outcome)
                     .register(meters));
         }
@@ -88,7 +119,25 @@ public final class RegistryClient {
 
     /** The manifest or index bytes for {@code ref}, verified against their digest. */
     public Manifest manifest(ImageReference ref) {
-        return manifests.get(ref);
+        return guarded("get manifest", ref, () -> manifests.get(ref));
+    }
+
+    /**
+     * The registry boundary: whatever else goes wrong while talking to a registry (an answer the code did not
+     * foresee) becomes an INVALID {@link RegistryException}, so callers see one failure type that counts
+     * toward their attempt limits. The detail goes to the log, once, without a stack trace.
+     */
+    private static <T> T guarded(String action, ImageReference ref, Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (RegistryException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("{} {}: unexpected failure: {}", action, ref, e.toString());
+            LOG.debug("{} {}: unexpected failure", action, ref, e);
+            throw new RegistryException(RegistryException.Kind.INVALID, action + " " + ref + ": the exchange with registry "
+                    + ref.registry() + " failed unexpectedly (the server log has details)", 0, null, null, e);
+        }
     }
 
     /** Pushes a manifest under {@code ref}'s tag (or digest); returns its digest. */

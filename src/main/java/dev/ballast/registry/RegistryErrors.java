@@ -33,8 +33,8 @@ final class RegistryErrors {
         if (body != null && body.length > 0) {
             try {
                 JsonNode first = json.readTree(body).path("errors").path(0);
-                code = first.path("code").isTextual() ? first.path("code").asText() : null;
-                message = first.path("message").isTextual() ? first.path("message").asText() : null;
+                code = first.path("code").isTextual() ? printable(first.path("code").asText(), 64) : null;
+                message = first.path("message").isTextual() ? printable(first.path("message").asText(), 200) : null;
             } catch (IOException e) {
                 // not a registry error body (a proxy's HTML page, …): the status alone classifies it
             }
@@ -49,6 +49,16 @@ final class RegistryErrors {
         }
         text.append(note);
         return new RegistryException(resolved, text.toString(), status, code, message, null);
+    }
+
+    /**
+     * The registry's words as they may appear in events and API errors: control characters dropped, at most
+     * {@code max} characters (a hostile registry chooses them).
+     */
+    static String printable(String text, int max) {
+        String clean = text.codePoints().filter(c -> c >= 0x20 && c != 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
+        return clean.length() > max ? clean.substring(0, max) + "…" : clean;
     }
 
     static Kind classify(int status, String code) {

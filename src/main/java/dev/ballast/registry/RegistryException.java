@@ -1,5 +1,6 @@
 package dev.ballast.registry;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -19,11 +20,17 @@ public final class RegistryException extends RuntimeException {
         UNAUTHORIZED,
         /** Authenticated but not allowed ({@code 403}, {@code DENIED}, {@code insufficient_scope}). */
         DENIED,
-        /** Still rate-limited (429) after the allowed attempts. */
+        /**
+         * Still rate-limited (429) after the allowed attempts, or asked to wait longer than the retry budget
+         * ({@link #retryAt()} says until when).
+         */
         RATE_LIMITED,
         /** Connection failure, timeout or 5xx after the allowed attempts. */
         UNAVAILABLE,
-        /** The registry answered something unusable: digest mismatch, bad header or body, other 4xx. */
+        /**
+         * The registry answered something unusable: digest mismatch, bad header or body, a body over the size
+         * limit, a redirect or token realm that may not be followed, other 4xx.
+         */
         INVALID
     }
 
@@ -31,14 +38,26 @@ public final class RegistryException extends RuntimeException {
     private final int status;
     private final String errorCode;
     private final String registryMessage;
+    private final Instant retryAt;
 
     RegistryException(Kind kind, String message, int status, String errorCode, String registryMessage,
                       Throwable cause) {
+        this(kind, message, status, errorCode, registryMessage, cause, null);
+    }
+
+    RegistryException(Kind kind, String message, int status, String errorCode, String registryMessage,
+                      Throwable cause, Instant retryAt) {
         super(message, cause);
         this.kind = kind;
         this.status = status;
         this.errorCode = errorCode;
         this.registryMessage = registryMessage;
+        this.retryAt = retryAt;
+    }
+
+    /** A copy of this failure that also says when the registry allows the next request. */
+    RegistryException retryingAt(Instant at) {
+        return new RegistryException(kind, getMessage(), status, errorCode, registryMessage, getCause(), at);
     }
 
     static RegistryException of(Kind kind, String message) {
@@ -58,6 +77,14 @@ public final class RegistryException extends RuntimeException {
     /** The registry's error code, e.g. {@code MANIFEST_UNKNOWN}. */
     public Optional<String> errorCode() {
         return Optional.ofNullable(errorCode);
+    }
+
+    /**
+     * When the registry allows the next request ({@code Retry-After}, RFC 9110 section 10.2.3), for a
+     * {@link Kind#RATE_LIMITED} failure that named one.
+     */
+    public Optional<Instant> retryAt() {
+        return Optional.ofNullable(retryAt);
     }
 
     /** The registry's error message, e.g. {@code manifest unknown}. */

@@ -124,18 +124,18 @@ public final class RepositoryCredentials {
 
     /**
      * Why {@code credentialsParameter} gives no credential for {@code registry}, naming both (never the
-     * secret); empty when {@link #lookup} finds one.
+     * secret, nor where the file is: this text reaches API callers); empty when {@link #lookup} finds one.
      */
     public Optional<String> problem(String credentialsParameter, String registry) {
         Optional<Entry> e = entry(credentialsParameter);
         if (e.isEmpty()) {
             return Optional.of("repositoryCredentials.credentialsParameter \"" + credentialsParameter
-                    + "\" is not in the registry credentials (" + describe() + ")");
+                    + "\" is not in the registry credentials (" + where() + ")");
         }
         if (!e.get().registries().contains(registry)) {
             return Optional.of("repositoryCredentials.credentialsParameter \"" + credentialsParameter
                     + "\" may be sent only to " + String.join(", ", new java.util.TreeSet<>(e.get().registries()))
-                    + ", not to " + registry + " (its \"registry\" in " + describe() + ")");
+                    + ", not to " + registry + " (its \"registry\" in " + where() + ")");
         }
         return Optional.empty();
     }
@@ -198,7 +198,12 @@ public final class RepositoryCredentials {
         return byKey.size();
     }
 
-    /** Where the entries came from, for messages: the file, or "no --registry-credentials file". */
+    /** Where the entries came from for callers' messages, without the file's path. */
+    private String where() {
+        return source == null ? "no --registry-credentials file is configured" : "the server's --registry-credentials file";
+    }
+
+    /** Where the entries came from, for the operator's log: the file, or "no --registry-credentials file". */
     public String describe() {
         return source == null ? "no --registry-credentials file is configured" : "registry credentials file " + source;
     }

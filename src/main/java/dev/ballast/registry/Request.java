@@ -11,14 +11,27 @@ import java.util.Objects;
  *     locations, {@code Link} pages and token realms may be absolute)
  * @param headers request headers other than {@code Authorization}
  * @param body request body, empty for none
+ * @param maxBodyBytes largest response body read for a 2xx answer; 0 for the config's manifest limit
  */
-record Request(String method, String target, Map<String, String> headers, byte[] body) {
+record Request(String method, String target, Map<String, String> headers, byte[] body, long maxBodyBytes) {
 
     Request {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(target, "target");
         headers = Map.copyOf(headers);
         Objects.requireNonNull(body, "body");
+        if (maxBodyBytes < 0) {
+            throw new IllegalArgumentException("maxBodyBytes must not be negative, got " + maxBodyBytes);
+        }
+    }
+
+    Request(String method, String target, Map<String, String> headers, byte[] body) {
+        this(method, target, headers, body, 0);
+    }
+
+    /** A copy reading at most {@code bytes} of a successful answer. */
+    Request limitedTo(long bytes) {
+        return new Request(method, target, headers, body, bytes);
     }
 
     static Request of(String method, String target, Map<String, String> headers) {

@@ -15,6 +15,8 @@ final class TokenCache {
     private record Entry(String token, Instant expires) {
     }
 
+    private static final int SWEEP_ABOVE = 1024;
+
     private final Map<Key, Entry> tokens = new ConcurrentHashMap<>();
     private final Clock clock;
 
@@ -31,6 +33,10 @@ final class TokenCache {
     }
 
     void put(String registry, String scope, String token, Instant expires) {
+        if (tokens.size() > SWEEP_ABOVE) {
+            Instant now = clock.instant();
+            tokens.values().removeIf(e -> !now.isBefore(e.expires()));
+        }
         tokens.put(new Key(registry, scope), new Entry(token, expires));
     }
 

@@ -1,5 +1,6 @@
 package dev.ballast.registry;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -14,20 +15,29 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * HTTP exchanges with one registry at a time: a per-registry concurrency limit, redirects followed
- * here (never forwarding {@code Authorization} to another origin), retries with exponential backoff
- * and jitter on connection errors and 5xx, {@code Retry-After} on 429 (RFC 9110 section 10.2.3), and
- * the request counter. Knows nothing about authentication beyond carrying the header it is given.
+ * here (never forwarding {@code Authorization} to another origin, never to a scheme other than http(s)),
+ * one deadline per exchange covering headers and body, bodies read through {@link BoundedBody}, retries
+ * with exponential backoff and jitter on connection errors and 5xx, {@code Retry-After} on 429 (RFC 9110
+ * section 10.2.3; a wait beyond the budget ends the attempt at once), and the request counter with a
+ * bounded {@link RegistryLabels registry label}. Knows nothing about authentication beyond carrying the header it is given.
  */
 final class Transport {
 
@@ -35,16 +45,24 @@ final class Transport {
     private static final int MAX_REDIRECTS = 10;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "host", "expect", "upgrade");
+    /** Largest error body read: its first error entry is all that is used. */
+    static final long MAX_ERROR_BODY = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
     private final RegistryConfig config;
     private final MeterRegistry meters;
+    private final RegistryLabels labels;
     private final Map<String, Semaphore> limits = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final int MAX_IDLE_LIMITS = 1024;
 
-    Transport(HttpClient http, RegistryConfig config, MeterRegistry meters) {
+    Transport(HttpClient http, RegistryConfig config, MeterRegistry meters, RegistryLabels labels) {
         this.http = http;
         this.config = config;
         this.meters = meters;
+        this.labels = labels;
     }
 
     /** The base URI of a registry's API: scheme by {@link RegistryConfig#schemeFor}, Docker Hub's API host. */
@@ -55,31 +73,44 @@ final class Transport {
 
     /**
      * Sends {@code request} to {@code registry} with the retry policy and returns the final response,
-     * whatever its status (429 and 5xx only once the attempts are used up).
+     * whatever its status (5xx only once the attempts are used up). Each attempt, redirects included, must
+     * complete headers and body within {@code requestTimeout}.
      *
-     * @throws RegistryException UNAVAILABLE when every attempt failed to connect or timed out
+     * @throws RegistryException UNAVAILABLE when every attempt failed to connect or timed out; RATE_LIMITED
+     *     when 429 persists or the registry asks to wait longer than {@code maxRetryAfter}; INVALID for a body
+     *     over its limit, a malformed URL or a redirect to a scheme other than http(s)
      */
     HttpResponse<byte[]> send(String action, String registry, Request request, Optional<String> authorization) {
-        URI uri = base(registry).resolve(request.target());
+        URI uri = RegistryUrls.target(action, registry, base(registry), request.target());
+        if (limits.size() > MAX_IDLE_LIMITS) {
+            // callers name registries: forget idle ones rather than keep one per name ever seen
+            limits.values().removeIf(l -> l.availablePermits() == config.maxConcurrencyPerRegistry());
+        }
         Semaphore limit = limits.computeIfAbsent(registry, r -> new Semaphore(config.maxConcurrencyPerRegistry()));
         for (int attempt = 1; ; attempt++) {
             HttpResponse<byte[]> response;
             try {
                 limit.acquire();
                 try {
-                    response = exchange(registry, uri, request, authorization);
+                    response = exchange(action, registry, uri, request, authorization);
                 } finally {
                     limit.release();
                 }
+            } catch (BoundedBody.TooLarge e) {
+                throw RegistryException.of(RegistryException.Kind.INVALID, action + ": " + RegistryUrls.who(registry, uri) + " "
+                        + e.getMessage() + " (the limit for this answer)");
             } catch (IOException e) {
                 if (attempt >= config.maxAttempts()) {
                     String what = e instanceof HttpConnectTimeoutException
                             ? "no connection within " + config.connectTimeout().toMillis() + " ms"
                             : e instanceof HttpTimeoutException
                             ? "no answer within " + config.requestTimeout().toMillis() + " ms"
-                            : "cannot connect (" + e + ")";
-                    throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": " + request.method()
-                            + " " + uri + ": " + what + " after " + attempt + " attempt(s)", 0, null, null, e);
+                            : e instanceof javax.net.ssl.SSLException ? "TLS handshake failed"
+                            : e instanceof java.net.ConnectException ? "cannot connect" : "the connection failed";
+                    logFailure(registry, action + ": " + request.method() + " " + uri + " failed after " + attempt
+                            + " attempt(s): " + e);
+                    throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": " + RegistryUrls.who(registry, uri)
+                            + " could not be reached: " + what + " after " + attempt + " attempt(s)", 0, null, null, e);
                 }
                 LOG.debug("{}: {} {} failed ({}), retrying", action, request.method(), uri, e.toString());
                 pause(action, backoff(attempt));
@@ -91,25 +122,68 @@ final class Transport {
             }
             int status = response.statusCode();
             boolean retryable = status == 429 || (status >= 500 && status != 501 && status != 505);
-            if (!retryable || attempt >= config.maxAttempts()) {
+            if (!retryable) {
                 return response;
             }
-            Duration delay = status == 429 ? retryAfter(response).orElse(backoff(attempt)) : backoff(attempt);
+            Optional<Duration> asked = status == 429 ? retryAfter(response) : Optional.empty();
+            if (status == 429 && (attempt >= config.maxAttempts()
+                    || asked.filter(d -> d.compareTo(config.maxRetryAfter()) > 0).isPresent())) {
+                throw rateLimited(action, response, asked);
+            }
+            if (attempt >= config.maxAttempts()) {
+                return response;
+            }
+            Duration delay = asked.orElse(backoff(attempt));
             LOG.debug("{}: {} {} answered {}, retrying in {}", action, request.method(), uri, status, delay);
             pause(action, delay);
         }
     }
 
-    private HttpResponse<byte[]> exchange(String registry, URI uri, Request request, Optional<String> authorization)
-            throws IOException, InterruptedException {
+    /**
+     * RATE_LIMITED, carrying the time the registry allows the next request when it named one: a wait longer
+     * than the retry budget ends the attempt at once instead of holding a thread for it.
+     */
+    private RegistryException rateLimited(String action, HttpResponse<byte[]> response, Optional<Duration> asked) {
+        Optional<Instant> at = asked.map(d -> config.clock().instant().plus(d).truncatedTo(ChronoUnit.SECONDS));
+        RegistryException e = RegistryErrors.failure(RegistryException.Kind.RATE_LIMITED, action, response, JSON,
+                at.map(t -> " and asks to wait until " + t).orElse(""));
+        return at.map(e::retryingAt).orElse(e);
+    }
+
+    /**
+     * The library's words go to the log, callers get ours: at WARN at most once a minute per registry label
+     * (so a hostile or dead registry asked thousands of times writes a handful of lines), else at DEBUG.
+     */
+    private void logFailure(String registry, String detail) {
+        long now = System.nanoTime();
+        String label = labels.of(registry);
+        Long last = lastWarned.get(label);
+        if ((last == null || now - last > WARN_EVERY_NANOS) && (last == null
+                ? lastWarned.putIfAbsent(label, now) == null : lastWarned.replace(label, last, now))) {
+            LOG.warn("{}", detail);
+        } else {
+            LOG.debug("{}", detail);
+        }
+    }
+
+    private HttpResponse<byte[]> exchange(String action, String registry, URI first, Request request,
+                                          Optional<String> authorization) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+        URI uri = first;
         String origin = origin(uri);
         String method = request.method();
         byte[] body = request.body();
+        long maxBody = request.maxBodyBytes() > 0 ? request.maxBodyBytes() : config.maxManifestBytes();
         Optional<String> auth = authorization;
         for (int hop = 0; ; hop++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.requestTimeout());
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                count(registry, method, "IO_ERROR");
+                throw new HttpTimeoutException("exchange deadline passed before " + method + " " + uri);
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofNanos(remaining));
             request.headers().forEach((k, v) -> {
-                if (!RESTRICTED.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+                if (!RESTRICTED.contains(k.toLowerCase(Locale.ROOT))) {
                     b.header(k, v);
                 }
             });
@@ -118,7 +192,8 @@ final class Transport {
                     ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             HttpResponse<byte[]> response;
             try {
-                response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                response = complete(http.sendAsync(b.build(), BoundedBody.handler(method, maxBody, MAX_ERROR_BODY)),
+                        remaining, method, uri);
             } catch (IOException e) {
                 count(registry, method, "IO_ERROR");
                 throw e;
@@ -130,7 +205,7 @@ final class Transport {
                     || method.equals("PUT") || method.equals("POST")) {
                 return response;
             }
-            uri = uri.resolve(location.get());
+            uri = RegistryUrls.target(action, registry, uri, location.get());
             if (!origin(uri).equals(origin)) {
                 auth = Optional.empty();
             }
@@ -138,6 +213,30 @@ final class Transport {
                 method = "GET";
                 body = new byte[0];
             }
+        }
+    }
+
+    /** Waits for headers and body until the deadline; past it the exchange is cancelled (the connection closed). */
+    private static HttpResponse<byte[]> complete(CompletableFuture<HttpResponse<byte[]>> call, long remainingNanos,
+                                                 String method, URI uri) throws IOException, InterruptedException {
+        try {
+            return call.get(remainingNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new HttpTimeoutException("no complete answer to " + method + " " + uri + " before the deadline");
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                    && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("exchange failed: " + cause, cause);
         }
     }
 
@@ -149,7 +248,7 @@ final class Transport {
         Counter.builder("ballast.registry.requests")
                 .description("HTTP requests sent to registries")
                 .baseUnit("requests")
-                .tag("registry", registry)
+                .tag("registry", labels.of(registry))
                 .tag("method", method)
                 .tag("outcome", outcome)
                 .register(meters)
@@ -175,10 +274,10 @@ final class Transport {
         return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
     }
 
-    /** {@code Retry-After} as delay-seconds or HTTP-date, capped at {@code maxRetryAfter}. */
+    /** {@code Retry-After} as delay-seconds or HTTP-date (uncapped: a longer wait ends the attempt). */
     Optional<Duration> retryAfter(HttpResponse<?> response) {
         return response.headers().firstValue("Retry-After").flatMap(v -> parseRetryAfter(v.trim(),
-                config.clock().instant())).map(d -> d.compareTo(config.maxRetryAfter()) > 0 ? config.maxRetryAfter() : d);
+                config.clock().instant()));
     }
 
     static Optional<Duration> parseRetryAfter(String value, Instant now) {

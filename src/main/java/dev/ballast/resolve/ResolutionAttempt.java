@@ -24,7 +24,8 @@ final class ResolutionAttempt {
 
     /**
      * @param containers the record's containers; those with resolutionMode {@code pending} take part
-     * @param answers the registry's answer per container name, for every pending container
+     * @param answers the registry's answer per container name, for every pending container; the next attempt
+     *     is scheduled after the backoff and never before a failed answer's {@code retryAt}
      * @param attempt the number of this attempt (1 for the first)
      * @param nowMillis the clock now, for resolvedAt and the next attempt
      */
@@ -33,20 +34,25 @@ final class ResolutionAttempt {
         List<ContainerResolution> out = new ArrayList<>();
         List<String> events = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        long next = nowMillis + settings.backoff(attempt).toMillis();
         for (ContainerResolution c : containers) {
             if (!c.resolutionMode().equals("pending")) {
                 out.add(c);
                 continue;
             }
-            ContainerResolution next = switch (answers.get(c.containerName())) {
+            Lookup answer = answers.get(c.containerName());
+            if (answer instanceof Lookup.Failed f && f.retryAt() != null) {
+                next = Math.max(next, f.retryAt().toEpochMilli()); // never ask before the registry allows it
+            }
+            ContainerResolution resolution = switch (answer) {
                 case Lookup.Found f -> found(c, f, nowMillis, events, subject);
                 case Lookup.Failed f -> failed(c, f.reason(), attempt, limits, nowMillis, events, subject);
                 case null -> throw new IllegalStateException("no answer for container " + c.containerName());
             };
-            if (next.resolutionMode().equals("failed")) {
-                failures.add(ResolutionEvents.failure(next));
+            if (resolution.resolutionMode().equals("failed")) {
+                failures.add(ResolutionEvents.failure(resolution));
             }
-            out.add(next);
+            out.add(resolution);
         }
         ResolutionRecord record;
         if (!failures.isEmpty()) {
@@ -56,7 +62,6 @@ final class ResolutionAttempt {
         } else if (out.stream().allMatch(c -> c.launchImage() != null)) {
             record = new ResolutionRecord(RESOLVED, attempt, null, out, null);
         } else {
-            long next = nowMillis + settings.backoff(attempt).toMillis();
             record = new ResolutionRecord(PENDING, attempt, next, out, null);
         }
         return new RevisionResolver.Step(record, events);

@@ -55,6 +55,7 @@ public final class RevisionResolver {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RevisionResolver.class);
 
     private final RegistryClient registry;
     private final Clock clock;
@@ -238,18 +239,27 @@ public final class RevisionResolver {
         return answers;
     }
 
+    /**
+     * The registry's answer for one key. Every failure is a {@link Lookup.Failed} (counted against the attempt
+     * limit, worded in an event); anything other than a {@link RegistryException} is a defect, logged here.
+     */
     private Lookup fetch(Key key, java.time.Instant notBefore) {
         ImageReference ref = key.ref();
-        RegistryClient client = key.credentialsParameter() == null ? registry
-                : registry.withCredential(repositoryCredentials.lookup(key.credentialsParameter(), ref.registry()).orElseThrow());
         try {
+            RegistryClient client = key.credentialsParameter() == null ? registry
+                    : registry.withCredential(repositoryCredentials.lookup(key.credentialsParameter(), ref.registry())
+                    .orElseThrow());
             Resolution r = shared.get(key, notBefore, () -> client.resolve(ref));
             if (ref.digest().isPresent() && !ref.digest().get().equals(r.digest())) {
                 return new Lookup.Failed("registry answered digest " + r.digest() + " for " + ref.digest().get());
             }
             return new Lookup.Found(new Resolution(ref, r.digest(), r.mediaType(), r.platforms()));
         } catch (RegistryException e) {
-            return new Lookup.Failed(reason(ref, e));
+            return new Lookup.Failed(reason(ref, e), e.retryAt().orElse(null));
+        } catch (RuntimeException e) {
+            LOG.warn("resolve {}: unexpected failure: {}", ref, e.toString());
+            return new Lookup.Failed("registry " + ref.registry() + " could not be asked (an internal error; the server "
+                    + "log has details)");
         }
     }
 
@@ -267,10 +277,8 @@ public final class RevisionResolver {
             Thread.currentThread().interrupt();
             return new Lookup.Failed("interrupted while resolving");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("resolution failed", e.getCause());
+            LOG.warn("resolution failed unexpectedly: {}", String.valueOf(e.getCause()));
+            return new Lookup.Failed("the registry could not be asked (an internal error; the server log has details)");
         }
     }
 

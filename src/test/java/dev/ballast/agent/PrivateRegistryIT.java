@@ -136,14 +136,14 @@ class PrivateRegistryIT {
                     .contains("no credentials configured for " + registry.host());
             assertThat(failed.runningCount() + failed.pendingCount()).isZero();
 
-            // An unknown parameter: the deployment's events name the container and the parameter.
+            // An unknown parameter: the deployment's events name the container and the parameter, not the file's path.
             ecs.registerTaskDefinition(r -> r.family("unknown").containerDefinitions(app("enabled", "ci/nope").build()));
             ecs.createService(r -> r.serviceName("unknown").taskDefinition("unknown").desiredCount(1));
             Eventually.await("unknown deployment failed", WAIT,
                     () -> service(ecs, "unknown").deployments().get(0).rolloutStateAsString().equals("FAILED"));
             assertThat(service(ecs, "unknown").events()).anySatisfy(e -> assertThat(e.message())
                     .contains("container app").contains("repositoryCredentials.credentialsParameter \"ci/nope\"")
-                    .contains("registry-credentials.json"));
+                    .contains("--registry-credentials file").doesNotContain("registry-credentials.json"));
 
             // A known secret named by an image on another host (here the same registry called localhost): refused,
             // so that no task definition can send a secret to a host its entry does not name.

@@ -34,7 +34,7 @@ class RegistryConfigTest {
 
     @Test
     void docker_hub_api_host() {
-        Transport t = new Transport(HttpClient.newHttpClient(), config, new SimpleMeterRegistry());
+        Transport t = new Transport(HttpClient.newHttpClient(), config, new SimpleMeterRegistry(), new RegistryLabels(Set.of(), 1));
         assertThat(t.base("docker.io")).hasToString("https://registry-1.docker.io");
         assertThat(t.base("127.0.0.1:5000")).hasToString("http://127.0.0.1:5000");
     }

@@ -82,17 +82,39 @@ class RegistryProtocolTest {
     }
 
     @Test
-    void retry_after_as_an_http_date_is_honoured_and_capped() {
-        String inThirty = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                clock.instant().plusSeconds(30).atOffset(ZoneOffset.UTC));
-        server = ScriptedServer.start(r -> isManifest(r) ? Reply.of(429).with("Retry-After", inThirty) : Reply.of(200));
+    void retry_after_as_an_http_date_is_honoured_within_the_budget() {
+        String inTen = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                clock.instant().plusSeconds(10).atOffset(ZoneOffset.UTC));
+        server = ScriptedServer.start(r -> isManifest(r) ? Reply.of(429).with("Retry-After", inTen) : Reply.of(200));
         RegistryConfig config = RegistryConfig.defaults()
                 .withRetries(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(20));
         assertThatThrownBy(() -> client(config).resolve(ref("demo/app:v1")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED))
-                .hasMessageContaining("registry answered 429");
-        assertThat(sleeps).containsExactly(Duration.ofSeconds(20), Duration.ofSeconds(20));
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED);
+                    assertThat(e.retryAt()).contains(clock.instant().plusSeconds(10));
+                })
+                .hasMessageContaining("registry answered 429 and asks to wait until " + clock.instant().plusSeconds(10));
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10));
         assertThat(server.count(r -> isManifest(r) && r.method().equals("HEAD"))).isEqualTo(3);
+    }
+
+    @Test
+    void retry_after_beyond_the_budget_ends_the_attempt_at_once_saying_until_when() {
+        server = ScriptedServer.start(r -> isManifest(r)
+                ? Reply.json(429, "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}")
+                        .with("Retry-After", "3600") : Reply.of(200));
+        RegistryConfig config = RegistryConfig.defaults()
+                .withRetries(4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(60));
+        Instant until = clock.instant().plusSeconds(3600);
+        assertThatThrownBy(() -> client(config).resolve(ref("demo/app:v1")))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED);
+                    assertThat(e.retryAt()).contains(until);
+                })
+                .hasMessage("resolve " + server.host() + "/demo/app:v1: registry answered 429 and asks to wait until "
+                        + until); // a HEAD answer has no error body
+        assertThat(sleeps).as("no sleeping for a wait beyond the budget").isEmpty();
+        assertThat(server.count(RegistryProtocolTest::isManifest)).isEqualTo(1);
     }
 
     @Test
@@ -167,8 +189,8 @@ class RegistryProtocolTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> client(config).resolve(ref("demo/app:v1")))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
-                .hasMessageContaining("resolve " + server.host() + "/demo/app:v1: HEAD http://" + server.host())
-                .hasMessageContaining("no answer within 300 ms after 2 attempt(s)");
+                .hasMessage("resolve " + server.host() + "/demo/app:v1: registry " + server.host()
+                        + " could not be reached: no answer within 300 ms after 2 attempt(s)");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
@@ -208,7 +230,8 @@ class RegistryProtocolTest {
                 .withRetries(2, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(1));
         assertThatThrownBy(() -> client(config).resolve(ImageReference.parse(host + "/demo/app:v1")))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
-                .hasMessageContaining("cannot connect");
+                .hasMessage("resolve " + host + "/demo/app:v1: registry " + host
+                        + " could not be reached: cannot connect after 2 attempt(s)");
         assertThat(sleeps).hasSize(1);
     }
 

@@ -63,6 +63,24 @@ class ResolutionAttemptTest {
         }
     }
 
+    @ParameterizedTest(name = "Retry-After {0} s")
+    @CsvSource(textBlock = """
+            3600, 3610000
+            0,    11000
+            """)
+    void the_next_attempt_is_never_before_the_registry_allows_it(long retryAfterSeconds, long expectedNext) {
+        long now = 10_000;
+        java.time.Instant until = java.time.Instant.ofEpochMilli(now).plusSeconds(retryAfterSeconds);
+        String reason = "registry answered 429 TOOMANYREQUESTS and asks to wait until " + until;
+        RevisionResolver.Step step = ResolutionAttempt.apply(List.of(pending("consistent")),
+                Map.of("app", new Lookup.Failed(reason, until)), 1, new ResolutionAttempt.Limits(5, 3, false),
+                ResolveSettings.defaults(), now, WEB);
+        assertThat(step.record().state()).isEqualTo("PENDING");
+        assertThat(step.record().nextAttemptAt()).as("max(backoff, Retry-After)").isEqualTo(expectedNext);
+        assertThat(step.events()).containsExactly("(service web) could not resolve image nginx:1.27 of container app: "
+                + reason + " (attempt 1 of 5; retrying).");
+    }
+
     @ParameterizedTest(name = "{0} pinned to {2}")
     @CsvSource(textBlock = """
             nginx:1.27,                       docker.io/library/nginx:1.27,  nginx:1.27@

@@ -65,21 +65,59 @@ public final class ScriptedServer implements AutoCloseable {
         Reply answer(Received request) throws Exception;
     }
 
+    /**
+     * Answers a request by writing to the exchange itself: bodies that trickle, never end, or are larger
+     * than any test should allocate (write them in pieces). The request body has been read.
+     */
+    @FunctionalInterface
+    public interface RawScript {
+        void answer(Received request, HttpExchange exchange) throws Exception;
+    }
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private ScriptedServer(Script script) throws IOException {
+    private ScriptedServer(Script script, RawScript raw) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
-        server.createContext("/", ex -> handle(ex, script));
+        server.createContext("/", ex -> {
+            if (raw != null) {
+                handleRaw(ex, raw);
+            } else {
+                handle(ex, script);
+            }
+        });
         server.start();
+    }
+
+    /** A server whose script writes its answers itself ({@link RawScript}). */
+    public static ScriptedServer startRaw(RawScript script) {
+        try {
+            return new ScriptedServer(null, script);
+        } catch (IOException e) {
+            throw new AssertionError("cannot start a scripted server: " + e, e);
+        }
+    }
+
+    private void handleRaw(HttpExchange ex, RawScript script) throws IOException {
+        try (ex) {
+            ex.getRequestBody().readAllBytes();
+            Received r = new Received(ex.getRequestMethod(), ex.getRequestURI().toString(),
+                    Map.copyOf(ex.getRequestHeaders()));
+            received.add(r);
+            script.answer(r, ex);
+        } catch (IOException e) {
+            // the client hung up: what hostile-answer scripts expect
+        } catch (Exception e) {
+            throw new IOException("script failed: " + e, e);
+        }
     }
 
     public static ScriptedServer start(Script script) {
         try {
-            return new ScriptedServer(script);
+            return new ScriptedServer(script, null);
         } catch (IOException e) {
             throw new AssertionError("cannot start a scripted server: " + e, e);
         }
