@@ -67,6 +67,7 @@ final class AccountSettingOperations {
             throw AwsException.invalidParameter("Invalid value '" + ShapeValidator.clip(value) + "' for account setting '"
                     + name + "'. Accepted values: " + String.join(", ", new java.util.TreeSet<>(rule.accepted())) + ".");
         }
+        Unserved.check("PutAccountSetting", in);
         store.accountSettings().put(new AccountSettings.Setting(name, principal, value));
         return Json.object().set("setting", setting(name, value, principal, "user"));
     }

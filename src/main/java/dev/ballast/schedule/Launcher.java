@@ -35,12 +35,14 @@ public final class Launcher {
     private final Ids ids;
     private final Clock clock;
     private final Object placementLock = new Object();
+    private final TaskPorts taskPorts;
 
     public Launcher(Store store, Account account, Ids ids, Clock clock) {
         this.store = store;
         this.account = account;
         this.ids = ids;
         this.clock = clock;
+        this.taskPorts = new TaskPorts(store);
     }
 
     public Launched launch(Launch l, int count) {
@@ -55,7 +57,7 @@ public final class Launcher {
 
     private Launched place(Launch l, JsonNode td, Demand demand, int count) {
         Placement.Result placed = Placement.place(store.instances().active(l.cluster()),
-                store.tasks().liveInCluster(l.cluster()), demand, count);
+                store.tasks().liveInCluster(l.cluster()), taskPorts::of, demand, count);
         List<TaskRow> tasks = new ArrayList<>();
         long now = clock.millis();
         for (String instance : placed.instanceArns()) {
