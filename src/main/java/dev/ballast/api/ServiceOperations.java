@@ -69,7 +69,7 @@ final class ServiceOperations {
                     + "': up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
-        Unserved.checkTaskDefinition("CreateService", Json.read(td.doc()));
+        Unserved.checkTaskDefinition("CreateService", in, Json.read(td.doc()));
         if (!in.has("desiredCount")) {
             throw AwsException.invalidParameter("Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
         }
@@ -139,9 +139,9 @@ final class ServiceOperations {
                 }
             }
             String tdArn = s.taskDefinitionArn();
-            if (in.has("taskDefinition")) {
-                TaskDefinitionRecord td = activeTaskDefinition(in.get("taskDefinition").asText());
-                Unserved.checkTaskDefinition("UpdateService", Json.read(td.doc()));
+            TaskDefinitionRecord td = in.has("taskDefinition") ? activeTaskDefinition(in.get("taskDefinition").asText()) : null;
+            Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : Json.read(td.doc()));
+            if (td != null) {
                 tdArn = td.arn();
             }
             boolean newDeployment = !tdArn.equals(s.taskDefinitionArn()) || Params.bool(in, "forceNewDeployment");

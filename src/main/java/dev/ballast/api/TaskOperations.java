@@ -63,7 +63,7 @@ final class TaskOperations {
         if (!td.status().equals("ACTIVE")) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
-        Unserved.checkTaskDefinition("RunTask", Json.read(td.doc()));
+        Unserved.checkTaskDefinition("RunTask", in, Json.read(td.doc()));
         int count = in.has("count") ? in.get("count").asInt() : 1;
         if (count < 1 || count > 10) {
             throw AwsException.invalidParameter("'count' must be between 1 and 10, got " + count + ".");

@@ -39,9 +39,6 @@ final class Unserved {
                             + "leave it out to run on the cluster's container instances.")),
             new Row(LAUNCHES, "platformVersion", in -> in.hasNonNull("platformVersion"),
                     in -> AwsException.invalidParameter("The platform version must be null when specifying an EC2 launch type.")),
-            new Row(LAUNCHES, "networkConfiguration", in -> in.path("networkConfiguration").has("awsvpcConfiguration"),
-                    in -> AwsException.invalidParameter("Network Configuration is not valid for the given networkMode of this "
-                            + "task definition. (Ballast does not serve networkMode awsvpc; 'networkConfiguration' has no use.)")),
             new Row(SERVICES, "loadBalancers", in -> nonEmpty(in, "loadBalancers"),
                     in -> unsupported("'loadBalancers' are not served by Ballast: it registers no targets with a load balancer.")),
             new Row(SERVICES, "serviceRegistries", in -> nonEmpty(in, "serviceRegistries"),
@@ -81,6 +78,12 @@ final class Unserved {
                     td -> unsupported("Task definition " + td.path("taskDefinitionArn").asText() + " uses networkMode awsvpc, "
                             + "which Ballast does not serve (no elastic network interfaces): use bridge or host.")));
 
+    /** Request members checked after the task definition's (their error assumes a task definition Ballast can run). */
+    static final List<Row> AFTER_TASK_DEFINITION = List.of(
+            new Row(LAUNCHES, "networkConfiguration", in -> in.path("networkConfiguration").has("awsvpcConfiguration"),
+                    in -> AwsException.invalidParameter("Network Configuration is not valid for the given networkMode of this "
+                            + "task definition. (Ballast does not serve networkMode awsvpc; 'networkConfiguration' has no use.)")));
+
     private Unserved() {}
 
     /** Refuses a request to {@code operation} that uses what is not served. */
@@ -88,9 +91,15 @@ final class Unserved {
         check(REQUEST, operation, in);
     }
 
-    /** Refuses launching from a task definition (its stored document) that uses what is not served. */
-    static void checkTaskDefinition(String operation, JsonNode taskDefinition) {
-        check(TASK_DEFINITION, operation, taskDefinition);
+    /**
+     * Refuses launching from a task definition (its stored document; null when the request keeps a service's
+     * current one) that uses what is not served, then the request members that depend on it.
+     */
+    static void checkTaskDefinition(String operation, ObjectNode in, JsonNode taskDefinition) {
+        if (taskDefinition != null) {
+            check(TASK_DEFINITION, operation, taskDefinition);
+        }
+        check(AFTER_TASK_DEFINITION, operation, in);
     }
 
     private static void check(List<Row> rows, String operation, JsonNode node) {
