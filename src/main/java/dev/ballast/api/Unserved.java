@@ -68,6 +68,9 @@ final class Unserved {
                             + "with the command, environment or sizes instead.")),
             new Row(LAUNCHES, "enableExecuteCommand", in -> in.path("enableExecuteCommand").asBoolean(false),
                     in -> unsupported("'enableExecuteCommand' (ECS Exec) is not served by Ballast.")),
+            new Row(LAUNCHES, "enableECSManagedTags", in -> in.path("enableECSManagedTags").asBoolean(false),
+                    in -> unsupported("'enableECSManagedTags' is not served by Ballast: it adds no aws:ecs: tags to tasks "
+                            + "(propagateTags and tags are served).")),
             new Row(Set.of("PutAccountSetting", "PutAccountSettingDefault"), "value",
                     in -> LONG_ARN_SETTINGS.contains(in.path("name").asText()) && "disabled".equals(in.path("value").asText()),
                     in -> AwsException.invalidParameter("You can no longer disable Long Arn settings.")));

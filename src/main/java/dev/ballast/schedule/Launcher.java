@@ -6,6 +6,7 @@ import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.Store;
+import dev.ballast.store.Tags;
 import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
@@ -81,8 +82,27 @@ public final class Launcher {
         }
         if (!tasks.isEmpty()) {
             store.tasks().insertAll(tasks);
+            store.tags().putEach(tasks.stream().map(TaskRow::arn).toList(), propagatedTags(l));
         }
         return new Launched(tasks, placed.failureReason());
+    }
+
+    /**
+     * The tags a service's tasks get at launch, as its {@code propagateTags} says: the service's own
+     * (SERVICE) or its task definition revision's (TASK_DEFINITION); none for NONE and for RunTask's tasks
+     * (RunTask tags its tasks itself).
+     */
+    private List<Tags.Tag> propagatedTags(Launch l) {
+        if (l.serviceArn() == null) {
+            return List.of();
+        }
+        String propagate = store.services().find(l.serviceArn()).map(v -> v.value().spec().path("propagateTags").asText("NONE"))
+                .orElse("NONE");
+        return switch (propagate) {
+            case "SERVICE" -> store.tags().list(l.serviceArn());
+            case "TASK_DEFINITION" -> store.tags().list(l.taskDefinition().arn());
+            default -> List.of();
+        };
     }
 
     static JsonNode parse(String json) {

@@ -3,7 +3,9 @@ package dev.ballast.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.testing.Eventually;
 import dev.ballast.testing.TestServer;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,11 +97,35 @@ class EcsParityTest {
     }
 
     @Test
+    void aServicesTasksGetTheTagsItPropagates() {
+        ecs.createService(r -> r.cluster("parity").serviceName("propagating").taskDefinition("tagged").desiredCount(1)
+                .propagateTags(PropagateTags.SERVICE).tags(tag("svc", "propagating")));
+        ecs.createService(r -> r.cluster("parity").serviceName("from-td").taskDefinition("tagged").desiredCount(1)
+                .propagateTags(PropagateTags.TASK_DEFINITION));
+        ecs.createService(r -> r.cluster("parity").serviceName("plain").taskDefinition("tagged").desiredCount(1)
+                .tags(tag("svc", "plain")));
+        for (String name : List.of("propagating", "from-td", "plain")) {
+            Eventually.await("a task of " + name, Duration.ofSeconds(30), () -> !ecs.listTasks(r -> r.cluster("parity")
+                    .serviceName(name)).taskArns().isEmpty());
+        }
+        assertThat(serviceTaskTags("propagating")).containsExactly(tag("svc", "propagating"));
+        assertThat(serviceTaskTags("from-td")).containsExactlyInAnyOrder(tag("team", "td-team"), tag("tier", "td-tier"));
+        assertThat(serviceTaskTags("plain")).isEmpty();
+        for (String name : List.of("propagating", "from-td", "plain")) {
+            ecs.deleteService(r -> r.cluster("parity").service(name).force(true));
+        }
+    }
+
+    private List<Tag> serviceTaskTags(String service) {
+        String arn = ecs.listTasks(r -> r.cluster("parity").serviceName(service)).taskArns().getFirst();
+        return ecs.describeTasks(r -> r.cluster("parity").tasks(arn).include(TaskField.TAGS)).tasks().getFirst().tags();
+    }
+
+    @Test
     void badRunTaskTagsLaunchNothing() {
-        int before = ecs.listTasks(r -> r.cluster("parity")).taskArns().size();
-        assertThatThrownBy(() -> ecs.runTask(r -> r.cluster("parity").taskDefinition("tagged").tags(tag("aws:owner", "x"))))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("aws:");
-        assertThat(ecs.listTasks(r -> r.cluster("parity")).taskArns()).hasSize(before);
+        assertThatThrownBy(() -> ecs.runTask(r -> r.cluster("parity").taskDefinition("tagged").startedBy("bad-tags")
+                .tags(tag("aws:owner", "x")))).isInstanceOf(InvalidParameterException.class).hasMessageContaining("aws:");
+        assertThat(ecs.listTasks(r -> r.cluster("parity").startedBy("bad-tags")).taskArns()).isEmpty();
     }
 
     @Test

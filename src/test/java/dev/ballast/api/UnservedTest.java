@@ -157,6 +157,11 @@ class UnservedTest {
         refused("RunTask", "enableExecuteCommand", runTask(r -> r.enableExecuteCommand(true)), unsupported, "enableExecuteCommand");
         refused("CreateService", "enableExecuteCommand", createService(r -> r.enableExecuteCommand(true)), unsupported, "enableExecuteCommand");
         refused("UpdateService", "enableExecuteCommand", updateService(r -> r.enableExecuteCommand(true)), unsupported, "enableExecuteCommand");
+        refused("RunTask", "enableECSManagedTags", runTask(r -> r.enableECSManagedTags(true)), unsupported, "enableECSManagedTags");
+        refused("CreateService", "enableECSManagedTags", createService(r -> r.enableECSManagedTags(true)), unsupported,
+                "enableECSManagedTags");
+        refused("UpdateService", "enableECSManagedTags", updateService(r -> r.enableECSManagedTags(true)), unsupported,
+                "enableECSManagedTags");
         for (SettingName name : List.of(SettingName.SERVICE_LONG_ARN_FORMAT, SettingName.TASK_LONG_ARN_FORMAT,
                 SettingName.CONTAINER_INSTANCE_LONG_ARN_FORMAT)) {
             refused("PutAccountSetting", "value", () -> ecs.putAccountSetting(r -> r.name(name).value("disabled")), invalid,
