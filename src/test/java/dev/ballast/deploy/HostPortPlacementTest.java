@@ -3,6 +3,7 @@ package dev.ballast.deploy;
 import static dev.ballast.deploy.EcsHelpers.service;
 import static dev.ballast.deploy.EcsHelpers.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ballast.testing.EcsTasks;
 import dev.ballast.testing.Eventually;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.PortMapping;
 import software.amazon.awssdk.services.ecs.model.Resource;
@@ -134,6 +136,27 @@ class HostPortPlacementTest {
         assertThat(ecs.runTask(r -> r.taskDefinition("hostmode")).failures())
                 .singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
         ecs.stopTask(r -> r.task(first.tasks().getFirst().taskArn()));
+    }
+
+    @Test
+    void anAgentsRegisteredPortsReplaceTheDefaultReservation() {
+        ecs.createCluster(c -> c.clusterName("own-ports"));
+        ContainerInstance registered = ecs.registerContainerInstance(r -> r.cluster("own-ports")
+                .totalResources(Resource.builder().name("MEMORY").type("INTEGER").integerValue(1024).build(),
+                        Resource.builder().name("PORTS").type("STRINGSET").stringSetValue("18000").build(),
+                        Resource.builder().name("PORTS_UDP").type("STRINGSET").stringSetValue("15353").build())).containerInstance();
+        assertThat(ports(registered.registeredResources(), "PORTS")).containsExactly("18000");
+        assertThat(ports(registered.registeredResources(), "PORTS_UDP")).containsExactly("15353");
+        register("takes-18000", NetworkMode.BRIDGE, port(80, 18000));
+        register("takes-22", NetworkMode.BRIDGE, port(22, 22));
+        assertThat(ecs.runTask(r -> r.cluster("own-ports").taskDefinition("takes-18000")).failures())
+                .singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
+        assertThat(ecs.runTask(r -> r.cluster("own-ports").taskDefinition("takes-22")).tasks()).hasSize(1);
+        assertThat(ports(ecs.describeContainerInstances(r -> r.cluster("own-ports").containerInstances(registered.containerInstanceArn()))
+                .containerInstances().getFirst().remainingResources(), "PORTS")).containsExactlyInAnyOrder("18000", "22");
+        assertThatThrownBy(() -> ecs.registerContainerInstance(r -> r.cluster("own-ports")
+                .totalResources(Resource.builder().name("PORTS").type("STRINGSET").stringSetValue("ssh").build())))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("PORTS");
     }
 
     @Test
