@@ -26,6 +26,9 @@ public record HostPorts(SortedSet<Integer> tcp, SortedSet<Integer> udp) {
     }
 
     public HostPorts plus(HostPorts other) {
+        if (other.empty()) {
+            return this;
+        }
         TreeSet<Integer> t = new TreeSet<>(tcp);
         t.addAll(other.tcp);
         TreeSet<Integer> u = new TreeSet<>(udp);
