@@ -70,6 +70,7 @@ final class AccountSettingOperations {
                     + name + "'. " + (name.equals(PolicyLoader.SETTING) ? Mode.accepted()
                     : "Accepted values: " + String.join(", ", rule.accepted()) + "."));
         }
+        Unserved.check("PutAccountSetting", in);
         store.accountSettings().put(new AccountSettings.Setting(name, principal, value));
         return Json.object().set("setting", setting(name, value, principal, "user"));
     }

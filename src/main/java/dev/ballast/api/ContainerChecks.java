@@ -31,8 +31,8 @@ final class ContainerChecks {
         Integer memory = c.has("memory") ? c.get("memory").asInt() : null;
         Integer reservation = c.has("memoryReservation") ? c.get("memoryReservation").asInt() : null;
         if (memory == null && reservation == null && !taskMemory) {
-            throw AwsException.client("Invalid setting" + where
-                    + ": at least one of 'memory' or 'memoryReservation' must be specified when the task has no 'memory'.");
+            throw AwsException.client("Invalid setting for container '" + name
+                    + "'. At least one of 'memory' or 'memoryReservation' must be specified.");
         }
         if (memory != null && memory < TaskDefinitionValidator.MIN_CONTAINER_MEMORY_MIB) {
             throw AwsException.client("Invalid 'memory' " + memory + where + ": the minimum is 6 MiB.");

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
+import dev.ballast.core.HostPorts;
 import dev.ballast.schedule.InstanceHealth;
+import dev.ballast.schedule.TaskPorts;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -37,6 +39,7 @@ final class ContainerInstanceOperations {
     private final Clock clock;
     private final Ids ids = new Ids();
     private final Runnable wakeControllers;
+    private final TaskPorts taskPorts;
 
     ContainerInstanceOperations(Store store, Account account, ClusterOperations clusters, Clock clock, Runnable wakeControllers) {
         this.store = store;
@@ -44,6 +47,7 @@ final class ContainerInstanceOperations {
         this.clusters = clusters;
         this.clock = clock;
         this.wakeControllers = wakeControllers;
+        this.taskPorts = new TaskPorts(store);
     }
 
     void register(Map<String, Operation> ops) {
@@ -81,12 +85,22 @@ final class ContainerInstanceOperations {
         ClusterRecord cluster = cluster(in);
         int cpu = DEFAULT_CPU;
         int memory = DEFAULT_MEMORY;
+        List<Integer> tcp = null;
+        List<Integer> udp = null;
         for (JsonNode r : in.path("totalResources")) {
             String name = r.path("name").asText("");
             long value = r.has("integerValue") ? r.get("integerValue").asLong()
                     : r.has("longValue") ? r.get("longValue").asLong() : (long) r.path("doubleValue").asDouble(-1);
+            if (name.equals("PORTS")) {
+                tcp = ports(r, name);
+                continue;
+            }
+            if (name.equals("PORTS_UDP")) {
+                udp = ports(r, name);
+                continue;
+            }
             if (!name.equals("CPU") && !name.equals("MEMORY")) {
-                continue; // PORTS, PORTS_UDP and others: accepted, not used for placement
+                continue; // GPU and others: accepted, not used for placement
             }
             if (value < 1 || value > Integer.MAX_VALUE) {
                 throw AwsException.invalidParameter("'totalResources' " + name + " must be a positive integer, got " + value + ".");
@@ -105,18 +119,20 @@ final class ContainerInstanceOperations {
             }
             attributes.put(name, a.path("value").asText(null));
         }
+        // An agent that registers no PORTS reserves what the ECS agent reserves by default.
+        HostPorts reserved = tcp == null && udp == null ? null : new HostPorts(tcp, udp);
         String agentVersion = in.path("versionInfo").path("agentVersion").asText(null);
         List<Tags.Tag> tags = Params.tags(in.path("tags"), "tags");
         long now = clock.millis();
         String existingRef = Params.string(in, "containerInstanceArn");
         Versioned<InstanceRow> written;
         if (existingRef != null) {
-            written = reRegister(cluster, existingRef, cpu, memory, attributes, agentVersion, now);
+            written = reRegister(cluster, existingRef, cpu, memory, reserved, attributes, agentVersion, now);
         } else {
             String id = ids.hex32();
             InstanceRow row = new InstanceRow(account.containerInstanceArn(cluster.name(), id), cluster.name(), cluster.arn(),
                     ec2InstanceId(Params.string(in, "instanceIdentityDocument"), id), "ACTIVE", true, cpu, memory,
-                    attributes, agentVersion, now);
+                    attributes, agentVersion, now).withReservedPorts(reserved);
             store.instances().insert(row);
             written = store.instances().find(row.arn()).orElseThrow();
         }
@@ -124,10 +140,10 @@ final class ContainerInstanceOperations {
             throw AwsException.invalidParameter("A container instance can have at most 50 tags.");
         }
         wakeControllers.run();
-        return Json.object().set("containerInstance", InstanceDocs.instance(written, !tags.isEmpty(), store));
+        return Json.object().set("containerInstance", InstanceDocs.instance(written, !tags.isEmpty(), store, taskPorts));
     }
 
-    private Versioned<InstanceRow> reRegister(ClusterRecord cluster, String ref, int cpu, int memory,
+    private Versioned<InstanceRow> reRegister(ClusterRecord cluster, String ref, int cpu, int memory, HostPorts reserved,
                                               Map<String, String> attributes, String agentVersion, long now) {
         for (int attempt = 0; attempt < 10; attempt++) {
             Versioned<InstanceRow> v = find(cluster, ref);
@@ -135,11 +151,27 @@ final class ContainerInstanceOperations {
                 throw AwsException.invalidParameter("Container instance " + v.value().arn()
                         + " was deregistered; register it without 'containerInstanceArn' to get a new one.");
             }
-            if (store.instances().update(v.value().reRegistered(cpu, memory, attributes, agentVersion, now), v.version())) {
+            if (store.instances().update(v.value().reRegistered(cpu, memory, attributes, agentVersion, now).withReservedPorts(reserved),
+                    v.version())) {
                 return store.instances().find(v.value().arn()).orElseThrow();
             }
         }
         throw AwsException.server("register-instance-contention");
+    }
+
+    /** The ports of a {@code PORTS} or {@code PORTS_UDP} resource: its {@code stringSetValue}, each 1-65535. */
+    private static List<Integer> ports(JsonNode resource, String name) {
+        List<Integer> ports = new java.util.ArrayList<>();
+        for (JsonNode p : resource.path("stringSetValue")) {
+            String text = p.asText("");
+            int port = text.matches("\\d{1,5}") ? Integer.parseInt(text) : -1;
+            if (port < 1 || port > 65535) {
+                throw AwsException.invalidParameter("'totalResources' " + name + " must list ports 1-65535 as strings, got '"
+                        + ShapeValidator.clip(text) + "'.");
+            }
+            ports.add(port);
+        }
+        return ports;
     }
 
     /** The EC2 instance id from an identity document ({@code {"instanceId": …}}), else one derived from the ARN id. */
@@ -179,7 +211,7 @@ final class ContainerInstanceOperations {
         }
         wakeControllers.run();
         return Json.object().set("containerInstance", InstanceDocs.instance(store.instances().find(v.value().arn()).orElseThrow(),
-                false, store));
+                false, store, taskPorts));
     }
 
     private JsonNode describe(ObjectNode in) {
@@ -195,7 +227,7 @@ final class ContainerInstanceOperations {
             String arn = instanceArn(cluster, ref);
             Optional<Versioned<InstanceRow>> v = store.instances().find(arn).filter(i -> i.value().cluster().equals(cluster.name()));
             if (v.isPresent()) {
-                found.add(InstanceDocs.instance(v.get(), tags, store));
+                found.add(InstanceDocs.instance(v.get(), tags, store, taskPorts));
             } else {
                 failures.addObject().put("arn", arn).put("reason", "MISSING");
             }
@@ -248,7 +280,7 @@ final class ContainerInstanceOperations {
                 }
                 v = store.instances().find(arn);
             }
-            done.add(InstanceDocs.instance(store.instances().find(arn).orElseThrow(), false, store));
+            done.add(InstanceDocs.instance(store.instances().find(arn).orElseThrow(), false, store, taskPorts));
         }
         wakeControllers.run();
         ObjectNode out = Json.object();

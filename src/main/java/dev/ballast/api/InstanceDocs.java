@@ -2,6 +2,8 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.HostPorts;
+import dev.ballast.schedule.TaskPorts;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
@@ -12,26 +14,28 @@ import java.util.TreeMap;
 
 /**
  * Renders a container instance as the ECS {@code ContainerInstance} shape. Remaining CPU and memory are the
- * registered amounts less what the instance's tasks that are not STOPPED reserve; running and pending
- * counts are over the same tasks.
+ * registered amounts less what the instance's tasks that are not STOPPED reserve; remaining {@code PORTS}
+ * and {@code PORTS_UDP}, as in ECS, list the ports that are taken: the registered (reserved) ones plus
+ * those tasks' fixed host ports. Running and pending counts are over the same tasks.
  */
 final class InstanceDocs {
     private InstanceDocs() {}
 
-    static ObjectNode instance(Versioned<InstanceRow> v, boolean tags, Store store) {
+    static ObjectNode instance(Versioned<InstanceRow> v, boolean tags, Store store, TaskPorts ports) {
         InstanceRow i = v.value();
         List<TaskRow> live = i.status().equals("INACTIVE") ? List.of()
                 : store.tasks().forInstance(i.arn()).stream().map(Versioned::value).toList();
         int usedCpu = live.stream().mapToInt(TaskRow::cpu).sum();
         int usedMemory = live.stream().mapToInt(TaskRow::memory).sum();
+        HostPorts taken = live.stream().map(ports::of).reduce(i.reserved(), HostPorts::plus);
         int running = (int) live.stream().filter(t -> t.lastStatus().equals("RUNNING")).count();
         ObjectNode out = Json.object();
         out.put("containerInstanceArn", i.arn());
         out.put("ec2InstanceId", i.ec2InstanceId());
         out.put("version", v.version());
         out.putObject("versionInfo").put("agentVersion", i.agentVersion());
-        out.set("remainingResources", resources(i.cpu() - usedCpu, i.memory() - usedMemory));
-        out.set("registeredResources", resources(i.cpu(), i.memory()));
+        out.set("remainingResources", resources(i.cpu() - usedCpu, i.memory() - usedMemory, taken));
+        out.set("registeredResources", resources(i.cpu(), i.memory(), i.reserved()));
         out.put("status", i.status());
         if (i.statusReason() != null) {
             out.put("statusReason", i.statusReason());
@@ -50,12 +54,14 @@ final class InstanceDocs {
         return out;
     }
 
-    private static ArrayNode resources(int cpu, int memory) {
+    private static ArrayNode resources(int cpu, int memory, HostPorts ports) {
         ArrayNode a = Json.mapper().createArrayNode();
         a.addObject().put("name", "CPU").put("type", "INTEGER").put("integerValue", cpu);
         a.addObject().put("name", "MEMORY").put("type", "INTEGER").put("integerValue", memory);
-        a.addObject().put("name", "PORTS").put("type", "STRINGSET").putArray("stringSetValue");
-        a.addObject().put("name", "PORTS_UDP").put("type", "STRINGSET").putArray("stringSetValue");
+        ArrayNode tcp = a.addObject().put("name", "PORTS").put("type", "STRINGSET").putArray("stringSetValue");
+        ports.tcp().forEach(p -> tcp.add(Integer.toString(p)));
+        ArrayNode udp = a.addObject().put("name", "PORTS_UDP").put("type", "STRINGSET").putArray("stringSetValue");
+        ports.udp().forEach(p -> udp.add(Integer.toString(p)));
         return a;
     }
 }

@@ -61,20 +61,15 @@ final class ServiceOperations {
     }
 
     private JsonNode create(ObjectNode in) {
+        Unserved.check("CreateService", in);
         ClusterRecord cluster = clusters.active(Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
         String name = Params.required(in, "serviceName");
         if (!Names.isValid(name)) {
             throw AwsException.invalidParameter("Invalid 'serviceName' '" + ShapeValidator.clip(name)
                     + "': up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
         }
-        String strategy = Params.string(in, "schedulingStrategy");
-        if ("DAEMON".equals(strategy)) {
-            throw new AwsException("UnsupportedFeatureException", 400, "The DAEMON scheduling strategy is not supported by Ballast yet.");
-        }
-        if (!in.path("deploymentController").path("type").asText("ECS").equals("ECS")) {
-            throw new AwsException("UnsupportedFeatureException", 400, "Only the ECS (rolling update) deployment controller is supported.");
-        }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
+        Unserved.checkTaskDefinition("CreateService", in, Json.read(td.doc()));
         if (!in.has("desiredCount")) {
             throw AwsException.invalidParameter("Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
         }
@@ -124,6 +119,7 @@ final class ServiceOperations {
     }
 
     private JsonNode update(ObjectNode in) {
+        Unserved.check("UpdateService", in);
         for (int attempt = 0; attempt < 5; attempt++) {
             Versioned<ServiceRow> current = find(in.path("cluster").asText(null), Params.required(in, "service"));
             ServiceRow s = current.value();
@@ -143,8 +139,10 @@ final class ServiceOperations {
                 }
             }
             String tdArn = s.taskDefinitionArn();
-            if (in.has("taskDefinition")) {
-                tdArn = activeTaskDefinition(in.get("taskDefinition").asText()).arn();
+            TaskDefinitionRecord td = in.has("taskDefinition") ? activeTaskDefinition(in.get("taskDefinition").asText()) : null;
+            Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : Json.read(td.doc()));
+            if (td != null) {
+                tdArn = td.arn();
             }
             boolean newDeployment = !tdArn.equals(s.taskDefinitionArn()) || Params.bool(in, "forceNewDeployment");
             ServiceRow updated = s.withTaskDefinition(tdArn, spec);
@@ -198,7 +196,8 @@ final class ServiceOperations {
             if (s.isPresent()) {
                 services.add(docs.service(s.get(), tags));
             } else {
-                failures.addObject().put("arn", ref.startsWith("arn:") ? ref : account.serviceArn(cluster.name(), ref))
+                // ECS answers a missing name with the short (cluster-less) service ARN
+                failures.addObject().put("arn", ref.startsWith("arn:") ? ref : account.ecsArnPrefix() + "service/" + ref)
                         .put("reason", "MISSING");
             }
         }
@@ -232,8 +231,7 @@ final class ServiceOperations {
         }
         boolean force = Params.bool(in, "force");
         if (s.desiredCount() > 0 && !force) {
-            throw AwsException.invalidParameter("The service cannot be stopped while it is scaled above 0: set desiredCount to 0 "
-                    + "with UpdateService first, or delete with force.");
+            throw AwsException.invalidParameter("The service cannot be stopped while it is scaled above 0.");
         }
         if (!store.services().update(s.deleting(force), current.version())) {
             throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");

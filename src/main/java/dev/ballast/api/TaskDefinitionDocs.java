@@ -30,6 +30,12 @@ final class TaskDefinitionDocs {
                 }
             }
         }
+        for (JsonNode v : td.path("volumes")) {
+            JsonNode efs = v.path("efsVolumeConfiguration");
+            if (efs.isObject() && !efs.has("rootDirectory")) {
+                ((ObjectNode) efs).put("rootDirectory", "/"); // ECS mounts the file system's root by default
+            }
+        }
         for (String list : new String[] {"volumes", "placementConstraints"}) {
             if (!td.has(list)) {
                 td.putArray(list);

@@ -8,6 +8,7 @@ import dev.ballast.schedule.Launcher;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.ResolutionRecord;
 import dev.ballast.store.Store;
+import dev.ballast.store.Tags;
 import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
@@ -54,6 +55,7 @@ final class TaskOperations {
     }
 
     private JsonNode run(ObjectNode in) {
+        Unserved.check("RunTask", in);
         ClusterRecord cluster = cluster(in);
         String ref = Params.required(in, "taskDefinition");
         TaskDefinitionRecord td = taskDefinitions.find(ref, true)
@@ -61,6 +63,7 @@ final class TaskOperations {
         if (!td.status().equals("ACTIVE")) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
+        Unserved.checkTaskDefinition("RunTask", in, Json.read(td.doc()));
         int count = in.has("count") ? in.get("count").asInt() : 1;
         if (count < 1 || count > 10) {
             throw AwsException.invalidParameter("'count' must be between 1 and 10, got " + count + ".");
@@ -69,6 +72,7 @@ final class TaskOperations {
         if (startedBy != null && startedBy.length() > 128) {
             throw AwsException.invalidParameter("'startedBy' must be at most 128 characters.");
         }
+        List<Tags.Tag> tags = tags(in, td);
         String token = Params.string(in, "clientToken");
         if (token != null && (token.length() > 64 || !token.chars().allMatch(ch -> ch >= 33 && ch <= 126))) {
             throw AwsException.invalidParameter("'clientToken' must be 1-64 printable ASCII characters.");
@@ -76,20 +80,49 @@ final class TaskOperations {
         if (token != null) {
             List<TaskRow> previous = store.tasks().byClientToken(cluster.name(), token);
             if (!previous.isEmpty()) {
-                return result(previous, null, cluster);
+                return result(previous, null, cluster, !tags.isEmpty());
             }
         }
         ResolutionRecord record = resolution.resolve(td, cluster.arn());
         Launcher.Launched launched = launcher.launch(new Launcher.Launch(cluster.name(), cluster.arn(), td, record.containers(),
                 null, null, startedBy, Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)), token), count);
+        store.tags().putEach(launched.tasks().stream().map(TaskRow::arn).toList(), tags);
         wakeAgents.run();
-        return result(launched.tasks(), launched.failureReason(), cluster);
+        return result(launched.tasks(), launched.failureReason(), cluster, !tags.isEmpty());
     }
 
-    private ObjectNode result(List<TaskRow> tasks, String failure, ClusterRecord cluster) {
+    /**
+     * The tags RunTask gives its tasks: {@code tags}, over the task definition's own when
+     * {@code propagateTags} is TASK_DEFINITION (a key in both takes the request's value).
+     */
+    private List<Tags.Tag> tags(ObjectNode in, TaskDefinitionRecord td) {
+        List<Tags.Tag> requested = Params.tags(in.path("tags"), "tags");
+        String propagate = Optional.ofNullable(Params.string(in, "propagateTags")).orElse("NONE");
+        switch (propagate) {
+            case "NONE" -> {
+                return requested;
+            }
+            case "TASK_DEFINITION" -> {
+                Map<String, Tags.Tag> merged = new java.util.TreeMap<>();
+                store.tags().list(td.arn()).forEach(t -> merged.put(t.key(), t));
+                requested.forEach(t -> merged.put(t.key(), t));
+                if (merged.size() > TagOperations.MAX_TAGS) {
+                    throw AwsException.invalidParameter("The task would have " + merged.size() + " tags (its task definition's and "
+                            + "'tags'); a resource can have at most " + TagOperations.MAX_TAGS + ".");
+                }
+                return List.copyOf(merged.values());
+            }
+            case "SERVICE" -> throw AwsException.invalidParameter(
+                    "Invalid 'propagateTags' SERVICE: a task run with RunTask has no service; use TASK_DEFINITION or NONE.");
+            default -> throw AwsException.invalidParameter("Invalid 'propagateTags' '" + ShapeValidator.clip(propagate)
+                    + "': expected TASK_DEFINITION, SERVICE or NONE.");
+        }
+    }
+
+    private ObjectNode result(List<TaskRow> tasks, String failure, ClusterRecord cluster, boolean withTags) {
         ObjectNode out = Json.object();
         ArrayNode arr = out.putArray("tasks");
-        tasks.forEach(t -> arr.add(TaskDocs.task(t, false, store)));
+        tasks.forEach(t -> arr.add(TaskDocs.task(t, withTags, store)));
         ArrayNode failures = out.putArray("failures");
         if (failure != null) {
             failures.addObject().put("arn", cluster.arn()).put("reason", failure);

@@ -6,6 +6,7 @@ import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.Store;
+import dev.ballast.store.Tags;
 import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
@@ -35,12 +36,14 @@ public final class Launcher {
     private final Ids ids;
     private final Clock clock;
     private final Object placementLock = new Object();
+    private final TaskPorts taskPorts;
 
     public Launcher(Store store, Account account, Ids ids, Clock clock) {
         this.store = store;
         this.account = account;
         this.ids = ids;
         this.clock = clock;
+        this.taskPorts = new TaskPorts(store);
     }
 
     public Launched launch(Launch l, int count) {
@@ -55,7 +58,7 @@ public final class Launcher {
 
     private Launched place(Launch l, JsonNode td, Demand demand, int count) {
         Placement.Result placed = Placement.place(store.instances().active(l.cluster()),
-                store.tasks().liveInCluster(l.cluster()), demand, count);
+                store.tasks().liveInCluster(l.cluster()), taskPorts::of, demand, count);
         List<TaskRow> tasks = new ArrayList<>();
         long now = clock.millis();
         for (String instance : placed.instanceArns()) {
@@ -79,8 +82,27 @@ public final class Launcher {
         }
         if (!tasks.isEmpty()) {
             store.tasks().insertAll(tasks);
+            store.tags().putEach(tasks.stream().map(TaskRow::arn).toList(), propagatedTags(l));
         }
         return new Launched(tasks, placed.failureReason());
+    }
+
+    /**
+     * The tags a service's tasks get at launch, as its {@code propagateTags} says: the service's own
+     * (SERVICE) or its task definition revision's (TASK_DEFINITION); none for NONE and for RunTask's tasks
+     * (RunTask tags its tasks itself).
+     */
+    private List<Tags.Tag> propagatedTags(Launch l) {
+        if (l.serviceArn() == null) {
+            return List.of();
+        }
+        String propagate = store.services().find(l.serviceArn()).map(v -> v.value().spec().path("propagateTags").asText("NONE"))
+                .orElse("NONE");
+        return switch (propagate) {
+            case "SERVICE" -> store.tags().list(l.serviceArn());
+            case "TASK_DEFINITION" -> store.tags().list(l.taskDefinition().arn());
+            default -> List.of();
+        };
     }
 
     static JsonNode parse(String json) {

@@ -1,5 +1,6 @@
 package dev.ballast.schedule;
 
+import dev.ballast.core.HostPorts;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.TaskRow;
 import java.util.ArrayList;
@@ -7,11 +8,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Places tasks on a cluster's ACTIVE, connected container instances where registered CPU and memory
- * remain, spreading them (the least-loaded instance first). When nothing fits, the reason is the one ECS
- * reports: {@code RESOURCE:MEMORY} or {@code RESOURCE:CPU}.
+ * remain and the task's fixed host ports are free, spreading them (the least-loaded instance first).
+ * When nothing fits, the reason is the one ECS reports: {@code RESOURCE:MEMORY}, {@code RESOURCE:CPU} or
+ * {@code RESOURCE:PORTS}.
  */
 public final class Placement {
     /** Where the tasks went, and why the rest could not be placed (null when all were). */
@@ -19,12 +22,23 @@ public final class Placement {
 
     private Placement() {}
 
+    /** As below, for tasks that take no host ports. */
     public static Result place(List<InstanceRow> instances, List<TaskRow> liveTasks, Demand demand, int count) {
+        return place(instances, liveTasks, t -> HostPorts.NONE, demand, count);
+    }
+
+    /**
+     * @param portsOf the host ports a live task holds (from its task definition)
+     */
+    public static Result place(List<InstanceRow> instances, List<TaskRow> liveTasks, Function<TaskRow, HostPorts> portsOf,
+                               Demand demand, int count) {
         Map<String, int[]> free = new HashMap<>();
+        Map<String, HostPorts> taken = new HashMap<>();
         Map<String, Integer> load = new HashMap<>();
         for (InstanceRow i : instances) {
             if (i.status().equals("ACTIVE") && i.agentConnected()) {
                 free.put(i.arn(), new int[] {i.cpu(), i.memory()});
+                taken.put(i.arn(), i.reserved());
                 load.put(i.arn(), 0);
             }
         }
@@ -33,6 +47,7 @@ public final class Placement {
             if (f != null && !t.isStopped()) {
                 f[0] -= t.cpu();
                 f[1] -= t.memory();
+                taken.merge(t.containerInstanceArn(), portsOf.apply(t), HostPorts::plus);
                 load.merge(t.containerInstanceArn(), 1, Integer::sum);
             }
         }
@@ -46,20 +61,22 @@ public final class Placement {
                 int[] f = e.getValue();
                 boolean memOk = f[1] >= demand.memory();
                 boolean cpuOk = f[0] >= demand.cpu();
+                boolean portsOk = !demand.ports().overlaps(taken.get(e.getKey()));
                 memoryShort |= !memOk;
                 cpuShort |= memOk && !cpuOk;
-                if (memOk && cpuOk && (best == null || isLessLoaded(e.getKey(), best, load))) {
+                if (memOk && cpuOk && portsOk && (best == null || isLessLoaded(e.getKey(), best, load))) {
                     best = e.getKey();
                 }
             }
             if (best == null) {
                 reason = free.isEmpty() ? "No Container Instances were found in your cluster."
-                        : cpuShort && !memoryShort ? "RESOURCE:CPU" : "RESOURCE:MEMORY";
+                        : memoryShort ? "RESOURCE:MEMORY" : cpuShort ? "RESOURCE:CPU" : "RESOURCE:PORTS";
                 break;
             }
             int[] f = free.get(best);
             f[0] -= demand.cpu();
             f[1] -= demand.memory();
+            taken.merge(best, demand.ports(), HostPorts::plus);
             load.merge(best, 1, Integer::sum);
             placed.add(best);
         }

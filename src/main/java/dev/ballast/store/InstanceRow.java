@@ -1,44 +1,64 @@
 package dev.ballast.store;
 
+import dev.ballast.core.HostPorts;
 import java.util.Map;
 
 /**
  * A container instance (an agent's host, or a simulated one). Resources in CPU units and MiB.
  * {@code status} is the ECS container instance status (ACTIVE, DRAINING, INACTIVE when deregistered);
- * {@code heartbeatAt} is when its agent last reported (epoch millis).
+ * {@code heartbeatAt} is when its agent last reported (epoch millis). {@code reservedPorts} are the host
+ * ports its agent registered as taken ({@code PORTS}, {@code PORTS_UDP}); null means the ECS agent's default.
  */
 public record InstanceRow(String arn, String cluster, String clusterArn, String ec2InstanceId, String status,
                           boolean agentConnected, int cpu, int memory, Map<String, String> attributes, String agentVersion,
-                          long registeredAt, String statusReason, long heartbeatAt) {
+                          long registeredAt, String statusReason, long heartbeatAt, HostPorts reservedPorts) {
+
+    public InstanceRow(String arn, String cluster, String clusterArn, String ec2InstanceId, String status,
+                       boolean agentConnected, int cpu, int memory, Map<String, String> attributes, String agentVersion,
+                       long registeredAt, String statusReason, long heartbeatAt) {
+        this(arn, cluster, clusterArn, ec2InstanceId, status, agentConnected, cpu, memory, attributes, agentVersion,
+                registeredAt, statusReason, heartbeatAt, null);
+    }
 
     /** A newly registered instance: connected, heartbeat at registration. */
     public InstanceRow(String arn, String cluster, String clusterArn, String ec2InstanceId, String status,
                        boolean agentConnected, int cpu, int memory, Map<String, String> attributes, String agentVersion,
                        long registeredAt) {
         this(arn, cluster, clusterArn, ec2InstanceId, status, agentConnected, cpu, memory, attributes, agentVersion,
-                registeredAt, null, registeredAt);
+                registeredAt, null, registeredAt, null);
+    }
+
+    /** The host ports the instance keeps for itself: as registered, else the ECS agent's default. */
+    public HostPorts reserved() {
+        return reservedPorts == null ? HostPorts.ECS_AGENT_DEFAULT : reservedPorts;
+    }
+
+    /** This instance with the host ports its agent registered as reserved (null: the ECS agent's default). */
+    public InstanceRow withReservedPorts(HostPorts ports) {
+        return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, status, agentConnected, cpu, memory, attributes,
+                agentVersion, registeredAt, statusReason, heartbeatAt, ports);
     }
 
     public InstanceRow withStatus(String newStatus, String reason) {
         return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, newStatus, agentConnected, cpu, memory, attributes,
-                agentVersion, registeredAt, reason, heartbeatAt);
+                agentVersion, registeredAt, reason, heartbeatAt, reservedPorts);
     }
 
     /** A heartbeat: connected again, at {@code now}. */
     public InstanceRow heartbeat(long now) {
         return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, status, true, cpu, memory, attributes,
-                agentVersion, registeredAt, statusReason, now);
+                agentVersion, registeredAt, statusReason, now, reservedPorts);
     }
 
     public InstanceRow disconnected() {
         return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, status, false, cpu, memory, attributes,
-                agentVersion, registeredAt, statusReason, heartbeatAt);
+                agentVersion, registeredAt, statusReason, heartbeatAt, reservedPorts);
     }
 
     /** A re-registration by the agent: new resources, attributes and version; connected, same ARN. */
     public InstanceRow reRegistered(int newCpu, int newMemory, Map<String, String> newAttributes, String newAgentVersion,
                                     long now) {
         return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, "INACTIVE".equals(status) ? "ACTIVE" : status, true,
-                newCpu, newMemory, newAttributes, newAgentVersion, registeredAt, null, now);
+                newCpu, newMemory, newAttributes, newAgentVersion, registeredAt, null, now, reservedPorts);
     }
 }

@@ -44,6 +44,14 @@ public final class Tags {
         });
     }
 
+    /** Gives each of {@code resourceArns} the same tags, in one transaction (the tags of new resources). */
+    public void putEach(Collection<String> resourceArns, Collection<Tag> tags) {
+        if (resourceArns.isEmpty() || tags.isEmpty()) {
+            return;
+        }
+        store.jdbi().useTransaction(h -> resourceArns.forEach(arn -> upsert(h, arn, tags)));
+    }
+
     public void remove(String resourceArn, Collection<String> keys) {
         store.jdbi().useTransaction(h -> {
             PreparedBatch batch = h.prepareBatch("DELETE FROM tags WHERE resource_arn = :arn AND tag_key = :key");

@@ -53,7 +53,7 @@ final class BadInputFixture {
         ecs.putAccountSetting(b -> b.name(SettingName.CONTAINER_INSIGHTS).value("disabled"));
         ecs.putAccountSetting(b -> b.name(SettingName.AWSVPC_TRUNKING).value("enabled"));
         ecs.putAccountSettingDefault(b -> b.name(SettingName.SERVICE_LONG_ARN_FORMAT).value("enabled"));
-        ecs.putAccountSetting(b -> b.name(SettingName.TASK_LONG_ARN_FORMAT).value("disabled").principalArn(ALICE));
+        ecs.putAccountSetting(b -> b.name(SettingName.TASK_LONG_ARN_FORMAT).value("enabled").principalArn(ALICE));
     }
 
     /** One valid body per operation, reads first, writes in an order in which each still succeeds. */
