@@ -80,6 +80,7 @@ public final class EmbeddedAgents implements AutoCloseable {
     private final List<Semaphore> nudges;
     private final List<Thread> loops = new ArrayList<>();
     private volatile boolean closed;
+    private final Semaphore stop = new Semaphore(0);
 
     private final Store store;
     private final Clock clock;
@@ -157,18 +158,45 @@ public final class EmbeddedAgents implements AutoCloseable {
             Semaphore nudge = nudges.get(i);
             loops.add(Thread.ofVirtual().name("agent-" + i).start(() -> loop(agent, nudge, interval)));
         }
+        if (!agents.isEmpty()) {
+            loops.add(Thread.ofVirtual().name("agent-heartbeat").start(this::heartbeats));
+        }
+    }
+
+    /**
+     * The instances' heartbeats, on a thread of their own that never waits on a container step: how long a pass
+     * takes (an engine that is slow to create containers, a stop waiting out a long {@code stopTimeout}) has no
+     * bearing on whether the instance counts as connected. As with the ECS agent, the heartbeat says the agent
+     * process is alive and reaches the control plane.
+     */
+    private void heartbeats() {
+        while (!closed) {
+            long now = clock.millis();
+            for (Agent agent : agents) {
+                try {
+                    store.instances().heartbeat(agent.instanceArn(), now);
+                } catch (RuntimeException e) {
+                    LOG.warn("agent instance={}: heartbeat failed, trying again in {}: {}", agent.instanceArn(), HEARTBEAT, e.toString());
+                }
+            }
+            try {
+                if (stop.tryAcquire(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private void loop(Agent agent, Semaphore nudge, Duration interval) {
-        long lastBeat = clock.millis();
+        // At start-up, and every few seconds after: remove the running containers of tasks the server no longer
+        // assigns here (stopped while this server was down, or by the instance-health monitor).
+        OrphanSweeper orphans = new OrphanSweeper(agent);
         while (!closed) {
             try {
-                long now = clock.millis();
-                if (now - lastBeat >= HEARTBEAT.toMillis() || now < lastBeat) {
-                    store.instances().heartbeat(agent.instanceArn(), now);
-                    lastBeat = now;
-                }
                 agent.reconcileOnce();
+                orphans.maybeSweep();
             } catch (RuntimeException e) {
                 LOG.warn("agent instance={}: pass failed: {}", agent.instanceArn(), e.toString(), e);
             }
@@ -200,6 +228,7 @@ public final class EmbeddedAgents implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        stop.release();
         nudges.forEach(Semaphore::release);
         for (Thread t : loops) {
             try {

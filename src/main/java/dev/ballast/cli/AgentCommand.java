@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.Agent;
 import dev.ballast.agent.ContainerRuntime;
+import dev.ballast.agent.OrphanSweeper;
 import dev.ballast.api.AgentOperations;
 import dev.ballast.api.EcsApi;
 import dev.ballast.api.Json;
@@ -160,7 +161,7 @@ final class AgentCommand implements Callable<Integer> {
                 JsonNode answer = client.call(AgentOperations.TARGET_PREFIX, "PollTasks", poll);
                 tasks.refresh(answer);
                 agent.reconcileOnce();
-                orphans.maybeSweep(tasks.assignedTaskArns());
+                orphans.maybeSweep();
                 backoff = 250;
                 if (tasks.busy()) {
                     nudge.tryAcquire(200, TimeUnit.MILLISECONDS);

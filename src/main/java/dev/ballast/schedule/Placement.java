@@ -53,7 +53,7 @@ public final class Placement {
                 }
             }
             if (best == null) {
-                reason = free.isEmpty() ? "No Container Instances were found in your cluster."
+                reason = free.isEmpty() ? PlacementFailures.noConnectedInstance(instances)
                         : cpuShort && !memoryShort ? "RESOURCE:CPU" : "RESOURCE:MEMORY";
                 break;
             }
