@@ -104,8 +104,24 @@ final class AgentCommand implements Callable<Integer> {
             LOG.error("{}", e.getMessage());
             return 2;
         }
+        try {
+            return run(repositoryCredentials);
+        } catch (RuntimeException | IOException e) {
+            // start-up failed (no engine, the server refused the registration, state directory unusable): say so, exit 1
+            // (the loop itself catches what happens later)
+            LOG.error("agent could not start: {}", e.getMessage() != null ? e.getMessage() : e.toString());
+            LOG.debug("start-up failure", e);
+            return 1;
+        }
+    }
+
+    private int run(dev.ballast.registry.RepositoryCredentials repositoryCredentials) throws IOException, InterruptedException {
         Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".ballast", "agent");
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create the instance state directory " + dir + ": " + e, e);
+        }
         JsonApiClient client = new JsonApiClient(endpoint, new SigV4Signer(env(accessKey, "AWS_ACCESS_KEY_ID"),
                 env(secretKey, "AWS_SECRET_ACCESS_KEY"), region, "ecs", Clock.systemUTC()));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();

@@ -206,6 +206,11 @@ public final class BallastServer implements AutoCloseable {
             ApiServer api = ApiServer.start(model.join(), config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(),
                     auth, metrics, store::isReachable);
             closeables.add(0, api);
+            if (api.port() < 1) {
+                // the listener did not start (address in use, or not an address of this host): do not run without it
+                throw new IllegalStateException("cannot listen on " + config.bind().getHostAddress() + ":" + config.port()
+                        + ": the address is in use or not available on this host");
+            }
             EmbeddedAgents agents = null;
             if (config.simulatedInstances() > 0) {
                 store.clusters().createOrGet("default", account.clusterArn("default"), "{\"settings\":[]}", List.of());
