@@ -70,6 +70,11 @@ public final class EmbeddedAgents implements AutoCloseable {
             return new Config(account, cluster, instances, 2048, 4096, Duration.ofSeconds(1), 32, version);
         }
 
+        /** A copy whose instances register {@code cpu} CPU units and {@code memory} MiB each. */
+        public Config withResources(int cpu, int memory) {
+            return new Config(account, cluster, instances, cpu, memory, interval, maxConcurrentPulls, version, node);
+        }
+
         /** A copy whose instances belong to server replica {@code node}. */
         public Config withNode(String node) {
             return new Config(account, cluster, instances, cpu, memory, interval, maxConcurrentPulls, version, node);
@@ -110,11 +115,11 @@ public final class EmbeddedAgents implements AutoCloseable {
         for (int i = 0; i < config.instances(); i++) {
             String arn = instanceArn(config.account(), config.cluster(), config.node(), i);
             ContainerRuntime runtime = runtimeFor.apply(arn);
-            store.instances().register(new InstanceRow(arn, config.cluster(), config.account().clusterArn(config.cluster()),
+            register(store, new InstanceRow(arn, config.cluster(), config.account().clusterArn(config.cluster()),
                     ec2InstanceId(config.cluster(), config.node(), i), "ACTIVE", true, config.cpu(), config.memory(), runtime.attributes(),
-                    "ballast-" + config.version(), clock.millis()));
-            store.instances().heartbeat(arn, clock.millis()); // an instance found from an earlier run is connected again
-            LOG.info("agent runtime={} instance={} — {}", runtime.name(), arn, runtime.description());
+                    "ballast-" + config.version(), clock.millis()), clock.millis());
+            LOG.info("agent runtime={} instance={} cluster={} cpu={} memory_mib={} — {}", runtime.name(), arn, config.cluster(),
+                    config.cpu(), config.memory(), runtime.description());
             Semaphore nudge = new Semaphore(0);
             nudges.add(nudge);
             agents.add(new Agent(arn, AgentTasks.of(store), runtime, meters, clock, config.maxConcurrentPulls(),
@@ -123,6 +128,28 @@ public final class EmbeddedAgents implements AutoCloseable {
         EmbeddedAgents embedded = new EmbeddedAgents(agents, nudges, store, clock);
         embedded.startLoops(config.interval());
         return embedded;
+    }
+
+    /**
+     * Registers the instance, or finds it from an earlier run: then it is connected again, and re-registered
+     * with this run's resources, attributes and version when they changed (a restart with other
+     * {@code --instance-cpu}/{@code --instance-memory}, or on another engine). A deregistered (INACTIVE) instance stays so.
+     */
+    private static void register(Store store, InstanceRow wanted, long now) {
+        InstanceRow known = store.instances().register(wanted);
+        if (known == wanted || !known.status().equals("ACTIVE") || known.cpu() == wanted.cpu() && known.memory() == wanted.memory()
+                && known.attributes().equals(wanted.attributes()) && Objects.equals(known.agentVersion(), wanted.agentVersion())) {
+            store.instances().heartbeat(wanted.arn(), now);
+            return;
+        }
+        for (int attempt = 0; attempt < 10; attempt++) {
+            var read = store.instances().find(wanted.arn()).orElseThrow();
+            if (store.instances().update(read.value().reRegistered(wanted.cpu(), wanted.memory(), wanted.attributes(),
+                    wanted.agentVersion(), now), read.version())) {
+                return;
+            }
+        }
+        throw new IllegalStateException("re-register container instance " + wanted.arn() + ": still conflicting after 10 attempts");
     }
 
     /**
