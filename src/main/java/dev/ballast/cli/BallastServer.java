@@ -227,7 +227,7 @@ public final class BallastServer implements AutoCloseable {
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
             Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
-                    new InstanceHealth(store, clock, config.agentHealth()), lease);
+                    new InstanceHealth(store, clock, config.agentHealth(), metrics), lease);
             closeables.add(reconcilers);
 
             EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
