@@ -85,6 +85,9 @@ class SlowStopIT {
             }
             assertThat(allContainers(podman)).as("every container in the engine is one the server tracks")
                     .hasSize(3).isSubsetOf(tracked);
+            assertThat(metrics(server)).contains("ballast_agents_instances{state=\"connected\"} 1.0")
+                    .contains("ballast_agents_instances{state=\"disconnected\"} 0.0")
+                    .contains("ballast_tasks_infrastructure_stopped_tasks_total 0.0");
         }
     }
 
@@ -121,6 +124,18 @@ class SlowStopIT {
                 assertThat(runningContainers(podman)).as("the tracked task's container is kept").containsExactly(keptContainer);
                 assertThat(EcsTasks.describe(ecs, kept).lastStatus()).isEqualTo("RUNNING");
             }
+        }
+    }
+
+    private static String metrics(TestServer server) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    server.endpoint().resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 
