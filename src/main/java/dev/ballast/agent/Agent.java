@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * passes as their dependencies take (see {@link LaunchPass}); writes are compare-and-set, re-read on conflict, so the
  * scheduler may change {@code desiredStatus} at any time. Image pulls run in the background on a bounded
  * pool; a later pass picks up their outcome. Stopping a task's containers (which waits out their stop timeouts)
- * runs in the background too, one thread per task ({@link BackgroundSteps}), so a pass never waits on a stop. Safe to call from several threads: a task is worked on by one
- * thread at a time, and a container is started only after re-reading the task under that claim.
+ * runs in the background too, one thread per task ({@link BackgroundSteps}), so a pass never waits on a stop.
+ * Safe to call from several threads: a task is worked on by one thread at a time, and a container is started only
+ * after re-reading the task under that claim.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
