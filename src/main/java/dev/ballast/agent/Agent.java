@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * of progress on each (see {@link TaskState#next}); containers start in {@code dependsOn} order over as many
  * passes as their dependencies take (see {@link LaunchPass}); writes are compare-and-set, re-read on conflict, so the
  * scheduler may change {@code desiredStatus} at any time. Image pulls run in the background on a bounded
- * pool; a later pass picks up their outcome. Safe to call from several threads: a task is worked on by one
- * thread at a time, and a container is started only after re-reading the task under that claim.
+ * pool; a later pass picks up their outcome. Stopping a task's containers (which waits out their stop timeouts)
+ * runs in the background too, one thread per task ({@link BackgroundSteps}), so a pass never waits on a stop.
+ * Safe to call from several threads: a task is worked on by one thread at a time, and a container is started only
+ * after re-reading the task under that claim.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -56,6 +58,8 @@ public final class Agent implements AutoCloseable {
     private final Map<String, Dependencies> dependencies = new ConcurrentHashMap<>();
     private final Map<String, Map<String, HealthCheck>> healthChecks = new ConcurrentHashMap<>();
     private final HealthMonitor health;
+    private final BackgroundSteps stops = new BackgroundSteps();
+    private final Runnable wake;
 
     /**
      * @param instanceArn the container instance whose tasks this agent runs
@@ -95,6 +99,7 @@ public final class Agent implements AutoCloseable {
         this.pulls = new Pulls(runtime, new AgentMetrics(meters, runtime.name()), maxConcurrentPulls, "agent-pull-",
                 Objects.requireNonNull(wake, "wake"), repositoryCredentials);
         this.health = new HealthMonitor(runtime, wake);
+        this.wake = wake;
     }
 
     public String instanceArn() {
@@ -143,26 +148,59 @@ public final class Agent implements AutoCloseable {
     private void claimAndStep(Versioned<TaskRow> task) {
         String arn = task.value().arn();
         if (!claimed.add(arn)) {
-            return; // another thread is on it
+            return; // another thread is on it (a stop in the background, or a parallel pass)
+        }
+        if (stops(task.value())) {
+            // waits out stop timeouts: off the pass, holding the claim until it ends
+            stops.start(arn, () -> stepClaimed(task), () -> {
+                claimed.remove(arn);
+                wake.run();
+            });
+            return;
         }
         try {
-            step(task);
-        } catch (RuntimeException e) {
-            LOG.warn("agent instance={} task={}: step failed, retrying next pass: {}", instanceArn, arn, e.toString(), e);
+            stepClaimed(task);
         } finally {
             claimed.remove(arn);
         }
     }
 
+    private void stepClaimed(Versioned<TaskRow> task) {
+        try {
+            step(task);
+        } catch (RuntimeException e) {
+            LOG.warn("agent instance={} task={}: step failed, retrying next pass: {}", instanceArn, task.value().arn(),
+                    e.toString(), e);
+        }
+    }
+
+    /** True when the task's next step is STOPPED (its containers are stopped, each within its stop timeout). */
+    private static boolean stops(TaskRow task) {
+        return TaskState.next(EcsStatus.taskState(task.lastStatus()), EcsStatus.desired(task.desiredStatus())) == TaskState.STOPPED;
+    }
+
+    /** How many tasks this agent is stopping now, in the background. */
+    public int stopping() {
+        return stops.size();
+    }
+
     /**
-     * Stops and removes the containers the runtime runs for this instance whose task is not among
-     * {@code assignedTaskArns} — the tasks the server still places here (after a partition the server may have
-     * stopped and replaced them elsewhere). Containers of such tasks that already exited are left for
-     * inspection. Returns how many were removed.
+     * Stops and removes the containers the runtime runs for this instance whose task is not among the tasks this
+     * agent's source lists for it now (the store when embedded, the last poll when remote): after a partition, or
+     * while the server was down, the server may have stopped and replaced them elsewhere. Containers of such tasks
+     * that already exited are left for inspection. The runtime's containers are listed before the tasks are read:
+     * a container started for a task after that read cannot be among them, so a task placed meanwhile never loses
+     * its container. Returns how many were removed.
      */
-    public int removeOrphans(Set<String> assignedTaskArns) {
+    public int removeOrphans() {
+        List<RuntimeContainer> containers = runtime.containersOf(instanceArn);
+        if (containers.isEmpty()) {
+            return 0;
+        }
+        Set<String> assignedTaskArns = tasks.forInstance(instanceArn).stream().map(t -> t.value().arn())
+                .collect(java.util.stream.Collectors.toSet());
         int removed = 0;
-        for (RuntimeContainer c : runtime.containersOf(instanceArn)) {
+        for (RuntimeContainer c : containers) {
             if (c.running() && !assignedTaskArns.contains(c.taskArn())) {
                 LOG.info("agent instance={}: container {} of task {} is not assigned here any more; stopping and removing it",
                         instanceArn, c.runtimeId(), c.taskArn());
@@ -173,9 +211,13 @@ public final class Agent implements AutoCloseable {
         return removed;
     }
 
-    /** Waits for the pulls under way now (tests call this between passes instead of sleeping). */
+    /**
+     * Waits for the pulls and the background stops under way now (tests call this between passes instead of
+     * sleeping).
+     */
     public boolean awaitPulls(Duration timeout) throws InterruptedException {
-        return pulls.await(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return pulls.await(timeout) && stops.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     private void step(Versioned<TaskRow> read) {

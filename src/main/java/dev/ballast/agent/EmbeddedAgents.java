@@ -70,6 +70,11 @@ public final class EmbeddedAgents implements AutoCloseable {
             return new Config(account, cluster, instances, 2048, 4096, Duration.ofSeconds(1), 32, version);
         }
 
+        /** A copy whose instances register {@code cpu} CPU units and {@code memory} MiB each. */
+        public Config withResources(int cpu, int memory) {
+            return new Config(account, cluster, instances, cpu, memory, interval, maxConcurrentPulls, version, node);
+        }
+
         /** A copy whose instances belong to server replica {@code node}. */
         public Config withNode(String node) {
             return new Config(account, cluster, instances, cpu, memory, interval, maxConcurrentPulls, version, node);
@@ -80,6 +85,7 @@ public final class EmbeddedAgents implements AutoCloseable {
     private final List<Semaphore> nudges;
     private final List<Thread> loops = new ArrayList<>();
     private volatile boolean closed;
+    private final Semaphore stop = new Semaphore(0);
 
     private final Store store;
     private final Clock clock;
@@ -109,11 +115,11 @@ public final class EmbeddedAgents implements AutoCloseable {
         for (int i = 0; i < config.instances(); i++) {
             String arn = instanceArn(config.account(), config.cluster(), config.node(), i);
             ContainerRuntime runtime = runtimeFor.apply(arn);
-            store.instances().register(new InstanceRow(arn, config.cluster(), config.account().clusterArn(config.cluster()),
+            register(store, new InstanceRow(arn, config.cluster(), config.account().clusterArn(config.cluster()),
                     ec2InstanceId(config.cluster(), config.node(), i), "ACTIVE", true, config.cpu(), config.memory(), runtime.attributes(),
-                    "ballast-" + config.version(), clock.millis()));
-            store.instances().heartbeat(arn, clock.millis()); // an instance found from an earlier run is connected again
-            LOG.info("agent runtime={} instance={} — {}", runtime.name(), arn, runtime.description());
+                    "ballast-" + config.version(), clock.millis()), clock.millis());
+            LOG.info("agent runtime={} instance={} cluster={} cpu={} memory_mib={} — {}", runtime.name(), arn, config.cluster(),
+                    config.cpu(), config.memory(), runtime.description());
             Semaphore nudge = new Semaphore(0);
             nudges.add(nudge);
             agents.add(new Agent(arn, AgentTasks.of(store), runtime, meters, clock, config.maxConcurrentPulls(),
@@ -122,6 +128,28 @@ public final class EmbeddedAgents implements AutoCloseable {
         EmbeddedAgents embedded = new EmbeddedAgents(agents, nudges, store, clock);
         embedded.startLoops(config.interval());
         return embedded;
+    }
+
+    /**
+     * Registers the instance, or finds it from an earlier run: then it is connected again, and re-registered
+     * with this run's resources, attributes and version when they changed (a restart with other
+     * {@code --instance-cpu}/{@code --instance-memory}, or on another engine). A deregistered (INACTIVE) instance stays so.
+     */
+    private static void register(Store store, InstanceRow wanted, long now) {
+        InstanceRow known = store.instances().register(wanted);
+        if (known == wanted || !known.status().equals("ACTIVE") || known.cpu() == wanted.cpu() && known.memory() == wanted.memory()
+                && known.attributes().equals(wanted.attributes()) && Objects.equals(known.agentVersion(), wanted.agentVersion())) {
+            store.instances().heartbeat(wanted.arn(), now);
+            return;
+        }
+        for (int attempt = 0; attempt < 10; attempt++) {
+            var read = store.instances().find(wanted.arn()).orElseThrow();
+            if (store.instances().update(read.value().reRegistered(wanted.cpu(), wanted.memory(), wanted.attributes(),
+                    wanted.agentVersion(), now), read.version())) {
+                return;
+            }
+        }
+        throw new IllegalStateException("re-register container instance " + wanted.arn() + ": still conflicting after 10 attempts");
     }
 
     /**
@@ -157,18 +185,45 @@ public final class EmbeddedAgents implements AutoCloseable {
             Semaphore nudge = nudges.get(i);
             loops.add(Thread.ofVirtual().name("agent-" + i).start(() -> loop(agent, nudge, interval)));
         }
+        if (!agents.isEmpty()) {
+            loops.add(Thread.ofVirtual().name("agent-heartbeat").start(this::heartbeats));
+        }
+    }
+
+    /**
+     * The instances' heartbeats, on a thread of their own that never waits on a container step: how long a pass
+     * takes (an engine that is slow to create containers, a stop waiting out a long {@code stopTimeout}) has no
+     * bearing on whether the instance counts as connected. As with the ECS agent, the heartbeat says the agent
+     * process is alive and reaches the control plane.
+     */
+    private void heartbeats() {
+        while (!closed) {
+            long now = clock.millis();
+            for (Agent agent : agents) {
+                try {
+                    store.instances().heartbeat(agent.instanceArn(), now);
+                } catch (RuntimeException e) {
+                    LOG.warn("agent instance={}: heartbeat failed, trying again in {}: {}", agent.instanceArn(), HEARTBEAT, e.toString());
+                }
+            }
+            try {
+                if (stop.tryAcquire(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private void loop(Agent agent, Semaphore nudge, Duration interval) {
-        long lastBeat = clock.millis();
+        // At start-up, and every few seconds after: remove the running containers of tasks the server no longer
+        // assigns here (stopped while this server was down, or by the instance-health monitor).
+        OrphanSweeper orphans = new OrphanSweeper(agent);
         while (!closed) {
             try {
-                long now = clock.millis();
-                if (now - lastBeat >= HEARTBEAT.toMillis() || now < lastBeat) {
-                    store.instances().heartbeat(agent.instanceArn(), now);
-                    lastBeat = now;
-                }
                 agent.reconcileOnce();
+                orphans.maybeSweep();
             } catch (RuntimeException e) {
                 LOG.warn("agent instance={}: pass failed: {}", agent.instanceArn(), e.toString(), e);
             }
@@ -200,6 +255,7 @@ public final class EmbeddedAgents implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        stop.release();
         nudges.forEach(Semaphore::release);
         for (Thread t : loops) {
             try {

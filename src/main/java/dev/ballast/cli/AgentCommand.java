@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.Agent;
 import dev.ballast.agent.ContainerRuntime;
+import dev.ballast.agent.OrphanSweeper;
 import dev.ballast.api.AgentOperations;
 import dev.ballast.api.EcsApi;
 import dev.ballast.api.Json;
@@ -103,8 +104,24 @@ final class AgentCommand implements Callable<Integer> {
             LOG.error("{}", e.getMessage());
             return 2;
         }
+        try {
+            return run(repositoryCredentials);
+        } catch (RuntimeException | IOException e) {
+            // start-up failed (no engine, the server refused the registration, state directory unusable): say so, exit 1
+            // (the loop itself catches what happens later)
+            LOG.error("agent could not start: {}", e.getMessage() != null ? e.getMessage() : e.toString());
+            LOG.debug("start-up failure", e);
+            return 1;
+        }
+    }
+
+    private int run(dev.ballast.registry.RepositoryCredentials repositoryCredentials) throws IOException, InterruptedException {
         Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".ballast", "agent");
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create the instance state directory " + dir + ": " + e, e);
+        }
         AwsEnvironment aws = AwsEnvironment.system();
         AwsEnvironment.Credentials credentials;
         try {
@@ -169,7 +186,7 @@ final class AgentCommand implements Callable<Integer> {
                 JsonNode answer = client.call(AgentOperations.TARGET_PREFIX, "PollTasks", poll);
                 tasks.refresh(answer);
                 agent.reconcileOnce();
-                orphans.maybeSweep(tasks.assignedTaskArns());
+                orphans.maybeSweep();
                 backoff = 250;
                 if (tasks.busy()) {
                     nudge.tryAcquire(200, TimeUnit.MILLISECONDS);

@@ -57,7 +57,7 @@ public final class BallastServer implements AutoCloseable {
                          CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
                          ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth,
                          String embeddedRuntime, String dockerHost, RepositoryCredentials repositoryCredentials,
-                         Replica replica, String portHostIp) {
+                         Replica replica, String portHostIp, EmbeddedInstance embedded) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
@@ -65,55 +65,91 @@ public final class BallastServer implements AutoCloseable {
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
                     ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated", null,
                     RepositoryCredentials.none(), Replica.defaults(),
-                    DockerRuntime.DEFAULT_HOST_IP);
+                    DockerRuntime.DEFAULT_HOST_IP, EmbeddedInstance.defaults());
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
         }
 
         /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
         public Config withAgentHealth(InstanceHealth.Settings h) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
+                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
         }
 
         /** The embedded agent's runtime: {@code auto} (Docker/Podman when an engine answers), {@code docker} or {@code simulated}. */
         public Config withEmbeddedRuntime(String runtime) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica, portHostIp);
+                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
         }
 
         /** The Docker Engine API endpoint ({@code unix:///…} or {@code tcp://…}) the embedded agent uses instead of detection. */
         public Config withDockerHost(String host) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica, portHostIp);
+                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica, portHostIp, embedded);
         }
 
         /** Where containers' {@code repositoryCredentials.credentialsParameter} are looked up (--registry-credentials). */
         public Config withRepositoryCredentials(RepositoryCredentials r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica, portHostIp);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica, portHostIp, embedded);
         }
 
         /** This replica's node name and controller lease (several servers on one PostgreSQL store). */
         public Config withReplica(Replica r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r, portHostIp);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r, portHostIp, embedded);
         }
 
         /** The address containers' port mappings bind on, for the embedded agent's engine (default 127.0.0.1). */
         public Config withPortHostIp(String ip) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, ip);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, ip, embedded);
+        }
+
+        /** The cluster the embedded instances join and the resources they register (--cluster, --instance-*). */
+        public Config withEmbeddedInstance(EmbeddedInstance e) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, e);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
+        }
+    }
+
+    /**
+     * The embedded agent's container instances.
+     *
+     * @param cluster the cluster they join (created when missing)
+     * @param cpu CPU units each registers; 0: the engine host's CPUs × 1,024 (simulated instances: 2,048)
+     * @param memory MiB each registers; 0: the engine host's memory less {@code reservedMemory} (simulated: 4,096)
+     * @param reservedMemory MiB of the host's memory not offered to tasks (for the server, the engine and the
+     *     host's other processes), as the ECS agent's {@code ECS_RESERVED_MEMORY}
+     */
+    public record EmbeddedInstance(String cluster, int cpu, int memory, int reservedMemory) {
+        /** Memory kept back from tasks by default, MiB. */
+        public static final int DEFAULT_RESERVED_MEMORY = 512;
+
+        public EmbeddedInstance {
+            java.util.Objects.requireNonNull(cluster, "cluster");
+            if (!cluster.matches("[A-Za-z0-9_-]{1,255}")) {
+                throw new IllegalArgumentException("cluster name must be 1-255 letters, digits, hyphens or underscores, got '"
+                        + cluster + "'");
+            }
+            if (cpu < 0 || memory < 0 || reservedMemory < 0) {
+                throw new IllegalArgumentException("instance CPU, memory and reserved memory must not be negative, got "
+                        + cpu + ", " + memory + " and " + reservedMemory);
+            }
+        }
+
+        public static EmbeddedInstance defaults() {
+            return new EmbeddedInstance("default", 0, 0, DEFAULT_RESERVED_MEMORY);
         }
     }
 
@@ -191,7 +227,7 @@ public final class BallastServer implements AutoCloseable {
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
             Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
-                    new InstanceHealth(store, clock, config.agentHealth()), lease);
+                    new InstanceHealth(store, clock, config.agentHealth(), metrics), lease);
             closeables.add(reconcilers);
 
             EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
@@ -206,11 +242,20 @@ public final class BallastServer implements AutoCloseable {
             ApiServer api = ApiServer.start(model.join(), config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(),
                     auth, metrics, store::isReachable);
             closeables.add(0, api);
+            if (api.port() < 1) {
+                // the listener did not start (address in use, or not an address of this host): do not run without it
+                throw new IllegalStateException("cannot listen on " + config.bind().getHostAddress() + ":" + config.port()
+                        + ": the address is in use or not available on this host");
+            }
             EmbeddedAgents agents = null;
             if (config.simulatedInstances() > 0) {
-                store.clusters().createOrGet("default", account.clusterArn("default"), "{\"settings\":[]}", List.of());
-                agents = EmbeddedAgents.start(embeddedAgents(config, store, registry), store,
-                        runtimeFor(config, store, registry), metrics, clock, config.repositoryCredentials());
+                String cluster = config.embedded().cluster();
+                store.clusters().createOrGet(cluster, account.clusterArn(cluster), "{\"settings\":[]}", List.of());
+                java.util.Optional<DockerRuntime> docker = engineRuntime(config, store, registry);
+                agents = EmbeddedAgents.start(embeddedAgents(config, docker), store,
+                        docker.<java.util.function.Function<String, dev.ballast.agent.ContainerRuntime>>map(d -> arn -> d)
+                                .orElse(arn -> new SimulatedRuntime(arn, registry, registry::withCredential)),
+                        metrics, clock, config.repositoryCredentials());
                 closeables.add(0, agents);
                 EmbeddedAgents started = agents;
                 wakeAgents.set(started::wake);
@@ -227,19 +272,16 @@ public final class BallastServer implements AutoCloseable {
     }
 
     /**
-     * The embedded agent's runtime: the Docker Engine API when {@code embeddedRuntime} is {@code docker},
-     * or {@code auto} and an engine socket answers; otherwise the simulated runtime.
+     * The embedded agent's engine runtime: the Docker Engine API when {@code embeddedRuntime} is {@code docker},
+     * or {@code auto} and an engine socket answers; empty for the simulated runtime.
      */
-    private static java.util.function.Function<String, dev.ballast.agent.ContainerRuntime> runtimeFor(Config config, Store store,
-                                                                                                    RegistryClient registry) {
-        java.util.Optional<EngineDetection.Engine> engine = engine(config);
-        if (engine.isPresent()) {
-            DockerRuntime docker = DockerRuntime.connect(engine.get().dockerHost(), registry, config.registry().credentials()::lookup,
+    private static java.util.Optional<DockerRuntime> engineRuntime(Config config, Store store, RegistryClient registry) {
+        return engine(config).map(engine -> {
+            DockerRuntime docker = DockerRuntime.connect(engine.dockerHost(), registry, config.registry().credentials()::lookup,
                     DockerRuntime.taskDefinitionsOf(store), config.portHostIp());
-            LOG.info("embedded agent runtime=docker engine={} (found via {})", engine.get().dockerHost(), engine.get().source());
-            return arn -> docker;
-        }
-        return arn -> new SimulatedRuntime(arn, registry, registry::withCredential);
+            LOG.info("embedded agent runtime=docker engine={} (found via {})", engine.dockerHost(), engine.source());
+            return docker;
+        });
     }
 
     /** This process's identity in the controller lease: node name (or host name), then a per-process suffix. */
@@ -252,11 +294,23 @@ public final class BallastServer implements AutoCloseable {
         return node + "/" + new Ids().hex32().substring(0, 8);
     }
 
-    private static EmbeddedAgents.Config embeddedAgents(Config config, Store store, RegistryClient registry) {
-        // One real engine is one container instance; simulated instances are as many as asked for.
-        int instances = engine(config).isPresent() ? 1 : config.simulatedInstances();
-        return EmbeddedAgents.Config.defaults(config.account(), "default", instances, Version.current())
-                .withNode(config.replica().nodeName());
+    /**
+     * One real engine is one container instance, registering the engine host's CPUs and memory (less the reserve)
+     * unless told otherwise; simulated instances are as many as asked for, 2,048 CPU units and 4,096 MiB each
+     * unless told otherwise.
+     */
+    private static EmbeddedAgents.Config embeddedAgents(Config config, java.util.Optional<DockerRuntime> docker) {
+        EmbeddedInstance e = config.embedded();
+        EmbeddedAgents.Config defaults = EmbeddedAgents.Config.defaults(config.account(), e.cluster(),
+                docker.isPresent() ? 1 : config.simulatedInstances(), Version.current()).withNode(config.replica().nodeName());
+        int cpu = e.cpu() > 0 ? e.cpu() : defaults.cpu();
+        int memory = e.memory() > 0 ? e.memory() : defaults.memory();
+        if (docker.isPresent() && (e.cpu() == 0 || e.memory() == 0)) {
+            dev.ballast.agent.HostCapacity host = docker.get().hostCapacity();
+            cpu = e.cpu() > 0 ? e.cpu() : host.cpuUnits();
+            memory = e.memory() > 0 ? e.memory() : host.memoryMiB(e.reservedMemory());
+        }
+        return defaults.withResources(cpu, memory);
     }
 
     private static java.util.Optional<EngineDetection.Engine> engine(Config config) {

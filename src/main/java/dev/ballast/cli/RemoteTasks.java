@@ -70,11 +70,6 @@ final class RemoteTasks implements AgentTasks {
         tasks.putAll(fresh);
     }
 
-    /** The ARNs of the tasks the server assigns to this instance, as of the last poll (and the reports since). */
-    synchronized java.util.Set<String> assignedTaskArns() {
-        return java.util.Set.copyOf(tasks.keySet());
-    }
-
     /** True while some task is not settled (wanted and known RUNNING), so the agent should poll again soon. */
     synchronized boolean busy() {
         return tasks.values().stream().anyMatch(v -> !(v.value().desiredStatus().equals("RUNNING")

@@ -45,8 +45,26 @@ final class ServerCommand implements Callable<Integer> {
     String region;
 
     @Option(names = "--simulated-instances", defaultValue = "1",
-            description = "Simulated container instances the embedded agent registers in the 'default' cluster (default: ${DEFAULT-VALUE}; 0 for none).")
+            description = "Simulated container instances the embedded agent registers in its cluster (default: ${DEFAULT-VALUE}; 0 for "
+                    + "no embedded agent). With a container engine it registers one instance.")
     int simulatedInstances;
+
+    @Option(names = "--cluster", defaultValue = "default",
+            description = "Cluster the embedded agent's container instances join; created when missing (default: ${DEFAULT-VALUE}).")
+    String cluster;
+
+    @Option(names = "--instance-cpu", defaultValue = "0",
+            description = "CPU units the embedded instance registers (default: the engine host's CPUs x 1024; 2048 per simulated instance).")
+    int instanceCpu;
+
+    @Option(names = "--instance-memory", defaultValue = "0",
+            description = "Memory the embedded instance registers, MiB (default: the engine host's memory less --reserved-memory; 4096 per "
+                    + "simulated instance).")
+    int instanceMemory;
+
+    @Option(names = "--reserved-memory", defaultValue = "" + BallastServer.EmbeddedInstance.DEFAULT_RESERVED_MEMORY,
+            description = "Memory of the engine host kept back from tasks, MiB, as the ECS agent's ECS_RESERVED_MEMORY (default: ${DEFAULT-VALUE}).")
+    int reservedMemory;
 
     @Option(names = "--runtime", defaultValue = "auto",
             description = "Runtime of the embedded agent: auto (the Docker Engine API of Docker or Podman when an engine socket answers, "
@@ -107,7 +125,8 @@ final class ServerCommand implements Callable<Integer> {
                     .withAgentHealth(new InstanceHealth.Settings(agentDisconnectAfter, agentTaskTimeout))
                     .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime).withDockerHost(dockerHost)
                     .withReplica(new BallastServer.Replica(nodeName, controllerLease))
-                    .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp));
+                    .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp))
+                    .withEmbeddedInstance(new BallastServer.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory));
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)))

@@ -2,6 +2,7 @@ package dev.ballast.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.schedule.Launcher;
+import dev.ballast.schedule.PlacementFailures;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.ResolutionRecord;
 import dev.ballast.store.RevisionRow;
@@ -188,9 +189,8 @@ public final class ServiceController {
         }
         if (launched.failureReason() != null) {
             long bucket = clock.millis() / 60_000;
-            events.addOnce("placement:" + primary.id() + ":" + bucket, "(service " + service.name()
-                    + ") was unable to place a task because no container instance met all of its requirements. Reason: "
-                    + launched.failureReason() + ".");
+            events.addOnce("placement:" + primary.id() + ":" + bucket,
+                    PlacementFailures.serviceEvent(service.name(), launched.failureReason()));
         }
     }
 

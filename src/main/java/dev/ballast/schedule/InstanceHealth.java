@@ -4,9 +4,19 @@ import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +58,37 @@ public final class InstanceHealth {
     private final Clock clock;
     private final Settings settings;
     private final long startedAt;
+    private final Counter infrastructureStops;
+    /** Instances this monitor marked disconnected, until it sees them connected again (for the reconnect log). */
+    private final Set<String> disconnected = ConcurrentHashMap.newKeySet();
 
     public InstanceHealth(Store store, Clock clock, Settings settings) {
+        this(store, clock, settings, new SimpleMeterRegistry());
+    }
+
+    /**
+     * As above, publishing {@code ballast.agents} (container instances by agent state, {@code connected} or
+     * {@code disconnected}; read from the store when scraped) and {@code ballast.tasks.infrastructure.stopped}
+     * (tasks this monitor stopped with {@value #STOP_CODE}) in {@code meters}.
+     */
+    public InstanceHealth(Store store, Clock clock, Settings settings, MeterRegistry meters) {
         this.store = store;
         this.clock = clock;
         this.settings = settings;
         this.startedAt = clock.millis();
+        this.infrastructureStops = Counter.builder("ballast.tasks.infrastructure.stopped").baseUnit("tasks")
+                .description("Tasks stopped with InfrastructureHealth because their container instance's agent was disconnected")
+                .register(meters);
+        for (boolean connected : new boolean[] {true, false}) {
+            Gauge.builder("ballast.agents", () -> agents(connected)).baseUnit("instances")
+                    .description("Registered container instances by agent state")
+                    .tag("state", connected ? "connected" : "disconnected").register(meters);
+        }
+    }
+
+    private long agents(boolean connected) {
+        return store.instances().heartbeatBefore(Long.MAX_VALUE).stream()
+                .filter(v -> v.value().status().equals("ACTIVE") && v.value().agentConnected() == connected).count();
     }
 
     public Settings settings() {
@@ -66,11 +101,14 @@ public final class InstanceHealth {
         if (now - startedAt < settings.disconnectAfter().toMillis()) {
             return 0;
         }
+        noticeReconnects();
         for (Versioned<InstanceRow> v : store.instances().heartbeatBefore(now - settings.disconnectAfter().toMillis())) {
             InstanceRow i = v.value();
             if (i.agentConnected() && store.instances().update(i.disconnected(), v.version())) {
                 LOG.warn("instance={} cluster={} agent disconnected: no heartbeat for {} ms", i.arn(), i.cluster(),
                         now - i.heartbeatAt());
+                disconnected.add(i.arn());
+                tellServices(i);
             }
         }
         int stopped = 0;
@@ -82,9 +120,37 @@ public final class InstanceHealth {
             }
         }
         if (stopped > 0) {
+            infrastructureStops.increment(stopped);
             LOG.warn("stopped {} task(s) of container instances whose agents are disconnected", stopped);
         }
         return stopped;
+    }
+
+    /** Logs the agents this monitor saw disconnect that are connected again (a heartbeat or poll reconnects them). */
+    private void noticeReconnects() {
+        for (String arn : disconnected) {
+            Optional<Versioned<InstanceRow>> i = store.instances().find(arn);
+            if (i.isEmpty() || !i.get().value().status().equals("ACTIVE")) {
+                disconnected.remove(arn);
+            } else if (i.get().value().agentConnected()) {
+                disconnected.remove(arn);
+                LOG.info("instance={} cluster={} agent reconnected", arn, i.get().value().cluster());
+            }
+        }
+    }
+
+    /**
+     * A service event for each service with tasks on the instance whose agent just disconnected, in ECS's
+     * "(service name) …" style, saying what happens to those tasks if it stays away.
+     */
+    private void tellServices(InstanceRow instance) {
+        Map<String, Long> byService = store.tasks().forInstance(instance.arn()).stream().map(t -> t.value().serviceArn())
+                .filter(Objects::nonNull).collect(Collectors.groupingBy(s -> s, TreeMap::new, Collectors.counting()));
+        String id = instance.arn().substring(instance.arn().lastIndexOf('/') + 1);
+        byService.forEach((serviceArn, tasks) -> store.events().add(serviceArn, "(service "
+                + serviceArn.substring(serviceArn.lastIndexOf('/') + 1) + ") has " + tasks + " task(s) on (container-instance "
+                + id + ") whose agent is disconnected; they are stopped and replaced if it does not reconnect within "
+                + settings.taskTimeout().minus(settings.disconnectAfter()).toSeconds() + " s."));
     }
 
     private boolean stop(Versioned<TaskRow> read, long now) {

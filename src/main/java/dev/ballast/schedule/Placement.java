@@ -69,7 +69,7 @@ public final class Placement {
                 }
             }
             if (best == null) {
-                reason = free.isEmpty() ? "No Container Instances were found in your cluster."
+                reason = free.isEmpty() ? PlacementFailures.noConnectedInstance(instances)
                         : memoryShort ? "RESOURCE:MEMORY" : cpuShort ? "RESOURCE:CPU" : "RESOURCE:PORTS";
                 break;
             }

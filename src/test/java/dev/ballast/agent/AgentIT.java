@@ -201,6 +201,7 @@ class AgentIT {
         assertThat(stopping.stoppingAt()).isEqualTo(clock.millis());
         clock.advance(Duration.ofSeconds(1));
         agent.reconcileOnce();
+        assertThat(agent.awaitPulls(Duration.ofSeconds(20))).as("the stop, run off the pass, ended").isTrue();
 
         TaskRow stopped = tasks.get(placed);
         assertThat(stopped.lastStatus()).isEqualTo("STOPPED");

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,7 +95,14 @@ class AgentTest {
             String finishedId = tasks.get(finished).containers().get(0).runtimeId();
             runtime.exits.put(finishedId, new ExitStatus(0, null));
 
-            int removed = agent.removeOrphans(java.util.Set.of(kept.arn()));
+            // the server stops the other two without the agent (as the instance-health monitor does)
+            for (TaskRow t : List.of(replaced, finished)) {
+                var read = store.tasks().find(t.arn()).orElseThrow();
+                assertThat(store.tasks().update(dev.ballast.schedule.InstanceHealth.stoppedWithoutAgent(read.value(),
+                        "InfrastructureHealth", "gone", clock.millis()), read.version())).isTrue();
+            }
+
+            int removed = agent.removeOrphans();
 
             assertThat(removed).isEqualTo(2);
             assertThat(runtime.removed).containsExactlyInAnyOrderElementsOf(
@@ -102,7 +110,7 @@ class AgentTest {
             assertThat(runtime.removed).as("the kept task's, the exited one's and the other instance's stay")
                     .doesNotContain(tasks.get(kept).containers().get(0).runtimeId(), finishedId,
                             tasks.get(neighbours).containers().get(0).runtimeId());
-            assertThat(agent.removeOrphans(java.util.Set.of(kept.arn()))).as("a second sweep finds nothing").isZero();
+            assertThat(agent.removeOrphans()).as("a second sweep finds nothing").isZero();
         }
     }
 

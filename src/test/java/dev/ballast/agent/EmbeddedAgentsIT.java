@@ -65,7 +65,7 @@ class EmbeddedAgentsIT {
                             "ecs.os-type", "linux", "ecs.cpu-architecture", "x86_64"));
                 });
                 assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).contains(
-                        "agent runtime=simulated instance=" + arns.get(0)
+                        "agent runtime=simulated instance=" + arns.get(0) + " cluster=default cpu=1024 memory_mib=2048"
                                 + " — containers are not run; images are fetched and verified only");
 
                 TaskRow placed = new Tasks(store).place(arns.get(1), registry.host() + "/demo/embedded:v1@" + d);

@@ -3,10 +3,13 @@ package dev.ballast.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.store.Events;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.testing.MutableClock;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +64,37 @@ class InstanceHealthTest {
     }
 
     @Test
+    void aDisconnectIsAServiceEventAndTheMetricsCountAgentsAndInfrastructureStops(@TempDir Path dir) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (Store store = Store.openSqlite(dir, clock)) {
+            InstanceHealth health = new InstanceHealth(store, clock, new InstanceHealth.Settings(Duration.ofSeconds(30),
+                    Duration.ofSeconds(60)), meters);
+            store.clusters().createOrGet("default", CLUSTER_ARN, "{\"settings\":[]}", List.of());
+            store.instances().insert(instance(clock.millis()));
+            TaskRow unrelated = task(clock.millis());
+            store.tasks().insertAll(List.of(serviceTask(clock.millis(), "3"), serviceTask(clock.millis(), "4"), unrelated));
+            assertThat(meters.scrape()).contains("ballast_agents_instances{state=\"connected\"} 1.0")
+                    .contains("ballast_agents_instances{state=\"disconnected\"} 0.0")
+                    .contains("ballast_tasks_infrastructure_stopped_tasks_total 0.0");
+
+            clock.advance(Duration.ofSeconds(31));
+            health.passOnce();
+            assertThat(store.events().latest(SERVICE_ARN, 10)).extracting(Events.Event::message).containsExactly(
+                    "(service web) has 2 task(s) on (container-instance " + "1".repeat(32) + ") whose agent is disconnected;"
+                            + " they are stopped and replaced if it does not reconnect within 30 s.");
+            health.passOnce();
+            assertThat(store.events().latest(SERVICE_ARN, 10)).as("one event per disconnect").hasSize(1);
+            assertThat(meters.scrape()).contains("ballast_agents_instances{state=\"connected\"} 0.0")
+                    .contains("ballast_agents_instances{state=\"disconnected\"} 1.0");
+
+            clock.advance(Duration.ofSeconds(30)); // 61 s silent
+            assertThat(health.passOnce()).isEqualTo(3);
+            assertThat(meters.scrape()).contains("ballast_tasks_infrastructure_stopped_tasks_total 3.0");
+        }
+    }
+
+    @Test
     void nothingIsDeclaredDeadRightAfterAServerStart(@TempDir Path dir) {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Store store = Store.openSqlite(dir, clock)) {
@@ -90,6 +124,16 @@ class InstanceHealthTest {
 
     private static InstanceRow instance(Store store) {
         return store.instances().find(ARN).orElseThrow().value();
+    }
+
+    private static final String SERVICE_ARN = "arn:aws:ecs:us-east-1:000000000000:service/default/web";
+
+    private static TaskRow serviceTask(long now, String digit) {
+        String arn = "arn:aws:ecs:us-east-1:000000000000:task/default/" + digit.repeat(32);
+        return new TaskRow(arn, "default", CLUSTER_ARN, "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1", SERVICE_ARN,
+                "ecs-svc/1", "ecs-svc/1", "service:web", ARN, "RUNNING", "RUNNING", List.of(new TaskRow.ContainerRow("app",
+                arn + "/app", "repo:v1", "repo:v1", "sha256:" + "a".repeat(64), "RUNNING", null, null, "rt-" + digit, true)),
+                null, null, null, 128, 256, now, now, now, now, null, null, 0);
     }
 
     private static TaskRow task(long now) {

@@ -41,6 +41,12 @@ public final class AgentProcess implements AutoCloseable {
         return new AgentProcess(pb.start(), log);
     }
 
+    /** Waits for the agent to exit by itself; its exit code, or empty while it still runs after {@code timeout}. */
+    public java.util.OptionalInt awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -56,6 +56,27 @@ public final class ServerProcess implements AutoCloseable {
         return sp;
     }
 
+    /** How a process that was expected to exit ended. */
+    public record Exited(int code, String log) {}
+
+    /**
+     * Runs {@code ballast server --port port} plus {@code args} expecting it to exit by itself (a start-up failure);
+     * fails when it still runs after {@code timeout}.
+     */
+    public static Exited runToExit(int port, java.time.Duration timeout, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx192m",
+                "-jar", jar().toString(), "server", "--port", Integer.toString(port)));
+        cmd.addAll(List.of(args));
+        Path log = Files.createTempFile("ballast-server-", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("server still running after " + timeout + ":\n" + Files.readString(log));
+        }
+        return new Exited(p.exitValue(), Files.readString(log));
+    }
+
     private void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -68,6 +68,11 @@ public final class TestServer implements AutoCloseable {
         return startIn(dataDir, storeUrl, adjust);
     }
 
+    /** Starts a new server on the data of {@code stopped}, a server already closed (a restart with work in between). */
+    public static TestServer startAgain(TestServer stopped) {
+        return startIn(stopped.dataDir, stopped.storeUrl, stopped.adjust);
+    }
+
     public int port() {
         return server.port();
     }

@@ -321,6 +321,15 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         return "ballast-" + taskId + "-" + container.name().replaceAll("[^a-zA-Z0-9_.-]", "_");
     }
 
+    /** The engine host's CPUs and memory ({@code GET /info}: {@code NCPU}, {@code MemTotal}). */
+    public dev.ballast.agent.HostCapacity hostCapacity() {
+        com.github.dockerjava.api.model.Info info = docker.infoCmd().exec();
+        if (info.getNCPU() == null || info.getMemTotal() == null) {
+            throw new IllegalStateException("the engine's /info answer has no NCPU or MemTotal");
+        }
+        return new dev.ballast.agent.HostCapacity(info.getNCPU(), info.getMemTotal());
+    }
+
     /** Each create, start and stop waits on the engine (about a third of a second on Podman): work on 8 tasks at once. */
     @Override
     public int concurrentTaskSteps() {

@@ -1,32 +1,33 @@
-package dev.ballast.cli;
+package dev.ballast.agent;
 
-import dev.ballast.agent.Agent;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link Agent#removeOrphans} for a remote agent: at start-up (after the first poll) and then at most
- * every {@link #INTERVAL}, on its own virtual thread, so that stopping orphans within their stop timeouts
- * never holds up the polls that keep the instance connected. One sweep at a time.
+ * Runs {@link Agent#removeOrphans()} for an agent, remote or embedded: at start-up (the first call) and then at
+ * most every {@link #INTERVAL}, on its own virtual thread, so that stopping orphans within their stop timeouts
+ * never holds up the passes or the heartbeat that keep the instance connected. One sweep at a time. Orphans
+ * are the running containers of tasks the server no longer assigns to the instance: tasks stopped by the server
+ * while the agent was away (partitioned, or a server that was down) and replaced elsewhere.
  */
-final class OrphanSweeper {
+public final class OrphanSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(OrphanSweeper.class);
-    static final Duration INTERVAL = Duration.ofSeconds(5);
+    /** The least time between the starts of two sweeps. */
+    public static final Duration INTERVAL = Duration.ofSeconds(5);
 
     private final Agent agent;
     private final AtomicBoolean running = new AtomicBoolean();
     private long lastStartNanos;
     private boolean started;
 
-    OrphanSweeper(Agent agent) {
+    public OrphanSweeper(Agent agent) {
         this.agent = agent;
     }
 
-    /** Starts a sweep against {@code assigned} (a snapshot of the last poll) when one is due and none is running. */
-    void maybeSweep(Set<String> assigned) {
+    /** Starts a sweep when one is due and none is running. */
+    public void maybeSweep() {
         long now = System.nanoTime();
         if (started && now - lastStartNanos < INTERVAL.toNanos() || !running.compareAndSet(false, true)) {
             return;
@@ -35,7 +36,7 @@ final class OrphanSweeper {
         lastStartNanos = now;
         Thread.ofVirtual().name("agent-orphans").start(() -> {
             try {
-                int removed = agent.removeOrphans(assigned);
+                int removed = agent.removeOrphans();
                 if (removed > 0) {
                     LOG.info("agent instance={}: removed {} orphan container(s)", agent.instanceArn(), removed);
                 }

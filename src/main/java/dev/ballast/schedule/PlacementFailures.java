@@ -1,0 +1,33 @@
+package dev.ballast.schedule;
+
+import dev.ballast.store.InstanceRow;
+import java.util.List;
+
+/**
+ * The reasons placement gives when a task cannot be placed, and the service events that explain them, in ECS's
+ * words (Amazon ECS developer guide, "Service event messages"; API failure reasons).
+ */
+public final class PlacementFailures {
+    /** No container instance is registered (ACTIVE) in the cluster. */
+    public static final String NO_INSTANCES = "No Container Instances were found in your cluster.";
+    /** ECS's failure reason when the instances are registered but their agents are disconnected. */
+    public static final String AGENT = "AGENT";
+
+    private PlacementFailures() {
+    }
+
+    /** The reason when no instance can take a task at all: none registered, or none whose agent is connected. */
+    static String noConnectedInstance(List<InstanceRow> instances) {
+        return instances.stream().anyMatch(i -> i.status().equals("ACTIVE") && !i.agentConnected()) ? AGENT : NO_INSTANCES;
+    }
+
+    /** The service event for a placement that failed with {@code reason} (one sentence each, ending in one period). */
+    public static String serviceEvent(String serviceName, String reason) {
+        String prefix = "(service " + serviceName + ") was unable to place a task because no container instance met all of its requirements.";
+        if (AGENT.equals(reason)) {
+            return prefix + " The closest matching container-instance encountered error \"AGENT\": the cluster's container"
+                    + " instances are registered, but their agents are disconnected.";
+        }
+        return prefix + " Reason: " + reason + (reason.endsWith(".") ? "" : ".");
+    }
+}
