@@ -22,11 +22,13 @@ import java.util.Set;
  * @param maxConcurrencyPerRegistry concurrent HTTP exchanges per registry host
  * @param clock time source for token expiry and {@code Retry-After} dates
  * @param sleeper how retry delays are waited out
+ * @param access which registries may be contacted at all ({@code --allowed-registries}); the client refuses
+ *     the others before sending anything
  */
 public record RegistryConfig(Duration connectTimeout, Duration requestTimeout, Set<String> insecureRegistries,
                              CredentialSource credentials, int maxAttempts, Duration initialBackoff,
                              Duration maxBackoff, Duration maxRetryAfter, int maxConcurrencyPerRegistry,
-                             Clock clock, Sleeper sleeper) {
+                             Clock clock, Sleeper sleeper, RegistryAccess access) {
 
     /** Waits out a retry delay; tests substitute one that records the delays. */
     @FunctionalInterface
@@ -44,6 +46,7 @@ public record RegistryConfig(Duration connectTimeout, Duration requestTimeout, S
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(access, "access");
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
         }
@@ -57,43 +60,49 @@ public record RegistryConfig(Duration connectTimeout, Duration requestTimeout, S
     public static RegistryConfig defaults() {
         return new RegistryConfig(Duration.ofSeconds(5), Duration.ofSeconds(30), Set.of(), CredentialSource.none(),
                 4, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60), 16, Clock.systemUTC(),
-                d -> Thread.sleep(d));
+                d -> Thread.sleep(d), RegistryAccess.any());
     }
 
     /** A copy with other connect and request timeouts. */
     public RegistryConfig withTimeouts(Duration connect, Duration request) {
         return new RegistryConfig(connect, request, insecureRegistries, credentials, maxAttempts, initialBackoff,
-                maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper);
+                maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper, access);
     }
 
     /** A copy speaking plain HTTP to these registries ({@code host[:port]} or {@code host}). */
     public RegistryConfig withInsecureRegistries(Set<String> registries) {
         return new RegistryConfig(connectTimeout, requestTimeout, registries, credentials, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper);
+                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper, access);
     }
 
     /** A copy taking credentials from {@code source}. */
     public RegistryConfig withCredentials(CredentialSource source) {
         return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, source, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper);
+                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper, access);
     }
 
     /** A copy with another retry policy: attempts, first and largest backoff, Retry-After cap. */
     public RegistryConfig withRetries(int attempts, Duration initial, Duration max, Duration retryAfterCap) {
         return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, attempts, initial,
-                max, retryAfterCap, maxConcurrencyPerRegistry, clock, sleeper);
+                max, retryAfterCap, maxConcurrencyPerRegistry, clock, sleeper, access);
     }
 
     /** A copy allowing {@code limit} concurrent exchanges per registry. */
     public RegistryConfig withMaxConcurrencyPerRegistry(int limit) {
         return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, limit, clock, sleeper);
+                initialBackoff, maxBackoff, maxRetryAfter, limit, clock, sleeper, access);
     }
 
     /** A copy with another time source and way of waiting (tests use a manual clock). */
     public RegistryConfig withClock(Clock newClock, Sleeper newSleeper) {
         return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, newClock, newSleeper);
+                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, newClock, newSleeper, access);
+    }
+
+    /** A copy contacting only the registries {@code registryAccess} permits. */
+    public RegistryConfig withAccess(RegistryAccess registryAccess) {
+        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
+                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper, registryAccess);
     }
 
     /** {@code http} for loopback and configured-insecure registries, otherwise {@code https}. */

@@ -24,7 +24,9 @@ public final class RegistryException extends RuntimeException {
         /** Connection failure, timeout or 5xx after the allowed attempts. */
         UNAVAILABLE,
         /** The registry answered something unusable: digest mismatch, bad header or body, other 4xx. */
-        INVALID
+        INVALID,
+        /** Not contacted: this process's {@link RegistryAccess} ({@code --allowed-registries}) refuses the registry. */
+        REFUSED
     }
 
     private final Kind kind;

@@ -61,6 +61,7 @@ final class Transport {
      */
     HttpResponse<byte[]> send(String action, String registry, Request request, Optional<String> authorization) {
         URI uri = base(registry).resolve(request.target());
+        permitTarget(action, uri);
         Semaphore limit = limits.computeIfAbsent(registry, r -> new Semaphore(config.maxConcurrencyPerRegistry()));
         for (int attempt = 1; ; attempt++) {
             HttpResponse<byte[]> response;
@@ -131,6 +132,7 @@ final class Transport {
                 return response;
             }
             uri = uri.resolve(location.get());
+            permitTarget(method, uri);
             if (!origin(uri).equals(origin)) {
                 auth = Optional.empty();
             }
@@ -139,6 +141,14 @@ final class Transport {
                 body = new byte[0];
             }
         }
+    }
+
+    /** No request to a link-local or metadata address a registry points to (see {@link RegistryAccess#targetRefusal}). */
+    private void permitTarget(String action, URI uri) {
+        String host = uri.getHost() == null ? String.valueOf(uri.getAuthority()) : uri.getHost();
+        config.access().targetRefusal(uri.getPort() < 0 ? host : host + ":" + uri.getPort()).ifPresent(why -> {
+            throw RegistryException.of(RegistryException.Kind.REFUSED, action + ": not following " + uri + ": " + why);
+        });
     }
 
     private static String origin(URI uri) {
