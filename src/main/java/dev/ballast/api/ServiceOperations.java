@@ -147,6 +147,9 @@ final class ServiceOperations {
                 tdArn = activeTaskDefinition(in.get("taskDefinition").asText()).arn();
             }
             boolean newDeployment = !tdArn.equals(s.taskDefinitionArn()) || Params.bool(in, "forceNewDeployment");
+            if (newDeployment && !in.has("taskDefinition")) {
+                taskDefinitions.find(tdArn, true).ifPresent(taskDefinitions::checkRegistries);
+            }
             ServiceRow updated = s.withTaskDefinition(tdArn, spec);
             if (in.has("desiredCount")) {
                 updated = updated.withDesired(desiredCount(in));
@@ -267,6 +270,7 @@ final class ServiceOperations {
         if (!td.status().equals("ACTIVE")) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
+        taskDefinitions.checkRegistries(td);
         return td;
     }
 

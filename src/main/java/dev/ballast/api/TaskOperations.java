@@ -61,6 +61,7 @@ final class TaskOperations {
         if (!td.status().equals("ACTIVE")) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
+        taskDefinitions.checkRegistries(td);
         int count = in.has("count") ? in.get("count").asInt() : 1;
         if (count < 1 || count > 10) {
             throw AwsException.invalidParameter("'count' must be between 1 and 10, got " + count + ".");

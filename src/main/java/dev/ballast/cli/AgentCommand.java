@@ -86,6 +86,9 @@ final class AgentCommand implements Callable<Integer> {
                     + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
     Path registryCredentials;
 
+    @picocli.CommandLine.Mixin
+    RegistryOptions registryOptions = new RegistryOptions();
+
     private volatile boolean stopping;
 
     @Override
@@ -96,9 +99,12 @@ final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         dev.ballast.registry.RepositoryCredentials repositoryCredentials;
+        RegistryConfig registryConfig;
         try {
             dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp);
             repositoryCredentials = RegistryCredentialsFile.load(registryCredentials, LOG);
+            registryConfig = registryOptions.apply(RegistryConfig.defaults()
+                    .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)), LOG);
         } catch (IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
             return 2;
@@ -109,9 +115,7 @@ final class AgentCommand implements Callable<Integer> {
                 env(secretKey, "AWS_SECRET_ACCESS_KEY"), region, "ecs", Clock.systemUTC()));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DockerConfigCredentials dockerConfig = DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
-        RegistryClient registry = new RegistryClient(RegistryConfig.defaults()
-                .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30))
-                .withCredentials(dockerConfig), meters);
+        RegistryClient registry = new RegistryClient(registryConfig.withCredentials(dockerConfig), meters);
         // Task definitions arrive with the polled tasks; the runtime reads them through this late-bound source.
         java.util.concurrent.atomic.AtomicReference<RemoteTasks> polled = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.function.Function<String, java.util.Optional<String>> taskDefinitions =

@@ -200,7 +200,7 @@ public final class BallastServer implements AutoCloseable {
                 } catch (ResolutionFailedException e) {
                     throw AwsException.client(e.getMessage());
                 }
-            }, reconcilers::wake, () -> wakeAgents.get().run()), config.agentHealth().disconnectAfter().dividedBy(3));
+            }, reconcilers::wake, () -> wakeAgents.get().run(), config.registry().access()), config.agentHealth().disconnectAfter().dividedBy(3));
             SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.credentials(), clock, "ecs"));
 
             ApiServer api = ApiServer.start(model.join(), config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(),

@@ -70,16 +70,21 @@ public final class ScriptedServer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private ScriptedServer(Script script) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    private ScriptedServer(InetAddress bind, Script script) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
         server.setExecutor(executor);
         server.createContext("/", ex -> handle(ex, script));
         server.start();
     }
 
     public static ScriptedServer start(Script script) {
+        return startOn(InetAddress.getLoopbackAddress(), script);
+    }
+
+    /** A scripted server listening on {@code bind} only (e.g. a non-loopback address of this machine). */
+    public static ScriptedServer startOn(InetAddress bind, Script script) {
         try {
-            return new ScriptedServer(script);
+            return new ScriptedServer(bind, script);
         } catch (IOException e) {
             throw new AssertionError("cannot start a scripted server: " + e, e);
         }
@@ -108,9 +113,12 @@ public final class ScriptedServer implements AutoCloseable {
         }
     }
 
-    /** {@code 127.0.0.1:<port>}. */
+    /** {@code 127.0.0.1:<port>} (or the address it was started on). */
     public String host() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        InetAddress a = server.getAddress().getAddress();
+        String ip = a.isAnyLocalAddress() ? "127.0.0.1" : a instanceof java.net.Inet6Address
+                ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        return ip + ":" + server.getAddress().getPort();
     }
 
     public int port() {
