@@ -12,6 +12,7 @@ import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.api.auth.SigV4Verifier;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
+import dev.ballast.deploy.BackgroundResolution;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
@@ -178,10 +179,12 @@ public final class BallastServer implements AutoCloseable {
             Launcher launcher = new Launcher(store, account, ids, clock);
 
             AtomicReference<Runnable> wakeAgents = new AtomicReference<>(() -> { });
-            ResolutionStep step = (revision, td, clusterArn, cb) -> {
+            // Registry I/O runs off the reconciler thread: a registry that hangs holds up only its own revisions.
+            AtomicReference<Runnable> wakeControllers = new AtomicReference<>(() -> { });
+            BackgroundResolution step = new BackgroundResolution((revision, td, clusterArn, cb) -> {
                 RevisionResolver.Step s = resolver.step(revision, td, clusterArn, cb);
                 return new ResolutionStep.Outcome(s.record(), s.events());
-            };
+            }, clock, () -> wakeControllers.get().run());
             ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run());
             // Replicas exist only on PostgreSQL (an SQLite file belongs to one server): only they elect a leader.
             ControllerLease lease = store.dialect() == Store.Dialect.POSTGRESQL
@@ -193,6 +196,8 @@ public final class BallastServer implements AutoCloseable {
             Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
                     new InstanceHealth(store, clock, config.agentHealth()), lease);
             closeables.add(reconcilers);
+            closeables.add(step);
+            wakeControllers.set(reconcilers::wake);
 
             EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
                 try {
