@@ -70,10 +70,10 @@ class RegistryIsolationIT {
             registry.images().push("b/app:v1", TestImages.Format.OCI, "b");
             try (TestServer server = server(); EcsClient ecs = server.client()) {
                 long[] b = unrelatedServiceProgresses(ecs, stalled, registry);
+                System.out.printf("registry-isolation never-answers: B steady %d ms after CreateService, 1->3 in %d ms, "
+                        + "A's registry received %d request(s)%n", b[0], b[1], stalled.received().size());
                 assertThat(gate.getCount()).as("the gate is still closed").isEqualTo(1);
                 assertThat(stalled.received()).as("A's one request, still held").hasSize(1);
-                System.out.printf("registry-isolation never-answers: B steady %d ms after CreateService, 1->3 in %d ms, "
-                        + "while A's request was held%n", b[0], b[1]);
             } finally {
                 gate.countDown();
             }
