@@ -241,8 +241,10 @@ final class ServiceOperations {
         if (!store.services().update(s.deleting(force), current.version())) {
             throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
         }
+        // read before waking the controller: a service with no tasks may be INACTIVE a moment later
+        JsonNode out = Json.object().set("service", docs.service(store.services().find(s.arn()).orElseThrow().value(), false));
         wake.run();
-        return Json.object().set("service", docs.service(store.services().find(s.arn()).orElseThrow().value(), false));
+        return out;
     }
 
     Versioned<ServiceRow> find(String clusterRef, String serviceRef) {
