@@ -106,7 +106,11 @@ public final class BackgroundResolution implements ResolutionStep, AutoCloseable
         } catch (RuntimeException | Error e) {
             started.doneAt = clock.millis();
             started.outcome.completeExceptionally(e);
-            LOG.warn("resolution attempt for revision {} failed; retrying on a later pass", revision.arn(), e);
+            if (executor.isShutdown()) {
+                LOG.debug("resolution attempt for revision {} ended by shutdown", revision.arn(), e);
+            } else {
+                LOG.warn("resolution attempt for revision {} failed; retrying on a later pass", revision.arn(), e);
+            }
         }
     }
 
