@@ -56,7 +56,7 @@ final class RegistryOptions {
                 throw new IllegalArgumentException("--insecure-registry: invalid registry '" + registry
                         + "': use host or host:port, e.g. registry.lan:5000");
             }
-            insecure.add(registry.toLowerCase(java.util.Locale.ROOT));
+            insecure.add(registry);
         }
         if (!access.patterns().isEmpty()) {
             log.info("registries allowed: {} (--allowed-registries)", access);

@@ -17,7 +17,7 @@ class RegistryOptionsTest {
         new CommandLine(agent).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--insecure-registry", "192.0.2.2:5000,registry.lan",
                 "--insecure-registry", "Other.lan:80", "--allowed-registries", "192.0.2.2:*, *.lan");
         RegistryConfig config = agent.registryOptions.apply(RegistryConfig.defaults(), LoggerFactory.getLogger("test"));
-        assertThat(config.insecureRegistries()).containsExactlyInAnyOrder("192.0.2.2:5000", "registry.lan", "other.lan:80");
+        assertThat(config.insecureRegistries()).containsExactlyInAnyOrder("192.0.2.2:5000", "registry.lan", "Other.lan:80");
         assertThat(config.access().permits("192.0.2.2:5000")).isTrue();
         assertThat(config.access().permits("ghcr.io")).isFalse();
         assertThat(config.access().patterns()).containsExactly("192.0.2.2:*", "*.lan");
