@@ -20,7 +20,7 @@ public final class EcsApi {
 
     /** What the service and task operations hand work to. */
     public record Workers(Deployer deployer, Launcher launcher, RunTaskResolution runTask, Runnable wakeControllers,
-                          Runnable wakeAgents) {}
+                          Runnable wakeAgents, dev.ballast.registry.RegistryAccess registryAccess) {}
 
     public EcsApi(Store store, Account account, Clock clock, Workers workers) {
         this(store, account, clock, workers, Duration.ofSeconds(10));
@@ -31,7 +31,7 @@ public final class EcsApi {
      */
     public EcsApi(Store store, Account account, Clock clock, Workers workers, Duration maxPollWait) {
         ClusterOperations clusters = new ClusterOperations(store, account);
-        TaskDefinitionOperations taskDefinitions = new TaskDefinitionOperations(store, account);
+        TaskDefinitionOperations taskDefinitions = new TaskDefinitionOperations(store, account, workers.registryAccess());
         clusters.register(operations);
         taskDefinitions.register(operations);
         ServiceOperations services = new ServiceOperations(store, account, clusters, taskDefinitions, workers.deployer(), clock,

@@ -145,6 +145,9 @@ final class ServiceOperations {
                 tdArn = td.arn();
             }
             boolean newDeployment = !tdArn.equals(s.taskDefinitionArn()) || Params.bool(in, "forceNewDeployment");
+            if (newDeployment && !in.has("taskDefinition")) {
+                taskDefinitions.find(tdArn, true).ifPresent(taskDefinitions::checkRegistries);
+            }
             ServiceRow updated = s.withTaskDefinition(tdArn, spec);
             if (in.has("desiredCount")) {
                 updated = updated.withDesired(desiredCount(in));
@@ -236,8 +239,10 @@ final class ServiceOperations {
         if (!store.services().update(s.deleting(force), current.version())) {
             throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
         }
+        // read before waking the controller: a service with no tasks may be INACTIVE a moment later
+        JsonNode out = Json.object().set("service", docs.service(store.services().find(s.arn()).orElseThrow().value(), false));
         wake.run();
-        return Json.object().set("service", docs.service(store.services().find(s.arn()).orElseThrow().value(), false));
+        return out;
     }
 
     Versioned<ServiceRow> find(String clusterRef, String serviceRef) {
@@ -265,6 +270,7 @@ final class ServiceOperations {
         if (!td.status().equals("ACTIVE")) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
+        taskDefinitions.checkRegistries(td);
         return td;
     }
 

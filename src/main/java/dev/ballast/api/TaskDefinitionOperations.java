@@ -23,12 +23,27 @@ final class TaskDefinitionOperations {
     private final Store store;
     private final Account account;
     private final ResourceRefs refs;
+    private final RegistryChecks registries;
     private final Cache<String, ObjectNode> rendered = Caffeine.newBuilder().maximumSize(4_096).build();
 
+    /** For lookups only (policy explain): registering through it permits any registry but link-local ones. */
     TaskDefinitionOperations(Store store, Account account) {
+        this(store, account, dev.ballast.registry.RegistryAccess.any());
+    }
+
+    TaskDefinitionOperations(Store store, Account account, dev.ballast.registry.RegistryAccess registryAccess) {
+        this.registries = new RegistryChecks(registryAccess);
         this.store = store;
         this.account = account;
         this.refs = new ResourceRefs(account);
+    }
+
+    /**
+     * Refuses {@code td} when one of its images is on a registry this server may not contact (RunTask,
+     * CreateService and UpdateService ask before anything is stored or resolved).
+     */
+    void checkRegistries(TaskDefinitionRecord td) {
+        registries.check(td);
     }
 
     void register(Map<String, Operation> ops) {
@@ -45,6 +60,7 @@ final class TaskDefinitionOperations {
         ObjectNode doc = in.deepCopy();
         doc.remove("tags");
         TaskDefinitionValidator.validate(doc, Json.write(doc).length);
+        registries.check(doc.path("containerDefinitions"));
         TaskDefinitionDocs.applyDefaults(doc);
         String family = doc.path("family").asText();
         TaskDefinitionRecord r = store.taskDefinitions().register(family, revision -> {

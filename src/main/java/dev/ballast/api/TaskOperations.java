@@ -64,6 +64,7 @@ final class TaskOperations {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
         Unserved.checkTaskDefinition("RunTask", in, Json.read(td.doc()));
+        taskDefinitions.checkRegistries(td);
         int count = in.has("count") ? in.get("count").asInt() : 1;
         if (count < 1 || count > 10) {
             throw AwsException.invalidParameter("'count' must be between 1 and 10, got " + count + ".");

@@ -87,6 +87,9 @@ final class AgentCommand implements Callable<Integer> {
                     + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
     Path registryCredentials;
 
+    @picocli.CommandLine.Mixin
+    RegistryOptions registryOptions = new RegistryOptions();
+
     private volatile boolean stopping;
 
     @Override
@@ -97,15 +100,18 @@ final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         dev.ballast.registry.RepositoryCredentials repositoryCredentials;
+        RegistryConfig registryConfig;
         try {
             dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp);
             repositoryCredentials = RegistryCredentialsFile.load(registryCredentials, LOG);
+            registryConfig = registryOptions.apply(RegistryConfig.defaults()
+                    .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)), LOG);
         } catch (IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
             return 2;
         }
         try {
-            return run(repositoryCredentials);
+            return run(repositoryCredentials, registryConfig);
         } catch (RuntimeException | IOException e) {
             // start-up failed (no engine, the server refused the registration, state directory unusable): say so, exit 1
             // (the loop itself catches what happens later)
@@ -115,7 +121,8 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private int run(dev.ballast.registry.RepositoryCredentials repositoryCredentials) throws IOException, InterruptedException {
+    private int run(dev.ballast.registry.RepositoryCredentials repositoryCredentials, RegistryConfig registryConfig)
+            throws IOException, InterruptedException {
         Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".ballast", "agent");
         try {
             Files.createDirectories(dir);
@@ -135,9 +142,7 @@ final class AgentCommand implements Callable<Integer> {
                 credentials.secretAccessKey(), aws.region(region), "ecs", Clock.systemUTC()), credentials.sessionToken());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DockerConfigCredentials dockerConfig = DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
-        RegistryClient registry = new RegistryClient(RegistryConfig.defaults()
-                .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30))
-                .withCredentials(dockerConfig), meters);
+        RegistryClient registry = new RegistryClient(registryConfig.withCredentials(dockerConfig), meters);
         // Task definitions arrive with the polled tasks; the runtime reads them through this late-bound source.
         java.util.concurrent.atomic.AtomicReference<RemoteTasks> polled = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.function.Function<String, java.util.Optional<String>> taskDefinitions =

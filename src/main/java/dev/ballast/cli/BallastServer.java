@@ -12,6 +12,7 @@ import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.api.auth.SigV4Verifier;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
+import dev.ballast.deploy.BackgroundResolution;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
@@ -214,10 +215,12 @@ public final class BallastServer implements AutoCloseable {
             Launcher launcher = new Launcher(store, account, ids, clock);
 
             AtomicReference<Runnable> wakeAgents = new AtomicReference<>(() -> { });
-            ResolutionStep step = (revision, td, clusterArn, cb) -> {
+            // Registry I/O runs off the reconciler thread: a registry that hangs holds up only its own revisions.
+            AtomicReference<Runnable> wakeControllers = new AtomicReference<>(() -> { });
+            BackgroundResolution step = new BackgroundResolution((revision, td, clusterArn, cb) -> {
                 RevisionResolver.Step s = resolver.step(revision, td, clusterArn, cb);
                 return new ResolutionStep.Outcome(s.record(), s.events());
-            };
+            }, clock, () -> wakeControllers.get().run());
             ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run());
             // Replicas exist only on PostgreSQL (an SQLite file belongs to one server): only they elect a leader.
             ControllerLease lease = store.dialect() == Store.Dialect.POSTGRESQL
@@ -229,6 +232,8 @@ public final class BallastServer implements AutoCloseable {
             Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
                     new InstanceHealth(store, clock, config.agentHealth(), metrics), lease);
             closeables.add(reconcilers);
+            closeables.add(step);
+            wakeControllers.set(reconcilers::wake);
 
             EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
                 try {
@@ -236,7 +241,7 @@ public final class BallastServer implements AutoCloseable {
                 } catch (ResolutionFailedException e) {
                     throw AwsException.client(e.getMessage());
                 }
-            }, reconcilers::wake, () -> wakeAgents.get().run()), config.agentHealth().disconnectAfter().dividedBy(3));
+            }, reconcilers::wake, () -> wakeAgents.get().run(), config.registry().access()), config.agentHealth().disconnectAfter().dividedBy(3));
             SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.credentials(), clock, "ecs"));
 
             ApiServer api = ApiServer.start(model.join(), config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(),

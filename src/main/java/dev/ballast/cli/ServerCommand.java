@@ -106,6 +106,9 @@ final class ServerCommand implements Callable<Integer> {
                     + "within this time (default: ${DEFAULT-VALUE}).")
     Duration controllerLease;
 
+    @picocli.CommandLine.Mixin
+    RegistryOptions registryOptions = new RegistryOptions();
+
     @Override
     public Integer call() throws Exception {
         if (!java.util.Set.of("auto", "docker", "simulated").contains(runtime)) {
@@ -128,8 +131,8 @@ final class ServerCommand implements Callable<Integer> {
                     .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp))
                     .withEmbeddedInstance(new BallastServer.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory));
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
-            config = config.withRegistry(config.registry().withCredentials(
-                    DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)))
+            config = config.withRegistry(registryOptions.apply(config.registry().withCredentials(
+                    DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)), LOG))
                     .withRepositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG));
             server = BallastServer.start(config);
         } catch (RuntimeException e) {

@@ -75,11 +75,12 @@ public final class RegistryClient {
     }
 
     /**
-     * The one hook for the registry access check on token realms (issue 9, item 9a): which realm
-     * {@code host[:port]} may be contacted. Allows every host until the registry allow-list is wired here.
+     * Which token-realm {@code host[:port]} may be contacted: any but link-local and metadata addresses
+     * ({@link RegistryAccess#targetRefusal}). The allow-list names registries, not their token services, so a
+     * realm need not be in it (docs/decisions.md).
      */
     static Predicate<String> realmHostCheck(RegistryConfig config) {
-        return host -> true;
+        return host -> config.access().targetRefusal(host).isEmpty();
     }
 
     /**
@@ -101,6 +102,7 @@ public final class RegistryClient {
      * @throws RegistryException NOT_FOUND for an unknown tag or digest; see {@link RegistryException.Kind}
      */
     public Resolution resolve(ImageReference ref) {
+        permit("resolve", ref);
         Timer.Sample sample = Timer.start(meters);
         String outcome = "SUCCESS";
         try {
@@ -119,6 +121,7 @@ public final class RegistryClient {
 
     /** The manifest or index bytes for {@code ref}, verified against their digest. */
     public Manifest manifest(ImageReference ref) {
+        permit("manifest", ref);
         return guarded("get manifest", ref, () -> manifests.get(ref));
     }
 
@@ -142,37 +145,59 @@ public final class RegistryClient {
 
     /** Pushes a manifest under {@code ref}'s tag (or digest); returns its digest. */
     public Digest pushManifest(ImageReference ref, String mediaType, byte[] content) {
+        permit("push manifest", ref);
         return manifests.put(ref, mediaType, content);
     }
 
     /** Deletes the manifest {@code ref} pins by digest, which untags every tag pointing to it. */
     public void deleteManifest(ImageReference ref) {
+        permit("delete manifest", ref);
         manifests.delete(ref);
     }
 
     /** All tags of {@code ref}'s repository. */
     public List<String> tags(ImageReference ref) {
+        permit("list tags", ref);
         return blobs.tags(ref, 1000);
     }
 
     /** All tags of {@code ref}'s repository, fetched in pages of {@code pageSize}. */
     public List<String> tags(ImageReference ref, int pageSize) {
+        permit("list tags", ref);
         return blobs.tags(ref, pageSize);
     }
 
     /** True when {@code ref}'s repository holds the blob. */
     public boolean blobExists(ImageReference ref, Digest digest) {
+        permit("blob exists", ref);
         return blobs.exists(ref, digest);
     }
 
     /** The blob's bytes, verified against {@code digest}. */
     public byte[] blob(ImageReference ref, Digest digest) {
+        permit("get blob", ref);
         return blobs.get(ref, digest);
     }
 
     /** Uploads a blob to {@code ref}'s repository (monolithic POST + PUT) unless present; returns its digest. */
     public Digest pushBlob(ImageReference ref, byte[] content) {
+        permit("push blob", ref);
         return blobs.push(ref, content);
+    }
+
+    /** The registry access rule this client enforces before any request (ping, token, manifest, blob). */
+    public RegistryAccess access() {
+        return config.access();
+    }
+
+    /**
+     * Refuses an operation on a registry {@link RegistryAccess} does not permit, before anything is sent: no
+     * {@code /v2/} ping, no token request, no manifest or blob request.
+     */
+    private void permit(String action, ImageReference ref) {
+        config.access().refusal(ref.registry()).ifPresent(why -> {
+            throw RegistryException.of(RegistryException.Kind.REFUSED, action + " " + ref + ": " + why);
+        });
     }
 
     /** Callers inside {@link #resolve} right now, running or waiting on a shared request (for tests). */

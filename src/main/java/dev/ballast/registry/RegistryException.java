@@ -31,7 +31,9 @@ public final class RegistryException extends RuntimeException {
          * The registry answered something unusable: digest mismatch, bad header or body, a body over the size
          * limit, a redirect or token realm that may not be followed, other 4xx.
          */
-        INVALID
+        INVALID,
+        /** Not contacted: this process's {@link RegistryAccess} ({@code --allowed-registries}) refuses the registry. */
+        REFUSED
     }
 
     private final Kind kind;

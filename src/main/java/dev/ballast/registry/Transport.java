@@ -82,6 +82,7 @@ final class Transport {
      */
     HttpResponse<byte[]> send(String action, String registry, Request request, Optional<String> authorization) {
         URI uri = RegistryUrls.target(action, registry, base(registry), request.target());
+        permitTarget(action, uri);
         if (limits.size() > MAX_IDLE_LIMITS) {
             // callers name registries: forget idle ones rather than keep one per name ever seen
             limits.values().removeIf(l -> l.availablePermits() == config.maxConcurrencyPerRegistry());
@@ -206,6 +207,7 @@ final class Transport {
                 return response;
             }
             uri = RegistryUrls.target(action, registry, uri, location.get());
+            permitTarget(method, uri);
             if (!origin(uri).equals(origin)) {
                 auth = Optional.empty();
             }
@@ -238,6 +240,14 @@ final class Transport {
             }
             throw new IOException("exchange failed: " + cause, cause);
         }
+    }
+
+    /** No request to a link-local or metadata address a registry points to (see {@link RegistryAccess#targetRefusal}). */
+    private void permitTarget(String action, URI uri) {
+        String host = uri.getHost() == null ? String.valueOf(uri.getAuthority()) : uri.getHost();
+        config.access().targetRefusal(uri.getPort() < 0 ? host : host + ":" + uri.getPort()).ifPresent(why -> {
+            throw RegistryException.of(RegistryException.Kind.REFUSED, action + ": not following " + uri + ": " + why);
+        });
     }
 
     private static String origin(URI uri) {

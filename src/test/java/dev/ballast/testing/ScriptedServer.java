@@ -79,8 +79,8 @@ public final class ScriptedServer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private ScriptedServer(Script script, RawScript raw) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    private ScriptedServer(InetAddress bind, Script script, RawScript raw) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
         server.setExecutor(executor);
         server.createContext("/", ex -> {
             if (raw != null) {
@@ -95,7 +95,7 @@ public final class ScriptedServer implements AutoCloseable {
     /** A server whose script writes its answers itself ({@link RawScript}). */
     public static ScriptedServer startRaw(RawScript script) {
         try {
-            return new ScriptedServer(null, script);
+            return new ScriptedServer(InetAddress.getLoopbackAddress(), null, script);
         } catch (IOException e) {
             throw new AssertionError("cannot start a scripted server: " + e, e);
         }
@@ -116,8 +116,13 @@ public final class ScriptedServer implements AutoCloseable {
     }
 
     public static ScriptedServer start(Script script) {
+        return startOn(InetAddress.getLoopbackAddress(), script);
+    }
+
+    /** A scripted server listening on {@code bind} only (e.g. a non-loopback address of this machine). */
+    public static ScriptedServer startOn(InetAddress bind, Script script) {
         try {
-            return new ScriptedServer(script, null);
+            return new ScriptedServer(bind, script, null);
         } catch (IOException e) {
             throw new AssertionError("cannot start a scripted server: " + e, e);
         }
@@ -146,9 +151,12 @@ public final class ScriptedServer implements AutoCloseable {
         }
     }
 
-    /** {@code 127.0.0.1:<port>}. */
+    /** {@code 127.0.0.1:<port>} (or the address it was started on). */
     public String host() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        InetAddress a = server.getAddress().getAddress();
+        String ip = a.isAnyLocalAddress() ? "127.0.0.1" : a instanceof java.net.Inet6Address
+                ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        return ip + ":" + server.getAddress().getPort();
     }
 
     public int port() {
