@@ -76,7 +76,7 @@ final class RequestHandler implements Handler {
         } catch (AwsException e) {
             errorType = e.type();
             status = e.status();
-            out = errorBody(e.type(), e.getMessage());
+            out = errorBody(e.type(), e.getMessage(), e.members());
             LOG.debug("request {} {} answered {} {}", requestId, operation, e.type(), e.getMessage());
         } catch (dev.ballast.store.ClusterNotActiveException e) {
             // the cluster was deleted between the operation's check and its write
@@ -166,9 +166,16 @@ final class RequestHandler implements Handler {
     }
 
     static byte[] errorBody(String type, String message) {
+        return errorBody(type, message, null);
+    }
+
+    private static byte[] errorBody(String type, String message, ObjectNode members) {
         ObjectNode err = Json.object();
         err.put("__type", type);
         err.put("message", message);
+        if (members != null) {
+            err.setAll(members);
+        }
         return Json.write(err);
     }
 }
