@@ -156,6 +156,7 @@ final class ServerCommand implements Callable<Integer> {
         if (credentialsFile != null || Files.exists(file)) {
             CredentialStore store = CredentialStore.load(file);
             LOG.info("accepting {} access key(s) from {}", store.size(), file);
+            dev.ballast.core.PrivateFiles.exposed(file, "the credentials file").ifPresent(LOG::warn);
             return store;
         }
         if (!address.isLoopbackAddress()) {
