@@ -74,6 +74,9 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
     void busy(boolean busy) {
         Guarded g = open.get(Thread.currentThread());
         if (g != null) {
+            if (!busy) {
+                g.quietSince = System.nanoTime(); // the answer is still being written: count from now, not from the request
+            }
             g.busy = busy;
         }
     }
@@ -91,7 +94,13 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
                 }
                 boolean betweenRequests = g.delegate instanceof InterruptableTask<?> t && t.canInterrupt();
                 Duration limit = betweenRequests ? idleTimeout : readTimeout;
-                if (g.delegate.idleTime().compareTo(limit) > 0) {
+                Duration idle = g.delegate.idleTime();
+                long quietSince = g.quietSince;
+                if (quietSince != 0) {
+                    Duration sinceOperation = Duration.ofNanos(System.nanoTime() - quietSince);
+                    idle = sinceOperation.compareTo(idle) < 0 ? sinceOperation : idle;
+                }
+                if (idle.compareTo(limit) > 0) {
                     LOG.debug("closing connection from {}: {} for {}", g.ctx.remotePeer().address(),
                             betweenRequests ? "idle" : "no complete request", limit);
                     g.close(true);
@@ -175,6 +184,7 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
         private final ServerConnection delegate;
         private volatile Thread thread;
         private volatile boolean busy;
+        private volatile long quietSince;
 
         Guarded(ConnectionContext ctx, ServerConnection delegate) {
             this.ctx = ctx;

@@ -130,6 +130,50 @@ class SlowClientsIT {
     }
 
     @Test
+    void slowHeadersAreCutWhileSignedRequestsAreAnswered() throws Exception {
+        int port = ServerProcess.freePort();
+        try (ServerProcess server = ServerProcess.start(port, "--runtime", "simulated", "--read-timeout", "5s",
+                "--data-dir", Files.createTempDirectory("ballast-headers-").toString());
+             EcsClient ecs = boundedClient(server.endpoint())) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger cut = new AtomicInteger();
+            List<Thread> attackers = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                attackers.add(Thread.ofVirtual().start(() -> {
+                    try (Socket s = new Socket("127.0.0.1", port)) {
+                        s.setSoTimeout(1_000); // the pace: one header byte a second
+                        s.getOutputStream().write("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                        while (!stop.get()) {
+                            try {
+                                if (s.getInputStream().read() < 0) {
+                                    cut.incrementAndGet();
+                                    return;
+                                }
+                            } catch (SocketTimeoutException keepGoing) {
+                                s.getOutputStream().write('a');
+                            }
+                        }
+                    } catch (IOException e) {
+                        cut.incrementAndGet();
+                    }
+                }));
+            }
+            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            int calls = 0;
+            for (; System.nanoTime() < end; calls++) {
+                assertThat(ecs.listClusters().clusterArns()).isNotNull();
+            }
+            stop.set(true);
+            for (Thread t : attackers) {
+                t.join(Duration.ofSeconds(10));
+            }
+            System.out.printf("slow headers: 2000 connections, %d cut by the 5 s read timeout; %d signed calls answered%n",
+                    cut.get(), calls);
+            assertThat(cut.get()).as("slow-header connections closed by the read timeout").isPositive();
+        }
+    }
+
+    @Test
     void aStalledRequestIsClosedAfterTheReadTimeout() throws Exception {
         int port = ServerProcess.freePort();
         try (ServerProcess server = ServerProcess.start(port, "--runtime", "simulated", "--read-timeout", "2s",
