@@ -83,9 +83,11 @@ public final class ApiServer implements AutoCloseable {
                                   PrometheusMeterRegistry metrics, BooleanSupplier ready, Limits limits) {
         ShapeValidator validator = model.validator;
         ApiMetrics apiMetrics = new ApiMetrics(metrics);
-        ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), limits.idleTimeout());
-        RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics,
-                new BodyBudget(limits.bodyBytesInFlight()), guard);
+        ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), limits.idleTimeout(), metrics);
+        BodyBudget bodies = new BodyBudget(limits.bodyBytesInFlight());
+        io.micrometer.core.instrument.Gauge.builder("ballast.http.request.body.in.flight", bodies, BodyBudget::used)
+                .description("Request body bytes reserved by requests being read or answered").baseUnit("bytes").register(metrics);
+        RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics, bodies, guard);
         WebServer server = WebServer.builder()
                 .address(bind)
                 .port(port)

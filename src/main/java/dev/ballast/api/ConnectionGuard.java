@@ -12,8 +12,12 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +52,15 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
     private final Map<Thread, Guarded> open = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
 
-    ConnectionGuard(Duration readTimeout, Duration idleTimeout) {
+    private final Map<String, Counter> closed = new ConcurrentHashMap<>();
+
+    ConnectionGuard(Duration readTimeout, Duration idleTimeout, MeterRegistry meters) {
+        for (String reason : List.of("read_timeout", "idle_timeout", "not_http", "http_1_0")) {
+            closed.put(reason, Counter.builder("ballast.http.connections.closed")
+                    .description("Connections the server closed on purpose, by reason").tag("reason", reason).register(meters));
+        }
+        Gauge.builder("ballast.http.connections", this, ConnectionGuard::openConnections)
+                .description("Open client connections").baseUnit("connections").register(meters);
         // A "Connection: close" in a request or in our answer ends the connection after that answer (Helidon
         // would otherwise wait for the client to close it).
         Http1ConnectionListener closeRequested = new Http1ConnectionListener() {
@@ -104,6 +116,7 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
                     LOG.debug("closing connection from {}: {} for {}", g.ctx.remotePeer().address(),
                             betweenRequests ? "idle" : "no complete request", limit);
                     g.close(true);
+                    closed.get(betweenRequests ? "idle_timeout" : "read_timeout").increment();
                 }
             }
         } catch (RuntimeException e) {
@@ -198,8 +211,14 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
             try {
                 switch (opening(ctx.dataReader(), maxPrologue)) {
                     case HTTP -> delegate.handle(limit);
-                    case HTTP_1_0 -> ctx.dataWriter().writeNow(BufferData.create(HTTP_1_0_REFUSAL));
-                    case NOT_HTTP -> LOG.debug("closed a connection from {} that did not start with HTTP", ctx.remotePeer().address());
+                    case HTTP_1_0 -> {
+                        ctx.dataWriter().writeNow(BufferData.create(HTTP_1_0_REFUSAL));
+                        closed.get("http_1_0").increment();
+                    }
+                    case NOT_HTTP -> {
+                        LOG.debug("closed a connection from {} that did not start with HTTP", ctx.remotePeer().address());
+                        closed.get("not_http").increment();
+                    }
                     case CLOSED -> { }
                 }
             } finally {

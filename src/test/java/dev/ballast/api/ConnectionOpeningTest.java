@@ -49,6 +49,9 @@ class ConnectionOpeningTest {
     void aTlsClientHelloOnThePlainPortIsClosedAtOnce() throws IOException {
         assertThat(exchange(CLIENT_HELLO)).isEmpty();
         assertThat(exchange(new byte[] {0, 1, 2, 3})).isEmpty();
+        String metrics = exchange("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        assertThat(metrics).containsPattern("ballast_http_connections_closed_total\\{reason=\"not_http\"} [1-9]");
     }
 
     @Test
