@@ -34,7 +34,7 @@ public final class ApiServer implements AutoCloseable {
     public record Limits(Duration readTimeout, Duration idleTimeout, long bodyBytesInFlight) {
         public Limits {
             if (readTimeout.isNegative() || readTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
-                throw new IllegalArgumentException("read and idle timeouts must be positive");
+                throw new IllegalArgumentException("--read-timeout and --idle-timeout must be positive");
             }
             if (bodyBytesInFlight < BodyBudget.SMALL_BODY_BYTES) {
                 throw new IllegalArgumentException("--max-body-bytes-in-flight must be at least " + BodyBudget.SMALL_BODY_BYTES);
