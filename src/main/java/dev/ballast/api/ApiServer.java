@@ -6,6 +6,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -15,9 +16,35 @@ import java.util.function.BooleanSupplier;
  */
 public final class ApiServer implements AutoCloseable {
     private final WebServer server;
+    private final ConnectionGuard guard;
 
-    private ApiServer(WebServer server) {
+    private ApiServer(WebServer server, ConnectionGuard guard) {
         this.server = server;
+        this.guard = guard;
+    }
+
+    /**
+     * What one client may hold before it is authenticated (server options {@code --read-timeout},
+     * {@code --idle-timeout}, {@code --max-body-bytes-in-flight}).
+     *
+     * @param readTimeout a request's line and headers, and then its body, must arrive within this
+     * @param idleTimeout a connection waiting for its next request is closed after this
+     * @param bodyBytesInFlight request bodies held at once, across connections; beyond it a 503
+     */
+    public record Limits(Duration readTimeout, Duration idleTimeout, long bodyBytesInFlight) {
+        public Limits {
+            if (readTimeout.isNegative() || readTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("--read-timeout and --idle-timeout must be positive");
+            }
+            if (bodyBytesInFlight < BodyBudget.SMALL_BODY_BYTES) {
+                throw new IllegalArgumentException("--max-body-bytes-in-flight must be at least " + BodyBudget.SMALL_BODY_BYTES);
+            }
+        }
+
+        /** 20 s to send a request, 60 s idle between requests, 32 MiB of bodies in flight (the default heap is 192 MiB). */
+        public static Limits defaults() {
+            return new Limits(Duration.ofSeconds(20), Duration.ofSeconds(60), 32L << 20);
+        }
     }
 
     /**
@@ -48,13 +75,27 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(Model model, InetAddress bind, int port, Map<String, Operation> operations,
                                   Map<String, String> targetPrefixes, Authenticator authenticator,
                                   PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+        return start(model, bind, port, operations, targetPrefixes, authenticator, metrics, ready, Limits.defaults());
+    }
+
+    public static ApiServer start(Model model, InetAddress bind, int port, Map<String, Operation> operations,
+                                  Map<String, String> targetPrefixes, Authenticator authenticator,
+                                  PrometheusMeterRegistry metrics, BooleanSupplier ready, Limits limits) {
         ShapeValidator validator = model.validator;
         ApiMetrics apiMetrics = new ApiMetrics(metrics);
-        RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics);
+        ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), limits.idleTimeout(), metrics);
+        BodyBudget bodies = new BodyBudget(limits.bodyBytesInFlight());
+        io.micrometer.core.instrument.Gauge.builder("ballast.http.request.body.in.flight", bodies, BodyBudget::used)
+                .description("Request body bytes reserved by requests being read or answered").baseUnit("bytes").register(metrics);
+        RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics, bodies, guard);
         WebServer server = WebServer.builder()
                 .address(bind)
                 .port(port)
                 .maxPayloadSize(RequestHandler.MAX_BODY_BYTES * 2L)
+                // the guard is the only selector: it wraps Helidon's HTTP/1.1 connection with deadlines
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(guard)
+                .idleConnectionTimeout(limits.idleTimeout().plus(limits.idleTimeout()))
                 .shutdownHook(false)
                 .directHandlers(d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, new OversizedBodyHandler(apiMetrics)))
                 .routing(r -> r
@@ -77,7 +118,7 @@ public final class ApiServer implements AutoCloseable {
                         }))
                 .build()
                 .start();
-        return new ApiServer(server);
+        return new ApiServer(server, guard);
     }
 
     /** The port actually bound (useful with port 0). */
@@ -88,5 +129,6 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        guard.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ballast.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 
 /**
@@ -11,11 +12,22 @@ public final class AwsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String type;
     private final int status;
+    private final transient ObjectNode members;
 
     public AwsException(String type, int status, String message) {
+        this(type, status, message, null);
+    }
+
+    private AwsException(String type, int status, String message, ObjectNode members) {
         super(message, null, false, false);
         this.type = Objects.requireNonNull(type);
         this.status = status;
+        this.members = members;
+    }
+
+    /** Members of the error shape besides {@code __type} and {@code message} (such as {@code resourceIds}), or null. */
+    ObjectNode members() {
+        return members;
     }
 
     public String type() {
@@ -48,6 +60,18 @@ public final class AwsException extends RuntimeException {
 
     public static AwsException accessDenied(String message) {
         return new AwsException("AccessDeniedException", 400, message);
+    }
+
+    /**
+     * RunTask's {@code ConflictException}: the client token was used by a different RunTask request, whose
+     * tasks are {@code resourceIds}.
+     */
+    static AwsException clientTokenConflict(java.util.List<String> taskArns) {
+        ObjectNode members = Json.object();
+        taskArns.forEach(members.putArray("resourceIds")::add);
+        return new AwsException("ConflictException", 400, "The RunTask request could not be processed due to conflicts: the"
+                + " provided clientToken is already in use with a different RunTask request. Use a unique clientToken, or"
+                + " repeat the original request's parameters.", members);
     }
 
     public static AwsException server(String requestId) {

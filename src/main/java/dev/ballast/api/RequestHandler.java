@@ -35,6 +35,7 @@ final class RequestHandler implements Handler {
     private static final HeaderName TARGET = HeaderNames.create("X-Amz-Target");
     static final HeaderName REQUEST_ID = HeaderNames.create("x-amzn-RequestId");
     static final HeaderName ERROR_TYPE = HeaderNames.create("X-Amzn-ErrorType");
+    private static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
 
     private final Map<String, Operation> operations;
@@ -42,14 +43,18 @@ final class RequestHandler implements Handler {
     private final ShapeValidator validator;
     private final Authenticator authenticator;
     private final ApiMetrics metrics;
+    private final BodyBudget bodies;
+    private final ConnectionGuard guard;
 
     RequestHandler(Map<String, Operation> operations, Map<String, String> targetPrefixes, ShapeValidator validator,
-                   Authenticator authenticator, ApiMetrics metrics) {
+                   Authenticator authenticator, ApiMetrics metrics, BodyBudget bodies, ConnectionGuard guard) {
         this.operations = operations;
         this.targetPrefixes = targetPrefixes;
         this.validator = validator;
         this.authenticator = authenticator;
         this.metrics = metrics;
+        this.bodies = bodies;
+        this.guard = guard;
     }
 
     @Override
@@ -60,8 +65,11 @@ final class RequestHandler implements Handler {
         String errorType = null;
         int status = 200;
         byte[] out;
+        long reserved = 0;
         try {
-            byte[] body = readBody(req, res);
+            reserved = reserveBody(req, res);
+            byte[] body = readBody(req, res, reserved);
+            guard.busy(true); // the body is in: the read timeout no longer applies
             String accessKey = authenticator.authenticate("POST", req.path().rawPath(), req.query().rawValue(),
                     headers(req), body);
             operation = operationName(req.headers().first(TARGET).orElse(null));
@@ -76,7 +84,7 @@ final class RequestHandler implements Handler {
         } catch (AwsException e) {
             errorType = e.type();
             status = e.status();
-            out = errorBody(e.type(), e.getMessage());
+            out = errorBody(e.type(), e.getMessage(), e.members());
             LOG.debug("request {} {} answered {} {}", requestId, operation, e.type(), e.getMessage());
         } catch (dev.ballast.store.ClusterNotActiveException e) {
             // the cluster was deleted between the operation's check and its write
@@ -91,6 +99,9 @@ final class RequestHandler implements Handler {
             status = fault.status();
             out = errorBody(fault.type(), fault.getMessage());
             LOG.error("request {} {} failed", requestId, operation, e);
+        } finally {
+            bodies.release(reserved);
+            guard.busy(false);
         }
         res.status(Status.create(status));
         res.header(REQUEST_ID, requestId);
@@ -126,9 +137,29 @@ final class RequestHandler implements Handler {
         return name;
     }
 
-    private static byte[] readBody(ServerRequest req, ServerResponse res) {
+    /**
+     * Reserves the body's declared length (or the most that is read, when it declares none) from the bytes
+     * all connections may hold at once; a request that does not fit is refused at once and its connection closed.
+     */
+    private long reserveBody(ServerRequest req, ServerResponse res) {
+        long declared = req.headers().contentLength().orElse(MAX_BODY_BYTES + 1L);
+        long reserve = Math.min(declared, MAX_BODY_BYTES + 1L);
+        if (!bodies.tryAcquire(reserve)) {
+            res.header(HeaderValues.CONNECTION_CLOSE); // the body stays unread on the wire
+            res.header(RETRY_AFTER, "1");
+            throw new AwsException("ThrottlingException", 503,
+                    "Too many request bodies are being received at once; retry after 1 second.");
+        }
+        return reserve;
+    }
+
+    private static byte[] readBody(ServerRequest req, ServerResponse res, long reserved) {
         try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            byte[] body = new byte[(int) reserved]; // what was reserved, allocated once
+            int n = in.readNBytes(body, 0, body.length);
+            if (n < body.length) {
+                body = java.util.Arrays.copyOf(body, n);
+            }
             if (body.length > MAX_BODY_BYTES) {
                 if (!drained(in)) {
                     // The rest of the body is still on the wire: this connection cannot carry another request.
@@ -166,9 +197,16 @@ final class RequestHandler implements Handler {
     }
 
     static byte[] errorBody(String type, String message) {
+        return errorBody(type, message, null);
+    }
+
+    private static byte[] errorBody(String type, String message, ObjectNode members) {
         ObjectNode err = Json.object();
         err.put("__type", type);
         err.put("message", message);
+        if (members != null) {
+            err.setAll(members);
+        }
         return Json.write(err);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.schedule.Launcher;
+import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.ResolutionRecord;
 import dev.ballast.store.Store;
@@ -78,15 +79,21 @@ final class TaskOperations {
         if (token != null && (token.length() > 64 || !token.chars().allMatch(ch -> ch >= 33 && ch <= 126))) {
             throw AwsException.invalidParameter("'clientToken' must be 1-64 printable ASCII characters.");
         }
-        if (token != null) {
-            List<TaskRow> previous = store.tasks().byClientToken(cluster.name(), token);
-            if (!previous.isEmpty()) {
-                return result(previous, null, cluster, !tags.isEmpty());
-            }
+        ClientTokenClaim claim = token == null ? null : RunTaskTokens.claim(cluster.name(), token, in);
+        Optional<List<TaskRow>> previous = claim == null ? Optional.empty() : RunTaskTokens.previous(store, claim);
+        if (previous.isPresent()) {
+            return result(previous.get(), null, cluster, !tags.isEmpty());
         }
         ResolutionRecord record = resolution.resolve(td, cluster.arn());
-        Launcher.Launched launched = launcher.launch(new Launcher.Launch(cluster.name(), cluster.arn(), td, record.containers(),
-                null, null, startedBy, Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)), token), count);
+        Launcher.Launched launched;
+        try {
+            launched = launcher.launch(new Launcher.Launch(cluster.name(), cluster.arn(), td, record.containers(),
+                    null, null, startedBy, Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)), token),
+                    count, claim);
+        } catch (ClientTokenClaim.TakenException lost) {
+            // a concurrent call with this token inserted its tasks first: answer those (or its conflict)
+            return result(RunTaskTokens.previous(store, claim).orElseThrow(), null, cluster, !tags.isEmpty());
+        }
         store.tags().putEach(launched.tasks().stream().map(TaskRow::arn).toList(), tags);
         wakeAgents.run();
         return result(launched.tasks(), launched.failureReason(), cluster, !tags.isEmpty());

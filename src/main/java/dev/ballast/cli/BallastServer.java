@@ -190,6 +190,11 @@ public final class BallastServer implements AutoCloseable {
     }
 
     public static BallastServer start(Config config) {
+        return start(config, ApiServer.Limits.defaults());
+    }
+
+    /** Starts with the given limits on what a client may hold before it is authenticated. */
+    public static BallastServer start(Config config, ApiServer.Limits limits) {
         Logging.init();
         if (config.credentials().isEmpty()) {
             throw new IllegalArgumentException("no API credentials configured");
@@ -245,7 +250,7 @@ public final class BallastServer implements AutoCloseable {
             SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.credentials(), clock, "ecs"));
 
             ApiServer api = ApiServer.start(model.join(), config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(),
-                    auth, metrics, store::isReachable);
+                    auth, metrics, store::isReachable, limits);
             closeables.add(0, api);
             if (api.port() < 1) {
                 // the listener did not start (address in use, or not an address of this host): do not run without it

@@ -1,5 +1,6 @@
 package dev.ballast.cli;
 
+import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
 import dev.ballast.registry.DockerConfigCredentials;
@@ -83,6 +84,20 @@ final class ServerCommand implements Callable<Integer> {
             description = "Start, answer one request, then stop (used by the launcher to record a JDK AOT cache).")
     boolean exitAfterStart;
 
+    @Option(names = "--read-timeout", defaultValue = "20s", converter = DurationConverter.class,
+            description = "A client must send a request's headers, and then its body, within this time, or its connection "
+                    + "is closed (default: ${DEFAULT-VALUE}).")
+    Duration readTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "A connection waiting this long for its next request is closed (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--max-body-bytes-in-flight", defaultValue = "33554432",
+            description = "Request bodies held at once, across connections, before authentication; beyond it requests "
+                    + "are answered 503 with Retry-After (default: ${DEFAULT-VALUE}, 32 MiB).")
+    long maxBodyBytesInFlight;
+
     @Option(names = "--agent-disconnect-after", defaultValue = "30s", converter = DurationConverter.class,
             description = "An agent that has not polled or sent a heartbeat for this long is marked disconnected (default: ${DEFAULT-VALUE}).")
     Duration agentDisconnectAfter;
@@ -134,7 +149,7 @@ final class ServerCommand implements Callable<Integer> {
             config = config.withRegistry(registryOptions.apply(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)), LOG))
                     .withRepositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG));
-            server = BallastServer.start(config);
+            server = BallastServer.start(config, new ApiServer.Limits(readTimeout, idleTimeout, maxBodyBytesInFlight));
         } catch (RuntimeException e) {
             LOG.error("could not start: {}", e.getMessage());
             LOG.debug("start-up failure", e);
@@ -163,6 +178,7 @@ final class ServerCommand implements Callable<Integer> {
         if (credentialsFile != null || Files.exists(file)) {
             CredentialStore store = CredentialStore.load(file);
             LOG.info("accepting {} access key(s) from {}", store.size(), file);
+            dev.ballast.core.PrivateFiles.exposed(file, "the credentials file").ifPresent(LOG::warn);
             return store;
         }
         if (!address.isLoopbackAddress()) {

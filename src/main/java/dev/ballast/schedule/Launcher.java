@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
+import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
@@ -47,16 +48,25 @@ public final class Launcher {
     }
 
     public Launched launch(Launch l, int count) {
+        return launch(l, count, null);
+    }
+
+    /**
+     * As {@link #launch(Launch, int)}, claiming a RunTask client token in the transaction that inserts the tasks.
+     *
+     * @throws ClientTokenClaim.TakenException when another call claimed the token first (no task was created)
+     */
+    public Launched launch(Launch l, int count, ClientTokenClaim claim) {
         JsonNode td = parse(l.taskDefinition().doc());
         Demand demand = Demand.of(td);
         // Placement reads free capacity, then writes tasks: one placement at a time per cluster, in this
         // process and (on a shared PostgreSQL store) across replicas.
         synchronized (placementLock) {
-            return store.withSharedLock("placement/" + l.cluster(), () -> place(l, td, demand, count));
+            return store.withSharedLock("placement/" + l.cluster(), () -> place(l, td, demand, count, claim));
         }
     }
 
-    private Launched place(Launch l, JsonNode td, Demand demand, int count) {
+    private Launched place(Launch l, JsonNode td, Demand demand, int count, ClientTokenClaim claim) {
         Placement.Result placed = Placement.place(store.instances().active(l.cluster()),
                 store.tasks().liveInCluster(l.cluster()), taskPorts::of, demand, count);
         List<TaskRow> tasks = new ArrayList<>();
@@ -81,7 +91,7 @@ public final class Launcher {
                     l.clientToken(), demand.cpu(), demand.memory(), now, null, null, null, null, null, 0));
         }
         if (!tasks.isEmpty()) {
-            store.tasks().insertAll(tasks);
+            store.tasks().insertAll(tasks, claim);
             store.tags().putEach(tasks.stream().map(TaskRow::arn).toList(), propagatedTags(l));
         }
         return new Launched(tasks, placed.failureReason());

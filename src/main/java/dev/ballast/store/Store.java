@@ -2,20 +2,24 @@ package dev.ballast.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Files;
+import dev.ballast.core.PrivateFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relational store: SQLite (WAL) in the data directory by default, or PostgreSQL given a JDBC URL.
  * Opening runs the schema migrations. Repositories for each resource hang off this object.
  */
 public final class Store implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     /** Which database is behind the store. */
     public enum Dialect { SQLITE, POSTGRESQL }
 
@@ -41,12 +45,22 @@ public final class Store implements AutoCloseable {
         this.instances = new Instances(this);
     }
 
-    /** SQLite in {@code dataDir/ballast.db}; the directory is created if needed. */
+    /**
+     * SQLite in {@code dataDir/ballast.db}. The directory is created mode 700 and the database 600 (SQLite
+     * gives its -wal and -shm files the database's mode) if needed; existing ones open to group or others
+     * are logged as warnings.
+     */
     public static Store openSqlite(Path dataDir, Clock clock) {
+        Path db = dataDir.resolve("ballast.db");
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.createDirectories(dataDir);
+            PrivateFiles.createFile(db);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("create data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        PrivateFiles.exposed(dataDir, "the data directory").ifPresent(LOG::warn);
+        for (String file : List.of("ballast.db", "ballast.db-wal", "ballast.db-shm")) {
+            PrivateFiles.exposed(dataDir.resolve(file), "the store file").ifPresent(LOG::warn);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -57,7 +71,7 @@ public final class Store implements AutoCloseable {
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         config.enforceForeignKeys(true);
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
-        sqlite.setUrl("jdbc:sqlite:" + dataDir.resolve("ballast.db").toAbsolutePath());
+        sqlite.setUrl("jdbc:sqlite:" + db.toAbsolutePath());
         HikariConfig hikari = new HikariConfig();
         hikari.setDataSource(sqlite);
         hikari.setPoolName("ballast-sqlite");

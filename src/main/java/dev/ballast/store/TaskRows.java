@@ -46,9 +46,35 @@ public final class TaskRows {
      * @throws ClusterNotActiveException when a task's cluster is not ACTIVE (deleted meanwhile)
      */
     public void insertAll(List<TaskRow> tasks) {
+        insertAll(tasks, null);
+    }
+
+    /**
+     * As {@link #insertAll(List)}, also claiming a RunTask client token in the same transaction: the
+     * {@code (cluster, client_token)} primary key lets one call's tasks in and rolls every other back.
+     *
+     * @param claim the token to claim, or null
+     * @throws ClientTokenClaim.TakenException when another call holds the token (nothing was inserted)
+     */
+    public void insertAll(List<TaskRow> tasks, ClientTokenClaim claim) {
         java.util.Set<String> clusters = new java.util.TreeSet<>();
         tasks.forEach(t -> clusters.add(t.cluster()));
-        table.insertAll(tasks, h -> clusters.forEach(c -> Clusters.lockActive(h, store.dialect(), c)));
+        table.insertAll(tasks, h -> {
+            clusters.forEach(c -> Clusters.lockActive(h, store.dialect(), c));
+            if (claim != null && h.createUpdate("INSERT INTO run_task_client_tokens (cluster, client_token, request_hash,"
+                            + " created_at) VALUES (:c, :t, :h, :now) ON CONFLICT (cluster, client_token) DO NOTHING")
+                    .bind("c", claim.cluster()).bind("t", claim.token()).bind("h", claim.requestHash())
+                    .bind("now", store.now()).execute() == 0) {
+                throw new ClientTokenClaim.TakenException(claim);
+            }
+        });
+    }
+
+    /** The request fingerprint stored with a claimed RunTask client token ("" when unknown), if it was claimed. */
+    public Optional<String> clientTokenHash(String cluster, String token) {
+        return store.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT request_hash FROM run_task_client_tokens WHERE cluster = :c AND client_token = :t")
+                .bind("c", cluster).bind("t", token).mapTo(String.class).findOne());
     }
 
     /** Writes {@code t} if the row is still at {@code version}; false if it moved on. */

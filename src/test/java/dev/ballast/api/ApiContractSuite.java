@@ -180,6 +180,47 @@ abstract class ApiContractSuite {
     }
 
     @Test
+    void runTaskClientTokenMakesOneSetOfTasksUnderConcurrency() throws Exception {
+        String name = unique("token");
+        ecs.createCluster(r -> r.clusterName(name));
+        ecs.registerContainerInstance(r -> r.cluster(name)
+                .totalResources(Resource.builder().name("CPU").type("INTEGER").integerValue(102_400).build(),
+                        Resource.builder().name("MEMORY").type("INTEGER").integerValue(204_800).build())
+                .versionInfo(v -> v.agentVersion("ballast-test")));
+        String family = unique("once");
+        ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder().name("app")
+                .image("127.0.0.1:9/demo/once:v1").memory(128).versionConsistency("disabled").build()));
+        String token = unique("run");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<List<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return ecs.runTask(r -> r.cluster(name).taskDefinition(family).count(2).clientToken(token)).tasks()
+                            .stream().map(Task::taskArn).sorted().toList();
+                }));
+            }
+            start.countDown();
+            List<List<String>> answers = new ArrayList<>();
+            for (var call : calls) {
+                answers.add(call.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            List<String> created = ecs.listTasks(r -> r.cluster(name)).taskArns().stream().sorted().toList();
+            assertThat(created).hasSize(2);
+            assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(created));
+            // ECS: the same token with different parameters is a ConflictException naming the token's tasks
+            assertThatThrownBy(() -> ecs.runTask(r -> r.cluster(name).taskDefinition(family).count(3).clientToken(token)))
+                    .isInstanceOfSatisfying(software.amazon.awssdk.services.ecs.model.ConflictException.class,
+                            e -> assertThat(e.resourceIds()).containsExactlyInAnyOrderElementsOf(created));
+            assertThat(ecs.listTasks(r -> r.cluster(name)).taskArns()).hasSize(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void clusterErrorsAreModeled() {
         assertThatThrownBy(() -> ecs.createCluster(r -> r.clusterName("bad name!")))
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("clusterName");
