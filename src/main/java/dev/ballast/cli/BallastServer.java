@@ -13,7 +13,9 @@ import dev.ballast.api.auth.SigV4Verifier;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.deploy.Deployer;
+import dev.ballast.deploy.DeployMetrics;
 import dev.ballast.deploy.Reconcilers;
+import dev.ballast.deploy.StoppedTaskPurge;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
 import dev.ballast.deploy.ControllerLease;
@@ -53,11 +55,14 @@ public final class BallastServer implements AutoCloseable {
      * Everything a server needs to start. {@code storeUrl} null means SQLite in {@code dataDir};
      * {@code simulatedInstances} embedded simulated container instances join the {@code default} cluster.
      */
+    /** How long stopped tasks are kept by default: about as long as ECS shows them. */
+    public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
+
     public record Config(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                          CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
                          ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth,
                          String embeddedRuntime, String dockerHost, RepositoryCredentials repositoryCredentials,
-                         Replica replica, String portHostIp) {
+                         Replica replica, String portHostIp, Duration stoppedTaskRetention) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
@@ -65,55 +70,68 @@ public final class BallastServer implements AutoCloseable {
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
                     ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated", null,
                     RepositoryCredentials.none(), Replica.defaults(),
-                    DockerRuntime.DEFAULT_HOST_IP);
+                    DockerRuntime.DEFAULT_HOST_IP, DEFAULT_STOPPED_TASK_RETENTION);
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, stoppedTaskRetention);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, stoppedTaskRetention);
         }
 
         /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
         public Config withAgentHealth(InstanceHealth.Settings h) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
+                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, stoppedTaskRetention);
         }
 
         /** The embedded agent's runtime: {@code auto} (Docker/Podman when an engine answers), {@code docker} or {@code simulated}. */
         public Config withEmbeddedRuntime(String runtime) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica, portHostIp);
+                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica, portHostIp, stoppedTaskRetention);
         }
 
         /** The Docker Engine API endpoint ({@code unix:///…} or {@code tcp://…}) the embedded agent uses instead of detection. */
         public Config withDockerHost(String host) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica, portHostIp);
+                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica, portHostIp, stoppedTaskRetention);
         }
 
         /** Where containers' {@code repositoryCredentials.credentialsParameter} are looked up (--registry-credentials). */
         public Config withRepositoryCredentials(RepositoryCredentials r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica, portHostIp);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica, portHostIp, stoppedTaskRetention);
         }
 
         /** This replica's node name and controller lease (several servers on one PostgreSQL store). */
         public Config withReplica(Replica r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r, portHostIp);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r, portHostIp, stoppedTaskRetention);
         }
 
         /** The address containers' port mappings bind on, for the embedded agent's engine (default 127.0.0.1). */
         public Config withPortHostIp(String ip) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, ip);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, ip, stoppedTaskRetention);
+        }
+
+        /** How long stopped tasks stay visible before they are purged (--stopped-task-retention; ECS: about an hour). */
+        public Config withStoppedTaskRetention(Duration retention) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, retention);
+        }
+
+        /** The clock of every controller, agent and the store (tests move it by hand). */
+        public Config withClock(Clock c) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, c, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp,
+                    stoppedTaskRetention);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, stoppedTaskRetention);
         }
     }
 
@@ -191,7 +209,9 @@ public final class BallastServer implements AutoCloseable {
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
             Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
-                    new InstanceHealth(store, clock, config.agentHealth()), lease);
+                    new InstanceHealth(store, clock, config.agentHealth()), lease)
+                    .withPurge(new StoppedTaskPurge(store, clock, config.stoppedTaskRetention()));
+            DeployMetrics.bind(metrics, store, controller);
             closeables.add(reconcilers);
 
             EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {

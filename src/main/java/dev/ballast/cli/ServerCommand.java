@@ -88,6 +88,11 @@ final class ServerCommand implements Callable<Integer> {
                     + "within this time (default: ${DEFAULT-VALUE}).")
     Duration controllerLease;
 
+    @Option(names = "--stopped-task-retention", defaultValue = "1h", converter = DurationConverter.class,
+            description = "Stopped tasks stay visible (DescribeTasks, ListTasks) this long, then they are purged, as ECS "
+                    + "does after about an hour (default: ${DEFAULT-VALUE}).")
+    Duration stoppedTaskRetention;
+
     @Override
     public Integer call() throws Exception {
         if (!java.util.Set.of("auto", "docker", "simulated").contains(runtime)) {
@@ -107,7 +112,8 @@ final class ServerCommand implements Callable<Integer> {
                     .withAgentHealth(new InstanceHealth.Settings(agentDisconnectAfter, agentTaskTimeout))
                     .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime).withDockerHost(dockerHost)
                     .withReplica(new BallastServer.Replica(nodeName, controllerLease))
-                    .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp));
+                    .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp))
+                    .withStoppedTaskRetention(stoppedTaskRetention);
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)))
