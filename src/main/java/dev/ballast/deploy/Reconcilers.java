@@ -72,8 +72,11 @@ public final class Reconcilers implements AutoCloseable {
         }
     }
 
-    /** One pass over all live services (tests call this directly). */
-    public void passOnce() {
+    /**
+     * One pass over all live services (tests call this directly). Passes run one at a time: a pass started
+     * while the loop's is running waits for it, so that both do not plan the same launches.
+     */
+    public synchronized void passOnce() {
         if (!leading()) {
             return;
         }
