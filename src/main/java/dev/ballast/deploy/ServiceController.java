@@ -181,8 +181,9 @@ public final class ServiceController {
         if (oldGone) {
             deployer.retireOld(primary, deployments);
         }
+        // steady: only the primary's tasks, as many as desired, all running and healthy, none still stopping
         boolean steady = oldGone && runningPrimary == service.desiredCount() && primaryTasks.size() == service.desiredCount()
-                && primaryTasks.stream().allMatch(TaskHealth::settled);
+                && live.size() == primaryTasks.size() && primaryTasks.stream().allMatch(TaskHealth::settled);
         if (primary.rolloutState().equals("IN_PROGRESS") && steady) {
             deployer.complete(service, primary, deployments, events);
         } else if (primary.rolloutState().equals("COMPLETED") && steady != primary.steady()) {
