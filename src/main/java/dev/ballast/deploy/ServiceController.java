@@ -207,10 +207,10 @@ public final class ServiceController {
             wakeAgents.run();
         }
         if (launched.failureReason() != null) {
-            long bucket = clock.millis() / 60_000;
-            events.addOnce("placement:" + primary.id() + ":" + bucket, "(service " + service.name()
+            // one line, refreshed while the cause lasts (identical events collapse)
+            events.add("(service " + service.name()
                     + ") was unable to place a task because no container instance met all of its requirements. Reason: "
-                    + launched.failureReason() + ".");
+                    + launched.failureReason() + (launched.failureReason().endsWith(".") ? "" : "."));
         }
     }
 

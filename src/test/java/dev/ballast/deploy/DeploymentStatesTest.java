@@ -57,6 +57,13 @@ class DeploymentStatesTest {
         ecs.createService(r -> r.cluster("no-instances").serviceName("waiting").taskDefinition("states").desiredCount(1));
         Eventually.await("resolved, waiting for an instance", WAIT, () -> service(ecs, "no-instances", "waiting").events().stream()
                 .anyMatch(e -> e.message().contains("unable to place a task")));
+        for (int i = 0; i < 5; i++) {
+            server.server().reconcilers().passOnce();
+        }
+        assertThat(service(ecs, "no-instances", "waiting").events()).filteredOn(e -> e.message().contains("unable to place"))
+                .as("retried on every pass, said in one line").singleElement().extracting(ServiceEvent::message)
+                .isEqualTo("(service waiting) was unable to place a task because no container instance met all of its "
+                        + "requirements. Reason: No Container Instances were found in your cluster.");
         Deployment waiting = service(ecs, "no-instances", "waiting").deployments().getFirst();
         assertThat(waiting.rolloutStateReason()).isEqualTo("ECS deployment " + waiting.id() + " in progress.");
 
