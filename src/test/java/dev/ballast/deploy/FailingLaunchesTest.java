@@ -114,6 +114,9 @@ class FailingLaunchesTest {
         assertThat(page.stream().filter(m -> m.contains(UNABLE)).count()).isBetween(1L, 3L);
         System.out.printf("deleted pinned image: %d tasks launched in 10 minutes, per minute %s%n", seen.size(), launchedPerMinute);
         assertThat(gauge("ballast_launch_backoff_services")).isEqualTo(1);
+        assertThat(gauge("ballast_tasks{status=\"STOPPED\"}")).isEqualTo(tasks(ecs, "default", "gone", DesiredStatus.STOPPED).size());
+        assertThat(gauge("ballast_tasks{status=\"RUNNING\"}")).isZero();
+        assertThat(gauge("ballast_deployments{rollout_state=\"COMPLETED\"}")).isEqualTo(1);
 
         // stopped tasks older than the retention are gone; the recent ones are still shown
         assertThat(ecs.describeTasks(r -> r.tasks(firstMinute)).failures()).as("first minute's tasks purged")
@@ -191,7 +194,8 @@ class FailingLaunchesTest {
         try {
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.endpoint().resolve("/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
+            return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")
+                            || name.endsWith("}") && l.startsWith(name.substring(0, name.length() - 1))).findFirst()
                     .map(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                     .orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
         } catch (java.io.IOException e) {
