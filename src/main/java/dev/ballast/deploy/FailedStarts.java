@@ -1,6 +1,7 @@
 package dev.ballast.deploy;
 
 import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.LaunchFailures;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
@@ -59,7 +60,11 @@ final class FailedStarts {
             track(service, d);
             return primary;
         }
-        DeploymentRow next = d.withFailures(d.failedTasks() + o.newlyCounted().size(), o.failures());
+        // a deployment stored before failures were counted this way (no mark yet) already holds the count of its
+        // stopped failed tasks, which are exactly the ones counted now: not added twice
+        int failedTasks = d.launchFailures().equals(LaunchFailures.NONE)
+                ? Math.max(d.failedTasks(), o.newlyCounted().size()) : d.failedTasks() + o.newlyCounted().size();
+        DeploymentRow next = d.withFailures(failedTasks, o.failures());
         if (!store.deployments().update(next, primary.version())) {
             return null;
         }
