@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * so that the store does not grow with every task ever run. Runs as part of the reconcile pass (on the replica
  * holding the controller lease), at most once per {@link #EVERY}, deleting at most {@link #BATCH} tasks per
  * transaction and {@link #BATCHES_PER_PASS} batches per pass: a large backlog is worked off over several passes
- * without holding the store for long.
+ * without holding the store for long. Every tenth run also trims each service's events to the newest
+ * {@link #EVENTS_KEPT}.
  */
 public final class StoppedTaskPurge {
     private static final Logger LOG = LoggerFactory.getLogger(StoppedTaskPurge.class);
@@ -22,11 +23,14 @@ public final class StoppedTaskPurge {
     static final int BATCH = 500;
     /** Transactions per pass. */
     static final int BATCHES_PER_PASS = 10;
+    /** Service events kept per service (DescribeServices shows the newest 100); older ones are purged too. */
+    static final int EVENTS_KEPT = 1_000;
 
     private final Store store;
     private final Clock clock;
     private final Duration retention;
     private long lastRun = Long.MIN_VALUE;
+    private long runs;
 
     /** @param retention how long a stopped task stays visible (DescribeTasks, ListTasks) before it is purged */
     public StoppedTaskPurge(Store store, Clock clock, Duration retention) {
@@ -60,6 +64,11 @@ public final class StoppedTaskPurge {
         }
         if (total > 0) {
             LOG.info("purged {} task(s) stopped for more than {}", total, retention);
+        }
+        // the events' count is a grouped scan of their index: every tenth run (5 minutes) is enough
+        int events = runs++ % 10 == 0 ? store.events().trim(EVENTS_KEPT, 100) : 0;
+        if (events > 0) {
+            LOG.info("purged {} service event(s) beyond the newest {} of their service", events, EVENTS_KEPT);
         }
         return total;
     }

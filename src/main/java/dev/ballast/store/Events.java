@@ -55,6 +55,30 @@ public final class Events {
                 .execute());
     }
 
+    /**
+     * Deletes the events of up to {@code services} services beyond their newest {@code keep} (oldest first);
+     * returns how many. DescribeServices shows 100; keeping more leaves {@link #addOnce} keys in place long
+     * after their events scrolled out of view.
+     */
+    public int trim(int keep, int services) {
+        return store.jdbi().inTransaction(h -> {
+            List<String> over = h.createQuery("SELECT service_arn FROM service_events GROUP BY service_arn "
+                            + "HAVING COUNT(*) > :keep LIMIT :n")
+                    .bind("keep", keep).bind("n", services).mapTo(String.class).list();
+            int deleted = 0;
+            for (String s : over) {
+                Long oldestKept = h.createQuery("SELECT seq FROM service_events WHERE service_arn = :s "
+                                + "ORDER BY seq DESC LIMIT 1 OFFSET :k")
+                        .bind("s", s).bind("k", keep - 1).mapTo(Long.class).findOne().orElse(null);
+                if (oldestKept != null) {
+                    deleted += h.createUpdate("DELETE FROM service_events WHERE service_arn = :s AND seq < :seq")
+                            .bind("s", s).bind("seq", oldestKept).execute();
+                }
+            }
+            return deleted;
+        });
+    }
+
     /** Newest first. */
     public List<Event> latest(String serviceArn, int limit) {
         return store.jdbi().withHandle(h -> h.createQuery(

@@ -60,6 +60,21 @@ abstract class RetentionContract {
     }
 
     @Test
+    void eventsBeyondTheNewestKeptOnesArePurged() {
+        for (int i = 0; i < 30; i++) {
+            store.events().add(SERVICE, "event " + i);
+            store.events().add(SERVICE + "-other", "event " + i);
+        }
+        store.events().add(SERVICE + "-small", "only one");
+        assertThat(store.events().trim(10, 100)).isEqualTo(40);
+        assertThat(store.events().latest(SERVICE, 100)).extracting(Events.Event::message)
+                .containsExactlyElementsOf(IntStream.iterate(29, i -> i >= 20, i -> i - 1).mapToObj(i -> "event " + i).toList());
+        assertThat(store.events().latest(SERVICE + "-other", 100)).hasSize(10);
+        assertThat(store.events().latest(SERVICE + "-small", 100)).hasSize(1);
+        assertThat(store.events().trim(10, 100)).isZero();
+    }
+
+    @Test
     void stoppedTasksPastTheRetentionArePurgedInBatchesWithTheirTags() {
         List<TaskRow> old = IntStream.range(0, 25).mapToObj(i -> task("old" + i, "STOPPED")).toList();
         store.tasks().insertAll(old);
