@@ -78,6 +78,7 @@ class FailingLaunchesTest {
         register("gone");
         ecs.createService(r -> r.serviceName("gone").taskDefinition("gone").desiredCount(0));
         awaitResolved("gone");
+        Eventually.await("deployment of 0 tasks COMPLETED", WAIT, () -> EcsHelpers.stable(ecs, "default", "gone"));
         registry.images().delete("demo/gone", digest);
         ecs.updateService(r -> r.service("gone").desiredCount(1));
 
