@@ -165,6 +165,22 @@ class FailingLaunchesTest {
                 .anyMatch(m -> m.contains("re-resolves the tag"));
     }
 
+    @Test
+    void anUnpinnedImageThatIsMissingSaysSoInASentence() {
+        register("never"); // never pushed: resolution falls back to the tag (best effort), the pull of the tag fails
+        ecs.createService(r -> r.serviceName("never").taskDefinition("never").desiredCount(1));
+        for (int i = 0; i < 60 && seen.isEmpty(); i++) {
+            step("never");
+        }
+        step("never");
+        assertThat(service(ecs, "default", "never").events()).extracting(ServiceEvent::message)
+                .filteredOn(m -> m.contains("could not be pulled")).first().asString()
+                .startsWith("(service never) could not start a task: the image " + registry.host() + "/demo/never:v1 of "
+                        + "container app could not be pulled (it is not pinned to a digest, so the tag as written was "
+                        + "pulled): CannotPullContainerError: ")
+                .doesNotContain("no digest: tag as written").doesNotContain("force-new-deployment");
+    }
+
     private void register(String family) {
         ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder().name("app")
                 .image(registry.host() + "/demo/" + family + ":v1").memory(16).build()));
