@@ -1,5 +1,6 @@
 package dev.ballast.agent;
 
+import dev.ballast.core.RepeatedLog;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskHealth;
@@ -48,6 +49,7 @@ public final class Agent implements AutoCloseable {
     /** The engine refused to create or start an essential container ({@link StartFailedException}). */
     static final String START_FAILED = "TaskFailedToStart";
 
+    private final RepeatedLog failures = new RepeatedLog(LOG, Clock.systemUTC(), Duration.ofMinutes(1));
     private final String instanceArn;
     private final AgentTasks tasks;
     private final TaskWrites writes;
@@ -169,8 +171,9 @@ public final class Agent implements AutoCloseable {
         try {
             step(task);
         } catch (RuntimeException e) {
-            LOG.warn("agent instance={} task={}: step failed, retrying next pass: {}", instanceArn, task.value().arn(),
-                    e.toString(), e);
+            // the same failure on every task and pass: logged once a minute with a count (stack trace once)
+            failures.warn(instanceArn + "|" + e, "agent instance=" + instanceArn + ": task step failed, retrying next pass: " + e, e);
+            LOG.debug("agent instance={} task={}: step failed: {}", instanceArn, task.value().arn(), e.toString());
         }
     }
 

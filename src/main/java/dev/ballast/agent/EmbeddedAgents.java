@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import dev.ballast.core.RepeatedLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +90,7 @@ public final class EmbeddedAgents implements AutoCloseable {
 
     private final Store store;
     private final Clock clock;
+    private final RepeatedLog failures = new RepeatedLog(LOG, Clock.systemUTC(), Duration.ofMinutes(1));
 
     private EmbeddedAgents(List<Agent> agents, List<Semaphore> nudges, Store store, Clock clock) {
         this.agents = List.copyOf(agents);
@@ -225,7 +227,7 @@ public final class EmbeddedAgents implements AutoCloseable {
                 agent.reconcileOnce();
                 orphans.maybeSweep();
             } catch (RuntimeException e) {
-                LOG.warn("agent instance={}: pass failed: {}", agent.instanceArn(), e.toString(), e);
+                failures.warn(agent.instanceArn() + "|" + e, "agent instance=" + agent.instanceArn() + ": pass failed: " + e, e);
             }
             try {
                 nudge.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);

@@ -14,7 +14,9 @@ import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.deploy.BackgroundResolution;
 import dev.ballast.deploy.Deployer;
+import dev.ballast.deploy.DeployMetrics;
 import dev.ballast.deploy.Reconcilers;
+import dev.ballast.deploy.StoppedTaskPurge;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
 import dev.ballast.deploy.ControllerLease;
@@ -54,11 +56,15 @@ public final class BallastServer implements AutoCloseable {
      * Everything a server needs to start. {@code storeUrl} null means SQLite in {@code dataDir};
      * {@code simulatedInstances} embedded simulated container instances join the {@code default} cluster.
      */
+    /** How long stopped tasks are kept by default: about as long as ECS shows them. */
+    public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
+
     public record Config(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                          CredentialStore credentials, Clock clock, int simulatedInstances, RegistryConfig registry,
                          ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth,
                          String embeddedRuntime, String dockerHost, RepositoryCredentials repositoryCredentials,
-                         Replica replica, String portHostIp, EmbeddedInstance embedded) {
+                         Replica replica, String portHostIp, EmbeddedInstance embedded,
+                         Duration stoppedTaskRetention) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
@@ -66,61 +72,75 @@ public final class BallastServer implements AutoCloseable {
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
                     ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated", null,
                     RepositoryCredentials.none(), Replica.defaults(),
-                    DockerRuntime.DEFAULT_HOST_IP, EmbeddedInstance.defaults());
+                    DockerRuntime.DEFAULT_HOST_IP, EmbeddedInstance.defaults(), DEFAULT_STOPPED_TASK_RETENTION);
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
         }
 
         /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
         public Config withAgentHealth(InstanceHealth.Settings h) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
+                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
         }
 
         /** The embedded agent's runtime: {@code auto} (Docker/Podman when an engine answers), {@code docker} or {@code simulated}. */
         public Config withEmbeddedRuntime(String runtime) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
+                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
         }
 
         /** The Docker Engine API endpoint ({@code unix:///…} or {@code tcp://…}) the embedded agent uses instead of detection. */
         public Config withDockerHost(String host) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica, portHostIp, embedded);
+                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
         }
 
         /** Where containers' {@code repositoryCredentials.credentialsParameter} are looked up (--registry-credentials). */
         public Config withRepositoryCredentials(RepositoryCredentials r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica, portHostIp, embedded);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica, portHostIp, embedded, stoppedTaskRetention);
         }
 
         /** This replica's node name and controller lease (several servers on one PostgreSQL store). */
         public Config withReplica(Replica r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r, portHostIp, embedded);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r, portHostIp, embedded, stoppedTaskRetention);
         }
 
         /** The address containers' port mappings bind on, for the embedded agent's engine (default 127.0.0.1). */
         public Config withPortHostIp(String ip) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, ip, embedded);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, ip, embedded, stoppedTaskRetention);
+        }
+
+        /** How long stopped tasks stay visible before they are purged (--stopped-task-retention; ECS: about an hour). */
+        public Config withStoppedTaskRetention(Duration retention) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded,
+                    retention);
+        }
+
+        /** The clock of every controller, agent and the store (tests move it by hand). */
+        public Config withClock(Clock c) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, c, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp,
+                    embedded, stoppedTaskRetention);
         }
 
         /** The cluster the embedded instances join and the resources they register (--cluster, --instance-*). */
         public Config withEmbeddedInstance(EmbeddedInstance e) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, e);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, e, stoppedTaskRetention);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
         }
     }
 

@@ -19,9 +19,12 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
             if (v.endsWith("m")) {
                 return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
             }
+            if (v.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
             return Duration.parse(v);
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 30s, 5m, PT30S)");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, PT30S)");
         }
     }
 }

@@ -124,6 +124,11 @@ final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RegistryOptions registryOptions = new RegistryOptions();
 
+    @Option(names = "--stopped-task-retention", defaultValue = "1h", converter = DurationConverter.class,
+            description = "Stopped tasks stay visible (DescribeTasks, ListTasks) this long, then they are purged, as ECS "
+                    + "does after about an hour (default: ${DEFAULT-VALUE}).")
+    Duration stoppedTaskRetention;
+
     @Override
     public Integer call() throws Exception {
         if (!java.util.Set.of("auto", "docker", "simulated").contains(runtime)) {
@@ -144,7 +149,8 @@ final class ServerCommand implements Callable<Integer> {
                     .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime).withDockerHost(dockerHost)
                     .withReplica(new BallastServer.Replica(nodeName, controllerLease))
                     .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp))
-                    .withEmbeddedInstance(new BallastServer.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory));
+                    .withEmbeddedInstance(new BallastServer.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
+                    .withStoppedTaskRetention(stoppedTaskRetention);
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(registryOptions.apply(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)), LOG))

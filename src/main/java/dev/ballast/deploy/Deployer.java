@@ -19,6 +19,7 @@ import java.util.Optional;
  * revision's recorded digests — no registry request), retirement of drained deployments.
  */
 public final class Deployer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Deployer.class);
     private final Store store;
     private final Account account;
     private final Ids ids;
@@ -43,12 +44,20 @@ public final class Deployer {
                 new ResolutionRecord("PENDING", 0, null, List.of(), null), service.spec().path("launchType").asText("EC2"));
     }
 
-    /** A new PRIMARY deployment of {@code revision}. */
+    /**
+     * A new PRIMARY deployment of {@code revision}; its {@code rolloutStateReason} names it, as ECS's does
+     * ("ECS deployment ecs-svc/… in progress.").
+     */
     public DeploymentRow newDeployment(ServiceRow service, RevisionRow revision, String sourceRevisionArn, String rollbackOf) {
         long now = clock.millis();
-        return new DeploymentRow("ecs-svc/" + ids.digits19(), account.serviceDeploymentArn(service.cluster(), service.name(),
+        String id = "ecs-svc/" + ids.digits19();
+        String reason = rollbackOf == null ? "ECS deployment " + id + " in progress."
+                : "ECS deployment circuit breaker: rolling back deployment " + rollbackOf + " with deployment " + id + ".";
+        LOG.info("deployment {} of service {} created: task definition {}{}", id, service.name(), revision.taskDefinitionArn(),
+                rollbackOf == null ? "" : ", rolling back deployment " + rollbackOf);
+        return new DeploymentRow(id, account.serviceDeploymentArn(service.cluster(), service.name(),
                 ids.id22()), service.arn(), service.clusterArn(), revision.arn(), revision.taskDefinitionArn(), "PRIMARY",
-                "IN_PROGRESS", "ECS deployment " + (rollbackOf == null ? "in progress." : "rolling back."), "IN_PROGRESS",
+                "IN_PROGRESS", reason, "IN_PROGRESS",
                 service.desiredCount(), 0, deploymentConfiguration(service), sourceRevisionArn, rollbackOf, now, now, null);
     }
 
@@ -61,9 +70,11 @@ public final class Deployer {
     void complete(ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, Events events) {
         Versioned<DeploymentRow> current = store.deployments().find(primary.id()).orElseThrow();
         if (!store.deployments().update(current.value().with("PRIMARY", "COMPLETED", "ECS deployment " + primary.id() + " completed.",
-                "SUCCESSFUL", clock.millis()), current.version())) {
+                "SUCCESSFUL", clock.millis()).withSteady(true), current.version())) {
             return;
         }
+        LOG.info("deployment {} of service {} completed: {} task(s) running{}", primary.id(), service.name(),
+                service.desiredCount(), primary.rollbackOf() == null ? "" : " (rolled back from deployment " + primary.rollbackOf() + ")");
         if (primary.rollbackOf() != null) {
             store.deployments().find(primary.rollbackOf()).ifPresent(f -> store.deployments().update(
                     f.value().with(f.value().status(), f.value().rolloutState(), f.value().rolloutStateReason(),
@@ -91,10 +102,15 @@ public final class Deployer {
         boolean rollback = ServiceController.circuitBreaker(d).rollback();
         Optional<DeploymentRow> target = rollback ? lastCompleted(service, d) : Optional.empty();
         String lifecycle = target.isPresent() ? "ROLLBACK_IN_PROGRESS" : "STOPPED";
+        // ECS names the circuit breaker only when it is the one failing the deployment
+        String stateReason = ServiceController.circuitBreaker(d).enable() ? "ECS deployment circuit breaker: " + sentence(reason)
+                : "ECS deployment " + d.id() + " failed: " + sentence(reason);
         if (!store.deployments().update(d.with(target.isPresent() ? "ACTIVE" : "PRIMARY", "FAILED",
-                "ECS deployment circuit breaker: " + reason, lifecycle, clock.millis()), primary.version())) {
+                stateReason, lifecycle, clock.millis()), primary.version())) {
             return;
         }
+        LOG.info("deployment {} of service {} failed: {}{}", d.id(), service.name(), reason,
+                target.map(t -> "; rolling back to deployment " + t.id()).orElse(rollback ? "; nothing to roll back to" : ""));
         events.add("(service " + service.name() + ") deployment " + d.id() + " deployment failed: " + reason + ".");
         if (target.isEmpty()) {
             if (rollback) {
@@ -116,6 +132,10 @@ public final class Deployer {
             events.add("(service " + service.name() + ") rolling back to deployment " + target.get().id() + " (task definition "
                     + revision.taskDefinitionArn() + ", recorded image digests reused).");
         }
+    }
+
+    private static String sentence(String s) {
+        return s.endsWith(".") ? s : s + ".";
     }
 
     private Optional<DeploymentRow> lastCompleted(ServiceRow service, DeploymentRow failed) {

@@ -1,5 +1,6 @@
 package dev.ballast.deploy;
 
+import dev.ballast.core.RepeatedLog;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
@@ -26,6 +27,8 @@ public final class Reconcilers implements AutoCloseable {
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile StoppedTaskPurge purge;
+    private final RepeatedLog failures;
 
     public Reconcilers(Store store, ServiceController controller, Duration period) {
         this(store, controller, period, null);
@@ -47,7 +50,14 @@ public final class Reconcilers implements AutoCloseable {
         this.store = store;
         this.controller = controller;
         this.period = period;
+        this.failures = new RepeatedLog(LOG, java.time.Clock.systemUTC(), Duration.ofMinutes(1));
         this.thread = Thread.ofPlatform().name("ballast-reconciler").daemon().unstarted(this::loop);
+    }
+
+    /** Also purges expired stopped tasks on each pass (see {@link StoppedTaskPurge}); call before {@link #start()}. */
+    public Reconcilers withPurge(StoppedTaskPurge p) {
+        this.purge = p;
+        return this;
     }
 
     public Reconcilers start() {
@@ -62,8 +72,11 @@ public final class Reconcilers implements AutoCloseable {
         }
     }
 
-    /** One pass over all live services (tests call this directly). */
-    public void passOnce() {
+    /**
+     * One pass over all live services (tests call this directly). Passes run one at a time: a pass started
+     * while the loop's is running waits for it, so that both do not plan the same launches.
+     */
+    public synchronized void passOnce() {
         if (!leading()) {
             return;
         }
@@ -71,7 +84,14 @@ public final class Reconcilers implements AutoCloseable {
             try {
                 health.passOnce();
             } catch (RuntimeException e) {
-                LOG.warn("instance-health pass failed; retrying next pass", e);
+                failures.warn("instance-health", "instance-health pass failed; retrying next pass: " + e, e);
+            }
+        }
+        if (purge != null) {
+            try {
+                purge.passOnce();
+            } catch (RuntimeException e) {
+                failures.warn("purge", "stopped-task purge failed; retrying next pass: " + e, e);
             }
         }
         for (Versioned<ServiceRow> s : store.services().needingReconcile(100_000)) {
@@ -83,7 +103,8 @@ public final class Reconcilers implements AutoCloseable {
             try {
                 controller.reconcile(s.value().arn());
             } catch (RuntimeException e) {
-                LOG.warn("reconcile {} failed; retrying next pass", s.value().arn(), e);
+                // the same failure repeats on every pass: logged once a minute with a count, the stack trace once
+                failures.warn(s.value().arn(), "reconcile " + s.value().arn() + " failed; retrying next pass: " + e, e);
             }
         }
     }
@@ -101,7 +122,7 @@ public final class Reconcilers implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("reconcile pass failed", e);
+                failures.warn("pass", "reconcile pass failed: " + e, e);
             }
         }
     }

@@ -39,9 +39,11 @@ public final class ServiceController {
     private final Clock clock;
     private final Deployer deployer;
     private final Runnable wakeAgents;
+    private final FailedStarts failedStarts;
 
     public ServiceController(Store store, ResolutionStep resolution, Launcher launcher, Deployer deployer, Clock clock,
                              Runnable wakeAgents) {
+        this.failedStarts = new FailedStarts(store, clock, LaunchBackoff.DEFAULT);
         this.store = store;
         this.resolution = resolution;
         this.launcher = launcher;
@@ -50,9 +52,15 @@ public final class ServiceController {
         this.wakeAgents = wakeAgents;
     }
 
+    /** Services whose primary deployment is backing off launches after consecutive failed starts (a gauge). */
+    public int backingOff() {
+        return failedStarts.backingOff();
+    }
+
     public void reconcile(String serviceArn) {
         Optional<Versioned<ServiceRow>> found = store.services().find(serviceArn);
         if (found.isEmpty() || found.get().value().status().equals("INACTIVE")) {
+            failedStarts.forget(serviceArn);
             return;
         }
         ServiceRow service = found.get().value();
@@ -60,6 +68,7 @@ public final class ServiceController {
                 .filter(d -> d.value().active()).toList();
         List<TaskRow> live = store.tasks().liveOfService(serviceArn).stream().map(Versioned::value).toList();
         if (service.status().equals("DRAINING")) {
+            failedStarts.forget(serviceArn);
             drain(found.get(), deployments, live);
             return;
         }
@@ -77,15 +86,18 @@ public final class ServiceController {
             }
         }
         Events events = new Events(store, service);
-        // The primary's stopped tasks, newest first: read once per pass for events, the circuit breaker and the launch pause.
+        // The primary's stopped tasks, newest first: read once per pass for failures, the circuit breaker and the back-off.
         List<TaskRow> stopped = store.tasks().stoppedOfDeployment(primary.value().id(), 1_000);
-        reportStoppedTasks(events, stopped);
+        primary = failedStarts.count(service, primary, live, stopped, events);
+        if (primary == null) {
+            return; // the deployment moved on meanwhile: the next pass counts again
+        }
         if (replaceUnhealthy(service, live, events)) {
             return; // one step: the next pass counts them (circuit breaker) and starts their replacements
         }
         if (!primary.value().rolloutState().equals("IN_PROGRESS")) {
             if (primary.value().rolloutState().equals("COMPLETED")) {
-                roll(service, primary.value(), deployments, live, stopped, events);
+                roll(service, primary, deployments, live, events);
             }
             return;
         }
@@ -116,7 +128,7 @@ public final class ServiceController {
         if (checkCircuitBreaker(service, primary, deployments, stopped, events)) {
             return;
         }
-        roll(service, primary.value(), deployments, live, stopped, events);
+        roll(service, primary, deployments, live, events);
     }
 
     /** A burst of deployments settles before the first resolution, so that they share one registry request per image. */
@@ -137,8 +149,9 @@ public final class ServiceController {
     }
 
     /** Starts and stops tasks toward the primary deployment; completes it when only its tasks remain. */
-    private void roll(ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, List<TaskRow> live,
-                      List<TaskRow> stopped, Events events) {
+    private void roll(ServiceRow service, Versioned<DeploymentRow> stored, List<Versioned<DeploymentRow>> deployments,
+                      List<TaskRow> live, Events events) {
+        DeploymentRow primary = stored.value();
         List<TaskRow> wanted = live.stream().filter(t -> t.desiredStatus().equals("RUNNING")).toList();
         // Tasks on DRAINING container instances are replaced like tasks of older deployments: replacements
         // start first (within maximumPercent), then they stop (keeping minimumHealthyPercent).
@@ -162,16 +175,23 @@ public final class ServiceController {
             events.add("(service " + service.name() + ") has stopped " + Math.min(plan.stopOld(), oldTasks.size())
                     + " running tasks: " + "(deployment " + primary.id() + " replacing older deployments).");
         }
-        if (plan.start() > 0 && !launchBackoffActive(stopped)) {
-            start(service, primary, plan.start(), events);
+        if (plan.start() > 0 && !failedStarts.waiting(service, primary, events)) {
+            start(service, primary, failedStarts.batch(primary, plan.start()), events);
         }
         boolean oldGone = oldTasks.isEmpty() && live.stream().noneMatch(t -> !primary.id().equals(t.deploymentId()));
         if (oldGone) {
             deployer.retireOld(primary, deployments);
         }
-        if (primary.rolloutState().equals("IN_PROGRESS") && oldGone && runningPrimary == service.desiredCount()
-                && primaryTasks.size() == service.desiredCount() && primaryTasks.stream().allMatch(TaskHealth::settled)) {
+        // steady: only the primary's tasks, as many as desired, all running and healthy, none still stopping
+        boolean steady = oldGone && runningPrimary == service.desiredCount() && primaryTasks.size() == service.desiredCount()
+                && live.size() == primaryTasks.size() && primaryTasks.stream().allMatch(TaskHealth::settled);
+        if (primary.rolloutState().equals("IN_PROGRESS") && steady) {
             deployer.complete(service, primary, deployments, events);
+        } else if (primary.rolloutState().equals("COMPLETED") && steady != primary.steady()) {
+            // after a scale-out or scale-in settles: said once per settled state, as after a deployment
+            if (store.deployments().update(primary.withSteady(steady), stored.version()) && steady) {
+                events.add("(service " + service.name() + ") has reached a steady state.");
+            }
         }
     }
 
@@ -188,17 +208,9 @@ public final class ServiceController {
             wakeAgents.run();
         }
         if (launched.failureReason() != null) {
-            long bucket = clock.millis() / 60_000;
-            events.addOnce("placement:" + primary.id() + ":" + bucket,
-                    PlacementFailures.serviceEvent(service.name(), launched.failureReason()));
+            // one line, refreshed while the cause lasts (identical events collapse)
+            events.add(PlacementFailures.serviceEvent(service.name(), launched.failureReason()));
         }
-    }
-
-    /** After a task of the primary failed to start, wait before launching again (5 s, as a crash-loop guard). */
-    private boolean launchBackoffActive(List<TaskRow> stopped) {
-        return stopped.stream().limit(1)
-                .anyMatch(t -> "TaskFailedToStart".equals(t.stopCode()) && t.stoppedAt() != null
-                        && clock.millis() - t.stoppedAt() < 5_000);
     }
 
     /**
@@ -229,19 +241,10 @@ public final class ServiceController {
         return true;
     }
 
-    /** Counted by the circuit breaker: tasks that failed to start (stage 1) or failed their health checks (stage 2). */
-    static boolean failedTask(TaskRow t) {
-        return "TaskFailedToStart".equals(t.stopCode()) || UNHEALTHY_REASON.equals(t.stoppedReason());
-    }
-
     private boolean checkCircuitBreaker(ServiceRow service, Versioned<DeploymentRow> primary,
                                         List<Versioned<DeploymentRow>> deployments, List<TaskRow> stopped, Events events) {
         DeploymentRow d = primary.value();
-        int failed = (int) stopped.stream().filter(ServiceController::failedTask).count();
-        if (failed != d.failedTasks()) {
-            store.deployments().update(d.withFailedTasks(failed), primary.version());
-            return true;
-        }
+        int failed = d.failedTasks();
         CircuitBreaker cb = circuitBreaker(d);
         int threshold = Rollout.circuitBreakerThreshold(service.desiredCount());
         if (cb.enable() && failed >= threshold) {
@@ -251,25 +254,6 @@ public final class ServiceController {
             return true;
         }
         return false;
-    }
-
-    /** Reports each stopped task of the deployment that could not pull its image, once. */
-    private void reportStoppedTasks(Events events, List<TaskRow> stopped) {
-        for (TaskRow t : stopped.subList(0, Math.min(20, stopped.size()))) {
-            for (TaskRow.ContainerRow c : t.containers()) {
-                if (c.reason() != null && c.reason().startsWith("CannotPullContainerError")) {
-                    String id = t.arn().substring(t.arn().lastIndexOf('/') + 1);
-                    events.addOnce(t.arn() + ":pull", "(service " + events.serviceName() + ") task " + id + " could not start: container "
-                            + c.name() + " image " + c.image() + " pinned to " + digestOf(c.launchImage()) + " could not be pulled: "
-                            + c.reason());
-                }
-            }
-        }
-    }
-
-    private static String digestOf(String launchImage) {
-        int at = launchImage.indexOf('@');
-        return at < 0 ? "(no digest: tag as written)" : launchImage.substring(at + 1);
     }
 
     private void drain(Versioned<ServiceRow> service, List<Versioned<DeploymentRow>> deployments, List<TaskRow> live) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.store.ClientTokenClaim;
+import dev.ballast.core.RepeatedLog;
 import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
@@ -14,6 +15,7 @@ import dev.ballast.store.TaskRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +24,7 @@ import java.util.List;
  * launching the image its resolution record says ({@code repo:tag@sha256:…} when pinned).
  */
 public final class Launcher {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Launcher.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What to launch. {@code containers} is the resolution record's entries (one per container). */
@@ -38,6 +41,7 @@ public final class Launcher {
     private final Clock clock;
     private final Object placementLock = new Object();
     private final TaskPorts taskPorts;
+    private final RepeatedLog unplaced;
 
     public Launcher(Store store, Account account, Ids ids, Clock clock) {
         this.store = store;
@@ -45,6 +49,7 @@ public final class Launcher {
         this.ids = ids;
         this.clock = clock;
         this.taskPorts = new TaskPorts(store);
+        this.unplaced = new RepeatedLog(LOG, Clock.systemUTC(), Duration.ofMinutes(5));
     }
 
     public Launched launch(Launch l, int count) {
@@ -93,6 +98,16 @@ public final class Launcher {
         if (!tasks.isEmpty()) {
             store.tasks().insertAll(tasks, claim);
             store.tags().putEach(tasks.stream().map(TaskRow::arn).toList(), propagatedTags(l));
+            LOG.info("placement: {} of {} task(s) of {} ({}) placed on {}", tasks.size(), count, l.group(),
+                    l.taskDefinition().arn(), placed.instanceArns().stream().distinct()
+                            .map(a -> a.substring(a.lastIndexOf('/') + 1)).toList());
+        }
+        if (placed.failureReason() != null) {
+            // retried on every pass while nothing fits: one line per reason, then a count every 5 minutes
+            unplaced.info(l.cluster() + "|" + l.group(), "placement: " + (count - tasks.size()) + " task(s) of " + l.group()
+                    + " in cluster " + l.cluster() + " not placed: " + placed.failureReason());
+        } else {
+            unplaced.clear(l.cluster() + "|" + l.group());
         }
         return new Launched(tasks, placed.failureReason());
     }

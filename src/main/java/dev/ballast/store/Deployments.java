@@ -8,8 +8,10 @@ import java.util.Optional;
 /** Service deployments, newest first per service. */
 public final class Deployments {
     private final DocTable<DeploymentRow> table;
+    private final Store store;
 
     Deployments(Store store) {
+        this.store = store;
         this.table = new DocTable<>(store, "deployments", "id", DeploymentRow.class, d -> {
             Map<String, Object> c = new HashMap<>();
             c.put("id", d.id());
@@ -39,6 +41,16 @@ public final class Deployments {
     /** All deployments of a service, newest first. */
     public List<Versioned<DeploymentRow>> ofService(String serviceArn) {
         return table.where("service_arn = :s", Map.of("s", serviceArn), "created_at DESC, id DESC", 10_000);
+    }
+
+    /** Deployments that are not INACTIVE counted by rollout state (for the {@code ballast.deployments} gauge). */
+    public Map<String, Integer> activeCountsByRolloutState() {
+        return store.jdbi().withHandle(h -> {
+            Map<String, Integer> out = new HashMap<>();
+            h.createQuery("SELECT rollout_state, COUNT(*) FROM deployments WHERE status <> 'INACTIVE' GROUP BY rollout_state")
+                    .map((rs, ctx) -> out.put(rs.getString(1), rs.getInt(2))).list();
+            return out;
+        });
     }
 
     public boolean update(DeploymentRow d, long version) {

@@ -166,6 +166,35 @@ public final class TaskRows {
         return table.count("cluster = :c AND last_status = :s", Map.of("c", cluster, "s", lastStatus));
     }
 
+    /**
+     * Deletes up to {@code batch} tasks that have been STOPPED since before {@code cutoff} (epoch ms; their row
+     * was last written then), with their tags, in one transaction; returns how many. Called repeatedly, it
+     * purges any backlog in bounded steps.
+     */
+    public int purgeStopped(long cutoff, int batch) {
+        return store.jdbi().inTransaction(h -> {
+            List<String> arns = h.createQuery("SELECT arn FROM tasks WHERE last_status = 'STOPPED' AND updated_at < :cutoff "
+                            + "ORDER BY updated_at LIMIT :n")
+                    .bind("cutoff", cutoff).bind("n", batch).mapTo(String.class).list();
+            if (arns.isEmpty()) {
+                return 0;
+            }
+            h.createUpdate("DELETE FROM tags WHERE resource_arn IN (<arns>)").bindList("arns", arns).execute();
+            return h.createUpdate("DELETE FROM tasks WHERE arn IN (<arns>) AND last_status = 'STOPPED'")
+                    .bindList("arns", arns).execute();
+        });
+    }
+
+    /** All tasks counted by {@code lastStatus} (for the {@code ballast.tasks} gauge). */
+    public Map<String, Integer> countsByStatus() {
+        return store.jdbi().withHandle(h -> {
+            Map<String, Integer> out = new HashMap<>();
+            h.createQuery("SELECT last_status, COUNT(*) FROM tasks GROUP BY last_status")
+                    .map((rs, ctx) -> out.put(rs.getString(1), rs.getInt(2))).list();
+            return out;
+        });
+    }
+
     /** Tasks not yet STOPPED on any of a cluster's instances (for resource accounting). */
     public List<TaskRow> liveInCluster(String cluster) {
         return table.where("cluster = :c AND last_status <> 'STOPPED'", Map.of("c", cluster), "arn", 1_000_000)
