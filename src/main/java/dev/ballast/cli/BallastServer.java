@@ -255,7 +255,9 @@ public final class BallastServer implements AutoCloseable {
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
             Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
-                    new InstanceHealth(store, clock, config.agentHealth(), metrics), lease);
+                    new InstanceHealth(store, clock, config.agentHealth(), metrics), lease)
+                    .withPurge(new StoppedTaskPurge(store, clock, config.stoppedTaskRetention()));
+            DeployMetrics.bind(metrics, store, controller);
             closeables.add(reconcilers);
             closeables.add(step);
             wakeControllers.set(reconcilers::wake);
