@@ -204,7 +204,9 @@ public final class Agent implements AutoCloseable {
                 .collect(java.util.stream.Collectors.toSet());
         int removed = 0;
         for (RuntimeContainer c : containers) {
-            if (c.running() && !assignedTaskArns.contains(c.taskArn())) {
+            if (c.running() && !assignedTaskArns.contains(c.taskArn())
+                    // a background stop may have ended since the listing: an exited container is kept for inspection
+                    && runtime.status(c.runtimeId()).isEmpty()) {
                 LOG.info("agent instance={}: container {} of task {} is not assigned here any more; stopping and removing it",
                         instanceArn, c.runtimeId(), c.taskArn());
                 runtime.remove(c.runtimeId());

@@ -89,12 +89,11 @@ final class TaskOperations {
         try {
             launched = launcher.launch(new Launcher.Launch(cluster.name(), cluster.arn(), td, record.containers(),
                     null, null, startedBy, Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)), token),
-                    count, claim);
+                    count, claim, tags);
         } catch (ClientTokenClaim.TakenException lost) {
             // a concurrent call with this token inserted its tasks first: answer those (or its conflict)
             return result(RunTaskTokens.previous(store, claim).orElseThrow(), null, cluster, !tags.isEmpty());
         }
-        store.tags().putEach(launched.tasks().stream().map(TaskRow::arn).toList(), tags);
         wakeAgents.run();
         return result(launched.tasks(), launched.failureReason(), cluster, !tags.isEmpty());
     }

@@ -28,6 +28,8 @@ import java.util.function.Predicate;
 final class Authenticator {
 
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+    /** A token is reused at most this long, whatever {@code expires_in} says (the cache stays bounded in time). */
+    static final Duration MAX_TOKEN_LIFETIME = Duration.ofHours(1);
     /** Largest token-server answer read; tokens are a few kilobytes. */
     static final long MAX_TOKEN_BODY = 1024 * 1024;
     private static final int MAX_CHALLENGES = 4096;
@@ -204,7 +206,8 @@ final class Authenticator {
                         + " answered a token with characters a bearer token cannot hold");
             }
             Duration lifetime = body.path("expires_in").canConvertToLong() && body.path("expires_in").asLong() > 0
-                    ? Duration.ofSeconds(body.path("expires_in").asLong()) : DEFAULT_TOKEN_LIFETIME;
+                    ? Duration.ofSeconds(Math.min(body.path("expires_in").asLong(), MAX_TOKEN_LIFETIME.toSeconds()))
+                    : DEFAULT_TOKEN_LIFETIME;
             // expiry by the local clock: issued_at comes from another machine's clock
             Instant issued = config.clock().instant();
             Duration margin = lifetime.compareTo(Duration.ofSeconds(20)) > 0 ? Duration.ofSeconds(10) : Duration.ZERO;

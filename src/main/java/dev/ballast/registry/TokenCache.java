@@ -16,6 +16,8 @@ final class TokenCache {
     }
 
     private static final int SWEEP_ABOVE = 1024;
+    /** Entries kept at most: callers choose registries and repositories, so live tokens are bounded too. */
+    static final int MAX_ENTRIES = 10_000;
 
     private final Map<Key, Entry> tokens = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -36,6 +38,9 @@ final class TokenCache {
         if (tokens.size() > SWEEP_ABOVE) {
             Instant now = clock.instant();
             tokens.values().removeIf(e -> !now.isBefore(e.expires()));
+            if (tokens.size() >= MAX_ENTRIES) {
+                tokens.clear(); // a cache: the next request of each scope fetches its token again
+            }
         }
         tokens.put(new Key(registry, scope), new Entry(token, expires));
     }

@@ -62,16 +62,25 @@ public final class Launcher {
      * @throws ClientTokenClaim.TakenException when another call claimed the token first (no task was created)
      */
     public Launched launch(Launch l, int count, ClientTokenClaim claim) {
+        return launch(l, count, claim, List.of());
+    }
+
+    /**
+     * As {@link #launch(Launch, int, ClientTokenClaim)}, giving the tasks {@code tags} (RunTask's) in the transaction
+     * that inserts them; a service's tasks get what its {@code propagateTags} says.
+     */
+    public Launched launch(Launch l, int count, ClientTokenClaim claim, List<Tags.Tag> tags) {
         JsonNode td = parse(l.taskDefinition().doc());
         Demand demand = Demand.of(td);
         // Placement reads free capacity, then writes tasks: one placement at a time per cluster, in this
         // process and (on a shared PostgreSQL store) across replicas.
         synchronized (placementLock) {
-            return store.withSharedLock("placement/" + l.cluster(), () -> place(l, td, demand, count, claim));
+            return store.withSharedLock("placement/" + l.cluster(), () -> place(l, td, demand, count, claim, tags));
         }
     }
 
-    private Launched place(Launch l, JsonNode td, Demand demand, int count, ClientTokenClaim claim) {
+    private Launched place(Launch l, JsonNode td, Demand demand, int count, ClientTokenClaim claim,
+                           List<Tags.Tag> tags) {
         Placement.Result placed = Placement.place(store.instances().active(l.cluster()),
                 store.tasks().liveInCluster(l.cluster()), taskPorts::of, demand, count);
         List<TaskRow> tasks = new ArrayList<>();
@@ -96,8 +105,7 @@ public final class Launcher {
                     l.clientToken(), demand.cpu(), demand.memory(), now, null, null, null, null, null, 0));
         }
         if (!tasks.isEmpty()) {
-            store.tasks().insertAll(tasks, claim);
-            store.tags().putEach(tasks.stream().map(TaskRow::arn).toList(), propagatedTags(l));
+            store.tasks().insertAll(tasks, claim, l.serviceArn() == null ? tags : propagatedTags(l));
             LOG.info("placement: {} of {} task(s) of {} ({}) placed on {}", tasks.size(), count, l.group(),
                     l.taskDefinition().arn(), placed.instanceArns().stream().distinct()
                             .map(a -> a.substring(a.lastIndexOf('/') + 1)).toList());

@@ -49,7 +49,14 @@ public final class Tags {
         if (resourceArns.isEmpty() || tags.isEmpty()) {
             return;
         }
-        store.jdbi().useTransaction(h -> resourceArns.forEach(arn -> upsert(h, arn, tags)));
+        store.jdbi().useTransaction(h -> putEach(h, resourceArns, tags));
+    }
+
+    /** As {@link #putEach(Collection, Collection)}, in the caller's transaction (tasks get their tags as they are inserted). */
+    static void putEach(Handle h, Collection<String> resourceArns, Collection<Tag> tags) {
+        if (!tags.isEmpty()) {
+            resourceArns.forEach(arn -> upsert(h, arn, tags));
+        }
     }
 
     public void remove(String resourceArn, Collection<String> keys) {

@@ -57,6 +57,15 @@ public final class TaskRows {
      * @throws ClientTokenClaim.TakenException when another call holds the token (nothing was inserted)
      */
     public void insertAll(List<TaskRow> tasks, ClientTokenClaim claim) {
+        insertAll(tasks, claim, List.of());
+    }
+
+    /**
+     * As {@link #insertAll(List, ClientTokenClaim)}, also giving every task {@code tags} in the same transaction:
+     * no task is ever seen without the tags it was launched with.
+     */
+    public void insertAll(List<TaskRow> tasks, ClientTokenClaim claim, List<Tags.Tag> tags) {
+        List<String> arns = tasks.stream().map(TaskRow::arn).toList();
         java.util.Set<String> clusters = new java.util.TreeSet<>();
         tasks.forEach(t -> clusters.add(t.cluster()));
         table.insertAll(tasks, h -> {
@@ -67,6 +76,7 @@ public final class TaskRows {
                     .bind("now", store.now()).execute() == 0) {
                 throw new ClientTokenClaim.TakenException(claim);
             }
+            Tags.putEach(h, arns, tags);
         });
     }
 
@@ -180,8 +190,15 @@ public final class TaskRows {
                 return 0;
             }
             h.createUpdate("DELETE FROM tags WHERE resource_arn IN (<arns>)").bindList("arns", arns).execute();
-            return h.createUpdate("DELETE FROM tasks WHERE arn IN (<arns>) AND last_status = 'STOPPED'")
+            int purged = h.createUpdate("DELETE FROM tasks WHERE arn IN (<arns>) AND last_status = 'STOPPED'")
                     .bindList("arns", arns).execute();
+            // a RunTask client token whose tasks are all gone expires with them: a retry after the retention
+            // launches anew rather than answering an empty list forever, and the table stays bounded
+            h.createUpdate("DELETE FROM run_task_client_tokens WHERE created_at < :cutoff AND NOT EXISTS (SELECT 1 FROM tasks t "
+                            + "WHERE t.cluster = run_task_client_tokens.cluster "
+                            + "AND t.client_token = run_task_client_tokens.client_token)")
+                    .bind("cutoff", cutoff).execute();
+            return purged;
         });
     }
 

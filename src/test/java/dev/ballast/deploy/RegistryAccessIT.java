@@ -82,7 +82,7 @@ class RegistryAccessIT {
             try (BallastServer server = start(dir, RegistryAccess.parse(registry.host() + ",ghcr.io"));
                  EcsClient ecs = client(server)) {
                 String expected = "Invalid 'image' '" + refusedImage + "' for container 'app': registry " + refused.host()
-                        + " is not in --allowed-registries (" + registry.host() + ",ghcr.io).";
+                        + " is not in --allowed-registries.";
                 assertThat(refusal(() -> register(ecs, "later", refusedImage, "enabled"))).isEqualTo(expected);
                 assertThat(refusal(() -> ecs.runTask(r -> r.taskDefinition("earlier")))).isEqualTo(expected);
                 assertThat(refusal(() -> ecs.createService(r -> r.serviceName("new").taskDefinition("earlier")

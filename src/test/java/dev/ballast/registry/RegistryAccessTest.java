@@ -73,7 +73,7 @@ class RegistryAccessTest {
     @Test
     void a_refusal_names_the_registry_and_the_option() {
         assertThat(RegistryAccess.parse("ghcr.io,*.example.com").refusal("evil.io:5000")).hasValue(
-                "registry evil.io:5000 is not in --allowed-registries (ghcr.io,*.example.com)");
+                "registry evil.io:5000 is not in --allowed-registries");
         assertThat(RegistryAccess.parse("169.254.*").refusal("169.254.169.254")).get().asString()
                 .endsWith("unless --allowed-registries names it without wildcards");
     }

@@ -98,6 +98,36 @@ abstract class RetentionContract {
     }
 
     @Test
+    void runTaskTokensAndTagsArriveWithTheirTasksAndExpireWithThem() {
+        ClientTokenClaim claim = new ClientTokenClaim("default", "tok-1", "hash");
+        TaskRow tokened = withToken(task("tokened", "STOPPED"), "tok-1");
+        store.tasks().insertAll(List.of(tokened), claim, List.of(new Tags.Tag("team", "a")));
+        assertThat(store.tags().list(tokened.arn())).containsExactly(new Tags.Tag("team", "a"));
+        assertThat(store.tasks().clientTokenHash("default", "tok-1")).contains("hash");
+
+        // a second claim of the token inserts nothing: neither tasks nor tags
+        TaskRow loser = withToken(task("loser", "RUNNING"), "tok-1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.tasks().insertAll(List.of(loser), claim,
+                List.of(new Tags.Tag("team", "b")))).isInstanceOf(ClientTokenClaim.TakenException.class);
+        assertThat(store.tasks().find(loser.arn())).isEmpty();
+        assertThat(store.tags().list(loser.arn())).isEmpty();
+
+        clock.advance(Duration.ofMinutes(61));
+        TaskRow live = withToken(task("live", "RUNNING"), "tok-2");
+        store.tasks().insertAll(List.of(live), new ClientTokenClaim("default", "tok-2", "h2"), List.of());
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(store.tasks().purgeStopped(clock.millis() - Duration.ofHours(1).toMillis(), 10)).isEqualTo(1);
+        assertThat(store.tasks().clientTokenHash("default", "tok-1")).as("its tasks are gone: the token expires").isEmpty();
+        assertThat(store.tasks().clientTokenHash("default", "tok-2")).as("its task still exists").contains("h2");
+    }
+
+    private static TaskRow withToken(TaskRow t, String token) {
+        return new TaskRow(t.arn(), t.cluster(), t.clusterArn(), t.taskDefinitionArn(), t.serviceArn(), t.deploymentId(),
+                t.startedBy(), t.group(), t.containerInstanceArn(), t.desiredStatus(), t.lastStatus(), t.containers(), null, null,
+                token, 0, 0, t.createdAt(), null, null, null, null, t.stoppedAt(), 0);
+    }
+
+    @Test
     void deploymentFailureCountsRoundTripAndAreCountedByRolloutState() {
         DeploymentRow d = new DeploymentRow("ecs-svc/1", "arn:aws:ecs:us-east-1:123456789012:service-deployment/default/web/x",
                 SERVICE, "arn:aws:ecs:us-east-1:123456789012:cluster/default", "rev", "td", "PRIMARY", "IN_PROGRESS",
