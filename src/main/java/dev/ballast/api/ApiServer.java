@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP face of Ballast: the AWS JSON 1.1 API on {@code POST /}, plus {@code /healthz} (alive),
- * {@code /readyz} (store reachable) and {@code /metrics} (Prometheus text format).
+ * {@code /readyz} (start-up finished and store reachable) and {@code /metrics} (Prometheus text format).
  */
 public final class ApiServer implements AutoCloseable {
     private final WebServer server;
@@ -103,7 +103,7 @@ public final class ApiServer implements AutoCloseable {
                         .get("/healthz", (req, res) -> res.send("ok\n"))
                         .get("/readyz", (req, res) -> {
                             boolean ok = ready.getAsBoolean();
-                            res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ok ? "ready\n" : "store unavailable\n");
+                            res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ok ? "ready\n" : "not ready: starting, or the store is unavailable\n");
                         })
                         .get("/metrics", (req, res) -> {
                             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");

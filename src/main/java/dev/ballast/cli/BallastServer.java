@@ -269,10 +269,11 @@ public final class BallastServer implements AutoCloseable {
                     throw AwsException.client(e.getMessage());
                 }
             }, reconcilers::wake, () -> wakeAgents.get().run(), config.registry().access()), config.agentHealth().disconnectAfter().dividedBy(3));
+            java.util.concurrent.atomic.AtomicBoolean startedUp = new java.util.concurrent.atomic.AtomicBoolean();
             SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.credentials(), clock, "ecs"));
 
             ApiServer api = ApiServer.start(model.join(), config.bind(), config.port(), ecs.operations(), ecs.targetPrefixes(),
-                    auth, metrics, store::isReachable, limits);
+                    auth, metrics, () -> startedUp.get() && store.isReachable(), limits);
             closeables.add(0, api);
             if (api.port() < 1) {
                 // the listener did not start (address in use, or not an address of this host): do not run without it
@@ -293,6 +294,7 @@ public final class BallastServer implements AutoCloseable {
                 wakeAgents.set(started::wake);
             }
             reconcilers.start();
+            startedUp.set(true); // /readyz: the embedded cluster and instances exist from here on
             return new BallastServer(store, closeables, api, reconcilers, agents);
         } catch (RuntimeException e) {
             for (AutoCloseable c : closeables) {

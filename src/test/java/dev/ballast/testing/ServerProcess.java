@@ -43,7 +43,7 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Starts {@code ballast server} with the given extra arguments and waits until /healthz answers. */
+    /** Starts {@code ballast server} with the given extra arguments and waits until /readyz answers (start-up finished: embedded cluster and instances exist). */
     public static ServerProcess start(int port, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx192m",
@@ -85,7 +85,7 @@ public final class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + Files.readString(log));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
