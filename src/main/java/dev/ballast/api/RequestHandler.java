@@ -66,6 +66,8 @@ final class RequestHandler implements Handler {
         int status = 200;
         byte[] out;
         long reserved = 0;
+        // every line logged while this request is handled (a registry's detail, say) carries the id the caller receives
+        org.slf4j.MDC.put(REQUEST_ID_LOG_KEY, requestId);
         try {
             reserved = reserveBody(req, res);
             byte[] body = readBody(req, res, reserved);
@@ -102,6 +104,7 @@ final class RequestHandler implements Handler {
         } finally {
             bodies.release(reserved);
             guard.busy(false);
+            org.slf4j.MDC.remove(REQUEST_ID_LOG_KEY);
         }
         res.status(Status.create(status));
         res.header(REQUEST_ID, requestId);
@@ -115,6 +118,9 @@ final class RequestHandler implements Handler {
     }
 
     /** A random (version 4 layout) UUID; request ids need uniqueness, not cryptographic strength. */
+    /** The log field ({@code request_id=…}) of lines logged while a request is handled. */
+    static final String REQUEST_ID_LOG_KEY = "request_id";
+
     private static String requestId() {
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
         long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
