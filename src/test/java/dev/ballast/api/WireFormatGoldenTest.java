@@ -8,6 +8,7 @@ import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.testing.EcsTasks;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.GoldenFiles;
+import dev.ballast.testing.PostgresFixture;
 import dev.ballast.testing.RawClient;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 /**
  * Pins the JSON the server sends for DescribeTaskDefinition, DescribeServices, DescribeServiceRevisions,
  * DescribeTasks and PollTasks after one fixed scenario, against the golden files in
- * {@code src/test/resources/golden}: a real registry, the server in-process with one simulated container instance
+ * {@code src/test/resources/golden}, on SQLite and on PostgreSQL alike: a real registry, the server in-process with one simulated container instance
  * in {@code default}, and a remote-style instance in cluster {@code remote} for which this test is the agent
  * (raw signed PollTasks and SubmitTaskStateChange). The answers are normalised by {@link WireNormaliser} only
  * where runs legitimately differ (random ids, digests, runtime ids, the registry's port, timestamps) and compared
@@ -50,9 +51,19 @@ class WireFormatGoldenTest {
     private EcsClient ecs;
 
     @Test
-    void theAnswersOfTheFixedScenarioMatchTheGoldenFiles() {
+    void onSqliteTheAnswersMatchTheGoldenFiles() {
+        scenario("sqlite", null);
+    }
+
+    /** The same files: the wire format does not depend on the store. */
+    @Test
+    void onPostgresTheAnswersMatchTheGoldenFiles() {
+        scenario("postgres", PostgresFixture.newDatabase());
+    }
+
+    private void scenario(String store, String storeUrl) {
         try (RegistryFixture registry = RegistryFixture.start();
-             TestServer server = TestServer.sqlite(c -> c.withSimulatedInstances(1)
+             TestServer server = TestServer.start(storeUrl, c -> c.withSimulatedInstances(1)
                      .withAgentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2))));
              EcsClient client = server.client()) {
             raw = RawClient.forServer(server);
@@ -126,7 +137,7 @@ class WireFormatGoldenTest {
 
             WireNormaliser normaliser = new WireNormaliser().literal(reg, "<registry>")
                     .name(app.toString(), "digest:golden/app:v1").name(log.toString(), "digest:golden/log:v1");
-            GoldenFiles golden = GoldenFiles.inProject();
+            GoldenFiles golden = GoldenFiles.inProject(store);
             answers.forEach((name, answer) -> golden.verify(name, normaliser.normalise(answer)));
             golden.assertAllMatch();
         }
