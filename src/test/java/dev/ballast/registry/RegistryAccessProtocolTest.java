@@ -45,8 +45,8 @@ class RegistryAccessProtocolTest {
         for (Consumer<RegistryClient> op : operations) {
             assertThatThrownBy(() -> op.accept(client)).isInstanceOfSatisfying(RegistryException.class, e -> {
                 assertThat(e.kind()).isEqualTo(Kind.REFUSED);
-                assertThat(e.getMessage()).contains("registry " + server.host() + " is not in --allowed-registries "
-                        + "(ghcr.io,*.example.com)");
+                assertThat(e.getMessage()).endsWith("registry " + server.host() + " is not in --allowed-registries")
+                        .doesNotContain("ghcr.io"); // the operator's list stays out of answers
             });
         }
         assertThatThrownBy(() -> client.withCredential(new Credential("u", "p")).resolve(ref))

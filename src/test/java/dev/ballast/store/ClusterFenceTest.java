@@ -52,7 +52,9 @@ class ClusterFenceTest {
                         "{\"settings\":[]}", List.of());
                 AtomicBoolean deleted = new AtomicBoolean();
                 int r = round;
+                java.util.concurrent.CountDownLatch inserting = new java.util.concurrent.CountDownLatch(1);
                 Thread inserter = Thread.ofPlatform().start(() -> {
+                    inserting.countDown();
                     for (int i = 0; i < 20 && !deleted.get(); i++) {
                         try {
                             store.tasks().insertAll(List.of(task(cluster, r + "-" + i)));
@@ -62,6 +64,8 @@ class ClusterFenceTest {
                         }
                     }
                 });
+                // start deleting only once the inserter runs, so that the two really compete even on a loaded machine
+                inserting.await();
                 for (int attempt = 0; attempt < 50 && !deleted.get(); attempt++) {
                     deleted.set(store.clusters().deactivateIfEmpty(cluster).map(ClusterCounts.NONE::equals)
                             .orElse(false));
