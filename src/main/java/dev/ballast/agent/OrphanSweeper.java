@@ -30,11 +30,11 @@ public final class OrphanSweeper {
         this.clock = clock;
     }
 
-    /** Starts a sweep when one is due and none is running. */
-    public void maybeSweep() {
+    /** Starts a sweep when one is due (by the clock) and none is running; true when it started one. */
+    public boolean maybeSweep() {
         long now = clock.millis();
         if (started && now - lastStartMillis < INTERVAL.toMillis() || !running.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         started = true;
         lastStartMillis = now;
@@ -50,5 +50,6 @@ public final class OrphanSweeper {
                 running.set(false);
             }
         });
+        return true;
     }
 }
