@@ -49,7 +49,7 @@ public final class Agent implements AutoCloseable {
     /** The engine refused to create or start an essential container ({@link StartFailedException}). */
     static final String START_FAILED = "TaskFailedToStart";
 
-    private final RepeatedLog failures = new RepeatedLog(LOG, Clock.systemUTC(), Duration.ofMinutes(1));
+    private final RepeatedLog failures;
     private final String instanceArn;
     private final AgentTasks tasks;
     private final TaskWrites writes;
@@ -98,9 +98,10 @@ public final class Agent implements AutoCloseable {
         this.writes = new TaskWrites(tasks);
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.failures = new RepeatedLog(LOG, clock, Duration.ofMinutes(1));
         this.pulls = new Pulls(runtime, new AgentMetrics(meters, runtime.name()), maxConcurrentPulls, "agent-pull-",
                 Objects.requireNonNull(wake, "wake"), repositoryCredentials);
-        this.health = new HealthMonitor(runtime, wake);
+        this.health = new HealthMonitor(runtime, clock, wake);
         this.wake = wake;
     }
 

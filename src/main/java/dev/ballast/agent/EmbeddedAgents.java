@@ -90,13 +90,14 @@ public final class EmbeddedAgents implements AutoCloseable {
 
     private final Store store;
     private final Clock clock;
-    private final RepeatedLog failures = new RepeatedLog(LOG, Clock.systemUTC(), Duration.ofMinutes(1));
+    private final RepeatedLog failures;
 
     private EmbeddedAgents(List<Agent> agents, List<Semaphore> nudges, Store store, Clock clock) {
         this.agents = List.copyOf(agents);
         this.nudges = List.copyOf(nudges);
         this.store = store;
         this.clock = clock;
+        this.failures = new RepeatedLog(LOG, clock, Duration.ofMinutes(1));
     }
 
     /**
@@ -221,7 +222,7 @@ public final class EmbeddedAgents implements AutoCloseable {
     private void loop(Agent agent, Semaphore nudge, Duration interval) {
         // At start-up, and every few seconds after: remove the running containers of tasks the server no longer
         // assigns here (stopped while this server was down, or by the instance-health monitor).
-        OrphanSweeper orphans = new OrphanSweeper(agent);
+        OrphanSweeper orphans = new OrphanSweeper(agent, clock);
         while (!closed) {
             try {
                 agent.reconcileOnce();

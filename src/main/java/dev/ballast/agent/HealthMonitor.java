@@ -1,5 +1,6 @@
 package dev.ballast.agent;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -20,11 +21,13 @@ final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
 
     private final ContainerRuntime runtime;
+    private final Clock clock;
     private final Runnable onChange;
     private final Map<String, Checker> checkers = new ConcurrentHashMap<>();
 
-    HealthMonitor(ContainerRuntime runtime, Runnable onChange) {
+    HealthMonitor(ContainerRuntime runtime, Clock clock, Runnable onChange) {
         this.runtime = runtime;
+        this.clock = clock;
         this.onChange = onChange;
     }
 
@@ -85,7 +88,7 @@ final class HealthMonitor implements AutoCloseable {
         }
 
         void run() {
-            long started = System.nanoTime();
+            long started = clock.millis();
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(check.interval());
@@ -94,7 +97,7 @@ final class HealthMonitor implements AutoCloseable {
                             || (!(result instanceof CheckResult.Passed) && exited())) {
                         return; // keeps its last status: an exit is not a failed check
                     }
-                    boolean inStartPeriod = Duration.ofNanos(System.nanoTime() - started).compareTo(check.startPeriod()) < 0;
+                    boolean inStartPeriod = Duration.ofMillis(clock.millis() - started).compareTo(check.startPeriod()) < 0;
                     HealthState before = state;
                     state = before.next(result, inStartPeriod, check.retries());
                     if (!state.status().equals(before.status())) {

@@ -1,5 +1,6 @@
 package dev.ballast.agent;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -18,22 +19,25 @@ public final class OrphanSweeper {
     public static final Duration INTERVAL = Duration.ofSeconds(5);
 
     private final Agent agent;
+    private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
-    private long lastStartNanos;
+    private long lastStartMillis;
     private boolean started;
 
-    public OrphanSweeper(Agent agent) {
+    /** @param clock when a sweep is due is read from it (tests move it by hand) */
+    public OrphanSweeper(Agent agent, Clock clock) {
         this.agent = agent;
+        this.clock = clock;
     }
 
-    /** Starts a sweep when one is due and none is running. */
-    public void maybeSweep() {
-        long now = System.nanoTime();
-        if (started && now - lastStartNanos < INTERVAL.toNanos() || !running.compareAndSet(false, true)) {
-            return;
+    /** Starts a sweep when one is due (by the clock) and none is running; true when it started one. */
+    public boolean maybeSweep() {
+        long now = clock.millis();
+        if (started && now - lastStartMillis < INTERVAL.toMillis() || !running.compareAndSet(false, true)) {
+            return false;
         }
         started = true;
-        lastStartNanos = now;
+        lastStartMillis = now;
         Thread.ofVirtual().name("agent-orphans").start(() -> {
             try {
                 int removed = agent.removeOrphans();
@@ -46,5 +50,6 @@ public final class OrphanSweeper {
                 running.set(false);
             }
         });
+        return true;
     }
 }

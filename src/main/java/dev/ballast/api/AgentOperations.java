@@ -91,11 +91,16 @@ public final class AgentOperations {
             throw AwsException.invalidParameter("'waitSeconds' must be between 0 and " + MAX_WAIT_SECONDS + ", got " + wait + ".");
         }
         store.instances().heartbeat(i.arn(), clock.millis());
-        long deadline = System.nanoTime() + Math.min(Duration.ofSeconds(wait).toNanos(), maxWait.toNanos());
+        // The wait ends by the server's clock (a test moves it); the real-time bound only keeps a stopped clock
+        // from holding a request open for ever.
+        long waitMillis = Math.min(Duration.ofSeconds(wait).toMillis(), maxWait.toMillis());
+        long deadline = clock.millis() + waitMillis;
+        long realDeadline = System.nanoTime() + Duration.ofMillis(waitMillis).toNanos();
         List<Versioned<TaskRow>> tasks = store.tasks().forInstance(i.arn());
-        while (tasks.stream().noneMatch(t -> needsAttention(t.value())) && System.nanoTime() < deadline) {
+        while (tasks.stream().noneMatch(t -> needsAttention(t.value())) && clock.millis() < deadline
+                && System.nanoTime() < realDeadline) {
             try {
-                Thread.sleep(Math.min(pollInterval.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                Thread.sleep(Math.min(pollInterval.toMillis(), Math.max(1, deadline - clock.millis())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -59,6 +59,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--memory", defaultValue = "4096", description = "Memory to register, MiB (default: ${DEFAULT-VALUE}).")
     int memory;
 
+    /** The agent's one clock: every component below takes it, none reads the time itself. */
+    private final Clock clock = Clock.systemUTC();
+
     @Option(names = "--instance-state-dir", description = "Directory keeping this agent's container instance ARN across restarts (default: ~/.ballast/agent).")
     Path stateDir;
 
@@ -139,7 +142,7 @@ final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         JsonApiClient client = new JsonApiClient(endpoint, new SigV4Signer(credentials.accessKeyId(),
-                credentials.secretAccessKey(), aws.region(region), "ecs", Clock.systemUTC()), credentials.sessionToken());
+                credentials.secretAccessKey(), aws.region(region), "ecs", clock), credentials.sessionToken());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DockerConfigCredentials dockerConfig = DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
         RegistryClient registry = new RegistryClient(registryConfig.withCredentials(dockerConfig), meters);
@@ -167,7 +170,7 @@ final class AgentCommand implements Callable<Integer> {
             stopping = true;
             main.interrupt();
         }, "ballast-agent-shutdown"));
-        try (Agent agent = new Agent(arn, tasks, rt, meters, Clock.systemUTC(), maxConcurrentPulls, () -> {
+        try (Agent agent = new Agent(arn, tasks, rt, meters, clock, maxConcurrentPulls, () -> {
             if (nudge.availablePermits() == 0) {
                 nudge.release();
             }
@@ -181,7 +184,7 @@ final class AgentCommand implements Callable<Integer> {
 
     private int loop(JsonApiClient client, String arn, RemoteTasks tasks, Agent agent, Semaphore nudge) {
         long backoff = 250;
-        OrphanSweeper orphans = new OrphanSweeper(agent);
+        OrphanSweeper orphans = new OrphanSweeper(agent, clock);
         while (!stopping) {
             // A long poll returns early only for the server's changes; a container's exit is seen here, so
             // while containers run the agent looks at them at least every WATCH_SECONDS.

@@ -254,7 +254,7 @@ public final class BallastServer implements AutoCloseable {
             Gauge.builder("ballast.controller.leader", () -> lease == null || lease.leader() ? 1 : 0)
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
-            Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(),
+            Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(), clock,
                     new InstanceHealth(store, clock, config.agentHealth(), metrics), lease)
                     .withPurge(new StoppedTaskPurge(store, clock, config.stoppedTaskRetention()));
             DeployMetrics.bind(metrics, store, controller);

@@ -5,6 +5,7 @@ import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.Versioned;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,27 +31,27 @@ public final class Reconcilers implements AutoCloseable {
     private volatile StoppedTaskPurge purge;
     private final RepeatedLog failures;
 
-    public Reconcilers(Store store, ServiceController controller, Duration period) {
-        this(store, controller, period, null);
+    public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock) {
+        this(store, controller, period, clock, null);
     }
 
     /** As above, also running the instance-health monitor at the start of each pass (null: none). */
-    public Reconcilers(Store store, ServiceController controller, Duration period, InstanceHealth health) {
-        this(store, controller, period, health, null);
+    public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock, InstanceHealth health) {
+        this(store, controller, period, clock, health, null);
     }
 
     /**
      * As above; when {@code lease} is given, a pass does anything only while this replica holds it (several
      * replicas on one store: exactly one drives the controllers).
      */
-    public Reconcilers(Store store, ServiceController controller, Duration period, InstanceHealth health,
+    public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock, InstanceHealth health,
                        ControllerLease lease) {
         this.lease = lease;
         this.health = health;
         this.store = store;
         this.controller = controller;
         this.period = period;
-        this.failures = new RepeatedLog(LOG, java.time.Clock.systemUTC(), Duration.ofMinutes(1));
+        this.failures = new RepeatedLog(LOG, clock, Duration.ofMinutes(1));
         this.thread = Thread.ofPlatform().name("ballast-reconciler").daemon().unstarted(this::loop);
     }
 

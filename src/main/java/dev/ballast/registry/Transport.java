@@ -55,7 +55,7 @@ final class Transport {
     private final RegistryLabels labels;
     private final Map<String, Semaphore> limits = new ConcurrentHashMap<>();
     private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
-    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long WARN_EVERY_MILLIS = TimeUnit.MINUTES.toMillis(1);
     private static final int MAX_IDLE_LIMITS = 1024;
 
     Transport(HttpClient http, RegistryConfig config, MeterRegistry meters, RegistryLabels labels) {
@@ -156,10 +156,10 @@ final class Transport {
      * (so a hostile or dead registry asked thousands of times writes a handful of lines), else at DEBUG.
      */
     private void logFailure(String registry, String detail) {
-        long now = System.nanoTime();
+        long now = config.clock().millis();
         String label = labels.of(registry);
         Long last = lastWarned.get(label);
-        if ((last == null || now - last > WARN_EVERY_NANOS) && (last == null
+        if ((last == null || now - last > WARN_EVERY_MILLIS) && (last == null
                 ? lastWarned.putIfAbsent(label, now) == null : lastWarned.replace(label, last, now))) {
             LOG.warn("{}", detail);
         } else {

@@ -49,7 +49,7 @@ public final class Launcher {
         this.ids = ids;
         this.clock = clock;
         this.taskPorts = new TaskPorts(store);
-        this.unplaced = new RepeatedLog(LOG, Clock.systemUTC(), Duration.ofMinutes(5));
+        this.unplaced = new RepeatedLog(LOG, clock, Duration.ofMinutes(5));
     }
 
     public Launched launch(Launch l, int count) {

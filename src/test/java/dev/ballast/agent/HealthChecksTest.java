@@ -34,6 +34,7 @@ class HealthChecksTest {
     Path dir;
 
     ScriptedRuntime runtime;
+    MutableClock clock;
     Store store;
     Agent agent;
     Tasks tasks;
@@ -41,7 +42,7 @@ class HealthChecksTest {
     @BeforeEach
     void open() {
         runtime = new ScriptedRuntime();
-        MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         store = Store.openSqlite(dir, clock);
         agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2);
         tasks = new Tasks(store);
@@ -123,6 +124,7 @@ class HealthChecksTest {
         passUntil("two checks in the start period", () -> runtime.checksRun.get() >= 2);
         agent.reconcileOnce();
         assertThat(container(task, "app").healthStatus()).as("retries 1, but still in the 4 s start period").isEqualTo("UNKNOWN");
+        clock.advance(Duration.ofSeconds(4)); // the start period ends by the agent's clock, not by waiting
         passUntil("app UNHEALTHY after the start period", () -> "UNHEALTHY".equals(container(task, "app").healthStatus()));
     }
 
