@@ -3,6 +3,9 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -118,7 +121,7 @@ public final class AgentOperations {
 
     /** Desired and last status differ: the agent has something to do. */
     private static boolean needsAttention(TaskRow t) {
-        return !(t.desiredStatus().equals("RUNNING") && t.lastStatus().equals("RUNNING"));
+        return !(t.desiredStatus().equals(DesiredStatus.RUNNING.wire()) && t.lastStatus().equals(TaskStatus.RUNNING.wire()));
     }
 
 
@@ -235,7 +238,7 @@ public final class AgentOperations {
             // The agent stops a task on its own when it could not start it, or when an essential container exited
             // (which it says with ECS's own reason, also while the task is still starting).
             boolean essentialExited = reason.equals(ESSENTIAL_EXITED_REASON) || t.startedAt() != null;
-            next = next.stoppedBy(essentialExited ? "EssentialContainerExited" : "TaskFailedToStart", reason);
+            next = next.stoppedBy(essentialExited ? StopCode.ESSENTIAL_CONTAINER_EXITED.wire() : StopCode.TASK_FAILED_TO_START.wire(), reason);
         }
         int order = TASK_ORDER.indexOf(last);
         Long stoppingAt = next.stoppingAt() == null && order >= TASK_ORDER.indexOf("DEACTIVATING") ? Long.valueOf(now) : next.stoppingAt();

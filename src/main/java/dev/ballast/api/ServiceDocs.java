@@ -2,6 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.RolloutState;
 import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.Events;
@@ -141,8 +142,8 @@ final class ServiceDocs {
                     .put("startedAt", TaskDefinitionDocs.seconds(d.createdAt())).put("serviceRevisionArn", d.revisionArn());
         }
         boolean cb = d.deploymentConfiguration().path("deploymentCircuitBreaker").path("enable").asBoolean(false);
-        out.putObject("deploymentCircuitBreaker").put("status", cb ? (d.rolloutState().equals("FAILED") ? "TRIGGERED"
-                        : d.rolloutState().equals("COMPLETED") ? "MONITORING_COMPLETE" : "MONITORING") : "DISABLED")
+        out.putObject("deploymentCircuitBreaker").put("status", cb ? (d.rolloutState().equals(RolloutState.FAILED.wire()) ? "TRIGGERED"
+                        : d.rolloutState().equals(RolloutState.COMPLETED.wire()) ? "MONITORING_COMPLETE" : "MONITORING") : "DISABLED")
                 .put("failureCount", d.failedTasks())
                 .put("threshold", dev.ballast.deploy.Deployer.circuitBreakerThreshold(desired));
         return out;

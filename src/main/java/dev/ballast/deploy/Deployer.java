@@ -3,6 +3,7 @@ package dev.ballast.deploy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
+import dev.ballast.model.RolloutState;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.ResolutionRecord;
 import dev.ballast.store.RevisionRow;
@@ -140,7 +141,7 @@ public final class Deployer {
 
     private Optional<DeploymentRow> lastCompleted(ServiceRow service, DeploymentRow failed) {
         return store.deployments().ofService(service.arn()).stream().map(Versioned::value)
-                .filter(x -> !x.id().equals(failed.id()) && x.rolloutState().equals("COMPLETED"))
+                .filter(x -> !x.id().equals(failed.id()) && x.rolloutState().equals(RolloutState.COMPLETED.wire()))
                 .findFirst();
     }
 
