@@ -194,7 +194,7 @@ final class TaskOperations {
         if (instance != null && !instance.startsWith("arn:")) {
             instance = account.containerInstanceArn(cluster.name(), instance);
         }
-        String desired = Optional.ofNullable(Params.string(in, "desiredStatus")).orElse("RUNNING");
+        String desired = Optional.ofNullable(Params.string(in, "desiredStatus")).orElse(DesiredStatus.RUNNING.wire());
         List<TaskRow> rows = store.tasks().list(cluster.name(), serviceArn,
                 family == null ? null : account.ecsArnPrefix() + "task-definition/" + family + ":", desired,
                 Params.string(in, "startedBy"), instance, after == null ? null : after.path("arn").asText(), max + 1);

@@ -1,6 +1,7 @@
 package dev.ballast.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.RolloutState;
 import dev.ballast.model.StopCode;
@@ -76,16 +77,16 @@ public final class ServiceController {
             drain(found.get(), deployments, live);
             return;
         }
-        Versioned<DeploymentRow> primary = deployments.stream().filter(d -> d.value().status().equals("PRIMARY")).findFirst()
+        Versioned<DeploymentRow> primary = deployments.stream().filter(d -> d.value().status().equals(DeploymentStatus.PRIMARY.wire())).findFirst()
                 .orElse(null);
         if (primary == null) {
             return;
         }
         for (Versioned<DeploymentRow> d : deployments) {
             DeploymentRow row = d.value();
-            if (row != primary.value() && row.status().equals("PRIMARY")) {
+            if (row != primary.value() && row.status().equals(DeploymentStatus.PRIMARY.wire())) {
                 // A newer deployment took over (a concurrent UpdateService could not demote this one).
-                store.deployments().update(row.with("ACTIVE", row.rolloutState(), row.rolloutStateReason(),
+                store.deployments().update(row.with(DeploymentStatus.ACTIVE.wire(), row.rolloutState(), row.rolloutStateReason(),
                         row.lifecycle().equals("IN_PROGRESS") ? "STOPPED" : row.lifecycle(), row.finishedAt()), d.version());
             }
         }

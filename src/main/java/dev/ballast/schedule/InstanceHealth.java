@@ -170,9 +170,9 @@ public final class InstanceHealth {
         TaskRow stopping = t.stoppedBy(code, reason);
         stopping = stopping.withDesired(DesiredStatus.STOPPED.wire(), stopping.stopCode(), stopping.stoppedReason(),
                 t.stoppingAt() == null ? now : t.stoppingAt());
-        return stopping.withState("STOPPED", t.containers().stream()
+        return stopping.withState(TaskStatus.STOPPED.wire(), t.containers().stream()
                         .map(c -> c.lastStatus().equals(ContainerStatus.STOPPED.wire()) ? c
-                                : c.with("STOPPED", c.imageDigest(), c.exitCode(), c.reason() == null ? reason : c.reason(),
+                                : c.with(ContainerStatus.STOPPED.wire(), c.imageDigest(), c.exitCode(), c.reason() == null ? reason : c.reason(),
                                 c.runtimeId()))
                         .toList(),
                 t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
