@@ -68,6 +68,8 @@ class StatusLiteralsTest {
 
     private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
 
+    private static final Pattern SQL_LITERAL = Pattern.compile("'(\\w+)'");
+
     static Set<String> wireValues() {
         Set<String> all = new HashSet<>();
         Stream.of(TaskStatus.values()).map(TaskStatus::wire).forEach(all::add);
@@ -93,6 +95,13 @@ class StatusLiteralsTest {
             while (m.find()) {
                 if (wire.contains(m.group(1)) && !allowed.contains(m.group(1))) {
                     out.add(file + ":" + (i + 1) + ": \"" + m.group(1) + "\"");
+                }
+                // SQL that filters by status keeps its quoted literal ('STOPPED'), in store only
+                Matcher sql = SQL_LITERAL.matcher(m.group(1));
+                while (!file.startsWith("store/") && sql.find()) {
+                    if (wire.contains(sql.group(1))) {
+                        out.add(file + ":" + (i + 1) + ": SQL '" + sql.group(1) + "' outside store");
+                    }
                 }
             }
         }
@@ -129,6 +138,8 @@ class StatusLiteralsTest {
         assertThat(violations("store/Clusters.java", "s.equals(\"ACTIVE\")", wire)).isEmpty();
         assertThat(violations("store/Clusters.java", "s.equals(\"RUNNING\")", wire)).hasSize(1);
         assertThat(violations("deploy/X.java", "log(\"task is RUNNING now\");", wire)).isEmpty();
+        assertThat(violations("deploy/X.java", "q(\"where last_status <> 'STOPPED'\")", wire)).hasSize(1);
+        assertThat(violations("store/Tasks.java", "q(\"where last_status <> 'STOPPED'\")", wire)).isEmpty();
     }
 
     @Test
