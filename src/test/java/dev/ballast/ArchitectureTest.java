@@ -16,17 +16,20 @@ import org.junit.jupiter.api.Test;
 
 /** Enforces the one-way package dependencies of docs/architecture.md on the main sources. */
 class ArchitectureTest {
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "core", Set.of(),
-            "image", Set.of("core"),
-            "registry", Set.of("image", "core"),
-            "resolve", Set.of("registry", "image", "store", "core"),
-            "store", Set.of("core"),
-            "schedule", Set.of("resolve", "registry", "image", "store", "core"),
-            "deploy", Set.of("schedule", "resolve", "registry", "image", "store", "core"),
-            "agent", Set.of("registry", "image", "store", "core"),
-            "api", Set.of("deploy", "schedule", "resolve", "registry", "image", "agent", "store", "core"),
-            "cli", Set.of("api", "deploy", "schedule", "resolve", "registry", "image", "agent", "store", "core"));
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("model", Set.of()),
+            Map.entry("core", Set.of("model")),
+            Map.entry("image", Set.of("core", "model")),
+            Map.entry("registry", Set.of("image", "core", "model")),
+            Map.entry("resolve", Set.of("registry", "image", "store", "core", "model")),
+            Map.entry("store", Set.of("core", "model")),
+            Map.entry("schedule", Set.of("resolve", "registry", "image", "store", "core", "model")),
+            Map.entry("deploy", Set.of("schedule", "resolve", "registry", "image", "store", "core", "model")),
+            Map.entry("agent", Set.of("registry", "image", "store", "core", "model")),
+            Map.entry("api", Set.of("deploy", "schedule", "resolve", "registry", "image", "agent", "store", "core",
+                    "model")),
+            Map.entry("cli", Set.of("api", "deploy", "schedule", "resolve", "registry", "image", "agent", "store",
+                    "core", "model")));
     private static final Pattern PACKAGE = Pattern.compile("^package dev\\.ballast\\.(\\w+)", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.ballast\\.(\\w+)", Pattern.MULTILINE);
 

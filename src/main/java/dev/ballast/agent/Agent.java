@@ -1,6 +1,7 @@
 package dev.ballast.agent;
 
 import dev.ballast.core.RepeatedLog;
+import dev.ballast.model.StopCode;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskHealth;
@@ -40,14 +41,14 @@ public final class Agent implements AutoCloseable {
 
     /** ECS's default time between SIGTERM and SIGKILL when a container has no {@code stopTimeout}. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
-    static final String PULL_FAILED = "TaskFailedToStart";
-    static final String ESSENTIAL_EXITED = "EssentialContainerExited";
+    static final String PULL_FAILED = StopCode.TASK_FAILED_TO_START.wire();
+    static final String ESSENTIAL_EXITED = StopCode.ESSENTIAL_CONTAINER_EXITED.wire();
     /** ECS's {@code stoppedReason} when an essential container exits. */
     public static final String ESSENTIAL_EXITED_REASON = "Essential container in task exited";
     /** A container's {@code dependsOn} can never be met: the task could not start. */
-    static final String DEPENDENCY_FAILED = "TaskFailedToStart";
+    static final String DEPENDENCY_FAILED = StopCode.TASK_FAILED_TO_START.wire();
     /** The engine refused to create or start an essential container ({@link StartFailedException}). */
-    static final String START_FAILED = "TaskFailedToStart";
+    static final String START_FAILED = StopCode.TASK_FAILED_TO_START.wire();
 
     private final RepeatedLog failures;
     private final String instanceArn;

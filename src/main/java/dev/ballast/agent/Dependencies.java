@@ -2,6 +2,7 @@ package dev.ballast.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow.ContainerRow;
 import java.io.IOException;
@@ -118,7 +119,7 @@ final class Dependencies {
     /** Whether dependency {@code d} of {@code container} is met by {@code target} as it is now. */
     static Verdict check(String container, Dependency d, ContainerRow target) {
         boolean started = target.runtimeId() != null;
-        boolean stopped = "STOPPED".equals(target.lastStatus());
+        boolean stopped = TaskStatus.STOPPED.wire().equals(target.lastStatus());
         if (stopped && !started) {
             return new Verdict.Never(d, "container " + container + " depends on " + d.container() + " (condition "
                     + d.condition() + "), which stopped without starting");

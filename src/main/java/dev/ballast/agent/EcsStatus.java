@@ -1,61 +1,75 @@
 package dev.ballast.agent;
 
+import dev.ballast.model.ContainerStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.TaskStatus;
+
 /**
- * The one mapping between the agent's internal lifecycle states and the {@code lastStatus} and
- * {@code desiredStatus} strings ECS shows (API reference, "Task lifecycle": PROVISIONING, PENDING,
- * ACTIVATING, RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED).
+ * The one mapping between the agent's internal lifecycle states ({@link TaskState}, {@link ContainerState})
+ * and the model's ECS statuses ({@link TaskStatus}, {@link DesiredStatus}, {@link ContainerStatus}); the
+ * wire strings themselves live in the model.
  */
 final class EcsStatus {
 
     private EcsStatus() {
     }
 
-    static String lastStatus(TaskState state) {
+    static TaskStatus taskStatus(TaskState state) {
         return switch (state) {
-            case PROVISIONING -> "PROVISIONING";
-            case PULLING -> "PENDING";
-            case RUNNING -> "RUNNING";
-            case STOPPING -> "STOPPING";
-            case STOPPED -> "STOPPED";
+            case PROVISIONING -> TaskStatus.PROVISIONING;
+            case PULLING -> TaskStatus.PENDING;
+            case RUNNING -> TaskStatus.RUNNING;
+            case STOPPING -> TaskStatus.STOPPING;
+            case STOPPED -> TaskStatus.STOPPED;
+        };
+    }
+
+    static String lastStatus(TaskState state) {
+        return taskStatus(state).wire();
+    }
+
+    /** The internal state of a task whose {@code lastStatus} is {@code status}. */
+    static TaskState taskState(TaskStatus status) {
+        return switch (status) {
+            case PROVISIONING -> TaskState.PROVISIONING;
+            case PENDING, ACTIVATING -> TaskState.PULLING;
+            case RUNNING -> TaskState.RUNNING;
+            case DEACTIVATING, STOPPING, DEPROVISIONING -> TaskState.STOPPING;
+            case STOPPED -> TaskState.STOPPED;
         };
     }
 
     /** The internal state of a task whose {@code lastStatus} is {@code lastStatus}. */
     static TaskState taskState(String lastStatus) {
-        return switch (lastStatus) {
-            case "PROVISIONING" -> TaskState.PROVISIONING;
-            case "PENDING", "ACTIVATING" -> TaskState.PULLING;
-            case "RUNNING" -> TaskState.RUNNING;
-            case "DEACTIVATING", "STOPPING", "DEPROVISIONING" -> TaskState.STOPPING;
-            case "STOPPED" -> TaskState.STOPPED;
-            default -> throw new IllegalArgumentException("unknown task lastStatus \"" + lastStatus + "\"");
-        };
+        return taskState(TaskStatus.fromWire(lastStatus));
     }
 
     /** The state the scheduler wants, from {@code desiredStatus} (RUNNING, PENDING or STOPPED). */
     static TaskState desired(String desiredStatus) {
-        return switch (desiredStatus) {
-            case "PENDING", "RUNNING" -> TaskState.RUNNING;
-            case "STOPPED" -> TaskState.STOPPED;
-            default -> throw new IllegalArgumentException("unknown task desiredStatus \"" + desiredStatus + "\"");
+        return switch (DesiredStatus.fromWire(desiredStatus)) {
+            case PENDING, RUNNING -> TaskState.RUNNING;
+            case STOPPED -> TaskState.STOPPED;
+        };
+    }
+
+    static ContainerStatus containerStatus(ContainerState state) {
+        return switch (state) {
+            case PENDING, PULLED -> ContainerStatus.PENDING;
+            case RUNNING -> ContainerStatus.RUNNING;
+            case STOPPED -> ContainerStatus.STOPPED;
         };
     }
 
     static String lastStatus(ContainerState state) {
-        return switch (state) {
-            case PENDING, PULLED -> "PENDING";
-            case RUNNING -> "RUNNING";
-            case STOPPED -> "STOPPED";
-        };
+        return containerStatus(state).wire();
     }
 
     /** The internal state of a container whose {@code lastStatus} is given and whose image is or is not local. */
     static ContainerState containerState(String lastStatus, boolean pulled) {
-        return switch (lastStatus) {
-            case "PENDING" -> pulled ? ContainerState.PULLED : ContainerState.PENDING;
-            case "RUNNING" -> ContainerState.RUNNING;
-            case "STOPPED" -> ContainerState.STOPPED;
-            default -> throw new IllegalArgumentException("unknown container lastStatus \"" + lastStatus + "\"");
+        return switch (ContainerStatus.fromWire(lastStatus)) {
+            case PENDING -> pulled ? ContainerState.PULLED : ContainerState.PENDING;
+            case RUNNING -> ContainerState.RUNNING;
+            case STOPPED -> ContainerState.STOPPED;
         };
     }
 }

@@ -3,6 +3,10 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.ContainerStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -11,6 +15,7 @@ import dev.ballast.store.Versioned;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +30,8 @@ public final class AgentOperations {
     /** The {@code X-Amz-Target} prefix of the agent protocol extension. */
     public static final String TARGET_PREFIX = "BallastAgent_20261128";
     static final int MAX_WAIT_SECONDS = 20;
-    private static final List<String> TASK_ORDER = List.of("PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING",
-            "STOPPING", "DEPROVISIONING", "STOPPED");
-    private static final List<String> CONTAINER_STATUSES = List.of("PENDING", "RUNNING", "STOPPED");
+    private static final List<String> TASK_ORDER = Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList();
+    private static final List<String> CONTAINER_STATUSES = Arrays.stream(ContainerStatus.values()).map(ContainerStatus::wire).toList();
     /** ECS's {@code stoppedReason} for an essential container that exited; an agent reports it as the reason. */
     static final String ESSENTIAL_EXITED_REASON = "Essential container in task exited";
 
@@ -123,7 +127,7 @@ public final class AgentOperations {
 
     /** Desired and last status differ: the agent has something to do. */
     private static boolean needsAttention(TaskRow t) {
-        return !(t.desiredStatus().equals("RUNNING") && t.lastStatus().equals("RUNNING"));
+        return !(t.desiredStatus().equals(DesiredStatus.RUNNING.wire()) && t.lastStatus().equals(TaskStatus.RUNNING.wire()));
     }
 
 
@@ -240,17 +244,17 @@ public final class AgentOperations {
             // The agent stops a task on its own when it could not start it, or when an essential container exited
             // (which it says with ECS's own reason, also while the task is still starting).
             boolean essentialExited = reason.equals(ESSENTIAL_EXITED_REASON) || t.startedAt() != null;
-            next = next.stoppedBy(essentialExited ? "EssentialContainerExited" : "TaskFailedToStart", reason);
+            next = next.stoppedBy(essentialExited ? StopCode.ESSENTIAL_CONTAINER_EXITED.wire() : StopCode.TASK_FAILED_TO_START.wire(), reason);
         }
         int order = TASK_ORDER.indexOf(last);
-        Long stoppingAt = next.stoppingAt() == null && order >= TASK_ORDER.indexOf("DEACTIVATING") ? Long.valueOf(now) : next.stoppingAt();
+        Long stoppingAt = next.stoppingAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.DEACTIVATING.wire()) ? Long.valueOf(now) : next.stoppingAt();
         next = next.withDesired(next.desiredStatus(), next.stopCode(), next.stoppedReason(), stoppingAt);
-        Long started = t.startedAt() == null && last.equals("RUNNING") ? Long.valueOf(now) : t.startedAt();
+        Long started = t.startedAt() == null && last.equals(TaskStatus.RUNNING.wire()) ? Long.valueOf(now) : t.startedAt();
         Long pullStart = pullStarted != null ? pullStarted
-                : t.pullStartedAt() == null && order >= TASK_ORDER.indexOf("PENDING") ? Long.valueOf(now) : t.pullStartedAt();
+                : t.pullStartedAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.PENDING.wire()) ? Long.valueOf(now) : t.pullStartedAt();
         Long pullStop = pullStopped != null ? pullStopped
-                : t.pullStoppedAt() == null && order >= TASK_ORDER.indexOf("RUNNING") ? Long.valueOf(now) : t.pullStoppedAt();
-        Long stopped = last.equals("STOPPED") ? (executionStopped != null ? executionStopped : Long.valueOf(now)) : t.stoppedAt();
+                : t.pullStoppedAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.RUNNING.wire()) ? Long.valueOf(now) : t.pullStoppedAt();
+        Long stopped = last.equals(TaskStatus.STOPPED.wire()) ? (executionStopped != null ? executionStopped : Long.valueOf(now)) : t.stoppedAt();
         next = next.withState(last, containers, pullStart, pullStop, started, stopped);
         return next.equals(t) ? Optional.empty() : Optional.of(next);
     }

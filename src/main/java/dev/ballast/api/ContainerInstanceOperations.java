@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.core.HostPorts;
+import dev.ballast.model.StopCode;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.TaskPorts;
 import dev.ballast.store.ClusterRecord;
@@ -200,7 +201,7 @@ final class ContainerInstanceOperations {
         }
         long now = clock.millis();
         for (Versioned<TaskRow> t : live) {
-            store.tasks().update(InstanceHealth.stoppedWithoutAgent(t.value(), "ServiceSchedulerInitiated", DEREGISTERED_REASON, now),
+            store.tasks().update(InstanceHealth.stoppedWithoutAgent(t.value(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), DEREGISTERED_REASON, now),
                     t.version());
         }
         for (int attempt = 0; attempt < 10 && !v.value().status().equals("INACTIVE"); attempt++) {

@@ -3,6 +3,7 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.HostPorts;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.schedule.TaskPorts;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -28,7 +29,7 @@ final class InstanceDocs {
         int usedCpu = live.stream().mapToInt(TaskRow::cpu).sum();
         int usedMemory = live.stream().mapToInt(TaskRow::memory).sum();
         HostPorts taken = live.stream().map(ports::of).reduce(i.reserved(), HostPorts::plus);
-        int running = (int) live.stream().filter(t -> t.lastStatus().equals("RUNNING")).count();
+        int running = (int) live.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).count();
         ObjectNode out = Json.object();
         out.put("containerInstanceArn", i.arn());
         out.put("ec2InstanceId", i.ec2InstanceId());

@@ -2,6 +2,8 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.DeploymentStatus;
+import dev.ballast.model.RolloutState;
 import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.Events;
@@ -40,7 +42,7 @@ final class ServiceDocs {
             if (!d.active()) {
                 continue;
             }
-            if (current == null && d.status().equals("PRIMARY")) {
+            if (current == null && d.status().equals(DeploymentStatus.PRIMARY.wire())) {
                 current = d;
             }
             TaskRows.Counts tasks = byDeployment.getOrDefault(d.id(), TaskRows.Counts.NONE);
@@ -48,7 +50,7 @@ final class ServiceDocs {
             dj.put("id", d.id());
             dj.put("status", d.status());
             dj.put("taskDefinition", d.taskDefinitionArn());
-            dj.put("desiredCount", d.status().equals("PRIMARY") ? s.desiredCount() : tasks.running() + tasks.pending());
+            dj.put("desiredCount", d.status().equals(DeploymentStatus.PRIMARY.wire()) ? s.desiredCount() : tasks.running() + tasks.pending());
             dj.put("pendingCount", tasks.pending());
             dj.put("runningCount", tasks.running());
             dj.put("failedTasks", d.failedTasks());
@@ -141,8 +143,8 @@ final class ServiceDocs {
                     .put("startedAt", TaskDefinitionDocs.seconds(d.createdAt())).put("serviceRevisionArn", d.revisionArn());
         }
         boolean cb = d.deploymentConfiguration().path("deploymentCircuitBreaker").path("enable").asBoolean(false);
-        out.putObject("deploymentCircuitBreaker").put("status", cb ? (d.rolloutState().equals("FAILED") ? "TRIGGERED"
-                        : d.rolloutState().equals("COMPLETED") ? "MONITORING_COMPLETE" : "MONITORING") : "DISABLED")
+        out.putObject("deploymentCircuitBreaker").put("status", cb ? (d.rolloutState().equals(RolloutState.FAILED.wire()) ? "TRIGGERED"
+                        : d.rolloutState().equals(RolloutState.COMPLETED.wire()) ? "MONITORING_COMPLETE" : "MONITORING") : "DISABLED")
                 .put("failureCount", d.failedTasks())
                 .put("threshold", dev.ballast.deploy.Deployer.circuitBreakerThreshold(desired));
         return out;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
+import dev.ballast.model.DeploymentStatus;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.RevisionRow;
@@ -155,7 +156,7 @@ final class ServiceOperations {
             boolean ok;
             if (newDeployment) {
                 String source = store.deployments().ofService(s.arn()).stream().map(Versioned::value)
-                        .filter(d -> d.status().equals("PRIMARY")).map(DeploymentRow::revisionArn).findFirst().orElse(null);
+                        .filter(d -> d.status().equals(DeploymentStatus.PRIMARY.wire())).map(DeploymentRow::revisionArn).findFirst().orElse(null);
                 RevisionRow revision = deployer.newRevision(updated);
                 ok = store.services().updateWithDeployment(updated, current.version(), revision,
                         deployer.newDeployment(updated, revision, source, null));
@@ -177,9 +178,9 @@ final class ServiceOperations {
     private void demoteOldPrimaries(String serviceArn, String newRevisionArn) {
         for (Versioned<DeploymentRow> d : store.deployments().ofService(serviceArn)) {
             DeploymentRow row = d.value();
-            if (row.status().equals("PRIMARY") && !row.revisionArn().equals(newRevisionArn)) {
+            if (row.status().equals(DeploymentStatus.PRIMARY.wire()) && !row.revisionArn().equals(newRevisionArn)) {
                 String lifecycle = row.lifecycle().equals("IN_PROGRESS") ? "STOPPED" : row.lifecycle();
-                store.deployments().update(row.with("ACTIVE", row.rolloutState(), row.rolloutStateReason(), lifecycle,
+                store.deployments().update(row.with(DeploymentStatus.ACTIVE.wire(), row.rolloutState(), row.rolloutStateReason(), lifecycle,
                         row.finishedAt()), d.version());
             }
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.StopCode;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.store.ClusterRecord;
@@ -147,8 +149,8 @@ final class TaskOperations {
         for (int attempt = 0; attempt < 5; attempt++) {
             Versioned<TaskRow> t = store.tasks().find(taskArn(cluster, ref))
                     .orElseThrow(() -> AwsException.invalidParameter("The referenced task was not found: " + ShapeValidator.clip(ref) + "."));
-            if (t.value().desiredStatus().equals("STOPPED")
-                    || store.tasks().update(t.value().withDesired("STOPPED", "UserInitiated", reason, clock.millis()), t.version())) {
+            if (t.value().desiredStatus().equals(DesiredStatus.STOPPED.wire())
+                    || store.tasks().update(t.value().withDesired(DesiredStatus.STOPPED.wire(), StopCode.USER_INITIATED.wire(), reason, clock.millis()), t.version())) {
                 wakeAgents.run();
                 return Json.object().set("task", TaskDocs.task(store.tasks().find(t.value().arn()).orElseThrow().value(), false, store));
             }
@@ -192,7 +194,7 @@ final class TaskOperations {
         if (instance != null && !instance.startsWith("arn:")) {
             instance = account.containerInstanceArn(cluster.name(), instance);
         }
-        String desired = Optional.ofNullable(Params.string(in, "desiredStatus")).orElse("RUNNING");
+        String desired = Optional.ofNullable(Params.string(in, "desiredStatus")).orElse(DesiredStatus.RUNNING.wire());
         List<TaskRow> rows = store.tasks().list(cluster.name(), serviceArn,
                 family == null ? null : account.ecsArnPrefix() + "task-definition/" + family + ":", desired,
                 Params.string(in, "startedBy"), instance, after == null ? null : after.path("arn").asText(), max + 1);

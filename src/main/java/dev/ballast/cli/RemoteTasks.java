@@ -9,6 +9,9 @@ import dev.ballast.agent.AgentTasks;
 import dev.ballast.api.EcsApi;
 import dev.ballast.api.Json;
 import dev.ballast.api.Operation;
+import dev.ballast.model.ContainerStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
 import java.math.BigDecimal;
@@ -72,14 +75,14 @@ final class RemoteTasks implements AgentTasks {
 
     /** True while some task is not settled (wanted and known RUNNING), so the agent should poll again soon. */
     synchronized boolean busy() {
-        return tasks.values().stream().anyMatch(v -> !(v.value().desiredStatus().equals("RUNNING")
-                && v.value().lastStatus().equals("RUNNING")));
+        return tasks.values().stream().anyMatch(v -> !(v.value().desiredStatus().equals(DesiredStatus.RUNNING.wire())
+                && v.value().lastStatus().equals(TaskStatus.RUNNING.wire())));
     }
 
     /** True while some task has containers running here, which the agent must watch for exits. */
     synchronized boolean watching() {
-        return tasks.values().stream().anyMatch(v -> v.value().lastStatus().equals("RUNNING")
-                || v.value().containers().stream().anyMatch(c -> "RUNNING".equals(c.lastStatus())));
+        return tasks.values().stream().anyMatch(v -> v.value().lastStatus().equals(TaskStatus.RUNNING.wire())
+                || v.value().containers().stream().anyMatch(c -> ContainerStatus.RUNNING.wire().equals(c.lastStatus())));
     }
 
     /** The task definition a task was launched from, as the server sent it (for runtimes that need it). */

@@ -1,8 +1,11 @@
 package dev.ballast.deploy;
 
+import dev.ballast.model.RolloutState;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.store.Store;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -13,9 +16,8 @@ import java.util.function.Supplier;
  * back off after consecutive failed starts). The label values are fixed sets, so the series are bounded.
  */
 public final class DeployMetrics {
-    private static final List<String> TASK_STATUSES = List.of("PROVISIONING", "PENDING", "ACTIVATING", "RUNNING",
-            "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED");
-    private static final List<String> ROLLOUT_STATES = List.of("IN_PROGRESS", "COMPLETED", "FAILED");
+    private static final List<String> TASK_STATUSES = Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList();
+    private static final List<String> ROLLOUT_STATES = Arrays.stream(RolloutState.values()).map(RolloutState::wire).toList();
 
     private DeployMetrics() {}
 

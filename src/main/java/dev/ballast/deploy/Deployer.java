@@ -3,6 +3,8 @@ package dev.ballast.deploy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
+import dev.ballast.model.DeploymentStatus;
+import dev.ballast.model.RolloutState;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.ResolutionRecord;
 import dev.ballast.store.RevisionRow;
@@ -56,8 +58,8 @@ public final class Deployer {
         LOG.info("deployment {} of service {} created: task definition {}{}", id, service.name(), revision.taskDefinitionArn(),
                 rollbackOf == null ? "" : ", rolling back deployment " + rollbackOf);
         return new DeploymentRow(id, account.serviceDeploymentArn(service.cluster(), service.name(),
-                ids.id22()), service.arn(), service.clusterArn(), revision.arn(), revision.taskDefinitionArn(), "PRIMARY",
-                "IN_PROGRESS", reason, "IN_PROGRESS",
+                ids.id22()), service.arn(), service.clusterArn(), revision.arn(), revision.taskDefinitionArn(), DeploymentStatus.PRIMARY.wire(),
+                RolloutState.IN_PROGRESS.wire(), reason, "IN_PROGRESS",
                 service.desiredCount(), 0, deploymentConfiguration(service), sourceRevisionArn, rollbackOf, now, now, null);
     }
 
@@ -69,7 +71,7 @@ public final class Deployer {
 
     void complete(ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, Events events) {
         Versioned<DeploymentRow> current = store.deployments().find(primary.id()).orElseThrow();
-        if (!store.deployments().update(current.value().with("PRIMARY", "COMPLETED", "ECS deployment " + primary.id() + " completed.",
+        if (!store.deployments().update(current.value().with(DeploymentStatus.PRIMARY.wire(), RolloutState.COMPLETED.wire(), "ECS deployment " + primary.id() + " completed.",
                 "SUCCESSFUL", clock.millis()).withSteady(true), current.version())) {
             return;
         }
@@ -89,7 +91,7 @@ public final class Deployer {
         for (Versioned<DeploymentRow> d : deployments) {
             if (!d.value().id().equals(primary.id()) && d.value().active()) {
                 String lifecycle = d.value().lifecycle().equals("IN_PROGRESS") ? "STOPPED" : d.value().lifecycle();
-                store.deployments().update(d.value().with("INACTIVE", d.value().rolloutState(), d.value().rolloutStateReason(),
+                store.deployments().update(d.value().with(DeploymentStatus.INACTIVE.wire(), d.value().rolloutState(), d.value().rolloutStateReason(),
                         lifecycle, d.value().finishedAt() == null ? clock.millis() : d.value().finishedAt()), d.version());
             }
         }
@@ -105,7 +107,7 @@ public final class Deployer {
         // ECS names the circuit breaker only when it is the one failing the deployment
         String stateReason = ServiceController.circuitBreaker(d).enable() ? "ECS deployment circuit breaker: " + sentence(reason)
                 : "ECS deployment " + d.id() + " failed: " + sentence(reason);
-        if (!store.deployments().update(d.with(target.isPresent() ? "ACTIVE" : "PRIMARY", "FAILED",
+        if (!store.deployments().update(d.with(target.isPresent() ? DeploymentStatus.ACTIVE.wire() : DeploymentStatus.PRIMARY.wire(), RolloutState.FAILED.wire(),
                 stateReason, lifecycle, clock.millis()), primary.version())) {
             return;
         }
@@ -123,8 +125,8 @@ public final class Deployer {
         ServiceRow rolledBack = current.value().withTaskDefinition(revision.taskDefinitionArn(), current.value().spec());
         DeploymentRow rollbackDeployment = newDeployment(rolledBack, revision, d.revisionArn(), d.id());
         for (Versioned<DeploymentRow> other : deployments) {
-            if (!other.value().id().equals(d.id()) && other.value().status().equals("PRIMARY")) {
-                store.deployments().update(other.value().with("ACTIVE", other.value().rolloutState(),
+            if (!other.value().id().equals(d.id()) && other.value().status().equals(DeploymentStatus.PRIMARY.wire())) {
+                store.deployments().update(other.value().with(DeploymentStatus.ACTIVE.wire(), other.value().rolloutState(),
                         other.value().rolloutStateReason(), other.value().lifecycle(), other.value().finishedAt()), other.version());
             }
         }
@@ -140,14 +142,14 @@ public final class Deployer {
 
     private Optional<DeploymentRow> lastCompleted(ServiceRow service, DeploymentRow failed) {
         return store.deployments().ofService(service.arn()).stream().map(Versioned::value)
-                .filter(x -> !x.id().equals(failed.id()) && x.rolloutState().equals("COMPLETED"))
+                .filter(x -> !x.id().equals(failed.id()) && x.rolloutState().equals(RolloutState.COMPLETED.wire()))
                 .findFirst();
     }
 
     /** A deleted service whose tasks are gone becomes INACTIVE with its deployments. */
     void deactivate(Versioned<ServiceRow> service, List<Versioned<DeploymentRow>> deployments) {
         for (Versioned<DeploymentRow> d : deployments) {
-            store.deployments().update(d.value().with("INACTIVE", d.value().rolloutState(), d.value().rolloutStateReason(),
+            store.deployments().update(d.value().with(DeploymentStatus.INACTIVE.wire(), d.value().rolloutState(), d.value().rolloutStateReason(),
                     d.value().lifecycle().equals("IN_PROGRESS") ? "STOPPED" : d.value().lifecycle(), clock.millis()), d.version());
         }
         store.services().update(service.value().withStatus("INACTIVE"), service.version());

@@ -1,6 +1,11 @@
 package dev.ballast.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.model.DeploymentStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.RolloutState;
+import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.schedule.PlacementFailures;
 import dev.ballast.store.DeploymentRow;
@@ -72,16 +77,16 @@ public final class ServiceController {
             drain(found.get(), deployments, live);
             return;
         }
-        Versioned<DeploymentRow> primary = deployments.stream().filter(d -> d.value().status().equals("PRIMARY")).findFirst()
+        Versioned<DeploymentRow> primary = deployments.stream().filter(d -> d.value().status().equals(DeploymentStatus.PRIMARY.wire())).findFirst()
                 .orElse(null);
         if (primary == null) {
             return;
         }
         for (Versioned<DeploymentRow> d : deployments) {
             DeploymentRow row = d.value();
-            if (row != primary.value() && row.status().equals("PRIMARY")) {
+            if (row != primary.value() && row.status().equals(DeploymentStatus.PRIMARY.wire())) {
                 // A newer deployment took over (a concurrent UpdateService could not demote this one).
-                store.deployments().update(row.with("ACTIVE", row.rolloutState(), row.rolloutStateReason(),
+                store.deployments().update(row.with(DeploymentStatus.ACTIVE.wire(), row.rolloutState(), row.rolloutStateReason(),
                         row.lifecycle().equals("IN_PROGRESS") ? "STOPPED" : row.lifecycle(), row.finishedAt()), d.version());
             }
         }
@@ -95,8 +100,8 @@ public final class ServiceController {
         if (replaceUnhealthy(service, live, events)) {
             return; // one step: the next pass counts them (circuit breaker) and starts their replacements
         }
-        if (!primary.value().rolloutState().equals("IN_PROGRESS")) {
-            if (primary.value().rolloutState().equals("COMPLETED")) {
+        if (!primary.value().rolloutState().equals(RolloutState.IN_PROGRESS.wire())) {
+            if (primary.value().rolloutState().equals(RolloutState.COMPLETED.wire())) {
                 roll(service, primary, deployments, live, events);
             }
             return;
@@ -152,7 +157,7 @@ public final class ServiceController {
     private void roll(ServiceRow service, Versioned<DeploymentRow> stored, List<Versioned<DeploymentRow>> deployments,
                       List<TaskRow> live, Events events) {
         DeploymentRow primary = stored.value();
-        List<TaskRow> wanted = live.stream().filter(t -> t.desiredStatus().equals("RUNNING")).toList();
+        List<TaskRow> wanted = live.stream().filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire())).toList();
         // Tasks on DRAINING container instances are replaced like tasks of older deployments: replacements
         // start first (within maximumPercent), then they stop (keeping minimumHealthyPercent).
         Set<String> draining = store.instances().inCluster(service.cluster(), "DRAINING").stream()
@@ -160,8 +165,8 @@ public final class ServiceController {
         Predicate<TaskRow> keep = t -> primary.id().equals(t.deploymentId()) && !draining.contains(t.containerInstanceArn());
         List<TaskRow> primaryTasks = wanted.stream().filter(keep).toList();
         List<TaskRow> oldTasks = wanted.stream().filter(keep.negate()).toList();
-        int runningPrimary = (int) primaryTasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count();
-        int runningOld = (int) oldTasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).count();
+        int runningPrimary = (int) primaryTasks.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).count();
+        int runningOld = (int) oldTasks.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).count();
         JsonNode config = primary.deploymentConfiguration();
         Rollout plan = Rollout.plan(service.desiredCount(), config.path("minimumHealthyPercent").asInt(100),
                 config.path("maximumPercent").asInt(200), primaryTasks.size(), oldTasks.size(), runningPrimary, runningOld);
@@ -185,9 +190,9 @@ public final class ServiceController {
         // steady: only the primary's tasks, as many as desired, all running and healthy, none still stopping
         boolean steady = oldGone && runningPrimary == service.desiredCount() && primaryTasks.size() == service.desiredCount()
                 && live.size() == primaryTasks.size() && primaryTasks.stream().allMatch(TaskHealth::settled);
-        if (primary.rolloutState().equals("IN_PROGRESS") && steady) {
+        if (primary.rolloutState().equals(RolloutState.IN_PROGRESS.wire()) && steady) {
             deployer.complete(service, primary, deployments, events);
-        } else if (primary.rolloutState().equals("COMPLETED") && steady != primary.steady()) {
+        } else if (primary.rolloutState().equals(RolloutState.COMPLETED.wire()) && steady != primary.steady()) {
             // after a scale-out or scale-in settles: said once per settled state, as after a deployment
             if (store.deployments().update(primary.withSteady(steady), stored.version()) && steady) {
                 events.add("(service " + service.name() + ") has reached a steady state.");
@@ -223,7 +228,7 @@ public final class ServiceController {
         long graceMillis = Math.max(0, service.spec().path("healthCheckGracePeriodSeconds").asLong(0)) * 1000;
         long now = clock.millis();
         List<TaskRow> unhealthy = live.stream()
-                .filter(t -> t.desiredStatus().equals("RUNNING") && t.lastStatus().equals("RUNNING"))
+                .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire()) && t.lastStatus().equals(TaskStatus.RUNNING.wire()))
                 .filter(t -> TaskHealth.UNHEALTHY.equals(TaskHealth.of(t)))
                 .filter(t -> t.startedAt() != null && now - t.startedAt() >= graceMillis)
                 .toList();
@@ -257,7 +262,7 @@ public final class ServiceController {
     }
 
     private void drain(Versioned<ServiceRow> service, List<Versioned<DeploymentRow>> deployments, List<TaskRow> live) {
-        List<TaskRow> running = live.stream().filter(t -> t.desiredStatus().equals("RUNNING")).toList();
+        List<TaskRow> running = live.stream().filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire())).toList();
         stop(running, running.size(), "Service " + service.value().name() + " was deleted");
         if (live.isEmpty()) {
             deployer.deactivate(service, deployments);
@@ -275,8 +280,8 @@ public final class ServiceController {
                 break;
             }
             Optional<Versioned<TaskRow>> current = store.tasks().find(t.arn());
-            if (current.isPresent() && current.get().value().desiredStatus().equals("RUNNING")
-                    && store.tasks().update(current.get().value().withDesired("STOPPED", "ServiceSchedulerInitiated", reasonOf.apply(t),
+            if (current.isPresent() && current.get().value().desiredStatus().equals(DesiredStatus.RUNNING.wire())
+                    && store.tasks().update(current.get().value().withDesired(DesiredStatus.STOPPED.wire(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), reasonOf.apply(t),
                     clock.millis()), current.get().version())) {
                 stopped++;
             }
@@ -287,8 +292,8 @@ public final class ServiceController {
     }
 
     private static List<TaskRow> pendingFirst(List<TaskRow> tasks) {
-        List<TaskRow> ordered = new ArrayList<>(tasks.stream().filter(t -> !t.lastStatus().equals("RUNNING")).toList());
-        ordered.addAll(tasks.stream().filter(t -> t.lastStatus().equals("RUNNING")).toList());
+        List<TaskRow> ordered = new ArrayList<>(tasks.stream().filter(t -> !t.lastStatus().equals(TaskStatus.RUNNING.wire())).toList());
+        ordered.addAll(tasks.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).toList());
         return ordered;
     }
 

@@ -1,5 +1,9 @@
 package dev.ballast.schedule;
 
+import dev.ballast.model.ContainerStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
@@ -33,7 +37,7 @@ public final class InstanceHealth {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceHealth.class);
 
     /** The ECS stop code of tasks stopped because their agent went away. */
-    public static final String STOP_CODE = "InfrastructureHealth";
+    public static final String STOP_CODE = StopCode.INFRASTRUCTURE_HEALTH.wire();
     /** The stopped reason of those tasks. */
     public static final String STOP_REASON = "Task stopped because its container instance's agent is disconnected";
 
@@ -164,11 +168,11 @@ public final class InstanceHealth {
      */
     public static TaskRow stoppedWithoutAgent(TaskRow t, String code, String reason, long now) {
         TaskRow stopping = t.stoppedBy(code, reason);
-        stopping = stopping.withDesired("STOPPED", stopping.stopCode(), stopping.stoppedReason(),
+        stopping = stopping.withDesired(DesiredStatus.STOPPED.wire(), stopping.stopCode(), stopping.stoppedReason(),
                 t.stoppingAt() == null ? now : t.stoppingAt());
-        return stopping.withState("STOPPED", t.containers().stream()
-                        .map(c -> c.lastStatus().equals("STOPPED") ? c
-                                : c.with("STOPPED", c.imageDigest(), c.exitCode(), c.reason() == null ? reason : c.reason(),
+        return stopping.withState(TaskStatus.STOPPED.wire(), t.containers().stream()
+                        .map(c -> c.lastStatus().equals(ContainerStatus.STOPPED.wire()) ? c
+                                : c.with(ContainerStatus.STOPPED.wire(), c.imageDigest(), c.exitCode(), c.reason() == null ? reason : c.reason(),
                                 c.runtimeId()))
                         .toList(),
                 t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),

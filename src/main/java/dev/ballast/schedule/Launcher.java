@@ -6,6 +6,9 @@ import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.core.RepeatedLog;
+import dev.ballast.model.ContainerStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
@@ -95,13 +98,13 @@ public final class Launcher {
                 String launchImage = l.containers().stream().filter(r -> r.containerName().equals(name)).findFirst()
                         .map(ContainerResolution::launchImage).orElse(image);
                 containers.add(new TaskRow.ContainerRow(name, account.ecsArnPrefix() + "container/" + l.cluster() + "/" + id
-                        + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, "PENDING", null, null,
+                        + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, ContainerStatus.PENDING.wire(), null, null,
                         null, c.path("essential").asBoolean(true),
                         c.path("repositoryCredentials").path("credentialsParameter").textValue(),
                         hasHealthCheck(c) ? TaskHealth.UNKNOWN : null));
             }
             tasks.add(new TaskRow(taskArn, l.cluster(), l.clusterArn(), l.taskDefinition().arn(), l.serviceArn(),
-                    l.deploymentId(), l.startedBy(), l.group(), instance, "RUNNING", "PROVISIONING", containers, null, null,
+                    l.deploymentId(), l.startedBy(), l.group(), instance, DesiredStatus.RUNNING.wire(), TaskStatus.PROVISIONING.wire(), containers, null, null,
                     l.clientToken(), demand.cpu(), demand.memory(), now, null, null, null, null, null, 0));
         }
         if (!tasks.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import dev.ballast.model.TaskStatus;
 import java.util.List;
 import java.util.Optional;
 
@@ -119,10 +120,10 @@ public final class Clusters {
                 "SELECT last_status, COUNT(*) FROM tasks WHERE cluster = :c AND last_status <> 'STOPPED' GROUP BY last_status", name);
         java.util.Map<String, Integer> services = grouped(h,
                 "SELECT status, COUNT(*) FROM services WHERE cluster = :c AND status <> 'INACTIVE' GROUP BY status", name);
-        int pending = tasks.getOrDefault("PROVISIONING", 0) + tasks.getOrDefault("PENDING", 0)
-                + tasks.getOrDefault("ACTIVATING", 0);
+        int pending = tasks.getOrDefault(TaskStatus.PROVISIONING.wire(), 0) + tasks.getOrDefault(TaskStatus.PENDING.wire(), 0)
+                + tasks.getOrDefault(TaskStatus.ACTIVATING.wire(), 0);
         int live = tasks.values().stream().mapToInt(Integer::intValue).sum();
-        return new ClusterCounts(instances, tasks.getOrDefault("RUNNING", 0), pending, live,
+        return new ClusterCounts(instances, tasks.getOrDefault(TaskStatus.RUNNING.wire(), 0), pending, live,
                 services.getOrDefault("ACTIVE", 0), services.getOrDefault("DRAINING", 0));
     }
 

@@ -1,6 +1,7 @@
 package dev.ballast.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.DeploymentStatus;
 
 /**
  * A service deployment. {@code status} is PRIMARY/ACTIVE/INACTIVE (Service.deployments), {@code rolloutState}
@@ -58,6 +59,6 @@ public record DeploymentRow(String id, String arn, String serviceArn, String clu
     }
 
     public boolean active() {
-        return !"INACTIVE".equals(status);
+        return !DeploymentStatus.INACTIVE.wire().equals(status);
     }
 }

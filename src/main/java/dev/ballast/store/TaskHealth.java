@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import dev.ballast.model.HealthStatus;
 import dev.ballast.store.TaskRow.ContainerRow;
 
 /**
@@ -9,9 +10,9 @@ import dev.ballast.store.TaskRow.ContainerRow;
  * health checks (ECS {@code Task.healthStatus}).
  */
 public final class TaskHealth {
-    public static final String HEALTHY = "HEALTHY";
-    public static final String UNHEALTHY = "UNHEALTHY";
-    public static final String UNKNOWN = "UNKNOWN";
+    public static final String HEALTHY = HealthStatus.HEALTHY.wire();
+    public static final String UNHEALTHY = HealthStatus.UNHEALTHY.wire();
+    public static final String UNKNOWN = HealthStatus.UNKNOWN.wire();
 
     private TaskHealth() {}
 

@@ -1,5 +1,7 @@
 package dev.ballast.store;
 
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.TaskStatus;
 import java.util.List;
 
 /** A task: desired and last status, placement, and its containers' state as the agent reported it. */
@@ -63,12 +65,12 @@ public record TaskRow(String arn, String cluster, String clusterArn, String task
 
     public TaskRow stoppedBy(String code, String reason) {
         return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
-                containerInstanceArn, "STOPPED", lastStatus, containers, stopCode == null ? code : stopCode,
+                containerInstanceArn, DesiredStatus.STOPPED.wire(), lastStatus, containers, stopCode == null ? code : stopCode,
                 stoppedReason == null ? reason : stoppedReason, clientToken, cpu, memory, createdAt, pullStartedAt,
                 pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence);
     }
 
     public boolean isStopped() {
-        return "STOPPED".equals(lastStatus);
+        return TaskStatus.STOPPED.wire().equals(lastStatus);
     }
 }
