@@ -56,21 +56,15 @@ public final class Launcher {
     }
 
     public Launched launch(Launch l, int count) {
-        return launch(l, count, null);
+        return launch(l, count, null, List.of());
     }
 
     /**
-     * As {@link #launch(Launch, int)}, claiming a RunTask client token in the transaction that inserts the tasks.
+     * As {@link #launch(Launch, int)} for RunTask: claims its client token (null: none) and gives the tasks
+     * {@code tags}, both in the transaction that inserts them; a service's tasks get what its
+     * {@code propagateTags} says.
      *
      * @throws ClientTokenClaim.TakenException when another call claimed the token first (no task was created)
-     */
-    public Launched launch(Launch l, int count, ClientTokenClaim claim) {
-        return launch(l, count, claim, List.of());
-    }
-
-    /**
-     * As {@link #launch(Launch, int, ClientTokenClaim)}, giving the tasks {@code tags} (RunTask's) in the transaction
-     * that inserts them; a service's tasks get what its {@code propagateTags} says.
      */
     public Launched launch(Launch l, int count, ClientTokenClaim claim, List<Tags.Tag> tags) {
         JsonNode td = parse(l.taskDefinition().doc());
