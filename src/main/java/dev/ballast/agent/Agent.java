@@ -1,10 +1,10 @@
 package dev.ballast.agent;
 
 import dev.ballast.core.RepeatedLog;
+import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.store.Store;
-import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import dev.ballast.store.Versioned;
@@ -426,7 +426,7 @@ public final class Agent implements AutoCloseable {
             if (c.runtimeId() != null && EcsStatus.containerState(c.lastStatus(), true) == ContainerState.RUNNING) {
                 health.watch(c.containerArn(), c.runtimeId(), check);
             }
-            String known = c.healthStatus() == null ? TaskHealth.UNKNOWN : c.healthStatus();
+            String known = c.healthStatus() == null ? HealthStatus.UNKNOWN.wire() : c.healthStatus();
             return c.withHealth(health.status(c.containerArn()).orElse(known));
         }), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(), task.stoppedAt());
     }

@@ -2,8 +2,8 @@ package dev.ballast.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.model.HealthStatus;
 import dev.ballast.model.TaskStatus;
-import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow.ContainerRow;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -126,8 +126,8 @@ final class Dependencies {
         }
         return switch (d.condition()) {
             case START -> started ? new Verdict.Ready() : new Verdict.Wait(d);
-            case HEALTHY -> TaskHealth.HEALTHY.equals(target.healthStatus()) ? new Verdict.Ready()
-                    : TaskHealth.UNHEALTHY.equals(target.healthStatus())
+            case HEALTHY -> HealthStatus.HEALTHY.wire().equals(target.healthStatus()) ? new Verdict.Ready()
+                    : HealthStatus.UNHEALTHY.wire().equals(target.healthStatus())
                     ? new Verdict.Never(d, "container " + container + " depends on " + d.container()
                             + " (condition HEALTHY), which is UNHEALTHY")
                     : stopped ? new Verdict.Never(d, "container " + container + " depends on " + d.container()

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
-import dev.ballast.resolve.Mode;
+import dev.ballast.model.Mode;
 import dev.ballast.resolve.PolicyLoader;
 import dev.ballast.store.AccountSettings;
 import dev.ballast.store.Store;

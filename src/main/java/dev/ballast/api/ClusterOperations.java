@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Names;
-import dev.ballast.resolve.Mode;
+import dev.ballast.model.Mode;
 import dev.ballast.resolve.PolicyLoader;
 import dev.ballast.store.ClusterCounts;
 import dev.ballast.store.ClusterRecord;

@@ -7,7 +7,7 @@ import dev.ballast.core.Account;
 import dev.ballast.resolve.Decision;
 import dev.ballast.resolve.ImagePattern;
 import dev.ballast.resolve.ManagedCatalog;
-import dev.ballast.resolve.Mode;
+import dev.ballast.model.Mode;
 import dev.ballast.resolve.PolicyEvaluator;
 import dev.ballast.resolve.PolicyInputs;
 import dev.ballast.resolve.PolicyLoader;

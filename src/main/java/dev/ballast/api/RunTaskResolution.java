@@ -1,6 +1,6 @@
 package dev.ballast.api;
 
-import dev.ballast.store.ResolutionRecord;
+import dev.ballast.model.ResolutionRecord;
 import dev.ballast.store.TaskDefinitionRecord;
 
 /**

@@ -2,9 +2,9 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.RolloutState;
-import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.Events;
 import dev.ballast.store.RevisionRow;
@@ -93,17 +93,17 @@ final class ServiceDocs {
             ci.put("image", c.image());
             ci.put("imageDigest", c.imageDigest());
             // Ballast extension fields: the resolution record of this container.
-            ci.put("versionConsistency", c.mode());
-            ci.put("decidedBy", c.decidedBy());
+            ci.put("versionConsistency", c.mode().wire());
+            ci.put("decidedBy", c.decidedBy().wire());
             ci.put("rule", c.rule());
-            ci.put("resolutionMode", c.resolutionMode());
+            ci.put("resolutionMode", c.resolutionMode().wire());
             if (c.resolvedAt() != null) {
                 ci.put("resolvedAt", TaskDefinitionDocs.seconds(c.resolvedAt()));
             }
             ci.put("launchImage", c.launchImage());
             ci.put("reason", c.reason());
         }
-        out.put("resolutionState", r.resolution().state());
+        out.put("resolutionState", r.resolution().state().wire());
         out.put("createdAt", TaskDefinitionDocs.seconds(r.createdAt()));
         return out;
     }

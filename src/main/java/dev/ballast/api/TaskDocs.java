@@ -2,8 +2,8 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.TaskHealth;
 import dev.ballast.store.Store;
-import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
 
 /** Renders a task as the ECS Task shape: {@code image} as written, {@code imageDigest} as reported. */
@@ -29,7 +29,7 @@ final class TaskDocs {
                 cj.put("exitCode", c.exitCode());
             }
             cj.put("reason", c.reason());
-            cj.put("healthStatus", TaskHealth.of(c));
+            cj.put("healthStatus", TaskHealth.shown(c.health()).wire());
             cj.putArray("networkBindings");
             cj.putArray("networkInterfaces");
         }
@@ -37,7 +37,7 @@ final class TaskDocs {
         out.put("createdAt", TaskDefinitionDocs.seconds(t.createdAt()));
         out.put("desiredStatus", t.desiredStatus());
         out.put("group", t.group());
-        out.put("healthStatus", TaskHealth.of(t));
+        out.put("healthStatus", t.health().status().wire());
         out.put("lastStatus", t.lastStatus());
         out.put("launchType", "EC2");
         out.put("memory", Integer.toString(t.memory()));

@@ -1,6 +1,6 @@
 package dev.ballast.deploy;
 
-import dev.ballast.store.ResolutionRecord;
+import dev.ballast.model.ResolutionRecord;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.TaskDefinitionRecord;
 import java.time.Clock;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.model.DeploymentStatus;
+import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.RolloutState;
 import dev.ballast.store.DeploymentRow;
-import dev.ballast.store.ResolutionRecord;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
@@ -43,7 +43,7 @@ public final class Deployer {
     public RevisionRow newRevision(ServiceRow service) {
         return new RevisionRow(account.serviceRevisionArn(service.cluster(), service.name(), ids.digits19()), service.arn(),
                 service.clusterArn(), service.taskDefinitionArn(), clock.millis(),
-                new ResolutionRecord("PENDING", 0, null, List.of(), null), service.spec().path("launchType").asText("EC2"));
+                ResolutionRecord.pending(), service.spec().path("launchType").asText("EC2"));
     }
 
     /**

@@ -3,18 +3,19 @@ package dev.ballast.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.HealthStatus;
+import dev.ballast.model.ResolutionRecord;
+import dev.ballast.model.ResolutionState;
 import dev.ballast.model.RolloutState;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskStatus;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.schedule.PlacementFailures;
 import dev.ballast.store.DeploymentRow;
-import dev.ballast.store.ResolutionRecord;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
-import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
 import java.time.Clock;
@@ -108,10 +109,10 @@ public final class ServiceController {
         }
         Versioned<RevisionRow> revision = store.revisions().find(primary.value().revisionArn()).orElseThrow();
         ResolutionRecord record = revision.value().resolution();
-        if ("PENDING".equals(record.state()) && record.attempts() == 0 && !settled(revision.value())) {
+        if (record.state() == ResolutionState.PENDING && record.attempts() == 0 && !settled(revision.value())) {
             return;
         }
-        if ("PENDING".equals(record.state())) {
+        if (record.state() == ResolutionState.PENDING) {
             TaskDefinitionRecord td = store.taskDefinitions().findByArn(revision.value().taskDefinitionArn()).orElseThrow();
             ResolutionStep.Outcome outcome = resolution.step(revision.value(), td, service.clusterArn(),
                     circuitBreaker(primary.value()).enable());
@@ -123,7 +124,7 @@ public final class ServiceController {
             }
             record = outcome.record();
         }
-        if ("FAILED".equals(record.state())) {
+        if (record.state() == ResolutionState.FAILED) {
             deployer.fail(service, primary, deployments, "image resolution failed: " + record.failure(), events);
             return;
         }
@@ -189,7 +190,7 @@ public final class ServiceController {
         }
         // steady: only the primary's tasks, as many as desired, all running and healthy, none still stopping
         boolean steady = oldGone && runningPrimary == service.desiredCount() && primaryTasks.size() == service.desiredCount()
-                && live.size() == primaryTasks.size() && primaryTasks.stream().allMatch(TaskHealth::settled);
+                && live.size() == primaryTasks.size() && primaryTasks.stream().allMatch(t -> t.health().settled());
         if (primary.rolloutState().equals(RolloutState.IN_PROGRESS.wire()) && steady) {
             deployer.complete(service, primary, deployments, events);
         } else if (primary.rolloutState().equals(RolloutState.COMPLETED.wire()) && steady != primary.steady()) {
@@ -229,7 +230,7 @@ public final class ServiceController {
         long now = clock.millis();
         List<TaskRow> unhealthy = live.stream()
                 .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire()) && t.lastStatus().equals(TaskStatus.RUNNING.wire()))
-                .filter(t -> TaskHealth.UNHEALTHY.equals(TaskHealth.of(t)))
+                .filter(t -> t.health().status() == HealthStatus.UNHEALTHY)
                 .filter(t -> t.startedAt() != null && now - t.startedAt() >= graceMillis)
                 .toList();
         if (unhealthy.isEmpty()) {

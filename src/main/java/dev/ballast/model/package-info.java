@@ -1,6 +1,9 @@
 /**
- * The domain model: ordered status enums with their ECS wire strings. Every package may import it; it
- * imports only the JDK (ArchitectureTest). Outside this package no status or stop code is written as a
- * string literal.
+ * The domain model: ordered status enums with their ECS wire strings, the resolution vocabulary ({@link
+ * dev.ballast.model.Mode}, {@link dev.ballast.model.Layer}, {@link dev.ballast.model.ResolutionState},
+ * {@link dev.ballast.model.ResolutionOutcome}) and the records built from them (resolution record, container
+ * resolution, task health). Every package may import it; it imports only the JDK and Jackson annotations
+ * (ArchitectureTest, StatusLiteralsTest). Outside this package no status, stop code, mode, layer or resolution
+ * state is written as a string literal.
  */
 package dev.ballast.model;

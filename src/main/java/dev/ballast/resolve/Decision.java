@@ -1,5 +1,7 @@
 package dev.ballast.resolve;
 
+import dev.ballast.model.Layer;
+import dev.ballast.model.Mode;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package dev.ballast.resolve;
 
+import dev.ballast.model.Mode;
 import java.util.Objects;
 
 /**

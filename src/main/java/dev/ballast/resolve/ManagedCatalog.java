@@ -1,6 +1,7 @@
 package dev.ballast.resolve;
 
 import dev.ballast.image.ImageReference;
+import dev.ballast.model.Mode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.ballast.resolve;
 
+import dev.ballast.model.Mode;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -2,8 +2,11 @@ package dev.ballast.resolve;
 
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
-import dev.ballast.store.ContainerResolution;
-import dev.ballast.store.ResolutionRecord;
+import dev.ballast.model.ContainerResolution;
+import dev.ballast.model.Mode;
+import dev.ballast.model.ResolutionOutcome;
+import dev.ballast.model.ResolutionRecord;
+import dev.ballast.model.ResolutionState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +16,6 @@ import java.util.Map;
  * rules are tested without a registry.
  */
 final class ResolutionAttempt {
-    static final String PENDING = "PENDING";
-    static final String RESOLVED = "RESOLVED";
-    static final String FAILED = "FAILED";
-
     /** How many attempts each mode gets, and whether best-effort failures fail the deployment. */
     record Limits(int strict, int bestEffort, boolean circuitBreaker) {}
 
@@ -36,7 +35,7 @@ final class ResolutionAttempt {
         List<String> failures = new ArrayList<>();
         long next = nowMillis + settings.backoff(attempt).toMillis();
         for (ContainerResolution c : containers) {
-            if (!c.resolutionMode().equals("pending")) {
+            if (c.resolutionMode() != ResolutionOutcome.PENDING) {
                 out.add(c);
                 continue;
             }
@@ -49,7 +48,7 @@ final class ResolutionAttempt {
                 case Lookup.Failed f -> failed(c, f.reason(), attempt, limits, nowMillis, events, subject);
                 case null -> throw new IllegalStateException("no answer for container " + c.containerName());
             };
-            if (resolution.resolutionMode().equals("failed")) {
+            if (resolution.resolutionMode() == ResolutionOutcome.FAILED) {
                 failures.add(ResolutionEvents.failure(resolution));
             }
             out.add(resolution);
@@ -58,11 +57,11 @@ final class ResolutionAttempt {
         if (!failures.isEmpty()) {
             String failure = String.join("; ", failures);
             failures.forEach(f -> events.add(ResolutionEvents.failed(subject, f)));
-            record = new ResolutionRecord(FAILED, attempt, null, out, failure);
+            record = new ResolutionRecord(ResolutionState.FAILED, attempt, null, out, failure);
         } else if (out.stream().allMatch(c -> c.launchImage() != null)) {
-            record = new ResolutionRecord(RESOLVED, attempt, null, out, null);
+            record = new ResolutionRecord(ResolutionState.RESOLVED, attempt, null, out, null);
         } else {
-            record = new ResolutionRecord(PENDING, attempt, next, out, null);
+            record = new ResolutionRecord(ResolutionState.PENDING, attempt, next, out, null);
         }
         return new RevisionResolver.Step(record, events);
     }
@@ -72,29 +71,29 @@ final class ResolutionAttempt {
         ImageReference ref = f.resolution().reference();
         Digest digest = f.resolution().digest();
         if (ref.digest().isPresent()) {
-            ContainerResolution v = with(c, "verified", digest.toString(), c.image(), now, null);
+            ContainerResolution v = with(c, ResolutionOutcome.VERIFIED, digest.toString(), c.image(), now, null);
             events.add(ResolutionEvents.verified(subject, v));
             return v;
         }
-        ContainerResolution r = with(c, "resolved", digest.toString(), pinned(c.image(), ref, digest), now, null);
+        ContainerResolution r = with(c, ResolutionOutcome.RESOLVED, digest.toString(), pinned(c.image(), ref, digest), now, null);
         events.add(ResolutionEvents.resolved(subject, r, digest));
         return r;
     }
 
     private static ContainerResolution failed(ContainerResolution c, String reason, int attempt, Limits limits,
                                               long now, List<String> events, EventSubject subject) {
-        boolean strict = c.mode().equals(Mode.CONSISTENT.wire());
+        boolean strict = c.mode() == Mode.CONSISTENT;
         int limit = strict ? limits.strict() : limits.bestEffort();
-        ContainerResolution pending = with(c, "pending", null, null, null, reason);
+        ContainerResolution pending = with(c, ResolutionOutcome.PENDING, null, null, null, reason);
         if (attempt < limit) {
             events.add(ResolutionEvents.retrying(subject, pending, reason, attempt, limit));
             return pending;
         }
         events.add(ResolutionEvents.gaveUp(subject, pending, reason, attempt, limit));
         if (strict || limits.circuitBreaker()) {
-            return with(c, "failed", null, null, null, reason);
+            return with(c, ResolutionOutcome.FAILED, null, null, null, reason);
         }
-        ContainerResolution fb = with(c, "fallback", null, c.image(), now, reason);
+        ContainerResolution fb = with(c, ResolutionOutcome.FALLBACK, null, c.image(), now, reason);
         events.add(ResolutionEvents.fallback(subject, fb, attempt));
         return fb;
     }
@@ -110,9 +109,8 @@ final class ResolutionAttempt {
         return written + tag + "@" + digest;
     }
 
-    static ContainerResolution with(ContainerResolution c, String resolutionMode, String digest, String launchImage,
+    static ContainerResolution with(ContainerResolution c, ResolutionOutcome outcome, String digest, String launchImage,
                                     Long resolvedAt, String reason) {
-        return new ContainerResolution(c.containerName(), c.image(), c.mode(), c.decidedBy(), c.rule(), resolutionMode,
-                digest, launchImage, resolvedAt, reason);
+        return c.with(outcome, digest, launchImage, resolvedAt, reason);
     }
 }

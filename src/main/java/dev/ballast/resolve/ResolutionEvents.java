@@ -1,7 +1,7 @@
 package dev.ballast.resolve;
 
 import dev.ballast.image.Digest;
-import dev.ballast.store.ContainerResolution;
+import dev.ballast.model.ContainerResolution;
 
 /** The wording of resolution events, in the style of ECS service event messages. */
 final class ResolutionEvents {
@@ -48,6 +48,6 @@ final class ResolutionEvents {
     }
 
     private static String decided(ContainerResolution c) {
-        return c.mode() + ", decided by " + c.decidedBy() + (c.rule() == null ? "" : " '" + c.rule() + "'");
+        return c.mode().wire() + ", decided by " + c.decidedBy().wire() + (c.rule() == null ? "" : " '" + c.rule() + "'");
     }
 }

@@ -1,6 +1,6 @@
 package dev.ballast.resolve;
 
-import dev.ballast.store.ResolutionRecord;
+import dev.ballast.model.ResolutionRecord;
 import java.util.List;
 
 /**

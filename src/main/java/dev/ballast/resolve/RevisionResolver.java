@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.image.ImageReference;
 import dev.ballast.image.InvalidReferenceException;
+import dev.ballast.model.ContainerResolution;
+import dev.ballast.model.Mode;
+import dev.ballast.model.ResolutionOutcome;
+import dev.ballast.model.ResolutionRecord;
+import dev.ballast.model.ResolutionState;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.registry.Resolution;
-import dev.ballast.store.ContainerResolution;
-import dev.ballast.store.ResolutionRecord;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
@@ -115,7 +118,7 @@ public final class RevisionResolver {
     public Step step(ResolutionRecord current, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled,
                      EventSubject subject, java.time.Instant notBefore) {
         long now = clock.millis();
-        if (current != null && !current.state().equals(ResolutionAttempt.PENDING)) {
+        if (current != null && current.state() != ResolutionState.PENDING) {
             return new Step(current, List.of());
         }
         if (current != null && current.nextAttemptAt() != null && now < current.nextAttemptAt()) {
@@ -148,7 +151,7 @@ public final class RevisionResolver {
         List<ContainerResolution> containers = plan(td, clusterArn, clock.millis(), subject, events);
         Step step = attempt(containers, credentialsParameters(td), 0, new ResolutionAttempt.Limits(1, 1, false), subject,
                 events, clock.instant());
-        if (step.record().state().equals(ResolutionAttempt.FAILED)) {
+        if (step.record().state() == ResolutionState.FAILED) {
             throw new ResolutionFailedException(step.record().failure(), step.record(), step.events());
         }
         return step;
@@ -168,7 +171,7 @@ public final class RevisionResolver {
     private Step attempt(List<ContainerResolution> containers, Map<String, String> parameters, int attemptsSoFar,
                          ResolutionAttempt.Limits limits, EventSubject subject, List<String> earlier,
                          java.time.Instant notBefore) {
-        List<ContainerResolution> pending = containers.stream().filter(c -> c.resolutionMode().equals("pending")).toList();
+        List<ContainerResolution> pending = containers.stream().filter(c -> c.resolutionMode() == ResolutionOutcome.PENDING).toList();
         int attempt = pending.isEmpty() ? attemptsSoFar : attemptsSoFar + 1;
         Map<String, Lookup> answers = lookUp(pending, parameters, notBefore);
         Step step = ResolutionAttempt.apply(containers, answers, attempt, limits, settings, clock.millis(), subject);
@@ -186,10 +189,10 @@ public final class RevisionResolver {
             String name = c.path("name").asText();
             String image = c.path("image").asText();
             Decision d = policy.decide(c.path("versionConsistency").asText(null), image, in);
-            ContainerResolution r = new ContainerResolution(name, image, d.mode().wire(), d.layer().wire(), d.rule(),
-                    "pending", null, null, null, null);
+            ContainerResolution r = new ContainerResolution(name, image, d.mode(), d.layer(), d.rule(),
+                    ResolutionOutcome.PENDING, null, null, null, null);
             if (d.mode() == Mode.DISABLED) {
-                r = ResolutionAttempt.with(r, "skipped", writtenDigest(image), image, now, null);
+                r = ResolutionAttempt.with(r, ResolutionOutcome.SKIPPED, writtenDigest(image), image, now, null);
                 events.add(ResolutionEvents.skipped(subject, r) + (d.note() == null ? "" : " " + Character.toUpperCase(
                         d.note().charAt(0)) + d.note().substring(1) + "."));
             }

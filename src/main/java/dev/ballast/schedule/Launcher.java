@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
-import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.core.RepeatedLog;
+import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.HealthStatus;
 import dev.ballast.model.TaskStatus;
-import dev.ballast.store.ContainerResolution;
+import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
 import dev.ballast.store.TaskDefinitionRecord;
-import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,7 +95,7 @@ public final class Launcher {
                         + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, ContainerStatus.PENDING.wire(), null, null,
                         null, c.path("essential").asBoolean(true),
                         c.path("repositoryCredentials").path("credentialsParameter").textValue(),
-                        hasHealthCheck(c) ? TaskHealth.UNKNOWN : null));
+                        hasHealthCheck(c) ? HealthStatus.UNKNOWN.wire() : null));
             }
             tasks.add(new TaskRow(taskArn, l.cluster(), l.clusterArn(), l.taskDefinition().arn(), l.serviceArn(),
                     l.deploymentId(), l.startedBy(), l.group(), instance, DesiredStatus.RUNNING.wire(), TaskStatus.PROVISIONING.wire(), containers, null, null,

@@ -1,6 +1,8 @@
 package dev.ballast.store;
 
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.HealthStatus;
+import dev.ballast.model.TaskHealth;
 import dev.ballast.model.TaskStatus;
 import java.util.List;
 
@@ -43,6 +45,11 @@ public record TaskRow(String arn, String cluster, String clusterArn, String task
                     credentialsParameter, healthStatus);
         }
 
+        /** The reported health, typed; null for a container without a health check. */
+        public HealthStatus health() {
+            return healthStatus == null ? null : HealthStatus.fromWire(healthStatus);
+        }
+
         /** This container with a new health status (null: it has no health check). */
         public ContainerRow withHealth(String health) {
             return new ContainerRow(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason, runtimeId,
@@ -68,6 +75,11 @@ public record TaskRow(String arn, String cluster, String clusterArn, String task
                 containerInstanceArn, DesiredStatus.STOPPED.wire(), lastStatus, containers, stopCode == null ? code : stopCode,
                 stoppedReason == null ? reason : stoppedReason, clientToken, cpu, memory, createdAt, pullStartedAt,
                 pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence);
+    }
+
+    /** The task's health, computed from its containers' (ECS {@code Task.healthStatus}). */
+    public TaskHealth health() {
+        return new TaskHealth(containers.stream().map(c -> new TaskHealth.Container(c.essential(), c.health())).toList());
     }
 
     public boolean isStopped() {

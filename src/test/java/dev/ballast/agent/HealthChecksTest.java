@@ -6,7 +6,6 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.ballast.agent.AgentTest.ScriptedRuntime;
 import dev.ballast.store.Store;
-import dev.ballast.store.TaskHealth;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import dev.ballast.testing.Eventually;
@@ -86,10 +85,10 @@ class HealthChecksTest {
         assertThat(tasks.get(task).containers()).extracting(ContainerRow::name, ContainerRow::healthStatus)
                 .as("UNKNOWN before the first result; no status without a check")
                 .containsExactly(tuple("app", "UNKNOWN"), tuple("side", null));
-        assertThat(TaskHealth.of(tasks.get(task))).isEqualTo("UNKNOWN");
+        assertThat(tasks.get(task).health().status().wire()).isEqualTo("UNKNOWN");
 
         passUntil("app HEALTHY", () -> "HEALTHY".equals(container(task, "app").healthStatus()));
-        assertThat(TaskHealth.of(tasks.get(task))).isEqualTo("HEALTHY");
+        assertThat(tasks.get(task).health().status().wire()).isEqualTo("HEALTHY");
         assertThat(agent.healthChecking()).isEqualTo(1);
     }
 
@@ -100,7 +99,7 @@ class HealthChecksTest {
         passUntil("app UNHEALTHY", () -> "UNHEALTHY".equals(container(task, "app").healthStatus()));
         assertThat(runtime.checksRun.get()).as("retries 2: two failed checks at least").isGreaterThanOrEqualTo(2);
         TaskRow unhealthy = tasks.get(task);
-        assertThat(TaskHealth.of(unhealthy)).isEqualTo("UNHEALTHY");
+        assertThat(unhealthy.health().status().wire()).isEqualTo("UNHEALTHY");
         assertThat(unhealthy.lastStatus()).as("the agent does not stop a task for its health; the service scheduler does")
                 .isEqualTo("RUNNING");
         assertThat(unhealthy.desiredStatus()).isEqualTo("RUNNING");

@@ -2,7 +2,8 @@ package dev.ballast.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ballast.store.ResolutionRecord;
+import dev.ballast.model.ResolutionRecord;
+import dev.ballast.model.ResolutionState;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.testing.MutableClock;
 import java.time.Duration;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /** {@link BackgroundResolution}: attempts off the caller's thread, one per revision, outcomes only for the record they began from. */
 class BackgroundResolutionTest {
 
-    static final ResolutionRecord PENDING = new ResolutionRecord("PENDING", 0, null, List.of(), null);
-    static final ResolutionRecord RESOLVED = new ResolutionRecord("RESOLVED", 1, null, List.of(), null);
+    static final ResolutionRecord PENDING = new ResolutionRecord(ResolutionState.PENDING, 0, null, List.of(), null);
+    static final ResolutionRecord RESOLVED = new ResolutionRecord(ResolutionState.RESOLVED, 1, null, List.of(), null);
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T00:00:00Z"));
     final AtomicInteger started = new AtomicInteger();
@@ -76,7 +77,7 @@ class BackgroundResolutionTest {
             b.step(revision("rev-1", PENDING), null, "cluster", false);
             release.countDown();
             completions.acquire();
-            ResolutionRecord moved = new ResolutionRecord("PENDING", 1, null, List.of(), null);
+            ResolutionRecord moved = new ResolutionRecord(ResolutionState.PENDING, 1, null, List.of(), null);
             ResolutionStep.Outcome o = b.step(revision("rev-1", moved), null, "cluster", false);
             assertThat(o.record()).isSameAs(moved);
             completions.acquire();
@@ -89,7 +90,7 @@ class BackgroundResolutionTest {
     void a_record_waiting_out_its_backoff_starts_no_attempt() {
         try (BackgroundResolution b = background(RESOLVED)) {
             long later = clock.millis() + 60_000;
-            ResolutionRecord backingOff = new ResolutionRecord("PENDING", 1, later, List.of(), null);
+            ResolutionRecord backingOff = new ResolutionRecord(ResolutionState.PENDING, 1, later, List.of(), null);
             assertThat(b.step(revision("rev-1", backingOff), null, "cluster", false).record()).isSameAs(backingOff);
             assertThat(b.inFlight()).isZero();
             clock.advance(Duration.ofMinutes(1));

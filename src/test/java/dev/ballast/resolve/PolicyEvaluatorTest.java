@@ -3,6 +3,8 @@ package dev.ballast.resolve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.model.Layer;
+import dev.ballast.model.Mode;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;

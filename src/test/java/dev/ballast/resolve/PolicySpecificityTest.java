@@ -2,6 +2,8 @@ package dev.ballast.resolve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.model.Layer;
+import dev.ballast.model.Mode;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
+import dev.ballast.model.ContainerResolution;
+import dev.ballast.model.Layer;
+import dev.ballast.model.Mode;
+import dev.ballast.model.ResolutionOutcome;
+import dev.ballast.model.ResolutionRecord;
 import dev.ballast.registry.Resolution;
-import dev.ballast.store.ContainerResolution;
-import dev.ballast.store.ResolutionRecord;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +22,8 @@ class ResolutionAttemptTest {
     private static final Digest D = Digest.sha256("x".getBytes());
 
     private static ContainerResolution pending(String mode) {
-        return new ContainerResolution("app", "nginx:1.27", mode, "container", null, "pending", null, null, null, null);
+        return new ContainerResolution("app", "nginx:1.27", Mode.fromWire(mode), Layer.CONTAINER, null,
+                ResolutionOutcome.PENDING, null, null, null, null);
     }
 
     @ParameterizedTest(name = "{0} attempt {1} (circuit breaker {2}) -> {3}/{4}")
@@ -37,10 +41,10 @@ class ResolutionAttemptTest {
                 Map.of("app", new Lookup.Failed("registry answered 404 MANIFEST_UNKNOWN (manifest unknown)")),
                 attempt, new ResolutionAttempt.Limits(5, 3, breaker), ResolveSettings.defaults(), 10_000, WEB);
         ResolutionRecord r = step.record();
-        assertThat(r.state()).isEqualTo(state);
+        assertThat(r.state().wire()).isEqualTo(state);
         assertThat(r.attempts()).isEqualTo(attempt);
         ContainerResolution c = r.containers().getFirst();
-        assertThat(c.resolutionMode()).isEqualTo(resolutionMode);
+        assertThat(c.resolutionMode().wire()).isEqualTo(resolutionMode);
         assertThat(c.reason()).contains("404 MANIFEST_UNKNOWN");
         if (state.equals("PENDING")) {
             assertThat(r.nextAttemptAt()).isEqualTo(10_000 + ResolveSettings.defaults().backoff(attempt).toMillis());
@@ -75,7 +79,7 @@ class ResolutionAttemptTest {
         RevisionResolver.Step step = ResolutionAttempt.apply(List.of(pending("consistent")),
                 Map.of("app", new Lookup.Failed(reason, until)), 1, new ResolutionAttempt.Limits(5, 3, false),
                 ResolveSettings.defaults(), now, WEB);
-        assertThat(step.record().state()).isEqualTo("PENDING");
+        assertThat(step.record().state().wire()).isEqualTo("PENDING");
         assertThat(step.record().nextAttemptAt()).as("max(backoff, Retry-After)").isEqualTo(expectedNext);
         assertThat(step.events()).containsExactly("(service web) could not resolve image nginx:1.27 of container app: "
                 + reason + " (attempt 1 of 5; retrying).");
@@ -101,7 +105,7 @@ class ResolutionAttemptTest {
             nginx:1.27@sha256:2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881, verified
             """)
     void found(String image, String resolutionMode) {
-        ContainerResolution c = new ContainerResolution("app", image, "best-effort", "system-default", null, "pending",
+        ContainerResolution c = new ContainerResolution("app", image, Mode.BEST_EFFORT, Layer.SYSTEM_DEFAULT, null, ResolutionOutcome.PENDING,
                 null, null, null, null);
         ImageReference ref = ImageReference.parse(image);
         Digest digest = ref.digest().orElse(D);
@@ -109,8 +113,8 @@ class ResolutionAttemptTest {
                 Map.of("app", new Lookup.Found(new Resolution(ref, digest, "application/vnd.oci.image.manifest.v1+json",
                         List.of()))), 1, new ResolutionAttempt.Limits(5, 3, false), ResolveSettings.defaults(), 5, WEB);
         ContainerResolution out = step.record().containers().getFirst();
-        assertThat(step.record().state()).isEqualTo("RESOLVED");
-        assertThat(out.resolutionMode()).isEqualTo(resolutionMode);
+        assertThat(step.record().state().wire()).isEqualTo("RESOLVED");
+        assertThat(out.resolutionMode().wire()).isEqualTo(resolutionMode);
         assertThat(out.imageDigest()).isEqualTo(digest.toString());
         assertThat(out.resolvedAt()).isEqualTo(5L);
         assertThat(out.launchImage()).isEqualTo(resolutionMode.equals("verified") ? image : image + "@" + D);

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.image.Digest;
+import dev.ballast.model.ContainerResolution;
+import dev.ballast.model.Layer;
+import dev.ballast.model.Mode;
+import dev.ballast.model.ResolutionOutcome;
+import dev.ballast.model.ResolutionRecord;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.store.AccountSettings;
-import dev.ballast.store.ContainerResolution;
 import dev.ballast.store.ImageRules;
-import dev.ballast.store.ResolutionRecord;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
@@ -93,14 +96,14 @@ class RevisionResolverIT {
         Digest app = registry.images().inspectDigest("r1/app:v1");
         Digest multi = registry.images().inspectDigest("r1/multi:v1");
         ResolutionRecord r = step.record();
-        assertThat(r.state()).isEqualTo("RESOLVED");
+        assertThat(r.state().wire()).isEqualTo("RESOLVED");
         assertThat(r.attempts()).isEqualTo(1);
         assertThat(r.containers()).containsExactly(
-                new ContainerResolution("app", via("r1/app:v1"), "consistent", "container", null, "resolved",
+                new ContainerResolution("app", via("r1/app:v1"), Mode.CONSISTENT, Layer.CONTAINER, null, ResolutionOutcome.RESOLVED,
                         app.toString(), via("r1/app:v1") + "@" + app, clock.millis(), null),
-                new ContainerResolution("multi", via("r1/multi:v1"), "best-effort", "system-default", null, "resolved",
+                new ContainerResolution("multi", via("r1/multi:v1"), Mode.BEST_EFFORT, Layer.SYSTEM_DEFAULT, null, ResolutionOutcome.RESOLVED,
                         multi.toString(), via("r1/multi:v1") + "@" + multi, clock.millis(), null),
-                new ContainerResolution("log-router", via("r1/log:latest"), "disabled", "container", null, "skipped",
+                new ContainerResolution("log-router", via("r1/log:latest"), Mode.DISABLED, Layer.CONTAINER, null, ResolutionOutcome.SKIPPED,
                         null, via("r1/log:latest"), clock.millis(), null));
         assertThat(proxy.count(req -> req.path().contains("/r1/log/"))).isZero();
         assertThat(step.events()).containsExactly(
@@ -121,14 +124,14 @@ class RevisionResolverIT {
         String pinned = via("r2/app:v1@" + d);
         String absent = via("r2/app@" + Digest.sha256("never pushed".getBytes()));
         RevisionResolver.Step ok = resolver.step(revision("web"), td(c("app", pinned, "enabled")), CLUSTER, false);
-        assertThat(ok.record().containers().getFirst()).extracting(ContainerResolution::resolutionMode,
+        assertThat(ok.record().containers().getFirst()).extracting(c -> c.resolutionMode().wire(),
                 ContainerResolution::imageDigest, ContainerResolution::launchImage)
                 .containsExactly("verified", d.toString(), pinned);
         assertThat(proxy.count(req -> req.method().equals("HEAD") && req.path().endsWith("/manifests/" + d))).isEqualTo(1);
         assertThat(proxy.count(req -> req.path().endsWith("/manifests/v1"))).isZero();
 
         RevisionResolver.Step bad = resolver.step(revision("web"), td(c("app", absent, "enabled")), CLUSTER, false);
-        assertThat(bad.record().state()).isEqualTo("PENDING");
+        assertThat(bad.record().state().wire()).isEqualTo("PENDING");
         assertThat(bad.record().containers().getFirst().reason()).contains("404");
     }
 
@@ -165,7 +168,7 @@ class RevisionResolverIT {
             rev = rev.withResolution(step.record());
             assertThat(step.record().attempts()).isEqualTo(attempt);
             if (attempt < 5) {
-                assertThat(step.record().state()).isEqualTo("PENDING");
+                assertThat(step.record().state().wire()).isEqualTo("PENDING");
                 long wait = step.record().nextAttemptAt() - clock.millis();
                 delays.add(wait);
                 clock.advance(Duration.ofMillis(wait - 1));
@@ -177,8 +180,8 @@ class RevisionResolverIT {
         assertThat(delays).containsExactly(1000L, 2000L, 4000L, 8000L);
         assertThat(proxy.count(req -> req.method().equals("HEAD") && ForwardingScript.isManifest(req))).isEqualTo(5);
         ResolutionRecord r = rev.resolution();
-        assertThat(r.state()).isEqualTo("FAILED");
-        assertThat(r.containers().getFirst().resolutionMode()).isEqualTo("failed");
+        assertThat(r.state().wire()).isEqualTo("FAILED");
+        assertThat(r.containers().getFirst().resolutionMode().wire()).isEqualTo("failed");
         assertThat(r.failure()).contains("image " + via("r4/app:v1") + " of container app could not be resolved")
                 .contains("404 MANIFEST_UNKNOWN");
         assertThat(events).hasSize(6);
@@ -195,15 +198,15 @@ class RevisionResolverIT {
         TaskDefinitionRecord td = td(c("app", via("r5/app:v1"), "enabled"), c("sidecar", via("r5/unknown:v1"), null));
         RevisionRow rev = run(revision("web"), td, false, 3);
         ResolutionRecord r = rev.resolution();
-        assertThat(r.state()).isEqualTo("RESOLVED");
-        assertThat(r.containers().get(1)).extracting(ContainerResolution::resolutionMode, ContainerResolution::launchImage)
+        assertThat(r.state().wire()).isEqualTo("RESOLVED");
+        assertThat(r.containers().get(1)).extracting(c -> c.resolutionMode().wire(), ContainerResolution::launchImage)
                 .containsExactly("fallback", via("r5/unknown:v1"));
         assertThat(r.containers().get(1).reason()).contains("404");
-        assertThat(r.containers().getFirst().resolutionMode()).isEqualTo("resolved");
+        assertThat(r.containers().getFirst().resolutionMode().wire()).isEqualTo("resolved");
 
         RevisionRow withBreaker = run(revision("web"), td, true, 3);
-        assertThat(withBreaker.resolution().state()).isEqualTo("FAILED");
-        assertThat(withBreaker.resolution().containers().get(1).resolutionMode()).isEqualTo("failed");
+        assertThat(withBreaker.resolution().state().wire()).isEqualTo("FAILED");
+        assertThat(withBreaker.resolution().containers().get(1).resolutionMode().wire()).isEqualTo("failed");
     }
 
     @Test
@@ -217,14 +220,14 @@ class RevisionResolverIT {
             events.addAll(step.events());
             rev = rev.withResolution(step.record());
             if (i == 3) {
-                assertThat(rev.resolution().containers().get(1).resolutionMode()).isEqualTo("fallback");
-                assertThat(rev.resolution().state()).isEqualTo("PENDING");
+                assertThat(rev.resolution().containers().get(1).resolutionMode().wire()).isEqualTo("fallback");
+                assertThat(rev.resolution().state().wire()).isEqualTo("PENDING");
             }
             if (rev.resolution().nextAttemptAt() != null) {
                 clock.advance(Duration.ofMillis(rev.resolution().nextAttemptAt() - clock.millis()));
             }
         }
-        assertThat(rev.resolution().state()).isEqualTo("FAILED");
+        assertThat(rev.resolution().state().wire()).isEqualTo("FAILED");
         assertThat(rev.resolution().failure()).contains("container app").contains(host);
         assertThat(events).anyMatch(e -> e.equals("(service api) continuing on tag " + host
                 + "/demo/side:v1 for container sidecar after 3 failed resolutions (best-effort, ECS parity)."));
@@ -251,7 +254,7 @@ class RevisionResolverIT {
         }
         Digest sidecar = registry.images().inspectDigest("r6/sidecar:latest");
         for (Future<RevisionResolver.Step> f : steps) {
-            assertThat(f.get().record().state()).isEqualTo("RESOLVED");
+            assertThat(f.get().record().state().wire()).isEqualTo("RESOLVED");
             assertThat(f.get().record().containers().get(1).imageDigest()).isEqualTo(sidecar.toString());
         }
         assertThat(proxy.count(ForwardingScript::isManifest)).isEqualTo(6);
@@ -263,10 +266,10 @@ class RevisionResolverIT {
         Digest d = registry.images().push("r7/app:v1", Format.OCI, "r7-app");
         ResolutionRecord r = resolver.resolveNow(td(c("app", via("r7/app:v1"), "enabled"),
                 c("sidecar", via("r7/gone:v1"), null)), CLUSTER);
-        assertThat(r.state()).isEqualTo("RESOLVED");
+        assertThat(r.state().wire()).isEqualTo("RESOLVED");
         assertThat(r.containers()).extracting(ContainerResolution::launchImage)
                 .containsExactly(via("r7/app:v1") + "@" + d, via("r7/gone:v1"));
-        assertThat(r.containers().get(1).resolutionMode()).isEqualTo("fallback");
+        assertThat(r.containers().get(1).resolutionMode().wire()).isEqualTo("fallback");
 
         RevisionResolver.Step ran = resolver.resolveNow(td(c("app", via("r7/app:v1"), null)), null,
                 EventSubject.taskRun("ci"));
@@ -290,8 +293,8 @@ class RevisionResolverIT {
                 c("xray", "amazon/aws-xray-daemon:latest", null));
         try {
             ResolutionRecord r = resolver.step(revision("web"), td, cluster, false).record();
-            assertThat(r.containers()).extracting(ContainerResolution::decidedBy, ContainerResolution::rule,
-                            ContainerResolution::resolutionMode)
+            assertThat(r.containers()).extracting(c -> c.decidedBy().wire(), ContainerResolution::rule,
+                            c -> c.resolutionMode().wire())
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("account-rule", "*/r8/app:*", "resolved"),
                             org.assertj.core.groups.Tuple.tuple("cluster-rule", "*/r8/side*", "skipped"),

@@ -2,7 +2,7 @@ package dev.ballast.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ballast.resolve.Mode;
+import dev.ballast.model.Mode;
 import dev.ballast.resolve.PolicyInputs;
 import dev.ballast.resolve.PolicyLoader;
 import dev.ballast.testing.PostgresFixture;

@@ -1,4 +1,7 @@
-package dev.ballast.resolve;
+package dev.ballast.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * The policy layers in the order they are consulted (first match wins), each with the word recorded in
@@ -19,8 +22,16 @@ public enum Layer {
         this.wire = wire;
     }
 
+    /** The word recorded in {@code decidedBy} and shown by the API. */
+    @JsonValue
     public String wire() {
         return wire;
+    }
+
+    /** The constant whose recorded word is {@code value}; an unknown value is refused, naming it. */
+    @JsonCreator
+    public static Layer fromWire(String value) {
+        return Wire.lookup(Layer.class, Layer::wire, value, "policy layer");
     }
 
     @Override

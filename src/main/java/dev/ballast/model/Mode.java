@@ -1,5 +1,7 @@
-package dev.ballast.resolve;
+package dev.ballast.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,8 +29,18 @@ public enum Mode {
     }
 
     /** The lower-case word recorded in resolution records and shown by the API. */
+    @JsonValue
     public String wire() {
         return wire;
+    }
+
+    /**
+     * The constant whose recorded word is {@code value} (strict: {@code enabled} is a setting's word, not a
+     * recorded mode; see {@link #of}); an unknown value is refused, naming it.
+     */
+    @JsonCreator
+    public static Mode fromWire(String value) {
+        return Wire.lookup(Mode.class, Mode::wire, value, "version-consistency mode");
     }
 
     /**
