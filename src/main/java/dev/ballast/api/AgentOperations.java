@@ -118,7 +118,9 @@ public final class AgentOperations {
         ArrayNode arr = out.putArray("tasks");
         for (Versioned<TaskRow> t : tasks) {
             ObjectNode entry = arr.addObject();
-            entry.set("task", Json.mapper().valueToTree(t.value()));
+            ObjectNode task = Json.mapper().valueToTree(t.value());
+            task.remove("stopCause"); // the server's own bookkeeping, not part of the agent protocol
+            entry.set("task", task);
             store.taskDefinitions().findByArn(t.value().taskDefinitionArn())
                     .ifPresent(td -> entry.set("taskDefinition", Json.read(td.doc())));
         }

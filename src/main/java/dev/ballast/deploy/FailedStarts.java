@@ -1,5 +1,6 @@
 package dev.ballast.deploy;
 
+import dev.ballast.model.StopCause;
 import dev.ballast.model.StopCode;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.LaunchFailures;
@@ -39,7 +40,7 @@ final class FailedStarts {
 
     /** Counted by the circuit breaker and the back-off: tasks that failed to start or failed their health checks. */
     static boolean failedTask(TaskRow t) {
-        return StopCode.TASK_FAILED_TO_START.wire().equals(t.stopCode()) || ServiceController.UNHEALTHY_REASON.equals(t.stoppedReason());
+        return StopCode.TASK_FAILED_TO_START.wire().equals(t.stopCode()) || t.stopCause() == StopCause.HEALTH_CHECK_FAILED;
     }
 
     /**

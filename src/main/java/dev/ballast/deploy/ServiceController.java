@@ -7,6 +7,7 @@ import dev.ballast.model.HealthStatus;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.ResolutionState;
 import dev.ballast.model.RolloutState;
+import dev.ballast.model.StopCause;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskStatus;
 import dev.ballast.schedule.Launcher;
@@ -37,7 +38,10 @@ import java.util.stream.Collectors;
 public final class ServiceController {
     /** The stopped reason of a service task moved off a DRAINING container instance. */
     static final String DRAINING_REASON = "Task stopped because its container instance is DRAINING";
-    /** ECS's stopped reason of a service task replaced because an essential container failed its health checks. */
+    /**
+     * ECS's stopped reason of a service task replaced because an essential container failed its health checks:
+     * prose for people; components decide on the task's {@link StopCause#HEALTH_CHECK_FAILED} instead.
+     */
     public static final String UNHEALTHY_REASON = "Task failed container health checks";
     private final Store store;
     private final ResolutionStep resolution;
@@ -236,7 +240,7 @@ public final class ServiceController {
         if (unhealthy.isEmpty()) {
             return false;
         }
-        stop(unhealthy, unhealthy.size(), UNHEALTHY_REASON);
+        stop(unhealthy, unhealthy.size(), t -> UNHEALTHY_REASON, StopCause.HEALTH_CHECK_FAILED);
         for (TaskRow t : unhealthy) {
             String id = t.arn().substring(t.arn().lastIndexOf('/') + 1);
             events.addOnce(t.arn() + ":unhealthy", "(service " + service.name() + ") (task " + id + ") failed container health checks.");
@@ -254,7 +258,7 @@ public final class ServiceController {
         CircuitBreaker cb = circuitBreaker(d);
         int threshold = Rollout.circuitBreakerThreshold(service.desiredCount());
         if (cb.enable() && failed >= threshold) {
-            boolean unhealthy = stopped.stream().anyMatch(t -> UNHEALTHY_REASON.equals(t.stoppedReason()));
+            boolean unhealthy = stopped.stream().anyMatch(t -> t.stopCause() == StopCause.HEALTH_CHECK_FAILED);
             deployer.fail(service, primary, deployments, "tasks failed to start" + (unhealthy ? " or failed container health checks" : "")
                     + " (" + failed + " of threshold " + threshold + ")", events);
             return true;
@@ -271,10 +275,15 @@ public final class ServiceController {
     }
 
     private void stop(List<TaskRow> tasks, int count, String reason) {
-        stop(tasks, count, t -> reason);
+        stop(tasks, count, t -> reason, null);
     }
 
     private void stop(List<TaskRow> tasks, int count, Function<TaskRow, String> reasonOf) {
+        stop(tasks, count, reasonOf, null);
+    }
+
+    /** Stops up to {@code count} of {@code tasks} still desired RUNNING, recording {@code cause} (null: none). */
+    private void stop(List<TaskRow> tasks, int count, Function<TaskRow, String> reasonOf, StopCause cause) {
         int stopped = 0;
         for (TaskRow t : tasks) {
             if (stopped >= count) {
@@ -283,7 +292,7 @@ public final class ServiceController {
             Optional<Versioned<TaskRow>> current = store.tasks().find(t.arn());
             if (current.isPresent() && current.get().value().desiredStatus().equals(DesiredStatus.RUNNING.wire())
                     && store.tasks().update(current.get().value().withDesired(DesiredStatus.STOPPED.wire(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), reasonOf.apply(t),
-                    clock.millis()), current.get().version())) {
+                    clock.millis()).withStopCause(cause), current.get().version())) {
                 stopped++;
             }
         }

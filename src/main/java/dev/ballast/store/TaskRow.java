@@ -2,19 +2,36 @@ package dev.ballast.store;
 
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
+import dev.ballast.model.StopCause;
 import dev.ballast.model.TaskHealth;
 import dev.ballast.model.TaskStatus;
 import java.util.List;
 
-/** A task: desired and last status, placement, and its containers' state as the agent reported it. */
+/**
+ * A task: desired and last status, placement, and its containers' state as the agent reported it.
+ * {@code stopCause} is set when the server stopped the task for a reason a component decides on (null
+ * otherwise); it is stored with the task but not shown by DescribeTasks.
+ */
 public record TaskRow(String arn, String cluster, String clusterArn, String taskDefinitionArn, String serviceArn,
                       String deploymentId, String startedBy, String group, String containerInstanceArn,
                       String desiredStatus, String lastStatus, List<ContainerRow> containers, String stopCode,
                       String stoppedReason, String clientToken, int cpu, int memory, long createdAt, Long pullStartedAt,
-                      Long pullStoppedAt, Long startedAt, Long stoppingAt, Long stoppedAt, long sequence) {
+                      Long pullStoppedAt, Long startedAt, Long stoppingAt, Long stoppedAt, long sequence,
+                      StopCause stopCause) {
 
     public TaskRow {
         containers = containers == null ? List.of() : List.copyOf(containers); // rows are shared between readers
+    }
+
+    /** A task without a {@link #stopCause()} (every task until the server stops it for a typed cause). */
+    public TaskRow(String arn, String cluster, String clusterArn, String taskDefinitionArn, String serviceArn,
+                   String deploymentId, String startedBy, String group, String containerInstanceArn,
+                   String desiredStatus, String lastStatus, List<ContainerRow> containers, String stopCode,
+                   String stoppedReason, String clientToken, int cpu, int memory, long createdAt, Long pullStartedAt,
+                   Long pullStoppedAt, Long startedAt, Long stoppingAt, Long stoppedAt, long sequence) {
+        this(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
+                containerInstanceArn, desiredStatus, lastStatus, containers, stopCode, stoppedReason, clientToken, cpu,
+                memory, createdAt, pullStartedAt, pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence, null);
     }
 
     /**
@@ -60,21 +77,28 @@ public record TaskRow(String arn, String cluster, String clusterArn, String task
     public TaskRow withDesired(String desired, String code, String reason, Long stopping) {
         return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
                 containerInstanceArn, desired, lastStatus, containers, code, reason, clientToken, cpu, memory, createdAt,
-                pullStartedAt, pullStoppedAt, startedAt, stopping, stoppedAt, sequence);
+                pullStartedAt, pullStoppedAt, startedAt, stopping, stoppedAt, sequence, stopCause);
     }
 
     public TaskRow withState(String last, List<ContainerRow> newContainers, Long pullStarted, Long pullStopped, Long started,
                              Long stopped) {
         return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
                 containerInstanceArn, desiredStatus, last, newContainers, stopCode, stoppedReason, clientToken, cpu, memory,
-                createdAt, pullStarted, pullStopped, started, stoppingAt, stopped, sequence);
+                createdAt, pullStarted, pullStopped, started, stoppingAt, stopped, sequence, stopCause);
     }
 
     public TaskRow stoppedBy(String code, String reason) {
         return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
                 containerInstanceArn, DesiredStatus.STOPPED.wire(), lastStatus, containers, stopCode == null ? code : stopCode,
                 stoppedReason == null ? reason : stoppedReason, clientToken, cpu, memory, createdAt, pullStartedAt,
-                pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence);
+                pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence, stopCause);
+    }
+
+    /** This task with the typed cause of its stop (recorded with the stop decision; null: none). */
+    public TaskRow withStopCause(StopCause cause) {
+        return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
+                containerInstanceArn, desiredStatus, lastStatus, containers, stopCode, stoppedReason, clientToken, cpu,
+                memory, createdAt, pullStartedAt, pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence, cause);
     }
 
     /** The task's health, computed from its containers' (ECS {@code Task.healthStatus}). */
