@@ -2,12 +2,22 @@ package dev.ballast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.model.ClusterStatus;
+import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
+import dev.ballast.model.Layer;
+import dev.ballast.model.Mode;
+import dev.ballast.model.ResolutionOutcome;
+import dev.ballast.model.ResolutionState;
 import dev.ballast.model.RolloutState;
+import dev.ballast.model.ServiceDeploymentStatus;
+import dev.ballast.model.ServiceStatus;
+import dev.ballast.model.StopCause;
 import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.model.TaskStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +34,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * No status, stop code, deployment status or rollout state is written as a string literal outside
- * {@code dev.ballast.model}: code uses the model's enums ({@code TaskStatus.RUNNING.wire()}).
+ * No status, stop code, deployment status or lifecycle, rollout state, resource status (cluster, service,
+ * container instance, task definition), resolution state or outcome, version-consistency mode, policy layer or
+ * stop cause is written as a string literal outside {@code dev.ballast.model}: code uses the model's enums
+ * ({@code TaskStatus.RUNNING.wire()}, {@code Mode.CONSISTENT}).
  */
 class StatusLiteralsTest {
 
@@ -34,33 +46,13 @@ class StatusLiteralsTest {
      * {@code dev/ballast/}). Each group says what the value is instead.
      */
     private static final Map<String, Set<String>> NOT_A_MODEL_STATUS = Map.ofEntries(
-            // ACTIVE / INACTIVE: the status of a cluster, service, container instance or task definition
-            // (ECS ClusterStatus-like strings, not a deployment's status).
-            Map.entry("agent/EmbeddedAgents.java", Set.of("ACTIVE")),
-            Map.entry("api/AgentOperations.java", Set.of("INACTIVE")),
-            Map.entry("api/ClusterOperations.java", Set.of("ACTIVE", "INACTIVE")),
-            Map.entry("api/ContainerInstanceOperations.java", Set.of("ACTIVE", "INACTIVE")),
-            Map.entry("api/EcsApi.java", Set.of("ACTIVE", "INACTIVE")),
-            Map.entry("api/InstanceDocs.java", Set.of("INACTIVE")),
-            Map.entry("api/PolicyOperations.java", Set.of("ACTIVE")),
-            Map.entry("api/TaskDefinitionOperations.java", Set.of("ACTIVE", "INACTIVE")),
-            Map.entry("api/TaskOperations.java", Set.of("ACTIVE")),
-            Map.entry("cli/PolicyCommand.java", Set.of("ACTIVE")),
-            Map.entry("schedule/InstanceHealth.java", Set.of("ACTIVE")),
-            Map.entry("schedule/Placement.java", Set.of("ACTIVE")),
-            Map.entry("schedule/PlacementFailures.java", Set.of("ACTIVE")),
-            Map.entry("store/Clusters.java", Set.of("ACTIVE")),
-            Map.entry("store/InstanceRow.java", Set.of("ACTIVE", "INACTIVE")),
-            Map.entry("store/Instances.java", Set.of("INACTIVE")),
-            Map.entry("store/TaskDefinitions.java", Set.of("ACTIVE", "INACTIVE")),
-            // ServiceOperations: service status ACTIVE; a deployment's lifecycle (ECS ServiceDeployment status
-            // IN_PROGRESS → STOPPED), not its rollout state.
-            Map.entry("api/ServiceOperations.java", Set.of("ACTIVE", "IN_PROGRESS", "STOPPED")),
-            // Deployer / ServiceController: service status INACTIVE; deployment lifecycle IN_PROGRESS/STOPPED;
-            // the resolution record's state PENDING/FAILED (the resolution vocabulary is not yet in the model).
-            Map.entry("deploy/Deployer.java", Set.of("INACTIVE", "IN_PROGRESS", "STOPPED", "PENDING")),
-            Map.entry("deploy/ServiceController.java", Set.of("INACTIVE", "IN_PROGRESS", "STOPPED", "PENDING", "FAILED")),
-            Map.entry("resolve/ResolutionAttempt.java", Set.of("PENDING", "FAILED")),
+            // "disabled": ECS's on/off word for account and cluster settings (awsvpcTrunking, containerInsights,
+            // long ARN formats), not a version-consistency mode.
+            Map.entry("api/AccountSettingOperations.java", Set.of("disabled")),
+            Map.entry("api/ClusterOperations.java", Set.of("disabled")),
+            Map.entry("api/Unserved.java", Set.of("disabled")),
+            // "container": a parameter's name in a null check, not the policy layer.
+            Map.entry("agent/Dependencies.java", Set.of("container")),
             // dependsOn condition HEALTHY (ECS ContainerCondition), not a health status.
             Map.entry("api/ContainerChecks.java", Set.of("HEALTHY")),
             // an unknown HTTP outcome label in a metric, not a health status.
@@ -79,6 +71,16 @@ class StatusLiteralsTest {
         Stream.of(StopCode.values()).map(StopCode::wire).forEach(all::add);
         Stream.of(DeploymentStatus.values()).map(DeploymentStatus::wire).forEach(all::add);
         Stream.of(RolloutState.values()).map(RolloutState::wire).forEach(all::add);
+        Stream.of(ServiceDeploymentStatus.values()).map(ServiceDeploymentStatus::wire).forEach(all::add);
+        Stream.of(ClusterStatus.values()).map(ClusterStatus::wire).forEach(all::add);
+        Stream.of(ServiceStatus.values()).map(ServiceStatus::wire).forEach(all::add);
+        Stream.of(ContainerInstanceStatus.values()).map(ContainerInstanceStatus::wire).forEach(all::add);
+        Stream.of(TaskDefinitionStatus.values()).map(TaskDefinitionStatus::wire).forEach(all::add);
+        Stream.of(ResolutionState.values()).map(ResolutionState::wire).forEach(all::add);
+        Stream.of(ResolutionOutcome.values()).map(ResolutionOutcome::wire).forEach(all::add);
+        Stream.of(Mode.values()).map(Mode::wire).forEach(all::add);
+        Stream.of(Layer.values()).map(Layer::wire).forEach(all::add);
+        Stream.of(StopCause.values()).map(StopCause::wire).forEach(all::add);
         return all;
     }
 
@@ -134,9 +136,20 @@ class StatusLiteralsTest {
         assertThat(violations("deploy/X.java", "if (t.lastStatus().equals(\"RUNNING\")) {", wire)).hasSize(1);
         assertThat(violations("deploy/X.java", "stop(\"UserInitiated\", \"reason\");", wire)).hasSize(1);
         assertThat(violations("deploy/X.java", "d.with(\"PRIMARY\");", wire)).hasSize(1);
+        // the resolution vocabulary, resource statuses, deployment lifecycle and stop causes are model words too
+        assertThat(violations("resolve/X.java", "if (c.mode().equals(\"best-effort\")) {", wire)).hasSize(1);
+        assertThat(violations("resolve/X.java", "with(c, \"pending\", null);", wire)).hasSize(1);
+        assertThat(violations("api/X.java", "row.put(\"decidedBy\", \"cluster-rule\");", wire)).hasSize(1);
+        assertThat(violations("deploy/X.java", "new ResolutionRecord(\"FAILED\", 0);", wire)).hasSize(1);
+        assertThat(violations("deploy/X.java", "service.withStatus(\"DRAINING\");", wire)).hasSize(1);
+        assertThat(violations("deploy/X.java", "d.withLifecycle(\"ROLLBACK_IN_PROGRESS\");", wire)).hasSize(1);
+        assertThat(violations("deploy/X.java", "t.withStopCause(\"HEALTH_CHECK_FAILED\");", wire)).hasSize(1);
+        assertThat(violations("api/ContainerChecks.java", "c.equals(\"skipped\")", wire)).hasSize(1);
         // an allowed file may keep only the values it is allowed, and only those
-        assertThat(violations("store/Clusters.java", "s.equals(\"ACTIVE\")", wire)).isEmpty();
-        assertThat(violations("store/Clusters.java", "s.equals(\"RUNNING\")", wire)).hasSize(1);
+        assertThat(violations("api/ContainerChecks.java", "c.equals(\"HEALTHY\")", wire)).isEmpty();
+        assertThat(violations("api/ContainerChecks.java", "s.equals(\"RUNNING\")", wire)).hasSize(1);
+        // a file no longer allowed what it once was is checked like any other
+        assertThat(violations("store/Clusters.java", "s.equals(\"ACTIVE\")", wire)).hasSize(1);
         assertThat(violations("deploy/X.java", "log(\"task is RUNNING now\");", wire)).isEmpty();
         assertThat(violations("deploy/X.java", "q(\"where last_status <> 'STOPPED'\")", wire)).hasSize(1);
         assertThat(violations("store/Tasks.java", "q(\"where last_status <> 'STOPPED'\")", wire)).isEmpty();

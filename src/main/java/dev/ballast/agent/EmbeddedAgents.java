@@ -1,6 +1,7 @@
 package dev.ballast.agent;
 
 import dev.ballast.core.Account;
+import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -119,7 +120,7 @@ public final class EmbeddedAgents implements AutoCloseable {
             String arn = instanceArn(config.account(), config.cluster(), config.node(), i);
             ContainerRuntime runtime = runtimeFor.apply(arn);
             register(store, new InstanceRow(arn, config.cluster(), config.account().clusterArn(config.cluster()),
-                    ec2InstanceId(config.cluster(), config.node(), i), "ACTIVE", true, config.cpu(), config.memory(), runtime.attributes(),
+                    ec2InstanceId(config.cluster(), config.node(), i), ContainerInstanceStatus.ACTIVE.wire(), true, config.cpu(), config.memory(), runtime.attributes(),
                     "ballast-" + config.version(), clock.millis()), clock.millis());
             LOG.info("agent runtime={} instance={} cluster={} cpu={} memory_mib={} — {}", runtime.name(), arn, config.cluster(),
                     config.cpu(), config.memory(), runtime.description());
@@ -140,7 +141,7 @@ public final class EmbeddedAgents implements AutoCloseable {
      */
     private static void register(Store store, InstanceRow wanted, long now) {
         InstanceRow known = store.instances().register(wanted);
-        if (known == wanted || !known.status().equals("ACTIVE") || known.cpu() == wanted.cpu() && known.memory() == wanted.memory()
+        if (known == wanted || !known.status().equals(ContainerInstanceStatus.ACTIVE.wire()) || known.cpu() == wanted.cpu() && known.memory() == wanted.memory()
                 && known.attributes().equals(wanted.attributes()) && Objects.equals(known.agentVersion(), wanted.agentVersion())) {
             store.instances().heartbeat(wanted.arn(), now);
             return;

@@ -3,6 +3,7 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.StopCode;
@@ -72,7 +73,7 @@ public final class AgentOperations {
     private Versioned<InstanceRow> liveInstance(ObjectNode in) {
         ClusterRecord cluster = instances.cluster(Params.text(in, "cluster", false));
         Versioned<InstanceRow> v = instances.find(cluster, Params.text(in, "containerInstance", true));
-        if (v.value().status().equals("INACTIVE")) {
+        if (v.value().status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
             throw AwsException.client("Container instance " + v.value().arn() + " is deregistered.");
         }
         return v;
@@ -113,7 +114,7 @@ public final class AgentOperations {
         }
         ObjectNode out = Json.object();
         out.put("containerInstanceArn", i.arn());
-        out.put("status", store.instances().find(i.arn()).map(v -> v.value().status()).orElse("INACTIVE"));
+        out.put("status", store.instances().find(i.arn()).map(v -> v.value().status()).orElse(ContainerInstanceStatus.INACTIVE.wire()));
         out.put("heartbeatIntervalSeconds", Math.max(1, maxWait.toSeconds()));
         ArrayNode arr = out.putArray("tasks");
         for (Versioned<TaskRow> t : tasks) {

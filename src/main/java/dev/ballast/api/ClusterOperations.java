@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Names;
+import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.Mode;
 import dev.ballast.resolve.PolicyLoader;
 import dev.ballast.store.ClusterCounts;
@@ -118,7 +119,7 @@ final class ClusterOperations {
             throw new AwsException("ClusterContainsTasksException", 400,
                     "The Cluster cannot be deleted while Tasks are active.");
         }
-        ClusterRecord gone = new ClusterRecord(c.name(), c.arn(), "INACTIVE", c.doc(), c.createdAt(), c.updatedAt());
+        ClusterRecord gone = new ClusterRecord(c.name(), c.arn(), ClusterStatus.INACTIVE.wire(), c.doc(), c.createdAt(), c.updatedAt());
         return Json.object().set("cluster", render(gone, ClusterCounts.NONE, Set.of("SETTINGS", "CONFIGURATIONS")));
     }
 
@@ -146,7 +147,7 @@ final class ClusterOperations {
     ClusterRecord active(String ref) {
         return refs.clusterName(ref)
                 .flatMap(n -> store.clusters().find(n))
-                .filter(c -> c.status().equals("ACTIVE"))
+                .filter(c -> c.status().equals(ClusterStatus.ACTIVE.wire()))
                 .orElseThrow(AwsException::clusterNotFound);
     }
 
@@ -187,7 +188,7 @@ final class ClusterOperations {
     }
 
     private ObjectNode render(ClusterRecord c, Set<String> include) {
-        return render(c, c.status().equals("ACTIVE") ? store.clusters().counts(c.name()) : ClusterCounts.NONE, include);
+        return render(c, c.status().equals(ClusterStatus.ACTIVE.wire()) ? store.clusters().counts(c.name()) : ClusterCounts.NONE, include);
     }
 
     private ObjectNode render(ClusterRecord c, ClusterCounts counts, Set<String> include) {

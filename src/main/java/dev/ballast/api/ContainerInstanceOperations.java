@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.core.HostPorts;
+import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.TaskPorts;
@@ -132,7 +133,7 @@ final class ContainerInstanceOperations {
         } else {
             String id = ids.hex32();
             InstanceRow row = new InstanceRow(account.containerInstanceArn(cluster.name(), id), cluster.name(), cluster.arn(),
-                    ec2InstanceId(Params.string(in, "instanceIdentityDocument"), id), "ACTIVE", true, cpu, memory,
+                    ec2InstanceId(Params.string(in, "instanceIdentityDocument"), id), ContainerInstanceStatus.ACTIVE.wire(), true, cpu, memory,
                     attributes, agentVersion, now).withReservedPorts(reserved);
             store.instances().insert(row);
             written = store.instances().find(row.arn()).orElseThrow();
@@ -148,7 +149,7 @@ final class ContainerInstanceOperations {
                                               Map<String, String> attributes, String agentVersion, long now) {
         for (int attempt = 0; attempt < 10; attempt++) {
             Versioned<InstanceRow> v = find(cluster, ref);
-            if (v.value().status().equals("INACTIVE")) {
+            if (v.value().status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
                 throw AwsException.invalidParameter("Container instance " + v.value().arn()
                         + " was deregistered; register it without 'containerInstanceArn' to get a new one.");
             }
@@ -204,8 +205,8 @@ final class ContainerInstanceOperations {
             store.tasks().update(InstanceHealth.stoppedWithoutAgent(t.value(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), DEREGISTERED_REASON, now),
                     t.version());
         }
-        for (int attempt = 0; attempt < 10 && !v.value().status().equals("INACTIVE"); attempt++) {
-            if (store.instances().update(v.value().withStatus("INACTIVE", "Deregistered"), v.version())) {
+        for (int attempt = 0; attempt < 10 && !v.value().status().equals(ContainerInstanceStatus.INACTIVE.wire()); attempt++) {
+            if (store.instances().update(v.value().withStatus(ContainerInstanceStatus.INACTIVE.wire(), "Deregistered"), v.version())) {
                 break;
             }
             v = store.instances().find(v.value().arn()).orElseThrow();
@@ -259,7 +260,7 @@ final class ContainerInstanceOperations {
     private JsonNode updateState(ObjectNode in) {
         ClusterRecord cluster = cluster(in);
         String status = Params.required(in, "status");
-        if (!status.equals("ACTIVE") && !status.equals("DRAINING")) {
+        if (!status.equals(ContainerInstanceStatus.ACTIVE.wire()) && !status.equals(ContainerInstanceStatus.DRAINING.wire())) {
             throw AwsException.invalidParameter("Container instances can only be set to ACTIVE or DRAINING, not " + status + ".");
         }
         List<String> refs = Params.strings(in, "containerInstances");
@@ -271,7 +272,7 @@ final class ContainerInstanceOperations {
         for (String ref : refs) {
             String arn = instanceArn(cluster, ref);
             Optional<Versioned<InstanceRow>> v = store.instances().find(arn).filter(i -> i.value().cluster().equals(cluster.name()));
-            if (v.isEmpty() || v.get().value().status().equals("INACTIVE")) {
+            if (v.isEmpty() || v.get().value().status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
                 failures.addObject().put("arn", arn).put("reason", "MISSING");
                 continue;
             }

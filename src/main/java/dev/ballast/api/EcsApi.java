@@ -2,6 +2,9 @@ package dev.ballast.api;
 
 import dev.ballast.core.Account;
 import dev.ballast.deploy.Deployer;
+import dev.ballast.model.ClusterStatus;
+import dev.ballast.model.ContainerInstanceStatus;
+import dev.ballast.model.ServiceStatus;
 import dev.ballast.schedule.Launcher;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,11 +52,11 @@ public final class EcsApi {
         ResourceRefs refs = new ResourceRefs(account);
         Map<String, Predicate<String>> taggable = Map.of(
                 "container-instance", arn -> store.instances().find(arn)
-                        .filter(v -> !v.value().status().equals("INACTIVE")).isPresent(),
+                        .filter(v -> !v.value().status().equals(ContainerInstanceStatus.INACTIVE.wire())).isPresent(),
                 "cluster", arn -> refs.clusterName(arn).flatMap(n -> store.clusters().find(n))
-                        .filter(c -> c.status().equals("ACTIVE")).isPresent(),
+                        .filter(c -> c.status().equals(ClusterStatus.ACTIVE.wire())).isPresent(),
                 "task-definition", arn -> taskDefinitions.find(arn, false).isPresent(),
-                "service", arn -> store.services().find(arn).filter(v -> !v.value().status().equals("INACTIVE")).isPresent(),
+                "service", arn -> store.services().find(arn).filter(v -> !v.value().status().equals(ServiceStatus.INACTIVE.wire())).isPresent(),
                 "task", arn -> store.tasks().find(arn).isPresent());
         new TagOperations(store, account, taggable).register(operations);
         operations.keySet().forEach(op -> prefixes.put(op, TARGET_PREFIX));

@@ -3,6 +3,7 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.HostPorts;
+import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.TaskStatus;
 import dev.ballast.schedule.TaskPorts;
 import dev.ballast.store.InstanceRow;
@@ -24,7 +25,7 @@ final class InstanceDocs {
 
     static ObjectNode instance(Versioned<InstanceRow> v, boolean tags, Store store, TaskPorts ports) {
         InstanceRow i = v.value();
-        List<TaskRow> live = i.status().equals("INACTIVE") ? List.of()
+        List<TaskRow> live = i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? List.of()
                 : store.tasks().forInstance(i.arn()).stream().map(Versioned::value).toList();
         int usedCpu = live.stream().mapToInt(TaskRow::cpu).sum();
         int usedMemory = live.stream().mapToInt(TaskRow::memory).sum();

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
+import dev.ballast.model.ClusterStatus;
+import dev.ballast.model.Layer;
+import dev.ballast.model.Mode;
 import dev.ballast.resolve.Decision;
 import dev.ballast.resolve.ImagePattern;
 import dev.ballast.resolve.ManagedCatalog;
-import dev.ballast.model.Mode;
 import dev.ballast.resolve.PolicyEvaluator;
 import dev.ballast.resolve.PolicyInputs;
 import dev.ballast.resolve.PolicyLoader;
@@ -99,7 +101,7 @@ public final class PolicyOperations {
             Set<String> own = rules.stream().map(ImageRules.Rule::pattern).collect(Collectors.toSet());
             for (ManagedCatalog.Entry e : evaluator.catalog().entries()) {
                 out.addObject().put("scope", ImageRules.ACCOUNT).put("pattern", e.pattern().text())
-                        .put("mode", Mode.DISABLED.wire()).put("source", "managed-catalog").put("sidecar", e.sidecar())
+                        .put("mode", Mode.DISABLED.wire()).put("source", Layer.MANAGED_CATALOG.wire()).put("sidecar", e.sidecar())
                         .put("overridden", own.contains(e.pattern().text()));
             }
         }
@@ -144,7 +146,7 @@ public final class PolicyOperations {
             return ImageRules.ACCOUNT;
         }
         return refs.clusterName(cluster).flatMap(n -> store.clusters().find(n))
-                .filter(c -> c.status().equals("ACTIVE"))
+                .filter(c -> c.status().equals(ClusterStatus.ACTIVE.wire()))
                 .map(ClusterRecord::arn)
                 .orElseThrow(() -> new AwsException("ClusterNotFoundException", 400,
                         "Cluster '" + ShapeValidator.clip(cluster) + "' not found."));
@@ -166,6 +168,6 @@ public final class PolicyOperations {
     private static ObjectNode rule(ImageRules.Rule r) {
         boolean account = r.scope().equals(ImageRules.ACCOUNT);
         return Json.object().put("scope", r.scope()).put("pattern", r.pattern()).put("mode", r.mode())
-                .put("source", account ? "account-rule" : "cluster-rule");
+                .put("source", account ? Layer.ACCOUNT_RULE.wire() : Layer.CLUSTER_RULE.wire());
     }
 }

@@ -7,6 +7,9 @@ import dev.ballast.core.Account;
 import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.model.DeploymentStatus;
+import dev.ballast.model.ServiceDeploymentStatus;
+import dev.ballast.model.ServiceStatus;
+import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.RevisionRow;
@@ -99,7 +102,7 @@ final class ServiceOperations {
         }
         spec.put("createdBy", account.rootPrincipalArn());
         var tags = Params.tags(in.path("tags"), "tags");
-        ServiceRow service = new ServiceRow(account.serviceArn(cluster.name(), name), cluster.name(), cluster.arn(), name, "ACTIVE",
+        ServiceRow service = new ServiceRow(account.serviceArn(cluster.name(), name), cluster.name(), cluster.arn(), name, ServiceStatus.ACTIVE.wire(),
                 desired, td.arn(), spec, token, clock.millis(), false);
         RevisionRow revision = deployer.newRevision(service);
         DeploymentRow deployment = deployer.newDeployment(service, revision, null, null);
@@ -124,7 +127,7 @@ final class ServiceOperations {
         for (int attempt = 0; attempt < 5; attempt++) {
             Versioned<ServiceRow> current = find(in.path("cluster").asText(null), Params.required(in, "service"));
             ServiceRow s = current.value();
-            if (!s.status().equals("ACTIVE")) {
+            if (!s.status().equals(ServiceStatus.ACTIVE.wire())) {
                 throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
             }
             ObjectNode spec = s.spec().deepCopy();
@@ -179,7 +182,7 @@ final class ServiceOperations {
         for (Versioned<DeploymentRow> d : store.deployments().ofService(serviceArn)) {
             DeploymentRow row = d.value();
             if (row.status().equals(DeploymentStatus.PRIMARY.wire()) && !row.revisionArn().equals(newRevisionArn)) {
-                String lifecycle = row.lifecycle().equals("IN_PROGRESS") ? "STOPPED" : row.lifecycle();
+                String lifecycle = row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire()) ? ServiceDeploymentStatus.STOPPED.wire() : row.lifecycle();
                 store.deployments().update(row.with(DeploymentStatus.ACTIVE.wire(), row.rolloutState(), row.rolloutStateReason(), lifecycle,
                         row.finishedAt()), d.version());
             }
@@ -230,7 +233,7 @@ final class ServiceOperations {
     private JsonNode delete(ObjectNode in) {
         Versioned<ServiceRow> current = find(in.path("cluster").asText(null), Params.required(in, "service"));
         ServiceRow s = current.value();
-        if (!s.status().equals("ACTIVE")) {
+        if (!s.status().equals(ServiceStatus.ACTIVE.wire())) {
             throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
         }
         boolean force = Params.bool(in, "force");
@@ -268,7 +271,7 @@ final class ServiceOperations {
     private TaskDefinitionRecord activeTaskDefinition(String ref) {
         TaskDefinitionRecord td = taskDefinitions.find(ref, true)
                 .orElseThrow(() -> AwsException.client("TaskDefinition not found: " + ShapeValidator.clip(ref) + "."));
-        if (!td.status().equals("ACTIVE")) {
+        if (!td.status().equals(TaskDefinitionStatus.ACTIVE.wire())) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
         taskDefinitions.checkRegistries(td);

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
+import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskDefinitions;
@@ -93,7 +94,7 @@ final class TaskDefinitionOperations {
 
     private JsonNode list(ObjectNode in) {
         int max = Pagination.maxResults(in, 100, 100);
-        String status = Optional.ofNullable(Params.string(in, "status")).orElse("ACTIVE");
+        String status = Optional.ofNullable(Params.string(in, "status")).orElse(TaskDefinitionStatus.ACTIVE.wire());
         boolean desc = "DESC".equals(Params.string(in, "sort"));
         String family = Params.string(in, "familyPrefix");
         JsonNode after = Pagination.after(in, "ListTaskDefinitions");
@@ -113,7 +114,7 @@ final class TaskDefinitionOperations {
     private JsonNode families(ObjectNode in) {
         int max = Pagination.maxResults(in, 100, 100);
         TaskDefinitions.FamilyStatus status = TaskDefinitions.FamilyStatus.valueOf(
-                Optional.ofNullable(Params.string(in, "status")).orElse("ACTIVE"));
+                Optional.ofNullable(Params.string(in, "status")).orElse(TaskDefinitionStatus.ACTIVE.wire()));
         JsonNode after = Pagination.after(in, "ListTaskDefinitionFamilies");
         List<String> names = store.taskDefinitions().families(Params.string(in, "familyPrefix"), status,
                 after == null ? null : after.path("family").asText(), max + 1);
@@ -132,7 +133,7 @@ final class TaskDefinitionOperations {
                         + "': name a revision as family:revision or by its full ARN."));
         TaskDefinitionRecord r = store.taskDefinitions().find(fr.family(), fr.revision())
                 .orElseThrow(() -> AwsException.client("The specified task definition does not exist: " + ShapeValidator.clip(ref) + "."));
-        if (!r.status().equals("ACTIVE") || !store.taskDefinitions().transition(r.family(), r.revision(), "ACTIVE", "INACTIVE")) {
+        if (!r.status().equals(TaskDefinitionStatus.ACTIVE.wire()) || !store.taskDefinitions().transition(r.family(), r.revision(), TaskDefinitionStatus.ACTIVE.wire(), TaskDefinitionStatus.INACTIVE.wire())) {
             throw AwsException.client("The specified task definition is already inactive: " + r.arn() + ".");
         }
         TaskDefinitionRecord now = store.taskDefinitions().find(r.family(), r.revision()).orElseThrow();
@@ -152,11 +153,11 @@ final class TaskDefinitionOperations {
             if (r.isEmpty()) {
                 failures.addObject().put("arn", ref).put("reason", "MISSING")
                         .put("detail", "The specified task definition does not exist.");
-            } else if (r.get().status().equals("ACTIVE")) {
+            } else if (r.get().status().equals(TaskDefinitionStatus.ACTIVE.wire())) {
                 failures.addObject().put("arn", r.get().arn()).put("reason",
                         "The specified task definition is still in ACTIVE status. Deregister it first.");
             } else {
-                store.taskDefinitions().transition(r.get().family(), r.get().revision(), "INACTIVE", "DELETE_IN_PROGRESS");
+                store.taskDefinitions().transition(r.get().family(), r.get().revision(), TaskDefinitionStatus.INACTIVE.wire(), TaskDefinitionStatus.DELETE_IN_PROGRESS.wire());
                 deleted.add(TaskDefinitionDocs.render(store.taskDefinitions().find(r.get().family(), r.get().revision()).orElseThrow()));
             }
         }

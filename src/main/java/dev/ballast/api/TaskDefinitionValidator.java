@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Names;
 import dev.ballast.core.TaskSizes;
+import dev.ballast.model.Mode;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -17,7 +18,7 @@ final class TaskDefinitionValidator {
     static final int MAX_BYTES = 64 * 1024;
     static final int MIN_CONTAINER_MEMORY_MIB = 6;
     /** Values of {@code versionConsistency} Ballast accepts (ECS's two plus the {@code consistent} alias and {@code default}). */
-    static final Set<String> VERSION_CONSISTENCY = Set.of("enabled", "consistent", "disabled", "default");
+    static final Set<String> VERSION_CONSISTENCY = Mode.CONTAINER_VALUES;
 
     private TaskDefinitionValidator() {}
 

@@ -7,6 +7,7 @@ import dev.ballast.core.Account;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.store.ClusterRecord;
@@ -63,7 +64,7 @@ final class TaskOperations {
         String ref = Params.required(in, "taskDefinition");
         TaskDefinitionRecord td = taskDefinitions.find(ref, true)
                 .orElseThrow(() -> AwsException.client("TaskDefinition not found: " + ShapeValidator.clip(ref) + "."));
-        if (!td.status().equals("ACTIVE")) {
+        if (!td.status().equals(TaskDefinitionStatus.ACTIVE.wire())) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
         Unserved.checkTaskDefinition("RunTask", in, Json.read(td.doc()));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.api.Json;
 import dev.ballast.api.PolicyOperations;
 import dev.ballast.api.auth.SigV4Signer;
+import dev.ballast.model.TaskDefinitionStatus;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
@@ -255,7 +256,7 @@ final class PolicyCommand implements Runnable {
             List<String> out = new ArrayList<>();
             String token = null;
             do {
-                ObjectNode in = Json.object().put("status", "ACTIVE");
+                ObjectNode in = Json.object().put("status", TaskDefinitionStatus.ACTIVE.wire());
                 if (token != null) {
                     in.put("nextToken", token);
                 }

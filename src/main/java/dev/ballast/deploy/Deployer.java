@@ -6,6 +6,8 @@ import dev.ballast.core.Ids;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.RolloutState;
+import dev.ballast.model.ServiceDeploymentStatus;
+import dev.ballast.model.ServiceStatus;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.ServiceRow;
@@ -59,7 +61,7 @@ public final class Deployer {
                 rollbackOf == null ? "" : ", rolling back deployment " + rollbackOf);
         return new DeploymentRow(id, account.serviceDeploymentArn(service.cluster(), service.name(),
                 ids.id22()), service.arn(), service.clusterArn(), revision.arn(), revision.taskDefinitionArn(), DeploymentStatus.PRIMARY.wire(),
-                RolloutState.IN_PROGRESS.wire(), reason, "IN_PROGRESS",
+                RolloutState.IN_PROGRESS.wire(), reason, ServiceDeploymentStatus.IN_PROGRESS.wire(),
                 service.desiredCount(), 0, deploymentConfiguration(service), sourceRevisionArn, rollbackOf, now, now, null);
     }
 
@@ -72,7 +74,7 @@ public final class Deployer {
     void complete(ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, Events events) {
         Versioned<DeploymentRow> current = store.deployments().find(primary.id()).orElseThrow();
         if (!store.deployments().update(current.value().with(DeploymentStatus.PRIMARY.wire(), RolloutState.COMPLETED.wire(), "ECS deployment " + primary.id() + " completed.",
-                "SUCCESSFUL", clock.millis()).withSteady(true), current.version())) {
+                ServiceDeploymentStatus.SUCCESSFUL.wire(), clock.millis()).withSteady(true), current.version())) {
             return;
         }
         LOG.info("deployment {} of service {} completed: {} task(s) running{}", primary.id(), service.name(),
@@ -80,7 +82,7 @@ public final class Deployer {
         if (primary.rollbackOf() != null) {
             store.deployments().find(primary.rollbackOf()).ifPresent(f -> store.deployments().update(
                     f.value().with(f.value().status(), f.value().rolloutState(), f.value().rolloutStateReason(),
-                            "ROLLBACK_SUCCESSFUL", f.value().finishedAt()), f.version()));
+                            ServiceDeploymentStatus.ROLLBACK_SUCCESSFUL.wire(), f.value().finishedAt()), f.version()));
         }
         events.add("(service " + service.name() + ") deployment " + primary.id() + " deployment completed.");
         events.add("(service " + service.name() + ") has reached a steady state.");
@@ -90,7 +92,7 @@ public final class Deployer {
     void retireOld(DeploymentRow primary, List<Versioned<DeploymentRow>> deployments) {
         for (Versioned<DeploymentRow> d : deployments) {
             if (!d.value().id().equals(primary.id()) && d.value().active()) {
-                String lifecycle = d.value().lifecycle().equals("IN_PROGRESS") ? "STOPPED" : d.value().lifecycle();
+                String lifecycle = d.value().lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire()) ? ServiceDeploymentStatus.STOPPED.wire() : d.value().lifecycle();
                 store.deployments().update(d.value().with(DeploymentStatus.INACTIVE.wire(), d.value().rolloutState(), d.value().rolloutStateReason(),
                         lifecycle, d.value().finishedAt() == null ? clock.millis() : d.value().finishedAt()), d.version());
             }
@@ -103,7 +105,7 @@ public final class Deployer {
         DeploymentRow d = primary.value();
         boolean rollback = ServiceController.circuitBreaker(d).rollback();
         Optional<DeploymentRow> target = rollback ? lastCompleted(service, d) : Optional.empty();
-        String lifecycle = target.isPresent() ? "ROLLBACK_IN_PROGRESS" : "STOPPED";
+        String lifecycle = target.isPresent() ? ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS.wire() : ServiceDeploymentStatus.STOPPED.wire();
         // ECS names the circuit breaker only when it is the one failing the deployment
         String stateReason = ServiceController.circuitBreaker(d).enable() ? "ECS deployment circuit breaker: " + sentence(reason)
                 : "ECS deployment " + d.id() + " failed: " + sentence(reason);
@@ -150,8 +152,8 @@ public final class Deployer {
     void deactivate(Versioned<ServiceRow> service, List<Versioned<DeploymentRow>> deployments) {
         for (Versioned<DeploymentRow> d : deployments) {
             store.deployments().update(d.value().with(DeploymentStatus.INACTIVE.wire(), d.value().rolloutState(), d.value().rolloutStateReason(),
-                    d.value().lifecycle().equals("IN_PROGRESS") ? "STOPPED" : d.value().lifecycle(), clock.millis()), d.version());
+                    d.value().lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire()) ? ServiceDeploymentStatus.STOPPED.wire() : d.value().lifecycle(), clock.millis()), d.version());
         }
-        store.services().update(service.value().withStatus("INACTIVE"), service.version());
+        store.services().update(service.value().withStatus(ServiceStatus.INACTIVE.wire()), service.version());
     }
 }

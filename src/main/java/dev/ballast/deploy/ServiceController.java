@@ -1,12 +1,15 @@
 package dev.ballast.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.ResolutionState;
 import dev.ballast.model.RolloutState;
+import dev.ballast.model.ServiceDeploymentStatus;
+import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.StopCause;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskStatus;
@@ -69,7 +72,7 @@ public final class ServiceController {
 
     public void reconcile(String serviceArn) {
         Optional<Versioned<ServiceRow>> found = store.services().find(serviceArn);
-        if (found.isEmpty() || found.get().value().status().equals("INACTIVE")) {
+        if (found.isEmpty() || found.get().value().status().equals(ServiceStatus.INACTIVE.wire())) {
             failedStarts.forget(serviceArn);
             return;
         }
@@ -77,7 +80,7 @@ public final class ServiceController {
         List<Versioned<DeploymentRow>> deployments = store.deployments().ofService(serviceArn).stream()
                 .filter(d -> d.value().active()).toList();
         List<TaskRow> live = store.tasks().liveOfService(serviceArn).stream().map(Versioned::value).toList();
-        if (service.status().equals("DRAINING")) {
+        if (service.status().equals(ServiceStatus.DRAINING.wire())) {
             failedStarts.forget(serviceArn);
             drain(found.get(), deployments, live);
             return;
@@ -92,7 +95,7 @@ public final class ServiceController {
             if (row != primary.value() && row.status().equals(DeploymentStatus.PRIMARY.wire())) {
                 // A newer deployment took over (a concurrent UpdateService could not demote this one).
                 store.deployments().update(row.with(DeploymentStatus.ACTIVE.wire(), row.rolloutState(), row.rolloutStateReason(),
-                        row.lifecycle().equals("IN_PROGRESS") ? "STOPPED" : row.lifecycle(), row.finishedAt()), d.version());
+                        row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire()) ? ServiceDeploymentStatus.STOPPED.wire() : row.lifecycle(), row.finishedAt()), d.version());
             }
         }
         Events events = new Events(store, service);
@@ -165,7 +168,7 @@ public final class ServiceController {
         List<TaskRow> wanted = live.stream().filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire())).toList();
         // Tasks on DRAINING container instances are replaced like tasks of older deployments: replacements
         // start first (within maximumPercent), then they stop (keeping minimumHealthyPercent).
-        Set<String> draining = store.instances().inCluster(service.cluster(), "DRAINING").stream()
+        Set<String> draining = store.instances().inCluster(service.cluster(), ContainerInstanceStatus.DRAINING.wire()).stream()
                 .map(v -> v.value().arn()).collect(Collectors.toSet());
         Predicate<TaskRow> keep = t -> primary.id().equals(t.deploymentId()) && !draining.contains(t.containerInstanceArn());
         List<TaskRow> primaryTasks = wanted.stream().filter(keep).toList();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The effective version-consistency mode of one container in one deployment (DESIGN.md, "The semantics"):
@@ -21,6 +22,12 @@ public enum Mode {
 
     /** The values image rules and the {@code versionConsistency} settings accept, strictest first. */
     public static final List<String> VALUES = List.of("enabled", "consistent", "best-effort", "disabled");
+
+    /** A container's {@code versionConsistency} that inherits from the policy layers below it. */
+    public static final String CONTAINER_DEFAULT = "default";
+
+    /** The values a container's {@code versionConsistency} accepts (see {@link #ofContainer}). */
+    public static final Set<String> CONTAINER_VALUES = Set.of("enabled", "consistent", "disabled", CONTAINER_DEFAULT);
 
     private final String wire;
 
@@ -56,6 +63,25 @@ public enum Mode {
             case "best-effort" -> Optional.of(BEST_EFFORT);
             case "disabled" -> Optional.of(DISABLED);
             default -> Optional.empty();
+        };
+    }
+
+    /**
+     * Parses a container's {@code versionConsistency} (ECS {@code enabled}/{@code disabled}, the {@code consistent}
+     * alias, {@code default}): {@code enabled} and {@code consistent} mean {@link #CONSISTENT}; empty when absent
+     * or {@code default} (the container inherits).
+     *
+     * @throws IllegalArgumentException for any other value (registration refuses it first)
+     */
+    public static Optional<Mode> ofContainer(String value) {
+        if (value == null || value.equals(CONTAINER_DEFAULT)) {
+            return Optional.empty();
+        }
+        return switch (value) {
+            case "enabled", "consistent" -> Optional.of(CONSISTENT);
+            case "disabled" -> Optional.of(DISABLED);
+            default -> throw new IllegalArgumentException("invalid versionConsistency \"" + value
+                    + "\": accepted values are enabled, consistent, disabled, default");
         };
     }
 

@@ -41,7 +41,7 @@ public final class PolicyEvaluator {
      * @throws IllegalArgumentException for a container value registration would have refused
      */
     public Decision decide(String containerValue, String image, PolicyInputs inputs) {
-        Optional<Mode> own = containerMode(containerValue);
+        Optional<Mode> own = Mode.ofContainer(containerValue);
         if (own.isPresent()) {
             return new Decision(own.get(), Layer.CONTAINER, null);
         }
@@ -94,19 +94,6 @@ public final class PolicyEvaluator {
         return "the cluster setting versionConsistency=disabled un-pins this container: without it the "
                 + (accountSetting.isPresent() ? "account setting" : "system default") + " (" + below.wire()
                 + ") would resolve its image to a digest";
-    }
-
-    private static Optional<Mode> containerMode(String value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        return switch (value) {
-            case "enabled", "consistent" -> Optional.of(Mode.CONSISTENT);
-            case "disabled" -> Optional.of(Mode.DISABLED);
-            case "default" -> Optional.empty();
-            default -> throw new IllegalArgumentException("invalid versionConsistency \"" + value
-                    + "\": accepted values are enabled, consistent, disabled, default");
-        };
     }
 
     /** The matching rule with the most specific pattern; the first of equally specific ones. */

@@ -1,5 +1,6 @@
 package dev.ballast.schedule;
 
+import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.StopCode;
@@ -92,7 +93,7 @@ public final class InstanceHealth {
 
     private long agents(boolean connected) {
         return store.instances().heartbeatBefore(Long.MAX_VALUE).stream()
-                .filter(v -> v.value().status().equals("ACTIVE") && v.value().agentConnected() == connected).count();
+                .filter(v -> v.value().status().equals(ContainerInstanceStatus.ACTIVE.wire()) && v.value().agentConnected() == connected).count();
     }
 
     public Settings settings() {
@@ -134,7 +135,7 @@ public final class InstanceHealth {
     private void noticeReconnects() {
         for (String arn : disconnected) {
             Optional<Versioned<InstanceRow>> i = store.instances().find(arn);
-            if (i.isEmpty() || !i.get().value().status().equals("ACTIVE")) {
+            if (i.isEmpty() || !i.get().value().status().equals(ContainerInstanceStatus.ACTIVE.wire())) {
                 disconnected.remove(arn);
             } else if (i.get().value().agentConnected()) {
                 disconnected.remove(arn);

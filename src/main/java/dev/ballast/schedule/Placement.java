@@ -1,6 +1,7 @@
 package dev.ballast.schedule;
 
 import dev.ballast.core.HostPorts;
+import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.TaskRow;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class Placement {
         Map<String, HostPorts> taken = new HashMap<>();
         Map<String, Integer> load = new HashMap<>();
         for (InstanceRow i : instances) {
-            if (i.status().equals("ACTIVE") && i.agentConnected()) {
+            if (i.status().equals(ContainerInstanceStatus.ACTIVE.wire()) && i.agentConnected()) {
                 free.put(i.arn(), new int[] {i.cpu(), i.memory()});
                 taken.put(i.arn(), i.reserved());
                 load.put(i.arn(), 0);

@@ -1,5 +1,6 @@
 package dev.ballast.schedule;
 
+import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.store.InstanceRow;
 import java.util.List;
 
@@ -18,7 +19,7 @@ public final class PlacementFailures {
 
     /** The reason when no instance can take a task at all: none registered, or none whose agent is connected. */
     static String noConnectedInstance(List<InstanceRow> instances) {
-        return instances.stream().anyMatch(i -> i.status().equals("ACTIVE") && !i.agentConnected()) ? AGENT : NO_INSTANCES;
+        return instances.stream().anyMatch(i -> i.status().equals(ContainerInstanceStatus.ACTIVE.wire()) && !i.agentConnected()) ? AGENT : NO_INSTANCES;
     }
 
     /** The service event for a placement that failed with {@code reason} (one sentence each, ending in one period). */

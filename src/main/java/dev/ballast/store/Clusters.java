@@ -1,5 +1,7 @@
 package dev.ballast.store;
 
+import dev.ballast.model.ClusterStatus;
+import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskStatus;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +37,7 @@ public final class Clusters {
                     .bind("name", name)
                     .map(Clusters::row)
                     .findOne();
-            if (existing.isPresent() && existing.get().status().equals("ACTIVE")) {
+            if (existing.isPresent() && existing.get().status().equals(ClusterStatus.ACTIVE.wire())) {
                 return existing.get();
             }
             long now = store.now();
@@ -47,7 +49,7 @@ public final class Clusters {
                     .bind("name", name).bind("arn", arn).bind("doc", doc).bind("now", now)
                     .execute();
             Tags.replaceAll(h, arn, tags);
-            return new ClusterRecord(name, arn, "ACTIVE", doc, now, now);
+            return new ClusterRecord(name, arn, ClusterStatus.ACTIVE.wire(), doc, now, now);
         });
     }
 
@@ -124,7 +126,7 @@ public final class Clusters {
                 + tasks.getOrDefault(TaskStatus.ACTIVATING.wire(), 0);
         int live = tasks.values().stream().mapToInt(Integer::intValue).sum();
         return new ClusterCounts(instances, tasks.getOrDefault(TaskStatus.RUNNING.wire(), 0), pending, live,
-                services.getOrDefault("ACTIVE", 0), services.getOrDefault("DRAINING", 0));
+                services.getOrDefault(ServiceStatus.ACTIVE.wire(), 0), services.getOrDefault(ServiceStatus.DRAINING.wire(), 0));
     }
 
     private static java.util.Map<String, Integer> grouped(org.jdbi.v3.core.Handle h, String sql, String cluster) {

@@ -1,6 +1,7 @@
 package dev.ballast.store;
 
 import dev.ballast.core.HostPorts;
+import dev.ballast.model.ContainerInstanceStatus;
 import java.util.Map;
 
 /**
@@ -58,7 +59,7 @@ public record InstanceRow(String arn, String cluster, String clusterArn, String 
     /** A re-registration by the agent: new resources, attributes and version; connected, same ARN. */
     public InstanceRow reRegistered(int newCpu, int newMemory, Map<String, String> newAttributes, String newAgentVersion,
                                     long now) {
-        return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, "INACTIVE".equals(status) ? "ACTIVE" : status, true,
+        return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, ContainerInstanceStatus.INACTIVE.wire().equals(status) ? ContainerInstanceStatus.ACTIVE.wire() : status, true,
                 newCpu, newMemory, newAttributes, newAgentVersion, registeredAt, null, now, reservedPorts);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import dev.ballast.model.ContainerInstanceStatus;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class Instances {
     public boolean heartbeat(String arn, long now) {
         for (int attempt = 0; attempt < 10; attempt++) {
             Optional<Versioned<InstanceRow>> found = table.find(arn);
-            if (found.isEmpty() || found.get().value().status().equals("INACTIVE")) {
+            if (found.isEmpty() || found.get().value().status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
                 return false;
             }
             if (table.update(found.get().value().heartbeat(now), found.get().version())) {

@@ -1,6 +1,7 @@
 package dev.ballast.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.ServiceStatus;
 
 /**
  * A service. {@code spec} holds the ECS configuration members echoed by DescribeServices
@@ -22,6 +23,6 @@ public record ServiceRow(String arn, String cluster, String clusterArn, String n
     }
 
     public ServiceRow deleting(boolean force) {
-        return new ServiceRow(arn, cluster, clusterArn, name, "DRAINING", 0, taskDefinitionArn, spec, clientToken, createdAt, force);
+        return new ServiceRow(arn, cluster, clusterArn, name, ServiceStatus.DRAINING.wire(), 0, taskDefinitionArn, spec, clientToken, createdAt, force);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import dev.ballast.model.TaskDefinitionStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class TaskDefinitions {
                     .bind("now", now)
                     .execute();
             Tags.replaceAll(h, r.arn(), r.tags());
-            return new TaskDefinitionRecord(family, revision, r.arn(), "ACTIVE", r.doc(), now, null, null);
+            return new TaskDefinitionRecord(family, revision, r.arn(), TaskDefinitionStatus.ACTIVE.wire(), r.doc(), now, null, null);
         });
     }
 
@@ -66,7 +67,7 @@ public final class TaskDefinitions {
 
     /** Moves one revision from status {@code from} to {@code to}, stamping the matching time; false if not in {@code from}. */
     public boolean transition(String family, int revision, String from, String to) {
-        String stamp = to.equals("INACTIVE") ? "deregistered_at" : "delete_requested_at";
+        String stamp = to.equals(TaskDefinitionStatus.INACTIVE.wire()) ? "deregistered_at" : "delete_requested_at";
         return store.jdbi().withHandle(h -> h.createUpdate("UPDATE task_definitions SET status = :to, " + stamp
                         + " = :now WHERE family = :family AND revision = :revision AND status = :from")
                 .bind("to", to).bind("from", from).bind("now", store.now())

@@ -31,7 +31,25 @@ class StatusEnumsTest {
                 table(DeploymentStatus.values(), DeploymentStatus::wire, DeploymentStatus::fromWire,
                         "PRIMARY", "ACTIVE", "INACTIVE"),
                 table(RolloutState.values(), RolloutState::wire, RolloutState::fromWire,
-                        "IN_PROGRESS", "COMPLETED", "FAILED"));
+                        "IN_PROGRESS", "COMPLETED", "FAILED"),
+                table(ClusterStatus.values(), ClusterStatus::wire, ClusterStatus::fromWire, "ACTIVE", "INACTIVE"),
+                table(ServiceStatus.values(), ServiceStatus::wire, ServiceStatus::fromWire,
+                        "ACTIVE", "DRAINING", "INACTIVE"),
+                table(ContainerInstanceStatus.values(), ContainerInstanceStatus::wire, ContainerInstanceStatus::fromWire,
+                        "ACTIVE", "DRAINING", "INACTIVE"),
+                table(TaskDefinitionStatus.values(), TaskDefinitionStatus::wire, TaskDefinitionStatus::fromWire,
+                        "ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"),
+                table(ServiceDeploymentStatus.values(), ServiceDeploymentStatus::wire, ServiceDeploymentStatus::fromWire,
+                        "PENDING", "SUCCESSFUL", "STOPPED", "STOP_REQUESTED", "IN_PROGRESS", "ROLLBACK_REQUESTED",
+                        "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"),
+                table(ResolutionState.values(), ResolutionState::wire, ResolutionState::fromWire,
+                        "PENDING", "RESOLVED", "FAILED"),
+                table(ResolutionOutcome.values(), ResolutionOutcome::wire, ResolutionOutcome::fromWire,
+                        "pending", "resolved", "verified", "skipped", "fallback", "failed"),
+                table(Mode.values(), Mode::wire, Mode::fromWire, "consistent", "best-effort", "disabled"),
+                table(Layer.values(), Layer::wire, Layer::fromWire, "container", "cluster-rule", "account-rule",
+                        "managed-catalog", "cluster-setting", "account-setting", "system-default"),
+                table(StopCause.values(), StopCause::wire, StopCause::fromWire, "HEALTH_CHECK_FAILED"));
     }
 
     private static <E extends Enum<E>> Arguments table(E[] values, Function<E, String> wire,
