@@ -61,8 +61,6 @@ class StatusLiteralsTest {
             Map.entry("deploy/Deployer.java", Set.of("INACTIVE", "IN_PROGRESS", "STOPPED", "PENDING")),
             Map.entry("deploy/ServiceController.java", Set.of("INACTIVE", "IN_PROGRESS", "STOPPED", "PENDING", "FAILED")),
             Map.entry("resolve/ResolutionAttempt.java", Set.of("PENDING", "FAILED")),
-            // dependsOn condition HEALTHY (ECS ContainerCondition), not a health status.
-            Map.entry("api/ContainerChecks.java", Set.of("HEALTHY")),
             // an unknown HTTP outcome label in a metric, not a health status.
             Map.entry("registry/Transport.java", Set.of("UNKNOWN")));
 

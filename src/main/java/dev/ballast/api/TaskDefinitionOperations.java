@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
+import dev.ballast.core.ModelJson;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskDefinitions;
@@ -60,7 +61,7 @@ final class TaskDefinitionOperations {
         ObjectNode doc = in.deepCopy();
         doc.remove("tags");
         TaskDefinitionValidator.validate(doc, Json.write(doc).length);
-        registries.check(doc.path("containerDefinitions"));
+        registries.check(ModelJson.taskDefinition(doc));
         TaskDefinitionDocs.applyDefaults(doc);
         String family = doc.path("family").asText();
         TaskDefinitionRecord r = store.taskDefinitions().register(family, revision -> {

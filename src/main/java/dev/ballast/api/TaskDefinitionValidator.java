@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Names;
 import dev.ballast.core.TaskSizes;
+import dev.ballast.model.ContainerDefinition;
+import dev.ballast.model.VersionConsistency;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The checks ECS applies to RegisterTaskDefinition beyond the model's types: names, image reference
@@ -17,7 +21,8 @@ final class TaskDefinitionValidator {
     static final int MAX_BYTES = 64 * 1024;
     static final int MIN_CONTAINER_MEMORY_MIB = 6;
     /** Values of {@code versionConsistency} Ballast accepts (ECS's two plus the {@code consistent} alias and {@code default}). */
-    static final Set<String> VERSION_CONSISTENCY = Set.of("enabled", "consistent", "disabled", "default");
+    static final Set<String> VERSION_CONSISTENCY = Stream.of(VersionConsistency.values()).map(VersionConsistency::wire)
+            .collect(Collectors.toUnmodifiableSet());
 
     private TaskDefinitionValidator() {}
 
@@ -78,7 +83,7 @@ final class TaskDefinitionValidator {
         boolean anyEssential = false;
         for (JsonNode c : containers) {
             memorySum += ContainerChecks.check((ObjectNode) c, names, volumes, networkMode, taskMemory != null);
-            anyEssential |= c.path("essential").asBoolean(true);
+            anyEssential |= c.path("essential").asBoolean(ContainerDefinition.DEFAULT_ESSENTIAL);
         }
         DependsOnChecks.check(containers);
         ContainerChecks.checkHealthyDependencies(containers);

@@ -1,5 +1,6 @@
 package dev.ballast.resolve;
 
+import dev.ballast.model.VersionConsistency;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,11 +35,10 @@ public final class PolicyEvaluator {
     }
 
     /**
-     * @param containerValue the container's {@code versionConsistency} as registered (null when absent)
+     * @param containerValue the container's {@code versionConsistency} (null when absent)
      * @param image the container's image as written
-     * @throws IllegalArgumentException for a container value registration would have refused
      */
-    public Decision decide(String containerValue, String image, PolicyInputs inputs) {
+    public Decision decide(VersionConsistency containerValue, String image, PolicyInputs inputs) {
         Optional<Mode> own = containerMode(containerValue);
         if (own.isPresent()) {
             return new Decision(own.get(), Layer.CONTAINER, null);
@@ -94,16 +94,14 @@ public final class PolicyEvaluator {
                 + ") would resolve its image to a digest";
     }
 
-    private static Optional<Mode> containerMode(String value) {
+    private static Optional<Mode> containerMode(VersionConsistency value) {
         if (value == null) {
             return Optional.empty();
         }
         return switch (value) {
-            case "enabled", "consistent" -> Optional.of(Mode.CONSISTENT);
-            case "disabled" -> Optional.of(Mode.DISABLED);
-            case "default" -> Optional.empty();
-            default -> throw new IllegalArgumentException("invalid versionConsistency \"" + value
-                    + "\": accepted values are enabled, consistent, disabled, default");
+            case ENABLED, CONSISTENT -> Optional.of(Mode.CONSISTENT);
+            case DISABLED -> Optional.of(Mode.DISABLED);
+            case DEFAULT -> Optional.empty();
         };
     }
 
