@@ -72,7 +72,7 @@ final class ServiceOperations {
                     + "': up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
-        Unserved.checkTaskDefinition("CreateService", in, Json.read(td.doc()));
+        Unserved.checkTaskDefinition("CreateService", in, td.definition());
         if (!in.has("desiredCount")) {
             throw AwsException.invalidParameter("Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
         }
@@ -143,7 +143,7 @@ final class ServiceOperations {
             }
             String tdArn = s.taskDefinitionArn();
             TaskDefinitionRecord td = in.has("taskDefinition") ? activeTaskDefinition(in.get("taskDefinition").asText()) : null;
-            Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : Json.read(td.doc()));
+            Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : td.definition());
             if (td != null) {
                 tdArn = td.arn();
             }
