@@ -12,12 +12,14 @@ import java.util.Objects;
 /**
  * The one reader of stored ECS documents into the model's records: a task definition
  * ({@link TaskDefinition}) and a service's deployment configuration ({@link DeploymentConfiguration}). Members
- * the model does not type are ignored (the documents were validated when they were registered, by the API's
- * shape and semantic checks); ECS's defaults come from the records themselves.
+ * the model does not type are ignored, and so is an enum value it does not know (a newer server's, sent to an
+ * older remote agent): the member then has its default, as if absent. The documents were validated when they
+ * were registered, by the API's shape and semantic checks; ECS's defaults come from the records themselves.
  */
 public final class ModelJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
             .build();
 
     private ModelJson() {}

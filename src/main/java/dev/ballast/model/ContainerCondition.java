@@ -1,6 +1,5 @@
 package dev.ballast.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
@@ -24,7 +23,6 @@ public enum ContainerCondition {
     }
 
     /** The constant whose wire string is {@code value}; an unknown value is refused, naming it. */
-    @JsonCreator
     public static ContainerCondition fromWire(String value) {
         return Wire.lookup(ContainerCondition.class, ContainerCondition::wire, value, "dependsOn condition");
     }

@@ -1,6 +1,5 @@
 package dev.ballast.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** A task definition's {@code networkMode} (ECS {@code NetworkMode}). */
@@ -26,7 +25,6 @@ public enum NetworkMode {
     }
 
     /** The constant whose wire string is {@code value}; an unknown value is refused, naming it. */
-    @JsonCreator
     public static NetworkMode fromWire(String value) {
         return Wire.lookup(NetworkMode.class, NetworkMode::wire, value, "networkMode");
     }

@@ -1,6 +1,5 @@
 package dev.ballast.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** A port mapping's {@code protocol} (ECS {@code TransportProtocol}); {@link #TCP} when absent. */
@@ -21,7 +20,6 @@ public enum TransportProtocol {
     }
 
     /** The constant whose wire string is {@code value}; an unknown value is refused, naming it. */
-    @JsonCreator
     public static TransportProtocol fromWire(String value) {
         return Wire.lookup(TransportProtocol.class, TransportProtocol::wire, value, "protocol");
     }

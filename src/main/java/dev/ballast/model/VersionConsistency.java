@@ -1,6 +1,5 @@
 package dev.ballast.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
@@ -32,7 +31,6 @@ public enum VersionConsistency {
     }
 
     /** The constant whose wire string is {@code value}; an unknown value is refused, naming it. */
-    @JsonCreator
     public static VersionConsistency fromWire(String value) {
         return Wire.lookup(VersionConsistency.class, VersionConsistency::wire, value, "versionConsistency");
     }

@@ -134,9 +134,45 @@ class ModelJsonTest {
     void aDocumentThatIsNotATaskDefinitionIsRefusedNamingWhy() {
         assertThatThrownBy(() -> ModelJson.taskDefinition("{")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("task definition document unreadable");
-        assertThatThrownBy(() -> ModelJson.taskDefinition("{\"containerDefinitions\":[{\"name\":\"a\","
-                + "\"dependsOn\":[{\"containerName\":\"b\",\"condition\":\"LATER\"}]}]}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LATER");
+        assertThatThrownBy(() -> ModelJson.taskDefinition("{\"containerDefinitions\":\"app\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("task definition document unreadable");
+        assertThatThrownBy(() -> ModelJson.taskDefinition("{\"containerDefinitions\":[{\"image\":\"busybox\"}]}"))
+                .as("a container without a name").isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anEnumValueThisVersionDoesNotKnowReadsAsAbsent() {
+        TaskDefinition td = ModelJson.taskDefinition("""
+                {"networkMode":"mesh","containerDefinitions":[{"name":"a","image":"x","versionConsistency":"sometimes",
+                 "dependsOn":[{"containerName":"b","condition":"LATER"}],"portMappings":[{"containerPort":80,"protocol":"sctp"}]}]}
+                """);
+        assertThat(td.effectiveNetworkMode()).isEqualTo(NetworkMode.BRIDGE);
+        ContainerDefinition a = td.containers().getFirst();
+        assertThat(a.versionConsistency()).isNull();
+        assertThat(a.dependsOn()).containsExactly(new Dependency("b", ContainerCondition.START));
+        assertThat(a.portMappings()).containsExactly(new PortMapping(80, 0, TransportProtocol.TCP));
+    }
+
+    @Test
+    void everyEnumValueReadsByItsWireString() {
+        for (ContainerCondition c : ContainerCondition.values()) {
+            assertThat(ModelJson.taskDefinition("{\"containerDefinitions\":[{\"name\":\"a\",\"dependsOn\":[{\"containerName\":"
+                    + "\"b\",\"condition\":\"" + c.wire() + "\"}]}]}").containers().getFirst().dependsOn().getFirst().condition())
+                    .isEqualTo(c);
+        }
+        for (VersionConsistency v : VersionConsistency.values()) {
+            assertThat(ModelJson.taskDefinition("{\"containerDefinitions\":[{\"name\":\"a\",\"versionConsistency\":\""
+                    + v.wire() + "\"}]}").containers().getFirst().versionConsistency()).isEqualTo(v);
+            assertThat(VersionConsistency.fromWire(v.wire())).isEqualTo(v);
+        }
+        for (NetworkMode m : NetworkMode.values()) {
+            assertThat(ModelJson.taskDefinition("{\"networkMode\":\"" + m.wire() + "\"}").networkMode()).isEqualTo(m);
+        }
+        for (TransportProtocol p : TransportProtocol.values()) {
+            assertThat(ModelJson.taskDefinition("{\"containerDefinitions\":[{\"name\":\"a\",\"portMappings\":[{\"protocol\":\""
+                    + p.wire() + "\"}]}]}").containers().getFirst().portMappings().getFirst().protocol()).isEqualTo(p);
+        }
+        assertThatThrownBy(() -> VersionConsistency.fromWire("sometimes")).hasMessageContaining("sometimes");
     }
 
     @Test
