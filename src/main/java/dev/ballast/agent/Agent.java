@@ -1,5 +1,6 @@
 package dev.ballast.agent;
 
+import dev.ballast.core.ModelJson;
 import dev.ballast.core.RepeatedLog;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
@@ -362,7 +363,7 @@ public final class Agent implements AutoCloseable {
     private Map<String, ContainerRow> stopRunning(TaskRow task) {
         Map<String, ContainerRow> stopped = new HashMap<>();
         Optional<String> doc = tasks.taskDefinitionDoc(task.taskDefinitionArn());
-        Map<String, Duration> timeouts = StopTimeouts.of(doc.orElse(null));
+        Map<String, Duration> timeouts = doc.map(d -> StopTimeouts.of(ModelJson.taskDefinition(d))).orElseGet(Map::of);
         for (ContainerRow c : dependencies(task.taskDefinitionArn()).stopOrder(task.containers())) {
             ContainerState known = EcsStatus.containerState(c.lastStatus(), c.runtimeId() != null);
             if (known == ContainerState.RUNNING && c.runtimeId() != null
@@ -405,7 +406,7 @@ public final class Agent implements AutoCloseable {
         if (dependencies.size() > 1_000) {
             dependencies.clear();
         }
-        Dependencies parsed = Dependencies.parse(doc.get());
+        Dependencies parsed = Dependencies.of(ModelJson.taskDefinition(doc.get()));
         dependencies.put(taskDefinitionArn, parsed);
         return parsed;
     }
@@ -444,7 +445,7 @@ public final class Agent implements AutoCloseable {
         if (healthChecks.size() > 1_000) {
             healthChecks.clear();
         }
-        Map<String, HealthCheck> parsed = HealthCheck.parse(doc.get());
+        Map<String, HealthCheck> parsed = HealthCheck.of(ModelJson.taskDefinition(doc.get()));
         healthChecks.put(taskDefinitionArn, parsed);
         return parsed;
     }

@@ -1,16 +1,15 @@
 package dev.ballast.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.model.ContainerDefinition;
+import dev.ballast.model.ContainerDefinition.Dependency;
 import dev.ballast.model.HealthStatus;
+import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskStatus;
 import dev.ballast.store.TaskRow.ContainerRow;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The {@code dependsOn} of a task definition's containers (ECS {@code ContainerDependency}) and the pure
@@ -22,17 +21,6 @@ import java.util.Objects;
  * container unable to start.
  */
 final class Dependencies {
-
-    /** ECS {@code ContainerCondition}. */
-    enum Condition { START, COMPLETE, SUCCESS, HEALTHY }
-
-    /** One {@code dependsOn} entry: {@code container} must reach {@code condition}. */
-    record Dependency(String container, Condition condition) {
-        Dependency {
-            Objects.requireNonNull(container, "container");
-            Objects.requireNonNull(condition, "condition");
-        }
-    }
 
     /** Whether a container may start. */
     sealed interface Verdict {
@@ -54,42 +42,15 @@ final class Dependencies {
         this.byContainer = Map.copyOf(byContainer);
     }
 
-    /**
-     * The dependencies in a task definition document (ECS JSON). Entries with a condition Ballast does not
-     * know are read as START; a document that does not parse has none (it was validated at registration).
-     */
-    static Dependencies parse(String taskDefinitionDoc) {
-        if (taskDefinitionDoc == null) {
-            return NONE;
-        }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(taskDefinitionDoc);
-        } catch (IOException e) {
-            return NONE;
-        }
+    /** The dependencies of a task definition's containers. */
+    static Dependencies of(TaskDefinition taskDefinition) {
         Map<String, List<Dependency>> out = new LinkedHashMap<>();
-        for (JsonNode c : root.path("containerDefinitions")) {
-            List<Dependency> deps = new ArrayList<>();
-            for (JsonNode d : c.path("dependsOn")) {
-                String name = d.path("containerName").asText("");
-                if (!name.isEmpty()) {
-                    deps.add(new Dependency(name, condition(d.path("condition").asText("START"))));
-                }
-            }
-            if (!deps.isEmpty()) {
-                out.put(c.path("name").asText(), List.copyOf(deps));
+        for (ContainerDefinition c : taskDefinition.containers()) {
+            if (!c.dependsOn().isEmpty()) {
+                out.put(c.name(), c.dependsOn());
             }
         }
         return new Dependencies(out);
-    }
-
-    private static Condition condition(String s) {
-        try {
-            return Condition.valueOf(s);
-        } catch (IllegalArgumentException e) {
-            return Condition.START;
-        }
     }
 
     /** The dependencies of {@code container}, in definition order. */
@@ -101,9 +62,9 @@ final class Dependencies {
     Verdict check(String container, Map<String, ContainerRow> containers) {
         Verdict verdict = new Verdict.Ready();
         for (Dependency d : on(container)) {
-            ContainerRow target = containers.get(d.container());
+            ContainerRow target = containers.get(d.containerName());
             Verdict v = target == null
-                    ? new Verdict.Never(d, "container " + container + " depends on " + d.container()
+                    ? new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
                             + ", which is not a container of this task")
                     : check(container, d, target);
             if (v instanceof Verdict.Never) {
@@ -121,22 +82,22 @@ final class Dependencies {
         boolean started = target.runtimeId() != null;
         boolean stopped = TaskStatus.STOPPED.wire().equals(target.lastStatus());
         if (stopped && !started) {
-            return new Verdict.Never(d, "container " + container + " depends on " + d.container() + " (condition "
+            return new Verdict.Never(d, "container " + container + " depends on " + d.containerName() + " (condition "
                     + d.condition() + "), which stopped without starting");
         }
         return switch (d.condition()) {
             case START -> started ? new Verdict.Ready() : new Verdict.Wait(d);
             case HEALTHY -> HealthStatus.HEALTHY.wire().equals(target.healthStatus()) ? new Verdict.Ready()
                     : HealthStatus.UNHEALTHY.wire().equals(target.healthStatus())
-                    ? new Verdict.Never(d, "container " + container + " depends on " + d.container()
+                    ? new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
                             + " (condition HEALTHY), which is UNHEALTHY")
-                    : stopped ? new Verdict.Never(d, "container " + container + " depends on " + d.container()
+                    : stopped ? new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
                             + " (condition HEALTHY), which exited before it was HEALTHY")
                     : new Verdict.Wait(d);
             case COMPLETE -> stopped ? new Verdict.Ready() : new Verdict.Wait(d);
             case SUCCESS -> !stopped ? new Verdict.Wait(d)
                     : Integer.valueOf(0).equals(target.exitCode()) ? new Verdict.Ready()
-                    : new Verdict.Never(d, "container " + container + " depends on " + d.container()
+                    : new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
                             + " (condition SUCCESS), which exited with code " + target.exitCode());
         };
     }
@@ -151,7 +112,7 @@ final class Dependencies {
         containers.forEach(c -> pending.put(c.name(), c));
         while (!pending.isEmpty()) {
             ContainerRow next = pending.values().stream()
-                    .filter(c -> on(c.name()).stream().noneMatch(d -> pending.containsKey(d.container())))
+                    .filter(c -> on(c.name()).stream().noneMatch(d -> pending.containsKey(d.containerName())))
                     .findFirst().orElse(pending.values().iterator().next()); // a cycle (refused at registration)
             startOrder.add(next);
             pending.remove(next.name());

@@ -1,10 +1,8 @@
 package dev.ballast.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import dev.ballast.model.ContainerDefinition;
+import dev.ballast.model.TaskDefinition;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +11,8 @@ import java.util.Objects;
 /**
  * A container definition's ECS {@code HealthCheck}, as the agent runs it: {@code exec} is the command to run in
  * the container ({@code ["CMD-SHELL", "cmd"]} becomes {@code ["/bin/sh", "-c", "cmd"]}; {@code ["CMD", "prog",
- * args…]} runs {@code prog args…} as is), with ECS's defaults for what is absent (interval 30 s, timeout 5 s,
- * retries 3, no start period). Ranges were checked at RegisterTaskDefinition; tests may use shorter times.
+ * args…]} runs {@code prog args…} as is), with the model's ECS defaults for what is absent. Ranges were checked
+ * at RegisterTaskDefinition; tests may use shorter times.
  */
 record HealthCheck(List<String> exec, Duration interval, Duration timeout, int retries, Duration startPeriod) {
     HealthCheck {
@@ -30,26 +28,17 @@ record HealthCheck(List<String> exec, Duration interval, Duration timeout, int r
         }
     }
 
-    /** The health checks of a task definition's containers, by container name; containers without one are absent. */
-    static Map<String, HealthCheck> parse(String taskDefinitionDoc) {
-        if (taskDefinitionDoc == null) {
-            return Map.of();
-        }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(taskDefinitionDoc);
-        } catch (IOException e) {
-            return Map.of();
-        }
+    /**
+     * The health checks of a task definition's containers, by container name; containers without one (or with
+     * {@code ["NONE"]}) are absent. Absent times and retries have ECS's defaults ({@link ContainerDefinition.HealthCheck}).
+     */
+    static Map<String, HealthCheck> of(TaskDefinition taskDefinition) {
         Map<String, HealthCheck> out = new LinkedHashMap<>();
-        for (JsonNode c : root.path("containerDefinitions")) {
-            JsonNode h = c.path("healthCheck");
-            List<String> command = new ArrayList<>();
-            h.path("command").forEach(n -> command.add(n.asText()));
-            List<String> exec = execOf(command);
+        for (ContainerDefinition c : taskDefinition.containers()) {
+            ContainerDefinition.HealthCheck h = c.healthCheck();
+            List<String> exec = h == null ? List.of() : execOf(h.command());
             if (!exec.isEmpty()) {
-                out.put(c.path("name").asText(), new HealthCheck(exec, seconds(h, "interval", 30), seconds(h, "timeout", 5),
-                        h.path("retries").asInt(3), seconds(h, "startPeriod", 0)));
+                out.put(c.name(), new HealthCheck(exec, h.interval(), h.timeout(), h.retries(), h.startPeriod()));
             }
         }
         return Map.copyOf(out);
@@ -66,10 +55,5 @@ record HealthCheck(List<String> exec, Duration interval, Duration timeout, int r
             case "CMD-SHELL" -> List.of("/bin/sh", "-c", String.join(" ", rest));
             default -> List.of();
         };
-    }
-
-    private static Duration seconds(JsonNode h, String member, int defaultSeconds) {
-        JsonNode n = h.get(member);
-        return Duration.ofSeconds(n == null || !n.canConvertToInt() ? defaultSeconds : n.asInt());
     }
 }

@@ -2,6 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.ContainerCondition;
 import java.util.Set;
 
 /** Per-container rules of RegisterTaskDefinition; see {@link TaskDefinitionValidator}. */
@@ -111,7 +112,7 @@ final class ContainerChecks {
             for (JsonNode d : c.path("dependsOn")) {
                 JsonNode target = byName.get(d.path("containerName").asText(""));
                 JsonNode command = target == null ? null : target.path("healthCheck").path("command");
-                if ("HEALTHY".equals(d.path("condition").asText()) && target != null
+                if (ContainerCondition.HEALTHY.wire().equals(d.path("condition").asText()) && target != null
                         && (!command.isArray() || command.isEmpty() || "NONE".equals(command.get(0).asText()))) {
                     throw AwsException.client("Invalid 'dependsOn' condition HEALTHY for container '" + c.path("name").asText()
                             + "': container '" + ShapeValidator.clip(d.path("containerName").asText()) + "' has no 'healthCheck'.");

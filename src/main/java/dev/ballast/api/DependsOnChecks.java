@@ -1,6 +1,8 @@
 package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.model.ContainerCondition;
+import dev.ballast.model.ContainerDefinition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +23,7 @@ final class DependsOnChecks {
         Map<String, List<String>> edges = new LinkedHashMap<>();
         for (JsonNode c : containers) {
             String name = c.path("name").asText();
-            essential.put(name, c.path("essential").asBoolean(true));
+            essential.put(name, c.path("essential").asBoolean(ContainerDefinition.DEFAULT_ESSENTIAL));
             List<String> targets = new ArrayList<>();
             c.path("dependsOn").forEach(d -> targets.add(d.path("containerName").asText("")));
             edges.put(name, targets);
@@ -31,7 +33,7 @@ final class DependsOnChecks {
             for (JsonNode d : c.path("dependsOn")) {
                 String target = d.path("containerName").asText("");
                 String condition = d.path("condition").asText("");
-                if ((condition.equals("COMPLETE") || condition.equals("SUCCESS")) && essential.getOrDefault(target, false)) {
+                if ((condition.equals(ContainerCondition.COMPLETE.wire()) || condition.equals(ContainerCondition.SUCCESS.wire())) && essential.getOrDefault(target, false)) {
                     throw AwsException.client("Invalid 'dependsOn' condition '" + condition + "' for container '" + name
                             + "': container '" + target + "' is essential; COMPLETE and SUCCESS can only be used on"
                             + " containers with 'essential' set to false.");

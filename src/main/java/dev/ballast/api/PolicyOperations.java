@@ -7,6 +7,7 @@ import dev.ballast.core.Account;
 import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.Layer;
 import dev.ballast.model.Mode;
+import dev.ballast.model.ContainerDefinition;
 import dev.ballast.resolve.Decision;
 import dev.ballast.resolve.ImagePattern;
 import dev.ballast.resolve.ManagedCatalog;
@@ -120,13 +121,11 @@ public final class PolicyOperations {
             out.put("cluster", clusterArn);
         }
         ArrayNode containers = out.putArray("containers");
-        for (JsonNode c : Json.read(td.doc()).path("containerDefinitions")) {
-            String value = c.path("versionConsistency").asText(null);
-            Decision d = evaluator.decide(value, c.path("image").asText(), inputs);
-            ObjectNode row = containers.addObject().put("containerName", c.path("name").asText())
-                    .put("image", c.path("image").asText());
-            if (value != null) {
-                row.put("versionConsistency", value);
+        for (ContainerDefinition c : td.definition().containers()) {
+            Decision d = evaluator.decide(c.versionConsistency(), c.image(), inputs);
+            ObjectNode row = containers.addObject().put("containerName", c.name()).put("image", c.image());
+            if (c.versionConsistency() != null) {
+                row.put("versionConsistency", c.versionConsistency().wire());
             }
             row.put("mode", d.mode().wire()).put("decidedBy", d.layer().wire());
             if (d.rule() != null) {

@@ -1,8 +1,9 @@
 package dev.ballast.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.image.ImageReference;
 import dev.ballast.image.InvalidReferenceException;
+import dev.ballast.model.ContainerDefinition;
+import dev.ballast.model.TaskDefinition;
 import dev.ballast.registry.RegistryAccess;
 import dev.ballast.store.TaskDefinitionRecord;
 
@@ -21,13 +22,13 @@ final class RegistryChecks {
 
     /** Checks every container of a registered task definition. */
     void check(TaskDefinitionRecord td) {
-        check(Json.read(td.doc()).path("containerDefinitions"));
+        check(td.definition());
     }
 
     /** Checks every container definition's {@code image} (syntax is checked elsewhere; unparsable ones are skipped). */
-    void check(JsonNode containerDefinitions) {
-        for (JsonNode c : containerDefinitions) {
-            String image = c.path("image").asText("");
+    void check(TaskDefinition td) {
+        for (ContainerDefinition c : td.containers()) {
+            String image = c.image() == null ? "" : c.image();
             ImageReference ref;
             try {
                 ref = ImageReference.parse(image);
@@ -36,7 +37,7 @@ final class RegistryChecks {
             }
             access.refusal(ref.registry()).ifPresent(why -> {
                 throw AwsException.client("Invalid 'image' '" + ShapeValidator.clip(image) + "' for container '"
-                        + ShapeValidator.clip(c.path("name").asText()) + "': " + why + ".");
+                        + ShapeValidator.clip(c.name()) + "': " + why + ".");
             });
         }
     }

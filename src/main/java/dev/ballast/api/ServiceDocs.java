@@ -142,7 +142,7 @@ final class ServiceDocs {
             out.putObject("rollback").put("reason", "circuit breaker rollback of deployment " + d.rollbackOf())
                     .put("startedAt", TaskDefinitionDocs.seconds(d.createdAt())).put("serviceRevisionArn", d.revisionArn());
         }
-        boolean cb = d.deploymentConfiguration().path("deploymentCircuitBreaker").path("enable").asBoolean(false);
+        boolean cb = d.configuration().circuitBreaker().enable();
         out.putObject("deploymentCircuitBreaker").put("status", cb ? (d.rolloutState().equals(RolloutState.FAILED.wire()) ? "TRIGGERED"
                         : d.rolloutState().equals(RolloutState.COMPLETED.wire()) ? "MONITORING_COMPLETE" : "MONITORING") : "DISABLED")
                 .put("failureCount", d.failedTasks())

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
+import dev.ballast.core.ModelJson;
 import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
+import dev.ballast.model.DeploymentConfiguration;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.ServiceDeploymentStatus;
 import dev.ballast.model.ServiceStatus;
@@ -73,7 +75,7 @@ final class ServiceOperations {
                     + "': up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
-        Unserved.checkTaskDefinition("CreateService", in, Json.read(td.doc()));
+        Unserved.checkTaskDefinition("CreateService", in, td.definition());
         if (!in.has("desiredCount")) {
             throw AwsException.invalidParameter("Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
         }
@@ -144,7 +146,7 @@ final class ServiceOperations {
             }
             String tdArn = s.taskDefinitionArn();
             TaskDefinitionRecord td = in.has("taskDefinition") ? activeTaskDefinition(in.get("taskDefinition").asText()) : null;
-            Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : Json.read(td.doc()));
+            Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : td.definition());
             if (td != null) {
                 tdArn = td.arn();
             }
@@ -290,8 +292,9 @@ final class ServiceOperations {
     private static ObjectNode deploymentConfiguration(JsonNode requested, ObjectNode current) {
         ObjectNode c = current.deepCopy();
         requested.properties().forEach(e -> c.set(e.getKey(), e.getValue()));
-        int max = c.path("maximumPercent").asInt(200);
-        int min = c.path("minimumHealthyPercent").asInt(100);
+        DeploymentConfiguration typed = ModelJson.deploymentConfiguration(c);
+        int max = typed.maximumPercent();
+        int min = typed.minimumHealthyPercent();
         if (min < 0 || min > 100) {
             throw AwsException.invalidParameter("'deploymentConfiguration.minimumHealthyPercent' must be between 0 and 100, got " + min + ".");
         }
@@ -305,7 +308,8 @@ final class ServiceOperations {
         c.put("maximumPercent", max);
         c.put("minimumHealthyPercent", min);
         if (!c.has("deploymentCircuitBreaker")) {
-            c.putObject("deploymentCircuitBreaker").put("enable", false).put("rollback", false);
+            c.putObject("deploymentCircuitBreaker").put("enable", typed.circuitBreaker().enable())
+                    .put("rollback", typed.circuitBreaker().rollback());
         }
         return c;
     }

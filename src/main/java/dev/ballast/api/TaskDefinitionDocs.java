@@ -3,21 +3,23 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.ContainerDefinition;
+import dev.ballast.model.TransportProtocol;
 import dev.ballast.store.TaskDefinitionRecord;
 
 /** Builds the TaskDefinition shape: ECS's defaults on registration, status and times on output. */
 final class TaskDefinitionDocs {
     private TaskDefinitionDocs() {}
 
-    /** The defaults ECS fills in on registration. */
+    /** The defaults ECS fills in on registration (the model's: {@link ContainerDefinition}, {@link TransportProtocol}). */
     static void applyDefaults(ObjectNode td) {
         for (JsonNode n : td.path("containerDefinitions")) {
             ObjectNode c = (ObjectNode) n;
             if (!c.has("cpu")) {
-                c.put("cpu", 0);
+                c.put("cpu", ContainerDefinition.DEFAULT_CPU);
             }
             if (!c.has("essential")) {
-                c.put("essential", true);
+                c.put("essential", ContainerDefinition.DEFAULT_ESSENTIAL);
             }
             for (String list : new String[] {"portMappings", "environment", "mountPoints", "volumesFrom"}) {
                 if (!c.has(list)) {
@@ -26,7 +28,7 @@ final class TaskDefinitionDocs {
             }
             for (JsonNode p : c.path("portMappings")) {
                 if (!p.has("protocol")) {
-                    ((ObjectNode) p).put("protocol", "tcp");
+                    ((ObjectNode) p).put("protocol", TransportProtocol.TCP.wire());
                 }
             }
         }

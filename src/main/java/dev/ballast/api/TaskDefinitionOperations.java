@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.model.TaskDefinitionStatus;
+import dev.ballast.core.ModelJson;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskDefinitions;
@@ -61,7 +62,7 @@ final class TaskDefinitionOperations {
         ObjectNode doc = in.deepCopy();
         doc.remove("tags");
         TaskDefinitionValidator.validate(doc, Json.write(doc).length);
-        registries.check(doc.path("containerDefinitions"));
+        registries.check(ModelJson.taskDefinition(doc));
         TaskDefinitionDocs.applyDefaults(doc);
         String family = doc.path("family").asText();
         TaskDefinitionRecord r = store.taskDefinitions().register(family, revision -> {

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Names;
 import dev.ballast.core.TaskSizes;
+import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.Mode;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The checks ECS applies to RegisterTaskDefinition beyond the model's types: names, image reference
@@ -79,7 +82,7 @@ final class TaskDefinitionValidator {
         boolean anyEssential = false;
         for (JsonNode c : containers) {
             memorySum += ContainerChecks.check((ObjectNode) c, names, volumes, networkMode, taskMemory != null);
-            anyEssential |= c.path("essential").asBoolean(true);
+            anyEssential |= c.path("essential").asBoolean(ContainerDefinition.DEFAULT_ESSENTIAL);
         }
         DependsOnChecks.check(containers);
         ContainerChecks.checkHealthyDependencies(containers);

@@ -67,7 +67,7 @@ final class TaskOperations {
         if (!td.status().equals(TaskDefinitionStatus.ACTIVE.wire())) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
-        Unserved.checkTaskDefinition("RunTask", in, Json.read(td.doc()));
+        Unserved.checkTaskDefinition("RunTask", in, td.definition());
         taskDefinitions.checkRegistries(td);
         int count = in.has("count") ? in.get("count").asInt() : 1;
         if (count < 1 || count > 10) {

@@ -2,6 +2,8 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.model.NetworkMode;
+import dev.ballast.model.TaskDefinition;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -22,6 +24,10 @@ final class Unserved {
      * @param error      the error for that request
      */
     record Row(Set<String> operations, String member, Predicate<JsonNode> refused, Function<JsonNode, AwsException> error) {}
+
+    /** A task definition member Ballast does not serve, as {@link Row} for a request member. */
+    record TaskDefinitionRow(Set<String> operations, String member, Predicate<TaskDefinition> refused,
+                             Function<TaskDefinition, AwsException> error) {}
 
     private static final Set<String> LAUNCHES = Set.of("RunTask", "CreateService", "UpdateService");
     private static final Set<String> SERVICES = Set.of("CreateService", "UpdateService");
@@ -76,9 +82,9 @@ final class Unserved {
                     in -> AwsException.invalidParameter("You can no longer disable Long Arn settings.")));
 
     /** Task definition members, checked when RunTask, CreateService or UpdateService launches from the revision. */
-    static final List<Row> TASK_DEFINITION = List.of(
-            new Row(LAUNCHES, "networkMode", td -> "awsvpc".equals(td.path("networkMode").asText()),
-                    td -> unsupported("Task definition " + td.path("taskDefinitionArn").asText() + " uses networkMode awsvpc, "
+    static final List<TaskDefinitionRow> TASK_DEFINITION = List.of(
+            new TaskDefinitionRow(LAUNCHES, "networkMode", td -> td.networkMode() == NetworkMode.AWSVPC,
+                    td -> unsupported("Task definition " + td.arn() + " uses networkMode awsvpc, "
                             + "which Ballast does not serve (no elastic network interfaces): use bridge or host.")));
 
     /** Request members checked after the task definition's (their error assumes a task definition Ballast can run). */
@@ -95,12 +101,16 @@ final class Unserved {
     }
 
     /**
-     * Refuses launching from a task definition (its stored document; null when the request keeps a service's
+     * Refuses launching from a task definition (null when the request keeps a service's
      * current one) that uses what is not served, then the request members that depend on it.
      */
-    static void checkTaskDefinition(String operation, ObjectNode in, JsonNode taskDefinition) {
+    static void checkTaskDefinition(String operation, ObjectNode in, TaskDefinition taskDefinition) {
         if (taskDefinition != null) {
-            check(TASK_DEFINITION, operation, taskDefinition);
+            for (TaskDefinitionRow row : TASK_DEFINITION) {
+                if (row.operations().contains(operation) && row.refused().test(taskDefinition)) {
+                    throw row.error().apply(taskDefinition);
+                }
+            }
         }
         check(AFTER_TASK_DEFINITION, operation, in);
     }

@@ -103,11 +103,11 @@ public final class Deployer {
     void fail(ServiceRow service, Versioned<DeploymentRow> primary, List<Versioned<DeploymentRow>> deployments, String reason,
               Events events) {
         DeploymentRow d = primary.value();
-        boolean rollback = ServiceController.circuitBreaker(d).rollback();
+        boolean rollback = d.configuration().circuitBreaker().rollback();
         Optional<DeploymentRow> target = rollback ? lastCompleted(service, d) : Optional.empty();
         String lifecycle = target.isPresent() ? ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS.wire() : ServiceDeploymentStatus.STOPPED.wire();
         // ECS names the circuit breaker only when it is the one failing the deployment
-        String stateReason = ServiceController.circuitBreaker(d).enable() ? "ECS deployment circuit breaker: " + sentence(reason)
+        String stateReason = d.configuration().circuitBreaker().enable() ? "ECS deployment circuit breaker: " + sentence(reason)
                 : "ECS deployment " + d.id() + " failed: " + sentence(reason);
         if (!store.deployments().update(d.with(target.isPresent() ? DeploymentStatus.ACTIVE.wire() : DeploymentStatus.PRIMARY.wire(), RolloutState.FAILED.wire(),
                 stateReason, lifecycle, clock.millis()), primary.version())) {

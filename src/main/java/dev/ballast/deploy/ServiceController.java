@@ -1,7 +1,7 @@
 package dev.ballast.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.model.ContainerInstanceStatus;
+import dev.ballast.model.DeploymentConfiguration;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
@@ -122,7 +122,7 @@ public final class ServiceController {
         if (record.state() == ResolutionState.PENDING) {
             TaskDefinitionRecord td = store.taskDefinitions().findByArn(revision.value().taskDefinitionArn()).orElseThrow();
             ResolutionStep.Outcome outcome = resolution.step(revision.value(), td, service.clusterArn(),
-                    circuitBreaker(primary.value()).enable());
+                    primary.value().configuration().circuitBreaker().enable());
             if (!outcome.record().equals(record)) {
                 if (!store.revisions().update(revision.value().withResolution(outcome.record()), revision.version())) {
                     return;
@@ -175,9 +175,9 @@ public final class ServiceController {
         List<TaskRow> oldTasks = wanted.stream().filter(keep.negate()).toList();
         int runningPrimary = (int) primaryTasks.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).count();
         int runningOld = (int) oldTasks.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).count();
-        JsonNode config = primary.deploymentConfiguration();
-        Rollout plan = Rollout.plan(service.desiredCount(), config.path("minimumHealthyPercent").asInt(100),
-                config.path("maximumPercent").asInt(200), primaryTasks.size(), oldTasks.size(), runningPrimary, runningOld);
+        DeploymentConfiguration config = primary.configuration();
+        Rollout plan = Rollout.plan(service.desiredCount(), config.minimumHealthyPercent(),
+                config.maximumPercent(), primaryTasks.size(), oldTasks.size(), runningPrimary, runningOld);
 
         if (plan.stopPrimary() > 0) {
             stop(pendingFirst(primaryTasks), plan.stopPrimary(), "Scaling activity initiated by (deployment " + primary.id() + ")");
@@ -258,7 +258,7 @@ public final class ServiceController {
                                         List<Versioned<DeploymentRow>> deployments, List<TaskRow> stopped, Events events) {
         DeploymentRow d = primary.value();
         int failed = d.failedTasks();
-        CircuitBreaker cb = circuitBreaker(d);
+        DeploymentConfiguration.CircuitBreaker cb = d.configuration().circuitBreaker();
         int threshold = Rollout.circuitBreakerThreshold(service.desiredCount());
         if (cb.enable() && failed >= threshold) {
             boolean unhealthy = stopped.stream().anyMatch(t -> t.stopCause() == StopCause.HEALTH_CHECK_FAILED);
@@ -309,12 +309,4 @@ public final class ServiceController {
         ordered.addAll(tasks.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).toList());
         return ordered;
     }
-
-    static CircuitBreaker circuitBreaker(DeploymentRow d) {
-        JsonNode cb = d.deploymentConfiguration().path("deploymentCircuitBreaker");
-        return new CircuitBreaker(cb.path("enable").asBoolean(false), cb.path("rollback").asBoolean(false));
-    }
-
-    /** The deployment circuit breaker settings. */
-    record CircuitBreaker(boolean enable, boolean rollback) {}
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The effective version-consistency mode of one container in one deployment (DESIGN.md, "The semantics"):
@@ -23,11 +25,9 @@ public enum Mode {
     /** The values image rules and the {@code versionConsistency} settings accept, strictest first. */
     public static final List<String> VALUES = List.of("enabled", "consistent", "best-effort", "disabled");
 
-    /** A container's {@code versionConsistency} that inherits from the policy layers below it. */
-    public static final String CONTAINER_DEFAULT = "default";
-
     /** The values a container's {@code versionConsistency} accepts (see {@link #ofContainer}). */
-    public static final Set<String> CONTAINER_VALUES = Set.of("enabled", "consistent", "disabled", CONTAINER_DEFAULT);
+    public static final Set<String> CONTAINER_VALUES = Stream.of(VersionConsistency.values())
+            .map(VersionConsistency::wire).collect(Collectors.toUnmodifiableSet());
 
     private final String wire;
 
@@ -67,21 +67,17 @@ public enum Mode {
     }
 
     /**
-     * Parses a container's {@code versionConsistency} (ECS {@code enabled}/{@code disabled}, the {@code consistent}
-     * alias, {@code default}): {@code enabled} and {@code consistent} mean {@link #CONSISTENT}; empty when absent
-     * or {@code default} (the container inherits).
-     *
-     * @throws IllegalArgumentException for any other value (registration refuses it first)
+     * The mode a container's own {@code versionConsistency} decides: {@code enabled} and {@code consistent} mean
+     * {@link #CONSISTENT}; empty when absent or {@code default} (the container inherits from the policy layers).
      */
-    public static Optional<Mode> ofContainer(String value) {
-        if (value == null || value.equals(CONTAINER_DEFAULT)) {
+    public static Optional<Mode> ofContainer(VersionConsistency value) {
+        if (value == null) {
             return Optional.empty();
         }
         return switch (value) {
-            case "enabled", "consistent" -> Optional.of(CONSISTENT);
-            case "disabled" -> Optional.of(DISABLED);
-            default -> throw new IllegalArgumentException("invalid versionConsistency \"" + value
-                    + "\": accepted values are enabled, consistent, disabled, default");
+            case ENABLED, CONSISTENT -> Optional.of(CONSISTENT);
+            case DISABLED -> Optional.of(DISABLED);
+            case DEFAULT -> Optional.empty();
         };
     }
 

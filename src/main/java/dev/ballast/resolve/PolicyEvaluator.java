@@ -2,6 +2,7 @@ package dev.ballast.resolve;
 
 import dev.ballast.model.Layer;
 import dev.ballast.model.Mode;
+import dev.ballast.model.VersionConsistency;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,11 +37,10 @@ public final class PolicyEvaluator {
     }
 
     /**
-     * @param containerValue the container's {@code versionConsistency} as registered (null when absent)
+     * @param containerValue the container's {@code versionConsistency} (null when absent)
      * @param image the container's image as written
-     * @throws IllegalArgumentException for a container value registration would have refused
      */
-    public Decision decide(String containerValue, String image, PolicyInputs inputs) {
+    public Decision decide(VersionConsistency containerValue, String image, PolicyInputs inputs) {
         Optional<Mode> own = Mode.ofContainer(containerValue);
         if (own.isPresent()) {
             return new Decision(own.get(), Layer.CONTAINER, null);

@@ -1,8 +1,5 @@
 package dev.ballast.resolve;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.image.ImageReference;
 import dev.ballast.image.InvalidReferenceException;
 import dev.ballast.model.ContainerResolution;
@@ -10,6 +7,7 @@ import dev.ballast.model.Mode;
 import dev.ballast.model.ResolutionOutcome;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.ResolutionState;
+import dev.ballast.model.ContainerDefinition;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.RepositoryCredentials;
@@ -57,7 +55,6 @@ public final class RevisionResolver {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RevisionResolver.class);
 
     private final RegistryClient registry;
@@ -161,9 +158,8 @@ public final class RevisionResolver {
     public Map<String, Decision> explain(TaskDefinitionRecord td, String clusterArn) {
         PolicyInputs in = inputs.load(clusterArn);
         Map<String, Decision> out = new LinkedHashMap<>();
-        for (JsonNode c : containerDefinitions(td)) {
-            out.put(c.path("name").asText(), policy.decide(c.path("versionConsistency").asText(null),
-                    c.path("image").asText(), in));
+        for (ContainerDefinition c : td.definition().containers()) {
+            out.put(c.name(), policy.decide(c.versionConsistency(), c.image(), in));
         }
         return out;
     }
@@ -185,10 +181,10 @@ public final class RevisionResolver {
                                            List<String> events) {
         PolicyInputs in = inputs.load(clusterArn);
         List<ContainerResolution> out = new ArrayList<>();
-        for (JsonNode c : containerDefinitions(td)) {
-            String name = c.path("name").asText();
-            String image = c.path("image").asText();
-            Decision d = policy.decide(c.path("versionConsistency").asText(null), image, in);
+        for (ContainerDefinition c : td.definition().containers()) {
+            String name = c.name();
+            String image = c.image();
+            Decision d = policy.decide(c.versionConsistency(), image, in);
             ContainerResolution r = new ContainerResolution(name, image, d.mode(), d.layer(), d.rule(),
                     ResolutionOutcome.PENDING, null, null, null, null);
             if (d.mode() == Mode.DISABLED) {
@@ -296,20 +292,12 @@ public final class RevisionResolver {
     /** Container name → its {@code repositoryCredentials.credentialsParameter}, for containers that have one. */
     private static Map<String, String> credentialsParameters(TaskDefinitionRecord td) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (JsonNode c : containerDefinitions(td)) {
-            JsonNode p = c.path("repositoryCredentials").path("credentialsParameter");
-            if (p.isTextual() && !p.asText().isEmpty()) {
-                out.put(c.path("name").asText(), p.asText());
+        for (ContainerDefinition c : td.definition().containers()) {
+            String p = c.credentialsParameter();
+            if (p != null && !p.isEmpty()) {
+                out.put(c.name(), p);
             }
         }
         return out;
-    }
-
-    private static JsonNode containerDefinitions(TaskDefinitionRecord td) {
-        try {
-            return JSON.readTree(td.doc()).path("containerDefinitions");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("task definition " + td.arn() + " has an unreadable document", e);
-        }
     }
 }

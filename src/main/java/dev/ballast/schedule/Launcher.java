@@ -1,22 +1,20 @@
 package dev.ballast.schedule;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.core.RepeatedLog;
+import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskStatus;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
 import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskRow;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import java.util.List;
  */
 public final class Launcher {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Launcher.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What to launch. {@code containers} is the resolution record's entries (one per container). */
     public record Launch(String cluster, String clusterArn, TaskDefinitionRecord taskDefinition,
@@ -67,7 +64,7 @@ public final class Launcher {
      * @throws ClientTokenClaim.TakenException when another call claimed the token first (no task was created)
      */
     public Launched launch(Launch l, int count, ClientTokenClaim claim, List<Tags.Tag> tags) {
-        JsonNode td = parse(l.taskDefinition().doc());
+        TaskDefinition td = l.taskDefinition().definition();
         Demand demand = Demand.of(td);
         // Placement reads free capacity, then writes tasks: one placement at a time per cluster, in this
         // process and (on a shared PostgreSQL store) across replicas.
@@ -76,7 +73,7 @@ public final class Launcher {
         }
     }
 
-    private Launched place(Launch l, JsonNode td, Demand demand, int count, ClientTokenClaim claim,
+    private Launched place(Launch l, TaskDefinition td, Demand demand, int count, ClientTokenClaim claim,
                            List<Tags.Tag> tags) {
         Placement.Result placed = Placement.place(store.instances().active(l.cluster()),
                 store.tasks().liveInCluster(l.cluster()), taskPorts::of, demand, count);
@@ -86,16 +83,14 @@ public final class Launcher {
             String id = ids.hex32();
             String taskArn = account.taskArn(l.cluster(), id);
             List<TaskRow.ContainerRow> containers = new ArrayList<>();
-            for (JsonNode c : td.path("containerDefinitions")) {
-                String name = c.path("name").asText();
-                String image = c.path("image").asText();
+            for (ContainerDefinition c : td.containers()) {
+                String name = c.name();
+                String image = c.image();
                 String launchImage = l.containers().stream().filter(r -> r.containerName().equals(name)).findFirst()
                         .map(ContainerResolution::launchImage).orElse(image);
                 containers.add(new TaskRow.ContainerRow(name, account.ecsArnPrefix() + "container/" + l.cluster() + "/" + id
                         + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, ContainerStatus.PENDING.wire(), null, null,
-                        null, c.path("essential").asBoolean(true),
-                        c.path("repositoryCredentials").path("credentialsParameter").textValue(),
-                        hasHealthCheck(c) ? HealthStatus.UNKNOWN.wire() : null));
+                        null, c.essential(), c.credentialsParameter(), c.hasHealthCheck() ? HealthStatus.UNKNOWN.wire() : null));
             }
             tasks.add(new TaskRow(taskArn, l.cluster(), l.clusterArn(), l.taskDefinition().arn(), l.serviceArn(),
                     l.deploymentId(), l.startedBy(), l.group(), instance, DesiredStatus.RUNNING.wire(), TaskStatus.PROVISIONING.wire(), containers, null, null,
@@ -133,19 +128,5 @@ public final class Launcher {
             case "TASK_DEFINITION" -> store.tags().list(l.taskDefinition().arn());
             default -> List.of();
         };
-    }
-
-    static JsonNode parse(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored task definition unreadable", e);
-        }
-    }
-
-    /** A container definition with a {@code healthCheck} the agent runs (a command other than {@code ["NONE"]}). */
-    static boolean hasHealthCheck(JsonNode containerDefinition) {
-        JsonNode command = containerDefinition.path("healthCheck").path("command");
-        return command.isArray() && !command.isEmpty() && !"NONE".equals(command.get(0).asText());
     }
 }

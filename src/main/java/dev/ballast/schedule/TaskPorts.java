@@ -24,6 +24,6 @@ public final class TaskPorts {
 
     public HostPorts of(String taskDefinitionArn) {
         return byRevision.get(taskDefinitionArn, arn -> store.taskDefinitions().findByArn(arn)
-                .map(td -> Demand.ports(Launcher.parse(td.doc()))).orElse(HostPorts.NONE));
+                .map(td -> Demand.ports(td.definition())).orElse(HostPorts.NONE));
     }
 }

@@ -1,6 +1,8 @@
 package dev.ballast.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.ModelJson;
+import dev.ballast.model.DeploymentConfiguration;
 import dev.ballast.model.DeploymentStatus;
 
 /**
@@ -20,6 +22,11 @@ public record DeploymentRow(String id, String arn, String serviceArn, String clu
      */
     public DeploymentRow {
         launchFailures = launchFailures == null ? LaunchFailures.NONE : launchFailures;
+    }
+
+    /** {@link #deploymentConfiguration()} typed, with ECS's defaults for what it leaves out. */
+    public DeploymentConfiguration configuration() {
+        return ModelJson.deploymentConfiguration(deploymentConfiguration);
     }
 
     /** A new deployment: no failures counted, not steady. */

@@ -32,6 +32,7 @@ public final class Store implements AutoCloseable {
     private final Deployments deployments;
     private final TaskRows tasks;
     private final Instances instances;
+    private final TaskDefinitions taskDefinitions;
 
     private Store(HikariDataSource dataSource, Dialect dialect, Clock clock) {
         this.dataSource = dataSource;
@@ -43,6 +44,7 @@ public final class Store implements AutoCloseable {
         this.deployments = new Deployments(this);
         this.tasks = new TaskRows(this);
         this.instances = new Instances(this);
+        this.taskDefinitions = new TaskDefinitions(this);
     }
 
     /**
@@ -124,7 +126,7 @@ public final class Store implements AutoCloseable {
     }
 
     public TaskDefinitions taskDefinitions() {
-        return new TaskDefinitions(this);
+        return taskDefinitions;
     }
 
     public AccountSettings accountSettings() {

@@ -1,15 +1,27 @@
 package dev.ballast.store;
 
 import dev.ballast.model.TaskDefinitionStatus;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.ballast.core.ModelJson;
+import dev.ballast.model.TaskDefinition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.jdbi.v3.core.statement.StatementContext;
 
-/** Task definition revisions, numbered per family from 1 without gaps or reuse. */
+/**
+ * Task definition revisions, numbered per family from 1 without gaps or reuse. A revision's document never
+ * changes, so its typed form ({@link TaskDefinitionRecord#definition()}) is parsed once per ARN and kept in a
+ * bounded cache shared by every record this store reads.
+ */
 public final class TaskDefinitions {
+    /** How many parsed revisions are kept (least recently used go first). */
+    static final int PARSED_REVISIONS = 4_096;
+
     private static final String COLUMNS =
             "family, revision, arn, status, doc, registered_at, deregistered_at, delete_requested_at";
 
@@ -17,9 +29,22 @@ public final class TaskDefinitions {
     public record Registration(String arn, String doc, List<Tags.Tag> tags) {}
 
     private final Store store;
+    private final Function<String, TaskDefinition> parser;
+    private final Cache<String, TaskDefinition> parsed = Caffeine.newBuilder().maximumSize(PARSED_REVISIONS).build();
 
     TaskDefinitions(Store store) {
+        this(store, ModelJson::taskDefinition);
+    }
+
+    /** With {@code parser} turning a document into its typed form (tests count its calls). */
+    TaskDefinitions(Store store, Function<String, TaskDefinition> parser) {
         this.store = store;
+        this.parser = parser;
+    }
+
+    /** The typed form of revision {@code arn}, whose document is {@code doc}: parsed the first time only. */
+    private TaskDefinition definition(String arn, String doc) {
+        return parsed.get(arn, a -> parser.apply(doc));
     }
 
     /**
@@ -41,7 +66,7 @@ public final class TaskDefinitions {
                     .bind("now", now)
                     .execute();
             Tags.replaceAll(h, r.arn(), r.tags());
-            return new TaskDefinitionRecord(family, revision, r.arn(), TaskDefinitionStatus.ACTIVE.wire(), r.doc(), now, null, null);
+            return new TaskDefinitionRecord(family, revision, r.arn(), TaskDefinitionStatus.ACTIVE.wire(), r.doc(), now, null, null, this::definition);
         });
     }
 
@@ -49,12 +74,12 @@ public final class TaskDefinitions {
         return store.jdbi().withHandle(h -> h.createQuery(
                         "SELECT " + COLUMNS + " FROM task_definitions WHERE family = :family AND revision = :revision")
                 .bind("family", family).bind("revision", revision)
-                .map(TaskDefinitions::row).findOne());
+                .map(this::row).findOne());
     }
 
     public Optional<TaskDefinitionRecord> findByArn(String arn) {
         return store.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM task_definitions WHERE arn = :arn")
-                .bind("arn", arn).map(TaskDefinitions::row).findOne());
+                .bind("arn", arn).map(this::row).findOne());
     }
 
     /** The latest ACTIVE revision of a family. */
@@ -62,7 +87,7 @@ public final class TaskDefinitions {
         return store.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM task_definitions "
                         + "WHERE family = :family AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1")
                 .bind("family", family)
-                .map(TaskDefinitions::row).findOne());
+                .map(this::row).findOne());
     }
 
     /** Moves one revision from status {@code from} to {@code to}, stamping the matching time; false if not in {@code from}. */
@@ -104,7 +129,7 @@ public final class TaskDefinitions {
             if (after != null) {
                 q.bind("afterFamily", after.family()).bind("afterRevision", after.revision());
             }
-            return q.map(TaskDefinitions::row).list();
+            return q.map(this::row).list();
         });
     }
 
@@ -127,13 +152,13 @@ public final class TaskDefinitions {
                 .mapTo(String.class).list());
     }
 
-    private static TaskDefinitionRecord row(ResultSet rs, StatementContext ctx) throws SQLException {
+    private TaskDefinitionRecord row(ResultSet rs, StatementContext ctx) throws SQLException {
         long dereg = rs.getLong("deregistered_at");
         Long deregisteredAt = rs.wasNull() ? null : dereg;
         long del = rs.getLong("delete_requested_at");
         Long deleteRequestedAt = rs.wasNull() ? null : del;
         return new TaskDefinitionRecord(rs.getString("family"), rs.getInt("revision"), rs.getString("arn"),
                 rs.getString("status"), rs.getString("doc"), rs.getLong("registered_at"), deregisteredAt,
-                deleteRequestedAt);
+                deleteRequestedAt, this::definition);
     }
 }

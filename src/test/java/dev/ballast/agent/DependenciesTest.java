@@ -2,9 +2,10 @@ package dev.ballast.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ballast.agent.Dependencies.Condition;
-import dev.ballast.agent.Dependencies.Dependency;
 import dev.ballast.agent.Dependencies.Verdict;
+import dev.ballast.core.ModelJson;
+import dev.ballast.model.ContainerCondition;
+import dev.ballast.model.ContainerDefinition.Dependency;
 import dev.ballast.store.TaskRow.ContainerRow;
 import java.util.List;
 import java.util.stream.Stream;
@@ -41,33 +42,33 @@ class DependenciesTest {
     @ParameterizedTest(name = "HEALTHY on a {0} dependency (started {1}, health {2}) → {3}")
     @MethodSource("healthy")
     void healthy_verdict(String status, boolean started, String health, Class<? extends Verdict> expected) {
-        Verdict v = Dependencies.check("app", new Dependency("db", Condition.HEALTHY), target(status, null, started, health));
+        Verdict v = Dependencies.check("app", new Dependency("db", ContainerCondition.HEALTHY), target(status, null, started, health));
         assertThat(v).isInstanceOf(expected);
     }
 
     static Stream<Arguments> table() {
         return Stream.of(
                 // condition, dependency status, exit code, started, verdict
-                Arguments.of(Condition.START, "PENDING", null, false, Verdict.Wait.class),
-                Arguments.of(Condition.START, "RUNNING", null, true, Verdict.Ready.class),
-                Arguments.of(Condition.START, "STOPPED", 1, true, Verdict.Ready.class),
-                Arguments.of(Condition.START, "STOPPED", null, false, Verdict.Never.class),
-                Arguments.of(Condition.COMPLETE, "PENDING", null, false, Verdict.Wait.class),
-                Arguments.of(Condition.COMPLETE, "RUNNING", null, true, Verdict.Wait.class),
-                Arguments.of(Condition.COMPLETE, "STOPPED", 0, true, Verdict.Ready.class),
-                Arguments.of(Condition.COMPLETE, "STOPPED", 137, true, Verdict.Ready.class),
-                Arguments.of(Condition.COMPLETE, "STOPPED", null, false, Verdict.Never.class),
-                Arguments.of(Condition.SUCCESS, "PENDING", null, false, Verdict.Wait.class),
-                Arguments.of(Condition.SUCCESS, "RUNNING", null, true, Verdict.Wait.class),
-                Arguments.of(Condition.SUCCESS, "STOPPED", 0, true, Verdict.Ready.class),
-                Arguments.of(Condition.SUCCESS, "STOPPED", 2, true, Verdict.Never.class),
-                Arguments.of(Condition.SUCCESS, "STOPPED", null, true, Verdict.Never.class),
-                Arguments.of(Condition.SUCCESS, "STOPPED", null, false, Verdict.Never.class));
+                Arguments.of(ContainerCondition.START, "PENDING", null, false, Verdict.Wait.class),
+                Arguments.of(ContainerCondition.START, "RUNNING", null, true, Verdict.Ready.class),
+                Arguments.of(ContainerCondition.START, "STOPPED", 1, true, Verdict.Ready.class),
+                Arguments.of(ContainerCondition.START, "STOPPED", null, false, Verdict.Never.class),
+                Arguments.of(ContainerCondition.COMPLETE, "PENDING", null, false, Verdict.Wait.class),
+                Arguments.of(ContainerCondition.COMPLETE, "RUNNING", null, true, Verdict.Wait.class),
+                Arguments.of(ContainerCondition.COMPLETE, "STOPPED", 0, true, Verdict.Ready.class),
+                Arguments.of(ContainerCondition.COMPLETE, "STOPPED", 137, true, Verdict.Ready.class),
+                Arguments.of(ContainerCondition.COMPLETE, "STOPPED", null, false, Verdict.Never.class),
+                Arguments.of(ContainerCondition.SUCCESS, "PENDING", null, false, Verdict.Wait.class),
+                Arguments.of(ContainerCondition.SUCCESS, "RUNNING", null, true, Verdict.Wait.class),
+                Arguments.of(ContainerCondition.SUCCESS, "STOPPED", 0, true, Verdict.Ready.class),
+                Arguments.of(ContainerCondition.SUCCESS, "STOPPED", 2, true, Verdict.Never.class),
+                Arguments.of(ContainerCondition.SUCCESS, "STOPPED", null, true, Verdict.Never.class),
+                Arguments.of(ContainerCondition.SUCCESS, "STOPPED", null, false, Verdict.Never.class));
     }
 
     @ParameterizedTest(name = "{0} on a {1} dependency (exit {2}, started {3}) → {4}")
     @MethodSource("table")
-    void verdict(Condition condition, String status, Integer exit, boolean started, Class<? extends Verdict> expected) {
+    void verdict(ContainerCondition condition, String status, Integer exit, boolean started, Class<? extends Verdict> expected) {
         Verdict v = Dependencies.check("app", new Dependency("db", condition), target(status, exit, started));
         assertThat(v).isInstanceOf(expected);
         if (v instanceof Verdict.Never n) {
@@ -77,19 +78,19 @@ class DependenciesTest {
 
     @Test
     void parses_depends_on_and_orders_shutdown_in_reverse() {
-        Dependencies deps = Dependencies.parse("""
+        Dependencies deps = Dependencies.of(ModelJson.taskDefinition("""
                 {"containerDefinitions":[
                   {"name":"app","dependsOn":[{"containerName":"db","condition":"HEALTHY"},{"containerName":"init","condition":"SUCCESS"}]},
                   {"name":"db","dependsOn":[{"containerName":"init","condition":"COMPLETE"}]},
                   {"name":"init"},
                   {"name":"logs"}]}
-                """);
-        assertThat(deps.on("app")).containsExactly(new Dependency("db", Condition.HEALTHY),
-                new Dependency("init", Condition.SUCCESS));
+                """));
+        assertThat(deps.on("app")).containsExactly(new Dependency("db", ContainerCondition.HEALTHY),
+                new Dependency("init", ContainerCondition.SUCCESS));
         assertThat(deps.on("init")).isEmpty();
         List<ContainerRow> rows = Stream.of("app", "db", "init", "logs")
                 .map(n -> new ContainerRow(n, "arn:c/" + n, "img", "img", null, "RUNNING", null, null, "id", true)).toList();
         assertThat(deps.stopOrder(rows)).extracting(ContainerRow::name).containsExactly("logs", "app", "db", "init");
-        assertThat(Dependencies.parse("not json").on("app")).isEmpty();
+        assertThat(Dependencies.NONE.on("app")).isEmpty();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ballast.model.Layer;
 import dev.ballast.model.Mode;
+import dev.ballast.model.VersionConsistency;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -109,14 +110,14 @@ class PolicyEvaluatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void decides(Row row) {
-        Decision d = EVALUATOR.decide(row.containerValue(), row.image(), row.inputs());
+        Decision d = EVALUATOR.decide(containerValue(row.containerValue()), row.image(), row.inputs());
         assertThat(new Decision(d.mode(), d.layer(), d.rule())).isEqualTo(new Decision(row.mode(), row.layer(), row.rule()));
     }
 
     @Test
     void every_layer_decides_at_least_once_in_the_table() {
         Set<Layer> seen = EnumSet.noneOf(Layer.class);
-        table().forEach(r -> seen.add(EVALUATOR.decide(r.containerValue(), r.image(), r.inputs()).layer()));
+        table().forEach(r -> seen.add(EVALUATOR.decide(containerValue(r.containerValue()), r.image(), r.inputs()).layer()));
         assertThat(seen).containsExactlyInAnyOrder(Layer.values());
         assertThat(Arrays.stream(Layer.values()).map(Layer::wire)).containsExactly("container", "cluster-rule",
                 "account-rule", "managed-catalog", "cluster-setting", "account-setting", "system-default");
@@ -146,8 +147,8 @@ class PolicyEvaluatorTest {
     }
 
     @Test
-    void an_unknown_container_value_is_refused() {
-        assertThatThrownBy(() -> EVALUATOR.decide("sometimes", "nginx", PolicyInputs.none()))
+    void an_unknown_container_value_is_refused_naming_it() {
+        assertThatThrownBy(() -> EVALUATOR.decide(containerValue("sometimes"), "nginx", PolicyInputs.none()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sometimes");
     }
 
@@ -166,5 +167,10 @@ class PolicyEvaluatorTest {
                 .isEqualTo("disabled, decided by cluster-rule '*/x:*'");
         assertThat(new Decision(Mode.CONSISTENT, Layer.CONTAINER, null).describe())
                 .isEqualTo("consistent, decided by container");
+    }
+
+    /** A container's {@code versionConsistency} as the typed task definition has it (null: absent). */
+    private static VersionConsistency containerValue(String wire) {
+        return wire == null ? null : VersionConsistency.fromWire(wire);
     }
 }

@@ -1,16 +1,14 @@
 package dev.ballast.agent.docker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.util.ArrayList;
+import dev.ballast.model.ContainerDefinition;
+import dev.ballast.model.TaskDefinition;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What the engine needs from one ECS container definition (API reference, "ContainerDefinition"): command,
- * entry point, environment, working directory, port mappings, memory and CPU. Read from the task
- * definition JSON as registered; absent fields keep the image's defaults.
+ * entry point, environment, working directory, port mappings, memory and CPU, from the typed task definition;
+ * absent fields keep the image's defaults.
  *
  * @param memoryMiB hard limit ({@code memory}), or null
  * @param memoryReservationMiB soft limit ({@code memoryReservation}), or null
@@ -38,42 +36,21 @@ record ContainerSpec(List<String> command, List<String> entryPoint, List<String>
             0, null, null);
 
     /**
-     * The spec of container {@code name} in the task definition {@code doc} (ECS JSON); empty when the
-     * document has no container of that name.
-     *
-     * @throws IllegalArgumentException when {@code doc} is not JSON
+     * The spec of container {@code name} of {@code taskDefinition}; empty when it has no container of that name.
      */
-    static Optional<ContainerSpec> fromTaskDefinition(String doc, String name) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(doc);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("task definition is not JSON: " + e.getMessage(), e);
-        }
-        String networkMode = text(root.path("networkMode"));
-        for (JsonNode c : root.path("containerDefinitions")) {
-            if (name.equals(c.path("name").asText())) {
-                return Optional.of(from(c, networkMode));
-            }
-        }
-        return Optional.empty();
+    static Optional<ContainerSpec> of(TaskDefinition taskDefinition, String name) {
+        String networkMode = taskDefinition.networkMode() == null ? null : taskDefinition.networkMode().wire();
+        return taskDefinition.container(name).map(c -> from(c, networkMode));
     }
 
-    private static ContainerSpec from(JsonNode c, String networkMode) {
-        List<String> env = new ArrayList<>();
-        for (JsonNode kv : c.path("environment")) {
-            env.add(kv.path("name").asText() + "=" + kv.path("value").asText(""));
-        }
-        List<PortMapping> ports = new ArrayList<>();
-        for (JsonNode p : c.path("portMappings")) {
-            int containerPort = p.path("containerPort").asInt(0);
-            if (containerPort > 0) {
-                ports.add(new PortMapping(containerPort, p.path("hostPort").asInt(0), p.path("protocol").asText("tcp")));
-            }
-        }
-        return new ContainerSpec(strings(c.path("command")), strings(c.path("entryPoint")), env,
-                text(c.path("workingDirectory")), ports, positive(c.path("memory")), positive(c.path("memoryReservation")),
-                Math.max(0, c.path("cpu").asInt(0)), positive(c.path("stopTimeout")), networkMode);
+    private static ContainerSpec from(ContainerDefinition c, String networkMode) {
+        List<String> env = c.environment().stream().map(kv -> kv.name() + "=" + kv.value()).toList();
+        List<PortMapping> ports = c.portMappings().stream().filter(p -> p.containerPort() > 0)
+                .map(p -> new PortMapping(p.containerPort(), p.hostPort(), p.protocol().wire())).toList();
+        return new ContainerSpec(c.command(), c.entryPoint(), env,
+                c.workingDirectory() == null || c.workingDirectory().isEmpty() ? null : c.workingDirectory(), ports,
+                positive(c.memory()), positive(c.memoryReservation()), Math.max(0, c.cpu()), positive(c.stopTimeout()),
+                networkMode);
     }
 
     /** Docker's {@code CpuShares} for {@link #cpuUnits}: 0 (engine default) when unset, else at least 2. */
@@ -81,17 +58,7 @@ record ContainerSpec(List<String> command, List<String> entryPoint, List<String>
         return cpuUnits == 0 ? 0 : Math.max(MIN_CPU_SHARES, cpuUnits);
     }
 
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private static String text(JsonNode node) {
-        return node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
-    }
-
-    private static Integer positive(JsonNode node) {
-        return node.isNumber() && node.asInt() > 0 ? node.asInt() : null;
+    private static Integer positive(Integer value) {
+        return value != null && value > 0 ? value : null;
     }
 }

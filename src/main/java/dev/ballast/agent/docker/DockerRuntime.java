@@ -24,6 +24,7 @@ import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.PullResult;
 import dev.ballast.agent.StartFailedException;
 import dev.ballast.agent.RuntimeContainer;
+import dev.ballast.core.ModelJson;
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
 import dev.ballast.registry.Credential;
@@ -175,7 +176,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                     + ": no image digest recorded; pull first");
         }
         ContainerSpec spec = taskDefinitions.apply(task.taskDefinitionArn())
-                .flatMap(doc -> ContainerSpec.fromTaskDefinition(doc, container.name()))
+                .flatMap(doc -> ContainerSpec.of(ModelJson.taskDefinition(doc), container.name()))
                 .orElse(ContainerSpec.DEFAULTS);
         String image = EngineImages.byDigest(ImageReference.parse(container.launchImage()),
                 Digest.parse(container.imageDigest()));

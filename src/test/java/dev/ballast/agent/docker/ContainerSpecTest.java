@@ -1,9 +1,9 @@
 package dev.ballast.agent.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ballast.agent.docker.ContainerSpec.PortMapping;
+import dev.ballast.core.ModelJson;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class ContainerSpecTest {
                    "entryPoint":["/bin/sh","-c"],"command":["echo hi"],"workingDirectory":"/srv",
                    "environment":[{"name":"A","value":"1"},{"name":"EMPTY"}],
                    "portMappings":[{"containerPort":80,"hostPort":8080},{"containerPort":53,"protocol":"udp"},{"hostPort":9}]}]}""";
-        ContainerSpec spec = ContainerSpec.fromTaskDefinition(doc, "app").orElseThrow();
+        ContainerSpec spec = ContainerSpec.of(ModelJson.taskDefinition(doc), "app").orElseThrow();
         assertThat(spec).isEqualTo(new ContainerSpec(List.of("echo hi"), List.of("/bin/sh", "-c"), List.of("A=1", "EMPTY="),
                 "/srv", List.of(new PortMapping(80, 8080, "tcp"), new PortMapping(53, 0, "udp")), 256, 128, 512, 5,
                 "bridge"));
@@ -31,9 +31,8 @@ class ContainerSpecTest {
     @Test
     void absent_fields_keep_the_image_defaults_and_an_unknown_container_is_empty() {
         String doc = "{\"containerDefinitions\":[{\"name\":\"app\",\"image\":\"x\"}]}";
-        assertThat(ContainerSpec.fromTaskDefinition(doc, "app")).contains(ContainerSpec.DEFAULTS);
-        assertThat(ContainerSpec.fromTaskDefinition(doc, "other")).isEmpty();
-        assertThatThrownBy(() -> ContainerSpec.fromTaskDefinition("{", "app")).hasMessageContaining("not JSON");
+        assertThat(ContainerSpec.of(ModelJson.taskDefinition(doc), "app")).contains(ContainerSpec.DEFAULTS);
+        assertThat(ContainerSpec.of(ModelJson.taskDefinition(doc), "other")).isEmpty();
     }
 
     @ParameterizedTest
