@@ -63,8 +63,8 @@ class WireFormatGoldenTest {
 
     private void scenario(String store, String storeUrl) {
         try (RegistryFixture registry = RegistryFixture.start();
-             TestServer server = TestServer.start(storeUrl, c -> c.withSimulatedInstances(1)
-                     .withAgentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2))));
+             TestServer server = TestServer.start(storeUrl, c -> c.simulatedInstances(1)
+                     .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2))));
              EcsClient client = server.client()) {
             raw = RawClient.forServer(server);
             ecs = client;

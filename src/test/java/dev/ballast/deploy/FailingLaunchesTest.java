@@ -59,9 +59,9 @@ class FailingLaunchesTest {
     @BeforeEach
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(2).withClock(clock)
-                .withAgentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2)))
-                .withStoppedTaskRetention(RETENTION));
+        server = TestServer.sqlite(c -> c.simulatedInstances(2).clock(clock)
+                .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2)))
+                .stoppedTaskRetention(RETENTION));
         ecs = server.client();
     }
 

@@ -49,7 +49,7 @@ class HostPortPlacementTest {
         registry = RegistryFixture.start();
         registry.images().push("demo/ports:v1", TestImages.Format.OCI, "ports-1");
         image = registry.host() + "/demo/ports:v1";
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(1));
+        server = TestServer.sqlite(c -> c.simulatedInstances(1));
         ecs = server.client();
         instanceArn = ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns().getFirst();
     }

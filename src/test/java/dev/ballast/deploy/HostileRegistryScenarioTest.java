@@ -103,10 +103,10 @@ class HostileRegistryScenarioTest {
             }
         });
         throttled = ScriptedServer.start(r -> manifest(r) ? Reply.of(429).with("Retry-After", "3600") : Reply.of(200));
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(2)
-                .withResolve(new ResolveSettings(STRICT_ATTEMPTS, 3, Duration.ofMillis(100), Duration.ofMillis(400),
+        server = TestServer.sqlite(c -> c.simulatedInstances(2)
+                .resolve(new ResolveSettings(STRICT_ATTEMPTS, 3, Duration.ofMillis(100), Duration.ofMillis(400),
                         Duration.ofSeconds(1)))
-                .withRegistry(RegistryConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .registry(r -> RegistryConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))
                         .withRetries(TRANSPORT_ATTEMPTS, Duration.ofMillis(50), Duration.ofMillis(200),
                                 Duration.ofSeconds(30))));
         ecs = server.client();

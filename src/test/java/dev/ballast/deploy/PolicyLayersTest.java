@@ -33,7 +33,7 @@ class PolicyLayersTest {
     @BeforeAll
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(0));
+        server = TestServer.sqlite(c -> c.simulatedInstances(0));
         ecs = server.client();
         raw = new SignedJson(server.endpoint());
         for (String repo : List.of("own", "cr", "ar", "plain")) {

@@ -29,7 +29,7 @@ class RestartMidDeploymentTest {
             // Hold the agents' manifest fetches so the deployment is mid-way when the server stops.
             try (ScriptedServer gate = ScriptedServer.start(new ForwardingScript(registry.baseUri(),
                     q -> q.method().equals("GET") && ForwardingScript.isManifest(q), () -> !hold.get()))) {
-                TestServer server = TestServer.sqlite(c -> c.withSimulatedInstances(3));
+                TestServer server = TestServer.sqlite(c -> c.simulatedInstances(3));
                 try {
                     String image = gate.host() + "/demo/restart:v1";
                     try (EcsClient ecs = server.client()) {

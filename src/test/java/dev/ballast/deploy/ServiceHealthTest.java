@@ -44,7 +44,7 @@ class ServiceHealthTest {
         registry = RegistryFixture.start();
         registry.images().push("demo/health:v1", TestImages.Format.OCI, "health-1");
         image = registry.host() + "/demo/health:v1";
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(2));
+        server = TestServer.sqlite(c -> c.simulatedInstances(2));
         ecs = server.client();
     }
 

@@ -39,7 +39,7 @@ class StrictByDefaultScenarioTest {
     @BeforeAll
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(0));
+        server = TestServer.sqlite(c -> c.simulatedInstances(0));
         ecs = server.client();
         raw = new SignedJson(server.endpoint());
         app = registry.images().push("shop/app:v1", TestImages.Format.OCI, "app");

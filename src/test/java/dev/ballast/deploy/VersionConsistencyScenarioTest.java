@@ -44,7 +44,7 @@ class VersionConsistencyScenarioTest {
     @BeforeAll
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(4));
+        server = TestServer.sqlite(c -> c.simulatedInstances(4));
         ecs = server.client();
     }
 
