@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.ecs.model.TransportProtocol;
  * Each test uses its own ports, so the tests share the instance without seeing each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostPortPlacementTest {
+class HostPortPlacementIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private RegistryFixture registry;
     private TestServer server;

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * deployment's event and in ExplainPolicy.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StrictByDefaultScenarioTest {
+class StrictByDefaultScenarioIT {
     private RegistryFixture registry;
     private TestServer server;
     private EcsClient ecs;

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * moved (recorded digests, no tag request), and 50 services sharing a sidecar force-deployed at once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResolutionFailureTest {
+class ResolutionFailureIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private RegistryFixture registry;
     private ScriptedServer proxy;

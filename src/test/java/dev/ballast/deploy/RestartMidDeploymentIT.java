@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 
 /** A server restarted mid-deployment continues the deployment from the store and launches no task twice. */
-class RestartMidDeploymentTest {
+class RestartMidDeploymentIT {
 
     @Test
     void deploymentContinuesAfterRestartWithoutDuplicateTasks() throws Exception {

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * scale-out and scale-in that settles, once per settled state.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeploymentStatesTest {
+class DeploymentStatesIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String STEADY = "(service %s) has reached a steady state.";
     private RegistryFixture registry;

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
  * fields) is the right one. Rule and setting changes apply at the next deployment only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PolicyLayersTest {
+class PolicyLayersIT {
     private RegistryFixture registry;
     private TestServer server;
     private EcsClient ecs;

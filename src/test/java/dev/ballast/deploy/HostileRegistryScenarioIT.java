@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * registry deploys and scales.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileRegistryScenarioTest {
+class HostileRegistryScenarioIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int STRICT_ATTEMPTS = 3;
     private static final int TRANSPORT_ATTEMPTS = 2;
@@ -175,7 +175,7 @@ class HostileRegistryScenarioTest {
         assertThat(events("throttled")).anySatisfy(e -> assertThat(e)
                 .contains("could not resolve image " + throttled.host() + "/demo/throttled:v1")
                 .contains("registry answered 429 and asks to wait until").contains("(attempt 1 of 3; retrying)"));
-        assertThat(throttled.count(HostileRegistryScenarioTest::manifest))
+        assertThat(throttled.count(HostileRegistryScenarioIT::manifest))
                 .as("asked once, not again before the registry allows it").isEqualTo(1);
         assertThat(failed("throttled")).isFalse();
 

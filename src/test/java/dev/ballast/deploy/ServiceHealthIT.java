@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * service tasks, the grace period, the circuit breaker's second stage, and registration errors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ServiceHealthTest {
+class ServiceHealthIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private RegistryFixture registry;
     private TestServer server;
