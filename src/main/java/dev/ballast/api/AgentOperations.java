@@ -209,7 +209,7 @@ public final class AgentOperations {
                 return;
             }
         }
-        throw AwsException.server("submit-state-change-contention");
+        throw AwsException.contended("The task");
     }
 
     /** The task with the agent's report applied; empty when it changes nothing. Refuses to move backwards. */

@@ -74,6 +74,15 @@ public final class AwsException extends RuntimeException {
                 + " repeat the original request's parameters.", members);
     }
 
+    /**
+     * A write that lost its compare-and-set race on every attempt: retryable (SDKs retry
+     * {@code ThrottlingException} with back-off), naming what was contended; nothing was written.
+     */
+    public static AwsException contended(String what) {
+        return new AwsException("ThrottlingException", 400, what + " was changed by concurrent requests on every attempt;"
+                + " nothing was written. Retry the request.");
+    }
+
     public static AwsException server(String requestId) {
         return new AwsException("ServerException", 500,
                 "Internal server error; the server log has details under request id " + requestId + ".");

@@ -10,6 +10,7 @@ import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.TaskPorts;
+import dev.ballast.store.Cas;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -147,18 +148,18 @@ final class ContainerInstanceOperations {
 
     private Versioned<InstanceRow> reRegister(ClusterRecord cluster, String ref, int cpu, int memory, HostPorts reserved,
                                               Map<String, String> attributes, String agentVersion, long now) {
-        for (int attempt = 0; attempt < 10; attempt++) {
-            Versioned<InstanceRow> v = find(cluster, ref);
-            if (v.value().status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
-                throw AwsException.invalidParameter("Container instance " + v.value().arn()
-                        + " was deregistered; register it without 'containerInstanceArn' to get a new one.");
-            }
-            if (store.instances().update(v.value().reRegistered(cpu, memory, attributes, agentVersion, now).withReservedPorts(reserved),
-                    v.version())) {
-                return store.instances().find(v.value().arn()).orElseThrow();
-            }
+        try {
+            InstanceRow written = Cas.update(() -> Optional.of(find(cluster, ref)), i -> {
+                if (i.status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
+                    throw AwsException.invalidParameter("Container instance " + i.arn()
+                            + " was deregistered; register it without 'containerInstanceArn' to get a new one.");
+                }
+                return Optional.of(i.reRegistered(cpu, memory, attributes, agentVersion, now).withReservedPorts(reserved));
+            }, (read, changed) -> store.instances().update(changed, read.version()), 10).orElseThrow();
+            return store.instances().find(written.arn()).orElseThrow();
+        } catch (Cas.ConflictException e) {
+            throw AwsException.contended("Container instance " + ref);
         }
-        throw AwsException.server("register-instance-contention");
     }
 
     /** The ports of a {@code PORTS} or {@code PORTS_UDP} resource: its {@code stringSetValue}, each 1-65535. */
@@ -205,14 +206,16 @@ final class ContainerInstanceOperations {
             store.tasks().update(InstanceHealth.stoppedWithoutAgent(t.value(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), DEREGISTERED_REASON, now),
                     t.version());
         }
-        for (int attempt = 0; attempt < 10 && !v.value().status().equals(ContainerInstanceStatus.INACTIVE.wire()); attempt++) {
-            if (store.instances().update(v.value().withStatus(ContainerInstanceStatus.INACTIVE.wire(), "Deregistered"), v.version())) {
-                break;
-            }
-            v = store.instances().find(v.value().arn()).orElseThrow();
+        String arn = v.value().arn();
+        try {
+            Cas.update(() -> store.instances().find(arn),
+                    i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? Optional.empty() : Optional.of(i.withStatus(ContainerInstanceStatus.INACTIVE.wire(), "Deregistered")),
+                    (read, changed) -> store.instances().update(changed, read.version()), 10);
+        } catch (Cas.ConflictException e) {
+            throw AwsException.contended("Container instance " + arn);
         }
         wakeControllers.run();
-        return Json.object().set("containerInstance", InstanceDocs.instance(store.instances().find(v.value().arn()).orElseThrow(),
+        return Json.object().set("containerInstance", InstanceDocs.instance(store.instances().find(arn).orElseThrow(),
                 false, store, taskPorts));
     }
 
@@ -276,11 +279,12 @@ final class ContainerInstanceOperations {
                 failures.addObject().put("arn", arn).put("reason", "MISSING");
                 continue;
             }
-            for (int attempt = 0; attempt < 10 && !v.get().value().status().equals(status); attempt++) {
-                if (store.instances().update(v.get().value().withStatus(status, null), v.get().version())) {
-                    break;
-                }
-                v = store.instances().find(arn);
+            try {
+                Cas.update(() -> store.instances().find(arn),
+                        i -> i.status().equals(status) ? Optional.empty() : Optional.of(i.withStatus(status, null)),
+                        (read, changed) -> store.instances().update(changed, read.version()), 10);
+            } catch (Cas.ConflictException e) {
+                throw AwsException.contended("Container instance " + arn);
             }
             done.add(InstanceDocs.instance(store.instances().find(arn).orElseThrow(), false, store, taskPorts));
         }

@@ -12,6 +12,7 @@ import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.ServiceDeploymentStatus;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskDefinitionStatus;
+import dev.ballast.store.Cas;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.RevisionRow;
@@ -126,57 +127,66 @@ final class ServiceOperations {
 
     private JsonNode update(ObjectNode in) {
         Unserved.check("UpdateService", in);
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Versioned<ServiceRow> current = find(in.path("cluster").asText(null), Params.required(in, "service"));
-            ServiceRow s = current.value();
-            if (!s.status().equals(ServiceStatus.ACTIVE.wire())) {
-                throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
-            }
-            ObjectNode spec = s.spec().deepCopy();
-            if (in.has("deploymentConfiguration")) {
-                spec.set("deploymentConfiguration", deploymentConfiguration(in.get("deploymentConfiguration"),
-                        (ObjectNode) spec.path("deploymentConfiguration")));
-            }
-            for (String m : new String[] {"networkConfiguration", "placementConstraints", "placementStrategy",
-                    "healthCheckGracePeriodSeconds", "enableExecuteCommand", "enableECSManagedTags", "propagateTags",
-                    "loadBalancers", "serviceRegistries", "capacityProviderStrategy", "platformVersion"}) {
-                if (in.has(m)) {
-                    spec.set(m, in.get(m));
-                }
-            }
-            String tdArn = s.taskDefinitionArn();
-            TaskDefinitionRecord td = in.has("taskDefinition") ? activeTaskDefinition(in.get("taskDefinition").asText()) : null;
-            Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : td.definition());
-            if (td != null) {
-                tdArn = td.arn();
-            }
-            boolean newDeployment = !tdArn.equals(s.taskDefinitionArn()) || Params.bool(in, "forceNewDeployment");
-            if (newDeployment && !in.has("taskDefinition")) {
-                taskDefinitions.find(tdArn, true).ifPresent(taskDefinitions::checkRegistries);
-            }
-            ServiceRow updated = s.withTaskDefinition(tdArn, spec);
-            if (in.has("desiredCount")) {
-                updated = updated.withDesired(desiredCount(in));
-            }
-            boolean ok;
-            if (newDeployment) {
-                String source = store.deployments().ofService(s.arn()).stream().map(Versioned::value)
-                        .filter(d -> d.status().equals(DeploymentStatus.PRIMARY.wire())).map(DeploymentRow::revisionArn).findFirst().orElse(null);
-                RevisionRow revision = deployer.newRevision(updated);
-                ok = store.services().updateWithDeployment(updated, current.version(), revision,
-                        deployer.newDeployment(updated, revision, source, null));
-                if (ok) {
-                    demoteOldPrimaries(s.arn(), revision.arn());
-                }
-            } else {
-                ok = store.services().update(updated, current.version());
-            }
-            if (ok) {
-                wake.run();
-                return Json.object().set("service", docs.service(store.services().find(s.arn()).orElseThrow().value(), false));
+        boolean force = Params.bool(in, "forceNewDeployment");
+        ServiceRow written;
+        try {
+            written = Cas.update(() -> Optional.of(find(in.path("cluster").asText(null), Params.required(in, "service"))),
+                    s -> Optional.of(updated(in, s)), (read, updated) -> {
+                        ServiceRow s = read.value();
+                        boolean newDeployment = !updated.taskDefinitionArn().equals(s.taskDefinitionArn()) || force;
+                        if (!newDeployment) {
+                            return store.services().update(updated, read.version());
+                        }
+                        String source = store.deployments().ofService(s.arn()).stream().map(Versioned::value)
+                                .filter(d -> d.status().equals(DeploymentStatus.PRIMARY.wire())).map(DeploymentRow::revisionArn)
+                                .findFirst().orElse(null);
+                        RevisionRow revision = deployer.newRevision(updated);
+                        boolean ok = store.services().updateWithDeployment(updated, read.version(), revision,
+                                deployer.newDeployment(updated, revision, source, null));
+                        if (ok) {
+                            demoteOldPrimaries(s.arn(), revision.arn());
+                        }
+                        return ok;
+                    }, 5).orElseThrow();
+        } catch (Cas.ConflictException e) {
+            throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
+        }
+        wake.run();
+        return Json.object().set("service", docs.service(store.services().find(written.arn()).orElseThrow().value(), false));
+    }
+
+    /** The service with UpdateService's request applied; refuses a service that is not ACTIVE. */
+    private ServiceRow updated(ObjectNode in, ServiceRow s) {
+        if (!s.status().equals(ServiceStatus.ACTIVE.wire())) {
+            throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
+        }
+        ObjectNode spec = s.spec().deepCopy();
+        if (in.has("deploymentConfiguration")) {
+            spec.set("deploymentConfiguration", deploymentConfiguration(in.get("deploymentConfiguration"),
+                    (ObjectNode) spec.path("deploymentConfiguration")));
+        }
+        for (String m : new String[] {"networkConfiguration", "placementConstraints", "placementStrategy",
+                "healthCheckGracePeriodSeconds", "enableExecuteCommand", "enableECSManagedTags", "propagateTags",
+                "loadBalancers", "serviceRegistries", "capacityProviderStrategy", "platformVersion"}) {
+            if (in.has(m)) {
+                spec.set(m, in.get(m));
             }
         }
-        throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
+        String tdArn = s.taskDefinitionArn();
+        TaskDefinitionRecord td = in.has("taskDefinition") ? activeTaskDefinition(in.get("taskDefinition").asText()) : null;
+        Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : td.definition());
+        if (td != null) {
+            tdArn = td.arn();
+        }
+        boolean newDeployment = !tdArn.equals(s.taskDefinitionArn()) || Params.bool(in, "forceNewDeployment");
+        if (newDeployment && !in.has("taskDefinition")) {
+            taskDefinitions.find(tdArn, true).ifPresent(taskDefinitions::checkRegistries);
+        }
+        ServiceRow updated = s.withTaskDefinition(tdArn, spec);
+        if (in.has("desiredCount")) {
+            updated = updated.withDesired(desiredCount(in));
+        }
+        return updated;
     }
 
     /** The new deployment is PRIMARY; the previous ones keep their tasks as ACTIVE until drained. */

@@ -10,6 +10,7 @@ import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.ClientTokenClaim;
+import dev.ballast.store.Cas;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
@@ -147,16 +148,18 @@ final class TaskOperations {
         if (reason.length() > 255) {
             throw AwsException.invalidParameter("'reason' must be at most 255 characters.");
         }
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Versioned<TaskRow> t = store.tasks().find(taskArn(cluster, ref))
-                    .orElseThrow(() -> AwsException.invalidParameter("The referenced task was not found: " + ShapeValidator.clip(ref) + "."));
-            if (t.value().desiredStatus().equals(DesiredStatus.STOPPED.wire())
-                    || store.tasks().update(t.value().withDesired(DesiredStatus.STOPPED.wire(), StopCode.USER_INITIATED.wire(), reason, clock.millis()), t.version())) {
-                wakeAgents.run();
-                return Json.object().set("task", TaskDocs.task(store.tasks().find(t.value().arn()).orElseThrow().value(), false, store));
-            }
+        String arn = taskArn(cluster, ref);
+        try {
+            Cas.update(() -> Optional.of(store.tasks().find(arn).orElseThrow(() ->
+                            AwsException.invalidParameter("The referenced task was not found: " + ShapeValidator.clip(ref) + "."))),
+                    t -> t.desiredStatus().equals(DesiredStatus.STOPPED.wire()) ? Optional.empty()
+                            : Optional.of(t.withDesired(DesiredStatus.STOPPED.wire(), StopCode.USER_INITIATED.wire(), reason, clock.millis())),
+                    (read, changed) -> store.tasks().update(changed, read.version()), 5);
+        } catch (Cas.ConflictException e) {
+            throw AwsException.contended("The task");
         }
-        throw AwsException.server("stop-task-contention");
+        wakeAgents.run();
+        return Json.object().set("task", TaskDocs.task(store.tasks().find(arn).orElseThrow().value(), false, store));
     }
 
     private JsonNode describe(ObjectNode in) {

@@ -51,7 +51,7 @@ final class AgentCommand implements Callable<Integer> {
     String cluster;
 
     @Option(names = "--runtime", defaultValue = "simulated", description = "Container runtime: simulated or docker (default: ${DEFAULT-VALUE}).")
-    AgentRuntimes.Kind runtime;
+    RuntimeChoice runtime;
 
     @Option(names = "--cpu", defaultValue = "2048", description = "CPU units to register (default: ${DEFAULT-VALUE}).")
     int cpu;
@@ -100,6 +100,10 @@ final class AgentCommand implements Callable<Integer> {
         Logging.init();
         if (pollWait < 0 || pollWait > 20 || cpu < 1 || memory < 1 || maxConcurrentPulls < 1) {
             LOG.error("invalid options: --poll-wait must be 0-20, --cpu, --memory and --max-concurrent-pulls positive");
+            return 2;
+        }
+        if (runtime == RuntimeChoice.AUTO) {
+            LOG.error("invalid options: --runtime must be simulated or docker");
             return 2;
         }
         dev.ballast.registry.RepositoryCredentials repositoryCredentials;
@@ -152,12 +156,13 @@ final class AgentCommand implements Callable<Integer> {
                 td -> java.util.Optional.ofNullable(polled.get()).flatMap(t -> t.taskDefinitionDoc(td));
 
         String saved = savedArn(dir);
-        ContainerRuntime rt = AgentRuntimes.create(runtime, saved != null ? saved : "unregistered", registry,
+        var engine = runtime.engine(null); // looked for once: both runtimes below use what it found
+        ContainerRuntime rt = AgentRuntimes.create(engine, saved != null ? saved : "unregistered", registry,
                 dockerConfig::lookup, taskDefinitions, portHostIp);
         String arn = registerWithRetry(client, saved, rt);
         if (!arn.equals(saved)) {
             save(dir, arn);
-            rt = AgentRuntimes.create(runtime, arn, registry, dockerConfig::lookup, taskDefinitions, portHostIp);
+            rt = AgentRuntimes.create(engine, arn, registry, dockerConfig::lookup, taskDefinitions, portHostIp);
         }
         LOG.info("agent runtime={} instance={} cluster={} endpoint={} — {}", rt.name(), arn, cluster, endpoint, rt.description());
 

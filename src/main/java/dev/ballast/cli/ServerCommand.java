@@ -1,5 +1,6 @@
 package dev.ballast.cli;
 
+import dev.ballast.agent.docker.DockerRuntime;
 import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
@@ -63,14 +64,14 @@ final class ServerCommand implements Callable<Integer> {
                     + "simulated instance).")
     int instanceMemory;
 
-    @Option(names = "--reserved-memory", defaultValue = "" + BallastServer.EmbeddedInstance.DEFAULT_RESERVED_MEMORY,
+    @Option(names = "--reserved-memory", defaultValue = "" + ServerConfig.EmbeddedInstance.DEFAULT_RESERVED_MEMORY,
             description = "Memory of the engine host kept back from tasks, MiB, as the ECS agent's ECS_RESERVED_MEMORY (default: ${DEFAULT-VALUE}).")
     int reservedMemory;
 
     @Option(names = "--runtime", defaultValue = "auto",
             description = "Runtime of the embedded agent: auto (the Docker Engine API of Docker or Podman when an engine socket answers, "
                     + "else simulated), docker, or simulated (default: ${DEFAULT-VALUE}).")
-    String runtime;
+    RuntimeChoice runtime;
 
     @Option(names = "--docker-host", description = "Docker Engine API endpoint for the embedded agent (unix:///… or tcp://…); default: detected.")
     String dockerHost;
@@ -131,10 +132,6 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!java.util.Set.of("auto", "docker", "simulated").contains(runtime)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--runtime must be auto, docker or simulated, got '" + runtime + "'");
-        }
         long started = System.nanoTime();
         Logging.init();
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".ballast");
@@ -143,19 +140,23 @@ final class ServerCommand implements Callable<Integer> {
         Account account = new Account(accountId, region);
         BallastServer server;
         try {
-            BallastServer.Config config = BallastServer.Config.of(address, port, dir, storeUrl, account, credentials,
-                    Clock.systemUTC()).withSimulatedInstances(simulatedInstances)
-                    .withAgentHealth(new InstanceHealth.Settings(agentDisconnectAfter, agentTaskTimeout))
-                    .withEmbeddedRuntime(exitAfterStart ? "simulated" : runtime).withDockerHost(dockerHost)
-                    .withReplica(new BallastServer.Replica(nodeName, controllerLease))
-                    .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp))
-                    .withEmbeddedInstance(new BallastServer.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
-                    .withStoppedTaskRetention(stoppedTaskRetention);
-            // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
-            config = config.withRegistry(registryOptions.apply(config.registry().withCredentials(
-                    DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)), LOG))
-                    .withRepositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG));
-            server = BallastServer.start(config, new ApiServer.Limits(readTimeout, idleTimeout, maxBodyBytesInFlight));
+            ServerConfig config = ServerConfig.builder()
+                    .bind(address).port(port).credentials(credentials)
+                    .limits(new ApiServer.Limits(readTimeout, idleTimeout, maxBodyBytesInFlight))
+                    .dataDir(dir).storeUrl(storeUrl).account(account).clock(Clock.systemUTC())
+                    .simulatedInstances(simulatedInstances)
+                    .agentHealth(new InstanceHealth.Settings(agentDisconnectAfter, agentTaskTimeout))
+                    .runtime(exitAfterStart ? RuntimeChoice.SIMULATED : runtime).dockerHost(dockerHost)
+                    .replica(new ServerConfig.Replica(nodeName, controllerLease))
+                    .portHostIp(DockerRuntime.checkHostIp(portHostIp))
+                    .instance(new ServerConfig.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
+                    .stoppedTaskRetention(stoppedTaskRetention)
+                    // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
+                    .registry(r -> registryOptions.apply(r.withCredentials(
+                            DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)), LOG))
+                    .repositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG))
+                    .build();
+            server = BallastServer.start(config);
         } catch (RuntimeException e) {
             LOG.error("could not start: {}", e.getMessage());
             LOG.debug("start-up failure", e);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -41,8 +42,12 @@ public final class DeployMetrics {
                 .baseUnit("services").register(metrics);
     }
 
-    /** One grouped query serves all gauges of a family in one scrape (its answer is reused for a second). */
+    /**
+     * One grouped query serves all gauges of a family in one scrape (its answer is reused for a second). The
+     * query runs under a lock, not a monitor: a slow store does not pin the carrier of every waiting thread.
+     */
     private static final class Counts {
+        private final ReentrantLock lock = new ReentrantLock();
         private final Supplier<Map<String, Integer>> query;
         private Map<String, Integer> last = Map.of();
         private long readAt = Long.MIN_VALUE;
@@ -51,17 +56,22 @@ public final class DeployMetrics {
             this.query = query;
         }
 
-        synchronized double get(String key) {
-            long now = System.nanoTime();
-            if (readAt == Long.MIN_VALUE || now - readAt > 1_000_000_000L) {
-                try {
-                    last = query.get();
-                } catch (RuntimeException e) {
-                    return Double.NaN; // store unreachable: no figure rather than a failed scrape
+        double get(String key) {
+            lock.lock();
+            try {
+                long now = System.nanoTime();
+                if (readAt == Long.MIN_VALUE || now - readAt > 1_000_000_000L) {
+                    try {
+                        last = query.get();
+                    } catch (RuntimeException e) {
+                        return Double.NaN; // store unreachable: no figure rather than a failed scrape
+                    }
+                    readAt = now;
                 }
-                readAt = now;
+                return last.getOrDefault(key, 0);
+            } finally {
+                lock.unlock();
             }
-            return last.getOrDefault(key, 0);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.ballast.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.core.SingleFlight;
 import dev.ballast.image.ImageReference;
 import dev.ballast.registry.RegistryException.Kind;
 import java.io.IOException;
@@ -39,8 +40,8 @@ final class Authenticator {
     private final ObjectMapper json;
     private final TokenCache tokens;
     private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
-    private final InFlight<String, Challenge> pings = new InFlight<>();
-    private final InFlight<String, String> tokenFetches = new InFlight<>();
+    private final SingleFlight<String, Challenge> pings = SingleFlight.inFlightOnly();
+    private final SingleFlight<String, String> tokenFetches = SingleFlight.inFlightOnly();
     private final Predicate<String> realmHostAllowed;
 
     /**

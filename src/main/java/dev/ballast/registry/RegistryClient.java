@@ -1,6 +1,7 @@
 package dev.ballast.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.core.SingleFlight;
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +34,7 @@ public final class RegistryClient {
     private final MeterRegistry meters;
     private final ManifestOperations manifests;
     private final BlobOperations blobs;
-    private final InFlight<ImageReference, Resolution> resolutions = new InFlight<>();
+    private final SingleFlight<ImageReference, Resolution> resolutions = SingleFlight.inFlightOnly();
     private final RegistryConfig config;
     private final HttpClient http;
     private final Predicate<String> realmHostAllowed;

@@ -1,5 +1,6 @@
 package dev.ballast.resolve;
 
+import dev.ballast.core.SingleFlight;
 import dev.ballast.image.ImageReference;
 import dev.ballast.image.InvalidReferenceException;
 import dev.ballast.model.ContainerResolution;
@@ -36,7 +37,7 @@ import java.util.concurrent.Future;
  * (no registry request, the image as written); an image with a digest is {@code verified} by a HEAD by
  * digest; a tag is {@code resolved} to its top-level manifest or index digest and launched as
  * {@code repo:tag@sha256:…}. Each unique reference is asked once per step, in parallel, and answers are
- * shared through a {@link Coalescer}: concurrent steps share the request in flight, and a successful answer
+ * shared through a {@link SingleFlight}: concurrent steps share the request in flight, and a successful answer
  * serves every resolution of that reference for {@link ResolveSettings#coalesceWindow()} after it arrived
  * (failures are never shared beyond the request in flight).
  *
@@ -62,7 +63,7 @@ public final class RevisionResolver {
     private final ResolveSettings settings;
     private final PolicyEvaluator policy;
     private final PolicyLoader inputs;
-    private final Coalescer<Key, Resolution> shared;
+    private final SingleFlight<Key, Resolution> shared;
     private final RepositoryCredentials repositoryCredentials;
 
     /** One registry question: a reference, asked anonymously (server credentials) or with a container's own. */
@@ -89,7 +90,7 @@ public final class RevisionResolver {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.policy = new PolicyEvaluator(catalog);
         this.inputs = new PolicyLoader(store);
-        this.shared = new Coalescer<>(clock, settings.coalesceWindow());
+        this.shared = SingleFlight.keeping(settings.coalesceWindow(), clock);
     }
 
     /**
@@ -248,7 +249,7 @@ public final class RevisionResolver {
             RegistryClient client = key.credentialsParameter() == null ? registry
                     : registry.withCredential(repositoryCredentials.lookup(key.credentialsParameter(), ref.registry())
                     .orElseThrow());
-            Resolution r = shared.get(key, notBefore, () -> client.resolve(ref));
+            Resolution r = shared.run(key, notBefore, () -> client.resolve(ref));
             if (ref.digest().isPresent() && !ref.digest().get().equals(r.digest())) {
                 return new Lookup.Failed("registry answered digest " + r.digest() + " for " + ref.digest().get());
             }

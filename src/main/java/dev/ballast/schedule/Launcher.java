@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Creates tasks: places them on container instances and stores them for the agents, each container
@@ -39,7 +40,8 @@ public final class Launcher {
     private final Account account;
     private final Ids ids;
     private final Clock clock;
-    private final Object placementLock = new Object();
+    /** Held across the store's transaction: a lock, not a monitor, so waiting virtual threads do not pin their carriers. */
+    private final ReentrantLock placementLock = new ReentrantLock();
     private final TaskPorts taskPorts;
     private final RepeatedLog unplaced;
 
@@ -68,8 +70,11 @@ public final class Launcher {
         Demand demand = Demand.of(td);
         // Placement reads free capacity, then writes tasks: one placement at a time per cluster, in this
         // process and (on a shared PostgreSQL store) across replicas.
-        synchronized (placementLock) {
+        placementLock.lock();
+        try {
             return store.withSharedLock("placement/" + l.cluster(), () -> place(l, td, demand, count, claim, tags));
+        } finally {
+            placementLock.unlock();
         }
     }
 

@@ -62,16 +62,13 @@ public final class Instances {
      * when the instance does not exist or is deregistered.
      */
     public boolean heartbeat(String arn, long now) {
-        for (int attempt = 0; attempt < 10; attempt++) {
-            Optional<Versioned<InstanceRow>> found = table.find(arn);
-            if (found.isEmpty() || found.get().value().status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
-                return false;
-            }
-            if (table.update(found.get().value().heartbeat(now), found.get().version())) {
-                return true;
-            }
+        try {
+            return Cas.update(() -> table.find(arn),
+                    i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? Optional.empty() : Optional.of(i.heartbeat(now)),
+                    (read, changed) -> table.update(changed, read.version()), 10).isPresent();
+        } catch (Cas.ConflictException e) {
+            return false; // ten writers in a row won: the instance is busy, and this heartbeat is the least of its news
         }
-        return false;
     }
 
     /** Registered (not INACTIVE) instances in any cluster whose last heartbeat is before {@code cutoff}. */

@@ -3,6 +3,7 @@ package dev.ballast.agent;
 import static dev.ballast.testing.EcsTasks.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.cli.RuntimeChoice;
 import dev.ballast.image.Digest;
 import dev.ballast.testing.EcsTasks;
 import dev.ballast.testing.Eventually;
@@ -42,7 +43,7 @@ class ContainerLifecycleIT {
     void start() {
         registry = RegistryFixture.start();
         podman = PodmanFixture.start(registry.host());
-        server = TestServer.sqlite(c -> c.withEmbeddedRuntime("docker").withDockerHost(podman.dockerHost()));
+        server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost()));
         ecs = server.client();
     }
 

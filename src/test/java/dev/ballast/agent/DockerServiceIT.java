@@ -2,6 +2,7 @@ package dev.ballast.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.cli.RuntimeChoice;
 import dev.ballast.image.Digest;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.PodmanFixture;
@@ -26,7 +27,7 @@ class DockerServiceIT {
         try (RegistryFixture registry = RegistryFixture.start();
              PodmanFixture podman = PodmanFixture.start(registry.host())) {
             Digest digest = registry.images().pushRunnable("demo/busy:v1", TestImages.Format.DOCKER, "busy-v1");
-            try (TestServer server = TestServer.sqlite(c -> c.withEmbeddedRuntime("docker").withDockerHost(podman.dockerHost()));
+            try (TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost()));
                  EcsClient ecs = server.client()) {
                 String image = registry.host() + "/demo/busy:v1";
                 ecs.registerTaskDefinition(r -> r.family("busy").containerDefinitions(ContainerDefinition.builder()

@@ -2,7 +2,8 @@ package dev.ballast.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ballast.cli.BallastServer;
+import dev.ballast.cli.ServerConfig;
+import dev.ballast.cli.RuntimeChoice;
 import dev.ballast.testing.Clients;
 import dev.ballast.testing.PodmanFixture;
 import dev.ballast.testing.RegistryFixture;
@@ -30,7 +31,7 @@ class EmbeddedInstanceIT {
     @Test
     void onAnEngineTheInstanceRegistersTheHostsCpusAndMemoryLessTheReserve() {
         try (PodmanFixture podman = PodmanFixture.start();
-             TestServer server = TestServer.sqlite(c -> c.withEmbeddedRuntime("docker").withDockerHost(podman.dockerHost()));
+             TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost()));
              EcsClient ecs = server.client()) {
             String[] host = podman.podman("info", "--format", "{{.Host.CPUs}} {{.Host.MemTotal}}").trim().split(" ");
             int cpus = Integer.parseInt(host[0]);
@@ -38,7 +39,7 @@ class EmbeddedInstanceIT {
             ContainerInstance instance = only(ecs, "default");
             assertThat(resource(instance.registeredResources(), "CPU")).isEqualTo(cpus * 1024);
             assertThat(resource(instance.registeredResources(), "MEMORY"))
-                    .isEqualTo((int) (memTotal / (1024 * 1024)) - BallastServer.EmbeddedInstance.DEFAULT_RESERVED_MEMORY);
+                    .isEqualTo((int) (memTotal / (1024 * 1024)) - ServerConfig.EmbeddedInstance.DEFAULT_RESERVED_MEMORY);
         }
     }
 
@@ -77,7 +78,7 @@ class EmbeddedInstanceIT {
 
     @Test
     void simulatedInstancesRegister2048CpuAnd4096MiBByDefault() {
-        try (TestServer server = TestServer.sqlite(c -> c.withSimulatedInstances(1)); EcsClient ecs = server.client()) {
+        try (TestServer server = TestServer.sqlite(c -> c.simulatedInstances(1)); EcsClient ecs = server.client()) {
             ContainerInstance instance = only(ecs, "default");
             assertThat(resource(instance.registeredResources(), "CPU")).isEqualTo(2048);
             assertThat(resource(instance.registeredResources(), "MEMORY")).isEqualTo(4096);

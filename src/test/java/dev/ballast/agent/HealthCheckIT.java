@@ -3,6 +3,7 @@ package dev.ballast.agent;
 import static dev.ballast.testing.EcsTasks.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.cli.RuntimeChoice;
 import dev.ballast.testing.EcsTasks;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.PodmanFixture;
@@ -47,7 +48,7 @@ class HealthCheckIT {
     void start() {
         registry = RegistryFixture.start();
         podman = PodmanFixture.start(registry.host());
-        server = TestServer.sqlite(c -> c.withEmbeddedRuntime("docker").withDockerHost(podman.dockerHost()));
+        server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost()));
         ecs = server.client();
         registry.images().pushRunnable("demo/health:v1", TestImages.Format.DOCKER, "health-v1");
         image = registry.host() + "/demo/health:v1";

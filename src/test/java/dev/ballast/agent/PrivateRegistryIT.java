@@ -2,6 +2,7 @@ package dev.ballast.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.cli.RuntimeChoice;
 import dev.ballast.image.Digest;
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.CredentialSource;
@@ -96,8 +97,8 @@ class PrivateRegistryIT {
     @Test
     void repositoryCredentialsResolveAndPullWhileMissingOnesFailClearly() throws IOException {
         RepositoryCredentials file = credentialsFile();
-        try (TestServer server = TestServer.sqlite(c -> c.withEmbeddedRuntime("docker").withDockerHost(podman.dockerHost())
-                .withResolve(fast()).withRepositoryCredentials(file));
+        try (TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost())
+                .resolve(fast()).repositoryCredentials(file));
              EcsClient ecs = server.client()) {
             // Pinned by the control plane with the named credentials, pulled by the engine with them.
             ecs.registerTaskDefinition(r -> r.family("private").containerDefinitions(app("enabled", SECRET_ARN).build()));
@@ -177,8 +178,8 @@ class PrivateRegistryIT {
     void theServersOwnRegistryCredentialsServeContainersWithoutRepositoryCredentials() {
         // As `ballast server` does with the docker config.json `auths` of its user.
         CredentialSource own = CredentialSource.of(Map.of(registry.host(), new Credential("alice", "wonderland")));
-        try (TestServer server = TestServer.sqlite(c -> c.withEmbeddedRuntime("docker").withDockerHost(podman.dockerHost())
-                .withResolve(fast()).withRegistry(c.registry().withCredentials(own)));
+        try (TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost())
+                .resolve(fast()).registry(r -> r.withCredentials(own)));
              EcsClient ecs = server.client()) {
             forgetImage();
             ecs.registerTaskDefinition(r -> r.family("own").containerDefinitions(app("enabled", null).build()));

@@ -3,6 +3,7 @@ package dev.ballast.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.agent.docker.DockerRuntime;
+import dev.ballast.cli.RuntimeChoice;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.testing.EcsTasks;
 import dev.ballast.testing.Eventually;
@@ -38,8 +39,8 @@ class SlowStopIT {
     void aSlowStopKeepsTheAgentConnectedAndOtherTasksRunning() {
         try (RegistryFixture registry = RegistryFixture.start();
              PodmanFixture podman = PodmanFixture.start(registry.host());
-             TestServer server = TestServer.sqlite(c -> c.withEmbeddedRuntime("docker").withDockerHost(podman.dockerHost())
-                     .withAgentHealth(QUICK_HEALTH));
+             TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost())
+                     .agentHealth(QUICK_HEALTH));
              EcsClient ecs = server.client()) {
             registry.images().pushRunnable("demo/slow:v1", Format.DOCKER, "slow-v1");
             String image = registry.host() + "/demo/slow:v1";
@@ -97,7 +98,7 @@ class SlowStopIT {
              PodmanFixture podman = PodmanFixture.start(registry.host())) {
             registry.images().pushRunnable("demo/kept:v1", Format.DOCKER, "kept-v1");
             String image = registry.host() + "/demo/kept:v1";
-            TestServer server = TestServer.sqlite(c -> c.withEmbeddedRuntime("docker").withDockerHost(podman.dockerHost()));
+            TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost()));
             String kept;
             String keptContainer;
             String instanceArn;

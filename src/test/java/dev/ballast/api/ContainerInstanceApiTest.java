@@ -35,7 +35,7 @@ class ContainerInstanceApiTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(0));
+        server = TestServer.sqlite(c -> c.simulatedInstances(0));
         ecs = server.client();
         ecs.createCluster(c -> c.clusterName("hosts"));
         ecs.registerTaskDefinition(r -> r.family("small").containerDefinitions(ContainerDefinition.builder().name("app")

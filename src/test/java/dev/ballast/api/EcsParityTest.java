@@ -37,7 +37,7 @@ class EcsParityTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(0));
+        server = TestServer.sqlite(c -> c.simulatedInstances(0));
         ecs = server.client();
         ecs.createCluster(c -> c.clusterName("parity"));
         ecs.registerContainerInstance(r -> r.cluster("parity")

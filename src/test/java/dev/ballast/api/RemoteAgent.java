@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The remote-agent half of {@link WireFormatGoldenTest}: this test is the agent of a container instance it
+ * The remote-agent half of {@link WireFormatGoldenIT}: this test is the agent of a container instance it
  * registers in cluster {@code remote} (docs/agent-protocol.md), with raw signed requests. Two tasks are run there;
  * PollTasks is captured when the first is newly assigned, and when the first runs while the second (running) is
  * wanted STOPPED by StopTask; then the agent reports the second STOPPED and the first stopped on its own (an
  * essential container exited), and DescribeTasks shows both as the reports left them.
  */
 final class RemoteAgent {
-    private final WireFormatGoldenTest test;
+    private final WireFormatGoldenIT test;
     private String instanceArn;
 
-    RemoteAgent(WireFormatGoldenTest test) {
+    RemoteAgent(WireFormatGoldenIT test) {
         this.test = test;
     }
 
@@ -67,7 +67,7 @@ final class RemoteAgent {
                 """.formatted(first));
         answers.put("poll-tasks-idle", poll());
         answers.put("describe-tasks-remote", test.call("DescribeTasks", """
-                {"cluster": "remote", "tasks": %s, "include": ["TAGS"]}""".formatted(WireFormatGoldenTest.json(List.of(first, second)))));
+                {"cluster": "remote", "tasks": %s, "include": ["TAGS"]}""".formatted(WireFormatGoldenIT.json(List.of(first, second)))));
     }
 
     private String runTask(String startedBy) {
@@ -78,14 +78,14 @@ final class RemoteAgent {
 
     /** PollTasks without waiting: every task of the instance that is not STOPPED. */
     private JsonNode poll() {
-        return WireFormatGoldenTest.ok("PollTasks", test.raw().request("""
+        return WireFormatGoldenIT.ok("PollTasks", test.raw().request("""
                 {"cluster": "remote", "containerInstance": "%s", "waitSeconds": 0}""".formatted(instanceArn))
                 .target(AgentOperations.TARGET_PREFIX + ".PollTasks").send());
     }
 
     /** SubmitTaskStateChange from this instance's agent (it names itself in the instance header, signed). */
     private void report(String json) {
-        WireFormatGoldenTest.ok("SubmitTaskStateChange", test.raw().request(json).operation("SubmitTaskStateChange")
+        WireFormatGoldenIT.ok("SubmitTaskStateChange", test.raw().request(json).operation("SubmitTaskStateChange")
                 .header("X-Ballast-Container-Instance", instanceArn).send());
     }
 }

@@ -40,7 +40,7 @@ class UnservedTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(0));
+        server = TestServer.sqlite(c -> c.simulatedInstances(0));
         ecs = server.client();
         ecs.createCluster(c -> c.clusterName("plain"));
         ecs.registerContainerInstance(r -> r.cluster("plain")

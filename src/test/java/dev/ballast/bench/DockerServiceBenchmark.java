@@ -1,5 +1,6 @@
 package dev.ballast.bench;
 
+import dev.ballast.cli.RuntimeChoice;
 import dev.ballast.image.Digest;
 import dev.ballast.testing.PodmanFixture;
 import dev.ballast.testing.RegistryFixture;
@@ -32,7 +33,7 @@ public final class DockerServiceBenchmark {
         try (RegistryFixture registry = RegistryFixture.start();
              PodmanFixture podman = PodmanFixture.start(registry.host())) {
             Digest digest = registry.images().pushRunnable("bench/busy:v1", TestImages.Format.DOCKER, "bench");
-            try (TestServer server = TestServer.sqlite(c -> c.withEmbeddedRuntime("docker").withDockerHost(podman.dockerHost()));
+            try (TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost()));
                  EcsClient ecs = server.client()) {
                 String image = registry.host() + "/bench/busy:v1";
                 ecs.registerTaskDefinition(r -> r.family("bench").containerDefinitions(ContainerDefinition.builder()

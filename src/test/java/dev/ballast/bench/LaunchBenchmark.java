@@ -27,8 +27,8 @@ public final class LaunchBenchmark {
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
         try (RegistryFixture registry = RegistryFixture.start();
              ScriptedServer proxy = ScriptedServer.start(new ForwardingScript(registry.baseUri()));
-             TestServer server = TestServer.sqlite(c -> c.withSimulatedInstances(instances)
-                     .withResolve(ResolveSettings.defaults()));
+             TestServer server = TestServer.sqlite(c -> c.simulatedInstances(instances)
+                     .resolve(ResolveSettings.defaults()));
              EcsClient ecs = server.client()) {
             Digest app = registry.images().push("bench/app:v1", TestImages.Format.OCI, "app");
             registry.images().push("bench/side:v1", TestImages.Format.OCI, "side");

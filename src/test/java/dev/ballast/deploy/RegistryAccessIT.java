@@ -3,7 +3,6 @@ package dev.ballast.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.cli.BallastServer;
 import dev.ballast.image.Digest;
 import dev.ballast.registry.RegistryAccess;
@@ -13,11 +12,9 @@ import dev.ballast.testing.ScriptedServer;
 import dev.ballast.testing.ScriptedServer.Reply;
 import dev.ballast.testing.TestImages;
 import dev.ballast.testing.TestServer;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
@@ -32,9 +29,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 class RegistryAccessIT {
 
     static BallastServer start(Path dir, RegistryAccess access) {
-        BallastServer.Config config = BallastServer.Config.of(InetAddress.getLoopbackAddress(), 0, dir, null,
-                TestServer.ACCOUNT, CredentialStore.developmentPair(), Clock.systemUTC());
-        return BallastServer.start(config.withRegistry(config.registry().withAccess(access)));
+        return BallastServer.start(TestServer.defaults(dir).registry(r -> r.withAccess(access)).build());
     }
 
     static EcsClient client(BallastServer server) {

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 class RegistryIsolationIT {
 
     static TestServer server() {
-        return TestServer.sqlite(c -> c.withRegistry(c.registry()
+        return TestServer.sqlite(c -> c.registry(r -> r
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofMinutes(10))
                 .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofHours(1))));
     }

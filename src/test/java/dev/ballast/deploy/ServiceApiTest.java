@@ -28,7 +28,7 @@ class ServiceApiTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(0));
+        server = TestServer.sqlite(c -> c.simulatedInstances(0));
         ecs = server.client();
         ecs.createCluster(c -> c.clusterName("api"));
         ecs.registerTaskDefinition(r -> r.family("idle").containerDefinitions(ContainerDefinition.builder().name("app")

@@ -2,6 +2,7 @@ package dev.ballast.testing;
 
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.cli.BallastServer;
+import dev.ballast.cli.ServerConfig;
 import dev.ballast.core.Account;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +10,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
@@ -21,10 +22,10 @@ public final class TestServer implements AutoCloseable {
     private final BallastServer server;
     private final Path dataDir;
     private final String storeUrl;
-    private final java.util.function.UnaryOperator<BallastServer.Config> adjust;
+    private final UnaryOperator<ServerConfig.Builder> adjust;
 
     private TestServer(BallastServer server, Path dataDir, String storeUrl,
-                       java.util.function.UnaryOperator<BallastServer.Config> adjust) {
+                       UnaryOperator<ServerConfig.Builder> adjust) {
         this.server = server;
         this.dataDir = dataDir;
         this.storeUrl = storeUrl;
@@ -44,11 +45,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A server on SQLite whose configuration the test adjusts (simulated instances, resolve settings…). */
-    public static TestServer sqlite(java.util.function.UnaryOperator<BallastServer.Config> adjust) {
+    public static TestServer sqlite(UnaryOperator<ServerConfig.Builder> adjust) {
         return start(null, adjust);
     }
 
-    public static TestServer start(String storeUrl, java.util.function.UnaryOperator<BallastServer.Config> adjust) {
+    public static TestServer start(String storeUrl, UnaryOperator<ServerConfig.Builder> adjust) {
         try {
             return startIn(Files.createTempDirectory("ballast-test-"), storeUrl, adjust);
         } catch (IOException e) {
@@ -56,10 +57,15 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private static TestServer startIn(Path dir, String storeUrl, java.util.function.UnaryOperator<BallastServer.Config> adjust) {
-        BallastServer s = BallastServer.start(adjust.apply(BallastServer.Config.of(InetAddress.getLoopbackAddress(), 0, dir,
-                storeUrl, ACCOUNT, CredentialStore.developmentPair(), Clock.systemUTC())));
+    private static TestServer startIn(Path dir, String storeUrl, UnaryOperator<ServerConfig.Builder> adjust) {
+        BallastServer s = BallastServer.start(adjust.apply(defaults(dir).storeUrl(storeUrl)).build());
         return new TestServer(s, dir, storeUrl, adjust);
+    }
+
+    /** What every test server starts from: loopback, any free port, the development pair, {@link #ACCOUNT}, SQLite in {@code dir}. */
+    public static ServerConfig.Builder defaults(Path dir) {
+        return ServerConfig.builder().bind(InetAddress.getLoopbackAddress()).port(0).dataDir(dir).account(ACCOUNT)
+                .credentials(CredentialStore.developmentPair());
     }
 
     /** Stops this server and starts a new one on the same data (a restart); use the returned instance. */

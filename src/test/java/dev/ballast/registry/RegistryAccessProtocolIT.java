@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link RegistryAccess} enforced by {@link RegistryClient}: a refused registry receives no request at all. */
-class RegistryAccessProtocolTest {
+class RegistryAccessProtocolIT {
 
     ScriptedServer server;
 

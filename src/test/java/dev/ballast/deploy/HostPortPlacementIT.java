@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.ecs.model.TransportProtocol;
  * Each test uses its own ports, so the tests share the instance without seeing each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostPortPlacementTest {
+class HostPortPlacementIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private RegistryFixture registry;
     private TestServer server;
@@ -49,7 +49,7 @@ class HostPortPlacementTest {
         registry = RegistryFixture.start();
         registry.images().push("demo/ports:v1", TestImages.Format.OCI, "ports-1");
         image = registry.host() + "/demo/ports:v1";
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(1));
+        server = TestServer.sqlite(c -> c.simulatedInstances(1));
         ecs = server.client();
         instanceArn = ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns().getFirst();
     }

@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * {@code log-router} follows its tag (disabled), both on moving tags.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class VersionConsistencyScenarioTest {
+class VersionConsistencyScenarioIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private RegistryFixture registry;
     private TestServer server;
@@ -44,7 +44,7 @@ class VersionConsistencyScenarioTest {
     @BeforeAll
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(4));
+        server = TestServer.sqlite(c -> c.simulatedInstances(4));
         ecs = server.client();
     }
 

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * deployment's event and in ExplainPolicy.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StrictByDefaultScenarioTest {
+class StrictByDefaultScenarioIT {
     private RegistryFixture registry;
     private TestServer server;
     private EcsClient ecs;
@@ -39,7 +39,7 @@ class StrictByDefaultScenarioTest {
     @BeforeAll
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(0));
+        server = TestServer.sqlite(c -> c.simulatedInstances(0));
         ecs = server.client();
         raw = new SignedJson(server.endpoint());
         app = registry.images().push("shop/app:v1", TestImages.Format.OCI, "app");

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * moved (recorded digests, no tag request), and 50 services sharing a sidecar force-deployed at once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResolutionFailureTest {
+class ResolutionFailureIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private RegistryFixture registry;
     private ScriptedServer proxy;
@@ -43,7 +43,7 @@ class ResolutionFailureTest {
     void start() {
         registry = RegistryFixture.start();
         proxy = ScriptedServer.start(new ForwardingScript(registry.baseUri()));
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(4).withResolve(new ResolveSettings(3, 3,
+        server = TestServer.sqlite(c -> c.simulatedInstances(4).resolve(new ResolveSettings(3, 3,
                 Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(5))));
         ecs = server.client();
     }

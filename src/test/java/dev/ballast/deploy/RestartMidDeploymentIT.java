@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 
 /** A server restarted mid-deployment continues the deployment from the store and launches no task twice. */
-class RestartMidDeploymentTest {
+class RestartMidDeploymentIT {
 
     @Test
     void deploymentContinuesAfterRestartWithoutDuplicateTasks() throws Exception {
@@ -29,7 +29,7 @@ class RestartMidDeploymentTest {
             // Hold the agents' manifest fetches so the deployment is mid-way when the server stops.
             try (ScriptedServer gate = ScriptedServer.start(new ForwardingScript(registry.baseUri(),
                     q -> q.method().equals("GET") && ForwardingScript.isManifest(q), () -> !hold.get()))) {
-                TestServer server = TestServer.sqlite(c -> c.withSimulatedInstances(3));
+                TestServer server = TestServer.sqlite(c -> c.simulatedInstances(3));
                 try {
                     String image = gate.host() + "/demo/restart:v1";
                     try (EcsClient ecs = server.client()) {

@@ -4,7 +4,7 @@ import dev.ballast.testing.MutableClock;
 import dev.ballast.testing.PostgresFixture;
 
 /** {@link RetentionContract} on a real PostgreSQL. */
-class PostgresRetentionTest extends RetentionContract {
+class PostgresRetentionIT extends RetentionContract {
     @Override
     Store open(MutableClock clock) {
         return Store.openPostgres(PostgresFixture.newDatabase(), clock);

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * scale-out and scale-in that settles, once per settled state.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeploymentStatesTest {
+class DeploymentStatesIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String STEADY = "(service %s) has reached a steady state.";
     private RegistryFixture registry;
@@ -38,7 +38,7 @@ class DeploymentStatesTest {
         registry = RegistryFixture.start();
         registry.images().push("demo/states:v1", TestImages.Format.OCI, "states-1");
         image = registry.host() + "/demo/states:v1";
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(2));
+        server = TestServer.sqlite(c -> c.simulatedInstances(2));
         ecs = server.client();
         ecs.registerTaskDefinition(r -> r.family("states").containerDefinitions(ContainerDefinition.builder().name("app")
                 .image(image).memory(16).build()));

@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * work, so the launch back-off, the failure count, the events and the stopped-task purge are checked over the
  * time they are about without waiting for it.
  */
-class FailingLaunchesTest {
+class FailingLaunchesIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration RETENTION = Duration.ofMinutes(5);
     private static final String UNABLE = "is unable to consistently start tasks successfully. For more information, see the "
@@ -59,9 +59,9 @@ class FailingLaunchesTest {
     @BeforeEach
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(2).withClock(clock)
-                .withAgentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2)))
-                .withStoppedTaskRetention(RETENTION));
+        server = TestServer.sqlite(c -> c.simulatedInstances(2).clock(clock)
+                .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2)))
+                .stoppedTaskRetention(RETENTION));
         ecs = server.client();
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * checks it, so DeleteCluster's "is it empty?" and these inserts cannot interleave: a deleted cluster never
  * ends up holding live tasks.
  */
-class ClusterFenceTest {
+class ClusterFenceIT {
     @TempDir
     Path dir;
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * the circuit breaker keeps counting it; other stopped tasks (a user's StopTask with the same words, a scale-in)
  * get no cause, and every document stays readable.
  */
-class StopCauseMigrationTest {
+class StopCauseMigrationIT {
     private static final String HEALTH = "Task failed container health checks";
 
     @Test

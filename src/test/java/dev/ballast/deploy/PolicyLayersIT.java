@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
  * fields) is the right one. Rule and setting changes apply at the next deployment only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PolicyLayersTest {
+class PolicyLayersIT {
     private RegistryFixture registry;
     private TestServer server;
     private EcsClient ecs;
@@ -33,7 +33,7 @@ class PolicyLayersTest {
     @BeforeAll
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(0));
+        server = TestServer.sqlite(c -> c.simulatedInstances(0));
         ecs = server.client();
         raw = new SignedJson(server.endpoint());
         for (String repo : List.of("own", "cr", "ar", "plain")) {

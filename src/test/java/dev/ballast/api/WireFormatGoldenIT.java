@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * the system clock: a frozen one would hold the first resolution forever (it waits for revisions to settle for
  * 200 ms of the server's clock), and SigV4 keeps any test clock within 15 minutes of now anyway.
  */
-class WireFormatGoldenTest {
+class WireFormatGoldenIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Pattern STARTED = Pattern.compile("has started \\d+ tasks: (.*)\\.");
     private static final Pattern TASK_ID = Pattern.compile("\\(task ([0-9a-f]{32})\\)");
@@ -63,8 +63,8 @@ class WireFormatGoldenTest {
 
     private void scenario(String store, String storeUrl) {
         try (RegistryFixture registry = RegistryFixture.start();
-             TestServer server = TestServer.start(storeUrl, c -> c.withSimulatedInstances(1)
-                     .withAgentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2))));
+             TestServer server = TestServer.start(storeUrl, c -> c.simulatedInstances(1)
+                     .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2))));
              EcsClient client = server.client()) {
             raw = RawClient.forServer(server);
             ecs = client;

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * registry deploys and scales.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileRegistryScenarioTest {
+class HostileRegistryScenarioIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int STRICT_ATTEMPTS = 3;
     private static final int TRANSPORT_ATTEMPTS = 2;
@@ -103,10 +103,10 @@ class HostileRegistryScenarioTest {
             }
         });
         throttled = ScriptedServer.start(r -> manifest(r) ? Reply.of(429).with("Retry-After", "3600") : Reply.of(200));
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(2)
-                .withResolve(new ResolveSettings(STRICT_ATTEMPTS, 3, Duration.ofMillis(100), Duration.ofMillis(400),
+        server = TestServer.sqlite(c -> c.simulatedInstances(2)
+                .resolve(new ResolveSettings(STRICT_ATTEMPTS, 3, Duration.ofMillis(100), Duration.ofMillis(400),
                         Duration.ofSeconds(1)))
-                .withRegistry(RegistryConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .registry(r -> RegistryConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))
                         .withRetries(TRANSPORT_ATTEMPTS, Duration.ofMillis(50), Duration.ofMillis(200),
                                 Duration.ofSeconds(30))));
         ecs = server.client();
@@ -175,7 +175,7 @@ class HostileRegistryScenarioTest {
         assertThat(events("throttled")).anySatisfy(e -> assertThat(e)
                 .contains("could not resolve image " + throttled.host() + "/demo/throttled:v1")
                 .contains("registry answered 429 and asks to wait until").contains("(attempt 1 of 3; retrying)"));
-        assertThat(throttled.count(HostileRegistryScenarioTest::manifest))
+        assertThat(throttled.count(HostileRegistryScenarioIT::manifest))
                 .as("asked once, not again before the registry allows it").isEqualTo(1);
         assertThat(failed("throttled")).isFalse();
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * {@code enabled} — which then meant best-effort — still decides best-effort after the upgrade, on SQLite
  * and on PostgreSQL; {@code disabled}, other settings and other clusters are left alone.
  */
-class PolicyVocabularyMigrationTest {
+class PolicyVocabularyMigrationIT {
     private static final String ROOT = "arn:aws:iam::000000000000:root";
     private static final String OLD_DOC = "{\"settings\":[{\"name\":\"containerInsights\",\"value\":\"enabled\"},"
             + "{\"name\":\"versionConsistency\",\"value\":\"enabled\"}]}";

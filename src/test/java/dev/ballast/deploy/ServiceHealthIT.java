@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * service tasks, the grace period, the circuit breaker's second stage, and registration errors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ServiceHealthTest {
+class ServiceHealthIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private RegistryFixture registry;
     private TestServer server;
@@ -44,7 +44,7 @@ class ServiceHealthTest {
         registry = RegistryFixture.start();
         registry.images().push("demo/health:v1", TestImages.Format.OCI, "health-1");
         image = registry.host() + "/demo/health:v1";
-        server = TestServer.sqlite(c -> c.withSimulatedInstances(2));
+        server = TestServer.sqlite(c -> c.simulatedInstances(2));
         ecs = server.client();
     }
 

@@ -4,7 +4,7 @@ import dev.ballast.testing.PostgresFixture;
 import dev.ballast.testing.TestServer;
 
 /** The API contract on a real PostgreSQL. */
-class PostgresApiContractTest extends ApiContractSuite {
+class PostgresApiContractIT extends ApiContractSuite {
     @Override
     TestServer startServer() {
         return TestServer.postgres(PostgresFixture.newDatabase());

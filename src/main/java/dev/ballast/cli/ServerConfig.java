@@ -1,0 +1,329 @@
+package dev.ballast.cli;
+
+import dev.ballast.agent.docker.DockerRuntime;
+import dev.ballast.api.ApiServer;
+import dev.ballast.api.auth.CredentialStore;
+import dev.ballast.core.Account;
+import dev.ballast.registry.RegistryConfig;
+import dev.ballast.registry.RepositoryCredentials;
+import dev.ballast.resolve.ResolveSettings;
+import dev.ballast.schedule.InstanceHealth;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything a {@link BallastServer} needs to start, grouped by concern. Build one with {@link #builder()},
+ * which holds every default; {@code ballast server} sets each from its options.
+ *
+ * @param listener where the API listens and whom it accepts
+ * @param storage where the store lives
+ * @param account the account and region in ARNs
+ * @param clock the clock of every controller, agent and the store (tests move it by hand)
+ * @param registries how registries are reached and image versions resolved
+ * @param agents the embedded agent
+ * @param controllers the reconcilers
+ */
+public record ServerConfig(Listener listener, Storage storage, Account account, Clock clock, Registries registries,
+                           Agents agents, Controllers controllers) {
+
+    /** How long stopped tasks are kept by default: about as long as ECS shows them. */
+    public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
+
+    public ServerConfig {
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(registries, "registries");
+        Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(controllers, "controllers");
+    }
+
+    /**
+     * The HTTP listener.
+     *
+     * @param port 0 for any free port
+     * @param credentials the access keys the API accepts
+     * @param limits what a client may hold before it is authenticated (read and idle timeouts, body budget)
+     */
+    public record Listener(InetAddress bind, int port, CredentialStore credentials, ApiServer.Limits limits) {
+        public Listener {
+            Objects.requireNonNull(bind, "bind");
+            Objects.requireNonNull(credentials, "credentials");
+            Objects.requireNonNull(limits, "limits");
+        }
+    }
+
+    /** The store: PostgreSQL at {@code storeUrl}, or SQLite in {@code dataDir} when {@code storeUrl} is null. */
+    public record Storage(Path dataDir, String storeUrl) {
+    }
+
+    /**
+     * Registries and resolution.
+     *
+     * @param client the registry client's timeouts, retries, credentials and access rules
+     * @param resolve how image versions are resolved
+     * @param repositoryCredentials where containers' {@code repositoryCredentials.credentialsParameter} are looked up
+     */
+    public record Registries(RegistryConfig client, ResolveSettings resolve, RepositoryCredentials repositoryCredentials) {
+        public Registries {
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(resolve, "resolve");
+            Objects.requireNonNull(repositoryCredentials, "repositoryCredentials");
+        }
+    }
+
+    /**
+     * The embedded agent.
+     *
+     * @param simulatedInstances container instances it registers (one with an engine); 0 for no embedded agent
+     * @param runtime what runs its containers
+     * @param dockerHost the Docker Engine API endpoint ({@code unix:///…} or {@code tcp://…}) used instead of
+     *     detection; null to detect
+     * @param portHostIp the address containers' port mappings bind on
+     * @param instance the cluster its instances join and the resources they register
+     * @param health when agents count as disconnected, and when their tasks are stopped
+     */
+    public record Agents(int simulatedInstances, RuntimeChoice runtime, String dockerHost, String portHostIp,
+                         EmbeddedInstance instance, InstanceHealth.Settings health) {
+        public Agents {
+            Objects.requireNonNull(runtime, "runtime");
+            Objects.requireNonNull(portHostIp, "portHostIp");
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(health, "health");
+            if (simulatedInstances < 0) {
+                throw new IllegalArgumentException("simulated instances must not be negative, got " + simulatedInstances);
+            }
+        }
+    }
+
+    /**
+     * The reconcilers.
+     *
+     * @param reconcilePeriod how often every service is reconciled when nothing wakes them
+     * @param stoppedTaskRetention how long stopped tasks stay visible before they are purged
+     * @param replica this server among replicas sharing a store, and the controller lease
+     */
+    public record Controllers(Duration reconcilePeriod, Duration stoppedTaskRetention, Replica replica) {
+        public Controllers {
+            Objects.requireNonNull(reconcilePeriod, "reconcilePeriod");
+            Objects.requireNonNull(stoppedTaskRetention, "stoppedTaskRetention");
+            Objects.requireNonNull(replica, "replica");
+        }
+    }
+
+    /**
+     * The embedded agent's container instances.
+     *
+     * @param cluster the cluster they join (created when missing)
+     * @param cpu CPU units each registers; 0: the engine host's CPUs × 1,024 (simulated instances: 2,048)
+     * @param memory MiB each registers; 0: the engine host's memory less {@code reservedMemory} (simulated: 4,096)
+     * @param reservedMemory MiB of the host's memory not offered to tasks (for the server, the engine and the
+     *     host's other processes), as the ECS agent's {@code ECS_RESERVED_MEMORY}
+     */
+    public record EmbeddedInstance(String cluster, int cpu, int memory, int reservedMemory) {
+        /** Memory kept back from tasks by default, MiB. */
+        public static final int DEFAULT_RESERVED_MEMORY = 512;
+
+        public EmbeddedInstance {
+            Objects.requireNonNull(cluster, "cluster");
+            if (!cluster.matches("[A-Za-z0-9_-]{1,255}")) {
+                throw new IllegalArgumentException("cluster name must be 1-255 letters, digits, hyphens or underscores, got '"
+                        + cluster + "'");
+            }
+            if (cpu < 0 || memory < 0 || reservedMemory < 0) {
+                throw new IllegalArgumentException("instance CPU, memory and reserved memory must not be negative, got "
+                        + cpu + ", " + memory + " and " + reservedMemory);
+            }
+        }
+
+        public static EmbeddedInstance defaults() {
+            return new EmbeddedInstance("default", 0, 0, DEFAULT_RESERVED_MEMORY);
+        }
+    }
+
+    /**
+     * One server among several sharing a store.
+     *
+     * @param nodeName names this server's embedded container instances (their ARNs derive from it), so that
+     *     replicas on one store each run their own; empty for a lone server
+     * @param controllerLease how long the controller lease lasts: a dead leader is replaced within it
+     */
+    public record Replica(String nodeName, Duration controllerLease) {
+        public Replica {
+            Objects.requireNonNull(nodeName, "nodeName");
+            if (!nodeName.matches("[A-Za-z0-9_.-]{0,64}")) {
+                throw new IllegalArgumentException("node name must be at most 64 letters, digits, '.', '_' or '-', got '"
+                        + nodeName + "'");
+            }
+        }
+
+        public static Replica defaults() {
+            return new Replica("", Duration.ofSeconds(10));
+        }
+    }
+
+    /** A builder holding every default: loopback, SQLite in {@code ~/.ballast}, one simulated instance. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects a {@link ServerConfig}; every setter returns this builder. */
+    public static final class Builder {
+        private InetAddress bind = InetAddress.getLoopbackAddress();
+        private int port = 8460;
+        private CredentialStore credentials;
+        private ApiServer.Limits limits = ApiServer.Limits.defaults();
+        private Path dataDir = Path.of(System.getProperty("user.home"), ".ballast");
+        private String storeUrl;
+        private Account account = new Account("000000000000", "us-east-1");
+        private Clock clock = Clock.systemUTC();
+        private RegistryConfig registry = RegistryConfig.defaults()
+                .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30));
+        private ResolveSettings resolve = ResolveSettings.defaults();
+        private RepositoryCredentials repositoryCredentials = RepositoryCredentials.none();
+        private int simulatedInstances = 1;
+        private RuntimeChoice runtime = RuntimeChoice.SIMULATED;
+        private String dockerHost;
+        private String portHostIp = DockerRuntime.DEFAULT_HOST_IP;
+        private EmbeddedInstance instance = EmbeddedInstance.defaults();
+        private InstanceHealth.Settings agentHealth = InstanceHealth.Settings.defaults();
+        private Duration reconcilePeriod = Duration.ofMillis(250);
+        private Duration stoppedTaskRetention = DEFAULT_STOPPED_TASK_RETENTION;
+        private Replica replica = Replica.defaults();
+
+        private Builder() {
+        }
+
+        /** The address to listen on (default: loopback). */
+        public Builder bind(InetAddress value) {
+            this.bind = value;
+            return this;
+        }
+
+        /** The port to listen on (default 8460; 0 for any free port). */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** The access keys the API accepts (required). */
+        public Builder credentials(CredentialStore value) {
+            this.credentials = value;
+            return this;
+        }
+
+        /** What a client may hold before it is authenticated (default: {@link ApiServer.Limits#defaults()}). */
+        public Builder limits(ApiServer.Limits value) {
+            this.limits = value;
+            return this;
+        }
+
+        /** The data directory of the SQLite store (default: {@code ~/.ballast}). */
+        public Builder dataDir(Path value) {
+            this.dataDir = value;
+            return this;
+        }
+
+        /** A PostgreSQL JDBC URL; null (the default) for SQLite in the data directory. */
+        public Builder storeUrl(String value) {
+            this.storeUrl = value;
+            return this;
+        }
+
+        /** The account and region in ARNs (default: 000000000000, us-east-1). */
+        public Builder account(Account value) {
+            this.account = value;
+            return this;
+        }
+
+        /** The clock of every component (default: the system clock, UTC). */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /** Changes the registry client's settings (default: two retries, 200 ms to 2 s apart, Retry-After capped at 30 s). */
+        public Builder registry(UnaryOperator<RegistryConfig> change) {
+            this.registry = change.apply(registry);
+            return this;
+        }
+
+        /** How image versions are resolved (default: {@link ResolveSettings#defaults()}). */
+        public Builder resolve(ResolveSettings value) {
+            this.resolve = value;
+            return this;
+        }
+
+        /** Where {@code repositoryCredentials.credentialsParameter} names are looked up (default: nowhere). */
+        public Builder repositoryCredentials(RepositoryCredentials value) {
+            this.repositoryCredentials = value;
+            return this;
+        }
+
+        /** Simulated container instances of the embedded agent (default 1; 0 for no embedded agent). */
+        public Builder simulatedInstances(int value) {
+            this.simulatedInstances = value;
+            return this;
+        }
+
+        /** The embedded agent's runtime (default: simulated). */
+        public Builder runtime(RuntimeChoice value) {
+            this.runtime = value;
+            return this;
+        }
+
+        /** The Docker Engine API endpoint the embedded agent uses instead of detection (default: detect). */
+        public Builder dockerHost(String value) {
+            this.dockerHost = value;
+            return this;
+        }
+
+        /** The address containers' port mappings bind on (default 127.0.0.1). */
+        public Builder portHostIp(String value) {
+            this.portHostIp = value;
+            return this;
+        }
+
+        /** The embedded instances' cluster and resources (default: {@link EmbeddedInstance#defaults()}). */
+        public Builder instance(EmbeddedInstance value) {
+            this.instance = value;
+            return this;
+        }
+
+        /** When agents count as disconnected, and when their tasks are stopped (default: 30 s, 60 s). */
+        public Builder agentHealth(InstanceHealth.Settings value) {
+            this.agentHealth = value;
+            return this;
+        }
+
+        /** How often every service is reconciled when nothing wakes them (default 250 ms). */
+        public Builder reconcilePeriod(Duration value) {
+            this.reconcilePeriod = value;
+            return this;
+        }
+
+        /** How long stopped tasks stay visible (default: one hour, as ECS). */
+        public Builder stoppedTaskRetention(Duration value) {
+            this.stoppedTaskRetention = value;
+            return this;
+        }
+
+        /** This replica's node name and controller lease (default: no name, 10 s). */
+        public Builder replica(Replica value) {
+            this.replica = value;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(new Listener(bind, port, credentials, limits), new Storage(dataDir, storeUrl), account,
+                    clock, new Registries(registry, resolve, repositoryCredentials),
+                    new Agents(simulatedInstances, runtime, dockerHost, portHostIp, instance, agentHealth),
+                    new Controllers(reconcilePeriod, stoppedTaskRetention, replica));
+        }
+    }
+}
