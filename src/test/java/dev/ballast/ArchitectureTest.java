@@ -25,7 +25,7 @@ class ArchitectureTest {
             Map.entry("store", Set.of("core", "model")),
             Map.entry("schedule", Set.of("resolve", "registry", "image", "store", "core", "model")),
             Map.entry("deploy", Set.of("schedule", "resolve", "registry", "image", "store", "core", "model")),
-            Map.entry("agent", Set.of("registry", "image", "store", "core", "model")),
+            Map.entry("agent", Set.of("registry", "image", "core", "model")),
             Map.entry("api", Set.of("deploy", "schedule", "resolve", "registry", "image", "agent", "store", "core",
                     "model")),
             Map.entry("cli", Set.of("api", "deploy", "schedule", "resolve", "registry", "image", "agent", "store",

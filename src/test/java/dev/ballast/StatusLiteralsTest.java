@@ -36,7 +36,7 @@ class StatusLiteralsTest {
     private static final Map<String, Set<String>> NOT_A_MODEL_STATUS = Map.ofEntries(
             // ACTIVE / INACTIVE: the status of a cluster, service, container instance or task definition
             // (ECS ClusterStatus-like strings, not a deployment's status).
-            Map.entry("agent/EmbeddedAgents.java", Set.of("ACTIVE")),
+            Map.entry("api/StoreControlPlane.java", Set.of("ACTIVE")),
             Map.entry("api/AgentOperations.java", Set.of("INACTIVE")),
             Map.entry("api/ClusterOperations.java", Set.of("ACTIVE", "INACTIVE")),
             Map.entry("api/ContainerInstanceOperations.java", Set.of("ACTIVE", "INACTIVE")),

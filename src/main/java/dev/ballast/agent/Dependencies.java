@@ -2,9 +2,8 @@ package dev.ballast.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.model.TaskStatus;
-import dev.ballast.store.TaskHealth;
-import dev.ballast.store.TaskRow.ContainerRow;
+import dev.ballast.model.ContainerStatus;
+import dev.ballast.model.HealthStatus;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,10 +97,10 @@ final class Dependencies {
     }
 
     /** Whether {@code container} may start, given the task's containers as they are now (by name). */
-    Verdict check(String container, Map<String, ContainerRow> containers) {
+    Verdict check(String container, Map<String, AgentContainer> containers) {
         Verdict verdict = new Verdict.Ready();
         for (Dependency d : on(container)) {
-            ContainerRow target = containers.get(d.container());
+            AgentContainer target = containers.get(d.container());
             Verdict v = target == null
                     ? new Verdict.Never(d, "container " + container + " depends on " + d.container()
                             + ", which is not a container of this task")
@@ -117,17 +116,17 @@ final class Dependencies {
     }
 
     /** Whether dependency {@code d} of {@code container} is met by {@code target} as it is now. */
-    static Verdict check(String container, Dependency d, ContainerRow target) {
+    static Verdict check(String container, Dependency d, AgentContainer target) {
         boolean started = target.runtimeId() != null;
-        boolean stopped = TaskStatus.STOPPED.wire().equals(target.lastStatus());
+        boolean stopped = target.lastStatus() == ContainerStatus.STOPPED;
         if (stopped && !started) {
             return new Verdict.Never(d, "container " + container + " depends on " + d.container() + " (condition "
                     + d.condition() + "), which stopped without starting");
         }
         return switch (d.condition()) {
             case START -> started ? new Verdict.Ready() : new Verdict.Wait(d);
-            case HEALTHY -> TaskHealth.HEALTHY.equals(target.healthStatus()) ? new Verdict.Ready()
-                    : TaskHealth.UNHEALTHY.equals(target.healthStatus())
+            case HEALTHY -> target.healthStatus() == HealthStatus.HEALTHY ? new Verdict.Ready()
+                    : target.healthStatus() == HealthStatus.UNHEALTHY
                     ? new Verdict.Never(d, "container " + container + " depends on " + d.container()
                             + " (condition HEALTHY), which is UNHEALTHY")
                     : stopped ? new Verdict.Never(d, "container " + container + " depends on " + d.container()
@@ -145,12 +144,12 @@ final class Dependencies {
      * The containers in the order to stop them: a container before the containers it depends on (ECS
      * reverses the start-up dependencies at shutdown). Containers without dependencies keep their order.
      */
-    List<ContainerRow> stopOrder(List<ContainerRow> containers) {
-        List<ContainerRow> startOrder = new ArrayList<>();
-        Map<String, ContainerRow> pending = new LinkedHashMap<>();
+    List<AgentContainer> stopOrder(List<AgentContainer> containers) {
+        List<AgentContainer> startOrder = new ArrayList<>();
+        Map<String, AgentContainer> pending = new LinkedHashMap<>();
         containers.forEach(c -> pending.put(c.name(), c));
         while (!pending.isEmpty()) {
-            ContainerRow next = pending.values().stream()
+            AgentContainer next = pending.values().stream()
                     .filter(c -> on(c.name()).stream().noneMatch(d -> pending.containsKey(d.container())))
                     .findFirst().orElse(pending.values().iterator().next()); // a cycle (refused at registration)
             startOrder.add(next);

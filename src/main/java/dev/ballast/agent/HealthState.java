@@ -1,6 +1,6 @@
 package dev.ballast.agent;
 
-import dev.ballast.store.TaskHealth;
+import dev.ballast.model.HealthStatus;
 
 /**
  * The health of one container as Docker's health checker defines it, which ECS reports: UNKNOWN until the first
@@ -12,12 +12,12 @@ import dev.ballast.store.TaskHealth;
  * @param failures consecutive failures counted so far
  */
 record HealthState(String status, int failures) {
-    static final HealthState INITIAL = new HealthState(TaskHealth.UNKNOWN, 0);
+    static final HealthState INITIAL = new HealthState(HealthStatus.UNKNOWN.wire(), 0);
 
     /** The state after {@code result}; {@code inStartPeriod} when the container started less than startPeriod ago. */
     HealthState next(CheckResult result, boolean inStartPeriod, int retries) {
         return switch (result) {
-            case CheckResult.Passed p -> new HealthState(TaskHealth.HEALTHY, 0);
+            case CheckResult.Passed p -> new HealthState(HealthStatus.HEALTHY.wire(), 0);
             case CheckResult.Failed f -> failed(inStartPeriod, retries);
             case CheckResult.TimedOut t -> failed(inStartPeriod, retries);
             case CheckResult.NotRunning n -> this;
@@ -26,10 +26,10 @@ record HealthState(String status, int failures) {
     }
 
     private HealthState failed(boolean inStartPeriod, int retries) {
-        if (inStartPeriod && !status.equals(TaskHealth.HEALTHY)) {
+        if (inStartPeriod && !status.equals(HealthStatus.HEALTHY.wire())) {
             return this;
         }
         int count = failures + 1;
-        return new HealthState(count >= retries ? TaskHealth.UNHEALTHY : status, count);
+        return new HealthState(count >= retries ? HealthStatus.UNHEALTHY.wire() : status, count);
     }
 }

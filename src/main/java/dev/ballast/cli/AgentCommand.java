@@ -1,18 +1,19 @@
 package dev.ballast.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.Agent;
+import dev.ballast.agent.AgentContainer;
+import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.ContainerRuntime;
+import dev.ballast.agent.ControlPlane;
 import dev.ballast.agent.OrphanSweeper;
-import dev.ballast.api.AgentOperations;
-import dev.ballast.api.EcsApi;
+import dev.ballast.agent.remote.JsonApiClient;
+import dev.ballast.agent.remote.RemoteControlPlane;
+import dev.ballast.agent.remote.RemoteTasks;
 import dev.ballast.api.Json;
 import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.registry.DockerConfigCredentials;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
-import dev.ballast.store.TaskRow;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -142,29 +143,27 @@ final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         JsonApiClient client = new JsonApiClient(endpoint, new SigV4Signer(credentials.accessKeyId(),
-                credentials.secretAccessKey(), aws.region(region), "ecs", clock), credentials.sessionToken());
+                credentials.secretAccessKey(), aws.region(region), "ecs", clock)::sign, credentials.sessionToken());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DockerConfigCredentials dockerConfig = DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
         RegistryClient registry = new RegistryClient(registryConfig.withCredentials(dockerConfig), meters);
-        // Task definitions arrive with the polled tasks; the runtime reads them through this late-bound source.
-        java.util.concurrent.atomic.AtomicReference<RemoteTasks> polled = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.function.Function<String, java.util.Optional<String>> taskDefinitions =
-                td -> java.util.Optional.ofNullable(polled.get()).flatMap(t -> t.taskDefinitionDoc(td));
+        // A refused report stops the task's containers on the runtime this agent ends up with (set below).
+        java.util.concurrent.atomic.AtomicReference<ContainerRuntime> chosen = new java.util.concurrent.atomic.AtomicReference<>();
+        RemoteControlPlane server = new RemoteControlPlane(client, cluster, refused -> stopContainers(chosen.get(), refused));
 
         String saved = savedArn(dir);
         ContainerRuntime rt = AgentRuntimes.create(runtime, saved != null ? saved : "unregistered", registry,
-                dockerConfig::lookup, taskDefinitions, portHostIp);
-        String arn = registerWithRetry(client, saved, rt);
+                dockerConfig::lookup, portHostIp);
+        String arn = registerWithRetry(server, saved, rt);
         if (!arn.equals(saved)) {
             save(dir, arn);
-            rt = AgentRuntimes.create(runtime, arn, registry, dockerConfig::lookup, taskDefinitions, portHostIp);
+            rt = AgentRuntimes.create(runtime, arn, registry, dockerConfig::lookup, portHostIp);
         }
+        chosen.set(rt);
         LOG.info("agent runtime={} instance={} cluster={} endpoint={} — {}", rt.name(), arn, cluster, endpoint, rt.description());
 
-        ContainerRuntime running = rt;
         Semaphore nudge = new Semaphore(0);
-        RemoteTasks tasks = new RemoteTasks(client, cluster, arn, refused -> stopContainers(running, refused));
-        polled.set(tasks);
+        RemoteTasks tasks = server.tasks(arn);
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping = true;
@@ -175,24 +174,22 @@ final class AgentCommand implements Callable<Integer> {
                 nudge.release();
             }
         }, repositoryCredentials)) {
-            return loop(client, arn, tasks, agent, nudge);
+            return loop(arn, tasks, agent, nudge);
         }
     }
 
     /** How often an agent with running containers checks them for exits, at most (seconds). */
     static final int WATCH_SECONDS = 2;
 
-    private int loop(JsonApiClient client, String arn, RemoteTasks tasks, Agent agent, Semaphore nudge) {
+    private int loop(String arn, RemoteTasks tasks, Agent agent, Semaphore nudge) {
         long backoff = 250;
         OrphanSweeper orphans = new OrphanSweeper(agent, clock);
         while (!stopping) {
             // A long poll returns early only for the server's changes; a container's exit is seen here, so
             // while containers run the agent looks at them at least every WATCH_SECONDS.
             int wait = tasks.busy() ? 0 : tasks.watching() ? Math.min(pollWait, WATCH_SECONDS) : pollWait;
-            ObjectNode poll = Json.object().put("cluster", cluster).put("containerInstance", arn).put("waitSeconds", wait);
             try {
-                JsonNode answer = client.call(AgentOperations.TARGET_PREFIX, "PollTasks", poll);
-                tasks.refresh(answer);
+                tasks.poll(wait);
                 agent.reconcileOnce();
                 orphans.maybeSweep();
                 backoff = 250;
@@ -224,11 +221,12 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     /** Registers (or re-registers with the saved ARN); retries while the server cannot be reached. */
-    private String registerWithRetry(JsonApiClient client, String saved, ContainerRuntime rt) throws InterruptedException {
+    private String registerWithRetry(ControlPlane server, String saved, ContainerRuntime rt) throws InterruptedException {
         long backoff = 250;
         while (true) {
             try {
-                return register(client, saved, rt);
+                return server.register(new ControlPlane.Registration(cluster, saved, null, cpu, memory,
+                        RemoteControlPlane.attributes(rt.attributes()), "ballast-" + Version.current()));
             } catch (JsonApiClient.Failure f) {
                 if (f.status() == 0 || f.status() >= 500) {
                     LOG.warn("agent: cannot register yet ({}); retrying in {} ms", f.getMessage(), backoff);
@@ -247,37 +245,18 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private String register(JsonApiClient client, String saved, ContainerRuntime rt) {
-        ObjectNode in = Json.object().put("cluster", cluster);
-        if (saved != null) {
-            in.put("containerInstanceArn", saved);
-        }
-        var resources = in.putArray("totalResources");
-        resources.addObject().put("name", "CPU").put("type", "INTEGER").put("integerValue", cpu);
-        resources.addObject().put("name", "MEMORY").put("type", "INTEGER").put("integerValue", memory);
-        in.putObject("versionInfo").put("agentVersion", "ballast-" + Version.current());
-        Map<String, String> attributes = new TreeMap<>(rt.attributes());
-        attributes.put("ballast.agent", "remote");
-        var attrs = in.putArray("attributes");
-        attributes.forEach((k, v) -> attrs.addObject().put("name", k).put("value", v));
-        JsonNode answer = client.call(EcsApi.TARGET_PREFIX, "RegisterContainerInstance", in);
-        String arn = answer.path("containerInstance").path("containerInstanceArn").asText();
-        LOG.info("agent: {} container instance {}", saved != null && saved.equals(arn) ? "re-registered" : "registered", arn);
-        return arn;
-    }
-
     /**
      * Stops and removes the running containers of a task the server refused reports for (it no longer assigns
      * the task here), each within its own stop timeout, on a thread of its own so that polling (the heartbeat)
      * goes on. Containers that already exited are kept for inspection, as the orphan sweep keeps them.
      */
-    private static void stopContainers(ContainerRuntime runtime, TaskRow task) {
-        List<TaskRow.ContainerRow> started = task.containers().stream().filter(c -> c.runtimeId() != null).toList();
+    private static void stopContainers(ContainerRuntime runtime, AgentTask task) {
+        List<AgentContainer> started = task.containers().stream().filter(c -> c.runtimeId() != null).toList();
         if (started.isEmpty()) {
             return;
         }
         Thread.ofVirtual().name("agent-refused-task").start(() -> {
-            for (TaskRow.ContainerRow c : started) {
+            for (AgentContainer c : started) {
                 try {
                     if (runtime.status(c.runtimeId()).isPresent()) {
                         continue; // exited: evidence, not a duplicate

@@ -17,7 +17,6 @@ final class AgentRuntimes {
 
     static ContainerRuntime create(Kind kind, String instanceArn, RegistryClient registry,
                                    java.util.function.Function<String, java.util.Optional<dev.ballast.registry.Credential>> credentials,
-                                   java.util.function.Function<String, java.util.Optional<String>> taskDefinitions,
                                    String portHostIp) {
         return switch (kind) {
             case SIMULATED -> new SimulatedRuntime(instanceArn, registry, registry::withCredential);
@@ -25,7 +24,7 @@ final class AgentRuntimes {
                 var engine = dev.ballast.agent.docker.EngineDetection.find().orElseThrow(() -> new IllegalStateException(
                         "--runtime docker: no Docker or Podman engine answers (looked at DOCKER_HOST, /var/run/docker.sock, "
                                 + "$XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock)"));
-                yield dev.ballast.agent.docker.DockerRuntime.connect(engine.dockerHost(), registry, credentials, taskDefinitions,
+                yield dev.ballast.agent.docker.DockerRuntime.connect(engine.dockerHost(), registry, credentials,
                         portHostIp);
             }
         };

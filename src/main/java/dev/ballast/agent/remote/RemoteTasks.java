@@ -1,0 +1,168 @@
+package dev.ballast.agent.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.agent.AgentContainer;
+import dev.ballast.agent.AgentTask;
+import dev.ballast.agent.AgentTasks;
+import dev.ballast.agent.protocol.AgentProtocol;
+import dev.ballast.agent.protocol.ContainerStateReport;
+import dev.ballast.agent.protocol.PollTasksResponse;
+import dev.ballast.agent.protocol.PolledContainer;
+import dev.ballast.agent.protocol.PolledTask;
+import dev.ballast.agent.protocol.TaskEntry;
+import dev.ballast.agent.protocol.TaskStateReport;
+import dev.ballast.model.ContainerStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.HealthStatus;
+import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskStatus;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link AgentTasks} for a remote {@code ballast agent}: reads are the tasks the last {@code PollTasks}
+ * answered; a write is a {@code SubmitTaskStateChange} of what changed (status, containers, pull and stop
+ * times, and the stop code and reason when the agent stopped the task itself). Versions are local: each poll or
+ * accepted report advances a task's version, so the agent's compare-and-set logic works unchanged. A
+ * report the server refuses (task stopped by the server, moved, or deregistered instance) drops the task
+ * and hands it to {@code onRefused}, which stops its containers. Thread-safe (an agent may step several
+ * tasks at once); each call holds the lock, reports included.
+ */
+public final class RemoteTasks implements AgentTasks {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteTasks.class);
+
+    private final JsonApiClient client;
+    private final String cluster;
+    private final String instanceArn;
+    private final Consumer<AgentTask> onRefused;
+    private final Map<String, AgentTask> tasks = new LinkedHashMap<>();
+
+    public RemoteTasks(JsonApiClient client, String cluster, String instanceArn, Consumer<AgentTask> onRefused) {
+        this.client = client;
+        this.cluster = cluster;
+        this.instanceArn = instanceArn;
+        this.onRefused = onRefused;
+    }
+
+    /**
+     * One {@code PollTasks} (also the instance's heartbeat): waits up to {@code waitSeconds} for a task that needs
+     * the agent, then replaces the known tasks with the answer.
+     *
+     * @throws JsonApiClient.Failure when the server cannot be reached or refuses
+     */
+    public void poll(int waitSeconds) {
+        ObjectNode in = AgentProtocol.mapper().createObjectNode().put("cluster", cluster).put("containerInstance", instanceArn)
+                .put("waitSeconds", waitSeconds);
+        refresh(client.call(AgentProtocol.EXTENSION_TARGET_PREFIX, "PollTasks", in));
+    }
+
+    /** Replaces the known tasks with a {@code PollTasks} answer. */
+    public synchronized void refresh(JsonNode pollAnswer) {
+        PollTasksResponse answer;
+        try {
+            answer = AgentProtocol.mapper().treeToValue(pollAnswer, PollTasksResponse.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("PollTasks answered what this agent cannot read: " + e.getMessage(), e);
+        }
+        Map<String, AgentTask> fresh = new LinkedHashMap<>();
+        for (TaskEntry entry : answer.tasks()) {
+            AgentTask polled = toAgent(entry, 1);
+            AgentTask known = tasks.get(polled.arn());
+            long version = known == null ? 1 : known.equals(polled.atVersion(known.version())) ? known.version() : known.version() + 1;
+            fresh.put(polled.arn(), polled.atVersion(version));
+        }
+        tasks.clear();
+        tasks.putAll(fresh);
+    }
+
+    /** True while some task is not settled (wanted and known RUNNING), so the agent should poll again soon. */
+    public synchronized boolean busy() {
+        return tasks.values().stream().anyMatch(t -> !(t.desiredStatus() == DesiredStatus.RUNNING
+                && t.lastStatus() == TaskStatus.RUNNING));
+    }
+
+    /** True while some task has containers running here, which the agent must watch for exits. */
+    public synchronized boolean watching() {
+        return tasks.values().stream().anyMatch(t -> t.lastStatus() == TaskStatus.RUNNING
+                || t.containers().stream().anyMatch(c -> c.lastStatus() == ContainerStatus.RUNNING));
+    }
+
+    @Override
+    public synchronized List<AgentTask> forInstance(String instance) {
+        return instance.equals(instanceArn) ? new ArrayList<>(tasks.values()) : List.of();
+    }
+
+    @Override
+    public synchronized Optional<AgentTask> find(String taskArn) {
+        return Optional.ofNullable(tasks.get(taskArn));
+    }
+
+    @Override
+    public synchronized boolean update(AgentTask task) {
+        AgentTask known = tasks.get(task.arn());
+        if (known == null || known.version() != task.version()) {
+            return false;
+        }
+        try {
+            client.call(AgentProtocol.ECS_TARGET_PREFIX, "SubmitTaskStateChange",
+                    AgentProtocol.mapper().valueToTree(report(cluster, known, task)), Map.of(AgentProtocol.INSTANCE_HEADER, instanceArn));
+        } catch (JsonApiClient.Failure f) {
+            if (f.status() == 0 || f.status() >= 500) {
+                throw new IllegalStateException("report " + task.arn() + " " + task.lastStatus().wire() + ": " + f.getMessage(), f);
+            }
+            LOG.warn("agent instance={} task={}: the server refused the report ({}: {}); dropping the task",
+                    instanceArn, task.arn(), f.type(), f.getMessage());
+            tasks.remove(task.arn());
+            onRefused.accept(task); // as this pass left it: includes containers started just now
+            return false;
+        }
+        tasks.put(task.arn(), task.atVersion(task.version() + 1));
+        return true;
+    }
+
+    /**
+     * The SubmitTaskStateChange input that takes the server from {@code before} to {@code after}: the stop code and
+     * reason travel together, when the agent set them.
+     */
+    static TaskStateReport report(String cluster, AgentTask before, AgentTask after) {
+        boolean stoppedHere = after.stoppedReason() != null && !Objects.equals(after.stoppedReason(), before.stoppedReason());
+        List<ContainerStateReport> containers = after.containers().stream().map(c -> new ContainerStateReport(c.name(),
+                c.lastStatus().wire(), c.imageDigest(), c.runtimeId(), c.reason(),
+                c.healthStatus() == null ? null : c.healthStatus().wire(), c.exitCode())).toList();
+        return new TaskStateReport(cluster, after.arn(), after.lastStatus().wire(), stoppedHere ? after.stoppedReason() : null,
+                stoppedHere && after.stopCode() != null ? after.stopCode().wire() : null, containers,
+                seconds(after.pullStartedAt()), seconds(after.pullStoppedAt()), seconds(after.stoppedAt()));
+    }
+
+    private static BigDecimal seconds(Long millis) {
+        return millis == null ? null : BigDecimal.valueOf(millis).movePointLeft(3);
+    }
+
+    /** The agent's record of a polled task, at {@code version}. */
+    static AgentTask toAgent(TaskEntry entry, long version) {
+        PolledTask t = entry.task();
+        JsonNode td = entry.taskDefinition();
+        return new AgentTask(t.arn(), t.cluster(), t.taskDefinitionArn(), t.containerInstanceArn(),
+                DesiredStatus.fromWire(t.desiredStatus()), TaskStatus.fromWire(t.lastStatus()),
+                t.containers().stream().map(RemoteTasks::toAgent).toList(),
+                t.stopCode() == null ? null : StopCode.fromWire(t.stopCode()), t.stoppedReason(), t.pullStartedAt(),
+                t.pullStoppedAt(), t.startedAt(), t.stoppingAt(), t.stoppedAt(),
+                td == null || td.isNull() ? null : td.toString(), version);
+    }
+
+    private static AgentContainer toAgent(PolledContainer c) {
+        return new AgentContainer(c.name(), c.containerArn(), c.image(), c.launchImage(), c.imageDigest(),
+                ContainerStatus.fromWire(c.lastStatus()), c.exitCode(), c.reason(), c.runtimeId(), c.essential(),
+                c.credentialsParameter(), c.healthStatus() == null ? null : HealthStatus.fromWire(c.healthStatus()));
+    }
+}
