@@ -65,4 +65,13 @@ class ArchitectureTest {
         assertThat(imp.find()).isTrue();
         assertThat(ALLOWED.get("store")).doesNotContain(imp.group(1));
     }
+
+    @Test
+    void theAgentKnowsNoDatabase() {
+        // the agent and its runtimes, protocol and remote client work on their own records (issue 10)
+        Matcher imp = IMPORT.matcher("package dev.ballast.agent.docker;\nimport dev.ballast.store.TaskRow;\n");
+        assertThat(imp.find()).isTrue();
+        assertThat(imp.group(1)).isEqualTo("store");
+        assertThat(ALLOWED.get("agent")).doesNotContain("store");
+    }
 }

@@ -215,9 +215,9 @@ public final class Agent implements AutoCloseable {
         return pulls.await(timeout) && stops.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
-    private void step(AgentTask read) {
-        AgentTask task = read;
-                TaskState known = EcsStatus.taskState(task.lastStatus());
+    private void step(AgentTask task) {
+        AgentTask read = task;
+        TaskState known = EcsStatus.taskState(task.lastStatus());
         TaskState next = TaskState.next(known, EcsStatus.desired(task.desiredStatus()));
         switch (next) {
             case PROVISIONING -> { }
@@ -280,9 +280,9 @@ public final class Agent implements AutoCloseable {
      * (TaskFailedToStart). A container waiting on another's exit starts on a later pass; starts are
      * idempotent per container ARN, so a pass repeated after a failed write adopts what the last one started.
      */
-    private void progress(AgentTask read, Map<String, PullResult> pulled) {
-        AgentTask task = read;
-                TaskState known = EcsStatus.taskState(task.lastStatus());
+    private void progress(AgentTask task, Map<String, PullResult> pulled) {
+        AgentTask read = task;
+        TaskState known = EcsStatus.taskState(task.lastStatus());
         Map<String, HealthCheck> checks = healthChecks(task);
         LaunchPass.Result pass = LaunchPass.run(withHealth(task, checks), pulled, dependencies(task), runtime);
         Map<String, AgentContainer> current = pass.containers();

@@ -23,11 +23,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -148,7 +147,7 @@ final class AgentCommand implements Callable<Integer> {
         DockerConfigCredentials dockerConfig = DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
         RegistryClient registry = new RegistryClient(registryConfig.withCredentials(dockerConfig), meters);
         // A refused report stops the task's containers on the runtime this agent ends up with (set below).
-        java.util.concurrent.atomic.AtomicReference<ContainerRuntime> chosen = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<ContainerRuntime> chosen = new AtomicReference<>();
         RemoteControlPlane server = new RemoteControlPlane(client, cluster, refused -> stopContainers(chosen.get(), refused));
 
         String saved = savedArn(dir);

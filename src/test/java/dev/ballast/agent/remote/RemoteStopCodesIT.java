@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,7 +193,7 @@ class RemoteStopCodesIT {
     }
 
     /** Runs the agent (a poll and a pass) until the task satisfies {@code condition}; answers it then. */
-    private static Task settle(String arn, java.util.function.Predicate<Task> condition) {
+    private static Task settle(String arn, Predicate<Task> condition) {
         Eventually.await(arn + " settles", WAIT, () -> {
             step();
             return condition.test(describe(arn));
