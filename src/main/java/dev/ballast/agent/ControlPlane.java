@@ -7,7 +7,7 @@ import java.util.Objects;
  * The server as an agent sees it: where it registers its container instance, says it is alive, and finds the
  * tasks placed on it. The one path both kinds of agent take: agents embedded in the server use the server's
  * store through an adapter in {@code dev.ballast.api}; a remote {@code ballast agent} uses the API
- ({@code RegisterContainerInstance}, {@code Heartbeat}, {@code PollTasks}; see {@code dev.ballast.agent.remote}).
+ * ({@code RegisterContainerInstance}, {@code Heartbeat}, {@code PollTasks}; see {@code dev.ballast.agent.remote}).
  */
 public interface ControlPlane {
 
