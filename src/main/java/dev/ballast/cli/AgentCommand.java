@@ -1,12 +1,10 @@
 package dev.ballast.cli;
 
 import dev.ballast.agent.Agent;
-import dev.ballast.agent.AgentContainer;
-import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ControlPlane;
-import dev.ballast.agent.OrphanSweeper;
 import dev.ballast.agent.remote.JsonApiClient;
+import dev.ballast.agent.remote.RemoteAgent;
 import dev.ballast.agent.remote.RemoteControlPlane;
 import dev.ballast.agent.remote.RemoteTasks;
 import dev.ballast.api.Json;
@@ -22,10 +20,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,7 +144,7 @@ final class AgentCommand implements Callable<Integer> {
         RegistryClient registry = new RegistryClient(registryConfig.withCredentials(dockerConfig), meters);
         // A refused report stops the task's containers on the runtime this agent ends up with (set below).
         AtomicReference<ContainerRuntime> chosen = new AtomicReference<>();
-        RemoteControlPlane server = new RemoteControlPlane(client, cluster, refused -> stopContainers(chosen.get(), refused));
+        RemoteControlPlane server = new RemoteControlPlane(client, cluster, refused -> RemoteAgent.stopContainers(chosen.get(), refused));
 
         String saved = savedArn(dir);
         ContainerRuntime rt = AgentRuntimes.create(runtime, saved != null ? saved : "unregistered", registry,
@@ -173,50 +169,8 @@ final class AgentCommand implements Callable<Integer> {
                 nudge.release();
             }
         }, repositoryCredentials)) {
-            return loop(arn, tasks, agent, nudge);
+            return new RemoteAgent(tasks, agent, nudge, clock, pollWait).run(() -> stopping);
         }
-    }
-
-    /** How often an agent with running containers checks them for exits, at most (seconds). */
-    static final int WATCH_SECONDS = 2;
-
-    private int loop(String arn, RemoteTasks tasks, Agent agent, Semaphore nudge) {
-        long backoff = 250;
-        OrphanSweeper orphans = new OrphanSweeper(agent, clock);
-        while (!stopping) {
-            // A long poll returns early only for the server's changes; a container's exit is seen here, so
-            // while containers run the agent looks at them at least every WATCH_SECONDS.
-            int wait = tasks.busy() ? 0 : tasks.watching() ? Math.min(pollWait, WATCH_SECONDS) : pollWait;
-            try {
-                tasks.poll(wait);
-                agent.reconcileOnce();
-                orphans.maybeSweep();
-                backoff = 250;
-                if (tasks.busy()) {
-                    nudge.tryAcquire(200, TimeUnit.MILLISECONDS);
-                    nudge.drainPermits();
-                }
-            } catch (JsonApiClient.Failure f) {
-                if (f.status() >= 400 && f.status() < 500) {
-                    LOG.error("agent instance={}: the server refused to serve this instance ({}: {}); exiting", arn, f.type(), f.getMessage());
-                    return 3;
-                }
-                LOG.warn("agent instance={}: poll failed ({}); retrying in {} ms", arn, f.getMessage(), backoff);
-                if (!sleep(backoff)) {
-                    break;
-                }
-                backoff = Math.min(5_000, backoff * 2);
-            } catch (InterruptedException e) {
-                break;
-            } catch (RuntimeException e) {
-                LOG.warn("agent instance={}: pass failed: {}", arn, e.toString(), e);
-                if (!sleep(backoff)) {
-                    break;
-                }
-            }
-        }
-        LOG.info("agent instance={} stopped; its containers keep running and are adopted on the next start", arn);
-        return 0;
     }
 
     /** Registers (or re-registers with the saved ARN); retries while the server cannot be reached. */
@@ -244,30 +198,6 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Stops and removes the running containers of a task the server refused reports for (it no longer assigns
-     * the task here), each within its own stop timeout, on a thread of its own so that polling (the heartbeat)
-     * goes on. Containers that already exited are kept for inspection, as the orphan sweep keeps them.
-     */
-    private static void stopContainers(ContainerRuntime runtime, AgentTask task) {
-        List<AgentContainer> started = task.containers().stream().filter(c -> c.runtimeId() != null).toList();
-        if (started.isEmpty()) {
-            return;
-        }
-        Thread.ofVirtual().name("agent-refused-task").start(() -> {
-            for (AgentContainer c : started) {
-                try {
-                    if (runtime.status(c.runtimeId()).isPresent()) {
-                        continue; // exited: evidence, not a duplicate
-                    }
-                    runtime.remove(c.runtimeId());
-                } catch (RuntimeException e) {
-                    LOG.warn("agent: could not stop and remove container {} of {}: {}", c.name(), task.arn(), e.toString());
-                }
-            }
-        });
-    }
-
     private static String savedArn(Path dir) throws IOException {
         Path file = dir.resolve(STATE_FILE);
         if (!Files.isRegularFile(file)) {
@@ -282,14 +212,5 @@ final class AgentCommand implements Callable<Integer> {
         Files.write(tmp, Json.write(Json.object().put("containerInstanceArn", arn).put("cluster", cluster)
                 .put("endpoint", endpoint.toString())));
         Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static boolean sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
     }
 }
