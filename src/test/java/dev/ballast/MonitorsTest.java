@@ -22,8 +22,7 @@ class MonitorsTest {
             "api/BodyBudget.java", // counters of the body budget
             "registry/RegistryLabels.java", // the set of metric labels seen
             "core/RepeatedLog.java", // the map of recent lines; logging happens after the monitor is released
-            "deploy/Reconcilers.java", // to go with the controller runtime (issue 10)
-            "cli/RemoteTasks.java"); // to go with the remote agent's move into agent (issue 10)
+            "deploy/Reconcilers.java"); // to go with the controller runtime (issue 10)
     private static final Pattern SYNCHRONIZED = Pattern.compile("\\bsynchronized\\b");
 
     @Test

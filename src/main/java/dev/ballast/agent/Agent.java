@@ -1,14 +1,10 @@
 package dev.ballast.agent;
 
-import dev.ballast.core.ModelJson;
+import dev.ballast.model.TaskDefinition;
 import dev.ballast.core.RepeatedLog;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.registry.RepositoryCredentials;
-import dev.ballast.store.Store;
-import dev.ballast.store.TaskRow;
-import dev.ballast.store.TaskRow.ContainerRow;
-import dev.ballast.store.Versioned;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,14 +38,14 @@ public final class Agent implements AutoCloseable {
 
     /** ECS's default time between SIGTERM and SIGKILL when a container has no {@code stopTimeout}. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
-    static final String PULL_FAILED = StopCode.TASK_FAILED_TO_START.wire();
-    static final String ESSENTIAL_EXITED = StopCode.ESSENTIAL_CONTAINER_EXITED.wire();
+    static final StopCode PULL_FAILED = StopCode.TASK_FAILED_TO_START;
+    static final StopCode ESSENTIAL_EXITED = StopCode.ESSENTIAL_CONTAINER_EXITED;
     /** ECS's {@code stoppedReason} when an essential container exits. */
     public static final String ESSENTIAL_EXITED_REASON = "Essential container in task exited";
     /** A container's {@code dependsOn} can never be met: the task could not start. */
-    static final String DEPENDENCY_FAILED = StopCode.TASK_FAILED_TO_START.wire();
+    static final StopCode DEPENDENCY_FAILED = StopCode.TASK_FAILED_TO_START;
     /** The engine refused to create or start an essential container ({@link StartFailedException}). */
-    static final String START_FAILED = StopCode.TASK_FAILED_TO_START.wire();
+    static final StopCode START_FAILED = StopCode.TASK_FAILED_TO_START;
 
     private final RepeatedLog failures;
     private final String instanceArn;
@@ -69,23 +65,15 @@ public final class Agent implements AutoCloseable {
      * @param instanceArn the container instance whose tasks this agent runs
      * @param maxConcurrentPulls how many tasks may pull images at once
      */
-    public Agent(String instanceArn, Store store, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
+    public Agent(String instanceArn, AgentTasks tasks, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
                  int maxConcurrentPulls) {
-        this(instanceArn, store, runtime, meters, clock, maxConcurrentPulls, () -> { });
-    }
-
-    /**
-     * As above, with {@code wake} called whenever a task's pulls finish, so that a driver waiting between
-     * passes runs the next one now rather than after its interval.
-     */
-    public Agent(String instanceArn, Store store, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
-                 int maxConcurrentPulls, Runnable wake) {
-        this(instanceArn, AgentTasks.of(store), runtime, meters, clock, maxConcurrentPulls, wake);
+        this(instanceArn, tasks, runtime, meters, clock, maxConcurrentPulls, () -> { });
     }
 
     /**
      * An agent whose task reads and writes go through {@code tasks}: the store (embedded) or the API
-     * (a remote {@code ballast agent}).
+     * (a remote {@code ballast agent}); {@code wake} is called whenever a task's pulls finish, so that a driver
+     * waiting between passes runs the next one now rather than after its interval.
      */
     public Agent(String instanceArn, AgentTasks tasks, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
                  int maxConcurrentPulls, Runnable wake) {
@@ -117,9 +105,9 @@ public final class Agent implements AutoCloseable {
 
     /** One pass: one step of progress on every task of this instance that is not yet STOPPED. */
     public void reconcileOnce() {
-        List<Versioned<TaskRow>> listed = tasks.forInstance(instanceArn);
+        List<AgentTask> listed = tasks.forInstance(instanceArn);
         if (health.watching()) {
-            health.retain(listed.stream().flatMap(t -> t.value().containers().stream()).map(ContainerRow::containerArn)
+            health.retain(listed.stream().flatMap(t -> t.containers().stream()).map(AgentContainer::containerArn)
                     .collect(java.util.stream.Collectors.toSet()));
         }
         int parallel = Math.min(runtime.concurrentTaskSteps(), listed.size());
@@ -130,7 +118,7 @@ public final class Agent implements AutoCloseable {
         // Engines take a while per container: step several tasks at once, each still by one thread only.
         Semaphore slots = new Semaphore(parallel);
         List<Thread> running = new ArrayList<>();
-        for (Versioned<TaskRow> task : listed) {
+        for (AgentTask task : listed) {
             slots.acquireUninterruptibly();
             running.add(Thread.ofVirtual().name("agent-step").start(() -> {
                 try {
@@ -150,12 +138,12 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void claimAndStep(Versioned<TaskRow> task) {
-        String arn = task.value().arn();
+    private void claimAndStep(AgentTask task) {
+        String arn = task.arn();
         if (!claimed.add(arn)) {
             return; // another thread is on it (a stop in the background, or a parallel pass)
         }
-        if (stops(task.value())) {
+        if (stops(task)) {
             // waits out stop timeouts: off the pass, holding the claim until it ends
             stops.start(arn, () -> stepClaimed(task), () -> {
                 claimed.remove(arn);
@@ -170,18 +158,18 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void stepClaimed(Versioned<TaskRow> task) {
+    private void stepClaimed(AgentTask task) {
         try {
             step(task);
         } catch (RuntimeException e) {
             // the same failure on every task and pass: logged once a minute with a count (stack trace once)
             failures.warn(instanceArn + "|" + e, "agent instance=" + instanceArn + ": task step failed, retrying next pass: " + e, e);
-            LOG.debug("agent instance={} task={}: step failed: {}", instanceArn, task.value().arn(), e.toString());
+            LOG.debug("agent instance={} task={}: step failed: {}", instanceArn, task.arn(), e.toString());
         }
     }
 
     /** True when the task's next step is STOPPED (its containers are stopped, each within its stop timeout). */
-    private static boolean stops(TaskRow task) {
+    private static boolean stops(AgentTask task) {
         return TaskState.next(EcsStatus.taskState(task.lastStatus()), EcsStatus.desired(task.desiredStatus())) == TaskState.STOPPED;
     }
 
@@ -203,7 +191,7 @@ public final class Agent implements AutoCloseable {
         if (containers.isEmpty()) {
             return 0;
         }
-        Set<String> assignedTaskArns = tasks.forInstance(instanceArn).stream().map(t -> t.value().arn())
+        Set<String> assignedTaskArns = tasks.forInstance(instanceArn).stream().map(AgentTask::arn)
                 .collect(java.util.stream.Collectors.toSet());
         int removed = 0;
         for (RuntimeContainer c : containers) {
@@ -228,8 +216,8 @@ public final class Agent implements AutoCloseable {
         return pulls.await(timeout) && stops.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
-    private void step(Versioned<TaskRow> read) {
-        TaskRow task = read.value();
+    private void step(AgentTask task) {
+        AgentTask read = task;
         TaskState known = EcsStatus.taskState(task.lastStatus());
         TaskState next = TaskState.next(known, EcsStatus.desired(task.desiredStatus()));
         switch (next) {
@@ -257,7 +245,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** PROVISIONING → PENDING: record the pull start, then start pulling. */
-    private void beginPull(Versioned<TaskRow> read) {
+    private void beginPull(AgentTask read) {
         writes.apply(read, TaskWrites.when(TaskState.PROVISIONING, t -> t.withState(
                         EcsStatus.lastStatus(TaskState.PULLING), t.containers(), now(), null, null, null)))
                 .ifPresent(pulls::poll);
@@ -266,12 +254,12 @@ public final class Agent implements AutoCloseable {
     private void finishPull(String arn, PullOutcome outcome) {
         // Re-read under the claim: a pass that listed this task before another thread launched it must not
         // launch it again.
-        Optional<Versioned<TaskRow>> fresh = tasks.find(arn);
+        Optional<AgentTask> fresh = tasks.find(arn);
         if (fresh.isEmpty()) {
             pulls.forget(arn);
             return;
         }
-        TaskRow task = fresh.get().value();
+        AgentTask task = fresh.get();
         TaskState known = EcsStatus.taskState(task.lastStatus());
         if (known != TaskState.PULLING || TaskState.next(known, EcsStatus.desired(task.desiredStatus())) != TaskState.RUNNING) {
             return; // moved on, or now wanted STOPPED: the next pass decides
@@ -293,14 +281,14 @@ public final class Agent implements AutoCloseable {
      * (TaskFailedToStart). A container waiting on another's exit starts on a later pass; starts are
      * idempotent per container ARN, so a pass repeated after a failed write adopts what the last one started.
      */
-    private void progress(Versioned<TaskRow> read, Map<String, PullResult> pulled) {
-        TaskRow task = read.value();
+    private void progress(AgentTask task, Map<String, PullResult> pulled) {
+        AgentTask read = task;
         TaskState known = EcsStatus.taskState(task.lastStatus());
-        Map<String, HealthCheck> checks = healthChecks(task.taskDefinitionArn());
-        LaunchPass.Result pass = LaunchPass.run(withHealth(task, checks), pulled, dependencies(task.taskDefinitionArn()), runtime);
-        Map<String, ContainerRow> current = pass.containers();
-        List<ContainerRow> started = pass.started();
-        String stopCode = pass.stopCode();
+        Map<String, HealthCheck> checks = healthChecks(task);
+        LaunchPass.Result pass = LaunchPass.run(withHealth(task, checks), pulled, dependencies(task), runtime);
+        Map<String, AgentContainer> current = pass.containers();
+        List<AgentContainer> started = pass.started();
+        StopCode stopCode = pass.stopCode();
         String stopReason = pass.stopReason();
         TaskState target = known == TaskState.PULLING && stopCode == null && pass.essentialsStarted() ? TaskState.RUNNING : known;
         boolean changed = target != known || stopCode != null || !List.copyOf(current.values()).equals(task.containers());
@@ -308,10 +296,10 @@ public final class Agent implements AutoCloseable {
             return;
         }
         long now = now();
-        String code = stopCode;
+        StopCode code = stopCode;
         String reason = stopReason;
-        Optional<TaskRow> written = writes.apply(read, TaskWrites.when(known, t -> {
-            TaskRow u = t.withState(EcsStatus.lastStatus(target), mapContainers(t, c -> current.getOrDefault(c.name(), c)),
+        Optional<AgentTask> written = writes.apply(read, TaskWrites.when(known, t -> {
+            AgentTask u = t.withState(EcsStatus.lastStatus(target), mapContainers(t, c -> current.getOrDefault(c.name(), c)),
                     t.pullStartedAt(), t.pullStoppedAt() == null && known == TaskState.PULLING ? Long.valueOf(now) : t.pullStoppedAt(),
                     target == TaskState.RUNNING && t.startedAt() == null ? Long.valueOf(now) : t.startedAt(), t.stoppedAt());
             return code == null ? u : u.stoppedBy(code, reason);
@@ -321,7 +309,7 @@ public final class Agent implements AutoCloseable {
             started.forEach(c -> runtime.stop(c.runtimeId(), DEFAULT_STOP_TIMEOUT));
             return;
         }
-        for (ContainerRow c : started) {
+        for (AgentContainer c : started) {
             HealthCheck check = checks.get(c.name());
             if (check != null) {
                 health.watch(c.containerArn(), c.runtimeId(), check);
@@ -339,7 +327,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** A pull failed: the task stops with TaskFailedToStart and the container names the failure. */
-    private void failToStart(Versioned<TaskRow> read, PullOutcome.Failed failed) {
+    private void failToStart(AgentTask read, PullOutcome.Failed failed) {
         String reason = "CannotPullContainerError: " + failed.error().getMessage();
         long now = now();
         writes.apply(read, TaskWrites.when(TaskState.PULLING, t -> t.stoppedBy(PULL_FAILED, reason).withState(
@@ -351,8 +339,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /** STOPPING → STOPPED: stop every running container and record how it exited. */
-    private void stopContainers(Versioned<TaskRow> read) {
-        Map<String, ContainerRow> stopped = stopRunning(read.value());
+    private void stopContainers(AgentTask read) {
+        Map<String, AgentContainer> stopped = stopRunning(read);
         writes.apply(read, TaskWrites.when(TaskState.STOPPING, t -> stoppedRow(t, c -> stopped.getOrDefault(c.name(), c))));
     }
 
@@ -360,11 +348,10 @@ public final class Agent implements AutoCloseable {
      * Stops the task's running containers, dependents before their dependencies, each with its
      * {@code stopTimeout}; returns them as stopped, with how they exited.
      */
-    private Map<String, ContainerRow> stopRunning(TaskRow task) {
-        Map<String, ContainerRow> stopped = new HashMap<>();
-        Optional<String> doc = tasks.taskDefinitionDoc(task.taskDefinitionArn());
-        Map<String, Duration> timeouts = doc.map(d -> StopTimeouts.of(ModelJson.taskDefinition(d))).orElseGet(Map::of);
-        for (ContainerRow c : dependencies(task.taskDefinitionArn()).stopOrder(task.containers())) {
+    private Map<String, AgentContainer> stopRunning(AgentTask task) {
+        Map<String, AgentContainer> stopped = new HashMap<>();
+        Map<String, Duration> timeouts = task.taskDefinition() == null ? Map.of() : StopTimeouts.of(task.taskDefinition());
+        for (AgentContainer c : dependencies(task).stopOrder(task.containers())) {
             ContainerState known = EcsStatus.containerState(c.lastStatus(), c.runtimeId() != null);
             if (known == ContainerState.RUNNING && c.runtimeId() != null
                     && ContainerState.next(known, ContainerState.STOPPED) == ContainerState.STOPPED) {
@@ -382,10 +369,10 @@ public final class Agent implements AutoCloseable {
      * Wanted STOPPED before it ran: stop without pulling (or without waiting for the pull), stopping the
      * containers that already started (a task whose dependencies were still being waited for).
      */
-    private void abandon(Versioned<TaskRow> read) {
-        pulls.forget(read.value().arn());
-        Map<String, ContainerRow> stopped = stopRunning(read.value());
-        Function<TaskRow, Optional<TaskRow>> change = t -> {
+    private void abandon(AgentTask read) {
+        pulls.forget(read.arn());
+        Map<String, AgentContainer> stopped = stopRunning(read);
+        Function<AgentTask, Optional<AgentTask>> change = t -> {
             TaskState known = EcsStatus.taskState(t.lastStatus());
             return known == TaskState.PROVISIONING || known == TaskState.PULLING
                     ? Optional.of(stoppedRow(t, c -> stopped.getOrDefault(c.name(), c))) : Optional.empty();
@@ -393,20 +380,21 @@ public final class Agent implements AutoCloseable {
         writes.apply(read, change);
     }
 
-    /** The dependencies of a task definition's containers; cached per ARN, since a revision never changes. */
-    private Dependencies dependencies(String taskDefinitionArn) {
+    /** The dependencies of a task's containers; cached per task definition ARN, since a revision never changes. */
+    private Dependencies dependencies(AgentTask task) {
+        String taskDefinitionArn = task.taskDefinitionArn();
         Dependencies known = dependencies.get(taskDefinitionArn);
         if (known != null) {
             return known;
         }
-        Optional<String> doc = tasks.taskDefinitionDoc(taskDefinitionArn);
-        if (doc.isEmpty()) {
+        TaskDefinition definition = task.taskDefinition();
+        if (definition == null) {
             return Dependencies.NONE; // not known to this source (yet): no ordering, and ask again next time
         }
         if (dependencies.size() > 1_000) {
             dependencies.clear();
         }
-        Dependencies parsed = Dependencies.of(ModelJson.taskDefinition(doc.get()));
+        Dependencies parsed = Dependencies.of(definition);
         dependencies.put(taskDefinitionArn, parsed);
         return parsed;
     }
@@ -415,7 +403,7 @@ public final class Agent implements AutoCloseable {
      * The task with each checked container's latest health (see {@link HealthMonitor}); running checked containers
      * not yet watched (after an agent restart) are watched from now on.
      */
-    private TaskRow withHealth(TaskRow task, Map<String, HealthCheck> checks) {
+    private AgentTask withHealth(AgentTask task, Map<String, HealthCheck> checks) {
         if (checks.isEmpty()) {
             return task;
         }
@@ -427,25 +415,26 @@ public final class Agent implements AutoCloseable {
             if (c.runtimeId() != null && EcsStatus.containerState(c.lastStatus(), true) == ContainerState.RUNNING) {
                 health.watch(c.containerArn(), c.runtimeId(), check);
             }
-            String known = c.healthStatus() == null ? HealthStatus.UNKNOWN.wire() : c.healthStatus();
-            return c.withHealth(health.status(c.containerArn()).orElse(known));
+            HealthStatus known = c.healthStatus() == null ? HealthStatus.UNKNOWN : c.healthStatus();
+            return c.withHealth(health.status(c.containerArn()).map(HealthStatus::fromWire).orElse(known));
         }), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(), task.stoppedAt());
     }
 
     /** The health checks of a task definition's containers; cached per ARN like {@link #dependencies}. */
-    private Map<String, HealthCheck> healthChecks(String taskDefinitionArn) {
+    private Map<String, HealthCheck> healthChecks(AgentTask task) {
+        String taskDefinitionArn = task.taskDefinitionArn();
         Map<String, HealthCheck> known = healthChecks.get(taskDefinitionArn);
         if (known != null) {
             return known;
         }
-        Optional<String> doc = tasks.taskDefinitionDoc(taskDefinitionArn);
-        if (doc.isEmpty()) {
+        TaskDefinition definition = task.taskDefinition();
+        if (definition == null) {
             return Map.of();
         }
         if (healthChecks.size() > 1_000) {
             healthChecks.clear();
         }
-        Map<String, HealthCheck> parsed = HealthCheck.of(ModelJson.taskDefinition(doc.get()));
+        Map<String, HealthCheck> parsed = HealthCheck.of(definition);
         healthChecks.put(taskDefinitionArn, parsed);
         return parsed;
     }
@@ -455,17 +444,17 @@ public final class Agent implements AutoCloseable {
         return health.checking();
     }
 
-    private TaskRow stoppedRow(TaskRow t, Function<ContainerRow, ContainerRow> containers) {
+    private AgentTask stoppedRow(AgentTask t, Function<AgentContainer, AgentContainer> containers) {
         long now = now();
         return t.withState(EcsStatus.lastStatus(TaskState.STOPPED), mapContainers(t, c -> {
-                    ContainerRow changed = containers.apply(c);
+                    AgentContainer changed = containers.apply(c);
                     return changed.with(EcsStatus.lastStatus(ContainerState.STOPPED), changed.imageDigest(),
                             changed.exitCode(), changed.reason(), changed.runtimeId());
                 }), t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
                 t.startedAt(), now);
     }
 
-    private static List<ContainerRow> mapContainers(TaskRow t, Function<ContainerRow, ContainerRow> f) {
+    private static List<AgentContainer> mapContainers(AgentTask t, Function<AgentContainer, AgentContainer> f) {
         return t.containers().stream().map(f).toList();
     }
 

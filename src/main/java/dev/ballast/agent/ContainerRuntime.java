@@ -1,8 +1,6 @@
 package dev.ballast.agent;
 
 import dev.ballast.registry.Credential;
-import dev.ballast.store.TaskRow;
-import dev.ballast.store.TaskRow.ContainerRow;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +41,7 @@ public interface ContainerRuntime {
      * @throws StartFailedException when the engine refuses to create or start it (retrying would not help);
      *     any other exception is taken as transient and the start is tried again on the next pass
      */
-    String start(TaskRow task, ContainerRow container);
+    String start(AgentTask task, AgentContainer container);
 
     /** Stops the container, asking it to exit and killing it after {@code timeout}; a no-op when it has exited. */
     void stop(String runtimeId, Duration timeout);

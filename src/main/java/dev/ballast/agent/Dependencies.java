@@ -2,10 +2,10 @@ package dev.ballast.agent;
 
 import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.ContainerDefinition.Dependency;
+import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskStatus;
-import dev.ballast.store.TaskRow.ContainerRow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,10 +59,10 @@ final class Dependencies {
     }
 
     /** Whether {@code container} may start, given the task's containers as they are now (by name). */
-    Verdict check(String container, Map<String, ContainerRow> containers) {
+    Verdict check(String container, Map<String, AgentContainer> containers) {
         Verdict verdict = new Verdict.Ready();
         for (Dependency d : on(container)) {
-            ContainerRow target = containers.get(d.containerName());
+            AgentContainer target = containers.get(d.containerName());
             Verdict v = target == null
                     ? new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
                             + ", which is not a container of this task")
@@ -78,17 +78,17 @@ final class Dependencies {
     }
 
     /** Whether dependency {@code d} of {@code container} is met by {@code target} as it is now. */
-    static Verdict check(String container, Dependency d, ContainerRow target) {
+    static Verdict check(String container, Dependency d, AgentContainer target) {
         boolean started = target.runtimeId() != null;
-        boolean stopped = TaskStatus.STOPPED.wire().equals(target.lastStatus());
+        boolean stopped = target.lastStatus() == ContainerStatus.STOPPED;
         if (stopped && !started) {
             return new Verdict.Never(d, "container " + container + " depends on " + d.containerName() + " (condition "
                     + d.condition() + "), which stopped without starting");
         }
         return switch (d.condition()) {
             case START -> started ? new Verdict.Ready() : new Verdict.Wait(d);
-            case HEALTHY -> HealthStatus.HEALTHY.wire().equals(target.healthStatus()) ? new Verdict.Ready()
-                    : HealthStatus.UNHEALTHY.wire().equals(target.healthStatus())
+            case HEALTHY -> target.healthStatus() == HealthStatus.HEALTHY ? new Verdict.Ready()
+                    : target.healthStatus() == HealthStatus.UNHEALTHY
                     ? new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
                             + " (condition HEALTHY), which is UNHEALTHY")
                     : stopped ? new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
@@ -106,12 +106,12 @@ final class Dependencies {
      * The containers in the order to stop them: a container before the containers it depends on (ECS
      * reverses the start-up dependencies at shutdown). Containers without dependencies keep their order.
      */
-    List<ContainerRow> stopOrder(List<ContainerRow> containers) {
-        List<ContainerRow> startOrder = new ArrayList<>();
-        Map<String, ContainerRow> pending = new LinkedHashMap<>();
+    List<AgentContainer> stopOrder(List<AgentContainer> containers) {
+        List<AgentContainer> startOrder = new ArrayList<>();
+        Map<String, AgentContainer> pending = new LinkedHashMap<>();
         containers.forEach(c -> pending.put(c.name(), c));
         while (!pending.isEmpty()) {
-            ContainerRow next = pending.values().stream()
+            AgentContainer next = pending.values().stream()
                     .filter(c -> on(c.name()).stream().noneMatch(d -> pending.containsKey(d.containerName())))
                     .findFirst().orElse(pending.values().iterator().next()); // a cycle (refused at registration)
             startOrder.add(next);

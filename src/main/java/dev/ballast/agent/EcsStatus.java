@@ -24,8 +24,8 @@ final class EcsStatus {
         };
     }
 
-    static String lastStatus(TaskState state) {
-        return taskStatus(state).wire();
+    static TaskStatus lastStatus(TaskState state) {
+        return taskStatus(state);
     }
 
     /** The internal state of a task whose {@code lastStatus} is {@code status}. */
@@ -39,14 +39,9 @@ final class EcsStatus {
         };
     }
 
-    /** The internal state of a task whose {@code lastStatus} is {@code lastStatus}. */
-    static TaskState taskState(String lastStatus) {
-        return taskState(TaskStatus.fromWire(lastStatus));
-    }
-
     /** The state the scheduler wants, from {@code desiredStatus} (RUNNING, PENDING or STOPPED). */
-    static TaskState desired(String desiredStatus) {
-        return switch (DesiredStatus.fromWire(desiredStatus)) {
+    static TaskState desired(DesiredStatus desiredStatus) {
+        return switch (desiredStatus) {
             case PENDING, RUNNING -> TaskState.RUNNING;
             case STOPPED -> TaskState.STOPPED;
         };
@@ -60,13 +55,13 @@ final class EcsStatus {
         };
     }
 
-    static String lastStatus(ContainerState state) {
-        return containerStatus(state).wire();
+    static ContainerStatus lastStatus(ContainerState state) {
+        return containerStatus(state);
     }
 
     /** The internal state of a container whose {@code lastStatus} is given and whose image is or is not local. */
-    static ContainerState containerState(String lastStatus, boolean pulled) {
-        return switch (ContainerStatus.fromWire(lastStatus)) {
+    static ContainerState containerState(ContainerStatus lastStatus, boolean pulled) {
+        return switch (lastStatus) {
             case PENDING -> pulled ? ContainerState.PULLED : ContainerState.PENDING;
             case RUNNING -> ContainerState.RUNNING;
             case STOPPED -> ContainerState.STOPPED;

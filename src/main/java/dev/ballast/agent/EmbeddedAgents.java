@@ -3,8 +3,6 @@ package dev.ballast.agent;
 import dev.ballast.core.Account;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.registry.RepositoryCredentials;
-import dev.ballast.store.InstanceRow;
-import dev.ballast.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -89,14 +87,14 @@ public final class EmbeddedAgents implements AutoCloseable {
     private volatile boolean closed;
     private final Semaphore stop = new Semaphore(0);
 
-    private final Store store;
+    private final ControlPlane server;
     private final Clock clock;
     private final RepeatedLog failures;
 
-    private EmbeddedAgents(List<Agent> agents, List<Semaphore> nudges, Store store, Clock clock) {
+    private EmbeddedAgents(List<Agent> agents, List<Semaphore> nudges, ControlPlane server, Clock clock) {
         this.agents = List.copyOf(agents);
         this.nudges = List.copyOf(nudges);
-        this.store = store;
+        this.server = server;
         this.clock = clock;
         this.failures = new RepeatedLog(LOG, clock, Duration.ofMinutes(1));
     }
@@ -106,54 +104,31 @@ public final class EmbeddedAgents implements AutoCloseable {
      *
      * @param runtimeFor makes the runtime of one instance, given its ARN
      */
-    public static EmbeddedAgents start(Config config, Store store, Function<String, ContainerRuntime> runtimeFor,
+    public static EmbeddedAgents start(Config config, ControlPlane server, Function<String, ContainerRuntime> runtimeFor,
                                        MeterRegistry meters, Clock clock) {
-        return start(config, store, runtimeFor, meters, clock, RepositoryCredentials.none());
+        return start(config, server, runtimeFor, meters, clock, RepositoryCredentials.none());
     }
 
     /** As above; containers' {@code repositoryCredentials} are looked up in {@code repositoryCredentials}. */
-    public static EmbeddedAgents start(Config config, Store store, Function<String, ContainerRuntime> runtimeFor,
+    public static EmbeddedAgents start(Config config, ControlPlane server, Function<String, ContainerRuntime> runtimeFor,
                                        MeterRegistry meters, Clock clock, RepositoryCredentials repositoryCredentials) {
         List<Agent> agents = new ArrayList<>();
         List<Semaphore> nudges = new ArrayList<>();
         for (int i = 0; i < config.instances(); i++) {
             String arn = instanceArn(config.account(), config.cluster(), config.node(), i);
             ContainerRuntime runtime = runtimeFor.apply(arn);
-            register(store, new InstanceRow(arn, config.cluster(), config.account().clusterArn(config.cluster()),
-                    ec2InstanceId(config.cluster(), config.node(), i), ContainerInstanceStatus.ACTIVE.wire(), true, config.cpu(), config.memory(), runtime.attributes(),
-                    "ballast-" + config.version(), clock.millis()), clock.millis());
+            server.register(new ControlPlane.Registration(config.cluster(), arn, ec2InstanceId(config.cluster(), config.node(), i),
+                    config.cpu(), config.memory(), runtime.attributes(), "ballast-" + config.version()));
             LOG.info("agent runtime={} instance={} cluster={} cpu={} memory_mib={} — {}", runtime.name(), arn, config.cluster(),
                     config.cpu(), config.memory(), runtime.description());
             Semaphore nudge = new Semaphore(0);
             nudges.add(nudge);
-            agents.add(new Agent(arn, AgentTasks.of(store), runtime, meters, clock, config.maxConcurrentPulls(),
+            agents.add(new Agent(arn, server.tasks(arn), runtime, meters, clock, config.maxConcurrentPulls(),
                     () -> nudge(nudge), repositoryCredentials));
         }
-        EmbeddedAgents embedded = new EmbeddedAgents(agents, nudges, store, clock);
+        EmbeddedAgents embedded = new EmbeddedAgents(agents, nudges, server, clock);
         embedded.startLoops(config.interval());
         return embedded;
-    }
-
-    /**
-     * Registers the instance, or finds it from an earlier run: then it is connected again, and re-registered
-     * with this run's resources, attributes and version when they changed (a restart with other
-     * {@code --instance-cpu}/{@code --instance-memory}, or on another engine). A deregistered (INACTIVE) instance stays so.
-     */
-    private static void register(Store store, InstanceRow wanted, long now) {
-        InstanceRow known = store.instances().register(wanted);
-        if (known == wanted || !known.status().equals(ContainerInstanceStatus.ACTIVE.wire()) || known.cpu() == wanted.cpu() && known.memory() == wanted.memory()
-                && known.attributes().equals(wanted.attributes()) && Objects.equals(known.agentVersion(), wanted.agentVersion())) {
-            store.instances().heartbeat(wanted.arn(), now);
-            return;
-        }
-        for (int attempt = 0; attempt < 10; attempt++) {
-            var read = store.instances().find(wanted.arn()).orElseThrow();
-            if (store.instances().update(read.value().reRegistered(wanted.cpu(), wanted.memory(), wanted.attributes(),
-                    wanted.agentVersion(), now), read.version())) {
-                return;
-            }
-        }
-        throw new IllegalStateException("re-register container instance " + wanted.arn() + ": still conflicting after 10 attempts");
     }
 
     /**
@@ -205,7 +180,7 @@ public final class EmbeddedAgents implements AutoCloseable {
             long now = clock.millis();
             for (Agent agent : agents) {
                 try {
-                    store.instances().heartbeat(agent.instanceArn(), now);
+                    server.heartbeat(agent.instanceArn(), now);
                 } catch (RuntimeException e) {
                     LOG.warn("agent instance={}: heartbeat failed, trying again in {}: {}", agent.instanceArn(), HEARTBEAT, e.toString());
                 }

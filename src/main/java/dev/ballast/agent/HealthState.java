@@ -2,7 +2,6 @@ package dev.ballast.agent;
 
 import dev.ballast.model.HealthStatus;
 
-
 /**
  * The health of one container as Docker's health checker defines it, which ECS reports: UNKNOWN until the first
  * conclusive result; one passing check makes it HEALTHY; {@code retries} consecutive failures (a timed-out check

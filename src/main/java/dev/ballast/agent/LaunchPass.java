@@ -1,7 +1,6 @@
 package dev.ballast.agent;
 
-import dev.ballast.store.TaskRow;
-import dev.ballast.store.TaskRow.ContainerRow;
+import dev.ballast.model.StopCode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,21 +33,21 @@ final class LaunchPass {
      * @param stopCode the stop code when the task must stop, else null
      * @param stopReason the stopped reason with {@code stopCode}
      */
-    record Result(Map<String, ContainerRow> containers, List<ContainerRow> started, String stopCode, String stopReason) {
+    record Result(Map<String, AgentContainer> containers, List<AgentContainer> started, StopCode stopCode, String stopReason) {
         /** True when every essential container has started (it may have exited since). */
         boolean essentialsStarted() {
-            return containers.values().stream().filter(ContainerRow::essential).allMatch(c -> c.runtimeId() != null);
+            return containers.values().stream().filter(AgentContainer::essential).allMatch(c -> c.runtimeId() != null);
         }
     }
 
     private LaunchPass() {
     }
 
-    static Result run(TaskRow task, Map<String, PullResult> pulled, Dependencies deps, ContainerRuntime runtime) {
-        Map<String, ContainerRow> current = new LinkedHashMap<>();
+    static Result run(AgentTask task, Map<String, PullResult> pulled, Dependencies deps, ContainerRuntime runtime) {
+        Map<String, AgentContainer> current = new LinkedHashMap<>();
         boolean essentialExited = false;
-        for (ContainerRow c : task.containers()) {
-            ContainerRow row = c;
+        for (AgentContainer c : task.containers()) {
+            AgentContainer row = c;
             PullResult image = pulled.get(c.name());
             if (image != null && row.imageDigest() == null) {
                 row = row.with(row.lastStatus(), image.digest().toString(), row.exitCode(), row.reason(), row.runtimeId());
@@ -65,11 +64,11 @@ final class LaunchPass {
         if (essentialExited) {
             return new Result(current, List.of(), Agent.ESSENTIAL_EXITED, Agent.ESSENTIAL_EXITED_REASON);
         }
-        List<ContainerRow> started = new ArrayList<>();
+        List<AgentContainer> started = new ArrayList<>();
         Set<String> unstartable = new HashSet<>();
         for (boolean more = true; more; ) {
             more = false;
-            for (ContainerRow c : List.copyOf(current.values())) {
+            for (AgentContainer c : List.copyOf(current.values())) {
                 if (EcsStatus.containerState(c.lastStatus(), c.imageDigest() != null) != ContainerState.PULLED
                         || unstartable.contains(c.name())) {
                     continue;
@@ -92,7 +91,7 @@ final class LaunchPass {
                             unstartable.add(c.name());
                             continue;
                         }
-                        ContainerRow running = c.with(EcsStatus.lastStatus(ContainerState.RUNNING), c.imageDigest(), null,
+                        AgentContainer running = c.with(EcsStatus.lastStatus(ContainerState.RUNNING), c.imageDigest(), null,
                                 null, id.get());
                         current.put(c.name(), running);
                         started.add(running);
@@ -115,7 +114,7 @@ final class LaunchPass {
     }
 
     /** The runtime id of the started container; empty after a failure worth retrying next pass. */
-    private static Optional<String> start(ContainerRuntime runtime, TaskRow task, ContainerRow c) {
+    private static Optional<String> start(ContainerRuntime runtime, AgentTask task, AgentContainer c) {
         try {
             return Optional.of(runtime.start(task, c));
         } catch (StartFailedException e) {
@@ -127,7 +126,7 @@ final class LaunchPass {
         }
     }
 
-    private static ContainerRow stopped(ContainerRow c, Integer exitCode, String reason) {
+    private static AgentContainer stopped(AgentContainer c, Integer exitCode, String reason) {
         return c.with(EcsStatus.lastStatus(ContainerState.STOPPED), c.imageDigest(), exitCode, reason, c.runtimeId());
     }
 }

@@ -2,8 +2,6 @@ package dev.ballast.agent;
 
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.RepositoryCredentials;
-import dev.ballast.store.TaskRow;
-import dev.ballast.store.TaskRow.ContainerRow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +45,7 @@ final class Pulls implements AutoCloseable {
     }
 
     /** The outcome of {@code task}'s pulls, starting them if they are not under way; empty while they run. */
-    Optional<PullOutcome> poll(TaskRow task) {
+    Optional<PullOutcome> poll(AgentTask task) {
         CompletableFuture<PullOutcome> f = byTask.computeIfAbsent(task.arn(), arn -> {
             CompletableFuture<PullOutcome> pull = CompletableFuture.supplyAsync(() -> pullAll(task.containers()), executor);
             pull.whenComplete((outcome, error) -> finished.run());
@@ -74,9 +72,9 @@ final class Pulls implements AutoCloseable {
         }
     }
 
-    private PullOutcome pullAll(List<ContainerRow> containers) {
+    private PullOutcome pullAll(List<AgentContainer> containers) {
         Map<String, PullResult> results = new LinkedHashMap<>();
-        for (ContainerRow c : containers) {
+        for (AgentContainer c : containers) {
             Optional<Credential> credential = Optional.empty();
             if (c.credentialsParameter() != null) {
                 String host = registryOf(c.launchImage());

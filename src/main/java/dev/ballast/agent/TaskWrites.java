@@ -1,7 +1,5 @@
 package dev.ballast.agent;
 
-import dev.ballast.store.TaskRow;
-import dev.ballast.store.Versioned;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -20,29 +18,29 @@ final class TaskWrites {
         this.tasks = tasks;
     }
 
-    /** The row as written, or empty when the change no longer applied (or the task is gone). */
-    Optional<TaskRow> apply(Versioned<TaskRow> read, Function<TaskRow, Optional<TaskRow>> change) {
-        Versioned<TaskRow> current = read;
+    /** The task as written (at the version it was read at), or empty when the change no longer applied (or the task is gone). */
+    Optional<AgentTask> apply(AgentTask read, Function<AgentTask, Optional<AgentTask>> change) {
+        AgentTask current = read;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<TaskRow> next = change.apply(current.value());
+            Optional<AgentTask> next = change.apply(current);
             if (next.isEmpty()) {
                 return Optional.empty();
             }
-            if (tasks.update(next.get(), current.version())) {
+            if (next.get().version() == current.version() && tasks.update(next.get())) {
                 return next;
             }
-            Optional<Versioned<TaskRow>> fresh = tasks.find(read.value().arn());
+            Optional<AgentTask> fresh = tasks.find(read.arn());
             if (fresh.isEmpty()) {
                 return Optional.empty();
             }
             current = fresh.get();
         }
-        throw new IllegalStateException("update task " + read.value().arn() + ": still conflicting after "
+        throw new IllegalStateException("update task " + read.arn() + ": still conflicting after "
                 + MAX_ATTEMPTS + " attempts");
     }
 
     /** A change that applies only while the task's known state is {@code expected}. */
-    static Function<TaskRow, Optional<TaskRow>> when(TaskState expected, Function<TaskRow, TaskRow> change) {
+    static Function<AgentTask, Optional<AgentTask>> when(TaskState expected, Function<AgentTask, AgentTask> change) {
         return row -> EcsStatus.taskState(row.lastStatus()) == expected ? Optional.of(change.apply(row)) : Optional.empty();
     }
 }

@@ -1,8 +1,12 @@
 package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.agent.protocol.AgentProtocol;
+import dev.ballast.agent.protocol.ContainerStateReport;
+import dev.ballast.agent.protocol.PollTasksResponse;
+import dev.ballast.agent.protocol.TaskEntry;
+import dev.ballast.agent.protocol.TaskStateReport;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
@@ -13,6 +17,8 @@ import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,12 +35,10 @@ import java.util.Optional;
  */
 public final class AgentOperations {
     /** The {@code X-Amz-Target} prefix of the agent protocol extension. */
-    public static final String TARGET_PREFIX = "BallastAgent_20261128";
+    public static final String TARGET_PREFIX = AgentProtocol.EXTENSION_TARGET_PREFIX;
     static final int MAX_WAIT_SECONDS = 20;
     private static final List<String> TASK_ORDER = Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList();
     private static final List<String> CONTAINER_STATUSES = Arrays.stream(ContainerStatus.values()).map(ContainerStatus::wire).toList();
-    /** ECS's {@code stoppedReason} for an essential container that exited; an agent reports it as the reason. */
-    static final String ESSENTIAL_EXITED_REASON = "Essential container in task exited";
 
     private final Store store;
     private final ContainerInstanceOperations instances;
@@ -112,20 +116,14 @@ public final class AgentOperations {
             }
             tasks = store.tasks().forInstance(i.arn());
         }
-        ObjectNode out = Json.object();
-        out.put("containerInstanceArn", i.arn());
-        out.put("status", store.instances().find(i.arn()).map(v -> v.value().status()).orElse(ContainerInstanceStatus.INACTIVE.wire()));
-        out.put("heartbeatIntervalSeconds", Math.max(1, maxWait.toSeconds()));
-        ArrayNode arr = out.putArray("tasks");
+        List<TaskEntry> entries = new ArrayList<>();
         for (Versioned<TaskRow> t : tasks) {
-            ObjectNode entry = arr.addObject();
-            ObjectNode task = Json.mapper().valueToTree(t.value());
-            task.remove("stopCause"); // the server's own bookkeeping, not part of the agent protocol
-            entry.set("task", task);
-            store.taskDefinitions().findByArn(t.value().taskDefinitionArn())
-                    .ifPresent(td -> entry.set("taskDefinition", Json.read(td.doc())));
+            entries.add(new TaskEntry(AgentTaskRows.toWire(t.value()), store.taskDefinitions()
+                    .findByArn(t.value().taskDefinitionArn()).map(td -> Json.read(td.doc())).orElse(null)));
         }
-        return out;
+        return Json.mapper().valueToTree(new PollTasksResponse(i.arn(),
+                store.instances().find(i.arn()).map(v -> v.value().status()).orElse(ContainerInstanceStatus.INACTIVE.wire()),
+                (int) Math.max(1, maxWait.toSeconds()), entries));
     }
 
     /** Desired and last status differ: the agent has something to do. */
@@ -136,57 +134,61 @@ public final class AgentOperations {
 
     // ---- ECS state changes ----
 
-    /** One container's report: any member may be null (unchanged). */
-    private record ContainerReport(String name, String status, String imageDigest, String runtimeId, Integer exitCode,
-                                   String reason, String healthStatus) {}
-
     private JsonNode submitTask(ObjectNode in, Operation.Call call) {
-        List<ContainerReport> containers = new ArrayList<>();
-        for (JsonNode c : in.path("containers")) {
-            containers.add(report(c, c.path("containerName").asText(null)));
-        }
-        String status = Params.string(in, "status");
+        TaskStateReport report = read(in, TaskStateReport.class);
+        report.containers().forEach(AgentOperations::check);
+        String status = report.status();
         if (status != null && !TASK_ORDER.contains(status)) {
             throw AwsException.invalidParameter("Unknown task status '" + ShapeValidator.clip(status) + "'; expected one of "
                     + TASK_ORDER + ".");
         }
-        apply(in, call, status, Params.string(in, "reason"), containers, millis(in, "pullStartedAt"),
-                millis(in, "pullStoppedAt"), millis(in, "executionStoppedAt"));
+        // stopCode is Ballast's extension of SubmitTaskStateChange (docs/agent-protocol.md); ApiModel adds it and
+        // ShapeValidator has checked it is a TaskStopCode.
+        StopCode stopCode = report.stopCode() == null ? null : StopCode.fromWire(report.stopCode());
+        apply(in, call, status, report.reason(), stopCode, report.containers(), millis(report.pullStartedAt()),
+                millis(report.pullStoppedAt()), millis(report.executionStoppedAt()));
         return Json.object().put("acknowledgment", "ACK");
     }
 
     private JsonNode submitContainer(ObjectNode in, Operation.Call call) {
-        ContainerReport c = report(in, Params.required(in, "containerName"));
-        apply(in, call, null, null, List.of(c), null, null, null);
+        Params.required(in, "containerName");
+        ContainerStateReport c = read(in, ContainerStateReport.class);
+        check(c);
+        apply(in, call, null, null, null, List.of(c), null, null, null);
         return Json.object().put("acknowledgment", "ACK");
     }
 
-    private static ContainerReport report(JsonNode c, String name) {
+    /** The validated input as the protocol's record (members the model does not have were dropped already). */
+    private static <T> T read(ObjectNode in, Class<T> type) {
+        try {
+            return AgentProtocol.mapper().treeToValue(in, type);
+        } catch (IOException e) {
+            throw AwsException.serialization("Cannot read the state change: " + ShapeValidator.clip(e.getMessage()));
+        }
+    }
+
+    private static void check(ContainerStateReport c) {
+        String name = c.containerName();
         if (name == null || name.isEmpty()) {
             throw AwsException.invalidParameter("Each container state change needs a 'containerName'.");
         }
-        String status = c.path("status").asText(null);
+        String status = c.status();
         if (status != null && !CONTAINER_STATUSES.contains(status)) {
             throw AwsException.invalidParameter("Unknown container status '" + ShapeValidator.clip(status) + "' for container "
                     + ShapeValidator.clip(name) + "; expected one of " + CONTAINER_STATUSES + ".");
         }
-        String digest = c.path("imageDigest").asText(null);
+        String digest = c.imageDigest();
         if (digest != null && !digest.matches("sha(256|512):[0-9a-f]{64,128}")) {
             throw AwsException.invalidParameter("'imageDigest' of container " + ShapeValidator.clip(name) + " is not a digest.");
         }
-        // healthStatus is Ballast's extension of ContainerStateChange (docs/agent-protocol.md); ApiModel adds it.
-        String health = c.path("healthStatus").asText(null);
-        return new ContainerReport(name, status, digest, c.path("runtimeId").asText(null),
-                c.hasNonNull("exitCode") ? c.get("exitCode").asInt() : null, c.path("reason").asText(null), health);
     }
 
-    private static Long millis(ObjectNode in, String member) {
-        JsonNode n = in.get(member);
-        return n == null ? null : Math.round(n.asDouble() * 1000);
+    private static Long millis(BigDecimal seconds) {
+        return seconds == null ? null : Math.round(seconds.doubleValue() * 1000);
     }
 
-    private void apply(ObjectNode in, Operation.Call call, String status, String reason, List<ContainerReport> containers,
-                       Long pullStarted, Long pullStopped, Long executionStopped) {
+    private void apply(ObjectNode in, Operation.Call call, String status, String reason, StopCode stopCode,
+                       List<ContainerStateReport> containers, Long pullStarted, Long pullStopped, Long executionStopped) {
         if (call.containerInstance() == null) {
             throw AwsException.accessDenied("State changes are accepted only from the agent of the task's container instance; "
                     + "it names the instance in the " + Operation.INSTANCE_HEADER + " header.");
@@ -202,7 +204,8 @@ public final class AgentOperations {
             if (!instance.arn().equals(t.containerInstanceArn())) {
                 throw AwsException.accessDenied("Task " + t.arn() + " is not on container instance " + instance.arn() + ".");
             }
-            Optional<TaskRow> merged = merge(t, status, reason, containers, pullStarted, pullStopped, executionStopped, clock.millis());
+            Optional<TaskRow> merged = merge(t, status, reason, stopCode, containers, pullStarted, pullStopped, executionStopped,
+                    clock.millis());
             if (merged.isEmpty() || store.tasks().update(merged.get(), read.version())) {
                 store.instances().heartbeat(instance.arn(), clock.millis());
                 wakeControllers.run();
@@ -212,9 +215,20 @@ public final class AgentOperations {
         throw AwsException.contended("The task");
     }
 
+    /**
+     * The stop code of a task stopped by an agent older than the {@code stopCode} member (docs/agent-protocol.md,
+     * "Compatibility"): decided by the task's state, never by its reason's text: a task that never ran failed to
+     * start; one that ran stopped because an essential container exited (the only other reason such an agent stops a
+     * task on its own).
+     */
+    static StopCode legacyStopCode(TaskRow t) {
+        return t.startedAt() == null ? StopCode.TASK_FAILED_TO_START : StopCode.ESSENTIAL_CONTAINER_EXITED;
+    }
+
     /** The task with the agent's report applied; empty when it changes nothing. Refuses to move backwards. */
-    private static Optional<TaskRow> merge(TaskRow t, String status, String reason, List<ContainerReport> reports,
-                                           Long pullStarted, Long pullStopped, Long executionStopped, long now) {
+    private static Optional<TaskRow> merge(TaskRow t, String status, String reason, StopCode stopCode,
+                                           List<ContainerStateReport> reports, Long pullStarted, Long pullStopped,
+                                           Long executionStopped, long now) {
         String last = status == null ? t.lastStatus() : status;
         if (TASK_ORDER.indexOf(last) < TASK_ORDER.indexOf(t.lastStatus())) {
             if (t.isStopped()) {
@@ -226,15 +240,15 @@ public final class AgentOperations {
             return Optional.empty(); // a repeated STOPPED report
         }
         List<TaskRow.ContainerRow> containers = new ArrayList<>(t.containers());
-        for (ContainerReport r : reports) {
+        for (ContainerStateReport r : reports) {
             int index = -1;
             for (int k = 0; k < containers.size(); k++) {
-                if (containers.get(k).name().equals(r.name())) {
+                if (containers.get(k).name().equals(r.containerName())) {
                     index = k;
                 }
             }
             if (index < 0) {
-                throw AwsException.invalidParameter("Task " + t.arn() + " has no container named " + ShapeValidator.clip(r.name()) + ".");
+                throw AwsException.invalidParameter("Task " + t.arn() + " has no container named " + ShapeValidator.clip(r.containerName()) + ".");
             }
             TaskRow.ContainerRow c = containers.get(index);
             containers.set(index, c.with(r.status() == null ? c.lastStatus() : r.status(),
@@ -243,11 +257,10 @@ public final class AgentOperations {
                     .withHealth(r.healthStatus() == null ? c.healthStatus() : r.healthStatus()));
         }
         TaskRow next = t;
-        if (reason != null && !reason.equals(t.stoppedReason())) {
-            // The agent stops a task on its own when it could not start it, or when an essential container exited
-            // (which it says with ECS's own reason, also while the task is still starting).
-            boolean essentialExited = reason.equals(ESSENTIAL_EXITED_REASON) || t.startedAt() != null;
-            next = next.stoppedBy(essentialExited ? StopCode.ESSENTIAL_CONTAINER_EXITED.wire() : StopCode.TASK_FAILED_TO_START.wire(), reason);
+        if (reason != null && !reason.equals(t.stoppedReason()) || stopCode != null) {
+            // The agent stopped the task on its own and says why: its stop code is recorded as sent (a code the
+            // server set first, e.g. UserInitiated, stays).
+            next = next.stoppedBy((stopCode != null ? stopCode : legacyStopCode(t)).wire(), reason);
         }
         int order = TASK_ORDER.indexOf(last);
         Long stoppingAt = next.stoppingAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.DEACTIVATING.wire()) ? Long.valueOf(now) : next.stoppingAt();

@@ -2,6 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,12 +38,16 @@ final class ApiModel {
     /**
      * Ballast's additions to the published model (docs/agent-protocol.md): an agent reports a container's
      * {@code healthStatus} in {@code ContainerStateChange} and {@code SubmitContainerStateChange}, which ECS's
-     * model does not carry (its agent reports health over its own channel).
+     * model does not carry (its agent reports health over its own channel); and the {@code stopCode} of a task
+     * the agent stopped itself in {@code SubmitTaskStateChange} (ECS's agent leaves it to the control plane).
      */
     private static JsonNode withExtensions(JsonNode root) {
+        if (root.path("shapes").path("SubmitTaskStateChangeRequest").path("members") instanceof ObjectNode m && !m.has("stopCode")) {
+            m.putObject("stopCode").put("shape", "TaskStopCode");
+        }
         for (String shape : new String[] {"ContainerStateChange", "SubmitContainerStateChangeRequest"}) {
             JsonNode members = root.path("shapes").path(shape).path("members");
-            if (members instanceof com.fasterxml.jackson.databind.node.ObjectNode m && !m.has("healthStatus")) {
+            if (members instanceof ObjectNode m && !m.has("healthStatus")) {
                 m.putObject("healthStatus").put("shape", "HealthStatus");
             }
         }

@@ -1,5 +1,6 @@
 package dev.ballast.api;
 
+import dev.ballast.agent.protocol.AgentProtocol;
 import dev.ballast.core.Account;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.model.ClusterStatus;
@@ -16,7 +17,7 @@ import java.util.function.Predicate;
 
 /** Assembles the ECS operations Ballast serves, keyed by operation name, with their target prefix. */
 public final class EcsApi {
-    public static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113";
+    public static final String TARGET_PREFIX = AgentProtocol.ECS_TARGET_PREFIX;
 
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final Map<String, String> prefixes = new HashMap<>();

@@ -2,6 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.agent.protocol.AgentProtocol;
 
 /** One ECS API operation: takes the validated input members, returns the output members. */
 @FunctionalInterface
@@ -20,5 +21,5 @@ public interface Operation {
     }
 
     /** The header a remote agent names its container instance in (docs/agent-protocol.md). */
-    String INSTANCE_HEADER = "X-Ballast-Container-Instance";
+    String INSTANCE_HEADER = AgentProtocol.INSTANCE_HEADER;
 }

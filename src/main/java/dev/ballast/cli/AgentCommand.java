@@ -1,18 +1,17 @@
 package dev.ballast.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.Agent;
 import dev.ballast.agent.ContainerRuntime;
-import dev.ballast.agent.OrphanSweeper;
-import dev.ballast.api.AgentOperations;
-import dev.ballast.api.EcsApi;
+import dev.ballast.agent.ControlPlane;
+import dev.ballast.agent.remote.JsonApiClient;
+import dev.ballast.agent.remote.RemoteAgent;
+import dev.ballast.agent.remote.RemoteControlPlane;
+import dev.ballast.agent.remote.RemoteTasks;
 import dev.ballast.api.Json;
 import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.registry.DockerConfigCredentials;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
-import dev.ballast.store.TaskRow;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -21,12 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -146,30 +142,28 @@ final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         JsonApiClient client = new JsonApiClient(endpoint, new SigV4Signer(credentials.accessKeyId(),
-                credentials.secretAccessKey(), aws.region(region), "ecs", clock), credentials.sessionToken());
+                credentials.secretAccessKey(), aws.region(region), "ecs", clock)::sign, credentials.sessionToken());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DockerConfigCredentials dockerConfig = DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
         RegistryClient registry = new RegistryClient(registryConfig.withCredentials(dockerConfig), meters);
-        // Task definitions arrive with the polled tasks; the runtime reads them through this late-bound source.
-        java.util.concurrent.atomic.AtomicReference<RemoteTasks> polled = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.function.Function<String, java.util.Optional<String>> taskDefinitions =
-                td -> java.util.Optional.ofNullable(polled.get()).flatMap(t -> t.taskDefinitionDoc(td));
+        // A refused report stops the task's containers on the runtime this agent ends up with (set below).
+        AtomicReference<ContainerRuntime> chosen = new AtomicReference<>();
+        RemoteControlPlane server = new RemoteControlPlane(client, cluster, refused -> RemoteAgent.stopContainers(chosen.get(), refused));
 
         String saved = savedArn(dir);
         var engine = runtime.engine(null); // looked for once: both runtimes below use what it found
         ContainerRuntime rt = AgentRuntimes.create(engine, saved != null ? saved : "unregistered", registry,
-                dockerConfig::lookup, taskDefinitions, portHostIp);
-        String arn = registerWithRetry(client, saved, rt);
+                dockerConfig::lookup, portHostIp);
+        String arn = registerWithRetry(server, saved, rt);
         if (!arn.equals(saved)) {
             save(dir, arn);
-            rt = AgentRuntimes.create(engine, arn, registry, dockerConfig::lookup, taskDefinitions, portHostIp);
+            rt = AgentRuntimes.create(engine, arn, registry, dockerConfig::lookup, portHostIp);
         }
+        chosen.set(rt);
         LOG.info("agent runtime={} instance={} cluster={} endpoint={} — {}", rt.name(), arn, cluster, endpoint, rt.description());
 
-        ContainerRuntime running = rt;
         Semaphore nudge = new Semaphore(0);
-        RemoteTasks tasks = new RemoteTasks(client, cluster, arn, refused -> stopContainers(running, refused));
-        polled.set(tasks);
+        RemoteTasks tasks = server.tasks(arn);
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping = true;
@@ -180,60 +174,17 @@ final class AgentCommand implements Callable<Integer> {
                 nudge.release();
             }
         }, repositoryCredentials)) {
-            return loop(client, arn, tasks, agent, nudge);
+            return new RemoteAgent(tasks, agent, nudge, clock, pollWait).run(() -> stopping);
         }
-    }
-
-    /** How often an agent with running containers checks them for exits, at most (seconds). */
-    static final int WATCH_SECONDS = 2;
-
-    private int loop(JsonApiClient client, String arn, RemoteTasks tasks, Agent agent, Semaphore nudge) {
-        long backoff = 250;
-        OrphanSweeper orphans = new OrphanSweeper(agent, clock);
-        while (!stopping) {
-            // A long poll returns early only for the server's changes; a container's exit is seen here, so
-            // while containers run the agent looks at them at least every WATCH_SECONDS.
-            int wait = tasks.busy() ? 0 : tasks.watching() ? Math.min(pollWait, WATCH_SECONDS) : pollWait;
-            ObjectNode poll = Json.object().put("cluster", cluster).put("containerInstance", arn).put("waitSeconds", wait);
-            try {
-                JsonNode answer = client.call(AgentOperations.TARGET_PREFIX, "PollTasks", poll);
-                tasks.refresh(answer);
-                agent.reconcileOnce();
-                orphans.maybeSweep();
-                backoff = 250;
-                if (tasks.busy()) {
-                    nudge.tryAcquire(200, TimeUnit.MILLISECONDS);
-                    nudge.drainPermits();
-                }
-            } catch (JsonApiClient.Failure f) {
-                if (f.status() >= 400 && f.status() < 500) {
-                    LOG.error("agent instance={}: the server refused to serve this instance ({}: {}); exiting", arn, f.type(), f.getMessage());
-                    return 3;
-                }
-                LOG.warn("agent instance={}: poll failed ({}); retrying in {} ms", arn, f.getMessage(), backoff);
-                if (!sleep(backoff)) {
-                    break;
-                }
-                backoff = Math.min(5_000, backoff * 2);
-            } catch (InterruptedException e) {
-                break;
-            } catch (RuntimeException e) {
-                LOG.warn("agent instance={}: pass failed: {}", arn, e.toString(), e);
-                if (!sleep(backoff)) {
-                    break;
-                }
-            }
-        }
-        LOG.info("agent instance={} stopped; its containers keep running and are adopted on the next start", arn);
-        return 0;
     }
 
     /** Registers (or re-registers with the saved ARN); retries while the server cannot be reached. */
-    private String registerWithRetry(JsonApiClient client, String saved, ContainerRuntime rt) throws InterruptedException {
+    private String registerWithRetry(ControlPlane server, String saved, ContainerRuntime rt) throws InterruptedException {
         long backoff = 250;
         while (true) {
             try {
-                return register(client, saved, rt);
+                return server.register(new ControlPlane.Registration(cluster, saved, null, cpu, memory,
+                        RemoteControlPlane.attributes(rt.attributes()), "ballast-" + Version.current()));
             } catch (JsonApiClient.Failure f) {
                 if (f.status() == 0 || f.status() >= 500) {
                     LOG.warn("agent: cannot register yet ({}); retrying in {} ms", f.getMessage(), backoff);
@@ -252,49 +203,6 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private String register(JsonApiClient client, String saved, ContainerRuntime rt) {
-        ObjectNode in = Json.object().put("cluster", cluster);
-        if (saved != null) {
-            in.put("containerInstanceArn", saved);
-        }
-        var resources = in.putArray("totalResources");
-        resources.addObject().put("name", "CPU").put("type", "INTEGER").put("integerValue", cpu);
-        resources.addObject().put("name", "MEMORY").put("type", "INTEGER").put("integerValue", memory);
-        in.putObject("versionInfo").put("agentVersion", "ballast-" + Version.current());
-        Map<String, String> attributes = new TreeMap<>(rt.attributes());
-        attributes.put("ballast.agent", "remote");
-        var attrs = in.putArray("attributes");
-        attributes.forEach((k, v) -> attrs.addObject().put("name", k).put("value", v));
-        JsonNode answer = client.call(EcsApi.TARGET_PREFIX, "RegisterContainerInstance", in);
-        String arn = answer.path("containerInstance").path("containerInstanceArn").asText();
-        LOG.info("agent: {} container instance {}", saved != null && saved.equals(arn) ? "re-registered" : "registered", arn);
-        return arn;
-    }
-
-    /**
-     * Stops and removes the running containers of a task the server refused reports for (it no longer assigns
-     * the task here), each within its own stop timeout, on a thread of its own so that polling (the heartbeat)
-     * goes on. Containers that already exited are kept for inspection, as the orphan sweep keeps them.
-     */
-    private static void stopContainers(ContainerRuntime runtime, TaskRow task) {
-        List<TaskRow.ContainerRow> started = task.containers().stream().filter(c -> c.runtimeId() != null).toList();
-        if (started.isEmpty()) {
-            return;
-        }
-        Thread.ofVirtual().name("agent-refused-task").start(() -> {
-            for (TaskRow.ContainerRow c : started) {
-                try {
-                    if (runtime.status(c.runtimeId()).isPresent()) {
-                        continue; // exited: evidence, not a duplicate
-                    }
-                    runtime.remove(c.runtimeId());
-                } catch (RuntimeException e) {
-                    LOG.warn("agent: could not stop and remove container {} of {}: {}", c.name(), task.arn(), e.toString());
-                }
-            }
-        });
-    }
-
     private static String savedArn(Path dir) throws IOException {
         Path file = dir.resolve(STATE_FILE);
         if (!Files.isRegularFile(file)) {
@@ -309,14 +217,5 @@ final class AgentCommand implements Callable<Integer> {
         Files.write(tmp, Json.write(Json.object().put("containerInstanceArn", arn).put("cluster", cluster)
                 .put("endpoint", endpoint.toString())));
         Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static boolean sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
     }
 }

@@ -18,10 +18,8 @@ final class AgentRuntimes {
     private AgentRuntimes() {}
 
     static ContainerRuntime create(Optional<EngineDetection.Engine> engine, String instanceArn, RegistryClient registry,
-                                   Function<String, Optional<Credential>> credentials,
-                                   Function<String, Optional<String>> taskDefinitions, String portHostIp) {
-        return engine.<ContainerRuntime>map(e -> DockerRuntime.connect(e.dockerHost(), registry, credentials, taskDefinitions,
-                        portHostIp))
+                                   Function<String, Optional<Credential>> credentials, String portHostIp) {
+        return engine.<ContainerRuntime>map(e -> DockerRuntime.connect(e.dockerHost(), registry, credentials, portHostIp))
                 .orElseGet(() -> new SimulatedRuntime(instanceArn, registry, registry::withCredential));
     }
 }

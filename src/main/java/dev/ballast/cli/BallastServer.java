@@ -7,6 +7,7 @@ import dev.ballast.api.ApiServer;
 import dev.ballast.api.AwsException;
 import dev.ballast.api.EcsApi;
 import dev.ballast.api.SigV4Authenticator;
+import dev.ballast.api.StoreControlPlane;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.api.auth.SigV4Verifier;
 import dev.ballast.core.Account;
@@ -135,7 +136,7 @@ public final class BallastServer implements AutoCloseable {
                 String cluster = config.agents().instance().cluster();
                 store.clusters().createOrGet(cluster, account.clusterArn(cluster), "{\"settings\":[]}", List.of());
                 java.util.Optional<DockerRuntime> docker = engineRuntime(config, store, registry);
-                agents = EmbeddedAgents.start(embeddedAgents(config, docker), store,
+                agents = EmbeddedAgents.start(embeddedAgents(config, docker), new StoreControlPlane(store, account, clock),
                         docker.<java.util.function.Function<String, dev.ballast.agent.ContainerRuntime>>map(d -> arn -> d)
                                 .orElse(arn -> new SimulatedRuntime(arn, registry, registry::withCredential)),
                         metrics, clock, config.registries().repositoryCredentials());
@@ -163,8 +164,7 @@ public final class BallastServer implements AutoCloseable {
         ServerConfig.Agents agents = config.agents();
         return agents.runtime().engine(agents.dockerHost()).map(engine -> {
             DockerRuntime docker = DockerRuntime.connect(engine.dockerHost(), registry,
-                    config.registries().client().credentials()::lookup, DockerRuntime.taskDefinitionsOf(store),
-                    agents.portHostIp());
+                    config.registries().client().credentials()::lookup, agents.portHostIp());
             LOG.info("embedded agent runtime=docker engine={} (found via {})", engine.dockerHost(), engine.source());
             return docker;
         });

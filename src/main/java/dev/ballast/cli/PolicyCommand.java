@@ -3,6 +3,7 @@ package dev.ballast.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.agent.remote.JsonApiClient;
 import dev.ballast.api.Json;
 import dev.ballast.api.PolicyOperations;
 import dev.ballast.api.auth.SigV4Signer;
@@ -91,7 +92,7 @@ final class PolicyCommand implements Runnable {
             if (client == null) {
                 AwsEnvironment.Credentials c = environment.credentials(accessKey, secretKey);
                 client = new JsonApiClient(environment.endpoint(endpoint), new SigV4Signer(c.accessKeyId(),
-                        c.secretAccessKey(), environment.region(region), "ecs", Clock.systemUTC()), c.sessionToken());
+                        c.secretAccessKey(), environment.region(region), "ecs", Clock.systemUTC())::sign, c.sessionToken());
             }
             return client;
         }

@@ -79,7 +79,7 @@ class AgentIT {
         store = Store.openSqlite(dir, clock);
         tasks = new Tasks(store);
         runtime = new CountingRuntime(new SimulatedRuntime(INSTANCE, client));
-        agent = new Agent(INSTANCE, store, runtime, meters, clock, 4);
+        agent = new Agent(INSTANCE, Tasks.source(store), runtime, meters, clock, 4);
     }
 
     @AfterEach
@@ -288,7 +288,7 @@ class AgentIT {
         }
         // and a restarted agent (new runtime, same store) launches nothing that already runs
         CountingRuntime afterRestart = new CountingRuntime(new SimulatedRuntime(INSTANCE, client));
-        try (Agent restarted = new Agent(INSTANCE, store, afterRestart, meters, clock, 4)) {
+        try (Agent restarted = new Agent(INSTANCE, Tasks.source(store), afterRestart, meters, clock, 4)) {
             Tasks.settle(restarted);
         }
 
@@ -343,7 +343,7 @@ class AgentIT {
         }
 
         @Override
-        public String start(TaskRow task, ContainerRow container) {
+        public String start(AgentTask task, AgentContainer container) {
             starts.computeIfAbsent(container.containerArn(), k -> new AtomicInteger()).incrementAndGet();
             return delegate.start(task, container);
         }

@@ -37,7 +37,7 @@ class AgentTest {
         ScriptedRuntime runtime = new ScriptedRuntime();
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         try (Store store = Store.openSqlite(dir, clock);
-             Agent agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2)) {
+             Agent agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
             Tasks tasks = new Tasks(store);
             TaskRow placed = tasks.place(INSTANCE, "127.0.0.1:1/app:v1", "127.0.0.1:1/sidecar:v1");
             Tasks.settle(agent);
@@ -62,7 +62,7 @@ class AgentTest {
         ScriptedRuntime runtime = new ScriptedRuntime();
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         try (Store store = Store.openSqlite(dir, clock);
-             Agent agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2)) {
+             Agent agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
             Tasks tasks = new Tasks(store);
             TaskRow placed = tasks.place(INSTANCE, "127.0.0.1:1/app:v1", "127.0.0.1:1/sidecar:v1");
             Tasks.settle(agent);
@@ -83,8 +83,8 @@ class AgentTest {
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         String other = INSTANCE.replace("fedcba", "abcdef");
         try (Store store = Store.openSqlite(dir, clock);
-             Agent agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2);
-             Agent neighbour = new Agent(other, store, runtime, new SimpleMeterRegistry(), clock, 2)) {
+             Agent agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2);
+             Agent neighbour = new Agent(other, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
             Tasks tasks = new Tasks(store);
             TaskRow kept = tasks.place(INSTANCE, "127.0.0.1:1/app:v1");
             TaskRow replaced = tasks.place(INSTANCE, "127.0.0.1:1/app:v1", "127.0.0.1:1/sidecar:v1");
@@ -160,7 +160,7 @@ class AgentTest {
         final java.util.Set<String> removed = ConcurrentHashMap.newKeySet();
 
         @Override
-        public String start(TaskRow task, ContainerRow container) {
+        public String start(AgentTask task, AgentContainer container) {
             if (failStarts.contains(container.name())) {
                 throw new IllegalStateException("start " + container.name() + ": refused by the test");
             }

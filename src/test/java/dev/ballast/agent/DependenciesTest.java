@@ -3,10 +3,11 @@ package dev.ballast.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.agent.Dependencies.Verdict;
-import dev.ballast.core.ModelJson;
 import dev.ballast.model.ContainerCondition;
 import dev.ballast.model.ContainerDefinition.Dependency;
-import dev.ballast.store.TaskRow.ContainerRow;
+import dev.ballast.model.ContainerStatus;
+import dev.ballast.model.HealthStatus;
+import dev.ballast.core.ModelJson;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,13 +19,13 @@ import org.junit.jupiter.api.Test;
 class DependenciesTest {
 
     /** The dependency as the agent records it: status, exit code, and whether it ever started (a runtime id). */
-    private static ContainerRow target(String status, Integer exit, boolean started) {
+    private static AgentContainer target(String status, Integer exit, boolean started) {
         return target(status, exit, started, null);
     }
 
-    private static ContainerRow target(String status, Integer exit, boolean started, String health) {
-        return new ContainerRow("db", "arn:c/db", "img", "img", "sha256:" + "0".repeat(64), status, exit, null,
-                started ? "id-db" : null, false, null, health);
+    private static AgentContainer target(String status, Integer exit, boolean started, String health) {
+        return new AgentContainer("db", "arn:c/db", "img", "img", "sha256:" + "0".repeat(64), ContainerStatus.fromWire(status),
+                exit, null, started ? "id-db" : null, false, null, health == null ? null : HealthStatus.fromWire(health));
     }
 
     static Stream<Arguments> healthy() {
@@ -88,9 +89,9 @@ class DependenciesTest {
         assertThat(deps.on("app")).containsExactly(new Dependency("db", ContainerCondition.HEALTHY),
                 new Dependency("init", ContainerCondition.SUCCESS));
         assertThat(deps.on("init")).isEmpty();
-        List<ContainerRow> rows = Stream.of("app", "db", "init", "logs")
-                .map(n -> new ContainerRow(n, "arn:c/" + n, "img", "img", null, "RUNNING", null, null, "id", true)).toList();
-        assertThat(deps.stopOrder(rows)).extracting(ContainerRow::name).containsExactly("logs", "app", "db", "init");
+        List<AgentContainer> rows = Stream.of("app", "db", "init", "logs")
+                .map(n -> new AgentContainer(n, "arn:c/" + n, "img", "img", null, ContainerStatus.RUNNING, null, null, "id", true, null, null)).toList();
+        assertThat(deps.stopOrder(rows)).extracting(AgentContainer::name).containsExactly("logs", "app", "db", "init");
         assertThat(Dependencies.NONE.on("app")).isEmpty();
     }
 }

@@ -38,7 +38,7 @@ class DependsOnTest {
         runtime = new ScriptedRuntime();
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         store = Store.openSqlite(dir, clock);
-        agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2);
+        agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2);
         tasks = new Tasks(store);
     }
 

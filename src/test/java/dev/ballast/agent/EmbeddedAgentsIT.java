@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ballast.agent.simulated.SimulatedRuntime;
+import dev.ballast.api.StoreControlPlane;
 import dev.ballast.core.Account;
 import dev.ballast.image.Digest;
 import dev.ballast.registry.RegistryClient;
@@ -48,7 +49,7 @@ class EmbeddedAgentsIT {
             Digest d = registry.images().push("demo/embedded:v1", Format.OCI, "embedded");
             RegistryClient client = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
             List<String> arns;
-            try (EmbeddedAgents agents = EmbeddedAgents.start(config, store, arn -> new SimulatedRuntime(arn, client),
+            try (EmbeddedAgents agents = EmbeddedAgents.start(config, new StoreControlPlane(store, account, Clock.systemUTC()), arn -> new SimulatedRuntime(arn, client),
                     new SimpleMeterRegistry(), Clock.systemUTC())) {
                 arns = agents.agents().stream().map(Agent::instanceArn).toList();
                 assertThat(arns).hasSize(3).doesNotHaveDuplicates().allSatisfy(arn -> assertThat(arn)
@@ -75,7 +76,7 @@ class EmbeddedAgentsIT {
                         .isEqualTo(d.toString());
             }
             // a restart registers the same instances again, not new ones
-            try (EmbeddedAgents again = EmbeddedAgents.start(config, store, arn -> new SimulatedRuntime(arn, client),
+            try (EmbeddedAgents again = EmbeddedAgents.start(config, new StoreControlPlane(store, account, Clock.systemUTC()), arn -> new SimulatedRuntime(arn, client),
                     new SimpleMeterRegistry(), Clock.systemUTC())) {
                 assertThat(again.agents()).extracting(Agent::instanceArn).containsExactlyElementsOf(arns);
                 assertThat(store.instances().active("default")).hasSize(3);

@@ -43,7 +43,7 @@ class HealthChecksTest {
         runtime = new ScriptedRuntime();
         clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         store = Store.openSqlite(dir, clock);
-        agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2);
+        agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2);
         tasks = new Tasks(store);
     }
 

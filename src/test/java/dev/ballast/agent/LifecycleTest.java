@@ -3,6 +3,9 @@ package dev.ballast.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.model.ContainerStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.TaskStatus;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,34 +92,34 @@ class LifecycleTest {
     @ParameterizedTest(name = "{0} ⇄ {1}")
     @MethodSource("taskStatuses")
     void task_states_round_trip_through_ecs_strings(TaskState state, String ecs) {
-        assertThat(EcsStatus.lastStatus(state)).isEqualTo(ecs);
-        assertThat(EcsStatus.taskState(ecs)).isEqualTo(state);
+        assertThat(EcsStatus.lastStatus(state).wire()).isEqualTo(ecs);
+        assertThat(EcsStatus.taskState(TaskStatus.fromWire(ecs))).isEqualTo(state);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ACTIVATING:PULLING", "DEACTIVATING:STOPPING", "DEPROVISIONING:STOPPING"})
     void other_ecs_task_statuses_map_onto_the_nearest_state(String pair) {
         String[] p = pair.split(":");
-        assertThat(EcsStatus.taskState(p[0])).isEqualTo(TaskState.valueOf(p[1]));
+        assertThat(EcsStatus.taskState(TaskStatus.fromWire(p[0]))).isEqualTo(TaskState.valueOf(p[1]));
     }
 
     @Test
     void desired_statuses_and_unknown_strings() {
-        assertThat(EcsStatus.desired("RUNNING")).isEqualTo(TaskState.RUNNING);
-        assertThat(EcsStatus.desired("PENDING")).isEqualTo(TaskState.RUNNING);
-        assertThat(EcsStatus.desired("STOPPED")).isEqualTo(TaskState.STOPPED);
-        assertThatThrownBy(() -> EcsStatus.taskState("LOST")).hasMessageContaining("LOST");
-        assertThatThrownBy(() -> EcsStatus.desired("PAUSED")).hasMessageContaining("PAUSED");
-        assertThatThrownBy(() -> EcsStatus.containerState("CREATED", false)).hasMessageContaining("CREATED");
+        assertThat(EcsStatus.desired(DesiredStatus.fromWire("RUNNING"))).isEqualTo(TaskState.RUNNING);
+        assertThat(EcsStatus.desired(DesiredStatus.fromWire("PENDING"))).isEqualTo(TaskState.RUNNING);
+        assertThat(EcsStatus.desired(DesiredStatus.fromWire("STOPPED"))).isEqualTo(TaskState.STOPPED);
+        assertThatThrownBy(() -> EcsStatus.taskState(TaskStatus.fromWire("LOST"))).hasMessageContaining("LOST");
+        assertThatThrownBy(() -> EcsStatus.desired(DesiredStatus.fromWire("PAUSED"))).hasMessageContaining("PAUSED");
+        assertThatThrownBy(() -> EcsStatus.containerState(ContainerStatus.fromWire("CREATED"), false)).hasMessageContaining("CREATED");
     }
 
     @Test
     void container_states_map_to_ecs_strings_with_pulled_shown_as_pending() {
-        assertThat(Arrays.stream(ContainerState.values()).map(EcsStatus::lastStatus))
+        assertThat(Arrays.stream(ContainerState.values()).map(EcsStatus::lastStatus).map(ContainerStatus::wire))
                 .containsExactly("PENDING", "PENDING", "RUNNING", "STOPPED");
-        assertThat(EcsStatus.containerState("PENDING", false)).isEqualTo(ContainerState.PENDING);
-        assertThat(EcsStatus.containerState("PENDING", true)).isEqualTo(ContainerState.PULLED);
-        assertThat(EcsStatus.containerState("RUNNING", false)).isEqualTo(ContainerState.RUNNING);
-        assertThat(EcsStatus.containerState("STOPPED", true)).isEqualTo(ContainerState.STOPPED);
+        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("PENDING"), false)).isEqualTo(ContainerState.PENDING);
+        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("PENDING"), true)).isEqualTo(ContainerState.PULLED);
+        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("RUNNING"), false)).isEqualTo(ContainerState.RUNNING);
+        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("STOPPED"), true)).isEqualTo(ContainerState.STOPPED);
     }
 }

@@ -31,7 +31,7 @@ class OrphanSweeperTest {
         ScriptedRuntime runtime = new ScriptedRuntime();
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         try (Store store = Store.openSqlite(dir, clock);
-             Agent agent = new Agent(AgentTest.INSTANCE, store, runtime, new SimpleMeterRegistry(), clock, 2)) {
+             Agent agent = new Agent(AgentTest.INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
             Tasks tasks = new Tasks(store);
             TaskRow first = tasks.place(AgentTest.INSTANCE, "127.0.0.1:1/app:v1");
             TaskRow second = tasks.place(AgentTest.INSTANCE, "127.0.0.1:1/app:v1");

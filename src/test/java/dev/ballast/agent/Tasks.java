@@ -1,9 +1,12 @@
 package dev.ballast.agent;
 
+import dev.ballast.api.StoreControlPlane;
+import dev.ballast.core.Account;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import dev.ballast.store.Versioned;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,11 @@ final class Tasks {
 
     Tasks(Store store) {
         this.store = store;
+    }
+
+    /** What an embedded agent reads and writes its tasks through: the store, as the server wires it. */
+    static AgentTasks source(Store store) {
+        return new StoreControlPlane(store, Account.defaults(), Clock.systemUTC()).tasks("");
     }
 
     /** A task placed on {@code instance}: desired RUNNING, PROVISIONING, one PENDING container per image. */

@@ -18,6 +18,8 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.ballast.agent.Agent;
+import dev.ballast.agent.AgentContainer;
+import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.CheckResult;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
@@ -29,10 +31,6 @@ import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.RegistryClient;
-import dev.ballast.store.Store;
-import dev.ballast.store.TaskDefinitionRecord;
-import dev.ballast.store.TaskRow;
-import dev.ballast.store.TaskRow.ContainerRow;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,17 +68,15 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     private final DockerClient docker;
     private final Map<String, Integer> transientFailures = new java.util.concurrent.ConcurrentHashMap<>();
     private final EngineImages images;
-    private final Function<String, Optional<String>> taskDefinitions;
     private final String hostIp;
     private final Map<String, String> attributes;
     private final String description;
 
     DockerRuntime(DockerClient docker, RegistryClient registry, Function<String, Optional<Credential>> credentials,
-                  Function<String, Optional<String>> taskDefinitions, String hostIp, Duration pullTimeout) {
+                  String hostIp, Duration pullTimeout) {
         this.docker = Objects.requireNonNull(docker, "docker");
         this.images = new EngineImages(docker, Objects.requireNonNull(registry, "registry"),
                 Objects.requireNonNull(credentials, "credentials"), pullTimeout);
-        this.taskDefinitions = Objects.requireNonNull(taskDefinitions, "taskDefinitions");
         this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
         Version version = docker.versionCmd().exec();
         String engine = version.getComponents() != null && version.getComponents().stream()
@@ -103,19 +99,17 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
      *
      * @param registry resolves tags to digests before pulling (with the server's credential source)
      * @param credentials registry host → credentials sent to the engine as {@code X-Registry-Auth}
-     * @param taskDefinitions task definition ARN → its registered ECS JSON document (see {@link #taskDefinitionsOf})
      */
     public static DockerRuntime connect(String dockerHost, RegistryClient registry,
-                                        Function<String, Optional<Credential>> credentials,
-                                        Function<String, Optional<String>> taskDefinitions) {
-        return connect(dockerHost, registry, credentials, taskDefinitions, DEFAULT_HOST_IP);
+                                        Function<String, Optional<Credential>> credentials) {
+        return connect(dockerHost, registry, credentials, DEFAULT_HOST_IP);
     }
 
     /** As above, binding containers' port mappings on {@code portHostIp} (an IP address; {@code 0.0.0.0}: every interface). */
     public static DockerRuntime connect(String dockerHost, RegistryClient registry,
                                         Function<String, Optional<Credential>> credentials,
-                                        Function<String, Optional<String>> taskDefinitions, String portHostIp) {
-        return new DockerRuntime(client(dockerHost), registry, credentials, taskDefinitions, checkHostIp(portHostIp),
+                                        String portHostIp) {
+        return new DockerRuntime(client(dockerHost), registry, credentials, checkHostIp(portHostIp),
                 Duration.ofMinutes(10));
     }
 
@@ -127,11 +121,6 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                     + ip + "'");
         }
         return ip;
-    }
-
-    /** Task definition documents read from {@code store}. */
-    public static Function<String, Optional<String>> taskDefinitionsOf(Store store) {
-        return arn -> store.taskDefinitions().findByArn(arn).map(TaskDefinitionRecord::doc);
     }
 
     /** A docker-java client for {@code dockerHost} (no TLS). */
@@ -164,7 +153,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     @Override
-    public String start(TaskRow task, ContainerRow container) {
+    public String start(AgentTask task, AgentContainer container) {
         Optional<String> existing = findByArn(container.containerArn());
         if (existing.isPresent()) {
             String id = startIfCreated(existing.get(), container.containerArn());
@@ -175,8 +164,8 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
             throw new IllegalStateException("start " + container.name() + " of " + task.arn()
                     + ": no image digest recorded; pull first");
         }
-        ContainerSpec spec = taskDefinitions.apply(task.taskDefinitionArn())
-                .flatMap(doc -> ContainerSpec.of(ModelJson.taskDefinition(doc), container.name()))
+        ContainerSpec spec = Optional.ofNullable(task.taskDefinition())
+                .flatMap(td -> ContainerSpec.of(td, container.name()))
                 .orElse(ContainerSpec.DEFAULTS);
         String image = EngineImages.byDigest(ImageReference.parse(container.launchImage()),
                 Digest.parse(container.imageDigest()));
@@ -196,7 +185,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         return started;
     }
 
-    private String create(TaskRow task, ContainerRow container, ContainerSpec spec, String image) {
+    private String create(AgentTask task, AgentContainer container, ContainerSpec spec, String image) {
         Map<String, String> labels = new LinkedHashMap<>(Map.of(LABEL_CLUSTER, task.cluster(), LABEL_TASK_ARN, task.arn(),
                 LABEL_CONTAINER_NAME, container.name(), LABEL_CONTAINER_ARN, container.containerArn()));
         if (task.containerInstanceArn() != null) {
@@ -317,7 +306,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     /** The engine name of a task's container: deterministic, so that a repeated create is a harmless conflict. */
-    static String containerName(TaskRow task, ContainerRow container) {
+    static String containerName(AgentTask task, AgentContainer container) {
         String taskId = task.arn().substring(task.arn().lastIndexOf('/') + 1);
         return "ballast-" + taskId + "-" + container.name().replaceAll("[^a-zA-Z0-9_.-]", "_");
     }

@@ -1,5 +1,7 @@
 package dev.ballast.agent.simulated;
 
+import dev.ballast.agent.AgentContainer;
+import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.CheckResult;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
@@ -9,8 +11,6 @@ import dev.ballast.image.ImageReference;
 import dev.ballast.image.InvalidReferenceException;
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.RegistryClient;
-import dev.ballast.store.TaskRow;
-import dev.ballast.store.TaskRow.ContainerRow;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -92,7 +92,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
     }
 
     @Override
-    public String start(TaskRow task, ContainerRow container) {
+    public String start(AgentTask task, AgentContainer container) {
         if (container.imageDigest() == null || !images.contains(container.imageDigest())) {
             throw new IllegalStateException("start " + container.name() + " of " + task.arn() + " on " + instanceArn
                     + ": image " + container.launchImage() + " (" + container.imageDigest() + ") is not in the local cache");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.ballast.agent.Agent;
+import dev.ballast.api.StoreControlPlane;
+import dev.ballast.core.Account;
 import dev.ballast.image.Digest;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
@@ -51,9 +53,8 @@ class DockerAgentIT {
             store.tasks().insertAll(List.of(placed));
 
             try (DockerRuntime runtime = DockerRuntime.connect(podman.dockerHost(),
-                    new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()), r -> Optional.empty(),
-                    DockerRuntime.taskDefinitionsOf(store));
-                 Agent agent = new Agent(INSTANCE, store, runtime, new SimpleMeterRegistry(), Clock.systemUTC(), 2)) {
+                    new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()), r -> Optional.empty());
+                 Agent agent = new Agent(INSTANCE, new StoreControlPlane(store, Account.defaults(), Clock.systemUTC()).tasks(INSTANCE), runtime, new SimpleMeterRegistry(), Clock.systemUTC(), 2)) {
                 TaskRow running = settle(agent, store, placed, t -> t.lastStatus().equals("RUNNING"));
                 ContainerRow c = running.containers().get(0);
                 assertThat(c.lastStatus()).isEqualTo("RUNNING");

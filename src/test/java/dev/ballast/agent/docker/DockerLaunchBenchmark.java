@@ -1,10 +1,10 @@
 package dev.ballast.agent.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.ballast.agent.AgentTask;
 import dev.ballast.image.Digest;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
-import dev.ballast.store.TaskRow;
 import dev.ballast.testing.PodmanFixture;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages.Format;
@@ -36,8 +36,7 @@ public final class DockerLaunchBenchmark {
             String doc = DockerTasks.taskDefinition("bench",
                     "{\"name\":\"app\",\"image\":\"x\",\"cpu\":128,\"memory\":64}");
             try (DockerRuntime runtime = DockerRuntime.connect(podman.dockerHost(),
-                    new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()), r -> Optional.empty(),
-                    arn -> Optional.of(doc))) {
+                    new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()), r -> Optional.empty())) {
                 DockerClient docker = runtime.engine();
                 runtime.pull(launch, Optional.empty()); // the first pull fetches; launches then find it local
                 String image = registry.host() + "/bench/app@" + digest;
@@ -51,7 +50,7 @@ public final class DockerLaunchBenchmark {
                     long b = 0;
                     for (int leg = 0; leg < 2; leg++) {
                         if ((leg == 0) == oursFirst) {
-                            a = viaRuntime(runtime, launch, tdArn, digest);
+                            a = viaRuntime(runtime, launch, tdArn, doc, digest);
                         } else {
                             b = directly(docker, image, i);
                         }
@@ -73,10 +72,10 @@ public final class DockerLaunchBenchmark {
         }
     }
 
-    private static long viaRuntime(DockerRuntime runtime, String launch, String tdArn, Digest digest) {
+    private static long viaRuntime(DockerRuntime runtime, String launch, String tdArn, String doc, Digest digest) {
         long began = System.nanoTime();
         runtime.pull(launch, Optional.empty());
-        TaskRow task = DockerTasks.task(tdArn, "bench", "app", launch, digest.toString());
+        AgentTask task = DockerTasks.agentTask(tdArn, doc, "bench", "app", launch, digest.toString());
         runtime.start(task, task.containers().get(0));
         return System.nanoTime() - began;
     }

@@ -8,14 +8,14 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Ports;
+import dev.ballast.agent.AgentContainer;
+import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.PullFailedException;
 import dev.ballast.agent.PullResult;
 import dev.ballast.image.Digest;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
-import dev.ballast.store.TaskRow;
-import dev.ballast.store.TaskRow.ContainerRow;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.PodmanFixture;
 import dev.ballast.testing.RegistryFixture;
@@ -48,8 +48,7 @@ class DockerRuntimeIT {
         podman = PodmanFixture.start(registry.host());
         v1 = registry.images().pushRunnable("demo/app:v1", Format.OCI, "app-v1");
         RegistryClient client = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
-        runtime = DockerRuntime.connect(podman.dockerHost(), client, r -> Optional.empty(),
-                arn -> Optional.ofNullable(taskDefinitions.get(arn)));
+        runtime = DockerRuntime.connect(podman.dockerHost(), client, r -> Optional.empty());
         docker = runtime.engine();
     }
 
@@ -71,11 +70,12 @@ class DockerRuntimeIT {
     }
 
     /** Registers a one-container task definition and returns a task of it, pulled and ready to start. */
-    static TaskRow pulledTask(String launchImage, String containerJson) {
+    static AgentTask pulledTask(String launchImage, String containerJson) {
         String tdArn = DockerTasks.ACCOUNT_PREFIX + "task-definition/it-" + taskDefinitions.size() + ":1";
-        taskDefinitions.put(tdArn, DockerTasks.taskDefinition("it", containerJson));
+        String doc = DockerTasks.taskDefinition("it", containerJson);
+        taskDefinitions.put(tdArn, doc);
         PullResult pulled = runtime.pull(launchImage, Optional.empty());
-        return DockerTasks.task(tdArn, INSTANCE, "app", launchImage, pulled.digest().toString());
+        return DockerTasks.agentTask(tdArn, doc, INSTANCE, "app", launchImage, pulled.digest().toString());
     }
 
     static String logs(String id) throws InterruptedException {
@@ -103,8 +103,8 @@ class DockerRuntimeIT {
                 .as("the original tag exists in the engine")
                 .isEqualTo(docker.inspectImageCmd(image("demo/app@" + v1)).exec().getId());
 
-        TaskRow task = pulledTask(launch, "{\"name\":\"app\",\"image\":\"" + image("demo/app:v1") + "\"}");
-        ContainerRow c = task.containers().get(0);
+        AgentTask task = pulledTask(launch, "{\"name\":\"app\",\"image\":\"" + image("demo/app:v1") + "\"}");
+        AgentContainer c = task.containers().get(0);
         String id = runtime.start(task, c);
 
         InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
@@ -121,7 +121,7 @@ class DockerRuntimeIT {
 
     @Test
     void the_container_definition_sets_command_environment_directory_ports_memory_and_cpu() throws Exception {
-        TaskRow task = pulledTask(image("demo/app:v1@" + v1), """
+        AgentTask task = pulledTask(image("demo/app:v1@" + v1), """
                 {"name":"app","image":"x","cpu":128,"memory":64,"memoryReservation":32,
                  "entryPoint":["/bin/sh","-c"],"command":["echo env=$GREETING; pwd; sleep 3600"],
                  "environment":[{"name":"GREETING","value":"hello"}],"workingDirectory":"/etc",
@@ -147,9 +147,8 @@ class DockerRuntimeIT {
     @Test
     void port_mappings_bind_on_the_configured_host_address() throws Exception {
         RegistryClient client = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
-        try (DockerRuntime other = DockerRuntime.connect(podman.dockerHost(), client, r -> Optional.empty(),
-                arn -> Optional.ofNullable(taskDefinitions.get(arn)), "127.0.0.2")) {
-            TaskRow task = pulledTask(image("demo/app:v1@" + v1), """
+        try (DockerRuntime other = DockerRuntime.connect(podman.dockerHost(), client, r -> Optional.empty(), "127.0.0.2")) {
+            AgentTask task = pulledTask(image("demo/app:v1@" + v1), """
                     {"name":"app","image":"x","memory":32,"command":["/bin/sh","-c","sleep 3600"],
                      "portMappings":[{"containerPort":8081,"hostPort":0,"protocol":"tcp"}]}""");
             String id = other.start(task, task.containers().get(0));
@@ -163,7 +162,7 @@ class DockerRuntimeIT {
 
     @Test
     void health_checks_run_by_exec_in_the_container() throws Exception {
-        TaskRow task = pulledTask(image("demo/app:v1@" + v1),
+        AgentTask task = pulledTask(image("demo/app:v1@" + v1),
                 "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sleep\",\"3600\"]}");
         String id = runtime.start(task, task.containers().get(0));
         Eventually.await("the container to run", Duration.ofSeconds(20),
@@ -201,7 +200,7 @@ class DockerRuntimeIT {
 
     @Test
     void an_exit_code_is_reported_by_status() throws Exception {
-        TaskRow task = pulledTask(image("demo/app:v1@" + v1),
+        AgentTask task = pulledTask(image("demo/app:v1@" + v1),
                 "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sh\",\"-c\",\"exit 3\"]}");
         String id = runtime.start(task, task.containers().get(0));
         Eventually.await("the container to exit", Duration.ofSeconds(20), () -> runtime.status(id).isPresent());
@@ -210,7 +209,7 @@ class DockerRuntimeIT {
 
     @Test
     void stop_kills_a_container_that_ignores_sigterm_after_the_timeout() throws Exception {
-        TaskRow task = pulledTask(image("demo/app:v1@" + v1),
+        AgentTask task = pulledTask(image("demo/app:v1@" + v1),
                 "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sleep\",\"3600\"]}");
         String id = runtime.start(task, task.containers().get(0));
         Eventually.await("the container to run", Duration.ofSeconds(20),
@@ -256,14 +255,13 @@ class DockerRuntimeIT {
 
     @Test
     void starting_the_same_container_twice_or_after_a_restart_gives_one_container() {
-        TaskRow task = pulledTask(image("demo/app:v1@" + v1), "{\"name\":\"app\",\"image\":\"x\"}");
-        ContainerRow c = task.containers().get(0);
+        AgentTask task = pulledTask(image("demo/app:v1@" + v1), "{\"name\":\"app\",\"image\":\"x\"}");
+        AgentContainer c = task.containers().get(0);
         String first = runtime.start(task, c);
         String again = runtime.start(task, c);
         String afterRestart;
         try (DockerRuntime restarted = DockerRuntime.connect(podman.dockerHost(),
-                new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()), r -> Optional.empty(),
-                arn -> Optional.ofNullable(taskDefinitions.get(arn)))) {
+                new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()), r -> Optional.empty())) {
             afterRestart = restarted.start(task, c);
         }
         assertThat(again).isEqualTo(first);

@@ -1,5 +1,8 @@
 package dev.ballast.agent.docker;
 
+import dev.ballast.core.ModelJson;
+import dev.ballast.agent.AgentTask;
+import dev.ballast.api.AgentTaskRows;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import java.util.List;
@@ -27,6 +30,13 @@ final class DockerTasks {
     }
 
     /** A task definition document with one container definition (the JSON fragment {@code container}). */
+    /** As {@link #task}, as the agent sees it: with its task definition document. */
+    static AgentTask agentTask(String taskDefinitionArn, String taskDefinition, String instanceArn, String name,
+                               String launchImage, String digest) {
+        return AgentTaskRows.toAgent(task(taskDefinitionArn, instanceArn, name, launchImage, digest), 0,
+                taskDefinition == null ? null : ModelJson.taskDefinition(taskDefinition));
+    }
+
     static String taskDefinition(String family, String container) {
         return "{\"family\":\"" + family + "\",\"containerDefinitions\":[" + container + "]}";
     }
