@@ -21,7 +21,11 @@ public final class Instances {
             c.put("heartbeat_at", i.heartbeatAt());
             c.put("agent_connected", i.agentConnected() ? 1 : 0);
             return c;
-        });
+        }).publishing(i -> List.of(Change.instance(i.arn())));
+    }
+
+    DocTable<InstanceRow> table() {
+        return table;
     }
 
     public Optional<Versioned<InstanceRow>> find(String arn) {
