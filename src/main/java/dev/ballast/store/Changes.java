@@ -81,6 +81,12 @@ public final class Changes {
         return reliable;
     }
 
+    /** True while someone {@link #await awaits} a change of {@code key} (diagnostics and tests). */
+    public boolean waiting(Change key) {
+        CompletableFuture<Void> w = waiters.get(key);
+        return w != null && !w.isDone();
+    }
+
     /** The current sequence number: take it before a read whose keys you then watch. */
     public long now() {
         return sequence.get();
