@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * missed; one committed before it is visible to the read.
  */
 public final class Changes {
+    /** The {@code application_name} of each replica's listening PostgreSQL connection. */
+    public static final String CONNECTION_NAME = "ballast-notifications";
     /** The PostgreSQL notification channel. */
     static final String CHANNEL = "ballast_changes";
     /** Payloads stay well below PostgreSQL's 8,000-byte limit. */
