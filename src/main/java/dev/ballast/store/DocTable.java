@@ -216,6 +216,11 @@ final class DocTable<T> {
 
     /** Writes {@code value} if the row is still at {@code expectedVersion}; false if it moved on. */
     boolean update(Handle h, T value, long expectedVersion) {
+        return update(h, value, expectedVersion, true);
+    }
+
+    /** As above; {@code publish} false writes without publishing its changes (a write no reader waits for). */
+    boolean update(Handle h, T value, long expectedVersion, boolean publish) {
         Map<String, Object> cols = new LinkedHashMap<>(columns.apply(value));
         Object id = cols.remove(key);
         cols.remove("created_at");
@@ -234,7 +239,7 @@ final class DocTable<T> {
         var update = h.createUpdate(sql.toString());
         cols.forEach(update::bind);
         boolean written = update.bind("__id", id).bind("__version", expectedVersion).execute() == 1;
-        if (written) {
+        if (written && publish) {
             published(h, List.of(value));
         }
         return written;
@@ -242,10 +247,15 @@ final class DocTable<T> {
 
     /** As {@link #update(Handle, Object, long)} in a transaction of its own; the value written is cached once committed. */
     boolean update(T value, long expectedVersion) {
+        return update(value, expectedVersion, true);
+    }
+
+    /** As {@link #update(Object, long)}, publishing its changes only when {@code publish}. */
+    boolean update(T value, long expectedVersion, boolean publish) {
         boolean[] outer = new boolean[1];
         boolean written = store.jdbi().withHandle(h -> {
             outer[0] = h.isInTransaction(); // see insertAll: then the caller's transaction decides
-            return h.inTransaction(tx -> update(tx, value, expectedVersion));
+            return h.inTransaction(tx -> update(tx, value, expectedVersion, publish));
         });
         if (written && !outer[0]) {
             committed(value, expectedVersion + 1);

@@ -70,7 +70,8 @@ public final class Instances {
             if (found.isEmpty() || found.get().value().status().equals("INACTIVE")) {
                 return false;
             }
-            if (table.update(found.get().value().heartbeat(now), found.get().version())) {
+            // only a reconnect is news to readers of the row; a heartbeat of a connected agent is not published
+            if (table.update(found.get().value().heartbeat(now), found.get().version(), !found.get().value().agentConnected())) {
                 return true;
             }
         }
