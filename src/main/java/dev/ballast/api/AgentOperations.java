@@ -40,7 +40,8 @@ public final class AgentOperations {
     private final ContainerInstanceOperations instances;
     private final Clock clock;
     private final Duration maxWait;
-    private final Duration pollInterval;
+    /** How often a waiting poll looks at the server's clock (and re-reads while notifications are not reliable). */
+    private final Duration clockCheck;
     private final Runnable wakeControllers;
     private final PollViews views;
 
@@ -53,7 +54,7 @@ public final class AgentOperations {
         this.instances = instances;
         this.clock = clock;
         this.maxWait = maxWait;
-        this.pollInterval = Duration.ofMillis(100);
+        this.clockCheck = Duration.ofSeconds(1);
         this.wakeControllers = wakeControllers;
         this.views = new PollViews(store, clock);
     }
@@ -115,9 +116,9 @@ public final class AgentOperations {
 
     /**
      * The instance's tasks once one needs the agent's attention, or when the wait ends. The wait ends by the
-     * server's clock (a test moves it), checked every {@code pollInterval}; the real-time bound only keeps a
+     * server's clock (a test moves it), checked every {@code clockCheck}; the real-time bound only keeps a
      * stopped clock from holding a request open for ever. Waiting costs no query: the tasks are read again
-     * only when a change notification for the instance's tasks arrives (every {@code pollInterval} while
+     * only when a change notification for the instance's tasks arrives (every {@code clockCheck} while
      * notifications are not reliable).
      */
     private List<Versioned<TaskRow>> awaitTasks(String instanceArn, int waitSeconds) {
@@ -128,7 +129,7 @@ public final class AgentOperations {
         PollViews.Snapshot<List<Versioned<TaskRow>>> tasks = views.tasks(instanceArn);
         while (tasks.value().stream().noneMatch(t -> needsAttention(t.value())) && clock.millis() < deadline
                 && System.nanoTime() < realDeadline) {
-            Duration slice = Duration.ofMillis(Math.min(pollInterval.toMillis(), Math.max(1, deadline - clock.millis())));
+            Duration slice = Duration.ofMillis(Math.min(clockCheck.toMillis(), Math.max(1, deadline - clock.millis())));
             boolean changed = store.changes().await(tasks.seq(), key, slice);
             if (Thread.currentThread().isInterrupted()) {
                 break;
