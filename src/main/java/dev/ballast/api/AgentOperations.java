@@ -12,6 +12,7 @@ import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskStatus;
+import dev.ballast.store.Change;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -44,8 +45,10 @@ public final class AgentOperations {
     private final ContainerInstanceOperations instances;
     private final Clock clock;
     private final Duration maxWait;
-    private final Duration pollInterval;
+    /** How often a waiting poll looks at the server's clock (and re-reads while notifications are not reliable). */
+    private final Duration clockCheck;
     private final Runnable wakeControllers;
+    private final PollViews views;
 
     /**
      * @param maxWait the longest a {@code PollTasks} waits, whatever the agent asks (a third of the disconnect
@@ -56,8 +59,9 @@ public final class AgentOperations {
         this.instances = instances;
         this.clock = clock;
         this.maxWait = maxWait;
-        this.pollInterval = Duration.ofMillis(100);
+        this.clockCheck = Duration.ofSeconds(1);
         this.wakeControllers = wakeControllers;
+        this.views = new PollViews(store, clock);
     }
 
     /** The ECS operations (validated against the model). */
@@ -75,8 +79,8 @@ public final class AgentOperations {
     // ---- Ballast extension ----
 
     private Versioned<InstanceRow> liveInstance(ObjectNode in) {
-        ClusterRecord cluster = instances.cluster(Params.text(in, "cluster", false));
-        Versioned<InstanceRow> v = instances.find(cluster, Params.text(in, "containerInstance", true));
+        ClusterRecord cluster = views.cluster(Params.text(in, "cluster", false), instances::cluster);
+        Versioned<InstanceRow> v = instances.find(cluster, Params.text(in, "containerInstance", true), views::instance);
         if (v.value().status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
             throw AwsException.client("Container instance " + v.value().arn() + " is deregistered.");
         }
@@ -85,7 +89,7 @@ public final class AgentOperations {
 
     private JsonNode heartbeat(ObjectNode in) {
         InstanceRow i = liveInstance(in).value();
-        store.instances().heartbeat(i.arn(), clock.millis());
+        store.heartbeats().record(i.arn(), clock.millis(), i.agentConnected());
         return Json.object().put("containerInstanceArn", i.arn()).put("status", i.status());
     }
 
@@ -99,31 +103,43 @@ public final class AgentOperations {
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
             throw AwsException.invalidParameter("'waitSeconds' must be between 0 and " + MAX_WAIT_SECONDS + ", got " + wait + ".");
         }
-        store.instances().heartbeat(i.arn(), clock.millis());
-        // The wait ends by the server's clock (a test moves it); the real-time bound only keeps a stopped clock
-        // from holding a request open for ever.
-        long waitMillis = Math.min(Duration.ofSeconds(wait).toMillis(), maxWait.toMillis());
-        long deadline = clock.millis() + waitMillis;
-        long realDeadline = System.nanoTime() + Duration.ofMillis(waitMillis).toNanos();
-        List<Versioned<TaskRow>> tasks = store.tasks().forInstance(i.arn());
-        while (tasks.stream().noneMatch(t -> needsAttention(t.value())) && clock.millis() < deadline
-                && System.nanoTime() < realDeadline) {
-            try {
-                Thread.sleep(Math.min(pollInterval.toMillis(), Math.max(1, deadline - clock.millis())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            tasks = store.tasks().forInstance(i.arn());
-        }
+        store.heartbeats().record(i.arn(), clock.millis(), i.agentConnected());
+        List<Versioned<TaskRow>> tasks = awaitTasks(i.arn(), wait);
         List<TaskEntry> entries = new ArrayList<>();
         for (Versioned<TaskRow> t : tasks) {
-            entries.add(new TaskEntry(AgentTaskRows.toWire(t.value()), store.taskDefinitions()
-                    .findByArn(t.value().taskDefinitionArn()).map(td -> Json.read(td.doc())).orElse(null)));
+            entries.add(new TaskEntry(AgentTaskRows.toWire(t.value()),
+                    views.taskDefinitionDocument(t.value().taskDefinitionArn()).orElse(null)));
         }
         return Json.mapper().valueToTree(new PollTasksResponse(i.arn(),
-                store.instances().find(i.arn()).map(v -> v.value().status()).orElse(ContainerInstanceStatus.INACTIVE.wire()),
+                views.instance(i.arn()).map(v -> v.value().status()).orElse(ContainerInstanceStatus.INACTIVE.wire()),
                 (int) Math.max(1, maxWait.toSeconds()), entries));
+    }
+
+    /**
+     * The instance's tasks once one needs the agent's attention, or when the wait ends. The wait ends by the
+     * server's clock (a test moves it), checked every {@code clockCheck}; the real-time bound only keeps a
+     * stopped clock from holding a request open for ever. Waiting costs no query: the tasks are read again
+     * only when a change notification for the instance's tasks arrives (every {@code clockCheck} while
+     * notifications are not reliable).
+     */
+    private List<Versioned<TaskRow>> awaitTasks(String instanceArn, int waitSeconds) {
+        long waitMillis = Math.min(Duration.ofSeconds(waitSeconds).toMillis(), maxWait.toMillis());
+        long deadline = clock.millis() + waitMillis;
+        long realDeadline = System.nanoTime() + Duration.ofMillis(waitMillis).toNanos();
+        Change key = Change.instanceTasks(instanceArn);
+        PollViews.Snapshot<List<Versioned<TaskRow>>> tasks = views.tasks(instanceArn);
+        while (tasks.value().stream().noneMatch(t -> needsAttention(t.value())) && clock.millis() < deadline
+                && System.nanoTime() < realDeadline) {
+            Duration slice = Duration.ofMillis(Math.min(clockCheck.toMillis(), Math.max(1, deadline - clock.millis())));
+            boolean changed = store.changes().await(tasks.seq(), key, slice);
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            if (changed) {
+                tasks = views.tasks(instanceArn);
+            }
+        }
+        return tasks.value();
     }
 
     /** Desired and last status differ: the agent has something to do. */
@@ -207,7 +223,7 @@ public final class AgentOperations {
             Optional<TaskRow> merged = merge(t, status, reason, stopCode, containers, pullStarted, pullStopped, executionStopped,
                     clock.millis());
             if (merged.isEmpty() || store.tasks().update(merged.get(), read.version())) {
-                store.instances().heartbeat(instance.arn(), clock.millis());
+                store.heartbeats().record(instance.arn(), clock.millis(), instance.agentConnected());
                 wakeControllers.run();
                 return;
             }

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * RegisterContainerInstance, DeregisterContainerInstance, DescribeContainerInstances, ListContainerInstances
@@ -79,7 +80,12 @@ final class ContainerInstanceOperations {
 
     /** The instance {@code ref} names in {@code cluster}, or InvalidParameterException. */
     Versioned<InstanceRow> find(ClusterRecord cluster, String ref) {
-        return store.instances().find(instanceArn(cluster, ref)).filter(v -> v.value().cluster().equals(cluster.name()))
+        return find(cluster, ref, store.instances()::find);
+    }
+
+    /** As {@link #find(ClusterRecord, String)}, looking the instance up by ARN with {@code lookup}. */
+    Versioned<InstanceRow> find(ClusterRecord cluster, String ref, Function<String, Optional<Versioned<InstanceRow>>> lookup) {
+        return lookup.apply(instanceArn(cluster, ref)).filter(v -> v.value().cluster().equals(cluster.name()))
                 .orElseThrow(() -> AwsException.invalidParameter("Container instance not found in cluster " + cluster.name()
                         + ": " + ShapeValidator.clip(ref) + "."));
     }

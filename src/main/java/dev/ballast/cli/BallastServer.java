@@ -26,6 +26,7 @@ import dev.ballast.resolve.RevisionResolver;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.Store;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -110,6 +111,16 @@ public final class BallastServer implements AutoCloseable {
             closeables.add(reconcilers);
             closeables.add(step);
             wakeControllers.set(reconcilers::wake);
+            // writes on other replicas wake this one's controllers at once (this server's own writes wake them directly)
+            store.changes().subscribe((change, fromThisServer) -> {
+                if (!fromThisServer) {
+                    reconcilers.wake();
+                }
+            });
+            // agents' heartbeats reach the store within a third of the disconnect timeout (docs/architecture.md)
+            closeables.add(store.heartbeats().flushEvery(config.agents().health().disconnectAfter().dividedBy(3)));
+            FunctionCounter.builder("ballast.db.queries", store, Store::queries).baseUnit("queries")
+                    .description("Database statements run by this server (a batch counts once)").register(metrics);
 
             EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
                 try {

@@ -106,6 +106,8 @@ public final class InstanceHealth {
         if (now - startedAt < settings.disconnectAfter().toMillis()) {
             return 0;
         }
+        // heartbeats this server heard but has not written yet, of agents the check below would misjudge
+        store.heartbeats().flushBefore(now - settings.disconnectAfter().toMillis());
         noticeReconnects();
         for (Versioned<InstanceRow> v : store.instances().heartbeatBefore(now - settings.disconnectAfter().toMillis())) {
             InstanceRow i = v.value();

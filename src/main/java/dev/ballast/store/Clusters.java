@@ -5,6 +5,7 @@ import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskStatus;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 
 /** Cluster rows. Deleted clusters stay as INACTIVE, as in ECS, until recreated. */
 public final class Clusters {
@@ -49,16 +50,17 @@ public final class Clusters {
                     .bind("name", name).bind("arn", arn).bind("doc", doc).bind("now", now)
                     .execute();
             Tags.replaceAll(h, arn, tags);
+            store.changes().publish(h, List.of(Change.cluster(name)));
             return new ClusterRecord(name, arn, ClusterStatus.ACTIVE.wire(), doc, now, now);
         });
     }
 
     /** Replaces the document of an ACTIVE cluster; false when there is none. */
     public boolean updateDoc(String name, String doc) {
-        return store.jdbi().withHandle(h -> h.createUpdate(
+        return store.jdbi().withHandle(h -> published(h, name, h.createUpdate(
                         "UPDATE clusters SET doc = :doc, updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
                 .bind("name", name).bind("doc", doc).bind("now", store.now())
-                .execute()) == 1;
+                .execute())) == 1;
     }
 
     /**
@@ -81,10 +83,18 @@ public final class Clusters {
 
     /** Marks an ACTIVE cluster INACTIVE; false when there is none. */
     public boolean deactivate(String name) {
-        return store.jdbi().withHandle(h -> h.createUpdate(
+        return store.jdbi().withHandle(h -> published(h, name, h.createUpdate(
                         "UPDATE clusters SET status = 'INACTIVE', updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
                 .bind("name", name).bind("now", store.now())
-                .execute()) == 1;
+                .execute())) == 1;
+    }
+
+    /** Publishes a change of cluster {@code name} when {@code rows} were written; returns {@code rows}. */
+    private int published(Handle h, String name, int rows) {
+        if (rows > 0) {
+            store.changes().publish(h, List.of(Change.cluster(name)));
+        }
+        return rows;
     }
 
     /**
@@ -106,6 +116,7 @@ public final class Clusters {
             }
             h.createUpdate("UPDATE clusters SET status = 'INACTIVE', updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
                     .bind("name", name).bind("now", store.now()).execute();
+            store.changes().publish(h, List.of(Change.cluster(name)));
             return java.util.Optional.of(ClusterCounts.NONE);
         });
     }

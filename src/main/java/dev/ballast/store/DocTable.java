@@ -36,6 +36,8 @@ final class DocTable<T> {
     private final Class<T> type;
     private final Function<T, Map<String, Object>> columns;
     private final Cache<String, Versioned<T>> parsed;
+    /** What a written row changed, published on {@link Store#changes()}; none by default. */
+    private Function<T, List<Change>> changes = v -> List.of();
 
     /**
      * @param columns the indexed columns of a record (besides {@code doc}, {@code version} and
@@ -61,6 +63,20 @@ final class DocTable<T> {
         this.parsed = cachedDocs > 0 ? Caffeine.newBuilder().maximumSize(cachedDocs).build() : null;
     }
 
+    /** Publishes {@code keys} of every row inserted or written from now on (once its transaction commits). */
+    DocTable<T> publishing(Function<T, List<Change>> keys) {
+        this.changes = keys;
+        return this;
+    }
+
+    private void published(Handle h, List<T> values) {
+        List<Change> keys = new ArrayList<>();
+        for (T v : values) {
+            keys.addAll(changes.apply(v));
+        }
+        store.changes().publish(h, keys);
+    }
+
     Optional<Versioned<T>> find(String id) {
         return store.jdbi().withHandle(h -> find(h, id));
     }
@@ -80,6 +96,15 @@ final class DocTable<T> {
             binds.forEach(q::bind);
             return q.bind("limit", limit).map((rs, ctx) -> row(rs)).list();
         });
+    }
+
+    /** The rows with the given keys, in one query (in key order). */
+    List<Versioned<T>> whereIn(Handle h, List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return h.createQuery("SELECT " + key + ", version, doc FROM " + table + " WHERE " + key + " IN (<ids>) ORDER BY " + key)
+                .bindList("ids", ids).map((rs, ctx) -> row(rs)).list();
     }
 
     /** The row at the cursor of a {@code SELECT key, version, doc}: parsed, or from the cache at that version. */
@@ -124,6 +149,7 @@ final class DocTable<T> {
         var update = h.createUpdate(insertSql(cols));
         cols.forEach(update::bind);
         update.execute();
+        published(h, List.of(value));
     }
 
     /** The columns a new row of {@code value} is inserted with, at version 1. */
@@ -173,6 +199,7 @@ final class DocTable<T> {
                     batch.add();
                 }
                 batch.execute();
+                published(tx, values);
             });
             return !outer;
         });
@@ -189,6 +216,11 @@ final class DocTable<T> {
 
     /** Writes {@code value} if the row is still at {@code expectedVersion}; false if it moved on. */
     boolean update(Handle h, T value, long expectedVersion) {
+        return update(h, value, expectedVersion, true);
+    }
+
+    /** As above; {@code publish} false writes without publishing its changes (a write no reader waits for). */
+    boolean update(Handle h, T value, long expectedVersion, boolean publish) {
         Map<String, Object> cols = new LinkedHashMap<>(columns.apply(value));
         Object id = cols.remove(key);
         cols.remove("created_at");
@@ -206,15 +238,24 @@ final class DocTable<T> {
         sql.append(" WHERE ").append(key).append(" = :__id AND version = :__version");
         var update = h.createUpdate(sql.toString());
         cols.forEach(update::bind);
-        return update.bind("__id", id).bind("__version", expectedVersion).execute() == 1;
+        boolean written = update.bind("__id", id).bind("__version", expectedVersion).execute() == 1;
+        if (written && publish) {
+            published(h, List.of(value));
+        }
+        return written;
     }
 
     /** As {@link #update(Handle, Object, long)} in a transaction of its own; the value written is cached once committed. */
     boolean update(T value, long expectedVersion) {
+        return update(value, expectedVersion, true);
+    }
+
+    /** As {@link #update(Object, long)}, publishing its changes only when {@code publish}. */
+    boolean update(T value, long expectedVersion, boolean publish) {
         boolean[] outer = new boolean[1];
         boolean written = store.jdbi().withHandle(h -> {
             outer[0] = h.isInTransaction(); // see insertAll: then the caller's transaction decides
-            return h.inTransaction(tx -> update(tx, value, expectedVersion));
+            return h.inTransaction(tx -> update(tx, value, expectedVersion, publish));
         });
         if (written && !outer[0]) {
             committed(value, expectedVersion + 1);

@@ -45,6 +45,11 @@ public record InstanceRow(String arn, String cluster, String clusterArn, String 
                 agentVersion, registeredAt, reason, heartbeatAt, reservedPorts);
     }
 
+    /** True once the instance is deregistered (INACTIVE). */
+    public boolean deregistered() {
+        return ContainerInstanceStatus.INACTIVE.wire().equals(status);
+    }
+
     /** A heartbeat: connected again, at {@code now}. */
     public InstanceRow heartbeat(long now) {
         return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, status, true, cpu, memory, attributes,

@@ -22,7 +22,11 @@ public final class Instances {
             c.put("heartbeat_at", i.heartbeatAt());
             c.put("agent_connected", i.agentConnected() ? 1 : 0);
             return c;
-        });
+        }).publishing(i -> List.of(Change.instance(i.arn())));
+    }
+
+    DocTable<InstanceRow> table() {
+        return table;
     }
 
     public Optional<Versioned<InstanceRow>> find(String arn) {
@@ -63,9 +67,10 @@ public final class Instances {
      */
     public boolean heartbeat(String arn, long now) {
         try {
+            // only a reconnect is news to readers of the row; a heartbeat of a connected agent is not published
             return Cas.update(() -> table.find(arn),
                     i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? Optional.empty() : Optional.of(i.heartbeat(now)),
-                    (read, changed) -> table.update(changed, read.version()), 10).isPresent();
+                    (read, changed) -> table.update(changed, read.version(), !read.value().agentConnected()), 10).isPresent();
         } catch (Cas.ConflictException e) {
             return false; // ten writers in a row won: the instance is busy, and this heartbeat is the least of its news
         }

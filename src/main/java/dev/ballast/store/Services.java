@@ -23,7 +23,7 @@ public final class Services {
             c.put("client_token", s.clientToken());
             c.put("created_at", s.createdAt());
             return c;
-        });
+        }).publishing(s -> List.of(Change.service(s.arn())));
     }
 
     public Optional<Versioned<ServiceRow>> find(String arn) {

@@ -2,13 +2,18 @@ package dev.ballast.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ballast.core.Ids;
 import dev.ballast.core.PrivateFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.slf4j.Logger;
@@ -33,18 +38,36 @@ public final class Store implements AutoCloseable {
     private final TaskRows tasks;
     private final Instances instances;
     private final TaskDefinitions taskDefinitions;
+    private final AtomicLong queries = new AtomicLong();
+    private final Changes changes;
+    private final Heartbeats heartbeats;
+    private final PgNotifications notifications;
 
-    private Store(HikariDataSource dataSource, Dialect dialect, Clock clock) {
+    private Store(HikariDataSource dataSource, Dialect dialect, Clock clock, String jdbcUrl) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.clock = clock;
         this.jdbi = Jdbi.create(dataSource);
+        jdbi.setSqlLogger(new SqlLogger() {
+            @Override
+            public void logAfterExecution(StatementContext context) {
+                queries.incrementAndGet();
+            }
+
+            @Override
+            public void logException(StatementContext context, SQLException ex) {
+                queries.incrementAndGet();
+            }
+        });
+        this.changes = new Changes(dialect == Dialect.POSTGRESQL, new Ids().hex32());
+        this.heartbeats = new Heartbeats(this);
         this.services = new Services(this);
         this.revisions = new Revisions(this);
         this.deployments = new Deployments(this);
         this.tasks = new TaskRows(this);
         this.instances = new Instances(this);
         this.taskDefinitions = new TaskDefinitions(this);
+        this.notifications = jdbcUrl == null ? null : new PgNotifications(jdbcUrl, changes, queries).start();
     }
 
     /**
@@ -78,7 +101,7 @@ public final class Store implements AutoCloseable {
         hikari.setDataSource(sqlite);
         hikari.setPoolName("ballast-sqlite");
         hikari.setMaximumPoolSize(8);
-        return open(new HikariDataSource(hikari), Dialect.SQLITE, clock);
+        return open(new HikariDataSource(hikari), Dialect.SQLITE, clock, null);
     }
 
     /** PostgreSQL at a JDBC URL ({@code jdbc:postgresql://host:port/db?user=…&password=…}). */
@@ -91,10 +114,10 @@ public final class Store implements AutoCloseable {
         hikari.setPoolName("ballast-postgresql");
         hikari.setMaximumPoolSize(16);
         hikari.setInitializationFailTimeout(10_000);
-        return open(new HikariDataSource(hikari), Dialect.POSTGRESQL, clock);
+        return open(new HikariDataSource(hikari), Dialect.POSTGRESQL, clock, jdbcUrl);
     }
 
-    private static Store open(HikariDataSource ds, Dialect dialect, Clock clock) {
+    private static Store open(HikariDataSource ds, Dialect dialect, Clock clock, String jdbcUrl) {
         try {
             Flyway.configure()
                     .dataSource(ds)
@@ -102,11 +125,34 @@ public final class Store implements AutoCloseable {
                     .loggers("slf4j")
                     .load()
                     .migrate();
-            return new Store(ds, dialect, clock);
+            return new Store(ds, dialect, clock, jdbcUrl);
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
+    }
+
+    /** Change notifications of this store's writes (and, on PostgreSQL, of every replica's). */
+    public Changes changes() {
+        return changes;
+    }
+
+    /** Agent heartbeats recorded in memory and written in batches. */
+    public Heartbeats heartbeats() {
+        return heartbeats;
+    }
+
+    /**
+     * Statements this store has run since it opened (each JDBI statement or batch counts once, as do the
+     * notification connection's); published as {@code ballast_db_queries_total}.
+     */
+    public long queries() {
+        return queries.get();
+    }
+
+    /** How many times the PostgreSQL notification connection was opened and listening (0 on SQLite). */
+    public long notificationConnects() {
+        return notifications == null ? 0 : notifications.connects();
     }
 
     public Dialect dialect() {
@@ -207,6 +253,14 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        if (notifications != null) {
+            notifications.close();
+        }
+        try {
+            heartbeats.flush(); // a restarted server does not lose the last heartbeats it heard
+        } catch (RuntimeException e) {
+            LOG.warn("could not write the last agent heartbeats on close: {}", e.toString());
+        }
         dataSource.close();
     }
 }

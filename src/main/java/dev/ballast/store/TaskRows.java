@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,19 @@ public final class TaskRows {
             c.put("client_token", t.clientToken());
             c.put("created_at", t.createdAt());
             return c;
-        }, CACHED_DOCS);
+        }, CACHED_DOCS).publishing(TaskRows::changes);
+    }
+
+    /** What a write of {@code t} changes: the tasks of its instance and its service. */
+    private static List<Change> changes(TaskRow t) {
+        List<Change> out = new ArrayList<>(2);
+        if (t.containerInstanceArn() != null) {
+            out.add(Change.instanceTasks(t.containerInstanceArn()));
+        }
+        if (t.serviceArn() != null) {
+            out.add(Change.service(t.serviceArn()));
+        }
+        return out;
     }
 
     public Optional<Versioned<TaskRow>> find(String arn) {

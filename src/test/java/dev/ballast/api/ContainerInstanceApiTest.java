@@ -214,7 +214,9 @@ class ContainerInstanceApiTest {
     }
 
     @Test
-    void anAgentsReasonForAStartingTaskChoosesTheStopCode() {
+    void aReportWithoutStopCodeForAStartingTaskIsTaskFailedToStartWhateverItsReasonSays() {
+        // ECS's own SubmitTaskStateChange has no stopCode (Ballast's agents send it as an extension member, see
+        // RemoteStopCodesIT): the server never reads the reason's prose, a task stopped before RUNNING failed to start
         ecs.createCluster(c -> c.clusterName("starting"));
         ContainerInstance host = register("starting", 1024, 1024);
         Task exited = ecs.runTask(r -> r.cluster("starting").taskDefinition("small")).tasks().get(0);
@@ -232,7 +234,8 @@ class ContainerInstanceApiTest {
         List<Task> tasks = ecs.describeTasks(r -> r.cluster("starting").tasks(exited.taskArn(), blocked.taskArn())).tasks();
         Task first = tasks.stream().filter(t -> t.taskArn().equals(exited.taskArn())).findFirst().orElseThrow();
         Task second = tasks.stream().filter(t -> t.taskArn().equals(blocked.taskArn())).findFirst().orElseThrow();
-        assertThat(first.stopCodeAsString()).isEqualTo("EssentialContainerExited");
+        assertThat(first.stopCodeAsString()).isEqualTo("TaskFailedToStart");
+        assertThat(first.stoppedReason()).isEqualTo("Essential container in task exited");
         assertThat(first.desiredStatus()).isEqualTo("STOPPED");
         assertThat(second.stopCodeAsString()).isEqualTo("TaskFailedToStart");
         assertThat(second.stoppedReason()).startsWith("DependencyConditionNotMet:");

@@ -99,6 +99,11 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("server not healthy after " + timeout + ":\n" + Files.readString(log));
     }
 
+    /** The server's process (for its CPU time). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
