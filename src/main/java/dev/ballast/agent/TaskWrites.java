@@ -1,5 +1,6 @@
 package dev.ballast.agent;
 
+import dev.ballast.core.CompareAndSet;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -20,23 +21,16 @@ final class TaskWrites {
 
     /** The task as written (at the version it was read at), or empty when the change no longer applied (or the task is gone). */
     Optional<AgentTask> apply(AgentTask read, Function<AgentTask, Optional<AgentTask>> change) {
-        AgentTask current = read;
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<AgentTask> next = change.apply(current);
-            if (next.isEmpty()) {
-                return Optional.empty();
-            }
-            if (next.get().version() == current.version() && tasks.update(next.get())) {
-                return next;
-            }
-            Optional<AgentTask> fresh = tasks.find(read.arn());
-            if (fresh.isEmpty()) {
-                return Optional.empty();
-            }
-            current = fresh.get();
+        boolean[] first = {true};
+        try {
+            // the first attempt uses the task as the caller read it; a lost race reads it again
+            return CompareAndSet.update(() -> first[0] ? Optional.of(read) : tasks.find(read.arn()), current -> {
+                first[0] = false;
+                return change.apply(current);
+            }, (current, next) -> next.version() == current.version() && tasks.update(next), MAX_ATTEMPTS);
+        } catch (CompareAndSet.ConflictException e) {
+            throw new IllegalStateException("update task " + read.arn() + ": " + e.getMessage(), e);
         }
-        throw new IllegalStateException("update task " + read.arn() + ": still conflicting after "
-                + MAX_ATTEMPTS + " attempts");
     }
 
     /** A change that applies only while the task's known state is {@code expected}. */

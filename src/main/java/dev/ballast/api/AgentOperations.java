@@ -1,5 +1,7 @@
 package dev.ballast.api;
 
+import dev.ballast.core.CompareAndSet;
+import dev.ballast.store.Cas;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.protocol.AgentProtocol;
@@ -213,22 +215,19 @@ public final class AgentOperations {
         InstanceRow instance = instances.find(cluster, call.containerInstance()).value();
         String ref = Params.required(in, "task");
         String taskArn = instances.taskArn(cluster, ref);
-        for (int attempt = 0; attempt < 10; attempt++) {
-            Versioned<TaskRow> read = store.tasks().find(taskArn)
-                    .orElseThrow(() -> AwsException.invalidParameter("The referenced task was not found: " + ShapeValidator.clip(ref) + "."));
-            TaskRow t = read.value();
-            if (!instance.arn().equals(t.containerInstanceArn())) {
-                throw AwsException.accessDenied("Task " + t.arn() + " is not on container instance " + instance.arn() + ".");
-            }
-            Optional<TaskRow> merged = merge(t, status, reason, stopCode, containers, pullStarted, pullStopped, executionStopped,
-                    clock.millis());
-            if (merged.isEmpty() || store.tasks().update(merged.get(), read.version())) {
-                store.heartbeats().record(instance.arn(), clock.millis(), instance.agentConnected());
-                wakeControllers.run();
-                return;
-            }
+        try {
+            Cas.update(() -> Optional.of(store.tasks().find(taskArn).orElseThrow(() -> AwsException.invalidParameter(
+                    "The referenced task was not found: " + ShapeValidator.clip(ref) + "."))), t -> {
+                if (!instance.arn().equals(t.containerInstanceArn())) {
+                    throw AwsException.accessDenied("Task " + t.arn() + " is not on container instance " + instance.arn() + ".");
+                }
+                return merge(t, status, reason, stopCode, containers, pullStarted, pullStopped, executionStopped, clock.millis());
+            }, (read, merged) -> store.tasks().update(merged, read.version()), 10);
+        } catch (CompareAndSet.ConflictException e) {
+            throw AwsException.contended("Task " + taskArn);
         }
-        throw AwsException.contended("The task");
+        store.heartbeats().record(instance.arn(), clock.millis(), instance.agentConnected());
+        wakeControllers.run();
     }
 
     /**

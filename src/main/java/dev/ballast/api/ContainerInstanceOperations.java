@@ -1,5 +1,6 @@
 package dev.ballast.api;
 
+import dev.ballast.core.CompareAndSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -163,7 +164,7 @@ final class ContainerInstanceOperations {
                 return Optional.of(i.reRegistered(cpu, memory, attributes, agentVersion, now).withReservedPorts(reserved));
             }, (read, changed) -> store.instances().update(changed, read.version()), 10).orElseThrow();
             return store.instances().find(written.arn()).orElseThrow();
-        } catch (Cas.ConflictException e) {
+        } catch (CompareAndSet.ConflictException e) {
             throw AwsException.contended("Container instance " + ref);
         }
     }
@@ -217,7 +218,7 @@ final class ContainerInstanceOperations {
             Cas.update(() -> store.instances().find(arn),
                     i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? Optional.empty() : Optional.of(i.withStatus(ContainerInstanceStatus.INACTIVE.wire(), "Deregistered")),
                     (read, changed) -> store.instances().update(changed, read.version()), 10);
-        } catch (Cas.ConflictException e) {
+        } catch (CompareAndSet.ConflictException e) {
             throw AwsException.contended("Container instance " + arn);
         }
         wakeControllers.run();
@@ -289,7 +290,7 @@ final class ContainerInstanceOperations {
                 Cas.update(() -> store.instances().find(arn),
                         i -> i.status().equals(status) ? Optional.empty() : Optional.of(i.withStatus(status, null)),
                         (read, changed) -> store.instances().update(changed, read.version()), 10);
-            } catch (Cas.ConflictException e) {
+            } catch (CompareAndSet.ConflictException e) {
                 throw AwsException.contended("Container instance " + arn);
             }
             done.add(InstanceDocs.instance(store.instances().find(arn).orElseThrow(), false, store, taskPorts));

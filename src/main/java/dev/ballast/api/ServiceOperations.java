@@ -1,5 +1,6 @@
 package dev.ballast.api;
 
+import dev.ballast.core.CompareAndSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -148,7 +149,7 @@ final class ServiceOperations {
                         }
                         return ok;
                     }, 5).orElseThrow();
-        } catch (Cas.ConflictException e) {
+        } catch (CompareAndSet.ConflictException e) {
             throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
         }
         wake.run();

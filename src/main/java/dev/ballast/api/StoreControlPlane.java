@@ -6,6 +6,7 @@ import dev.ballast.agent.AgentTasks;
 import dev.ballast.agent.ControlPlane;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.core.Account;
+import dev.ballast.store.Cas;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
@@ -53,14 +54,9 @@ public final class StoreControlPlane implements ControlPlane {
             store.instances().heartbeat(wanted.arn(), now);
             return wanted.arn();
         }
-        for (int attempt = 0; attempt < 10; attempt++) {
-            var read = store.instances().find(wanted.arn()).orElseThrow();
-            if (store.instances().update(read.value().reRegistered(wanted.cpu(), wanted.memory(), wanted.attributes(),
-                    wanted.agentVersion(), now), read.version())) {
-                return wanted.arn();
-            }
-        }
-        throw new IllegalStateException("re-register container instance " + wanted.arn() + ": still conflicting after 10 attempts");
+        Cas.update(() -> store.instances().find(wanted.arn()), read -> Optional.of(read.reRegistered(wanted.cpu(), wanted.memory(),
+                wanted.attributes(), wanted.agentVersion(), now)), (read, changed) -> store.instances().update(changed, read.version()), 10);
+        return wanted.arn();
     }
 
     @Override

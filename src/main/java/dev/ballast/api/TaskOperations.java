@@ -1,5 +1,6 @@
 package dev.ballast.api;
 
+import dev.ballast.core.CompareAndSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -155,7 +156,7 @@ final class TaskOperations {
                     t -> t.desiredStatus().equals(DesiredStatus.STOPPED.wire()) ? Optional.empty()
                             : Optional.of(t.withDesired(DesiredStatus.STOPPED.wire(), StopCode.USER_INITIATED.wire(), reason, clock.millis())),
                     (read, changed) -> store.tasks().update(changed, read.version()), 5);
-        } catch (Cas.ConflictException e) {
+        } catch (CompareAndSet.ConflictException e) {
             throw AwsException.contended("The task");
         }
         wakeAgents.run();

@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import dev.ballast.core.CompareAndSet;
 import dev.ballast.model.ContainerInstanceStatus;
 import java.util.HashMap;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class Instances {
             return Cas.update(() -> table.find(arn),
                     i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? Optional.empty() : Optional.of(i.heartbeat(now)),
                     (read, changed) -> table.update(changed, read.version(), !read.value().agentConnected()), 10).isPresent();
-        } catch (Cas.ConflictException e) {
+        } catch (CompareAndSet.ConflictException e) {
             return false; // ten writers in a row won: the instance is busy, and this heartbeat is the least of its news
         }
     }

@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import dev.ballast.core.CompareAndSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,7 +57,7 @@ class CasTest {
     void losingEveryRaceIsAConflictAndWritesNothingOfOurs() {
         cell.racers = 3;
         assertThatThrownBy(() -> Cas.update(cell::find, v -> Optional.of(v + "b"), cell::write, 3))
-                .isInstanceOf(Cas.ConflictException.class).hasMessageContaining("3 attempts");
+                .isInstanceOf(CompareAndSet.ConflictException.class).hasMessageContaining("3 attempts");
         assertThat(cell.value).isEqualTo("a'''");
     }
 
