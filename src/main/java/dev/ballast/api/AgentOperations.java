@@ -233,11 +233,13 @@ public final class AgentOperations {
     /**
      * The stop code of a task stopped by an agent older than the {@code stopCode} member (docs/agent-protocol.md,
      * "Compatibility"): decided by the task's state, never by its reason's text: a task that never ran failed to
-     * start; one that ran stopped because an essential container exited (the only other reason such an agent stops a
-     * task on its own).
+     * start, unless the same report shows an essential container that ran and exited (an exit code); one that ran
+     * stopped because an essential container exited (the only other reason such an agent stops a task on its own).
      */
-    static StopCode legacyStopCode(TaskRow t) {
-        return t.startedAt() == null ? StopCode.TASK_FAILED_TO_START : StopCode.ESSENTIAL_CONTAINER_EXITED;
+    static StopCode legacyStopCode(TaskRow t, List<TaskRow.ContainerRow> reported) {
+        boolean essentialExited = reported.stream().anyMatch(c -> c.essential() && c.exitCode() != null
+                && ContainerStatus.STOPPED.wire().equals(c.lastStatus()));
+        return t.startedAt() == null && !essentialExited ? StopCode.TASK_FAILED_TO_START : StopCode.ESSENTIAL_CONTAINER_EXITED;
     }
 
     /** The task with the agent's report applied; empty when it changes nothing. Refuses to move backwards. */
@@ -275,7 +277,7 @@ public final class AgentOperations {
         if (reason != null && !reason.equals(t.stoppedReason()) || stopCode != null) {
             // The agent stopped the task on its own and says why: its stop code is recorded as sent (a code the
             // server set first, e.g. UserInitiated, stays).
-            next = next.stoppedBy((stopCode != null ? stopCode : legacyStopCode(t)).wire(), reason);
+            next = next.stoppedBy((stopCode != null ? stopCode : legacyStopCode(t, containers)).wire(), reason);
         }
         int order = TASK_ORDER.indexOf(last);
         Long stoppingAt = next.stoppingAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.DEACTIVATING.wire()) ? Long.valueOf(now) : next.stoppingAt();

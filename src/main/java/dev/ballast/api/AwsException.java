@@ -76,10 +76,11 @@ public final class AwsException extends RuntimeException {
 
     /**
      * A write that lost its compare-and-set race on every attempt: retryable (SDKs retry
-     * {@code ThrottlingException} with back-off), naming what was contended; nothing was written.
+     * {@code ThrottlingException} with back-off; a 503 like the body budget's, so that agents, which retry 5xx and
+     * take a 4xx as a refusal, retry it too), naming what was contended; nothing was written.
      */
     public static AwsException contended(String what) {
-        return new AwsException("ThrottlingException", 400, what + " was changed by concurrent requests on every attempt;"
+        return new AwsException("ThrottlingException", 503, what + " was changed by concurrent requests on every attempt;"
                 + " nothing was written. Retry the request.");
     }
 

@@ -209,17 +209,17 @@ final class ContainerInstanceOperations {
                     + "); stop them first or deregister with 'force'.");
         }
         long now = clock.millis();
-        for (Versioned<TaskRow> t : live) {
-            store.tasks().update(InstanceHealth.stoppedWithoutAgent(t.value(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), DEREGISTERED_REASON, now),
-                    t.version());
-        }
         String arn = v.value().arn();
-        try {
+        try { // the instance first: a lost race leaves nothing written, and nothing is placed on it meanwhile
             Cas.update(() -> store.instances().find(arn),
                     i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? Optional.empty() : Optional.of(i.withStatus(ContainerInstanceStatus.INACTIVE.wire(), "Deregistered")),
                     (read, changed) -> store.instances().update(changed, read.version()), 10);
         } catch (CompareAndSet.ConflictException e) {
             throw AwsException.contended("Container instance " + arn);
+        }
+        for (Versioned<TaskRow> t : live) {
+            store.tasks().update(InstanceHealth.stoppedWithoutAgent(t.value(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), DEREGISTERED_REASON, now),
+                    t.version());
         }
         wakeControllers.run();
         return Json.object().set("containerInstance", InstanceDocs.instance(store.instances().find(arn).orElseThrow(),

@@ -64,6 +64,7 @@ public final class Heartbeats {
         return () -> {
             t.interrupt();
             t.join();
+            flush(); // what was recorded since the last period: a replica stopping in a rolling restart keeps no heartbeat back
         };
     }
 

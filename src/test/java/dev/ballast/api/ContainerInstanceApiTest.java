@@ -214,9 +214,10 @@ class ContainerInstanceApiTest {
     }
 
     @Test
-    void aReportWithoutStopCodeForAStartingTaskIsTaskFailedToStartWhateverItsReasonSays() {
+    void aReportWithoutStopCodeForAStartingTaskIsDecidedByStateNotByItsReason() {
         // ECS's own SubmitTaskStateChange has no stopCode (Ballast's agents send it as an extension member, see
-        // RemoteStopCodesIT): the server never reads the reason's prose, a task stopped before RUNNING failed to start
+        // RemoteStopCodesIT): the server never reads the reason's prose. A task stopped before RUNNING failed to
+        // start, unless the report shows an essential container that ran and exited.
         ecs.createCluster(c -> c.clusterName("starting"));
         ContainerInstance host = register("starting", 1024, 1024);
         Task exited = ecs.runTask(r -> r.cluster("starting").taskDefinition("small")).tasks().get(0);
@@ -239,6 +240,14 @@ class ContainerInstanceApiTest {
         assertThat(first.desiredStatus()).isEqualTo("STOPPED");
         assertThat(second.stopCodeAsString()).isEqualTo("TaskFailedToStart");
         assertThat(second.stoppedReason()).startsWith("DependencyConditionNotMet:");
+
+        Task ran = ecs.runTask(r -> r.cluster("starting").taskDefinition("small")).tasks().get(0);
+        ecs.submitTaskStateChange(r -> r.cluster("starting").task(ran.taskArn()).status("PENDING")
+                .reason("some words no rule reads")
+                .containers(c -> c.containerName("app").status("STOPPED").exitCode(1))
+                .overrideConfiguration(as(host)));
+        Task third = ecs.describeTasks(r -> r.cluster("starting").tasks(ran.taskArn())).tasks().get(0);
+        assertThat(third.stopCodeAsString()).isEqualTo("EssentialContainerExited");
     }
 
     @Test

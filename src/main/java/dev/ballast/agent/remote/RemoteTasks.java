@@ -1,6 +1,8 @@
 package dev.ballast.agent.remote;
 
 import java.util.HashMap;
+import java.util.Set;
+import java.util.HashSet;
 import dev.ballast.model.TaskDefinition;
 import dev.ballast.core.ModelJson;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class RemoteTasks implements AgentTasks {
     private static final int CACHED_DEFINITIONS = 1_000;
     private final Map<String, TaskDefinition> definitions = new HashMap<>();
+    private final Set<String> unreadable = new HashSet<>();
     private static final Logger LOG = LoggerFactory.getLogger(RemoteTasks.class);
 
     private final JsonApiClient client;
@@ -213,7 +216,16 @@ public final class RemoteTasks implements AgentTasks {
             if (definitions.size() >= CACHED_DEFINITIONS) {
                 definitions.clear();
             }
-            known = ModelJson.taskDefinition(td);
+            try {
+                known = ModelJson.taskDefinition(td);
+            } catch (IllegalArgumentException e) {
+                // one unreadable definition must not stop this agent's other tasks: this one runs with defaults
+                if (unreadable.add(arn)) {
+                    LOG.warn("agent instance={}: task definition {} cannot be read ({}); its containers start with defaults",
+                            instanceArn, arn, e.getMessage());
+                }
+                return null;
+            }
             definitions.put(arn, known);
         }
         return known;
