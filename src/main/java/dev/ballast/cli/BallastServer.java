@@ -64,7 +64,7 @@ public final class BallastServer implements AutoCloseable {
                          ResolveSettings resolve, Duration reconcilePeriod, InstanceHealth.Settings agentHealth,
                          String embeddedRuntime, String dockerHost, RepositoryCredentials repositoryCredentials,
                          Replica replica, String portHostIp, EmbeddedInstance embedded,
-                         Duration stoppedTaskRetention) {
+                         Duration stoppedTaskRetention, int reconcileWorkers) {
 
         public static Config of(InetAddress bind, int port, Path dataDir, String storeUrl, Account account,
                                 CredentialStore credentials, Clock clock) {
@@ -72,75 +72,82 @@ public final class BallastServer implements AutoCloseable {
                     RegistryConfig.defaults().withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
                     ResolveSettings.defaults(), Duration.ofMillis(250), InstanceHealth.Settings.defaults(), "simulated", null,
                     RepositoryCredentials.none(), Replica.defaults(),
-                    DockerRuntime.DEFAULT_HOST_IP, EmbeddedInstance.defaults(), DEFAULT_STOPPED_TASK_RETENTION);
+                    DockerRuntime.DEFAULT_HOST_IP, EmbeddedInstance.defaults(), DEFAULT_STOPPED_TASK_RETENTION, Reconcilers.DEFAULT_WORKERS);
         }
 
         public Config withSimulatedInstances(int n) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, n, registry, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention, reconcileWorkers);
         }
 
         public Config withResolve(ResolveSettings r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, r, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention, reconcileWorkers);
         }
 
         /** When agents count as disconnected, and when their tasks are stopped (server options --agent-*). */
         public Config withAgentHealth(InstanceHealth.Settings h) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
+                    reconcilePeriod, h, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention, reconcileWorkers);
         }
 
         /** The embedded agent's runtime: {@code auto} (Docker/Podman when an engine answers), {@code docker} or {@code simulated}. */
         public Config withEmbeddedRuntime(String runtime) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
+                    reconcilePeriod, agentHealth, runtime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention, reconcileWorkers);
         }
 
         /** The Docker Engine API endpoint ({@code unix:///…} or {@code tcp://…}) the embedded agent uses instead of detection. */
         public Config withDockerHost(String host) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
+                    reconcilePeriod, agentHealth, embeddedRuntime, host, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention, reconcileWorkers);
         }
 
         /** Where containers' {@code repositoryCredentials.credentialsParameter} are looked up (--registry-credentials). */
         public Config withRepositoryCredentials(RepositoryCredentials r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica, portHostIp, embedded, stoppedTaskRetention);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, r, replica, portHostIp, embedded, stoppedTaskRetention, reconcileWorkers);
         }
 
         /** This replica's node name and controller lease (several servers on one PostgreSQL store). */
         public Config withReplica(Replica r) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r, portHostIp, embedded, stoppedTaskRetention);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, r, portHostIp, embedded, stoppedTaskRetention, reconcileWorkers);
         }
 
         /** The address containers' port mappings bind on, for the embedded agent's engine (default 127.0.0.1). */
         public Config withPortHostIp(String ip) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, ip, embedded, stoppedTaskRetention);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, ip, embedded, stoppedTaskRetention, reconcileWorkers);
         }
 
         /** How long stopped tasks stay visible before they are purged (--stopped-task-retention; ECS: about an hour). */
         public Config withStoppedTaskRetention(Duration retention) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
                     reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded,
-                    retention);
+                    retention, reconcileWorkers);
         }
 
         /** The clock of every controller, agent and the store (tests move it by hand). */
         public Config withClock(Clock c) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, c, simulatedInstances, registry, resolve,
                     reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp,
-                    embedded, stoppedTaskRetention);
+                    embedded, stoppedTaskRetention, reconcileWorkers);
         }
 
         /** The cluster the embedded instances join and the resources they register (--cluster, --instance-*). */
         public Config withEmbeddedInstance(EmbeddedInstance e) {
             return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
-                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, e, stoppedTaskRetention);
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, e, stoppedTaskRetention, reconcileWorkers);
+        }
+
+        /** How many services the controllers reconcile at once (--reconcile-workers). */
+        public Config withReconcileWorkers(int workers) {
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, registry, resolve,
+                    reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp,
+                    embedded, stoppedTaskRetention, workers);
         }
 
         public Config withRegistry(RegistryConfig r) {
-            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention);
+            return new Config(bind, port, dataDir, storeUrl, account, credentials, clock, simulatedInstances, r, resolve, reconcilePeriod, agentHealth, embeddedRuntime, dockerHost, repositoryCredentials, replica, portHostIp, embedded, stoppedTaskRetention, reconcileWorkers);
         }
     }
 
@@ -255,8 +262,11 @@ public final class BallastServer implements AutoCloseable {
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
             Reconcilers reconcilers = new Reconcilers(store, controller, config.reconcilePeriod(), clock,
-                    new InstanceHealth(store, clock, config.agentHealth(), metrics), lease)
+                    new InstanceHealth(store, clock, config.agentHealth(), metrics), lease, config.reconcileWorkers())
                     .withPurge(new StoppedTaskPurge(store, clock, config.stoppedTaskRetention()));
+            Gauge.builder("ballast.controller.queue", reconcilers::queueDepth).baseUnit("keys")
+                    .description("Services and jobs queued or waiting (requeue-after, back-off) for a controller worker")
+                    .register(metrics);
             DeployMetrics.bind(metrics, store, controller);
             closeables.add(reconcilers);
             closeables.add(step);

@@ -129,6 +129,10 @@ final class ServerCommand implements Callable<Integer> {
                     + "does after about an hour (default: ${DEFAULT-VALUE}).")
     Duration stoppedTaskRetention;
 
+    @Option(names = "--reconcile-workers", defaultValue = "4",
+            description = "How many services the controllers reconcile at once (default: ${DEFAULT-VALUE}).")
+    int reconcileWorkers;
+
     @Override
     public Integer call() throws Exception {
         if (!java.util.Set.of("auto", "docker", "simulated").contains(runtime)) {
@@ -150,7 +154,7 @@ final class ServerCommand implements Callable<Integer> {
                     .withReplica(new BallastServer.Replica(nodeName, controllerLease))
                     .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp))
                     .withEmbeddedInstance(new BallastServer.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
-                    .withStoppedTaskRetention(stoppedTaskRetention);
+                    .withStoppedTaskRetention(stoppedTaskRetention).withReconcileWorkers(reconcileWorkers);
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(registryOptions.apply(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)), LOG))
