@@ -253,11 +253,12 @@ public final class BallastServer implements AutoCloseable {
                 RevisionResolver.Step s = resolver.step(revision, td, clusterArn, cb);
                 return new ResolutionStep.Outcome(s.record(), s.events());
             }, clock, () -> wakeControllers.get().run());
-            ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run());
             // Replicas exist only on PostgreSQL (an SQLite file belongs to one server): only they elect a leader.
             ControllerLease lease = store.dialect() == Store.Dialect.POSTGRESQL
                     ? new ControllerLease(store.leases(), leaseHolder(config.replica()), clock, config.replica().controllerLease())
                     : null;
+            ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run(),
+                    () -> lease == null || lease.held());
             Gauge.builder("ballast.controller.leader", () -> lease == null || lease.leader() ? 1 : 0)
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
