@@ -3,6 +3,7 @@ package dev.ballast.cli;
 import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
+import dev.ballast.deploy.Reconcilers;
 import dev.ballast.registry.DockerConfigCredentials;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -129,9 +130,9 @@ final class ServerCommand implements Callable<Integer> {
                     + "does after about an hour (default: ${DEFAULT-VALUE}).")
     Duration stoppedTaskRetention;
 
-    @Option(names = "--reconcile-workers", defaultValue = "4",
-            description = "How many services the controllers reconcile at once (default: ${DEFAULT-VALUE}).")
-    int reconcileWorkers;
+    @Option(names = "--reconcile-workers",
+            description = "How many services the controllers reconcile at once (default: the processors, 2 to 4).")
+    Integer reconcileWorkers;
 
     @Override
     public Integer call() throws Exception {
@@ -154,7 +155,7 @@ final class ServerCommand implements Callable<Integer> {
                     .withReplica(new BallastServer.Replica(nodeName, controllerLease))
                     .withPortHostIp(dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp))
                     .withEmbeddedInstance(new BallastServer.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
-                    .withStoppedTaskRetention(stoppedTaskRetention).withReconcileWorkers(reconcileWorkers);
+                    .withStoppedTaskRetention(stoppedTaskRetention).withReconcileWorkers(reconcileWorkers != null ? reconcileWorkers : Reconcilers.DEFAULT_WORKERS);
             // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
             config = config.withRegistry(registryOptions.apply(config.registry().withCredentials(
                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)), LOG))

@@ -15,8 +15,11 @@ import java.time.Duration;
  * the replica holding it reconciles anything; the lease is asked before every key.
  */
 public final class Reconcilers implements AutoCloseable {
-    /** Workers by default: keys reconciled at once. */
-    public static final int DEFAULT_WORKERS = 4;
+    /**
+     * Workers by default, keys reconciled at once: the processors, at least 2 and at most 4. Reconciles wait only on
+     * the store, so more workers than cores only take CPU from the API (docs/benchmarks.md, "Reconcile throughput").
+     */
+    public static final int DEFAULT_WORKERS = Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
     /** The job that queues every live service (level-triggered resync). */
     static final String RESYNC = "job:resync";
     /** The job that runs the instance-health monitor. */
