@@ -25,6 +25,7 @@ import dev.ballast.resolve.ResolutionFailedException;
 import dev.ballast.resolve.RevisionResolver;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.Launcher;
+import dev.ballast.store.Change;
 import dev.ballast.store.Store;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -95,25 +96,38 @@ public final class BallastServer implements AutoCloseable {
                 RevisionResolver.Step s = resolver.step(revision, td, clusterArn, cb);
                 return new ResolutionStep.Outcome(s.record(), s.events());
             }, clock, () -> wakeControllers.get().run());
-            ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run());
             // Replicas exist only on PostgreSQL (an SQLite file belongs to one server): only they elect a leader.
             ControllerLease lease = store.dialect() == Store.Dialect.POSTGRESQL
                     ? new ControllerLease(store.leases(), leaseHolder(config.controllers().replica()), clock,
                     config.controllers().replica().controllerLease())
                     : null;
+            ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run(),
+                    () -> lease == null || lease.held());
             Gauge.builder("ballast.controller.leader", () -> lease == null || lease.leader() ? 1 : 0)
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
             Reconcilers reconcilers = new Reconcilers(store, controller, config.controllers().reconcilePeriod(), clock,
-                    new InstanceHealth(store, clock, config.agents().health(), metrics), lease)
+                    new InstanceHealth(store, clock, config.agents().health(), metrics), lease,
+                    config.controllers().reconcileWorkers())
                     .withPurge(new StoppedTaskPurge(store, clock, config.controllers().stoppedTaskRetention()));
+            Gauge.builder("ballast.controller.queue", reconcilers::queueDepth).baseUnit("keys")
+                    .description("Services and jobs queued or waiting (requeue-after, back-off) for a controller worker")
+                    .register(metrics);
             DeployMetrics.bind(metrics, store, controller);
             closeables.add(reconcilers);
             closeables.add(step);
             wakeControllers.set(reconcilers::wake);
-            // writes on other replicas wake this one's controllers at once (this server's own writes wake them directly)
+            // writes on other replicas wake this one's controllers at once: a service (or one of its tasks) is queued by
+            // its key; an instance's or cluster's change, or "everything" after a lost notification connection, queues
+            // a resync of every service. This server's own API writes wake them directly; the controllers' own writes
+            // do not requeue their service (a level-triggered pass would otherwise wake itself after every write).
             store.changes().subscribe((change, fromThisServer) -> {
-                if (!fromThisServer) {
+                if (fromThisServer || change.kind() == Change.Kind.INSTANCE_TASKS) {
+                    return; // a task's change also arrives as its service's
+                }
+                if (change.kind() == Change.Kind.SERVICE) {
+                    reconcilers.enqueue(change.id());
+                } else {
                     reconcilers.wake();
                 }
             });

@@ -4,6 +4,7 @@ import dev.ballast.agent.docker.DockerRuntime;
 import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
+import dev.ballast.deploy.Reconcilers;
 import dev.ballast.registry.DockerConfigCredentials;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -130,6 +131,10 @@ final class ServerCommand implements Callable<Integer> {
                     + "does after about an hour (default: ${DEFAULT-VALUE}).")
     Duration stoppedTaskRetention;
 
+    @Option(names = "--reconcile-workers",
+            description = "How many services the controllers reconcile at once (default: the processors, 2 to 4).")
+    Integer reconcileWorkers;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -151,6 +156,7 @@ final class ServerCommand implements Callable<Integer> {
                     .portHostIp(DockerRuntime.checkHostIp(portHostIp))
                     .instance(new ServerConfig.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
                     .stoppedTaskRetention(stoppedTaskRetention)
+                    .reconcileWorkers(reconcileWorkers != null ? reconcileWorkers : Reconcilers.DEFAULT_WORKERS)
                     // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
                     .registry(r -> registryOptions.apply(r.withCredentials(
                             DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)), LOG))

@@ -1,5 +1,6 @@
 package dev.ballast.cli;
 
+import dev.ballast.deploy.Reconcilers;
 import dev.ballast.agent.docker.DockerRuntime;
 import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
@@ -106,10 +107,15 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
      *
      * @param reconcilePeriod how often every service is reconciled when nothing wakes them
      * @param stoppedTaskRetention how long stopped tasks stay visible before they are purged
+     * @param reconcileWorkers how many services the controllers reconcile at once (--reconcile-workers)
      * @param replica this server among replicas sharing a store, and the controller lease
      */
-    public record Controllers(Duration reconcilePeriod, Duration stoppedTaskRetention, Replica replica) {
+    public record Controllers(Duration reconcilePeriod, Duration stoppedTaskRetention, Replica replica,
+                              int reconcileWorkers) {
         public Controllers {
+            if (reconcileWorkers < 1) {
+                throw new IllegalArgumentException("reconcile workers must be at least 1, got " + reconcileWorkers);
+            }
             Objects.requireNonNull(reconcilePeriod, "reconcilePeriod");
             Objects.requireNonNull(stoppedTaskRetention, "stoppedTaskRetention");
             Objects.requireNonNull(replica, "replica");
@@ -194,6 +200,7 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
         private InstanceHealth.Settings agentHealth = InstanceHealth.Settings.defaults();
         private Duration reconcilePeriod = Duration.ofMillis(250);
         private Duration stoppedTaskRetention = DEFAULT_STOPPED_TASK_RETENTION;
+        private int reconcileWorkers = Reconcilers.DEFAULT_WORKERS;
         private Replica replica = Replica.defaults();
 
         private Builder() {
@@ -308,6 +315,11 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
         }
 
         /** How long stopped tasks stay visible (default: one hour, as ECS). */
+        public Builder reconcileWorkers(int value) {
+            this.reconcileWorkers = value;
+            return this;
+        }
+
         public Builder stoppedTaskRetention(Duration value) {
             this.stoppedTaskRetention = value;
             return this;
@@ -323,7 +335,7 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
             return new ServerConfig(new Listener(bind, port, credentials, limits), new Storage(dataDir, storeUrl), account,
                     clock, new Registries(registry, resolve, repositoryCredentials),
                     new Agents(simulatedInstances, runtime, dockerHost, portHostIp, instance, agentHealth),
-                    new Controllers(reconcilePeriod, stoppedTaskRetention, replica));
+                    new Controllers(reconcilePeriod, stoppedTaskRetention, replica, reconcileWorkers));
         }
     }
 }

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lease that makes exactly one server replica drive the controllers (services, deployments, instance
- * health) when several replicas share one store. Each reconcile pass asks {@link #held()}: the holder renews
+ * health) when several replicas share one store. The controller runtime asks {@link #held()} before every key
+ * (and the service controller again before launching tasks): the holder renews
  * the lease once a third of its term has passed; another replica takes it only after it expired. So a
  * replica that dies (or is cut off from the store) is replaced within one {@code ttl}, and since every
  * controller step is level-triggered and written compare-and-set, the new holder continues where the old

@@ -1,142 +1,141 @@
 package dev.ballast.deploy;
 
-import dev.ballast.core.RepeatedLog;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.Versioned;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Runs the service reconciler over every live service, level-triggered: on a fixed period and whenever
- * something is {@link #wake() woken} (an API write). One pass runs the instance-health monitor (agents that
- * stopped reporting), then handles each service once; with a {@link ControllerLease}, only on the replica
- * holding it.
+ * The server's controllers on one {@link ControllerRuntime}: the service reconciler keyed by service ARN, and
+ * periodic jobs — a level-triggered resync that queues every live service each {@code period}, the instance-health
+ * monitor (agents that stopped reporting) and, when given, the stopped-task purge. A small pool of workers
+ * reconciles different services at once, never one service twice at once. With a {@link ControllerLease}, only
+ * the replica holding it reconciles anything; the lease is asked before every key.
  */
 public final class Reconcilers implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Reconcilers.class);
+    /**
+     * Workers by default, keys reconciled at once: the processors, at least 2 and at most 4. Reconciles wait only on
+     * the store, so more workers than cores only take CPU from the API (docs/benchmarks.md, "Reconcile throughput").
+     */
+    public static final int DEFAULT_WORKERS = Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
+    /** The job that queues every live service (level-triggered resync). */
+    static final String RESYNC = "job:resync";
+    /** The job that runs the instance-health monitor. */
+    static final String INSTANCE_HEALTH = "job:instance-health";
+    /** The job that purges expired stopped tasks. */
+    static final String PURGE = "job:stopped-task-purge";
+    /** The first back-off after a failed reconcile of a key, doubled per consecutive failure ... */
+    static final Duration BACKOFF = Duration.ofMillis(250);
+    /** ... up to this. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
     private final Store store;
     private final InstanceHealth health;
     private final ServiceController controller;
-    private final Duration period;
+    private final ControllerRuntime runtime;
     private final ControllerLease lease;
-    private final Semaphore wakeups = new Semaphore(0);
-    private final Thread thread;
-    private volatile boolean running = true;
     private volatile StoppedTaskPurge purge;
-    private final RepeatedLog failures;
 
     public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock) {
         this(store, controller, period, clock, null);
     }
 
-    /** As above, also running the instance-health monitor at the start of each pass (null: none). */
+    /** As above, also running the instance-health monitor every {@code period} (null: none). */
     public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock, InstanceHealth health) {
         this(store, controller, period, clock, health, null);
     }
 
     /**
-     * As above; when {@code lease} is given, a pass does anything only while this replica holds it (several
+     * As above; when {@code lease} is given, keys are reconciled only while this replica holds it (several
      * replicas on one store: exactly one drives the controllers).
      */
     public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock, InstanceHealth health,
                        ControllerLease lease) {
-        this.lease = lease;
+        this(store, controller, period, clock, health, lease, DEFAULT_WORKERS);
+    }
+
+    /** As above, with {@code workers} services reconciled at once. */
+    public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock, InstanceHealth health,
+                       ControllerLease lease, int workers) {
         this.health = health;
         this.store = store;
         this.controller = controller;
-        this.period = period;
-        this.failures = new RepeatedLog(LOG, clock, Duration.ofMinutes(1));
-        this.thread = Thread.ofPlatform().name("ballast-reconciler").daemon().unstarted(this::loop);
+        this.runtime = new ControllerRuntime("ballast-reconciler", this::reconcile, workers, clock,
+                () -> lease == null || lease.held(), BACKOFF, MAX_BACKOFF)
+                .every(RESYNC, period);
+        if (health != null) {
+            runtime.every(INSTANCE_HEALTH, period);
+        }
+        this.lease = lease;
     }
 
-    /** Also purges expired stopped tasks on each pass (see {@link StoppedTaskPurge}); call before {@link #start()}. */
+    /** Also purges expired stopped tasks (see {@link StoppedTaskPurge}); call before {@link #start()}. */
     public Reconcilers withPurge(StoppedTaskPurge p) {
         this.purge = p;
+        runtime.every(PURGE, StoppedTaskPurge.EVERY);
         return this;
     }
 
     public Reconcilers start() {
-        thread.start();
+        runtime.start();
         return this;
     }
 
-    /** Asks for a pass soon (coalesced). */
+    /** Asks for a resync of every live service soon (coalesced: one resync queued at a time). */
     public void wake() {
-        if (wakeups.availablePermits() == 0) {
-            wakeups.release();
-        }
+        runtime.enqueue(RESYNC);
+    }
+
+    /** Asks for a reconcile of one service soon (a targeted wake-up, e.g. on a change notification). */
+    public void enqueue(String serviceArn) {
+        runtime.enqueue(serviceArn);
     }
 
     /**
-     * One pass over all live services (tests call this directly). Passes run one at a time: a pass started
-     * while the loop's is running waits for it, so that both do not plan the same launches.
+     * One full pass on the caller's thread (tests): runs the periodic jobs now, then reconciles every live service
+     * and whatever they queue until nothing is ready; returns once no worker is reconciling either.
      */
-    public synchronized void passOnce() {
-        if (!leading()) {
-            return;
-        }
-        if (health != null) {
-            try {
-                health.passOnce();
-            } catch (RuntimeException e) {
-                failures.warn("instance-health", "instance-health pass failed; retrying next pass: " + e, e);
-            }
-        }
+    public void passOnce() {
+        runtime.enqueue(INSTANCE_HEALTH);
         if (purge != null) {
-            try {
-                purge.passOnce();
-            } catch (RuntimeException e) {
-                failures.warn("purge", "stopped-task purge failed; retrying next pass: " + e, e);
-            }
+            runtime.enqueue(PURGE);
         }
-        for (Versioned<ServiceRow> s : store.services().needingReconcile(100_000)) {
-            // asked before every service, not once per pass: a long pass must not outlive the lease (another
-            // replica may have taken it meanwhile); cheap while the lease was renewed recently
-            if (!leading()) {
-                return;
-            }
-            try {
-                controller.reconcile(s.value().arn());
-            } catch (RuntimeException e) {
-                // the same failure repeats on every pass: logged once a minute with a count, the stack trace once
-                failures.warn(s.value().arn(), "reconcile " + s.value().arn() + " failed; retrying next pass: " + e, e);
-            }
-        }
+        runtime.enqueue(RESYNC);
+        runtime.runUntilIdle();
     }
 
-    private boolean leading() {
-        return lease == null || lease.held();
+    /** Keys queued or waiting for a worker (the {@code ballast.controller.queue} gauge). */
+    public int queueDepth() {
+        return runtime.depth();
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                passOnce();
-                wakeups.tryAcquire(period.toMillis(), TimeUnit.MILLISECONDS);
-                wakeups.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                failures.warn("pass", "reconcile pass failed: " + e, e);
+    private Result reconcile(String key) {
+        switch (key) {
+            case RESYNC -> {
+                for (Versioned<ServiceRow> s : store.services().needingReconcile(100_000)) {
+                    runtime.resync(s.value().arn());
+                }
             }
+            case INSTANCE_HEALTH -> {
+                if (health != null && health.passOnce() > 0) {
+                    runtime.enqueue(RESYNC); // their services start replacements
+                }
+            }
+            case PURGE -> {
+                if (purge != null) {
+                    purge.passOnce();
+                }
+            }
+            default -> controller.reconcile(key);
         }
+        return Result.done();
     }
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        runtime.close();
         if (lease != null) {
             lease.release();
         }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -53,9 +54,20 @@ public final class ServiceController {
     private final Deployer deployer;
     private final Runnable wakeAgents;
     private final FailedStarts failedStarts;
+    private final BooleanSupplier leading;
 
     public ServiceController(Store store, ResolutionStep resolution, Launcher launcher, Deployer deployer, Clock clock,
                              Runnable wakeAgents) {
+        this(store, resolution, launcher, deployer, clock, wakeAgents, () -> true);
+    }
+
+    /**
+     * As above; {@code leading} (the controller lease) is asked again right before tasks are launched, the one
+     * write two replicas must never both make (the runtime asks it before every reconcile too).
+     */
+    public ServiceController(Store store, ResolutionStep resolution, Launcher launcher, Deployer deployer, Clock clock,
+                             Runnable wakeAgents, BooleanSupplier leading) {
+        this.leading = leading;
         this.failedStarts = new FailedStarts(store, clock, LaunchBackoff.DEFAULT);
         this.store = store;
         this.resolution = resolution;
@@ -209,6 +221,9 @@ public final class ServiceController {
     }
 
     private void start(ServiceRow service, DeploymentRow primary, int count, Events events) {
+        if (!leading.getAsBoolean()) {
+            return; // the lease was lost during this reconcile: the new leader launches
+        }
         RevisionRow revision = store.revisions().find(primary.revisionArn()).orElseThrow().value();
         TaskDefinitionRecord td = store.taskDefinitions().findByArn(revision.taskDefinitionArn()).orElseThrow();
         Launcher.Launched launched = launcher.launch(new Launcher.Launch(service.cluster(), service.clusterArn(), td,

@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import java.util.concurrent.locks.ReentrantLock;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ballast.core.Ids;
@@ -48,6 +49,9 @@ public final class Store implements AutoCloseable {
         this.dialect = dialect;
         this.clock = clock;
         this.jdbi = Jdbi.create(dataSource);
+        if (dialect == Dialect.SQLITE) {
+            jdbi.setTransactionHandler(new SerializedTransactions(jdbi.getTransactionHandler(), new ReentrantLock()));
+        }
         jdbi.setSqlLogger(new SqlLogger() {
             @Override
             public void logAfterExecution(StatementContext context) {

@@ -2,17 +2,26 @@ package dev.ballast.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.cli.ServerConfig;
+import dev.ballast.resolve.ResolveSettings;
+import dev.ballast.store.Leases;
 import dev.ballast.testing.Eventually;
+import dev.ballast.testing.PostgresFixture;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.ScriptedServer;
 import dev.ballast.testing.ScriptedServer.Reply;
 import dev.ballast.testing.TestImages;
 import dev.ballast.testing.TestServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
 /**
  * Issue 9 item 4: no wait for one registry holds up other services. Service A's images are on a registry that
@@ -91,6 +100,103 @@ class RegistryIsolationIT {
                 System.out.printf("registry-isolation retry-after-3600: B steady %d ms after CreateService, 1->3 in %d ms, "
                         + "A's registry asked %d time(s)%n", b[0], b[1], limited.received().size());
             }
+        }
+    }
+
+    /**
+     * Issue 10: on PostgreSQL with a 2 s controller lease, A (registry accepting connections, never answering; 15 s
+     * request timeout, strict, 2 attempts) and B (a real registry) are created at the same moment. B reaches its
+     * steady state while A's first request is still held; A then shows the retrying (pending) event and finally its
+     * strict outcome, a failed deployment; the lease stays with its one holder, never expired, all along.
+     */
+    @Test
+    void on_postgres_a_stalled_registry_holds_up_neither_other_services_nor_the_controller_lease() throws Exception {
+        String store = PostgresFixture.newDatabase();
+        CountDownLatch gate = new CountDownLatch(1);
+        try (RegistryFixture registry = RegistryFixture.start();
+             ScriptedServer stalled = ScriptedServer.start(r -> {
+                 gate.await();
+                 return Reply.of(503);
+             })) {
+            registry.images().push("b/app:v1", TestImages.Format.OCI, "b");
+            registry.images().push("c/app:v1", TestImages.Format.OCI, "c");
+            try (TestServer server = TestServer.start(store, c -> c
+                    .replica(new ServerConfig.Replica("isolation", Duration.ofSeconds(2)))
+                    .resolve(new ResolveSettings(2, 2, Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofSeconds(1)))
+                    .registry(r -> r.withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15))
+                            .withRetries(1, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1))));
+                 EcsClient ecs = server.client()) {
+                LeaseWatch lease = new LeaseWatch(server.server().store().leases());
+                register(ecs, "c", registry.host() + "/c/app:v1");
+                long alone = steadyMillis(ecs, "c", lease);
+
+                register(ecs, "a", stalled.host() + "/a/app:v1");
+                register(ecs, "b", registry.host() + "/b/app:v1");
+                ecs.createService(r -> r.serviceName("a").taskDefinition("a").desiredCount(1));
+                long withA = steadyMillis(ecs, "b", lease);
+                assertThat(events(ecs, "a")).as("B is steady while A's first request is still held: no outcome for A yet")
+                        .noneMatch(m -> m.contains("could not resolve") || m.contains("deployment failed"));
+                assertThat(stalled.received()).as("A's registry was asked").isNotEmpty();
+
+                Eventually.await("A shows its pending resolution", Duration.ofSeconds(60), () -> {
+                    lease.check();
+                    return events(ecs, "a").stream().anyMatch(m -> m.contains("could not resolve") && m.contains("retrying"));
+                });
+                Eventually.await("A's strict outcome: its deployment failed", Duration.ofSeconds(90), () -> {
+                    lease.check();
+                    return "FAILED".equals(EcsHelpers.service(ecs, "default", "a").deployments().getFirst().rolloutStateAsString());
+                });
+                assertThat(events(ecs, "a")).anyMatch(m -> m.contains("giving up"));
+                lease.check();
+                assertThat(lease.lapses).as("the controller lease never lapsed").isEmpty();
+                assertThat(lease.holders).as("one holder all along").hasSize(1);
+                assertThat(lease.samples).as("the lease was watched while A waited").isGreaterThan(10);
+                System.out.printf("registry-isolation postgres: C alone steady %d ms after CreateService; B created with A "
+                        + "(stalled registry) steady %d ms after; lease held by one replica, never expired, over %d samples%n",
+                        alone, withA, lease.samples);
+            } finally {
+                gate.countDown();
+            }
+        }
+    }
+
+    private static long steadyMillis(EcsClient ecs, String name, LeaseWatch lease) {
+        long start = System.nanoTime();
+        ecs.createService(r -> r.serviceName(name).taskDefinition(name).desiredCount(1));
+        Eventually.await(name + " steady at 1", Duration.ofSeconds(60), () -> {
+            lease.check();
+            return EcsHelpers.stable(ecs, "default", name) && EcsHelpers.service(ecs, "default", name).runningCount() == 1;
+        });
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static List<String> events(EcsClient ecs, String name) {
+        return EcsHelpers.service(ecs, "default", name).events().stream().map(ServiceEvent::message).toList();
+    }
+
+    /**
+     * Samples the stored controller lease: it must always have a holder and not have expired. Lapses are recorded,
+     * not thrown (the samples run inside {@link Eventually}, which retries on assertion errors).
+     */
+    private static final class LeaseWatch {
+        private final Leases leases;
+        final Set<String> holders = new HashSet<>();
+        final List<String> lapses = new ArrayList<>();
+        int samples;
+
+        LeaseWatch(Leases leases) {
+            this.leases = leases;
+        }
+
+        void check() {
+            long now = System.currentTimeMillis();
+            leases.find(ControllerLease.NAME).ifPresentOrElse(l -> {
+                holders.add(l.holder());
+                if (l.expiresAt() <= now) {
+                    lapses.add(l.holder() + " expired " + (now - l.expiresAt()) + " ms ago");
+                }
+            }, () -> lapses.add("no controller lease at " + now));
+            samples++;
         }
     }
 }
