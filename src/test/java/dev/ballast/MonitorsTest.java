@@ -21,8 +21,7 @@ class MonitorsTest {
     private static final Set<String> IN_MEMORY_ONLY = Set.of(
             "api/BodyBudget.java", // counters of the body budget
             "registry/RegistryLabels.java", // the set of metric labels seen
-            "core/RepeatedLog.java", // the map of recent lines; logging happens after the monitor is released
-            "deploy/Reconcilers.java"); // to go with the controller runtime (issue 10)
+            "core/RepeatedLog.java"); // the map of recent lines; logging happens after the monitor is released
     private static final Pattern SYNCHRONIZED = Pattern.compile("\\bsynchronized\\b");
 
     @Test

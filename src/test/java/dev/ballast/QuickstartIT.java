@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import dev.ballast.testing.RegistryFixture;
+import dev.ballast.testing.TestImages;
+import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
  * Runs the README's quickstart block, as written, with the real {@code aws} CLI against the packaged
@@ -15,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class QuickstartIT {
 
-    static String block(String name) throws java.io.IOException {
+    static String block(String name) throws IOException {
         String readme = Files.readString(Path.of("README.md"));
         int begin = readme.indexOf("<!-- " + name + ":begin -->");
         int end = readme.indexOf("<!-- " + name + ":end -->");
@@ -49,15 +53,15 @@ class QuickstartIT {
     @Test
     void readmeDeployBlockWorksWithTheAwsCli() throws Exception {
         String script = block("deploy");
-        try (dev.ballast.testing.RegistryFixture registry = dev.ballast.testing.RegistryFixture.start()) {
-            var app = registry.images().push("nginx/nginx:1.27", dev.ballast.testing.TestImages.Format.OCI, "nginx");
-            registry.images().push("aws-observability/aws-for-fluent-bit:stable", dev.ballast.testing.TestImages.Format.OCI, "fb");
+        try (RegistryFixture registry = RegistryFixture.start()) {
+            var app = registry.images().push("nginx/nginx:1.27", TestImages.Format.OCI, "nginx");
+            registry.images().push("aws-observability/aws-for-fluent-bit:stable", TestImages.Format.OCI, "fb");
             int port = ServerProcess.freePort();
             Path dataDir = Files.createTempDirectory("ballast-deploy-");
             try (ServerProcess server = ServerProcess.start(port, "--data-dir", dataDir.toString())) {
                 String out = run(script.replace("public.ecr.aws/", registry.host() + "/"), port);
-                assertThat(out).containsPattern("app\\s+" + java.util.regex.Pattern.quote(registry.host()) + "/nginx/nginx:1.27\\s+"
-                        + java.util.regex.Pattern.quote(app.toString()));
+                assertThat(out).containsPattern("app\\s+" + Pattern.quote(registry.host()) + "/nginx/nginx:1.27\\s+"
+                        + Pattern.quote(app.toString()));
                 assertThat(out).contains("has reached a steady state");
             }
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.stream.Collectors;
 
 /**
  * The agent of one container instance: a level-triggered reconciler of the tasks the scheduler placed on
@@ -108,7 +109,7 @@ public final class Agent implements AutoCloseable {
         List<AgentTask> listed = tasks.forInstance(instanceArn);
         if (health.watching()) {
             health.retain(listed.stream().flatMap(t -> t.containers().stream()).map(AgentContainer::containerArn)
-                    .collect(java.util.stream.Collectors.toSet()));
+                    .collect(Collectors.toSet()));
         }
         int parallel = Math.min(runtime.concurrentTaskSteps(), listed.size());
         if (parallel <= 1) {
@@ -192,7 +193,7 @@ public final class Agent implements AutoCloseable {
             return 0;
         }
         Set<String> assignedTaskArns = tasks.forInstance(instanceArn).stream().map(AgentTask::arn)
-                .collect(java.util.stream.Collectors.toSet());
+                .collect(Collectors.toSet());
         int removed = 0;
         for (RuntimeContainer c : containers) {
             if (c.running() && !assignedTaskArns.contains(c.taskArn())

@@ -13,6 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.ballast.image.ImageReference;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The image pulls of one agent's tasks, run on a bounded pool so that one slow registry does not hold
@@ -40,7 +43,7 @@ final class Pulls implements AutoCloseable {
         this.runtime = runtime;
         this.metrics = metrics;
         this.finished = finished;
-        this.repositoryCredentials = java.util.Objects.requireNonNull(repositoryCredentials, "repositoryCredentials");
+        this.repositoryCredentials = Objects.requireNonNull(repositoryCredentials, "repositoryCredentials");
         this.executor = Executors.newFixedThreadPool(maxConcurrent, Thread.ofVirtual().name(threadPrefix, 0).factory());
     }
 
@@ -67,7 +70,7 @@ final class Pulls implements AutoCloseable {
             return true;
         } catch (TimeoutException e) {
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return true; // outcomes are values; an exception here is a bug already reported by the task
         }
     }
@@ -107,7 +110,7 @@ final class Pulls implements AutoCloseable {
     /** The image's registry host as references name it, or the image itself when it does not parse (the pull then says why). */
     private static String registryOf(String image) {
         try {
-            return dev.ballast.image.ImageReference.parse(image).registry();
+            return ImageReference.parse(image).registry();
         } catch (RuntimeException e) {
             return image;
         }

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import io.micrometer.core.instrument.Gauge;
 
 /**
  * The HTTP face of Ballast: the AWS JSON 1.1 API on {@code POST /}, plus {@code /healthz} (alive),
@@ -85,7 +86,7 @@ public final class ApiServer implements AutoCloseable {
         ApiMetrics apiMetrics = new ApiMetrics(metrics);
         ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), limits.idleTimeout(), metrics);
         BodyBudget bodies = new BodyBudget(limits.bodyBytesInFlight());
-        io.micrometer.core.instrument.Gauge.builder("ballast.http.request.body.in.flight", bodies, BodyBudget::used)
+        Gauge.builder("ballast.http.request.body.in.flight", bodies, BodyBudget::used)
                 .description("Request body bytes reserved by requests being read or answered").baseUnit("bytes").register(metrics);
         RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics, bodies, guard);
         WebServer server = WebServer.builder()

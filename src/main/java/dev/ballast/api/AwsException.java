@@ -2,6 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
+import java.util.List;
 
 /**
  * An error answered to the client in AWS JSON 1.1 form: {@code {"__type": type, "message": message}} with
@@ -66,7 +67,7 @@ public final class AwsException extends RuntimeException {
      * RunTask's {@code ConflictException}: the client token was used by a different RunTask request, whose
      * tasks are {@code resourceIds}.
      */
-    static AwsException clientTokenConflict(java.util.List<String> taskArns) {
+    static AwsException clientTokenConflict(List<String> taskArns) {
         ObjectNode members = Json.object();
         taskArns.forEach(members.putArray("resourceIds")::add);
         return new AwsException("ConflictException", 400, "The RunTask request could not be processed due to conflicts: the"

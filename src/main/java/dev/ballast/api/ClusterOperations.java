@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.LinkedHashMap;
 
 /** CreateCluster, DescribeClusters, ListClusters, DeleteCluster, UpdateCluster, UpdateClusterSettings. */
 final class ClusterOperations {
@@ -153,7 +154,7 @@ final class ClusterOperations {
 
     /** Merges requested settings into current ones by name, checking names and values. */
     private static ArrayNode settings(JsonNode requested, ArrayNode current) {
-        Map<String, String> merged = new java.util.LinkedHashMap<>();
+        Map<String, String> merged = new LinkedHashMap<>();
         current.forEach(s -> merged.put(s.path("name").asText(), s.path("value").asText()));
         for (JsonNode s : requested) {
             String name = s.path("name").asText("");

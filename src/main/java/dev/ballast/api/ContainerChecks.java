@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.model.ContainerCondition;
 import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Per-container rules of RegisterTaskDefinition; see {@link TaskDefinitionValidator}. */
 final class ContainerChecks {
@@ -106,7 +108,7 @@ final class ContainerChecks {
 
     /** A {@code dependsOn} condition HEALTHY needs the container it names to have a health check. */
     static void checkHealthyDependencies(JsonNode containerDefinitions) {
-        java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+        Map<String, JsonNode> byName = new HashMap<>();
         containerDefinitions.forEach(c -> byName.put(c.path("name").asText(), c));
         for (JsonNode c : containerDefinitions) {
             for (JsonNode d : c.path("dependsOn")) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.ArrayList;
 
 /**
  * RegisterContainerInstance, DeregisterContainerInstance, DescribeContainerInstances, ListContainerInstances
@@ -171,7 +172,7 @@ final class ContainerInstanceOperations {
 
     /** The ports of a {@code PORTS} or {@code PORTS_UDP} resource: its {@code stringSetValue}, each 1-65535. */
     private static List<Integer> ports(JsonNode resource, String name) {
-        List<Integer> ports = new java.util.ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
         for (JsonNode p : resource.path("stringSetValue")) {
             String text = p.asText("");
             int port = text.matches("\\d{1,5}") ? Integer.parseInt(text) : -1;

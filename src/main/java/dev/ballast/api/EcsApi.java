@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import dev.ballast.registry.RegistryAccess;
 
 /** Assembles the ECS operations Ballast serves, keyed by operation name, with their target prefix. */
 public final class EcsApi {
@@ -24,7 +25,7 @@ public final class EcsApi {
 
     /** What the service and task operations hand work to. */
     public record Workers(Deployer deployer, Launcher launcher, RunTaskResolution runTask, Runnable wakeControllers,
-                          Runnable wakeAgents, dev.ballast.registry.RegistryAccess registryAccess) {}
+                          Runnable wakeAgents, RegistryAccess registryAccess) {}
 
     public EcsApi(Store store, Account account, Clock clock, Workers workers) {
         this(store, account, clock, workers, Duration.ofSeconds(10));

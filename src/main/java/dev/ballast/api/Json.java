@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * JSON handling for AWS JSON 1.1 bodies: strict parsing with bounded nesting and sizes, rejecting
@@ -72,7 +73,7 @@ public final class Json {
     }
 
     public static String writeString(JsonNode node) {
-        return new String(write(node), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(write(node), StandardCharsets.UTF_8);
     }
 
     /** Parses JSON the server itself stored. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.io.IOException;
 
 /**
  * {@code nextToken}/{@code maxResults} handling. Tokens are opaque to clients: base64url of a small JSON
@@ -37,7 +38,7 @@ final class Pagination {
             if (pos != null && pos.isObject() && operation.equals(pos.path("op").asText())) {
                 return pos;
             }
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             // fall through: not one of ours
         }
         throw AwsException.invalidParameter("Invalid 'nextToken': it was not issued by " + operation + ".");

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.store.Tags;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 
 /** Typed reads of validated input members (types were checked against the model already). */
 final class Params {
@@ -64,7 +66,7 @@ final class Params {
     /** Reads and checks a {@code tags} list: at most 50, no duplicate keys, no reserved {@code aws:} prefix. */
     static List<Tags.Tag> tags(JsonNode tagsNode, String member) {
         List<Tags.Tag> tags = new ArrayList<>();
-        java.util.Set<String> keys = new java.util.HashSet<>();
+        Set<String> keys = new HashSet<>();
         for (JsonNode t : tagsNode) {
             String key = t.path("key").asText(null);
             if (key == null || key.isEmpty()) {

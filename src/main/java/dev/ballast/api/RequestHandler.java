@@ -22,6 +22,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.ballast.store.ClusterNotActiveException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.MDC;
 
 /**
  * Serves {@code POST /} in the AWS JSON 1.1 protocol (Smithy "awsJson1_1"): SigV4 first, then the
@@ -67,7 +72,7 @@ final class RequestHandler implements Handler {
         byte[] out;
         long reserved = 0;
         // every line logged while this request is handled (a registry's detail, say) carries the id the caller receives
-        org.slf4j.MDC.put(REQUEST_ID_LOG_KEY, requestId);
+        MDC.put(REQUEST_ID_LOG_KEY, requestId);
         try {
             reserved = reserveBody(req, res);
             byte[] body = readBody(req, res, reserved);
@@ -88,7 +93,7 @@ final class RequestHandler implements Handler {
             status = e.status();
             out = errorBody(e.type(), e.getMessage(), e.members());
             LOG.debug("request {} {} answered {} {}", requestId, operation, e.type(), e.getMessage());
-        } catch (dev.ballast.store.ClusterNotActiveException e) {
+        } catch (ClusterNotActiveException e) {
             // the cluster was deleted between the operation's check and its write
             AwsException gone = AwsException.clusterNotFound();
             errorType = gone.type();
@@ -104,7 +109,7 @@ final class RequestHandler implements Handler {
         } finally {
             bodies.release(reserved);
             guard.busy(false);
-            org.slf4j.MDC.remove(REQUEST_ID_LOG_KEY);
+            MDC.remove(REQUEST_ID_LOG_KEY);
         }
         res.status(Status.create(status));
         res.header(REQUEST_ID, requestId);
@@ -122,7 +127,7 @@ final class RequestHandler implements Handler {
     static final String REQUEST_ID_LOG_KEY = "request_id";
 
     private static String requestId() {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
         long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
         long lo = (r.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
         return new UUID(hi, lo).toString();
@@ -164,7 +169,7 @@ final class RequestHandler implements Handler {
             byte[] body = new byte[(int) reserved]; // what was reserved, allocated once
             int n = in.readNBytes(body, 0, body.length);
             if (n < body.length) {
-                body = java.util.Arrays.copyOf(body, n);
+                body = Arrays.copyOf(body, n);
             }
             if (body.length > MAX_BODY_BYTES) {
                 if (!drained(in)) {
@@ -197,7 +202,7 @@ final class RequestHandler implements Handler {
     private static Map<String, List<String>> headers(ServerRequest req) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header h : req.headers()) {
-            headers.computeIfAbsent(h.name().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
+            headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
         }
         return headers;
     }

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * RunTask's {@code clientToken} (ECS "Ensuring idempotency"): the first call that inserts tasks claims the
@@ -33,7 +34,7 @@ final class RunTaskTokens {
             byte[] canonical = SORTED.writeValueAsBytes(SORTED.convertValue(rest, Object.class));
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
             return new ClientTokenClaim(cluster, token, HexFormat.of().formatHex(digest));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | NoSuchAlgorithmException e) {
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("fingerprint RunTask request", e);
         }
     }

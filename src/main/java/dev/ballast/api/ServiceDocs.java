@@ -14,6 +14,7 @@ import dev.ballast.store.TaskRows;
 import dev.ballast.store.Versioned;
 import java.util.List;
 import java.util.Map;
+import dev.ballast.deploy.Deployer;
 
 /** Renders services, deployments, revisions and service deployments as the ECS shapes. */
 final class ServiceDocs {
@@ -146,7 +147,7 @@ final class ServiceDocs {
         out.putObject("deploymentCircuitBreaker").put("status", cb ? (d.rolloutState().equals(RolloutState.FAILED.wire()) ? "TRIGGERED"
                         : d.rolloutState().equals(RolloutState.COMPLETED.wire()) ? "MONITORING_COMPLETE" : "MONITORING") : "DISABLED")
                 .put("failureCount", d.failedTasks())
-                .put("threshold", dev.ballast.deploy.Deployer.circuitBreakerThreshold(desired));
+                .put("threshold", Deployer.circuitBreakerThreshold(desired));
         return out;
     }
 }

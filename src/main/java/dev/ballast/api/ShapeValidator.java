@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Locale;
 
 /**
  * Checks a request body against the operation's input shape from the ECS model: JSON types, required
@@ -112,7 +114,7 @@ final class ShapeValidator {
         String valueShape = shape.path("value").path("shape").asText();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             String p = path + "." + e.getKey();
-            value(keyShape, com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()), p + " (key)");
+            value(keyShape, TextNode.valueOf(e.getKey()), p + " (key)");
             if (e.getValue().isNull()) {
                 throw AwsException.invalidParameter("'" + p + "' must not be null.");
             }
@@ -189,7 +191,7 @@ final class ShapeValidator {
             case STRING -> "a string";
             case BOOLEAN -> "a boolean";
             case NUMBER -> n.isIntegralNumber() ? "the number " + clip(n.asText()) : "a fractional number";
-            default -> n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> n.getNodeType().name().toLowerCase(Locale.ROOT);
         };
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.TransportProtocol;
 import dev.ballast.store.TaskDefinitionRecord;
+import java.math.BigDecimal;
 
 /** Builds the TaskDefinition shape: ECS's defaults on registration, status and times on output. */
 final class TaskDefinitionDocs {
@@ -66,7 +67,7 @@ final class TaskDefinitionDocs {
     }
 
     /** AWS JSON timestamps: epoch seconds, fractional. */
-    static java.math.BigDecimal seconds(long millis) {
-        return java.math.BigDecimal.valueOf(millis, 3);
+    static BigDecimal seconds(long millis) {
+        return BigDecimal.valueOf(millis, 3);
     }
 }

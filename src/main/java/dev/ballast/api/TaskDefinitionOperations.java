@@ -15,6 +15,7 @@ import dev.ballast.store.Tags;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.ballast.registry.RegistryAccess;
 
 /**
  * RegisterTaskDefinition, DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies,
@@ -30,10 +31,10 @@ final class TaskDefinitionOperations {
 
     /** For lookups only (policy explain): registering through it permits any registry but link-local ones. */
     TaskDefinitionOperations(Store store, Account account) {
-        this(store, account, dev.ballast.registry.RegistryAccess.any());
+        this(store, account, RegistryAccess.any());
     }
 
-    TaskDefinitionOperations(Store store, Account account, dev.ballast.registry.RegistryAccess registryAccess) {
+    TaskDefinitionOperations(Store store, Account account, RegistryAccess registryAccess) {
         this.registries = new RegistryChecks(registryAccess);
         this.store = store;
         this.account = account;

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.Locale;
 
 /**
  * The checks ECS applies to RegisterTaskDefinition beyond the model's types: names, image reference
@@ -115,7 +116,7 @@ final class TaskDefinitionValidator {
             throw AwsException.client("Invalid task 'cpu' '" + ShapeValidator.clip(s)
                     + "': give CPU units as an integer (1024) or vCPUs as a string (1 vCPU).");
         }
-        if (units < 128 && !s.toLowerCase(java.util.Locale.ROOT).contains("vcpu") && units != 0) {
+        if (units < 128 && !s.toLowerCase(Locale.ROOT).contains("vcpu") && units != 0) {
             throw AwsException.client("Invalid task 'cpu' '" + ShapeValidator.clip(s) + "': at least 128 CPU units are required.");
         }
         return units;

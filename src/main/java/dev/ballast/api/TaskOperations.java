@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * RunTask, StopTask, DescribeTasks, ListTasks. A RunTask call resolves the task definition's images once;
@@ -115,7 +116,7 @@ final class TaskOperations {
                 return requested;
             }
             case "TASK_DEFINITION" -> {
-                Map<String, Tags.Tag> merged = new java.util.TreeMap<>();
+                Map<String, Tags.Tag> merged = new TreeMap<>();
                 store.tags().list(td.arn()).forEach(t -> merged.put(t.key(), t));
                 requested.forEach(t -> merged.put(t.key(), t));
                 if (merged.size() > TagOperations.MAX_TAGS) {

@@ -27,6 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.ballast.agent.docker.DockerRuntime;
+import dev.ballast.registry.RepositoryCredentials;
 
 /**
  * {@code ballast agent}: a container instance on this host. Registers with the server (re-registers with
@@ -102,10 +104,10 @@ final class AgentCommand implements Callable<Integer> {
             LOG.error("invalid options: --runtime must be simulated or docker");
             return 2;
         }
-        dev.ballast.registry.RepositoryCredentials repositoryCredentials;
+        RepositoryCredentials repositoryCredentials;
         RegistryConfig registryConfig;
         try {
-            dev.ballast.agent.docker.DockerRuntime.checkHostIp(portHostIp);
+            DockerRuntime.checkHostIp(portHostIp);
             repositoryCredentials = RegistryCredentialsFile.load(registryCredentials, LOG);
             registryConfig = registryOptions.apply(RegistryConfig.defaults()
                     .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)), LOG);
@@ -124,7 +126,7 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private int run(dev.ballast.registry.RepositoryCredentials repositoryCredentials, RegistryConfig registryConfig)
+    private int run(RepositoryCredentials repositoryCredentials, RegistryConfig registryConfig)
             throws IOException, InterruptedException {
         Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".ballast", "agent");
         try {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Locale;
 
 /**
  * Where and as whom a {@code ballast} command calls a server when its options do not say, read the way the
@@ -195,7 +196,7 @@ final class AwsEnvironment {
             }
             int eq = line.indexOf('=');
             if (inside && eq > 0 && eq < line.length() - 1 && !Character.isWhitespace(raw.charAt(0))) {
-                out.putIfAbsent(line.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT), line.substring(eq + 1).strip());
+                out.putIfAbsent(line.substring(0, eq).strip().toLowerCase(Locale.ROOT), line.substring(eq + 1).strip());
             }
         }
         return out;

@@ -39,6 +39,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.ballast.agent.ContainerRuntime;
+import dev.ballast.agent.HostCapacity;
+import dev.ballast.resolve.ManagedCatalog;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The composition root of a running server: store, registry client, resolver, reconcilers, embedded
@@ -69,8 +76,8 @@ public final class BallastServer implements AutoCloseable {
             throw new IllegalArgumentException("no API credentials configured");
         }
         // Load the API model while the store opens and migrates.
-        java.util.concurrent.CompletableFuture<ApiServer.Model> model =
-                java.util.concurrent.CompletableFuture.supplyAsync(ApiServer.Model::load, Thread::startVirtualThread);
+        CompletableFuture<ApiServer.Model> model =
+                CompletableFuture.supplyAsync(ApiServer.Model::load, Thread::startVirtualThread);
         ServerConfig.Storage storage = config.storage();
         Store store = storage.storeUrl() == null
                 ? Store.openSqlite(storage.dataDir(), config.clock())
@@ -85,7 +92,7 @@ public final class BallastServer implements AutoCloseable {
             Ids ids = new Ids();
             RegistryClient registry = new RegistryClient(config.registries().client(), metrics);
             RevisionResolver resolver = new RevisionResolver(store, registry, clock, config.registries().resolve(),
-                    dev.ballast.resolve.ManagedCatalog.builtIn(), config.registries().repositoryCredentials());
+                    ManagedCatalog.builtIn(), config.registries().repositoryCredentials());
             Deployer deployer = new Deployer(store, account, ids, clock);
             Launcher launcher = new Launcher(store, account, ids, clock);
 
@@ -144,7 +151,7 @@ public final class BallastServer implements AutoCloseable {
                 }
             }, reconcilers::wake, () -> wakeAgents.get().run(), config.registries().client().access()),
                     config.agents().health().disconnectAfter().dividedBy(3));
-            java.util.concurrent.atomic.AtomicBoolean startedUp = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean startedUp = new AtomicBoolean();
             SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.listener().credentials(), clock, "ecs"));
 
             ServerConfig.Listener listener = config.listener();
@@ -160,9 +167,9 @@ public final class BallastServer implements AutoCloseable {
             if (config.agents().simulatedInstances() > 0) {
                 String cluster = config.agents().instance().cluster();
                 store.clusters().createOrGet(cluster, account.clusterArn(cluster), "{\"settings\":[]}", List.of());
-                java.util.Optional<DockerRuntime> docker = engineRuntime(config, store, registry);
+                Optional<DockerRuntime> docker = engineRuntime(config, store, registry);
                 agents = EmbeddedAgents.start(embeddedAgents(config, docker), new StoreControlPlane(store, account, clock),
-                        docker.<java.util.function.Function<String, dev.ballast.agent.ContainerRuntime>>map(d -> arn -> d)
+                        docker.<Function<String, ContainerRuntime>>map(d -> arn -> d)
                                 .orElse(arn -> new SimulatedRuntime(arn, registry, registry::withCredential)),
                         metrics, clock, config.registries().repositoryCredentials());
                 closeables.add(0, agents);
@@ -185,7 +192,7 @@ public final class BallastServer implements AutoCloseable {
      * The embedded agent's engine runtime: the Docker Engine API when the runtime is {@code docker}, or
      * {@code auto} and an engine answers (the engine is looked for once, here); empty for the simulated runtime.
      */
-    private static java.util.Optional<DockerRuntime> engineRuntime(ServerConfig config, Store store, RegistryClient registry) {
+    private static Optional<DockerRuntime> engineRuntime(ServerConfig config, Store store, RegistryClient registry) {
         ServerConfig.Agents agents = config.agents();
         return agents.runtime().engine(agents.dockerHost()).map(engine -> {
             DockerRuntime docker = DockerRuntime.connect(engine.dockerHost(), registry,
@@ -210,7 +217,7 @@ public final class BallastServer implements AutoCloseable {
      * unless told otherwise; simulated instances are as many as asked for, 2,048 CPU units and 4,096 MiB each
      * unless told otherwise.
      */
-    private static EmbeddedAgents.Config embeddedAgents(ServerConfig config, java.util.Optional<DockerRuntime> docker) {
+    private static EmbeddedAgents.Config embeddedAgents(ServerConfig config, Optional<DockerRuntime> docker) {
         ServerConfig.EmbeddedInstance e = config.agents().instance();
         EmbeddedAgents.Config defaults = EmbeddedAgents.Config.defaults(config.account(), e.cluster(),
                 docker.isPresent() ? 1 : config.agents().simulatedInstances(), Version.current())
@@ -218,7 +225,7 @@ public final class BallastServer implements AutoCloseable {
         int cpu = e.cpu() > 0 ? e.cpu() : defaults.cpu();
         int memory = e.memory() > 0 ? e.memory() : defaults.memory();
         if (docker.isPresent() && (e.cpu() == 0 || e.memory() == 0)) {
-            dev.ballast.agent.HostCapacity host = docker.get().hostCapacity();
+            HostCapacity host = docker.get().hostCapacity();
             cpu = e.cpu() > 0 ? e.cpu() : host.cpuUnits();
             memory = e.memory() > 0 ? e.memory() : host.memoryMiB(e.reservedMemory());
         }

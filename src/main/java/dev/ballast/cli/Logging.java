@@ -1,6 +1,8 @@
 package dev.ballast.cli;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Routes java.util.logging (used by Helidon) into SLF4J so all logs share one format and level. */
 final class Logging {
@@ -10,7 +12,7 @@ final class Logging {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
-            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+            Logger.getLogger("").setLevel(Level.WARNING);
         }
     }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import java.util.function.BiConsumer;
 
 /**
  * {@code ballast policy list|put|delete|explain}: the version-consistency image rules of the account or a
@@ -98,7 +99,7 @@ final class PolicyCommand implements Runnable {
         }
 
         /** Calls {@code operation}; prints the JSON answer with {@code --json}, else hands it to {@code text}. */
-        int call(String operation, ObjectNode input, java.util.function.BiConsumer<JsonNode, PrintWriter> text) {
+        int call(String operation, ObjectNode input, BiConsumer<JsonNode, PrintWriter> text) {
             PrintWriter out = mixee.commandLine().getOut();
             try {
                 JsonNode answer = client().call(PolicyOperations.TARGET_PREFIX, operation, input);

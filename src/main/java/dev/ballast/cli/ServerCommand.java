@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.ballast.core.PrivateFiles;
 
 /** {@code ballast server}: runs the API server with its store until interrupted. */
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -191,7 +192,7 @@ final class ServerCommand implements Callable<Integer> {
         if (credentialsFile != null || Files.exists(file)) {
             CredentialStore store = CredentialStore.load(file);
             LOG.info("accepting {} access key(s) from {}", store.size(), file);
-            dev.ballast.core.PrivateFiles.exposed(file, "the credentials file").ifPresent(LOG::warn);
+            PrivateFiles.exposed(file, "the credentials file").ifPresent(LOG::warn);
             return store;
         }
         if (!address.isLoopbackAddress()) {

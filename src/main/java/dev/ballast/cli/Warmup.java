@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.io.IOException;
 
 /**
  * Sends a few signed requests to a just-started server so that a training run (the launcher's JDK AOT
@@ -40,7 +41,7 @@ final class Warmup {
             });
             try {
                 http.send(req.build(), HttpResponse.BodyHandlers.discarding());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A {@link ResolutionStep} that runs each revision's resolution attempt (registry I/O) on a virtual thread of its
@@ -72,7 +74,7 @@ public final class BackgroundResolution implements ResolutionStep, AutoCloseable
             }
             inFlight.remove(arn, running);
             Outcome outcome = running.outcome.isCompletedExceptionally() ? null : running.outcome.join();
-            if (outcome != null && java.util.Objects.equals(running.base, current)) {
+            if (outcome != null && Objects.equals(running.base, current)) {
                 return outcome;
             }
             if (outcome == null) {
@@ -88,7 +90,7 @@ public final class BackgroundResolution implements ResolutionStep, AutoCloseable
         }
         try {
             executor.execute(() -> run(started, revision, td, clusterArn, circuitBreakerEnabled));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             inFlight.remove(arn, started); // closing
         }
         return unchanged(current);

@@ -16,6 +16,8 @@ import dev.ballast.store.Versioned;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates and ends deployments: a new deployment (with a new service revision whose images are still to
@@ -23,7 +25,7 @@ import java.util.Optional;
  * revision's recorded digests — no registry request), retirement of drained deployments.
  */
 public final class Deployer {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Deployer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
     private final Store store;
     private final Account account;
     private final Ids ids;

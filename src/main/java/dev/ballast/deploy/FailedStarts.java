@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.stream.Stream;
 
 /**
  * A service's failed task starts: counts them on the primary deployment ({@code failedTasks}, kept when the
@@ -54,7 +55,7 @@ final class FailedStarts {
         DeploymentRow d = primary.value();
         List<LaunchBackoff.Failure> failed = stopped.stream().filter(FailedStarts::failedTask)
                 .map(t -> new LaunchBackoff.Failure(t.arn(), t.stoppedAt() != null ? t.stoppedAt() : t.createdAt())).toList();
-        long latestStart = java.util.stream.Stream.concat(live.stream(), stopped.stream())
+        long latestStart = Stream.concat(live.stream(), stopped.stream())
                 .filter(t -> d.id().equals(t.deploymentId()) && t.startedAt() != null)
                 .mapToLong(TaskRow::startedAt).max().orElse(0);
         LaunchBackoff.Observed o = LaunchBackoff.observe(d.launchFailures(), failed, latestStart);

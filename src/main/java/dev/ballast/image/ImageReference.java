@@ -3,6 +3,7 @@ package dev.ballast.image;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Locale;
 
 /**
  * A normalised image reference {@code registry/repository[:tag][@digest]}, following the Docker
@@ -166,7 +167,7 @@ public record ImageReference(String registry, String repository, Optional<String
 
     /** True when {@code hostPort} ({@code host[:port]}) is a loopback address. */
     public static boolean isLoopbackHost(String hostPort) {
-        String host = hostOnly(hostPort).toLowerCase(java.util.Locale.ROOT);
+        String host = hostOnly(hostPort).toLowerCase(Locale.ROOT);
         if (host.equals("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")) {
             return true;
         }

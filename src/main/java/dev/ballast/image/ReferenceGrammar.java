@@ -1,5 +1,7 @@
 package dev.ballast.image;
 
+import java.util.Locale;
+
 /**
  * The pieces of the Docker image reference grammar (distribution's {@code reference} package,
  * {@code regexp.go}), as checks that say what is wrong instead of a single "invalid format".
@@ -101,7 +103,7 @@ final class ReferenceGrammar {
         if (component.isEmpty()) {
             return "repository name has an empty path component";
         }
-        if (!component.equals(component.toLowerCase(java.util.Locale.ROOT))) {
+        if (!component.equals(component.toLowerCase(Locale.ROOT))) {
             return "repository name must be lowercase";
         }
         int i = 0;

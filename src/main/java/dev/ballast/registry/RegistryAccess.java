@@ -8,6 +8,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.net.Inet4Address;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Which registries this process may contact: the operator's allow-list ({@code --allowed-registries}, globs
@@ -64,7 +67,7 @@ public final class RegistryAccess {
 
     /** Parses the comma-separated value of {@code --allowed-registries} (blank entries ignored). */
     public static RegistryAccess parse(String commaSeparated) {
-        return of(commaSeparated == null ? List.of() : java.util.Arrays.stream(commaSeparated.split(","))
+        return of(commaSeparated == null ? List.of() : Arrays.stream(commaSeparated.split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList());
     }
 
@@ -139,13 +142,13 @@ public final class RegistryAccess {
             try {
                 // a literal: InetAddress parses it without any lookup
                 InetAddress a = InetAddress.getByName(h);
-                if (a instanceof java.net.Inet4Address) { // IPv4-mapped ::ffff:a.b.c.d
+                if (a instanceof Inet4Address) { // IPv4-mapped ::ffff:a.b.c.d
                     return a.isLinkLocalAddress();
                 }
                 byte[] b = a.getAddress();
                 boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff
-                        && (b[3] & 0xff) == 0x9b && java.util.stream.IntStream.range(4, 12).allMatch(i -> b[i] == 0);
-                boolean compatible = java.util.stream.IntStream.range(0, 12).allMatch(i -> b[i] == 0);
+                        && (b[3] & 0xff) == 0x9b && IntStream.range(4, 12).allMatch(i -> b[i] == 0);
+                boolean compatible = IntStream.range(0, 12).allMatch(i -> b[i] == 0);
                 if (nat64 || compatible) {
                     return (b[12] & 0xff) == 169 && (b[13] & 0xff) == 254;
                 }

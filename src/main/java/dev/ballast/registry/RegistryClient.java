@@ -13,6 +13,9 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Client for registries speaking the OCI distribution spec
@@ -39,7 +42,7 @@ public final class RegistryClient {
     private final HttpClient http;
     private final Predicate<String> realmHostAllowed;
     private final RegistryLabels labels;
-    private final java.util.Map<Credential, RegistryClient> withCredentials = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Credential, RegistryClient> withCredentials = new ConcurrentHashMap<>();
 
     /** A client with its own {@link HttpClient} built from the config's connect timeout. */
     public RegistryClient(RegistryConfig config, MeterRegistry meters) {
@@ -92,7 +95,7 @@ public final class RegistryClient {
     public RegistryClient withCredential(Credential credential) {
         Objects.requireNonNull(credential, "credential");
         return withCredentials.computeIfAbsent(credential,
-                c -> new RegistryClient(config.withCredentials(registry -> java.util.Optional.of(c)), meters, http,
+                c -> new RegistryClient(config.withCredentials(registry -> Optional.of(c)), meters, http,
                         realmHostAllowed, labels));
     }
 

@@ -13,6 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ballast.image.ImageReference;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashSet;
+import java.util.TreeSet;
 
 /**
  * Ballast's stand-in for the Secrets Manager secrets that ECS's
@@ -59,7 +64,7 @@ public final class RepositoryCredentials {
         } catch (IOException e) {
             // Jackson's message may quote the file's content: say only where it failed.
             throw new IllegalArgumentException("cannot read registry credentials file " + file + ": "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                    + (e instanceof JsonProcessingException j && j.getLocation() != null
                     ? "invalid JSON at line " + j.getLocation().getLineNr() : e.getClass().getSimpleName()));
         }
         if (root == null || !root.isObject()) {
@@ -106,7 +111,7 @@ public final class RepositoryCredentials {
             Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
             if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
                 return Optional.of("registry credentials file " + file + " is readable by group or others (mode "
-                        + java.nio.file.attribute.PosixFilePermissions.toString(p) + "); chmod 600 it");
+                        + PosixFilePermissions.toString(p) + "); chmod 600 it");
             }
             return Optional.empty();
         } catch (UnsupportedOperationException | IOException e) {
@@ -134,7 +139,7 @@ public final class RepositoryCredentials {
         }
         if (!e.get().registries().contains(registry)) {
             return Optional.of("repositoryCredentials.credentialsParameter \"" + credentialsParameter
-                    + "\" may be sent only to " + String.join(", ", new java.util.TreeSet<>(e.get().registries()))
+                    + "\" may be sent only to " + String.join(", ", new TreeSet<>(e.get().registries()))
                     + ", not to " + registry + " (its \"registry\" in " + where() + ")");
         }
         return Optional.empty();
@@ -159,7 +164,7 @@ public final class RepositoryCredentials {
 
     /** The {@code registry} member: one host[:port] or an array of them (normalised as image references are). */
     private static Set<String> registries(JsonNode node) {
-        Set<String> out = new java.util.LinkedHashSet<>();
+        Set<String> out = new LinkedHashSet<>();
         if (node.isTextual()) {
             out.add(normalise(node.asText()));
         } else if (node.isArray()) {
@@ -180,13 +185,13 @@ public final class RepositoryCredentials {
         }
         String registry;
         try {
-            registry = dev.ballast.image.ImageReference.parse(h + "/x").registry();
+            registry = ImageReference.parse(h + "/x").registry();
         } catch (RuntimeException e) {
             registry = null;
         }
         // "myhost" alone would read as a Docker Hub namespace: a registry host has a dot, a port or is localhost
-        if (registry == null || registry.equals(dev.ballast.image.ImageReference.DOCKER_HUB)
-                && !dev.ballast.image.ImageReference.isDockerHubHost(h)) {
+        if (registry == null || registry.equals(ImageReference.DOCKER_HUB)
+                && !ImageReference.isDockerHubHost(h)) {
             throw new IllegalArgumentException("\"registry\" \"" + h + "\" is not a registry host[:port] "
                     + "(e.g. registry.example.com, 127.0.0.1:5000, docker.io)");
         }

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.net.ConnectException;
+import javax.net.ssl.SSLException;
 
 /**
  * HTTP exchanges with one registry at a time: a per-registry concurrency limit, redirects followed
@@ -106,8 +108,8 @@ final class Transport {
                             ? "no connection within " + config.connectTimeout().toMillis() + " ms"
                             : e instanceof HttpTimeoutException
                             ? "no answer within " + config.requestTimeout().toMillis() + " ms"
-                            : e instanceof javax.net.ssl.SSLException ? "TLS handshake failed"
-                            : e instanceof java.net.ConnectException ? "cannot connect" : "the connection failed";
+                            : e instanceof SSLException ? "TLS handshake failed"
+                            : e instanceof ConnectException ? "cannot connect" : "the connection failed";
                     logFailure(registry, action + ": " + request.method() + " " + uri + " failed after " + attempt
                             + " attempt(s): " + e);
                     throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": " + RegistryUrls.who(registry, uri)

@@ -27,6 +27,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves the images of a service revision (DESIGN.md, "When and how resolution happens").
@@ -56,7 +60,7 @@ public final class RevisionResolver {
         }
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RevisionResolver.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RevisionResolver.class);
 
     private final RegistryClient registry;
     private final Clock clock;
@@ -100,13 +104,13 @@ public final class RevisionResolver {
      */
     public Step step(RevisionRow revision, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled) {
         return step(revision.resolution(), td, clusterArn, circuitBreakerEnabled,
-                EventSubject.service(revision.serviceArn()), java.time.Instant.ofEpochMilli(revision.createdAt()));
+                EventSubject.service(revision.serviceArn()), Instant.ofEpochMilli(revision.createdAt()));
     }
 
     /** {@link #step(RevisionRow, TaskDefinitionRecord, String, boolean)} on a bare record, events about {@code subject}. */
     public Step step(ResolutionRecord current, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled,
                      EventSubject subject) {
-        return step(current, td, clusterArn, circuitBreakerEnabled, subject, java.time.Instant.MIN);
+        return step(current, td, clusterArn, circuitBreakerEnabled, subject, Instant.MIN);
     }
 
     /**
@@ -114,7 +118,7 @@ public final class RevisionResolver {
      * creation): a tag moved before a deployment was created is always seen by it.
      */
     public Step step(ResolutionRecord current, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled,
-                     EventSubject subject, java.time.Instant notBefore) {
+                     EventSubject subject, Instant notBefore) {
         long now = clock.millis();
         if (current != null && current.state() != ResolutionState.PENDING) {
             return new Step(current, List.of());
@@ -167,7 +171,7 @@ public final class RevisionResolver {
 
     private Step attempt(List<ContainerResolution> containers, Map<String, String> parameters, int attemptsSoFar,
                          ResolutionAttempt.Limits limits, EventSubject subject, List<String> earlier,
-                         java.time.Instant notBefore) {
+                         Instant notBefore) {
         List<ContainerResolution> pending = containers.stream().filter(c -> c.resolutionMode() == ResolutionOutcome.PENDING).toList();
         int attempt = pending.isEmpty() ? attemptsSoFar : attemptsSoFar + 1;
         Map<String, Lookup> answers = lookUp(pending, parameters, notBefore);
@@ -203,7 +207,7 @@ public final class RevisionResolver {
      * credentials parameter, in parallel.
      */
     private Map<String, Lookup> lookUp(List<ContainerResolution> pending, Map<String, String> parameters,
-                                       java.time.Instant notBefore) {
+                                       Instant notBefore) {
         Map<String, Key> refs = new LinkedHashMap<>();
         Map<String, Lookup> answers = new LinkedHashMap<>();
         for (ContainerResolution c : pending) {
@@ -215,7 +219,7 @@ public final class RevisionResolver {
                 answers.put(c.containerName(), new Lookup.Failed("invalid image reference: " + e.getMessage()));
                 continue;
             }
-            java.util.Optional<String> problem = parameter == null ? java.util.Optional.empty()
+            Optional<String> problem = parameter == null ? Optional.empty()
                     : repositoryCredentials.problem(parameter, ref.registry());
             if (problem.isPresent()) {
                 answers.put(c.containerName(), new Lookup.Failed(problem.get()));
@@ -243,7 +247,7 @@ public final class RevisionResolver {
      * The registry's answer for one key. Every failure is a {@link Lookup.Failed} (counted against the attempt
      * limit, worded in an event); anything other than a {@link RegistryException} is a defect, logged here.
      */
-    private Lookup fetch(Key key, java.time.Instant notBefore) {
+    private Lookup fetch(Key key, Instant notBefore) {
         ImageReference ref = key.ref();
         try {
             RegistryClient client = key.credentialsParameter() == null ? registry

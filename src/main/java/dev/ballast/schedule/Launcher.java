@@ -20,13 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates tasks: places them on container instances and stores them for the agents, each container
  * launching the image its resolution record says ({@code repo:tag@sha256:…} when pinned).
  */
 public final class Launcher {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Launcher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
 
     /** What to launch. {@code containers} is the resolution record's entries (one per container). */
     public record Launch(String cluster, String clusterArn, TaskDefinitionRecord taskDefinition,

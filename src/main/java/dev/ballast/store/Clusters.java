@@ -6,6 +6,11 @@ import dev.ballast.model.TaskStatus;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** Cluster rows. Deleted clusters stay as INACTIVE, as in ECS, until recreated. */
 public final class Clusters {
@@ -15,8 +20,8 @@ public final class Clusters {
         this.store = store;
     }
 
-    private static ClusterRecord row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws java.sql.SQLException {
+    private static ClusterRecord row(ResultSet rs, StatementContext ctx)
+            throws SQLException {
         return new ClusterRecord(rs.getString("name"), rs.getString("arn"), rs.getString("status"),
                 rs.getString("doc"), rs.getLong("created_at"), rs.getLong("updated_at"));
     }
@@ -71,7 +76,7 @@ public final class Clusters {
      *
      * @throws ClusterNotActiveException when the cluster is not ACTIVE
      */
-    static void lockActive(org.jdbi.v3.core.Handle h, Store.Dialect dialect, String name) {
+    static void lockActive(Handle h, Store.Dialect dialect, String name) {
         // PostgreSQL: a shared row lock (inserts into one cluster do not wait for each other; DeleteCluster's
         // row update waits for them, and they for it). SQLite: the IMMEDIATE transaction already excludes it.
         String sql = "SELECT name FROM clusters WHERE name = :name AND status = 'ACTIVE'"
@@ -102,22 +107,22 @@ public final class Clusters {
      * service and no task that is not STOPPED, counted in the same transaction. Returns what it counted
      * ({@link ClusterCounts#NONE} when the cluster was deleted), or empty when there is no ACTIVE cluster.
      */
-    public java.util.Optional<ClusterCounts> deactivateIfEmpty(String name) {
+    public Optional<ClusterCounts> deactivateIfEmpty(String name) {
         return store.jdbi().inTransaction(h -> {
             // Lock the row first (PostgreSQL), so a concurrent delete or create waits for this decision.
             long touched = h.createUpdate("UPDATE clusters SET updated_at = updated_at WHERE name = :name AND status = 'ACTIVE'")
                     .bind("name", name).execute();
             if (touched == 0) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             ClusterCounts counts = counts(h, name);
             if (counts.instances() > 0 || counts.activeServices() + counts.drainingServices() > 0 || counts.liveTasks() > 0) {
-                return java.util.Optional.of(counts);
+                return Optional.of(counts);
             }
             h.createUpdate("UPDATE clusters SET status = 'INACTIVE', updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
                     .bind("name", name).bind("now", store.now()).execute();
             store.changes().publish(h, List.of(Change.cluster(name)));
-            return java.util.Optional.of(ClusterCounts.NONE);
+            return Optional.of(ClusterCounts.NONE);
         });
     }
 
@@ -126,12 +131,12 @@ public final class Clusters {
         return store.jdbi().withHandle(h -> counts(h, name));
     }
 
-    private static ClusterCounts counts(org.jdbi.v3.core.Handle h, String name) {
+    private static ClusterCounts counts(Handle h, String name) {
         int instances = h.createQuery("SELECT COUNT(*) FROM container_instances WHERE cluster = :c AND status <> 'INACTIVE'")
                 .bind("c", name).mapTo(Integer.class).one();
-        java.util.Map<String, Integer> tasks = grouped(h,
+        Map<String, Integer> tasks = grouped(h,
                 "SELECT last_status, COUNT(*) FROM tasks WHERE cluster = :c AND last_status <> 'STOPPED' GROUP BY last_status", name);
-        java.util.Map<String, Integer> services = grouped(h,
+        Map<String, Integer> services = grouped(h,
                 "SELECT status, COUNT(*) FROM services WHERE cluster = :c AND status <> 'INACTIVE' GROUP BY status", name);
         int pending = tasks.getOrDefault(TaskStatus.PROVISIONING.wire(), 0) + tasks.getOrDefault(TaskStatus.PENDING.wire(), 0)
                 + tasks.getOrDefault(TaskStatus.ACTIVATING.wire(), 0);
@@ -140,10 +145,10 @@ public final class Clusters {
                 services.getOrDefault(ServiceStatus.ACTIVE.wire(), 0), services.getOrDefault(ServiceStatus.DRAINING.wire(), 0));
     }
 
-    private static java.util.Map<String, Integer> grouped(org.jdbi.v3.core.Handle h, String sql, String cluster) {
-        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+    private static Map<String, Integer> grouped(Handle h, String sql, String cluster) {
+        Map<String, Integer> out = new HashMap<>();
         h.createQuery(sql).bind("c", cluster)
-                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getInt(2)))
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }

@@ -16,6 +16,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A table of JSON documents with a primary key, a {@code version} for optimistic concurrency and
@@ -27,7 +30,7 @@ import org.jdbi.v3.core.statement.Query;
 final class DocTable<T> {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .defaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL, com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL))
+            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .build();
 
     private final Store store;
@@ -177,7 +180,7 @@ final class DocTable<T> {
     }
 
     /** As above, running {@code first} in the same transaction before the inserts (a check that may throw). */
-    void insertAll(List<T> values, java.util.function.Consumer<Handle> first) {
+    void insertAll(List<T> values, Consumer<Handle> first) {
         if (values.isEmpty()) {
             return;
         }
@@ -229,7 +232,7 @@ final class DocTable<T> {
             // The row can only be written if it is still at that version, whose columns we know: set only
             // the columns that change, so that the database maintains only the indexes that change.
             Map<String, Object> old = columns.apply(before.value());
-            cols.entrySet().removeIf(e -> java.util.Objects.equals(e.getValue(), old.get(e.getKey())));
+            cols.entrySet().removeIf(e -> Objects.equals(e.getValue(), old.get(e.getKey())));
         }
         cols.put("doc", write(value));
         cols.put("updated_at", store.now());

@@ -19,6 +19,12 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.function.Supplier;
 
 /**
  * The relational store: SQLite (WAL) in the data directory by default, or PostgreSQL given a JDBC URL.
@@ -84,7 +90,7 @@ public final class Store implements AutoCloseable {
         try {
             PrivateFiles.createDirectories(dataDir);
             PrivateFiles.createFile(db);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("create data directory " + dataDir + ": " + e.getMessage(), e);
         }
         PrivateFiles.exposed(dataDir, "the data directory").ifPresent(LOG::warn);
@@ -225,7 +231,7 @@ public final class Store implements AutoCloseable {
      * returns (so what {@code body} committed on other connections is visible to the next holder). On SQLite
      * a data directory has one server, and callers serialise within the process themselves.
      */
-    public <T> T withSharedLock(String name, java.util.function.Supplier<T> body) {
+    public <T> T withSharedLock(String name, Supplier<T> body) {
         if (dialect != Dialect.POSTGRESQL) {
             return body.get();
         }
@@ -238,10 +244,10 @@ public final class Store implements AutoCloseable {
     /** A stable 64-bit key for an advisory lock name (the first 8 bytes of its SHA-256). */
     static long lockKey(String name) {
         try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
-                    ("ballast/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.nio.ByteBuffer.wrap(h).getLong();
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(
+                    ("ballast/" + name).getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(h).getLong();
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
     }

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Task rows: what the scheduler wants (desiredStatus) and what the agent reported (lastStatus). */
 public final class TaskRows {
@@ -79,7 +81,7 @@ public final class TaskRows {
      */
     public void insertAll(List<TaskRow> tasks, ClientTokenClaim claim, List<Tags.Tag> tags) {
         List<String> arns = tasks.stream().map(TaskRow::arn).toList();
-        java.util.Set<String> clusters = new java.util.TreeSet<>();
+        Set<String> clusters = new TreeSet<>();
         tasks.forEach(t -> clusters.add(t.cluster()));
         table.insertAll(tasks, h -> {
             clusters.forEach(c -> Clusters.lockActive(h, store.dialect(), c));

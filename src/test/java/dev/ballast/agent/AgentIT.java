@@ -34,6 +34,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ballast.registry.Credential;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
 
 /**
  * The agent with the simulated runtime against the real CNCF registry (through a counting proxy) and a real
@@ -63,7 +66,7 @@ class AgentIT {
     static void startRegistry() {
         registry = RegistryFixture.start();
         proxy = ScriptedServer.start(new ForwardingScript(registry.baseUri()));
-        client = new RegistryClient(RegistryConfig.defaults(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        client = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
         v1 = registry.images().push("demo/app:v1", Format.OCI, "app-v1");
         v2 = registry.images().push("demo/app:v2", Format.DOCKER, "app-v2");
     }
@@ -267,13 +270,13 @@ class AgentIT {
     @Test
     void passes_repeated_or_concurrent_never_launch_a_container_twice() throws Exception {
         Digest d = registry.images().push("demo/race:v1", Format.OCI, "race");
-        List<TaskRow> placed = new java.util.ArrayList<>();
+        List<TaskRow> placed = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             placed.add(tasks.place(INSTANCE, image("demo/race:v1@" + d), image("demo/app:v2")));
         }
         CountDownLatch go = new CountDownLatch(1);
         try (ExecutorService threads = Executors.newFixedThreadPool(3)) {
-            List<Future<?>> passes = new java.util.ArrayList<>();
+            List<Future<?>> passes = new ArrayList<>();
             for (int t = 0; t < 3; t++) {
                 passes.add(threads.submit(() -> {
                     go.await();
@@ -338,7 +341,7 @@ class AgentIT {
         }
 
         @Override
-        public PullResult pull(String launchImage, Optional<dev.ballast.registry.Credential> credentials) {
+        public PullResult pull(String launchImage, Optional<Credential> credentials) {
             return delegate.pull(launchImage, credentials);
         }
 

@@ -19,6 +19,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ballast.schedule.InstanceHealth;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.groups.Tuple;
 
 /**
  * The agent against a real SQLite store and a scripted runtime, for what the simulated runtime never does
@@ -52,8 +57,8 @@ class AgentTest {
             assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
             assertThat(stopped.stoppedReason()).isEqualTo("Essential container in task exited");
             assertThat(stopped.containers()).extracting(ContainerRow::name, ContainerRow::lastStatus, ContainerRow::exitCode)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("c0", "STOPPED", 3),
-                            org.assertj.core.groups.Tuple.tuple("c1", "STOPPED", 143));
+                    .containsExactly(Tuple.tuple("c0", "STOPPED", 3),
+                            Tuple.tuple("c1", "STOPPED", 143));
         }
     }
 
@@ -98,7 +103,7 @@ class AgentTest {
             // the server stops the other two without the agent (as the instance-health monitor does)
             for (TaskRow t : List.of(replaced, finished)) {
                 var read = store.tasks().find(t.arn()).orElseThrow();
-                assertThat(store.tasks().update(dev.ballast.schedule.InstanceHealth.stoppedWithoutAgent(read.value(),
+                assertThat(store.tasks().update(InstanceHealth.stoppedWithoutAgent(read.value(),
                         "InfrastructureHealth", "gone", clock.millis()), read.version())).isTrue();
             }
 
@@ -140,14 +145,14 @@ class AgentTest {
 
         /** Container names whose start fails, as an engine that cannot start them yet would. */
         /** Runtime ids in the order the agent stopped running containers. */
-        final java.util.List<String> stopOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final java.util.Set<String> failStarts = ConcurrentHashMap.newKeySet();
+        final List<String> stopOrder = new CopyOnWriteArrayList<>();
+        final Set<String> failStarts = ConcurrentHashMap.newKeySet();
         /** Health-check results by the check's last command word (e.g. the CMD-SHELL text); absent: passes. */
         final Map<String, CheckResult> checks = new ConcurrentHashMap<>();
-        final java.util.concurrent.atomic.AtomicInteger checksRun = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger checksRun = new AtomicInteger();
 
         @Override
-        public CheckResult runCheck(String runtimeId, java.util.List<String> command, Duration timeout) {
+        public CheckResult runCheck(String runtimeId, List<String> command, Duration timeout) {
             if (exits.containsKey(runtimeId)) {
                 return new CheckResult.NotRunning();
             }
@@ -157,7 +162,7 @@ class AgentTest {
 
         /** Started containers: runtime id → (instance ARN, task ARN). */
         final Map<String, String[]> owners = new ConcurrentHashMap<>();
-        final java.util.Set<String> removed = ConcurrentHashMap.newKeySet();
+        final Set<String> removed = ConcurrentHashMap.newKeySet();
 
         @Override
         public String start(AgentTask task, AgentContainer container) {
@@ -170,7 +175,7 @@ class AgentTest {
         }
 
         @Override
-        public java.util.List<RuntimeContainer> containersOf(String instanceArn) {
+        public List<RuntimeContainer> containersOf(String instanceArn) {
             return owners.entrySet().stream().filter(e -> e.getValue()[0].equals(instanceArn) && !removed.contains(e.getKey()))
                     .map(e -> new RuntimeContainer(e.getKey(), e.getValue()[1], !exits.containsKey(e.getKey()))).toList();
         }

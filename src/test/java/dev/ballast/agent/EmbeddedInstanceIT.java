@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.cli.ServerConfig;
 import dev.ballast.cli.RuntimeChoice;
+import dev.ballast.testing.Eventually;
 import dev.ballast.testing.Clients;
 import dev.ballast.testing.PodmanFixture;
 import dev.ballast.testing.RegistryFixture;
@@ -62,7 +63,7 @@ class EmbeddedInstanceIT {
                 ecs.registerTaskDefinition(r -> r.family("app").containerDefinitions(ContainerDefinition.builder()
                         .name("app").image(registry.host() + "/demo/app:v1").memory(64).build()));
                 String task = ecs.runTask(r -> r.cluster("quickstart").taskDefinition("app")).tasks().get(0).taskArn();
-                Eventually.awaitRunning(ecs, "quickstart", task);
+                Running.awaitRunning(ecs, "quickstart", task);
             }
             try (ServerProcess server = ServerProcess.start(ServerProcess.freePort(), "--data-dir", dir.toString(),
                     "--runtime", "simulated", "--cluster", "quickstart", "--instance-cpu", "1024", "--instance-memory", "2000");
@@ -95,9 +96,9 @@ class EmbeddedInstanceIT {
         return resources.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().integerValue();
     }
 
-    private static final class Eventually {
+    private static final class Running {
         static void awaitRunning(EcsClient ecs, String cluster, String task) {
-            dev.ballast.testing.Eventually.await("task RUNNING in " + cluster, Duration.ofSeconds(60), () ->
+            Eventually.await("task RUNNING in " + cluster, Duration.ofSeconds(60), () ->
                     "RUNNING".equals(ecs.describeTasks(r -> r.cluster(cluster).tasks(task)).tasks().get(0).lastStatus()));
         }
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.function.Supplier;
 
 /**
  * Container health checks run by the agent, against a real SQLite store and a scripted runtime whose check
@@ -63,7 +64,7 @@ class HealthChecksTest {
     }
 
     /** Runs agent passes until {@code condition} holds. */
-    private void passUntil(String what, java.util.function.Supplier<Boolean> condition) {
+    private void passUntil(String what, Supplier<Boolean> condition) {
         Eventually.await(what, WAIT, () -> {
             agent.reconcileOnce();
             try {

@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
+import dev.ballast.api.Json;
+import java.io.IOException;
 
 /**
  * A partitioned agent that comes back: two {@code ballast agent --runtime docker} processes share one Podman
@@ -110,8 +112,8 @@ class OrphanContainersIT {
                 .collect(Collectors.toSet());
     }
 
-    private static String savedArn(Path stateDir) throws java.io.IOException {
-        return dev.ballast.api.Json.mapper().readTree(Files.readString(stateDir.resolve("instance.json")))
+    private static String savedArn(Path stateDir) throws IOException {
+        return Json.mapper().readTree(Files.readString(stateDir.resolve("instance.json")))
                 .path("containerInstanceArn").asText();
     }
 

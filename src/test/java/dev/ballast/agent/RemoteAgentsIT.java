@@ -22,6 +22,10 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
+import dev.ballast.api.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 
 /**
  * Two {@code ballast agent} processes (simulated runtime, a real registry image) against one server process:
@@ -126,8 +130,8 @@ class RemoteAgentsIT {
                 Eventually.await("A re-registered", WAIT, () -> {
                     try {
                         return restarted.log().contains("re-registered container instance " + arnA);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 });
                 Thread.sleep(1_000); // a few polls and passes of the restarted agent
@@ -147,8 +151,8 @@ class RemoteAgentsIT {
         }
     }
 
-    private static String savedArn(Path stateDir) throws java.io.IOException {
-        return dev.ballast.api.Json.mapper().readTree(Files.readString(stateDir.resolve("instance.json")))
+    private static String savedArn(Path stateDir) throws IOException {
+        return Json.mapper().readTree(Files.readString(stateDir.resolve("instance.json")))
                 .path("containerInstanceArn").asText();
     }
 
@@ -170,7 +174,7 @@ class RemoteAgentsIT {
 
     /** Every task of the service, wanted RUNNING or STOPPED. */
     private static List<Task> allTasks(EcsClient ecs) {
-        List<String> arns = new java.util.ArrayList<>();
+        List<String> arns = new ArrayList<>();
         for (DesiredStatus d : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
             arns.addAll(ecs.listTasks(r -> r.cluster(CLUSTER).serviceName("web").desiredStatus(d)).taskArns());
         }

@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.store.TaskDefinitions;
+import java.io.IOException;
 
 /** Test helpers that play the scheduler's part: insert tasks as it would, ask them to stop, and read them. */
 final class Tasks {
@@ -53,15 +57,15 @@ final class Tasks {
      * places a task of it on {@code instance}: one PENDING container per definition, with its name, image
      * and {@code essential}.
      */
-    TaskRow placeDefined(String instance, String taskDefinitionDoc) throws java.io.IOException {
-        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(taskDefinitionDoc);
+    TaskRow placeDefined(String instance, String taskDefinitionDoc) throws IOException {
+        JsonNode doc = new ObjectMapper().readTree(taskDefinitionDoc);
         String family = doc.path("family").asText();
-        String tdArn = store.taskDefinitions().register(family, rev -> new dev.ballast.store.TaskDefinitions.Registration(
+        String tdArn = store.taskDefinitions().register(family, rev -> new TaskDefinitions.Registration(
                 "arn:aws:ecs:us-east-1:000000000000:task-definition/" + family + ":" + rev, taskDefinitionDoc, List.of())).arn();
         String id = UUID.randomUUID().toString().replace("-", "");
         String arn = "arn:aws:ecs:us-east-1:000000000000:task/" + CLUSTER + "/" + id;
         List<ContainerRow> containers = new ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode c : doc.path("containerDefinitions")) {
+        for (JsonNode c : doc.path("containerDefinitions")) {
             String name = c.path("name").asText();
             containers.add(new ContainerRow(name, "arn:aws:ecs:us-east-1:000000000000:container/" + CLUSTER + "/" + id + "/"
                     + name, c.path("image").asText(), c.path("image").asText(), null, "PENDING", null, null, null,

@@ -38,6 +38,12 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionFamilyStatus;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.ecs.model.ConflictException;
+import software.amazon.awssdk.services.ecs.model.Tag;
 
 /**
  * The ECS API contract as the AWS SDK for Java v2 sees it, run against a real server on each store
@@ -191,10 +197,10 @@ abstract class ApiContractSuite {
         ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder().name("app")
                 .image("127.0.0.1:9/demo/once:v1").memory(128).versionConsistency("disabled").build()));
         String token = unique("run");
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        var pool = Executors.newFixedThreadPool(20);
         try {
-            var start = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.Future<List<String>>> calls = new ArrayList<>();
+            var start = new CountDownLatch(1);
+            List<Future<List<String>>> calls = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 calls.add(pool.submit(() -> {
                     start.await();
@@ -205,14 +211,14 @@ abstract class ApiContractSuite {
             start.countDown();
             List<List<String>> answers = new ArrayList<>();
             for (var call : calls) {
-                answers.add(call.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                answers.add(call.get(60, TimeUnit.SECONDS));
             }
             List<String> created = ecs.listTasks(r -> r.cluster(name)).taskArns().stream().sorted().toList();
             assertThat(created).hasSize(2);
             assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(created));
             // ECS: the same token with different parameters is a ConflictException naming the token's tasks
             assertThatThrownBy(() -> ecs.runTask(r -> r.cluster(name).taskDefinition(family).count(3).clientToken(token)))
-                    .isInstanceOfSatisfying(software.amazon.awssdk.services.ecs.model.ConflictException.class,
+                    .isInstanceOfSatisfying(ConflictException.class,
                             e -> assertThat(e.resourceIds()).containsExactlyInAnyOrderElementsOf(created));
             assertThat(ecs.listTasks(r -> r.cluster(name)).taskArns()).hasSize(2);
         } finally {
@@ -492,9 +498,9 @@ abstract class ApiContractSuite {
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("resourceArn");
         assertThatThrownBy(() -> ecs.tagResource(r -> r.resourceArn(arn).tags(t -> t.key("aws:x").value("v"))))
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("aws:");
-        List<software.amazon.awssdk.services.ecs.model.Tag> many = new ArrayList<>();
+        List<Tag> many = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            many.add(software.amazon.awssdk.services.ecs.model.Tag.builder().key("k" + i).value("v").build());
+            many.add(Tag.builder().key("k" + i).value("v").build());
         }
         assertThatThrownBy(() -> ecs.tagResource(r -> r.resourceArn(arn).tags(many)))
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("50");

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.ecs.model.ClusterSettingName;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.SettingName;
 import software.amazon.awssdk.services.ecs.model.Tag;
+import java.util.Objects;
 
 /**
  * The world {@link BadInputTest} throws bad requests at: a seeded store (clusters, task definition
@@ -175,7 +176,7 @@ final class BadInputFixture {
         for (String k : keys) {
             JsonNode a = before.get(k);
             JsonNode b = after.get(k);
-            if (!java.util.Objects.equals(a, b)) {
+            if (!Objects.equals(a, b)) {
                 out.add(k + ": before=" + abbreviate(String.valueOf(a)) + " after=" + abbreviate(String.valueOf(b)));
             }
         }

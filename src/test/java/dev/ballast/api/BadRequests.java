@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 
 /**
  * A deterministic generator of malformed and mutated AWS JSON 1.1 requests for {@link BadInputTest}. It
@@ -96,7 +98,7 @@ final class BadRequests {
         Expect emptyOutcome = requiredMembers(inputShape(op)).isEmpty() ? harmless(op) : Expect.REFUSED;
         add(op, "empty body", "zero bytes", new byte[0], emptyOutcome);
         add(op, "empty body", "whitespace only", utf8(" \r\n\t "), emptyOutcome);
-        for (String top : List.of("[]", "[" + new String(base, java.nio.charset.StandardCharsets.UTF_8) + "]", "42", "-0.5", "\"" + op + "\"",
+        for (String top : List.of("[]", "[" + new String(base, StandardCharsets.UTF_8) + "]", "42", "-0.5", "\"" + op + "\"",
                 "true", "null")) {
             add(op, "non-object top level", top.length() > 20 ? top.substring(0, 20) + "..." : top, utf8(top), Expect.REFUSED);
         }
@@ -316,7 +318,7 @@ final class BadRequests {
     }
 
     private Set<String> requiredMembers(String shapeName) {
-        Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         shape(shapeName).path("required").forEach(r -> out.add(r.asText()));
         return out;
     }

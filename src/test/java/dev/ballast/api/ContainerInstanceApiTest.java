@@ -23,6 +23,9 @@ import software.amazon.awssdk.services.ecs.model.ContainerStateChange;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.Task;
+import dev.ballast.testing.Eventually;
+import dev.ballast.testing.RawClient;
+import java.time.Duration;
 
 /**
  * The container instance operations and the agent's state-change operations through the AWS SDK, against
@@ -198,7 +201,7 @@ class ContainerInstanceApiTest {
         ContainerInstance host = register("health", 1024, 1024);
         Task task = ecs.runTask(r -> r.cluster("health").taskDefinition("small")).tasks().get(0);
         assertThat(task.healthStatusAsString()).isEqualTo("UNKNOWN");
-        dev.ballast.testing.RawClient raw = dev.ballast.testing.RawClient.forServer(server);
+        RawClient raw = RawClient.forServer(server);
         String body = "{\"cluster\":\"health\",\"task\":\"" + task.taskArn() + "\",\"status\":\"RUNNING\",\"containers\":"
                 + "[{\"containerName\":\"app\",\"status\":\"RUNNING\",\"runtimeId\":\"r-1\",\"healthStatus\":\"%s\"}]}";
         var refused = raw.request(body.formatted("GREEN")).operation("SubmitTaskStateChange")
@@ -255,7 +258,7 @@ class ContainerInstanceApiTest {
         ecs.createCluster(c -> c.clusterName("tight"));
         register("tight", 1024, 512);
         ecs.createService(r -> r.cluster("tight").serviceName("big").taskDefinition("huge").desiredCount(1));
-        dev.ballast.testing.Eventually.await("placement failure event", java.time.Duration.ofSeconds(20), () ->
+        Eventually.await("placement failure event", Duration.ofSeconds(20), () ->
                 ecs.describeServices(r -> r.cluster("tight").services("big")).services().get(0).events().stream()
                         .anyMatch(e -> e.message().contains("was unable to place a task") && e.message().contains("RESOURCE:MEMORY")));
     }

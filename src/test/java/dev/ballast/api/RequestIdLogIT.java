@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Issue 9, item 10: a caller gets the registry's failure in ECS's words and the request id; the library's detail
@@ -46,8 +48,8 @@ class RequestIdLogIT {
     private static String log(ServerProcess server) {
         try {
             return server.log();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

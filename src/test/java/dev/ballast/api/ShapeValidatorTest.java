@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
 
 /** Table tests of request parsing and model validation. */
 class ShapeValidatorTest {
@@ -59,7 +60,7 @@ class ShapeValidatorTest {
                 .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.type()).isEqualTo("SerializationException"));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void invalidUtf8AndDeepNestingAreRefused() {
         byte[] badUtf8 = {'{', '"', 'c', 'l', 'u', 's', 't', 'e', 'r', 'N', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         assertThatThrownBy(() -> VALIDATOR.validate("CreateCluster", Json.parseRequest(badUtf8)))
@@ -69,7 +70,7 @@ class ShapeValidatorTest {
                 .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.getMessage()).doesNotContain("com.fasterxml"));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void emptyBodyIsAnEmptyObjectAndUnknownMembersAndNullsAreDropped() {
         assertThat(Json.parseRequest(new byte[0])).isEmpty();
         ObjectNode in = validated("CreateCluster", "{\"clusterName\":\"x\",\"bogus\":1,\"tags\":null,\"settings\":[{\"name\":\"containerInsights\",\"value\":\"enabled\",\"extra\":true}]}");

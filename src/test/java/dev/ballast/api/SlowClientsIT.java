@@ -24,6 +24,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import java.util.Arrays;
 
 /**
  * Clients that send slowly cannot take the server down (issue 9, item 5): the packaged server at the
@@ -79,7 +80,7 @@ class SlowClientsIT {
     /** Sends the headers of a 1 MiB ListClusters call and all but its last byte, 8 KiB every 100 ms; again when cut. */
     private static void trickle(int port, AtomicBoolean stop, AtomicInteger refused, AtomicInteger cut) {
         byte[] chunk = new byte[8192];
-        java.util.Arrays.fill(chunk, (byte) ' ');
+        Arrays.fill(chunk, (byte) ' ');
         while (!stop.get()) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);

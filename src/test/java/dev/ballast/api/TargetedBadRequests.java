@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.io.IOException;
 
 /**
  * The semantic half of {@link BadRequests}: values that are well-typed JSON but wrong for ECS — foreign or
@@ -335,7 +336,7 @@ final class TargetedBadRequests {
     private static JsonNode json(String s) {
         try {
             return BadRequests.JSON.readTree(s);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException(s, e);
         }
     }

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
+import java.util.Objects;
 
 /**
  * Real containers through one service (docs/benchmarks.md, "Real containers through one service"): a CNCF
@@ -89,7 +90,7 @@ public final class DockerServiceBenchmark {
                 phase("task created (scheduled)", described, created, Task::createdAt);
                 phase("pull started", described, created, Task::pullStartedAt);
                 phase("container started (RUNNING)", described, created, Task::startedAt);
-                List<Long> starts = described.stream().map(Task::startedAt).filter(java.util.Objects::nonNull)
+                List<Long> starts = described.stream().map(Task::startedAt).filter(Objects::nonNull)
                         .map(Instant::toEpochMilli).sorted().toList();
                 if (starts.size() > 1) {
                     double span = (starts.getLast() - starts.getFirst()) / 1e3;

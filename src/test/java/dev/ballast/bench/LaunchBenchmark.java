@@ -12,6 +12,11 @@ import java.util.List;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.function.Function;
+import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * Issue 4 figures: launch throughput of one service on many simulated container instances (time from
@@ -102,7 +107,7 @@ public final class LaunchBenchmark {
     private static void awaitNoneLive(EcsClient ecs) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (true) {
-            List<String> arns = new java.util.ArrayList<>();
+            List<String> arns = new ArrayList<>();
             ecs.listTasksPaginator(r -> r.desiredStatus("STOPPED")).taskArns().forEach(arns::add);
             ecs.listTasksPaginator(r -> r.desiredStatus("RUNNING")).taskArns().forEach(arns::add);
             boolean live = false;
@@ -126,9 +131,9 @@ public final class LaunchBenchmark {
      */
     private static void phases(EcsClient ecs, long createServiceNanos) {
         long createServiceMillis = System.currentTimeMillis() - (System.nanoTime() - createServiceNanos) / 1_000_000;
-        List<String> arns = new java.util.ArrayList<>();
+        List<String> arns = new ArrayList<>();
         ecs.listTasksPaginator(r -> r.serviceName("big")).taskArns().forEach(arns::add);
-        List<software.amazon.awssdk.services.ecs.model.Task> tasks = new java.util.ArrayList<>();
+        List<Task> tasks = new ArrayList<>();
         for (int i = 0; i < arns.size(); i += 100) {
             List<String> page = arns.subList(i, Math.min(arns.size(), i + 100));
             tasks.addAll(ecs.describeTasks(r -> r.tasks(page)).tasks());
@@ -140,10 +145,10 @@ public final class LaunchBenchmark {
         phase("RUNNING (reported)", tasks, t -> t.startedAt(), createServiceMillis);
     }
 
-    private static void phase(String name, List<software.amazon.awssdk.services.ecs.model.Task> tasks,
-                              java.util.function.Function<software.amazon.awssdk.services.ecs.model.Task, java.time.Instant> at,
+    private static void phase(String name, List<Task> tasks,
+                              Function<Task, Instant> at,
                               long originMillis) {
-        double[] s = tasks.stream().map(at).filter(java.util.Objects::nonNull)
+        double[] s = tasks.stream().map(at).filter(Objects::nonNull)
                 .mapToDouble(i -> (i.toEpochMilli() - originMillis) / 1000.0).sorted().toArray();
         if (s.length == 0) {
             System.out.printf("    %-28s (not reported)%n", name);

@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The packaged {@code ballast agent}, started with no {@code --endpoint} and no key options, finds the
@@ -60,8 +62,8 @@ class AgentEnvironmentIT {
     private static String read(Path log) {
         try {
             return Files.readString(log);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

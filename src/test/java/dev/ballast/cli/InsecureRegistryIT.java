@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import dev.ballast.testing.EcsTasks;
+import java.time.Duration;
 
 /**
  * Issue 9 items 19 and 7 through the command line: {@code ballast server --insecure-registry} makes the server speak
@@ -63,7 +65,7 @@ class InsecureRegistryIT {
                         + " (--insecure-registry)");
                 register(ecs, "lan", image);
                 String arn = ecs.runTask(r -> r.taskDefinition("lan")).tasks().getFirst().taskArn();
-                assertThat(dev.ballast.testing.EcsTasks.await(ecs, "task running", arn, java.time.Duration.ofSeconds(30),
+                assertThat(EcsTasks.await(ecs, "task running", arn, Duration.ofSeconds(30),
                         t -> "RUNNING".equals(t.lastStatus())).containers().getFirst().imageDigest()).isEqualTo(pushed.toString());
                 assertThat(proxy.received()).isNotEmpty();
                 // Everything else is refused by the allow-list, the metadata address by default.

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import dev.ballast.testing.RegistryFixture;
 
 /** {@code ballast policy …} in-process against a running server. */
 class PolicyCommandTest {
@@ -93,7 +94,7 @@ class PolicyCommandTest {
         StringWriter err = new StringWriter();
         cmd.setErr(new PrintWriter(err, true));
         int exit = cmd.execute("policy", "list", "--endpoint",
-                "http://127.0.0.1:" + dev.ballast.testing.RegistryFixture.freePort());
+                "http://127.0.0.1:" + RegistryFixture.freePort());
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("cannot reach");
     }

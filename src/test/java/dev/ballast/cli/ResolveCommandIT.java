@@ -18,6 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 
 /** {@code ballast resolve} run in-process against the real registry. */
 class ResolveCommandIT {
@@ -106,9 +109,9 @@ class ResolveCommandIT {
             assertThat(ok.exit()).isZero();
             assertThat(ok.out()).isEqualTo(ref + " " + d + System.lineSeparator());
 
-            java.io.InputStream stdin = System.in;
+            InputStream stdin = System.in;
             try {
-                System.setIn(new java.io.ByteArrayInputStream("c-pass\n".getBytes(StandardCharsets.UTF_8)));
+                System.setIn(new ByteArrayInputStream("c-pass\n".getBytes(StandardCharsets.UTF_8)));
                 Run piped = run("resolve", "--docker-config", empty.toString(), "--username", "carol",
                         "--password-stdin", ref);
                 assertThat(piped.exit()).isZero();
@@ -149,7 +152,7 @@ class ResolveCommandIT {
     private static Path writeQuietly(Path p, String s) {
         try {
             return Files.writeString(p, s);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
 
 /** {@link BackgroundResolution}: attempts off the caller's thread, one per revision, outcomes only for the record they began from. */
 class BackgroundResolutionTest {
@@ -115,7 +116,7 @@ class BackgroundResolutionTest {
             b.step(r, null, "cluster", false);
             thrown.await();
             while (b.step(r, null, "cluster", false).record() != RESOLVED) {
-                completions.tryAcquire(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                completions.tryAcquire(10, TimeUnit.MILLISECONDS);
             }
             assertThat(calls.get()).isEqualTo(2);
         }

@@ -6,6 +6,8 @@ import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
+import dev.ballast.testing.EcsTasks;
+import java.util.ArrayList;
 
 /** Small reads through the SDK used by the deployment tests. */
 final class EcsHelpers {
@@ -28,7 +30,7 @@ final class EcsHelpers {
         if (arns.isEmpty()) {
             return List.of();
         }
-        List<Task> out = new java.util.ArrayList<>();
+        List<Task> out = new ArrayList<>();
         for (int i = 0; i < arns.size(); i += 100) {
             List<String> batch = arns.subList(i, Math.min(arns.size(), i + 100));
             out.addAll(ecs.describeTasks(r -> r.cluster(cluster).tasks(batch)).tasks());
@@ -37,6 +39,6 @@ final class EcsHelpers {
     }
 
     static Container container(Task t, String name) {
-        return dev.ballast.testing.EcsTasks.container(t, name);
+        return EcsTasks.container(t, name);
     }
 }

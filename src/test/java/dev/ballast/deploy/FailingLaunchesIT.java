@@ -36,6 +36,8 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.Task;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * A service whose pinned image was deleted from a real registry after its deployment resolved, on simulated
@@ -215,8 +217,8 @@ class FailingLaunchesIT {
                             || name.endsWith("}") && l.startsWith(name.substring(0, name.length() - 1))).findFirst()
                     .map(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                     .orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -24,6 +24,14 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 
 /**
  * Two server replicas on one PostgreSQL store: exactly one (the holder of the controller lease) drives the
@@ -97,10 +105,10 @@ class MultiReplicaIT {
                 // one instance of 4096 MiB: room for exactly 4 tasks of 1024 MiB
                 viaA.registerTaskDefinition(r -> r.family("fill").containerDefinitions(ContainerDefinition.builder()
                         .name("app").image(registry.host() + "/demo/fill:v1").memory(1024).build()));
-                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-                List<java.util.concurrent.Future<software.amazon.awssdk.services.ecs.model.RunTaskResponse>> calls;
-                try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-                    calls = java.util.stream.IntStream.range(0, 12).mapToObj(i -> callers.submit(() -> {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<RunTaskResponse>> calls;
+                try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+                    calls = IntStream.range(0, 12).mapToObj(i -> callers.submit(() -> {
                         go.await();
                         return (i % 2 == 0 ? viaA : viaB).runTask(r -> r.taskDefinition("fill"));
                     })).toList();
@@ -127,7 +135,7 @@ class MultiReplicaIT {
     }
 
     private static List<Task> allTasks(EcsClient ecs) {
-        List<Task> out = new java.util.ArrayList<>(EcsHelpers.tasks(ecs, "default", "replicas", DesiredStatus.RUNNING));
+        List<Task> out = new ArrayList<>(EcsHelpers.tasks(ecs, "default", "replicas", DesiredStatus.RUNNING));
         out.addAll(EcsHelpers.tasks(ecs, "default", "replicas", DesiredStatus.STOPPED));
         return out;
     }
@@ -139,8 +147,8 @@ class MultiReplicaIT {
         try {
             body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

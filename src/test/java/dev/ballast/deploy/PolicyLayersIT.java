@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import java.util.ArrayList;
 
 /**
  * Every layer of the version-consistency policy decides at least once in a real deployment, and the
@@ -63,7 +64,7 @@ class PolicyLayersIT {
         ecs.createService(s -> s.cluster(cluster).serviceName(service).taskDefinition("layers").desiredCount(0));
         Eventually.await("resolution of " + service, Duration.ofSeconds(30), () -> revision(cluster, service)
                 .path("resolutionState").asText().equals("RESOLVED"));
-        List<Row> rows = new java.util.ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         for (JsonNode ci : revision(cluster, service).path("containerImages")) {
             rows.add(new Row(ci.path("containerName").asText(), ci.path("versionConsistency").asText(),
                     ci.path("decidedBy").asText(), ci.path("resolutionMode").asText()));
@@ -118,7 +119,7 @@ class PolicyLayersIT {
     }
 
     private List<Row> revisionRows(String cluster, String service) {
-        List<Row> rows = new java.util.ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         for (JsonNode ci : revision(cluster, service).path("containerImages")) {
             rows.add(new Row(ci.path("containerName").asText(), ci.path("versionConsistency").asText(),
                     ci.path("decidedBy").asText(), ci.path("resolutionMode").asText()));

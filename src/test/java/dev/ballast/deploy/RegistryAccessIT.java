@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import dev.ballast.testing.EcsTasks;
+import java.time.Duration;
 
 /**
  * Issue 9 item 7: the server contacts only registries its {@code --allowed-registries} permits, and never a
@@ -94,7 +96,7 @@ class RegistryAccessIT {
                 assertThat(EcsHelpers.service(ecs, "default", "svc").taskDefinition()).endsWith("/ok:1");
                 // The permitted registry is used as before.
                 String arn = ecs.runTask(r -> r.taskDefinition("ok")).tasks().getFirst().taskArn();
-                assertThat(dev.ballast.testing.EcsTasks.await(ecs, "task running", arn, java.time.Duration.ofSeconds(30),
+                assertThat(EcsTasks.await(ecs, "task running", arn, Duration.ofSeconds(30),
                         t -> "RUNNING".equals(t.lastStatus())).containers().getFirst().imageDigest()).isEqualTo(pushed.toString());
             }
             assertThat(refused.received()).as("requests that reached the refused registry").isEmpty();

@@ -26,6 +26,9 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Failure modes: registry unreachable (strict fails, best-effort falls back), rollback after the tag
@@ -161,14 +164,14 @@ class ResolutionFailureIT {
 
         // "At once": 50 callers released together (a parallel stream has only as many threads as cores, which
         // on 2 loaded cores spread the burst over seconds).
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<?>> calls = names.stream().map(n -> callers.submit(() -> {
+        CountDownLatch go = new CountDownLatch(1);
+        try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> calls = names.stream().map(n -> callers.submit(() -> {
                 go.await();
                 return ecs.updateService(r -> r.service(n).forceNewDeployment(true));
-            })).<java.util.concurrent.Future<?>>map(f -> f).toList();
+            })).<Future<?>>map(f -> f).toList();
             go.countDown();
-            for (java.util.concurrent.Future<?> f : calls) {
+            for (Future<?> f : calls) {
                 try {
                     f.get();
                 } catch (Exception e) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import java.util.List;
 
 /**
  * The combination users hit (issue 9, item 13): "strict by default" as the account rule {@code *} →
@@ -149,7 +150,7 @@ class StrictByDefaultScenarioIT {
         throw new AssertionError("no container " + name + " in " + revision);
     }
 
-    private java.util.List<String> events(String cluster, String name) {
+    private List<String> events(String cluster, String name) {
         return service(ecs, cluster, name).events().stream().map(ServiceEvent::message).toList();
     }
 }

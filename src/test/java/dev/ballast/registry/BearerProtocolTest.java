@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /** Bearer challenges, token caching and blob redirects against scripted servers. */
 class BearerProtocolTest {
@@ -41,7 +42,7 @@ class BearerProtocolTest {
 
     /** A registry on one server that is also its own token realm; blobs redirect to {@code storage}. */
     ScriptedServer bearerRegistry(String storageBody) {
-        storage = ScriptedServer.start(r -> new Reply(200, java.util.Map.of(),
+        storage = ScriptedServer.start(r -> new Reply(200, Map.of(),
                 storageBody.getBytes(StandardCharsets.UTF_8)));
         return ScriptedServer.start(r -> {
             if (r.path().equals("/token")) {

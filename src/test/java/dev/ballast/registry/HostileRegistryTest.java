@@ -27,6 +27,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Registries that answer with intent to harm (issue 9, item 9): every such answer ends as a
@@ -93,7 +94,7 @@ class HostileRegistryTest {
 
     @Test
     void a_body_that_trickles_ends_at_the_exchange_deadline_as_unavailable() {
-        java.util.concurrent.atomic.AtomicInteger cutOff = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger cutOff = new AtomicInteger();
         ScriptedServer s = raw((r, ex) -> {
             if (!manifest(r)) {
                 ex.sendResponseHeaders(200, -1);

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.ballast.image.Digest;
+import dev.ballast.testing.ForwardingScript;
+import dev.ballast.testing.TestImages;
 
 /** {@link RegistryAccess} enforced by {@link RegistryClient}: a refused registry receives no request at all. */
 class RegistryAccessProtocolIT {
@@ -57,8 +60,8 @@ class RegistryAccessProtocolIT {
     @Test
     void the_same_registry_is_contacted_once_allowed() {
         try (RegistryFixture registry = RegistryFixture.start()) {
-            dev.ballast.image.Digest pushed = registry.images().push("demo/app:v1", dev.ballast.testing.TestImages.Format.OCI, "v1");
-            server = ScriptedServer.start(new dev.ballast.testing.ForwardingScript(registry.baseUri()));
+            Digest pushed = registry.images().push("demo/app:v1", TestImages.Format.OCI, "v1");
+            server = ScriptedServer.start(new ForwardingScript(registry.baseUri()));
             ImageReference ref = ImageReference.parse(server.host() + "/demo/app:v1");
             assertThat(client("127.0.0.1:" + server.port()).resolve(ref).digest())
                     .isEqualTo(pushed);

@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.Executors;
 
 /** Protocol edge cases against a scripted local server. */
 class RegistryProtocolTest {
@@ -249,7 +250,7 @@ class RegistryProtocolTest {
             return Reply.of(200);
         });
         RegistryClient c = client(RegistryConfig.defaults().withMaxConcurrencyPerRegistry(2));
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 12; i++) {
                 ImageReference r = ref("demo/app" + i + ":v1");
                 pool.submit(() -> c.resolve(r));

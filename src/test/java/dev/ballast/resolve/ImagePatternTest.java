@@ -3,6 +3,7 @@ package dev.ballast.resolve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -55,7 +56,7 @@ class ImagePatternTest {
                 .hasMessageContaining(problem);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void refuses_long_patterns() {
         assertThat(new ImagePattern("a".repeat(255)).text()).hasSize(255);
         assertThatThrownBy(() -> new ImagePattern("a".repeat(256))).hasMessageContaining("at most 255");

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.IntStream;
 
 /** Table of the layered policy: every layer decides at least once and is the one recorded. */
 class PolicyEvaluatorTest {
@@ -30,7 +31,7 @@ class PolicyEvaluatorTest {
     }
 
     private static List<ImageRule> rules(String... patternModePairs) {
-        return java.util.stream.IntStream.range(0, patternModePairs.length / 2)
+        return IntStream.range(0, patternModePairs.length / 2)
                 .mapToObj(i -> ImageRule.of(patternModePairs[2 * i], patternModePairs[2 * i + 1])).toList();
     }
 

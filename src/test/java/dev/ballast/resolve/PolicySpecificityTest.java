@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.model.Layer;
 import dev.ballast.model.Mode;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -60,7 +61,7 @@ class PolicySpecificityTest {
             mirror.example/docker-hub/datadog/agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef | *=consistent | consistent | account-rule | *
             """)
     void account_layer(String image, String accountRules, String mode, String layer, String rule) {
-        List<ImageRule> rules = java.util.Arrays.stream(accountRules.split(" "))
+        List<ImageRule> rules = Arrays.stream(accountRules.split(" "))
                 .map(r -> ImageRule.of(r.substring(0, r.lastIndexOf('=')), r.substring(r.lastIndexOf('=') + 1))).toList();
         Decision d = EVALUATOR.decide(null, image, new PolicyInputs(List.of(), rules, Optional.empty(), Optional.empty()));
         assertThat(d.mode().wire()).as("mode").isEqualTo(mode);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.time.Instant;
 
 /** The retry, fallback and failure rules of one attempt, without a registry. */
 class ResolutionAttemptTest {
@@ -74,7 +75,7 @@ class ResolutionAttemptTest {
             """)
     void the_next_attempt_is_never_before_the_registry_allows_it(long retryAfterSeconds, long expectedNext) {
         long now = 10_000;
-        java.time.Instant until = java.time.Instant.ofEpochMilli(now).plusSeconds(retryAfterSeconds);
+        Instant until = Instant.ofEpochMilli(now).plusSeconds(retryAfterSeconds);
         String reason = "registry answered 429 TOOMANYREQUESTS and asks to wait until " + until;
         RevisionResolver.Step step = ResolutionAttempt.apply(List.of(pending("consistent")),
                 Map.of("app", new Lookup.Failed(reason, until)), 1, new ResolutionAttempt.Limits(5, 3, false),

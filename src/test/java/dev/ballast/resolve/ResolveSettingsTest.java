@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import java.util.stream.IntStream;
 
 class ResolveSettingsTest {
 
@@ -14,7 +15,7 @@ class ResolveSettingsTest {
         assertThat(s.strictAttempts()).isEqualTo(5);
         assertThat(s.bestEffortAttempts()).isEqualTo(3);
         assertThat(s.coalesceWindow()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(java.util.stream.IntStream.rangeClosed(1, 7).mapToObj(s::backoff).map(Duration::toSeconds))
+        assertThat(IntStream.rangeClosed(1, 7).mapToObj(s::backoff).map(Duration::toSeconds))
                 .containsExactly(1L, 2L, 4L, 8L, 16L, 16L, 16L);
         assertThat(s.backoff(1000)).isEqualTo(Duration.ofSeconds(16));
     }

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.groups.Tuple;
 
 /**
  * The revision resolver against the real CNCF registry, behind a forwarding proxy that counts what reaches
@@ -296,9 +297,9 @@ class RevisionResolverIT {
             assertThat(r.containers()).extracting(c -> c.decidedBy().wire(), ContainerResolution::rule,
                             c -> c.resolutionMode().wire())
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("account-rule", "*/r8/app:*", "resolved"),
-                            org.assertj.core.groups.Tuple.tuple("cluster-rule", "*/r8/side*", "skipped"),
-                            org.assertj.core.groups.Tuple.tuple("managed-catalog", "docker.io/amazon/aws-xray-daemon:*",
+                            Tuple.tuple("account-rule", "*/r8/app:*", "resolved"),
+                            Tuple.tuple("cluster-rule", "*/r8/side*", "skipped"),
+                            Tuple.tuple("managed-catalog", "docker.io/amazon/aws-xray-daemon:*",
                                     "skipped"));
             store.accountSettings().put(new AccountSettings.Setting(PolicyLoader.SETTING,
                     "arn:aws:iam::123456789012:root", "disabled"));

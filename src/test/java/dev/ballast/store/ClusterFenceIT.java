@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Tasks and container instances are written only into an ACTIVE cluster, in the same transaction that
@@ -52,7 +53,7 @@ class ClusterFenceIT {
                         "{\"settings\":[]}", List.of());
                 AtomicBoolean deleted = new AtomicBoolean();
                 int r = round;
-                java.util.concurrent.CountDownLatch inserting = new java.util.concurrent.CountDownLatch(1);
+                CountDownLatch inserting = new CountDownLatch(1);
                 Thread inserter = Thread.ofPlatform().start(() -> {
                     inserting.countDown();
                     for (int i = 0; i < 20 && !deleted.get(); i++) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every write the server acknowledged is still there after {@code kill -9} and a restart: writers run
@@ -66,7 +67,7 @@ class CrashDurabilityIT {
                     }
                 }));
             }
-            assertThat(someWritten.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(someWritten.await(60, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(300);
             killed.set(true);
             server.kill();

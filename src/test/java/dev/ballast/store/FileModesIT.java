@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
 
 /**
  * The packaged server keeps its data private (issue 9, item 10): it creates the data directory mode 700 and
@@ -49,7 +50,7 @@ class FileModesIT {
         }
     }
 
-    private static String mode(Path p) throws java.io.IOException {
+    private static String mode(Path p) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 }

@@ -11,6 +11,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
 
 /**
  * What keeps the store bounded under failing launches, on each database: identical service events collapse into
@@ -107,7 +109,7 @@ abstract class RetentionContract {
 
         // a second claim of the token inserts nothing: neither tasks nor tags
         TaskRow loser = withToken(task("loser", "RUNNING"), "tok-1");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.tasks().insertAll(List.of(loser), claim,
+        Assertions.assertThatThrownBy(() -> store.tasks().insertAll(List.of(loser), claim,
                 List.of(new Tags.Tag("team", "b")))).isInstanceOf(ClientTokenClaim.TakenException.class);
         assertThat(store.tasks().find(loser.arn())).isEmpty();
         assertThat(store.tags().list(loser.arn())).isEmpty();
@@ -141,7 +143,7 @@ abstract class RetentionContract {
         assertThat(read.failedTasks()).isEqualTo(7);
         assertThat(read.launchFailures()).isEqualTo(f);
         assertThat(read.steady()).isTrue();
-        assertThat(store.deployments().activeCountsByRolloutState()).containsExactly(java.util.Map.entry("IN_PROGRESS", 1));
+        assertThat(store.deployments().activeCountsByRolloutState()).containsExactly(Map.entry("IN_PROGRESS", 1));
     }
 
     private TaskRow task(String id, String lastStatus) {

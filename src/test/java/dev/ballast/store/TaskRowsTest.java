@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.assertj.core.api.Assertions;
 
 /**
  * Task rows: the parsed-document cache keyed by version, updates that set only changed columns, batch
@@ -86,7 +87,7 @@ class TaskRowsTest {
         one.tasks().insertAll(List.of(t));
         one.tasks().find(t.arn()).orElseThrow();
         // X written inside a transaction that then rolls back
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> one.jdbi().useTransaction(h -> {
+        Assertions.assertThatThrownBy(() -> one.jdbi().useTransaction(h -> {
             assertThat(one.tasks().update(t.withState("RUNNING", t.containers(), 1L, 2L, 2L, null), 1)).isTrue();
             throw new IllegalStateException("roll back");
         })).hasMessage("roll back");
@@ -125,7 +126,7 @@ class TaskRowsTest {
         TaskRow t = task("dup", "d1", "i1", "PROVISIONING");
         one.tasks().insertAll(List.of(t));
         TaskRow fresh = task("new", "d1", "i1", "PROVISIONING");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> one.tasks().insertAll(List.of(fresh, t)))
+        Assertions.assertThatThrownBy(() -> one.tasks().insertAll(List.of(fresh, t)))
                 .isInstanceOf(RuntimeException.class);
         assertThat(two.tasks().find(fresh.arn())).as("nothing of a failed batch is written").isEmpty();
         assertThat(one.tasks().find(fresh.arn())).isEmpty();

@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged jar's {@code ballast agent} subcommand as a separate OS process (simulated runtime by
@@ -22,11 +26,11 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code ballast agent --endpoint … --cluster … --instance-state-dir …} plus {@code args}. */
     public static AgentProcess start(URI endpoint, String cluster, Path stateDir, String... args) throws IOException {
-        return start(endpoint, cluster, stateDir, java.util.Map.of(), args);
+        return start(endpoint, cluster, stateDir, Map.of(), args);
     }
 
     /** As {@link #start(URI, String, Path, String...)}, with extra environment (e.g. {@code DOCKER_HOST}). */
-    public static AgentProcess start(URI endpoint, String cluster, Path stateDir, java.util.Map<String, String> env,
+    public static AgentProcess start(URI endpoint, String cluster, Path stateDir, Map<String, String> env,
                                      String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m",
@@ -42,9 +46,9 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     /** Waits for the agent to exit by itself; its exit code, or empty while it still runs after {@code timeout}. */
-    public java.util.OptionalInt awaitExit(java.time.Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+    public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
     }
 
     public boolean isAlive() {
@@ -66,7 +70,7 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     private void signal(String name) {
-        Processes.run(java.time.Duration.ofSeconds(10), List.of("kill", "-" + name, String.valueOf(process.pid())));
+        Processes.run(Duration.ofSeconds(10), List.of("kill", "-" + name, String.valueOf(process.pid())));
     }
 
     /** SIGKILL: the agent stops heartbeating without a word. */
@@ -86,7 +90,7 @@ public final class AgentProcess implements AutoCloseable {
         }
         process.destroy();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {

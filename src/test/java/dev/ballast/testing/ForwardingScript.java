@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.Locale;
 
 /**
  * A {@link ScriptedServer.Script} that forwards body-less requests to a real server, so that a
@@ -51,14 +52,14 @@ public final class ForwardingScript implements ScriptedServer.Script {
         HttpRequest.Builder b = HttpRequest.newBuilder(target.resolve(request.target()))
                 .method(request.method(), HttpRequest.BodyPublishers.noBody());
         request.headers().forEach((k, values) -> {
-            if (!HOP.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+            if (!HOP.contains(k.toLowerCase(Locale.ROOT))) {
                 values.forEach(v -> b.header(k, v));
             }
         });
         HttpResponse<byte[]> response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         Map<String, String> headers = new LinkedHashMap<>();
         response.headers().map().forEach((k, values) -> {
-            if (!HOP.contains(k.toLowerCase(java.util.Locale.ROOT)) && !values.isEmpty()) {
+            if (!HOP.contains(k.toLowerCase(Locale.ROOT)) && !values.isEmpty()) {
                 headers.put(k, String.join(", ", values));
             }
         });

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
 
 /**
  * A real Podman engine (with runc, cgroupfs) serving the Docker Engine API on a unix socket in a temp
@@ -99,7 +100,7 @@ public final class PodmanFixture implements AutoCloseable {
 
     /** Runs {@code podman --remote} against this service; returns its stdout. */
     public String podman(String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("podman", "--remote", "--url", dockerHost()));
+        List<String> cmd = new ArrayList<>(List.of("podman", "--remote", "--url", dockerHost()));
         cmd.addAll(List.of(args));
         return Processes.run(Duration.ofSeconds(60), cmd);
     }

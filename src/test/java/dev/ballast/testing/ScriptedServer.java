@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import java.net.Inet6Address;
 
 /**
  * A local HTTP server on 127.0.0.1 whose answers a test scripts, for protocol edge cases a real
@@ -154,7 +155,7 @@ public final class ScriptedServer implements AutoCloseable {
     /** {@code 127.0.0.1:<port>} (or the address it was started on). */
     public String host() {
         InetAddress a = server.getAddress().getAddress();
-        String ip = a.isAnyLocalAddress() ? "127.0.0.1" : a instanceof java.net.Inet6Address
+        String ip = a.isAnyLocalAddress() ? "127.0.0.1" : a instanceof Inet6Address
                 ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
         return ip + ":" + server.getAddress().getPort();
     }

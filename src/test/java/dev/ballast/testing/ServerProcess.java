@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged server ({@code target/ballast.jar}, built by {@code mvn package} before failsafe runs) as
@@ -36,7 +38,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException("no free port", e);
@@ -63,14 +65,14 @@ public final class ServerProcess implements AutoCloseable {
      * Runs {@code ballast server --port port} plus {@code args} expecting it to exit by itself (a start-up failure);
      * fails when it still runs after {@code timeout}.
      */
-    public static Exited runToExit(int port, java.time.Duration timeout, String... args) throws IOException, InterruptedException {
+    public static Exited runToExit(int port, Duration timeout, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx192m",
                 "-jar", jar().toString(), "server", "--port", Integer.toString(port)));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("ballast-server-", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError("server still running after " + timeout + ":\n" + Files.readString(log));
         }
@@ -122,7 +124,7 @@ public final class ServerProcess implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {

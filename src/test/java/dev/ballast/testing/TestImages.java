@@ -12,6 +12,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.TreeMap;
 
 /**
  * Test images for a {@link RegistryFixture}, built without Docker: umoci writes an OCI image layout,
@@ -78,7 +81,7 @@ public final class TestImages {
                 "{{.Digest}}"));
         registry.skopeoCredentials().ifPresent(c -> cmd.addAll(List.of("--creds", c)));
         cmd.add("docker://" + registry.host() + "/" + repoTagOrDigest);
-        return Digest.parse(Processes.run(java.time.Duration.ofSeconds(60), cmd).trim());
+        return Digest.parse(Processes.run(Duration.ofSeconds(60), cmd).trim());
     }
 
     /** Deletes the manifest {@code repo@digest} (and so every tag on it) with skopeo. */
@@ -86,7 +89,7 @@ public final class TestImages {
         List<String> cmd = new ArrayList<>(List.of("skopeo", "delete", "--tls-verify=false"));
         registry.skopeoCredentials().ifPresent(c -> cmd.addAll(List.of("--creds", c)));
         cmd.add("docker://" + registry.host() + "/" + repo + "@" + digest);
-        Processes.run(java.time.Duration.ofSeconds(60), cmd);
+        Processes.run(Duration.ofSeconds(60), cmd);
     }
 
     private Path layout() {
@@ -124,7 +127,7 @@ public final class TestImages {
             config.addAll(List.of("--config.env", "PATH=/bin", "--config.cmd", "/bin/sh", "--config.cmd", "-c",
                     "--config.cmd", "cat /etc/app-version; sleep 3600"));
         }
-        Processes.run(java.time.Duration.ofSeconds(60), config);
+        Processes.run(Duration.ofSeconds(60), config);
         Processes.deleteTree(bundle);
         return tag;
     }
@@ -134,7 +137,7 @@ public final class TestImages {
         try {
             String indexJson = Files.readString(layout.resolve("index.json"));
             StringBuilder manifests = new StringBuilder();
-            for (Map.Entry<String, String> e : new java.util.TreeMap<>(tagToArch).entrySet()) {
+            for (Map.Entry<String, String> e : new TreeMap<>(tagToArch).entrySet()) {
                 String descriptor = descriptorFor(indexJson, e.getKey());
                 if (!manifests.isEmpty()) {
                     manifests.append(',');
@@ -160,7 +163,7 @@ public final class TestImages {
 
     /** The descriptor of {@code tag} in index.json, without its annotations. */
     private static String descriptorFor(String indexJson, String tag) {
-        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var mapper = new ObjectMapper();
         try {
             for (var m : mapper.readTree(indexJson).path("manifests")) {
                 if (tag.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
@@ -190,7 +193,7 @@ public final class TestImages {
         registry.skopeoCredentials().ifPresent(c -> cmd.addAll(List.of("--dest-creds", c)));
         cmd.add("oci:" + layout + ":" + tag);
         cmd.add("docker://" + registry.host() + "/" + repoTag);
-        Processes.run(java.time.Duration.ofSeconds(120), cmd);
+        Processes.run(Duration.ofSeconds(120), cmd);
         try {
             return Digest.parse(Files.readString(digestFile).trim());
         } catch (IOException e) {

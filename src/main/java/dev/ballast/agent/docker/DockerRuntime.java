@@ -40,6 +40,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import com.github.dockerjava.api.model.Info;
+import dev.ballast.agent.HostCapacity;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs task containers on a container engine through the Docker Engine API (docker-java): Docker itself,
@@ -66,7 +71,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     public static final String DEFAULT_HOST_IP = "127.0.0.1";
 
     private final DockerClient docker;
-    private final Map<String, Integer> transientFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> transientFailures = new ConcurrentHashMap<>();
     private final EngineImages images;
     private final String hostIp;
     private final Map<String, String> attributes;
@@ -292,7 +297,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         if (httpStatus == 400 || httpStatus == 404) {
             return true;
         }
-        String m = message.toLowerCase(java.util.Locale.ROOT);
+        String m = message.toLowerCase(Locale.ROOT);
         return m.contains("executable file not found") || m.contains("no such file or directory")
                 || m.contains("permission denied") || m.contains("port is already allocated")
                 || m.contains("address already in use") || m.contains("is not a valid") || m.contains("invalid");
@@ -312,12 +317,12 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     /** The engine host's CPUs and memory ({@code GET /info}: {@code NCPU}, {@code MemTotal}). */
-    public dev.ballast.agent.HostCapacity hostCapacity() {
-        com.github.dockerjava.api.model.Info info = docker.infoCmd().exec();
+    public HostCapacity hostCapacity() {
+        Info info = docker.infoCmd().exec();
         if (info.getNCPU() == null || info.getMemTotal() == null) {
             throw new IllegalStateException("the engine's /info answer has no NCPU or MemTotal");
         }
-        return new dev.ballast.agent.HostCapacity(info.getNCPU(), info.getMemTotal());
+        return new HostCapacity(info.getNCPU(), info.getMemTotal());
     }
 
     /** Each create, start and stop waits on the engine (about a third of a second on Podman): work on 8 tasks at once. */
@@ -412,7 +417,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     public void close() {
         try {
             docker.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // closing the client's connections: nothing to report
         }
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.net.StandardProtocolFamily;
 
 /**
  * Finds a container engine speaking the Docker Engine API on this host: {@code DOCKER_HOST}, then the Docker
@@ -86,7 +87,7 @@ public final class EngineDetection {
         SocketChannel channel;
         try {
             channel = SocketChannel.open(address.getClass() == UnixDomainSocketAddress.class
-                    ? java.net.StandardProtocolFamily.UNIX : java.net.StandardProtocolFamily.INET);
+                    ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
         } catch (IOException e) {
             return false;
         }

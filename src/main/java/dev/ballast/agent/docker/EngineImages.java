@@ -19,6 +19,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 
 /**
  * Pulls through the engine, always by digest ({@code images/create?fromImage=repo@sha256:…}, as the ECS agent
@@ -100,7 +103,7 @@ final class EngineImages {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PullFailedException(launchImage, "INTERRUPTED", "interrupted while pulling " + image, e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new PullFailedException(launchImage, "ENGINE", "cannot close the pull stream: " + e.getMessage(), e);
         }
         if (callback.error != null) {
@@ -138,18 +141,18 @@ final class EngineImages {
         int brace = m.indexOf("{\"");
         if (brace >= 0) {
             try {
-                com.fasterxml.jackson.databind.JsonNode body = ERRORS.readTree(m.substring(brace));
+                JsonNode body = ERRORS.readTree(m.substring(brace));
                 if (body.path("message").isTextual()) {
                     return body.path("message").asText().trim() + " (HTTP " + e.getHttpStatus() + ")";
                 }
-            } catch (java.io.IOException notJson) {
+            } catch (IOException notJson) {
                 // fall through: the text as docker-java gave it
             }
         }
         return m;
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper ERRORS = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper ERRORS = new ObjectMapper();
 
     /** Collects the first error the engine streams while pulling. */
     private static final class PullCallback extends ResultCallback.Adapter<PullResponseItem> {

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.time.Duration;
 
 class ContainerSpecTest {
 
@@ -56,7 +57,7 @@ class ContainerSpecTest {
                         "unix:///run/podman/podman.sock");
         assertThat(EngineDetection.candidates(Map.of())).extracting(EngineDetection.Engine::source)
                 .containsExactly("docker socket", "podman socket");
-        assertThat(EngineDetection.answersPing("unix:///nonexistent/docker.sock", java.time.Duration.ofSeconds(1))).isFalse();
-        assertThat(EngineDetection.answersPing("ssh://host", java.time.Duration.ofSeconds(1))).isFalse();
+        assertThat(EngineDetection.answersPing("unix:///nonexistent/docker.sock", Duration.ofSeconds(1))).isFalse();
+        assertThat(EngineDetection.answersPing("ssh://host", Duration.ofSeconds(1))).isFalse();
     }
 }

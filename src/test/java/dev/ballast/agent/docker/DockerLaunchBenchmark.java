@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import com.github.dockerjava.api.model.HostConfig;
 
 /**
  * Launch overhead of {@link DockerRuntime} against creating and starting the same container directly with
@@ -82,7 +83,7 @@ public final class DockerLaunchBenchmark {
 
     private static long directly(DockerClient docker, String image, int i) {
         long began = System.nanoTime();
-        var host = com.github.dockerjava.api.model.HostConfig.newHostConfig().withCpuShares(128)
+        var host = HostConfig.newHostConfig().withCpuShares(128)
                 .withMemory(64L * 1024 * 1024);
         String id = docker.createContainerCmd(image).withName("direct-" + i + "-" + System.nanoTime())
                 .withLabels(Map.of("bench", "direct")).withHostConfig(host).exec().getId();

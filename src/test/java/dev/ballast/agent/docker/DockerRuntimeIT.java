@@ -29,6 +29,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import com.github.dockerjava.api.model.ExposedPort;
+import dev.ballast.agent.CheckResult;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 /** {@link DockerRuntime} against a real CNCF registry and a real Podman engine (runc) over its Docker API. */
 class DockerRuntimeIT {
@@ -84,7 +89,7 @@ class DockerRuntimeIT {
             @Override
             public void onNext(Frame frame) {
                 synchronized (out) {
-                    out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
                 }
             }
         }).awaitCompletion(20, TimeUnit.SECONDS);
@@ -135,7 +140,7 @@ class DockerRuntimeIT {
         assertThat(inspect.getConfig().getEnv()).contains("GREETING=hello");
         assertThat(inspect.getConfig().getWorkingDir()).isEqualTo("/etc");
         Ports.Binding[] bindings = inspect.getHostConfig().getPortBindings().getBindings()
-                .get(com.github.dockerjava.api.model.ExposedPort.tcp(8080));
+                .get(ExposedPort.tcp(8080));
         assertThat(bindings).isNotEmpty();
         assertThat(bindings[0].getHostIp()).isEqualTo("127.0.0.1");
         Eventually.await("the command's output", Duration.ofSeconds(20), () -> {
@@ -153,7 +158,7 @@ class DockerRuntimeIT {
                      "portMappings":[{"containerPort":8081,"hostPort":0,"protocol":"tcp"}]}""");
             String id = other.start(task, task.containers().get(0));
             Ports.Binding[] bindings = docker.inspectContainerCmd(id).exec().getHostConfig().getPortBindings().getBindings()
-                    .get(com.github.dockerjava.api.model.ExposedPort.tcp(8081));
+                    .get(ExposedPort.tcp(8081));
             assertThat(bindings).isNotEmpty();
             assertThat(bindings[0].getHostIp()).isEqualTo("127.0.0.2");
             other.stop(id, Duration.ofSeconds(1));
@@ -169,33 +174,33 @@ class DockerRuntimeIT {
                 () -> Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning()));
         Duration timeout = Duration.ofSeconds(5);
 
-        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "test -f /etc/app-version"), timeout))
-                .isEqualTo(new dev.ballast.agent.CheckResult.Passed());
-        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "test -f /nowhere"), timeout))
-                .isEqualTo(new dev.ballast.agent.CheckResult.Failed("exit code 1"));
-        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "exit 7"), timeout))
-                .isEqualTo(new dev.ballast.agent.CheckResult.Failed("exit code 7"));
-        assertThat(runtime.runCheck(id, java.util.List.of("/bin/no-such-program"), timeout))
-                .isInstanceOf(dev.ballast.agent.CheckResult.Failed.class);
+        assertThat(runtime.runCheck(id, List.of("/bin/sh", "-c", "test -f /etc/app-version"), timeout))
+                .isEqualTo(new CheckResult.Passed());
+        assertThat(runtime.runCheck(id, List.of("/bin/sh", "-c", "test -f /nowhere"), timeout))
+                .isEqualTo(new CheckResult.Failed("exit code 1"));
+        assertThat(runtime.runCheck(id, List.of("/bin/sh", "-c", "exit 7"), timeout))
+                .isEqualTo(new CheckResult.Failed("exit code 7"));
+        assertThat(runtime.runCheck(id, List.of("/bin/no-such-program"), timeout))
+                .isInstanceOf(CheckResult.Failed.class);
 
         long began = System.nanoTime();
-        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sleep", "30"), Duration.ofSeconds(1)))
-                .isEqualTo(new dev.ballast.agent.CheckResult.TimedOut());
+        assertThat(runtime.runCheck(id, List.of("/bin/sleep", "30"), Duration.ofSeconds(1)))
+                .isEqualTo(new CheckResult.TimedOut());
         assertThat(Duration.ofNanos(System.nanoTime() - began)).as("the timeout bounds the wait").isLessThan(Duration.ofSeconds(10));
 
         long[] millis = new long[20];
         for (int i = 0; i < millis.length; i++) {
             long t0 = System.nanoTime();
-            runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "exit 0"), timeout);
+            runtime.runCheck(id, List.of("/bin/sh", "-c", "exit 0"), timeout);
             millis[i] = (System.nanoTime() - t0) / 1_000_000;
         }
-        java.util.Arrays.sort(millis);
+        Arrays.sort(millis);
         System.out.printf("health check by exec on Podman: median %d ms, max %d ms over %d checks%n",
                 millis[millis.length / 2], millis[millis.length - 1], millis.length);
 
         runtime.stop(id, Duration.ofSeconds(1));
-        assertThat(runtime.runCheck(id, java.util.List.of("/bin/sh", "-c", "exit 0"), timeout))
-                .isEqualTo(new dev.ballast.agent.CheckResult.NotRunning());
+        assertThat(runtime.runCheck(id, List.of("/bin/sh", "-c", "exit 0"), timeout))
+                .isEqualTo(new CheckResult.NotRunning());
     }
 
     @Test
