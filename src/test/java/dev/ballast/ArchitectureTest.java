@@ -37,13 +37,26 @@ class ArchitectureTest {
             Map.entry("schedule", Set.of("resolve", "registry", "image", "store", "core", "model")),
             Map.entry("deploy", Set.of("schedule", "resolve", "registry", "image", "store", "core", "model")),
             Map.entry("agent", Set.of("registry", "image", "core", "model")),
-            Map.entry("api", Set.of("deploy", "schedule", "resolve", "registry", "image", "agent", "store", "core",
-                    "model")),
-            Map.entry("cli", Set.of("api", "deploy", "schedule", "resolve", "registry", "image", "agent", "store",
-                    "core", "model")));
+            Map.entry(
+                    "api",
+                    Set.of("deploy", "schedule", "resolve", "registry", "image", "agent", "store", "core", "model")),
+            Map.entry(
+                    "cli",
+                    Set.of(
+                            "api",
+                            "deploy",
+                            "schedule",
+                            "resolve",
+                            "registry",
+                            "image",
+                            "agent",
+                            "store",
+                            "core",
+                            "model")));
 
     /** What {@code model} may use besides itself: the JDK and Jackson's annotations, nothing else. */
-    private static final String[] MODEL_MAY_USE = {"dev.ballast.model..", "java..", "com.fasterxml.jackson.annotation.."};
+    private static final String[] MODEL_MAY_USE = {"dev.ballast.model..", "java..", "com.fasterxml.jackson.annotation.."
+    };
 
     /** The main classes, read from the build's output directory (scanning the class path's jars would take long). */
     private static final JavaClasses MAIN = new ClassFileImporter().importPath(Path.of("target/classes"));
@@ -51,18 +64,31 @@ class ArchitectureTest {
     /** One rule per row of the table, plus: every class lives in a package of the table. */
     static ArchRule dependencyTable() {
         List<ArchRule> rules = new ArrayList<>();
-        rules.add(classes().should().resideInAnyPackage(ALLOWED.keySet().stream().map(p -> "dev.ballast." + p + "..")
-                .toArray(String[]::new)).as("every class lives in a package of the dependency table"));
+        rules.add(classes()
+                .should()
+                .resideInAnyPackage(ALLOWED.keySet().stream()
+                        .map(p -> "dev.ballast." + p + "..")
+                        .toArray(String[]::new))
+                .as("every class lives in a package of the dependency table"));
         ALLOWED.forEach((pkg, allowed) -> {
             if (pkg.equals("model")) {
-                rules.add(classes().that().resideInAPackage("dev.ballast.model..")
-                        .should().onlyDependOnClassesThat().resideInAnyPackage(MODEL_MAY_USE)
-                        .as("model depends only on itself, the JDK and Jackson's annotations").allowEmptyShould(true));
+                rules.add(classes()
+                        .that()
+                        .resideInAPackage("dev.ballast.model..")
+                        .should()
+                        .onlyDependOnClassesThat()
+                        .resideInAnyPackage(MODEL_MAY_USE)
+                        .as("model depends only on itself, the JDK and Jackson's annotations")
+                        .allowEmptyShould(true));
                 return;
             }
-            rules.add(classes().that().resideInAPackage("dev.ballast." + pkg + "..")
-                    .should().onlyDependOnClassesThat(inBallastPackages(pkg, allowed).or(outsideBallast()))
-                    .as(pkg + " depends only on " + (allowed.isEmpty() ? "itself" : allowed) + " among Ballast's packages")
+            rules.add(classes()
+                    .that()
+                    .resideInAPackage("dev.ballast." + pkg + "..")
+                    .should()
+                    .onlyDependOnClassesThat(inBallastPackages(pkg, allowed).or(outsideBallast()))
+                    .as(pkg + " depends only on " + (allowed.isEmpty() ? "itself" : allowed)
+                            + " among Ballast's packages")
                     .allowEmptyShould(true)); // the self-tests check a few classes, not every package
         });
         return CompositeArchRule.of(rules);
@@ -87,18 +113,21 @@ class ArchitectureTest {
 
     @Test
     void theRuleCatchesAPackageUsingOneAboveIt() {
-        EvaluationResult result = dependencyTable().evaluate(
-                new ClassFileImporter().importClasses(StoreArchitectureFixture.class, Json.class));
+        EvaluationResult result = dependencyTable()
+                .evaluate(new ClassFileImporter().importClasses(StoreArchitectureFixture.class, Json.class));
         assertThat(result.hasViolation()).isTrue();
         assertThat(result.getFailureReport().getDetails())
-                .anyMatch(d -> d.contains(StoreArchitectureFixture.class.getName()) && d.contains(Json.class.getName()));
+                .anyMatch(
+                        d -> d.contains(StoreArchitectureFixture.class.getName()) && d.contains(Json.class.getName()));
     }
 
     @Test
     void theRuleCatchesModelUsingMoreThanJacksonAnnotations() {
-        EvaluationResult result = dependencyTable().evaluate(new ClassFileImporter()
-                .importClasses(ModelArchitectureFixtures.UsingDatabind.class,
-                        ModelArchitectureFixtures.UsingAnnotations.class));
+        EvaluationResult result = dependencyTable()
+                .evaluate(new ClassFileImporter()
+                        .importClasses(
+                                ModelArchitectureFixtures.UsingDatabind.class,
+                                ModelArchitectureFixtures.UsingAnnotations.class));
         assertThat(result.getFailureReport().getDetails())
                 .anyMatch(d -> d.contains("UsingDatabind") && d.contains("com.fasterxml.jackson.databind"))
                 .noneMatch(d -> d.contains("UsingAnnotations"));

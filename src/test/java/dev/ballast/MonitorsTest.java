@@ -22,6 +22,7 @@ class MonitorsTest {
             "api/BodyBudget.java", // counters of the body budget
             "registry/RegistryLabels.java", // the set of metric labels seen
             "core/RepeatedLog.java"); // the map of recent lines; logging happens after the monitor is released
+
     private static final Pattern SYNCHRONIZED = Pattern.compile("\\bsynchronized\\b");
 
     @Test
@@ -35,8 +36,10 @@ class MonitorsTest {
                 }
             }
         }
-        assertThat(found).as("files using synchronized; move I/O out of the monitor or use a ReentrantLock, then list "
-                + "a file here only if its monitors guard memory alone").isSubsetOf(IN_MEMORY_ONLY);
+        assertThat(found)
+                .as("files using synchronized; move I/O out of the monitor or use a ReentrantLock, then list "
+                        + "a file here only if its monitors guard memory alone")
+                .isSubsetOf(IN_MEMORY_ONLY);
         assertThat(found).as("the scan finds the monitors it allows").contains("api/BodyBudget.java");
     }
 }

@@ -20,7 +20,10 @@ class QualifiedNamesTest {
     /** The inline qualified names on one line of code (comments, strings, imports and the package line skipped). */
     static List<String> qualifiedNames(String line) {
         String code = line.strip();
-        if (code.startsWith("*") || code.startsWith("/*") || code.startsWith("//") || code.startsWith("import ")
+        if (code.startsWith("*")
+                || code.startsWith("/*")
+                || code.startsWith("//")
+                || code.startsWith("import ")
                 || code.startsWith("package ")) {
             return List.of();
         }
@@ -54,7 +57,9 @@ class QualifiedNamesTest {
                 }
             }
         }
-        assertThat(found).as("inline fully-qualified names; import the type instead").isEmpty();
+        assertThat(found)
+                .as("inline fully-qualified names; import the type instead")
+                .isEmpty();
     }
 
     @Test
@@ -64,6 +69,7 @@ class QualifiedNamesTest {
         assertThat(qualifiedNames("    static AgentTasks of(dev.ballast.store.Store store) {"))
                 .containsExactly("dev.ballast.store.Store");
         assertThat(qualifiedNames("import java.util.List;")).isEmpty();
-        assertThat(qualifiedNames("        LOG.info(\"see java.util.List\"); // java.util.Map")).isEmpty();
+        assertThat(qualifiedNames("        LOG.info(\"see java.util.List\"); // java.util.Map"))
+                .isEmpty();
     }
 }

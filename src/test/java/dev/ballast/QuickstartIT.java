@@ -2,16 +2,16 @@ package dev.ballast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.ServerProcess;
+import dev.ballast.testing.TestImages;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import dev.ballast.testing.RegistryFixture;
-import dev.ballast.testing.TestImages;
-import java.io.IOException;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /**
  * Runs the README's quickstart block, as written, with the real {@code aws} CLI against the packaged
@@ -60,8 +60,9 @@ class QuickstartIT {
             Path dataDir = Files.createTempDirectory("ballast-deploy-");
             try (ServerProcess server = ServerProcess.start(port, "--data-dir", dataDir.toString())) {
                 String out = run(script.replace("public.ecr.aws/", registry.host() + "/"), port);
-                assertThat(out).containsPattern("app\\s+" + Pattern.quote(registry.host()) + "/nginx/nginx:1.27\\s+"
-                        + Pattern.quote(app.toString()));
+                assertThat(out)
+                        .containsPattern("app\\s+" + Pattern.quote(registry.host()) + "/nginx/nginx:1.27\\s+"
+                                + Pattern.quote(app.toString()));
                 assertThat(out).contains("has reached a steady state");
             }
         }
@@ -76,7 +77,8 @@ class QuickstartIT {
         Path dataDir = Files.createTempDirectory("ballast-quickstart-");
         try (ServerProcess server = ServerProcess.start(port, "--data-dir", dataDir.toString())) {
             String out = run(script, port);
-            assertThat(out).contains("arn:aws:ecs:us-east-1:000000000000:cluster/demo")
+            assertThat(out)
+                    .contains("arn:aws:ecs:us-east-1:000000000000:cluster/demo")
                     .contains("task-definition/web:1")
                     .containsPattern("app\\s+nginx:1.27\\s+enabled")
                     .containsPattern("log-router\\s+fluent/fluent-bit:3.2\\s+disabled")

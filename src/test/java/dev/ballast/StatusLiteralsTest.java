@@ -71,10 +71,14 @@ class StatusLiteralsTest {
         Stream.of(StopCode.values()).map(StopCode::wire).forEach(all::add);
         Stream.of(DeploymentStatus.values()).map(DeploymentStatus::wire).forEach(all::add);
         Stream.of(RolloutState.values()).map(RolloutState::wire).forEach(all::add);
-        Stream.of(ServiceDeploymentStatus.values()).map(ServiceDeploymentStatus::wire).forEach(all::add);
+        Stream.of(ServiceDeploymentStatus.values())
+                .map(ServiceDeploymentStatus::wire)
+                .forEach(all::add);
         Stream.of(ClusterStatus.values()).map(ClusterStatus::wire).forEach(all::add);
         Stream.of(ServiceStatus.values()).map(ServiceStatus::wire).forEach(all::add);
-        Stream.of(ContainerInstanceStatus.values()).map(ContainerInstanceStatus::wire).forEach(all::add);
+        Stream.of(ContainerInstanceStatus.values())
+                .map(ContainerInstanceStatus::wire)
+                .forEach(all::add);
         Stream.of(TaskDefinitionStatus.values()).map(TaskDefinitionStatus::wire).forEach(all::add);
         Stream.of(ResolutionState.values()).map(ResolutionState::wire).forEach(all::add);
         Stream.of(ResolutionOutcome.values()).map(ResolutionOutcome::wire).forEach(all::add);
@@ -127,32 +131,50 @@ class StatusLiteralsTest {
             }
         }
         assertThat(files).isGreaterThan(10);
-        assertThat(violations).as("status literals outside dev.ballast.model; use the model's enums").isEmpty();
+        assertThat(violations)
+                .as("status literals outside dev.ballast.model; use the model's enums")
+                .isEmpty();
     }
 
     @Test
     void theRuleCatchesALiteral() {
         Set<String> wire = wireValues();
-        assertThat(violations("deploy/X.java", "if (t.lastStatus().equals(\"RUNNING\")) {", wire)).hasSize(1);
-        assertThat(violations("deploy/X.java", "stop(\"UserInitiated\", \"reason\");", wire)).hasSize(1);
+        assertThat(violations("deploy/X.java", "if (t.lastStatus().equals(\"RUNNING\")) {", wire))
+                .hasSize(1);
+        assertThat(violations("deploy/X.java", "stop(\"UserInitiated\", \"reason\");", wire))
+                .hasSize(1);
         assertThat(violations("deploy/X.java", "d.with(\"PRIMARY\");", wire)).hasSize(1);
         // the resolution vocabulary, resource statuses, deployment lifecycle and stop causes are model words too
-        assertThat(violations("resolve/X.java", "if (c.mode().equals(\"best-effort\")) {", wire)).hasSize(1);
-        assertThat(violations("resolve/X.java", "with(c, \"pending\", null);", wire)).hasSize(1);
-        assertThat(violations("api/X.java", "row.put(\"decidedBy\", \"cluster-rule\");", wire)).hasSize(1);
-        assertThat(violations("deploy/X.java", "new ResolutionRecord(\"FAILED\", 0);", wire)).hasSize(1);
-        assertThat(violations("deploy/X.java", "service.withStatus(\"DRAINING\");", wire)).hasSize(1);
-        assertThat(violations("deploy/X.java", "d.withLifecycle(\"ROLLBACK_IN_PROGRESS\");", wire)).hasSize(1);
-        assertThat(violations("deploy/X.java", "t.withStopCause(\"HEALTH_CHECK_FAILED\");", wire)).hasSize(1);
-        assertThat(violations("api/ContainerChecks.java", "c.equals(\"skipped\")", wire)).hasSize(1);
+        assertThat(violations("resolve/X.java", "if (c.mode().equals(\"best-effort\")) {", wire))
+                .hasSize(1);
+        assertThat(violations("resolve/X.java", "with(c, \"pending\", null);", wire))
+                .hasSize(1);
+        assertThat(violations("api/X.java", "row.put(\"decidedBy\", \"cluster-rule\");", wire))
+                .hasSize(1);
+        assertThat(violations("deploy/X.java", "new ResolutionRecord(\"FAILED\", 0);", wire))
+                .hasSize(1);
+        assertThat(violations("deploy/X.java", "service.withStatus(\"DRAINING\");", wire))
+                .hasSize(1);
+        assertThat(violations("deploy/X.java", "d.withLifecycle(\"ROLLBACK_IN_PROGRESS\");", wire))
+                .hasSize(1);
+        assertThat(violations("deploy/X.java", "t.withStopCause(\"HEALTH_CHECK_FAILED\");", wire))
+                .hasSize(1);
+        assertThat(violations("api/ContainerChecks.java", "c.equals(\"skipped\")", wire))
+                .hasSize(1);
         // an allowed file may keep only the values it is allowed, and only those
-        assertThat(violations("api/ContainerChecks.java", "c.equals(\"HEALTHY\")", wire)).isEmpty();
-        assertThat(violations("api/ContainerChecks.java", "s.equals(\"RUNNING\")", wire)).hasSize(1);
+        assertThat(violations("api/ContainerChecks.java", "c.equals(\"HEALTHY\")", wire))
+                .isEmpty();
+        assertThat(violations("api/ContainerChecks.java", "s.equals(\"RUNNING\")", wire))
+                .hasSize(1);
         // a file no longer allowed what it once was is checked like any other
-        assertThat(violations("store/Clusters.java", "s.equals(\"ACTIVE\")", wire)).hasSize(1);
-        assertThat(violations("deploy/X.java", "log(\"task is RUNNING now\");", wire)).isEmpty();
-        assertThat(violations("deploy/X.java", "q(\"where last_status <> 'STOPPED'\")", wire)).hasSize(1);
-        assertThat(violations("store/Tasks.java", "q(\"where last_status <> 'STOPPED'\")", wire)).isEmpty();
+        assertThat(violations("store/Clusters.java", "s.equals(\"ACTIVE\")", wire))
+                .hasSize(1);
+        assertThat(violations("deploy/X.java", "log(\"task is RUNNING now\");", wire))
+                .isEmpty();
+        assertThat(violations("deploy/X.java", "q(\"where last_status <> 'STOPPED'\")", wire))
+                .hasSize(1);
+        assertThat(violations("store/Tasks.java", "q(\"where last_status <> 'STOPPED'\")", wire))
+                .isEmpty();
     }
 
     @Test
@@ -168,8 +190,10 @@ class StatusLiteralsTest {
                     }
                 }
                 String src = Files.readString(p);
-                assertThat(src).as("%s imports only the JDK and Jackson annotations", p)
-                        .doesNotContainPattern("(?m)^import (?!java\\.|com\\.fasterxml\\.jackson\\.annotation\\.|dev\\.ballast\\.model\\.)");
+                assertThat(src)
+                        .as("%s imports only the JDK and Jackson annotations", p)
+                        .doesNotContainPattern(
+                                "(?m)^import (?!java\\.|com\\.fasterxml\\.jackson\\.annotation\\.|dev\\.ballast\\.model\\.)");
             }
         }
         assertThat(violations).isEmpty();

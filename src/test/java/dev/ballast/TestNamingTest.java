@@ -40,8 +40,10 @@ class TestNamingTest {
         for (JavaClass c : classes) {
             for (JavaMethodCall call : c.getMethodCallsFromSelf()) {
                 Set<String> methods = STARTERS.entrySet().stream()
-                        .filter(e -> call.getTargetOwner().isEquivalentTo(e.getKey())).map(Map.Entry::getValue)
-                        .findFirst().orElse(Set.of());
+                        .filter(e -> call.getTargetOwner().isEquivalentTo(e.getKey()))
+                        .map(Map.Entry::getValue)
+                        .findFirst()
+                        .orElse(Set.of());
                 if (methods.contains(call.getName())) {
                     String name = c.getName();
                     out.add(name.contains("$") ? name.substring(0, name.indexOf('$')) : name);
@@ -54,9 +56,14 @@ class TestNamingTest {
     @Test
     void testsThatStartRealComponentsAreNamedIT() {
         Set<String> starting = starting(TESTS);
-        assertThat(starting).as("the scan finds the integration tests").contains("dev.ballast.registry.RegistryClientIT",
-                "dev.ballast.agent.docker.DockerRuntimeIT", "dev.ballast.api.PostgresApiContractIT");
-        assertThat(starting).as("classes run by surefire (*Test) that start a real component: rename them *IT")
+        assertThat(starting)
+                .as("the scan finds the integration tests")
+                .contains(
+                        "dev.ballast.registry.RegistryClientIT",
+                        "dev.ballast.agent.docker.DockerRuntimeIT",
+                        "dev.ballast.api.PostgresApiContractIT");
+        assertThat(starting)
+                .as("classes run by surefire (*Test) that start a real component: rename them *IT")
                 .noneMatch(name -> name.endsWith("Test"));
     }
 }

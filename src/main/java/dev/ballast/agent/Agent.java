@@ -1,9 +1,9 @@
 package dev.ballast.agent;
 
-import dev.ballast.model.TaskDefinition;
 import dev.ballast.core.RepeatedLog;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskDefinition;
 import dev.ballast.registry.RepositoryCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.stream.Collectors;
 
 /**
  * The agent of one container instance: a level-triggered reconciler of the tasks the scheduler placed on
@@ -39,6 +39,7 @@ public final class Agent implements AutoCloseable {
 
     /** ECS's default time between SIGTERM and SIGKILL when a container has no {@code stopTimeout}. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+
     static final StopCode PULL_FAILED = StopCode.TASK_FAILED_TO_START;
     static final StopCode ESSENTIAL_EXITED = StopCode.ESSENTIAL_CONTAINER_EXITED;
     /** ECS's {@code stoppedReason} when an essential container exits. */
@@ -66,9 +67,14 @@ public final class Agent implements AutoCloseable {
      * @param instanceArn the container instance whose tasks this agent runs
      * @param maxConcurrentPulls how many tasks may pull images at once
      */
-    public Agent(String instanceArn, AgentTasks tasks, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
-                 int maxConcurrentPulls) {
-        this(instanceArn, tasks, runtime, meters, clock, maxConcurrentPulls, () -> { });
+    public Agent(
+            String instanceArn,
+            AgentTasks tasks,
+            ContainerRuntime runtime,
+            MeterRegistry meters,
+            Clock clock,
+            int maxConcurrentPulls) {
+        this(instanceArn, tasks, runtime, meters, clock, maxConcurrentPulls, () -> {});
     }
 
     /**
@@ -76,22 +82,40 @@ public final class Agent implements AutoCloseable {
      * (a remote {@code ballast agent}); {@code wake} is called whenever a task's pulls finish, so that a driver
      * waiting between passes runs the next one now rather than after its interval.
      */
-    public Agent(String instanceArn, AgentTasks tasks, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
-                 int maxConcurrentPulls, Runnable wake) {
+    public Agent(
+            String instanceArn,
+            AgentTasks tasks,
+            ContainerRuntime runtime,
+            MeterRegistry meters,
+            Clock clock,
+            int maxConcurrentPulls,
+            Runnable wake) {
         this(instanceArn, tasks, runtime, meters, clock, maxConcurrentPulls, wake, RepositoryCredentials.none());
     }
 
     /** As above, pulling images of containers with {@code repositoryCredentials} with the credentials named there. */
-    public Agent(String instanceArn, AgentTasks tasks, ContainerRuntime runtime, MeterRegistry meters, Clock clock,
-                 int maxConcurrentPulls, Runnable wake, RepositoryCredentials repositoryCredentials) {
+    public Agent(
+            String instanceArn,
+            AgentTasks tasks,
+            ContainerRuntime runtime,
+            MeterRegistry meters,
+            Clock clock,
+            int maxConcurrentPulls,
+            Runnable wake,
+            RepositoryCredentials repositoryCredentials) {
         this.instanceArn = Objects.requireNonNull(instanceArn, "instanceArn");
         this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.writes = new TaskWrites(tasks);
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.failures = new RepeatedLog(LOG, clock, Duration.ofMinutes(1));
-        this.pulls = new Pulls(runtime, new AgentMetrics(meters, runtime.name()), maxConcurrentPulls, "agent-pull-",
-                Objects.requireNonNull(wake, "wake"), repositoryCredentials);
+        this.pulls = new Pulls(
+                runtime,
+                new AgentMetrics(meters, runtime.name()),
+                maxConcurrentPulls,
+                "agent-pull-",
+                Objects.requireNonNull(wake, "wake"),
+                repositoryCredentials);
         this.health = new HealthMonitor(runtime, clock, wake);
         this.wake = wake;
     }
@@ -108,7 +132,9 @@ public final class Agent implements AutoCloseable {
     public void reconcileOnce() {
         List<AgentTask> listed = tasks.forInstance(instanceArn);
         if (health.watching()) {
-            health.retain(listed.stream().flatMap(t -> t.containers().stream()).map(AgentContainer::containerArn)
+            health.retain(listed.stream()
+                    .flatMap(t -> t.containers().stream())
+                    .map(AgentContainer::containerArn)
                     .collect(Collectors.toSet()));
         }
         int parallel = Math.min(runtime.concurrentTaskSteps(), listed.size());
@@ -164,14 +190,18 @@ public final class Agent implements AutoCloseable {
             step(task);
         } catch (RuntimeException e) {
             // the same failure on every task and pass: logged once a minute with a count (stack trace once)
-            failures.warn(instanceArn + "|" + e, "agent instance=" + instanceArn + ": task step failed, retrying next pass: " + e, e);
+            failures.warn(
+                    instanceArn + "|" + e,
+                    "agent instance=" + instanceArn + ": task step failed, retrying next pass: " + e,
+                    e);
             LOG.debug("agent instance={} task={}: step failed: {}", instanceArn, task.arn(), e.toString());
         }
     }
 
     /** True when the task's next step is STOPPED (its containers are stopped, each within its stop timeout). */
     private static boolean stops(AgentTask task) {
-        return TaskState.next(EcsStatus.taskState(task.lastStatus()), EcsStatus.desired(task.desiredStatus())) == TaskState.STOPPED;
+        return TaskState.next(EcsStatus.taskState(task.lastStatus()), EcsStatus.desired(task.desiredStatus()))
+                == TaskState.STOPPED;
     }
 
     /** How many tasks this agent is stopping now, in the background. */
@@ -192,15 +222,19 @@ public final class Agent implements AutoCloseable {
         if (containers.isEmpty()) {
             return 0;
         }
-        Set<String> assignedTaskArns = tasks.forInstance(instanceArn).stream().map(AgentTask::arn)
-                .collect(Collectors.toSet());
+        Set<String> assignedTaskArns =
+                tasks.forInstance(instanceArn).stream().map(AgentTask::arn).collect(Collectors.toSet());
         int removed = 0;
         for (RuntimeContainer c : containers) {
-            if (c.running() && !assignedTaskArns.contains(c.taskArn())
+            if (c.running()
+                    && !assignedTaskArns.contains(c.taskArn())
                     // a background stop may have ended since the listing: an exited container is kept for inspection
                     && runtime.status(c.runtimeId()).isEmpty()) {
-                LOG.info("agent instance={}: container {} of task {} is not assigned here any more; stopping and removing it",
-                        instanceArn, c.runtimeId(), c.taskArn());
+                LOG.info(
+                        "agent instance={}: container {} of task {} is not assigned here any more; stopping and removing it",
+                        instanceArn,
+                        c.runtimeId(),
+                        c.taskArn());
                 runtime.remove(c.runtimeId());
                 removed++;
             }
@@ -222,7 +256,7 @@ public final class Agent implements AutoCloseable {
         TaskState known = EcsStatus.taskState(task.lastStatus());
         TaskState next = TaskState.next(known, EcsStatus.desired(task.desiredStatus()));
         switch (next) {
-            case PROVISIONING -> { }
+            case PROVISIONING -> {}
             case PULLING -> beginPull(read);
             case RUNNING -> {
                 if (known == TaskState.RUNNING) {
@@ -231,10 +265,19 @@ public final class Agent implements AutoCloseable {
                     pulls.poll(task).ifPresent(outcome -> finishPull(task.arn(), outcome));
                 }
             }
-            case STOPPING -> writes.apply(read, TaskWrites.when(TaskState.RUNNING, t -> t
-                    .withDesired(t.desiredStatus(), t.stopCode(), t.stoppedReason(), now())
-                    .withState(EcsStatus.lastStatus(TaskState.STOPPING), t.containers(), t.pullStartedAt(),
-                            t.pullStoppedAt(), t.startedAt(), null)));
+            case STOPPING ->
+                writes.apply(
+                        read,
+                        TaskWrites.when(
+                                TaskState.RUNNING,
+                                t -> t.withDesired(t.desiredStatus(), t.stopCode(), t.stoppedReason(), now())
+                                        .withState(
+                                                EcsStatus.lastStatus(TaskState.STOPPING),
+                                                t.containers(),
+                                                t.pullStartedAt(),
+                                                t.pullStoppedAt(),
+                                                t.startedAt(),
+                                                null)));
             case STOPPED -> {
                 if (known == TaskState.STOPPING) {
                     stopContainers(read);
@@ -247,8 +290,17 @@ public final class Agent implements AutoCloseable {
 
     /** PROVISIONING → PENDING: record the pull start, then start pulling. */
     private void beginPull(AgentTask read) {
-        writes.apply(read, TaskWrites.when(TaskState.PROVISIONING, t -> t.withState(
-                        EcsStatus.lastStatus(TaskState.PULLING), t.containers(), now(), null, null, null)))
+        writes.apply(
+                        read,
+                        TaskWrites.when(
+                                TaskState.PROVISIONING,
+                                t -> t.withState(
+                                        EcsStatus.lastStatus(TaskState.PULLING),
+                                        t.containers(),
+                                        now(),
+                                        null,
+                                        null,
+                                        null)))
                 .ifPresent(pulls::poll);
     }
 
@@ -262,7 +314,8 @@ public final class Agent implements AutoCloseable {
         }
         AgentTask task = fresh.get();
         TaskState known = EcsStatus.taskState(task.lastStatus());
-        if (known != TaskState.PULLING || TaskState.next(known, EcsStatus.desired(task.desiredStatus())) != TaskState.RUNNING) {
+        if (known != TaskState.PULLING
+                || TaskState.next(known, EcsStatus.desired(task.desiredStatus())) != TaskState.RUNNING) {
             return; // moved on, or now wanted STOPPED: the next pass decides
         }
         switch (outcome) {
@@ -291,8 +344,11 @@ public final class Agent implements AutoCloseable {
         List<AgentContainer> started = pass.started();
         StopCode stopCode = pass.stopCode();
         String stopReason = pass.stopReason();
-        TaskState target = known == TaskState.PULLING && stopCode == null && pass.essentialsStarted() ? TaskState.RUNNING : known;
-        boolean changed = target != known || stopCode != null || !List.copyOf(current.values()).equals(task.containers());
+        TaskState target =
+                known == TaskState.PULLING && stopCode == null && pass.essentialsStarted() ? TaskState.RUNNING : known;
+        boolean changed = target != known
+                || stopCode != null
+                || !List.copyOf(current.values()).equals(task.containers());
         if (!changed) {
             return;
         }
@@ -300,9 +356,13 @@ public final class Agent implements AutoCloseable {
         StopCode code = stopCode;
         String reason = stopReason;
         Optional<AgentTask> written = writes.apply(read, TaskWrites.when(known, t -> {
-            AgentTask u = t.withState(EcsStatus.lastStatus(target), mapContainers(t, c -> current.getOrDefault(c.name(), c)),
-                    t.pullStartedAt(), t.pullStoppedAt() == null && known == TaskState.PULLING ? Long.valueOf(now) : t.pullStoppedAt(),
-                    target == TaskState.RUNNING && t.startedAt() == null ? Long.valueOf(now) : t.startedAt(), t.stoppedAt());
+            AgentTask u = t.withState(
+                    EcsStatus.lastStatus(target),
+                    mapContainers(t, c -> current.getOrDefault(c.name(), c)),
+                    t.pullStartedAt(),
+                    t.pullStoppedAt() == null && known == TaskState.PULLING ? Long.valueOf(now) : t.pullStoppedAt(),
+                    target == TaskState.RUNNING && t.startedAt() == null ? Long.valueOf(now) : t.startedAt(),
+                    t.stoppedAt());
             return code == null ? u : u.stoppedBy(code, reason);
         }));
         if (written.isEmpty()) {
@@ -331,18 +391,35 @@ public final class Agent implements AutoCloseable {
     private void failToStart(AgentTask read, PullOutcome.Failed failed) {
         String reason = "CannotPullContainerError: " + failed.error().getMessage();
         long now = now();
-        writes.apply(read, TaskWrites.when(TaskState.PULLING, t -> t.stoppedBy(PULL_FAILED, reason).withState(
-                EcsStatus.lastStatus(TaskState.STOPPED),
-                mapContainers(t, c -> c.with(EcsStatus.lastStatus(ContainerState.STOPPED), c.imageDigest(), c.exitCode(),
-                        c.name().equals(failed.container()) ? reason : c.reason(), c.runtimeId())),
-                t.pullStartedAt(), now, null, now))).ifPresent(t ->
-                LOG.info("agent instance={} task={} STOPPED: {}", instanceArn, t.arn(), reason));
+        writes.apply(
+                        read,
+                        TaskWrites.when(
+                                TaskState.PULLING,
+                                t -> t.stoppedBy(PULL_FAILED, reason)
+                                        .withState(
+                                                EcsStatus.lastStatus(TaskState.STOPPED),
+                                                mapContainers(
+                                                        t,
+                                                        c -> c.with(
+                                                                EcsStatus.lastStatus(ContainerState.STOPPED),
+                                                                c.imageDigest(),
+                                                                c.exitCode(),
+                                                                c.name().equals(failed.container())
+                                                                        ? reason
+                                                                        : c.reason(),
+                                                                c.runtimeId())),
+                                                t.pullStartedAt(),
+                                                now,
+                                                null,
+                                                now)))
+                .ifPresent(t -> LOG.info("agent instance={} task={} STOPPED: {}", instanceArn, t.arn(), reason));
     }
 
     /** STOPPING → STOPPED: stop every running container and record how it exited. */
     private void stopContainers(AgentTask read) {
         Map<String, AgentContainer> stopped = stopRunning(read);
-        writes.apply(read, TaskWrites.when(TaskState.STOPPING, t -> stoppedRow(t, c -> stopped.getOrDefault(c.name(), c))));
+        writes.apply(
+                read, TaskWrites.when(TaskState.STOPPING, t -> stoppedRow(t, c -> stopped.getOrDefault(c.name(), c))));
     }
 
     /**
@@ -351,16 +428,23 @@ public final class Agent implements AutoCloseable {
      */
     private Map<String, AgentContainer> stopRunning(AgentTask task) {
         Map<String, AgentContainer> stopped = new HashMap<>();
-        Map<String, Duration> timeouts = task.taskDefinition() == null ? Map.of() : StopTimeouts.of(task.taskDefinition());
+        Map<String, Duration> timeouts =
+                task.taskDefinition() == null ? Map.of() : StopTimeouts.of(task.taskDefinition());
         for (AgentContainer c : dependencies(task).stopOrder(task.containers())) {
             ContainerState known = EcsStatus.containerState(c.lastStatus(), c.runtimeId() != null);
-            if (known == ContainerState.RUNNING && c.runtimeId() != null
+            if (known == ContainerState.RUNNING
+                    && c.runtimeId() != null
                     && ContainerState.next(known, ContainerState.STOPPED) == ContainerState.STOPPED) {
                 runtime.stop(c.runtimeId(), timeouts.getOrDefault(c.name(), DEFAULT_STOP_TIMEOUT));
                 Optional<ExitStatus> exit = runtime.status(c.runtimeId());
-                stopped.put(c.name(), c.with(EcsStatus.lastStatus(ContainerState.STOPPED), c.imageDigest(),
-                        exit.map(ExitStatus::exitCode).orElse(null), exit.map(ExitStatus::reason).orElse(c.reason()),
-                        c.runtimeId()));
+                stopped.put(
+                        c.name(),
+                        c.with(
+                                EcsStatus.lastStatus(ContainerState.STOPPED),
+                                c.imageDigest(),
+                                exit.map(ExitStatus::exitCode).orElse(null),
+                                exit.map(ExitStatus::reason).orElse(c.reason()),
+                                c.runtimeId()));
             }
         }
         return stopped;
@@ -376,7 +460,8 @@ public final class Agent implements AutoCloseable {
         Function<AgentTask, Optional<AgentTask>> change = t -> {
             TaskState known = EcsStatus.taskState(t.lastStatus());
             return known == TaskState.PROVISIONING || known == TaskState.PULLING
-                    ? Optional.of(stoppedRow(t, c -> stopped.getOrDefault(c.name(), c))) : Optional.empty();
+                    ? Optional.of(stoppedRow(t, c -> stopped.getOrDefault(c.name(), c)))
+                    : Optional.empty();
         };
         writes.apply(read, change);
     }
@@ -408,17 +493,26 @@ public final class Agent implements AutoCloseable {
         if (checks.isEmpty()) {
             return task;
         }
-        return task.withState(task.lastStatus(), mapContainers(task, c -> {
-            HealthCheck check = checks.get(c.name());
-            if (check == null) {
-                return c;
-            }
-            if (c.runtimeId() != null && EcsStatus.containerState(c.lastStatus(), true) == ContainerState.RUNNING) {
-                health.watch(c.containerArn(), c.runtimeId(), check);
-            }
-            HealthStatus known = c.healthStatus() == null ? HealthStatus.UNKNOWN : c.healthStatus();
-            return c.withHealth(health.status(c.containerArn()).map(HealthStatus::fromWire).orElse(known));
-        }), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(), task.stoppedAt());
+        return task.withState(
+                task.lastStatus(),
+                mapContainers(task, c -> {
+                    HealthCheck check = checks.get(c.name());
+                    if (check == null) {
+                        return c;
+                    }
+                    if (c.runtimeId() != null
+                            && EcsStatus.containerState(c.lastStatus(), true) == ContainerState.RUNNING) {
+                        health.watch(c.containerArn(), c.runtimeId(), check);
+                    }
+                    HealthStatus known = c.healthStatus() == null ? HealthStatus.UNKNOWN : c.healthStatus();
+                    return c.withHealth(health.status(c.containerArn())
+                            .map(HealthStatus::fromWire)
+                            .orElse(known));
+                }),
+                task.pullStartedAt(),
+                task.pullStoppedAt(),
+                task.startedAt(),
+                task.stoppedAt());
     }
 
     /** The health checks of a task definition's containers; cached per ARN like {@link #dependencies}. */
@@ -447,12 +541,21 @@ public final class Agent implements AutoCloseable {
 
     private AgentTask stoppedRow(AgentTask t, Function<AgentContainer, AgentContainer> containers) {
         long now = now();
-        return t.withState(EcsStatus.lastStatus(TaskState.STOPPED), mapContainers(t, c -> {
+        return t.withState(
+                EcsStatus.lastStatus(TaskState.STOPPED),
+                mapContainers(t, c -> {
                     AgentContainer changed = containers.apply(c);
-                    return changed.with(EcsStatus.lastStatus(ContainerState.STOPPED), changed.imageDigest(),
-                            changed.exitCode(), changed.reason(), changed.runtimeId());
-                }), t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
-                t.startedAt(), now);
+                    return changed.with(
+                            EcsStatus.lastStatus(ContainerState.STOPPED),
+                            changed.imageDigest(),
+                            changed.exitCode(),
+                            changed.reason(),
+                            changed.runtimeId());
+                }),
+                t.pullStartedAt(),
+                t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
+                t.startedAt(),
+                now);
     }
 
     private static List<AgentContainer> mapContainers(AgentTask t, Function<AgentContainer, AgentContainer> f) {

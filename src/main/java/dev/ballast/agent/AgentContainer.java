@@ -15,9 +15,19 @@ import java.util.Objects;
  *     secret's name or ARN, never the secret), or null
  * @param healthStatus null for a container without a health check, else its last health
  */
-public record AgentContainer(String name, String containerArn, String image, String launchImage, String imageDigest,
-                             ContainerStatus lastStatus, Integer exitCode, String reason, String runtimeId,
-                             boolean essential, String credentialsParameter, HealthStatus healthStatus) {
+public record AgentContainer(
+        String name,
+        String containerArn,
+        String image,
+        String launchImage,
+        String imageDigest,
+        ContainerStatus lastStatus,
+        Integer exitCode,
+        String reason,
+        String runtimeId,
+        boolean essential,
+        String credentialsParameter,
+        HealthStatus healthStatus) {
 
     public AgentContainer {
         Objects.requireNonNull(name, "name");
@@ -26,13 +36,35 @@ public record AgentContainer(String name, String containerArn, String image, Str
 
     /** This container with a new status, digest, exit code, reason and runtime id. */
     public AgentContainer with(ContainerStatus status, String digest, Integer exit, String why, String runtime) {
-        return new AgentContainer(name, containerArn, image, launchImage, digest, status, exit, why, runtime, essential,
-                credentialsParameter, healthStatus);
+        return new AgentContainer(
+                name,
+                containerArn,
+                image,
+                launchImage,
+                digest,
+                status,
+                exit,
+                why,
+                runtime,
+                essential,
+                credentialsParameter,
+                healthStatus);
     }
 
     /** This container with a new health status (null: it has no health check). */
     public AgentContainer withHealth(HealthStatus health) {
-        return new AgentContainer(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason,
-                runtimeId, essential, credentialsParameter, health);
+        return new AgentContainer(
+                name,
+                containerArn,
+                image,
+                launchImage,
+                imageDigest,
+                lastStatus,
+                exitCode,
+                reason,
+                runtimeId,
+                essential,
+                credentialsParameter,
+                health);
     }
 }

@@ -20,10 +20,23 @@ import java.util.Objects;
  *     know it (then containers start with defaults: no dependencies, stop timeouts, health checks or specs)
  * @param version the version this task was read at; {@link AgentTasks#update} writes only if it is still current
  */
-public record AgentTask(String arn, String cluster, String taskDefinitionArn, String containerInstanceArn,
-                        DesiredStatus desiredStatus, TaskStatus lastStatus, List<AgentContainer> containers,
-                        StopCode stopCode, String stoppedReason, Long pullStartedAt, Long pullStoppedAt, Long startedAt,
-                        Long stoppingAt, Long stoppedAt, TaskDefinition taskDefinition, long version) {
+public record AgentTask(
+        String arn,
+        String cluster,
+        String taskDefinitionArn,
+        String containerInstanceArn,
+        DesiredStatus desiredStatus,
+        TaskStatus lastStatus,
+        List<AgentContainer> containers,
+        StopCode stopCode,
+        String stoppedReason,
+        Long pullStartedAt,
+        Long pullStoppedAt,
+        Long startedAt,
+        Long stoppingAt,
+        Long stoppedAt,
+        TaskDefinition taskDefinition,
+        long version) {
 
     public AgentTask {
         Objects.requireNonNull(arn, "arn");
@@ -34,28 +47,91 @@ public record AgentTask(String arn, String cluster, String taskDefinitionArn, St
 
     /** This task with a new desired status, stop code, reason and time it started stopping. */
     public AgentTask withDesired(DesiredStatus desired, StopCode code, String reason, Long stopping) {
-        return new AgentTask(arn, cluster, taskDefinitionArn, containerInstanceArn, desired, lastStatus, containers, code,
-                reason, pullStartedAt, pullStoppedAt, startedAt, stopping, stoppedAt, taskDefinition, version);
+        return new AgentTask(
+                arn,
+                cluster,
+                taskDefinitionArn,
+                containerInstanceArn,
+                desired,
+                lastStatus,
+                containers,
+                code,
+                reason,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stopping,
+                stoppedAt,
+                taskDefinition,
+                version);
     }
 
     /** This task as the agent observed it now. */
-    public AgentTask withState(TaskStatus last, List<AgentContainer> newContainers, Long pullStarted, Long pullStopped,
-                               Long started, Long stopped) {
-        return new AgentTask(arn, cluster, taskDefinitionArn, containerInstanceArn, desiredStatus, last, newContainers,
-                stopCode, stoppedReason, pullStarted, pullStopped, started, stoppingAt, stopped, taskDefinition, version);
+    public AgentTask withState(
+            TaskStatus last,
+            List<AgentContainer> newContainers,
+            Long pullStarted,
+            Long pullStopped,
+            Long started,
+            Long stopped) {
+        return new AgentTask(
+                arn,
+                cluster,
+                taskDefinitionArn,
+                containerInstanceArn,
+                desiredStatus,
+                last,
+                newContainers,
+                stopCode,
+                stoppedReason,
+                pullStarted,
+                pullStopped,
+                started,
+                stoppingAt,
+                stopped,
+                taskDefinition,
+                version);
     }
 
     /** This task wanted STOPPED for {@code code} and {@code reason}, unless it already has a stop code and reason. */
     public AgentTask stoppedBy(StopCode code, String reason) {
-        return new AgentTask(arn, cluster, taskDefinitionArn, containerInstanceArn, DesiredStatus.STOPPED, lastStatus,
-                containers, stopCode == null ? code : stopCode, stoppedReason == null ? reason : stoppedReason,
-                pullStartedAt, pullStoppedAt, startedAt, stoppingAt, stoppedAt, taskDefinition, version);
+        return new AgentTask(
+                arn,
+                cluster,
+                taskDefinitionArn,
+                containerInstanceArn,
+                DesiredStatus.STOPPED,
+                lastStatus,
+                containers,
+                stopCode == null ? code : stopCode,
+                stoppedReason == null ? reason : stoppedReason,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stoppingAt,
+                stoppedAt,
+                taskDefinition,
+                version);
     }
 
     /** This task as read at {@code newVersion}. */
     public AgentTask atVersion(long newVersion) {
-        return new AgentTask(arn, cluster, taskDefinitionArn, containerInstanceArn, desiredStatus, lastStatus, containers,
-                stopCode, stoppedReason, pullStartedAt, pullStoppedAt, startedAt, stoppingAt, stoppedAt, taskDefinition,
+        return new AgentTask(
+                arn,
+                cluster,
+                taskDefinitionArn,
+                containerInstanceArn,
+                desiredStatus,
+                lastStatus,
+                containers,
+                stopCode,
+                stoppedReason,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stoppingAt,
+                stoppedAt,
+                taskDefinition,
                 newVersion);
     }
 

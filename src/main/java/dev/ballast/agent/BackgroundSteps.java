@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 final class BackgroundSteps {
     /** Background steps running at once; below the Docker runtime's connection pool (64). */
     static final int MAX_CONCURRENT = 32;
+
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
 

@@ -21,8 +21,14 @@ public interface ControlPlane {
      * @param attributes ECS attributes the instance publishes
      * @param agentVersion {@code versionInfo.agentVersion}, e.g. {@code ballast-1.2.3}
      */
-    record Registration(String cluster, String arn, String ec2InstanceId, int cpu, int memory,
-                        Map<String, String> attributes, String agentVersion) {
+    record Registration(
+            String cluster,
+            String arn,
+            String ec2InstanceId,
+            int cpu,
+            int memory,
+            Map<String, String> attributes,
+            String agentVersion) {
         public Registration {
             Objects.requireNonNull(cluster, "cluster");
             attributes = Map.copyOf(attributes);

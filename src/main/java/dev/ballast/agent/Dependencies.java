@@ -5,7 +5,6 @@ import dev.ballast.model.ContainerDefinition.Dependency;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.TaskDefinition;
-import dev.ballast.model.TaskStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,8 +63,10 @@ final class Dependencies {
         for (Dependency d : on(container)) {
             AgentContainer target = containers.get(d.containerName());
             Verdict v = target == null
-                    ? new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
-                            + ", which is not a container of this task")
+                    ? new Verdict.Never(
+                            d,
+                            "container " + container + " depends on " + d.containerName()
+                                    + ", which is not a container of this task")
                     : check(container, d, target);
             if (v instanceof Verdict.Never) {
                 return v;
@@ -82,23 +83,37 @@ final class Dependencies {
         boolean started = target.runtimeId() != null;
         boolean stopped = target.lastStatus() == ContainerStatus.STOPPED;
         if (stopped && !started) {
-            return new Verdict.Never(d, "container " + container + " depends on " + d.containerName() + " (condition "
-                    + d.condition() + "), which stopped without starting");
+            return new Verdict.Never(
+                    d,
+                    "container " + container + " depends on " + d.containerName() + " (condition " + d.condition()
+                            + "), which stopped without starting");
         }
         return switch (d.condition()) {
             case START -> started ? new Verdict.Ready() : new Verdict.Wait(d);
-            case HEALTHY -> target.healthStatus() == HealthStatus.HEALTHY ? new Verdict.Ready()
-                    : target.healthStatus() == HealthStatus.UNHEALTHY
-                    ? new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
-                            + " (condition HEALTHY), which is UNHEALTHY")
-                    : stopped ? new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
-                            + " (condition HEALTHY), which exited before it was HEALTHY")
-                    : new Verdict.Wait(d);
+            case HEALTHY ->
+                target.healthStatus() == HealthStatus.HEALTHY
+                        ? new Verdict.Ready()
+                        : target.healthStatus() == HealthStatus.UNHEALTHY
+                                ? new Verdict.Never(
+                                        d,
+                                        "container " + container + " depends on " + d.containerName()
+                                                + " (condition HEALTHY), which is UNHEALTHY")
+                                : stopped
+                                        ? new Verdict.Never(
+                                                d,
+                                                "container " + container + " depends on " + d.containerName()
+                                                        + " (condition HEALTHY), which exited before it was HEALTHY")
+                                        : new Verdict.Wait(d);
             case COMPLETE -> stopped ? new Verdict.Ready() : new Verdict.Wait(d);
-            case SUCCESS -> !stopped ? new Verdict.Wait(d)
-                    : Integer.valueOf(0).equals(target.exitCode()) ? new Verdict.Ready()
-                    : new Verdict.Never(d, "container " + container + " depends on " + d.containerName()
-                            + " (condition SUCCESS), which exited with code " + target.exitCode());
+            case SUCCESS ->
+                !stopped
+                        ? new Verdict.Wait(d)
+                        : Integer.valueOf(0).equals(target.exitCode())
+                                ? new Verdict.Ready()
+                                : new Verdict.Never(
+                                        d,
+                                        "container " + container + " depends on " + d.containerName()
+                                                + " (condition SUCCESS), which exited with code " + target.exitCode());
         };
     }
 
@@ -113,7 +128,8 @@ final class Dependencies {
         while (!pending.isEmpty()) {
             AgentContainer next = pending.values().stream()
                     .filter(c -> on(c.name()).stream().noneMatch(d -> pending.containsKey(d.containerName())))
-                    .findFirst().orElse(pending.values().iterator().next()); // a cycle (refused at registration)
+                    .findFirst()
+                    .orElse(pending.values().iterator().next()); // a cycle (refused at registration)
             startOrder.add(next);
             pending.remove(next.name());
         }

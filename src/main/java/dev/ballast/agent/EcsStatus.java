@@ -11,8 +11,7 @@ import dev.ballast.model.TaskStatus;
  */
 final class EcsStatus {
 
-    private EcsStatus() {
-    }
+    private EcsStatus() {}
 
     static TaskStatus taskStatus(TaskState state) {
         return switch (state) {

@@ -1,13 +1,12 @@
 package dev.ballast.agent;
 
 import dev.ballast.core.Account;
-import dev.ballast.model.ContainerInstanceStatus;
+import dev.ballast.core.RepeatedLog;
 import dev.ballast.registry.RepositoryCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import dev.ballast.core.RepeatedLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,10 +41,25 @@ public final class EmbeddedAgents implements AutoCloseable {
      * @param version the Ballast version, published as {@code agentVersion} {@code ballast-<version>}
      * @param node the server replica's node name, part of the instance ids (empty for a lone server)
      */
-    public record Config(Account account, String cluster, int instances, int cpu, int memory, Duration interval,
-                         int maxConcurrentPulls, String version, String node) {
-        public Config(Account account, String cluster, int instances, int cpu, int memory, Duration interval,
-                      int maxConcurrentPulls, String version) {
+    public record Config(
+            Account account,
+            String cluster,
+            int instances,
+            int cpu,
+            int memory,
+            Duration interval,
+            int maxConcurrentPulls,
+            String version,
+            String node) {
+        public Config(
+                Account account,
+                String cluster,
+                int instances,
+                int cpu,
+                int memory,
+                Duration interval,
+                int maxConcurrentPulls,
+                String version) {
             this(account, cluster, instances, cpu, memory, interval, maxConcurrentPulls, version, "");
         }
 
@@ -55,7 +69,12 @@ public final class EmbeddedAgents implements AutoCloseable {
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(interval, "interval");
             Objects.requireNonNull(version, "version");
-            if (instances < 0 || cpu < 1 || memory < 1 || maxConcurrentPulls < 1 || interval.isNegative() || interval.isZero()) {
+            if (instances < 0
+                    || cpu < 1
+                    || memory < 1
+                    || maxConcurrentPulls < 1
+                    || interval.isNegative()
+                    || interval.isZero()) {
                 throw new IllegalArgumentException("invalid embedded agent config " + instances + " instances, cpu "
                         + cpu + ", memory " + memory + ", pulls " + maxConcurrentPulls + ", interval " + interval);
             }
@@ -104,27 +123,55 @@ public final class EmbeddedAgents implements AutoCloseable {
      *
      * @param runtimeFor makes the runtime of one instance, given its ARN
      */
-    public static EmbeddedAgents start(Config config, ControlPlane server, Function<String, ContainerRuntime> runtimeFor,
-                                       MeterRegistry meters, Clock clock) {
+    public static EmbeddedAgents start(
+            Config config,
+            ControlPlane server,
+            Function<String, ContainerRuntime> runtimeFor,
+            MeterRegistry meters,
+            Clock clock) {
         return start(config, server, runtimeFor, meters, clock, RepositoryCredentials.none());
     }
 
     /** As above; containers' {@code repositoryCredentials} are looked up in {@code repositoryCredentials}. */
-    public static EmbeddedAgents start(Config config, ControlPlane server, Function<String, ContainerRuntime> runtimeFor,
-                                       MeterRegistry meters, Clock clock, RepositoryCredentials repositoryCredentials) {
+    public static EmbeddedAgents start(
+            Config config,
+            ControlPlane server,
+            Function<String, ContainerRuntime> runtimeFor,
+            MeterRegistry meters,
+            Clock clock,
+            RepositoryCredentials repositoryCredentials) {
         List<Agent> agents = new ArrayList<>();
         List<Semaphore> nudges = new ArrayList<>();
         for (int i = 0; i < config.instances(); i++) {
             String arn = instanceArn(config.account(), config.cluster(), config.node(), i);
             ContainerRuntime runtime = runtimeFor.apply(arn);
-            server.register(new ControlPlane.Registration(config.cluster(), arn, ec2InstanceId(config.cluster(), config.node(), i),
-                    config.cpu(), config.memory(), runtime.attributes(), "ballast-" + config.version()));
-            LOG.info("agent runtime={} instance={} cluster={} cpu={} memory_mib={} — {}", runtime.name(), arn, config.cluster(),
-                    config.cpu(), config.memory(), runtime.description());
+            server.register(new ControlPlane.Registration(
+                    config.cluster(),
+                    arn,
+                    ec2InstanceId(config.cluster(), config.node(), i),
+                    config.cpu(),
+                    config.memory(),
+                    runtime.attributes(),
+                    "ballast-" + config.version()));
+            LOG.info(
+                    "agent runtime={} instance={} cluster={} cpu={} memory_mib={} — {}",
+                    runtime.name(),
+                    arn,
+                    config.cluster(),
+                    config.cpu(),
+                    config.memory(),
+                    runtime.description());
             Semaphore nudge = new Semaphore(0);
             nudges.add(nudge);
-            agents.add(new Agent(arn, server.tasks(arn), runtime, meters, clock, config.maxConcurrentPulls(),
-                    () -> nudge(nudge), repositoryCredentials));
+            agents.add(new Agent(
+                    arn,
+                    server.tasks(arn),
+                    runtime,
+                    meters,
+                    clock,
+                    config.maxConcurrentPulls(),
+                    () -> nudge(nudge),
+                    repositoryCredentials));
         }
         EmbeddedAgents embedded = new EmbeddedAgents(agents, nudges, server, clock);
         embedded.startLoops(config.interval());
@@ -141,7 +188,8 @@ public final class EmbeddedAgents implements AutoCloseable {
 
     /** As above for the instances of server replica {@code node} (see {@link Config#node()}). */
     public static String instanceArn(Account account, String cluster, String node, int index) {
-        return account.ecsArnPrefix() + "container-instance/" + cluster + "/" + hash(cluster, node, index).substring(0, 32);
+        return account.ecsArnPrefix() + "container-instance/" + cluster + "/"
+                + hash(cluster, node, index).substring(0, 32);
     }
 
     private static String ec2InstanceId(String cluster, String node, int index) {
@@ -182,7 +230,11 @@ public final class EmbeddedAgents implements AutoCloseable {
                 try {
                     server.heartbeat(agent.instanceArn(), now);
                 } catch (RuntimeException e) {
-                    LOG.warn("agent instance={}: heartbeat failed, trying again in {}: {}", agent.instanceArn(), HEARTBEAT, e.toString());
+                    LOG.warn(
+                            "agent instance={}: heartbeat failed, trying again in {}: {}",
+                            agent.instanceArn(),
+                            HEARTBEAT,
+                            e.toString());
                 }
             }
             try {
@@ -204,7 +256,10 @@ public final class EmbeddedAgents implements AutoCloseable {
                 agent.reconcileOnce();
                 orphans.maybeSweep();
             } catch (RuntimeException e) {
-                failures.warn(agent.instanceArn() + "|" + e, "agent instance=" + agent.instanceArn() + ": pass failed: " + e, e);
+                failures.warn(
+                        agent.instanceArn() + "|" + e,
+                        "agent instance=" + agent.instanceArn() + ": pass failed: " + e,
+                        e);
             }
             try {
                 nudge.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);

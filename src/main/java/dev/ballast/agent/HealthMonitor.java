@@ -35,7 +35,8 @@ final class HealthMonitor implements AutoCloseable {
     void watch(String containerArn, String runtimeId, HealthCheck check) {
         checkers.computeIfAbsent(containerArn, arn -> {
             Checker c = new Checker(arn, runtimeId, check);
-            c.thread = Thread.ofVirtual().name("health-" + runtimeId.substring(0, Math.min(12, runtimeId.length())))
+            c.thread = Thread.ofVirtual()
+                    .name("health-" + runtimeId.substring(0, Math.min(12, runtimeId.length())))
                     .start(c::run);
             return c;
         });
@@ -93,15 +94,21 @@ final class HealthMonitor implements AutoCloseable {
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(check.interval());
                     CheckResult result = probe();
-                    if (result instanceof CheckResult.NotRunning || result instanceof CheckResult.Unsupported
+                    if (result instanceof CheckResult.NotRunning
+                            || result instanceof CheckResult.Unsupported
                             || (!(result instanceof CheckResult.Passed) && exited())) {
                         return; // keeps its last status: an exit is not a failed check
                     }
-                    boolean inStartPeriod = Duration.ofMillis(clock.millis() - started).compareTo(check.startPeriod()) < 0;
+                    boolean inStartPeriod =
+                            Duration.ofMillis(clock.millis() - started).compareTo(check.startPeriod()) < 0;
                     HealthState before = state;
                     state = before.next(result, inStartPeriod, check.retries());
                     if (!state.status().equals(before.status())) {
-                        LOG.info("agent container={}: health {} -> {} ({})", containerArn, before.status(), state.status(),
+                        LOG.info(
+                                "agent container={}: health {} -> {} ({})",
+                                containerArn,
+                                before.status(),
+                                state.status(),
                                 describe(result));
                         onChange.run();
                     }
@@ -124,7 +131,8 @@ final class HealthMonitor implements AutoCloseable {
                 return runtime.runCheck(runtimeId, check.exec(), check.timeout());
             } catch (RuntimeException e) {
                 // The engine could not run the check: a failure, as in Docker's own health checker.
-                return new CheckResult.Failed("the check could not be run: " + e.getClass().getSimpleName());
+                return new CheckResult.Failed(
+                        "the check could not be run: " + e.getClass().getSimpleName());
             }
         }
     }

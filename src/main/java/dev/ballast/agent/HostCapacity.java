@@ -14,7 +14,8 @@ public record HostCapacity(int cpus, long memoryBytes) {
 
     public HostCapacity {
         if (cpus < 1 || memoryBytes < 1) {
-            throw new IllegalArgumentException("host capacity must be positive, got " + cpus + " CPUs and " + memoryBytes + " bytes");
+            throw new IllegalArgumentException(
+                    "host capacity must be positive, got " + cpus + " CPUs and " + memoryBytes + " bytes");
         }
     }
 
@@ -32,7 +33,8 @@ public record HostCapacity(int cpus, long memoryBytes) {
         long total = memoryBytes / (1024 * 1024);
         long left = total - reservedMiB;
         if (reservedMiB < 0 || left < 1) {
-            throw new IllegalArgumentException("reserved memory " + reservedMiB + " MiB leaves nothing of the host's " + total + " MiB");
+            throw new IllegalArgumentException(
+                    "reserved memory " + reservedMiB + " MiB leaves nothing of the host's " + total + " MiB");
         }
         return (int) Math.min(Integer.MAX_VALUE, left);
     }

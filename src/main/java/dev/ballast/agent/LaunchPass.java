@@ -33,15 +33,20 @@ final class LaunchPass {
      * @param stopCode the stop code when the task must stop, else null
      * @param stopReason the stopped reason with {@code stopCode}
      */
-    record Result(Map<String, AgentContainer> containers, List<AgentContainer> started, StopCode stopCode, String stopReason) {
+    record Result(
+            Map<String, AgentContainer> containers,
+            List<AgentContainer> started,
+            StopCode stopCode,
+            String stopReason) {
         /** True when every essential container has started (it may have exited since). */
         boolean essentialsStarted() {
-            return containers.values().stream().filter(AgentContainer::essential).allMatch(c -> c.runtimeId() != null);
+            return containers.values().stream()
+                    .filter(AgentContainer::essential)
+                    .allMatch(c -> c.runtimeId() != null);
         }
     }
 
-    private LaunchPass() {
-    }
+    private LaunchPass() {}
 
     static Result run(AgentTask task, Map<String, PullResult> pulled, Dependencies deps, ContainerRuntime runtime) {
         Map<String, AgentContainer> current = new LinkedHashMap<>();
@@ -50,7 +55,8 @@ final class LaunchPass {
             AgentContainer row = c;
             PullResult image = pulled.get(c.name());
             if (image != null && row.imageDigest() == null) {
-                row = row.with(row.lastStatus(), image.digest().toString(), row.exitCode(), row.reason(), row.runtimeId());
+                row = row.with(
+                        row.lastStatus(), image.digest().toString(), row.exitCode(), row.reason(), row.runtimeId());
             }
             if (row.runtimeId() != null && EcsStatus.containerState(row.lastStatus(), true) == ContainerState.RUNNING) {
                 Optional<ExitStatus> exit = runtime.status(row.runtimeId());
@@ -91,17 +97,19 @@ final class LaunchPass {
                             unstartable.add(c.name());
                             continue;
                         }
-                        AgentContainer running = c.with(EcsStatus.lastStatus(ContainerState.RUNNING), c.imageDigest(), null,
-                                null, id.get());
+                        AgentContainer running = c.with(
+                                EcsStatus.lastStatus(ContainerState.RUNNING), c.imageDigest(), null, null, id.get());
                         current.put(c.name(), running);
                         started.add(running);
                         more = true;
                     }
-                    case Dependencies.Verdict.Wait w -> { }
+                    case Dependencies.Verdict.Wait w -> {}
                     case Dependencies.Verdict.Never n -> {
                         String reason = "DependencyConditionNotMet: " + n.reason();
                         if (c.essential()) {
-                            current.put(c.name(), c.with(c.lastStatus(), c.imageDigest(), c.exitCode(), reason, c.runtimeId()));
+                            current.put(
+                                    c.name(),
+                                    c.with(c.lastStatus(), c.imageDigest(), c.exitCode(), reason, c.runtimeId()));
                             return new Result(current, started, Agent.DEPENDENCY_FAILED, reason);
                         }
                         current.put(c.name(), stopped(c, null, reason));

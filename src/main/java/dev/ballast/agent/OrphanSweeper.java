@@ -45,7 +45,10 @@ public final class OrphanSweeper {
                     LOG.info("agent instance={}: removed {} orphan container(s)", agent.instanceArn(), removed);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("agent instance={}: orphan sweep failed, trying again later: {}", agent.instanceArn(), e.toString());
+                LOG.warn(
+                        "agent instance={}: orphan sweep failed, trying again later: {}",
+                        agent.instanceArn(),
+                        e.toString());
             } finally {
                 running.set(false);
             }

@@ -1,21 +1,21 @@
 package dev.ballast.agent;
 
+import dev.ballast.image.ImageReference;
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.RepositoryCredentials;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import dev.ballast.image.ImageReference;
-import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The image pulls of one agent's tasks, run on a bounded pool so that one slow registry does not hold
@@ -35,8 +35,13 @@ final class Pulls implements AutoCloseable {
      * @param finished called after each task's pulls end, so that the agent can report them without waiting
      * @param repositoryCredentials where this agent looks up containers' {@code credentialsParameter}
      */
-    Pulls(ContainerRuntime runtime, AgentMetrics metrics, int maxConcurrent, String threadPrefix, Runnable finished,
-          RepositoryCredentials repositoryCredentials) {
+    Pulls(
+            ContainerRuntime runtime,
+            AgentMetrics metrics,
+            int maxConcurrent,
+            String threadPrefix,
+            Runnable finished,
+            RepositoryCredentials repositoryCredentials) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrentPulls must be at least 1, got " + maxConcurrent);
         }
@@ -44,13 +49,15 @@ final class Pulls implements AutoCloseable {
         this.metrics = metrics;
         this.finished = finished;
         this.repositoryCredentials = Objects.requireNonNull(repositoryCredentials, "repositoryCredentials");
-        this.executor = Executors.newFixedThreadPool(maxConcurrent, Thread.ofVirtual().name(threadPrefix, 0).factory());
+        this.executor = Executors.newFixedThreadPool(
+                maxConcurrent, Thread.ofVirtual().name(threadPrefix, 0).factory());
     }
 
     /** The outcome of {@code task}'s pulls, starting them if they are not under way; empty while they run. */
     Optional<PullOutcome> poll(AgentTask task) {
         CompletableFuture<PullOutcome> f = byTask.computeIfAbsent(task.arn(), arn -> {
-            CompletableFuture<PullOutcome> pull = CompletableFuture.supplyAsync(() -> pullAll(task.containers()), executor);
+            CompletableFuture<PullOutcome> pull =
+                    CompletableFuture.supplyAsync(() -> pullAll(task.containers()), executor);
             pull.whenComplete((outcome, error) -> finished.run());
             return pull;
         });
@@ -83,9 +90,14 @@ final class Pulls implements AutoCloseable {
                 String host = registryOf(c.launchImage());
                 credential = repositoryCredentials.lookup(c.credentialsParameter(), host);
                 if (credential.isEmpty()) {
-                    PullFailedException unknown = new PullFailedException(c.launchImage(), "CREDENTIALS",
-                            "container " + c.name() + " on this agent: " + repositoryCredentials
-                                    .problem(c.credentialsParameter(), host).orElse("no credentials"), null);
+                    PullFailedException unknown = new PullFailedException(
+                            c.launchImage(),
+                            "CREDENTIALS",
+                            "container " + c.name() + " on this agent: "
+                                    + repositoryCredentials
+                                            .problem(c.credentialsParameter(), host)
+                                            .orElse("no credentials"),
+                            null);
                     metrics.failed(unknown);
                     return new PullOutcome.Failed(c.name(), unknown);
                 }
@@ -98,8 +110,8 @@ final class Pulls implements AutoCloseable {
                 metrics.failed(e);
                 return new PullOutcome.Failed(c.name(), e);
             } catch (RuntimeException e) {
-                PullFailedException wrapped = new PullFailedException(c.launchImage(), "INTERNAL",
-                        "runtime " + runtime.name() + " failed: " + e, e);
+                PullFailedException wrapped = new PullFailedException(
+                        c.launchImage(), "INTERNAL", "runtime " + runtime.name() + " failed: " + e, e);
                 metrics.failed(wrapped);
                 return new PullOutcome.Failed(c.name(), wrapped);
             }

@@ -12,8 +12,7 @@ import java.util.Map;
  */
 final class StopTimeouts {
 
-    private StopTimeouts() {
-    }
+    private StopTimeouts() {}
 
     /** Container name → stop timeout, for the containers of {@code taskDefinition} that set one. */
     static Map<String, Duration> of(TaskDefinition taskDefinition) {

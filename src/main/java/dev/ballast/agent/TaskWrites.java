@@ -24,10 +24,14 @@ final class TaskWrites {
         boolean[] first = {true};
         try {
             // the first attempt uses the task as the caller read it; a lost race reads it again
-            return CompareAndSet.update(() -> first[0] ? Optional.of(read) : tasks.find(read.arn()), current -> {
-                first[0] = false;
-                return change.apply(current);
-            }, (current, next) -> next.version() == current.version() && tasks.update(next), MAX_ATTEMPTS);
+            return CompareAndSet.update(
+                    () -> first[0] ? Optional.of(read) : tasks.find(read.arn()),
+                    current -> {
+                        first[0] = false;
+                        return change.apply(current);
+                    },
+                    (current, next) -> next.version() == current.version() && tasks.update(next),
+                    MAX_ATTEMPTS);
         } catch (CompareAndSet.ConflictException e) {
             throw new IllegalStateException("update task " + read.arn() + ": " + e.getMessage(), e);
         }
@@ -35,6 +39,7 @@ final class TaskWrites {
 
     /** A change that applies only while the task's known state is {@code expected}. */
     static Function<AgentTask, Optional<AgentTask>> when(TaskState expected, Function<AgentTask, AgentTask> change) {
-        return row -> EcsStatus.taskState(row.lastStatus()) == expected ? Optional.of(change.apply(row)) : Optional.empty();
+        return row ->
+                EcsStatus.taskState(row.lastStatus()) == expected ? Optional.of(change.apply(row)) : Optional.empty();
     }
 }

@@ -44,7 +44,8 @@ final class AccountSettingOperations {
         RULES.put(PolicyLoader.SETTING, new Rule(Mode.VALUES, Mode.BEST_EFFORT.wire()));
     }
 
-    private static final Pattern PRINCIPAL = Pattern.compile("arn:aws:iam::(\\d{12}):(root|(user|role)/[\\w+=,.@/-]{1,512})");
+    private static final Pattern PRINCIPAL =
+            Pattern.compile("arn:aws:iam::(\\d{12}):(root|(user|role)/[\\w+=,.@/-]{1,512})");
 
     private final Store store;
     private final Account account;
@@ -66,9 +67,12 @@ final class AccountSettingOperations {
         String value = Params.required(in, "value");
         Rule rule = RULES.get(name);
         if (!rule.accepted().contains(value)) {
-            throw AwsException.invalidParameter("Invalid value '" + ShapeValidator.clip(value) + "' for account setting '"
-                    + name + "'. " + (name.equals(PolicyLoader.SETTING) ? Mode.accepted()
-                    : "Accepted values: " + String.join(", ", rule.accepted()) + "."));
+            throw AwsException.invalidParameter(
+                    "Invalid value '" + ShapeValidator.clip(value) + "' for account setting '"
+                            + name + "'. "
+                            + (name.equals(PolicyLoader.SETTING)
+                                    ? Mode.accepted()
+                                    : "Accepted values: " + String.join(", ", rule.accepted()) + "."));
         }
         Unserved.check("PutAccountSetting", in);
         store.accountSettings().put(new AccountSettings.Setting(name, principal, value));
@@ -111,7 +115,9 @@ final class AccountSettingOperations {
         ObjectNode out = Json.object();
         out.set("settings", page);
         if ((long) from + max < all.size()) {
-            out.put("nextToken", Pagination.token("ListAccountSettings", Json.object().put("index", from + max)));
+            out.put(
+                    "nextToken",
+                    Pagination.token("ListAccountSettings", Json.object().put("index", from + max)));
         }
         return out;
     }
@@ -134,8 +140,11 @@ final class AccountSettingOperations {
         return index.asInt();
     }
 
-    private static Optional<AccountSettings.Setting> find(List<AccountSettings.Setting> all, String name, String principal) {
-        return all.stream().filter(s -> s.name().equals(name) && s.principalArn().equals(principal)).findFirst();
+    private static Optional<AccountSettings.Setting> find(
+            List<AccountSettings.Setting> all, String name, String principal) {
+        return all.stream()
+                .filter(s -> s.name().equals(name) && s.principalArn().equals(principal))
+                .findFirst();
     }
 
     private static String name(String name) {
@@ -160,6 +169,10 @@ final class AccountSettingOperations {
     }
 
     private static ObjectNode setting(String name, String value, String principal, String type) {
-        return Json.object().put("name", name).put("value", value).put("principalArn", principal).put("type", type);
+        return Json.object()
+                .put("name", name)
+                .put("value", value)
+                .put("principalArn", principal)
+                .put("type", type);
     }
 }

@@ -1,7 +1,5 @@
 package dev.ballast.api;
 
-import dev.ballast.core.CompareAndSet;
-import dev.ballast.store.Cas;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.protocol.AgentProtocol;
@@ -9,11 +7,13 @@ import dev.ballast.agent.protocol.ContainerStateReport;
 import dev.ballast.agent.protocol.PollTasksResponse;
 import dev.ballast.agent.protocol.TaskEntry;
 import dev.ballast.agent.protocol.TaskStateReport;
+import dev.ballast.core.CompareAndSet;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskStatus;
+import dev.ballast.store.Cas;
 import dev.ballast.store.Change;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.InstanceRow;
@@ -39,9 +39,12 @@ import java.util.Optional;
 public final class AgentOperations {
     /** The {@code X-Amz-Target} prefix of the agent protocol extension. */
     public static final String TARGET_PREFIX = AgentProtocol.EXTENSION_TARGET_PREFIX;
+
     static final int MAX_WAIT_SECONDS = 20;
-    private static final List<String> TASK_ORDER = Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList();
-    private static final List<String> CONTAINER_STATUSES = Arrays.stream(ContainerStatus.values()).map(ContainerStatus::wire).toList();
+    private static final List<String> TASK_ORDER =
+            Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList();
+    private static final List<String> CONTAINER_STATUSES =
+            Arrays.stream(ContainerStatus.values()).map(ContainerStatus::wire).toList();
 
     private final Store store;
     private final ContainerInstanceOperations instances;
@@ -49,6 +52,7 @@ public final class AgentOperations {
     private final Duration maxWait;
     /** How often a waiting poll looks at the server's clock (and re-reads while notifications are not reliable). */
     private final Duration clockCheck;
+
     private final Runnable wakeControllers;
     private final PollViews views;
 
@@ -56,7 +60,12 @@ public final class AgentOperations {
      * @param maxWait the longest a {@code PollTasks} waits, whatever the agent asks (a third of the disconnect
      *                timeout, so that polls keep the instance connected)
      */
-    AgentOperations(Store store, ContainerInstanceOperations instances, Clock clock, Duration maxWait, Runnable wakeControllers) {
+    AgentOperations(
+            Store store,
+            ContainerInstanceOperations instances,
+            Clock clock,
+            Duration maxWait,
+            Runnable wakeControllers) {
         this.store = store;
         this.instances = instances;
         this.clock = clock;
@@ -103,18 +112,25 @@ public final class AgentOperations {
         }
         int wait = waitNode == null ? MAX_WAIT_SECONDS : waitNode.asInt();
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
-            throw AwsException.invalidParameter("'waitSeconds' must be between 0 and " + MAX_WAIT_SECONDS + ", got " + wait + ".");
+            throw AwsException.invalidParameter(
+                    "'waitSeconds' must be between 0 and " + MAX_WAIT_SECONDS + ", got " + wait + ".");
         }
         store.heartbeats().record(i.arn(), clock.millis(), i.agentConnected());
         List<Versioned<TaskRow>> tasks = awaitTasks(i.arn(), wait);
         List<TaskEntry> entries = new ArrayList<>();
         for (Versioned<TaskRow> t : tasks) {
-            entries.add(new TaskEntry(AgentTaskRows.toWire(t.value()),
+            entries.add(new TaskEntry(
+                    AgentTaskRows.toWire(t.value()),
                     views.taskDefinitionDocument(t.value().taskDefinitionArn()).orElse(null)));
         }
-        return Json.mapper().valueToTree(new PollTasksResponse(i.arn(),
-                views.instance(i.arn()).map(v -> v.value().status()).orElse(ContainerInstanceStatus.INACTIVE.wire()),
-                (int) Math.max(1, maxWait.toSeconds()), entries));
+        return Json.mapper()
+                .valueToTree(new PollTasksResponse(
+                        i.arn(),
+                        views.instance(i.arn())
+                                .map(v -> v.value().status())
+                                .orElse(ContainerInstanceStatus.INACTIVE.wire()),
+                        (int) Math.max(1, maxWait.toSeconds()),
+                        entries));
     }
 
     /**
@@ -130,7 +146,8 @@ public final class AgentOperations {
         long realDeadline = System.nanoTime() + Duration.ofMillis(waitMillis).toNanos();
         Change key = Change.instanceTasks(instanceArn);
         PollViews.Snapshot<List<Versioned<TaskRow>>> tasks = views.tasks(instanceArn);
-        while (tasks.value().stream().noneMatch(t -> needsAttention(t.value())) && clock.millis() < deadline
+        while (tasks.value().stream().noneMatch(t -> needsAttention(t.value()))
+                && clock.millis() < deadline
                 && System.nanoTime() < realDeadline) {
             Duration slice = Duration.ofMillis(Math.min(clockCheck.toMillis(), Math.max(1, deadline - clock.millis())));
             boolean changed = store.changes().await(tasks.seq(), key, slice);
@@ -146,9 +163,9 @@ public final class AgentOperations {
 
     /** Desired and last status differ: the agent has something to do. */
     private static boolean needsAttention(TaskRow t) {
-        return !(t.desiredStatus().equals(DesiredStatus.RUNNING.wire()) && t.lastStatus().equals(TaskStatus.RUNNING.wire()));
+        return !(t.desiredStatus().equals(DesiredStatus.RUNNING.wire())
+                && t.lastStatus().equals(TaskStatus.RUNNING.wire()));
     }
-
 
     // ---- ECS state changes ----
 
@@ -157,14 +174,22 @@ public final class AgentOperations {
         report.containers().forEach(AgentOperations::check);
         String status = report.status();
         if (status != null && !TASK_ORDER.contains(status)) {
-            throw AwsException.invalidParameter("Unknown task status '" + ShapeValidator.clip(status) + "'; expected one of "
-                    + TASK_ORDER + ".");
+            throw AwsException.invalidParameter(
+                    "Unknown task status '" + ShapeValidator.clip(status) + "'; expected one of " + TASK_ORDER + ".");
         }
         // stopCode is Ballast's extension of SubmitTaskStateChange (docs/agent-protocol.md); ApiModel adds it and
         // ShapeValidator has checked it is a TaskStopCode.
         StopCode stopCode = report.stopCode() == null ? null : StopCode.fromWire(report.stopCode());
-        apply(in, call, status, report.reason(), stopCode, report.containers(), millis(report.pullStartedAt()),
-                millis(report.pullStoppedAt()), millis(report.executionStoppedAt()));
+        apply(
+                in,
+                call,
+                status,
+                report.reason(),
+                stopCode,
+                report.containers(),
+                millis(report.pullStartedAt()),
+                millis(report.pullStoppedAt()),
+                millis(report.executionStoppedAt()));
         return Json.object().put("acknowledgment", "ACK");
     }
 
@@ -192,12 +217,13 @@ public final class AgentOperations {
         }
         String status = c.status();
         if (status != null && !CONTAINER_STATUSES.contains(status)) {
-            throw AwsException.invalidParameter("Unknown container status '" + ShapeValidator.clip(status) + "' for container "
-                    + ShapeValidator.clip(name) + "; expected one of " + CONTAINER_STATUSES + ".");
+            throw AwsException.invalidParameter("Unknown container status '" + ShapeValidator.clip(status)
+                    + "' for container " + ShapeValidator.clip(name) + "; expected one of " + CONTAINER_STATUSES + ".");
         }
         String digest = c.imageDigest();
         if (digest != null && !digest.matches("sha(256|512):[0-9a-f]{64,128}")) {
-            throw AwsException.invalidParameter("'imageDigest' of container " + ShapeValidator.clip(name) + " is not a digest.");
+            throw AwsException.invalidParameter(
+                    "'imageDigest' of container " + ShapeValidator.clip(name) + " is not a digest.");
         }
     }
 
@@ -205,24 +231,49 @@ public final class AgentOperations {
         return seconds == null ? null : Math.round(seconds.doubleValue() * 1000);
     }
 
-    private void apply(ObjectNode in, Operation.Call call, String status, String reason, StopCode stopCode,
-                       List<ContainerStateReport> containers, Long pullStarted, Long pullStopped, Long executionStopped) {
+    private void apply(
+            ObjectNode in,
+            Operation.Call call,
+            String status,
+            String reason,
+            StopCode stopCode,
+            List<ContainerStateReport> containers,
+            Long pullStarted,
+            Long pullStopped,
+            Long executionStopped) {
         if (call.containerInstance() == null) {
-            throw AwsException.accessDenied("State changes are accepted only from the agent of the task's container instance; "
-                    + "it names the instance in the " + Operation.INSTANCE_HEADER + " header.");
+            throw AwsException.accessDenied(
+                    "State changes are accepted only from the agent of the task's container instance; "
+                            + "it names the instance in the " + Operation.INSTANCE_HEADER + " header.");
         }
         ClusterRecord cluster = instances.cluster(in);
         InstanceRow instance = instances.find(cluster, call.containerInstance()).value();
         String ref = Params.required(in, "task");
         String taskArn = instances.taskArn(cluster, ref);
         try {
-            Cas.update(() -> Optional.of(store.tasks().find(taskArn).orElseThrow(() -> AwsException.invalidParameter(
-                    "The referenced task was not found: " + ShapeValidator.clip(ref) + "."))), t -> {
-                if (!instance.arn().equals(t.containerInstanceArn())) {
-                    throw AwsException.accessDenied("Task " + t.arn() + " is not on container instance " + instance.arn() + ".");
-                }
-                return merge(t, status, reason, stopCode, containers, pullStarted, pullStopped, executionStopped, clock.millis());
-            }, (read, merged) -> store.tasks().update(merged, read.version()), 10);
+            Cas.update(
+                    () -> Optional.of(store.tasks()
+                            .find(taskArn)
+                            .orElseThrow(() -> AwsException.invalidParameter(
+                                    "The referenced task was not found: " + ShapeValidator.clip(ref) + "."))),
+                    t -> {
+                        if (!instance.arn().equals(t.containerInstanceArn())) {
+                            throw AwsException.accessDenied(
+                                    "Task " + t.arn() + " is not on container instance " + instance.arn() + ".");
+                        }
+                        return merge(
+                                t,
+                                status,
+                                reason,
+                                stopCode,
+                                containers,
+                                pullStarted,
+                                pullStopped,
+                                executionStopped,
+                                clock.millis());
+                    },
+                    (read, merged) -> store.tasks().update(merged, read.version()),
+                    10);
         } catch (CompareAndSet.ConflictException e) {
             throw AwsException.contended("Task " + taskArn);
         }
@@ -237,21 +288,33 @@ public final class AgentOperations {
      * stopped because an essential container exited (the only other reason such an agent stops a task on its own).
      */
     static StopCode legacyStopCode(TaskRow t, List<TaskRow.ContainerRow> reported) {
-        boolean essentialExited = reported.stream().anyMatch(c -> c.essential() && c.exitCode() != null
-                && ContainerStatus.STOPPED.wire().equals(c.lastStatus()));
-        return t.startedAt() == null && !essentialExited ? StopCode.TASK_FAILED_TO_START : StopCode.ESSENTIAL_CONTAINER_EXITED;
+        boolean essentialExited = reported.stream()
+                .anyMatch(c -> c.essential()
+                        && c.exitCode() != null
+                        && ContainerStatus.STOPPED.wire().equals(c.lastStatus()));
+        return t.startedAt() == null && !essentialExited
+                ? StopCode.TASK_FAILED_TO_START
+                : StopCode.ESSENTIAL_CONTAINER_EXITED;
     }
 
     /** The task with the agent's report applied; empty when it changes nothing. Refuses to move backwards. */
-    private static Optional<TaskRow> merge(TaskRow t, String status, String reason, StopCode stopCode,
-                                           List<ContainerStateReport> reports, Long pullStarted, Long pullStopped,
-                                           Long executionStopped, long now) {
+    private static Optional<TaskRow> merge(
+            TaskRow t,
+            String status,
+            String reason,
+            StopCode stopCode,
+            List<ContainerStateReport> reports,
+            Long pullStarted,
+            Long pullStopped,
+            Long executionStopped,
+            long now) {
         String last = status == null ? t.lastStatus() : status;
         if (TASK_ORDER.indexOf(last) < TASK_ORDER.indexOf(t.lastStatus())) {
             if (t.isStopped()) {
                 throw AwsException.client("Task " + t.arn() + " is already STOPPED (" + t.stoppedReason() + ").");
             }
-            throw AwsException.client("Task " + t.arn() + " cannot move from " + t.lastStatus() + " back to " + last + ".");
+            throw AwsException.client(
+                    "Task " + t.arn() + " cannot move from " + t.lastStatus() + " back to " + last + ".");
         }
         if (t.isStopped()) {
             return Optional.empty(); // a repeated STOPPED report
@@ -265,13 +328,19 @@ public final class AgentOperations {
                 }
             }
             if (index < 0) {
-                throw AwsException.invalidParameter("Task " + t.arn() + " has no container named " + ShapeValidator.clip(r.containerName()) + ".");
+                throw AwsException.invalidParameter(
+                        "Task " + t.arn() + " has no container named " + ShapeValidator.clip(r.containerName()) + ".");
             }
             TaskRow.ContainerRow c = containers.get(index);
-            containers.set(index, c.with(r.status() == null ? c.lastStatus() : r.status(),
-                    r.imageDigest() == null ? c.imageDigest() : r.imageDigest(), r.exitCode() == null ? c.exitCode() : r.exitCode(),
-                    r.reason() == null ? c.reason() : r.reason(), r.runtimeId() == null ? c.runtimeId() : r.runtimeId())
-                    .withHealth(r.healthStatus() == null ? c.healthStatus() : r.healthStatus()));
+            containers.set(
+                    index,
+                    c.with(
+                                    r.status() == null ? c.lastStatus() : r.status(),
+                                    r.imageDigest() == null ? c.imageDigest() : r.imageDigest(),
+                                    r.exitCode() == null ? c.exitCode() : r.exitCode(),
+                                    r.reason() == null ? c.reason() : r.reason(),
+                                    r.runtimeId() == null ? c.runtimeId() : r.runtimeId())
+                            .withHealth(r.healthStatus() == null ? c.healthStatus() : r.healthStatus()));
         }
         TaskRow next = t;
         if (reason != null && !reason.equals(t.stoppedReason()) || stopCode != null) {
@@ -280,14 +349,25 @@ public final class AgentOperations {
             next = next.stoppedBy((stopCode != null ? stopCode : legacyStopCode(t, containers)).wire(), reason);
         }
         int order = TASK_ORDER.indexOf(last);
-        Long stoppingAt = next.stoppingAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.DEACTIVATING.wire()) ? Long.valueOf(now) : next.stoppingAt();
+        Long stoppingAt = next.stoppingAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.DEACTIVATING.wire())
+                ? Long.valueOf(now)
+                : next.stoppingAt();
         next = next.withDesired(next.desiredStatus(), next.stopCode(), next.stoppedReason(), stoppingAt);
-        Long started = t.startedAt() == null && last.equals(TaskStatus.RUNNING.wire()) ? Long.valueOf(now) : t.startedAt();
-        Long pullStart = pullStarted != null ? pullStarted
-                : t.pullStartedAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.PENDING.wire()) ? Long.valueOf(now) : t.pullStartedAt();
-        Long pullStop = pullStopped != null ? pullStopped
-                : t.pullStoppedAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.RUNNING.wire()) ? Long.valueOf(now) : t.pullStoppedAt();
-        Long stopped = last.equals(TaskStatus.STOPPED.wire()) ? (executionStopped != null ? executionStopped : Long.valueOf(now)) : t.stoppedAt();
+        Long started =
+                t.startedAt() == null && last.equals(TaskStatus.RUNNING.wire()) ? Long.valueOf(now) : t.startedAt();
+        Long pullStart = pullStarted != null
+                ? pullStarted
+                : t.pullStartedAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.PENDING.wire())
+                        ? Long.valueOf(now)
+                        : t.pullStartedAt();
+        Long pullStop = pullStopped != null
+                ? pullStopped
+                : t.pullStoppedAt() == null && order >= TASK_ORDER.indexOf(TaskStatus.RUNNING.wire())
+                        ? Long.valueOf(now)
+                        : t.pullStoppedAt();
+        Long stopped = last.equals(TaskStatus.STOPPED.wire())
+                ? (executionStopped != null ? executionStopped : Long.valueOf(now))
+                : t.stoppedAt();
         next = next.withState(last, containers, pullStart, pullStop, started, stopped);
         return next.equals(t) ? Optional.empty() : Optional.of(next);
     }

@@ -1,6 +1,5 @@
 package dev.ballast.api;
 
-import dev.ballast.model.TaskDefinition;
 import dev.ballast.agent.AgentContainer;
 import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.protocol.PolledContainer;
@@ -9,6 +8,7 @@ import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskStatus;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
@@ -21,50 +21,120 @@ import dev.ballast.store.TaskRow.ContainerRow;
  */
 public final class AgentTaskRows {
 
-    private AgentTaskRows() {
-    }
+    private AgentTaskRows() {}
 
     /** The agent's view of {@code row}, read at {@code version}, with its task definition document (or null). */
     public static AgentTask toAgent(TaskRow row, long version, TaskDefinition taskDefinition) {
-        return new AgentTask(row.arn(), row.cluster(), row.taskDefinitionArn(), row.containerInstanceArn(),
-                DesiredStatus.fromWire(row.desiredStatus()), TaskStatus.fromWire(row.lastStatus()),
+        return new AgentTask(
+                row.arn(),
+                row.cluster(),
+                row.taskDefinitionArn(),
+                row.containerInstanceArn(),
+                DesiredStatus.fromWire(row.desiredStatus()),
+                TaskStatus.fromWire(row.lastStatus()),
                 row.containers().stream().map(AgentTaskRows::toAgent).toList(),
-                row.stopCode() == null ? null : StopCode.fromWire(row.stopCode()), row.stoppedReason(),
-                row.pullStartedAt(), row.pullStoppedAt(), row.startedAt(), row.stoppingAt(), row.stoppedAt(),
-                taskDefinition, version);
+                row.stopCode() == null ? null : StopCode.fromWire(row.stopCode()),
+                row.stoppedReason(),
+                row.pullStartedAt(),
+                row.pullStoppedAt(),
+                row.startedAt(),
+                row.stoppingAt(),
+                row.stoppedAt(),
+                taskDefinition,
+                version);
     }
 
     /** The agent's view of one container row. */
     public static AgentContainer toAgent(ContainerRow c) {
-        return new AgentContainer(c.name(), c.containerArn(), c.image(), c.launchImage(), c.imageDigest(),
-                ContainerStatus.fromWire(c.lastStatus()), c.exitCode(), c.reason(), c.runtimeId(), c.essential(),
-                c.credentialsParameter(), c.healthStatus() == null ? null : HealthStatus.fromWire(c.healthStatus()));
+        return new AgentContainer(
+                c.name(),
+                c.containerArn(),
+                c.image(),
+                c.launchImage(),
+                c.imageDigest(),
+                ContainerStatus.fromWire(c.lastStatus()),
+                c.exitCode(),
+                c.reason(),
+                c.runtimeId(),
+                c.essential(),
+                c.credentialsParameter(),
+                c.healthStatus() == null ? null : HealthStatus.fromWire(c.healthStatus()));
     }
 
     /** {@code row} as {@code PollTasks} ships it: every member, as stored. */
     static PolledTask toWire(TaskRow row) {
-        return new PolledTask(row.arn(), row.cluster(), row.clusterArn(), row.taskDefinitionArn(), row.serviceArn(),
-                row.deploymentId(), row.startedBy(), row.group(), row.containerInstanceArn(), row.desiredStatus(),
-                row.lastStatus(), row.containers().stream().map(c -> new PolledContainer(c.name(), c.containerArn(),
-                        c.image(), c.launchImage(), c.imageDigest(), c.lastStatus(), c.exitCode(), c.reason(),
-                        c.runtimeId(), c.essential(), c.credentialsParameter(), c.healthStatus())).toList(),
-                row.stopCode(), row.stoppedReason(), row.clientToken(), row.cpu(), row.memory(), row.createdAt(),
-                row.pullStartedAt(), row.pullStoppedAt(), row.startedAt(), row.stoppingAt(), row.stoppedAt(),
-                row.sequence(), row.isStopped());
+        return new PolledTask(
+                row.arn(),
+                row.cluster(),
+                row.clusterArn(),
+                row.taskDefinitionArn(),
+                row.serviceArn(),
+                row.deploymentId(),
+                row.startedBy(),
+                row.group(),
+                row.containerInstanceArn(),
+                row.desiredStatus(),
+                row.lastStatus(),
+                row.containers().stream()
+                        .map(c -> new PolledContainer(
+                                c.name(),
+                                c.containerArn(),
+                                c.image(),
+                                c.launchImage(),
+                                c.imageDigest(),
+                                c.lastStatus(),
+                                c.exitCode(),
+                                c.reason(),
+                                c.runtimeId(),
+                                c.essential(),
+                                c.credentialsParameter(),
+                                c.healthStatus()))
+                        .toList(),
+                row.stopCode(),
+                row.stoppedReason(),
+                row.clientToken(),
+                row.cpu(),
+                row.memory(),
+                row.createdAt(),
+                row.pullStartedAt(),
+                row.pullStoppedAt(),
+                row.startedAt(),
+                row.stoppingAt(),
+                row.stoppedAt(),
+                row.sequence(),
+                row.isStopped());
     }
 
     /** {@code read} with what the agent wrote in {@code task}. */
     public static TaskRow merge(TaskRow read, AgentTask task) {
-        return read.withDesired(task.desiredStatus().wire(), task.stopCode() == null ? null : task.stopCode().wire(),
-                        task.stoppedReason(), task.stoppingAt())
-                .withState(task.lastStatus().wire(), task.containers().stream().map(AgentTaskRows::toRow).toList(),
-                        task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(), task.stoppedAt());
+        return read.withDesired(
+                        task.desiredStatus().wire(),
+                        task.stopCode() == null ? null : task.stopCode().wire(),
+                        task.stoppedReason(),
+                        task.stoppingAt())
+                .withState(
+                        task.lastStatus().wire(),
+                        task.containers().stream().map(AgentTaskRows::toRow).toList(),
+                        task.pullStartedAt(),
+                        task.pullStoppedAt(),
+                        task.startedAt(),
+                        task.stoppedAt());
     }
 
     /** The store's row of one agent container. */
     public static ContainerRow toRow(AgentContainer c) {
-        return new ContainerRow(c.name(), c.containerArn(), c.image(), c.launchImage(), c.imageDigest(),
-                c.lastStatus().wire(), c.exitCode(), c.reason(), c.runtimeId(), c.essential(), c.credentialsParameter(),
+        return new ContainerRow(
+                c.name(),
+                c.containerArn(),
+                c.image(),
+                c.launchImage(),
+                c.imageDigest(),
+                c.lastStatus().wire(),
+                c.exitCode(),
+                c.reason(),
+                c.runtimeId(),
+                c.essential(),
+                c.credentialsParameter(),
                 c.healthStatus() == null ? null : c.healthStatus().wire());
     }
 }

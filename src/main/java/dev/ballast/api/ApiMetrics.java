@@ -22,25 +22,31 @@ final class ApiMetrics {
     }
 
     void record(String operation, String errorType, Duration elapsed) {
-        timers.computeIfAbsent(operation, op -> Timer.builder("ballast.api.request.duration")
-                        .description("Time to answer an API request")
-                        .tag("operation", op)
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(1))
-                        .maximumExpectedValue(Duration.ofSeconds(10))
-                        .register(registry))
+        timers.computeIfAbsent(
+                        operation,
+                        op -> Timer.builder("ballast.api.request.duration")
+                                .description("Time to answer an API request")
+                                .tag("operation", op)
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(10))
+                                .register(registry))
                 .record(elapsed);
         String outcome = errorType == null ? "success" : "error";
-        counter("ballast.api.requests", "Requests answered", "operation", operation, "outcome", outcome).increment();
+        counter("ballast.api.requests", "Requests answered", "operation", operation, "outcome", outcome)
+                .increment();
         if (errorType != null) {
-            counter("ballast.api.errors", "Error answers by AWS error type", "operation", operation, "type", errorType).increment();
+            counter("ballast.api.errors", "Error answers by AWS error type", "operation", operation, "type", errorType)
+                    .increment();
         }
     }
 
     private Counter counter(String name, String description, String k1, String v1, String k2, String v2) {
-        return counters.computeIfAbsent(name + '|' + v1 + '|' + v2, key -> Counter.builder(name)
-                .description(description)
-                .tags(k1, v1, k2, v2)
-                .register(registry));
+        return counters.computeIfAbsent(
+                name + '|' + v1 + '|' + v2,
+                key -> Counter.builder(name)
+                        .description(description)
+                        .tags(k1, v1, k2, v2)
+                        .register(registry));
     }
 }

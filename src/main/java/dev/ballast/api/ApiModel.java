@@ -42,7 +42,8 @@ final class ApiModel {
      * the agent stopped itself in {@code SubmitTaskStateChange} (ECS's agent leaves it to the control plane).
      */
     private static JsonNode withExtensions(JsonNode root) {
-        if (root.path("shapes").path("SubmitTaskStateChangeRequest").path("members") instanceof ObjectNode m && !m.has("stopCode")) {
+        if (root.path("shapes").path("SubmitTaskStateChangeRequest").path("members") instanceof ObjectNode m
+                && !m.has("stopCode")) {
             m.putObject("stopCode").put("shape", "TaskStopCode");
         }
         for (String shape : new String[] {"ContainerStateChange", "SubmitContainerStateChangeRequest"}) {

@@ -4,12 +4,12 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import io.micrometer.core.instrument.Gauge;
 
 /**
  * The HTTP face of Ballast: the AWS JSON 1.1 API on {@code POST /}, plus {@code /healthz} (alive),
@@ -38,7 +38,8 @@ public final class ApiServer implements AutoCloseable {
                 throw new IllegalArgumentException("--read-timeout and --idle-timeout must be positive");
             }
             if (bodyBytesInFlight < BodyBudget.SMALL_BODY_BYTES) {
-                throw new IllegalArgumentException("--max-body-bytes-in-flight must be at least " + BodyBudget.SMALL_BODY_BYTES);
+                throw new IllegalArgumentException(
+                        "--max-body-bytes-in-flight must be at least " + BodyBudget.SMALL_BODY_BYTES);
             }
         }
 
@@ -67,28 +68,49 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    public static ApiServer start(InetAddress bind, int port, Map<String, Operation> operations,
-                                  Map<String, String> targetPrefixes, Authenticator authenticator,
-                                  PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+    public static ApiServer start(
+            InetAddress bind,
+            int port,
+            Map<String, Operation> operations,
+            Map<String, String> targetPrefixes,
+            Authenticator authenticator,
+            PrometheusMeterRegistry metrics,
+            BooleanSupplier ready) {
         return start(Model.load(), bind, port, operations, targetPrefixes, authenticator, metrics, ready);
     }
 
-    public static ApiServer start(Model model, InetAddress bind, int port, Map<String, Operation> operations,
-                                  Map<String, String> targetPrefixes, Authenticator authenticator,
-                                  PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+    public static ApiServer start(
+            Model model,
+            InetAddress bind,
+            int port,
+            Map<String, Operation> operations,
+            Map<String, String> targetPrefixes,
+            Authenticator authenticator,
+            PrometheusMeterRegistry metrics,
+            BooleanSupplier ready) {
         return start(model, bind, port, operations, targetPrefixes, authenticator, metrics, ready, Limits.defaults());
     }
 
-    public static ApiServer start(Model model, InetAddress bind, int port, Map<String, Operation> operations,
-                                  Map<String, String> targetPrefixes, Authenticator authenticator,
-                                  PrometheusMeterRegistry metrics, BooleanSupplier ready, Limits limits) {
+    public static ApiServer start(
+            Model model,
+            InetAddress bind,
+            int port,
+            Map<String, Operation> operations,
+            Map<String, String> targetPrefixes,
+            Authenticator authenticator,
+            PrometheusMeterRegistry metrics,
+            BooleanSupplier ready,
+            Limits limits) {
         ShapeValidator validator = model.validator;
         ApiMetrics apiMetrics = new ApiMetrics(metrics);
         ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), limits.idleTimeout(), metrics);
         BodyBudget bodies = new BodyBudget(limits.bodyBytesInFlight());
         Gauge.builder("ballast.http.request.body.in.flight", bodies, BodyBudget::used)
-                .description("Request body bytes reserved by requests being read or answered").baseUnit("bytes").register(metrics);
-        RequestHandler api = new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics, bodies, guard);
+                .description("Request body bytes reserved by requests being read or answered")
+                .baseUnit("bytes")
+                .register(metrics);
+        RequestHandler api =
+                new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics, bodies, guard);
         WebServer server = WebServer.builder()
                 .address(bind)
                 .port(port)
@@ -98,13 +120,14 @@ public final class ApiServer implements AutoCloseable {
                 .addConnectionSelector(guard)
                 .idleConnectionTimeout(limits.idleTimeout().plus(limits.idleTimeout()))
                 .shutdownHook(false)
-                .directHandlers(d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, new OversizedBodyHandler(apiMetrics)))
-                .routing(r -> r
-                        .post("/", api)
+                .directHandlers(
+                        d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, new OversizedBodyHandler(apiMetrics)))
+                .routing(r -> r.post("/", api)
                         .get("/healthz", (req, res) -> res.send("ok\n"))
                         .get("/readyz", (req, res) -> {
                             boolean ok = ready.getAsBoolean();
-                            res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ok ? "ready\n" : "not ready: starting, or the store is unavailable\n");
+                            res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+                                    .send(ok ? "ready\n" : "not ready: starting, or the store is unavailable\n");
                         })
                         .get("/metrics", (req, res) -> {
                             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
@@ -113,8 +136,10 @@ public final class ApiServer implements AutoCloseable {
                         .any((req, res) -> {
                             res.status(Status.NOT_FOUND_404);
                             res.header(HeaderNames.CONTENT_TYPE, "application/x-amz-json-1.1");
-                            res.send(RequestHandler.errorBody("UnknownOperationException",
-                                    "Ballast serves the ECS API on POST /; nothing at " + req.prologue().method().text() + " "
+                            res.send(RequestHandler.errorBody(
+                                    "UnknownOperationException",
+                                    "Ballast serves the ECS API on POST /; nothing at "
+                                            + req.prologue().method().text() + " "
                                             + ShapeValidator.clip(req.path().rawPath()) + "."));
                         }))
                 .build()

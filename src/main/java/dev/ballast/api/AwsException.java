@@ -1,8 +1,8 @@
 package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Objects;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * An error answered to the client in AWS JSON 1.1 form: {@code {"__type": type, "message": message}} with
@@ -70,9 +70,13 @@ public final class AwsException extends RuntimeException {
     static AwsException clientTokenConflict(List<String> taskArns) {
         ObjectNode members = Json.object();
         taskArns.forEach(members.putArray("resourceIds")::add);
-        return new AwsException("ConflictException", 400, "The RunTask request could not be processed due to conflicts: the"
-                + " provided clientToken is already in use with a different RunTask request. Use a unique clientToken, or"
-                + " repeat the original request's parameters.", members);
+        return new AwsException(
+                "ConflictException",
+                400,
+                "The RunTask request could not be processed due to conflicts: the"
+                        + " provided clientToken is already in use with a different RunTask request. Use a unique clientToken, or"
+                        + " repeat the original request's parameters.",
+                members);
     }
 
     /**
@@ -81,12 +85,17 @@ public final class AwsException extends RuntimeException {
      * take a 4xx as a refusal, retry it too), naming what was contended; nothing was written.
      */
     public static AwsException contended(String what) {
-        return new AwsException("ThrottlingException", 503, what + " was changed by concurrent requests on every attempt;"
-                + " nothing was written. Retry the request.");
+        return new AwsException(
+                "ThrottlingException",
+                503,
+                what + " was changed by concurrent requests on every attempt;"
+                        + " nothing was written. Retry the request.");
     }
 
     public static AwsException server(String requestId) {
-        return new AwsException("ServerException", 500,
+        return new AwsException(
+                "ServerException",
+                500,
                 "Internal server error; the server log has details under request id " + requestId + ".");
     }
 }

@@ -17,7 +17,8 @@ final class BodyBudget {
 
     BodyBudget(long capacity) {
         if (capacity < SMALL_BODY_BYTES) {
-            throw new IllegalArgumentException("request body budget must be at least " + SMALL_BODY_BYTES + " bytes, got " + capacity);
+            throw new IllegalArgumentException(
+                    "request body budget must be at least " + SMALL_BODY_BYTES + " bytes, got " + capacity);
         }
         this.capacity = capacity;
         this.largeCapacity = capacity / 4 * 3;

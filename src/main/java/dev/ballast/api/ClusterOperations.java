@@ -13,11 +13,11 @@ import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.LinkedHashMap;
 
 /** CreateCluster, DescribeClusters, ListClusters, DeleteCluster, UpdateCluster, UpdateClusterSettings. */
 final class ClusterOperations {
@@ -26,9 +26,8 @@ final class ClusterOperations {
      * Cluster setting name → accepted values. {@code versionConsistency} is Ballast's cluster default, in the
      * policy's one vocabulary ({@link Mode#VALUES}).
      */
-    private static final Map<String, List<String>> SETTINGS = Map.of(
-            "containerInsights", List.of("enabled", "disabled", "enhanced"),
-            PolicyLoader.SETTING, Mode.VALUES);
+    private static final Map<String, List<String>> SETTINGS =
+            Map.of("containerInsights", List.of("enabled", "disabled", "enhanced"), PolicyLoader.SETTING, Mode.VALUES);
 
     private final Store store;
     private final Account account;
@@ -83,7 +82,9 @@ final class ClusterOperations {
             if (c.isPresent()) {
                 clusters.add(render(c.get(), include));
             } else {
-                failures.addObject().put("arn", name.map(account::clusterArn).orElse(ref)).put("reason", "MISSING");
+                failures.addObject()
+                        .put("arn", name.map(account::clusterArn).orElse(ref))
+                        .put("reason", "MISSING");
             }
         }
         ObjectNode out = Json.object();
@@ -95,9 +96,12 @@ final class ClusterOperations {
     private JsonNode list(ObjectNode in) {
         int max = Pagination.maxResults(in, 100, 100);
         JsonNode after = Pagination.after(in, "ListClusters");
-        List<String> names = store.clusters().listActive(after == null ? null : after.path("name").asText(), max + 1);
+        List<String> names = store.clusters()
+                .listActive(after == null ? null : after.path("name").asText(), max + 1);
         ObjectNode out = Json.object();
-        out.set("clusterArns", Params.array(names.stream().limit(max).map(account::clusterArn).toList()));
+        out.set(
+                "clusterArns",
+                Params.array(names.stream().limit(max).map(account::clusterArn).toList()));
         if (names.size() > max) {
             out.put("nextToken", Pagination.token("ListClusters", Json.object().put("name", names.get(max - 1))));
         }
@@ -109,18 +113,23 @@ final class ClusterOperations {
         ClusterCounts held = store.clusters().deactivateIfEmpty(c.name()).orElseThrow(AwsException::clusterNotFound);
         // ECS's own messages for a cluster that still holds something (checked in this order).
         if (held.instances() > 0) {
-            throw new AwsException("ClusterContainsContainerInstancesException", 400,
+            throw new AwsException(
+                    "ClusterContainsContainerInstancesException",
+                    400,
                     "The Cluster cannot be deleted while Container Instances are active or draining.");
         }
         if (held.activeServices() + held.drainingServices() > 0) {
-            throw new AwsException("ClusterContainsServicesException", 400,
+            throw new AwsException(
+                    "ClusterContainsServicesException",
+                    400,
                     "The Cluster cannot be deleted while Services are active.");
         }
         if (held.liveTasks() > 0) {
-            throw new AwsException("ClusterContainsTasksException", 400,
-                    "The Cluster cannot be deleted while Tasks are active.");
+            throw new AwsException(
+                    "ClusterContainsTasksException", 400, "The Cluster cannot be deleted while Tasks are active.");
         }
-        ClusterRecord gone = new ClusterRecord(c.name(), c.arn(), ClusterStatus.INACTIVE.wire(), c.doc(), c.createdAt(), c.updatedAt());
+        ClusterRecord gone = new ClusterRecord(
+                c.name(), c.arn(), ClusterStatus.INACTIVE.wire(), c.doc(), c.createdAt(), c.updatedAt());
         return Json.object().set("cluster", render(gone, ClusterCounts.NONE, Set.of("SETTINGS", "CONFIGURATIONS")));
     }
 
@@ -165,9 +174,12 @@ final class ClusterOperations {
                         + "'. Accepted names: containerInsights, versionConsistency.");
             }
             if (!accepted.contains(value)) {
-                throw AwsException.invalidParameter("Invalid value '" + ShapeValidator.clip(value) + "' for cluster setting '"
-                        + name + "'. " + (name.equals(PolicyLoader.SETTING) ? Mode.accepted()
-                        : "Accepted values: " + String.join(", ", accepted) + "."));
+                throw AwsException.invalidParameter(
+                        "Invalid value '" + ShapeValidator.clip(value) + "' for cluster setting '"
+                                + name + "'. "
+                                + (name.equals(PolicyLoader.SETTING)
+                                        ? Mode.accepted()
+                                        : "Accepted values: " + String.join(", ", accepted) + "."));
             }
             merged.put(name, value);
         }
@@ -189,7 +201,12 @@ final class ClusterOperations {
     }
 
     private ObjectNode render(ClusterRecord c, Set<String> include) {
-        return render(c, c.status().equals(ClusterStatus.ACTIVE.wire()) ? store.clusters().counts(c.name()) : ClusterCounts.NONE, include);
+        return render(
+                c,
+                c.status().equals(ClusterStatus.ACTIVE.wire())
+                        ? store.clusters().counts(c.name())
+                        : ClusterCounts.NONE,
+                include);
     }
 
     private ObjectNode render(ClusterRecord c, ClusterCounts counts, Set<String> include) {
@@ -220,10 +237,21 @@ final class ClusterOperations {
         if (include.contains("TAGS")) {
             out.set("tags", Params.tagsJson(store.tags().list(c.arn())));
         }
-        out.set("settings", doc.path("settings").isArray() ? doc.get("settings") : Json.mapper().createArrayNode());
-        out.set("capacityProviders", doc.path("capacityProviders").isArray() ? doc.get("capacityProviders") : Json.mapper().createArrayNode());
-        out.set("defaultCapacityProviderStrategy", doc.path("defaultCapacityProviderStrategy").isArray()
-                ? doc.get("defaultCapacityProviderStrategy") : Json.mapper().createArrayNode());
+        out.set(
+                "settings",
+                doc.path("settings").isArray()
+                        ? doc.get("settings")
+                        : Json.mapper().createArrayNode());
+        out.set(
+                "capacityProviders",
+                doc.path("capacityProviders").isArray()
+                        ? doc.get("capacityProviders")
+                        : Json.mapper().createArrayNode());
+        out.set(
+                "defaultCapacityProviderStrategy",
+                doc.path("defaultCapacityProviderStrategy").isArray()
+                        ? doc.get("defaultCapacityProviderStrategy")
+                        : Json.mapper().createArrayNode());
         if (doc.has("serviceConnectDefaults")) {
             out.set("serviceConnectDefaults", doc.get("serviceConnectDefaults"));
         }

@@ -4,9 +4,9 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.task.InterruptableTask;
-import io.helidon.webserver.ConnectionContext;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
@@ -56,28 +56,39 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
 
     ConnectionGuard(Duration readTimeout, Duration idleTimeout, MeterRegistry meters) {
         for (String reason : List.of("read_timeout", "idle_timeout", "not_http", "http_1_0")) {
-            closed.put(reason, Counter.builder("ballast.http.connections.closed")
-                    .description("Connections the server closed on purpose, by reason").tag("reason", reason).register(meters));
+            closed.put(
+                    reason,
+                    Counter.builder("ballast.http.connections.closed")
+                            .description("Connections the server closed on purpose, by reason")
+                            .tag("reason", reason)
+                            .register(meters));
         }
         Gauge.builder("ballast.http.connections", this, ConnectionGuard::openConnections)
-                .description("Open client connections").baseUnit("connections").register(meters);
+                .description("Open client connections")
+                .baseUnit("connections")
+                .register(meters);
         // A "Connection: close" in a request or in our answer ends the connection after that answer (Helidon
         // would otherwise wait for the client to close it).
         Http1ConnectionListener closeRequested = new Http1ConnectionListener() {
             @Override
             public void headers(ConnectionContext ctx, Headers headers) {
-                Guarded g = headers.containsToken(HeaderValues.CONNECTION_CLOSE) ? open.get(Thread.currentThread()) : null;
+                Guarded g =
+                        headers.containsToken(HeaderValues.CONNECTION_CLOSE) ? open.get(Thread.currentThread()) : null;
                 if (g != null) {
                     g.delegate.close(false);
                 }
             }
         };
-        Http1Config config = Http1Config.builder().addReceiveListener(closeRequested).addSendListener(closeRequested).build();
+        Http1Config config = Http1Config.builder()
+                .addReceiveListener(closeRequested)
+                .addSendListener(closeRequested)
+                .build();
         this.http1 = Http1ConnectionSelector.builder().config(config).build();
         this.maxPrologue = config.maxPrologueLength();
         this.readTimeout = readTimeout;
         this.idleTimeout = idleTimeout;
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ballast-read-deadlines").factory());
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("ballast-read-deadlines").factory());
         long period = Math.max(100, Math.min(1_000, readTimeout.toMillis() / 4));
         sweeper.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
@@ -87,7 +98,8 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
         Guarded g = open.get(Thread.currentThread());
         if (g != null) {
             if (!busy) {
-                g.quietSince = System.nanoTime(); // the answer is still being written: count from now, not from the request
+                g.quietSince =
+                        System.nanoTime(); // the answer is still being written: count from now, not from the request
             }
             g.busy = busy;
         }
@@ -113,10 +125,14 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
                     idle = sinceOperation.compareTo(idle) < 0 ? sinceOperation : idle;
                 }
                 if (idle.compareTo(limit) > 0) {
-                    LOG.debug("closing connection from {}: {} for {}", g.ctx.remotePeer().address(),
-                            betweenRequests ? "idle" : "no complete request", limit);
+                    LOG.debug(
+                            "closing connection from {}: {} for {}",
+                            g.ctx.remotePeer().address(),
+                            betweenRequests ? "idle" : "no complete request",
+                            limit);
                     g.close(true);
-                    closed.get(betweenRequests ? "idle_timeout" : "read_timeout").increment();
+                    closed.get(betweenRequests ? "idle_timeout" : "read_timeout")
+                            .increment();
                 }
             }
         } catch (RuntimeException e) {
@@ -150,7 +166,12 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
     }
 
     /** What the first bytes of a connection are. */
-    enum Opening { HTTP, HTTP_1_0, NOT_HTTP, CLOSED }
+    enum Opening {
+        HTTP,
+        HTTP_1_0,
+        NOT_HTTP,
+        CLOSED
+    }
 
     /** Looks at (without consuming) the first request line, or as much of it as decides. */
     static Opening opening(DataReader reader, int maxPrologue) {
@@ -166,7 +187,8 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
                 BufferData seen = reader.getBuffer(reader.available());
                 int lf = seen.indexOf((byte) '\n');
                 if (lf >= 0) {
-                    String line = seen.readString(lf, StandardCharsets.ISO_8859_1).stripTrailing();
+                    String line =
+                            seen.readString(lf, StandardCharsets.ISO_8859_1).stripTrailing();
                     return line.endsWith(" HTTP/1.0") ? Opening.HTTP_1_0 : Opening.HTTP;
                 }
                 if (reader.available() >= maxPrologue) {
@@ -216,10 +238,12 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
                         closed.get("http_1_0").increment();
                     }
                     case NOT_HTTP -> {
-                        LOG.debug("closed a connection from {} that did not start with HTTP", ctx.remotePeer().address());
+                        LOG.debug(
+                                "closed a connection from {} that did not start with HTTP",
+                                ctx.remotePeer().address());
                         closed.get("not_http").increment();
                     }
-                    case CLOSED -> { }
+                    case CLOSED -> {}
                 }
             } finally {
                 open.remove(thread);

@@ -1,12 +1,12 @@
 package dev.ballast.api;
 
-import dev.ballast.core.CompareAndSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
-import dev.ballast.core.Ids;
+import dev.ballast.core.CompareAndSet;
 import dev.ballast.core.HostPorts;
+import dev.ballast.core.Ids;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.schedule.InstanceHealth;
@@ -20,12 +20,12 @@ import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.ArrayList;
 
 /**
  * RegisterContainerInstance, DeregisterContainerInstance, DescribeContainerInstances, ListContainerInstances
@@ -36,6 +36,7 @@ import java.util.ArrayList;
 final class ContainerInstanceOperations {
     /** Resources registered when an agent sends none: the embedded agents' defaults. */
     static final int DEFAULT_CPU = 2048;
+
     static final int DEFAULT_MEMORY = 4096;
     static final String DEREGISTERED_REASON = "Task stopped because its container instance was deregistered";
 
@@ -47,7 +48,8 @@ final class ContainerInstanceOperations {
     private final Runnable wakeControllers;
     private final TaskPorts taskPorts;
 
-    ContainerInstanceOperations(Store store, Account account, ClusterOperations clusters, Clock clock, Runnable wakeControllers) {
+    ContainerInstanceOperations(
+            Store store, Account account, ClusterOperations clusters, Clock clock, Runnable wakeControllers) {
         this.store = store;
         this.account = account;
         this.clusters = clusters;
@@ -86,10 +88,12 @@ final class ContainerInstanceOperations {
     }
 
     /** As {@link #find(ClusterRecord, String)}, looking the instance up by ARN with {@code lookup}. */
-    Versioned<InstanceRow> find(ClusterRecord cluster, String ref, Function<String, Optional<Versioned<InstanceRow>>> lookup) {
-        return lookup.apply(instanceArn(cluster, ref)).filter(v -> v.value().cluster().equals(cluster.name()))
-                .orElseThrow(() -> AwsException.invalidParameter("Container instance not found in cluster " + cluster.name()
-                        + ": " + ShapeValidator.clip(ref) + "."));
+    Versioned<InstanceRow> find(
+            ClusterRecord cluster, String ref, Function<String, Optional<Versioned<InstanceRow>>> lookup) {
+        return lookup.apply(instanceArn(cluster, ref))
+                .filter(v -> v.value().cluster().equals(cluster.name()))
+                .orElseThrow(() -> AwsException.invalidParameter("Container instance not found in cluster "
+                        + cluster.name() + ": " + ShapeValidator.clip(ref) + "."));
     }
 
     private JsonNode registerInstance(ObjectNode in) {
@@ -100,8 +104,11 @@ final class ContainerInstanceOperations {
         List<Integer> udp = null;
         for (JsonNode r : in.path("totalResources")) {
             String name = r.path("name").asText("");
-            long value = r.has("integerValue") ? r.get("integerValue").asLong()
-                    : r.has("longValue") ? r.get("longValue").asLong() : (long) r.path("doubleValue").asDouble(-1);
+            long value = r.has("integerValue")
+                    ? r.get("integerValue").asLong()
+                    : r.has("longValue")
+                            ? r.get("longValue").asLong()
+                            : (long) r.path("doubleValue").asDouble(-1);
             if (name.equals("PORTS")) {
                 tcp = ports(r, name);
                 continue;
@@ -114,7 +121,8 @@ final class ContainerInstanceOperations {
                 continue; // GPU and others: accepted, not used for placement
             }
             if (value < 1 || value > Integer.MAX_VALUE) {
-                throw AwsException.invalidParameter("'totalResources' " + name + " must be a positive integer, got " + value + ".");
+                throw AwsException.invalidParameter(
+                        "'totalResources' " + name + " must be a positive integer, got " + value + ".");
             }
             if (name.equals("CPU")) {
                 cpu = (int) value;
@@ -141,9 +149,19 @@ final class ContainerInstanceOperations {
             written = reRegister(cluster, existingRef, cpu, memory, reserved, attributes, agentVersion, now);
         } else {
             String id = ids.hex32();
-            InstanceRow row = new InstanceRow(account.containerInstanceArn(cluster.name(), id), cluster.name(), cluster.arn(),
-                    ec2InstanceId(Params.string(in, "instanceIdentityDocument"), id), ContainerInstanceStatus.ACTIVE.wire(), true, cpu, memory,
-                    attributes, agentVersion, now).withReservedPorts(reserved);
+            InstanceRow row = new InstanceRow(
+                            account.containerInstanceArn(cluster.name(), id),
+                            cluster.name(),
+                            cluster.arn(),
+                            ec2InstanceId(Params.string(in, "instanceIdentityDocument"), id),
+                            ContainerInstanceStatus.ACTIVE.wire(),
+                            true,
+                            cpu,
+                            memory,
+                            attributes,
+                            agentVersion,
+                            now)
+                    .withReservedPorts(reserved);
             store.instances().insert(row);
             written = store.instances().find(row.arn()).orElseThrow();
         }
@@ -151,19 +169,34 @@ final class ContainerInstanceOperations {
             throw AwsException.invalidParameter("A container instance can have at most 50 tags.");
         }
         wakeControllers.run();
-        return Json.object().set("containerInstance", InstanceDocs.instance(written, !tags.isEmpty(), store, taskPorts));
+        return Json.object()
+                .set("containerInstance", InstanceDocs.instance(written, !tags.isEmpty(), store, taskPorts));
     }
 
-    private Versioned<InstanceRow> reRegister(ClusterRecord cluster, String ref, int cpu, int memory, HostPorts reserved,
-                                              Map<String, String> attributes, String agentVersion, long now) {
+    private Versioned<InstanceRow> reRegister(
+            ClusterRecord cluster,
+            String ref,
+            int cpu,
+            int memory,
+            HostPorts reserved,
+            Map<String, String> attributes,
+            String agentVersion,
+            long now) {
         try {
-            InstanceRow written = Cas.update(() -> Optional.of(find(cluster, ref)), i -> {
-                if (i.status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
-                    throw AwsException.invalidParameter("Container instance " + i.arn()
-                            + " was deregistered; register it without 'containerInstanceArn' to get a new one.");
-                }
-                return Optional.of(i.reRegistered(cpu, memory, attributes, agentVersion, now).withReservedPorts(reserved));
-            }, (read, changed) -> store.instances().update(changed, read.version()), 10).orElseThrow();
+            InstanceRow written = Cas.update(
+                            () -> Optional.of(find(cluster, ref)),
+                            i -> {
+                                if (i.status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
+                                    throw AwsException.invalidParameter(
+                                            "Container instance " + i.arn()
+                                                    + " was deregistered; register it without 'containerInstanceArn' to get a new one.");
+                                }
+                                return Optional.of(i.reRegistered(cpu, memory, attributes, agentVersion, now)
+                                        .withReservedPorts(reserved));
+                            },
+                            (read, changed) -> store.instances().update(changed, read.version()),
+                            10)
+                    .orElseThrow();
             return store.instances().find(written.arn()).orElseThrow();
         } catch (CompareAndSet.ConflictException e) {
             throw AwsException.contended("Container instance " + ref);
@@ -177,8 +210,8 @@ final class ContainerInstanceOperations {
             String text = p.asText("");
             int port = text.matches("\\d{1,5}") ? Integer.parseInt(text) : -1;
             if (port < 1 || port > 65535) {
-                throw AwsException.invalidParameter("'totalResources' " + name + " must list ports 1-65535 as strings, got '"
-                        + ShapeValidator.clip(text) + "'.");
+                throw AwsException.invalidParameter("'totalResources' " + name
+                        + " must list ports 1-65535 as strings, got '" + ShapeValidator.clip(text) + "'.");
             }
             ports.add(port);
         }
@@ -212,33 +245,44 @@ final class ContainerInstanceOperations {
         long now = clock.millis();
         String arn = v.value().arn();
         try { // the instance first: a lost race leaves nothing written, and nothing is placed on it meanwhile
-            Cas.update(() -> store.instances().find(arn),
-                    i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? Optional.empty() : Optional.of(i.withStatus(ContainerInstanceStatus.INACTIVE.wire(), "Deregistered")),
-                    (read, changed) -> store.instances().update(changed, read.version()), 10);
+            Cas.update(
+                    () -> store.instances().find(arn),
+                    i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire())
+                            ? Optional.empty()
+                            : Optional.of(i.withStatus(ContainerInstanceStatus.INACTIVE.wire(), "Deregistered")),
+                    (read, changed) -> store.instances().update(changed, read.version()),
+                    10);
         } catch (CompareAndSet.ConflictException e) {
             throw AwsException.contended("Container instance " + arn);
         }
         for (Versioned<TaskRow> t : live) {
-            store.tasks().update(InstanceHealth.stoppedWithoutAgent(t.value(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), DEREGISTERED_REASON, now),
-                    t.version());
+            store.tasks()
+                    .update(
+                            InstanceHealth.stoppedWithoutAgent(
+                                    t.value(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), DEREGISTERED_REASON, now),
+                            t.version());
         }
         wakeControllers.run();
-        return Json.object().set("containerInstance", InstanceDocs.instance(store.instances().find(arn).orElseThrow(),
-                false, store, taskPorts));
+        return Json.object()
+                .set(
+                        "containerInstance",
+                        InstanceDocs.instance(store.instances().find(arn).orElseThrow(), false, store, taskPorts));
     }
 
     private JsonNode describe(ObjectNode in) {
         ClusterRecord cluster = cluster(in);
         List<String> refs = Params.strings(in, "containerInstances");
         if (refs.isEmpty() || refs.size() > 100) {
-            throw AwsException.invalidParameter("'containerInstances' must name between 1 and 100 instances, got " + refs.size() + ".");
+            throw AwsException.invalidParameter(
+                    "'containerInstances' must name between 1 and 100 instances, got " + refs.size() + ".");
         }
         boolean tags = Params.strings(in, "include").contains("TAGS");
         ArrayNode found = Json.mapper().createArrayNode();
         ArrayNode failures = Json.mapper().createArrayNode();
         for (String ref : refs) {
             String arn = instanceArn(cluster, ref);
-            Optional<Versioned<InstanceRow>> v = store.instances().find(arn).filter(i -> i.value().cluster().equals(cluster.name()));
+            Optional<Versioned<InstanceRow>> v =
+                    store.instances().find(arn).filter(i -> i.value().cluster().equals(cluster.name()));
             if (v.isPresent()) {
                 found.add(InstanceDocs.instance(v.get(), tags, store, taskPorts));
             } else {
@@ -258,12 +302,22 @@ final class ContainerInstanceOperations {
         }
         int max = Pagination.maxResults(in, 100, 100);
         JsonNode after = Pagination.after(in, "ListContainerInstances");
-        List<InstanceRow> rows = store.instances().list(cluster.name(), Params.string(in, "status"),
-                after == null ? null : after.path("arn").asText(), max + 1);
+        List<InstanceRow> rows = store.instances()
+                .list(
+                        cluster.name(),
+                        Params.string(in, "status"),
+                        after == null ? null : after.path("arn").asText(),
+                        max + 1);
         ObjectNode out = Json.object();
-        out.set("containerInstanceArns", Params.array(rows.stream().limit(max).map(InstanceRow::arn).toList()));
+        out.set(
+                "containerInstanceArns",
+                Params.array(rows.stream().limit(max).map(InstanceRow::arn).toList()));
         if (rows.size() > max) {
-            out.put("nextToken", Pagination.token("ListContainerInstances", Json.object().put("arn", rows.get(max - 1).arn())));
+            out.put(
+                    "nextToken",
+                    Pagination.token(
+                            "ListContainerInstances",
+                            Json.object().put("arn", rows.get(max - 1).arn())));
         }
         return out;
     }
@@ -271,26 +325,32 @@ final class ContainerInstanceOperations {
     private JsonNode updateState(ObjectNode in) {
         ClusterRecord cluster = cluster(in);
         String status = Params.required(in, "status");
-        if (!status.equals(ContainerInstanceStatus.ACTIVE.wire()) && !status.equals(ContainerInstanceStatus.DRAINING.wire())) {
-            throw AwsException.invalidParameter("Container instances can only be set to ACTIVE or DRAINING, not " + status + ".");
+        if (!status.equals(ContainerInstanceStatus.ACTIVE.wire())
+                && !status.equals(ContainerInstanceStatus.DRAINING.wire())) {
+            throw AwsException.invalidParameter(
+                    "Container instances can only be set to ACTIVE or DRAINING, not " + status + ".");
         }
         List<String> refs = Params.strings(in, "containerInstances");
         if (refs.isEmpty() || refs.size() > 10) {
-            throw AwsException.invalidParameter("'containerInstances' must name between 1 and 10 instances, got " + refs.size() + ".");
+            throw AwsException.invalidParameter(
+                    "'containerInstances' must name between 1 and 10 instances, got " + refs.size() + ".");
         }
         ArrayNode done = Json.mapper().createArrayNode();
         ArrayNode failures = Json.mapper().createArrayNode();
         for (String ref : refs) {
             String arn = instanceArn(cluster, ref);
-            Optional<Versioned<InstanceRow>> v = store.instances().find(arn).filter(i -> i.value().cluster().equals(cluster.name()));
+            Optional<Versioned<InstanceRow>> v =
+                    store.instances().find(arn).filter(i -> i.value().cluster().equals(cluster.name()));
             if (v.isEmpty() || v.get().value().status().equals(ContainerInstanceStatus.INACTIVE.wire())) {
                 failures.addObject().put("arn", arn).put("reason", "MISSING");
                 continue;
             }
             try {
-                Cas.update(() -> store.instances().find(arn),
+                Cas.update(
+                        () -> store.instances().find(arn),
                         i -> i.status().equals(status) ? Optional.empty() : Optional.of(i.withStatus(status, null)),
-                        (read, changed) -> store.instances().update(changed, read.version()), 10);
+                        (read, changed) -> store.instances().update(changed, read.version()),
+                        10);
             } catch (CompareAndSet.ConflictException e) {
                 throw AwsException.contended("Container instance " + arn);
             }

@@ -33,7 +33,9 @@ final class DependsOnChecks {
             for (JsonNode d : c.path("dependsOn")) {
                 String target = d.path("containerName").asText("");
                 String condition = d.path("condition").asText("");
-                if ((condition.equals(ContainerCondition.COMPLETE.wire()) || condition.equals(ContainerCondition.SUCCESS.wire())) && essential.getOrDefault(target, false)) {
+                if ((condition.equals(ContainerCondition.COMPLETE.wire())
+                                || condition.equals(ContainerCondition.SUCCESS.wire()))
+                        && essential.getOrDefault(target, false)) {
                     throw AwsException.client("Invalid 'dependsOn' condition '" + condition + "' for container '" + name
                             + "': container '" + target + "' is essential; COMPLETE and SUCCESS can only be used on"
                             + " containers with 'essential' set to false.");
@@ -51,8 +53,8 @@ final class DependsOnChecks {
     }
 
     /** A cycle reachable from {@code name} as the path that closes it (first name repeated last), or null. */
-    private static List<String> cycleFrom(String name, Map<String, List<String>> edges, Map<String, Integer> state,
-                                          List<String> path) {
+    private static List<String> cycleFrom(
+            String name, Map<String, List<String>> edges, Map<String, Integer> state, List<String> path) {
         Integer s = state.get(name);
         if (s != null && s == 2) {
             return null;

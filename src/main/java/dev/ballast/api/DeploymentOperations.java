@@ -34,7 +34,8 @@ final class DeploymentOperations {
     private JsonNode revisions(ObjectNode in) {
         List<String> arns = Params.strings(in, "serviceRevisionArns");
         if (arns.isEmpty() || arns.size() > 20) {
-            throw AwsException.invalidParameter("'serviceRevisionArns' must name between 1 and 20 revisions, got " + arns.size() + ".");
+            throw AwsException.invalidParameter(
+                    "'serviceRevisionArns' must name between 1 and 20 revisions, got " + arns.size() + ".");
         }
         ArrayNode revisions = Json.mapper().createArrayNode();
         ArrayNode failures = Json.mapper().createArrayNode();
@@ -53,15 +54,19 @@ final class DeploymentOperations {
     }
 
     private JsonNode list(ObjectNode in) {
-        ServiceRow service = services.find(Params.string(in, "cluster"), Params.required(in, "service")).value();
+        ServiceRow service = services.find(Params.string(in, "cluster"), Params.required(in, "service"))
+                .value();
         int max = Pagination.maxResults(in, 100, 20);
         Set<String> statuses = Set.copyOf(Params.strings(in, "status"));
         JsonNode createdAt = in.path("createdAt");
         JsonNode after = Pagination.after(in, "ListServiceDeployments");
-        List<DeploymentRow> rows = store.deployments().ofService(service.arn()).stream().map(Versioned::value)
+        List<DeploymentRow> rows = store.deployments().ofService(service.arn()).stream()
+                .map(Versioned::value)
                 .filter(d -> statuses.isEmpty() || statuses.contains(d.lifecycle()))
-                .filter(d -> !createdAt.has("before") || d.createdAt() / 1000.0 < createdAt.get("before").asDouble())
-                .filter(d -> !createdAt.has("after") || d.createdAt() / 1000.0 > createdAt.get("after").asDouble())
+                .filter(d -> !createdAt.has("before")
+                        || d.createdAt() / 1000.0 < createdAt.get("before").asDouble())
+                .filter(d -> !createdAt.has("after")
+                        || d.createdAt() / 1000.0 > createdAt.get("after").asDouble())
                 .toList();
         int from = after == null ? 0 : after.path("index").asInt();
         ArrayNode out = Json.mapper().createArrayNode();
@@ -69,7 +74,9 @@ final class DeploymentOperations {
         ObjectNode result = Json.object();
         result.set("serviceDeployments", out);
         if (from + max < rows.size()) {
-            result.put("nextToken", Pagination.token("ListServiceDeployments", Json.object().put("index", from + max)));
+            result.put(
+                    "nextToken",
+                    Pagination.token("ListServiceDeployments", Json.object().put("index", from + max)));
         }
         return result;
     }
@@ -77,14 +84,18 @@ final class DeploymentOperations {
     private JsonNode describe(ObjectNode in) {
         List<String> arns = Params.strings(in, "serviceDeploymentArns");
         if (arns.isEmpty() || arns.size() > 20) {
-            throw AwsException.invalidParameter("'serviceDeploymentArns' must name between 1 and 20 deployments, got " + arns.size() + ".");
+            throw AwsException.invalidParameter(
+                    "'serviceDeploymentArns' must name between 1 and 20 deployments, got " + arns.size() + ".");
         }
         ArrayNode deployments = Json.mapper().createArrayNode();
         ArrayNode failures = Json.mapper().createArrayNode();
         for (String arn : arns) {
             Optional<DeploymentRow> d = store.deployments().findByArn(arn).map(Versioned::value);
             if (d.isPresent()) {
-                int desired = store.services().find(d.get().serviceArn()).map(s -> s.value().desiredCount()).orElse(0);
+                int desired = store.services()
+                        .find(d.get().serviceArn())
+                        .map(s -> s.value().desiredCount())
+                        .orElse(0);
                 deployments.add(docs.deployment(d.get(), desired));
             } else {
                 failures.addObject().put("arn", arn).put("reason", "MISSING");

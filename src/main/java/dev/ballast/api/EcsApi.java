@@ -6,15 +6,15 @@ import dev.ballast.deploy.Deployer;
 import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.ServiceStatus;
+import dev.ballast.registry.RegistryAccess;
 import dev.ballast.schedule.Launcher;
+import dev.ballast.store.Store;
 import java.time.Clock;
 import java.time.Duration;
-import dev.ballast.store.Store;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
-import dev.ballast.registry.RegistryAccess;
 
 /** Assembles the ECS operations Ballast serves, keyed by operation name, with their target prefix. */
 public final class EcsApi {
@@ -24,8 +24,13 @@ public final class EcsApi {
     private final Map<String, String> prefixes = new HashMap<>();
 
     /** What the service and task operations hand work to. */
-    public record Workers(Deployer deployer, Launcher launcher, RunTaskResolution runTask, Runnable wakeControllers,
-                          Runnable wakeAgents, RegistryAccess registryAccess) {}
+    public record Workers(
+            Deployer deployer,
+            Launcher launcher,
+            RunTaskResolution runTask,
+            Runnable wakeControllers,
+            Runnable wakeAgents,
+            RegistryAccess registryAccess) {}
 
     public EcsApi(Store store, Account account, Clock clock, Workers workers) {
         this(store, account, clock, workers, Duration.ofSeconds(10));
@@ -36,29 +41,48 @@ public final class EcsApi {
      */
     public EcsApi(Store store, Account account, Clock clock, Workers workers, Duration maxPollWait) {
         ClusterOperations clusters = new ClusterOperations(store, account);
-        TaskDefinitionOperations taskDefinitions = new TaskDefinitionOperations(store, account, workers.registryAccess());
+        TaskDefinitionOperations taskDefinitions =
+                new TaskDefinitionOperations(store, account, workers.registryAccess());
         clusters.register(operations);
         taskDefinitions.register(operations);
-        ServiceOperations services = new ServiceOperations(store, account, clusters, taskDefinitions, workers.deployer(), clock,
-                workers.wakeControllers());
+        ServiceOperations services = new ServiceOperations(
+                store, account, clusters, taskDefinitions, workers.deployer(), clock, workers.wakeControllers());
         services.register(operations);
         new DeploymentOperations(store, services).register(operations);
-        new TaskOperations(store, account, clusters, taskDefinitions, workers.runTask(), workers.launcher(), clock,
-                workers.wakeAgents()).register(operations);
+        new TaskOperations(
+                        store,
+                        account,
+                        clusters,
+                        taskDefinitions,
+                        workers.runTask(),
+                        workers.launcher(),
+                        clock,
+                        workers.wakeAgents())
+                .register(operations);
         new AccountSettingOperations(store, account).register(operations);
-        ContainerInstanceOperations instances = new ContainerInstanceOperations(store, account, clusters, clock,
-                workers.wakeControllers());
+        ContainerInstanceOperations instances =
+                new ContainerInstanceOperations(store, account, clusters, clock, workers.wakeControllers());
         instances.register(operations);
         AgentOperations agents = new AgentOperations(store, instances, clock, maxPollWait, workers.wakeControllers());
         agents.registerEcs(operations);
         ResourceRefs refs = new ResourceRefs(account);
         Map<String, Predicate<String>> taggable = Map.of(
-                "container-instance", arn -> store.instances().find(arn)
-                        .filter(v -> !v.value().status().equals(ContainerInstanceStatus.INACTIVE.wire())).isPresent(),
-                "cluster", arn -> refs.clusterName(arn).flatMap(n -> store.clusters().find(n))
-                        .filter(c -> c.status().equals(ClusterStatus.ACTIVE.wire())).isPresent(),
+                "container-instance",
+                        arn -> store.instances()
+                                .find(arn)
+                                .filter(v -> !v.value().status().equals(ContainerInstanceStatus.INACTIVE.wire()))
+                                .isPresent(),
+                "cluster",
+                        arn -> refs.clusterName(arn)
+                                .flatMap(n -> store.clusters().find(n))
+                                .filter(c -> c.status().equals(ClusterStatus.ACTIVE.wire()))
+                                .isPresent(),
                 "task-definition", arn -> taskDefinitions.find(arn, false).isPresent(),
-                "service", arn -> store.services().find(arn).filter(v -> !v.value().status().equals(ServiceStatus.INACTIVE.wire())).isPresent(),
+                "service",
+                        arn -> store.services()
+                                .find(arn)
+                                .filter(v -> !v.value().status().equals(ServiceStatus.INACTIVE.wire()))
+                                .isPresent(),
                 "task", arn -> store.tasks().find(arn).isPresent());
         new TagOperations(store, account, taggable).register(operations);
         operations.keySet().forEach(op -> prefixes.put(op, TARGET_PREFIX));

@@ -25,12 +25,17 @@ final class InstanceDocs {
 
     static ObjectNode instance(Versioned<InstanceRow> v, boolean tags, Store store, TaskPorts ports) {
         InstanceRow i = v.value();
-        List<TaskRow> live = i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? List.of()
-                : store.tasks().forInstance(i.arn()).stream().map(Versioned::value).toList();
+        List<TaskRow> live = i.status().equals(ContainerInstanceStatus.INACTIVE.wire())
+                ? List.of()
+                : store.tasks().forInstance(i.arn()).stream()
+                        .map(Versioned::value)
+                        .toList();
         int usedCpu = live.stream().mapToInt(TaskRow::cpu).sum();
         int usedMemory = live.stream().mapToInt(TaskRow::memory).sum();
         HostPorts taken = live.stream().map(ports::of).reduce(i.reserved(), HostPorts::plus);
-        int running = (int) live.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).count();
+        int running = (int) live.stream()
+                .filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire()))
+                .count();
         ObjectNode out = Json.object();
         out.put("containerInstanceArn", i.arn());
         out.put("ec2InstanceId", i.ec2InstanceId());
@@ -47,7 +52,8 @@ final class InstanceDocs {
         out.put("pendingTasksCount", live.size() - running);
         ArrayNode attributes = out.putArray("attributes");
         new TreeMap<>(i.attributes() == null ? Map.<String, String>of() : i.attributes())
-                .forEach((name, value) -> attributes.addObject().put("name", name).put("value", value));
+                .forEach((name, value) ->
+                        attributes.addObject().put("name", name).put("value", value));
         out.put("registeredAt", TaskDefinitionDocs.seconds(i.registeredAt()));
         out.putArray("attachments");
         if (tags) {
@@ -60,9 +66,11 @@ final class InstanceDocs {
         ArrayNode a = Json.mapper().createArrayNode();
         a.addObject().put("name", "CPU").put("type", "INTEGER").put("integerValue", cpu);
         a.addObject().put("name", "MEMORY").put("type", "INTEGER").put("integerValue", memory);
-        ArrayNode tcp = a.addObject().put("name", "PORTS").put("type", "STRINGSET").putArray("stringSetValue");
+        ArrayNode tcp =
+                a.addObject().put("name", "PORTS").put("type", "STRINGSET").putArray("stringSetValue");
         ports.tcp().forEach(p -> tcp.add(Integer.toString(p)));
-        ArrayNode udp = a.addObject().put("name", "PORTS_UDP").put("type", "STRINGSET").putArray("stringSetValue");
+        ArrayNode udp =
+                a.addObject().put("name", "PORTS_UDP").put("type", "STRINGSET").putArray("stringSetValue");
         ports.udp().forEach(p -> udp.add(Integer.toString(p)));
         return a;
     }

@@ -24,8 +24,12 @@ final class OversizedBodyHandler implements DirectHandler {
     }
 
     @Override
-    public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
-                                    ServerResponseHeaders headers, String message) {
+    public TransportResponse handle(
+            TransportRequest request,
+            EventType eventType,
+            Status status,
+            ServerResponseHeaders headers,
+            String message) {
         if (status.code() != Status.REQUEST_ENTITY_TOO_LARGE_413.code()) {
             return DirectHandler.defaultHandler().handle(request, eventType, status, headers, message);
         }

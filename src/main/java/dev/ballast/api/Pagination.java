@@ -2,9 +2,9 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.io.IOException;
 
 /**
  * {@code nextToken}/{@code maxResults} handling. Tokens are opaque to clients: base64url of a small JSON
@@ -46,7 +46,8 @@ final class Pagination {
 
     static String token(String operation, ObjectNode position) {
         position.put("op", operation);
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(Json.writeString(position).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.store.Tags;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** Typed reads of validated input members (types were checked against the model already). */
@@ -73,16 +73,18 @@ final class Params {
                 throw AwsException.invalidParameter("Each entry of '" + member + "' needs a non-empty 'key'.");
             }
             if (key.regionMatches(true, 0, "aws:", 0, 4)) {
-                throw AwsException.invalidParameter("Tag key '" + ShapeValidator.clip(key)
-                        + "' uses the reserved prefix 'aws:'.");
+                throw AwsException.invalidParameter(
+                        "Tag key '" + ShapeValidator.clip(key) + "' uses the reserved prefix 'aws:'.");
             }
             if (!keys.add(key)) {
-                throw AwsException.invalidParameter("Tag key '" + ShapeValidator.clip(key) + "' appears more than once in '" + member + "'.");
+                throw AwsException.invalidParameter(
+                        "Tag key '" + ShapeValidator.clip(key) + "' appears more than once in '" + member + "'.");
             }
             tags.add(new Tags.Tag(key, t.path("value").asText("")));
         }
         if (tags.size() > 50) {
-            throw AwsException.invalidParameter("'" + member + "' has " + tags.size() + " tags; a resource can have at most 50.");
+            throw AwsException.invalidParameter(
+                    "'" + member + "' has " + tags.size() + " tags; a resource can have at most 50.");
         }
         return tags;
     }

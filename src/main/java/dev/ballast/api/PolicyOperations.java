@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.model.ClusterStatus;
+import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.Layer;
 import dev.ballast.model.Mode;
-import dev.ballast.model.ContainerDefinition;
 import dev.ballast.resolve.Decision;
 import dev.ballast.resolve.ImagePattern;
 import dev.ballast.resolve.ManagedCatalog;
@@ -67,7 +67,8 @@ public final class PolicyOperations {
         String pattern = pattern(in);
         String mode = Params.text(in, "mode", true);
         if (Mode.of(mode).isEmpty()) {
-            throw AwsException.invalidParameter("Invalid 'mode' '" + ShapeValidator.clip(mode) + "'. " + Mode.accepted());
+            throw AwsException.invalidParameter(
+                    "Invalid 'mode' '" + ShapeValidator.clip(mode) + "'. " + Mode.accepted());
         }
         store.imageRules().put(new ImageRules.Rule(scope, pattern, mode));
         ObjectNode rule = rule(new ImageRules.Rule(scope, pattern, mode));
@@ -81,7 +82,8 @@ public final class PolicyOperations {
         String scope = scope(in);
         String pattern = pattern(in);
         Optional<ImageRules.Rule> existing = store.imageRules().of(scope).stream()
-                .filter(r -> r.pattern().equals(pattern)).findFirst();
+                .filter(r -> r.pattern().equals(pattern))
+                .findFirst();
         if (existing.isEmpty() || !store.imageRules().delete(scope, pattern)) {
             if (scope.equals(ImageRules.ACCOUNT) && catalogPatterns().contains(pattern)) {
                 throw AwsException.invalidParameter("Pattern '" + pattern + "' is a managed catalog entry, not a rule; "
@@ -101,8 +103,12 @@ public final class PolicyOperations {
         if (scope.equals(ImageRules.ACCOUNT)) {
             Set<String> own = rules.stream().map(ImageRules.Rule::pattern).collect(Collectors.toSet());
             for (ManagedCatalog.Entry e : evaluator.catalog().entries()) {
-                out.addObject().put("scope", ImageRules.ACCOUNT).put("pattern", e.pattern().text())
-                        .put("mode", Mode.DISABLED.wire()).put("source", Layer.MANAGED_CATALOG.wire()).put("sidecar", e.sidecar())
+                out.addObject()
+                        .put("scope", ImageRules.ACCOUNT)
+                        .put("pattern", e.pattern().text())
+                        .put("mode", Mode.DISABLED.wire())
+                        .put("source", Layer.MANAGED_CATALOG.wire())
+                        .put("sidecar", e.sidecar())
                         .put("overridden", own.contains(e.pattern().text()));
             }
         }
@@ -113,8 +119,10 @@ public final class PolicyOperations {
         String scope = scope(in);
         String clusterArn = scope.equals(ImageRules.ACCOUNT) ? null : scope;
         String ref = Params.text(in, "taskDefinition", true);
-        TaskDefinitionRecord td = taskDefinitions.find(ref, true).orElseThrow(() -> AwsException.invalidParameter(
-                "Task definition '" + ShapeValidator.clip(ref) + "' does not exist."));
+        TaskDefinitionRecord td = taskDefinitions
+                .find(ref, true)
+                .orElseThrow(() -> AwsException.invalidParameter(
+                        "Task definition '" + ShapeValidator.clip(ref) + "' does not exist."));
         PolicyInputs inputs = loader.load(clusterArn);
         ObjectNode out = Json.object().put("taskDefinitionArn", td.arn());
         if (clusterArn != null) {
@@ -123,7 +131,8 @@ public final class PolicyOperations {
         ArrayNode containers = out.putArray("containers");
         for (ContainerDefinition c : td.definition().containers()) {
             Decision d = evaluator.decide(c.versionConsistency(), c.image(), inputs);
-            ObjectNode row = containers.addObject().put("containerName", c.name()).put("image", c.image());
+            ObjectNode row =
+                    containers.addObject().put("containerName", c.name()).put("image", c.image());
             if (c.versionConsistency() != null) {
                 row.put("versionConsistency", c.versionConsistency().wire());
             }
@@ -144,11 +153,12 @@ public final class PolicyOperations {
         if (cluster == null) {
             return ImageRules.ACCOUNT;
         }
-        return refs.clusterName(cluster).flatMap(n -> store.clusters().find(n))
+        return refs.clusterName(cluster)
+                .flatMap(n -> store.clusters().find(n))
                 .filter(c -> c.status().equals(ClusterStatus.ACTIVE.wire()))
                 .map(ClusterRecord::arn)
-                .orElseThrow(() -> new AwsException("ClusterNotFoundException", 400,
-                        "Cluster '" + ShapeValidator.clip(cluster) + "' not found."));
+                .orElseThrow(() -> new AwsException(
+                        "ClusterNotFoundException", 400, "Cluster '" + ShapeValidator.clip(cluster) + "' not found."));
     }
 
     private static String pattern(ObjectNode in) {
@@ -159,14 +169,18 @@ public final class PolicyOperations {
         return pattern;
     }
 
-
     private Set<String> catalogPatterns() {
-        return evaluator.catalog().entries().stream().map(e -> e.pattern().text()).collect(Collectors.toSet());
+        return evaluator.catalog().entries().stream()
+                .map(e -> e.pattern().text())
+                .collect(Collectors.toSet());
     }
 
     private static ObjectNode rule(ImageRules.Rule r) {
         boolean account = r.scope().equals(ImageRules.ACCOUNT);
-        return Json.object().put("scope", r.scope()).put("pattern", r.pattern()).put("mode", r.mode())
+        return Json.object()
+                .put("scope", r.scope())
+                .put("pattern", r.pattern())
+                .put("mode", r.mode())
                 .put("source", account ? Layer.ACCOUNT_RULE.wire() : Layer.CLUSTER_RULE.wire());
     }
 }

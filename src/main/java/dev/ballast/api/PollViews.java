@@ -29,6 +29,7 @@ final class PollViews {
     static final Duration MAX_AGE = Duration.ofMinutes(5);
     /** Beyond this many entries a map is emptied (keys are agent-supplied spellings of real resources). */
     private static final int MAX_ENTRIES = 50_000;
+
     private static final int MAX_DOCUMENTS = 1_000;
 
     /** A value read when the change sequence was at {@code seq}. */
@@ -48,17 +49,27 @@ final class PollViews {
 
     /** The ACTIVE cluster {@code ref} names, as {@code load} finds it (its failures are not kept). */
     ClusterRecord cluster(String ref, Function<String, ClusterRecord> load) {
-        return view(clusters, String.valueOf(ref), c -> Change.cluster(c.name()), () -> load.apply(ref)).value();
+        return view(clusters, String.valueOf(ref), c -> Change.cluster(c.name()), () -> load.apply(ref))
+                .value();
     }
 
     /** The container instance with this ARN, if any. */
     Optional<Versioned<InstanceRow>> instance(String arn) {
-        return view(instances, arn, i -> Change.instance(arn), () -> store.instances().find(arn)).value();
+        return view(
+                        instances,
+                        arn,
+                        i -> Change.instance(arn),
+                        () -> store.instances().find(arn))
+                .value();
     }
 
     /** The instance's tasks that are not STOPPED, with the sequence number they are current at. */
     Snapshot<List<Versioned<TaskRow>>> tasks(String instanceArn) {
-        return view(tasks, instanceArn, t -> Change.instanceTasks(instanceArn), () -> store.tasks().forInstance(instanceArn));
+        return view(
+                tasks,
+                instanceArn,
+                t -> Change.instanceTasks(instanceArn),
+                () -> store.tasks().forInstance(instanceArn));
     }
 
     /**
@@ -80,11 +91,13 @@ final class PollViews {
         return read;
     }
 
-    private <T> Snapshot<T> view(Map<String, Snapshot<T>> map, String key, Function<T, Change> changeOf, Supplier<T> load) {
+    private <T> Snapshot<T> view(
+            Map<String, Snapshot<T>> map, String key, Function<T, Change> changeOf, Supplier<T> load) {
         Changes changes = store.changes();
         Snapshot<T> known = map.get(key);
         long now = clock.millis();
-        if (known != null && !changes.changedSince(known.seq(), changeOf.apply(known.value()))
+        if (known != null
+                && !changes.changedSince(known.seq(), changeOf.apply(known.value()))
                 && Math.abs(now - known.readAt()) < MAX_AGE.toMillis()) {
             return known;
         }

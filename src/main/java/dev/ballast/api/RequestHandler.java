@@ -2,6 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.store.ClusterNotActiveException;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -16,16 +17,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.ballast.store.ClusterNotActiveException;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.MDC;
 
 /**
@@ -51,8 +51,14 @@ final class RequestHandler implements Handler {
     private final BodyBudget bodies;
     private final ConnectionGuard guard;
 
-    RequestHandler(Map<String, Operation> operations, Map<String, String> targetPrefixes, ShapeValidator validator,
-                   Authenticator authenticator, ApiMetrics metrics, BodyBudget bodies, ConnectionGuard guard) {
+    RequestHandler(
+            Map<String, Operation> operations,
+            Map<String, String> targetPrefixes,
+            ShapeValidator validator,
+            Authenticator authenticator,
+            ApiMetrics metrics,
+            BodyBudget bodies,
+            ConnectionGuard guard) {
         this.operations = operations;
         this.targetPrefixes = targetPrefixes;
         this.validator = validator;
@@ -77,16 +83,22 @@ final class RequestHandler implements Handler {
             reserved = reserveBody(req, res);
             byte[] body = readBody(req, res, reserved);
             guard.busy(true); // the body is in: the read timeout no longer applies
-            String accessKey = authenticator.authenticate("POST", req.path().rawPath(), req.query().rawValue(),
-                    headers(req), body);
+            String accessKey = authenticator.authenticate(
+                    "POST", req.path().rawPath(), req.query().rawValue(), headers(req), body);
             operation = operationName(req.headers().first(TARGET).orElse(null));
             Operation op = operations.get(operation);
             ObjectNode input = Json.parseRequest(body);
             if (targetPrefixes.get(operation).equals(EcsApi.TARGET_PREFIX)) {
                 validator.validate(operation, input);
             }
-            JsonNode result = op.handle(input, new Operation.Call(requestId, accessKey,
-                    req.headers().first(HeaderNames.create(Operation.INSTANCE_HEADER)).orElse(null)));
+            JsonNode result = op.handle(
+                    input,
+                    new Operation.Call(
+                            requestId,
+                            accessKey,
+                            req.headers()
+                                    .first(HeaderNames.create(Operation.INSTANCE_HEADER))
+                                    .orElse(null)));
             out = Json.write(result == null ? Json.object() : result);
         } catch (AwsException e) {
             errorType = e.type();
@@ -118,7 +130,9 @@ final class RequestHandler implements Handler {
             res.header(ERROR_TYPE, errorType);
         }
         res.send(out);
-        metrics.record(operations.containsKey(operation) ? operation : "unknown", errorType,
+        metrics.record(
+                operations.containsKey(operation) ? operation : "unknown",
+                errorType,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -142,8 +156,8 @@ final class RequestHandler implements Handler {
         String prefix = dot < 0 ? "" : target.substring(0, dot);
         String name = target.substring(dot + 1);
         if (!prefix.equals(targetPrefixes.get(name)) || !operations.containsKey(name)) {
-            throw new AwsException("UnknownOperationException", 400,
-                    "Unknown operation '" + ShapeValidator.clip(target) + "'.");
+            throw new AwsException(
+                    "UnknownOperationException", 400, "Unknown operation '" + ShapeValidator.clip(target) + "'.");
         }
         return name;
     }
@@ -158,7 +172,9 @@ final class RequestHandler implements Handler {
         if (!bodies.tryAcquire(reserve)) {
             res.header(HeaderValues.CONNECTION_CLOSE); // the body stays unread on the wire
             res.header(RETRY_AFTER, "1");
-            throw new AwsException("ThrottlingException", 503,
+            throw new AwsException(
+                    "ThrottlingException",
+                    503,
                     "Too many request bodies are being received at once; retry after 1 second.");
         }
         return reserve;
@@ -202,7 +218,8 @@ final class RequestHandler implements Handler {
     private static Map<String, List<String>> headers(ServerRequest req) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header h : req.headers()) {
-            headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
+            headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .addAll(h.allValues());
         }
         return headers;
     }

@@ -1,5 +1,6 @@
 package dev.ballast.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * RunTask's {@code clientToken} (ECS "Ensuring idempotency"): the first call that inserts tasks claims the
@@ -21,10 +21,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
  */
 final class RunTaskTokens {
     private static final ObjectMapper SORTED = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
 
-    private RunTaskTokens() {
-    }
+    private RunTaskTokens() {}
 
     /** The claim for {@code token} on {@code cluster}, fingerprinting the request's other members. */
     static ClientTokenClaim claim(String cluster, String token, ObjectNode request) {
@@ -52,7 +52,8 @@ final class RunTaskTokens {
         List<TaskRow> tasks = store.tasks().byClientToken(claim.cluster(), claim.token());
         // "" marks a token claimed before fingerprints were kept: any parameters match it
         if (!hash.get().isEmpty() && !hash.get().equals(claim.requestHash())) {
-            throw AwsException.clientTokenConflict(tasks.stream().map(TaskRow::arn).toList());
+            throw AwsException.clientTokenConflict(
+                    tasks.stream().map(TaskRow::arn).toList());
         }
         return Optional.of(tasks);
     }

@@ -2,6 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.deploy.Deployer;
 import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.RolloutState;
@@ -12,9 +13,7 @@ import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRows;
 import dev.ballast.store.Versioned;
-import java.util.List;
 import java.util.Map;
-import dev.ballast.deploy.Deployer;
 
 /** Renders services, deployments, revisions and service deployments as the ECS shapes. */
 final class ServiceDocs {
@@ -51,7 +50,11 @@ final class ServiceDocs {
             dj.put("id", d.id());
             dj.put("status", d.status());
             dj.put("taskDefinition", d.taskDefinitionArn());
-            dj.put("desiredCount", d.status().equals(DeploymentStatus.PRIMARY.wire()) ? s.desiredCount() : tasks.running() + tasks.pending());
+            dj.put(
+                    "desiredCount",
+                    d.status().equals(DeploymentStatus.PRIMARY.wire())
+                            ? s.desiredCount()
+                            : tasks.running() + tasks.pending());
             dj.put("pendingCount", tasks.pending());
             dj.put("runningCount", tasks.running());
             dj.put("failedTasks", d.failedTasks());
@@ -63,13 +66,18 @@ final class ServiceDocs {
         }
         ArrayNode events = out.putArray("events");
         for (Events.Event e : store.events().latest(s.arn(), 100)) {
-            events.addObject().put("id", e.id()).put("createdAt", TaskDefinitionDocs.seconds(e.createdAt())).put("message", e.message());
+            events.addObject()
+                    .put("id", e.id())
+                    .put("createdAt", TaskDefinitionDocs.seconds(e.createdAt()))
+                    .put("message", e.message());
         }
         out.put("createdAt", TaskDefinitionDocs.seconds(s.createdAt()));
         if (current != null) {
             out.put("currentServiceDeployment", current.arn());
             TaskRows.Counts tasks = byDeployment.getOrDefault(current.id(), TaskRows.Counts.NONE);
-            out.putArray("currentServiceRevisions").addObject().put("arn", current.revisionArn())
+            out.putArray("currentServiceRevisions")
+                    .addObject()
+                    .put("arn", current.revisionArn())
                     .put("requestedTaskCount", s.desiredCount())
                     .put("runningTaskCount", tasks.running())
                     .put("pendingTaskCount", tasks.pending());
@@ -130,8 +138,11 @@ final class ServiceDocs {
     ObjectNode deployment(DeploymentRow d, int desired) {
         ObjectNode out = deploymentBrief(d);
         out.remove("targetServiceRevisionArn");
-        TaskRows.Counts tasks = store.tasks().liveCountsOfService(d.serviceArn()).getOrDefault(d.id(), TaskRows.Counts.NONE);
-        out.putObject("targetServiceRevision").put("arn", d.revisionArn()).put("requestedTaskCount", desired)
+        TaskRows.Counts tasks =
+                store.tasks().liveCountsOfService(d.serviceArn()).getOrDefault(d.id(), TaskRows.Counts.NONE);
+        out.putObject("targetServiceRevision")
+                .put("arn", d.revisionArn())
+                .put("requestedTaskCount", desired)
                 .put("runningTaskCount", tasks.running())
                 .put("pendingTaskCount", tasks.pending());
         ArrayNode sources = out.putArray("sourceServiceRevisions");
@@ -140,12 +151,22 @@ final class ServiceDocs {
         }
         out.set("deploymentConfiguration", d.deploymentConfiguration());
         if (d.rollbackOf() != null) {
-            out.putObject("rollback").put("reason", "circuit breaker rollback of deployment " + d.rollbackOf())
-                    .put("startedAt", TaskDefinitionDocs.seconds(d.createdAt())).put("serviceRevisionArn", d.revisionArn());
+            out.putObject("rollback")
+                    .put("reason", "circuit breaker rollback of deployment " + d.rollbackOf())
+                    .put("startedAt", TaskDefinitionDocs.seconds(d.createdAt()))
+                    .put("serviceRevisionArn", d.revisionArn());
         }
         boolean cb = d.configuration().circuitBreaker().enable();
-        out.putObject("deploymentCircuitBreaker").put("status", cb ? (d.rolloutState().equals(RolloutState.FAILED.wire()) ? "TRIGGERED"
-                        : d.rolloutState().equals(RolloutState.COMPLETED.wire()) ? "MONITORING_COMPLETE" : "MONITORING") : "DISABLED")
+        out.putObject("deploymentCircuitBreaker")
+                .put(
+                        "status",
+                        cb
+                                ? (d.rolloutState().equals(RolloutState.FAILED.wire())
+                                        ? "TRIGGERED"
+                                        : d.rolloutState().equals(RolloutState.COMPLETED.wire())
+                                                ? "MONITORING_COMPLETE"
+                                                : "MONITORING")
+                                : "DISABLED")
                 .put("failureCount", d.failedTasks())
                 .put("threshold", Deployer.circuitBreakerThreshold(desired));
         return out;

@@ -1,10 +1,10 @@
 package dev.ballast.api;
 
-import dev.ballast.core.CompareAndSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
+import dev.ballast.core.CompareAndSet;
 import dev.ballast.core.ModelJson;
 import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
@@ -34,10 +34,24 @@ import java.util.Set;
  */
 final class ServiceOperations {
     /** Members of CreateService echoed as the service's configuration. */
-    private static final Set<String> SPEC = Set.of("loadBalancers", "serviceRegistries", "launchType", "capacityProviderStrategy",
-            "platformVersion", "role", "deploymentConfiguration", "placementConstraints", "placementStrategy",
-            "networkConfiguration", "healthCheckGracePeriodSeconds", "schedulingStrategy", "deploymentController",
-            "enableECSManagedTags", "propagateTags", "enableExecuteCommand", "availabilityZoneRebalancing");
+    private static final Set<String> SPEC = Set.of(
+            "loadBalancers",
+            "serviceRegistries",
+            "launchType",
+            "capacityProviderStrategy",
+            "platformVersion",
+            "role",
+            "deploymentConfiguration",
+            "placementConstraints",
+            "placementStrategy",
+            "networkConfiguration",
+            "healthCheckGracePeriodSeconds",
+            "schedulingStrategy",
+            "deploymentController",
+            "enableECSManagedTags",
+            "propagateTags",
+            "enableExecuteCommand",
+            "availabilityZoneRebalancing");
 
     private final Store store;
     private final Account account;
@@ -48,8 +62,14 @@ final class ServiceOperations {
     private final Clock clock;
     private final Runnable wake;
 
-    ServiceOperations(Store store, Account account, ClusterOperations clusters, TaskDefinitionOperations taskDefinitions,
-                      Deployer deployer, Clock clock, Runnable wake) {
+    ServiceOperations(
+            Store store,
+            Account account,
+            ClusterOperations clusters,
+            TaskDefinitionOperations taskDefinitions,
+            Deployer deployer,
+            Clock clock,
+            Runnable wake) {
         this.store = store;
         this.account = account;
         this.clusters = clusters;
@@ -70,7 +90,8 @@ final class ServiceOperations {
 
     private JsonNode create(ObjectNode in) {
         Unserved.check("CreateService", in);
-        ClusterRecord cluster = clusters.active(Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
+        ClusterRecord cluster = clusters.active(
+                Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
         String name = Params.required(in, "serviceName");
         if (!Names.isValid(name)) {
             throw AwsException.invalidParameter("Invalid 'serviceName' '" + ShapeValidator.clip(name)
@@ -79,7 +100,8 @@ final class ServiceOperations {
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
         Unserved.checkTaskDefinition("CreateService", in, td.definition());
         if (!in.has("desiredCount")) {
-            throw AwsException.invalidParameter("Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
+            throw AwsException.invalidParameter(
+                    "Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
         }
         int desired = desiredCount(in);
         String token = Params.string(in, "clientToken");
@@ -99,15 +121,26 @@ final class ServiceOperations {
         spec.put("enableECSManagedTags", spec.path("enableECSManagedTags").asBoolean(false));
         spec.put("enableExecuteCommand", spec.path("enableExecuteCommand").asBoolean(false));
         spec.put("propagateTags", spec.path("propagateTags").asText("NONE"));
-        for (String list : new String[] {"loadBalancers", "serviceRegistries", "placementConstraints", "placementStrategy"}) {
+        for (String list :
+                new String[] {"loadBalancers", "serviceRegistries", "placementConstraints", "placementStrategy"}) {
             if (!spec.has(list)) {
                 spec.putArray(list);
             }
         }
         spec.put("createdBy", account.rootPrincipalArn());
         var tags = Params.tags(in.path("tags"), "tags");
-        ServiceRow service = new ServiceRow(account.serviceArn(cluster.name(), name), cluster.name(), cluster.arn(), name, ServiceStatus.ACTIVE.wire(),
-                desired, td.arn(), spec, token, clock.millis(), false);
+        ServiceRow service = new ServiceRow(
+                account.serviceArn(cluster.name(), name),
+                cluster.name(),
+                cluster.arn(),
+                name,
+                ServiceStatus.ACTIVE.wire(),
+                desired,
+                td.arn(),
+                spec,
+                token,
+                clock.millis(),
+                false);
         RevisionRow revision = deployer.newRevision(service);
         DeploymentRow deployment = deployer.newDeployment(service, revision, null, null);
         Versioned<ServiceRow> stored = store.services().create(service, revision, deployment);
@@ -131,29 +164,50 @@ final class ServiceOperations {
         boolean force = Params.bool(in, "forceNewDeployment");
         ServiceRow written;
         try {
-            written = Cas.update(() -> Optional.of(find(in.path("cluster").asText(null), Params.required(in, "service"))),
-                    s -> Optional.of(updated(in, s)), (read, updated) -> {
-                        ServiceRow s = read.value();
-                        boolean newDeployment = !updated.taskDefinitionArn().equals(s.taskDefinitionArn()) || force;
-                        if (!newDeployment) {
-                            return store.services().update(updated, read.version());
-                        }
-                        String source = store.deployments().ofService(s.arn()).stream().map(Versioned::value)
-                                .filter(d -> d.status().equals(DeploymentStatus.PRIMARY.wire())).map(DeploymentRow::revisionArn)
-                                .findFirst().orElse(null);
-                        RevisionRow revision = deployer.newRevision(updated);
-                        boolean ok = store.services().updateWithDeployment(updated, read.version(), revision,
-                                deployer.newDeployment(updated, revision, source, null));
-                        if (ok) {
-                            demoteOldPrimaries(s.arn(), revision.arn());
-                        }
-                        return ok;
-                    }, 5).orElseThrow();
+            written = Cas.update(
+                            () -> Optional.of(find(in.path("cluster").asText(null), Params.required(in, "service"))),
+                            s -> Optional.of(updated(in, s)),
+                            (read, updated) -> {
+                                ServiceRow s = read.value();
+                                boolean newDeployment =
+                                        !updated.taskDefinitionArn().equals(s.taskDefinitionArn()) || force;
+                                if (!newDeployment) {
+                                    return store.services().update(updated, read.version());
+                                }
+                                String source = store.deployments().ofService(s.arn()).stream()
+                                        .map(Versioned::value)
+                                        .filter(d -> d.status().equals(DeploymentStatus.PRIMARY.wire()))
+                                        .map(DeploymentRow::revisionArn)
+                                        .findFirst()
+                                        .orElse(null);
+                                RevisionRow revision = deployer.newRevision(updated);
+                                boolean ok = store.services()
+                                        .updateWithDeployment(
+                                                updated,
+                                                read.version(),
+                                                revision,
+                                                deployer.newDeployment(updated, revision, source, null));
+                                if (ok) {
+                                    demoteOldPrimaries(s.arn(), revision.arn());
+                                }
+                                return ok;
+                            },
+                            5)
+                    .orElseThrow();
         } catch (CompareAndSet.ConflictException e) {
-            throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
+            throw new AwsException(
+                    "UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
         }
         wake.run();
-        return Json.object().set("service", docs.service(store.services().find(written.arn()).orElseThrow().value(), false));
+        return Json.object()
+                .set(
+                        "service",
+                        docs.service(
+                                store.services()
+                                        .find(written.arn())
+                                        .orElseThrow()
+                                        .value(),
+                                false));
     }
 
     /** The service with UpdateService's request applied; refuses a service that is not ACTIVE. */
@@ -163,18 +217,30 @@ final class ServiceOperations {
         }
         ObjectNode spec = s.spec().deepCopy();
         if (in.has("deploymentConfiguration")) {
-            spec.set("deploymentConfiguration", deploymentConfiguration(in.get("deploymentConfiguration"),
-                    (ObjectNode) spec.path("deploymentConfiguration")));
+            spec.set("deploymentConfiguration", deploymentConfiguration(in.get("deploymentConfiguration"), (ObjectNode)
+                    spec.path("deploymentConfiguration")));
         }
-        for (String m : new String[] {"networkConfiguration", "placementConstraints", "placementStrategy",
-                "healthCheckGracePeriodSeconds", "enableExecuteCommand", "enableECSManagedTags", "propagateTags",
-                "loadBalancers", "serviceRegistries", "capacityProviderStrategy", "platformVersion"}) {
+        for (String m : new String[] {
+            "networkConfiguration",
+            "placementConstraints",
+            "placementStrategy",
+            "healthCheckGracePeriodSeconds",
+            "enableExecuteCommand",
+            "enableECSManagedTags",
+            "propagateTags",
+            "loadBalancers",
+            "serviceRegistries",
+            "capacityProviderStrategy",
+            "platformVersion"
+        }) {
             if (in.has(m)) {
                 spec.set(m, in.get(m));
             }
         }
         String tdArn = s.taskDefinitionArn();
-        TaskDefinitionRecord td = in.has("taskDefinition") ? activeTaskDefinition(in.get("taskDefinition").asText()) : null;
+        TaskDefinitionRecord td = in.has("taskDefinition")
+                ? activeTaskDefinition(in.get("taskDefinition").asText())
+                : null;
         Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : td.definition());
         if (td != null) {
             tdArn = td.arn();
@@ -194,10 +260,20 @@ final class ServiceOperations {
     private void demoteOldPrimaries(String serviceArn, String newRevisionArn) {
         for (Versioned<DeploymentRow> d : store.deployments().ofService(serviceArn)) {
             DeploymentRow row = d.value();
-            if (row.status().equals(DeploymentStatus.PRIMARY.wire()) && !row.revisionArn().equals(newRevisionArn)) {
-                String lifecycle = row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire()) ? ServiceDeploymentStatus.STOPPED.wire() : row.lifecycle();
-                store.deployments().update(row.with(DeploymentStatus.ACTIVE.wire(), row.rolloutState(), row.rolloutStateReason(), lifecycle,
-                        row.finishedAt()), d.version());
+            if (row.status().equals(DeploymentStatus.PRIMARY.wire())
+                    && !row.revisionArn().equals(newRevisionArn)) {
+                String lifecycle = row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire())
+                        ? ServiceDeploymentStatus.STOPPED.wire()
+                        : row.lifecycle();
+                store.deployments()
+                        .update(
+                                row.with(
+                                        DeploymentStatus.ACTIVE.wire(),
+                                        row.rolloutState(),
+                                        row.rolloutStateReason(),
+                                        lifecycle,
+                                        row.finishedAt()),
+                                d.version());
             }
         }
     }
@@ -205,9 +281,11 @@ final class ServiceOperations {
     private JsonNode describe(ObjectNode in) {
         List<String> refs = Params.strings(in, "services");
         if (refs.isEmpty() || refs.size() > 10) {
-            throw AwsException.invalidParameter("'services' must name between 1 and 10 services, got " + refs.size() + ".");
+            throw AwsException.invalidParameter(
+                    "'services' must name between 1 and 10 services, got " + refs.size() + ".");
         }
-        ClusterRecord cluster = clusters.active(Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
+        ClusterRecord cluster = clusters.active(
+                Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
         boolean tags = Params.strings(in, "include").contains("TAGS");
         ArrayNode services = Json.mapper().createArrayNode();
         ArrayNode failures = Json.mapper().createArrayNode();
@@ -217,7 +295,8 @@ final class ServiceOperations {
                 services.add(docs.service(s.get(), tags));
             } else {
                 // ECS answers a missing name with the short (cluster-less) service ARN
-                failures.addObject().put("arn", ref.startsWith("arn:") ? ref : account.ecsArnPrefix() + "service/" + ref)
+                failures.addObject()
+                        .put("arn", ref.startsWith("arn:") ? ref : account.ecsArnPrefix() + "service/" + ref)
                         .put("reason", "MISSING");
             }
         }
@@ -228,17 +307,28 @@ final class ServiceOperations {
     }
 
     private JsonNode list(ObjectNode in) {
-        ClusterRecord cluster = clusters.active(Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
+        ClusterRecord cluster = clusters.active(
+                Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
         int max = Pagination.maxResults(in, 100, 10);
         JsonNode after = Pagination.after(in, "ListServices");
-        List<ServiceRow> rows = store.services().list(cluster.name(), after == null ? null : after.path("name").asText(), max + 1);
+        List<ServiceRow> rows = store.services()
+                .list(cluster.name(), after == null ? null : after.path("name").asText(), max + 1);
         String launchType = Params.string(in, "launchType");
         ObjectNode out = Json.object();
-        out.set("serviceArns", Params.array(rows.stream().limit(max)
-                .filter(s -> launchType == null || launchType.equals(s.spec().path("launchType").asText("EC2")))
-                .map(ServiceRow::arn).toList()));
+        out.set(
+                "serviceArns",
+                Params.array(rows.stream()
+                        .limit(max)
+                        .filter(s -> launchType == null
+                                || launchType.equals(s.spec().path("launchType").asText("EC2")))
+                        .map(ServiceRow::arn)
+                        .toList()));
         if (rows.size() > max) {
-            out.put("nextToken", Pagination.token("ListServices", Json.object().put("name", rows.get(max - 1).name())));
+            out.put(
+                    "nextToken",
+                    Pagination.token(
+                            "ListServices",
+                            Json.object().put("name", rows.get(max - 1).name())));
         }
         return out;
     }
@@ -254,21 +344,28 @@ final class ServiceOperations {
             throw AwsException.invalidParameter("The service cannot be stopped while it is scaled above 0.");
         }
         if (!store.services().update(s.deleting(force), current.version())) {
-            throw new AwsException("UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
+            throw new AwsException(
+                    "UpdateInProgressException", 400, "The service is being updated concurrently; retry the request.");
         }
         // read before waking the controller: a service with no tasks may be INACTIVE a moment later
-        JsonNode out = Json.object().set("service", docs.service(store.services().find(s.arn()).orElseThrow().value(), false));
+        JsonNode out = Json.object()
+                .set(
+                        "service",
+                        docs.service(
+                                store.services().find(s.arn()).orElseThrow().value(), false));
         wake.run();
         return out;
     }
 
     Versioned<ServiceRow> find(String clusterRef, String serviceRef) {
         ClusterRecord cluster = clusters.active(clusterRef == null ? ClusterOperations.DEFAULT_CLUSTER : clusterRef);
-        String name = serviceRef.startsWith("arn:") ? serviceRef.substring(serviceRef.lastIndexOf('/') + 1) : serviceRef;
+        String name =
+                serviceRef.startsWith("arn:") ? serviceRef.substring(serviceRef.lastIndexOf('/') + 1) : serviceRef;
         if (serviceRef.startsWith("arn:") && !serviceRef.equals(account.serviceArn(cluster.name(), name))) {
             throw new AwsException("ServiceNotFoundException", 400, "Service not found.");
         }
-        return store.services().live(cluster.name(), name)
+        return store.services()
+                .live(cluster.name(), name)
                 .orElseThrow(() -> new AwsException("ServiceNotFoundException", 400, "Service not found."));
     }
 
@@ -278,11 +375,16 @@ final class ServiceOperations {
             return Optional.empty();
         }
         Optional<ServiceRow> live = store.services().live(cluster.name(), name).map(Versioned::value);
-        return live.isPresent() ? live : store.services().find(account.serviceArn(cluster.name(), name)).map(Versioned::value);
+        return live.isPresent()
+                ? live
+                : store.services()
+                        .find(account.serviceArn(cluster.name(), name))
+                        .map(Versioned::value);
     }
 
     private TaskDefinitionRecord activeTaskDefinition(String ref) {
-        TaskDefinitionRecord td = taskDefinitions.find(ref, true)
+        TaskDefinitionRecord td = taskDefinitions
+                .find(ref, true)
                 .orElseThrow(() -> AwsException.client("TaskDefinition not found: " + ShapeValidator.clip(ref) + "."));
         if (!td.status().equals(TaskDefinitionStatus.ACTIVE.wire())) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
@@ -307,19 +409,23 @@ final class ServiceOperations {
         int max = typed.maximumPercent();
         int min = typed.minimumHealthyPercent();
         if (min < 0 || min > 100) {
-            throw AwsException.invalidParameter("'deploymentConfiguration.minimumHealthyPercent' must be between 0 and 100, got " + min + ".");
+            throw AwsException.invalidParameter(
+                    "'deploymentConfiguration.minimumHealthyPercent' must be between 0 and 100, got " + min + ".");
         }
         if (max < 100 || max > 2000) {
-            throw AwsException.invalidParameter("'deploymentConfiguration.maximumPercent' must be between 100 and 2000, got " + max + ".");
+            throw AwsException.invalidParameter(
+                    "'deploymentConfiguration.maximumPercent' must be between 100 and 2000, got " + max + ".");
         }
         if (min == 100 && max == 100) {
-            throw AwsException.invalidParameter("'deploymentConfiguration' with minimumHealthyPercent 100 and maximumPercent 100 "
-                    + "leaves no room to replace tasks.");
+            throw AwsException.invalidParameter(
+                    "'deploymentConfiguration' with minimumHealthyPercent 100 and maximumPercent 100 "
+                            + "leaves no room to replace tasks.");
         }
         c.put("maximumPercent", max);
         c.put("minimumHealthyPercent", min);
         if (!c.has("deploymentCircuitBreaker")) {
-            c.putObject("deploymentCircuitBreaker").put("enable", typed.circuitBreaker().enable())
+            c.putObject("deploymentCircuitBreaker")
+                    .put("enable", typed.circuitBreaker().enable())
                     .put("rollback", typed.circuitBreaker().rollback());
         }
         return c;

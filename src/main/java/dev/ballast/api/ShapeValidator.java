@@ -3,16 +3,16 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import com.fasterxml.jackson.databind.node.TextNode;
-import java.util.Locale;
 
 /**
  * Checks a request body against the operation's input shape from the ECS model: JSON types, required
@@ -23,7 +23,8 @@ import java.util.Locale;
  */
 final class ShapeValidator {
     /** Enums Ballast widens or checks itself (with ECS-style messages naming the resource). */
-    private static final Set<String> UNCHECKED_ENUMS = Set.of("VersionConsistency", "SettingName", "ClusterSettingName");
+    private static final Set<String> UNCHECKED_ENUMS =
+            Set.of("VersionConsistency", "SettingName", "ClusterSettingName");
 
     private final ApiModel model;
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
@@ -66,7 +67,9 @@ final class ShapeValidator {
                     throw wrongType(path, type.equals("double") ? "a number" : "a timestamp in epoch seconds", node);
                 }
             }
-            default -> { /* documents and anything else the model adds later: accepted as is */ }
+            default -> {
+                /* documents and anything else the model adds later: accepted as is */
+            }
         }
     }
 
@@ -85,7 +88,8 @@ final class ShapeValidator {
         node.remove(drop);
         for (JsonNode required : shape.path("required")) {
             if (!node.has(required.asText())) {
-                throw AwsException.invalidParameter("Missing required parameter '" + join(path, required.asText()) + "'.");
+                throw AwsException.invalidParameter(
+                        "Missing required parameter '" + join(path, required.asText()) + "'.");
             }
         }
     }
@@ -136,15 +140,16 @@ final class ShapeValidator {
             }
             List<String> accepted = new ArrayList<>();
             enumValues.forEach(v -> accepted.add(v.asText()));
-            throw AwsException.invalidParameter("Invalid value '" + clip(s) + "' for '" + path
-                    + "'. Accepted values: " + String.join(", ", accepted) + ".");
+            throw AwsException.invalidParameter("Invalid value '" + clip(s) + "' for '" + path + "'. Accepted values: "
+                    + String.join(", ", accepted) + ".");
         }
         checkSize(shape, s.codePointCount(0, s.length()), path, "characters");
         JsonNode pattern = shape.get("pattern");
         if (pattern != null) {
             Pattern p = compile(pattern.asText());
             if (p != null && !p.matcher(s).matches()) {
-                throw AwsException.invalidParameter("Invalid value '" + clip(s) + "' for '" + path + "': it contains characters that are not allowed.");
+                throw AwsException.invalidParameter("Invalid value '" + clip(s) + "' for '" + path
+                        + "': it contains characters that are not allowed.");
             }
         }
     }
@@ -154,18 +159,22 @@ final class ShapeValidator {
             throw wrongType(path, what, node);
         }
         long v = node.asLong();
-        if (shape.has("min") && v < shape.get("min").asLong() || shape.has("max") && v > shape.get("max").asLong()) {
-            throw AwsException.invalidParameter("'" + path + "' must be between " + shape.path("min").asText("-")
-                    + " and " + shape.path("max").asText("-") + ", got " + v + ".");
+        if (shape.has("min") && v < shape.get("min").asLong()
+                || shape.has("max") && v > shape.get("max").asLong()) {
+            throw AwsException.invalidParameter(
+                    "'" + path + "' must be between " + shape.path("min").asText("-") + " and "
+                            + shape.path("max").asText("-") + ", got " + v + ".");
         }
     }
 
     private static void checkSize(JsonNode shape, int size, String path, String unit) {
         if (shape.has("min") && size < shape.get("min").asInt()) {
-            throw AwsException.invalidParameter("'" + path + "' must have at least " + shape.get("min").asInt() + " " + unit + ".");
+            throw AwsException.invalidParameter(
+                    "'" + path + "' must have at least " + shape.get("min").asInt() + " " + unit + ".");
         }
         if (shape.has("max") && size > shape.get("max").asInt()) {
-            throw AwsException.invalidParameter("'" + path + "' must have at most " + shape.get("max").asInt() + " " + unit + ".");
+            throw AwsException.invalidParameter(
+                    "'" + path + "' must have at most " + shape.get("max").asInt() + " " + unit + ".");
         }
     }
 

@@ -14,7 +14,8 @@ public final class SigV4Authenticator implements Authenticator {
     }
 
     @Override
-    public String authenticate(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+    public String authenticate(
+            String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
         return switch (verifier.verify(method, rawPath, rawQuery, headers, body)) {
             case Verification.Accepted a -> a.accessKeyId();
             case Verification.Rejected r -> throw new AwsException(r.errorType(), r.httpStatus(), r.message());

@@ -1,11 +1,11 @@
 package dev.ballast.api;
 
-import dev.ballast.model.TaskDefinition;
 import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.AgentTasks;
 import dev.ballast.agent.ControlPlane;
-import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.core.Account;
+import dev.ballast.model.ContainerInstanceStatus;
+import dev.ballast.model.TaskDefinition;
 import dev.ballast.store.Cas;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -46,16 +46,34 @@ public final class StoreControlPlane implements ControlPlane {
     public String register(Registration r) {
         Objects.requireNonNull(r.arn(), "an embedded agent names its instance");
         long now = clock.millis();
-        InstanceRow wanted = new InstanceRow(r.arn(), r.cluster(), account.clusterArn(r.cluster()), r.ec2InstanceId(),
-                ContainerInstanceStatus.ACTIVE.wire(), true, r.cpu(), r.memory(), r.attributes(), r.agentVersion(), now);
+        InstanceRow wanted = new InstanceRow(
+                r.arn(),
+                r.cluster(),
+                account.clusterArn(r.cluster()),
+                r.ec2InstanceId(),
+                ContainerInstanceStatus.ACTIVE.wire(),
+                true,
+                r.cpu(),
+                r.memory(),
+                r.attributes(),
+                r.agentVersion(),
+                now);
         InstanceRow known = store.instances().register(wanted);
-        if (known == wanted || !known.status().equals(ContainerInstanceStatus.ACTIVE.wire()) || known.cpu() == wanted.cpu() && known.memory() == wanted.memory()
-                && known.attributes().equals(wanted.attributes()) && Objects.equals(known.agentVersion(), wanted.agentVersion())) {
+        if (known == wanted
+                || !known.status().equals(ContainerInstanceStatus.ACTIVE.wire())
+                || known.cpu() == wanted.cpu()
+                        && known.memory() == wanted.memory()
+                        && known.attributes().equals(wanted.attributes())
+                        && Objects.equals(known.agentVersion(), wanted.agentVersion())) {
             store.instances().heartbeat(wanted.arn(), now);
             return wanted.arn();
         }
-        Cas.update(() -> store.instances().find(wanted.arn()), read -> Optional.of(read.reRegistered(wanted.cpu(), wanted.memory(),
-                wanted.attributes(), wanted.agentVersion(), now)), (read, changed) -> store.instances().update(changed, read.version()), 10);
+        Cas.update(
+                () -> store.instances().find(wanted.arn()),
+                read -> Optional.of(read.reRegistered(
+                        wanted.cpu(), wanted.memory(), wanted.attributes(), wanted.agentVersion(), now)),
+                (read, changed) -> store.instances().update(changed, read.version()),
+                10);
         return wanted.arn();
     }
 
@@ -104,7 +122,8 @@ public final class StoreControlPlane implements ControlPlane {
     }
 
     private AgentTask toAgent(Versioned<TaskRow> row) {
-        return AgentTaskRows.toAgent(row.value(), row.version(), definition(row.value().taskDefinitionArn()));
+        return AgentTaskRows.toAgent(
+                row.value(), row.version(), definition(row.value().taskDefinitionArn()));
     }
 
     /** The typed task definition of a revision (parsed once per ARN by the store), or null when there is none. */

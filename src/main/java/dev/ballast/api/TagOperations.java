@@ -60,20 +60,21 @@ final class TagOperations {
         String prefix = account.ecsArnPrefix();
         int slash = arn.indexOf('/');
         if (!arn.startsWith(prefix) || slash < 0) {
-            throw AwsException.invalidParameter("Invalid 'resourceArn' '" + ShapeValidator.clip(arn) + "': expected an ECS ARN "
-                    + prefix + "<type>/<id> of this account and region.");
+            throw AwsException.invalidParameter("Invalid 'resourceArn' '" + ShapeValidator.clip(arn)
+                    + "': expected an ECS ARN " + prefix + "<type>/<id> of this account and region.");
         }
         String type = arn.substring(prefix.length(), slash);
         Predicate<String> check = exists.get(type);
         if (check == null) {
-            throw AwsException.invalidParameter("Invalid 'resourceArn' '" + ShapeValidator.clip(arn) + "': resources of type '"
-                    + ShapeValidator.clip(type) + "' cannot be tagged.");
+            throw AwsException.invalidParameter("Invalid 'resourceArn' '" + ShapeValidator.clip(arn)
+                    + "': resources of type '" + ShapeValidator.clip(type) + "' cannot be tagged.");
         }
         if (!check.test(arn)) {
             if (type.equals("cluster")) {
                 throw AwsException.clusterNotFound();
             }
-            throw AwsException.resourceNotFound("The specified resource could not be found: " + ShapeValidator.clip(arn) + ".");
+            throw AwsException.resourceNotFound(
+                    "The specified resource could not be found: " + ShapeValidator.clip(arn) + ".");
         }
         return arn;
     }

@@ -1,21 +1,21 @@
 package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ballast.core.Account;
-import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.core.ModelJson;
+import dev.ballast.model.TaskDefinitionStatus;
+import dev.ballast.registry.RegistryAccess;
 import dev.ballast.store.Store;
+import dev.ballast.store.Tags;
 import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskDefinitions;
-import dev.ballast.store.Tags;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.ballast.registry.RegistryAccess;
 
 /**
  * RegisterTaskDefinition, DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies,
@@ -27,7 +27,8 @@ final class TaskDefinitionOperations {
     private final Account account;
     private final ResourceRefs refs;
     private final RegistryChecks registries;
-    private final Cache<String, ObjectNode> rendered = Caffeine.newBuilder().maximumSize(4_096).build();
+    private final Cache<String, ObjectNode> rendered =
+            Caffeine.newBuilder().maximumSize(4_096).build();
 
     /** For lookups only (policy explain): registering through it permits any registry but link-local ones. */
     TaskDefinitionOperations(Store store, Account account) {
@@ -86,8 +87,11 @@ final class TaskDefinitionOperations {
         ObjectNode out = Json.object();
         // Revisions are immutable but for their status and its times, which are part of the cache key; the
         // cached node is only ever serialized, never changed.
-        out.set("taskDefinition", rendered.get(r.arn() + '|' + r.status() + '|' + r.deregisteredAt() + '|' + r.deleteRequestedAt(),
-                k -> TaskDefinitionDocs.render(r)));
+        out.set(
+                "taskDefinition",
+                rendered.get(
+                        r.arn() + '|' + r.status() + '|' + r.deregisteredAt() + '|' + r.deleteRequestedAt(),
+                        k -> TaskDefinitionDocs.render(r)));
         if (Params.strings(in, "include").contains("TAGS")) {
             out.set("tags", Params.tagsJson(store.tags().list(r.arn())));
         }
@@ -100,15 +104,23 @@ final class TaskDefinitionOperations {
         boolean desc = "DESC".equals(Params.string(in, "sort"));
         String family = Params.string(in, "familyPrefix");
         JsonNode after = Pagination.after(in, "ListTaskDefinitions");
-        TaskDefinitions.Cursor cursor = after == null ? null
-                : new TaskDefinitions.Cursor(after.path("family").asText(), after.path("revision").asInt());
+        TaskDefinitions.Cursor cursor = after == null
+                ? null
+                : new TaskDefinitions.Cursor(
+                        after.path("family").asText(), after.path("revision").asInt());
         List<TaskDefinitionRecord> rows = store.taskDefinitions().list(status, family, desc, cursor, max + 1);
         ObjectNode out = Json.object();
-        out.set("taskDefinitionArns", Params.array(rows.stream().limit(max).map(TaskDefinitionRecord::arn).toList()));
+        out.set(
+                "taskDefinitionArns",
+                Params.array(
+                        rows.stream().limit(max).map(TaskDefinitionRecord::arn).toList()));
         if (rows.size() > max) {
             TaskDefinitionRecord last = rows.get(max - 1);
-            out.put("nextToken", Pagination.token("ListTaskDefinitions",
-                    Json.object().put("family", last.family()).put("revision", last.revision())));
+            out.put(
+                    "nextToken",
+                    Pagination.token(
+                            "ListTaskDefinitions",
+                            Json.object().put("family", last.family()).put("revision", last.revision())));
         }
         return out;
     }
@@ -118,49 +130,77 @@ final class TaskDefinitionOperations {
         TaskDefinitions.FamilyStatus status = TaskDefinitions.FamilyStatus.valueOf(
                 Optional.ofNullable(Params.string(in, "status")).orElse(TaskDefinitionStatus.ACTIVE.wire()));
         JsonNode after = Pagination.after(in, "ListTaskDefinitionFamilies");
-        List<String> names = store.taskDefinitions().families(Params.string(in, "familyPrefix"), status,
-                after == null ? null : after.path("family").asText(), max + 1);
+        List<String> names = store.taskDefinitions()
+                .families(
+                        Params.string(in, "familyPrefix"),
+                        status,
+                        after == null ? null : after.path("family").asText(),
+                        max + 1);
         ObjectNode out = Json.object();
         out.set("families", Params.array(names.stream().limit(max).toList()));
         if (names.size() > max) {
-            out.put("nextToken", Pagination.token("ListTaskDefinitionFamilies", Json.object().put("family", names.get(max - 1))));
+            out.put(
+                    "nextToken",
+                    Pagination.token("ListTaskDefinitionFamilies", Json.object().put("family", names.get(max - 1))));
         }
         return out;
     }
 
     private JsonNode deregister(ObjectNode in) {
         String ref = Params.required(in, "taskDefinition");
-        ResourceRefs.FamilyRevision fr = refs.taskDefinition(ref).filter(x -> x.revision() > 0)
+        ResourceRefs.FamilyRevision fr = refs.taskDefinition(ref)
+                .filter(x -> x.revision() > 0)
                 .orElseThrow(() -> AwsException.client("Invalid 'taskDefinition' '" + ShapeValidator.clip(ref)
                         + "': name a revision as family:revision or by its full ARN."));
-        TaskDefinitionRecord r = store.taskDefinitions().find(fr.family(), fr.revision())
-                .orElseThrow(() -> AwsException.client("The specified task definition does not exist: " + ShapeValidator.clip(ref) + "."));
-        if (!r.status().equals(TaskDefinitionStatus.ACTIVE.wire()) || !store.taskDefinitions().transition(r.family(), r.revision(), TaskDefinitionStatus.ACTIVE.wire(), TaskDefinitionStatus.INACTIVE.wire())) {
+        TaskDefinitionRecord r = store.taskDefinitions()
+                .find(fr.family(), fr.revision())
+                .orElseThrow(() -> AwsException.client(
+                        "The specified task definition does not exist: " + ShapeValidator.clip(ref) + "."));
+        if (!r.status().equals(TaskDefinitionStatus.ACTIVE.wire())
+                || !store.taskDefinitions()
+                        .transition(
+                                r.family(),
+                                r.revision(),
+                                TaskDefinitionStatus.ACTIVE.wire(),
+                                TaskDefinitionStatus.INACTIVE.wire())) {
             throw AwsException.client("The specified task definition is already inactive: " + r.arn() + ".");
         }
-        TaskDefinitionRecord now = store.taskDefinitions().find(r.family(), r.revision()).orElseThrow();
+        TaskDefinitionRecord now =
+                store.taskDefinitions().find(r.family(), r.revision()).orElseThrow();
         return Json.object().set("taskDefinition", TaskDefinitionDocs.render(now));
     }
 
     private JsonNode delete(ObjectNode in) {
         List<String> arns = Params.strings(in, "taskDefinitions");
         if (arns.isEmpty() || arns.size() > 10) {
-            throw AwsException.invalidParameter("'taskDefinitions' must name between 1 and 10 task definition revisions, got " + arns.size() + ".");
+            throw AwsException.invalidParameter(
+                    "'taskDefinitions' must name between 1 and 10 task definition revisions, got " + arns.size() + ".");
         }
         ArrayNode deleted = Json.mapper().createArrayNode();
         ArrayNode failures = Json.mapper().createArrayNode();
         for (String ref : arns) {
-            Optional<TaskDefinitionRecord> r = refs.taskDefinition(ref).filter(x -> x.revision() > 0)
+            Optional<TaskDefinitionRecord> r = refs.taskDefinition(ref)
+                    .filter(x -> x.revision() > 0)
                     .flatMap(fr -> store.taskDefinitions().find(fr.family(), fr.revision()));
             if (r.isEmpty()) {
-                failures.addObject().put("arn", ref).put("reason", "MISSING")
+                failures.addObject()
+                        .put("arn", ref)
+                        .put("reason", "MISSING")
                         .put("detail", "The specified task definition does not exist.");
             } else if (r.get().status().equals(TaskDefinitionStatus.ACTIVE.wire())) {
-                failures.addObject().put("arn", r.get().arn()).put("reason",
-                        "The specified task definition is still in ACTIVE status. Deregister it first.");
+                failures.addObject()
+                        .put("arn", r.get().arn())
+                        .put("reason", "The specified task definition is still in ACTIVE status. Deregister it first.");
             } else {
-                store.taskDefinitions().transition(r.get().family(), r.get().revision(), TaskDefinitionStatus.INACTIVE.wire(), TaskDefinitionStatus.DELETE_IN_PROGRESS.wire());
-                deleted.add(TaskDefinitionDocs.render(store.taskDefinitions().find(r.get().family(), r.get().revision()).orElseThrow()));
+                store.taskDefinitions()
+                        .transition(
+                                r.get().family(),
+                                r.get().revision(),
+                                TaskDefinitionStatus.INACTIVE.wire(),
+                                TaskDefinitionStatus.DELETE_IN_PROGRESS.wire());
+                deleted.add(TaskDefinitionDocs.render(store.taskDefinitions()
+                        .find(r.get().family(), r.get().revision())
+                        .orElseThrow()));
             }
         }
         ObjectNode out = Json.object();
@@ -171,8 +211,9 @@ final class TaskDefinitionOperations {
 
     /** A revision named by family (latest ACTIVE), family:revision, or ARN. */
     Optional<TaskDefinitionRecord> find(String ref, boolean latestIfNoRevision) {
-        return refs.taskDefinition(ref).flatMap(fr -> fr.revision() > 0
-                ? store.taskDefinitions().find(fr.family(), fr.revision())
-                : latestIfNoRevision ? store.taskDefinitions().latestActive(fr.family()) : Optional.empty());
+        return refs.taskDefinition(ref)
+                .flatMap(fr -> fr.revision() > 0
+                        ? store.taskDefinitions().find(fr.family(), fr.revision())
+                        : latestIfNoRevision ? store.taskDefinitions().latestActive(fr.family()) : Optional.empty());
     }
 }

@@ -7,10 +7,8 @@ import dev.ballast.core.TaskSizes;
 import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.Mode;
 import java.util.HashSet;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The checks ECS applies to RegisterTaskDefinition beyond the model's types: names, image reference
@@ -55,28 +53,33 @@ final class TaskDefinitionValidator {
         }
         if (fargate) {
             if (!td.has("cpu") || taskMemory == null) {
-                throw AwsException.client("Task definition '" + family + "' requires FARGATE, which needs task-level 'cpu' and 'memory'.");
+                throw AwsException.client("Task definition '" + family
+                        + "' requires FARGATE, which needs task-level 'cpu' and 'memory'.");
             }
             if (!networkMode.equals("awsvpc")) {
-                throw AwsException.client("Task definition '" + family + "' requires FARGATE, which only supports networkMode 'awsvpc'.");
+                throw AwsException.client(
+                        "Task definition '" + family + "' requires FARGATE, which only supports networkMode 'awsvpc'.");
             }
         }
         Set<String> volumes = new HashSet<>();
         for (JsonNode v : td.path("volumes")) {
             String name = v.path("name").asText("");
             if (!Names.isValid(name) || !volumes.add(name)) {
-                throw AwsException.client("Invalid or duplicate volume name '" + ShapeValidator.clip(name) + "' in 'volumes'.");
+                throw AwsException.client(
+                        "Invalid or duplicate volume name '" + ShapeValidator.clip(name) + "' in 'volumes'.");
             }
         }
         Set<String> names = new HashSet<>();
         for (JsonNode c : containers) {
             String name = c.path("name").asText("");
             if (!Names.isValid(name)) {
-                throw AwsException.client("Invalid container name '" + ShapeValidator.clip(name)
-                        + "' in 'containerDefinitions': up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
+                throw AwsException.client(
+                        "Invalid container name '" + ShapeValidator.clip(name)
+                                + "' in 'containerDefinitions': up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
             }
             if (!names.add(name)) {
-                throw AwsException.client("Container name '" + name + "' appears more than once in 'containerDefinitions'.");
+                throw AwsException.client(
+                        "Container name '" + name + "' appears more than once in 'containerDefinitions'.");
             }
         }
         long memorySum = 0;
@@ -104,7 +107,8 @@ final class TaskDefinitionValidator {
                     + "': give MiB as an integer (1024) or GB as a string (1GB, 1 GB).");
         }
         if (mib < MIN_CONTAINER_MEMORY_MIB) {
-            throw AwsException.client("Invalid task 'memory' '" + ShapeValidator.clip(s) + "': at least 6 MiB is required.");
+            throw AwsException.client(
+                    "Invalid task 'memory' '" + ShapeValidator.clip(s) + "': at least 6 MiB is required.");
         }
         return mib;
     }
@@ -117,7 +121,8 @@ final class TaskDefinitionValidator {
                     + "': give CPU units as an integer (1024) or vCPUs as a string (1 vCPU).");
         }
         if (units < 128 && !s.toLowerCase(Locale.ROOT).contains("vcpu") && units != 0) {
-            throw AwsException.client("Invalid task 'cpu' '" + ShapeValidator.clip(s) + "': at least 128 CPU units are required.");
+            throw AwsException.client(
+                    "Invalid task 'cpu' '" + ShapeValidator.clip(s) + "': at least 128 CPU units are required.");
         }
         return units;
     }

@@ -1,17 +1,17 @@
 package dev.ballast.api;
 
-import dev.ballast.core.CompareAndSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
+import dev.ballast.core.CompareAndSet;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.schedule.Launcher;
-import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.store.Cas;
+import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
@@ -38,8 +38,15 @@ final class TaskOperations {
     private final Clock clock;
     private final Runnable wakeAgents;
 
-    TaskOperations(Store store, Account account, ClusterOperations clusters, TaskDefinitionOperations taskDefinitions,
-                   RunTaskResolution resolution, Launcher launcher, Clock clock, Runnable wakeAgents) {
+    TaskOperations(
+            Store store,
+            Account account,
+            ClusterOperations clusters,
+            TaskDefinitionOperations taskDefinitions,
+            RunTaskResolution resolution,
+            Launcher launcher,
+            Clock clock,
+            Runnable wakeAgents) {
         this.store = store;
         this.account = account;
         this.clusters = clusters;
@@ -58,14 +65,16 @@ final class TaskOperations {
     }
 
     private ClusterRecord cluster(ObjectNode in) {
-        return clusters.active(Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
+        return clusters.active(
+                Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
     }
 
     private JsonNode run(ObjectNode in) {
         Unserved.check("RunTask", in);
         ClusterRecord cluster = cluster(in);
         String ref = Params.required(in, "taskDefinition");
-        TaskDefinitionRecord td = taskDefinitions.find(ref, true)
+        TaskDefinitionRecord td = taskDefinitions
+                .find(ref, true)
                 .orElseThrow(() -> AwsException.client("TaskDefinition not found: " + ShapeValidator.clip(ref) + "."));
         if (!td.status().equals(TaskDefinitionStatus.ACTIVE.wire())) {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
@@ -93,9 +102,20 @@ final class TaskOperations {
         ResolutionRecord record = resolution.resolve(td, cluster.arn());
         Launcher.Launched launched;
         try {
-            launched = launcher.launch(new Launcher.Launch(cluster.name(), cluster.arn(), td, record.containers(),
-                    null, null, startedBy, Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)), token),
-                    count, claim, tags);
+            launched = launcher.launch(
+                    new Launcher.Launch(
+                            cluster.name(),
+                            cluster.arn(),
+                            td,
+                            record.containers(),
+                            null,
+                            null,
+                            startedBy,
+                            Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)),
+                            token),
+                    count,
+                    claim,
+                    tags);
         } catch (ClientTokenClaim.TakenException lost) {
             // a concurrent call with this token inserted its tasks first: answer those (or its conflict)
             return result(RunTaskTokens.previous(store, claim).orElseThrow(), null, cluster, !tags.isEmpty());
@@ -110,7 +130,8 @@ final class TaskOperations {
      */
     private List<Tags.Tag> tags(ObjectNode in, TaskDefinitionRecord td) {
         List<Tags.Tag> requested = Params.tags(in.path("tags"), "tags");
-        String propagate = Optional.ofNullable(Params.string(in, "propagateTags")).orElse("NONE");
+        String propagate =
+                Optional.ofNullable(Params.string(in, "propagateTags")).orElse("NONE");
         switch (propagate) {
             case "NONE" -> {
                 return requested;
@@ -120,15 +141,18 @@ final class TaskOperations {
                 store.tags().list(td.arn()).forEach(t -> merged.put(t.key(), t));
                 requested.forEach(t -> merged.put(t.key(), t));
                 if (merged.size() > TagOperations.MAX_TAGS) {
-                    throw AwsException.invalidParameter("The task would have " + merged.size() + " tags (its task definition's and "
-                            + "'tags'); a resource can have at most " + TagOperations.MAX_TAGS + ".");
+                    throw AwsException.invalidParameter(
+                            "The task would have " + merged.size() + " tags (its task definition's and "
+                                    + "'tags'); a resource can have at most " + TagOperations.MAX_TAGS + ".");
                 }
                 return List.copyOf(merged.values());
             }
-            case "SERVICE" -> throw AwsException.invalidParameter(
-                    "Invalid 'propagateTags' SERVICE: a task run with RunTask has no service; use TASK_DEFINITION or NONE.");
-            default -> throw AwsException.invalidParameter("Invalid 'propagateTags' '" + ShapeValidator.clip(propagate)
-                    + "': expected TASK_DEFINITION, SERVICE or NONE.");
+            case "SERVICE" ->
+                throw AwsException.invalidParameter(
+                        "Invalid 'propagateTags' SERVICE: a task run with RunTask has no service; use TASK_DEFINITION or NONE.");
+            default ->
+                throw AwsException.invalidParameter("Invalid 'propagateTags' '" + ShapeValidator.clip(propagate)
+                        + "': expected TASK_DEFINITION, SERVICE or NONE.");
         }
     }
 
@@ -152,16 +176,26 @@ final class TaskOperations {
         }
         String arn = taskArn(cluster, ref);
         try {
-            Cas.update(() -> Optional.of(store.tasks().find(arn).orElseThrow(() ->
-                            AwsException.invalidParameter("The referenced task was not found: " + ShapeValidator.clip(ref) + "."))),
-                    t -> t.desiredStatus().equals(DesiredStatus.STOPPED.wire()) ? Optional.empty()
-                            : Optional.of(t.withDesired(DesiredStatus.STOPPED.wire(), StopCode.USER_INITIATED.wire(), reason, clock.millis())),
-                    (read, changed) -> store.tasks().update(changed, read.version()), 5);
+            Cas.update(
+                    () -> Optional.of(store.tasks()
+                            .find(arn)
+                            .orElseThrow(() -> AwsException.invalidParameter(
+                                    "The referenced task was not found: " + ShapeValidator.clip(ref) + "."))),
+                    t -> t.desiredStatus().equals(DesiredStatus.STOPPED.wire())
+                            ? Optional.empty()
+                            : Optional.of(t.withDesired(
+                                    DesiredStatus.STOPPED.wire(),
+                                    StopCode.USER_INITIATED.wire(),
+                                    reason,
+                                    clock.millis())),
+                    (read, changed) -> store.tasks().update(changed, read.version()),
+                    5);
         } catch (CompareAndSet.ConflictException e) {
             throw AwsException.contended("The task");
         }
         wakeAgents.run();
-        return Json.object().set("task", TaskDocs.task(store.tasks().find(arn).orElseThrow().value(), false, store));
+        return Json.object()
+                .set("task", TaskDocs.task(store.tasks().find(arn).orElseThrow().value(), false, store));
     }
 
     private JsonNode describe(ObjectNode in) {
@@ -193,7 +227,8 @@ final class TaskOperations {
         int max = Pagination.maxResults(in, 100, 100);
         JsonNode after = Pagination.after(in, "ListTasks");
         String service = Params.string(in, "serviceName");
-        String serviceArn = service == null ? null
+        String serviceArn = service == null
+                ? null
                 : service.startsWith("arn:") ? service : account.serviceArn(cluster.name(), service);
         String family = Params.string(in, "family");
         String instance = Params.string(in, "containerInstance");
@@ -201,13 +236,26 @@ final class TaskOperations {
             instance = account.containerInstanceArn(cluster.name(), instance);
         }
         String desired = Optional.ofNullable(Params.string(in, "desiredStatus")).orElse(DesiredStatus.RUNNING.wire());
-        List<TaskRow> rows = store.tasks().list(cluster.name(), serviceArn,
-                family == null ? null : account.ecsArnPrefix() + "task-definition/" + family + ":", desired,
-                Params.string(in, "startedBy"), instance, after == null ? null : after.path("arn").asText(), max + 1);
+        List<TaskRow> rows = store.tasks()
+                .list(
+                        cluster.name(),
+                        serviceArn,
+                        family == null ? null : account.ecsArnPrefix() + "task-definition/" + family + ":",
+                        desired,
+                        Params.string(in, "startedBy"),
+                        instance,
+                        after == null ? null : after.path("arn").asText(),
+                        max + 1);
         ObjectNode out = Json.object();
-        out.set("taskArns", Params.array(rows.stream().limit(max).map(TaskRow::arn).toList()));
+        out.set(
+                "taskArns",
+                Params.array(rows.stream().limit(max).map(TaskRow::arn).toList()));
         if (rows.size() > max) {
-            out.put("nextToken", Pagination.token("ListTasks", Json.object().put("arn", rows.get(max - 1).arn())));
+            out.put(
+                    "nextToken",
+                    Pagination.token(
+                            "ListTasks",
+                            Json.object().put("arn", rows.get(max - 1).arn())));
         }
         return out;
     }

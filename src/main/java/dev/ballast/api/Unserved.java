@@ -23,75 +23,152 @@ final class Unserved {
      * @param refused    whether a request (or task definition) uses what is not served
      * @param error      the error for that request
      */
-    record Row(Set<String> operations, String member, Predicate<JsonNode> refused, Function<JsonNode, AwsException> error) {}
+    record Row(
+            Set<String> operations,
+            String member,
+            Predicate<JsonNode> refused,
+            Function<JsonNode, AwsException> error) {}
 
     /** A task definition member Ballast does not serve, as {@link Row} for a request member. */
-    record TaskDefinitionRow(Set<String> operations, String member, Predicate<TaskDefinition> refused,
-                             Function<TaskDefinition, AwsException> error) {}
+    record TaskDefinitionRow(
+            Set<String> operations,
+            String member,
+            Predicate<TaskDefinition> refused,
+            Function<TaskDefinition, AwsException> error) {}
 
     private static final Set<String> LAUNCHES = Set.of("RunTask", "CreateService", "UpdateService");
     private static final Set<String> SERVICES = Set.of("CreateService", "UpdateService");
-    private static final Set<String> LONG_ARN_SETTINGS = Set.of("serviceLongArnFormat", "taskLongArnFormat",
-            "containerInstanceLongArnFormat");
+    private static final Set<String> LONG_ARN_SETTINGS =
+            Set.of("serviceLongArnFormat", "taskLongArnFormat", "containerInstanceLongArnFormat");
 
     /** Request members. */
     static final List<Row> REQUEST = List.of(
-            new Row(Set.of("RunTask", "CreateService"), "launchType",
-                    in -> in.has("launchType") && !in.path("launchType").asText().equals("EC2"),
-                    in -> unsupported("launchType " + ShapeValidator.clip(in.path("launchType").asText())
-                            + " is not served by Ballast: tasks run on the cluster's container instances (launchType EC2).")),
-            new Row(LAUNCHES, "capacityProviderStrategy", in -> nonEmpty(in, "capacityProviderStrategy"),
-                    in -> unsupported("'capacityProviderStrategy' is not served by Ballast (it has no capacity providers): "
-                            + "leave it out to run on the cluster's container instances.")),
-            new Row(LAUNCHES, "platformVersion", in -> in.hasNonNull("platformVersion"),
-                    in -> AwsException.invalidParameter("The platform version must be null when specifying an EC2 launch type.")),
-            new Row(SERVICES, "loadBalancers", in -> nonEmpty(in, "loadBalancers"),
-                    in -> unsupported("'loadBalancers' are not served by Ballast: it registers no targets with a load balancer.")),
-            new Row(SERVICES, "serviceRegistries", in -> nonEmpty(in, "serviceRegistries"),
+            new Row(
+                    Set.of("RunTask", "CreateService"),
+                    "launchType",
+                    in -> in.has("launchType")
+                            && !in.path("launchType").asText().equals("EC2"),
+                    in -> unsupported(
+                            "launchType "
+                                    + ShapeValidator.clip(in.path("launchType").asText())
+                                    + " is not served by Ballast: tasks run on the cluster's container instances (launchType EC2).")),
+            new Row(
+                    LAUNCHES,
+                    "capacityProviderStrategy",
+                    in -> nonEmpty(in, "capacityProviderStrategy"),
+                    in -> unsupported(
+                            "'capacityProviderStrategy' is not served by Ballast (it has no capacity providers): "
+                                    + "leave it out to run on the cluster's container instances.")),
+            new Row(
+                    LAUNCHES,
+                    "platformVersion",
+                    in -> in.hasNonNull("platformVersion"),
+                    in -> AwsException.invalidParameter(
+                            "The platform version must be null when specifying an EC2 launch type.")),
+            new Row(
+                    SERVICES,
+                    "loadBalancers",
+                    in -> nonEmpty(in, "loadBalancers"),
+                    in -> unsupported(
+                            "'loadBalancers' are not served by Ballast: it registers no targets with a load balancer.")),
+            new Row(
+                    SERVICES,
+                    "serviceRegistries",
+                    in -> nonEmpty(in, "serviceRegistries"),
                     in -> unsupported("'serviceRegistries' (Cloud Map service discovery) are not served by Ballast.")),
-            new Row(SERVICES, "serviceConnectConfiguration", in -> in.path("serviceConnectConfiguration").path("enabled").asBoolean(false),
+            new Row(
+                    SERVICES,
+                    "serviceConnectConfiguration",
+                    in -> in.path("serviceConnectConfiguration").path("enabled").asBoolean(false),
                     in -> unsupported("'serviceConnectConfiguration' (Service Connect) is not served by Ballast.")),
-            new Row(Set.of("CreateService", "UpdateService", "RunTask"), "volumeConfigurations", in -> nonEmpty(in, "volumeConfigurations"),
-                    in -> unsupported("'volumeConfigurations' (EBS volumes attached at launch) are not served by Ballast.")),
-            new Row(SERVICES, "vpcLatticeConfigurations", in -> nonEmpty(in, "vpcLatticeConfigurations"),
+            new Row(
+                    Set.of("CreateService", "UpdateService", "RunTask"),
+                    "volumeConfigurations",
+                    in -> nonEmpty(in, "volumeConfigurations"),
+                    in -> unsupported(
+                            "'volumeConfigurations' (EBS volumes attached at launch) are not served by Ballast.")),
+            new Row(
+                    SERVICES,
+                    "vpcLatticeConfigurations",
+                    in -> nonEmpty(in, "vpcLatticeConfigurations"),
                     in -> unsupported("'vpcLatticeConfigurations' are not served by Ballast.")),
-            new Row(Set.of("CreateService"), "role", in -> in.hasNonNull("role"),
-                    in -> AwsException.invalidParameter("Invalid 'role': a service role is only used to register tasks with "
-                            + "load balancers, which Ballast does not serve; leave 'role' out.")),
-            new Row(Set.of("CreateService"), "schedulingStrategy", in -> "DAEMON".equals(in.path("schedulingStrategy").asText()),
+            new Row(
+                    Set.of("CreateService"),
+                    "role",
+                    in -> in.hasNonNull("role"),
+                    in -> AwsException.invalidParameter(
+                            "Invalid 'role': a service role is only used to register tasks with "
+                                    + "load balancers, which Ballast does not serve; leave 'role' out.")),
+            new Row(
+                    Set.of("CreateService"),
+                    "schedulingStrategy",
+                    in -> "DAEMON".equals(in.path("schedulingStrategy").asText()),
                     in -> unsupported("The DAEMON scheduling strategy is not supported by Ballast yet.")),
-            new Row(Set.of("CreateService"), "deploymentController",
-                    in -> !in.path("deploymentController").path("type").asText("ECS").equals("ECS"),
+            new Row(
+                    Set.of("CreateService"),
+                    "deploymentController",
+                    in -> !in.path("deploymentController")
+                            .path("type")
+                            .asText("ECS")
+                            .equals("ECS"),
                     in -> unsupported("Only the ECS (rolling update) deployment controller is supported.")),
-            new Row(LAUNCHES, "placementConstraints", in -> nonEmpty(in, "placementConstraints"),
-                    in -> unsupported("'placementConstraints' are not served by Ballast: tasks go to any ACTIVE container "
-                            + "instance with the CPU, memory and host ports they need.")),
-            new Row(LAUNCHES, "placementStrategy", Unserved::unservedStrategy,
-                    in -> unsupported("'placementStrategy' other than spread over instanceId (or the one availability zone) "
-                            + "and random is not served by Ballast: it spreads tasks over the least-loaded instances.")),
-            new Row(Set.of("RunTask"), "overrides", Unserved::hasOverrides,
-                    in -> unsupported("RunTask 'overrides' are not served by Ballast: register a task definition revision "
-                            + "with the command, environment or sizes instead.")),
-            new Row(LAUNCHES, "enableExecuteCommand", in -> in.path("enableExecuteCommand").asBoolean(false),
+            new Row(
+                    LAUNCHES,
+                    "placementConstraints",
+                    in -> nonEmpty(in, "placementConstraints"),
+                    in -> unsupported(
+                            "'placementConstraints' are not served by Ballast: tasks go to any ACTIVE container "
+                                    + "instance with the CPU, memory and host ports they need.")),
+            new Row(
+                    LAUNCHES,
+                    "placementStrategy",
+                    Unserved::unservedStrategy,
+                    in -> unsupported(
+                            "'placementStrategy' other than spread over instanceId (or the one availability zone) "
+                                    + "and random is not served by Ballast: it spreads tasks over the least-loaded instances.")),
+            new Row(
+                    Set.of("RunTask"),
+                    "overrides",
+                    Unserved::hasOverrides,
+                    in -> unsupported(
+                            "RunTask 'overrides' are not served by Ballast: register a task definition revision "
+                                    + "with the command, environment or sizes instead.")),
+            new Row(
+                    LAUNCHES,
+                    "enableExecuteCommand",
+                    in -> in.path("enableExecuteCommand").asBoolean(false),
                     in -> unsupported("'enableExecuteCommand' (ECS Exec) is not served by Ballast.")),
-            new Row(LAUNCHES, "enableECSManagedTags", in -> in.path("enableECSManagedTags").asBoolean(false),
-                    in -> unsupported("'enableECSManagedTags' is not served by Ballast: it adds no aws:ecs: tags to tasks "
-                            + "(propagateTags and tags are served).")),
-            new Row(Set.of("PutAccountSetting", "PutAccountSettingDefault"), "value",
-                    in -> LONG_ARN_SETTINGS.contains(in.path("name").asText()) && "disabled".equals(in.path("value").asText()),
+            new Row(
+                    LAUNCHES,
+                    "enableECSManagedTags",
+                    in -> in.path("enableECSManagedTags").asBoolean(false),
+                    in -> unsupported(
+                            "'enableECSManagedTags' is not served by Ballast: it adds no aws:ecs: tags to tasks "
+                                    + "(propagateTags and tags are served).")),
+            new Row(
+                    Set.of("PutAccountSetting", "PutAccountSettingDefault"),
+                    "value",
+                    in -> LONG_ARN_SETTINGS.contains(in.path("name").asText())
+                            && "disabled".equals(in.path("value").asText()),
                     in -> AwsException.invalidParameter("You can no longer disable Long Arn settings.")));
 
     /** Task definition members, checked when RunTask, CreateService or UpdateService launches from the revision. */
-    static final List<TaskDefinitionRow> TASK_DEFINITION = List.of(
-            new TaskDefinitionRow(LAUNCHES, "networkMode", td -> td.networkMode() == NetworkMode.AWSVPC,
-                    td -> unsupported("Task definition " + td.arn() + " uses networkMode awsvpc, "
-                            + "which Ballast does not serve (no elastic network interfaces): use bridge or host.")));
+    static final List<TaskDefinitionRow> TASK_DEFINITION = List.of(new TaskDefinitionRow(
+            LAUNCHES,
+            "networkMode",
+            td -> td.networkMode() == NetworkMode.AWSVPC,
+            td -> unsupported("Task definition " + td.arn() + " uses networkMode awsvpc, "
+                    + "which Ballast does not serve (no elastic network interfaces): use bridge or host.")));
 
     /** Request members checked after the task definition's (their error assumes a task definition Ballast can run). */
     static final List<Row> AFTER_TASK_DEFINITION = List.of(
-            new Row(LAUNCHES, "networkConfiguration", in -> in.path("networkConfiguration").has("awsvpcConfiguration"),
-                    in -> AwsException.invalidParameter("Network Configuration is not valid for the given networkMode of this "
-                            + "task definition. (Ballast does not serve networkMode awsvpc; 'networkConfiguration' has no use.)")));
+            new Row(
+                    LAUNCHES,
+                    "networkConfiguration",
+                    in -> in.path("networkConfiguration").has("awsvpcConfiguration"),
+                    in -> AwsException.invalidParameter(
+                            "Network Configuration is not valid for the given networkMode of this "
+                                    + "task definition. (Ballast does not serve networkMode awsvpc; 'networkConfiguration' has no use.)")));
 
     private Unserved() {}
 
@@ -137,8 +214,11 @@ final class Unserved {
         for (JsonNode s : in.path("placementStrategy")) {
             String type = s.path("type").asText();
             String field = s.path("field").asText("");
-            boolean served = type.equals("random") || type.equals("spread")
-                    && (field.equals("instanceId") || field.equals("host") || field.equals("attribute:ecs.availability-zone"));
+            boolean served = type.equals("random")
+                    || type.equals("spread")
+                            && (field.equals("instanceId")
+                                    || field.equals("host")
+                                    || field.equals("attribute:ecs.availability-zone"));
             if (!served) {
                 return true;
             }

@@ -3,6 +3,7 @@ package dev.ballast.cli;
 import dev.ballast.agent.Agent;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ControlPlane;
+import dev.ballast.agent.docker.DockerRuntime;
 import dev.ballast.agent.remote.JsonApiClient;
 import dev.ballast.agent.remote.RemoteAgent;
 import dev.ballast.agent.remote.RemoteControlPlane;
@@ -12,6 +13,7 @@ import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.registry.DockerConfigCredentials;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
+import dev.ballast.registry.RepositoryCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -27,8 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import dev.ballast.agent.docker.DockerRuntime;
-import dev.ballast.registry.RepositoryCredentials;
 
 /**
  * {@code ballast agent}: a container instance on this host. Registers with the server (re-registers with
@@ -36,56 +36,88 @@ import dev.ballast.registry.RepositoryCredentials;
  * (long-poll, also the heartbeat) → one pass of the {@link Agent} over the tasks → {@code SubmitTaskStateChange}
  * for each step. Protocol: docs/agent-protocol.md.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
         description = "Run a Ballast agent: register this host as a container instance and run the tasks placed on it.")
 final class AgentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
     static final String STATE_FILE = "instance.json";
 
-    @Option(names = "--endpoint", description = "Ballast API endpoint (default: $AWS_ENDPOINT_URL_ECS, $AWS_ENDPOINT_URL, the profile's endpoint_url, else http://127.0.0.1:8460).")
+    @Option(
+            names = "--endpoint",
+            description =
+                    "Ballast API endpoint (default: $AWS_ENDPOINT_URL_ECS, $AWS_ENDPOINT_URL, the profile's endpoint_url, else http://127.0.0.1:8460).")
     URI endpoint;
 
     @Option(names = "--cluster", defaultValue = "default", description = "Cluster to join (default: ${DEFAULT-VALUE}).")
     String cluster;
 
-    @Option(names = "--runtime", defaultValue = "simulated", description = "Container runtime: simulated or docker (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runtime",
+            defaultValue = "simulated",
+            description = "Container runtime: simulated or docker (default: ${DEFAULT-VALUE}).")
     RuntimeChoice runtime;
 
     @Option(names = "--cpu", defaultValue = "2048", description = "CPU units to register (default: ${DEFAULT-VALUE}).")
     int cpu;
 
-    @Option(names = "--memory", defaultValue = "4096", description = "Memory to register, MiB (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--memory",
+            defaultValue = "4096",
+            description = "Memory to register, MiB (default: ${DEFAULT-VALUE}).")
     int memory;
 
     /** The agent's one clock: every component below takes it, none reads the time itself. */
     private final Clock clock = Clock.systemUTC();
 
-    @Option(names = "--instance-state-dir", description = "Directory keeping this agent's container instance ARN across restarts (default: ~/.ballast/agent).")
+    @Option(
+            names = "--instance-state-dir",
+            description =
+                    "Directory keeping this agent's container instance ARN across restarts (default: ~/.ballast/agent).")
     Path stateDir;
 
-    @Option(names = "--poll-wait", defaultValue = "20", description = "Seconds a PollTasks may wait for work, 0-20 (default: ${DEFAULT-VALUE}; the server may wait less).")
+    @Option(
+            names = "--poll-wait",
+            defaultValue = "20",
+            description =
+                    "Seconds a PollTasks may wait for work, 0-20 (default: ${DEFAULT-VALUE}; the server may wait less).")
     int pollWait;
 
-    @Option(names = "--max-concurrent-pulls", defaultValue = "8", description = "Tasks pulling images at once (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-concurrent-pulls",
+            defaultValue = "8",
+            description = "Tasks pulling images at once (default: ${DEFAULT-VALUE}).")
     int maxConcurrentPulls;
 
-    @Option(names = "--region", description = "Signing region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's region, else us-east-1).")
+    @Option(
+            names = "--region",
+            description =
+                    "Signing region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's region, else us-east-1).")
     String region;
 
-    @Option(names = "--access-key", description = "Access key id (default: $AWS_ACCESS_KEY_ID, the profile ($AWS_PROFILE, else default) in ~/.aws/credentials or ~/.aws/config, else test).")
+    @Option(
+            names = "--access-key",
+            description =
+                    "Access key id (default: $AWS_ACCESS_KEY_ID, the profile ($AWS_PROFILE, else default) in ~/.aws/credentials or ~/.aws/config, else test).")
     String accessKey;
 
     @Option(names = "--secret-key", description = "Secret access key (default: as for --access-key).")
     String secretKey;
 
-    @Option(names = "--port-host-ip", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--port-host-ip",
+            defaultValue = "127.0.0.1",
             description = "Address containers' port mappings bind on (docker runtime); 0.0.0.0 publishes them on every "
                     + "interface (default: ${DEFAULT-VALUE}).")
     String portHostIp;
 
-    @Option(names = "--registry-credentials", paramLabel = "FILE",
-            description = "JSON file mapping secret names or ARNs to {\"username\",\"password\",\"registry\"}: what task definitions' "
-                    + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
+    @Option(
+            names = "--registry-credentials",
+            paramLabel = "FILE",
+            description =
+                    "JSON file mapping secret names or ARNs to {\"username\",\"password\",\"registry\"}: what task definitions' "
+                            + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
     Path registryCredentials;
 
     @picocli.CommandLine.Mixin
@@ -109,8 +141,10 @@ final class AgentCommand implements Callable<Integer> {
         try {
             DockerRuntime.checkHostIp(portHostIp);
             repositoryCredentials = RegistryCredentialsFile.load(registryCredentials, LOG);
-            registryConfig = registryOptions.apply(RegistryConfig.defaults()
-                    .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)), LOG);
+            registryConfig = registryOptions.apply(
+                    RegistryConfig.defaults()
+                            .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30)),
+                    LOG);
         } catch (IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
             return 2;
@@ -118,7 +152,8 @@ final class AgentCommand implements Callable<Integer> {
         try {
             return run(repositoryCredentials, registryConfig);
         } catch (RuntimeException | IOException e) {
-            // start-up failed (no engine, the server refused the registration, state directory unusable): say so, exit 1
+            // start-up failed (no engine, the server refused the registration, state directory unusable): say so, exit
+            // 1
             // (the loop itself catches what happens later)
             LOG.error("agent could not start: {}", e.getMessage() != null ? e.getMessage() : e.toString());
             LOG.debug("start-up failure", e);
@@ -143,50 +178,83 @@ final class AgentCommand implements Callable<Integer> {
             LOG.error("{}", e.getMessage());
             return 2;
         }
-        JsonApiClient client = new JsonApiClient(endpoint, new SigV4Signer(credentials.accessKeyId(),
-                credentials.secretAccessKey(), aws.region(region), "ecs", clock)::sign, credentials.sessionToken());
+        JsonApiClient client = new JsonApiClient(
+                endpoint,
+                new SigV4Signer(
+                                credentials.accessKeyId(),
+                                credentials.secretAccessKey(),
+                                aws.region(region),
+                                "ecs",
+                                clock)::sign,
+                credentials.sessionToken());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        DockerConfigCredentials dockerConfig = DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
+        DockerConfigCredentials dockerConfig =
+                DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null);
         RegistryClient registry = new RegistryClient(registryConfig.withCredentials(dockerConfig), meters);
         // A refused report stops the task's containers on the runtime this agent ends up with (set below).
         AtomicReference<ContainerRuntime> chosen = new AtomicReference<>();
-        RemoteControlPlane server = new RemoteControlPlane(client, cluster, refused -> RemoteAgent.stopContainers(chosen.get(), refused));
+        RemoteControlPlane server =
+                new RemoteControlPlane(client, cluster, refused -> RemoteAgent.stopContainers(chosen.get(), refused));
 
         String saved = savedArn(dir);
         var engine = runtime.engine(null); // looked for once: both runtimes below use what it found
-        ContainerRuntime rt = AgentRuntimes.create(engine, saved != null ? saved : "unregistered", registry,
-                dockerConfig::lookup, portHostIp);
+        ContainerRuntime rt = AgentRuntimes.create(
+                engine, saved != null ? saved : "unregistered", registry, dockerConfig::lookup, portHostIp);
         String arn = registerWithRetry(server, saved, rt);
         if (!arn.equals(saved)) {
             save(dir, arn);
             rt = AgentRuntimes.create(engine, arn, registry, dockerConfig::lookup, portHostIp);
         }
         chosen.set(rt);
-        LOG.info("agent runtime={} instance={} cluster={} endpoint={} — {}", rt.name(), arn, cluster, endpoint, rt.description());
+        LOG.info(
+                "agent runtime={} instance={} cluster={} endpoint={} — {}",
+                rt.name(),
+                arn,
+                cluster,
+                endpoint,
+                rt.description());
 
         Semaphore nudge = new Semaphore(0);
         RemoteTasks tasks = server.tasks(arn);
         Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping = true;
-            main.interrupt();
-        }, "ballast-agent-shutdown"));
-        try (Agent agent = new Agent(arn, tasks, rt, meters, clock, maxConcurrentPulls, () -> {
-            if (nudge.availablePermits() == 0) {
-                nudge.release();
-            }
-        }, repositoryCredentials)) {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopping = true;
+                            main.interrupt();
+                        },
+                        "ballast-agent-shutdown"));
+        try (Agent agent = new Agent(
+                arn,
+                tasks,
+                rt,
+                meters,
+                clock,
+                maxConcurrentPulls,
+                () -> {
+                    if (nudge.availablePermits() == 0) {
+                        nudge.release();
+                    }
+                },
+                repositoryCredentials)) {
             return new RemoteAgent(tasks, agent, nudge, clock, pollWait).run(() -> stopping);
         }
     }
 
     /** Registers (or re-registers with the saved ARN); retries while the server cannot be reached. */
-    private String registerWithRetry(ControlPlane server, String saved, ContainerRuntime rt) throws InterruptedException {
+    private String registerWithRetry(ControlPlane server, String saved, ContainerRuntime rt)
+            throws InterruptedException {
         long backoff = 250;
         while (true) {
             try {
-                return server.register(new ControlPlane.Registration(cluster, saved, null, cpu, memory,
-                        RemoteControlPlane.attributes(rt.attributes()), "ballast-" + Version.current()));
+                return server.register(new ControlPlane.Registration(
+                        cluster,
+                        saved,
+                        null,
+                        cpu,
+                        memory,
+                        RemoteControlPlane.attributes(rt.attributes()),
+                        "ballast-" + Version.current()));
             } catch (JsonApiClient.Failure f) {
                 if (f.status() == 0 || f.status() >= 500) {
                     LOG.warn("agent: cannot register yet ({}); retrying in {} ms", f.getMessage(), backoff);
@@ -195,12 +263,16 @@ final class AgentCommand implements Callable<Integer> {
                     continue;
                 }
                 if (saved != null && f.type().equals("InvalidParameterException")) {
-                    LOG.warn("agent: saved instance {} cannot be re-registered ({}); registering a new one", saved, f.getMessage());
+                    LOG.warn(
+                            "agent: saved instance {} cannot be re-registered ({}); registering a new one",
+                            saved,
+                            f.getMessage());
                     saved = null;
                     continue;
                 }
-                throw new IllegalStateException("register in cluster " + cluster + " at " + endpoint + ": " + f.type() + ": "
-                        + f.getMessage(), f);
+                throw new IllegalStateException(
+                        "register in cluster " + cluster + " at " + endpoint + ": " + f.type() + ": " + f.getMessage(),
+                        f);
             }
         }
     }
@@ -210,14 +282,21 @@ final class AgentCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        String arn = Json.mapper().readTree(Files.readString(file)).path("containerInstanceArn").asText(null);
+        String arn = Json.mapper()
+                .readTree(Files.readString(file))
+                .path("containerInstanceArn")
+                .asText(null);
         return arn == null || arn.isEmpty() ? null : arn;
     }
 
     private void save(Path dir, String arn) throws IOException {
         Path tmp = dir.resolve(STATE_FILE + ".tmp");
-        Files.write(tmp, Json.write(Json.object().put("containerInstanceArn", arn).put("cluster", cluster)
-                .put("endpoint", endpoint.toString())));
+        Files.write(
+                tmp,
+                Json.write(Json.object()
+                        .put("containerInstanceArn", arn)
+                        .put("cluster", cluster)
+                        .put("endpoint", endpoint.toString())));
         Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

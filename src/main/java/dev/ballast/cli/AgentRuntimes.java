@@ -17,9 +17,14 @@ import java.util.function.Function;
 final class AgentRuntimes {
     private AgentRuntimes() {}
 
-    static ContainerRuntime create(Optional<EngineDetection.Engine> engine, String instanceArn, RegistryClient registry,
-                                   Function<String, Optional<Credential>> credentials, String portHostIp) {
-        return engine.<ContainerRuntime>map(e -> DockerRuntime.connect(e.dockerHost(), registry, credentials, portHostIp))
+    static ContainerRuntime create(
+            Optional<EngineDetection.Engine> engine,
+            String instanceArn,
+            RegistryClient registry,
+            Function<String, Optional<Credential>> credentials,
+            String portHostIp) {
+        return engine.<ContainerRuntime>map(
+                        e -> DockerRuntime.connect(e.dockerHost(), registry, credentials, portHostIp))
                 .orElseGet(() -> new SimulatedRuntime(instanceArn, registry, registry::withCredential));
     }
 }

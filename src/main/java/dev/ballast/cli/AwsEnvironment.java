@@ -9,10 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Locale;
 
 /**
  * Where and as whom a {@code ballast} command calls a server when its options do not say, read the way the
@@ -43,7 +43,8 @@ final class AwsEnvironment {
 
         @Override
         public String toString() {
-            return "Credentials[" + accessKeyId + " from " + source + (sessionToken == null ? "" : ", with session token") + "]";
+            return "Credentials[" + accessKeyId + " from " + source
+                    + (sessionToken == null ? "" : ", with session token") + "]";
         }
     }
 
@@ -103,8 +104,11 @@ final class AwsEnvironment {
         if (accessKeyOption == null && secretKeyOption == null) {
             return found;
         }
-        return new Credentials(accessKeyOption != null ? accessKeyOption : found.accessKeyId(),
-                secretKeyOption != null ? secretKeyOption : found.secretAccessKey(), null, "options");
+        return new Credentials(
+                accessKeyOption != null ? accessKeyOption : found.accessKeyId(),
+                secretKeyOption != null ? secretKeyOption : found.secretAccessKey(),
+                null,
+                "options");
     }
 
     private Credentials chain() {
@@ -117,8 +121,11 @@ final class AwsEnvironment {
         Map<String, String> config = config();
         for (Map<String, String> s : List.of(credentials, config)) {
             if (s.get("aws_access_key_id") != null && s.get("aws_secret_access_key") != null) {
-                return new Credentials(s.get("aws_access_key_id"), s.get("aws_secret_access_key"),
-                        s.get("aws_session_token"), "profile " + profile());
+                return new Credentials(
+                        s.get("aws_access_key_id"),
+                        s.get("aws_secret_access_key"),
+                        s.get("aws_session_token"),
+                        "profile " + profile());
             }
         }
         if (var("AWS_PROFILE") != null && credentials.isEmpty() && config.isEmpty()) {
@@ -191,12 +198,17 @@ final class AwsEnvironment {
                 continue;
             }
             if (line.startsWith("[") && line.endsWith("]")) {
-                inside = line.substring(1, line.length() - 1).strip().replaceAll("\\s+", " ").equals(name);
+                inside = line.substring(1, line.length() - 1)
+                        .strip()
+                        .replaceAll("\\s+", " ")
+                        .equals(name);
                 continue;
             }
             int eq = line.indexOf('=');
             if (inside && eq > 0 && eq < line.length() - 1 && !Character.isWhitespace(raw.charAt(0))) {
-                out.putIfAbsent(line.substring(0, eq).strip().toLowerCase(Locale.ROOT), line.substring(eq + 1).strip());
+                out.putIfAbsent(
+                        line.substring(0, eq).strip().toLowerCase(Locale.ROOT),
+                        line.substring(eq + 1).strip());
             }
         }
         return out;

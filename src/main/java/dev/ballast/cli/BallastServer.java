@@ -1,6 +1,8 @@
 package dev.ballast.cli;
 
+import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.EmbeddedAgents;
+import dev.ballast.agent.HostCapacity;
 import dev.ballast.agent.docker.DockerRuntime;
 import dev.ballast.agent.simulated.SimulatedRuntime;
 import dev.ballast.api.ApiServer;
@@ -8,19 +10,19 @@ import dev.ballast.api.AwsException;
 import dev.ballast.api.EcsApi;
 import dev.ballast.api.SigV4Authenticator;
 import dev.ballast.api.StoreControlPlane;
-import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.api.auth.SigV4Verifier;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.deploy.BackgroundResolution;
-import dev.ballast.deploy.Deployer;
+import dev.ballast.deploy.ControllerLease;
 import dev.ballast.deploy.DeployMetrics;
+import dev.ballast.deploy.Deployer;
 import dev.ballast.deploy.Reconcilers;
-import dev.ballast.deploy.StoppedTaskPurge;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
-import dev.ballast.deploy.ControllerLease;
+import dev.ballast.deploy.StoppedTaskPurge;
 import dev.ballast.registry.RegistryClient;
+import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.ResolutionFailedException;
 import dev.ballast.resolve.RevisionResolver;
 import dev.ballast.schedule.InstanceHealth;
@@ -36,16 +38,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import dev.ballast.agent.ContainerRuntime;
-import dev.ballast.agent.HostCapacity;
-import dev.ballast.resolve.ManagedCatalog;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of a running server: store, registry client, resolver, reconcilers, embedded
@@ -61,7 +60,12 @@ public final class BallastServer implements AutoCloseable {
     private final Reconcilers reconcilers;
     private final EmbeddedAgents agents;
 
-    private BallastServer(Store store, List<AutoCloseable> closeables, ApiServer api, Reconcilers reconcilers, EmbeddedAgents agents) {
+    private BallastServer(
+            Store store,
+            List<AutoCloseable> closeables,
+            ApiServer api,
+            Reconcilers reconcilers,
+            EmbeddedAgents agents) {
         this.store = store;
         this.closeables = closeables;
         this.api = api;
@@ -91,40 +95,66 @@ public final class BallastServer implements AutoCloseable {
             Account account = config.account();
             Ids ids = new Ids();
             RegistryClient registry = new RegistryClient(config.registries().client(), metrics);
-            RevisionResolver resolver = new RevisionResolver(store, registry, clock, config.registries().resolve(),
-                    ManagedCatalog.builtIn(), config.registries().repositoryCredentials());
+            RevisionResolver resolver = new RevisionResolver(
+                    store,
+                    registry,
+                    clock,
+                    config.registries().resolve(),
+                    ManagedCatalog.builtIn(),
+                    config.registries().repositoryCredentials());
             Deployer deployer = new Deployer(store, account, ids, clock);
             Launcher launcher = new Launcher(store, account, ids, clock);
 
-            AtomicReference<Runnable> wakeAgents = new AtomicReference<>(() -> { });
+            AtomicReference<Runnable> wakeAgents = new AtomicReference<>(() -> {});
             // Registry I/O runs off the reconciler thread: a registry that hangs holds up only its own revisions.
-            AtomicReference<Runnable> wakeControllers = new AtomicReference<>(() -> { });
-            BackgroundResolution step = new BackgroundResolution((revision, td, clusterArn, cb) -> {
-                RevisionResolver.Step s = resolver.step(revision, td, clusterArn, cb);
-                return new ResolutionStep.Outcome(s.record(), s.events());
-            }, clock, () -> wakeControllers.get().run());
+            AtomicReference<Runnable> wakeControllers = new AtomicReference<>(() -> {});
+            BackgroundResolution step = new BackgroundResolution(
+                    (revision, td, clusterArn, cb) -> {
+                        RevisionResolver.Step s = resolver.step(revision, td, clusterArn, cb);
+                        return new ResolutionStep.Outcome(s.record(), s.events());
+                    },
+                    clock,
+                    () -> wakeControllers.get().run());
             // Replicas exist only on PostgreSQL (an SQLite file belongs to one server): only they elect a leader.
             ControllerLease lease = store.dialect() == Store.Dialect.POSTGRESQL
-                    ? new ControllerLease(store.leases(), leaseHolder(config.controllers().replica()), clock,
-                    config.controllers().replica().controllerLease())
+                    ? new ControllerLease(
+                            store.leases(),
+                            leaseHolder(config.controllers().replica()),
+                            clock,
+                            config.controllers().replica().controllerLease())
                     : null;
-            ServiceController controller = new ServiceController(store, step, launcher, deployer, clock, () -> wakeAgents.get().run(),
+            ServiceController controller = new ServiceController(
+                    store,
+                    step,
+                    launcher,
+                    deployer,
+                    clock,
+                    () -> wakeAgents.get().run(),
                     () -> lease == null || lease.held());
             Gauge.builder("ballast.controller.leader", () -> lease == null || lease.leader() ? 1 : 0)
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
-            Reconcilers reconcilers = new Reconcilers(store, controller, config.controllers().reconcilePeriod(), clock,
-                    new InstanceHealth(store, clock, config.agents().health(), metrics), lease,
-                    config.controllers().reconcileWorkers())
-                    .withPurge(new StoppedTaskPurge(store, clock, config.controllers().stoppedTaskRetention()));
-            Gauge.builder("ballast.controller.queue", reconcilers::queueDepth).baseUnit("keys")
-                    .description("Services and jobs queued or waiting (requeue-after, back-off) for a controller worker")
+            Reconcilers reconcilers = new Reconcilers(
+                            store,
+                            controller,
+                            config.controllers().reconcilePeriod(),
+                            clock,
+                            new InstanceHealth(store, clock, config.agents().health(), metrics),
+                            lease,
+                            config.controllers().reconcileWorkers())
+                    .withPurge(new StoppedTaskPurge(
+                            store, clock, config.controllers().stoppedTaskRetention()));
+            Gauge.builder("ballast.controller.queue", reconcilers::queueDepth)
+                    .baseUnit("keys")
+                    .description(
+                            "Services and jobs queued or waiting (requeue-after, back-off) for a controller worker")
                     .register(metrics);
             DeployMetrics.bind(metrics, store, controller);
             closeables.add(reconcilers);
             closeables.add(step);
             wakeControllers.set(reconcilers::wake);
-            // writes on other replicas wake this one's controllers at once: a service (or one of its tasks) is queued by
+            // writes on other replicas wake this one's controllers at once: a service (or one of its tasks) is queued
+            // by
             // its key; an instance's or cluster's change, or "everything" after a lost notification connection, queues
             // a resync of every service. This server's own API writes wake them directly; the controllers' own writes
             // do not requeue their service (a level-triggered pass would otherwise wake itself after every write).
@@ -139,39 +169,66 @@ public final class BallastServer implements AutoCloseable {
                 }
             });
             // agents' heartbeats reach the store within a third of the disconnect timeout (docs/architecture.md)
-            closeables.add(store.heartbeats().flushEvery(config.agents().health().disconnectAfter().dividedBy(3)));
-            FunctionCounter.builder("ballast.db.queries", store, Store::queries).baseUnit("queries")
-                    .description("Database statements run by this server (a batch counts once)").register(metrics);
+            closeables.add(store.heartbeats()
+                    .flushEvery(config.agents().health().disconnectAfter().dividedBy(3)));
+            FunctionCounter.builder("ballast.db.queries", store, Store::queries)
+                    .baseUnit("queries")
+                    .description("Database statements run by this server (a batch counts once)")
+                    .register(metrics);
 
-            EcsApi ecs = new EcsApi(store, account, clock, new EcsApi.Workers(deployer, launcher, (td, clusterArn) -> {
-                try {
-                    return resolver.resolveNow(td, clusterArn);
-                } catch (ResolutionFailedException e) {
-                    throw AwsException.client(e.getMessage());
-                }
-            }, reconcilers::wake, () -> wakeAgents.get().run(), config.registries().client().access()),
+            EcsApi ecs = new EcsApi(
+                    store,
+                    account,
+                    clock,
+                    new EcsApi.Workers(
+                            deployer,
+                            launcher,
+                            (td, clusterArn) -> {
+                                try {
+                                    return resolver.resolveNow(td, clusterArn);
+                                } catch (ResolutionFailedException e) {
+                                    throw AwsException.client(e.getMessage());
+                                }
+                            },
+                            reconcilers::wake,
+                            () -> wakeAgents.get().run(),
+                            config.registries().client().access()),
                     config.agents().health().disconnectAfter().dividedBy(3));
             AtomicBoolean startedUp = new AtomicBoolean();
-            SigV4Authenticator auth = new SigV4Authenticator(new SigV4Verifier(config.listener().credentials(), clock, "ecs"));
+            SigV4Authenticator auth =
+                    new SigV4Authenticator(new SigV4Verifier(config.listener().credentials(), clock, "ecs"));
 
             ServerConfig.Listener listener = config.listener();
-            ApiServer api = ApiServer.start(model.join(), listener.bind(), listener.port(), ecs.operations(), ecs.targetPrefixes(),
-                    auth, metrics, () -> startedUp.get() && store.isReachable(), listener.limits());
+            ApiServer api = ApiServer.start(
+                    model.join(),
+                    listener.bind(),
+                    listener.port(),
+                    ecs.operations(),
+                    ecs.targetPrefixes(),
+                    auth,
+                    metrics,
+                    () -> startedUp.get() && store.isReachable(),
+                    listener.limits());
             closeables.add(0, api);
             if (api.port() < 1) {
                 // the listener did not start (address in use, or not an address of this host): do not run without it
-                throw new IllegalStateException("cannot listen on " + listener.bind().getHostAddress() + ":" + listener.port()
-                        + ": the address is in use or not available on this host");
+                throw new IllegalStateException(
+                        "cannot listen on " + listener.bind().getHostAddress() + ":" + listener.port()
+                                + ": the address is in use or not available on this host");
             }
             EmbeddedAgents agents = null;
             if (config.agents().simulatedInstances() > 0) {
                 String cluster = config.agents().instance().cluster();
                 store.clusters().createOrGet(cluster, account.clusterArn(cluster), "{\"settings\":[]}", List.of());
                 Optional<DockerRuntime> docker = engineRuntime(config, store, registry);
-                agents = EmbeddedAgents.start(embeddedAgents(config, docker), new StoreControlPlane(store, account, clock),
+                agents = EmbeddedAgents.start(
+                        embeddedAgents(config, docker),
+                        new StoreControlPlane(store, account, clock),
                         docker.<Function<String, ContainerRuntime>>map(d -> arn -> d)
                                 .orElse(arn -> new SimulatedRuntime(arn, registry, registry::withCredential)),
-                        metrics, clock, config.registries().repositoryCredentials());
+                        metrics,
+                        clock,
+                        config.registries().repositoryCredentials());
                 closeables.add(0, agents);
                 EmbeddedAgents started = agents;
                 wakeAgents.set(started::wake);
@@ -195,8 +252,11 @@ public final class BallastServer implements AutoCloseable {
     private static Optional<DockerRuntime> engineRuntime(ServerConfig config, Store store, RegistryClient registry) {
         ServerConfig.Agents agents = config.agents();
         return agents.runtime().engine(agents.dockerHost()).map(engine -> {
-            DockerRuntime docker = DockerRuntime.connect(engine.dockerHost(), registry,
-                    config.registries().client().credentials()::lookup, agents.portHostIp());
+            DockerRuntime docker = DockerRuntime.connect(
+                    engine.dockerHost(),
+                    registry,
+                    config.registries().client().credentials()::lookup,
+                    agents.portHostIp());
             LOG.info("embedded agent runtime=docker engine={} (found via {})", engine.dockerHost(), engine.source());
             return docker;
         });
@@ -219,8 +279,11 @@ public final class BallastServer implements AutoCloseable {
      */
     private static EmbeddedAgents.Config embeddedAgents(ServerConfig config, Optional<DockerRuntime> docker) {
         ServerConfig.EmbeddedInstance e = config.agents().instance();
-        EmbeddedAgents.Config defaults = EmbeddedAgents.Config.defaults(config.account(), e.cluster(),
-                docker.isPresent() ? 1 : config.agents().simulatedInstances(), Version.current())
+        EmbeddedAgents.Config defaults = EmbeddedAgents.Config.defaults(
+                        config.account(),
+                        e.cluster(),
+                        docker.isPresent() ? 1 : config.agents().simulatedInstances(),
+                        Version.current())
                 .withNode(config.controllers().replica().nodeName());
         int cpu = e.cpu() > 0 ? e.cpu() : defaults.cpu();
         int memory = e.memory() > 0 ? e.memory() : defaults.memory();

@@ -24,7 +24,8 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
             }
             return Duration.parse(v);
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, PT30S)");
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, PT30S)");
         }
     }
 }

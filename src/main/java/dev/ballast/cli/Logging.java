@@ -1,8 +1,8 @@
 package dev.ballast.cli;
 
-import org.slf4j.bridge.SLF4JBridgeHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Routes java.util.logging (used by Helidon) into SLF4J so all logs share one format and level. */
 final class Logging {

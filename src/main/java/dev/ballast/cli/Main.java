@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code ballast} executable: dispatches to picocli subcommands. */
-@Command(name = "ballast",
+@Command(
+        name = "ballast",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Self-hosted, ECS-compatible container control plane with image version consistency.",

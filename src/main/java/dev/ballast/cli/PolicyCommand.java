@@ -14,22 +14,28 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import java.util.function.BiConsumer;
 
 /**
  * {@code ballast policy list|put|delete|explain}: the version-consistency image rules of the account or a
  * cluster, through the policy extension API (docs/policy-api.md), SigV4-signed like the AWS CLI.
  */
-@Command(name = "policy", mixinStandardHelpOptions = true,
+@Command(
+        name = "policy",
+        mixinStandardHelpOptions = true,
         description = "Manage version-consistency image rules (pattern → mode) of the account or a cluster.",
-        subcommands = {PolicyCommand.ListRules.class, PolicyCommand.PutRule.class, PolicyCommand.DeleteRule.class,
-            PolicyCommand.Explain.class})
+        subcommands = {
+            PolicyCommand.ListRules.class,
+            PolicyCommand.PutRule.class,
+            PolicyCommand.DeleteRule.class,
+            PolicyCommand.Explain.class
+        })
 final class PolicyCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,16 +50,22 @@ final class PolicyCommand implements Runnable {
      * variables and profile files ({@link AwsEnvironment}).
      */
     static final class Connection {
-        @Option(names = "--endpoint", description = "Ballast API endpoint (default: $AWS_ENDPOINT_URL_ECS, $AWS_ENDPOINT_URL, "
-                + "the profile's endpoint_url, else http://127.0.0.1:8460).")
+        @Option(
+                names = "--endpoint",
+                description = "Ballast API endpoint (default: $AWS_ENDPOINT_URL_ECS, $AWS_ENDPOINT_URL, "
+                        + "the profile's endpoint_url, else http://127.0.0.1:8460).")
         URI endpoint;
 
-        @Option(names = "--region", description = "Signing region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's "
-                + "region, else us-east-1).")
+        @Option(
+                names = "--region",
+                description = "Signing region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's "
+                        + "region, else us-east-1).")
         String region;
 
-        @Option(names = "--access-key", description = "Access key id (default: $AWS_ACCESS_KEY_ID, the profile "
-                + "($AWS_PROFILE, else default) in ~/.aws/credentials or ~/.aws/config, else test).")
+        @Option(
+                names = "--access-key",
+                description = "Access key id (default: $AWS_ACCESS_KEY_ID, the profile "
+                        + "($AWS_PROFILE, else default) in ~/.aws/credentials or ~/.aws/config, else test).")
         String accessKey;
 
         @Option(names = "--secret-key", description = "Secret access key (default: as for --access-key).")
@@ -92,8 +104,15 @@ final class PolicyCommand implements Runnable {
         JsonApiClient client() {
             if (client == null) {
                 AwsEnvironment.Credentials c = environment.credentials(accessKey, secretKey);
-                client = new JsonApiClient(environment.endpoint(endpoint), new SigV4Signer(c.accessKeyId(),
-                        c.secretAccessKey(), environment.region(region), "ecs", Clock.systemUTC())::sign, c.sessionToken());
+                client = new JsonApiClient(
+                        environment.endpoint(endpoint),
+                        new SigV4Signer(
+                                c.accessKeyId(),
+                                c.secretAccessKey(),
+                                environment.region(region),
+                                "ecs",
+                                Clock.systemUTC())::sign,
+                        c.sessionToken());
             }
             return client;
         }
@@ -134,7 +153,9 @@ final class PolicyCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "List the image rules of the account (with the managed sidecar catalog) or of a cluster.")
     static final class ListRules implements Callable<Integer> {
         @Mixin
@@ -146,14 +167,21 @@ final class PolicyCommand implements Runnable {
                 out.printf("%-16s %-12s %-11s %s%n", "SOURCE", "MODE", "NOTE", "PATTERN");
                 for (JsonNode r : answer.path("rules")) {
                     String note = r.path("overridden").asBoolean(false) ? "overridden" : "";
-                    out.printf("%-16s %-12s %-11s %s%s%n", r.path("source").asText(), r.path("mode").asText(), note,
-                            r.path("pattern").asText(), r.has("sidecar") ? "  (" + r.path("sidecar").asText() + ")" : "");
+                    out.printf(
+                            "%-16s %-12s %-11s %s%s%n",
+                            r.path("source").asText(),
+                            r.path("mode").asText(),
+                            note,
+                            r.path("pattern").asText(),
+                            r.has("sidecar") ? "  (" + r.path("sidecar").asText() + ")" : "");
                 }
             });
         }
     }
 
-    @Command(name = "put", mixinStandardHelpOptions = true,
+    @Command(
+            name = "put",
+            mixinStandardHelpOptions = true,
             description = "Add or change a rule: images matching PATTERN (globs, * = any run) get MODE "
                     + "(enabled or consistent = strict, best-effort, disabled). Within the account or a cluster the most "
                     + "specific matching pattern wins. Applies from the next deployment.")
@@ -170,9 +198,15 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() {
             ObjectNode in = connection.input().put("pattern", pattern).put("mode", mode);
-            return connection.call("PutImageRule", in, (answer, out) -> out.println("put " + describe(answer.path("rule"))
-                    + (answer.path("rule").path("overridesManagedCatalog").asBoolean(false)
-                    ? " (overrides the managed catalog entry)" : "")));
+            return connection.call(
+                    "PutImageRule",
+                    in,
+                    (answer, out) -> out.println("put " + describe(answer.path("rule"))
+                            + (answer.path("rule")
+                                            .path("overridesManagedCatalog")
+                                            .asBoolean(false)
+                                    ? " (overrides the managed catalog entry)"
+                                    : "")));
         }
     }
 
@@ -186,14 +220,19 @@ final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return connection.call("DeleteImageRule", connection.input().put("pattern", pattern),
+            return connection.call(
+                    "DeleteImageRule",
+                    connection.input().put("pattern", pattern),
                     (answer, out) -> out.println("deleted " + describe(answer.path("rule"))));
         }
     }
 
-    @Command(name = "explain", mixinStandardHelpOptions = true,
-            description = "Show, per container of each TASK_DEFINITION (or of every active family with --all), the mode "
-                    + "a deployment would get and the deciding layer.")
+    @Command(
+            name = "explain",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Show, per container of each TASK_DEFINITION (or of every active family with --all), the mode "
+                            + "a deployment would get and the deciding layer.")
     static final class Explain implements Callable<Integer> {
         /** The ECS target prefix, for ListTaskDefinitionFamilies. */
         static final String ECS_PREFIX = "AmazonEC2ContainerServiceV20141113";
@@ -211,8 +250,12 @@ final class PolicyCommand implements Runnable {
         public Integer call() {
             PrintWriter out = connection.mixee.commandLine().getOut();
             if (all == !taskDefinitions.isEmpty()) {
-                connection.mixee.commandLine().getErr().println("ballast policy explain: name one or more task "
-                        + "definitions, or --all (not both).");
+                connection
+                        .mixee
+                        .commandLine()
+                        .getErr()
+                        .println(
+                                "ballast policy explain: name one or more task " + "definitions, or --all (not both).");
                 return 2;
             }
             List<String> names;
@@ -227,8 +270,12 @@ final class PolicyCommand implements Runnable {
             int exit = 0;
             for (String name : names) {
                 try {
-                    JsonNode answer = connection.client().call(PolicyOperations.TARGET_PREFIX, "ExplainPolicy",
-                            connection.input().put("taskDefinition", name));
+                    JsonNode answer = connection
+                            .client()
+                            .call(
+                                    PolicyOperations.TARGET_PREFIX,
+                                    "ExplainPolicy",
+                                    connection.input().put("taskDefinition", name));
                     answers.add(answer);
                     if (!connection.json) {
                         if (answers.size() > 1) {
@@ -246,8 +293,12 @@ final class PolicyCommand implements Runnable {
                 }
             }
             if (connection.json) {
-                out.println(names.size() == 1 && !all && !answers.isEmpty() ? answers.get(0).toPrettyString()
-                        : Json.object().<ObjectNode>set("explanations", answers).toPrettyString());
+                out.println(
+                        names.size() == 1 && !all && !answers.isEmpty()
+                                ? answers.get(0).toPrettyString()
+                                : Json.object()
+                                        .<ObjectNode>set("explanations", answers)
+                                        .toPrettyString());
             }
             out.flush();
             return exit;
@@ -274,8 +325,12 @@ final class PolicyCommand implements Runnable {
                     + (answer.has("cluster") ? " on " + answer.path("cluster").asText() : " (account policy)"));
             out.printf("%-20s %-12s %-16s %s%n", "CONTAINER", "MODE", "DECIDED BY", "IMAGE [RULE]");
             for (JsonNode c : answer.path("containers")) {
-                out.printf("%-20s %-12s %-16s %s%s%n", c.path("containerName").asText(),
-                        c.path("mode").asText(), c.path("decidedBy").asText(), c.path("image").asText(),
+                out.printf(
+                        "%-20s %-12s %-16s %s%s%n",
+                        c.path("containerName").asText(),
+                        c.path("mode").asText(),
+                        c.path("decidedBy").asText(),
+                        c.path("image").asText(),
                         c.has("rule") ? " [" + c.path("rule").asText() + "]" : "");
                 if (c.has("note")) {
                     out.println("  note: " + c.path("note").asText());
@@ -286,7 +341,7 @@ final class PolicyCommand implements Runnable {
 
     private static String describe(JsonNode rule) {
         String scope = rule.path("scope").asText();
-        return (scope.equals("account") ? "account" : "cluster " + scope) + " rule " + rule.path("pattern").asText()
-                + " -> " + rule.path("mode").asText();
+        return (scope.equals("account") ? "account" : "cluster " + scope) + " rule "
+                + rule.path("pattern").asText() + " -> " + rule.path("mode").asText();
     }
 }

@@ -17,16 +17,23 @@ import picocli.CommandLine.Option;
  */
 final class RegistryOptions {
 
-    @Option(names = "--allowed-registries", paramLabel = "PATTERNS",
-            description = "Registries this process may contact: comma-separated globs over host[:port] (* and ?; a pattern "
-                    + "without a port matches every port), e.g. ghcr.io,*.corp.example,registry.lan:5000 (default: any). "
-                    + "Link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, "
-                    + "metadata.google.internal) are refused unless a pattern names them without wildcards.")
+    @Option(
+            names = "--allowed-registries",
+            paramLabel = "PATTERNS",
+            description =
+                    "Registries this process may contact: comma-separated globs over host[:port] (* and ?; a pattern "
+                            + "without a port matches every port), e.g. ghcr.io,*.corp.example,registry.lan:5000 (default: any). "
+                            + "Link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, "
+                            + "metadata.google.internal) are refused unless a pattern names them without wildcards.")
     String allowedRegistries;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]", split = ",",
-            description = "Use plain HTTP (no TLS) for this registry (repeatable or comma-separated); loopback registries "
-                    + "always are. A Docker/Podman engine needs the same registry marked insecure in its own configuration.")
+    @Option(
+            names = "--insecure-registry",
+            paramLabel = "HOST[:PORT]",
+            split = ",",
+            description =
+                    "Use plain HTTP (no TLS) for this registry (repeatable or comma-separated); loopback registries "
+                            + "always are. A Docker/Podman engine needs the same registry marked insecure in its own configuration.")
     List<String> insecureRegistries = new ArrayList<>();
 
     /** The allow-list as given. */
@@ -62,8 +69,10 @@ final class RegistryOptions {
             log.info("registries allowed: {} (--allowed-registries)", access);
         }
         if (!insecure.isEmpty()) {
-            log.warn("plain HTTP, no TLS, to registries {} (--insecure-registry): their answers can be read and changed "
-                    + "on the network", String.join(",", insecure));
+            log.warn(
+                    "plain HTTP, no TLS, to registries {} (--insecure-registry): their answers can be read and changed "
+                            + "on the network",
+                    String.join(",", insecure));
         }
         LinkedHashSet<String> all = new LinkedHashSet<>(base.insecureRegistries());
         all.addAll(insecure);

@@ -34,10 +34,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ballast resolve REF…}: prints each reference with the digest the registry serves for it. */
-@Command(name = "resolve", mixinStandardHelpOptions = true,
-        description = {"Resolve image references to the digest of the manifest or index the registry serves.",
+@Command(
+        name = "resolve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Resolve image references to the digest of the manifest or index the registry serves.",
             "Prints 'REF DIGEST' per reference; exits 1 if any reference fails, with the registry's reason on stderr.",
-            "Loopback registries (localhost, 127.0.0.0/8, ::1) are spoken to over plain HTTP, others over HTTPS."})
+            "Loopback registries (localhost, 127.0.0.0/8, ::1) are spoken to over plain HTTP, others over HTTPS."
+        })
 public final class ResolveCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -49,7 +53,9 @@ public final class ResolveCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array: reference, canonical, digest, mediaType, platforms.")
     boolean json;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+    @Option(
+            names = "--insecure-registry",
+            paramLabel = "HOST[:PORT]",
             description = "Use plain HTTP for this registry (repeatable).")
     List<String> insecureRegistries = new ArrayList<>();
 
@@ -62,17 +68,22 @@ public final class ResolveCommand implements Callable<Integer> {
     @Option(names = "--password-stdin", description = "Read the password for --username from standard input.")
     boolean passwordStdin;
 
-    @Option(names = "--docker-config", paramLabel = "PATH",
-            description = "Docker config.json for credentials (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json).")
+    @Option(
+            names = "--docker-config",
+            paramLabel = "PATH",
+            description =
+                    "Docker config.json for credentials (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json).")
     Path dockerConfig;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
             description = "Request timeout in seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     /** One line of output: the resolution or the reason it failed. */
-    private record Outcome(String input, Resolution resolution, String error) {
-    }
+    private record Outcome(String input, Resolution resolution, String error) {}
 
     @Override
     public Integer call() throws Exception {
@@ -164,16 +175,16 @@ public final class ResolveCommand implements Callable<Integer> {
             return fromFile;
         }
         if (password != null && passwordStdin) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "use either --password or --password-stdin, not both");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "use either --password or --password-stdin, not both");
         }
         String secret = password;
         if (passwordStdin) {
             secret = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
         if (secret == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--username needs --password or --password-stdin");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--username needs --password or --password-stdin");
         }
         Credential credential = new Credential(username, secret);
         Map<String, Credential> byRegistry = new HashMap<>();

@@ -9,7 +9,9 @@ import java.util.Optional;
  * {@link #AUTO} (the server's default) uses an engine when one answers, else the simulated runtime.
  */
 public enum RuntimeChoice {
-    AUTO, DOCKER, SIMULATED;
+    AUTO,
+    DOCKER,
+    SIMULATED;
 
     /**
      * The engine this choice runs containers on, found once per process by its composition root and passed on:
@@ -24,9 +26,11 @@ public enum RuntimeChoice {
         }
         return switch (this) {
             case SIMULATED -> Optional.empty();
-            case DOCKER -> Optional.of(EngineDetection.find().orElseThrow(() -> new IllegalStateException(
-                    "--runtime docker: no Docker or Podman engine answers (looked at DOCKER_HOST, /var/run/docker.sock, "
-                            + "$XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock)")));
+            case DOCKER ->
+                Optional.of(EngineDetection.find()
+                        .orElseThrow(() -> new IllegalStateException(
+                                "--runtime docker: no Docker or Podman engine answers (looked at DOCKER_HOST, /var/run/docker.sock, "
+                                        + "$XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock)")));
             case AUTO -> EngineDetection.find();
         };
     }

@@ -4,122 +4,193 @@ import dev.ballast.agent.docker.DockerRuntime;
 import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
+import dev.ballast.core.PrivateFiles;
 import dev.ballast.deploy.Reconcilers;
 import dev.ballast.registry.DockerConfigCredentials;
+import dev.ballast.schedule.InstanceHealth;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import dev.ballast.schedule.InstanceHealth;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import dev.ballast.core.PrivateFiles;
 
 /** {@code ballast server}: runs the API server with its store until interrupted. */
-@Command(name = "server", mixinStandardHelpOptions = true,
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
         description = "Run the Ballast server: the ECS API on HTTP, backed by SQLite (default) or PostgreSQL.")
 final class ServerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
     @Option(names = "--port", defaultValue = "8460", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data-dir", description = "Data directory for the SQLite store and credentials (default: ~/.ballast).")
+    @Option(
+            names = "--data-dir",
+            description = "Data directory for the SQLite store and credentials (default: ~/.ballast).")
     Path dataDir;
 
-    @Option(names = "--store", description = "PostgreSQL JDBC URL (jdbc:postgresql://host:port/db?user=…&password=…); default: SQLite in the data dir.")
+    @Option(
+            names = "--store",
+            description =
+                    "PostgreSQL JDBC URL (jdbc:postgresql://host:port/db?user=…&password=…); default: SQLite in the data dir.")
     String storeUrl;
 
-    @Option(names = "--credentials-file", description = "AWS shared-credentials file whose access keys the API accepts (default: <data-dir>/credentials when present).")
+    @Option(
+            names = "--credentials-file",
+            description =
+                    "AWS shared-credentials file whose access keys the API accepts (default: <data-dir>/credentials when present).")
     Path credentialsFile;
 
-    @Option(names = "--account-id", defaultValue = "000000000000", description = "Account id used in ARNs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--account-id",
+            defaultValue = "000000000000",
+            description = "Account id used in ARNs (default: ${DEFAULT-VALUE}).")
     String accountId;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "Region used in ARNs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--region",
+            defaultValue = "us-east-1",
+            description = "Region used in ARNs (default: ${DEFAULT-VALUE}).")
     String region;
 
-    @Option(names = "--simulated-instances", defaultValue = "1",
-            description = "Simulated container instances the embedded agent registers in its cluster (default: ${DEFAULT-VALUE}; 0 for "
-                    + "no embedded agent). With a container engine it registers one instance.")
+    @Option(
+            names = "--simulated-instances",
+            defaultValue = "1",
+            description =
+                    "Simulated container instances the embedded agent registers in its cluster (default: ${DEFAULT-VALUE}; 0 for "
+                            + "no embedded agent). With a container engine it registers one instance.")
     int simulatedInstances;
 
-    @Option(names = "--cluster", defaultValue = "default",
-            description = "Cluster the embedded agent's container instances join; created when missing (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cluster",
+            defaultValue = "default",
+            description =
+                    "Cluster the embedded agent's container instances join; created when missing (default: ${DEFAULT-VALUE}).")
     String cluster;
 
-    @Option(names = "--instance-cpu", defaultValue = "0",
-            description = "CPU units the embedded instance registers (default: the engine host's CPUs x 1024; 2048 per simulated instance).")
+    @Option(
+            names = "--instance-cpu",
+            defaultValue = "0",
+            description =
+                    "CPU units the embedded instance registers (default: the engine host's CPUs x 1024; 2048 per simulated instance).")
     int instanceCpu;
 
-    @Option(names = "--instance-memory", defaultValue = "0",
-            description = "Memory the embedded instance registers, MiB (default: the engine host's memory less --reserved-memory; 4096 per "
-                    + "simulated instance).")
+    @Option(
+            names = "--instance-memory",
+            defaultValue = "0",
+            description =
+                    "Memory the embedded instance registers, MiB (default: the engine host's memory less --reserved-memory; 4096 per "
+                            + "simulated instance).")
     int instanceMemory;
 
-    @Option(names = "--reserved-memory", defaultValue = "" + ServerConfig.EmbeddedInstance.DEFAULT_RESERVED_MEMORY,
-            description = "Memory of the engine host kept back from tasks, MiB, as the ECS agent's ECS_RESERVED_MEMORY (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--reserved-memory",
+            defaultValue = "" + ServerConfig.EmbeddedInstance.DEFAULT_RESERVED_MEMORY,
+            description =
+                    "Memory of the engine host kept back from tasks, MiB, as the ECS agent's ECS_RESERVED_MEMORY (default: ${DEFAULT-VALUE}).")
     int reservedMemory;
 
-    @Option(names = "--runtime", defaultValue = "auto",
-            description = "Runtime of the embedded agent: auto (the Docker Engine API of Docker or Podman when an engine socket answers, "
-                    + "else simulated), docker, or simulated (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runtime",
+            defaultValue = "auto",
+            description =
+                    "Runtime of the embedded agent: auto (the Docker Engine API of Docker or Podman when an engine socket answers, "
+                            + "else simulated), docker, or simulated (default: ${DEFAULT-VALUE}).")
     RuntimeChoice runtime;
 
-    @Option(names = "--docker-host", description = "Docker Engine API endpoint for the embedded agent (unix:///… or tcp://…); default: detected.")
+    @Option(
+            names = "--docker-host",
+            description =
+                    "Docker Engine API endpoint for the embedded agent (unix:///… or tcp://…); default: detected.")
     String dockerHost;
 
-    @Option(names = "--registry-credentials", paramLabel = "FILE",
-            description = "JSON file mapping secret names or ARNs to {\"username\",\"password\",\"registry\"}: what task definitions' "
-                    + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
+    @Option(
+            names = "--registry-credentials",
+            paramLabel = "FILE",
+            description =
+                    "JSON file mapping secret names or ARNs to {\"username\",\"password\",\"registry\"}: what task definitions' "
+                            + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
     Path registryCredentials;
 
-    @Option(names = "--exit-after-start", hidden = true,
+    @Option(
+            names = "--exit-after-start",
+            hidden = true,
             description = "Start, answer one request, then stop (used by the launcher to record a JDK AOT cache).")
     boolean exitAfterStart;
 
-    @Option(names = "--read-timeout", defaultValue = "20s", converter = DurationConverter.class,
-            description = "A client must send a request's headers, and then its body, within this time, or its connection "
-                    + "is closed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--read-timeout",
+            defaultValue = "20s",
+            converter = DurationConverter.class,
+            description =
+                    "A client must send a request's headers, and then its body, within this time, or its connection "
+                            + "is closed (default: ${DEFAULT-VALUE}).")
     Duration readTimeout;
 
-    @Option(names = "--idle-timeout", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
             description = "A connection waiting this long for its next request is closed (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
-    @Option(names = "--max-body-bytes-in-flight", defaultValue = "33554432",
+    @Option(
+            names = "--max-body-bytes-in-flight",
+            defaultValue = "33554432",
             description = "Request bodies held at once, across connections, before authentication; beyond it requests "
                     + "are answered 503 with Retry-After (default: ${DEFAULT-VALUE}, 32 MiB).")
     long maxBodyBytesInFlight;
 
-    @Option(names = "--agent-disconnect-after", defaultValue = "30s", converter = DurationConverter.class,
-            description = "An agent that has not polled or sent a heartbeat for this long is marked disconnected (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--agent-disconnect-after",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "An agent that has not polled or sent a heartbeat for this long is marked disconnected (default: ${DEFAULT-VALUE}).")
     Duration agentDisconnectAfter;
 
-    @Option(names = "--agent-task-timeout", defaultValue = "60s", converter = DurationConverter.class,
-            description = "Tasks of an instance whose agent has been silent this long are stopped and service tasks placed elsewhere (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--agent-task-timeout",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
+            description =
+                    "Tasks of an instance whose agent has been silent this long are stopped and service tasks placed elsewhere (default: ${DEFAULT-VALUE}).")
     Duration agentTaskTimeout;
 
-    @Option(names = "--port-host-ip", defaultValue = "127.0.0.1",
-            description = "Address containers' port mappings bind on for the embedded agent's engine; 0.0.0.0 publishes "
-                    + "them on every interface (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port-host-ip",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address containers' port mappings bind on for the embedded agent's engine; 0.0.0.0 publishes "
+                            + "them on every interface (default: ${DEFAULT-VALUE}).")
     String portHostIp;
 
-    @Option(names = "--node-name", defaultValue = "",
-            description = "This server's name among replicas sharing a PostgreSQL store: its embedded container instances "
-                    + "derive their ids from it, so give each replica its own (default: none, for a lone server).")
+    @Option(
+            names = "--node-name",
+            defaultValue = "",
+            description =
+                    "This server's name among replicas sharing a PostgreSQL store: its embedded container instances "
+                            + "derive their ids from it, so give each replica its own (default: none, for a lone server).")
     String nodeName;
 
-    @Option(names = "--controller-lease", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--controller-lease",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "Replicas on one store elect one to drive services and deployments; a dead one is replaced "
                     + "within this time (default: ${DEFAULT-VALUE}).")
     Duration controllerLease;
@@ -127,12 +198,17 @@ final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RegistryOptions registryOptions = new RegistryOptions();
 
-    @Option(names = "--stopped-task-retention", defaultValue = "1h", converter = DurationConverter.class,
-            description = "Stopped tasks stay visible (DescribeTasks, ListTasks) this long, then they are purged, as ECS "
-                    + "does after about an hour (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stopped-task-retention",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
+            description =
+                    "Stopped tasks stay visible (DescribeTasks, ListTasks) this long, then they are purged, as ECS "
+                            + "does after about an hour (default: ${DEFAULT-VALUE}).")
     Duration stoppedTaskRetention;
 
-    @Option(names = "--reconcile-workers",
+    @Option(
+            names = "--reconcile-workers",
             description = "How many services the controllers reconcile at once (default: the processors, 2 to 4).")
     Integer reconcileWorkers;
 
@@ -147,20 +223,29 @@ final class ServerCommand implements Callable<Integer> {
         BallastServer server;
         try {
             ServerConfig config = ServerConfig.builder()
-                    .bind(address).port(port).credentials(credentials)
+                    .bind(address)
+                    .port(port)
+                    .credentials(credentials)
                     .limits(new ApiServer.Limits(readTimeout, idleTimeout, maxBodyBytesInFlight))
-                    .dataDir(dir).storeUrl(storeUrl).account(account).clock(Clock.systemUTC())
+                    .dataDir(dir)
+                    .storeUrl(storeUrl)
+                    .account(account)
+                    .clock(Clock.systemUTC())
                     .simulatedInstances(simulatedInstances)
                     .agentHealth(new InstanceHealth.Settings(agentDisconnectAfter, agentTaskTimeout))
-                    .runtime(exitAfterStart ? RuntimeChoice.SIMULATED : runtime).dockerHost(dockerHost)
+                    .runtime(exitAfterStart ? RuntimeChoice.SIMULATED : runtime)
+                    .dockerHost(dockerHost)
                     .replica(new ServerConfig.Replica(nodeName, controllerLease))
                     .portHostIp(DockerRuntime.checkHostIp(portHostIp))
                     .instance(new ServerConfig.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
                     .stoppedTaskRetention(stoppedTaskRetention)
                     .reconcileWorkers(reconcileWorkers != null ? reconcileWorkers : Reconcilers.DEFAULT_WORKERS)
-                    // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull would use.
-                    .registry(r -> registryOptions.apply(r.withCredentials(
-                            DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)), LOG))
+                    // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull
+                    // would use.
+                    .registry(r -> registryOptions.apply(
+                            r.withCredentials(
+                                    DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)),
+                            LOG))
                     .repositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG))
                     .build();
             server = BallastServer.start(config);
@@ -175,13 +260,20 @@ final class ServerCommand implements Callable<Integer> {
             return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "ballast-shutdown"));
-        LOG.info("listening on http://{}:{} store={} account={} region={} started_in_ms={}",
-                address.getHostAddress(), server.port(),
-                storeUrl == null ? "sqlite:" + dir.resolve("ballast.db") : "postgresql", accountId, region,
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "ballast-shutdown"));
+        LOG.info(
+                "listening on http://{}:{} store={} account={} region={} started_in_ms={}",
+                address.getHostAddress(),
+                server.port(),
+                storeUrl == null ? "sqlite:" + dir.resolve("ballast.db") : "postgresql",
+                accountId,
+                region,
                 (System.nanoTime() - started) / 1_000_000);
         stopped.await();
         return 0;
@@ -196,7 +288,8 @@ final class ServerCommand implements Callable<Integer> {
             return store;
         }
         if (!address.isLoopbackAddress()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this),
                     "refusing to listen on " + address.getHostAddress() + " without credentials: create " + file
                             + " (AWS shared-credentials format) or pass --credentials-file");
         }

@@ -1,10 +1,10 @@
 package dev.ballast.cli;
 
-import dev.ballast.deploy.Reconcilers;
 import dev.ballast.agent.docker.DockerRuntime;
 import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
+import dev.ballast.deploy.Reconcilers;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.resolve.ResolveSettings;
@@ -28,8 +28,14 @@ import java.util.function.UnaryOperator;
  * @param agents the embedded agent
  * @param controllers the reconcilers
  */
-public record ServerConfig(Listener listener, Storage storage, Account account, Clock clock, Registries registries,
-                           Agents agents, Controllers controllers) {
+public record ServerConfig(
+        Listener listener,
+        Storage storage,
+        Account account,
+        Clock clock,
+        Registries registries,
+        Agents agents,
+        Controllers controllers) {
 
     /** How long stopped tasks are kept by default: about as long as ECS shows them. */
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
@@ -60,8 +66,7 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
     }
 
     /** The store: PostgreSQL at {@code storeUrl}, or SQLite in {@code dataDir} when {@code storeUrl} is null. */
-    public record Storage(Path dataDir, String storeUrl) {
-    }
+    public record Storage(Path dataDir, String storeUrl) {}
 
     /**
      * Registries and resolution.
@@ -70,7 +75,8 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
      * @param resolve how image versions are resolved
      * @param repositoryCredentials where containers' {@code repositoryCredentials.credentialsParameter} are looked up
      */
-    public record Registries(RegistryConfig client, ResolveSettings resolve, RepositoryCredentials repositoryCredentials) {
+    public record Registries(
+            RegistryConfig client, ResolveSettings resolve, RepositoryCredentials repositoryCredentials) {
         public Registries {
             Objects.requireNonNull(client, "client");
             Objects.requireNonNull(resolve, "resolve");
@@ -89,15 +95,21 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
      * @param instance the cluster its instances join and the resources they register
      * @param health when agents count as disconnected, and when their tasks are stopped
      */
-    public record Agents(int simulatedInstances, RuntimeChoice runtime, String dockerHost, String portHostIp,
-                         EmbeddedInstance instance, InstanceHealth.Settings health) {
+    public record Agents(
+            int simulatedInstances,
+            RuntimeChoice runtime,
+            String dockerHost,
+            String portHostIp,
+            EmbeddedInstance instance,
+            InstanceHealth.Settings health) {
         public Agents {
             Objects.requireNonNull(runtime, "runtime");
             Objects.requireNonNull(portHostIp, "portHostIp");
             Objects.requireNonNull(instance, "instance");
             Objects.requireNonNull(health, "health");
             if (simulatedInstances < 0) {
-                throw new IllegalArgumentException("simulated instances must not be negative, got " + simulatedInstances);
+                throw new IllegalArgumentException(
+                        "simulated instances must not be negative, got " + simulatedInstances);
             }
         }
     }
@@ -110,8 +122,8 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
      * @param reconcileWorkers how many services the controllers reconcile at once (--reconcile-workers)
      * @param replica this server among replicas sharing a store, and the controller lease
      */
-    public record Controllers(Duration reconcilePeriod, Duration stoppedTaskRetention, Replica replica,
-                              int reconcileWorkers) {
+    public record Controllers(
+            Duration reconcilePeriod, Duration stoppedTaskRetention, Replica replica, int reconcileWorkers) {
         public Controllers {
             if (reconcileWorkers < 1) {
                 throw new IllegalArgumentException("reconcile workers must be at least 1, got " + reconcileWorkers);
@@ -138,8 +150,8 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
         public EmbeddedInstance {
             Objects.requireNonNull(cluster, "cluster");
             if (!cluster.matches("[A-Za-z0-9_-]{1,255}")) {
-                throw new IllegalArgumentException("cluster name must be 1-255 letters, digits, hyphens or underscores, got '"
-                        + cluster + "'");
+                throw new IllegalArgumentException(
+                        "cluster name must be 1-255 letters, digits, hyphens or underscores, got '" + cluster + "'");
             }
             if (cpu < 0 || memory < 0 || reservedMemory < 0) {
                 throw new IllegalArgumentException("instance CPU, memory and reserved memory must not be negative, got "
@@ -163,8 +175,8 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
         public Replica {
             Objects.requireNonNull(nodeName, "nodeName");
             if (!nodeName.matches("[A-Za-z0-9_.-]{0,64}")) {
-                throw new IllegalArgumentException("node name must be at most 64 letters, digits, '.', '_' or '-', got '"
-                        + nodeName + "'");
+                throw new IllegalArgumentException(
+                        "node name must be at most 64 letters, digits, '.', '_' or '-', got '" + nodeName + "'");
             }
         }
 
@@ -203,8 +215,7 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
         private int reconcileWorkers = Reconcilers.DEFAULT_WORKERS;
         private Replica replica = Replica.defaults();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The address to listen on (default: loopback). */
         public Builder bind(InetAddress value) {
@@ -332,8 +343,12 @@ public record ServerConfig(Listener listener, Storage storage, Account account, 
         }
 
         public ServerConfig build() {
-            return new ServerConfig(new Listener(bind, port, credentials, limits), new Storage(dataDir, storeUrl), account,
-                    clock, new Registries(registry, resolve, repositoryCredentials),
+            return new ServerConfig(
+                    new Listener(bind, port, credentials, limits),
+                    new Storage(dataDir, storeUrl),
+                    account,
+                    clock,
+                    new Registries(registry, resolve, repositoryCredentials),
                     new Agents(simulatedInstances, runtime, dockerHost, portHostIp, instance, agentHealth),
                     new Controllers(reconcilePeriod, stoppedTaskRetention, replica, reconcileWorkers));
         }

@@ -1,6 +1,7 @@
 package dev.ballast.cli;
 
 import dev.ballast.api.auth.SigV4Signer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.io.IOException;
 
 /**
  * Sends a few signed requests to a just-started server so that a training run (the launcher's JDK AOT
@@ -21,10 +21,14 @@ final class Warmup {
     static void touch(int port) {
         URI uri = URI.create("http://127.0.0.1:" + port + "/");
         SigV4Signer signer = new SigV4Signer("test", "test", "us-east-1", "ecs", Clock.systemUTC());
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String[][] calls = {
             {"ListClusters", "{}"},
-            {"RegisterTaskDefinition", "{\"family\":\"warmup\",\"containerDefinitions\":[{\"name\":\"a\",\"image\":\"busybox\",\"memory\":8}]}"},
+            {
+                "RegisterTaskDefinition",
+                "{\"family\":\"warmup\",\"containerDefinitions\":[{\"name\":\"a\",\"image\":\"busybox\",\"memory\":8}]}"
+            },
             {"DescribeTaskDefinition", "{\"taskDefinition\":\"warmup\"}"},
             {"ListTaskDefinitions", "{\"familyPrefix\":\"warmup\"}"},
         };

@@ -12,8 +12,7 @@ import java.util.function.Supplier;
  * both run on it.
  */
 public final class CompareAndSet {
-    private CompareAndSet() {
-    }
+    private CompareAndSet() {}
 
     /** Every attempt lost its race: the value kept changing between read and write. */
     public static final class ConflictException extends IllegalStateException {
@@ -32,8 +31,8 @@ public final class CompareAndSet {
      * @return the value as written; empty when {@code read} finds nothing or {@code change} has nothing to write
      * @throws ConflictException when every attempt lost its race
      */
-    public static <R, T> Optional<T> update(Supplier<Optional<R>> read, Function<R, Optional<T>> change,
-                                            BiPredicate<R, T> write, int attempts) {
+    public static <R, T> Optional<T> update(
+            Supplier<Optional<R>> read, Function<R, Optional<T>> change, BiPredicate<R, T> write, int attempts) {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be positive, got " + attempts);
         }

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 public record HostPorts(SortedSet<Integer> tcp, SortedSet<Integer> udp) {
     /** What the ECS agent reserves when {@code ECS_RESERVED_PORTS} is not set: SSH, Docker, and its own two ports. */
     public static final HostPorts ECS_AGENT_DEFAULT = new HostPorts(List.of(22, 2375, 2376, 51678, 51679), List.of());
+
     public static final HostPorts NONE = new HostPorts(List.of(), List.of());
 
     public HostPorts {

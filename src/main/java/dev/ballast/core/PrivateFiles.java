@@ -19,11 +19,14 @@ public final class PrivateFiles {
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** Creates {@code dir} and its missing parents with mode 700; an existing directory is left as it is. */
     public static void createDirectories(Path dir) throws IOException {
@@ -59,8 +62,9 @@ public final class PrivateFiles {
             if (mode.stream().noneMatch(GROUP_OR_OTHERS::contains)) {
                 return Optional.empty();
             }
-            return Optional.of(what + " " + path + " is open to group or others (mode " + PosixFilePermissions.toString(mode)
-                    + "): chmod " + (Files.isDirectory(path) ? "700 " : "600 ") + path);
+            return Optional.of(
+                    what + " " + path + " is open to group or others (mode " + PosixFilePermissions.toString(mode)
+                            + "): chmod " + (Files.isDirectory(path) ? "700 " : "600 ") + path);
         } catch (UnsupportedOperationException | IOException notPosixOrMissing) {
             return Optional.empty();
         }

@@ -23,7 +23,10 @@ public final class RepeatedLog {
     public static final int MAX_KEYS = 1_000;
 
     /** How a suppressed occurrence is counted and what, if anything, to log now. */
-    public enum Level { WARN, INFO }
+    public enum Level {
+        WARN,
+        INFO
+    }
 
     private record Seen(String message, long loggedAt, int suppressed) {}
 
@@ -73,7 +76,7 @@ public final class RepeatedLog {
             boolean repeat = before != null && before.message().equals(message);
             line = repeat && before.suppressed() > 0
                     ? message + " (repeated " + before.suppressed() + " times in the last "
-                    + Math.max(1, (now - before.loggedAt()) / 1000) + " s)"
+                            + Math.max(1, (now - before.loggedAt()) / 1000) + " s)"
                     : message;
             withTrace = !repeat && error != null;
             seen.put(key, new Seen(message, now, 0));

@@ -136,7 +136,8 @@ public final class SingleFlight<K, V> {
     private void sweepIfLarge() {
         if (entries.size() > SWEEP_ABOVE) {
             Instant now = clock.instant();
-            entries.entrySet().removeIf(e -> e.getValue().value.isDone() && !e.getValue().freshAt(now, window));
+            entries.entrySet()
+                    .removeIf(e -> e.getValue().value.isDone() && !e.getValue().freshAt(now, window));
         }
     }
 

@@ -6,14 +6,14 @@ import dev.ballast.store.TaskDefinitionRecord;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A {@link ResolutionStep} that runs each revision's resolution attempt (registry I/O) on a virtual thread of its
@@ -63,7 +63,8 @@ public final class BackgroundResolution implements ResolutionStep, AutoCloseable
     }
 
     @Override
-    public Outcome step(RevisionRow revision, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled) {
+    public Outcome step(
+            RevisionRow revision, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled) {
         ResolutionRecord current = revision.resolution();
         String arn = revision.arn();
         forgetUnclaimed();
@@ -96,8 +97,12 @@ public final class BackgroundResolution implements ResolutionStep, AutoCloseable
         return unchanged(current);
     }
 
-    private void run(InFlight started, RevisionRow revision, TaskDefinitionRecord td, String clusterArn,
-                     boolean circuitBreakerEnabled) {
+    private void run(
+            InFlight started,
+            RevisionRow revision,
+            TaskDefinitionRecord td,
+            String clusterArn,
+            boolean circuitBreakerEnabled) {
         try {
             Outcome outcome = attempt.step(revision, td, clusterArn, circuitBreakerEnabled);
             started.doneAt = clock.millis();

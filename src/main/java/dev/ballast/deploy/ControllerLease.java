@@ -66,8 +66,11 @@ public final class ControllerLease {
         boolean acting = got || now < heldUntil - margin.toMillis();
         if (acting != leader) {
             leader = acting;
-            LOG.info(acting ? "controller lease taken by {}: this replica drives services and deployments"
-                    : "controller lease lost by {}: another replica drives services and deployments", holder);
+            LOG.info(
+                    acting
+                            ? "controller lease taken by {}: this replica drives services and deployments"
+                            : "controller lease lost by {}: another replica drives services and deployments",
+                    holder);
         }
         return acting;
     }

@@ -48,8 +48,14 @@ public final class ControllerRuntime implements AutoCloseable {
      * @param backoff the first back-off after an error, doubled per consecutive error of the key
      * @param maxBackoff the longest back-off
      */
-    public ControllerRuntime(String name, Reconciler reconciler, int workers, Clock clock, BooleanSupplier leading,
-                             Duration backoff, Duration maxBackoff) {
+    public ControllerRuntime(
+            String name,
+            Reconciler reconciler,
+            int workers,
+            Clock clock,
+            BooleanSupplier leading,
+            Duration backoff,
+            Duration maxBackoff) {
         if (workers < 1) {
             throw new IllegalArgumentException("a controller runtime needs at least 1 worker, got " + workers);
         }

@@ -17,8 +17,10 @@ import java.util.function.Supplier;
  * back off after consecutive failed starts). The label values are fixed sets, so the series are bounded.
  */
 public final class DeployMetrics {
-    private static final List<String> TASK_STATUSES = Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList();
-    private static final List<String> ROLLOUT_STATES = Arrays.stream(RolloutState.values()).map(RolloutState::wire).toList();
+    private static final List<String> TASK_STATUSES =
+            Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList();
+    private static final List<String> ROLLOUT_STATES =
+            Arrays.stream(RolloutState.values()).map(RolloutState::wire).toList();
 
     private DeployMetrics() {}
 
@@ -29,17 +31,22 @@ public final class DeployMetrics {
         for (String status : TASK_STATUSES) {
             Gauge.builder("ballast.tasks", () -> tasks.get(status))
                     .description("Tasks in the store by lastStatus (stopped ones until they are purged)")
-                    .baseUnit("tasks").tag("status", status).register(metrics);
+                    .baseUnit("tasks")
+                    .tag("status", status)
+                    .register(metrics);
         }
         for (String state : ROLLOUT_STATES) {
             Gauge.builder("ballast.deployments", () -> deployments.get(state))
                     .description("Service deployments that are not INACTIVE, by rolloutState")
-                    .baseUnit("deployments").tag("rollout_state", state).register(metrics);
+                    .baseUnit("deployments")
+                    .tag("rollout_state", state)
+                    .register(metrics);
         }
         Gauge.builder("ballast.launch.backoff", controller::backingOff)
                 .description("Services whose task launches back off after consecutive failed starts (on the replica "
                         + "driving the controllers)")
-                .baseUnit("services").register(metrics);
+                .baseUnit("services")
+                .register(metrics);
     }
 
     /**

@@ -45,26 +45,53 @@ public final class Deployer {
 
     /** A new revision for the service's current task definition, with resolution pending. */
     public RevisionRow newRevision(ServiceRow service) {
-        return new RevisionRow(account.serviceRevisionArn(service.cluster(), service.name(), ids.digits19()), service.arn(),
-                service.clusterArn(), service.taskDefinitionArn(), clock.millis(),
-                ResolutionRecord.pending(), service.spec().path("launchType").asText("EC2"));
+        return new RevisionRow(
+                account.serviceRevisionArn(service.cluster(), service.name(), ids.digits19()),
+                service.arn(),
+                service.clusterArn(),
+                service.taskDefinitionArn(),
+                clock.millis(),
+                ResolutionRecord.pending(),
+                service.spec().path("launchType").asText("EC2"));
     }
 
     /**
      * A new PRIMARY deployment of {@code revision}; its {@code rolloutStateReason} names it, as ECS's does
      * ("ECS deployment ecs-svc/… in progress.").
      */
-    public DeploymentRow newDeployment(ServiceRow service, RevisionRow revision, String sourceRevisionArn, String rollbackOf) {
+    public DeploymentRow newDeployment(
+            ServiceRow service, RevisionRow revision, String sourceRevisionArn, String rollbackOf) {
         long now = clock.millis();
         String id = "ecs-svc/" + ids.digits19();
-        String reason = rollbackOf == null ? "ECS deployment " + id + " in progress."
-                : "ECS deployment circuit breaker: rolling back deployment " + rollbackOf + " with deployment " + id + ".";
-        LOG.info("deployment {} of service {} created: task definition {}{}", id, service.name(), revision.taskDefinitionArn(),
+        String reason = rollbackOf == null
+                ? "ECS deployment " + id + " in progress."
+                : "ECS deployment circuit breaker: rolling back deployment " + rollbackOf + " with deployment " + id
+                        + ".";
+        LOG.info(
+                "deployment {} of service {} created: task definition {}{}",
+                id,
+                service.name(),
+                revision.taskDefinitionArn(),
                 rollbackOf == null ? "" : ", rolling back deployment " + rollbackOf);
-        return new DeploymentRow(id, account.serviceDeploymentArn(service.cluster(), service.name(),
-                ids.id22()), service.arn(), service.clusterArn(), revision.arn(), revision.taskDefinitionArn(), DeploymentStatus.PRIMARY.wire(),
-                RolloutState.IN_PROGRESS.wire(), reason, ServiceDeploymentStatus.IN_PROGRESS.wire(),
-                service.desiredCount(), 0, deploymentConfiguration(service), sourceRevisionArn, rollbackOf, now, now, null);
+        return new DeploymentRow(
+                id,
+                account.serviceDeploymentArn(service.cluster(), service.name(), ids.id22()),
+                service.arn(),
+                service.clusterArn(),
+                revision.arn(),
+                revision.taskDefinitionArn(),
+                DeploymentStatus.PRIMARY.wire(),
+                RolloutState.IN_PROGRESS.wire(),
+                reason,
+                ServiceDeploymentStatus.IN_PROGRESS.wire(),
+                service.desiredCount(),
+                0,
+                deploymentConfiguration(service),
+                sourceRevisionArn,
+                rollbackOf,
+                now,
+                now,
+                null);
     }
 
     static ObjectNode deploymentConfiguration(ServiceRow service) {
@@ -73,18 +100,42 @@ public final class Deployer {
                 : service.spec().objectNode();
     }
 
-    void complete(ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, Events events) {
-        Versioned<DeploymentRow> current = store.deployments().find(primary.id()).orElseThrow();
-        if (!store.deployments().update(current.value().with(DeploymentStatus.PRIMARY.wire(), RolloutState.COMPLETED.wire(), "ECS deployment " + primary.id() + " completed.",
-                ServiceDeploymentStatus.SUCCESSFUL.wire(), clock.millis()).withSteady(true), current.version())) {
+    void complete(
+            ServiceRow service, DeploymentRow primary, List<Versioned<DeploymentRow>> deployments, Events events) {
+        Versioned<DeploymentRow> current =
+                store.deployments().find(primary.id()).orElseThrow();
+        if (!store.deployments()
+                .update(
+                        current.value()
+                                .with(
+                                        DeploymentStatus.PRIMARY.wire(),
+                                        RolloutState.COMPLETED.wire(),
+                                        "ECS deployment " + primary.id() + " completed.",
+                                        ServiceDeploymentStatus.SUCCESSFUL.wire(),
+                                        clock.millis())
+                                .withSteady(true),
+                        current.version())) {
             return;
         }
-        LOG.info("deployment {} of service {} completed: {} task(s) running{}", primary.id(), service.name(),
-                service.desiredCount(), primary.rollbackOf() == null ? "" : " (rolled back from deployment " + primary.rollbackOf() + ")");
+        LOG.info(
+                "deployment {} of service {} completed: {} task(s) running{}",
+                primary.id(),
+                service.name(),
+                service.desiredCount(),
+                primary.rollbackOf() == null ? "" : " (rolled back from deployment " + primary.rollbackOf() + ")");
         if (primary.rollbackOf() != null) {
-            store.deployments().find(primary.rollbackOf()).ifPresent(f -> store.deployments().update(
-                    f.value().with(f.value().status(), f.value().rolloutState(), f.value().rolloutStateReason(),
-                            ServiceDeploymentStatus.ROLLBACK_SUCCESSFUL.wire(), f.value().finishedAt()), f.version()));
+            store.deployments()
+                    .find(primary.rollbackOf())
+                    .ifPresent(f -> store.deployments()
+                            .update(
+                                    f.value()
+                                            .with(
+                                                    f.value().status(),
+                                                    f.value().rolloutState(),
+                                                    f.value().rolloutStateReason(),
+                                                    ServiceDeploymentStatus.ROLLBACK_SUCCESSFUL.wire(),
+                                                    f.value().finishedAt()),
+                                    f.version()));
         }
         events.add("(service " + service.name() + ") deployment " + primary.id() + " deployment completed.");
         events.add("(service " + service.name() + ") has reached a steady state.");
@@ -94,29 +145,60 @@ public final class Deployer {
     void retireOld(DeploymentRow primary, List<Versioned<DeploymentRow>> deployments) {
         for (Versioned<DeploymentRow> d : deployments) {
             if (!d.value().id().equals(primary.id()) && d.value().active()) {
-                String lifecycle = d.value().lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire()) ? ServiceDeploymentStatus.STOPPED.wire() : d.value().lifecycle();
-                store.deployments().update(d.value().with(DeploymentStatus.INACTIVE.wire(), d.value().rolloutState(), d.value().rolloutStateReason(),
-                        lifecycle, d.value().finishedAt() == null ? clock.millis() : d.value().finishedAt()), d.version());
+                String lifecycle = d.value().lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire())
+                        ? ServiceDeploymentStatus.STOPPED.wire()
+                        : d.value().lifecycle();
+                store.deployments()
+                        .update(
+                                d.value()
+                                        .with(
+                                                DeploymentStatus.INACTIVE.wire(),
+                                                d.value().rolloutState(),
+                                                d.value().rolloutStateReason(),
+                                                lifecycle,
+                                                d.value().finishedAt() == null
+                                                        ? clock.millis()
+                                                        : d.value().finishedAt()),
+                                d.version());
             }
         }
     }
 
     /** Fails the primary deployment; rolls back to the last COMPLETED deployment when the circuit breaker asks. */
-    void fail(ServiceRow service, Versioned<DeploymentRow> primary, List<Versioned<DeploymentRow>> deployments, String reason,
-              Events events) {
+    void fail(
+            ServiceRow service,
+            Versioned<DeploymentRow> primary,
+            List<Versioned<DeploymentRow>> deployments,
+            String reason,
+            Events events) {
         DeploymentRow d = primary.value();
         boolean rollback = d.configuration().circuitBreaker().rollback();
         Optional<DeploymentRow> target = rollback ? lastCompleted(service, d) : Optional.empty();
-        String lifecycle = target.isPresent() ? ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS.wire() : ServiceDeploymentStatus.STOPPED.wire();
+        String lifecycle = target.isPresent()
+                ? ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS.wire()
+                : ServiceDeploymentStatus.STOPPED.wire();
         // ECS names the circuit breaker only when it is the one failing the deployment
-        String stateReason = d.configuration().circuitBreaker().enable() ? "ECS deployment circuit breaker: " + sentence(reason)
+        String stateReason = d.configuration().circuitBreaker().enable()
+                ? "ECS deployment circuit breaker: " + sentence(reason)
                 : "ECS deployment " + d.id() + " failed: " + sentence(reason);
-        if (!store.deployments().update(d.with(target.isPresent() ? DeploymentStatus.ACTIVE.wire() : DeploymentStatus.PRIMARY.wire(), RolloutState.FAILED.wire(),
-                stateReason, lifecycle, clock.millis()), primary.version())) {
+        if (!store.deployments()
+                .update(
+                        d.with(
+                                target.isPresent() ? DeploymentStatus.ACTIVE.wire() : DeploymentStatus.PRIMARY.wire(),
+                                RolloutState.FAILED.wire(),
+                                stateReason,
+                                lifecycle,
+                                clock.millis()),
+                        primary.version())) {
             return;
         }
-        LOG.info("deployment {} of service {} failed: {}{}", d.id(), service.name(), reason,
-                target.map(t -> "; rolling back to deployment " + t.id()).orElse(rollback ? "; nothing to roll back to" : ""));
+        LOG.info(
+                "deployment {} of service {} failed: {}{}",
+                d.id(),
+                service.name(),
+                reason,
+                target.map(t -> "; rolling back to deployment " + t.id())
+                        .orElse(rollback ? "; nothing to roll back to" : ""));
         events.add("(service " + service.name() + ") deployment " + d.id() + " deployment failed: " + reason + ".");
         if (target.isEmpty()) {
             if (rollback) {
@@ -124,19 +206,31 @@ public final class Deployer {
             }
             return;
         }
-        RevisionRow revision = store.revisions().find(target.get().revisionArn()).orElseThrow().value();
+        RevisionRow revision =
+                store.revisions().find(target.get().revisionArn()).orElseThrow().value();
         Versioned<ServiceRow> current = store.services().find(service.arn()).orElseThrow();
-        ServiceRow rolledBack = current.value().withTaskDefinition(revision.taskDefinitionArn(), current.value().spec());
+        ServiceRow rolledBack = current.value()
+                .withTaskDefinition(
+                        revision.taskDefinitionArn(), current.value().spec());
         DeploymentRow rollbackDeployment = newDeployment(rolledBack, revision, d.revisionArn(), d.id());
         for (Versioned<DeploymentRow> other : deployments) {
             if (!other.value().id().equals(d.id()) && other.value().status().equals(DeploymentStatus.PRIMARY.wire())) {
-                store.deployments().update(other.value().with(DeploymentStatus.ACTIVE.wire(), other.value().rolloutState(),
-                        other.value().rolloutStateReason(), other.value().lifecycle(), other.value().finishedAt()), other.version());
+                store.deployments()
+                        .update(
+                                other.value()
+                                        .with(
+                                                DeploymentStatus.ACTIVE.wire(),
+                                                other.value().rolloutState(),
+                                                other.value().rolloutStateReason(),
+                                                other.value().lifecycle(),
+                                                other.value().finishedAt()),
+                                other.version());
             }
         }
         if (store.services().updateWithDeployment(rolledBack, current.version(), null, rollbackDeployment)) {
-            events.add("(service " + service.name() + ") rolling back to deployment " + target.get().id() + " (task definition "
-                    + revision.taskDefinitionArn() + ", recorded image digests reused).");
+            events.add("(service " + service.name() + ") rolling back to deployment "
+                    + target.get().id() + " (task definition " + revision.taskDefinitionArn()
+                    + ", recorded image digests reused).");
         }
     }
 
@@ -145,7 +239,8 @@ public final class Deployer {
     }
 
     private Optional<DeploymentRow> lastCompleted(ServiceRow service, DeploymentRow failed) {
-        return store.deployments().ofService(service.arn()).stream().map(Versioned::value)
+        return store.deployments().ofService(service.arn()).stream()
+                .map(Versioned::value)
                 .filter(x -> !x.id().equals(failed.id()) && x.rolloutState().equals(RolloutState.COMPLETED.wire()))
                 .findFirst();
     }
@@ -153,8 +248,18 @@ public final class Deployer {
     /** A deleted service whose tasks are gone becomes INACTIVE with its deployments. */
     void deactivate(Versioned<ServiceRow> service, List<Versioned<DeploymentRow>> deployments) {
         for (Versioned<DeploymentRow> d : deployments) {
-            store.deployments().update(d.value().with(DeploymentStatus.INACTIVE.wire(), d.value().rolloutState(), d.value().rolloutStateReason(),
-                    d.value().lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire()) ? ServiceDeploymentStatus.STOPPED.wire() : d.value().lifecycle(), clock.millis()), d.version());
+            store.deployments()
+                    .update(
+                            d.value()
+                                    .with(
+                                            DeploymentStatus.INACTIVE.wire(),
+                                            d.value().rolloutState(),
+                                            d.value().rolloutStateReason(),
+                                            d.value().lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire())
+                                                    ? ServiceDeploymentStatus.STOPPED.wire()
+                                                    : d.value().lifecycle(),
+                                            clock.millis()),
+                            d.version());
         }
         store.services().update(service.value().withStatus(ServiceStatus.INACTIVE.wire()), service.version());
     }

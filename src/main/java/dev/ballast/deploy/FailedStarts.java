@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.stream.Stream;
 
 /**
  * A service's failed task starts: counts them on the primary deployment ({@code failedTasks}, kept when the
@@ -41,7 +41,8 @@ final class FailedStarts {
 
     /** Counted by the circuit breaker and the back-off: tasks that failed to start or failed their health checks. */
     static boolean failedTask(TaskRow t) {
-        return StopCode.TASK_FAILED_TO_START.wire().equals(t.stopCode()) || t.stopCause() == StopCause.HEALTH_CHECK_FAILED;
+        return StopCode.TASK_FAILED_TO_START.wire().equals(t.stopCode())
+                || t.stopCause() == StopCause.HEALTH_CHECK_FAILED;
     }
 
     /**
@@ -50,14 +51,22 @@ final class FailedStarts {
      *
      * @param stopped the deployment's stopped tasks, newest first
      */
-    Versioned<DeploymentRow> count(ServiceRow service, Versioned<DeploymentRow> primary, List<TaskRow> live,
-                                   List<TaskRow> stopped, Events events) {
+    Versioned<DeploymentRow> count(
+            ServiceRow service,
+            Versioned<DeploymentRow> primary,
+            List<TaskRow> live,
+            List<TaskRow> stopped,
+            Events events) {
         DeploymentRow d = primary.value();
-        List<LaunchBackoff.Failure> failed = stopped.stream().filter(FailedStarts::failedTask)
-                .map(t -> new LaunchBackoff.Failure(t.arn(), t.stoppedAt() != null ? t.stoppedAt() : t.createdAt())).toList();
+        List<LaunchBackoff.Failure> failed = stopped.stream()
+                .filter(FailedStarts::failedTask)
+                .map(t -> new LaunchBackoff.Failure(t.arn(), t.stoppedAt() != null ? t.stoppedAt() : t.createdAt()))
+                .toList();
         long latestStart = Stream.concat(live.stream(), stopped.stream())
                 .filter(t -> d.id().equals(t.deploymentId()) && t.startedAt() != null)
-                .mapToLong(TaskRow::startedAt).max().orElse(0);
+                .mapToLong(TaskRow::startedAt)
+                .max()
+                .orElse(0);
         LaunchBackoff.Observed o = LaunchBackoff.observe(d.launchFailures(), failed, latestStart);
         if (o.failures().equals(d.launchFailures())) {
             track(service, d);
@@ -66,15 +75,21 @@ final class FailedStarts {
         // a deployment stored before failures were counted this way (no mark yet) already holds the count of its
         // stopped failed tasks, which are exactly the ones counted now: not added twice
         int failedTasks = d.launchFailures().equals(LaunchFailures.NONE)
-                ? Math.max(d.failedTasks(), o.newlyCounted().size()) : d.failedTasks() + o.newlyCounted().size();
+                ? Math.max(d.failedTasks(), o.newlyCounted().size())
+                : d.failedTasks() + o.newlyCounted().size();
         DeploymentRow next = d.withFailures(failedTasks, o.failures());
         if (!store.deployments().update(next, primary.version())) {
             return null;
         }
         track(service, next);
         if (!o.newlyCounted().isEmpty()) {
-            LOG.info("service {} deployment {}: {} task(s) failed to start ({} in all, {} in a row); next launch not before {}",
-                    service.name(), d.id(), o.newlyCounted().size(), next.failedTasks(), o.failures().consecutive(),
+            LOG.info(
+                    "service {} deployment {}: {} task(s) failed to start ({} in all, {} in a row); next launch not before {}",
+                    service.name(),
+                    d.id(),
+                    o.newlyCounted().size(),
+                    next.failedTasks(),
+                    o.failures().consecutive(),
                     Instant.ofEpochMilli(backoff.nextLaunchAt(o.failures())));
             stopped.stream().filter(t -> o.newlyCounted().contains(t.arn())).forEach(t -> report(events, t));
         } else {
@@ -102,7 +117,8 @@ final class FailedStarts {
         if (primary.launchFailures().consecutive() >= LaunchBackoff.REPORT_AFTER) {
             events.add("(service " + service.name() + ") is unable to consistently start tasks successfully. For more "
                     + "information, see the Troubleshooting section of the Amazon ECS Developer Guide. Task launches are "
-                    + "backed off (doubling, at most " + minutes(backoff.cap()) + " between attempts) until a task reaches RUNNING.");
+                    + "backed off (doubling, at most " + minutes(backoff.cap())
+                    + " between attempts) until a task reaches RUNNING.");
         }
         return true;
     }
@@ -130,13 +146,18 @@ final class FailedStarts {
             }
             int at = c.launchImage() == null ? -1 : c.launchImage().indexOf('@');
             String reason = c.reason().endsWith(".") ? c.reason() : c.reason() + ".";
-            events.add(at < 0
-                    ? "(service " + events.serviceName() + ") could not start a task: the image " + c.image() + " of container "
-                    + c.name() + " could not be pulled (it is not pinned to a digest, so the tag as written was pulled): " + reason
-                    : "(service " + events.serviceName() + ") could not start a task: the image " + c.image() + " of container "
-                    + c.name() + ", pinned to " + c.launchImage().substring(at + 1) + ", could not be pulled: " + reason
-                    + " If the pinned image was deleted from the registry, a forced new deployment "
-                    + "(aws ecs update-service --force-new-deployment) re-resolves the tag.");
+            events.add(
+                    at < 0
+                            ? "(service " + events.serviceName() + ") could not start a task: the image " + c.image()
+                                    + " of container " + c.name()
+                                    + " could not be pulled (it is not pinned to a digest, so the tag as written was pulled): "
+                                    + reason
+                            : "(service " + events.serviceName() + ") could not start a task: the image " + c.image()
+                                    + " of container "
+                                    + c.name() + ", pinned to "
+                                    + c.launchImage().substring(at + 1) + ", could not be pulled: " + reason
+                                    + " If the pinned image was deleted from the registry, a forced new deployment "
+                                    + "(aws ecs update-service --force-new-deployment) re-resolves the tag.");
         }
     }
 

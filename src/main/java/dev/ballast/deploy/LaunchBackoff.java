@@ -62,8 +62,11 @@ record LaunchBackoff(Duration base, Duration cap) {
      * @param latestStart when the deployment's newest task that reached RUNNING started (epoch ms), or 0
      */
     static Observed observe(LaunchFailures before, List<Failure> failed, long latestStart) {
-        List<Failure> fresh = failed.stream().filter(f -> f.stoppedAt() > before.lastAt()
-                || f.stoppedAt() == before.lastAt() && !before.lastArns().contains(f.taskArn())).toList();
+        List<Failure> fresh = failed.stream()
+                .filter(f -> f.stoppedAt() > before.lastAt()
+                        || f.stoppedAt() == before.lastAt()
+                                && !before.lastArns().contains(f.taskArn()))
+                .toList();
         long lastAt = before.lastAt();
         for (Failure f : fresh) {
             lastAt = Math.max(lastAt, f.stoppedAt());
@@ -75,7 +78,10 @@ record LaunchBackoff(Duration base, Duration cap) {
         long newest = lastAt;
         fresh.stream().filter(f -> f.stoppedAt() == newest).forEach(f -> lastArns.add(f.taskArn()));
         int consecutive = latestStart > before.lastAt() ? 0 : before.consecutive();
-        consecutive += (int) fresh.stream().filter(f -> f.stoppedAt() > latestStart).count();
-        return new Observed(new LaunchFailures(consecutive, lastAt, lastArns), fresh.stream().map(Failure::taskArn).toList());
+        consecutive +=
+                (int) fresh.stream().filter(f -> f.stoppedAt() > latestStart).count();
+        return new Observed(
+                new LaunchFailures(consecutive, lastAt, lastArns),
+                fresh.stream().map(Failure::taskArn).toList());
     }
 }

@@ -51,19 +51,36 @@ public final class Reconcilers implements AutoCloseable {
      * As above; when {@code lease} is given, keys are reconciled only while this replica holds it (several
      * replicas on one store: exactly one drives the controllers).
      */
-    public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock, InstanceHealth health,
-                       ControllerLease lease) {
+    public Reconcilers(
+            Store store,
+            ServiceController controller,
+            Duration period,
+            Clock clock,
+            InstanceHealth health,
+            ControllerLease lease) {
         this(store, controller, period, clock, health, lease, DEFAULT_WORKERS);
     }
 
     /** As above, with {@code workers} services reconciled at once. */
-    public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock, InstanceHealth health,
-                       ControllerLease lease, int workers) {
+    public Reconcilers(
+            Store store,
+            ServiceController controller,
+            Duration period,
+            Clock clock,
+            InstanceHealth health,
+            ControllerLease lease,
+            int workers) {
         this.health = health;
         this.store = store;
         this.controller = controller;
-        this.runtime = new ControllerRuntime("ballast-reconciler", this::reconcile, workers, clock,
-                () -> lease == null || lease.held(), BACKOFF, MAX_BACKOFF)
+        this.runtime = new ControllerRuntime(
+                        "ballast-reconciler",
+                        this::reconcile,
+                        workers,
+                        clock,
+                        () -> lease == null || lease.held(),
+                        BACKOFF,
+                        MAX_BACKOFF)
                 .every(RESYNC, period);
         if (health != null) {
             runtime.every(INSTANCE_HEALTH, period);

@@ -13,8 +13,14 @@ record Rollout(int start, int stopPrimary, int stopOld) {
      * @param runningPrimary primary tasks RUNNING
      * @param runningOld     older tasks RUNNING
      */
-    static Rollout plan(int desired, int minPercent, int maxPercent, int primaryLive, int oldLive, int runningPrimary,
-                        int runningOld) {
+    static Rollout plan(
+            int desired,
+            int minPercent,
+            int maxPercent,
+            int primaryLive,
+            int oldLive,
+            int runningPrimary,
+            int runningOld) {
         if (primaryLive > desired) {
             return new Rollout(0, primaryLive - desired, 0);
         }

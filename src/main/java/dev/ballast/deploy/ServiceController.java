@@ -47,6 +47,7 @@ public final class ServiceController {
      * prose for people; components decide on the task's {@link StopCause#HEALTH_CHECK_FAILED} instead.
      */
     public static final String UNHEALTHY_REASON = "Task failed container health checks";
+
     private final Store store;
     private final ResolutionStep resolution;
     private final Launcher launcher;
@@ -56,8 +57,13 @@ public final class ServiceController {
     private final FailedStarts failedStarts;
     private final BooleanSupplier leading;
 
-    public ServiceController(Store store, ResolutionStep resolution, Launcher launcher, Deployer deployer, Clock clock,
-                             Runnable wakeAgents) {
+    public ServiceController(
+            Store store,
+            ResolutionStep resolution,
+            Launcher launcher,
+            Deployer deployer,
+            Clock clock,
+            Runnable wakeAgents) {
         this(store, resolution, launcher, deployer, clock, wakeAgents, () -> true);
     }
 
@@ -65,8 +71,14 @@ public final class ServiceController {
      * As above; {@code leading} (the controller lease) is asked again right before tasks are launched, the one
      * write two replicas must never both make (the runtime asks it before every reconcile too).
      */
-    public ServiceController(Store store, ResolutionStep resolution, Launcher launcher, Deployer deployer, Clock clock,
-                             Runnable wakeAgents, BooleanSupplier leading) {
+    public ServiceController(
+            Store store,
+            ResolutionStep resolution,
+            Launcher launcher,
+            Deployer deployer,
+            Clock clock,
+            Runnable wakeAgents,
+            BooleanSupplier leading) {
         this.leading = leading;
         this.failedStarts = new FailedStarts(store, clock, LaunchBackoff.DEFAULT);
         this.store = store;
@@ -90,14 +102,19 @@ public final class ServiceController {
         }
         ServiceRow service = found.get().value();
         List<Versioned<DeploymentRow>> deployments = store.deployments().ofService(serviceArn).stream()
-                .filter(d -> d.value().active()).toList();
-        List<TaskRow> live = store.tasks().liveOfService(serviceArn).stream().map(Versioned::value).toList();
+                .filter(d -> d.value().active())
+                .toList();
+        List<TaskRow> live = store.tasks().liveOfService(serviceArn).stream()
+                .map(Versioned::value)
+                .toList();
         if (service.status().equals(ServiceStatus.DRAINING.wire())) {
             failedStarts.forget(serviceArn);
             drain(found.get(), deployments, live);
             return;
         }
-        Versioned<DeploymentRow> primary = deployments.stream().filter(d -> d.value().status().equals(DeploymentStatus.PRIMARY.wire())).findFirst()
+        Versioned<DeploymentRow> primary = deployments.stream()
+                .filter(d -> d.value().status().equals(DeploymentStatus.PRIMARY.wire()))
+                .findFirst()
                 .orElse(null);
         if (primary == null) {
             return;
@@ -106,13 +123,24 @@ public final class ServiceController {
             DeploymentRow row = d.value();
             if (row != primary.value() && row.status().equals(DeploymentStatus.PRIMARY.wire())) {
                 // A newer deployment took over (a concurrent UpdateService could not demote this one).
-                store.deployments().update(row.with(DeploymentStatus.ACTIVE.wire(), row.rolloutState(), row.rolloutStateReason(),
-                        row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire()) ? ServiceDeploymentStatus.STOPPED.wire() : row.lifecycle(), row.finishedAt()), d.version());
+                store.deployments()
+                        .update(
+                                row.with(
+                                        DeploymentStatus.ACTIVE.wire(),
+                                        row.rolloutState(),
+                                        row.rolloutStateReason(),
+                                        row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire())
+                                                ? ServiceDeploymentStatus.STOPPED.wire()
+                                                : row.lifecycle(),
+                                        row.finishedAt()),
+                                d.version());
             }
         }
         Events events = new Events(store, service);
-        // The primary's stopped tasks, newest first: read once per pass for failures, the circuit breaker and the back-off.
-        List<TaskRow> stopped = store.tasks().stoppedOfDeployment(primary.value().id(), 1_000);
+        // The primary's stopped tasks, newest first: read once per pass for failures, the circuit breaker and the
+        // back-off.
+        List<TaskRow> stopped =
+                store.tasks().stoppedOfDeployment(primary.value().id(), 1_000);
         primary = failedStarts.count(service, primary, live, stopped, events);
         if (primary == null) {
             return; // the deployment moved on meanwhile: the next pass counts again
@@ -126,14 +154,20 @@ public final class ServiceController {
             }
             return;
         }
-        Versioned<RevisionRow> revision = store.revisions().find(primary.value().revisionArn()).orElseThrow();
+        Versioned<RevisionRow> revision =
+                store.revisions().find(primary.value().revisionArn()).orElseThrow();
         ResolutionRecord record = revision.value().resolution();
         if (record.state() == ResolutionState.PENDING && record.attempts() == 0 && !settled(revision.value())) {
             return;
         }
         if (record.state() == ResolutionState.PENDING) {
-            TaskDefinitionRecord td = store.taskDefinitions().findByArn(revision.value().taskDefinitionArn()).orElseThrow();
-            ResolutionStep.Outcome outcome = resolution.step(revision.value(), td, service.clusterArn(),
+            TaskDefinitionRecord td = store.taskDefinitions()
+                    .findByArn(revision.value().taskDefinitionArn())
+                    .orElseThrow();
+            ResolutionStep.Outcome outcome = resolution.step(
+                    revision.value(),
+                    td,
+                    service.clusterArn(),
                     primary.value().configuration().circuitBreaker().enable());
             if (!outcome.record().equals(record)) {
                 if (!store.revisions().update(revision.value().withResolution(outcome.record()), revision.version())) {
@@ -174,42 +208,72 @@ public final class ServiceController {
     }
 
     /** Starts and stops tasks toward the primary deployment; completes it when only its tasks remain. */
-    private void roll(ServiceRow service, Versioned<DeploymentRow> stored, List<Versioned<DeploymentRow>> deployments,
-                      List<TaskRow> live, Events events) {
+    private void roll(
+            ServiceRow service,
+            Versioned<DeploymentRow> stored,
+            List<Versioned<DeploymentRow>> deployments,
+            List<TaskRow> live,
+            Events events) {
         DeploymentRow primary = stored.value();
-        List<TaskRow> wanted = live.stream().filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire())).toList();
+        List<TaskRow> wanted = live.stream()
+                .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire()))
+                .toList();
         // Tasks on DRAINING container instances are replaced like tasks of older deployments: replacements
         // start first (within maximumPercent), then they stop (keeping minimumHealthyPercent).
-        Set<String> draining = store.instances().inCluster(service.cluster(), ContainerInstanceStatus.DRAINING.wire()).stream()
-                .map(v -> v.value().arn()).collect(Collectors.toSet());
-        Predicate<TaskRow> keep = t -> primary.id().equals(t.deploymentId()) && !draining.contains(t.containerInstanceArn());
+        Set<String> draining =
+                store.instances().inCluster(service.cluster(), ContainerInstanceStatus.DRAINING.wire()).stream()
+                        .map(v -> v.value().arn())
+                        .collect(Collectors.toSet());
+        Predicate<TaskRow> keep =
+                t -> primary.id().equals(t.deploymentId()) && !draining.contains(t.containerInstanceArn());
         List<TaskRow> primaryTasks = wanted.stream().filter(keep).toList();
         List<TaskRow> oldTasks = wanted.stream().filter(keep.negate()).toList();
-        int runningPrimary = (int) primaryTasks.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).count();
-        int runningOld = (int) oldTasks.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).count();
+        int runningPrimary = (int) primaryTasks.stream()
+                .filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire()))
+                .count();
+        int runningOld = (int) oldTasks.stream()
+                .filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire()))
+                .count();
         DeploymentConfiguration config = primary.configuration();
-        Rollout plan = Rollout.plan(service.desiredCount(), config.minimumHealthyPercent(),
-                config.maximumPercent(), primaryTasks.size(), oldTasks.size(), runningPrimary, runningOld);
+        Rollout plan = Rollout.plan(
+                service.desiredCount(),
+                config.minimumHealthyPercent(),
+                config.maximumPercent(),
+                primaryTasks.size(),
+                oldTasks.size(),
+                runningPrimary,
+                runningOld);
 
         if (plan.stopPrimary() > 0) {
-            stop(pendingFirst(primaryTasks), plan.stopPrimary(), "Scaling activity initiated by (deployment " + primary.id() + ")");
+            stop(
+                    pendingFirst(primaryTasks),
+                    plan.stopPrimary(),
+                    "Scaling activity initiated by (deployment " + primary.id() + ")");
         }
         if (plan.stopOld() > 0) {
-            stop(pendingFirst(oldTasks), plan.stopOld(), t -> draining.contains(t.containerInstanceArn())
-                    ? DRAINING_REASON : "Scaling activity initiated by (deployment " + primary.id() + ")");
+            stop(
+                    pendingFirst(oldTasks),
+                    plan.stopOld(),
+                    t -> draining.contains(t.containerInstanceArn())
+                            ? DRAINING_REASON
+                            : "Scaling activity initiated by (deployment " + primary.id() + ")");
             events.add("(service " + service.name() + ") has stopped " + Math.min(plan.stopOld(), oldTasks.size())
                     + " running tasks: " + "(deployment " + primary.id() + " replacing older deployments).");
         }
         if (plan.start() > 0 && !failedStarts.waiting(service, primary, events)) {
             start(service, primary, failedStarts.batch(primary, plan.start()), events);
         }
-        boolean oldGone = oldTasks.isEmpty() && live.stream().noneMatch(t -> !primary.id().equals(t.deploymentId()));
+        boolean oldGone =
+                oldTasks.isEmpty() && live.stream().noneMatch(t -> !primary.id().equals(t.deploymentId()));
         if (oldGone) {
             deployer.retireOld(primary, deployments);
         }
         // steady: only the primary's tasks, as many as desired, all running and healthy, none still stopping
-        boolean steady = oldGone && runningPrimary == service.desiredCount() && primaryTasks.size() == service.desiredCount()
-                && live.size() == primaryTasks.size() && primaryTasks.stream().allMatch(t -> t.health().settled());
+        boolean steady = oldGone
+                && runningPrimary == service.desiredCount()
+                && primaryTasks.size() == service.desiredCount()
+                && live.size() == primaryTasks.size()
+                && primaryTasks.stream().allMatch(t -> t.health().settled());
         if (primary.rolloutState().equals(RolloutState.IN_PROGRESS.wire()) && steady) {
             deployer.complete(service, primary, deployments, events);
         } else if (primary.rolloutState().equals(RolloutState.COMPLETED.wire()) && steady != primary.steady()) {
@@ -224,15 +288,30 @@ public final class ServiceController {
         if (!leading.getAsBoolean()) {
             return; // the lease was lost during this reconcile: the new leader launches
         }
-        RevisionRow revision = store.revisions().find(primary.revisionArn()).orElseThrow().value();
-        TaskDefinitionRecord td = store.taskDefinitions().findByArn(revision.taskDefinitionArn()).orElseThrow();
-        Launcher.Launched launched = launcher.launch(new Launcher.Launch(service.cluster(), service.clusterArn(), td,
-                revision.resolution().containers(), service.arn(), primary.id(), primary.id(), "service:" + service.name(), null),
+        RevisionRow revision =
+                store.revisions().find(primary.revisionArn()).orElseThrow().value();
+        TaskDefinitionRecord td =
+                store.taskDefinitions().findByArn(revision.taskDefinitionArn()).orElseThrow();
+        Launcher.Launched launched = launcher.launch(
+                new Launcher.Launch(
+                        service.cluster(),
+                        service.clusterArn(),
+                        td,
+                        revision.resolution().containers(),
+                        service.arn(),
+                        primary.id(),
+                        primary.id(),
+                        "service:" + service.name(),
+                        null),
                 count);
         if (!launched.tasks().isEmpty()) {
-            events.add("(service " + service.name() + ") has started " + launched.tasks().size() + " tasks: "
-                    + launched.tasks().stream().map(t -> "(task " + t.arn().substring(t.arn().lastIndexOf('/') + 1) + ")")
-                    .reduce((a, b) -> a + " " + b).orElse("") + ".");
+            events.add("(service " + service.name() + ") has started "
+                    + launched.tasks().size() + " tasks: "
+                    + launched.tasks().stream()
+                            .map(t -> "(task " + t.arn().substring(t.arn().lastIndexOf('/') + 1) + ")")
+                            .reduce((a, b) -> a + " " + b)
+                            .orElse("")
+                    + ".");
             wakeAgents.run();
         }
         if (launched.failureReason() != null) {
@@ -248,10 +327,12 @@ public final class ServiceController {
      * a rollout: not done yet). True when it stopped some.
      */
     private boolean replaceUnhealthy(ServiceRow service, List<TaskRow> live, Events events) {
-        long graceMillis = Math.max(0, service.spec().path("healthCheckGracePeriodSeconds").asLong(0)) * 1000;
+        long graceMillis =
+                Math.max(0, service.spec().path("healthCheckGracePeriodSeconds").asLong(0)) * 1000;
         long now = clock.millis();
         List<TaskRow> unhealthy = live.stream()
-                .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire()) && t.lastStatus().equals(TaskStatus.RUNNING.wire()))
+                .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire())
+                        && t.lastStatus().equals(TaskStatus.RUNNING.wire()))
                 .filter(t -> t.health().status() == HealthStatus.UNHEALTHY)
                 .filter(t -> t.startedAt() != null && now - t.startedAt() >= graceMillis)
                 .toList();
@@ -261,31 +342,46 @@ public final class ServiceController {
         stop(unhealthy, unhealthy.size(), t -> UNHEALTHY_REASON, StopCause.HEALTH_CHECK_FAILED);
         for (TaskRow t : unhealthy) {
             String id = t.arn().substring(t.arn().lastIndexOf('/') + 1);
-            events.addOnce(t.arn() + ":unhealthy", "(service " + service.name() + ") (task " + id + ") failed container health checks.");
+            events.addOnce(
+                    t.arn() + ":unhealthy",
+                    "(service " + service.name() + ") (task " + id + ") failed container health checks.");
         }
         events.add("(service " + service.name() + ") has stopped " + unhealthy.size() + " running tasks: "
-                + unhealthy.stream().map(t -> "(task " + t.arn().substring(t.arn().lastIndexOf('/') + 1) + ")")
-                .collect(Collectors.joining(" ")) + ".");
+                + unhealthy.stream()
+                        .map(t -> "(task " + t.arn().substring(t.arn().lastIndexOf('/') + 1) + ")")
+                        .collect(Collectors.joining(" "))
+                + ".");
         return true;
     }
 
-    private boolean checkCircuitBreaker(ServiceRow service, Versioned<DeploymentRow> primary,
-                                        List<Versioned<DeploymentRow>> deployments, List<TaskRow> stopped, Events events) {
+    private boolean checkCircuitBreaker(
+            ServiceRow service,
+            Versioned<DeploymentRow> primary,
+            List<Versioned<DeploymentRow>> deployments,
+            List<TaskRow> stopped,
+            Events events) {
         DeploymentRow d = primary.value();
         int failed = d.failedTasks();
         DeploymentConfiguration.CircuitBreaker cb = d.configuration().circuitBreaker();
         int threshold = Rollout.circuitBreakerThreshold(service.desiredCount());
         if (cb.enable() && failed >= threshold) {
             boolean unhealthy = stopped.stream().anyMatch(t -> t.stopCause() == StopCause.HEALTH_CHECK_FAILED);
-            deployer.fail(service, primary, deployments, "tasks failed to start" + (unhealthy ? " or failed container health checks" : "")
-                    + " (" + failed + " of threshold " + threshold + ")", events);
+            deployer.fail(
+                    service,
+                    primary,
+                    deployments,
+                    "tasks failed to start" + (unhealthy ? " or failed container health checks" : "") + " (" + failed
+                            + " of threshold " + threshold + ")",
+                    events);
             return true;
         }
         return false;
     }
 
     private void drain(Versioned<ServiceRow> service, List<Versioned<DeploymentRow>> deployments, List<TaskRow> live) {
-        List<TaskRow> running = live.stream().filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire())).toList();
+        List<TaskRow> running = live.stream()
+                .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire()))
+                .toList();
         stop(running, running.size(), "Service " + service.value().name() + " was deleted");
         if (live.isEmpty()) {
             deployer.deactivate(service, deployments);
@@ -308,9 +404,19 @@ public final class ServiceController {
                 break;
             }
             Optional<Versioned<TaskRow>> current = store.tasks().find(t.arn());
-            if (current.isPresent() && current.get().value().desiredStatus().equals(DesiredStatus.RUNNING.wire())
-                    && store.tasks().update(current.get().value().withDesired(DesiredStatus.STOPPED.wire(), StopCode.SERVICE_SCHEDULER_INITIATED.wire(), reasonOf.apply(t),
-                    clock.millis()).withStopCause(cause), current.get().version())) {
+            if (current.isPresent()
+                    && current.get().value().desiredStatus().equals(DesiredStatus.RUNNING.wire())
+                    && store.tasks()
+                            .update(
+                                    current.get()
+                                            .value()
+                                            .withDesired(
+                                                    DesiredStatus.STOPPED.wire(),
+                                                    StopCode.SERVICE_SCHEDULER_INITIATED.wire(),
+                                                    reasonOf.apply(t),
+                                                    clock.millis())
+                                            .withStopCause(cause),
+                                    current.get().version())) {
                 stopped++;
             }
         }
@@ -320,8 +426,12 @@ public final class ServiceController {
     }
 
     private static List<TaskRow> pendingFirst(List<TaskRow> tasks) {
-        List<TaskRow> ordered = new ArrayList<>(tasks.stream().filter(t -> !t.lastStatus().equals(TaskStatus.RUNNING.wire())).toList());
-        ordered.addAll(tasks.stream().filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire())).toList());
+        List<TaskRow> ordered = new ArrayList<>(tasks.stream()
+                .filter(t -> !t.lastStatus().equals(TaskStatus.RUNNING.wire()))
+                .toList());
+        ordered.addAll(tasks.stream()
+                .filter(t -> t.lastStatus().equals(TaskStatus.RUNNING.wire()))
+                .toList());
         return ordered;
     }
 }

@@ -43,7 +43,8 @@ final class WorkQueue {
     WorkQueue(Clock clock, Duration base, Duration cap) {
         this.clock = Objects.requireNonNull(clock, "clock");
         if (base.isNegative() || base.isZero() || cap.compareTo(base) < 0) {
-            throw new IllegalArgumentException("back-off must be positive and at most its cap, got " + base + " and " + cap);
+            throw new IllegalArgumentException(
+                    "back-off must be positive and at most its cap, got " + base + " and " + cap);
         }
         this.base = base;
         this.cap = cap;
@@ -190,7 +191,10 @@ final class WorkQueue {
     int depth() {
         lock.lock();
         try {
-            return dirty.size() + (int) waiting.keySet().stream().filter(k -> !dirty.contains(k)).count();
+            return dirty.size()
+                    + (int) waiting.keySet().stream()
+                            .filter(k -> !dirty.contains(k))
+                            .count();
         } finally {
             lock.unlock();
         }

@@ -27,8 +27,9 @@ public record Digest(String algorithm, String hex) {
         int expected = switch (algorithm) {
             case SHA256 -> 64;
             case SHA512 -> 128;
-            default -> throw new IllegalArgumentException(
-                    "invalid digest \"" + algorithm + ":" + hex + "\": unsupported algorithm \"" + algorithm + "\"");
+            default ->
+                throw new IllegalArgumentException("invalid digest \"" + algorithm + ":" + hex
+                        + "\": unsupported algorithm \"" + algorithm + "\"");
         };
         if (hex.length() != expected) {
             throw new IllegalArgumentException("invalid digest \"" + algorithm + ":" + hex + "\": " + algorithm

@@ -1,9 +1,9 @@
 package dev.ballast.image;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Locale;
 
 /**
  * A normalised image reference {@code registry/repository[:tag][@digest]}, following the Docker
@@ -21,13 +21,14 @@ import java.util.Locale;
  * @param digest digest, if the reference pins one
  * @param original the string this reference was parsed from (the canonical string when built directly)
  */
-public record ImageReference(String registry, String repository, Optional<String> tag, Optional<Digest> digest,
-                             String original) {
+public record ImageReference(
+        String registry, String repository, Optional<String> tag, Optional<Digest> digest, String original) {
 
     /** Canonical host name of Docker Hub in references. */
     public static final String DOCKER_HUB = "docker.io";
     /** Tag implied by a reference that names neither tag nor digest. */
     public static final String DEFAULT_TAG = "latest";
+
     private static final Set<String> DOCKER_HUB_ALIASES = Set.of(DOCKER_HUB, "index.docker.io", "registry-1.docker.io");
 
     /** True for Docker Hub's own host names ({@value #DOCKER_HUB} and its aliases), which {@link #parse} normalises. */
@@ -195,8 +196,11 @@ public record ImageReference(String registry, String repository, Optional<String
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ImageReference other && registry.equals(other.registry)
-                && repository.equals(other.repository) && tag.equals(other.tag) && digest.equals(other.digest);
+        return o instanceof ImageReference other
+                && registry.equals(other.registry)
+                && repository.equals(other.repository)
+                && tag.equals(other.tag)
+                && digest.equals(other.digest);
     }
 
     @Override

@@ -24,10 +24,10 @@ public final class MediaTypes {
     public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
 
     /** The four manifest types, in the order a client should list them in {@code Accept}. */
-    public static final List<String> MANIFESTS = List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);
+    public static final List<String> MANIFESTS =
+            List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     /** True for the two multi-platform types (OCI index, Docker manifest list). */
     public static boolean isIndex(String mediaType) {

@@ -12,8 +12,7 @@ final class ReferenceGrammar {
     static final int NAME_MAX = 255;
     static final int TAG_MAX = 128;
 
-    private ReferenceGrammar() {
-    }
+    private ReferenceGrammar() {}
 
     /** True when the first path element names a registry rather than a Docker Hub namespace. */
     static boolean looksLikeRegistry(String first) {
@@ -125,7 +124,10 @@ final class ReferenceGrammar {
                 i++;
             }
             String sep = component.substring(sepStart, i);
-            if (!(sep.equals(".") || sep.equals("_") || sep.equals("__") || sep.chars().allMatch(c -> c == '-'))) {
+            if (!(sep.equals(".")
+                    || sep.equals("_")
+                    || sep.equals("__")
+                    || sep.chars().allMatch(c -> c == '-'))) {
                 return "repository path component \"" + component + "\" has invalid separator \"" + sep + "\"";
             }
             if (i == n) {
@@ -148,8 +150,7 @@ final class ReferenceGrammar {
             char c = tag.charAt(i);
             boolean word = isLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '_';
             if (!(word || (i > 0 && (c == '.' || c == '-')))) {
-                return "tag \"" + tag + "\" contains invalid character '" + c + "'"
-                        + (i == 0 ? " at its start" : "");
+                return "tag \"" + tag + "\" contains invalid character '" + c + "'" + (i == 0 ? " at its start" : "");
             }
         }
         return null;

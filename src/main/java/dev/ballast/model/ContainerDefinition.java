@@ -19,11 +19,24 @@ import java.util.Objects;
  * @param memory hard limit in MiB, or null
  * @param memoryReservation soft limit in MiB, or null
  */
-public record ContainerDefinition(String name, String image, boolean essential, VersionConsistency versionConsistency,
-                                  List<Dependency> dependsOn, HealthCheck healthCheck, Integer stopTimeout, int cpu,
-                                  Integer memory, Integer memoryReservation, List<PortMapping> portMappings,
-                                  List<EnvironmentVariable> environment, List<String> command, List<String> entryPoint,
-                                  String workingDirectory, String user, RepositoryCredentials repositoryCredentials) {
+public record ContainerDefinition(
+        String name,
+        String image,
+        boolean essential,
+        VersionConsistency versionConsistency,
+        List<Dependency> dependsOn,
+        HealthCheck healthCheck,
+        Integer stopTimeout,
+        int cpu,
+        Integer memory,
+        Integer memoryReservation,
+        List<PortMapping> portMappings,
+        List<EnvironmentVariable> environment,
+        List<String> command,
+        List<String> entryPoint,
+        String workingDirectory,
+        String user,
+        RepositoryCredentials repositoryCredentials) {
 
     /** ECS's {@code essential} when the definition does not say. */
     public static final boolean DEFAULT_ESSENTIAL = true;
@@ -42,25 +55,42 @@ public record ContainerDefinition(String name, String image, boolean essential, 
 
     /** From a document's members; absent ones (null) get ECS's defaults. */
     @JsonCreator
-    public static ContainerDefinition of(@JsonProperty("name") String name, @JsonProperty("image") String image,
-                                         @JsonProperty("essential") Boolean essential,
-                                         @JsonProperty("versionConsistency") VersionConsistency versionConsistency,
-                                         @JsonProperty("dependsOn") List<Dependency> dependsOn,
-                                         @JsonProperty("healthCheck") HealthCheck healthCheck,
-                                         @JsonProperty("stopTimeout") Integer stopTimeout,
-                                         @JsonProperty("cpu") Integer cpu,
-                                         @JsonProperty("memory") Integer memory,
-                                         @JsonProperty("memoryReservation") Integer memoryReservation,
-                                         @JsonProperty("portMappings") List<PortMapping> portMappings,
-                                         @JsonProperty("environment") List<EnvironmentVariable> environment,
-                                         @JsonProperty("command") List<String> command,
-                                         @JsonProperty("entryPoint") List<String> entryPoint,
-                                         @JsonProperty("workingDirectory") String workingDirectory,
-                                         @JsonProperty("user") String user,
-                                         @JsonProperty("repositoryCredentials") RepositoryCredentials repositoryCredentials) {
-        return new ContainerDefinition(name, image, essential == null ? DEFAULT_ESSENTIAL : essential, versionConsistency,
-                dependsOn, healthCheck, stopTimeout, cpu == null ? DEFAULT_CPU : cpu, memory, memoryReservation,
-                portMappings, environment, command, entryPoint, workingDirectory, user, repositoryCredentials);
+    public static ContainerDefinition of(
+            @JsonProperty("name") String name,
+            @JsonProperty("image") String image,
+            @JsonProperty("essential") Boolean essential,
+            @JsonProperty("versionConsistency") VersionConsistency versionConsistency,
+            @JsonProperty("dependsOn") List<Dependency> dependsOn,
+            @JsonProperty("healthCheck") HealthCheck healthCheck,
+            @JsonProperty("stopTimeout") Integer stopTimeout,
+            @JsonProperty("cpu") Integer cpu,
+            @JsonProperty("memory") Integer memory,
+            @JsonProperty("memoryReservation") Integer memoryReservation,
+            @JsonProperty("portMappings") List<PortMapping> portMappings,
+            @JsonProperty("environment") List<EnvironmentVariable> environment,
+            @JsonProperty("command") List<String> command,
+            @JsonProperty("entryPoint") List<String> entryPoint,
+            @JsonProperty("workingDirectory") String workingDirectory,
+            @JsonProperty("user") String user,
+            @JsonProperty("repositoryCredentials") RepositoryCredentials repositoryCredentials) {
+        return new ContainerDefinition(
+                name,
+                image,
+                essential == null ? DEFAULT_ESSENTIAL : essential,
+                versionConsistency,
+                dependsOn,
+                healthCheck,
+                stopTimeout,
+                cpu == null ? DEFAULT_CPU : cpu,
+                memory,
+                memoryReservation,
+                portMappings,
+                environment,
+                command,
+                entryPoint,
+                workingDirectory,
+                user,
+                repositoryCredentials);
     }
 
     /** The secret {@code repositoryCredentials.credentialsParameter} names, or null when there is none. */
@@ -85,8 +115,8 @@ public record ContainerDefinition(String name, String image, boolean essential, 
      * A container's {@code healthCheck} (ECS {@code HealthCheck}) as registered, with ECS's defaults for what is
      * absent: interval 30 s, timeout 5 s, retries 3, no start period.
      */
-    public record HealthCheck(List<String> command, Duration interval, Duration timeout, int retries,
-                              Duration startPeriod) {
+    public record HealthCheck(
+            List<String> command, Duration interval, Duration timeout, int retries, Duration startPeriod) {
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
         public static final int DEFAULT_RETRIES = 3;
@@ -101,11 +131,15 @@ public record ContainerDefinition(String name, String image, boolean essential, 
 
         /** From a document's members (seconds); absent ones (null) get ECS's defaults. */
         @JsonCreator
-        public static HealthCheck of(@JsonProperty("command") List<String> command,
-                                     @JsonProperty("interval") Integer interval, @JsonProperty("timeout") Integer timeout,
-                                     @JsonProperty("retries") Integer retries,
-                                     @JsonProperty("startPeriod") Integer startPeriod) {
-            return new HealthCheck(command, interval == null ? DEFAULT_INTERVAL : Duration.ofSeconds(interval),
+        public static HealthCheck of(
+                @JsonProperty("command") List<String> command,
+                @JsonProperty("interval") Integer interval,
+                @JsonProperty("timeout") Integer timeout,
+                @JsonProperty("retries") Integer retries,
+                @JsonProperty("startPeriod") Integer startPeriod) {
+            return new HealthCheck(
+                    command,
+                    interval == null ? DEFAULT_INTERVAL : Duration.ofSeconds(interval),
                     timeout == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(timeout),
                     retries == null ? DEFAULT_RETRIES : retries,
                     startPeriod == null ? DEFAULT_START_PERIOD : Duration.ofSeconds(startPeriod));

@@ -16,6 +16,7 @@ public enum ContainerInstanceStatus {
 
     /** The constant whose wire string is {@code value}; an unknown value is refused, naming it. */
     public static ContainerInstanceStatus fromWire(String value) {
-        return Wire.lookup(ContainerInstanceStatus.class, ContainerInstanceStatus::wire, value, "container instance status");
+        return Wire.lookup(
+                ContainerInstanceStatus.class, ContainerInstanceStatus::wire, value, "container instance status");
     }
 }

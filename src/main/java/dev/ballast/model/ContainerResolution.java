@@ -9,9 +9,17 @@ import java.util.Objects;
  * with ({@code repo:tag@sha256:…} when pinned, the string as written otherwise; null while pending or failed),
  * when it was settled and why it failed or fell back (else null). Stored as JSON with the enums' wire words.
  */
-public record ContainerResolution(String containerName, String image, Mode mode, Layer decidedBy, String rule,
-                                  ResolutionOutcome resolutionMode, String imageDigest, String launchImage,
-                                  Long resolvedAt, String reason) {
+public record ContainerResolution(
+        String containerName,
+        String image,
+        Mode mode,
+        Layer decidedBy,
+        String rule,
+        ResolutionOutcome resolutionMode,
+        String imageDigest,
+        String launchImage,
+        Long resolvedAt,
+        String reason) {
     public ContainerResolution {
         Objects.requireNonNull(containerName, "containerName");
         Objects.requireNonNull(mode, "mode");
@@ -20,9 +28,9 @@ public record ContainerResolution(String containerName, String image, Mode mode,
     }
 
     /** This container with a new outcome and its digest, launch image, settling time and reason. */
-    public ContainerResolution with(ResolutionOutcome outcome, String digest, String launch, Long settledAt,
-                                    String why) {
-        return new ContainerResolution(containerName, image, mode, decidedBy, rule, outcome, digest, launch, settledAt,
-                why);
+    public ContainerResolution with(
+            ResolutionOutcome outcome, String digest, String launch, Long settledAt, String why) {
+        return new ContainerResolution(
+                containerName, image, mode, decidedBy, rule, outcome, digest, launch, settledAt, why);
     }
 }

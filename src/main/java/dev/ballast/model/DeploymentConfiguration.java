@@ -11,8 +11,10 @@ import java.util.Objects;
  *
  * @param circuitBreaker the {@code deploymentCircuitBreaker}
  */
-public record DeploymentConfiguration(int minimumHealthyPercent, int maximumPercent,
-                                      @JsonProperty("deploymentCircuitBreaker") CircuitBreaker circuitBreaker) {
+public record DeploymentConfiguration(
+        int minimumHealthyPercent,
+        int maximumPercent,
+        @JsonProperty("deploymentCircuitBreaker") CircuitBreaker circuitBreaker) {
 
     public static final int DEFAULT_MINIMUM_HEALTHY_PERCENT = 100;
     public static final int DEFAULT_MAXIMUM_PERCENT = 200;
@@ -26,9 +28,10 @@ public record DeploymentConfiguration(int minimumHealthyPercent, int maximumPerc
 
     /** From a document's members; absent ones (null) get ECS's defaults. */
     @JsonCreator
-    public static DeploymentConfiguration of(@JsonProperty("minimumHealthyPercent") Integer minimumHealthyPercent,
-                                             @JsonProperty("maximumPercent") Integer maximumPercent,
-                                             @JsonProperty("deploymentCircuitBreaker") CircuitBreaker circuitBreaker) {
+    public static DeploymentConfiguration of(
+            @JsonProperty("minimumHealthyPercent") Integer minimumHealthyPercent,
+            @JsonProperty("maximumPercent") Integer maximumPercent,
+            @JsonProperty("deploymentCircuitBreaker") CircuitBreaker circuitBreaker) {
         return new DeploymentConfiguration(
                 minimumHealthyPercent == null ? DEFAULT_MINIMUM_HEALTHY_PERCENT : minimumHealthyPercent,
                 maximumPercent == null ? DEFAULT_MAXIMUM_PERCENT : maximumPercent,

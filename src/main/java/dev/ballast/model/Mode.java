@@ -27,7 +27,8 @@ public enum Mode {
 
     /** The values a container's {@code versionConsistency} accepts (see {@link #ofContainer}). */
     public static final Set<String> CONTAINER_VALUES = Stream.of(VersionConsistency.values())
-            .map(VersionConsistency::wire).collect(Collectors.toUnmodifiableSet());
+            .map(VersionConsistency::wire)
+            .collect(Collectors.toUnmodifiableSet());
 
     private final String wire;
 

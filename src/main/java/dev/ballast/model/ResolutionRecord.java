@@ -8,8 +8,8 @@ import java.util.Objects;
  * to try again (epoch millis, null when no attempt is scheduled), one entry per container, and for a FAILED
  * record what failed (else null). Stored as JSON with the enums' wire words.
  */
-public record ResolutionRecord(ResolutionState state, int attempts, Long nextAttemptAt,
-                               List<ContainerResolution> containers, String failure) {
+public record ResolutionRecord(
+        ResolutionState state, int attempts, Long nextAttemptAt, List<ContainerResolution> containers, String failure) {
     public ResolutionRecord {
         Objects.requireNonNull(state, "state");
         containers = containers == null ? List.of() : List.copyOf(containers);

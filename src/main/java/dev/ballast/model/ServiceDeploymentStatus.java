@@ -22,6 +22,7 @@ public enum ServiceDeploymentStatus {
 
     /** The constant whose wire string is {@code value}; an unknown value is refused, naming it. */
     public static ServiceDeploymentStatus fromWire(String value) {
-        return Wire.lookup(ServiceDeploymentStatus.class, ServiceDeploymentStatus::wire, value, "service deployment status");
+        return Wire.lookup(
+                ServiceDeploymentStatus.class, ServiceDeploymentStatus::wire, value, "service deployment status");
     }
 }

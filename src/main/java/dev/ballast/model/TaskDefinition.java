@@ -16,9 +16,14 @@ import java.util.Optional;
  * @param networkMode as registered, or null when the document names none (see {@link #effectiveNetworkMode()})
  * @param containers the {@code containerDefinitions}, in order
  */
-public record TaskDefinition(String family, int revision, @JsonProperty("taskDefinitionArn") String arn, String cpu,
-                             String memory, NetworkMode networkMode,
-                             @JsonProperty("containerDefinitions") List<ContainerDefinition> containers) {
+public record TaskDefinition(
+        String family,
+        int revision,
+        @JsonProperty("taskDefinitionArn") String arn,
+        String cpu,
+        String memory,
+        NetworkMode networkMode,
+        @JsonProperty("containerDefinitions") List<ContainerDefinition> containers) {
 
     public TaskDefinition {
         containers = containers == null ? List.of() : List.copyOf(containers);

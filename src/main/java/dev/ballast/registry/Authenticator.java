@@ -33,6 +33,7 @@ final class Authenticator {
     static final Duration MAX_TOKEN_LIFETIME = Duration.ofHours(1);
     /** Largest token-server answer read; tokens are a few kilobytes. */
     static final long MAX_TOKEN_BODY = 1024 * 1024;
+
     private static final int MAX_CHALLENGES = 4096;
 
     private final Transport transport;
@@ -73,15 +74,27 @@ final class Authenticator {
             throw RegistryErrors.failure(Kind.UNAUTHORIZED, action, response, json, " without a challenge");
         }
         if (fresh.get() instanceof Challenge.Bearer b && b.insufficientScope()) {
-            throw RegistryErrors.failure(Kind.DENIED, action, response, json, "; insufficient scope for " + scope
-                    + credential.map(c -> " as \"" + c.username() + "\"").orElse(" anonymously"));
+            throw RegistryErrors.failure(
+                    Kind.DENIED,
+                    action,
+                    response,
+                    json,
+                    "; insufficient scope for " + scope
+                            + credential
+                                    .map(c -> " as \"" + c.username() + "\"")
+                                    .orElse(" anonymously"));
         }
         if (fresh.get() instanceof Challenge.Basic) {
             challenges.put(registry, fresh.get());
             if (auth.isPresent() || credential.isEmpty()) {
-                throw RegistryErrors.failure(Kind.UNAUTHORIZED, action, response, json, credential
-                        .map(c -> "; credentials for \"" + c.username() + "\" were rejected")
-                        .orElse("; no credentials configured for " + registry));
+                throw RegistryErrors.failure(
+                        Kind.UNAUTHORIZED,
+                        action,
+                        response,
+                        json,
+                        credential
+                                .map(c -> "; credentials for \"" + c.username() + "\" were rejected")
+                                .orElse("; no credentials configured for " + registry));
             }
         }
         challenges.put(registry, fresh.get());
@@ -90,8 +103,13 @@ final class Authenticator {
         HttpResponse<byte[]> second = transport.send(action, registry, request, again);
         if (second.statusCode() == 401) {
             boolean denied = Challenge.parse(second.headers().allValues("WWW-Authenticate"))
-                    .filter(c -> c instanceof Challenge.Bearer b && b.insufficientScope()).isPresent();
-            throw RegistryErrors.failure(denied ? Kind.DENIED : Kind.UNAUTHORIZED, action, second, json,
+                    .filter(c -> c instanceof Challenge.Bearer b && b.insufficientScope())
+                    .isPresent();
+            throw RegistryErrors.failure(
+                    denied ? Kind.DENIED : Kind.UNAUTHORIZED,
+                    action,
+                    second,
+                    json,
                     denied ? "; insufficient scope for " + scope : " after token refresh");
         }
         return second;
@@ -113,15 +131,19 @@ final class Authenticator {
     }
 
     private Challenge ping(String action, String registry) {
-        HttpResponse<byte[]> response = transport.send(action, registry, Request.of("GET", "/v2/", Map.of()),
-                Optional.empty());
+        HttpResponse<byte[]> response =
+                transport.send(action, registry, Request.of("GET", "/v2/", Map.of()), Optional.empty());
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return new Challenge.None();
         }
         if (status == 401) {
-            return Challenge.parse(response.headers().allValues("WWW-Authenticate")).orElseThrow(
-                    () -> RegistryErrors.failure(Kind.INVALID, action, response, json,
+            return Challenge.parse(response.headers().allValues("WWW-Authenticate"))
+                    .orElseThrow(() -> RegistryErrors.failure(
+                            Kind.INVALID,
+                            action,
+                            response,
+                            json,
                             " to GET /v2/ without a usable WWW-Authenticate challenge"));
         }
         throw RegistryErrors.failure(action, response, json);
@@ -131,8 +153,11 @@ final class Authenticator {
         return switch (challenge) {
             case Challenge.None n -> Optional.empty();
             case Challenge.Basic b -> config.credentials().lookup(registry).map(Credential::basicHeader);
-            case Challenge.Bearer b -> Optional.of("Bearer " + tokens.get(registry, scope).orElseGet(
-                    () -> tokenFetches.run(registry + " " + scope, () -> fetchToken(action, registry, scope, b))));
+            case Challenge.Bearer b ->
+                Optional.of("Bearer "
+                        + tokens.get(registry, scope)
+                                .orElseGet(() -> tokenFetches.run(
+                                        registry + " " + scope, () -> fetchToken(action, registry, scope, b))));
         };
     }
 
@@ -145,23 +170,33 @@ final class Authenticator {
         try {
             uri = new URI(realm.trim());
         } catch (URISyntaxException e) {
-            throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named a malformed token realm "
-                    + RegistryUrls.quote(realm));
+            throw RegistryException.of(
+                    Kind.INVALID,
+                    action + ": registry " + registry + " named a malformed token realm " + RegistryUrls.quote(realm));
         }
         String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))
-                || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-            throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named token realm "
-                    + RegistryUrls.quote(realm) + ", which is not an absolute http(s) URL");
+        if (!uri.isAbsolute()
+                || uri.getHost() == null
+                || !(scheme.equals("https") || scheme.equals("http"))
+                || uri.getRawUserInfo() != null
+                || uri.getRawFragment() != null) {
+            throw RegistryException.of(
+                    Kind.INVALID,
+                    action + ": registry " + registry + " named token realm " + RegistryUrls.quote(realm)
+                            + ", which is not an absolute http(s) URL");
         }
         String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
         if (scheme.equals("http") && !plainHttpAllowed(registry, host)) {
-            throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named plain-HTTP token realm "
-                    + RegistryUrls.quote(realm) + " on " + host + ", which is neither loopback nor marked insecure");
+            throw RegistryException.of(
+                    Kind.INVALID,
+                    action + ": registry " + registry + " named plain-HTTP token realm " + RegistryUrls.quote(realm)
+                            + " on " + host + ", which is neither loopback nor marked insecure");
         }
         if (!realmHostAllowed.test(host)) {
-            throw RegistryException.of(Kind.INVALID, action + ": registry " + registry + " named token realm host " + host
-                    + ", which is not an allowed registry");
+            throw RegistryException.of(
+                    Kind.INVALID,
+                    action + ": registry " + registry + " named token realm host " + host
+                            + ", which is not an allowed registry");
         }
         return uri;
     }
@@ -176,14 +211,20 @@ final class Authenticator {
 
     private String fetchToken(String action, String registry, String scope, Challenge.Bearer challenge) {
         checkedRealm(action, registry, challenge.realm());
-        StringBuilder url = new StringBuilder(challenge.realm().trim()).append(challenge.realm().contains("?") ? '&' : '?');
+        StringBuilder url = new StringBuilder(challenge.realm().trim())
+                .append(challenge.realm().contains("?") ? '&' : '?');
         if (!challenge.service().isEmpty()) {
-            url.append("service=").append(URLEncoder.encode(challenge.service(), StandardCharsets.UTF_8)).append('&');
+            url.append("service=")
+                    .append(URLEncoder.encode(challenge.service(), StandardCharsets.UTF_8))
+                    .append('&');
         }
         url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         Optional<Credential> credential = config.credentials().lookup(registry);
-        HttpResponse<byte[]> response = transport.send(action, registry,
-                Request.of("GET", url.toString(), Map.of("Accept", "application/json")).limitedTo(MAX_TOKEN_BODY),
+        HttpResponse<byte[]> response = transport.send(
+                action,
+                registry,
+                Request.of("GET", url.toString(), Map.of("Accept", "application/json"))
+                        .limitedTo(MAX_TOKEN_BODY),
                 credential.map(Credential::basicHeader));
         String who = credential.map(c -> " for \"" + c.username() + "\"").orElse(" anonymously");
         if (response.statusCode() != 200) {
@@ -192,21 +233,31 @@ final class Authenticator {
                 case 403 -> Kind.DENIED;
                 default -> null;
             };
-            throw RegistryErrors.failure(kind, action + ": token for " + scope + who + " from " + challenge.realm().trim(),
-                    response, json, "");
+            throw RegistryErrors.failure(
+                    kind,
+                    action + ": token for " + scope + who + " from "
+                            + challenge.realm().trim(),
+                    response,
+                    json,
+                    "");
         }
         try {
             JsonNode body = json.readTree(response.body());
             String token = body.path("token").asText(body.path("access_token").asText(""));
             if (token.isEmpty()) {
-                throw RegistryException.of(Kind.INVALID, action + ": token server " + RegistryUrls.quote(challenge.realm())
-                        + " answered without token or access_token");
+                throw RegistryException.of(
+                        Kind.INVALID,
+                        action + ": token server " + RegistryUrls.quote(challenge.realm())
+                                + " answered without token or access_token");
             }
             if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw RegistryException.of(Kind.INVALID, action + ": token server " + RegistryUrls.quote(challenge.realm())
-                        + " answered a token with characters a bearer token cannot hold");
+                throw RegistryException.of(
+                        Kind.INVALID,
+                        action + ": token server " + RegistryUrls.quote(challenge.realm())
+                                + " answered a token with characters a bearer token cannot hold");
             }
-            Duration lifetime = body.path("expires_in").canConvertToLong() && body.path("expires_in").asLong() > 0
+            Duration lifetime = body.path("expires_in").canConvertToLong()
+                            && body.path("expires_in").asLong() > 0
                     ? Duration.ofSeconds(Math.min(body.path("expires_in").asLong(), MAX_TOKEN_LIFETIME.toSeconds()))
                     : DEFAULT_TOKEN_LIFETIME;
             // expiry by the local clock: issued_at comes from another machine's clock
@@ -215,8 +266,14 @@ final class Authenticator {
             tokens.put(registry, scope, token, issued.plus(lifetime).minus(margin));
             return token;
         } catch (IOException e) {
-            throw new RegistryException(Kind.INVALID, action + ": token server " + RegistryUrls.quote(challenge.realm())
-                    + " answered with unreadable JSON", 200, null, null, e);
+            throw new RegistryException(
+                    Kind.INVALID,
+                    action + ": token server " + RegistryUrls.quote(challenge.realm())
+                            + " answered with unreadable JSON",
+                    200,
+                    null,
+                    null,
+                    e);
         }
     }
 }

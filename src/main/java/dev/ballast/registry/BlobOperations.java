@@ -33,7 +33,10 @@ final class BlobOperations {
 
     boolean exists(ImageReference repo, Digest digest) {
         String action = "check blob " + repo.name() + "@" + digest;
-        HttpResponse<byte[]> r = auth.send(action, repo.registry(), ManifestOperations.scope(repo, "pull"),
+        HttpResponse<byte[]> r = auth.send(
+                action,
+                repo.registry(),
+                ManifestOperations.scope(repo, "pull"),
                 Request.of("HEAD", "/v2/" + repo.repository() + "/blobs/" + digest, Map.of()));
         if (r.statusCode() == 200) {
             return true;
@@ -46,8 +49,12 @@ final class BlobOperations {
 
     byte[] get(ImageReference repo, Digest digest) {
         String action = "get blob " + repo.name() + "@" + digest;
-        HttpResponse<byte[]> r = auth.send(action, repo.registry(), ManifestOperations.scope(repo, "pull"),
-                Request.of("GET", "/v2/" + repo.repository() + "/blobs/" + digest, Map.of()).limitedTo(MAX_BLOB_BODY));
+        HttpResponse<byte[]> r = auth.send(
+                action,
+                repo.registry(),
+                ManifestOperations.scope(repo, "pull"),
+                Request.of("GET", "/v2/" + repo.repository() + "/blobs/" + digest, Map.of())
+                        .limitedTo(MAX_BLOB_BODY));
         if (r.statusCode() != 200) {
             throw RegistryErrors.failure(action, r, json);
         }
@@ -64,7 +71,10 @@ final class BlobOperations {
         }
         String action = "push blob " + repo.name() + "@" + digest;
         String scope = ManifestOperations.scope(repo, "pull,push");
-        HttpResponse<byte[]> start = auth.send(action, repo.registry(), scope,
+        HttpResponse<byte[]> start = auth.send(
+                action,
+                repo.registry(),
+                scope,
                 new Request("POST", "/v2/" + repo.repository() + "/blobs/uploads/", Map.of(), new byte[0]));
         Optional<String> location = start.headers().firstValue("Location");
         if (start.statusCode() != 202 || location.isEmpty()) {
@@ -72,7 +82,10 @@ final class BlobOperations {
         }
         String put = location.get() + (location.get().contains("?") ? "&" : "?") + "digest="
                 + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8);
-        HttpResponse<byte[]> done = auth.send(action, repo.registry(), scope,
+        HttpResponse<byte[]> done = auth.send(
+                action,
+                repo.registry(),
+                scope,
                 new Request("PUT", put, Map.of("Content-Type", "application/octet-stream"), content));
         if (done.statusCode() != 201) {
             throw RegistryErrors.failure(action, done, json);
@@ -89,7 +102,10 @@ final class BlobOperations {
             if (page > 10_000) {
                 throw RegistryException.of(Kind.INVALID, action + ": more than 10000 pages");
             }
-            HttpResponse<byte[]> r = auth.send(action, repo.registry(), ManifestOperations.scope(repo, "pull"),
+            HttpResponse<byte[]> r = auth.send(
+                    action,
+                    repo.registry(),
+                    ManifestOperations.scope(repo, "pull"),
                     Request.of("GET", next, Map.of("Accept", "application/json")));
             if (r.statusCode() != 200) {
                 throw RegistryErrors.failure(action, r, json);
@@ -101,8 +117,11 @@ final class BlobOperations {
             } catch (IOException e) {
                 throw new RegistryException(Kind.INVALID, action + ": unreadable tag list", 200, null, null, e);
             }
-            next = r.headers().allValues("Link").stream().map(BlobOperations::nextLink)
-                    .flatMap(Optional::stream).findFirst().orElse(null);
+            next = r.headers().allValues("Link").stream()
+                    .map(BlobOperations::nextLink)
+                    .flatMap(Optional::stream)
+                    .findFirst()
+                    .orElse(null);
         }
         return out;
     }

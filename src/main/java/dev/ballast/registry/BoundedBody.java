@@ -33,8 +33,7 @@ final class BoundedBody {
         }
     }
 
-    private BoundedBody() {
-    }
+    private BoundedBody() {}
 
     /**
      * A handler reading at most {@code successLimit} bytes of a 2xx answer (failing beyond) and at most
@@ -45,7 +44,8 @@ final class BoundedBody {
         return info -> {
             boolean success = info.statusCode() / 100 == 2;
             long limit = success ? successLimit : errorLimit;
-            boolean announcedTooLarge = success && !method.equals("HEAD") && contentLength(info).orElse(0) > limit;
+            boolean announcedTooLarge =
+                    success && !method.equals("HEAD") && contentLength(info).orElse(0) > limit;
             return new Subscriber(limit, !success, announcedTooLarge);
         };
     }

@@ -14,12 +14,10 @@ import java.util.Optional;
 sealed interface Challenge {
 
     /** {@code /v2/} answered 200: no authentication. */
-    record None() implements Challenge {
-    }
+    record None() implements Challenge {}
 
     /** HTTP Basic (RFC 7617). */
-    record Basic(String realm) implements Challenge {
-    }
+    record Basic(String realm) implements Challenge {}
 
     /**
      * Bearer token from {@code realm} (distribution token spec); {@code error} is e.g.
@@ -44,8 +42,11 @@ sealed interface Challenge {
                 switch (c.getKey()) {
                     case "bearer" -> {
                         if (p.containsKey("realm")) {
-                            return Optional.of(new Bearer(p.get("realm"), p.getOrDefault("service", ""),
-                                    p.getOrDefault("scope", ""), p.getOrDefault("error", "")));
+                            return Optional.of(new Bearer(
+                                    p.get("realm"),
+                                    p.getOrDefault("service", ""),
+                                    p.getOrDefault("scope", ""),
+                                    p.getOrDefault("error", "")));
                         }
                     }
                     case "basic" -> basic = new Basic(p.getOrDefault("realm", ""));

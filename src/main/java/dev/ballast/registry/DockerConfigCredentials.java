@@ -57,7 +57,8 @@ public final class DockerConfigCredentials implements CredentialSource {
     /** {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}. */
     public static Path defaultPath() {
         String dir = System.getenv("DOCKER_CONFIG");
-        return dir != null && !dir.isEmpty() ? Path.of(dir, "config.json")
+        return dir != null && !dir.isEmpty()
+                ? Path.of(dir, "config.json")
                 : Path.of(System.getProperty("user.home"), ".docker", "config.json");
     }
 
@@ -68,7 +69,8 @@ public final class DockerConfigCredentials implements CredentialSource {
         if (helper.isPresent()) {
             return runHelper(helper.get(), registry);
         }
-        if (config.path("credsStore").isTextual() && !config.path("credsStore").asText().isEmpty()) {
+        if (config.path("credsStore").isTextual()
+                && !config.path("credsStore").asText().isEmpty()) {
             Optional<Credential> stored = runHelper(config.path("credsStore").asText(), registry);
             if (stored.isPresent()) {
                 return stored;
@@ -81,8 +83,8 @@ public final class DockerConfigCredentials implements CredentialSource {
         if (entry.path("auth").isTextual() && !entry.path("auth").asText().isEmpty()) {
             String decoded;
             try {
-                decoded = new String(Base64.getDecoder().decode(entry.path("auth").asText().trim()),
-                        StandardCharsets.UTF_8);
+                decoded = new String(
+                        Base64.getDecoder().decode(entry.path("auth").asText().trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("docker config " + source + ": an auths entry has invalid base64");
             }
@@ -92,8 +94,10 @@ public final class DockerConfigCredentials implements CredentialSource {
             }
             return Optional.of(new Credential(decoded.substring(0, colon), decoded.substring(colon + 1)));
         }
-        if (entry.path("username").isTextual() && !entry.path("username").asText().isEmpty()) {
-            return Optional.of(new Credential(entry.path("username").asText(), entry.path("password").asText("")));
+        if (entry.path("username").isTextual()
+                && !entry.path("username").asText().isEmpty()) {
+            return Optional.of(new Credential(
+                    entry.path("username").asText(), entry.path("password").asText("")));
         }
         return Optional.empty();
     }
@@ -112,10 +116,13 @@ public final class DockerConfigCredentials implements CredentialSource {
 
     private Optional<Credential> askHelper(String name, String registry) {
         String program = "docker-credential-" + name;
-        String command = helperDirectory == null ? program : helperDirectory.resolve(program).toString();
+        String command = helperDirectory == null
+                ? program
+                : helperDirectory.resolve(program).toString();
         String serverUrl = HUB_ALIASES.contains(registry) ? HUB_SERVER_URL : registry;
         try {
-            Process p = new ProcessBuilder(command, "get").redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder(command, "get").redirectErrorStream(true).start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {

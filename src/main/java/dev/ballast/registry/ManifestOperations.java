@@ -49,7 +49,10 @@ final class ManifestOperations {
      */
     Resolution resolve(ImageReference ref) {
         String action = "resolve " + ref;
-        HttpResponse<byte[]> head = auth.send(action, ref.registry(), scope(ref, "pull"),
+        HttpResponse<byte[]> head = auth.send(
+                action,
+                ref.registry(),
+                scope(ref, "pull"),
                 Request.of("HEAD", manifestPath(ref, target(ref)), Map.of("Accept", ACCEPT)));
         int status = head.statusCode();
         if (status == 200) {
@@ -58,11 +61,13 @@ final class ManifestOperations {
             if (claimed.isPresent() && type.filter(MediaTypes::isManifestType).isPresent()) {
                 Digest digest = parseDigest(action, claimed.get());
                 ref.digest().filter(d -> !d.equals(digest)).ifPresent(d -> {
-                    throw RegistryException.of(Kind.INVALID, action + ": registry answered digest " + digest
-                            + " for a request by digest " + d);
+                    throw RegistryException.of(
+                            Kind.INVALID,
+                            action + ": registry answered digest " + digest + " for a request by digest " + d);
                 });
                 List<Platform> platforms = MediaTypes.isIndex(type.get())
-                        ? platforms(action, fetch(action, ref.withDigest(digest))) : List.of();
+                        ? platforms(action, fetch(action, ref.withDigest(digest)))
+                        : List.of();
                 return new Resolution(ref, digest, type.get(), platforms);
             }
         } else if (status == 401 || status == 403 || status == 429 || status >= 500) {
@@ -78,7 +83,10 @@ final class ManifestOperations {
     }
 
     private Manifest fetch(String action, ImageReference ref) {
-        HttpResponse<byte[]> response = auth.send(action, ref.registry(), scope(ref, "pull"),
+        HttpResponse<byte[]> response = auth.send(
+                action,
+                ref.registry(),
+                scope(ref, "pull"),
                 Request.of("GET", manifestPath(ref, target(ref)), Map.of("Accept", ACCEPT)));
         if (response.statusCode() != 200) {
             throw RegistryErrors.failure(action, response, json);
@@ -86,19 +94,24 @@ final class ManifestOperations {
         byte[] body = response.body();
         Digest computed = ref.digest().map(d -> d.recompute(body)).orElseGet(() -> Digest.sha256(body));
         ref.digest().filter(d -> !d.equals(computed)).ifPresent(d -> {
-            throw RegistryException.of(Kind.INVALID, action + ": manifest body hashes to " + computed
-                    + ", not to the requested " + d);
+            throw RegistryException.of(
+                    Kind.INVALID, action + ": manifest body hashes to " + computed + ", not to the requested " + d);
         });
         Optional<String> claimed = response.headers().firstValue(DIGEST_HEADER);
         if (claimed.isPresent()) {
             Digest c = parseDigest(action, claimed.get());
             if (!c.recompute(body).equals(c)) {
-                throw RegistryException.of(Kind.INVALID, action + ": registry claimed digest " + c
-                        + " but the manifest body hashes to " + c.recompute(body));
+                throw RegistryException.of(
+                        Kind.INVALID,
+                        action + ": registry claimed digest " + c + " but the manifest body hashes to "
+                                + c.recompute(body));
             }
         }
-        String type = response.headers().firstValue("Content-Type").map(ManifestOperations::bareType)
-                .filter(MediaTypes::isManifestType).orElseGet(() -> bodyType(body));
+        String type = response.headers()
+                .firstValue("Content-Type")
+                .map(ManifestOperations::bareType)
+                .filter(MediaTypes::isManifestType)
+                .orElseGet(() -> bodyType(body));
         if (!MediaTypes.isManifestType(type)) {
             throw RegistryException.of(Kind.INVALID, action + ": unsupported manifest media type \"" + type + "\"");
         }
@@ -108,7 +121,10 @@ final class ManifestOperations {
     /** PUT of a manifest under a tag or its digest; returns its digest. */
     Digest put(ImageReference ref, String mediaType, byte[] content) {
         String action = "push manifest " + ref;
-        HttpResponse<byte[]> response = auth.send(action, ref.registry(), scope(ref, "pull,push"),
+        HttpResponse<byte[]> response = auth.send(
+                action,
+                ref.registry(),
+                scope(ref, "pull,push"),
                 new Request("PUT", manifestPath(ref, target(ref)), Map.of("Content-Type", mediaType), content));
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw RegistryErrors.failure(action, response, json);
@@ -120,7 +136,10 @@ final class ManifestOperations {
     void delete(ImageReference ref) {
         String action = "delete manifest " + ref;
         Digest digest = ref.digest().orElseThrow(() -> new IllegalArgumentException(action + ": needs a digest"));
-        HttpResponse<byte[]> response = auth.send(action, ref.registry(), scope(ref, "delete"),
+        HttpResponse<byte[]> response = auth.send(
+                action,
+                ref.registry(),
+                scope(ref, "delete"),
                 Request.of("DELETE", manifestPath(ref, digest.toString()), Map.of()));
         if (response.statusCode() != 202 && response.statusCode() != 200) {
             throw RegistryErrors.failure(action, response, json);
@@ -136,14 +155,17 @@ final class ManifestOperations {
             List<Platform> out = new ArrayList<>();
             for (JsonNode m : json.readTree(manifest.content()).path("manifests")) {
                 JsonNode p = m.path("platform");
-                out.add(new Platform(p.path("os").asText(""), p.path("architecture").asText(""),
-                        p.path("variant").asText(""), parseDigest(action, m.path("digest").asText("")),
+                out.add(new Platform(
+                        p.path("os").asText(""),
+                        p.path("architecture").asText(""),
+                        p.path("variant").asText(""),
+                        parseDigest(action, m.path("digest").asText("")),
                         m.path("mediaType").asText("")));
             }
             return out;
         } catch (IOException e) {
-            throw new RegistryException(Kind.INVALID, action + ": index " + manifest.digest() + " is not valid JSON",
-                    0, null, null, e);
+            throw new RegistryException(
+                    Kind.INVALID, action + ": index " + manifest.digest() + " is not valid JSON", 0, null, null, e);
         }
     }
 

@@ -1,15 +1,15 @@
 package dev.ballast.registry;
 
 import dev.ballast.image.ImageReference;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.net.Inet4Address;
-import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -32,8 +32,9 @@ import java.util.stream.IntStream;
 public final class RegistryAccess {
 
     /** Host names that cloud providers answer with their instance metadata services. */
-    public static final Set<String> METADATA_NAMES = Set.of("metadata.google.internal", "metadata.goog",
-            "instance-data", "instance-data.ec2.internal");
+    public static final Set<String> METADATA_NAMES =
+            Set.of("metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal");
+
     private static final Pattern IPV4ISH = Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
     private static final RegistryAccess ANY = new RegistryAccess(List.of());
 
@@ -67,8 +68,13 @@ public final class RegistryAccess {
 
     /** Parses the comma-separated value of {@code --allowed-registries} (blank entries ignored). */
     public static RegistryAccess parse(String commaSeparated) {
-        return of(commaSeparated == null ? List.of() : Arrays.stream(commaSeparated.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList());
+        return of(
+                commaSeparated == null
+                        ? List.of()
+                        : Arrays.stream(commaSeparated.split(","))
+                                .map(String::trim)
+                                .filter(s -> !s.isEmpty())
+                                .toList());
     }
 
     /** The patterns as given; empty for any registry. */
@@ -146,8 +152,11 @@ public final class RegistryAccess {
                     return a.isLinkLocalAddress();
                 }
                 byte[] b = a.getAddress();
-                boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff
-                        && (b[3] & 0xff) == 0x9b && IntStream.range(4, 12).allMatch(i -> b[i] == 0);
+                boolean nat64 = (b[0] & 0xff) == 0x00
+                        && (b[1] & 0xff) == 0x64
+                        && (b[2] & 0xff) == 0xff
+                        && (b[3] & 0xff) == 0x9b
+                        && IntStream.range(4, 12).allMatch(i -> b[i] == 0);
                 boolean compatible = IntStream.range(0, 12).allMatch(i -> b[i] == 0);
                 if (nat64 || compatible) {
                     return (b[12] & 0xff) == 169 && (b[13] & 0xff) == 254;
@@ -199,7 +208,8 @@ public final class RegistryAccess {
     /** A pattern as a regex over {@code host[:port]}: a port-less pattern matches any port. */
     private static Pattern compile(String pattern) {
         String p = canonical(pattern);
-        boolean hasPort = p.startsWith("[") ? p.indexOf("]:") >= 0 : p.indexOf(':') >= 0 && p.indexOf(':') == p.lastIndexOf(':');
+        boolean hasPort =
+                p.startsWith("[") ? p.indexOf("]:") >= 0 : p.indexOf(':') >= 0 && p.indexOf(':') == p.lastIndexOf(':');
         StringBuilder regex = new StringBuilder();
         for (char c : p.toCharArray()) {
             switch (c) {

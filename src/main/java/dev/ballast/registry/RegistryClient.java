@@ -8,14 +8,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.http.HttpClient;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Client for registries speaking the OCI distribution spec
@@ -46,22 +46,33 @@ public final class RegistryClient {
 
     /** A client with its own {@link HttpClient} built from the config's connect timeout. */
     public RegistryClient(RegistryConfig config, MeterRegistry meters) {
-        this(config, meters, HttpClient.newBuilder()
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build());
+        this(
+                config,
+                meters,
+                HttpClient.newBuilder()
+                        .connectTimeout(config.connectTimeout())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build());
     }
 
     /** A client on a given {@link HttpClient}, which must not follow redirects itself. */
     public RegistryClient(RegistryConfig config, MeterRegistry meters, HttpClient http) {
-        this(config, meters, http, realmHostCheck(config),
+        this(
+                config,
+                meters,
+                http,
+                realmHostCheck(config),
                 new RegistryLabels(config.insecureRegistries(), config.metricRegistryLimit()));
     }
 
     /** As above with an explicit token-realm host check (tests) and the metric labels shared with siblings. */
-    RegistryClient(RegistryConfig config, MeterRegistry meters, HttpClient http, Predicate<String> realmHostAllowed,
-                   RegistryLabels labels) {
+    RegistryClient(
+            RegistryConfig config,
+            MeterRegistry meters,
+            HttpClient http,
+            Predicate<String> realmHostAllowed,
+            RegistryLabels labels) {
         this.config = Objects.requireNonNull(config, "config");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.http = Objects.requireNonNull(http, "http");
@@ -72,8 +83,8 @@ public final class RegistryClient {
                     + "the registry client so that Authorization never reaches another host");
         }
         ObjectMapper json = new ObjectMapper();
-        Authenticator auth = new Authenticator(new Transport(http, config, meters, labels), config, json,
-                realmHostAllowed);
+        Authenticator auth =
+                new Authenticator(new Transport(http, config, meters, labels), config, json, realmHostAllowed);
         this.manifests = new ManifestOperations(auth, json);
         this.blobs = new BlobOperations(auth, json);
     }
@@ -94,9 +105,10 @@ public final class RegistryClient {
      */
     public RegistryClient withCredential(Credential credential) {
         Objects.requireNonNull(credential, "credential");
-        return withCredentials.computeIfAbsent(credential,
-                c -> new RegistryClient(config.withCredentials(registry -> Optional.of(c)), meters, http,
-                        realmHostAllowed, labels));
+        return withCredentials.computeIfAbsent(
+                credential,
+                c -> new RegistryClient(
+                        config.withCredentials(registry -> Optional.of(c)), meters, http, realmHostAllowed, labels));
     }
 
     /**
@@ -142,8 +154,14 @@ public final class RegistryClient {
         } catch (RuntimeException e) {
             LOG.warn("{} {}: unexpected failure: {}", action, ref, e.toString());
             LOG.debug("{} {}: unexpected failure", action, ref, e);
-            throw new RegistryException(RegistryException.Kind.INVALID, action + " " + ref + ": the exchange with registry "
-                    + ref.registry() + " failed unexpectedly (the server log has details)", 0, null, null, e);
+            throw new RegistryException(
+                    RegistryException.Kind.INVALID,
+                    action + " " + ref + ": the exchange with registry " + ref.registry()
+                            + " failed unexpectedly (the server log has details)",
+                    0,
+                    null,
+                    null,
+                    e);
         }
     }
 

@@ -31,11 +31,21 @@ import java.util.Set;
  * @param access which registries may be contacted at all ({@code --allowed-registries}); the client refuses
  *     the others before sending anything
  */
-public record RegistryConfig(Duration connectTimeout, Duration requestTimeout, Set<String> insecureRegistries,
-                             CredentialSource credentials, int maxAttempts, Duration initialBackoff,
-                             Duration maxBackoff, Duration maxRetryAfter, int maxConcurrencyPerRegistry,
-                             Clock clock, Sleeper sleeper, long maxManifestBytes, int metricRegistryLimit,
-                             RegistryAccess access) {
+public record RegistryConfig(
+        Duration connectTimeout,
+        Duration requestTimeout,
+        Set<String> insecureRegistries,
+        CredentialSource credentials,
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        Duration maxRetryAfter,
+        int maxConcurrencyPerRegistry,
+        Clock clock,
+        Sleeper sleeper,
+        long maxManifestBytes,
+        int metricRegistryLimit,
+        RegistryAccess access) {
 
     /** Waits out a retry delay; tests substitute one that records the delays. */
     @FunctionalInterface
@@ -64,8 +74,8 @@ public record RegistryConfig(Duration connectTimeout, Duration requestTimeout, S
             throw new IllegalArgumentException("metricRegistryLimit must not be negative, got " + metricRegistryLimit);
         }
         if (maxConcurrencyPerRegistry < 1) {
-            throw new IllegalArgumentException("maxConcurrencyPerRegistry must be at least 1, got "
-                    + maxConcurrencyPerRegistry);
+            throw new IllegalArgumentException(
+                    "maxConcurrencyPerRegistry must be at least 1, got " + maxConcurrencyPerRegistry);
         }
     }
 
@@ -80,78 +90,198 @@ public record RegistryConfig(Duration connectTimeout, Duration requestTimeout, S
      * registry, 4 MiB manifests, 20 registry metric labels.
      */
     public static RegistryConfig defaults() {
-        return new RegistryConfig(Duration.ofSeconds(5), Duration.ofSeconds(30), Set.of(), CredentialSource.none(),
-                4, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60), 16, Clock.systemUTC(),
-                d -> Thread.sleep(d), DEFAULT_MAX_MANIFEST_BYTES,
-                DEFAULT_METRIC_REGISTRY_LIMIT, RegistryAccess.any());
+        return new RegistryConfig(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Set.of(),
+                CredentialSource.none(),
+                4,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(60),
+                16,
+                Clock.systemUTC(),
+                d -> Thread.sleep(d),
+                DEFAULT_MAX_MANIFEST_BYTES,
+                DEFAULT_METRIC_REGISTRY_LIMIT,
+                RegistryAccess.any());
     }
 
     /** A copy with other connect and request timeouts. */
     public RegistryConfig withTimeouts(Duration connect, Duration request) {
-        return new RegistryConfig(connect, request, insecureRegistries, credentials, maxAttempts, initialBackoff,
-                maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper,
-                maxManifestBytes, metricRegistryLimit, access);
+        return new RegistryConfig(
+                connect,
+                request,
+                insecureRegistries,
+                credentials,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                maxConcurrencyPerRegistry,
+                clock,
+                sleeper,
+                maxManifestBytes,
+                metricRegistryLimit,
+                access);
     }
 
     /** A copy speaking plain HTTP to these registries ({@code host[:port]} or {@code host}). */
     public RegistryConfig withInsecureRegistries(Set<String> registries) {
-        return new RegistryConfig(connectTimeout, requestTimeout, registries, credentials, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper,
-                maxManifestBytes, metricRegistryLimit, access);
+        return new RegistryConfig(
+                connectTimeout,
+                requestTimeout,
+                registries,
+                credentials,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                maxConcurrencyPerRegistry,
+                clock,
+                sleeper,
+                maxManifestBytes,
+                metricRegistryLimit,
+                access);
     }
 
     /** A copy taking credentials from {@code source}. */
     public RegistryConfig withCredentials(CredentialSource source) {
-        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, source, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper,
-                maxManifestBytes, metricRegistryLimit, access);
+        return new RegistryConfig(
+                connectTimeout,
+                requestTimeout,
+                insecureRegistries,
+                source,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                maxConcurrencyPerRegistry,
+                clock,
+                sleeper,
+                maxManifestBytes,
+                metricRegistryLimit,
+                access);
     }
 
     /** A copy with another retry policy: attempts, first and largest backoff, longest Retry-After waited out. */
     public RegistryConfig withRetries(int attempts, Duration initial, Duration max, Duration retryAfterCap) {
-        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, attempts, initial,
-                max, retryAfterCap, maxConcurrencyPerRegistry, clock, sleeper,
-                maxManifestBytes, metricRegistryLimit, access);
+        return new RegistryConfig(
+                connectTimeout,
+                requestTimeout,
+                insecureRegistries,
+                credentials,
+                attempts,
+                initial,
+                max,
+                retryAfterCap,
+                maxConcurrencyPerRegistry,
+                clock,
+                sleeper,
+                maxManifestBytes,
+                metricRegistryLimit,
+                access);
     }
 
     /** A copy allowing {@code limit} concurrent exchanges per registry. */
     public RegistryConfig withMaxConcurrencyPerRegistry(int limit) {
-        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, limit, clock, sleeper,
-                maxManifestBytes, metricRegistryLimit, access);
+        return new RegistryConfig(
+                connectTimeout,
+                requestTimeout,
+                insecureRegistries,
+                credentials,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                limit,
+                clock,
+                sleeper,
+                maxManifestBytes,
+                metricRegistryLimit,
+                access);
     }
 
     /** A copy with another time source and way of waiting (tests use a manual clock). */
     public RegistryConfig withClock(Clock newClock, Sleeper newSleeper) {
-        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, newClock, newSleeper,
-                maxManifestBytes, metricRegistryLimit, access);
+        return new RegistryConfig(
+                connectTimeout,
+                requestTimeout,
+                insecureRegistries,
+                credentials,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                maxConcurrencyPerRegistry,
+                newClock,
+                newSleeper,
+                maxManifestBytes,
+                metricRegistryLimit,
+                access);
     }
 
     /** A copy reading manifests of at most {@code bytes}. */
     public RegistryConfig withMaxManifestBytes(long bytes) {
-        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper, bytes,
-                metricRegistryLimit, access);
+        return new RegistryConfig(
+                connectTimeout,
+                requestTimeout,
+                insecureRegistries,
+                credentials,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                maxConcurrencyPerRegistry,
+                clock,
+                sleeper,
+                bytes,
+                metricRegistryLimit,
+                access);
     }
 
     /** A copy giving {@code limit} registries seen at run time their own metric label. */
     public RegistryConfig withMetricRegistryLimit(int limit) {
-        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper, maxManifestBytes,
-                limit, access);
+        return new RegistryConfig(
+                connectTimeout,
+                requestTimeout,
+                insecureRegistries,
+                credentials,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                maxConcurrencyPerRegistry,
+                clock,
+                sleeper,
+                maxManifestBytes,
+                limit,
+                access);
     }
 
     /** A copy contacting only the registries {@code registryAccess} permits. */
     public RegistryConfig withAccess(RegistryAccess registryAccess) {
-        return new RegistryConfig(connectTimeout, requestTimeout, insecureRegistries, credentials, maxAttempts,
-                initialBackoff, maxBackoff, maxRetryAfter, maxConcurrencyPerRegistry, clock, sleeper, maxManifestBytes,
-                metricRegistryLimit, registryAccess);
+        return new RegistryConfig(
+                connectTimeout,
+                requestTimeout,
+                insecureRegistries,
+                credentials,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                maxConcurrencyPerRegistry,
+                clock,
+                sleeper,
+                maxManifestBytes,
+                metricRegistryLimit,
+                registryAccess);
     }
 
     /** {@code http} for loopback and configured-insecure registries, otherwise {@code https}. */
     String schemeFor(String registry) {
-        boolean plain = ImageReference.isLoopbackHost(registry) || insecureRegistries.contains(registry)
+        boolean plain = ImageReference.isLoopbackHost(registry)
+                || insecureRegistries.contains(registry)
                 || insecureRegistries.contains(ImageReference.hostOnly(registry));
         return plain ? "http" : "https";
     }

@@ -13,8 +13,7 @@ import java.net.http.HttpResponse;
  */
 final class RegistryErrors {
 
-    private RegistryErrors() {
-    }
+    private RegistryErrors() {}
 
     static RegistryException failure(String action, HttpResponse<byte[]> response, ObjectMapper json) {
         return failure(null, action, response, json, "");
@@ -24,8 +23,8 @@ final class RegistryErrors {
      * As {@link #failure(String, HttpResponse, ObjectMapper)}, with the kind forced when {@code kind} is
      * not null and {@code note} appended to the message.
      */
-    static RegistryException failure(Kind kind, String action, HttpResponse<byte[]> response, ObjectMapper json,
-                                     String note) {
+    static RegistryException failure(
+            Kind kind, String action, HttpResponse<byte[]> response, ObjectMapper json, String note) {
         int status = response.statusCode();
         String code = null;
         String message = null;
@@ -33,14 +32,19 @@ final class RegistryErrors {
         if (body != null && body.length > 0) {
             try {
                 JsonNode first = json.readTree(body).path("errors").path(0);
-                code = first.path("code").isTextual() ? printable(first.path("code").asText(), 64) : null;
-                message = first.path("message").isTextual() ? printable(first.path("message").asText(), 200) : null;
+                code = first.path("code").isTextual()
+                        ? printable(first.path("code").asText(), 64)
+                        : null;
+                message = first.path("message").isTextual()
+                        ? printable(first.path("message").asText(), 200)
+                        : null;
             } catch (IOException e) {
                 // not a registry error body (a proxy's HTML page, …): the status alone classifies it
             }
         }
         Kind resolved = kind != null ? kind : classify(status, code);
-        StringBuilder text = new StringBuilder(action).append(": registry answered ").append(status);
+        StringBuilder text =
+                new StringBuilder(action).append(": registry answered ").append(status);
         if (code != null) {
             text.append(' ').append(code);
         }
@@ -56,8 +60,11 @@ final class RegistryErrors {
      * {@code max} characters (a hostile registry chooses them).
      */
     static String printable(String text, int max) {
-        String clean = text.codePoints().filter(c -> c >= 0x20 && c != 0x7f)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
+        String clean = text.codePoints()
+                .filter(c -> c >= 0x20 && c != 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString()
+                .strip();
         return clean.length() > max ? clean.substring(0, max) + "…" : clean;
     }
 

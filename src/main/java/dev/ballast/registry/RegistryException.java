@@ -42,13 +42,19 @@ public final class RegistryException extends RuntimeException {
     private final String registryMessage;
     private final Instant retryAt;
 
-    RegistryException(Kind kind, String message, int status, String errorCode, String registryMessage,
-                      Throwable cause) {
+    RegistryException(
+            Kind kind, String message, int status, String errorCode, String registryMessage, Throwable cause) {
         this(kind, message, status, errorCode, registryMessage, cause, null);
     }
 
-    RegistryException(Kind kind, String message, int status, String errorCode, String registryMessage,
-                      Throwable cause, Instant retryAt) {
+    RegistryException(
+            Kind kind,
+            String message,
+            int status,
+            String errorCode,
+            String registryMessage,
+            Throwable cause,
+            Instant retryAt) {
         super(message, cause);
         this.kind = kind;
         this.status = status;

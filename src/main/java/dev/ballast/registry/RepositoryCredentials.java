@@ -1,23 +1,23 @@
 package dev.ballast.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.image.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.ballast.image.ImageReference;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashSet;
-import java.util.TreeSet;
 
 /**
  * Ballast's stand-in for the Secrets Manager secrets that ECS's
@@ -65,7 +65,8 @@ public final class RepositoryCredentials {
             // Jackson's message may quote the file's content: say only where it failed.
             throw new IllegalArgumentException("cannot read registry credentials file " + file + ": "
                     + (e instanceof JsonProcessingException j && j.getLocation() != null
-                    ? "invalid JSON at line " + j.getLocation().getLineNr() : e.getClass().getSimpleName()));
+                            ? "invalid JSON at line " + j.getLocation().getLineNr()
+                            : e.getClass().getSimpleName()));
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("registry credentials file " + file
@@ -75,16 +76,19 @@ public final class RepositoryCredentials {
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            if (!v.path("username").isTextual() || v.path("username").asText().isEmpty() || !v.path("password").isTextual()) {
-                throw new IllegalArgumentException("registry credentials file " + file + ": entry \"" + e.getKey()
-                        + "\" must be {\"username\": \"…\", \"password\": \"…\", \"registry\": \"host[:port]\"} with a non-empty username");
+            if (!v.path("username").isTextual()
+                    || v.path("username").asText().isEmpty()
+                    || !v.path("password").isTextual()) {
+                throw new IllegalArgumentException(
+                        "registry credentials file " + file + ": entry \"" + e.getKey()
+                                + "\" must be {\"username\": \"…\", \"password\": \"…\", \"registry\": \"host[:port]\"} with a non-empty username");
             }
             Set<String> registries;
             try {
                 registries = registries(v.path("registry"));
             } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException("registry credentials file " + file + ": entry \"" + e.getKey()
-                        + "\": " + bad.getMessage());
+                throw new IllegalArgumentException(
+                        "registry credentials file " + file + ": entry \"" + e.getKey() + "\": " + bad.getMessage());
             }
             if (registries.isEmpty()) {
                 throw new IllegalArgumentException("registry credentials file " + file + ": entry \"" + e.getKey()
@@ -92,11 +96,16 @@ public final class RepositoryCredentials {
                         + "sent to, as image references name it (docker.io for Docker Hub)");
             }
             try {
-                entries.put(e.getKey(), new Entry(new Credential(v.get("username").asText(), v.get("password").asText()),
-                        registries));
+                entries.put(
+                        e.getKey(),
+                        new Entry(
+                                new Credential(
+                                        v.get("username").asText(),
+                                        v.get("password").asText()),
+                                registries));
             } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException("registry credentials file " + file + ": entry \"" + e.getKey()
-                        + "\": " + bad.getMessage());
+                throw new IllegalArgumentException(
+                        "registry credentials file " + file + ": entry \"" + e.getKey() + "\": " + bad.getMessage());
             }
         }
         return new RepositoryCredentials(entries, file);
@@ -124,7 +133,9 @@ public final class RepositoryCredentials {
      * registry, as {@code ImageReference#registry()} gives it); empty otherwise — {@link #problem} says why.
      */
     public Optional<Credential> lookup(String credentialsParameter, String registry) {
-        return entry(credentialsParameter).filter(e -> e.registries().contains(registry)).map(Entry::credential);
+        return entry(credentialsParameter)
+                .filter(e -> e.registries().contains(registry))
+                .map(Entry::credential);
     }
 
     /**
@@ -139,7 +150,8 @@ public final class RepositoryCredentials {
         }
         if (!e.get().registries().contains(registry)) {
             return Optional.of("repositoryCredentials.credentialsParameter \"" + credentialsParameter
-                    + "\" may be sent only to " + String.join(", ", new TreeSet<>(e.get().registries()))
+                    + "\" may be sent only to "
+                    + String.join(", ", new TreeSet<>(e.get().registries()))
                     + ", not to " + registry + " (its \"registry\" in " + where() + ")");
         }
         return Optional.empty();
@@ -190,8 +202,7 @@ public final class RepositoryCredentials {
             registry = null;
         }
         // "myhost" alone would read as a Docker Hub namespace: a registry host has a dot, a port or is localhost
-        if (registry == null || registry.equals(ImageReference.DOCKER_HUB)
-                && !ImageReference.isDockerHubHost(h)) {
+        if (registry == null || registry.equals(ImageReference.DOCKER_HUB) && !ImageReference.isDockerHubHost(h)) {
             throw new IllegalArgumentException("\"registry\" \"" + h + "\" is not a registry host[:port] "
                     + "(e.g. registry.example.com, 127.0.0.1:5000, docker.io)");
         }
@@ -205,7 +216,9 @@ public final class RepositoryCredentials {
 
     /** Where the entries came from for callers' messages, without the file's path. */
     private String where() {
-        return source == null ? "no --registry-credentials file is configured" : "the server's --registry-credentials file";
+        return source == null
+                ? "no --registry-credentials file is configured"
+                : "the server's --registry-credentials file";
     }
 
     /** Where the entries came from, for the operator's log: the file, or "no --registry-credentials file". */

@@ -9,11 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Bearer tokens per (registry, scope), valid until their expiry by the injected {@link Clock}. */
 final class TokenCache {
 
-    private record Key(String registry, String scope) {
-    }
+    private record Key(String registry, String scope) {}
 
-    private record Entry(String token, Instant expires) {
-    }
+    private record Entry(String token, Instant expires) {}
 
     private static final int SWEEP_ABOVE = 1024;
     /** Entries kept at most: callers choose registries and repositories, so live tokens are bounded too. */

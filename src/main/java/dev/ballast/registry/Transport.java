@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -28,10 +29,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.net.ConnectException;
-import javax.net.ssl.SSLException;
 
 /**
  * HTTP exchanges with one registry at a time: a per-registry concurrency limit, redirects followed
@@ -49,6 +49,7 @@ final class Transport {
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "host", "expect", "upgrade");
     /** Largest error body read: its first error entry is all that is used. */
     static final long MAX_ERROR_BODY = 64 * 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
@@ -100,28 +101,42 @@ final class Transport {
                     limit.release();
                 }
             } catch (BoundedBody.TooLarge e) {
-                throw RegistryException.of(RegistryException.Kind.INVALID, action + ": " + RegistryUrls.who(registry, uri) + " "
-                        + e.getMessage() + " (the limit for this answer)");
+                throw RegistryException.of(
+                        RegistryException.Kind.INVALID,
+                        action + ": " + RegistryUrls.who(registry, uri) + " " + e.getMessage()
+                                + " (the limit for this answer)");
             } catch (IOException e) {
                 if (attempt >= config.maxAttempts()) {
                     String what = e instanceof HttpConnectTimeoutException
                             ? "no connection within " + config.connectTimeout().toMillis() + " ms"
                             : e instanceof HttpTimeoutException
-                            ? "no answer within " + config.requestTimeout().toMillis() + " ms"
-                            : e instanceof SSLException ? "TLS handshake failed"
-                            : e instanceof ConnectException ? "cannot connect" : "the connection failed";
-                    logFailure(registry, action + ": " + request.method() + " " + uri + " failed after " + attempt
-                            + " attempt(s): " + e);
-                    throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": " + RegistryUrls.who(registry, uri)
-                            + " could not be reached: " + what + " after " + attempt + " attempt(s)", 0, null, null, e);
+                                    ? "no answer within "
+                                            + config.requestTimeout().toMillis() + " ms"
+                                    : e instanceof SSLException
+                                            ? "TLS handshake failed"
+                                            : e instanceof ConnectException
+                                                    ? "cannot connect"
+                                                    : "the connection failed";
+                    logFailure(
+                            registry,
+                            action + ": " + request.method() + " " + uri + " failed after " + attempt + " attempt(s): "
+                                    + e);
+                    throw new RegistryException(
+                            RegistryException.Kind.UNAVAILABLE,
+                            action + ": " + RegistryUrls.who(registry, uri) + " could not be reached: " + what
+                                    + " after " + attempt + " attempt(s)",
+                            0,
+                            null,
+                            null,
+                            e);
                 }
                 LOG.debug("{}: {} {} failed ({}), retrying", action, request.method(), uri, e.toString());
                 pause(action, backoff(attempt));
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": interrupted", 0, null,
-                        null, e);
+                throw new RegistryException(
+                        RegistryException.Kind.UNAVAILABLE, action + ": interrupted", 0, null, null, e);
             }
             int status = response.statusCode();
             boolean retryable = status == 429 || (status >= 500 && status != 501 && status != 505);
@@ -129,8 +144,10 @@ final class Transport {
                 return response;
             }
             Optional<Duration> asked = status == 429 ? retryAfter(response) : Optional.empty();
-            if (status == 429 && (attempt >= config.maxAttempts()
-                    || asked.filter(d -> d.compareTo(config.maxRetryAfter()) > 0).isPresent())) {
+            if (status == 429
+                    && (attempt >= config.maxAttempts()
+                            || asked.filter(d -> d.compareTo(config.maxRetryAfter()) > 0)
+                                    .isPresent())) {
                 throw rateLimited(action, response, asked);
             }
             if (attempt >= config.maxAttempts()) {
@@ -148,7 +165,11 @@ final class Transport {
      */
     private RegistryException rateLimited(String action, HttpResponse<byte[]> response, Optional<Duration> asked) {
         Optional<Instant> at = asked.map(d -> config.clock().instant().plus(d).truncatedTo(ChronoUnit.SECONDS));
-        RegistryException e = RegistryErrors.failure(RegistryException.Kind.RATE_LIMITED, action, response, JSON,
+        RegistryException e = RegistryErrors.failure(
+                RegistryException.Kind.RATE_LIMITED,
+                action,
+                response,
+                JSON,
                 at.map(t -> " and asks to wait until " + t).orElse(""));
         return at.map(e::retryingAt).orElse(e);
     }
@@ -161,16 +182,17 @@ final class Transport {
         long now = config.clock().millis();
         String label = labels.of(registry);
         Long last = lastWarned.get(label);
-        if ((last == null || now - last > WARN_EVERY_MILLIS) && (last == null
-                ? lastWarned.putIfAbsent(label, now) == null : lastWarned.replace(label, last, now))) {
+        if ((last == null || now - last > WARN_EVERY_MILLIS)
+                && (last == null ? lastWarned.putIfAbsent(label, now) == null : lastWarned.replace(label, last, now))) {
             LOG.warn("{}", detail);
         } else {
             LOG.debug("{}", detail);
         }
     }
 
-    private HttpResponse<byte[]> exchange(String action, String registry, URI first, Request request,
-                                          Optional<String> authorization) throws IOException, InterruptedException {
+    private HttpResponse<byte[]> exchange(
+            String action, String registry, URI first, Request request, Optional<String> authorization)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + config.requestTimeout().toNanos();
         URI uri = first;
         String origin = origin(uri);
@@ -191,12 +213,18 @@ final class Transport {
                 }
             });
             auth.ifPresent(a -> b.header("Authorization", a));
-            b.method(method, body.length == 0 && !method.equals("PUT") && !method.equals("POST")
-                    ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            b.method(
+                    method,
+                    body.length == 0 && !method.equals("PUT") && !method.equals("POST")
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
             HttpResponse<byte[]> response;
             try {
-                response = complete(http.sendAsync(b.build(), BoundedBody.handler(method, maxBody, MAX_ERROR_BODY)),
-                        remaining, method, uri);
+                response = complete(
+                        http.sendAsync(b.build(), BoundedBody.handler(method, maxBody, MAX_ERROR_BODY)),
+                        remaining,
+                        method,
+                        uri);
             } catch (IOException e) {
                 count(registry, method, "IO_ERROR");
                 throw e;
@@ -204,8 +232,11 @@ final class Transport {
             int status = response.statusCode();
             count(registry, method, outcome(status));
             Optional<String> location = response.headers().firstValue("Location");
-            if (!REDIRECTS.contains(status) || location.isEmpty() || hop >= MAX_REDIRECTS
-                    || method.equals("PUT") || method.equals("POST")) {
+            if (!REDIRECTS.contains(status)
+                    || location.isEmpty()
+                    || hop >= MAX_REDIRECTS
+                    || method.equals("PUT")
+                    || method.equals("POST")) {
                 return response;
             }
             uri = RegistryUrls.target(action, registry, uri, location.get());
@@ -221,8 +252,9 @@ final class Transport {
     }
 
     /** Waits for headers and body until the deadline; past it the exchange is cancelled (the connection closed). */
-    private static HttpResponse<byte[]> complete(CompletableFuture<HttpResponse<byte[]>> call, long remainingNanos,
-                                                 String method, URI uri) throws IOException, InterruptedException {
+    private static HttpResponse<byte[]> complete(
+            CompletableFuture<HttpResponse<byte[]>> call, long remainingNanos, String method, URI uri)
+            throws IOException, InterruptedException {
         try {
             return call.get(remainingNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -247,9 +279,12 @@ final class Transport {
     /** No request to a link-local or metadata address a registry points to (see {@link RegistryAccess#targetRefusal}). */
     private void permitTarget(String action, URI uri) {
         String host = uri.getHost() == null ? String.valueOf(uri.getAuthority()) : uri.getHost();
-        config.access().targetRefusal(uri.getPort() < 0 ? host : host + ":" + uri.getPort()).ifPresent(why -> {
-            throw RegistryException.of(RegistryException.Kind.REFUSED, action + ": not following " + uri + ": " + why);
-        });
+        config.access()
+                .targetRefusal(uri.getPort() < 0 ? host : host + ":" + uri.getPort())
+                .ifPresent(why -> {
+                    throw RegistryException.of(
+                            RegistryException.Kind.REFUSED, action + ": not following " + uri + ": " + why);
+                });
     }
 
     private static String origin(URI uri) {
@@ -288,8 +323,9 @@ final class Transport {
 
     /** {@code Retry-After} as delay-seconds or HTTP-date (uncapped: a longer wait ends the attempt). */
     Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(v -> parseRetryAfter(v.trim(),
-                config.clock().instant()));
+        return response.headers()
+                .firstValue("Retry-After")
+                .flatMap(v -> parseRetryAfter(v.trim(), config.clock().instant()));
     }
 
     static Optional<Duration> parseRetryAfter(String value, Instant now) {
@@ -297,7 +333,8 @@ final class Transport {
             return Optional.of(Duration.ofSeconds(Long.parseLong(value.length() > 9 ? "999999999" : value)));
         }
         try {
-            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
             Duration d = Duration.between(now, at);
             return Optional.of(d.isNegative() ? Duration.ZERO : d);
         } catch (DateTimeParseException e) {
@@ -310,8 +347,13 @@ final class Transport {
             config.sleeper().sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, action + ": interrupted while waiting to retry",
-                    0, null, null, e);
+            throw new RegistryException(
+                    RegistryException.Kind.UNAVAILABLE,
+                    action + ": interrupted while waiting to retry",
+                    0,
+                    null,
+                    null,
+                    e);
         }
     }
 }

@@ -23,8 +23,9 @@ public record ImageRule(ImagePattern pattern, Mode mode, String modeText) {
      * @throws IllegalArgumentException naming the bad pattern or mode and what is accepted
      */
     public static ImageRule of(String pattern, String mode) {
-        Mode m = Mode.of(mode).orElseThrow(() -> new IllegalArgumentException("invalid image rule mode \""
-                + mode + "\": accepted modes are " + String.join(", ", Mode.VALUES)));
+        Mode m = Mode.of(mode)
+                .orElseThrow(() -> new IllegalArgumentException("invalid image rule mode \"" + mode
+                        + "\": accepted modes are " + String.join(", ", Mode.VALUES)));
         return new ImageRule(new ImagePattern(pattern), m, mode);
     }
 }

@@ -51,7 +51,9 @@ public final class ManagedCatalog {
                 return null;
             }
             String repository = text.substring(slash + 1, text.length() - 2);
-            return repository.contains("*") || repository.contains(":") || !repository.contains("/") ? null : repository;
+            return repository.contains("*") || repository.contains(":") || !repository.contains("/")
+                    ? null
+                    : repository;
         }
     }
 
@@ -80,7 +82,8 @@ public final class ManagedCatalog {
             Entry.of("public.ecr.aws/datadog/agent:*", "Datadog agent"),
             Entry.of("gcr.io/datadoghq/agent:*", "Datadog agent"),
             Entry.of("public.ecr.aws/appmesh/aws-appmesh-envoy:*", "AWS App Mesh / Service Connect Envoy"),
-            Entry.of("840364872350.dkr.ecr.*.amazonaws.com/aws-appmesh-envoy:*", "AWS App Mesh / Service Connect Envoy"),
+            Entry.of(
+                    "840364872350.dkr.ecr.*.amazonaws.com/aws-appmesh-envoy:*", "AWS App Mesh / Service Connect Envoy"),
             Entry.of("*/ecs-service-connect-agent:*", "ECS Service Connect agent"),
             Entry.of("docker.io/envoyproxy/envoy:*", "Envoy proxy")));
 
@@ -134,11 +137,17 @@ public final class ManagedCatalog {
         }
         String suffix = e.mirroredRepository();
         ImageReference ref = image.reference();
-        if (suffix == null || ref == null || ref.tag().isEmpty()
+        if (suffix == null
+                || ref == null
+                || ref.tag().isEmpty()
                 || !(ref.repository().equals(suffix) || ref.repository().endsWith("/" + suffix))) {
             return null;
         }
         // As specific as the pattern REGISTRY/REPOSITORY:* naming the mirrored repository.
-        return new Match(e, new ImagePattern.Specificity(ref.registry().length() + ref.repository().length() + 2, 1), true);
+        return new Match(
+                e,
+                new ImagePattern.Specificity(
+                        ref.registry().length() + ref.repository().length() + 2, 1),
+                true);
     }
 }

@@ -48,7 +48,8 @@ public final class PolicyEvaluator {
         ImagePattern.Image forms = ImagePattern.Image.of(image);
         Optional<ImageRule> rule = mostSpecific(inputs.clusterRules(), forms);
         if (rule.isPresent()) {
-            return new Decision(rule.get().mode(), Layer.CLUSTER_RULE, rule.get().pattern().text());
+            return new Decision(
+                    rule.get().mode(), Layer.CLUSTER_RULE, rule.get().pattern().text());
         }
         Optional<Decision> account = accountLayer(inputs.accountRules(), forms);
         if (account.isPresent()) {
@@ -57,7 +58,10 @@ public final class PolicyEvaluator {
         Optional<Mode> accountSetting = inputs.accountSetting().flatMap(Mode::of);
         Optional<Mode> clusterSetting = inputs.clusterSetting().flatMap(Mode::of);
         if (clusterSetting.isPresent()) {
-            return new Decision(clusterSetting.get(), Layer.CLUSTER_SETTING, null,
+            return new Decision(
+                    clusterSetting.get(),
+                    Layer.CLUSTER_SETTING,
+                    null,
                     clusterSetting.get() == Mode.DISABLED ? unpinned(accountSetting) : null);
         }
         if (accountSetting.isPresent()) {
@@ -70,19 +74,33 @@ public final class PolicyEvaluator {
     private Optional<Decision> accountLayer(List<ImageRule> rules, ImagePattern.Image forms) {
         Optional<ImageRule> rule = mostSpecific(rules, forms);
         Optional<ManagedCatalog.Match> managed = catalog.match(forms);
-        if (managed.isPresent() && (rule.isEmpty()
-                || rule.get().pattern().specificity().compareTo(managed.get().specificity()) < 0)) {
+        if (managed.isPresent()
+                && (rule.isEmpty()
+                        || rule.get()
+                                        .pattern()
+                                        .specificity()
+                                        .compareTo(managed.get().specificity())
+                                < 0)) {
             ManagedCatalog.Entry entry = managed.get().entry();
-            String note = managed.get().mirror() ? "image " + forms.written() + " is recognised as a mirror of "
-                    + entry.pattern().text() + " (" + entry.sidecar() + ")" : null;
+            String note = managed.get().mirror()
+                    ? "image " + forms.written() + " is recognised as a mirror of "
+                            + entry.pattern().text() + " (" + entry.sidecar() + ")"
+                    : null;
             Optional<ImageRule> override = rules.stream()
-                    .filter(r -> r.pattern().text().equals(entry.pattern().text())).findFirst();
+                    .filter(r -> r.pattern().text().equals(entry.pattern().text()))
+                    .findFirst();
             if (override.isPresent()) {
-                return Optional.of(new Decision(override.get().mode(), Layer.ACCOUNT_RULE, entry.pattern().text(), note));
+                return Optional.of(new Decision(
+                        override.get().mode(),
+                        Layer.ACCOUNT_RULE,
+                        entry.pattern().text(),
+                        note));
             }
-            return Optional.of(new Decision(Mode.DISABLED, Layer.MANAGED_CATALOG, entry.pattern().text(), note));
+            return Optional.of(new Decision(
+                    Mode.DISABLED, Layer.MANAGED_CATALOG, entry.pattern().text(), note));
         }
-        return rule.map(r -> new Decision(r.mode(), Layer.ACCOUNT_RULE, r.pattern().text()));
+        return rule.map(
+                r -> new Decision(r.mode(), Layer.ACCOUNT_RULE, r.pattern().text()));
     }
 
     /** The note for a cluster setting {@code disabled}, when the lower layers would have resolved the image. */
@@ -101,7 +119,11 @@ public final class PolicyEvaluator {
         ImageRule best = null;
         for (ImageRule r : rules) {
             if (r.pattern().matches(image)
-                    && (best == null || r.pattern().specificity().compareTo(best.pattern().specificity()) > 0)) {
+                    && (best == null
+                            || r.pattern()
+                                            .specificity()
+                                            .compareTo(best.pattern().specificity())
+                                    > 0)) {
                 best = r;
             }
         }

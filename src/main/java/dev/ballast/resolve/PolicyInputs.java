@@ -14,8 +14,11 @@ import java.util.Optional;
  * @param clusterSetting the cluster's {@code versionConsistency} setting ({@link Mode#VALUES}), if set
  * @param accountSetting the account root's {@code versionConsistency} setting, if set
  */
-public record PolicyInputs(List<ImageRule> clusterRules, List<ImageRule> accountRules,
-                           Optional<String> clusterSetting, Optional<String> accountSetting) {
+public record PolicyInputs(
+        List<ImageRule> clusterRules,
+        List<ImageRule> accountRules,
+        Optional<String> clusterSetting,
+        Optional<String> accountSetting) {
     public PolicyInputs {
         clusterRules = List.copyOf(clusterRules);
         accountRules = List.copyOf(accountRules);

@@ -38,7 +38,9 @@ public final class PolicyLoader {
     }
 
     private List<ImageRule> rules(String scope) {
-        return store.imageRules().of(scope).stream().map(r -> ImageRule.of(r.pattern(), r.mode())).toList();
+        return store.imageRules().of(scope).stream()
+                .map(r -> ImageRule.of(r.pattern(), r.mode()))
+                .toList();
     }
 
     private Optional<String> clusterSetting(String clusterArn) {

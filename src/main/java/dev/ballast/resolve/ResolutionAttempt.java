@@ -28,8 +28,14 @@ final class ResolutionAttempt {
      * @param attempt the number of this attempt (1 for the first)
      * @param nowMillis the clock now, for resolvedAt and the next attempt
      */
-    static RevisionResolver.Step apply(List<ContainerResolution> containers, Map<String, Lookup> answers, int attempt,
-                                       Limits limits, ResolveSettings settings, long nowMillis, EventSubject subject) {
+    static RevisionResolver.Step apply(
+            List<ContainerResolution> containers,
+            Map<String, Lookup> answers,
+            int attempt,
+            Limits limits,
+            ResolveSettings settings,
+            long nowMillis,
+            EventSubject subject) {
         List<ContainerResolution> out = new ArrayList<>();
         List<String> events = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -66,8 +72,8 @@ final class ResolutionAttempt {
         return new RevisionResolver.Step(record, events);
     }
 
-    private static ContainerResolution found(ContainerResolution c, Lookup.Found f, long now, List<String> events,
-                                             EventSubject subject) {
+    private static ContainerResolution found(
+            ContainerResolution c, Lookup.Found f, long now, List<String> events, EventSubject subject) {
         ImageReference ref = f.resolution().reference();
         Digest digest = f.resolution().digest();
         if (ref.digest().isPresent()) {
@@ -75,13 +81,20 @@ final class ResolutionAttempt {
             events.add(ResolutionEvents.verified(subject, v));
             return v;
         }
-        ContainerResolution r = with(c, ResolutionOutcome.RESOLVED, digest.toString(), pinned(c.image(), ref, digest), now, null);
+        ContainerResolution r =
+                with(c, ResolutionOutcome.RESOLVED, digest.toString(), pinned(c.image(), ref, digest), now, null);
         events.add(ResolutionEvents.resolved(subject, r, digest));
         return r;
     }
 
-    private static ContainerResolution failed(ContainerResolution c, String reason, int attempt, Limits limits,
-                                              long now, List<String> events, EventSubject subject) {
+    private static ContainerResolution failed(
+            ContainerResolution c,
+            String reason,
+            int attempt,
+            Limits limits,
+            long now,
+            List<String> events,
+            EventSubject subject) {
         boolean strict = c.mode() == Mode.CONSISTENT;
         int limit = strict ? limits.strict() : limits.bestEffort();
         ContainerResolution pending = with(c, ResolutionOutcome.PENDING, null, null, null, reason);
@@ -109,8 +122,13 @@ final class ResolutionAttempt {
         return written + tag + "@" + digest;
     }
 
-    static ContainerResolution with(ContainerResolution c, ResolutionOutcome outcome, String digest, String launchImage,
-                                    Long resolvedAt, String reason) {
+    static ContainerResolution with(
+            ContainerResolution c,
+            ResolutionOutcome outcome,
+            String digest,
+            String launchImage,
+            Long resolvedAt,
+            String reason) {
         return c.with(outcome, digest, launchImage, resolvedAt, reason);
     }
 }

@@ -48,6 +48,7 @@ final class ResolutionEvents {
     }
 
     private static String decided(ContainerResolution c) {
-        return c.mode().wire() + ", decided by " + c.decidedBy().wire() + (c.rule() == null ? "" : " '" + c.rule() + "'");
+        return c.mode().wire() + ", decided by " + c.decidedBy().wire()
+                + (c.rule() == null ? "" : " '" + c.rule() + "'");
     }
 }

@@ -14,8 +14,12 @@ import java.util.Objects;
  *     resolutions of the same reference (measured from when the answer arrived); concurrent resolutions
  *     always share the request in flight
  */
-public record ResolveSettings(int strictAttempts, int bestEffortAttempts, Duration initialBackoff,
-                              Duration maxBackoff, Duration coalesceWindow) {
+public record ResolveSettings(
+        int strictAttempts,
+        int bestEffortAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        Duration coalesceWindow) {
     public ResolveSettings {
         if (strictAttempts < 1 || bestEffortAttempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1, got strict " + strictAttempts

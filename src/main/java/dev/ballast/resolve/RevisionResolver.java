@@ -3,12 +3,12 @@ package dev.ballast.resolve;
 import dev.ballast.core.SingleFlight;
 import dev.ballast.image.ImageReference;
 import dev.ballast.image.InvalidReferenceException;
+import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.Mode;
 import dev.ballast.model.ResolutionOutcome;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.ResolutionState;
-import dev.ballast.model.ContainerDefinition;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.RepositoryCredentials;
@@ -17,18 +17,18 @@ import dev.ballast.store.RevisionRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskDefinitionRecord;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.time.Instant;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +77,8 @@ public final class RevisionResolver {
         this(store, registry, clock, settings, ManagedCatalog.builtIn());
     }
 
-    public RevisionResolver(Store store, RegistryClient registry, Clock clock, ResolveSettings settings,
-                            ManagedCatalog catalog) {
+    public RevisionResolver(
+            Store store, RegistryClient registry, Clock clock, ResolveSettings settings, ManagedCatalog catalog) {
         this(store, registry, clock, settings, catalog, RepositoryCredentials.none());
     }
 
@@ -86,8 +86,13 @@ public final class RevisionResolver {
      * @param repositoryCredentials where containers' {@code repositoryCredentials.credentialsParameter} are
      *                              looked up; such a container's registry is asked with that credential
      */
-    public RevisionResolver(Store store, RegistryClient registry, Clock clock, ResolveSettings settings,
-                            ManagedCatalog catalog, RepositoryCredentials repositoryCredentials) {
+    public RevisionResolver(
+            Store store,
+            RegistryClient registry,
+            Clock clock,
+            ResolveSettings settings,
+            ManagedCatalog catalog,
+            RepositoryCredentials repositoryCredentials) {
         this.repositoryCredentials = Objects.requireNonNull(repositoryCredentials, "repositoryCredentials");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -103,13 +108,22 @@ public final class RevisionResolver {
      * with no events.
      */
     public Step step(RevisionRow revision, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled) {
-        return step(revision.resolution(), td, clusterArn, circuitBreakerEnabled,
-                EventSubject.service(revision.serviceArn()), Instant.ofEpochMilli(revision.createdAt()));
+        return step(
+                revision.resolution(),
+                td,
+                clusterArn,
+                circuitBreakerEnabled,
+                EventSubject.service(revision.serviceArn()),
+                Instant.ofEpochMilli(revision.createdAt()));
     }
 
     /** {@link #step(RevisionRow, TaskDefinitionRecord, String, boolean)} on a bare record, events about {@code subject}. */
-    public Step step(ResolutionRecord current, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled,
-                     EventSubject subject) {
+    public Step step(
+            ResolutionRecord current,
+            TaskDefinitionRecord td,
+            String clusterArn,
+            boolean circuitBreakerEnabled,
+            EventSubject subject) {
         return step(current, td, clusterArn, circuitBreakerEnabled, subject, Instant.MIN);
     }
 
@@ -117,8 +131,13 @@ public final class RevisionResolver {
      * As above, sharing only registry answers requested at or after {@code notBefore} (the deployment's
      * creation): a tag moved before a deployment was created is always seen by it.
      */
-    public Step step(ResolutionRecord current, TaskDefinitionRecord td, String clusterArn, boolean circuitBreakerEnabled,
-                     EventSubject subject, Instant notBefore) {
+    public Step step(
+            ResolutionRecord current,
+            TaskDefinitionRecord td,
+            String clusterArn,
+            boolean circuitBreakerEnabled,
+            EventSubject subject,
+            Instant notBefore) {
         long now = clock.millis();
         if (current != null && current.state() != ResolutionState.PENDING) {
             return new Step(current, List.of());
@@ -127,11 +146,13 @@ public final class RevisionResolver {
             return new Step(current, List.of());
         }
         List<String> events = new ArrayList<>();
-        List<ContainerResolution> containers = current == null || current.containers().isEmpty()
-                ? plan(td, clusterArn, now, subject, events) : current.containers();
+        List<ContainerResolution> containers =
+                current == null || current.containers().isEmpty()
+                        ? plan(td, clusterArn, now, subject, events)
+                        : current.containers();
         int attempts = current == null ? 0 : current.attempts();
-        ResolutionAttempt.Limits limits = new ResolutionAttempt.Limits(settings.strictAttempts(),
-                settings.bestEffortAttempts(), circuitBreakerEnabled);
+        ResolutionAttempt.Limits limits = new ResolutionAttempt.Limits(
+                settings.strictAttempts(), settings.bestEffortAttempts(), circuitBreakerEnabled);
         return attempt(containers, credentialsParameters(td), attempts, limits, subject, events, notBefore);
     }
 
@@ -151,8 +172,14 @@ public final class RevisionResolver {
     public Step resolveNow(TaskDefinitionRecord td, String clusterArn, EventSubject subject) {
         List<String> events = new ArrayList<>();
         List<ContainerResolution> containers = plan(td, clusterArn, clock.millis(), subject, events);
-        Step step = attempt(containers, credentialsParameters(td), 0, new ResolutionAttempt.Limits(1, 1, false), subject,
-                events, clock.instant());
+        Step step = attempt(
+                containers,
+                credentialsParameters(td),
+                0,
+                new ResolutionAttempt.Limits(1, 1, false),
+                subject,
+                events,
+                clock.instant());
         if (step.record().state() == ResolutionState.FAILED) {
             throw new ResolutionFailedException(step.record().failure(), step.record(), step.events());
         }
@@ -169,10 +196,17 @@ public final class RevisionResolver {
         return out;
     }
 
-    private Step attempt(List<ContainerResolution> containers, Map<String, String> parameters, int attemptsSoFar,
-                         ResolutionAttempt.Limits limits, EventSubject subject, List<String> earlier,
-                         Instant notBefore) {
-        List<ContainerResolution> pending = containers.stream().filter(c -> c.resolutionMode() == ResolutionOutcome.PENDING).toList();
+    private Step attempt(
+            List<ContainerResolution> containers,
+            Map<String, String> parameters,
+            int attemptsSoFar,
+            ResolutionAttempt.Limits limits,
+            EventSubject subject,
+            List<String> earlier,
+            Instant notBefore) {
+        List<ContainerResolution> pending = containers.stream()
+                .filter(c -> c.resolutionMode() == ResolutionOutcome.PENDING)
+                .toList();
         int attempt = pending.isEmpty() ? attemptsSoFar : attemptsSoFar + 1;
         Map<String, Lookup> answers = lookUp(pending, parameters, notBefore);
         Step step = ResolutionAttempt.apply(containers, answers, attempt, limits, settings, clock.millis(), subject);
@@ -182,20 +216,23 @@ public final class RevisionResolver {
     }
 
     /** First step: decide each container's mode; disabled containers are settled at once. */
-    private List<ContainerResolution> plan(TaskDefinitionRecord td, String clusterArn, long now, EventSubject subject,
-                                           List<String> events) {
+    private List<ContainerResolution> plan(
+            TaskDefinitionRecord td, String clusterArn, long now, EventSubject subject, List<String> events) {
         PolicyInputs in = inputs.load(clusterArn);
         List<ContainerResolution> out = new ArrayList<>();
         for (ContainerDefinition c : td.definition().containers()) {
             String name = c.name();
             String image = c.image();
             Decision d = policy.decide(c.versionConsistency(), image, in);
-            ContainerResolution r = new ContainerResolution(name, image, d.mode(), d.layer(), d.rule(),
-                    ResolutionOutcome.PENDING, null, null, null, null);
+            ContainerResolution r = new ContainerResolution(
+                    name, image, d.mode(), d.layer(), d.rule(), ResolutionOutcome.PENDING, null, null, null, null);
             if (d.mode() == Mode.DISABLED) {
                 r = ResolutionAttempt.with(r, ResolutionOutcome.SKIPPED, writtenDigest(image), image, now, null);
-                events.add(ResolutionEvents.skipped(subject, r) + (d.note() == null ? "" : " " + Character.toUpperCase(
-                        d.note().charAt(0)) + d.note().substring(1) + "."));
+                events.add(ResolutionEvents.skipped(subject, r)
+                        + (d.note() == null
+                                ? ""
+                                : " " + Character.toUpperCase(d.note().charAt(0))
+                                        + d.note().substring(1) + "."));
             }
             out.add(r);
         }
@@ -206,8 +243,8 @@ public final class RevisionResolver {
      * One answer per pending container (by name); one registry request per unique canonical reference and
      * credentials parameter, in parallel.
      */
-    private Map<String, Lookup> lookUp(List<ContainerResolution> pending, Map<String, String> parameters,
-                                       Instant notBefore) {
+    private Map<String, Lookup> lookUp(
+            List<ContainerResolution> pending, Map<String, String> parameters, Instant notBefore) {
         Map<String, Key> refs = new LinkedHashMap<>();
         Map<String, Lookup> answers = new LinkedHashMap<>();
         for (ContainerResolution c : pending) {
@@ -219,8 +256,8 @@ public final class RevisionResolver {
                 answers.put(c.containerName(), new Lookup.Failed("invalid image reference: " + e.getMessage()));
                 continue;
             }
-            Optional<String> problem = parameter == null ? Optional.empty()
-                    : repositoryCredentials.problem(parameter, ref.registry());
+            Optional<String> problem =
+                    parameter == null ? Optional.empty() : repositoryCredentials.problem(parameter, ref.registry());
             if (problem.isPresent()) {
                 answers.put(c.containerName(), new Lookup.Failed(problem.get()));
                 continue;
@@ -233,7 +270,9 @@ public final class RevisionResolver {
             byRef.put(unique.getFirst(), fetch(unique.getFirst(), notBefore));
         } else if (unique.size() > 1) {
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                List<Future<Lookup>> futures = unique.stream().map(r -> pool.submit(() -> fetch(r, notBefore))).toList();
+                List<Future<Lookup>> futures = unique.stream()
+                        .map(r -> pool.submit(() -> fetch(r, notBefore)))
+                        .toList();
                 for (int i = 0; i < unique.size(); i++) {
                     byRef.put(unique.get(i), join(futures.get(i)));
                 }
@@ -250,20 +289,23 @@ public final class RevisionResolver {
     private Lookup fetch(Key key, Instant notBefore) {
         ImageReference ref = key.ref();
         try {
-            RegistryClient client = key.credentialsParameter() == null ? registry
-                    : registry.withCredential(repositoryCredentials.lookup(key.credentialsParameter(), ref.registry())
-                    .orElseThrow());
+            RegistryClient client = key.credentialsParameter() == null
+                    ? registry
+                    : registry.withCredential(repositoryCredentials
+                            .lookup(key.credentialsParameter(), ref.registry())
+                            .orElseThrow());
             Resolution r = shared.run(key, notBefore, () -> client.resolve(ref));
             if (ref.digest().isPresent() && !ref.digest().get().equals(r.digest())) {
-                return new Lookup.Failed("registry answered digest " + r.digest() + " for " + ref.digest().get());
+                return new Lookup.Failed("registry answered digest " + r.digest() + " for "
+                        + ref.digest().get());
             }
             return new Lookup.Found(new Resolution(ref, r.digest(), r.mediaType(), r.platforms()));
         } catch (RegistryException e) {
             return new Lookup.Failed(reason(ref, e), e.retryAt().orElse(null));
         } catch (RuntimeException e) {
             LOG.warn("resolve {}: unexpected failure: {}", ref, e.toString());
-            return new Lookup.Failed("registry " + ref.registry() + " could not be asked (an internal error; the server "
-                    + "log has details)");
+            return new Lookup.Failed("registry " + ref.registry()
+                    + " could not be asked (an internal error; the server " + "log has details)");
         }
     }
 

@@ -33,7 +33,8 @@ public record Demand(int cpu, int memory, HostPorts ports) {
             cpuSum += c.cpu();
             memorySum += c.memory() != null ? c.memory() : c.memoryReservation() != null ? c.memoryReservation() : 0;
         }
-        return new Demand((int) (cpu >= 0 ? cpu : cpuSum), (int) (memory >= 0 ? memory : memorySum), ports(taskDefinition));
+        return new Demand(
+                (int) (cpu >= 0 ? cpu : cpuSum), (int) (memory >= 0 ? memory : memorySum), ports(taskDefinition));
     }
 
     /**

@@ -47,9 +47,12 @@ public final class InstanceHealth {
         public Settings {
             Objects.requireNonNull(disconnectAfter, "disconnectAfter");
             Objects.requireNonNull(taskTimeout, "taskTimeout");
-            if (disconnectAfter.isNegative() || disconnectAfter.isZero() || taskTimeout.compareTo(disconnectAfter) < 0) {
-                throw new IllegalArgumentException("agent disconnect-after must be positive and the task timeout at least as long; got "
-                        + disconnectAfter + " and " + taskTimeout);
+            if (disconnectAfter.isNegative()
+                    || disconnectAfter.isZero()
+                    || taskTimeout.compareTo(disconnectAfter) < 0) {
+                throw new IllegalArgumentException(
+                        "agent disconnect-after must be positive and the task timeout at least as long; got "
+                                + disconnectAfter + " and " + taskTimeout);
             }
         }
 
@@ -81,19 +84,25 @@ public final class InstanceHealth {
         this.clock = clock;
         this.settings = settings;
         this.startedAt = clock.millis();
-        this.infrastructureStops = Counter.builder("ballast.tasks.infrastructure.stopped").baseUnit("tasks")
-                .description("Tasks stopped with InfrastructureHealth because their container instance's agent was disconnected")
+        this.infrastructureStops = Counter.builder("ballast.tasks.infrastructure.stopped")
+                .baseUnit("tasks")
+                .description(
+                        "Tasks stopped with InfrastructureHealth because their container instance's agent was disconnected")
                 .register(meters);
         for (boolean connected : new boolean[] {true, false}) {
-            Gauge.builder("ballast.agents", () -> agents(connected)).baseUnit("instances")
+            Gauge.builder("ballast.agents", () -> agents(connected))
+                    .baseUnit("instances")
                     .description("Registered container instances by agent state")
-                    .tag("state", connected ? "connected" : "disconnected").register(meters);
+                    .tag("state", connected ? "connected" : "disconnected")
+                    .register(meters);
         }
     }
 
     private long agents(boolean connected) {
         return store.instances().heartbeatBefore(Long.MAX_VALUE).stream()
-                .filter(v -> v.value().status().equals(ContainerInstanceStatus.ACTIVE.wire()) && v.value().agentConnected() == connected).count();
+                .filter(v -> v.value().status().equals(ContainerInstanceStatus.ACTIVE.wire())
+                        && v.value().agentConnected() == connected)
+                .count();
     }
 
     public Settings settings() {
@@ -109,17 +118,22 @@ public final class InstanceHealth {
         // heartbeats this server heard but has not written yet, of agents the check below would misjudge
         store.heartbeats().flushBefore(now - settings.disconnectAfter().toMillis());
         noticeReconnects();
-        for (Versioned<InstanceRow> v : store.instances().heartbeatBefore(now - settings.disconnectAfter().toMillis())) {
+        for (Versioned<InstanceRow> v : store.instances()
+                .heartbeatBefore(now - settings.disconnectAfter().toMillis())) {
             InstanceRow i = v.value();
             if (i.agentConnected() && store.instances().update(i.disconnected(), v.version())) {
-                LOG.warn("instance={} cluster={} agent disconnected: no heartbeat for {} ms", i.arn(), i.cluster(),
+                LOG.warn(
+                        "instance={} cluster={} agent disconnected: no heartbeat for {} ms",
+                        i.arn(),
+                        i.cluster(),
                         now - i.heartbeatAt());
                 disconnected.add(i.arn());
                 tellServices(i);
             }
         }
         int stopped = 0;
-        for (Versioned<InstanceRow> v : store.instances().heartbeatBefore(now - settings.taskTimeout().toMillis())) {
+        for (Versioned<InstanceRow> v :
+                store.instances().heartbeatBefore(now - settings.taskTimeout().toMillis())) {
             for (Versioned<TaskRow> t : store.tasks().forInstance(v.value().arn())) {
                 if (stop(t, now)) {
                     stopped++;
@@ -141,7 +155,10 @@ public final class InstanceHealth {
                 disconnected.remove(arn);
             } else if (i.get().value().agentConnected()) {
                 disconnected.remove(arn);
-                LOG.info("instance={} cluster={} agent reconnected", arn, i.get().value().cluster());
+                LOG.info(
+                        "instance={} cluster={} agent reconnected",
+                        arn,
+                        i.get().value().cluster());
             }
         }
     }
@@ -151,13 +168,22 @@ public final class InstanceHealth {
      * "(service name) …" style, saying what happens to those tasks if it stays away.
      */
     private void tellServices(InstanceRow instance) {
-        Map<String, Long> byService = store.tasks().forInstance(instance.arn()).stream().map(t -> t.value().serviceArn())
-                .filter(Objects::nonNull).collect(Collectors.groupingBy(s -> s, TreeMap::new, Collectors.counting()));
+        Map<String, Long> byService = store.tasks().forInstance(instance.arn()).stream()
+                .map(t -> t.value().serviceArn())
+                .filter(Objects::nonNull)
+                .collect(Collectors.groupingBy(s -> s, TreeMap::new, Collectors.counting()));
         String id = instance.arn().substring(instance.arn().lastIndexOf('/') + 1);
-        byService.forEach((serviceArn, tasks) -> store.events().add(serviceArn, "(service "
-                + serviceArn.substring(serviceArn.lastIndexOf('/') + 1) + ") has " + tasks + " task(s) on (container-instance "
-                + id + ") whose agent is disconnected; they are stopped and replaced if it does not reconnect within "
-                + settings.taskTimeout().minus(settings.disconnectAfter()).toSeconds() + " s."));
+        byService.forEach((serviceArn, tasks) -> store.events()
+                .add(
+                        serviceArn,
+                        "(service "
+                                + serviceArn.substring(serviceArn.lastIndexOf('/') + 1) + ") has " + tasks
+                                + " task(s) on (container-instance "
+                                + id
+                                + ") whose agent is disconnected; they are stopped and replaced if it does not reconnect within "
+                                + settings.taskTimeout()
+                                        .minus(settings.disconnectAfter())
+                                        .toSeconds() + " s."));
     }
 
     private boolean stop(Versioned<TaskRow> read, long now) {
@@ -171,14 +197,26 @@ public final class InstanceHealth {
      */
     public static TaskRow stoppedWithoutAgent(TaskRow t, String code, String reason, long now) {
         TaskRow stopping = t.stoppedBy(code, reason);
-        stopping = stopping.withDesired(DesiredStatus.STOPPED.wire(), stopping.stopCode(), stopping.stoppedReason(),
+        stopping = stopping.withDesired(
+                DesiredStatus.STOPPED.wire(),
+                stopping.stopCode(),
+                stopping.stoppedReason(),
                 t.stoppingAt() == null ? now : t.stoppingAt());
-        return stopping.withState(TaskStatus.STOPPED.wire(), t.containers().stream()
-                        .map(c -> c.lastStatus().equals(ContainerStatus.STOPPED.wire()) ? c
-                                : c.with(ContainerStatus.STOPPED.wire(), c.imageDigest(), c.exitCode(), c.reason() == null ? reason : c.reason(),
-                                c.runtimeId()))
+        return stopping.withState(
+                TaskStatus.STOPPED.wire(),
+                t.containers().stream()
+                        .map(c -> c.lastStatus().equals(ContainerStatus.STOPPED.wire())
+                                ? c
+                                : c.with(
+                                        ContainerStatus.STOPPED.wire(),
+                                        c.imageDigest(),
+                                        c.exitCode(),
+                                        c.reason() == null ? reason : c.reason(),
+                                        c.runtimeId()))
                         .toList(),
-                t.pullStartedAt(), t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
-                t.startedAt(), now);
+                t.pullStartedAt(),
+                t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
+                t.startedAt(),
+                now);
     }
 }

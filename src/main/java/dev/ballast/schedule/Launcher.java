@@ -2,15 +2,15 @@ package dev.ballast.schedule;
 
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
-import dev.ballast.model.ContainerResolution;
-import dev.ballast.model.HealthStatus;
-import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.core.RepeatedLog;
 import dev.ballast.model.ContainerDefinition;
+import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.HealthStatus;
 import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskStatus;
+import dev.ballast.store.ClientTokenClaim;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
 import dev.ballast.store.TaskDefinitionRecord;
@@ -31,9 +31,16 @@ public final class Launcher {
     private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
 
     /** What to launch. {@code containers} is the resolution record's entries (one per container). */
-    public record Launch(String cluster, String clusterArn, TaskDefinitionRecord taskDefinition,
-                         List<ContainerResolution> containers, String serviceArn, String deploymentId, String startedBy,
-                         String group, String clientToken) {}
+    public record Launch(
+            String cluster,
+            String clusterArn,
+            TaskDefinitionRecord taskDefinition,
+            List<ContainerResolution> containers,
+            String serviceArn,
+            String deploymentId,
+            String startedBy,
+            String group,
+            String clientToken) {}
 
     /** Tasks created (possibly fewer than asked) and why the rest could not be placed. */
     public record Launched(List<TaskRow> tasks, String failureReason) {}
@@ -44,6 +51,7 @@ public final class Launcher {
     private final Clock clock;
     /** Held across the store's transaction: a lock, not a monitor, so waiting virtual threads do not pin their carriers. */
     private final ReentrantLock placementLock = new ReentrantLock();
+
     private final TaskPorts taskPorts;
     private final RepeatedLog unplaced;
 
@@ -80,10 +88,14 @@ public final class Launcher {
         }
     }
 
-    private Launched place(Launch l, TaskDefinition td, Demand demand, int count, ClientTokenClaim claim,
-                           List<Tags.Tag> tags) {
-        Placement.Result placed = Placement.place(store.instances().active(l.cluster()),
-                store.tasks().liveInCluster(l.cluster()), taskPorts::of, demand, count);
+    private Launched place(
+            Launch l, TaskDefinition td, Demand demand, int count, ClientTokenClaim claim, List<Tags.Tag> tags) {
+        Placement.Result placed = Placement.place(
+                store.instances().active(l.cluster()),
+                store.tasks().liveInCluster(l.cluster()),
+                taskPorts::of,
+                demand,
+                count);
         List<TaskRow> tasks = new ArrayList<>();
         long now = clock.millis();
         for (String instance : placed.instanceArns()) {
@@ -93,26 +105,71 @@ public final class Launcher {
             for (ContainerDefinition c : td.containers()) {
                 String name = c.name();
                 String image = c.image();
-                String launchImage = l.containers().stream().filter(r -> r.containerName().equals(name)).findFirst()
-                        .map(ContainerResolution::launchImage).orElse(image);
-                containers.add(new TaskRow.ContainerRow(name, account.ecsArnPrefix() + "container/" + l.cluster() + "/" + id
-                        + "/" + ids.hex32().substring(0, 8) + "-" + name, image, launchImage, null, ContainerStatus.PENDING.wire(), null, null,
-                        null, c.essential(), c.credentialsParameter(), c.hasHealthCheck() ? HealthStatus.UNKNOWN.wire() : null));
+                String launchImage = l.containers().stream()
+                        .filter(r -> r.containerName().equals(name))
+                        .findFirst()
+                        .map(ContainerResolution::launchImage)
+                        .orElse(image);
+                containers.add(new TaskRow.ContainerRow(
+                        name,
+                        account.ecsArnPrefix() + "container/" + l.cluster() + "/" + id + "/"
+                                + ids.hex32().substring(0, 8) + "-" + name,
+                        image,
+                        launchImage,
+                        null,
+                        ContainerStatus.PENDING.wire(),
+                        null,
+                        null,
+                        null,
+                        c.essential(),
+                        c.credentialsParameter(),
+                        c.hasHealthCheck() ? HealthStatus.UNKNOWN.wire() : null));
             }
-            tasks.add(new TaskRow(taskArn, l.cluster(), l.clusterArn(), l.taskDefinition().arn(), l.serviceArn(),
-                    l.deploymentId(), l.startedBy(), l.group(), instance, DesiredStatus.RUNNING.wire(), TaskStatus.PROVISIONING.wire(), containers, null, null,
-                    l.clientToken(), demand.cpu(), demand.memory(), now, null, null, null, null, null, 0));
+            tasks.add(new TaskRow(
+                    taskArn,
+                    l.cluster(),
+                    l.clusterArn(),
+                    l.taskDefinition().arn(),
+                    l.serviceArn(),
+                    l.deploymentId(),
+                    l.startedBy(),
+                    l.group(),
+                    instance,
+                    DesiredStatus.RUNNING.wire(),
+                    TaskStatus.PROVISIONING.wire(),
+                    containers,
+                    null,
+                    null,
+                    l.clientToken(),
+                    demand.cpu(),
+                    demand.memory(),
+                    now,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0));
         }
         if (!tasks.isEmpty()) {
             store.tasks().insertAll(tasks, claim, l.serviceArn() == null ? tags : propagatedTags(l));
-            LOG.info("placement: {} of {} task(s) of {} ({}) placed on {}", tasks.size(), count, l.group(),
-                    l.taskDefinition().arn(), placed.instanceArns().stream().distinct()
-                            .map(a -> a.substring(a.lastIndexOf('/') + 1)).toList());
+            LOG.info(
+                    "placement: {} of {} task(s) of {} ({}) placed on {}",
+                    tasks.size(),
+                    count,
+                    l.group(),
+                    l.taskDefinition().arn(),
+                    placed.instanceArns().stream()
+                            .distinct()
+                            .map(a -> a.substring(a.lastIndexOf('/') + 1))
+                            .toList());
         }
         if (placed.failureReason() != null) {
             // retried on every pass while nothing fits: one line per reason, then a count every 5 minutes
-            unplaced.info(l.cluster() + "|" + l.group(), "placement: " + (count - tasks.size()) + " task(s) of " + l.group()
-                    + " in cluster " + l.cluster() + " not placed: " + placed.failureReason());
+            unplaced.info(
+                    l.cluster() + "|" + l.group(),
+                    "placement: " + (count - tasks.size()) + " task(s) of " + l.group() + " in cluster " + l.cluster()
+                            + " not placed: " + placed.failureReason());
         } else {
             unplaced.clear(l.cluster() + "|" + l.group());
         }
@@ -128,7 +185,9 @@ public final class Launcher {
         if (l.serviceArn() == null) {
             return List.of();
         }
-        String propagate = store.services().find(l.serviceArn()).map(v -> v.value().spec().path("propagateTags").asText("NONE"))
+        String propagate = store.services()
+                .find(l.serviceArn())
+                .map(v -> v.value().spec().path("propagateTags").asText("NONE"))
                 .orElse("NONE");
         return switch (propagate) {
             case "SERVICE" -> store.tags().list(l.serviceArn());

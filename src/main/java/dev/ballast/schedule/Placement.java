@@ -31,8 +31,12 @@ public final class Placement {
     /**
      * @param portsOf the host ports a live task holds (from its task definition)
      */
-    public static Result place(List<InstanceRow> instances, List<TaskRow> liveTasks, Function<TaskRow, HostPorts> portsOf,
-                               Demand demand, int count) {
+    public static Result place(
+            List<InstanceRow> instances,
+            List<TaskRow> liveTasks,
+            Function<TaskRow, HostPorts> portsOf,
+            Demand demand,
+            int count) {
         Map<String, int[]> free = new HashMap<>();
         Map<String, HostPorts> taken = new HashMap<>();
         Map<String, Integer> load = new HashMap<>();
@@ -70,7 +74,8 @@ public final class Placement {
                 }
             }
             if (best == null) {
-                reason = free.isEmpty() ? PlacementFailures.noConnectedInstance(instances)
+                reason = free.isEmpty()
+                        ? PlacementFailures.noConnectedInstance(instances)
                         : memoryShort ? "RESOURCE:MEMORY" : cpuShort ? "RESOURCE:CPU" : "RESOURCE:PORTS";
                 break;
             }
@@ -85,6 +90,9 @@ public final class Placement {
     }
 
     private static boolean isLessLoaded(String a, String b, Map<String, Integer> load) {
-        return Comparator.<String, Integer>comparing(load::get).thenComparing(s -> s).compare(a, b) < 0;
+        return Comparator.<String, Integer>comparing(load::get)
+                        .thenComparing(s -> s)
+                        .compare(a, b)
+                < 0;
     }
 }

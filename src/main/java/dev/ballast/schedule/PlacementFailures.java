@@ -14,19 +14,23 @@ public final class PlacementFailures {
     /** ECS's failure reason when the instances are registered but their agents are disconnected. */
     public static final String AGENT = "AGENT";
 
-    private PlacementFailures() {
-    }
+    private PlacementFailures() {}
 
     /** The reason when no instance can take a task at all: none registered, or none whose agent is connected. */
     static String noConnectedInstance(List<InstanceRow> instances) {
-        return instances.stream().anyMatch(i -> i.status().equals(ContainerInstanceStatus.ACTIVE.wire()) && !i.agentConnected()) ? AGENT : NO_INSTANCES;
+        return instances.stream()
+                        .anyMatch(i -> i.status().equals(ContainerInstanceStatus.ACTIVE.wire()) && !i.agentConnected())
+                ? AGENT
+                : NO_INSTANCES;
     }
 
     /** The service event for a placement that failed with {@code reason} (one sentence each, ending in one period). */
     public static String serviceEvent(String serviceName, String reason) {
-        String prefix = "(service " + serviceName + ") was unable to place a task because no container instance met all of its requirements.";
+        String prefix = "(service " + serviceName
+                + ") was unable to place a task because no container instance met all of its requirements.";
         if (AGENT.equals(reason)) {
-            return prefix + " The closest matching container-instance encountered error \"AGENT\": the cluster's container"
+            return prefix
+                    + " The closest matching container-instance encountered error \"AGENT\": the cluster's container"
                     + " instances are registered, but their agents are disconnected.";
         }
         return prefix + " Reason: " + reason + (reason.endsWith(".") ? "" : ".");

@@ -12,7 +12,8 @@ import dev.ballast.store.TaskRow;
  */
 public final class TaskPorts {
     private final Store store;
-    private final Cache<String, HostPorts> byRevision = Caffeine.newBuilder().maximumSize(4_096).build();
+    private final Cache<String, HostPorts> byRevision =
+            Caffeine.newBuilder().maximumSize(4_096).build();
 
     public TaskPorts(Store store) {
         this.store = store;
@@ -23,7 +24,11 @@ public final class TaskPorts {
     }
 
     public HostPorts of(String taskDefinitionArn) {
-        return byRevision.get(taskDefinitionArn, arn -> store.taskDefinitions().findByArn(arn)
-                .map(td -> Demand.ports(td.definition())).orElse(HostPorts.NONE));
+        return byRevision.get(
+                taskDefinitionArn,
+                arn -> store.taskDefinitions()
+                        .findByArn(arn)
+                        .map(td -> Demand.ports(td.definition()))
+                        .orElse(HostPorts.NONE));
     }
 }

@@ -15,21 +15,26 @@ public final class AccountSettings {
     }
 
     public void put(Setting s) {
-        store.jdbi().useHandle(h -> h.createUpdate("""
+        store.jdbi()
+                .useHandle(h -> h.createUpdate("""
                         INSERT INTO account_settings (name, principal_arn, value, updated_at) VALUES (:name, :principal, :value, :now)
                         ON CONFLICT (name, principal_arn) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
                         """)
-                .bind("name", s.name()).bind("principal", s.principalArn()).bind("value", s.value())
-                .bind("now", store.now())
-                .execute());
+                        .bind("name", s.name())
+                        .bind("principal", s.principalArn())
+                        .bind("value", s.value())
+                        .bind("now", store.now())
+                        .execute());
     }
 
     public Optional<Setting> find(String name, String principalArn) {
-        return store.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT name, principal_arn, value FROM account_settings WHERE name = :name AND principal_arn = :principal")
-                .bind("name", name).bind("principal", principalArn)
-                .map((rs, ctx) -> new Setting(rs.getString(1), rs.getString(2), rs.getString(3)))
-                .findOne());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT name, principal_arn, value FROM account_settings WHERE name = :name AND principal_arn = :principal")
+                        .bind("name", name)
+                        .bind("principal", principalArn)
+                        .map((rs, ctx) -> new Setting(rs.getString(1), rs.getString(2), rs.getString(3)))
+                        .findOne());
     }
 
     /** Removes a setting; the removed one, if it existed. */
@@ -37,20 +42,25 @@ public final class AccountSettings {
         return store.jdbi().inTransaction(h -> {
             Optional<Setting> existing = h.createQuery(
                             "SELECT name, principal_arn, value FROM account_settings WHERE name = :name AND principal_arn = :principal")
-                    .bind("name", name).bind("principal", principalArn)
+                    .bind("name", name)
+                    .bind("principal", principalArn)
                     .map((rs, ctx) -> new Setting(rs.getString(1), rs.getString(2), rs.getString(3)))
                     .findOne();
-            existing.ifPresent(s -> h.createUpdate("DELETE FROM account_settings WHERE name = :name AND principal_arn = :principal")
-                    .bind("name", name).bind("principal", principalArn).execute());
+            existing.ifPresent(s -> h.createUpdate(
+                            "DELETE FROM account_settings WHERE name = :name AND principal_arn = :principal")
+                    .bind("name", name)
+                    .bind("principal", principalArn)
+                    .execute());
             return existing;
         });
     }
 
     /** All stored settings, ordered by name then principal. */
     public List<Setting> all() {
-        return store.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT name, principal_arn, value FROM account_settings ORDER BY name, principal_arn")
-                .map((rs, ctx) -> new Setting(rs.getString(1), rs.getString(2), rs.getString(3)))
-                .list());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT name, principal_arn, value FROM account_settings ORDER BY name, principal_arn")
+                        .map((rs, ctx) -> new Setting(rs.getString(1), rs.getString(2), rs.getString(3)))
+                        .list());
     }
 }

@@ -10,8 +10,7 @@ import java.util.function.Supplier;
  * the version read, and on a lost race read again and retry, a bounded number of times.
  */
 public final class Cas {
-    private Cas() {
-    }
+    private Cas() {}
 
     /** Writes {@code changed} only if the value is still at {@code read}'s version; false when it moved on. */
     @FunctionalInterface
@@ -26,8 +25,8 @@ public final class Cas {
      * @return the value as written; empty when {@code find} finds nothing or {@code change} has nothing to write
      * @throws CompareAndSet.ConflictException when every attempt lost its race
      */
-    public static <T> Optional<T> update(Supplier<Optional<Versioned<T>>> find, Function<T, Optional<T>> change,
-                                         Write<T> write, int attempts) {
+    public static <T> Optional<T> update(
+            Supplier<Optional<Versioned<T>>> find, Function<T, Optional<T>> change, Write<T> write, int attempts) {
         return CompareAndSet.update(find, read -> change.apply(read.value()), write::write, attempts);
     }
 }

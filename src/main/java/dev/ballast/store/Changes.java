@@ -38,6 +38,7 @@ public final class Changes {
     static final String CHANNEL = "ballast_changes";
     /** Payloads stay well below PostgreSQL's 8,000-byte limit. */
     private static final int MAX_PAYLOAD = 7_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
 
     /** Hears changes; called on the thread that delivers them, so it must return quickly and not block. */
@@ -135,8 +136,11 @@ public final class Changes {
         Set<Change> distinct = new LinkedHashSet<>(changes);
         if (notifyDatabase) {
             for (String payload : payloads(distinct)) {
-                h.createQuery("SELECT pg_notify(:channel, :payload)").bind("channel", CHANNEL).bind("payload", payload)
-                        .mapToMap().list();
+                h.createQuery("SELECT pg_notify(:channel, :payload)")
+                        .bind("channel", CHANNEL)
+                        .bind("payload", payload)
+                        .mapToMap()
+                        .list();
             }
         }
         if (h.isInTransaction()) {

@@ -10,8 +10,8 @@ package dev.ballast.store;
  * @param activeServices   services in ACTIVE status
  * @param drainingServices services in DRAINING status (deleted, tasks still stopping)
  */
-public record ClusterCounts(int instances, int runningTasks, int pendingTasks, int liveTasks, int activeServices,
-                            int drainingServices) {
+public record ClusterCounts(
+        int instances, int runningTasks, int pendingTasks, int liveTasks, int activeServices, int drainingServices) {
 
     public static final ClusterCounts NONE = new ClusterCounts(0, 0, 0, 0, 0, 0);
 }

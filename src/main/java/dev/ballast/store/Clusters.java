@@ -3,13 +3,13 @@ package dev.ballast.store;
 import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskStatus;
-import java.util.List;
-import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** Cluster rows. Deleted clusters stay as INACTIVE, as in ECS, until recreated. */
@@ -20,17 +20,22 @@ public final class Clusters {
         this.store = store;
     }
 
-    private static ClusterRecord row(ResultSet rs, StatementContext ctx)
-            throws SQLException {
-        return new ClusterRecord(rs.getString("name"), rs.getString("arn"), rs.getString("status"),
-                rs.getString("doc"), rs.getLong("created_at"), rs.getLong("updated_at"));
+    private static ClusterRecord row(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new ClusterRecord(
+                rs.getString("name"),
+                rs.getString("arn"),
+                rs.getString("status"),
+                rs.getString("doc"),
+                rs.getLong("created_at"),
+                rs.getLong("updated_at"));
     }
 
     public Optional<ClusterRecord> find(String name) {
-        return store.jdbi().withHandle(h -> h.createQuery("SELECT * FROM clusters WHERE name = :name")
-                .bind("name", name)
-                .map(Clusters::row)
-                .findOne());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM clusters WHERE name = :name")
+                        .bind("name", name)
+                        .map(Clusters::row)
+                        .findOne());
     }
 
     /**
@@ -52,7 +57,10 @@ public final class Clusters {
                     VALUES (:name, :arn, 'ACTIVE', :doc, :now, :now)
                     ON CONFLICT (name) DO UPDATE SET status = 'ACTIVE', doc = :doc, created_at = :now, updated_at = :now
                     """)
-                    .bind("name", name).bind("arn", arn).bind("doc", doc).bind("now", now)
+                    .bind("name", name)
+                    .bind("arn", arn)
+                    .bind("doc", doc)
+                    .bind("now", now)
                     .execute();
             Tags.replaceAll(h, arn, tags);
             store.changes().publish(h, List.of(Change.cluster(name)));
@@ -62,10 +70,17 @@ public final class Clusters {
 
     /** Replaces the document of an ACTIVE cluster; false when there is none. */
     public boolean updateDoc(String name, String doc) {
-        return store.jdbi().withHandle(h -> published(h, name, h.createUpdate(
-                        "UPDATE clusters SET doc = :doc, updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
-                .bind("name", name).bind("doc", doc).bind("now", store.now())
-                .execute())) == 1;
+        return store.jdbi()
+                        .withHandle(h -> published(
+                                h,
+                                name,
+                                h.createUpdate(
+                                                "UPDATE clusters SET doc = :doc, updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
+                                        .bind("name", name)
+                                        .bind("doc", doc)
+                                        .bind("now", store.now())
+                                        .execute()))
+                == 1;
     }
 
     /**
@@ -88,10 +103,16 @@ public final class Clusters {
 
     /** Marks an ACTIVE cluster INACTIVE; false when there is none. */
     public boolean deactivate(String name) {
-        return store.jdbi().withHandle(h -> published(h, name, h.createUpdate(
-                        "UPDATE clusters SET status = 'INACTIVE', updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
-                .bind("name", name).bind("now", store.now())
-                .execute())) == 1;
+        return store.jdbi()
+                        .withHandle(h -> published(
+                                h,
+                                name,
+                                h.createUpdate(
+                                                "UPDATE clusters SET status = 'INACTIVE', updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
+                                        .bind("name", name)
+                                        .bind("now", store.now())
+                                        .execute()))
+                == 1;
     }
 
     /** Publishes a change of cluster {@code name} when {@code rows} were written; returns {@code rows}. */
@@ -110,17 +131,24 @@ public final class Clusters {
     public Optional<ClusterCounts> deactivateIfEmpty(String name) {
         return store.jdbi().inTransaction(h -> {
             // Lock the row first (PostgreSQL), so a concurrent delete or create waits for this decision.
-            long touched = h.createUpdate("UPDATE clusters SET updated_at = updated_at WHERE name = :name AND status = 'ACTIVE'")
-                    .bind("name", name).execute();
+            long touched = h.createUpdate(
+                            "UPDATE clusters SET updated_at = updated_at WHERE name = :name AND status = 'ACTIVE'")
+                    .bind("name", name)
+                    .execute();
             if (touched == 0) {
                 return Optional.empty();
             }
             ClusterCounts counts = counts(h, name);
-            if (counts.instances() > 0 || counts.activeServices() + counts.drainingServices() > 0 || counts.liveTasks() > 0) {
+            if (counts.instances() > 0
+                    || counts.activeServices() + counts.drainingServices() > 0
+                    || counts.liveTasks() > 0) {
                 return Optional.of(counts);
             }
-            h.createUpdate("UPDATE clusters SET status = 'INACTIVE', updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
-                    .bind("name", name).bind("now", store.now()).execute();
+            h.createUpdate(
+                            "UPDATE clusters SET status = 'INACTIVE', updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
+                    .bind("name", name)
+                    .bind("now", store.now())
+                    .execute();
             store.changes().publish(h, List.of(Change.cluster(name)));
             return Optional.of(ClusterCounts.NONE);
         });
@@ -132,22 +160,36 @@ public final class Clusters {
     }
 
     private static ClusterCounts counts(Handle h, String name) {
-        int instances = h.createQuery("SELECT COUNT(*) FROM container_instances WHERE cluster = :c AND status <> 'INACTIVE'")
-                .bind("c", name).mapTo(Integer.class).one();
-        Map<String, Integer> tasks = grouped(h,
-                "SELECT last_status, COUNT(*) FROM tasks WHERE cluster = :c AND last_status <> 'STOPPED' GROUP BY last_status", name);
-        Map<String, Integer> services = grouped(h,
-                "SELECT status, COUNT(*) FROM services WHERE cluster = :c AND status <> 'INACTIVE' GROUP BY status", name);
-        int pending = tasks.getOrDefault(TaskStatus.PROVISIONING.wire(), 0) + tasks.getOrDefault(TaskStatus.PENDING.wire(), 0)
+        int instances = h.createQuery(
+                        "SELECT COUNT(*) FROM container_instances WHERE cluster = :c AND status <> 'INACTIVE'")
+                .bind("c", name)
+                .mapTo(Integer.class)
+                .one();
+        Map<String, Integer> tasks = grouped(
+                h,
+                "SELECT last_status, COUNT(*) FROM tasks WHERE cluster = :c AND last_status <> 'STOPPED' GROUP BY last_status",
+                name);
+        Map<String, Integer> services = grouped(
+                h,
+                "SELECT status, COUNT(*) FROM services WHERE cluster = :c AND status <> 'INACTIVE' GROUP BY status",
+                name);
+        int pending = tasks.getOrDefault(TaskStatus.PROVISIONING.wire(), 0)
+                + tasks.getOrDefault(TaskStatus.PENDING.wire(), 0)
                 + tasks.getOrDefault(TaskStatus.ACTIVATING.wire(), 0);
         int live = tasks.values().stream().mapToInt(Integer::intValue).sum();
-        return new ClusterCounts(instances, tasks.getOrDefault(TaskStatus.RUNNING.wire(), 0), pending, live,
-                services.getOrDefault(ServiceStatus.ACTIVE.wire(), 0), services.getOrDefault(ServiceStatus.DRAINING.wire(), 0));
+        return new ClusterCounts(
+                instances,
+                tasks.getOrDefault(TaskStatus.RUNNING.wire(), 0),
+                pending,
+                live,
+                services.getOrDefault(ServiceStatus.ACTIVE.wire(), 0),
+                services.getOrDefault(ServiceStatus.DRAINING.wire(), 0));
     }
 
     private static Map<String, Integer> grouped(Handle h, String sql, String cluster) {
         Map<String, Integer> out = new HashMap<>();
-        h.createQuery(sql).bind("c", cluster)
+        h.createQuery(sql)
+                .bind("c", cluster)
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
@@ -155,11 +197,12 @@ public final class Clusters {
 
     /** Names of ACTIVE clusters after {@code after} (exclusive), in name order. */
     public List<String> listActive(String after, int limit) {
-        return store.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT name FROM clusters WHERE status = 'ACTIVE' AND name > :after ORDER BY name LIMIT :limit")
-                .bind("after", after == null ? "" : after)
-                .bind("limit", limit)
-                .mapTo(String.class)
-                .list());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT name FROM clusters WHERE status = 'ACTIVE' AND name > :after ORDER BY name LIMIT :limit")
+                        .bind("after", after == null ? "" : after)
+                        .bind("limit", limit)
+                        .mapTo(String.class)
+                        .list());
     }
 }

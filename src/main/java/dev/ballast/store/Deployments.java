@@ -47,8 +47,10 @@ public final class Deployments {
     public Map<String, Integer> activeCountsByRolloutState() {
         return store.jdbi().withHandle(h -> {
             Map<String, Integer> out = new HashMap<>();
-            h.createQuery("SELECT rollout_state, COUNT(*) FROM deployments WHERE status <> 'INACTIVE' GROUP BY rollout_state")
-                    .map((rs, ctx) -> out.put(rs.getString(1), rs.getInt(2))).list();
+            h.createQuery(
+                            "SELECT rollout_state, COUNT(*) FROM deployments WHERE status <> 'INACTIVE' GROUP BY rollout_state")
+                    .map((rs, ctx) -> out.put(rs.getString(1), rs.getInt(2)))
+                    .list();
             return out;
         });
     }

@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,13 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * A table of JSON documents with a primary key, a {@code version} for optimistic concurrency and
@@ -30,7 +30,8 @@ import java.util.function.Consumer;
 final class DocTable<T> {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .build();
 
     private final Store store;
@@ -56,14 +57,20 @@ final class DocTable<T> {
      * delete (task ARNs carry a random id): a (key, version) pair then names one document forever, on
      * every replica, so the cache needs no invalidation.
      */
-    DocTable(Store store, String table, String key, Class<T> type, Function<T, Map<String, Object>> columns,
-             int cachedDocs) {
+    DocTable(
+            Store store,
+            String table,
+            String key,
+            Class<T> type,
+            Function<T, Map<String, Object>> columns,
+            int cachedDocs) {
         this.store = store;
         this.table = table;
         this.key = key;
         this.type = type;
         this.columns = columns;
-        this.parsed = cachedDocs > 0 ? Caffeine.newBuilder().maximumSize(cachedDocs).build() : null;
+        this.parsed =
+                cachedDocs > 0 ? Caffeine.newBuilder().maximumSize(cachedDocs).build() : null;
     }
 
     /** Publishes {@code keys} of every row inserted or written from now on (once its transaction commits). */
@@ -106,8 +113,11 @@ final class DocTable<T> {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return h.createQuery("SELECT " + key + ", version, doc FROM " + table + " WHERE " + key + " IN (<ids>) ORDER BY " + key)
-                .bindList("ids", ids).map((rs, ctx) -> row(rs)).list();
+        return h.createQuery("SELECT " + key + ", version, doc FROM " + table + " WHERE " + key
+                        + " IN (<ids>) ORDER BY " + key)
+                .bindList("ids", ids)
+                .map((rs, ctx) -> row(rs))
+                .list();
     }
 
     /** The row at the cursor of a {@code SELECT key, version, doc}: parsed, or from the cache at that version. */
@@ -176,7 +186,7 @@ final class DocTable<T> {
      * name the same columns.
      */
     void insertAll(List<T> values) {
-        insertAll(values, h -> { });
+        insertAll(values, h -> {});
     }
 
     /** As above, running {@code first} in the same transaction before the inserts (a check that may throw). */
@@ -241,7 +251,8 @@ final class DocTable<T> {
         sql.append(" WHERE ").append(key).append(" = :__id AND version = :__version");
         var update = h.createUpdate(sql.toString());
         cols.forEach(update::bind);
-        boolean written = update.bind("__id", id).bind("__version", expectedVersion).execute() == 1;
+        boolean written =
+                update.bind("__id", id).bind("__version", expectedVersion).execute() == 1;
         if (written && publish) {
             published(h, List.of(value));
         }

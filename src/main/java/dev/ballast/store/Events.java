@@ -30,12 +30,19 @@ public final class Events {
                             + "seq = (SELECT MAX(seq) + 1 FROM service_events WHERE service_arn = :s) "
                             + "WHERE id = (SELECT id FROM service_events WHERE service_arn = :s AND created_at >= :since "
                             + "AND message = :m ORDER BY seq DESC LIMIT 1)")
-                    .bind("s", serviceArn).bind("now", now).bind("since", now - REPEAT_AFTER).bind("m", message)
+                    .bind("s", serviceArn)
+                    .bind("now", now)
+                    .bind("since", now - REPEAT_AFTER)
+                    .bind("m", message)
                     .execute();
             if (refreshed == 0) {
-                h.createUpdate("INSERT INTO service_events (id, service_arn, created_at, seq, message) VALUES (:id, :s, :now, "
-                                + "(SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE service_arn = :s), :m)")
-                        .bind("id", UUID.randomUUID().toString()).bind("s", serviceArn).bind("now", now).bind("m", message)
+                h.createUpdate(
+                                "INSERT INTO service_events (id, service_arn, created_at, seq, message) VALUES (:id, :s, :now, "
+                                        + "(SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE service_arn = :s), :m)")
+                        .bind("id", UUID.randomUUID().toString())
+                        .bind("s", serviceArn)
+                        .bind("now", now)
+                        .bind("m", message)
                         .execute();
             }
         });
@@ -47,12 +54,16 @@ public final class Events {
      */
     public void addOnce(String serviceArn, String key, String message) {
         long now = store.now();
-        store.jdbi().useHandle(h -> h.createUpdate(
-                        "INSERT INTO service_events (id, service_arn, created_at, seq, message) VALUES (:id, :s, :now, "
-                                + "(SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE service_arn = :s), :m) "
-                                + "ON CONFLICT (id) DO NOTHING")
-                .bind("id", key).bind("s", serviceArn).bind("now", now).bind("m", message)
-                .execute());
+        store.jdbi()
+                .useHandle(h -> h.createUpdate(
+                                "INSERT INTO service_events (id, service_arn, created_at, seq, message) VALUES (:id, :s, :now, "
+                                        + "(SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE service_arn = :s), :m) "
+                                        + "ON CONFLICT (id) DO NOTHING")
+                        .bind("id", key)
+                        .bind("s", serviceArn)
+                        .bind("now", now)
+                        .bind("m", message)
+                        .execute());
     }
 
     /**
@@ -64,15 +75,24 @@ public final class Events {
         return store.jdbi().inTransaction(h -> {
             List<String> over = h.createQuery("SELECT service_arn FROM service_events GROUP BY service_arn "
                             + "HAVING COUNT(*) > :keep LIMIT :n")
-                    .bind("keep", keep).bind("n", services).mapTo(String.class).list();
+                    .bind("keep", keep)
+                    .bind("n", services)
+                    .mapTo(String.class)
+                    .list();
             int deleted = 0;
             for (String s : over) {
                 Long oldestKept = h.createQuery("SELECT seq FROM service_events WHERE service_arn = :s "
                                 + "ORDER BY seq DESC LIMIT 1 OFFSET :k")
-                        .bind("s", s).bind("k", keep - 1).mapTo(Long.class).findOne().orElse(null);
+                        .bind("s", s)
+                        .bind("k", keep - 1)
+                        .mapTo(Long.class)
+                        .findOne()
+                        .orElse(null);
                 if (oldestKept != null) {
                     deleted += h.createUpdate("DELETE FROM service_events WHERE service_arn = :s AND seq < :seq")
-                            .bind("s", s).bind("seq", oldestKept).execute();
+                            .bind("s", s)
+                            .bind("seq", oldestKept)
+                            .execute();
                 }
             }
             return deleted;
@@ -81,10 +101,12 @@ public final class Events {
 
     /** Newest first. */
     public List<Event> latest(String serviceArn, int limit) {
-        return store.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT id, created_at, message FROM service_events WHERE service_arn = :s ORDER BY seq DESC LIMIT :n")
-                .bind("s", serviceArn).bind("n", limit)
-                .map((rs, ctx) -> new Event(rs.getString(1), rs.getLong(2), rs.getString(3)))
-                .list());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT id, created_at, message FROM service_events WHERE service_arn = :s ORDER BY seq DESC LIMIT :n")
+                        .bind("s", serviceArn)
+                        .bind("n", limit)
+                        .map((rs, ctx) -> new Event(rs.getString(1), rs.getLong(2), rs.getString(3)))
+                        .list());
     }
 }

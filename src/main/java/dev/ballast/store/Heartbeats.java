@@ -64,7 +64,8 @@ public final class Heartbeats {
         return () -> {
             t.interrupt();
             t.join();
-            flush(); // what was recorded since the last period: a replica stopping in a rolling restart keeps no heartbeat back
+            flush(); // what was recorded since the last period: a replica stopping in a rolling restart keeps no
+            // heartbeat back
         };
     }
 
@@ -119,7 +120,7 @@ public final class Heartbeats {
                 }
             });
             return count;
-    
+
         } finally {
             writing.unlock();
         }
@@ -129,8 +130,9 @@ public final class Heartbeats {
     private int writeBatch(Map<String, Long> taken, List<String> retry) {
         return store.jdbi().inTransaction(h -> {
             List<Versioned<InstanceRow>> rows = store.instances().table().whereIn(h, List.copyOf(taken.keySet()));
-            PreparedBatch batch = h.prepareBatch("UPDATE container_instances SET version = version + 1, doc = :doc,"
-                    + " heartbeat_at = :at, agent_connected = 1, updated_at = :now WHERE arn = :arn AND version = :version");
+            PreparedBatch batch = h.prepareBatch(
+                    "UPDATE container_instances SET version = version + 1, doc = :doc,"
+                            + " heartbeat_at = :at, agent_connected = 1, updated_at = :now WHERE arn = :arn AND version = :version");
             List<String> batched = new ArrayList<>();
             List<Change> reconnected = new ArrayList<>();
             for (Versioned<InstanceRow> v : rows) {
@@ -141,8 +143,11 @@ public final class Heartbeats {
                     continue;
                 }
                 batch.bind("doc", store.instances().table().write(i.heartbeat(Math.max(at, i.heartbeatAt()))))
-                        .bind("at", Math.max(at, i.heartbeatAt())).bind("now", store.now()).bind("arn", i.arn())
-                        .bind("version", v.version()).add();
+                        .bind("at", Math.max(at, i.heartbeatAt()))
+                        .bind("now", store.now())
+                        .bind("arn", i.arn())
+                        .bind("version", v.version())
+                        .add();
                 batched.add(i.arn());
                 if (!i.agentConnected()) {
                     reconnected.add(Change.instance(i.arn()));

@@ -15,25 +15,35 @@ public final class ImageRules {
     }
 
     public void put(Rule r) {
-        store.jdbi().useHandle(h -> h.createUpdate("""
+        store.jdbi()
+                .useHandle(h -> h.createUpdate("""
                         INSERT INTO image_rules (scope, pattern, mode, created_at) VALUES (:scope, :pattern, :mode, :now)
                         ON CONFLICT (scope, pattern) DO UPDATE SET mode = excluded.mode
                         """)
-                .bind("scope", r.scope()).bind("pattern", r.pattern()).bind("mode", r.mode()).bind("now", store.now())
-                .execute());
+                        .bind("scope", r.scope())
+                        .bind("pattern", r.pattern())
+                        .bind("mode", r.mode())
+                        .bind("now", store.now())
+                        .execute());
     }
 
     public boolean delete(String scope, String pattern) {
-        return store.jdbi().withHandle(h -> h.createUpdate("DELETE FROM image_rules WHERE scope = :scope AND pattern = :pattern")
-                .bind("scope", scope).bind("pattern", pattern).execute()) == 1;
+        return store.jdbi()
+                        .withHandle(h -> h.createUpdate(
+                                        "DELETE FROM image_rules WHERE scope = :scope AND pattern = :pattern")
+                                .bind("scope", scope)
+                                .bind("pattern", pattern)
+                                .execute())
+                == 1;
     }
 
     /** The rules of one scope in the order they were created (first match wins). */
     public List<Rule> of(String scope) {
-        return store.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT scope, pattern, mode FROM image_rules WHERE scope = :scope ORDER BY created_at, pattern")
-                .bind("scope", scope)
-                .map((rs, ctx) -> new Rule(rs.getString(1), rs.getString(2), rs.getString(3)))
-                .list());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT scope, pattern, mode FROM image_rules WHERE scope = :scope ORDER BY created_at, pattern")
+                        .bind("scope", scope)
+                        .map((rs, ctx) -> new Rule(rs.getString(1), rs.getString(2), rs.getString(3)))
+                        .list());
     }
 }

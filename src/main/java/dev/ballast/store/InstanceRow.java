@@ -10,23 +10,81 @@ import java.util.Map;
  * {@code heartbeatAt} is when its agent last reported (epoch millis). {@code reservedPorts} are the host
  * ports its agent registered as taken ({@code PORTS}, {@code PORTS_UDP}); null means the ECS agent's default.
  */
-public record InstanceRow(String arn, String cluster, String clusterArn, String ec2InstanceId, String status,
-                          boolean agentConnected, int cpu, int memory, Map<String, String> attributes, String agentVersion,
-                          long registeredAt, String statusReason, long heartbeatAt, HostPorts reservedPorts) {
+public record InstanceRow(
+        String arn,
+        String cluster,
+        String clusterArn,
+        String ec2InstanceId,
+        String status,
+        boolean agentConnected,
+        int cpu,
+        int memory,
+        Map<String, String> attributes,
+        String agentVersion,
+        long registeredAt,
+        String statusReason,
+        long heartbeatAt,
+        HostPorts reservedPorts) {
 
-    public InstanceRow(String arn, String cluster, String clusterArn, String ec2InstanceId, String status,
-                       boolean agentConnected, int cpu, int memory, Map<String, String> attributes, String agentVersion,
-                       long registeredAt, String statusReason, long heartbeatAt) {
-        this(arn, cluster, clusterArn, ec2InstanceId, status, agentConnected, cpu, memory, attributes, agentVersion,
-                registeredAt, statusReason, heartbeatAt, null);
+    public InstanceRow(
+            String arn,
+            String cluster,
+            String clusterArn,
+            String ec2InstanceId,
+            String status,
+            boolean agentConnected,
+            int cpu,
+            int memory,
+            Map<String, String> attributes,
+            String agentVersion,
+            long registeredAt,
+            String statusReason,
+            long heartbeatAt) {
+        this(
+                arn,
+                cluster,
+                clusterArn,
+                ec2InstanceId,
+                status,
+                agentConnected,
+                cpu,
+                memory,
+                attributes,
+                agentVersion,
+                registeredAt,
+                statusReason,
+                heartbeatAt,
+                null);
     }
 
     /** A newly registered instance: connected, heartbeat at registration. */
-    public InstanceRow(String arn, String cluster, String clusterArn, String ec2InstanceId, String status,
-                       boolean agentConnected, int cpu, int memory, Map<String, String> attributes, String agentVersion,
-                       long registeredAt) {
-        this(arn, cluster, clusterArn, ec2InstanceId, status, agentConnected, cpu, memory, attributes, agentVersion,
-                registeredAt, null, registeredAt, null);
+    public InstanceRow(
+            String arn,
+            String cluster,
+            String clusterArn,
+            String ec2InstanceId,
+            String status,
+            boolean agentConnected,
+            int cpu,
+            int memory,
+            Map<String, String> attributes,
+            String agentVersion,
+            long registeredAt) {
+        this(
+                arn,
+                cluster,
+                clusterArn,
+                ec2InstanceId,
+                status,
+                agentConnected,
+                cpu,
+                memory,
+                attributes,
+                agentVersion,
+                registeredAt,
+                null,
+                registeredAt,
+                null);
     }
 
     /** The host ports the instance keeps for itself: as registered, else the ECS agent's default. */
@@ -36,13 +94,39 @@ public record InstanceRow(String arn, String cluster, String clusterArn, String 
 
     /** This instance with the host ports its agent registered as reserved (null: the ECS agent's default). */
     public InstanceRow withReservedPorts(HostPorts ports) {
-        return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, status, agentConnected, cpu, memory, attributes,
-                agentVersion, registeredAt, statusReason, heartbeatAt, ports);
+        return new InstanceRow(
+                arn,
+                cluster,
+                clusterArn,
+                ec2InstanceId,
+                status,
+                agentConnected,
+                cpu,
+                memory,
+                attributes,
+                agentVersion,
+                registeredAt,
+                statusReason,
+                heartbeatAt,
+                ports);
     }
 
     public InstanceRow withStatus(String newStatus, String reason) {
-        return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, newStatus, agentConnected, cpu, memory, attributes,
-                agentVersion, registeredAt, reason, heartbeatAt, reservedPorts);
+        return new InstanceRow(
+                arn,
+                cluster,
+                clusterArn,
+                ec2InstanceId,
+                newStatus,
+                agentConnected,
+                cpu,
+                memory,
+                attributes,
+                agentVersion,
+                registeredAt,
+                reason,
+                heartbeatAt,
+                reservedPorts);
     }
 
     /** True once the instance is deregistered (INACTIVE). */
@@ -52,19 +136,58 @@ public record InstanceRow(String arn, String cluster, String clusterArn, String 
 
     /** A heartbeat: connected again, at {@code now}. */
     public InstanceRow heartbeat(long now) {
-        return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, status, true, cpu, memory, attributes,
-                agentVersion, registeredAt, statusReason, now, reservedPorts);
+        return new InstanceRow(
+                arn,
+                cluster,
+                clusterArn,
+                ec2InstanceId,
+                status,
+                true,
+                cpu,
+                memory,
+                attributes,
+                agentVersion,
+                registeredAt,
+                statusReason,
+                now,
+                reservedPorts);
     }
 
     public InstanceRow disconnected() {
-        return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, status, false, cpu, memory, attributes,
-                agentVersion, registeredAt, statusReason, heartbeatAt, reservedPorts);
+        return new InstanceRow(
+                arn,
+                cluster,
+                clusterArn,
+                ec2InstanceId,
+                status,
+                false,
+                cpu,
+                memory,
+                attributes,
+                agentVersion,
+                registeredAt,
+                statusReason,
+                heartbeatAt,
+                reservedPorts);
     }
 
     /** A re-registration by the agent: new resources, attributes and version; connected, same ARN. */
-    public InstanceRow reRegistered(int newCpu, int newMemory, Map<String, String> newAttributes, String newAgentVersion,
-                                    long now) {
-        return new InstanceRow(arn, cluster, clusterArn, ec2InstanceId, ContainerInstanceStatus.INACTIVE.wire().equals(status) ? ContainerInstanceStatus.ACTIVE.wire() : status, true,
-                newCpu, newMemory, newAttributes, newAgentVersion, registeredAt, null, now, reservedPorts);
+    public InstanceRow reRegistered(
+            int newCpu, int newMemory, Map<String, String> newAttributes, String newAgentVersion, long now) {
+        return new InstanceRow(
+                arn,
+                cluster,
+                clusterArn,
+                ec2InstanceId,
+                ContainerInstanceStatus.INACTIVE.wire().equals(status) ? ContainerInstanceStatus.ACTIVE.wire() : status,
+                true,
+                newCpu,
+                newMemory,
+                newAttributes,
+                newAgentVersion,
+                registeredAt,
+                null,
+                now,
+                reservedPorts);
     }
 }

@@ -15,15 +15,16 @@ public final class Instances {
     Instances(Store store) {
         this.store = store;
         this.table = new DocTable<>(store, "container_instances", "arn", InstanceRow.class, i -> {
-            Map<String, Object> c = new HashMap<>();
-            c.put("arn", i.arn());
-            c.put("cluster", i.cluster());
-            c.put("status", i.status());
-            c.put("registered_at", i.registeredAt());
-            c.put("heartbeat_at", i.heartbeatAt());
-            c.put("agent_connected", i.agentConnected() ? 1 : 0);
-            return c;
-        }).publishing(i -> List.of(Change.instance(i.arn())));
+                    Map<String, Object> c = new HashMap<>();
+                    c.put("arn", i.arn());
+                    c.put("cluster", i.cluster());
+                    c.put("status", i.status());
+                    c.put("registered_at", i.registeredAt());
+                    c.put("heartbeat_at", i.heartbeatAt());
+                    c.put("agent_connected", i.agentConnected() ? 1 : 0);
+                    return c;
+                })
+                .publishing(i -> List.of(Change.instance(i.arn())));
     }
 
     DocTable<InstanceRow> table() {
@@ -69,9 +70,15 @@ public final class Instances {
     public boolean heartbeat(String arn, long now) {
         try {
             // only a reconnect is news to readers of the row; a heartbeat of a connected agent is not published
-            return Cas.update(() -> table.find(arn),
-                    i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire()) ? Optional.empty() : Optional.of(i.heartbeat(now)),
-                    (read, changed) -> table.update(changed, read.version(), !read.value().agentConnected()), 10).isPresent();
+            return Cas.update(
+                            () -> table.find(arn),
+                            i -> i.status().equals(ContainerInstanceStatus.INACTIVE.wire())
+                                    ? Optional.empty()
+                                    : Optional.of(i.heartbeat(now)),
+                            (read, changed) -> table.update(
+                                    changed, read.version(), !read.value().agentConnected()),
+                            10)
+                    .isPresent();
         } catch (CompareAndSet.ConflictException e) {
             return false; // ten writers in a row won: the instance is busy, and this heartbeat is the least of its news
         }
@@ -90,17 +97,21 @@ public final class Instances {
     }
 
     public List<InstanceRow> active(String cluster) {
-        return table.where("cluster = :c AND status = 'ACTIVE'", Map.of("c", cluster), "arn", 100_000)
-                .stream().map(Versioned::value).toList();
+        return table.where("cluster = :c AND status = 'ACTIVE'", Map.of("c", cluster), "arn", 100_000).stream()
+                .map(Versioned::value)
+                .toList();
     }
 
     public List<InstanceRow> list(String cluster, String status, String after, int limit) {
-        String where = "cluster = :c AND arn > :after" + (status == null ? " AND status <> 'INACTIVE'" : " AND status = :s");
+        String where =
+                "cluster = :c AND arn > :after" + (status == null ? " AND status <> 'INACTIVE'" : " AND status = :s");
         Map<String, Object> binds = new HashMap<>(Map.of("c", cluster, "after", after == null ? "" : after));
         if (status != null) {
             binds.put("s", status);
         }
-        return table.where(where, binds, "arn", limit).stream().map(Versioned::value).toList();
+        return table.where(where, binds, "arn", limit).stream()
+                .map(Versioned::value)
+                .toList();
     }
 
     public int count(String cluster) {

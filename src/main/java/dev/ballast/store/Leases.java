@@ -24,24 +24,38 @@ public final class Leases {
         return store.jdbi().withHandle(h -> {
             int renewed = h.createUpdate("UPDATE leases SET holder = :holder, expires_at = :expires WHERE name = :name"
                             + " AND (holder = :holder OR expires_at < :now)")
-                    .bind("name", name).bind("holder", holder).bind("expires", expiresAt).bind("now", now).execute();
+                    .bind("name", name)
+                    .bind("holder", holder)
+                    .bind("expires", expiresAt)
+                    .bind("now", now)
+                    .execute();
             if (renewed == 1) {
                 return true;
             }
             return h.createUpdate("INSERT INTO leases (name, holder, expires_at) VALUES (:name, :holder, :expires)"
-                            + " ON CONFLICT (name) DO NOTHING")
-                    .bind("name", name).bind("holder", holder).bind("expires", expiresAt).execute() == 1;
+                                    + " ON CONFLICT (name) DO NOTHING")
+                            .bind("name", name)
+                            .bind("holder", holder)
+                            .bind("expires", expiresAt)
+                            .execute()
+                    == 1;
         });
     }
 
     /** Gives lease {@code name} up if {@code holder} holds it, so that another replica need not wait for it to expire. */
     public void release(String name, String holder) {
-        store.jdbi().useHandle(h -> h.createUpdate("DELETE FROM leases WHERE name = :name AND holder = :holder")
-                .bind("name", name).bind("holder", holder).execute());
+        store.jdbi()
+                .useHandle(h -> h.createUpdate("DELETE FROM leases WHERE name = :name AND holder = :holder")
+                        .bind("name", name)
+                        .bind("holder", holder)
+                        .execute());
     }
 
     public Optional<Lease> find(String name) {
-        return store.jdbi().withHandle(h -> h.createQuery("SELECT holder, expires_at FROM leases WHERE name = :name")
-                .bind("name", name).map((rs, ctx) -> new Lease(rs.getString(1), rs.getLong(2))).findOne());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("SELECT holder, expires_at FROM leases WHERE name = :name")
+                        .bind("name", name)
+                        .map((rs, ctx) -> new Lease(rs.getString(1), rs.getLong(2)))
+                        .findOne());
     }
 }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class PgNotifications implements AutoCloseable {
     /** The {@code application_name} of the listening connection (operators and tests find it by this name). */
     static final String APPLICATION_NAME = Changes.CONNECTION_NAME;
+
     private static final Logger LOG = LoggerFactory.getLogger(PgNotifications.class);
     private static final int RECEIVE_MILLIS = 5_000;
     private static final long CHECK_IDLE_MILLIS = 30_000;

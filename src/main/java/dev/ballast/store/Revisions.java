@@ -36,8 +36,10 @@ public final class Revisions {
 
     /** When the newest revision (of any service) was created, epoch millis; 0 when there is none. */
     public long newestCreatedAt() {
-        return store.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(created_at), 0) FROM service_revisions")
-                .mapTo(Long.class).one());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COALESCE(MAX(created_at), 0) FROM service_revisions")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     /** Revisions whose resolution is still pending, oldest first. */

@@ -39,8 +39,8 @@ final class SerializedTransactions extends DelegatingTransactionHandler {
     }
 
     @Override
-    public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level,
-                                                    HandleCallback<R, X> callback) throws X {
+    public <R, X extends Exception> R inTransaction(
+            Handle handle, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
         lock.lock();
         try {
             return super.inTransaction(handle, level, callback);

@@ -13,17 +13,18 @@ public final class Services {
     Services(Store store) {
         this.store = store;
         this.table = new DocTable<>(store, "services", "arn", ServiceRow.class, s -> {
-            Map<String, Object> c = new HashMap<>();
-            c.put("arn", s.arn());
-            c.put("cluster", s.cluster());
-            c.put("name", s.name());
-            c.put("status", s.status());
-            c.put("desired_count", s.desiredCount());
-            c.put("task_definition_arn", s.taskDefinitionArn());
-            c.put("client_token", s.clientToken());
-            c.put("created_at", s.createdAt());
-            return c;
-        }).publishing(s -> List.of(Change.service(s.arn())));
+                    Map<String, Object> c = new HashMap<>();
+                    c.put("arn", s.arn());
+                    c.put("cluster", s.cluster());
+                    c.put("name", s.name());
+                    c.put("status", s.status());
+                    c.put("desired_count", s.desiredCount());
+                    c.put("task_definition_arn", s.taskDefinitionArn());
+                    c.put("client_token", s.clientToken());
+                    c.put("created_at", s.createdAt());
+                    return c;
+                })
+                .publishing(s -> List.of(Change.service(s.arn())));
     }
 
     public Optional<Versioned<ServiceRow>> find(String arn) {
@@ -32,8 +33,14 @@ public final class Services {
 
     /** The live (not INACTIVE) service of that name in the cluster. */
     public Optional<Versioned<ServiceRow>> live(String cluster, String name) {
-        return table.where("cluster = :cluster AND name = :name AND status <> 'INACTIVE'",
-                Map.of("cluster", cluster, "name", name), null, 1).stream().findFirst();
+        return table
+                .where(
+                        "cluster = :cluster AND name = :name AND status <> 'INACTIVE'",
+                        Map.of("cluster", cluster, "name", name),
+                        null,
+                        1)
+                .stream()
+                .findFirst();
     }
 
     /**
@@ -45,12 +52,18 @@ public final class Services {
     public Versioned<ServiceRow> create(ServiceRow service, RevisionRow revision, DeploymentRow deployment) {
         return store.jdbi().inTransaction(h -> {
             Clusters.lockActive(h, store.dialect(), service.cluster());
-            var existing = h.createQuery("SELECT arn FROM services WHERE cluster = :c AND name = :n AND status <> 'INACTIVE'")
-                    .bind("c", service.cluster()).bind("n", service.name()).mapTo(String.class).findOne();
+            var existing = h.createQuery(
+                            "SELECT arn FROM services WHERE cluster = :c AND name = :n AND status <> 'INACTIVE'")
+                    .bind("c", service.cluster())
+                    .bind("n", service.name())
+                    .mapTo(String.class)
+                    .findOne();
             if (existing.isPresent()) {
                 return table.find(h, existing.get()).orElseThrow();
             }
-            h.createUpdate("DELETE FROM services WHERE arn = :arn AND status = 'INACTIVE'").bind("arn", service.arn()).execute();
+            h.createUpdate("DELETE FROM services WHERE arn = :arn AND status = 'INACTIVE'")
+                    .bind("arn", service.arn())
+                    .execute();
             table.insert(h, service);
             store.revisions().table().insert(h, revision);
             store.deployments().table().insert(h, deployment);
@@ -66,7 +79,8 @@ public final class Services {
      * Updates the service and, in the same transaction, adds a revision and a deployment (UpdateService
      * with a new task definition or forceNewDeployment); false if the service moved on meanwhile.
      */
-    public boolean updateWithDeployment(ServiceRow service, long version, RevisionRow revision, DeploymentRow deployment) {
+    public boolean updateWithDeployment(
+            ServiceRow service, long version, RevisionRow revision, DeploymentRow deployment) {
         return store.jdbi().inTransaction(h -> {
             if (!table.update(h, service, version)) {
                 return false;
@@ -81,9 +95,15 @@ public final class Services {
 
     /** Live services of a cluster after the given name, in name order. */
     public List<ServiceRow> list(String cluster, String afterName, int limit) {
-        return table.where("cluster = :cluster AND status <> 'INACTIVE' AND name > :after",
-                Map.of("cluster", cluster, "after", afterName == null ? "" : afterName), "name", limit)
-                .stream().map(Versioned::value).toList();
+        return table
+                .where(
+                        "cluster = :cluster AND status <> 'INACTIVE' AND name > :after",
+                        Map.of("cluster", cluster, "after", afterName == null ? "" : afterName),
+                        "name",
+                        limit)
+                .stream()
+                .map(Versioned::value)
+                .toList();
     }
 
     /** Every service that still needs reconciling (ACTIVE or DRAINING), across clusters. */

@@ -1,30 +1,30 @@
 package dev.ballast.store;
 
-import java.util.concurrent.locks.ReentrantLock;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ballast.core.Ids;
 import dev.ballast.core.PrivateFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.function.Supplier;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The relational store: SQLite (WAL) in the data directory by default, or PostgreSQL given a JDBC URL.
@@ -33,7 +33,10 @@ import java.util.function.Supplier;
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     /** Which database is behind the store. */
-    public enum Dialect { SQLITE, POSTGRESQL }
+    public enum Dialect {
+        SQLITE,
+        POSTGRESQL
+    }
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -117,7 +120,8 @@ public final class Store implements AutoCloseable {
     /** PostgreSQL at a JDBC URL ({@code jdbc:postgresql://host:port/db?user=…&password=…}). */
     public static Store openPostgres(String jdbcUrl, Clock clock) {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("store URL must start with jdbc:postgresql: (got a URL of another kind)");
+            throw new IllegalArgumentException(
+                    "store URL must start with jdbc:postgresql: (got a URL of another kind)");
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(jdbcUrl);
@@ -236,7 +240,10 @@ public final class Store implements AutoCloseable {
             return body.get();
         }
         return jdbi.inTransaction(h -> {
-            h.createQuery("SELECT pg_advisory_xact_lock(:key)").bind("key", lockKey(name)).mapToMap().list();
+            h.createQuery("SELECT pg_advisory_xact_lock(:key)")
+                    .bind("key", lockKey(name))
+                    .mapToMap()
+                    .list();
             return body.get();
         });
     }
@@ -244,8 +251,8 @@ public final class Store implements AutoCloseable {
     /** A stable 64-bit key for an advisory lock name (the first 8 bytes of its SHA-256). */
     static long lockKey(String name) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(
-                    ("ballast/" + name).getBytes(StandardCharsets.UTF_8));
+            byte[] h =
+                    MessageDigest.getInstance("SHA-256").digest(("ballast/" + name).getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.wrap(h).getLong();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);

@@ -35,7 +35,9 @@ public final class Tags {
         return store.jdbi().inTransaction(h -> {
             upsert(h, resourceArn, tags);
             int count = h.createQuery("SELECT COUNT(*) FROM tags WHERE resource_arn = :arn")
-                    .bind("arn", resourceArn).mapTo(Integer.class).one();
+                    .bind("arn", resourceArn)
+                    .mapTo(Integer.class)
+                    .one();
             if (count > maxTags) {
                 h.rollback();
                 return false;
@@ -72,7 +74,9 @@ public final class Tags {
     }
 
     static void replaceAll(Handle h, String resourceArn, Collection<Tag> tags) {
-        h.createUpdate("DELETE FROM tags WHERE resource_arn = :arn").bind("arn", resourceArn).execute();
+        h.createUpdate("DELETE FROM tags WHERE resource_arn = :arn")
+                .bind("arn", resourceArn)
+                .execute();
         upsert(h, resourceArn, tags);
     }
 
@@ -82,7 +86,10 @@ public final class Tags {
                 ON CONFLICT (resource_arn, tag_key) DO UPDATE SET tag_value = excluded.tag_value
                 """);
         for (Tag t : tags) {
-            batch.bind("arn", resourceArn).bind("key", t.key()).bind("value", t.value()).add();
+            batch.bind("arn", resourceArn)
+                    .bind("key", t.key())
+                    .bind("value", t.value())
+                    .add();
         }
         if (batch.size() > 0) {
             batch.execute();

@@ -22,17 +22,41 @@ public final class TaskDefinitionRecord {
     private final Long deleteRequestedAt;
     /** (arn, doc) → the typed definition: the store's cache by ARN, or a plain parse. */
     private final BiFunction<String, String, TaskDefinition> parser;
+
     private volatile TaskDefinition definition;
 
     /** A record whose {@link #definition()} is parsed from {@code doc} on first use (tests, callers off the store). */
-    public TaskDefinitionRecord(String family, int revision, String arn, String status, String doc, long registeredAt,
-                                Long deregisteredAt, Long deleteRequestedAt) {
-        this(family, revision, arn, status, doc, registeredAt, deregisteredAt, deleteRequestedAt,
+    public TaskDefinitionRecord(
+            String family,
+            int revision,
+            String arn,
+            String status,
+            String doc,
+            long registeredAt,
+            Long deregisteredAt,
+            Long deleteRequestedAt) {
+        this(
+                family,
+                revision,
+                arn,
+                status,
+                doc,
+                registeredAt,
+                deregisteredAt,
+                deleteRequestedAt,
                 (a, d) -> ModelJson.taskDefinition(d));
     }
 
-    TaskDefinitionRecord(String family, int revision, String arn, String status, String doc, long registeredAt,
-                         Long deregisteredAt, Long deleteRequestedAt, BiFunction<String, String, TaskDefinition> parser) {
+    TaskDefinitionRecord(
+            String family,
+            int revision,
+            String arn,
+            String status,
+            String doc,
+            long registeredAt,
+            Long deregisteredAt,
+            Long deleteRequestedAt,
+            BiFunction<String, String, TaskDefinition> parser) {
         this.family = family;
         this.revision = revision;
         this.arn = arn;
@@ -88,7 +112,8 @@ public final class TaskDefinitionRecord {
         TaskDefinition d = definition;
         if (d == null) {
             if (doc == null || doc.isEmpty()) {
-                throw new IllegalStateException("task definition " + arn + ": this record (from a listing) has no document");
+                throw new IllegalStateException(
+                        "task definition " + arn + ": this record (from a listing) has no document");
             }
             d = parser.apply(arn, doc);
             definition = d;
@@ -98,9 +123,14 @@ public final class TaskDefinitionRecord {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TaskDefinitionRecord r && revision == r.revision && registeredAt == r.registeredAt
-                && Objects.equals(family, r.family) && Objects.equals(arn, r.arn) && Objects.equals(status, r.status)
-                && Objects.equals(doc, r.doc) && Objects.equals(deregisteredAt, r.deregisteredAt)
+        return o instanceof TaskDefinitionRecord r
+                && revision == r.revision
+                && registeredAt == r.registeredAt
+                && Objects.equals(family, r.family)
+                && Objects.equals(arn, r.arn)
+                && Objects.equals(status, r.status)
+                && Objects.equals(doc, r.doc)
+                && Objects.equals(deregisteredAt, r.deregisteredAt)
                 && Objects.equals(deleteRequestedAt, r.deleteRequestedAt);
     }
 

@@ -1,10 +1,10 @@
 package dev.ballast.store;
 
-import dev.ballast.model.TaskDefinitionStatus;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ballast.core.ModelJson;
 import dev.ballast.model.TaskDefinition;
+import dev.ballast.model.TaskDefinitionStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -30,7 +30,8 @@ public final class TaskDefinitions {
 
     private final Store store;
     private final Function<String, TaskDefinition> parser;
-    private final Cache<String, TaskDefinition> parsed = Caffeine.newBuilder().maximumSize(PARSED_REVISIONS).build();
+    private final Cache<String, TaskDefinition> parsed =
+            Caffeine.newBuilder().maximumSize(PARSED_REVISIONS).build();
 
     TaskDefinitions(Store store) {
         this(store, ModelJson::taskDefinition);
@@ -57,47 +58,75 @@ public final class TaskDefinitions {
                     INSERT INTO task_definition_families (family, last_revision) VALUES (:family, 1)
                     ON CONFLICT (family) DO UPDATE SET last_revision = task_definition_families.last_revision + 1
                     RETURNING last_revision
-                    """).bind("family", family).mapTo(Integer.class).one();
+                    """)
+                    .bind("family", family)
+                    .mapTo(Integer.class)
+                    .one();
             Registration r = build.apply(revision);
             long now = store.now();
             h.createUpdate("INSERT INTO task_definitions (" + COLUMNS + ") "
                             + "VALUES (:family, :revision, :arn, 'ACTIVE', :doc, :now, NULL, NULL)")
-                    .bind("family", family).bind("revision", revision).bind("arn", r.arn()).bind("doc", r.doc())
+                    .bind("family", family)
+                    .bind("revision", revision)
+                    .bind("arn", r.arn())
+                    .bind("doc", r.doc())
                     .bind("now", now)
                     .execute();
             Tags.replaceAll(h, r.arn(), r.tags());
-            return new TaskDefinitionRecord(family, revision, r.arn(), TaskDefinitionStatus.ACTIVE.wire(), r.doc(), now, null, null, this::definition);
+            return new TaskDefinitionRecord(
+                    family,
+                    revision,
+                    r.arn(),
+                    TaskDefinitionStatus.ACTIVE.wire(),
+                    r.doc(),
+                    now,
+                    null,
+                    null,
+                    this::definition);
         });
     }
 
     public Optional<TaskDefinitionRecord> find(String family, int revision) {
-        return store.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT " + COLUMNS + " FROM task_definitions WHERE family = :family AND revision = :revision")
-                .bind("family", family).bind("revision", revision)
-                .map(this::row).findOne());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                                + " FROM task_definitions WHERE family = :family AND revision = :revision")
+                        .bind("family", family)
+                        .bind("revision", revision)
+                        .map(this::row)
+                        .findOne());
     }
 
     public Optional<TaskDefinitionRecord> findByArn(String arn) {
-        return store.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM task_definitions WHERE arn = :arn")
-                .bind("arn", arn).map(this::row).findOne());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM task_definitions WHERE arn = :arn")
+                        .bind("arn", arn)
+                        .map(this::row)
+                        .findOne());
     }
 
     /** The latest ACTIVE revision of a family. */
     public Optional<TaskDefinitionRecord> latestActive(String family) {
-        return store.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM task_definitions "
-                        + "WHERE family = :family AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1")
-                .bind("family", family)
-                .map(this::row).findOne());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM task_definitions "
+                                + "WHERE family = :family AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1")
+                        .bind("family", family)
+                        .map(this::row)
+                        .findOne());
     }
 
     /** Moves one revision from status {@code from} to {@code to}, stamping the matching time; false if not in {@code from}. */
     public boolean transition(String family, int revision, String from, String to) {
         String stamp = to.equals(TaskDefinitionStatus.INACTIVE.wire()) ? "deregistered_at" : "delete_requested_at";
-        return store.jdbi().withHandle(h -> h.createUpdate("UPDATE task_definitions SET status = :to, " + stamp
-                        + " = :now WHERE family = :family AND revision = :revision AND status = :from")
-                .bind("to", to).bind("from", from).bind("now", store.now())
-                .bind("family", family).bind("revision", revision)
-                .execute()) == 1;
+        return store.jdbi()
+                        .withHandle(h -> h.createUpdate("UPDATE task_definitions SET status = :to, " + stamp
+                                        + " = :now WHERE family = :family AND revision = :revision AND status = :from")
+                                .bind("to", to)
+                                .bind("from", from)
+                                .bind("now", store.now())
+                                .bind("family", family)
+                                .bind("revision", revision)
+                                .execute())
+                == 1;
     }
 
     /** Position after which a listing continues. */
@@ -109,18 +138,25 @@ public final class TaskDefinitions {
      */
     public List<TaskDefinitionRecord> list(String status, String family, boolean descending, Cursor after, int limit) {
         // Listings need keys and ARNs only: leave the (large) document out.
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS.replace("doc,", "'' AS doc,")
-                + " FROM task_definitions WHERE status = :status");
+        StringBuilder sql = new StringBuilder(
+                "SELECT " + COLUMNS.replace("doc,", "'' AS doc,") + " FROM task_definitions WHERE status = :status");
         if (family != null) {
             sql.append(" AND family = :family");
         }
         if (after != null) {
             String cmp = descending ? "<" : ">";
-            sql.append(" AND (family ").append(cmp).append(" :afterFamily OR (family = :afterFamily AND revision ")
-                    .append(cmp).append(" :afterRevision))");
+            sql.append(" AND (family ")
+                    .append(cmp)
+                    .append(" :afterFamily OR (family = :afterFamily AND revision ")
+                    .append(cmp)
+                    .append(" :afterRevision))");
         }
         String dir = descending ? " DESC" : "";
-        sql.append(" ORDER BY family").append(dir).append(", revision").append(dir).append(" LIMIT :limit");
+        sql.append(" ORDER BY family")
+                .append(dir)
+                .append(", revision")
+                .append(dir)
+                .append(" LIMIT :limit");
         return store.jdbi().withHandle(h -> {
             var q = h.createQuery(sql.toString()).bind("status", status).bind("limit", limit);
             if (family != null) {
@@ -134,7 +170,11 @@ public final class TaskDefinitions {
     }
 
     /** Which families a family listing returns. */
-    public enum FamilyStatus { ACTIVE, INACTIVE, ALL }
+    public enum FamilyStatus {
+        ACTIVE,
+        INACTIVE,
+        ALL
+    }
 
     /** Family names starting with {@code prefix}, after {@code after} (exclusive), in name order. */
     public List<String> families(String prefix, FamilyStatus status, String after, int limit) {
@@ -144,12 +184,16 @@ public final class TaskDefinitions {
             case ALL -> "";
         };
         String p = prefix == null ? "" : prefix;
-        return store.jdbi().withHandle(h -> h.createQuery("SELECT family FROM task_definitions "
-                        + "WHERE substr(family, 1, :len) = :prefix AND family > :after GROUP BY family" + having
-                        + " ORDER BY family LIMIT :limit")
-                .bind("len", p.length()).bind("prefix", p).bind("after", after == null ? "" : after)
-                .bind("limit", limit)
-                .mapTo(String.class).list());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("SELECT family FROM task_definitions "
+                                + "WHERE substr(family, 1, :len) = :prefix AND family > :after GROUP BY family" + having
+                                + " ORDER BY family LIMIT :limit")
+                        .bind("len", p.length())
+                        .bind("prefix", p)
+                        .bind("after", after == null ? "" : after)
+                        .bind("limit", limit)
+                        .mapTo(String.class)
+                        .list());
     }
 
     private TaskDefinitionRecord row(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -157,8 +201,15 @@ public final class TaskDefinitions {
         Long deregisteredAt = rs.wasNull() ? null : dereg;
         long del = rs.getLong("delete_requested_at");
         Long deleteRequestedAt = rs.wasNull() ? null : del;
-        return new TaskDefinitionRecord(rs.getString("family"), rs.getInt("revision"), rs.getString("arn"),
-                rs.getString("status"), rs.getString("doc"), rs.getLong("registered_at"), deregisteredAt,
-                deleteRequestedAt, this::definition);
+        return new TaskDefinitionRecord(
+                rs.getString("family"),
+                rs.getInt("revision"),
+                rs.getString("arn"),
+                rs.getString("status"),
+                rs.getString("doc"),
+                rs.getLong("registered_at"),
+                deregisteredAt,
+                deleteRequestedAt,
+                this::definition);
     }
 }

@@ -12,26 +12,89 @@ import java.util.List;
  * {@code stopCause} is set when the server stopped the task for a reason a component decides on (null
  * otherwise); it is stored with the task but not shown by DescribeTasks.
  */
-public record TaskRow(String arn, String cluster, String clusterArn, String taskDefinitionArn, String serviceArn,
-                      String deploymentId, String startedBy, String group, String containerInstanceArn,
-                      String desiredStatus, String lastStatus, List<ContainerRow> containers, String stopCode,
-                      String stoppedReason, String clientToken, int cpu, int memory, long createdAt, Long pullStartedAt,
-                      Long pullStoppedAt, Long startedAt, Long stoppingAt, Long stoppedAt, long sequence,
-                      StopCause stopCause) {
+public record TaskRow(
+        String arn,
+        String cluster,
+        String clusterArn,
+        String taskDefinitionArn,
+        String serviceArn,
+        String deploymentId,
+        String startedBy,
+        String group,
+        String containerInstanceArn,
+        String desiredStatus,
+        String lastStatus,
+        List<ContainerRow> containers,
+        String stopCode,
+        String stoppedReason,
+        String clientToken,
+        int cpu,
+        int memory,
+        long createdAt,
+        Long pullStartedAt,
+        Long pullStoppedAt,
+        Long startedAt,
+        Long stoppingAt,
+        Long stoppedAt,
+        long sequence,
+        StopCause stopCause) {
 
     public TaskRow {
         containers = containers == null ? List.of() : List.copyOf(containers); // rows are shared between readers
     }
 
     /** A task without a {@link #stopCause()} (every task until the server stops it for a typed cause). */
-    public TaskRow(String arn, String cluster, String clusterArn, String taskDefinitionArn, String serviceArn,
-                   String deploymentId, String startedBy, String group, String containerInstanceArn,
-                   String desiredStatus, String lastStatus, List<ContainerRow> containers, String stopCode,
-                   String stoppedReason, String clientToken, int cpu, int memory, long createdAt, Long pullStartedAt,
-                   Long pullStoppedAt, Long startedAt, Long stoppingAt, Long stoppedAt, long sequence) {
-        this(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
-                containerInstanceArn, desiredStatus, lastStatus, containers, stopCode, stoppedReason, clientToken, cpu,
-                memory, createdAt, pullStartedAt, pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence, null);
+    public TaskRow(
+            String arn,
+            String cluster,
+            String clusterArn,
+            String taskDefinitionArn,
+            String serviceArn,
+            String deploymentId,
+            String startedBy,
+            String group,
+            String containerInstanceArn,
+            String desiredStatus,
+            String lastStatus,
+            List<ContainerRow> containers,
+            String stopCode,
+            String stoppedReason,
+            String clientToken,
+            int cpu,
+            int memory,
+            long createdAt,
+            Long pullStartedAt,
+            Long pullStoppedAt,
+            Long startedAt,
+            Long stoppingAt,
+            Long stoppedAt,
+            long sequence) {
+        this(
+                arn,
+                cluster,
+                clusterArn,
+                taskDefinitionArn,
+                serviceArn,
+                deploymentId,
+                startedBy,
+                group,
+                containerInstanceArn,
+                desiredStatus,
+                lastStatus,
+                containers,
+                stopCode,
+                stoppedReason,
+                clientToken,
+                cpu,
+                memory,
+                createdAt,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stoppingAt,
+                stoppedAt,
+                sequence,
+                null);
     }
 
     /**
@@ -42,24 +105,86 @@ public record TaskRow(String arn, String cluster, String clusterArn, String task
      * container without a {@code healthCheck} (shown as UNKNOWN), else HEALTHY, UNHEALTHY or UNKNOWN (no result yet)
      * as the agent's health checker last reported it.
      */
-    public record ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
-                               String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential,
-                               String credentialsParameter, String healthStatus) {
-        public ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
-                            String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential) {
-            this(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason, runtimeId, essential, null, null);
+    public record ContainerRow(
+            String name,
+            String containerArn,
+            String image,
+            String launchImage,
+            String imageDigest,
+            String lastStatus,
+            Integer exitCode,
+            String reason,
+            String runtimeId,
+            boolean essential,
+            String credentialsParameter,
+            String healthStatus) {
+        public ContainerRow(
+                String name,
+                String containerArn,
+                String image,
+                String launchImage,
+                String imageDigest,
+                String lastStatus,
+                Integer exitCode,
+                String reason,
+                String runtimeId,
+                boolean essential) {
+            this(
+                    name,
+                    containerArn,
+                    image,
+                    launchImage,
+                    imageDigest,
+                    lastStatus,
+                    exitCode,
+                    reason,
+                    runtimeId,
+                    essential,
+                    null,
+                    null);
         }
 
-        public ContainerRow(String name, String containerArn, String image, String launchImage, String imageDigest,
-                            String lastStatus, Integer exitCode, String reason, String runtimeId, boolean essential,
-                            String credentialsParameter) {
-            this(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason, runtimeId, essential,
-                    credentialsParameter, null);
+        public ContainerRow(
+                String name,
+                String containerArn,
+                String image,
+                String launchImage,
+                String imageDigest,
+                String lastStatus,
+                Integer exitCode,
+                String reason,
+                String runtimeId,
+                boolean essential,
+                String credentialsParameter) {
+            this(
+                    name,
+                    containerArn,
+                    image,
+                    launchImage,
+                    imageDigest,
+                    lastStatus,
+                    exitCode,
+                    reason,
+                    runtimeId,
+                    essential,
+                    credentialsParameter,
+                    null);
         }
 
         public ContainerRow with(String status, String digest, Integer exit, String why, String runtime) {
-            return new ContainerRow(name, containerArn, image, launchImage, digest, status, exit, why, runtime, essential,
-                    credentialsParameter, healthStatus);
+            return new ContainerRow(
+                    name,
+                    containerArn,
+                    image,
+                    launchImage,
+                    digest,
+                    status,
+                    exit,
+                    why,
+                    runtime,
+                    essential,
+                    credentialsParameter,
+                    healthStatus);
         }
 
         /** The reported health, typed; null for a container without a health check. */
@@ -69,41 +194,150 @@ public record TaskRow(String arn, String cluster, String clusterArn, String task
 
         /** This container with a new health status (null: it has no health check). */
         public ContainerRow withHealth(String health) {
-            return new ContainerRow(name, containerArn, image, launchImage, imageDigest, lastStatus, exitCode, reason, runtimeId,
-                    essential, credentialsParameter, health);
+            return new ContainerRow(
+                    name,
+                    containerArn,
+                    image,
+                    launchImage,
+                    imageDigest,
+                    lastStatus,
+                    exitCode,
+                    reason,
+                    runtimeId,
+                    essential,
+                    credentialsParameter,
+                    health);
         }
     }
 
     public TaskRow withDesired(String desired, String code, String reason, Long stopping) {
-        return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
-                containerInstanceArn, desired, lastStatus, containers, code, reason, clientToken, cpu, memory, createdAt,
-                pullStartedAt, pullStoppedAt, startedAt, stopping, stoppedAt, sequence, stopCause);
+        return new TaskRow(
+                arn,
+                cluster,
+                clusterArn,
+                taskDefinitionArn,
+                serviceArn,
+                deploymentId,
+                startedBy,
+                group,
+                containerInstanceArn,
+                desired,
+                lastStatus,
+                containers,
+                code,
+                reason,
+                clientToken,
+                cpu,
+                memory,
+                createdAt,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stopping,
+                stoppedAt,
+                sequence,
+                stopCause);
     }
 
-    public TaskRow withState(String last, List<ContainerRow> newContainers, Long pullStarted, Long pullStopped, Long started,
-                             Long stopped) {
-        return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
-                containerInstanceArn, desiredStatus, last, newContainers, stopCode, stoppedReason, clientToken, cpu, memory,
-                createdAt, pullStarted, pullStopped, started, stoppingAt, stopped, sequence, stopCause);
+    public TaskRow withState(
+            String last,
+            List<ContainerRow> newContainers,
+            Long pullStarted,
+            Long pullStopped,
+            Long started,
+            Long stopped) {
+        return new TaskRow(
+                arn,
+                cluster,
+                clusterArn,
+                taskDefinitionArn,
+                serviceArn,
+                deploymentId,
+                startedBy,
+                group,
+                containerInstanceArn,
+                desiredStatus,
+                last,
+                newContainers,
+                stopCode,
+                stoppedReason,
+                clientToken,
+                cpu,
+                memory,
+                createdAt,
+                pullStarted,
+                pullStopped,
+                started,
+                stoppingAt,
+                stopped,
+                sequence,
+                stopCause);
     }
 
     public TaskRow stoppedBy(String code, String reason) {
-        return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
-                containerInstanceArn, DesiredStatus.STOPPED.wire(), lastStatus, containers, stopCode == null ? code : stopCode,
-                stoppedReason == null ? reason : stoppedReason, clientToken, cpu, memory, createdAt, pullStartedAt,
-                pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence, stopCause);
+        return new TaskRow(
+                arn,
+                cluster,
+                clusterArn,
+                taskDefinitionArn,
+                serviceArn,
+                deploymentId,
+                startedBy,
+                group,
+                containerInstanceArn,
+                DesiredStatus.STOPPED.wire(),
+                lastStatus,
+                containers,
+                stopCode == null ? code : stopCode,
+                stoppedReason == null ? reason : stoppedReason,
+                clientToken,
+                cpu,
+                memory,
+                createdAt,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stoppingAt,
+                stoppedAt,
+                sequence,
+                stopCause);
     }
 
     /** This task with the typed cause of its stop (recorded with the stop decision; null: none). */
     public TaskRow withStopCause(StopCause cause) {
-        return new TaskRow(arn, cluster, clusterArn, taskDefinitionArn, serviceArn, deploymentId, startedBy, group,
-                containerInstanceArn, desiredStatus, lastStatus, containers, stopCode, stoppedReason, clientToken, cpu,
-                memory, createdAt, pullStartedAt, pullStoppedAt, startedAt, stoppingAt, stoppedAt, sequence, cause);
+        return new TaskRow(
+                arn,
+                cluster,
+                clusterArn,
+                taskDefinitionArn,
+                serviceArn,
+                deploymentId,
+                startedBy,
+                group,
+                containerInstanceArn,
+                desiredStatus,
+                lastStatus,
+                containers,
+                stopCode,
+                stoppedReason,
+                clientToken,
+                cpu,
+                memory,
+                createdAt,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stoppingAt,
+                stoppedAt,
+                sequence,
+                cause);
     }
 
     /** The task's health, computed from its containers' (ECS {@code Task.healthStatus}). */
     public TaskHealth health() {
-        return new TaskHealth(containers.stream().map(c -> new TaskHealth.Container(c.essential(), c.health())).toList());
+        return new TaskHealth(containers.stream()
+                .map(c -> new TaskHealth.Container(c.essential(), c.health()))
+                .toList());
     }
 
     public boolean isStopped() {

@@ -22,21 +22,28 @@ public final class TaskRows {
 
     TaskRows(Store store) {
         this.store = store;
-        this.table = new DocTable<>(store, "tasks", "arn", TaskRow.class, t -> {
-            Map<String, Object> c = new HashMap<>();
-            c.put("arn", t.arn());
-            c.put("cluster", t.cluster());
-            c.put("task_definition_arn", t.taskDefinitionArn());
-            c.put("service_arn", t.serviceArn());
-            c.put("deployment_id", t.deploymentId());
-            c.put("started_by", t.startedBy());
-            c.put("container_instance_arn", t.containerInstanceArn());
-            c.put("desired_status", t.desiredStatus());
-            c.put("last_status", t.lastStatus());
-            c.put("client_token", t.clientToken());
-            c.put("created_at", t.createdAt());
-            return c;
-        }, CACHED_DOCS).publishing(TaskRows::changes);
+        this.table = new DocTable<>(
+                        store,
+                        "tasks",
+                        "arn",
+                        TaskRow.class,
+                        t -> {
+                            Map<String, Object> c = new HashMap<>();
+                            c.put("arn", t.arn());
+                            c.put("cluster", t.cluster());
+                            c.put("task_definition_arn", t.taskDefinitionArn());
+                            c.put("service_arn", t.serviceArn());
+                            c.put("deployment_id", t.deploymentId());
+                            c.put("started_by", t.startedBy());
+                            c.put("container_instance_arn", t.containerInstanceArn());
+                            c.put("desired_status", t.desiredStatus());
+                            c.put("last_status", t.lastStatus());
+                            c.put("client_token", t.clientToken());
+                            c.put("created_at", t.createdAt());
+                            return c;
+                        },
+                        CACHED_DOCS)
+                .publishing(TaskRows::changes);
     }
 
     /** What a write of {@code t} changes: the tasks of its instance and its service. */
@@ -85,10 +92,16 @@ public final class TaskRows {
         tasks.forEach(t -> clusters.add(t.cluster()));
         table.insertAll(tasks, h -> {
             clusters.forEach(c -> Clusters.lockActive(h, store.dialect(), c));
-            if (claim != null && h.createUpdate("INSERT INTO run_task_client_tokens (cluster, client_token, request_hash,"
-                            + " created_at) VALUES (:c, :t, :h, :now) ON CONFLICT (cluster, client_token) DO NOTHING")
-                    .bind("c", claim.cluster()).bind("t", claim.token()).bind("h", claim.requestHash())
-                    .bind("now", store.now()).execute() == 0) {
+            if (claim != null
+                    && h.createUpdate(
+                                            "INSERT INTO run_task_client_tokens (cluster, client_token, request_hash,"
+                                                    + " created_at) VALUES (:c, :t, :h, :now) ON CONFLICT (cluster, client_token) DO NOTHING")
+                                    .bind("c", claim.cluster())
+                                    .bind("t", claim.token())
+                                    .bind("h", claim.requestHash())
+                                    .bind("now", store.now())
+                                    .execute()
+                            == 0) {
                 throw new ClientTokenClaim.TakenException(claim);
             }
             Tags.putEach(h, arns, tags);
@@ -97,9 +110,13 @@ public final class TaskRows {
 
     /** The request fingerprint stored with a claimed RunTask client token ("" when unknown), if it was claimed. */
     public Optional<String> clientTokenHash(String cluster, String token) {
-        return store.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT request_hash FROM run_task_client_tokens WHERE cluster = :c AND client_token = :t")
-                .bind("c", cluster).bind("t", token).mapTo(String.class).findOne());
+        return store.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT request_hash FROM run_task_client_tokens WHERE cluster = :c AND client_token = :t")
+                        .bind("c", cluster)
+                        .bind("t", token)
+                        .mapTo(String.class)
+                        .findOne());
     }
 
     /** Writes {@code t} if the row is still at {@code version}; false if it moved on. */
@@ -109,29 +126,49 @@ public final class TaskRows {
 
     /** Tasks of a service that are not yet STOPPED (any deployment). */
     public List<Versioned<TaskRow>> liveOfService(String serviceArn) {
-        return table.where("service_arn = :s AND last_status <> 'STOPPED'", Map.of("s", serviceArn), "created_at", 100_000);
+        return table.where(
+                "service_arn = :s AND last_status <> 'STOPPED'", Map.of("s", serviceArn), "created_at", 100_000);
     }
 
     /** Stopped tasks of one deployment (newest first, at most {@code limit}). */
     public List<TaskRow> stoppedOfDeployment(String deploymentId, int limit) {
-        return table.where("deployment_id = :d AND last_status = 'STOPPED'", Map.of("d", deploymentId), "updated_at DESC", limit)
-                .stream().map(Versioned::value).toList();
+        return table
+                .where(
+                        "deployment_id = :d AND last_status = 'STOPPED'",
+                        Map.of("d", deploymentId),
+                        "updated_at DESC",
+                        limit)
+                .stream()
+                .map(Versioned::value)
+                .toList();
     }
 
     /** Tasks assigned to a container instance that still need the agent's attention. */
     public List<Versioned<TaskRow>> forInstance(String instanceArn) {
-        return table.where("container_instance_arn = :i AND last_status <> 'STOPPED'", Map.of("i", instanceArn), "created_at", 100_000);
+        return table.where(
+                "container_instance_arn = :i AND last_status <> 'STOPPED'",
+                Map.of("i", instanceArn),
+                "created_at",
+                100_000);
     }
 
     /** Tasks with the given client token in a cluster (RunTask idempotency). */
     public List<TaskRow> byClientToken(String cluster, String token) {
-        return table.where("cluster = :c AND client_token = :t", Map.of("c", cluster, "t", token), "arn", 10)
-                .stream().map(Versioned::value).toList();
+        return table.where("cluster = :c AND client_token = :t", Map.of("c", cluster, "t", token), "arn", 10).stream()
+                .map(Versioned::value)
+                .toList();
     }
 
     /** A filtered listing, in ARN order after {@code after}. Null filters are not applied. */
-    public List<TaskRow> list(String cluster, String serviceArn, String family, String desiredStatus, String startedBy,
-                              String instanceArn, String after, int limit) {
+    public List<TaskRow> list(
+            String cluster,
+            String serviceArn,
+            String family,
+            String desiredStatus,
+            String startedBy,
+            String instanceArn,
+            String after,
+            int limit) {
         StringBuilder where = new StringBuilder("cluster = :cluster AND arn > :after");
         Map<String, Object> binds = new HashMap<>(Map.of("cluster", cluster, "after", after == null ? "" : after));
         if (serviceArn != null) {
@@ -155,7 +192,9 @@ public final class TaskRows {
             where.append(" AND container_instance_arn = :instance");
             binds.put("instance", instanceArn);
         }
-        return table.where(where.toString(), binds, "arn", limit).stream().map(Versioned::value).toList();
+        return table.where(where.toString(), binds, "arn", limit).stream()
+                .map(Versioned::value)
+                .toList();
     }
 
     /** Running and pending (any other unstopped status) task counts. */
@@ -182,7 +221,8 @@ public final class TaskRows {
                         int n = rs.getInt(3);
                         Counts c = rs.getBoolean(2) ? new Counts(n, 0) : new Counts(0, n);
                         return out.merge(String.valueOf(rs.getString(1)), c, Counts::plus);
-                    }).list();
+                    })
+                    .list();
             return out;
         });
     }
@@ -198,21 +238,30 @@ public final class TaskRows {
      */
     public int purgeStopped(long cutoff, int batch) {
         return store.jdbi().inTransaction(h -> {
-            List<String> arns = h.createQuery("SELECT arn FROM tasks WHERE last_status = 'STOPPED' AND updated_at < :cutoff "
-                            + "ORDER BY updated_at LIMIT :n")
-                    .bind("cutoff", cutoff).bind("n", batch).mapTo(String.class).list();
+            List<String> arns = h.createQuery(
+                            "SELECT arn FROM tasks WHERE last_status = 'STOPPED' AND updated_at < :cutoff "
+                                    + "ORDER BY updated_at LIMIT :n")
+                    .bind("cutoff", cutoff)
+                    .bind("n", batch)
+                    .mapTo(String.class)
+                    .list();
             if (arns.isEmpty()) {
                 return 0;
             }
-            h.createUpdate("DELETE FROM tags WHERE resource_arn IN (<arns>)").bindList("arns", arns).execute();
+            h.createUpdate("DELETE FROM tags WHERE resource_arn IN (<arns>)")
+                    .bindList("arns", arns)
+                    .execute();
             int purged = h.createUpdate("DELETE FROM tasks WHERE arn IN (<arns>) AND last_status = 'STOPPED'")
-                    .bindList("arns", arns).execute();
+                    .bindList("arns", arns)
+                    .execute();
             // a RunTask client token whose tasks are all gone expires with them: a retry after the retention
             // launches anew rather than answering an empty list forever, and the table stays bounded
-            h.createUpdate("DELETE FROM run_task_client_tokens WHERE created_at < :cutoff AND NOT EXISTS (SELECT 1 FROM tasks t "
-                            + "WHERE t.cluster = run_task_client_tokens.cluster "
-                            + "AND t.client_token = run_task_client_tokens.client_token)")
-                    .bind("cutoff", cutoff).execute();
+            h.createUpdate(
+                            "DELETE FROM run_task_client_tokens WHERE created_at < :cutoff AND NOT EXISTS (SELECT 1 FROM tasks t "
+                                    + "WHERE t.cluster = run_task_client_tokens.cluster "
+                                    + "AND t.client_token = run_task_client_tokens.client_token)")
+                    .bind("cutoff", cutoff)
+                    .execute();
             return purged;
         });
     }
@@ -222,14 +271,16 @@ public final class TaskRows {
         return store.jdbi().withHandle(h -> {
             Map<String, Integer> out = new HashMap<>();
             h.createQuery("SELECT last_status, COUNT(*) FROM tasks GROUP BY last_status")
-                    .map((rs, ctx) -> out.put(rs.getString(1), rs.getInt(2))).list();
+                    .map((rs, ctx) -> out.put(rs.getString(1), rs.getInt(2)))
+                    .list();
             return out;
         });
     }
 
     /** Tasks not yet STOPPED on any of a cluster's instances (for resource accounting). */
     public List<TaskRow> liveInCluster(String cluster) {
-        return table.where("cluster = :c AND last_status <> 'STOPPED'", Map.of("c", cluster), "arn", 1_000_000)
-                .stream().map(Versioned::value).toList();
+        return table.where("cluster = :c AND last_status <> 'STOPPED'", Map.of("c", cluster), "arn", 1_000_000).stream()
+                .map(Versioned::value)
+                .toList();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.agent.simulated.SimulatedRuntime;
 import dev.ballast.image.Digest;
+import dev.ballast.registry.Credential;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.store.Store;
@@ -14,11 +15,13 @@ import dev.ballast.testing.MutableClock;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.ScriptedServer;
 import dev.ballast.testing.TestImages.Format;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,9 +37,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ballast.registry.Credential;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.ArrayList;
 
 /**
  * The agent with the simulated runtime against the real CNCF registry (through a counting proxy) and a real
@@ -44,8 +44,8 @@ import java.util.ArrayList;
  */
 class AgentIT {
 
-    static final String INSTANCE = "arn:aws:ecs:us-east-1:000000000000:container-instance/default/"
-            + "0123456789abcdef0123456789abcdef";
+    static final String INSTANCE =
+            "arn:aws:ecs:us-east-1:000000000000:container-instance/default/" + "0123456789abcdef0123456789abcdef";
 
     static RegistryFixture registry;
     static ScriptedServer proxy;
@@ -55,6 +55,7 @@ class AgentIT {
 
     @TempDir
     Path dir;
+
     MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Store store;
@@ -129,7 +130,8 @@ class AgentIT {
         TaskRow running = tasks.get(placed);
         assertThat(running.lastStatus()).isEqualTo("RUNNING");
         assertThat(running.containers().get(0).imageDigest())
-                .isEqualTo(registry.images().inspectDigest("demo/app:v2").toString()).isEqualTo(v2.toString());
+                .isEqualTo(registry.images().inspectDigest("demo/app:v2").toString())
+                .isEqualTo(v2.toString());
     }
 
     @Test
@@ -146,7 +148,8 @@ class AgentIT {
         Tasks.settle(agent);
 
         assertThat(tasks.get(byTag).containers().get(0).imageDigest())
-                .isEqualTo(registry.images().inspectDigest("demo/moving:latest").toString()).isEqualTo(after.toString());
+                .isEqualTo(registry.images().inspectDigest("demo/moving:latest").toString())
+                .isEqualTo(after.toString());
         assertThat(tasks.get(pinned).lastStatus()).isEqualTo("RUNNING");
         assertThat(tasks.get(pinned).containers().get(0).imageDigest()).isEqualTo(before.toString());
         assertThat(tasks.get(first).containers().get(0).imageDigest()).isEqualTo(before.toString());
@@ -164,16 +167,23 @@ class AgentIT {
         assertThat(stopped.lastStatus()).isEqualTo("STOPPED");
         assertThat(stopped.desiredStatus()).isEqualTo("STOPPED");
         assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
-        assertThat(stopped.stoppedReason()).startsWith("CannotPullContainerError: pull image manifest")
-                .contains(launch).contains("manifest unknown");
+        assertThat(stopped.stoppedReason())
+                .startsWith("CannotPullContainerError: pull image manifest")
+                .contains(launch)
+                .contains("manifest unknown");
         assertThat(stopped.stoppedAt()).isNotNull();
         assertThat(stopped.startedAt()).isNull();
         ContainerRow c = stopped.containers().get(0);
         assertThat(c.lastStatus()).isEqualTo("STOPPED");
-        assertThat(c.reason()).startsWith("CannotPullContainerError: ").contains("demo/doomed:v1")
-                .contains(doomed.toString()).contains("manifest unknown").contains("MANIFEST_UNKNOWN");
+        assertThat(c.reason())
+                .startsWith("CannotPullContainerError: ")
+                .contains("demo/doomed:v1")
+                .contains(doomed.toString())
+                .contains("manifest unknown")
+                .contains("MANIFEST_UNKNOWN");
         assertThat(runtime.starts).isEmpty();
-        assertThat(meters.scrape()).contains("ballast_agent_pulls_total{outcome=\"NOT_FOUND\",runtime=\"simulated\"} 1.0");
+        assertThat(meters.scrape())
+                .contains("ballast_agent_pulls_total{outcome=\"NOT_FOUND\",runtime=\"simulated\"} 1.0");
     }
 
     @Test
@@ -204,7 +214,9 @@ class AgentIT {
         assertThat(stopping.stoppingAt()).isEqualTo(clock.millis());
         clock.advance(Duration.ofSeconds(1));
         agent.reconcileOnce();
-        assertThat(agent.awaitPulls(Duration.ofSeconds(20))).as("the stop, run off the pass, ended").isTrue();
+        assertThat(agent.awaitPulls(Duration.ofSeconds(20)))
+                .as("the stop, run off the pass, ended")
+                .isTrue();
 
         TaskRow stopped = tasks.get(placed);
         assertThat(stopped.lastStatus()).isEqualTo("STOPPED");
@@ -233,11 +245,14 @@ class AgentIT {
             assertThat(t.containers().get(0).imageDigest()).isEqualTo(d.toString());
         });
         assertThat(manifestRequests() - before).isEqualTo(1);
-        assertThat(proxy.received()).filteredOn(ForwardingScript::isManifest)
-                .filteredOn(r -> r.path().contains("demo/cached")).extracting(ScriptedServer.Received::path)
+        assertThat(proxy.received())
+                .filteredOn(ForwardingScript::isManifest)
+                .filteredOn(r -> r.path().contains("demo/cached"))
+                .extracting(ScriptedServer.Received::path)
                 .containsExactly("/v2/demo/cached/manifests/" + d);
         String scrape = meters.scrape();
-        assertThat(scrape).contains("ballast_agent_image_cache_hits_total{runtime=\"simulated\"} 2.0")
+        assertThat(scrape)
+                .contains("ballast_agent_image_cache_hits_total{runtime=\"simulated\"} 2.0")
                 .contains("ballast_agent_pulls_total{outcome=\"SUCCESS\",runtime=\"simulated\"} 1.0")
                 .contains("ballast_agent_pulls_total{outcome=\"CACHED\",runtime=\"simulated\"} 2.0");
     }
@@ -296,10 +311,15 @@ class AgentIT {
         }
 
         assertThat(placed).allSatisfy(t -> assertThat(tasks.get(t).lastStatus()).isEqualTo("RUNNING"));
-        assertThat(runtime.starts).hasSize(24).allSatisfy((arn, n) -> assertThat(n.get()).as(arn).isEqualTo(1));
+        assertThat(runtime.starts)
+                .hasSize(24)
+                .allSatisfy((arn, n) -> assertThat(n.get()).as(arn).isEqualTo(1));
         assertThat(afterRestart.starts).isEmpty();
-        assertThat(placed.stream().flatMap(t -> tasks.get(t).containers().stream()).map(ContainerRow::runtimeId)
-                .distinct()).hasSize(24);
+        assertThat(placed.stream()
+                        .flatMap(t -> tasks.get(t).containers().stream())
+                        .map(ContainerRow::runtimeId)
+                        .distinct())
+                .hasSize(24);
     }
 
     @Test
@@ -347,7 +367,8 @@ class AgentIT {
 
         @Override
         public String start(AgentTask task, AgentContainer container) {
-            starts.computeIfAbsent(container.containerArn(), k -> new AtomicInteger()).incrementAndGet();
+            starts.computeIfAbsent(container.containerArn(), k -> new AtomicInteger())
+                    .incrementAndGet();
             return delegate.start(task, container);
         }
 

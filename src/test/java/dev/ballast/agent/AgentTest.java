@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.image.Digest;
 import dev.ballast.registry.Credential;
+import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
@@ -16,14 +17,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import dev.ballast.schedule.InstanceHealth;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent against a real SQLite store and a scripted runtime, for what the simulated runtime never does
@@ -31,8 +31,8 @@ import org.assertj.core.groups.Tuple;
  */
 class AgentTest {
 
-    static final String INSTANCE = "arn:aws:ecs:us-east-1:000000000000:container-instance/default/"
-            + "fedcba9876543210fedcba9876543210";
+    static final String INSTANCE =
+            "arn:aws:ecs:us-east-1:000000000000:container-instance/default/" + "fedcba9876543210fedcba9876543210";
 
     @TempDir
     Path dir;
@@ -42,7 +42,7 @@ class AgentTest {
         ScriptedRuntime runtime = new ScriptedRuntime();
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         try (Store store = Store.openSqlite(dir, clock);
-             Agent agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
+                Agent agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
             Tasks tasks = new Tasks(store);
             TaskRow placed = tasks.place(INSTANCE, "127.0.0.1:1/app:v1", "127.0.0.1:1/sidecar:v1");
             Tasks.settle(agent);
@@ -56,9 +56,9 @@ class AgentTest {
             assertThat(stopped.lastStatus()).isEqualTo("STOPPED");
             assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
             assertThat(stopped.stoppedReason()).isEqualTo("Essential container in task exited");
-            assertThat(stopped.containers()).extracting(ContainerRow::name, ContainerRow::lastStatus, ContainerRow::exitCode)
-                    .containsExactly(Tuple.tuple("c0", "STOPPED", 3),
-                            Tuple.tuple("c1", "STOPPED", 143));
+            assertThat(stopped.containers())
+                    .extracting(ContainerRow::name, ContainerRow::lastStatus, ContainerRow::exitCode)
+                    .containsExactly(Tuple.tuple("c0", "STOPPED", 3), Tuple.tuple("c1", "STOPPED", 143));
         }
     }
 
@@ -67,7 +67,7 @@ class AgentTest {
         ScriptedRuntime runtime = new ScriptedRuntime();
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         try (Store store = Store.openSqlite(dir, clock);
-             Agent agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
+                Agent agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
             Tasks tasks = new Tasks(store);
             TaskRow placed = tasks.place(INSTANCE, "127.0.0.1:1/app:v1", "127.0.0.1:1/sidecar:v1");
             Tasks.settle(agent);
@@ -88,8 +88,8 @@ class AgentTest {
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         String other = INSTANCE.replace("fedcba", "abcdef");
         try (Store store = Store.openSqlite(dir, clock);
-             Agent agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2);
-             Agent neighbour = new Agent(other, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
+                Agent agent = new Agent(INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2);
+                Agent neighbour = new Agent(other, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
             Tasks tasks = new Tasks(store);
             TaskRow kept = tasks.place(INSTANCE, "127.0.0.1:1/app:v1");
             TaskRow replaced = tasks.place(INSTANCE, "127.0.0.1:1/app:v1", "127.0.0.1:1/sidecar:v1");
@@ -103,17 +103,26 @@ class AgentTest {
             // the server stops the other two without the agent (as the instance-health monitor does)
             for (TaskRow t : List.of(replaced, finished)) {
                 var read = store.tasks().find(t.arn()).orElseThrow();
-                assertThat(store.tasks().update(InstanceHealth.stoppedWithoutAgent(read.value(),
-                        "InfrastructureHealth", "gone", clock.millis()), read.version())).isTrue();
+                assertThat(store.tasks()
+                                .update(
+                                        InstanceHealth.stoppedWithoutAgent(
+                                                read.value(), "InfrastructureHealth", "gone", clock.millis()),
+                                        read.version()))
+                        .isTrue();
             }
 
             int removed = agent.removeOrphans();
 
             assertThat(removed).isEqualTo(2);
-            assertThat(runtime.removed).containsExactlyInAnyOrderElementsOf(
-                    tasks.get(replaced).containers().stream().map(ContainerRow::runtimeId).toList());
-            assertThat(runtime.removed).as("the kept task's, the exited one's and the other instance's stay")
-                    .doesNotContain(tasks.get(kept).containers().get(0).runtimeId(), finishedId,
+            assertThat(runtime.removed)
+                    .containsExactlyInAnyOrderElementsOf(tasks.get(replaced).containers().stream()
+                            .map(ContainerRow::runtimeId)
+                            .toList());
+            assertThat(runtime.removed)
+                    .as("the kept task's, the exited one's and the other instance's stay")
+                    .doesNotContain(
+                            tasks.get(kept).containers().get(0).runtimeId(),
+                            finishedId,
                             tasks.get(neighbours).containers().get(0).runtimeId());
             assertThat(agent.removeOrphans()).as("a second sweep finds nothing").isZero();
         }
@@ -146,9 +155,11 @@ class AgentTest {
         /** Container names whose start fails, as an engine that cannot start them yet would. */
         /** Runtime ids in the order the agent stopped running containers. */
         final List<String> stopOrder = new CopyOnWriteArrayList<>();
+
         final Set<String> failStarts = ConcurrentHashMap.newKeySet();
         /** Health-check results by the check's last command word (e.g. the CMD-SHELL text); absent: passes. */
         final Map<String, CheckResult> checks = new ConcurrentHashMap<>();
+
         final AtomicInteger checksRun = new AtomicInteger();
 
         @Override
@@ -162,6 +173,7 @@ class AgentTest {
 
         /** Started containers: runtime id → (instance ARN, task ARN). */
         final Map<String, String[]> owners = new ConcurrentHashMap<>();
+
         final Set<String> removed = ConcurrentHashMap.newKeySet();
 
         @Override
@@ -176,8 +188,10 @@ class AgentTest {
 
         @Override
         public List<RuntimeContainer> containersOf(String instanceArn) {
-            return owners.entrySet().stream().filter(e -> e.getValue()[0].equals(instanceArn) && !removed.contains(e.getKey()))
-                    .map(e -> new RuntimeContainer(e.getKey(), e.getValue()[1], !exits.containsKey(e.getKey()))).toList();
+            return owners.entrySet().stream()
+                    .filter(e -> e.getValue()[0].equals(instanceArn) && !removed.contains(e.getKey()))
+                    .map(e -> new RuntimeContainer(e.getKey(), e.getValue()[1], !exits.containsKey(e.getKey())))
+                    .toList();
         }
 
         @Override

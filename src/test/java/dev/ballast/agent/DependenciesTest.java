@@ -3,17 +3,17 @@ package dev.ballast.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.agent.Dependencies.Verdict;
+import dev.ballast.core.ModelJson;
 import dev.ballast.model.ContainerCondition;
 import dev.ballast.model.ContainerDefinition.Dependency;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.HealthStatus;
-import dev.ballast.core.ModelJson;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Table tests of the dependency rule: each condition against each state of the container depended on. */
 class DependenciesTest {
@@ -24,8 +24,19 @@ class DependenciesTest {
     }
 
     private static AgentContainer target(String status, Integer exit, boolean started, String health) {
-        return new AgentContainer("db", "arn:c/db", "img", "img", "sha256:" + "0".repeat(64), ContainerStatus.fromWire(status),
-                exit, null, started ? "id-db" : null, false, null, health == null ? null : HealthStatus.fromWire(health));
+        return new AgentContainer(
+                "db",
+                "arn:c/db",
+                "img",
+                "img",
+                "sha256:" + "0".repeat(64),
+                ContainerStatus.fromWire(status),
+                exit,
+                null,
+                started ? "id-db" : null,
+                false,
+                null,
+                health == null ? null : HealthStatus.fromWire(health));
     }
 
     static Stream<Arguments> healthy() {
@@ -43,7 +54,8 @@ class DependenciesTest {
     @ParameterizedTest(name = "HEALTHY on a {0} dependency (started {1}, health {2}) → {3}")
     @MethodSource("healthy")
     void healthy_verdict(String status, boolean started, String health, Class<? extends Verdict> expected) {
-        Verdict v = Dependencies.check("app", new Dependency("db", ContainerCondition.HEALTHY), target(status, null, started, health));
+        Verdict v = Dependencies.check(
+                "app", new Dependency("db", ContainerCondition.HEALTHY), target(status, null, started, health));
         assertThat(v).isInstanceOf(expected);
     }
 
@@ -69,7 +81,12 @@ class DependenciesTest {
 
     @ParameterizedTest(name = "{0} on a {1} dependency (exit {2}, started {3}) → {4}")
     @MethodSource("table")
-    void verdict(ContainerCondition condition, String status, Integer exit, boolean started, Class<? extends Verdict> expected) {
+    void verdict(
+            ContainerCondition condition,
+            String status,
+            Integer exit,
+            boolean started,
+            Class<? extends Verdict> expected) {
         Verdict v = Dependencies.check("app", new Dependency("db", condition), target(status, exit, started));
         assertThat(v).isInstanceOf(expected);
         if (v instanceof Verdict.Never n) {
@@ -86,11 +103,26 @@ class DependenciesTest {
                   {"name":"init"},
                   {"name":"logs"}]}
                 """));
-        assertThat(deps.on("app")).containsExactly(new Dependency("db", ContainerCondition.HEALTHY),
-                new Dependency("init", ContainerCondition.SUCCESS));
+        assertThat(deps.on("app"))
+                .containsExactly(
+                        new Dependency("db", ContainerCondition.HEALTHY),
+                        new Dependency("init", ContainerCondition.SUCCESS));
         assertThat(deps.on("init")).isEmpty();
         List<AgentContainer> rows = Stream.of("app", "db", "init", "logs")
-                .map(n -> new AgentContainer(n, "arn:c/" + n, "img", "img", null, ContainerStatus.RUNNING, null, null, "id", true, null, null)).toList();
+                .map(n -> new AgentContainer(
+                        n,
+                        "arn:c/" + n,
+                        "img",
+                        "img",
+                        null,
+                        ContainerStatus.RUNNING,
+                        null,
+                        null,
+                        "id",
+                        true,
+                        null,
+                        null))
+                .toList();
         assertThat(deps.stopOrder(rows)).extracting(AgentContainer::name).containsExactly("logs", "app", "db", "init");
         assertThat(Dependencies.NONE.on("app")).isEmpty();
     }

@@ -25,16 +25,26 @@ class DockerServiceIT {
     @Test
     void serviceOfTwoPinnedTasksRunsTwoRealContainers() {
         try (RegistryFixture registry = RegistryFixture.start();
-             PodmanFixture podman = PodmanFixture.start(registry.host())) {
+                PodmanFixture podman = PodmanFixture.start(registry.host())) {
             Digest digest = registry.images().pushRunnable("demo/busy:v1", TestImages.Format.DOCKER, "busy-v1");
-            try (TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost()));
-                 EcsClient ecs = server.client()) {
+            try (TestServer server = TestServer.sqlite(
+                            c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost()));
+                    EcsClient ecs = server.client()) {
                 String image = registry.host() + "/demo/busy:v1";
-                ecs.registerTaskDefinition(r -> r.family("busy").containerDefinitions(ContainerDefinition.builder()
-                        .name("app").image(image).memory(32).versionConsistency("enabled").stopTimeout(2).build()));
-                ecs.createService(r -> r.serviceName("busy").taskDefinition("busy").desiredCount(2));
+                ecs.registerTaskDefinition(r -> r.family("busy")
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name("app")
+                                .image(image)
+                                .memory(32)
+                                .versionConsistency("enabled")
+                                .stopTimeout(2)
+                                .build()));
+                ecs.createService(
+                        r -> r.serviceName("busy").taskDefinition("busy").desiredCount(2));
                 Eventually.await("2 tasks running", Duration.ofSeconds(90), () -> {
-                    var s = ecs.describeServices(r -> r.services("busy")).services().get(0);
+                    var s = ecs.describeServices(r -> r.services("busy"))
+                            .services()
+                            .get(0);
                     return s.runningCount() == 2 && s.deployments().size() == 1;
                 });
                 List<String> arns = ecs.listTasks(r -> r.serviceName("busy")).taskArns();
@@ -46,15 +56,25 @@ class DockerServiceIT {
                 });
                 for (Task t : tasks) {
                     String id = t.containers().get(0).runtimeId();
-                    assertThat(podman.podman("inspect", "--format", "{{.ImageName}}", id).trim())
-                            .as("the engine runs the digest reference").contains(digest.toString());
-                    Eventually.await("container output in its logs", Duration.ofSeconds(20),
+                    assertThat(podman.podman("inspect", "--format", "{{.ImageName}}", id)
+                                    .trim())
+                            .as("the engine runs the digest reference")
+                            .contains(digest.toString());
+                    Eventually.await(
+                            "container output in its logs",
+                            Duration.ofSeconds(20),
                             () -> podman.podman("logs", id).contains("busy-v1"));
                 }
-                assertThat(podman.podman("ps", "--format", "{{.ID}}").lines().filter(l -> !l.isBlank()).count())
-                        .as("exactly the service's containers run").isEqualTo(2);
+                assertThat(podman.podman("ps", "--format", "{{.ID}}")
+                                .lines()
+                                .filter(l -> !l.isBlank())
+                                .count())
+                        .as("exactly the service's containers run")
+                        .isEqualTo(2);
                 ecs.updateService(r -> r.service("busy").desiredCount(0));
-                Eventually.await("containers stopped", Duration.ofSeconds(60),
+                Eventually.await(
+                        "containers stopped",
+                        Duration.ofSeconds(60),
                         () -> podman.podman("ps", "--format", "{{.ID}}").isBlank());
             }
         }

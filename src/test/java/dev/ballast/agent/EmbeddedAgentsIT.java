@@ -42,18 +42,25 @@ class EmbeddedAgentsIT {
         logger.addAppender(log);
         Account account = Account.defaults();
         // a long interval: only wake() makes the agents run a pass promptly
-        EmbeddedAgents.Config config = new EmbeddedAgents.Config(account, "default", 3, 1024, 2048,
-                Duration.ofMinutes(10), 4, "0.1.0");
+        EmbeddedAgents.Config config =
+                new EmbeddedAgents.Config(account, "default", 3, 1024, 2048, Duration.ofMinutes(10), 4, "0.1.0");
         try (RegistryFixture registry = RegistryFixture.start();
-             Store store = Store.openSqlite(dir, Clock.systemUTC())) {
+                Store store = Store.openSqlite(dir, Clock.systemUTC())) {
             Digest d = registry.images().push("demo/embedded:v1", Format.OCI, "embedded");
             RegistryClient client = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
             List<String> arns;
-            try (EmbeddedAgents agents = EmbeddedAgents.start(config, new StoreControlPlane(store, account, Clock.systemUTC()), arn -> new SimulatedRuntime(arn, client),
-                    new SimpleMeterRegistry(), Clock.systemUTC())) {
+            try (EmbeddedAgents agents = EmbeddedAgents.start(
+                    config,
+                    new StoreControlPlane(store, account, Clock.systemUTC()),
+                    arn -> new SimulatedRuntime(arn, client),
+                    new SimpleMeterRegistry(),
+                    Clock.systemUTC())) {
                 arns = agents.agents().stream().map(Agent::instanceArn).toList();
-                assertThat(arns).hasSize(3).doesNotHaveDuplicates().allSatisfy(arn -> assertThat(arn)
-                        .matches("arn:aws:ecs:us-east-1:000000000000:container-instance/default/[0-9a-f]{32}"));
+                assertThat(arns)
+                        .hasSize(3)
+                        .doesNotHaveDuplicates()
+                        .allSatisfy(arn -> assertThat(arn)
+                                .matches("arn:aws:ecs:us-east-1:000000000000:container-instance/default/[0-9a-f]{32}"));
                 List<InstanceRow> rows = store.instances().active("default");
                 assertThat(rows).extracting(InstanceRow::arn).containsExactlyInAnyOrderElementsOf(arns);
                 assertThat(rows).allSatisfy(r -> {
@@ -62,22 +69,40 @@ class EmbeddedAgentsIT {
                     assertThat(r.agentConnected()).isTrue();
                     assertThat(r.agentVersion()).isEqualTo("ballast-0.1.0");
                     assertThat(r.clusterArn()).isEqualTo(account.clusterArn("default"));
-                    assertThat(r.attributes()).containsAllEntriesOf(Map.of("ballast.runtime", "simulated",
-                            "ecs.os-type", "linux", "ecs.cpu-architecture", "x86_64"));
+                    assertThat(r.attributes())
+                            .containsAllEntriesOf(Map.of(
+                                    "ballast.runtime",
+                                    "simulated",
+                                    "ecs.os-type",
+                                    "linux",
+                                    "ecs.cpu-architecture",
+                                    "x86_64"));
                 });
-                assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).contains(
-                        "agent runtime=simulated instance=" + arns.get(0) + " cluster=default cpu=1024 memory_mib=2048"
+                assertThat(log.list)
+                        .extracting(ILoggingEvent::getFormattedMessage)
+                        .contains("agent runtime=simulated instance=" + arns.get(0)
+                                + " cluster=default cpu=1024 memory_mib=2048"
                                 + " — containers are not run; images are fetched and verified only");
 
                 TaskRow placed = new Tasks(store).place(arns.get(1), registry.host() + "/demo/embedded:v1@" + d);
                 agents.wake();
                 awaitStatus(store, placed, "RUNNING");
-                assertThat(store.tasks().find(placed.arn()).orElseThrow().value().containers().get(0).imageDigest())
+                assertThat(store.tasks()
+                                .find(placed.arn())
+                                .orElseThrow()
+                                .value()
+                                .containers()
+                                .get(0)
+                                .imageDigest())
                         .isEqualTo(d.toString());
             }
             // a restart registers the same instances again, not new ones
-            try (EmbeddedAgents again = EmbeddedAgents.start(config, new StoreControlPlane(store, account, Clock.systemUTC()), arn -> new SimulatedRuntime(arn, client),
-                    new SimpleMeterRegistry(), Clock.systemUTC())) {
+            try (EmbeddedAgents again = EmbeddedAgents.start(
+                    config,
+                    new StoreControlPlane(store, account, Clock.systemUTC()),
+                    arn -> new SimulatedRuntime(arn, client),
+                    new SimpleMeterRegistry(),
+                    Clock.systemUTC())) {
                 assertThat(again.agents()).extracting(Agent::instanceArn).containsExactlyElementsOf(arns);
                 assertThat(store.instances().active("default")).hasSize(3);
             }
@@ -90,7 +115,8 @@ class EmbeddedAgentsIT {
     @Test
     void instance_arns_are_a_function_of_cluster_and_index() {
         Account a = Account.defaults();
-        assertThat(EmbeddedAgents.instanceArn(a, "default", 0)).isEqualTo(EmbeddedAgents.instanceArn(a, "default", 0))
+        assertThat(EmbeddedAgents.instanceArn(a, "default", 0))
+                .isEqualTo(EmbeddedAgents.instanceArn(a, "default", 0))
                 .isNotEqualTo(EmbeddedAgents.instanceArn(a, "default", 1))
                 .isNotEqualTo(EmbeddedAgents.instanceArn(a, "other", 0));
     }

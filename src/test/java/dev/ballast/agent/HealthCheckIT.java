@@ -69,12 +69,21 @@ class HealthCheckIT {
 
     /** busybox's sh has {@code test} and {@code echo} built in; the image links no other tools. */
     private ContainerDefinition.Builder shell(String name, String script) {
-        return ContainerDefinition.builder().name(name).image(image).memory(32).stopTimeout(1)
+        return ContainerDefinition.builder()
+                .name(name)
+                .image(image)
+                .memory(32)
+                .stopTimeout(1)
                 .command("/bin/sh", "-c", script);
     }
 
     private static HealthCheck readyCheck(int retries) {
-        return HealthCheck.builder().command("CMD-SHELL", "test -f /ready").interval(5).timeout(3).retries(retries).build();
+        return HealthCheck.builder()
+                .command("CMD-SHELL", "test -f /ready")
+                .interval(5)
+                .timeout(3)
+                .retries(retries)
+                .build();
     }
 
     private Task task(String arn) {
@@ -86,15 +95,20 @@ class HealthCheckIT {
     }
 
     private long startedAtMillis(String runtimeId) {
-        return Long.parseLong(podman.podman("inspect", "--format", "{{.State.StartedAt.UnixMilli}}", runtimeId).trim());
+        return Long.parseLong(podman.podman("inspect", "--format", "{{.State.StartedAt.UnixMilli}}", runtimeId)
+                .trim());
     }
 
     @Test
     void a_passing_cmd_shell_check_makes_the_container_and_the_task_healthy() {
-        ecs.registerTaskDefinition(r -> r.family("passing").containerDefinitions(
-                shell("app", "echo ok > /ready; sleep 3600").healthCheck(readyCheck(2)).build(),
-                shell("sidecar", "sleep 3600").essential(false).build()));
-        String arn = ecs.runTask(r -> r.taskDefinition("passing")).tasks().get(0).taskArn();
+        ecs.registerTaskDefinition(r -> r.family("passing")
+                .containerDefinitions(
+                        shell("app", "echo ok > /ready; sleep 3600")
+                                .healthCheck(readyCheck(2))
+                                .build(),
+                        shell("sidecar", "sleep 3600").essential(false).build()));
+        String arn =
+                ecs.runTask(r -> r.taskDefinition("passing")).tasks().get(0).taskArn();
 
         Task running = await("RUNNING", arn, t -> "RUNNING".equals(t.lastStatus()));
         assertThat(container(running, "sidecar").healthStatus()).as("no check").isEqualTo(HealthStatus.UNKNOWN);
@@ -107,9 +121,11 @@ class HealthCheckIT {
 
     @Test
     void a_failing_check_makes_the_task_unhealthy_and_the_service_replaces_it() {
-        ecs.registerTaskDefinition(r -> r.family("failing").containerDefinitions(
-                shell("app", "sleep 3600").healthCheck(readyCheck(2)).build()));
-        ecs.createService(r -> r.serviceName("failing").taskDefinition("failing").desiredCount(1));
+        ecs.registerTaskDefinition(r -> r.family("failing")
+                .containerDefinitions(
+                        shell("app", "sleep 3600").healthCheck(readyCheck(2)).build()));
+        ecs.createService(
+                r -> r.serviceName("failing").taskDefinition("failing").desiredCount(1));
         AtomicReference<Task> first = new AtomicReference<>();
         Eventually.await("a task RUNNING", WAIT, () -> {
             List<String> arns = ecs.listTasks(l -> l.serviceName("failing")).taskArns();
@@ -127,29 +143,52 @@ class HealthCheckIT {
         assertThat(stopped.stopCodeAsString()).isEqualTo("ServiceSchedulerInitiated");
         assertThat(container(stopped, "app").healthStatus()).isEqualTo(HealthStatus.UNHEALTHY);
         assertThat(stopped.healthStatus()).isEqualTo(HealthStatus.UNHEALTHY);
-        Eventually.await("a replacement task", WAIT, () -> ecs.listTasks(l -> l.serviceName("failing")
-                .desiredStatus(DesiredStatus.RUNNING)).taskArns().stream().anyMatch(a -> !a.equals(arn)));
+        Eventually.await(
+                "a replacement task",
+                WAIT,
+                () ->
+                        ecs
+                                .listTasks(l -> l.serviceName("failing").desiredStatus(DesiredStatus.RUNNING))
+                                .taskArns()
+                                .stream()
+                                .anyMatch(a -> !a.equals(arn)));
         String id = arn.substring(arn.lastIndexOf('/') + 1);
-        assertThat(ecs.describeServices(r -> r.services("failing")).services().get(0).events())
-                .anyMatch(e -> e.message().equals("(service failing) (task " + id + ") failed container health checks."));
+        assertThat(ecs.describeServices(r -> r.services("failing"))
+                        .services()
+                        .get(0)
+                        .events())
+                .anyMatch(
+                        e -> e.message().equals("(service failing) (task " + id + ") failed container health checks."));
         ecs.updateService(r -> r.service("failing").desiredCount(0));
     }
 
     @Test
     void depends_on_healthy_starts_the_app_only_after_the_dependency_passes_its_check() {
-        ecs.registerTaskDefinition(r -> r.family("gated").containerDefinitions(
-                shell("db", "sleep 4; echo ok > /ready; sleep 3600").essential(false).healthCheck(readyCheck(3)).build(),
-                shell("app", "sleep 3600").dependsOn(ContainerDependency.builder().containerName("db")
-                        .condition(ContainerCondition.HEALTHY).build()).build()));
+        ecs.registerTaskDefinition(r -> r.family("gated")
+                .containerDefinitions(
+                        shell("db", "sleep 4; echo ok > /ready; sleep 3600")
+                                .essential(false)
+                                .healthCheck(readyCheck(3))
+                                .build(),
+                        shell("app", "sleep 3600")
+                                .dependsOn(ContainerDependency.builder()
+                                        .containerName("db")
+                                        .condition(ContainerCondition.HEALTHY)
+                                        .build())
+                                .build()));
         String arn = ecs.runTask(r -> r.taskDefinition("gated")).tasks().get(0).taskArn();
 
-        Task pending = await("db running", arn, t -> "RUNNING".equals(container(t, "db").lastStatus()));
-        assertThat(container(pending, "app").runtimeId()).as("app waits while db is not HEALTHY").isNull();
+        Task pending = await(
+                "db running", arn, t -> "RUNNING".equals(container(t, "db").lastStatus()));
+        assertThat(container(pending, "app").runtimeId())
+                .as("app waits while db is not HEALTHY")
+                .isNull();
         Task running = await("RUNNING", arn, t -> "RUNNING".equals(t.lastStatus()));
         assertThat(container(running, "db").healthStatus()).isEqualTo(HealthStatus.HEALTHY);
         long db = startedAtMillis(container(running, "db").runtimeId());
         long app = startedAtMillis(container(running, "app").runtimeId());
-        assertThat(app - db).as("app started after db created /ready (4 s) and passed a check (first at 5 s)")
+        assertThat(app - db)
+                .as("app started after db created /ready (4 s) and passed a check (first at 5 s)")
                 .isGreaterThanOrEqualTo(4_000);
         ecs.stopTask(r -> r.task(arn));
         await("STOPPED", arn, t -> "STOPPED".equals(t.lastStatus()));

@@ -14,11 +14,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.function.Supplier;
 
 /**
  * Container health checks run by the agent, against a real SQLite store and a scripted runtime whose check
@@ -55,12 +55,15 @@ class HealthChecksTest {
     }
 
     private static String check(String command, int retries, int startPeriod) {
-        return "\"healthCheck\":{\"command\":[\"CMD-SHELL\",\"" + command + "\"],\"interval\":1,\"timeout\":1,\"retries\":"
-                + retries + ",\"startPeriod\":" + startPeriod + "}";
+        return "\"healthCheck\":{\"command\":[\"CMD-SHELL\",\"" + command
+                + "\"],\"interval\":1,\"timeout\":1,\"retries\":" + retries + ",\"startPeriod\":" + startPeriod + "}";
     }
 
     private ContainerRow container(TaskRow task, String name) {
-        return tasks.get(task).containers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return tasks.get(task).containers().stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Runs agent passes until {@code condition} holds. */
@@ -78,12 +81,16 @@ class HealthChecksTest {
 
     @Test
     void a_passing_check_makes_the_container_and_the_task_healthy() throws Exception {
-        TaskRow task = tasks.placeDefined(INSTANCE, definition("pass",
-                "{\"name\":\"app\"," + check("ok", 3, 0) + "}",
-                "{\"name\":\"side\",\"essential\":false}"));
+        TaskRow task = tasks.placeDefined(
+                INSTANCE,
+                definition(
+                        "pass",
+                        "{\"name\":\"app\"," + check("ok", 3, 0) + "}",
+                        "{\"name\":\"side\",\"essential\":false}"));
         Tasks.settle(agent);
         assertThat(tasks.get(task).lastStatus()).isEqualTo("RUNNING");
-        assertThat(tasks.get(task).containers()).extracting(ContainerRow::name, ContainerRow::healthStatus)
+        assertThat(tasks.get(task).containers())
+                .extracting(ContainerRow::name, ContainerRow::healthStatus)
                 .as("UNKNOWN before the first result; no status without a check")
                 .containsExactly(tuple("app", "UNKNOWN"), tuple("side", null));
         assertThat(tasks.get(task).health().status().wire()).isEqualTo("UNKNOWN");
@@ -96,92 +103,123 @@ class HealthChecksTest {
     @Test
     void consecutive_failures_make_it_unhealthy_and_one_success_healthy_again() throws Exception {
         runtime.checks.put("probe", new CheckResult.Failed("exit code 1"));
-        TaskRow task = tasks.placeDefined(INSTANCE, definition("fail", "{\"name\":\"app\"," + check("probe", 2, 0) + "}"));
-        passUntil("app UNHEALTHY", () -> "UNHEALTHY".equals(container(task, "app").healthStatus()));
-        assertThat(runtime.checksRun.get()).as("retries 2: two failed checks at least").isGreaterThanOrEqualTo(2);
+        TaskRow task =
+                tasks.placeDefined(INSTANCE, definition("fail", "{\"name\":\"app\"," + check("probe", 2, 0) + "}"));
+        passUntil(
+                "app UNHEALTHY", () -> "UNHEALTHY".equals(container(task, "app").healthStatus()));
+        assertThat(runtime.checksRun.get())
+                .as("retries 2: two failed checks at least")
+                .isGreaterThanOrEqualTo(2);
         TaskRow unhealthy = tasks.get(task);
         assertThat(unhealthy.health().status().wire()).isEqualTo("UNHEALTHY");
-        assertThat(unhealthy.lastStatus()).as("the agent does not stop a task for its health; the service scheduler does")
+        assertThat(unhealthy.lastStatus())
+                .as("the agent does not stop a task for its health; the service scheduler does")
                 .isEqualTo("RUNNING");
         assertThat(unhealthy.desiredStatus()).isEqualTo("RUNNING");
 
         runtime.checks.put("probe", new CheckResult.Passed());
-        passUntil("app HEALTHY again", () -> "HEALTHY".equals(container(task, "app").healthStatus()));
+        passUntil(
+                "app HEALTHY again",
+                () -> "HEALTHY".equals(container(task, "app").healthStatus()));
     }
 
     @Test
     void timed_out_checks_are_failures() throws Exception {
         runtime.checks.put("slow", new CheckResult.TimedOut());
-        TaskRow task = tasks.placeDefined(INSTANCE, definition("slow", "{\"name\":\"app\"," + check("slow", 1, 0) + "}"));
-        passUntil("app UNHEALTHY", () -> "UNHEALTHY".equals(container(task, "app").healthStatus()));
+        TaskRow task =
+                tasks.placeDefined(INSTANCE, definition("slow", "{\"name\":\"app\"," + check("slow", 1, 0) + "}"));
+        passUntil(
+                "app UNHEALTHY", () -> "UNHEALTHY".equals(container(task, "app").healthStatus()));
     }
 
     @Test
     void failures_in_the_start_period_do_not_count() throws Exception {
         runtime.checks.put("boot", new CheckResult.Failed("exit code 1"));
-        TaskRow task = tasks.placeDefined(INSTANCE, definition("boot", "{\"name\":\"app\"," + check("boot", 1, 4) + "}"));
+        TaskRow task =
+                tasks.placeDefined(INSTANCE, definition("boot", "{\"name\":\"app\"," + check("boot", 1, 4) + "}"));
         Tasks.settle(agent);
         passUntil("two checks in the start period", () -> runtime.checksRun.get() >= 2);
         agent.reconcileOnce();
-        assertThat(container(task, "app").healthStatus()).as("retries 1, but still in the 4 s start period").isEqualTo("UNKNOWN");
+        assertThat(container(task, "app").healthStatus())
+                .as("retries 1, but still in the 4 s start period")
+                .isEqualTo("UNKNOWN");
         clock.advance(Duration.ofSeconds(4)); // the start period ends by the agent's clock, not by waiting
-        passUntil("app UNHEALTHY after the start period", () -> "UNHEALTHY".equals(container(task, "app").healthStatus()));
+        passUntil(
+                "app UNHEALTHY after the start period",
+                () -> "UNHEALTHY".equals(container(task, "app").healthStatus()));
     }
 
     @Test
     void depends_on_healthy_starts_the_dependent_once_the_dependency_is_healthy() throws Exception {
         runtime.checks.put("ready", new CheckResult.Failed("exit code 1"));
-        TaskRow task = tasks.placeDefined(INSTANCE, definition("healthy",
-                "{\"name\":\"db\",\"essential\":false," + check("ready", 10, 0) + "}",
-                "{\"name\":\"app\",\"dependsOn\":[{\"containerName\":\"db\",\"condition\":\"HEALTHY\"}]}"));
+        TaskRow task = tasks.placeDefined(
+                INSTANCE,
+                definition(
+                        "healthy",
+                        "{\"name\":\"db\",\"essential\":false," + check("ready", 10, 0) + "}",
+                        "{\"name\":\"app\",\"dependsOn\":[{\"containerName\":\"db\",\"condition\":\"HEALTHY\"}]}"));
         passUntil("db checked twice", () -> runtime.checksRun.get() >= 2);
         agent.reconcileOnce();
         assertThat(tasks.get(task).lastStatus()).isEqualTo("PENDING");
-        assertThat(tasks.get(task).containers()).extracting(ContainerRow::name, ContainerRow::lastStatus, ContainerRow::healthStatus)
+        assertThat(tasks.get(task).containers())
+                .extracting(ContainerRow::name, ContainerRow::lastStatus, ContainerRow::healthStatus)
                 .containsExactly(tuple("db", "RUNNING", "UNKNOWN"), tuple("app", "PENDING", null));
 
         runtime.checks.put("ready", new CheckResult.Passed());
         passUntil("task RUNNING", () -> tasks.get(task).lastStatus().equals("RUNNING"));
-        assertThat(tasks.get(task).containers()).extracting(ContainerRow::name, ContainerRow::lastStatus, ContainerRow::healthStatus)
+        assertThat(tasks.get(task).containers())
+                .extracting(ContainerRow::name, ContainerRow::lastStatus, ContainerRow::healthStatus)
                 .containsExactly(tuple("db", "RUNNING", "HEALTHY"), tuple("app", "RUNNING", null));
     }
 
     @Test
     void depends_on_healthy_can_never_be_met_once_the_dependency_is_unhealthy() throws Exception {
         runtime.checks.put("never", new CheckResult.Failed("exit code 1"));
-        TaskRow task = tasks.placeDefined(INSTANCE, definition("unhealthy",
-                "{\"name\":\"db\",\"essential\":false," + check("never", 1, 0) + "}",
-                "{\"name\":\"app\",\"dependsOn\":[{\"containerName\":\"db\",\"condition\":\"HEALTHY\"}]}"));
+        TaskRow task = tasks.placeDefined(
+                INSTANCE,
+                definition(
+                        "unhealthy",
+                        "{\"name\":\"db\",\"essential\":false," + check("never", 1, 0) + "}",
+                        "{\"name\":\"app\",\"dependsOn\":[{\"containerName\":\"db\",\"condition\":\"HEALTHY\"}]}"));
         passUntil("task STOPPED", () -> tasks.get(task).lastStatus().equals("STOPPED"));
         TaskRow stopped = tasks.get(task);
         assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
-        assertThat(stopped.stoppedReason()).isEqualTo("DependencyConditionNotMet: container app depends on db "
-                + "(condition HEALTHY), which is UNHEALTHY");
+        assertThat(stopped.stoppedReason())
+                .isEqualTo("DependencyConditionNotMet: container app depends on db "
+                        + "(condition HEALTHY), which is UNHEALTHY");
         assertThat(container(task, "app").runtimeId()).as("never started").isNull();
     }
 
     @Test
     void depends_on_healthy_can_never_be_met_once_the_dependency_exited_first() throws Exception {
         runtime.checks.put("late", new CheckResult.Failed("exit code 1"));
-        TaskRow task = tasks.placeDefined(INSTANCE, definition("exited",
-                "{\"name\":\"db\",\"essential\":false," + check("late", 10, 0) + "}",
-                "{\"name\":\"app\",\"dependsOn\":[{\"containerName\":\"db\",\"condition\":\"HEALTHY\"}]}"));
+        TaskRow task = tasks.placeDefined(
+                INSTANCE,
+                definition(
+                        "exited",
+                        "{\"name\":\"db\",\"essential\":false," + check("late", 10, 0) + "}",
+                        "{\"name\":\"app\",\"dependsOn\":[{\"containerName\":\"db\",\"condition\":\"HEALTHY\"}]}"));
         Tasks.settle(agent);
         runtime.exits.put(container(task, "db").runtimeId(), new ExitStatus(1, null));
         passUntil("task STOPPED", () -> tasks.get(task).lastStatus().equals("STOPPED"));
-        assertThat(tasks.get(task).stoppedReason()).isEqualTo("DependencyConditionNotMet: container app depends on db "
-                + "(condition HEALTHY), which exited before it was HEALTHY");
+        assertThat(tasks.get(task).stoppedReason())
+                .isEqualTo("DependencyConditionNotMet: container app depends on db "
+                        + "(condition HEALTHY), which exited before it was HEALTHY");
     }
 
     @Test
     void checks_end_when_the_container_exits_and_its_last_status_stands() throws Exception {
-        TaskRow task = tasks.placeDefined(INSTANCE, definition("ends",
-                "{\"name\":\"app\"}",
-                "{\"name\":\"job\",\"essential\":false," + check("job", 1, 0) + "}"));
+        TaskRow task = tasks.placeDefined(
+                INSTANCE,
+                definition(
+                        "ends",
+                        "{\"name\":\"app\"}",
+                        "{\"name\":\"job\",\"essential\":false," + check("job", 1, 0) + "}"));
         passUntil("job HEALTHY", () -> "HEALTHY".equals(container(task, "job").healthStatus()));
         runtime.exits.put(container(task, "job").runtimeId(), new ExitStatus(0, null));
-        passUntil("job STOPPED and no longer checked", () -> "STOPPED".equals(container(task, "job").lastStatus())
-                && agent.healthChecking() == 0);
+        passUntil(
+                "job STOPPED and no longer checked",
+                () -> "STOPPED".equals(container(task, "job").lastStatus()) && agent.healthChecking() == 0);
         assertThat(container(task, "job").healthStatus()).isEqualTo("HEALTHY");
         assertThat(tasks.get(task).lastStatus()).isEqualTo("RUNNING");
     }

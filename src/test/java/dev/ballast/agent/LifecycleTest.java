@@ -8,11 +8,11 @@ import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.TaskStatus;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Table tests of the task and container lifecycles and of their one mapping to ECS status strings. */
 class LifecycleTest {
@@ -45,7 +45,8 @@ class LifecycleTest {
     void a_task_never_moves_backwards() {
         for (TaskState known : TaskState.values()) {
             for (TaskState desired : TaskState.values()) {
-                assertThat(TaskState.next(known, desired)).as("%s wanting %s", known, desired)
+                assertThat(TaskState.next(known, desired))
+                        .as("%s wanting %s", known, desired)
                         .isGreaterThanOrEqualTo(known);
             }
         }
@@ -108,18 +109,27 @@ class LifecycleTest {
         assertThat(EcsStatus.desired(DesiredStatus.fromWire("RUNNING"))).isEqualTo(TaskState.RUNNING);
         assertThat(EcsStatus.desired(DesiredStatus.fromWire("PENDING"))).isEqualTo(TaskState.RUNNING);
         assertThat(EcsStatus.desired(DesiredStatus.fromWire("STOPPED"))).isEqualTo(TaskState.STOPPED);
-        assertThatThrownBy(() -> EcsStatus.taskState(TaskStatus.fromWire("LOST"))).hasMessageContaining("LOST");
-        assertThatThrownBy(() -> EcsStatus.desired(DesiredStatus.fromWire("PAUSED"))).hasMessageContaining("PAUSED");
-        assertThatThrownBy(() -> EcsStatus.containerState(ContainerStatus.fromWire("CREATED"), false)).hasMessageContaining("CREATED");
+        assertThatThrownBy(() -> EcsStatus.taskState(TaskStatus.fromWire("LOST")))
+                .hasMessageContaining("LOST");
+        assertThatThrownBy(() -> EcsStatus.desired(DesiredStatus.fromWire("PAUSED")))
+                .hasMessageContaining("PAUSED");
+        assertThatThrownBy(() -> EcsStatus.containerState(ContainerStatus.fromWire("CREATED"), false))
+                .hasMessageContaining("CREATED");
     }
 
     @Test
     void container_states_map_to_ecs_strings_with_pulled_shown_as_pending() {
-        assertThat(Arrays.stream(ContainerState.values()).map(EcsStatus::lastStatus).map(ContainerStatus::wire))
+        assertThat(Arrays.stream(ContainerState.values())
+                        .map(EcsStatus::lastStatus)
+                        .map(ContainerStatus::wire))
                 .containsExactly("PENDING", "PENDING", "RUNNING", "STOPPED");
-        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("PENDING"), false)).isEqualTo(ContainerState.PENDING);
-        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("PENDING"), true)).isEqualTo(ContainerState.PULLED);
-        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("RUNNING"), false)).isEqualTo(ContainerState.RUNNING);
-        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("STOPPED"), true)).isEqualTo(ContainerState.STOPPED);
+        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("PENDING"), false))
+                .isEqualTo(ContainerState.PENDING);
+        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("PENDING"), true))
+                .isEqualTo(ContainerState.PULLED);
+        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("RUNNING"), false))
+                .isEqualTo(ContainerState.RUNNING);
+        assertThat(EcsStatus.containerState(ContainerStatus.fromWire("STOPPED"), true))
+                .isEqualTo(ContainerState.STOPPED);
     }
 }

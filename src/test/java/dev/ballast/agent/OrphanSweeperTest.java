@@ -31,7 +31,8 @@ class OrphanSweeperTest {
         ScriptedRuntime runtime = new ScriptedRuntime();
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         try (Store store = Store.openSqlite(dir, clock);
-             Agent agent = new Agent(AgentTest.INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
+                Agent agent = new Agent(
+                        AgentTest.INSTANCE, Tasks.source(store), runtime, new SimpleMeterRegistry(), clock, 2)) {
             Tasks tasks = new Tasks(store);
             TaskRow first = tasks.place(AgentTest.INSTANCE, "127.0.0.1:1/app:v1");
             TaskRow second = tasks.place(AgentTest.INSTANCE, "127.0.0.1:1/app:v1");
@@ -45,7 +46,9 @@ class OrphanSweeperTest {
 
             stopWithoutAgent(store, second, clock);
             clock.advance(OrphanSweeper.INTERVAL.minusMillis(1));
-            assertThat(sweeper.maybeSweep()).as("not due before the interval has passed by the clock").isFalse();
+            assertThat(sweeper.maybeSweep())
+                    .as("not due before the interval has passed by the clock")
+                    .isFalse();
 
             clock.advance(Duration.ofMillis(1));
             // the first sweep's thread may still be ending: due now, it starts as soon as that one has
@@ -57,7 +60,11 @@ class OrphanSweeperTest {
 
     private static void stopWithoutAgent(Store store, TaskRow t, MutableClock clock) {
         var read = store.tasks().find(t.arn()).orElseThrow();
-        assertThat(store.tasks().update(InstanceHealth.stoppedWithoutAgent(read.value(), "InfrastructureHealth", "gone",
-                clock.millis()), read.version())).isTrue();
+        assertThat(store.tasks()
+                        .update(
+                                InstanceHealth.stoppedWithoutAgent(
+                                        read.value(), "InfrastructureHealth", "gone", clock.millis()),
+                                read.version()))
+                .isTrue();
     }
 }

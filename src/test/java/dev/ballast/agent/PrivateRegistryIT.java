@@ -43,6 +43,7 @@ class PrivateRegistryIT {
 
     @TempDir
     Path dir;
+
     RegistryFixture registry;
     PodmanFixture podman;
     Digest digest;
@@ -68,7 +69,10 @@ class PrivateRegistryIT {
 
     private RepositoryCredentials credentialsFile() throws IOException {
         Path f = dir.resolve("registry-credentials.json");
-        Files.writeString(f, "{\"ci/registry\": {\"username\": \"alice\", \"password\": \"wonderland\", \"registry\": \"" + registry.host() + "\"}}");
+        Files.writeString(
+                f,
+                "{\"ci/registry\": {\"username\": \"alice\", \"password\": \"wonderland\", \"registry\": \""
+                        + registry.host() + "\"}}");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         return RepositoryCredentials.load(f);
     }
@@ -78,15 +82,25 @@ class PrivateRegistryIT {
     }
 
     private ContainerDefinition.Builder app(String consistency, String credentialsParameter) {
-        ContainerDefinition.Builder b = ContainerDefinition.builder().name("app").image(image).memory(32)
-                .versionConsistency(consistency).stopTimeout(2);
-        return credentialsParameter == null ? b : b.repositoryCredentials(r -> r.credentialsParameter(credentialsParameter));
+        ContainerDefinition.Builder b = ContainerDefinition.builder()
+                .name("app")
+                .image(image)
+                .memory(32)
+                .versionConsistency(consistency)
+                .stopTimeout(2);
+        return credentialsParameter == null
+                ? b
+                : b.repositoryCredentials(r -> r.credentialsParameter(credentialsParameter));
     }
 
     /** Removes the pulled image from the engine, so that the next task must pull it again. */
     private void forgetImage() {
-        podman.podman("images", "--format", "{{.ID}} {{.Repository}}").lines().filter(l -> l.contains("demo/private"))
-                .map(l -> l.split(" ")[0]).distinct().forEach(id -> podman.podman("rmi", "--force", "--ignore", id));
+        podman.podman("images", "--format", "{{.ID}} {{.Repository}}")
+                .lines()
+                .filter(l -> l.contains("demo/private"))
+                .map(l -> l.split(" ")[0])
+                .distinct()
+                .forEach(id -> podman.podman("rmi", "--force", "--ignore", id));
         assertThat(podman.podman("images", "--format", "{{.Repository}}")).doesNotContain("demo/private");
     }
 
@@ -97,80 +111,167 @@ class PrivateRegistryIT {
     @Test
     void repositoryCredentialsResolveAndPullWhileMissingOnesFailClearly() throws IOException {
         RepositoryCredentials file = credentialsFile();
-        try (TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost())
-                .resolve(fast()).repositoryCredentials(file));
-             EcsClient ecs = server.client()) {
+        try (TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER)
+                        .dockerHost(podman.dockerHost())
+                        .resolve(fast())
+                        .repositoryCredentials(file));
+                EcsClient ecs = server.client()) {
             // Pinned by the control plane with the named credentials, pulled by the engine with them.
-            ecs.registerTaskDefinition(r -> r.family("private").containerDefinitions(app("enabled", SECRET_ARN).build()));
-            assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition("private")).taskDefinition().containerDefinitions()
-                    .get(0).repositoryCredentials().credentialsParameter()).isEqualTo(SECRET_ARN);
-            ecs.createService(r -> r.serviceName("private").taskDefinition("private").desiredCount(2));
-            Eventually.await("2 private tasks running", WAIT, () -> service(ecs, "private").runningCount() == 2);
-            List<Task> tasks = ecs.describeTasks(r -> r.tasks(ecs.listTasks(l -> l.serviceName("private")).taskArns())).tasks();
-            assertThat(tasks).hasSize(2).allSatisfy(t -> assertThat(t.containers().get(0).imageDigest())
-                    .isEqualTo(digest.toString()).isEqualTo(registry.images().inspectDigest("demo/private:v1").toString()));
+            ecs.registerTaskDefinition(r -> r.family("private")
+                    .containerDefinitions(app("enabled", SECRET_ARN).build()));
+            assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition("private"))
+                            .taskDefinition()
+                            .containerDefinitions()
+                            .get(0)
+                            .repositoryCredentials()
+                            .credentialsParameter())
+                    .isEqualTo(SECRET_ARN);
+            ecs.createService(
+                    r -> r.serviceName("private").taskDefinition("private").desiredCount(2));
+            Eventually.await(
+                    "2 private tasks running",
+                    WAIT,
+                    () -> service(ecs, "private").runningCount() == 2);
+            List<Task> tasks = ecs.describeTasks(r ->
+                            r.tasks(ecs.listTasks(l -> l.serviceName("private")).taskArns()))
+                    .tasks();
+            assertThat(tasks)
+                    .hasSize(2)
+                    .allSatisfy(t -> assertThat(t.containers().get(0).imageDigest())
+                            .isEqualTo(digest.toString())
+                            .isEqualTo(registry.images()
+                                    .inspectDigest("demo/private:v1")
+                                    .toString()));
             for (Task t : tasks) {
-                Eventually.await("container output", Duration.ofSeconds(30),
-                        () -> podman.podman("logs", t.containers().get(0).runtimeId()).contains("private-v1"));
+                Eventually.await(
+                        "container output",
+                        Duration.ofSeconds(30),
+                        () -> podman.podman("logs", t.containers().get(0).runtimeId())
+                                .contains("private-v1"));
             }
 
             ecs.updateService(r -> r.service("private").desiredCount(0));
-            Eventually.await("private containers stopped", Duration.ofSeconds(60),
+            Eventually.await(
+                    "private containers stopped",
+                    Duration.ofSeconds(60),
                     () -> podman.podman("ps", "--format", "{{.ID}}").isBlank());
 
             // Not resolved by the server (disabled): the agent resolves the tag and pulls with the plain secret name.
             forgetImage();
-            ecs.registerTaskDefinition(r -> r.family("loose").containerDefinitions(app("disabled", "ci/registry").build()));
-            String loose = ecs.runTask(r -> r.taskDefinition("loose")).tasks().get(0).taskArn();
-            Eventually.await("loose task running", WAIT, () -> ecs.describeTasks(r -> r.tasks(loose)).tasks().get(0)
-                    .lastStatus().equals("RUNNING"));
-            assertThat(ecs.describeTasks(r -> r.tasks(loose)).tasks().get(0).containers().get(0).imageDigest())
+            ecs.registerTaskDefinition(r -> r.family("loose")
+                    .containerDefinitions(app("disabled", "ci/registry").build()));
+            String loose =
+                    ecs.runTask(r -> r.taskDefinition("loose")).tasks().get(0).taskArn();
+            Eventually.await(
+                    "loose task running",
+                    WAIT,
+                    () -> ecs.describeTasks(r -> r.tasks(loose))
+                            .tasks()
+                            .get(0)
+                            .lastStatus()
+                            .equals("RUNNING"));
+            assertThat(ecs.describeTasks(r -> r.tasks(loose))
+                            .tasks()
+                            .get(0)
+                            .containers()
+                            .get(0)
+                            .imageDigest())
                     .isEqualTo(digest.toString());
 
             // No credentials at all: the strict deployment fails, saying the registry wants some.
-            ecs.registerTaskDefinition(r -> r.family("anonymous").containerDefinitions(app("enabled", null).build()));
-            ecs.createService(r -> r.serviceName("anonymous").taskDefinition("anonymous").desiredCount(1));
-            Eventually.await("anonymous deployment failed", WAIT,
-                    () -> service(ecs, "anonymous").deployments().get(0).rolloutStateAsString().equals("FAILED"));
+            ecs.registerTaskDefinition(r -> r.family("anonymous")
+                    .containerDefinitions(app("enabled", null).build()));
+            ecs.createService(
+                    r -> r.serviceName("anonymous").taskDefinition("anonymous").desiredCount(1));
+            Eventually.await(
+                    "anonymous deployment failed",
+                    WAIT,
+                    () -> service(ecs, "anonymous")
+                            .deployments()
+                            .get(0)
+                            .rolloutStateAsString()
+                            .equals("FAILED"));
             Deployment failed = service(ecs, "anonymous").deployments().get(0);
-            assertThat(failed.rolloutStateReason()).contains("container app").contains("401")
+            assertThat(failed.rolloutStateReason())
+                    .contains("container app")
+                    .contains("401")
                     .contains("no credentials configured for " + registry.host());
             assertThat(failed.runningCount() + failed.pendingCount()).isZero();
 
             // An unknown parameter: the deployment's events name the container and the parameter, not the file's path.
-            ecs.registerTaskDefinition(r -> r.family("unknown").containerDefinitions(app("enabled", "ci/nope").build()));
-            ecs.createService(r -> r.serviceName("unknown").taskDefinition("unknown").desiredCount(1));
-            Eventually.await("unknown deployment failed", WAIT,
-                    () -> service(ecs, "unknown").deployments().get(0).rolloutStateAsString().equals("FAILED"));
-            assertThat(service(ecs, "unknown").events()).anySatisfy(e -> assertThat(e.message())
-                    .contains("container app").contains("repositoryCredentials.credentialsParameter \"ci/nope\"")
-                    .contains("--registry-credentials file").doesNotContain("registry-credentials.json"));
+            ecs.registerTaskDefinition(r -> r.family("unknown")
+                    .containerDefinitions(app("enabled", "ci/nope").build()));
+            ecs.createService(
+                    r -> r.serviceName("unknown").taskDefinition("unknown").desiredCount(1));
+            Eventually.await(
+                    "unknown deployment failed",
+                    WAIT,
+                    () -> service(ecs, "unknown")
+                            .deployments()
+                            .get(0)
+                            .rolloutStateAsString()
+                            .equals("FAILED"));
+            assertThat(service(ecs, "unknown").events())
+                    .anySatisfy(e -> assertThat(e.message())
+                            .contains("container app")
+                            .contains("repositoryCredentials.credentialsParameter \"ci/nope\"")
+                            .contains("--registry-credentials file")
+                            .doesNotContain("registry-credentials.json"));
 
             // A known secret named by an image on another host (here the same registry called localhost): refused,
             // so that no task definition can send a secret to a host its entry does not name.
             String elsewhere = image.replace("127.0.0.1:", "localhost:");
             assertThat(elsewhere).isNotEqualTo(image);
-            ecs.registerTaskDefinition(r -> r.family("elsewhere").containerDefinitions(ContainerDefinition.builder()
-                    .name("app").image(elsewhere).memory(32).versionConsistency("enabled")
-                    .repositoryCredentials(c -> c.credentialsParameter("ci/registry")).build()));
-            ecs.createService(r -> r.serviceName("elsewhere").taskDefinition("elsewhere").desiredCount(1));
-            Eventually.await("elsewhere deployment failed", WAIT,
-                    () -> service(ecs, "elsewhere").deployments().get(0).rolloutStateAsString().equals("FAILED"));
-            assertThat(service(ecs, "elsewhere").events()).anySatisfy(e -> assertThat(e.message())
-                    .contains("container app").contains("\"ci/registry\" may be sent only to " + registry.host())
-                    .contains("not to " + elsewhere.substring(0, elsewhere.indexOf('/'))));
+            ecs.registerTaskDefinition(r -> r.family("elsewhere")
+                    .containerDefinitions(ContainerDefinition.builder()
+                            .name("app")
+                            .image(elsewhere)
+                            .memory(32)
+                            .versionConsistency("enabled")
+                            .repositoryCredentials(c -> c.credentialsParameter("ci/registry"))
+                            .build()));
+            ecs.createService(
+                    r -> r.serviceName("elsewhere").taskDefinition("elsewhere").desiredCount(1));
+            Eventually.await(
+                    "elsewhere deployment failed",
+                    WAIT,
+                    () -> service(ecs, "elsewhere")
+                            .deployments()
+                            .get(0)
+                            .rolloutStateAsString()
+                            .equals("FAILED"));
+            assertThat(service(ecs, "elsewhere").events())
+                    .anySatisfy(e -> assertThat(e.message())
+                            .contains("container app")
+                            .contains("\"ci/registry\" may be sent only to " + registry.host())
+                            .contains("not to " + elsewhere.substring(0, elsewhere.indexOf('/'))));
 
             // Unknown at pull time (nothing resolved it first): the task stops with CannotPullContainerError naming it.
-            ecs.registerTaskDefinition(r -> r.family("unknown-pull").containerDefinitions(app("disabled", "ci/nope").build()));
-            String stopped = ecs.runTask(r -> r.taskDefinition("unknown-pull")).tasks().get(0).taskArn();
-            Eventually.await("unknown-pull task stopped", WAIT, () -> ecs.describeTasks(r -> r.tasks(stopped)).tasks().get(0)
-                    .lastStatus().equals("STOPPED"));
+            ecs.registerTaskDefinition(r -> r.family("unknown-pull")
+                    .containerDefinitions(app("disabled", "ci/nope").build()));
+            String stopped = ecs.runTask(r -> r.taskDefinition("unknown-pull"))
+                    .tasks()
+                    .get(0)
+                    .taskArn();
+            Eventually.await(
+                    "unknown-pull task stopped",
+                    WAIT,
+                    () -> ecs.describeTasks(r -> r.tasks(stopped))
+                            .tasks()
+                            .get(0)
+                            .lastStatus()
+                            .equals("STOPPED"));
             Task t = ecs.describeTasks(r -> r.tasks(stopped)).tasks().get(0);
-            assertThat(t.stoppedReason()).startsWith("CannotPullContainerError: ").contains("container app")
+            assertThat(t.stoppedReason())
+                    .startsWith("CannotPullContainerError: ")
+                    .contains("container app")
                     .contains("repositoryCredentials.credentialsParameter \"ci/nope\"");
             assertThat(t.stopCodeAsString()).isEqualTo("TaskFailedToStart");
             ecs.stopTask(r -> r.task(loose));
-            Eventually.await("containers stopped", Duration.ofSeconds(60), () -> podman.podman("ps", "--format", "{{.ID}}").isBlank());
+            Eventually.await(
+                    "containers stopped",
+                    Duration.ofSeconds(60),
+                    () -> podman.podman("ps", "--format", "{{.ID}}").isBlank());
         }
     }
 
@@ -178,17 +279,26 @@ class PrivateRegistryIT {
     void theServersOwnRegistryCredentialsServeContainersWithoutRepositoryCredentials() {
         // As `ballast server` does with the docker config.json `auths` of its user.
         CredentialSource own = CredentialSource.of(Map.of(registry.host(), new Credential("alice", "wonderland")));
-        try (TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER).dockerHost(podman.dockerHost())
-                .resolve(fast()).registry(r -> r.withCredentials(own)));
-             EcsClient ecs = server.client()) {
+        try (TestServer server = TestServer.sqlite(c -> c.runtime(RuntimeChoice.DOCKER)
+                        .dockerHost(podman.dockerHost())
+                        .resolve(fast())
+                        .registry(r -> r.withCredentials(own)));
+                EcsClient ecs = server.client()) {
             forgetImage();
-            ecs.registerTaskDefinition(r -> r.family("own").containerDefinitions(app("enabled", null).build()));
+            ecs.registerTaskDefinition(r ->
+                    r.family("own").containerDefinitions(app("enabled", null).build()));
             ecs.createService(r -> r.serviceName("own").taskDefinition("own").desiredCount(1));
             Eventually.await("own task running", WAIT, () -> service(ecs, "own").runningCount() == 1);
-            Task t = ecs.describeTasks(r -> r.tasks(ecs.listTasks(l -> l.serviceName("own")).taskArns())).tasks().get(0);
+            Task t = ecs.describeTasks(r ->
+                            r.tasks(ecs.listTasks(l -> l.serviceName("own")).taskArns()))
+                    .tasks()
+                    .get(0);
             assertThat(t.containers().get(0).imageDigest()).isEqualTo(digest.toString());
             ecs.updateService(r -> r.service("own").desiredCount(0));
-            Eventually.await("containers stopped", Duration.ofSeconds(60), () -> podman.podman("ps", "--format", "{{.ID}}").isBlank());
+            Eventually.await(
+                    "containers stopped",
+                    Duration.ofSeconds(60),
+                    () -> podman.podman("ps", "--format", "{{.ID}}").isBlank());
         }
     }
 }

@@ -15,10 +15,12 @@ class StopTimeoutsTest {
     static Stream<Arguments> documents() {
         return Stream.of(
                 Arguments.of("{\"containerDefinitions\":[{\"name\":\"app\"}]}", Map.of()),
-                Arguments.of("{\"containerDefinitions\":[{\"name\":\"app\",\"stopTimeout\":5},{\"name\":\"side\"}]}",
+                Arguments.of(
+                        "{\"containerDefinitions\":[{\"name\":\"app\",\"stopTimeout\":5},{\"name\":\"side\"}]}",
                         Map.of("app", Duration.ofSeconds(5))),
-                Arguments.of("{\"containerDefinitions\":[{\"name\":\"app\",\"stopTimeout\":0},"
-                        + "{\"name\":\"side\",\"stopTimeout\":120}]}",
+                Arguments.of(
+                        "{\"containerDefinitions\":[{\"name\":\"app\",\"stopTimeout\":0},"
+                                + "{\"name\":\"side\",\"stopTimeout\":120}]}",
                         Map.of("app", Duration.ZERO, "side", Duration.ofSeconds(120))),
                 Arguments.of("{\"containerDefinitions\":[{\"name\":\"neg\",\"stopTimeout\":-1}]}", Map.of()));
     }

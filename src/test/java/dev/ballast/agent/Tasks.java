@@ -1,20 +1,20 @@
 package dev.ballast.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.api.StoreControlPlane;
 import dev.ballast.core.Account;
 import dev.ballast.store.Store;
+import dev.ballast.store.TaskDefinitions;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
 import dev.ballast.store.Versioned;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.store.TaskDefinitions;
-import java.io.IOException;
 
 /** Test helpers that play the scheduler's part: insert tasks as it would, ask them to stop, and read them. */
 final class Tasks {
@@ -39,14 +39,46 @@ final class Tasks {
         String arn = "arn:aws:ecs:us-east-1:000000000000:task/" + CLUSTER + "/" + id;
         List<ContainerRow> containers = new ArrayList<>();
         for (int i = 0; i < launchImages.length; i++) {
-            String image = launchImages[i].contains("@") ? launchImages[i].substring(0, launchImages[i].indexOf('@'))
+            String image = launchImages[i].contains("@")
+                    ? launchImages[i].substring(0, launchImages[i].indexOf('@'))
                     : launchImages[i];
-            containers.add(new ContainerRow("c" + i, "arn:aws:ecs:us-east-1:000000000000:container/" + CLUSTER + "/" + id
-                    + "/" + UUID.randomUUID(), image, launchImages[i], null, "PENDING", null, null, null, i == 0));
+            containers.add(new ContainerRow(
+                    "c" + i,
+                    "arn:aws:ecs:us-east-1:000000000000:container/" + CLUSTER + "/" + id + "/" + UUID.randomUUID(),
+                    image,
+                    launchImages[i],
+                    null,
+                    "PENDING",
+                    null,
+                    null,
+                    null,
+                    i == 0));
         }
-        TaskRow task = new TaskRow(arn, CLUSTER, CLUSTER_ARN, "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1",
-                null, null, "test", "family:app", instance, "RUNNING", "PROVISIONING", containers, null, null, null, 256,
-                512, System.currentTimeMillis(), null, null, null, null, null, 0);
+        TaskRow task = new TaskRow(
+                arn,
+                CLUSTER,
+                CLUSTER_ARN,
+                "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1",
+                null,
+                null,
+                "test",
+                "family:app",
+                instance,
+                "RUNNING",
+                "PROVISIONING",
+                containers,
+                null,
+                null,
+                null,
+                256,
+                512,
+                System.currentTimeMillis(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                0);
         store.clusters().createOrGet(CLUSTER, CLUSTER_ARN, "{\"settings\":[]}", List.of());
         store.tasks().insertAll(List.of(task));
         return task;
@@ -60,20 +92,56 @@ final class Tasks {
     TaskRow placeDefined(String instance, String taskDefinitionDoc) throws IOException {
         JsonNode doc = new ObjectMapper().readTree(taskDefinitionDoc);
         String family = doc.path("family").asText();
-        String tdArn = store.taskDefinitions().register(family, rev -> new TaskDefinitions.Registration(
-                "arn:aws:ecs:us-east-1:000000000000:task-definition/" + family + ":" + rev, taskDefinitionDoc, List.of())).arn();
+        String tdArn = store.taskDefinitions()
+                .register(
+                        family,
+                        rev -> new TaskDefinitions.Registration(
+                                "arn:aws:ecs:us-east-1:000000000000:task-definition/" + family + ":" + rev,
+                                taskDefinitionDoc,
+                                List.of()))
+                .arn();
         String id = UUID.randomUUID().toString().replace("-", "");
         String arn = "arn:aws:ecs:us-east-1:000000000000:task/" + CLUSTER + "/" + id;
         List<ContainerRow> containers = new ArrayList<>();
         for (JsonNode c : doc.path("containerDefinitions")) {
             String name = c.path("name").asText();
-            containers.add(new ContainerRow(name, "arn:aws:ecs:us-east-1:000000000000:container/" + CLUSTER + "/" + id + "/"
-                    + name, c.path("image").asText(), c.path("image").asText(), null, "PENDING", null, null, null,
+            containers.add(new ContainerRow(
+                    name,
+                    "arn:aws:ecs:us-east-1:000000000000:container/" + CLUSTER + "/" + id + "/" + name,
+                    c.path("image").asText(),
+                    c.path("image").asText(),
+                    null,
+                    "PENDING",
+                    null,
+                    null,
+                    null,
                     c.path("essential").asBoolean(true)));
         }
-        TaskRow task = new TaskRow(arn, CLUSTER, CLUSTER_ARN, tdArn, null, null, "test", "family:" + family, instance,
-                "RUNNING", "PROVISIONING", containers, null, null, null, 256, 512, System.currentTimeMillis(), null, null,
-                null, null, null, 0);
+        TaskRow task = new TaskRow(
+                arn,
+                CLUSTER,
+                CLUSTER_ARN,
+                tdArn,
+                null,
+                null,
+                "test",
+                "family:" + family,
+                instance,
+                "RUNNING",
+                "PROVISIONING",
+                containers,
+                null,
+                null,
+                null,
+                256,
+                512,
+                System.currentTimeMillis(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                0);
         store.clusters().createOrGet(CLUSTER, CLUSTER_ARN, "{\"settings\":[]}", List.of());
         store.tasks().insertAll(List.of(task));
         return task;
@@ -87,7 +155,8 @@ final class Tasks {
     void stop(TaskRow task) {
         while (true) {
             Versioned<TaskRow> v = store.tasks().find(task.arn()).orElseThrow();
-            if (store.tasks().update(v.value().withDesired("STOPPED", "UserInitiated", "stopped by test", null), v.version())) {
+            if (store.tasks()
+                    .update(v.value().withDesired("STOPPED", "UserInitiated", "stopped by test", null), v.version())) {
                 return;
             }
         }

@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinitionFamilyStatus;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthenticationTest {
-    private static final String CREATE_CLUSTER = "{\"clusterName\":\"%s\",\"tags\":[{\"key\":\"team\",\"value\":\"auth\"}]}";
+    private static final String CREATE_CLUSTER =
+            "{\"clusterName\":\"%s\",\"tags\":[{\"key\":\"team\",\"value\":\"auth\"}]}";
     private static final String REGISTER = """
             {"family":"%s","containerDefinitions":[{"name":"app","image":"nginx:1.27","memory":128}]}""";
     private static final String PUT_SETTING = "{\"name\":\"containerInsights\",\"value\":\"enabled\"}";
@@ -63,8 +64,10 @@ class AuthenticationTest {
 
     @Test
     void wrongSecretIsAnInvalidSignatureAndCreatesNothing() {
-        RawClient.Response r = raw.request(CREATE_CLUSTER.formatted("auth-wrong-secret")).operation("CreateCluster")
-                .signedWith("test", "not-the-secret").send();
+        RawClient.Response r = raw.request(CREATE_CLUSTER.formatted("auth-wrong-secret"))
+                .operation("CreateCluster")
+                .signedWith("test", "not-the-secret")
+                .send();
 
         assertRefused(r, 400, "InvalidSignatureException");
         assertThat(r.message()).contains("signature");
@@ -73,8 +76,10 @@ class AuthenticationTest {
 
     @Test
     void unknownAccessKeyIsAnUnrecognizedClientAndRegistersNothing() {
-        RawClient.Response r = raw.request(REGISTER.formatted("auth-unknown-key")).operation("RegisterTaskDefinition")
-                .signedWith("AKIDNOBODYKNOWS", "test").send();
+        RawClient.Response r = raw.request(REGISTER.formatted("auth-unknown-key"))
+                .operation("RegisterTaskDefinition")
+                .signedWith("AKIDNOBODYKNOWS", "test")
+                .send();
 
         assertRefused(r, 400, "UnrecognizedClientException");
         assertThat(familyExists("auth-unknown-key")).isFalse();
@@ -82,7 +87,10 @@ class AuthenticationTest {
 
     @Test
     void unsignedIsAMissingTokenAndPutsNoSetting() {
-        RawClient.Response r = raw.request(PUT_SETTING).operation("PutAccountSetting").unsigned().send();
+        RawClient.Response r = raw.request(PUT_SETTING)
+                .operation("PutAccountSetting")
+                .unsigned()
+                .send();
 
         assertRefused(r, 403, "MissingAuthenticationTokenException");
         assertThat(containerInsightsSettings().settings()).isEmpty();
@@ -90,8 +98,10 @@ class AuthenticationTest {
 
     @Test
     void signedTwentyMinutesAgoHasExpired() {
-        RawClient.Response r = raw.request(CREATE_CLUSTER.formatted("auth-expired")).operation("CreateCluster")
-                .signedAt(Instant.now().minus(Duration.ofMinutes(20))).send();
+        RawClient.Response r = raw.request(CREATE_CLUSTER.formatted("auth-expired"))
+                .operation("CreateCluster")
+                .signedAt(Instant.now().minus(Duration.ofMinutes(20)))
+                .send();
 
         assertRefused(r, 400, "InvalidSignatureException");
         assertThat(r.message()).containsIgnoringCase("expired");
@@ -100,8 +110,10 @@ class AuthenticationTest {
 
     @Test
     void signedTwentyMinutesAheadIsNotYetCurrent() {
-        RawClient.Response r = raw.request(REGISTER.formatted("auth-future")).operation("RegisterTaskDefinition")
-                .signedAt(Instant.now().plus(Duration.ofMinutes(20))).send();
+        RawClient.Response r = raw.request(REGISTER.formatted("auth-future"))
+                .operation("RegisterTaskDefinition")
+                .signedAt(Instant.now().plus(Duration.ofMinutes(20)))
+                .send();
 
         assertRefused(r, 400, "InvalidSignatureException");
         assertThat(r.message()).contains("not yet current");
@@ -111,8 +123,10 @@ class AuthenticationTest {
     @Test
     void aBodyChangedAfterSigningIsRefusedAndNeitherVersionIsStored() {
         byte[] signed = CREATE_CLUSTER.formatted("auth-as-signed").getBytes(StandardCharsets.UTF_8);
-        RawClient.Response r = raw.request(CREATE_CLUSTER.formatted("auth-tampered")).operation("CreateCluster")
-                .signedOver(signed).send();
+        RawClient.Response r = raw.request(CREATE_CLUSTER.formatted("auth-tampered"))
+                .operation("CreateCluster")
+                .signedOver(signed)
+                .send();
 
         assertRefused(r, 400, "InvalidSignatureException");
         assertThat(clusterExists("auth-tampered")).isFalse();
@@ -121,9 +135,11 @@ class AuthenticationTest {
 
     @Test
     void aTargetChangedAfterSigningIsRefused() {
-        RawClient.Response r = raw.request(PUT_SETTING).operation("PutAccountSetting")
+        RawClient.Response r = raw.request(PUT_SETTING)
+                .operation("PutAccountSetting")
                 .withoutHeader("X-Amz-Target")
-                .unsignedHeader("X-Amz-Target", RawClient.TARGET_PREFIX + ".PutAccountSettingDefault").send();
+                .unsignedHeader("X-Amz-Target", RawClient.TARGET_PREFIX + ".PutAccountSettingDefault")
+                .send();
 
         assertRefused(r, 400, "InvalidSignatureException");
         assertThat(containerInsightsSettings().settings()).isEmpty();
@@ -131,7 +147,10 @@ class AuthenticationTest {
 
     @Test
     void aSignatureWithoutItsDateHeaderIsIncomplete() {
-        RawClient.Response r = raw.request(PUT_SETTING).operation("PutAccountSetting").withoutHeader("X-Amz-Date").send();
+        RawClient.Response r = raw.request(PUT_SETTING)
+                .operation("PutAccountSetting")
+                .withoutHeader("X-Amz-Date")
+                .send();
 
         assertRefused(r, 400, "IncompleteSignatureException");
         assertThat(containerInsightsSettings().settings()).isEmpty();
@@ -140,11 +159,11 @@ class AuthenticationTest {
     @Test
     void theSdkSeesTheErrorCodesOfBadCredentials() {
         try (EcsClient wrongSecret = server.client("test", "wrong");
-             EcsClient unknownKey = server.client("AKIDNOBODYKNOWS", "test")) {
-            EcsException bySecret = catchThrowableOfType(EcsException.class,
-                    () -> wrongSecret.createCluster(b -> b.clusterName("auth-sdk-wrong-secret")));
-            EcsException byKey = catchThrowableOfType(EcsException.class,
-                    () -> unknownKey.createCluster(b -> b.clusterName("auth-sdk-unknown-key")));
+                EcsClient unknownKey = server.client("AKIDNOBODYKNOWS", "test")) {
+            EcsException bySecret = catchThrowableOfType(
+                    EcsException.class, () -> wrongSecret.createCluster(b -> b.clusterName("auth-sdk-wrong-secret")));
+            EcsException byKey = catchThrowableOfType(
+                    EcsException.class, () -> unknownKey.createCluster(b -> b.clusterName("auth-sdk-unknown-key")));
 
             assertThat(bySecret.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
             assertThat(bySecret.statusCode()).isEqualTo(400);
@@ -159,7 +178,10 @@ class AuthenticationTest {
     void healthAndMetricsAnswerWithoutAuthAndCountAuthErrorsByType() {
         raw.request("{}").operation("ListClusters").unsigned().send();
         raw.request("{}").operation("ListClusters").signedWith("test", "wrong").send();
-        raw.request("{}").operation("ListClusters").signedWith("AKIDNOBODYKNOWS", "test").send();
+        raw.request("{}")
+                .operation("ListClusters")
+                .signedWith("AKIDNOBODYKNOWS", "test")
+                .send();
 
         RawClient.Response health = raw.get("/healthz");
         RawClient.Response metrics = raw.get("/metrics");
@@ -180,12 +202,15 @@ class AuthenticationTest {
     }
 
     private boolean clusterExists(String name) {
-        return !ecs.describeClusters(b -> b.clusters(name).include(ClusterField.TAGS)).clusters().isEmpty();
+        return !ecs.describeClusters(b -> b.clusters(name).include(ClusterField.TAGS))
+                .clusters()
+                .isEmpty();
     }
 
     private boolean familyExists(String family) {
         return ecs.listTaskDefinitionFamilies(b -> b.familyPrefix(family).status(TaskDefinitionFamilyStatus.ALL))
-                .families().contains(family);
+                .families()
+                .contains(family);
     }
 
     private ListAccountSettingsResponse containerInsightsSettings() {

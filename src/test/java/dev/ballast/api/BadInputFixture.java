@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClusterSetting;
@@ -19,7 +20,6 @@ import software.amazon.awssdk.services.ecs.model.ClusterSettingName;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.SettingName;
 import software.amazon.awssdk.services.ecs.model.Tag;
-import java.util.Objects;
 
 /**
  * The world {@link BadInputTest} throws bad requests at: a seeded store (clusters, task definition
@@ -29,8 +29,14 @@ import java.util.Objects;
 final class BadInputFixture {
     static final String ECS = TestServer.ACCOUNT.ecsArnPrefix();
     static final String ALICE = "arn:aws:iam::" + TestServer.ACCOUNT.accountId() + ":user/alice";
-    static final Set<String> READ_ONLY = Set.of("DescribeClusters", "ListClusters", "DescribeTaskDefinition", "ListTaskDefinitions",
-            "ListTaskDefinitionFamilies", "ListAccountSettings", "ListTagsForResource");
+    static final Set<String> READ_ONLY = Set.of(
+            "DescribeClusters",
+            "ListClusters",
+            "DescribeTaskDefinition",
+            "ListTaskDefinitions",
+            "ListTaskDefinitionFamilies",
+            "ListAccountSettings",
+            "ListTagsForResource");
 
     private BadInputFixture() {}
 
@@ -39,8 +45,12 @@ final class BadInputFixture {
      * web:1 (tagged), web:2 (INACTIVE), web:3, worker:1, old:1 (INACTIVE); four account settings.
      */
     static void seed(EcsClient ecs) {
-        ecs.createCluster(b -> b.clusterName("alpha").tags(tag("team", "core"), tag("env", "test"))
-                .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled").build()));
+        ecs.createCluster(b -> b.clusterName("alpha")
+                .tags(tag("team", "core"), tag("env", "test"))
+                .settings(ClusterSetting.builder()
+                        .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                        .value("enabled")
+                        .build()));
         ecs.createCluster(b -> b.clusterName("beta").tags(tag("team", "edge")));
         ecs.createCluster(b -> b.clusterName("gamma"));
         ecs.deleteCluster(b -> b.cluster("gamma"));
@@ -53,14 +63,18 @@ final class BadInputFixture {
         ecs.deregisterTaskDefinition(b -> b.taskDefinition("old:1"));
         ecs.putAccountSetting(b -> b.name(SettingName.CONTAINER_INSIGHTS).value("disabled"));
         ecs.putAccountSetting(b -> b.name(SettingName.AWSVPC_TRUNKING).value("enabled"));
-        ecs.putAccountSettingDefault(b -> b.name(SettingName.SERVICE_LONG_ARN_FORMAT).value("enabled"));
-        ecs.putAccountSetting(b -> b.name(SettingName.TASK_LONG_ARN_FORMAT).value("enabled").principalArn(ALICE));
+        ecs.putAccountSettingDefault(
+                b -> b.name(SettingName.SERVICE_LONG_ARN_FORMAT).value("enabled"));
+        ecs.putAccountSetting(
+                b -> b.name(SettingName.TASK_LONG_ARN_FORMAT).value("enabled").principalArn(ALICE));
     }
 
     /** One valid body per operation, reads first, writes in an order in which each still succeeds. */
     static Map<String, ObjectNode> bases() {
         Map<String, ObjectNode> b = new LinkedHashMap<>();
-        b.put("DescribeClusters", json("{'clusters':['alpha','" + ECS + "cluster/beta'],'include':['TAGS','SETTINGS']}"));
+        b.put(
+                "DescribeClusters",
+                json("{'clusters':['alpha','" + ECS + "cluster/beta'],'include':['TAGS','SETTINGS']}"));
         b.put("ListClusters", json("{'maxResults':10}"));
         b.put("DescribeTaskDefinition", json("{'taskDefinition':'web:1','include':['TAGS']}"));
         b.put("ListTaskDefinitions", json("{'familyPrefix':'web','status':'ACTIVE','sort':'DESC','maxResults':10}"));
@@ -71,8 +85,13 @@ final class BadInputFixture {
                 {'clusterName':'fuzz-new','tags':[{'key':'team','value':'fuzz'}],
                  'settings':[{'name':'containerInsights','value':'enabled'}],
                  'configuration':{'executeCommandConfiguration':{'kmsKeyId':'key-1','logging':'DEFAULT'}}}"""));
-        b.put("UpdateCluster", json("{'cluster':'alpha','settings':[{'name':'containerInsights','value':'disabled'}]}"));
-        b.put("UpdateClusterSettings", json("{'cluster':'" + ECS + "cluster/alpha','settings':[{'name':'versionConsistency','value':'disabled'}]}"));
+        b.put(
+                "UpdateCluster",
+                json("{'cluster':'alpha','settings':[{'name':'containerInsights','value':'disabled'}]}"));
+        b.put(
+                "UpdateClusterSettings",
+                json("{'cluster':'" + ECS
+                        + "cluster/alpha','settings':[{'name':'versionConsistency','value':'disabled'}]}"));
         b.put("TagResource", json("{'resourceArn':'" + ECS + "cluster/alpha','tags':[{'key':'added','value':'yes'}]}"));
         b.put("UntagResource", json("{'resourceArn':'" + ECS + "task-definition/web:1','tagKeys':['team']}"));
         b.put("RegisterTaskDefinition", json("""
@@ -86,7 +105,9 @@ final class BadInputFixture {
                  'tags':[{'key':'team','value':'web'}]}""".formatted("0123456789abcdef".repeat(4))));
         b.put("DeregisterTaskDefinition", json("{'taskDefinition':'" + ECS + "task-definition/web:3'}"));
         b.put("DeleteTaskDefinitions", json("{'taskDefinitions':['web:2']}"));
-        b.put("PutAccountSetting", json("{'name':'containerInsights','value':'enhanced','principalArn':'" + ALICE + "'}"));
+        b.put(
+                "PutAccountSetting",
+                json("{'name':'containerInsights','value':'enhanced','principalArn':'" + ALICE + "'}"));
         b.put("PutAccountSettingDefault", json("{'name':'awsvpcTrunking','value':'disabled'}"));
         b.put("DeleteAccountSetting", json("{'name':'awsvpcTrunking'}"));
         b.put("DeleteCluster", json("{'cluster':'beta'}"));
@@ -111,19 +132,26 @@ final class BadInputFixture {
         s.put("DescribeClusters", ok(raw, "DescribeClusters", describe.toString()));
         List<String> taskDefinitionArns = new ArrayList<>();
         for (String status : List.of("ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS")) {
-            List<String> arns = texts(all(raw, "ListTaskDefinitions", "{\"status\":\"" + status + "\"}", "taskDefinitionArns"));
+            List<String> arns =
+                    texts(all(raw, "ListTaskDefinitions", "{\"status\":\"" + status + "\"}", "taskDefinitionArns"));
             s.put("ListTaskDefinitions " + status, array(arns));
             taskDefinitionArns.addAll(arns);
         }
         for (String arn : taskDefinitionArns) {
-            s.put("DescribeTaskDefinition " + arn, ok(raw, "DescribeTaskDefinition",
-                    "{\"taskDefinition\":\"" + arn + "\",\"include\":[\"TAGS\"]}"));
+            s.put(
+                    "DescribeTaskDefinition " + arn,
+                    ok(raw, "DescribeTaskDefinition", "{\"taskDefinition\":\"" + arn + "\",\"include\":[\"TAGS\"]}"));
         }
-        s.put("ListTaskDefinitionFamilies ALL", all(raw, "ListTaskDefinitionFamilies", "{\"status\":\"ALL\"}", "families"));
+        s.put(
+                "ListTaskDefinitionFamilies ALL",
+                all(raw, "ListTaskDefinitionFamilies", "{\"status\":\"ALL\"}", "families"));
         for (String principal : new String[] {null, ALICE}) {
             for (boolean effective : new boolean[] {false, true}) {
-                String body = "{\"effectiveSettings\":" + effective + (principal == null ? "" : ",\"principalArn\":\"" + principal + "\"") + "}";
-                s.put("ListAccountSettings " + principal + " effective=" + effective, all(raw, "ListAccountSettings", body, "settings"));
+                String body = "{\"effectiveSettings\":" + effective
+                        + (principal == null ? "" : ",\"principalArn\":\"" + principal + "\"") + "}";
+                s.put(
+                        "ListAccountSettings " + principal + " effective=" + effective,
+                        all(raw, "ListAccountSettings", body, "settings"));
             }
         }
         List<String> taggable = new ArrayList<>(clusterArns);
@@ -188,8 +216,13 @@ final class BadInputFixture {
     }
 
     private static void register(EcsClient ecs, String family, Tag... tags) {
-        ecs.registerTaskDefinition(b -> b.family(family).tags(tags)
-                .containerDefinitions(ContainerDefinition.builder().name("app").image("nginx:1.27").memory(128).build()));
+        ecs.registerTaskDefinition(b -> b.family(family)
+                .tags(tags)
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image("nginx:1.27")
+                        .memory(128)
+                        .build()));
     }
 
     private static Tag tag(String key, String value) {

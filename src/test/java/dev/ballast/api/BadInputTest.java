@@ -35,7 +35,8 @@ class BadInputTest {
 
     @Test
     void everyBaseRequestIsValidAndEachWriteChangesTheStore() {
-        try (TestServer server = TestServer.sqlite(); EcsClient ecs = server.client()) {
+        try (TestServer server = TestServer.sqlite();
+                EcsClient ecs = server.client()) {
             BadInputFixture.seed(ecs);
             RawClient raw = RawClient.forServer(server);
             Map<String, JsonNode> before = BadInputFixture.snapshot(raw);
@@ -51,7 +52,9 @@ class BadInputTest {
                 if (BadInputFixture.READ_ONLY.contains(op)) {
                     assertThat(changes).as(op + " is a read").isEmpty();
                 } else {
-                    assertThat(changes).as(op + " must change what the API reads back, or the fuzz test could not see it").isNotEmpty();
+                    assertThat(changes)
+                            .as(op + " must change what the API reads back, or the fuzz test could not see it")
+                            .isNotEmpty();
                 }
             }
         }
@@ -59,7 +62,8 @@ class BadInputTest {
 
     @Test
     void malformedAndMutatedRequestsAreRefusedCleanlyAndChangeNothing() {
-        try (TestServer server = TestServer.sqlite(); EcsClient ecs = server.client()) {
+        try (TestServer server = TestServer.sqlite();
+                EcsClient ecs = server.client()) {
             BadInputFixture.seed(ecs);
             RawClient raw = RawClient.forServer(server);
             List<Case> cases = new BadRequests(BadInputFixture.bases(), BadInputFixture.READ_ONLY, SEED).generate();
@@ -71,8 +75,9 @@ class BadInputTest {
             for (Map.Entry<String, List<Case>> batch : byOperation(cases, false).entrySet()) {
                 batch.getValue().forEach(c -> send(raw, c, tally, problems));
                 Map<String, JsonNode> after = BadInputFixture.snapshot(raw);
-                BadInputFixture.differences(before, after).forEach(d -> problems.add(
-                        "store changed by refused or no-effect " + batch.getKey() + " requests: " + d));
+                BadInputFixture.differences(before, after)
+                        .forEach(d -> problems.add(
+                                "store changed by refused or no-effect " + batch.getKey() + " requests: " + d));
                 before = after;
             }
             for (List<Case> batch : byOperation(cases, true).values()) {
@@ -81,10 +86,14 @@ class BadInputTest {
 
             assertThat(raw.get("/healthz").status()).isEqualTo(200);
             assertThat(ecs.listClusters().clusterArns()).isNotEmpty();
-            assertThat(raw.call("DescribeTaskDefinition", "{\"taskDefinition\":\"worker:1\"}").status()).isEqualTo(200);
+            assertThat(raw.call("DescribeTaskDefinition", "{\"taskDefinition\":\"worker:1\"}")
+                            .status())
+                    .isEqualTo(200);
             System.out.println(tally.summary(SEED, cases.size()));
-            assertThat(problems).as(problems.size() + " problems, the first ones:\n"
-                    + String.join("\n", problems.subList(0, Math.min(40, problems.size())))).isEmpty();
+            assertThat(problems)
+                    .as(problems.size() + " problems, the first ones:\n"
+                            + String.join("\n", problems.subList(0, Math.min(40, problems.size()))))
+                    .isEmpty();
         }
     }
 
@@ -92,7 +101,9 @@ class BadInputTest {
     private static Map<String, List<Case>> byOperation(List<Case> cases, boolean mayWrite) {
         Map<String, List<Case>> out = new LinkedHashMap<>();
         BadInputFixture.bases().keySet().forEach(op -> out.put(op, new ArrayList<>()));
-        cases.stream().filter(c -> (c.expect() == Expect.MAY_WRITE) == mayWrite).forEach(c -> out.get(c.operation()).add(c));
+        cases.stream()
+                .filter(c -> (c.expect() == Expect.MAY_WRITE) == mayWrite)
+                .forEach(c -> out.get(c.operation()).add(c));
         Random random = new Random(SEED);
         out.values().forEach(l -> Collections.shuffle(l, random));
         return out;
@@ -106,7 +117,7 @@ class BadInputTest {
             switch (c.framing()) {
                 case CHUNKED, CHUNKED_PAST_LIMIT -> req.chunked();
                 case EXPECT_CONTINUE -> req.expectContinue();
-                case CONTENT_LENGTH -> { }
+                case CONTENT_LENGTH -> {}
             }
             r = req.send();
         } catch (RuntimeException e) {
@@ -120,7 +131,11 @@ class BadInputTest {
         }
         List<String> found = check(c, r);
         found.forEach(p -> problems.add(c + ": " + p + " — got " + r));
-        tally.count(c, r.status(), r.errorType().orElse(r.status() == 200 ? "(success)" : "(none)"), System.nanoTime() - start);
+        tally.count(
+                c,
+                r.status(),
+                r.errorType().orElse(r.status() == 200 ? "(success)" : "(none)"),
+                System.nanoTime() - start);
     }
 
     /** Everything wrong with one answer. */
@@ -155,9 +170,11 @@ class BadInputTest {
             if (!body.path("__type").isTextual() || type.isBlank()) {
                 p.add("no __type");
             }
-            if (!body.path("message").isTextual() || body.path("message").asText().isBlank()) {
+            if (!body.path("message").isTextual()
+                    || body.path("message").asText().isBlank()) {
                 p.add("no message");
-            } else if (!c.family().equals("escaped lone surrogate") && hasUnpairedSurrogate(body.path("message").asText())) {
+            } else if (!c.family().equals("escaped lone surrogate")
+                    && hasUnpairedSurrogate(body.path("message").asText())) {
                 p.add("the message has half of a surrogate pair (clients cannot print it as UTF-8)");
             }
             if (!r.header("X-Amzn-ErrorType").equals(Optional.of(type))) {

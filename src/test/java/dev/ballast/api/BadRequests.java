@@ -20,13 +20,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 
 /**
  * A deterministic generator of malformed and mutated AWS JSON 1.1 requests for {@link BadInputTest}. It
@@ -51,11 +51,22 @@ final class BadRequests {
      * How the body goes on the wire. A chunked body past the HTTP layer's limit makes the server stop reading
      * and close the connection, so the client may see a reset while still sending instead of the answer.
      */
-    enum Framing { CONTENT_LENGTH, CHUNKED, CHUNKED_PAST_LIMIT, EXPECT_CONTINUE }
+    enum Framing {
+        CONTENT_LENGTH,
+        CHUNKED,
+        CHUNKED_PAST_LIMIT,
+        EXPECT_CONTINUE
+    }
 
     /** One request: {@code target} null sends no X-Amz-Target. */
-    record Case(String operation, String family, String detail, String target, byte[] body, Expect expect,
-                Framing framing) {
+    record Case(
+            String operation,
+            String family,
+            String detail,
+            String target,
+            byte[] body,
+            Expect expect,
+            Framing framing) {
         @Override
         public String toString() {
             return operation + " / " + family + " / " + detail + " (" + expect + ", " + body.length + " bytes)";
@@ -98,18 +109,46 @@ final class BadRequests {
         Expect emptyOutcome = requiredMembers(inputShape(op)).isEmpty() ? harmless(op) : Expect.REFUSED;
         add(op, "empty body", "zero bytes", new byte[0], emptyOutcome);
         add(op, "empty body", "whitespace only", utf8(" \r\n\t "), emptyOutcome);
-        for (String top : List.of("[]", "[" + new String(base, StandardCharsets.UTF_8) + "]", "42", "-0.5", "\"" + op + "\"",
-                "true", "null")) {
-            add(op, "non-object top level", top.length() > 20 ? top.substring(0, 20) + "..." : top, utf8(top), Expect.REFUSED);
+        for (String top : List.of(
+                "[]",
+                "[" + new String(base, StandardCharsets.UTF_8) + "]",
+                "42",
+                "-0.5",
+                "\"" + op + "\"",
+                "true",
+                "null")) {
+            add(
+                    op,
+                    "non-object top level",
+                    top.length() > 20 ? top.substring(0, 20) + "..." : top,
+                    utf8(top),
+                    Expect.REFUSED);
         }
         for (int cut : new int[] {1, 2, base.length / 2, base.length - 1, 1 + random.nextInt(base.length - 1)}) {
-            add(op, "truncated JSON", "first " + cut + " of " + base.length + " bytes", slice(base, cut), Expect.REFUSED);
+            add(
+                    op,
+                    "truncated JSON",
+                    "first " + cut + " of " + base.length + " bytes",
+                    slice(base, cut),
+                    Expect.REFUSED);
         }
         for (String garbage : List.of("x", "}", "{}", ",", "\u0000", " // comment", " null", "]", "\"tail\"")) {
-            add(op, "trailing garbage", JSON.valueToTree(garbage).toString(), concat(base, utf8(garbage)), Expect.REFUSED);
+            add(
+                    op,
+                    "trailing garbage",
+                    JSON.valueToTree(garbage).toString(),
+                    concat(base, utf8(garbage)),
+                    Expect.REFUSED);
         }
-        for (String broken : List.of("{'single':'quotes'}", "{unquoted: 1}", "{\"a\":NaN}", "{\"a\":01}", "/* c */ {}",
-                "{\"a\" 1}", "{\"a\":1,}", "{,}")) {
+        for (String broken : List.of(
+                "{'single':'quotes'}",
+                "{unquoted: 1}",
+                "{\"a\":NaN}",
+                "{\"a\":01}",
+                "/* c */ {}",
+                "{\"a\" 1}",
+                "{\"a\":1,}",
+                "{,}")) {
             add(op, "not JSON", broken, utf8(broken), Expect.REFUSED);
         }
         duplicateKeys(op);
@@ -133,7 +172,12 @@ final class BadRequests {
         add(op, "duplicate keys", "top level", utf8(withFirstKeyTwice(base)), Expect.REFUSED);
         for (Node n : walk(op)) {
             if (n.value().isObject() && !n.value().isEmpty()) {
-                add(op, "duplicate keys", n.path(), raw(op, n.path(), withFirstKeyTwice((ObjectNode) n.value())), Expect.REFUSED);
+                add(
+                        op,
+                        "duplicate keys",
+                        n.path(),
+                        raw(op, n.path(), withFirstKeyTwice((ObjectNode) n.value())),
+                        Expect.REFUSED);
                 return;
             }
         }
@@ -141,9 +185,19 @@ final class BadRequests {
 
     /** Ill-formed UTF-8 inside a string value (and one outside any string). */
     private void invalidUtf8(String op) {
-        List<Node> strings = walk(op).stream().filter(n -> n.value().isTextual()).toList();
-        int[][] sequences = {{0xFF}, {0x80}, {0xC3, 0x28}, {0xE2, 0x82}, {0xC0, 0xAF}, {0xE0, 0x80, 0xAF},
-                {0xED, 0xA0, 0x80}, {0xF4, 0x90, 0x80, 0x80}, {0xF8, 0x88, 0x80, 0x80, 0x80}};
+        List<Node> strings =
+                walk(op).stream().filter(n -> n.value().isTextual()).toList();
+        int[][] sequences = {
+            {0xFF},
+            {0x80},
+            {0xC3, 0x28},
+            {0xE2, 0x82},
+            {0xC0, 0xAF},
+            {0xE0, 0x80, 0xAF},
+            {0xED, 0xA0, 0x80},
+            {0xF4, 0x90, 0x80, 0x80},
+            {0xF8, 0x88, 0x80, 0x80, 0x80}
+        };
         for (int[] seq : sequences) {
             byte[] bad = new byte[seq.length];
             for (int i = 0; i < seq.length; i++) {
@@ -151,28 +205,52 @@ final class BadRequests {
             }
             String hex = hex(bad);
             if (strings.isEmpty()) {
-                add(op, "invalid UTF-8", hex + " in an unknown member",
-                        BodyEdits.withRawMember(bases.get(op), "zzUnknownMember", concat(utf8("ab"), bad, utf8("cd")), true), Expect.REFUSED);
+                add(
+                        op,
+                        "invalid UTF-8",
+                        hex + " in an unknown member",
+                        BodyEdits.withRawMember(
+                                bases.get(op), "zzUnknownMember", concat(utf8("ab"), bad, utf8("cd")), true),
+                        Expect.REFUSED);
             } else {
                 Node n = strings.get(random.nextInt(strings.size()));
-                add(op, "invalid UTF-8", hex + " in " + n.path(),
-                        BodyEdits.withRaw(bases.get(op), n.path(), concat(utf8("ab"), bad, utf8("cd")), true), Expect.REFUSED);
+                add(
+                        op,
+                        "invalid UTF-8",
+                        hex + " in " + n.path(),
+                        BodyEdits.withRaw(bases.get(op), n.path(), concat(utf8("ab"), bad, utf8("cd")), true),
+                        Expect.REFUSED);
             }
         }
-        add(op, "invalid UTF-8", "0xFF outside strings", concat(utf8("{"), new byte[] {(byte) 0xFF}, utf8("}")), Expect.REFUSED);
+        add(
+                op,
+                "invalid UTF-8",
+                "0xFF outside strings",
+                concat(utf8("{"), new byte[] {(byte) 0xFF}, utf8("}")),
+                Expect.REFUSED);
     }
 
     private void deepNesting(String op) {
-        String member = bases.get(op).isEmpty() ? null : bases.get(op).fieldNames().next();
+        String member =
+                bases.get(op).isEmpty() ? null : bases.get(op).fieldNames().next();
         for (int depth : new int[] {10, 100, 10_000}) {
             String arrays = "[".repeat(depth) + "]".repeat(depth);
             String objects = "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
             if (member != null) {
-                add(op, "deep nesting", "arrays " + depth + " deep in " + member, raw(op, member, arrays), Expect.REFUSED);
+                add(
+                        op,
+                        "deep nesting",
+                        "arrays " + depth + " deep in " + member,
+                        raw(op, member, arrays),
+                        Expect.REFUSED);
             }
             if (depth > 10) {
-                add(op, "deep nesting", "objects " + depth + " deep as unknown member",
-                        BodyEdits.withRawMember(bases.get(op), "zzDeep", utf8(objects), false), Expect.REFUSED);
+                add(
+                        op,
+                        "deep nesting",
+                        "objects " + depth + " deep as unknown member",
+                        BodyEdits.withRawMember(bases.get(op), "zzDeep", utf8(objects), false),
+                        Expect.REFUSED);
                 add(op, "deep nesting", "arrays " + depth + " deep as the body", utf8(arrays), Expect.REFUSED);
             }
         }
@@ -181,13 +259,33 @@ final class BadRequests {
     /** Bodies over the 1 MiB limit; the very large ones only for a few write operations. */
     private void oversized(String op) {
         add(op, "huge body", "1 MiB + 1 byte", padTo(op, (1 << 20) + 1), Expect.REFUSED);
-        if (Set.of("CreateCluster", "RegisterTaskDefinition", "PutAccountSetting", "TagResource").contains(op)) {
+        if (Set.of("CreateCluster", "RegisterTaskDefinition", "PutAccountSetting", "TagResource")
+                .contains(op)) {
             add(op, "huge body", "1.5 MB", padTo(op, 1_500_000), Expect.REFUSED);
-            cases.add(new Case(op, "huge body", "3 MB, Expect: 100-continue (over the HTTP layer's limit)", target(op),
-                    padTo(op, 3_000_000), Expect.REFUSED, Framing.EXPECT_CONTINUE));
-            cases.add(new Case(op, "huge body", "3 MB chunked", target(op), padTo(op, 3_000_000), Expect.REFUSED,
+            cases.add(new Case(
+                    op,
+                    "huge body",
+                    "3 MB, Expect: 100-continue (over the HTTP layer's limit)",
+                    target(op),
+                    padTo(op, 3_000_000),
+                    Expect.REFUSED,
+                    Framing.EXPECT_CONTINUE));
+            cases.add(new Case(
+                    op,
+                    "huge body",
+                    "3 MB chunked",
+                    target(op),
+                    padTo(op, 3_000_000),
+                    Expect.REFUSED,
                     Framing.CHUNKED_PAST_LIMIT));
-            cases.add(new Case(op, "huge body", "1.5 MB chunked", target(op), padTo(op, 1_500_000), Expect.REFUSED, Framing.CHUNKED));
+            cases.add(new Case(
+                    op,
+                    "huge body",
+                    "1.5 MB chunked",
+                    target(op),
+                    padTo(op, 1_500_000),
+                    Expect.REFUSED,
+                    Framing.CHUNKED));
         }
     }
 
@@ -205,7 +303,12 @@ final class BadRequests {
         for (Node n : walk(op)) {
             String type = shape(n.shape()).path("type").asText();
             for (JsonNode wrong : wrongTypes(type)) {
-                add(op, "wrong JSON type", n.path() + " = " + abbreviate(wrong), with(op, n.path(), wrong), Expect.REFUSED);
+                add(
+                        op,
+                        "wrong JSON type",
+                        n.path() + " = " + abbreviate(wrong),
+                        with(op, n.path(), wrong),
+                        Expect.REFUSED);
             }
             Expect nullOutcome = n.required() || n.inList() ? Expect.REFUSED : harmless(op);
             add(op, "null member", n.path(), with(op, n.path(), NullNode.getInstance()), nullOutcome);
@@ -213,33 +316,50 @@ final class BadRequests {
                 add(op, "missing required member", n.path(), with(op, n.path(), null), Expect.REFUSED);
             }
             if (type.equals("string")) {
-                add(op, "huge string", n.path() + " = 100 KiB", with(op, n.path(), TextNode.valueOf(HUGE_100K)),
+                add(
+                        op,
+                        "huge string",
+                        n.path() + " = 100 KiB",
+                        with(op, n.path(), TextNode.valueOf(HUGE_100K)),
                         hugeStringOutcome(op, n));
-                add(op, "escaped lone surrogate", n.path(), raw(op, n.path(), "\"ab\\ud800cd\""), loneSurrogateOutcome(op, n));
+                add(
+                        op,
+                        "escaped lone surrogate",
+                        n.path(),
+                        raw(op, n.path(), "\"ab\\ud800cd\""),
+                        loneSurrogateOutcome(op, n));
             }
         }
     }
 
     private static List<JsonNode> wrongTypes(String type) {
-        List<JsonNode> all = new ArrayList<>(List.of(TextNode.valueOf("7"), IntNode.valueOf(7), DoubleNode.valueOf(1.5),
-                BooleanNode.TRUE, JSON.createArrayNode().add("x"), JSON.createObjectNode().put("a", 1)));
-        all.removeIf(switch (type) {
-            case "string" -> JsonNode::isTextual;
-            case "integer", "long" -> JsonNode::isIntegralNumber;
-            case "double", "timestamp" -> JsonNode::isNumber;
-            case "boolean" -> JsonNode::isBoolean;
-            case "list" -> JsonNode::isArray;
-            case "structure", "map" -> JsonNode::isObject;
-            default -> n -> true;
-        });
+        List<JsonNode> all = new ArrayList<>(List.of(
+                TextNode.valueOf("7"),
+                IntNode.valueOf(7),
+                DoubleNode.valueOf(1.5),
+                BooleanNode.TRUE,
+                JSON.createArrayNode().add("x"),
+                JSON.createObjectNode().put("a", 1)));
+        all.removeIf(
+                switch (type) {
+                    case "string" -> JsonNode::isTextual;
+                    case "integer", "long" -> JsonNode::isIntegralNumber;
+                    case "double", "timestamp" -> JsonNode::isNumber;
+                    case "boolean" -> JsonNode::isBoolean;
+                    case "list" -> JsonNode::isArray;
+                    case "structure", "map" -> JsonNode::isObject;
+                    default -> n -> true;
+                });
         return all;
     }
 
     /** Enums and lengths are modeled; names and references Ballast checks itself; the rest is free text. */
     private Expect hugeStringOutcome(String op, Node n) {
         JsonNode s = shape(n.shape());
-        if (s.has("enum") || s.path("max").asInt(Integer.MAX_VALUE) < HUGE_100K.length()
-                || op.equals("RegisterTaskDefinition") || TargetedBadRequests.CHECKED_STRINGS.contains(op + ":" + n.pattern())) {
+        if (s.has("enum")
+                || s.path("max").asInt(Integer.MAX_VALUE) < HUGE_100K.length()
+                || op.equals("RegisterTaskDefinition")
+                || TargetedBadRequests.CHECKED_STRINGS.contains(op + ":" + n.pattern())) {
             return Expect.REFUSED;
         }
         return op.equals("DeleteTaskDefinitions") ? Expect.NO_EFFECT : harmless(op);
@@ -291,17 +411,24 @@ final class BadRequests {
         });
     }
 
-    private void walkValue(String shapeName, JsonNode value, String path, boolean required, boolean inList, List<Node> out) {
+    private void walkValue(
+            String shapeName, JsonNode value, String path, boolean required, boolean inList, List<Node> out) {
         out.add(new Node(path, value, shapeName, required, inList));
         JsonNode s = shape(shapeName);
         switch (s.path("type").asText()) {
             case "structure" -> walkStructure(shapeName, value, path, out);
             case "list" -> {
                 for (int i = 0; i < value.size(); i++) {
-                    walkValue(s.path("member").path("shape").asText(), value.get(i), path + "[" + i + "]", false, true, out);
+                    walkValue(
+                            s.path("member").path("shape").asText(),
+                            value.get(i),
+                            path + "[" + i + "]",
+                            false,
+                            true,
+                            out);
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 

@@ -66,7 +66,8 @@ final class BodyEdits {
     /** The object's JSON text with its first member written twice. */
     static String withFirstKeyTwice(ObjectNode o) {
         var first = o.properties().iterator().next();
-        return "{" + JSON.valueToTree(first.getKey()) + ":" + first.getValue() + "," + o.toString().substring(1);
+        return "{" + JSON.valueToTree(first.getKey()) + ":" + first.getValue() + ","
+                + o.toString().substring(1);
     }
 
     /** {@code {"a":{"a":...}}}, {@code depth} objects deep. */

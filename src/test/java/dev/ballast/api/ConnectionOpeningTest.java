@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectionOpeningTest {
     /** The start of a TLS 1.2/1.3 ClientHello record as curl sends it to an https:// URL. */
-    private static final byte[] CLIENT_HELLO = HexFormat.of().parseHex(
-            "16030100f4010000f00303" + "5a".repeat(32) + "20" + "a1".repeat(32) + "0008130213031301c02f0100009f");
+    private static final byte[] CLIENT_HELLO = HexFormat.of()
+            .parseHex("16030100f4010000f00303" + "5a".repeat(32) + "20" + "a1".repeat(32)
+                    + "0008130213031301c02f0100009f");
 
     private TestServer server;
 
@@ -37,10 +38,14 @@ class ConnectionOpeningTest {
 
     @Test
     void http10GetsAClear400AndTheConnectionCloses() throws IOException {
-        for (String request : new String[] {"GET /healthz HTTP/1.0\r\n\r\n",
-                "POST / HTTP/1.0\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}"}) {
+        for (String request : new String[] {
+            "GET /healthz HTTP/1.0\r\n\r\n",
+            "POST / HTTP/1.0\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}"
+        }) {
             String answer = exchange(request.getBytes(StandardCharsets.US_ASCII));
-            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Connection: close")
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("Connection: close")
                     .contains("HTTP/1.0 is not supported: send the request with HTTP/1.1");
         }
     }

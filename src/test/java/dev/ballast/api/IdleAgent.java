@@ -26,7 +26,9 @@ final class IdleAgent {
                  "attributes": [{"name": "ballast.agent", "value": "remote"}]}
                 """.formatted(cluster));
         JsonNode answer = WireFormatGoldenIT.ok("RegisterContainerInstance", r);
-        return new IdleAgent(cluster, answer.path("containerInstance").path("containerInstanceArn").asText());
+        return new IdleAgent(
+                cluster,
+                answer.path("containerInstance").path("containerInstanceArn").asText());
     }
 
     String instanceArn() {
@@ -35,9 +37,12 @@ final class IdleAgent {
 
     /** One {@code PollTasks} against the server behind {@code raw}, waiting up to {@code waitSeconds}. */
     JsonNode poll(RawClient raw, int waitSeconds) {
-        return WireFormatGoldenIT.ok("PollTasks", raw.request("""
+        return WireFormatGoldenIT.ok(
+                "PollTasks",
+                raw.request("""
                 {"cluster": "%s", "containerInstance": "%s", "waitSeconds": %d}""".formatted(cluster, instanceArn, waitSeconds))
-                .target(AgentOperations.TARGET_PREFIX + ".PollTasks").send());
+                        .target(AgentOperations.TARGET_PREFIX + ".PollTasks")
+                        .send());
     }
 
     /** Creates {@code cluster} and registers a task definition {@code family} that needs no registry. */
@@ -54,6 +59,9 @@ final class IdleAgent {
     static String runTask(RawClient raw, String cluster, String family) {
         return WireFormatGoldenIT.ok("RunTask", raw.call("RunTask", """
                 {"cluster": "%s", "taskDefinition": "%s"}""".formatted(cluster, family)))
-                .path("tasks").get(0).path("taskArn").asText();
+                .path("tasks")
+                .get(0)
+                .path("taskArn")
+                .asText();
     }
 }

@@ -39,15 +39,16 @@ class IdleAgentsIT {
 
     /** A heartbeat interval (the poll's longest wait) of {@value #WAIT_SECONDS} s: agents disconnect after 3 of them. */
     static ServerConfig.Builder config(ServerConfig.Builder c) {
-        return c.simulatedInstances(0).agentHealth(new InstanceHealth.Settings(
-                Duration.ofSeconds(3L * WAIT_SECONDS), Duration.ofSeconds(6L * WAIT_SECONDS)));
+        return c.simulatedInstances(0)
+                .agentHealth(new InstanceHealth.Settings(
+                        Duration.ofSeconds(3L * WAIT_SECONDS), Duration.ofSeconds(6L * WAIT_SECONDS)));
     }
 
     @Test
     void idleAgentsCostAtMostOneQueryPerAgentPerHeartbeatIntervalAndAnAssignedTaskWakesItsPoll() throws Exception {
         try (TestServer server = TestServer.start(PostgresFixture.newDatabase(), IdleAgentsIT::config);
-             TestServer twin = TestServer.start(PostgresFixture.newDatabase(), IdleAgentsIT::config);
-             ExecutorService loops = Executors.newVirtualThreadPerTaskExecutor()) {
+                TestServer twin = TestServer.start(PostgresFixture.newDatabase(), IdleAgentsIT::config);
+                ExecutorService loops = Executors.newVirtualThreadPerTaskExecutor()) {
             RawClient raw = RawClient.forServer(server);
             IdleAgent.prepare(raw, "idle", "idle-app");
             IdleAgent.prepare(RawClient.forServer(twin), "idle", "idle-app");
@@ -56,7 +57,10 @@ class IdleAgentsIT {
                 agents.add(IdleAgent.register(raw, "idle"));
             }
             Store store = server.server().store();
-            Eventually.await("the notification connection listens", Duration.ofSeconds(10), () -> store.changes().reliable());
+            Eventually.await(
+                    "the notification connection listens",
+                    Duration.ofSeconds(10),
+                    () -> store.changes().reliable());
             for (IdleAgent a : agents) {
                 JsonNode first = a.poll(raw, 0); // warm: each agent's first poll reads its instance and tasks
                 assertThat(first.path("tasks")).isEmpty();
@@ -74,8 +78,11 @@ class IdleAgentsIT {
                     }
                 });
             }
-            Eventually.await("every agent waits in a poll", Duration.ofSeconds(30),
-                    () -> agents.stream().allMatch(a -> store.changes().waiting(Change.instanceTasks(a.instanceArn()))));
+            Eventually.await(
+                    "every agent waits in a poll",
+                    Duration.ofSeconds(30),
+                    () -> agents.stream()
+                            .allMatch(a -> store.changes().waiting(Change.instanceTasks(a.instanceArn()))));
 
             long agentsBefore = store.queries();
             long twinBefore = twin.server().store().queries();
@@ -83,16 +90,21 @@ class IdleAgentsIT {
             long agentsQueries = store.queries() - agentsBefore;
             long twinQueries = twin.server().store().queries() - twinBefore;
             double perAgentPerInterval = (double) (agentsQueries - twinQueries) / AGENTS / INTERVALS;
-            System.out.printf("idle agents: %d queries with %d agents, %d without, over %d heartbeat intervals: %.3f queries"
-                    + " per agent per interval%n", agentsQueries, AGENTS, twinQueries, INTERVALS, perAgentPerInterval);
+            System.out.printf(
+                    "idle agents: %d queries with %d agents, %d without, over %d heartbeat intervals: %.3f queries"
+                            + " per agent per interval%n",
+                    agentsQueries, AGENTS, twinQueries, INTERVALS, perAgentPerInterval);
             assertThat(perAgentPerInterval).isLessThanOrEqualTo(1.0);
 
             // a task for one idle agent: its poll, already waiting up to 20 s, answers with it
             IdleAgent.prepare(raw, "pickup", "pickup-app");
             IdleAgent picker = IdleAgent.register(raw, "pickup");
             assertThat(picker.poll(raw, 0).path("tasks")).isEmpty();
-            CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> picker.poll(raw, WAIT_SECONDS), loops);
-            Eventually.await("the poll waits", Duration.ofSeconds(10),
+            CompletableFuture<JsonNode> answer =
+                    CompletableFuture.supplyAsync(() -> picker.poll(raw, WAIT_SECONDS), loops);
+            Eventually.await(
+                    "the poll waits",
+                    Duration.ofSeconds(10),
                     () -> store.changes().waiting(Change.instanceTasks(picker.instanceArn())));
             String task = IdleAgent.runTask(raw, "pickup", "pickup-app");
             // the poll read no task before it waited; had its wait run out it would answer that read: with the task

@@ -31,7 +31,10 @@ final class RemoteAgent {
                                     {"name": "MEMORY", "type": "INTEGER", "integerValue": 2048}],
                  "versionInfo": {"agentVersion": "golden-test-agent 1.0"},
                  "attributes": [{"name": "ballast.agent", "value": "remote"}, {"name": "ballast.runtime", "value": "golden"}]}
-                """).path("containerInstance").path("containerInstanceArn").asText();
+                """)
+                .path("containerInstance")
+                .path("containerInstanceArn")
+                .asText();
 
         String first = runTask("remote-1");
         answers.put("poll-tasks-assigned", poll());
@@ -67,25 +70,38 @@ final class RemoteAgent {
                 """.formatted(first));
         answers.put("poll-tasks-idle", poll());
         answers.put("describe-tasks-remote", test.call("DescribeTasks", """
-                {"cluster": "remote", "tasks": %s, "include": ["TAGS"]}""".formatted(WireFormatGoldenIT.json(List.of(first, second)))));
+                {"cluster": "remote", "tasks": %s, "include": ["TAGS"]}""".formatted(
+                        WireFormatGoldenIT.json(List.of(first, second)))));
     }
 
     private String runTask(String startedBy) {
         return test.call("RunTask", """
                 {"cluster": "remote", "taskDefinition": "golden:1", "startedBy": "%s"}""".formatted(startedBy))
-                .path("tasks").get(0).path("taskArn").asText();
+                .path("tasks")
+                .get(0)
+                .path("taskArn")
+                .asText();
     }
 
     /** PollTasks without waiting: every task of the instance that is not STOPPED. */
     private JsonNode poll() {
-        return WireFormatGoldenIT.ok("PollTasks", test.raw().request("""
+        return WireFormatGoldenIT.ok(
+                "PollTasks",
+                test.raw()
+                        .request("""
                 {"cluster": "remote", "containerInstance": "%s", "waitSeconds": 0}""".formatted(instanceArn))
-                .target(AgentOperations.TARGET_PREFIX + ".PollTasks").send());
+                        .target(AgentOperations.TARGET_PREFIX + ".PollTasks")
+                        .send());
     }
 
     /** SubmitTaskStateChange from this instance's agent (it names itself in the instance header, signed). */
     private void report(String json) {
-        WireFormatGoldenIT.ok("SubmitTaskStateChange", test.raw().request(json).operation("SubmitTaskStateChange")
-                .header("X-Ballast-Container-Instance", instanceArn).send());
+        WireFormatGoldenIT.ok(
+                "SubmitTaskStateChange",
+                test.raw()
+                        .request(json)
+                        .operation("SubmitTaskStateChange")
+                        .header("X-Ballast-Container-Instance", instanceArn)
+                        .send());
     }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Table tests of request parsing and model validation. */
 class ShapeValidatorTest {
@@ -39,12 +39,11 @@ class ShapeValidatorTest {
             ListAccountSettings    | {"effectiveSettings":"true"}                          | SerializationException    | 'effectiveSettings'
             """)
     void refusesWithTypeAndPath(String operation, String body, String type, String path) {
-        assertThatThrownBy(() -> validated(operation, body))
-                .isInstanceOfSatisfying(AwsException.class, e -> {
-                    assertThat(e.type()).isEqualTo(type);
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.getMessage()).contains(path);
-                });
+        assertThatThrownBy(() -> validated(operation, body)).isInstanceOfSatisfying(AwsException.class, e -> {
+            assertThat(e.type()).isEqualTo(type);
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.getMessage()).contains(path);
+        });
     }
 
     @ParameterizedTest
@@ -57,23 +56,51 @@ class ShapeValidatorTest {
             """)
     void malformedJsonIsASerializationException(String body) {
         assertThatThrownBy(() -> validated("DescribeClusters", body))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.type()).isEqualTo("SerializationException"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.type()).isEqualTo("SerializationException"));
     }
 
     @Test
     void invalidUtf8AndDeepNestingAreRefused() {
-        byte[] badUtf8 = {'{', '"', 'c', 'l', 'u', 's', 't', 'e', 'r', 'N', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        byte[] badUtf8 = {
+            '{',
+            '"',
+            'c',
+            'l',
+            'u',
+            's',
+            't',
+            'e',
+            'r',
+            'N',
+            'a',
+            'm',
+            'e',
+            '"',
+            ':',
+            '"',
+            (byte) 0xC3,
+            (byte) 0x28,
+            '"',
+            '}'
+        };
         assertThatThrownBy(() -> VALIDATOR.validate("CreateCluster", Json.parseRequest(badUtf8)))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.type()).isEqualTo("SerializationException"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.type()).isEqualTo("SerializationException"));
         String deep = "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
         assertThatThrownBy(() -> Json.parseRequest(deep.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.getMessage()).doesNotContain("com.fasterxml"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.getMessage()).doesNotContain("com.fasterxml"));
     }
 
     @Test
     void emptyBodyIsAnEmptyObjectAndUnknownMembersAndNullsAreDropped() {
         assertThat(Json.parseRequest(new byte[0])).isEmpty();
-        ObjectNode in = validated("CreateCluster", "{\"clusterName\":\"x\",\"bogus\":1,\"tags\":null,\"settings\":[{\"name\":\"containerInsights\",\"value\":\"enabled\",\"extra\":true}]}");
-        assertThat(in.toString()).isEqualTo("{\"clusterName\":\"x\",\"settings\":[{\"name\":\"containerInsights\",\"value\":\"enabled\"}]}");
+        ObjectNode in = validated(
+                "CreateCluster",
+                "{\"clusterName\":\"x\",\"bogus\":1,\"tags\":null,\"settings\":[{\"name\":\"containerInsights\",\"value\":\"enabled\",\"extra\":true}]}");
+        assertThat(in.toString())
+                .isEqualTo(
+                        "{\"clusterName\":\"x\",\"settings\":[{\"name\":\"containerInsights\",\"value\":\"enabled\"}]}");
     }
 }

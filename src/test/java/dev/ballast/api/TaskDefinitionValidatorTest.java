@@ -20,7 +20,8 @@ class TaskDefinitionValidatorTest {
     @ValueSource(strings = {"", "lots", "1TB", "-5", "4"})
     void badTaskMemory(String text) {
         assertThatThrownBy(() -> TaskDefinitionValidator.parseTaskMemory(text))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.getMessage()).contains("'memory'"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.getMessage()).contains("'memory'"));
     }
 
     @ParameterizedTest
@@ -30,10 +31,18 @@ class TaskDefinitionValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nginx", "nginx:1.27", "library/nginx:latest", "127.0.0.1:5000/demo/app:v1",
-            "registry.example.com/team/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-            "ghcr.io/org/app:v1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-            "localhost/app", "[::1]:5000/app:tag", "a/b_c/d__e/f-g:1.0-rc.1"})
+    @ValueSource(
+            strings = {
+                "nginx",
+                "nginx:1.27",
+                "library/nginx:latest",
+                "127.0.0.1:5000/demo/app:v1",
+                "registry.example.com/team/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                "ghcr.io/org/app:v1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                "localhost/app",
+                "[::1]:5000/app:tag",
+                "a/b_c/d__e/f-g:1.0-rc.1"
+            })
     void validImages(String image) {
         assertThat(ImageSyntax.check(image)).isEmpty();
     }

@@ -44,14 +44,32 @@ class UnservedTest {
         ecs = server.client();
         ecs.createCluster(c -> c.clusterName("plain"));
         ecs.registerContainerInstance(r -> r.cluster("plain")
-                .totalResources(Resource.builder().name("MEMORY").type("INTEGER").integerValue(8192).build()));
-        ecs.registerTaskDefinition(r -> r.family("app").containerDefinitions(ContainerDefinition.builder().name("app")
-                .image("127.0.0.1:9/demo/app:v1").memory(16).versionConsistency("disabled").build()));
+                .totalResources(Resource.builder()
+                        .name("MEMORY")
+                        .type("INTEGER")
+                        .integerValue(8192)
+                        .build()));
+        ecs.registerTaskDefinition(r -> r.family("app")
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image("127.0.0.1:9/demo/app:v1")
+                        .memory(16)
+                        .versionConsistency("disabled")
+                        .build()));
         // Task definitions are documents: one that only Fargate/awsvpc could run registers, and is refused at launch.
-        ecs.registerTaskDefinition(r -> r.family("vpc").networkMode(NetworkMode.AWSVPC).requiresCompatibilitiesWithStrings("FARGATE")
-                .cpu("256").memory("512").containerDefinitions(ContainerDefinition.builder().name("app")
-                        .image("127.0.0.1:9/demo/app:v1").memory(16).versionConsistency("disabled").build()));
-        ecs.createService(r -> r.cluster("plain").serviceName("base").taskDefinition("app").desiredCount(0));
+        ecs.registerTaskDefinition(r -> r.family("vpc")
+                .networkMode(NetworkMode.AWSVPC)
+                .requiresCompatibilitiesWithStrings("FARGATE")
+                .cpu("256")
+                .memory("512")
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image("127.0.0.1:9/demo/app:v1")
+                        .memory(16)
+                        .versionConsistency("disabled")
+                        .build()));
+        ecs.createService(r ->
+                r.cluster("plain").serviceName("base").taskDefinition("app").desiredCount(0));
     }
 
     @AfterAll
@@ -67,8 +85,10 @@ class UnservedTest {
             problems.add(operation + " " + member + ": accepted (or failed otherwise: " + t + ")");
             return;
         }
-        if (!e.awsErrorDetails().errorCode().equals(type) || !e.awsErrorDetails().errorMessage().contains(message)) {
-            problems.add(operation + " " + member + ": " + e.awsErrorDetails().errorCode() + " " + e.awsErrorDetails().errorMessage());
+        if (!e.awsErrorDetails().errorCode().equals(type)
+                || !e.awsErrorDetails().errorMessage().contains(message)) {
+            problems.add(operation + " " + member + ": " + e.awsErrorDetails().errorCode() + " "
+                    + e.awsErrorDetails().errorMessage());
         }
     }
 
@@ -77,12 +97,13 @@ class UnservedTest {
     }
 
     private Runnable createService(Consumer<CreateServiceRequest.Builder> change) {
-        return () -> ecs.createService(r -> change.accept(r.cluster("plain").serviceName("refused").taskDefinition("app")
-                .desiredCount(1)));
+        return () -> ecs.createService(r -> change.accept(
+                r.cluster("plain").serviceName("refused").taskDefinition("app").desiredCount(1)));
     }
 
     private Runnable updateService(Consumer<UpdateServiceRequest.Builder> change) {
-        return () -> ecs.updateService(r -> change.accept(r.cluster("plain").service("base").desiredCount(3)));
+        return () -> ecs.updateService(
+                r -> change.accept(r.cluster("plain").service("base").desiredCount(3)));
     }
 
     @Test
@@ -91,124 +112,339 @@ class UnservedTest {
         String invalid = "InvalidParameterException";
         for (LaunchType type : List.of(LaunchType.FARGATE, LaunchType.EXTERNAL)) {
             refused("RunTask", "launchType", runTask(r -> r.launchType(type)), unsupported, "launchType " + type);
-            refused("CreateService", "launchType", createService(r -> r.launchType(type)), unsupported, "launchType " + type);
+            refused(
+                    "CreateService",
+                    "launchType",
+                    createService(r -> r.launchType(type)),
+                    unsupported,
+                    "launchType " + type);
         }
-        refused("RunTask", "capacityProviderStrategy", runTask(r -> r.capacityProviderStrategy(s -> s.capacityProvider("FARGATE"))),
-                unsupported, "capacityProviderStrategy");
-        refused("CreateService", "capacityProviderStrategy", createService(r -> r.capacityProviderStrategy(s -> s.capacityProvider("cp"))),
-                unsupported, "capacityProviderStrategy");
-        refused("UpdateService", "capacityProviderStrategy", updateService(r -> r.capacityProviderStrategy(s -> s.capacityProvider("cp"))),
-                unsupported, "capacityProviderStrategy");
+        refused(
+                "RunTask",
+                "capacityProviderStrategy",
+                runTask(r -> r.capacityProviderStrategy(s -> s.capacityProvider("FARGATE"))),
+                unsupported,
+                "capacityProviderStrategy");
+        refused(
+                "CreateService",
+                "capacityProviderStrategy",
+                createService(r -> r.capacityProviderStrategy(s -> s.capacityProvider("cp"))),
+                unsupported,
+                "capacityProviderStrategy");
+        refused(
+                "UpdateService",
+                "capacityProviderStrategy",
+                updateService(r -> r.capacityProviderStrategy(s -> s.capacityProvider("cp"))),
+                unsupported,
+                "capacityProviderStrategy");
         String platform = "The platform version must be null when specifying an EC2 launch type.";
         refused("RunTask", "platformVersion", runTask(r -> r.platformVersion("LATEST")), invalid, platform);
         refused("CreateService", "platformVersion", createService(r -> r.platformVersion("1.4.0")), invalid, platform);
         refused("UpdateService", "platformVersion", updateService(r -> r.platformVersion("LATEST")), invalid, platform);
         String network = "Network Configuration is not valid for the given networkMode of this task definition.";
-        refused("RunTask", "networkConfiguration", runTask(r -> r.networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(SUBNETS)))),
-                invalid, network);
-        refused("CreateService", "networkConfiguration", createService(r -> r.networkConfiguration(n -> n.awsvpcConfiguration(
-                a -> a.subnets(SUBNETS)))), invalid, network);
-        refused("UpdateService", "networkConfiguration", updateService(r -> r.networkConfiguration(n -> n.awsvpcConfiguration(
-                a -> a.subnets(SUBNETS)))), invalid, network);
-        refused("CreateService", "loadBalancers", createService(r -> r.loadBalancers(l -> l.containerName("app").containerPort(80)
-                .targetGroupArn("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123456789abcdef"))),
-                unsupported, "loadBalancers");
-        refused("UpdateService", "loadBalancers", updateService(r -> r.loadBalancers(l -> l.containerName("app").containerPort(80)
-                .loadBalancerName("classic"))), unsupported, "loadBalancers");
+        refused(
+                "RunTask",
+                "networkConfiguration",
+                runTask(r -> r.networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(SUBNETS)))),
+                invalid,
+                network);
+        refused(
+                "CreateService",
+                "networkConfiguration",
+                createService(r -> r.networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(SUBNETS)))),
+                invalid,
+                network);
+        refused(
+                "UpdateService",
+                "networkConfiguration",
+                updateService(r -> r.networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(SUBNETS)))),
+                invalid,
+                network);
+        refused(
+                "CreateService",
+                "loadBalancers",
+                createService(
+                        r -> r.loadBalancers(
+                                l -> l.containerName("app")
+                                        .containerPort(80)
+                                        .targetGroupArn(
+                                                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123456789abcdef"))),
+                unsupported,
+                "loadBalancers");
+        refused(
+                "UpdateService",
+                "loadBalancers",
+                updateService(r -> r.loadBalancers(
+                        l -> l.containerName("app").containerPort(80).loadBalancerName("classic"))),
+                unsupported,
+                "loadBalancers");
         String registry = "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-0123456789abcdef";
-        refused("CreateService", "serviceRegistries", createService(r -> r.serviceRegistries(s -> s.registryArn(registry))),
-                unsupported, "serviceRegistries");
-        refused("UpdateService", "serviceRegistries", updateService(r -> r.serviceRegistries(s -> s.registryArn(registry))),
-                unsupported, "serviceRegistries");
-        refused("CreateService", "serviceConnectConfiguration", createService(r -> r.serviceConnectConfiguration(s -> s.enabled(true)
-                .namespace("ns"))), unsupported, "serviceConnectConfiguration");
-        refused("UpdateService", "serviceConnectConfiguration", updateService(r -> r.serviceConnectConfiguration(s -> s.enabled(true)
-                .namespace("ns"))), unsupported, "serviceConnectConfiguration");
-        refused("RunTask", "volumeConfigurations", runTask(r -> r.volumeConfigurations(v -> v.name("data")
-                .managedEBSVolume(e -> e.roleArn("arn:aws:iam::123456789012:role/ebs").sizeInGiB(1)))), unsupported, "volumeConfigurations");
-        refused("CreateService", "volumeConfigurations", createService(r -> r.volumeConfigurations(v -> v.name("data")
-                .managedEBSVolume(e -> e.roleArn("arn:aws:iam::123456789012:role/ebs").sizeInGiB(1)))), unsupported, "volumeConfigurations");
-        refused("UpdateService", "volumeConfigurations", updateService(r -> r.volumeConfigurations(v -> v.name("data")
-                .managedEBSVolume(e -> e.roleArn("arn:aws:iam::123456789012:role/ebs").sizeInGiB(1)))), unsupported, "volumeConfigurations");
+        refused(
+                "CreateService",
+                "serviceRegistries",
+                createService(r -> r.serviceRegistries(s -> s.registryArn(registry))),
+                unsupported,
+                "serviceRegistries");
+        refused(
+                "UpdateService",
+                "serviceRegistries",
+                updateService(r -> r.serviceRegistries(s -> s.registryArn(registry))),
+                unsupported,
+                "serviceRegistries");
+        refused(
+                "CreateService",
+                "serviceConnectConfiguration",
+                createService(
+                        r -> r.serviceConnectConfiguration(s -> s.enabled(true).namespace("ns"))),
+                unsupported,
+                "serviceConnectConfiguration");
+        refused(
+                "UpdateService",
+                "serviceConnectConfiguration",
+                updateService(
+                        r -> r.serviceConnectConfiguration(s -> s.enabled(true).namespace("ns"))),
+                unsupported,
+                "serviceConnectConfiguration");
+        refused(
+                "RunTask",
+                "volumeConfigurations",
+                runTask(r -> r.volumeConfigurations(v -> v.name("data")
+                        .managedEBSVolume(e ->
+                                e.roleArn("arn:aws:iam::123456789012:role/ebs").sizeInGiB(1)))),
+                unsupported,
+                "volumeConfigurations");
+        refused(
+                "CreateService",
+                "volumeConfigurations",
+                createService(r -> r.volumeConfigurations(v -> v.name("data")
+                        .managedEBSVolume(e ->
+                                e.roleArn("arn:aws:iam::123456789012:role/ebs").sizeInGiB(1)))),
+                unsupported,
+                "volumeConfigurations");
+        refused(
+                "UpdateService",
+                "volumeConfigurations",
+                updateService(r -> r.volumeConfigurations(v -> v.name("data")
+                        .managedEBSVolume(e ->
+                                e.roleArn("arn:aws:iam::123456789012:role/ebs").sizeInGiB(1)))),
+                unsupported,
+                "volumeConfigurations");
         String lattice = "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-0123456789abcdef0";
-        refused("CreateService", "vpcLatticeConfigurations", createService(r -> r.vpcLatticeConfigurations(v -> v
-                .roleArn("arn:aws:iam::123456789012:role/lattice").targetGroupArn(lattice).portName("web"))), unsupported, "vpcLattice");
-        refused("UpdateService", "vpcLatticeConfigurations", updateService(r -> r.vpcLatticeConfigurations(v -> v
-                .roleArn("arn:aws:iam::123456789012:role/lattice").targetGroupArn(lattice).portName("web"))), unsupported, "vpcLattice");
+        refused(
+                "CreateService",
+                "vpcLatticeConfigurations",
+                createService(r -> r.vpcLatticeConfigurations(v -> v.roleArn("arn:aws:iam::123456789012:role/lattice")
+                        .targetGroupArn(lattice)
+                        .portName("web"))),
+                unsupported,
+                "vpcLattice");
+        refused(
+                "UpdateService",
+                "vpcLatticeConfigurations",
+                updateService(r -> r.vpcLatticeConfigurations(v -> v.roleArn("arn:aws:iam::123456789012:role/lattice")
+                        .targetGroupArn(lattice)
+                        .portName("web"))),
+                unsupported,
+                "vpcLattice");
         refused("CreateService", "role", createService(r -> r.role("ecsServiceRole")), invalid, "'role'");
-        refused("CreateService", "schedulingStrategy", createService(r -> r.schedulingStrategy("DAEMON").desiredCount(null)),
-                unsupported, "DAEMON");
-        refused("CreateService", "deploymentController", createService(r -> r.deploymentController(d -> d.type("CODE_DEPLOY"))),
-                unsupported, "deployment controller");
-        refused("RunTask", "placementConstraints", runTask(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
-                unsupported, "placementConstraints");
-        refused("CreateService", "placementConstraints", createService(r -> r.placementConstraints(p -> p.type("memberOf")
-                .expression("attribute:ecs.instance-type =~ t2.*"))), unsupported, "placementConstraints");
-        refused("UpdateService", "placementConstraints", updateService(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
-                unsupported, "placementConstraints");
-        refused("RunTask", "placementStrategy", runTask(r -> r.placementStrategy(p -> p.type(PlacementStrategyType.BINPACK)
-                .field("memory"))), unsupported, "placementStrategy");
-        refused("CreateService", "placementStrategy", createService(r -> r.placementStrategy(p -> p.type(PlacementStrategyType.BINPACK)
-                .field("cpu"))), unsupported, "placementStrategy");
-        refused("UpdateService", "placementStrategy", updateService(r -> r.placementStrategy(p -> p.type(PlacementStrategyType.SPREAD)
-                .field("attribute:ecs.instance-type"))), unsupported, "placementStrategy");
-        refused("RunTask", "overrides", runTask(r -> r.overrides(o -> o.containerOverrides(c -> c.name("app").command("sh", "-c", "env")))),
-                unsupported, "overrides");
-        refused("RunTask", "enableExecuteCommand", runTask(r -> r.enableExecuteCommand(true)), unsupported, "enableExecuteCommand");
-        refused("CreateService", "enableExecuteCommand", createService(r -> r.enableExecuteCommand(true)), unsupported, "enableExecuteCommand");
-        refused("UpdateService", "enableExecuteCommand", updateService(r -> r.enableExecuteCommand(true)), unsupported, "enableExecuteCommand");
-        refused("RunTask", "enableECSManagedTags", runTask(r -> r.enableECSManagedTags(true)), unsupported, "enableECSManagedTags");
-        refused("CreateService", "enableECSManagedTags", createService(r -> r.enableECSManagedTags(true)), unsupported,
+        refused(
+                "CreateService",
+                "schedulingStrategy",
+                createService(r -> r.schedulingStrategy("DAEMON").desiredCount(null)),
+                unsupported,
+                "DAEMON");
+        refused(
+                "CreateService",
+                "deploymentController",
+                createService(r -> r.deploymentController(d -> d.type("CODE_DEPLOY"))),
+                unsupported,
+                "deployment controller");
+        refused(
+                "RunTask",
+                "placementConstraints",
+                runTask(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
+                unsupported,
+                "placementConstraints");
+        refused(
+                "CreateService",
+                "placementConstraints",
+                createService(r -> r.placementConstraints(
+                        p -> p.type("memberOf").expression("attribute:ecs.instance-type =~ t2.*"))),
+                unsupported,
+                "placementConstraints");
+        refused(
+                "UpdateService",
+                "placementConstraints",
+                updateService(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
+                unsupported,
+                "placementConstraints");
+        refused(
+                "RunTask",
+                "placementStrategy",
+                runTask(r -> r.placementStrategy(
+                        p -> p.type(PlacementStrategyType.BINPACK).field("memory"))),
+                unsupported,
+                "placementStrategy");
+        refused(
+                "CreateService",
+                "placementStrategy",
+                createService(r -> r.placementStrategy(
+                        p -> p.type(PlacementStrategyType.BINPACK).field("cpu"))),
+                unsupported,
+                "placementStrategy");
+        refused(
+                "UpdateService",
+                "placementStrategy",
+                updateService(r -> r.placementStrategy(
+                        p -> p.type(PlacementStrategyType.SPREAD).field("attribute:ecs.instance-type"))),
+                unsupported,
+                "placementStrategy");
+        refused(
+                "RunTask",
+                "overrides",
+                runTask(r ->
+                        r.overrides(o -> o.containerOverrides(c -> c.name("app").command("sh", "-c", "env")))),
+                unsupported,
+                "overrides");
+        refused(
+                "RunTask",
+                "enableExecuteCommand",
+                runTask(r -> r.enableExecuteCommand(true)),
+                unsupported,
+                "enableExecuteCommand");
+        refused(
+                "CreateService",
+                "enableExecuteCommand",
+                createService(r -> r.enableExecuteCommand(true)),
+                unsupported,
+                "enableExecuteCommand");
+        refused(
+                "UpdateService",
+                "enableExecuteCommand",
+                updateService(r -> r.enableExecuteCommand(true)),
+                unsupported,
+                "enableExecuteCommand");
+        refused(
+                "RunTask",
+                "enableECSManagedTags",
+                runTask(r -> r.enableECSManagedTags(true)),
+                unsupported,
                 "enableECSManagedTags");
-        refused("UpdateService", "enableECSManagedTags", updateService(r -> r.enableECSManagedTags(true)), unsupported,
+        refused(
+                "CreateService",
+                "enableECSManagedTags",
+                createService(r -> r.enableECSManagedTags(true)),
+                unsupported,
                 "enableECSManagedTags");
-        for (SettingName name : List.of(SettingName.SERVICE_LONG_ARN_FORMAT, SettingName.TASK_LONG_ARN_FORMAT,
+        refused(
+                "UpdateService",
+                "enableECSManagedTags",
+                updateService(r -> r.enableECSManagedTags(true)),
+                unsupported,
+                "enableECSManagedTags");
+        for (SettingName name : List.of(
+                SettingName.SERVICE_LONG_ARN_FORMAT,
+                SettingName.TASK_LONG_ARN_FORMAT,
                 SettingName.CONTAINER_INSTANCE_LONG_ARN_FORMAT)) {
-            refused("PutAccountSetting", "value", () -> ecs.putAccountSetting(r -> r.name(name).value("disabled")), invalid,
+            refused(
+                    "PutAccountSetting",
+                    "value",
+                    () -> ecs.putAccountSetting(r -> r.name(name).value("disabled")),
+                    invalid,
                     "You can no longer disable Long Arn settings.");
-            refused("PutAccountSettingDefault", "value", () -> ecs.putAccountSettingDefault(r -> r.name(name).value("disabled")), invalid,
+            refused(
+                    "PutAccountSettingDefault",
+                    "value",
+                    () -> ecs.putAccountSettingDefault(r -> r.name(name).value("disabled")),
+                    invalid,
                     "You can no longer disable Long Arn settings.");
         }
         String awsvpc = "networkMode awsvpc";
-        refused("RunTask", "task definition networkMode", () -> ecs.runTask(r -> r.cluster("plain").taskDefinition("vpc")
-                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(SUBNETS)))), unsupported, awsvpc);
-        refused("CreateService", "task definition networkMode", () -> ecs.createService(r -> r.cluster("plain").serviceName("vpc")
-                .taskDefinition("vpc").desiredCount(1)), unsupported, awsvpc);
-        refused("UpdateService", "task definition networkMode", updateService(r -> r.taskDefinition("vpc")), unsupported, awsvpc);
+        refused(
+                "RunTask",
+                "task definition networkMode",
+                () -> ecs.runTask(r -> r.cluster("plain")
+                        .taskDefinition("vpc")
+                        .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(SUBNETS)))),
+                unsupported,
+                awsvpc);
+        refused(
+                "CreateService",
+                "task definition networkMode",
+                () -> ecs.createService(r -> r.cluster("plain")
+                        .serviceName("vpc")
+                        .taskDefinition("vpc")
+                        .desiredCount(1)),
+                unsupported,
+                awsvpc);
+        refused(
+                "UpdateService",
+                "task definition networkMode",
+                updateService(r -> r.taskDefinition("vpc")),
+                unsupported,
+                awsvpc);
 
         assertThat(problems).isEmpty();
         List<String> rows = new ArrayList<>();
         Unserved.REQUEST.forEach(row -> row.operations().forEach(op -> rows.add(op + " " + row.member())));
-        Unserved.AFTER_TASK_DEFINITION.forEach(row -> row.operations().forEach(op -> rows.add(op + " " + row.member())));
-        Unserved.TASK_DEFINITION.forEach(row -> row.operations().forEach(op -> rows.add(op + " task definition " + row.member())));
+        Unserved.AFTER_TASK_DEFINITION.forEach(
+                row -> row.operations().forEach(op -> rows.add(op + " " + row.member())));
+        Unserved.TASK_DEFINITION.forEach(
+                row -> row.operations().forEach(op -> rows.add(op + " task definition " + row.member())));
         assertThat(covered).as("every row of Unserved is exercised").containsAll(rows);
 
         // nothing was written: no task, no new service, the base service as it was, long ARNs still on
         assertThat(ecs.listTasks(r -> r.cluster("plain")).taskArns()).isEmpty();
-        assertThat(ecs.listServices(r -> r.cluster("plain")).serviceArns()).containsExactly(
-                "arn:aws:ecs:us-east-1:123456789012:service/plain/base");
-        var base = ecs.describeServices(r -> r.cluster("plain").services("base")).services().getFirst();
+        assertThat(ecs.listServices(r -> r.cluster("plain")).serviceArns())
+                .containsExactly("arn:aws:ecs:us-east-1:123456789012:service/plain/base");
+        var base = ecs.describeServices(r -> r.cluster("plain").services("base"))
+                .services()
+                .getFirst();
         assertThat(base.desiredCount()).isZero();
         assertThat(base.deployments()).hasSize(1);
         assertThat(base.loadBalancers()).isEmpty();
         assertThat(ecs.listAccountSettings(r -> r.effectiveSettings(true)).settings().stream()
-                .filter(s -> s.nameAsString().endsWith("LongArnFormat")).map(s -> s.value()).distinct().toList()).containsExactly("enabled");
+                        .filter(s -> s.nameAsString().endsWith("LongArnFormat"))
+                        .map(s -> s.value())
+                        .distinct()
+                        .toList())
+                .containsExactly("enabled");
     }
 
     @Test
     void whatIsServedNextToItIsStillAccepted() {
         ecs.createCluster(c -> c.clusterName("open"));
         ecs.registerContainerInstance(r -> r.cluster("open")
-                .totalResources(Resource.builder().name("MEMORY").type("INTEGER").integerValue(8192).build()));
-        assertThat(ecs.runTask(r -> r.cluster("open").taskDefinition("app").launchType(LaunchType.EC2)
-                .placementStrategy(p -> p.type(PlacementStrategyType.SPREAD).field("instanceId"),
-                        p -> p.type(PlacementStrategyType.SPREAD).field("attribute:ecs.availability-zone"))
-                .overrides(o -> o.containerOverrides(c -> c.name("app")))).tasks()).hasSize(1);
-        var served = ecs.createService(r -> r.cluster("open").serviceName("served").taskDefinition("app").desiredCount(0)
-                .launchType(LaunchType.EC2).loadBalancers(List.of()).placementConstraints(List.of())
-                .placementStrategy(p -> p.type(PlacementStrategyType.RANDOM))).service();
+                .totalResources(Resource.builder()
+                        .name("MEMORY")
+                        .type("INTEGER")
+                        .integerValue(8192)
+                        .build()));
+        assertThat(ecs.runTask(r -> r.cluster("open")
+                                .taskDefinition("app")
+                                .launchType(LaunchType.EC2)
+                                .placementStrategy(
+                                        p -> p.type(PlacementStrategyType.SPREAD)
+                                                .field("instanceId"),
+                                        p -> p.type(PlacementStrategyType.SPREAD)
+                                                .field("attribute:ecs.availability-zone"))
+                                .overrides(o -> o.containerOverrides(c -> c.name("app"))))
+                        .tasks())
+                .hasSize(1);
+        var served = ecs.createService(r -> r.cluster("open")
+                        .serviceName("served")
+                        .taskDefinition("app")
+                        .desiredCount(0)
+                        .launchType(LaunchType.EC2)
+                        .loadBalancers(List.of())
+                        .placementConstraints(List.of())
+                        .placementStrategy(p -> p.type(PlacementStrategyType.RANDOM)))
+                .service();
         assertThat(served.launchTypeAsString()).isEqualTo("EC2");
-        assertThat(ecs.putAccountSetting(r -> r.name(SettingName.TASK_LONG_ARN_FORMAT).value("enabled")).setting().value())
+        assertThat(ecs.putAccountSetting(
+                                r -> r.name(SettingName.TASK_LONG_ARN_FORMAT).value("enabled"))
+                        .setting()
+                        .value())
                 .isEqualTo("enabled");
         ecs.deleteService(r -> r.cluster("open").service("served"));
     }

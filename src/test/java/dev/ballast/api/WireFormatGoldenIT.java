@@ -63,9 +63,11 @@ class WireFormatGoldenIT {
 
     private void scenario(String store, String storeUrl) {
         try (RegistryFixture registry = RegistryFixture.start();
-             TestServer server = TestServer.start(storeUrl, c -> c.simulatedInstances(1)
-                     .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2))));
-             EcsClient client = server.client()) {
+                TestServer server = TestServer.start(
+                        storeUrl,
+                        c -> c.simulatedInstances(1)
+                                .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2))));
+                EcsClient client = server.client()) {
             raw = RawClient.forServer(server);
             ecs = client;
             Digest app = registry.images().push("golden/app:v1", TestImages.Format.OCI, "golden app v1");
@@ -73,7 +75,8 @@ class WireFormatGoldenIT {
             Map<String, JsonNode> answers = new LinkedHashMap<>();
             String reg = registry.host();
 
-            // a task definition: pinned app with a health check, dependsOn and a port; a disabled, non-essential sidecar; tags
+            // a task definition: pinned app with a health check, dependsOn and a port; a disabled, non-essential
+            // sidecar; tags
             call("RegisterTaskDefinition", """
                     {"family": "golden", "networkMode": "bridge", "cpu": "256", "memory": "512",
                      "containerDefinitions": [
@@ -97,25 +100,41 @@ class WireFormatGoldenIT {
                      "propagateTags": "SERVICE", "tags": [{"key": "service", "value": "golden"}]}
                     """);
             Eventually.await("service golden steady", WAIT, () -> steady(1));
-            String firstRevision = service().currentServiceRevisions().getFirst().arn();
+            String firstRevision =
+                    service().currentServiceRevisions().getFirst().arn();
 
             // RunTask, healthy, then StopTask: stopCode UserInitiated and the reason
-            String runArn = call("RunTask", """
+            String runArn =
+                    call("RunTask", """
                     {"cluster": "default", "taskDefinition": "golden:1", "startedBy": "golden-run",
                      "propagateTags": "TASK_DEFINITION", "tags": [{"key": "run", "value": "once"}]}
                     """).path("tasks").get(0).path("taskArn").asText();
-            EcsTasks.await(ecs, "run task RUNNING and HEALTHY", runArn, WAIT,
-                    t -> t.lastStatus().equals("RUNNING") && t.healthStatusAsString().equals("HEALTHY"));
+            EcsTasks.await(
+                    ecs,
+                    "run task RUNNING and HEALTHY",
+                    runArn,
+                    WAIT,
+                    t -> t.lastStatus().equals("RUNNING")
+                            && t.healthStatusAsString().equals("HEALTHY"));
             call("StopTask", """
                     {"cluster": "default", "task": "%s", "reason": "golden: stopped by the test"}""".formatted(runArn));
-            EcsTasks.await(ecs, "run task STOPPED", runArn, WAIT, t -> t.lastStatus().equals("STOPPED"));
+            EcsTasks.await(
+                    ecs, "run task STOPPED", runArn, WAIT, t -> t.lastStatus().equals("STOPPED"));
 
             // a forced new deployment: a second revision; the first deployment's tasks stopped by the scheduler
             call("UpdateService", """
                     {"cluster": "default", "service": "golden", "forceNewDeployment": true}""");
-            Eventually.await("forced deployment steady", WAIT,
-                    () -> steady(2) && !service().currentServiceRevisions().getFirst().arn().equals(firstRevision));
-            String secondRevision = service().currentServiceRevisions().getFirst().arn();
+            Eventually.await(
+                    "forced deployment steady",
+                    WAIT,
+                    () -> steady(2)
+                            && !service()
+                                    .currentServiceRevisions()
+                                    .getFirst()
+                                    .arn()
+                                    .equals(firstRevision));
+            String secondRevision =
+                    service().currentServiceRevisions().getFirst().arn();
 
             answers.put("describe-task-definition", call("DescribeTaskDefinition", """
                     {"taskDefinition": "golden:1", "include": ["TAGS"]}"""));
@@ -123,7 +142,8 @@ class WireFormatGoldenIT {
                     {"cluster": "default", "services": ["golden"], "include": ["TAGS"]}""");
             answers.put("describe-services", services);
             answers.put("describe-service-revisions", call("DescribeServiceRevisions", """
-                    {"serviceRevisionArns": ["%s", "%s"]}""".formatted(firstRevision, secondRevision)));
+                    {"serviceRevisionArns": ["%s", "%s"]}""".formatted(
+                            firstRevision, secondRevision)));
             // in launch order: the first deployment's tasks as its event lists them, the run task, the second's
             List<List<String>> launches = launchesOldestFirst(services);
             assertThat(launches).hasSize(2);
@@ -135,8 +155,10 @@ class WireFormatGoldenIT {
 
             new RemoteAgent(this).run(answers, app, log);
 
-            WireNormaliser normaliser = new WireNormaliser().literal(reg, "<registry>")
-                    .name(app.toString(), "digest:golden/app:v1").name(log.toString(), "digest:golden/log:v1");
+            WireNormaliser normaliser = new WireNormaliser()
+                    .literal(reg, "<registry>")
+                    .name(app.toString(), "digest:golden/app:v1")
+                    .name(log.toString(), "digest:golden/log:v1");
             GoldenFiles golden = GoldenFiles.inProject(store);
             answers.forEach((name, answer) -> golden.verify(name, normaliser.normalise(answer)));
             golden.assertAllMatch();
@@ -147,14 +169,21 @@ class WireFormatGoldenIT {
     private boolean steady(int completions) {
         Service s = service();
         List<String> events = s.events().stream().map(ServiceEvent::message).toList();
-        return s.deployments().size() == 1 && s.runningCount() == 2 && s.pendingCount() == 0
+        return s.deployments().size() == 1
+                && s.runningCount() == 2
+                && s.pendingCount() == 0
                 && "COMPLETED".equals(s.deployments().getFirst().rolloutStateAsString())
-                && events.stream().filter(m -> m.endsWith(" deployment completed.")).count() == completions
+                && events.stream()
+                                .filter(m -> m.endsWith(" deployment completed."))
+                                .count()
+                        == completions
                 && events.getFirst().equals("(service golden) has reached a steady state.");
     }
 
     private Service service() {
-        return ecs.describeServices(r -> r.cluster("default").services("golden")).services().getFirst();
+        return ecs.describeServices(r -> r.cluster("default").services("golden"))
+                .services()
+                .getFirst();
     }
 
     /** The task ids of each "has started" event of the answer, oldest event first. */
@@ -175,7 +204,11 @@ class WireFormatGoldenIT {
     }
 
     static String json(List<String> values) {
-        return values.stream().map(v -> "\"" + v + "\"").reduce((a, b) -> a + ", " + b).map(s -> "[" + s + "]").orElse("[]");
+        return values.stream()
+                .map(v -> "\"" + v + "\"")
+                .reduce((a, b) -> a + ", " + b)
+                .map(s -> "[" + s + "]")
+                .orElse("[]");
     }
 
     /** An ECS operation, signed; the answer as the server sent it. Fails on anything but 200. */

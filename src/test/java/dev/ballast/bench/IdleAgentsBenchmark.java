@@ -47,13 +47,26 @@ public final class IdleAgentsBenchmark {
             double cpuPerAgentMinute = (busy.cpuSeconds() - idle.cpuSeconds()) / agents / (seconds / 60.0);
             double intervals = seconds / (double) interval;
             double xactPerAgentInterval = (busy.transactions() - idle.transactions()) / (double) agents / intervals;
-            String queries = busy.queries() < 0 ? "n/a"
-                    : String.format(Locale.ROOT, "%.3f", (busy.queries() - idle.queries()) / (double) agents / intervals);
-            String line = String.format(Locale.ROOT, "%s: server CPU %.1f s with %d agents, %.1f s without, over %d s -> %.4f CPU-s"
+            String queries = busy.queries() < 0
+                    ? "n/a"
+                    : String.format(
+                            Locale.ROOT, "%.3f", (busy.queries() - idle.queries()) / (double) agents / intervals);
+            String line = String.format(
+                    Locale.ROOT,
+                    "%s: server CPU %.1f s with %d agents, %.1f s without, over %d s -> %.4f CPU-s"
                             + " per idle agent per minute; transactions %d vs %d -> %.3f per agent per %d-s heartbeat interval;"
                             + " ballast_db_queries_total per agent per interval: %s",
-                    jar, busy.cpuSeconds(), agents, idle.cpuSeconds(), seconds, cpuPerAgentMinute, busy.transactions(),
-                    idle.transactions(), xactPerAgentInterval, interval, queries);
+                    jar,
+                    busy.cpuSeconds(),
+                    agents,
+                    idle.cpuSeconds(),
+                    seconds,
+                    cpuPerAgentMinute,
+                    busy.transactions(),
+                    idle.transactions(),
+                    xactPerAgentInterval,
+                    interval,
+                    queries);
             System.out.println(line);
             lines.add(line);
         }
@@ -65,10 +78,17 @@ public final class IdleAgentsBenchmark {
     private static Run run(Path jar, int agents, int seconds) throws Exception {
         String db = PostgresFixture.newDatabase();
         System.setProperty("ballast.jar", jar.toString());
-        try (ServerProcess server = ServerProcess.start(ServerProcess.freePort(), "--data-dir",
-                     Files.createTempDirectory("ballast-idle-").toString(), "--store", db, "--simulated-instances", "0",
-                     "--runtime", "simulated");
-             ExecutorService loops = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ServerProcess server = ServerProcess.start(
+                        ServerProcess.freePort(),
+                        "--data-dir",
+                        Files.createTempDirectory("ballast-idle-").toString(),
+                        "--store",
+                        db,
+                        "--simulated-instances",
+                        "0",
+                        "--runtime",
+                        "simulated");
+                ExecutorService loops = Executors.newVirtualThreadPerTaskExecutor()) {
             RawClient raw = new RawClient(server.endpoint(), "test", "test", "us-east-1");
             ok(raw.call("CreateCluster", "{\"clusterName\": \"idle\"}"));
             List<String> instances = new ArrayList<>();
@@ -76,8 +96,10 @@ public final class IdleAgentsBenchmark {
                 instances.add(ok(raw.call("RegisterContainerInstance", """
                         {"cluster": "idle", "totalResources": [{"name": "CPU", "type": "INTEGER", "integerValue": 1024},
                           {"name": "MEMORY", "type": "INTEGER", "integerValue": 2048}],
-                         "versionInfo": {"agentVersion": "idle-bench 1.0"}}""")).path("containerInstance")
-                        .path("containerInstanceArn").asText());
+                         "versionInfo": {"agentVersion": "idle-bench 1.0"}}"""))
+                        .path("containerInstance")
+                        .path("containerInstanceArn")
+                        .asText());
             }
             for (String arn : instances) {
                 poll(raw, arn, 0); // warm-up: each agent's first poll
@@ -120,18 +142,24 @@ public final class IdleAgentsBenchmark {
     private static void poll(RawClient raw, String arn, int wait) {
         ok(raw.request("""
                 {"cluster": "idle", "containerInstance": "%s", "waitSeconds": %d}""".formatted(arn, wait))
-                .target("BallastAgent_20261128.PollTasks").send());
+                .target("BallastAgent_20261128.PollTasks")
+                .send());
     }
 
     private static double cpuSeconds(ProcessHandle p) {
-        return p.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for " + p.pid()))
-                .toNanos() / 1e9;
+        return p.info()
+                        .totalCpuDuration()
+                        .orElseThrow(() -> new IllegalStateException("no CPU time for " + p.pid()))
+                        .toNanos()
+                / 1e9;
     }
 
     /** Committed transactions in the server's database (PostgreSQL's own count). */
     private static long transactions(String db) throws Exception {
-        try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+        try (Connection c = DriverManager.getConnection(db);
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
             rs.next();
             return rs.getLong(1);
         }

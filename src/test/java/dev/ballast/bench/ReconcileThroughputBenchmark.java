@@ -38,18 +38,28 @@ public final class ReconcileThroughputBenchmark {
         Duration timeout = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 600);
         CountDownLatch gate = new CountDownLatch(1);
         try (RegistryFixture registry = RegistryFixture.start();
-             ScriptedServer stalled = ScriptedServer.start(r -> {
-                 gate.await();
-                 return Reply.of(503);
-             });
-             TestServer server = TestServer.sqlite(c -> c.simulatedInstances(instances)
-                     .registry(r -> r.withTimeouts(Duration.ofSeconds(5), Duration.ofMinutes(10))));
-             EcsClient ecs = server.client()) {
+                ScriptedServer stalled = ScriptedServer.start(r -> {
+                    gate.await();
+                    return Reply.of(503);
+                });
+                TestServer server = TestServer.sqlite(c -> c.simulatedInstances(instances)
+                        .registry(r -> r.withTimeouts(Duration.ofSeconds(5), Duration.ofMinutes(10))));
+                EcsClient ecs = server.client()) {
             registry.images().push("bench/app:v1", TestImages.Format.OCI, "app");
-            ecs.registerTaskDefinition(r -> r.family("slow").containerDefinitions(ContainerDefinition.builder().name("app")
-                    .image(stalled.host() + "/bench/slow:v1").memory(16).versionConsistency("enabled").build()));
-            ecs.registerTaskDefinition(r -> r.family("app").containerDefinitions(ContainerDefinition.builder().name("app")
-                    .image(registry.host() + "/bench/app:v1").memory(16).versionConsistency("enabled").build()));
+            ecs.registerTaskDefinition(r -> r.family("slow")
+                    .containerDefinitions(ContainerDefinition.builder()
+                            .name("app")
+                            .image(stalled.host() + "/bench/slow:v1")
+                            .memory(16)
+                            .versionConsistency("enabled")
+                            .build()));
+            ecs.registerTaskDefinition(r -> r.family("app")
+                    .containerDefinitions(ContainerDefinition.builder()
+                            .name("app")
+                            .image(registry.host() + "/bench/app:v1")
+                            .memory(16)
+                            .versionConsistency("enabled")
+                            .build()));
 
             ecs.createService(r -> r.serviceName("slow").taskDefinition("slow").desiredCount(1));
             long start = System.nanoTime();
@@ -61,7 +71,8 @@ public final class ReconcileThroughputBenchmark {
                 ecs.createService(r -> r.serviceName(name).taskDefinition("app").desiredCount(1));
             }
             double created = seconds(start);
-            System.out.printf("created %d services in %.1f s (the first on a registry that never answers)%n", services, created);
+            System.out.printf(
+                    "created %d services in %.1f s (the first on a registry that never answers)%n", services, created);
 
             Set<String> waiting = new LinkedHashSet<>(names);
             int others = names.size();
@@ -87,8 +98,9 @@ public final class ReconcileThroughputBenchmark {
                 }
                 System.out.printf("  %6.1f s  steady %d of %d%n", t, done, others);
                 if (Duration.ofNanos(System.nanoTime() - start).compareTo(timeout) > 0) {
-                    System.out.printf("reconcile-throughput: TIMED OUT after %d s with %d of %d steady%n", timeout.toSeconds(),
-                            done, others);
+                    System.out.printf(
+                            "reconcile-throughput: TIMED OUT after %d s with %d of %d steady%n",
+                            timeout.toSeconds(), done, others);
                     return;
                 }
                 if (!waiting.isEmpty()) {
@@ -96,19 +108,30 @@ public final class ReconcileThroughputBenchmark {
                 }
             }
             double all = seconds(start);
-            Service slow = ecs.describeServices(r -> r.services("slow")).services().getFirst();
-            System.out.printf("reconcile-throughput: %d other services steady in %.1f s (half %.1f s, 90%% %.1f s; "
-                    + "creating them took %.1f s); the slow service: %d running, rollout %s, its registry received %d "
-                    + "request(s)%n", others, all, half, ninety, created, slow.runningCount(),
-                    slow.deployments().getFirst().rolloutStateAsString(), stalled.received().size());
+            Service slow =
+                    ecs.describeServices(r -> r.services("slow")).services().getFirst();
+            System.out.printf(
+                    "reconcile-throughput: %d other services steady in %.1f s (half %.1f s, 90%% %.1f s; "
+                            + "creating them took %.1f s); the slow service: %d running, rollout %s, its registry received %d "
+                            + "request(s)%n",
+                    others,
+                    all,
+                    half,
+                    ninety,
+                    created,
+                    slow.runningCount(),
+                    slow.deployments().getFirst().rolloutStateAsString(),
+                    stalled.received().size());
         } finally {
             gate.countDown();
         }
     }
 
     private static boolean steady(Service s) {
-        return s.deployments().size() == 1 && "COMPLETED".equals(s.deployments().getFirst().rolloutStateAsString())
-                && s.runningCount() == s.desiredCount() && s.pendingCount() == 0;
+        return s.deployments().size() == 1
+                && "COMPLETED".equals(s.deployments().getFirst().rolloutStateAsString())
+                && s.runningCount() == s.desiredCount()
+                && s.pendingCount() == 0;
     }
 
     private static double seconds(long since) {

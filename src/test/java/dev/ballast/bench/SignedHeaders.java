@@ -47,8 +47,7 @@ public final class SignedHeaders {
                     .putHeader("X-Amz-Target", target)
                     .putHeader("Content-Length", Integer.toString(body.length))
                     .build();
-            SignedRequest signed = signer.sign(r -> r
-                    .identity(identity)
+            SignedRequest signed = signer.sign(r -> r.identity(identity)
                     .request(request)
                     .payload(ContentStreamProvider.fromByteArray(body))
                     .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ecs")

@@ -20,7 +20,9 @@ class DurationConverterTest {
     @Test
     void refusesWhatIsNotADurationNamingIt() {
         assertThatThrownBy(() -> new DurationConverter().convert("an hour"))
-                .isInstanceOf(CommandLine.TypeConversionException.class).hasMessageContaining("'an hour'").hasMessageContaining("1h");
+                .isInstanceOf(CommandLine.TypeConversionException.class)
+                .hasMessageContaining("'an hour'")
+                .hasMessageContaining("1h");
     }
 
     @Test

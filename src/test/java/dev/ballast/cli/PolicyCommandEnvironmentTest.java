@@ -35,10 +35,20 @@ class PolicyCommandEnvironmentTest {
     static void start() throws IOException {
         server = TestServer.sqlite();
         home = Files.createTempDirectory("ballast-home-");
-        server.client().registerTaskDefinition(r -> r.family("shop").containerDefinitions(
-                ContainerDefinition.builder().name("app").image("ghcr.io/acme/app:1").memory(64).build()));
-        server.client().registerTaskDefinition(r -> r.family("tools").containerDefinitions(
-                ContainerDefinition.builder().name("agent").image("datadog/agent:7").memory(64).build()));
+        server.client()
+                .registerTaskDefinition(r -> r.family("shop")
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name("app")
+                                .image("ghcr.io/acme/app:1")
+                                .memory(64)
+                                .build()));
+        server.client()
+                .registerTaskDefinition(r -> r.family("tools")
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name("agent")
+                                .image("datadog/agent:7")
+                                .memory(64)
+                                .build()));
     }
 
     @AfterAll
@@ -87,16 +97,35 @@ class PolicyCommandEnvironmentTest {
     @Test
     void credentials_come_from_the_environment() {
         String url = server.endpoint().toString();
-        Run ok = ballast(env("AWS_ENDPOINT_URL", url, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"),
-                home, "policy", "list");
+        Run ok = ballast(
+                env("AWS_ENDPOINT_URL", url, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"),
+                home,
+                "policy",
+                "list");
         assertThat(ok.exit()).as(ok.err()).isZero();
-        Run wrong = ballast(env("AWS_ENDPOINT_URL", url, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "wrong"),
-                home, "policy", "list");
+        Run wrong = ballast(
+                env("AWS_ENDPOINT_URL", url, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "wrong"),
+                home,
+                "policy",
+                "list");
         assertThat(wrong.exit()).isEqualTo(1);
         assertThat(wrong.err()).contains("Signature");
-        Run token = ballast(env("AWS_ENDPOINT_URL", url, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
-                "AWS_SESSION_TOKEN", "tok"), home, "policy", "list");
-        assertThat(token.exit()).as("the session token is sent; the development pair has none").isEqualTo(1);
+        Run token = ballast(
+                env(
+                        "AWS_ENDPOINT_URL",
+                        url,
+                        "AWS_ACCESS_KEY_ID",
+                        "test",
+                        "AWS_SECRET_ACCESS_KEY",
+                        "test",
+                        "AWS_SESSION_TOKEN",
+                        "tok"),
+                home,
+                "policy",
+                "list");
+        assertThat(token.exit())
+                .as("the session token is sent; the development pair has none")
+                .isEqualTo(1);
         assertThat(token.err()).contains("UnrecognizedClient");
     }
 
@@ -121,7 +150,8 @@ class PolicyCommandEnvironmentTest {
                 region = eu-central-1
                 endpoint_url = %s
                 """.formatted(server.endpoint()));
-        Map<String, String> files = env("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(), "AWS_CONFIG_FILE", config.toString());
+        Map<String, String> files =
+                env("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(), "AWS_CONFIG_FILE", config.toString());
 
         Map<String, String> ci = new HashMap<>(files);
         ci.put("AWS_PROFILE", "ci");
@@ -131,7 +161,9 @@ class PolicyCommandEnvironmentTest {
         Map<String, String> dflt = new HashMap<>(files);
         dflt.put("AWS_ENDPOINT_URL", server.endpoint().toString());
         Run wrong = ballast(dflt, home, "policy", "list");
-        assertThat(wrong.exit()).as("the default profile's wrong secret is used").isEqualTo(1);
+        assertThat(wrong.exit())
+                .as("the default profile's wrong secret is used")
+                .isEqualTo(1);
         assertThat(wrong.err()).contains("Signature");
 
         Map<String, String> missing = new HashMap<>(files);
@@ -139,9 +171,20 @@ class PolicyCommandEnvironmentTest {
         Run none = ballast(missing, home, "policy", "list");
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("'nope'").contains("AWS_PROFILE");
-        Run keysGiven = ballast(missing, home, "policy", "list", "--endpoint", server.endpoint().toString(),
-                "--access-key", "test", "--secret-key", "test");
-        assertThat(keysGiven.exit()).as("both key options given: no profile needed; %s", keysGiven.err()).isZero();
+        Run keysGiven = ballast(
+                missing,
+                home,
+                "policy",
+                "list",
+                "--endpoint",
+                server.endpoint().toString(),
+                "--access-key",
+                "test",
+                "--secret-key",
+                "test");
+        assertThat(keysGiven.exit())
+                .as("both key options given: no profile needed; %s", keysGiven.err())
+                .isZero();
 
         AwsEnvironment environment = new AwsEnvironment(ci, home);
         assertThat(environment.region(null)).isEqualTo("eu-central-1");
@@ -153,25 +196,36 @@ class PolicyCommandEnvironmentTest {
     void the_home_directory_files_are_the_default() throws IOException {
         Path otherHome = Files.createTempDirectory("ballast-home-");
         Files.createDirectories(otherHome.resolve(".aws"));
-        Files.writeString(otherHome.resolve(".aws/credentials"), "[default]\naws_access_key_id=test\naws_secret_access_key=wrong\n");
+        Files.writeString(
+                otherHome.resolve(".aws/credentials"),
+                "[default]\naws_access_key_id=test\naws_secret_access_key=wrong\n");
         Run wrong = ballast(env("AWS_ENDPOINT_URL", server.endpoint().toString()), otherHome, "policy", "list");
         assertThat(wrong.exit()).isEqualTo(1);
         assertThat(wrong.err()).contains("Signature");
-        Files.writeString(otherHome.resolve(".aws/credentials"), "[default]\naws_access_key_id=test\naws_secret_access_key=test\n");
-        assertThat(ballast(env("AWS_ENDPOINT_URL", server.endpoint().toString()), otherHome, "policy", "list").exit()).isZero();
+        Files.writeString(
+                otherHome.resolve(".aws/credentials"),
+                "[default]\naws_access_key_id=test\naws_secret_access_key=test\n");
+        assertThat(ballast(env("AWS_ENDPOINT_URL", server.endpoint().toString()), otherHome, "policy", "list")
+                        .exit())
+                .isZero();
     }
 
     @Test
     void region_order() {
-        assertThat(new AwsEnvironment(env("AWS_REGION", "ap-south-1", "AWS_DEFAULT_REGION", "eu-west-3"), home).region(null))
+        assertThat(new AwsEnvironment(env("AWS_REGION", "ap-south-1", "AWS_DEFAULT_REGION", "eu-west-3"), home)
+                        .region(null))
                 .isEqualTo("ap-south-1");
-        assertThat(new AwsEnvironment(env("AWS_DEFAULT_REGION", "eu-west-3"), home).region(null)).isEqualTo("eu-west-3");
-        assertThat(new AwsEnvironment(env("AWS_DEFAULT_REGION", "eu-west-3"), home).region("us-west-2")).isEqualTo("us-west-2");
+        assertThat(new AwsEnvironment(env("AWS_DEFAULT_REGION", "eu-west-3"), home).region(null))
+                .isEqualTo("eu-west-3");
+        assertThat(new AwsEnvironment(env("AWS_DEFAULT_REGION", "eu-west-3"), home).region("us-west-2"))
+                .isEqualTo("us-west-2");
         assertThat(new AwsEnvironment(env(), home).region(null)).isEqualTo("us-east-1");
         assertThat(new AwsEnvironment(env(), home).endpoint(null)).isEqualTo(URI.create("http://127.0.0.1:8460"));
-        assertThat(new AwsEnvironment(env(), home).credentials(null, null).accessKeyId()).isEqualTo("test");
+        assertThat(new AwsEnvironment(env(), home).credentials(null, null).accessKeyId())
+                .isEqualTo("test");
         assertThatThrownBy(() -> new AwsEnvironment(env("AWS_ENDPOINT_URL", "not a url"), home).endpoint(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AWS_ENDPOINT_URL");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("AWS_ENDPOINT_URL");
     }
 
     @Test
@@ -179,12 +233,17 @@ class PolicyCommandEnvironmentTest {
         Map<String, String> e = env("AWS_ENDPOINT_URL_ECS", server.endpoint().toString());
         Run two = ballast(e, home, "policy", "explain", "shop", "tools");
         assertThat(two.exit()).as(two.err()).isZero();
-        assertThat(two.out()).contains("task-definition/shop:1").contains("task-definition/tools:1")
+        assertThat(two.out())
+                .contains("task-definition/shop:1")
+                .contains("task-definition/tools:1")
                 .containsPattern("agent\\s+disabled\\s+managed-catalog");
 
         Run all = ballast(e, home, "policy", "explain", "--all", "--json");
         assertThat(all.exit()).as(all.err()).isZero();
-        assertThat(all.out()).contains("\"explanations\"").contains("task-definition/shop:1").contains("task-definition/tools:1");
+        assertThat(all.out())
+                .contains("\"explanations\"")
+                .contains("task-definition/shop:1")
+                .contains("task-definition/tools:1");
 
         Run oneBad = ballast(e, home, "policy", "explain", "shop", "ghost");
         assertThat(oneBad.exit()).isEqualTo(1);
@@ -193,6 +252,7 @@ class PolicyCommandEnvironmentTest {
 
         Run neither = ballast(e, home, "policy", "explain");
         assertThat(neither.exit()).isEqualTo(2);
-        assertThat(ballast(e, home, "policy", "explain", "--all", "shop").exit()).isEqualTo(2);
+        assertThat(ballast(e, home, "policy", "explain", "--all", "shop").exit())
+                .isEqualTo(2);
     }
 }

@@ -2,6 +2,7 @@ package dev.ballast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import dev.ballast.testing.RegistryFixture;
 
 /** {@code ballast policy …} in-process against a running server. */
 class PolicyCommandTest {
@@ -24,9 +24,19 @@ class PolicyCommandTest {
     static void start() {
         server = TestServer.sqlite();
         server.client().createCluster(r -> r.clusterName("prod"));
-        server.client().registerTaskDefinition(r -> r.family("shop").containerDefinitions(
-                ContainerDefinition.builder().name("app").image("ghcr.io/acme/app:1").memory(64).build(),
-                ContainerDefinition.builder().name("logs").image("amazon/aws-for-fluent-bit:stable").memory(64).build()));
+        server.client()
+                .registerTaskDefinition(r -> r.family("shop")
+                        .containerDefinitions(
+                                ContainerDefinition.builder()
+                                        .name("app")
+                                        .image("ghcr.io/acme/app:1")
+                                        .memory(64)
+                                        .build(),
+                                ContainerDefinition.builder()
+                                        .name("logs")
+                                        .image("amazon/aws-for-fluent-bit:stable")
+                                        .memory(64)
+                                        .build()));
     }
 
     @AfterAll
@@ -53,7 +63,8 @@ class PolicyCommandTest {
     void put_list_explain_delete() {
         Run put = ballast("policy", "put", "--cluster", "prod", "*/acme/*", "enabled");
         assertThat(put.exit()).as(put.err()).isZero();
-        assertThat(put.out()).isEqualTo("put cluster " + TestServer.ACCOUNT.clusterArn("prod") + " rule */acme/* -> enabled\n");
+        assertThat(put.out())
+                .isEqualTo("put cluster " + TestServer.ACCOUNT.clusterArn("prod") + " rule */acme/* -> enabled\n");
 
         Run list = ballast("policy", "list", "--cluster", "prod");
         assertThat(list.out()).contains("cluster-rule").contains("*/acme/*").doesNotContain("managed-catalog");
@@ -62,10 +73,15 @@ class PolicyCommandTest {
 
         Run explain = ballast("policy", "explain", "--cluster", "prod", "shop");
         assertThat(explain.exit()).isZero();
-        assertThat(explain.out().lines()).anySatisfy(l -> assertThat(l).startsWith("app").contains("consistent")
-                .contains("cluster-rule").endsWith("ghcr.io/acme/app:1 [*/acme/*]"));
-        assertThat(explain.out().lines()).anySatisfy(l -> assertThat(l).startsWith("logs").contains("disabled")
-                .contains("managed-catalog"));
+        assertThat(explain.out().lines())
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("app")
+                        .contains("consistent")
+                        .contains("cluster-rule")
+                        .endsWith("ghcr.io/acme/app:1 [*/acme/*]"));
+        assertThat(explain.out().lines())
+                .anySatisfy(l ->
+                        assertThat(l).startsWith("logs").contains("disabled").contains("managed-catalog"));
 
         Run json = ballast("policy", "explain", "shop", "--json");
         assertThat(json.out()).contains("\"decidedBy\" : \"system-default\"");
@@ -79,7 +95,9 @@ class PolicyCommandTest {
     void errors_name_the_input_and_exit_non_zero() {
         Run bad = ballast("policy", "put", "x*", "sometimes");
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).contains("InvalidParameterException").contains("'sometimes'")
+        assertThat(bad.err())
+                .contains("InvalidParameterException")
+                .contains("'sometimes'")
                 .contains("Accepted values: enabled or consistent (strict), best-effort, disabled.");
         Run noCluster = ballast("policy", "list", "--cluster", "ghost");
         assertThat(noCluster.err()).contains("ClusterNotFoundException").contains("'ghost'");
@@ -93,8 +111,7 @@ class PolicyCommandTest {
         CommandLine cmd = Main.commandLine();
         StringWriter err = new StringWriter();
         cmd.setErr(new PrintWriter(err, true));
-        int exit = cmd.execute("policy", "list", "--endpoint",
-                "http://127.0.0.1:" + RegistryFixture.freePort());
+        int exit = cmd.execute("policy", "list", "--endpoint", "http://127.0.0.1:" + RegistryFixture.freePort());
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("cannot reach");
     }

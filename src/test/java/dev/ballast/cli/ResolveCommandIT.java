@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.image.Digest;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages.Format;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 
 /** {@code ballast resolve} run in-process against the real registry. */
 class ResolveCommandIT {
@@ -32,8 +32,7 @@ class ResolveCommandIT {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     @BeforeAll
     static void start() {
@@ -64,8 +63,10 @@ class ResolveCommandIT {
         Run r = run("resolve", a, m);
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(r.out().lines()).containsExactly(a + " " + registry.images().inspectDigest("demo/app:v1"),
-                m + " " + registry.images().inspectDigest("demo/multi:v1"));
+        assertThat(r.out().lines())
+                .containsExactly(
+                        a + " " + registry.images().inspectDigest("demo/app:v1"),
+                        m + " " + registry.images().inspectDigest("demo/multi:v1"));
         assertThat(r.out()).contains(app.toString(), index.toString());
     }
 
@@ -93,9 +94,11 @@ class ResolveCommandIT {
         Run r = run("resolve", good, missing, "Foo/bar");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out().lines()).containsExactly(good + " " + app);
-        assertThat(r.err().lines()).containsExactly(
-                "ballast resolve: resolve " + missing + ": registry answered 404 MANIFEST_UNKNOWN (manifest unknown)",
-                "ballast resolve: invalid image reference \"Foo/bar\": repository name must be lowercase");
+        assertThat(r.err().lines())
+                .containsExactly(
+                        "ballast resolve: resolve " + missing
+                                + ": registry answered 404 MANIFEST_UNKNOWN (manifest unknown)",
+                        "ballast resolve: invalid image reference \"Foo/bar\": repository name must be lowercase");
     }
 
     @Test
@@ -105,22 +108,24 @@ class ResolveCommandIT {
             String ref = secured.host() + "/demo/private:v1";
             Path empty = Files.writeString(tmp.resolve("empty.json"), "{}");
 
-            Run ok = run("resolve", "--docker-config", empty.toString(), "--username", "carol", "--password", "c-pass", ref);
+            Run ok = run(
+                    "resolve", "--docker-config", empty.toString(), "--username", "carol", "--password", "c-pass", ref);
             assertThat(ok.exit()).isZero();
             assertThat(ok.out()).isEqualTo(ref + " " + d + System.lineSeparator());
 
             InputStream stdin = System.in;
             try {
                 System.setIn(new ByteArrayInputStream("c-pass\n".getBytes(StandardCharsets.UTF_8)));
-                Run piped = run("resolve", "--docker-config", empty.toString(), "--username", "carol",
-                        "--password-stdin", ref);
+                Run piped = run(
+                        "resolve", "--docker-config", empty.toString(), "--username", "carol", "--password-stdin", ref);
                 assertThat(piped.exit()).isZero();
                 assertThat(piped.out()).contains(d.toString());
             } finally {
                 System.setIn(stdin);
             }
 
-            Run wrong = run("resolve", "--docker-config", empty.toString(), "--username", "carol", "--password", "x", ref);
+            Run wrong =
+                    run("resolve", "--docker-config", empty.toString(), "--username", "carol", "--password", "x", ref);
             assertThat(wrong.exit()).isEqualTo(1);
             assertThat(wrong.err()).contains("registry answered 401; credentials for \"carol\" were rejected");
 
@@ -129,7 +134,8 @@ class ResolveCommandIT {
             assertThat(none.err()).contains("no credentials configured for " + secured.host());
 
             String auth = Base64.getEncoder().encodeToString("carol:c-pass".getBytes(StandardCharsets.UTF_8));
-            Path config = Files.writeString(tmp.resolve("config.json"),
+            Path config = Files.writeString(
+                    tmp.resolve("config.json"),
                     "{\"auths\":{\"http://" + secured.host() + "\":{\"auth\":\"" + auth + "\"}}}");
             Run fromFile = run("resolve", "--docker-config", config.toString(), ref);
             assertThat(fromFile.exit()).isZero();
@@ -144,7 +150,8 @@ class ResolveCommandIT {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--password needs --username");
         Path bad = tmp.resolve("bad.json");
-        Run b = run("resolve", "--docker-config", writeQuietly(bad, "{nope").toString(), registry.host() + "/demo/app:v1");
+        Run b = run(
+                "resolve", "--docker-config", writeQuietly(bad, "{nope").toString(), registry.host() + "/demo/app:v1");
         assertThat(b.exit()).isEqualTo(2);
         assertThat(b.err()).contains("cannot read docker config " + bad);
     }

@@ -22,22 +22,28 @@ class StartupFailureIT {
     void aServerWhosePortIsTakenExitsNamingTheAddressAndPort(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
-            ServerProcess.Exited exited = ServerProcess.runToExit(port, Duration.ofSeconds(60), "--data-dir", dir.toString(),
-                    "--simulated-instances", "0");
+            ServerProcess.Exited exited = ServerProcess.runToExit(
+                    port, Duration.ofSeconds(60), "--data-dir", dir.toString(), "--simulated-instances", "0");
             assertThat(exited.code()).as(exited.log()).isEqualTo(1);
-            assertThat(exited.log()).contains("could not start: cannot listen on 127.0.0.1:" + port)
+            assertThat(exited.log())
+                    .contains("could not start: cannot listen on 127.0.0.1:" + port)
                     .doesNotContain("listening on");
         }
     }
 
     @Test
     void anAgentTheServerRefusesToRegisterExitsWithTheReason(@TempDir Path dir) throws Exception {
-        try (ServerProcess server = ServerProcess.start(ServerProcess.freePort(), "--data-dir", dir.resolve("server").toString(),
-                "--simulated-instances", "0");
-             AgentProcess agent = AgentProcess.start(server.endpoint(), "no-such-cluster", dir.resolve("agent"))) {
+        try (ServerProcess server = ServerProcess.start(
+                        ServerProcess.freePort(),
+                        "--data-dir",
+                        dir.resolve("server").toString(),
+                        "--simulated-instances",
+                        "0");
+                AgentProcess agent = AgentProcess.start(server.endpoint(), "no-such-cluster", dir.resolve("agent"))) {
             OptionalInt code = agent.awaitExit(Duration.ofSeconds(60));
             assertThat(code).as(agent.log()).hasValue(1);
-            assertThat(agent.log()).contains("agent could not start: register in cluster no-such-cluster")
+            assertThat(agent.log())
+                    .contains("agent could not start: register in cluster no-such-cluster")
                     .doesNotContain("\tat dev.ballast");
         }
     }

@@ -54,15 +54,32 @@ class ModelJsonTest {
         assertThat(td.memory()).isEqualTo("2 GB");
         assertThat(td.networkMode()).isEqualTo(NetworkMode.HOST);
         assertThat(td.effectiveNetworkMode()).isEqualTo(NetworkMode.HOST);
-        assertThat(td.containers()).containsExactly(new ContainerDefinition("app", "127.0.0.1:5000/demo/app:v1", false,
-                VersionConsistency.CONSISTENT,
-                List.of(new Dependency("db", ContainerCondition.HEALTHY), new Dependency("init", ContainerCondition.SUCCESS)),
-                new HealthCheck(List.of("CMD", "curl", "-f", "http://localhost/"), Duration.ofSeconds(10),
-                        Duration.ofSeconds(3), 5, Duration.ofSeconds(20)),
-                45, 512, 1024, 256, List.of(new PortMapping(8080, 18080, TransportProtocol.UDP)),
-                List.of(new EnvironmentVariable("MODE", "prod")), List.of("serve", "--port", "8080"),
-                List.of("/bin/sh", "-c"), "/srv", "1000:1000",
-                new RepositoryCredentials("arn:aws:secretsmanager:us-east-1:123456789012:secret:reg")));
+        assertThat(td.containers())
+                .containsExactly(new ContainerDefinition(
+                        "app",
+                        "127.0.0.1:5000/demo/app:v1",
+                        false,
+                        VersionConsistency.CONSISTENT,
+                        List.of(
+                                new Dependency("db", ContainerCondition.HEALTHY),
+                                new Dependency("init", ContainerCondition.SUCCESS)),
+                        new HealthCheck(
+                                List.of("CMD", "curl", "-f", "http://localhost/"),
+                                Duration.ofSeconds(10),
+                                Duration.ofSeconds(3),
+                                5,
+                                Duration.ofSeconds(20)),
+                        45,
+                        512,
+                        1024,
+                        256,
+                        List.of(new PortMapping(8080, 18080, TransportProtocol.UDP)),
+                        List.of(new EnvironmentVariable("MODE", "prod")),
+                        List.of("serve", "--port", "8080"),
+                        List.of("/bin/sh", "-c"),
+                        "/srv",
+                        "1000:1000",
+                        new RepositoryCredentials("arn:aws:secretsmanager:us-east-1:123456789012:secret:reg")));
         ContainerDefinition app = td.container("app").orElseThrow();
         assertThat(app.credentialsParameter()).isEqualTo("arn:aws:secretsmanager:us-east-1:123456789012:secret:reg");
         assertThat(app.hasHealthCheck()).isTrue();
@@ -94,8 +111,9 @@ class ModelJsonTest {
         assertThat(a.entryPoint()).isEmpty();
         assertThat(a.workingDirectory()).isNull();
         assertThat(a.user()).isNull();
-        assertThat(a.healthCheck()).isEqualTo(new HealthCheck(List.of("CMD-SHELL", "true"), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), 3, Duration.ZERO));
+        assertThat(a.healthCheck())
+                .isEqualTo(new HealthCheck(
+                        List.of("CMD-SHELL", "true"), Duration.ofSeconds(30), Duration.ofSeconds(5), 3, Duration.ZERO));
         assertThat(a.dependsOn()).containsExactly(new Dependency("b", ContainerCondition.START));
         assertThat(a.portMappings()).containsExactly(new PortMapping(80, 0, TransportProtocol.TCP));
         assertThat(a.environment()).containsExactly(new EnvironmentVariable("EMPTY", ""));
@@ -109,8 +127,9 @@ class ModelJsonTest {
 
     @Test
     void theGoldenTaskDefinitionAsDescribedIsRead() throws IOException {
-        var described = new ObjectMapper().readTree(Files.readString(
-                Path.of("src/test/resources/golden/describe-task-definition.json"))).get("taskDefinition");
+        var described = new ObjectMapper()
+                .readTree(Files.readString(Path.of("src/test/resources/golden/describe-task-definition.json")))
+                .get("taskDefinition");
         TaskDefinition td = ModelJson.taskDefinition(described);
         assertThat(td.arn()).isEqualTo("arn:aws:ecs:us-east-1:123456789012:task-definition/golden:1");
         assertThat(td.revision()).isEqualTo(1);
@@ -132,12 +151,15 @@ class ModelJsonTest {
 
     @Test
     void aDocumentThatIsNotATaskDefinitionIsRefusedNamingWhy() {
-        assertThatThrownBy(() -> ModelJson.taskDefinition("{")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ModelJson.taskDefinition("{"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("task definition document unreadable");
         assertThatThrownBy(() -> ModelJson.taskDefinition("{\"containerDefinitions\":\"app\"}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("task definition document unreadable");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("task definition document unreadable");
         assertThatThrownBy(() -> ModelJson.taskDefinition("{\"containerDefinitions\":[{\"image\":\"busybox\"}]}"))
-                .as("a container without a name").isInstanceOf(IllegalArgumentException.class);
+                .as("a container without a name")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -156,21 +178,40 @@ class ModelJsonTest {
     @Test
     void everyEnumValueReadsByItsWireString() {
         for (ContainerCondition c : ContainerCondition.values()) {
-            assertThat(ModelJson.taskDefinition("{\"containerDefinitions\":[{\"name\":\"a\",\"dependsOn\":[{\"containerName\":"
-                    + "\"b\",\"condition\":\"" + c.wire() + "\"}]}]}").containers().getFirst().dependsOn().getFirst().condition())
+            assertThat(ModelJson.taskDefinition(
+                                    "{\"containerDefinitions\":[{\"name\":\"a\",\"dependsOn\":[{\"containerName\":"
+                                            + "\"b\",\"condition\":\"" + c.wire() + "\"}]}]}")
+                            .containers()
+                            .getFirst()
+                            .dependsOn()
+                            .getFirst()
+                            .condition())
                     .isEqualTo(c);
         }
         for (VersionConsistency v : VersionConsistency.values()) {
             assertThat(ModelJson.taskDefinition("{\"containerDefinitions\":[{\"name\":\"a\",\"versionConsistency\":\""
-                    + v.wire() + "\"}]}").containers().getFirst().versionConsistency()).isEqualTo(v);
+                                    + v.wire() + "\"}]}")
+                            .containers()
+                            .getFirst()
+                            .versionConsistency())
+                    .isEqualTo(v);
             assertThat(VersionConsistency.fromWire(v.wire())).isEqualTo(v);
         }
         for (NetworkMode m : NetworkMode.values()) {
-            assertThat(ModelJson.taskDefinition("{\"networkMode\":\"" + m.wire() + "\"}").networkMode()).isEqualTo(m);
+            assertThat(ModelJson.taskDefinition("{\"networkMode\":\"" + m.wire() + "\"}")
+                            .networkMode())
+                    .isEqualTo(m);
         }
         for (TransportProtocol p : TransportProtocol.values()) {
-            assertThat(ModelJson.taskDefinition("{\"containerDefinitions\":[{\"name\":\"a\",\"portMappings\":[{\"protocol\":\""
-                    + p.wire() + "\"}]}]}").containers().getFirst().portMappings().getFirst().protocol()).isEqualTo(p);
+            assertThat(ModelJson.taskDefinition(
+                                    "{\"containerDefinitions\":[{\"name\":\"a\",\"portMappings\":[{\"protocol\":\""
+                                            + p.wire() + "\"}]}]}")
+                            .containers()
+                            .getFirst()
+                            .portMappings()
+                            .getFirst()
+                            .protocol())
+                    .isEqualTo(p);
         }
         assertThatThrownBy(() -> VersionConsistency.fromWire("sometimes")).hasMessageContaining("sometimes");
     }
@@ -180,13 +221,16 @@ class ModelJsonTest {
         ObjectMapper json = new ObjectMapper();
         assertThat(ModelJson.deploymentConfiguration(null)).isEqualTo(DeploymentConfiguration.DEFAULTS);
         assertThat(ModelJson.deploymentConfiguration(json.readTree("{}")))
-                .isEqualTo(new DeploymentConfiguration(100, 200, new DeploymentConfiguration.CircuitBreaker(false, false)));
+                .isEqualTo(new DeploymentConfiguration(
+                        100, 200, new DeploymentConfiguration.CircuitBreaker(false, false)));
         assertThat(ModelJson.deploymentConfiguration(json.readTree("""
                 {"minimumHealthyPercent":50,"maximumPercent":150,"alarms":{"enable":false},
                  "deploymentCircuitBreaker":{"enable":true}}""")))
-                .isEqualTo(new DeploymentConfiguration(50, 150, new DeploymentConfiguration.CircuitBreaker(true, false)));
+                .isEqualTo(
+                        new DeploymentConfiguration(50, 150, new DeploymentConfiguration.CircuitBreaker(true, false)));
         assertThat(ModelJson.deploymentConfiguration(json.readTree("""
                 {"deploymentCircuitBreaker":{"enable":true,"rollback":true}}""")))
-                .isEqualTo(new DeploymentConfiguration(100, 200, new DeploymentConfiguration.CircuitBreaker(true, true)));
+                .isEqualTo(
+                        new DeploymentConfiguration(100, 200, new DeploymentConfiguration.CircuitBreaker(true, true)));
     }
 }

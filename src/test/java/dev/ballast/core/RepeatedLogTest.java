@@ -33,21 +33,33 @@ class RepeatedLogTest {
             log.warn("reconcile svc/a", "reconcile svc/a failed: registry down", error);
             clock.advance(Duration.ofSeconds(1));
         }
-        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-                "reconcile svc/a failed: registry down",
-                "reconcile svc/a failed: registry down (repeated 59 times in the last 60 s)");
-        assertThat(lines.list.get(0).getThrowableProxy()).as("first: with its stack trace").isNotNull();
-        assertThat(lines.list.get(1).getThrowableProxy()).as("repeat: no stack trace").isNull();
+        assertThat(lines.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly(
+                        "reconcile svc/a failed: registry down",
+                        "reconcile svc/a failed: registry down (repeated 59 times in the last 60 s)");
+        assertThat(lines.list.get(0).getThrowableProxy())
+                .as("first: with its stack trace")
+                .isNotNull();
+        assertThat(lines.list.get(1).getThrowableProxy())
+                .as("repeat: no stack trace")
+                .isNull();
     }
 
     @Test
     void aDifferentMessageOrKeyIsLoggedAtOnce() {
         assertThat(log.log(RepeatedLog.Level.WARN, "a", "failed: 404", null)).isNotNull();
         assertThat(log.log(RepeatedLog.Level.WARN, "a", "failed: 404", null)).isNull();
-        assertThat(log.log(RepeatedLog.Level.WARN, "b", "failed: 404", null)).as("other key").isNotNull();
-        assertThat(log.log(RepeatedLog.Level.WARN, "a", "failed: 500", null)).as("other message").isEqualTo("failed: 500");
+        assertThat(log.log(RepeatedLog.Level.WARN, "b", "failed: 404", null))
+                .as("other key")
+                .isNotNull();
+        assertThat(log.log(RepeatedLog.Level.WARN, "a", "failed: 500", null))
+                .as("other message")
+                .isEqualTo("failed: 500");
         log.clear("a");
-        assertThat(log.log(RepeatedLog.Level.WARN, "a", "failed: 500", null)).as("after clear").isEqualTo("failed: 500");
+        assertThat(log.log(RepeatedLog.Level.WARN, "a", "failed: 500", null))
+                .as("after clear")
+                .isEqualTo("failed: 500");
         assertThat(lines.list).hasSize(4);
     }
 }

@@ -38,8 +38,9 @@ class SingleFlightTest {
     @Test
     void failuresAreNotKept() {
         assertThatThrownBy(() -> keeping.run("a", () -> {
-            throw new IllegalStateException("registry down");
-        })).hasMessage("registry down");
+                    throw new IllegalStateException("registry down");
+                }))
+                .hasMessage("registry down");
         assertThat(fetch(keeping, "a")).isEqualTo("a#1");
         assertThat(keeping.size()).isEqualTo(1);
     }
@@ -121,13 +122,16 @@ class SingleFlightTest {
 
     @Test
     void anAnswerRequestedBeforeACallersFreshnessBoundIsNotShared() {
-        assertThat(keeping.run("app:v1", Instant.MIN, () -> "D1-" + fetches.incrementAndGet())).isEqualTo("D1-1");
+        assertThat(keeping.run("app:v1", Instant.MIN, () -> "D1-" + fetches.incrementAndGet()))
+                .isEqualTo("D1-1");
         clock.advance(Duration.ofMillis(300));
         Instant deploymentCreated = clock.instant();
         // Within the window, but the deployment was created after the first request was sent: ask again.
-        assertThat(keeping.run("app:v1", deploymentCreated, () -> "D2-" + fetches.incrementAndGet())).isEqualTo("D2-2");
+        assertThat(keeping.run("app:v1", deploymentCreated, () -> "D2-" + fetches.incrementAndGet()))
+                .isEqualTo("D2-2");
         // A second deployment created at the same moment shares that fresh answer.
-        assertThat(keeping.run("app:v1", deploymentCreated, () -> "D3-" + fetches.incrementAndGet())).isEqualTo("D2-2");
+        assertThat(keeping.run("app:v1", deploymentCreated, () -> "D3-" + fetches.incrementAndGet()))
+                .isEqualTo("D2-2");
         assertThat(fetches).hasValue(2);
     }
 }

@@ -11,9 +11,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import java.util.concurrent.TimeUnit;
 
 /** {@link BackgroundResolution}: attempts off the caller's thread, one per revision, outcomes only for the record they began from. */
 class BackgroundResolutionTest {
@@ -31,15 +31,18 @@ class BackgroundResolutionTest {
     }
 
     BackgroundResolution background(ResolutionRecord answer) {
-        return new BackgroundResolution((revision, td, cluster, cb) -> {
-            started.incrementAndGet();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return new ResolutionStep.Outcome(answer, List.of("resolved"));
-        }, clock, completions::release);
+        return new BackgroundResolution(
+                (revision, td, cluster, cb) -> {
+                    started.incrementAndGet();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return new ResolutionStep.Outcome(answer, List.of("resolved"));
+                },
+                clock,
+                completions::release);
     }
 
     @Test
@@ -83,7 +86,8 @@ class BackgroundResolutionTest {
             assertThat(o.record()).isSameAs(moved);
             completions.acquire();
             assertThat(started.get()).isEqualTo(2);
-            assertThat(b.step(revision("rev-1", moved), null, "cluster", false).record()).isEqualTo(RESOLVED);
+            assertThat(b.step(revision("rev-1", moved), null, "cluster", false).record())
+                    .isEqualTo(RESOLVED);
         }
     }
 
@@ -92,7 +96,9 @@ class BackgroundResolutionTest {
         try (BackgroundResolution b = background(RESOLVED)) {
             long later = clock.millis() + 60_000;
             ResolutionRecord backingOff = new ResolutionRecord(ResolutionState.PENDING, 1, later, List.of(), null);
-            assertThat(b.step(revision("rev-1", backingOff), null, "cluster", false).record()).isSameAs(backingOff);
+            assertThat(b.step(revision("rev-1", backingOff), null, "cluster", false)
+                            .record())
+                    .isSameAs(backingOff);
             assertThat(b.inFlight()).isZero();
             clock.advance(Duration.ofMinutes(1));
             b.step(revision("rev-1", backingOff), null, "cluster", false);
@@ -105,13 +111,16 @@ class BackgroundResolutionTest {
     void an_attempt_that_throws_is_retried_by_a_later_pass() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch thrown = new CountDownLatch(1);
-        try (BackgroundResolution b = new BackgroundResolution((revision, td, cluster, cb) -> {
-            if (calls.incrementAndGet() == 1) {
-                thrown.countDown();
-                throw new IllegalStateException("store unavailable");
-            }
-            return new ResolutionStep.Outcome(RESOLVED, List.of());
-        }, clock, completions::release)) {
+        try (BackgroundResolution b = new BackgroundResolution(
+                (revision, td, cluster, cb) -> {
+                    if (calls.incrementAndGet() == 1) {
+                        thrown.countDown();
+                        throw new IllegalStateException("store unavailable");
+                    }
+                    return new ResolutionStep.Outcome(RESOLVED, List.of());
+                },
+                clock,
+                completions::release)) {
             RevisionRow r = revision("rev-1", PENDING);
             b.step(r, null, "cluster", false);
             thrown.await();

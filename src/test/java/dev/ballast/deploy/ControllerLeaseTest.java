@@ -26,7 +26,8 @@ class ControllerLeaseTest {
             ControllerLease b = new ControllerLease(store.leases(), "b/1", clock, TTL);
             assertThat(a.held()).isTrue();
             assertThat(b.held()).as("taken by a").isFalse();
-            assertThat(store.leases().find(ControllerLease.NAME).orElseThrow().holder()).isEqualTo("a/1");
+            assertThat(store.leases().find(ControllerLease.NAME).orElseThrow().holder())
+                    .isEqualTo("a/1");
 
             // a keeps renewing every pass: b never gets it
             for (int i = 0; i < 10; i++) {
@@ -38,12 +39,14 @@ class ControllerLeaseTest {
             assertThat(b.leader()).isFalse();
 
             // a stops (dies): b waits for the lease to expire, then takes it
-            long expires = store.leases().find(ControllerLease.NAME).orElseThrow().expiresAt();
+            long expires =
+                    store.leases().find(ControllerLease.NAME).orElseThrow().expiresAt();
             clock.advance(Duration.ofMillis(expires - clock.millis()));
             assertThat(b.held()).as("not before it expired").isFalse();
             clock.advance(Duration.ofMillis(1));
             assertThat(b.held()).isTrue();
-            assertThat(store.leases().find(ControllerLease.NAME).orElseThrow().holder()).isEqualTo("b/1");
+            assertThat(store.leases().find(ControllerLease.NAME).orElseThrow().holder())
+                    .isEqualTo("b/1");
             // a, come back, finds it lost and stops acting
             assertThat(a.held()).isFalse();
             assertThat(a.leader()).isFalse();
@@ -58,7 +61,8 @@ class ControllerLeaseTest {
             assertThat(a.held()).isTrue();
             // someone else holds the row now (as if a's renewals failed and b took it after expiry)
             store.leases().release(ControllerLease.NAME, "a/1");
-            assertThat(store.leases().acquire(ControllerLease.NAME, "b/1", clock.millis(), clock.millis() + 60_000)).isTrue();
+            assertThat(store.leases().acquire(ControllerLease.NAME, "b/1", clock.millis(), clock.millis() + 60_000))
+                    .isTrue();
             clock.advance(Duration.ofSeconds(4)); // renewal due, refused: a still acts within its own term ...
             assertThat(a.held()).isTrue();
             clock.advance(Duration.ofSeconds(4)); // ... but not within the last fifth of it

@@ -25,10 +25,17 @@ class ControllerRuntimeTest {
     private final List<String> calls = new CopyOnWriteArrayList<>();
 
     private ControllerRuntime runtime(Reconciler r, AtomicBoolean leading) {
-        return new ControllerRuntime("test-reconciler", key -> {
-            calls.add(key);
-            return r.reconcile(key);
-        }, 2, clock, leading::get, Duration.ofMillis(250), Duration.ofSeconds(30));
+        return new ControllerRuntime(
+                "test-reconciler",
+                key -> {
+                    calls.add(key);
+                    return r.reconcile(key);
+                },
+                2,
+                clock,
+                leading::get,
+                Duration.ofMillis(250),
+                Duration.ofSeconds(30));
     }
 
     @Test
@@ -48,12 +55,14 @@ class ControllerRuntimeTest {
     @Test
     void aFailingKeyBacksOffExponentiallyWithoutHoldingUpOtherKeys() {
         AtomicInteger failuresLeft = new AtomicInteger(3);
-        ControllerRuntime rt = runtime(key -> {
-            if (key.equals("bad") && failuresLeft.getAndDecrement() > 0) {
-                throw new IllegalStateException("store says no");
-            }
-            return Result.done();
-        }, new AtomicBoolean(true));
+        ControllerRuntime rt = runtime(
+                key -> {
+                    if (key.equals("bad") && failuresLeft.getAndDecrement() > 0) {
+                        throw new IllegalStateException("store says no");
+                    }
+                    return Result.done();
+                },
+                new AtomicBoolean(true));
         rt.enqueue("bad");
         rt.enqueue("good");
         rt.runUntilIdle();
@@ -62,10 +71,13 @@ class ControllerRuntimeTest {
         for (long backoff : new long[] {250, 500, 1_000}) {
             rt.resync("bad");
             rt.runUntilIdle();
-            assertThat(calls).as("a periodic resync leaves a key in back-off alone").hasSize(2 + (int) (backoff / 500));
+            assertThat(calls)
+                    .as("a periodic resync leaves a key in back-off alone")
+                    .hasSize(2 + (int) (backoff / 500));
             clock.advance(Duration.ofMillis(backoff - 1));
             rt.runUntilIdle();
-            assertThat(calls.stream().filter("bad"::equals).count()).as("not before %d ms", backoff)
+            assertThat(calls.stream().filter("bad"::equals).count())
+                    .as("not before %d ms", backoff)
                     .isEqualTo(1 + Long.numberOfTrailingZeros(backoff / 250));
             clock.advance(Duration.ofMillis(1));
             rt.runUntilIdle();
@@ -82,17 +94,21 @@ class ControllerRuntimeTest {
     @Test
     void noKeyIsReconciledWhileTheLeaseIsNotHeldAndALostLeaseStopsDispatchAtTheNextKey() {
         AtomicBoolean leading = new AtomicBoolean(true);
-        ControllerRuntime rt = runtime(key -> {
-            if (key.equals("first")) {
-                leading.set(false); // the lease is lost while this key is reconciled
-            }
-            return Result.done();
-        }, leading);
+        ControllerRuntime rt = runtime(
+                key -> {
+                    if (key.equals("first")) {
+                        leading.set(false); // the lease is lost while this key is reconciled
+                    }
+                    return Result.done();
+                },
+                leading);
         rt.every("job:resync", Duration.ofSeconds(1));
         rt.enqueue("first");
         rt.enqueue("second");
         rt.runUntilIdle();
-        assertThat(calls).as("the job ran first (registered first), then the lease was lost").containsExactly("job:resync", "first");
+        assertThat(calls)
+                .as("the job ran first (registered first), then the lease was lost")
+                .containsExactly("job:resync", "first");
 
         rt.enqueue("second");
         clock.advance(Duration.ofSeconds(1));
@@ -101,7 +117,8 @@ class ControllerRuntimeTest {
 
         leading.set(true);
         rt.runUntilIdle();
-        assertThat(calls).as("the dropped key is not reconciled by itself; the periodic job is, once due")
+        assertThat(calls)
+                .as("the dropped key is not reconciled by itself; the periodic job is, once due")
                 .containsExactly("job:resync", "first");
         clock.advance(Duration.ofSeconds(1));
         rt.runUntilIdle();
@@ -116,29 +133,36 @@ class ControllerRuntimeTest {
         Map<String, AtomicInteger> concurrent = new ConcurrentHashMap<>();
         AtomicInteger maxConcurrent = new AtomicInteger();
         AtomicInteger slowCalls = new AtomicInteger();
-        try (ControllerRuntime rt = runtime(key -> {
-            int now = concurrent.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-            maxConcurrent.accumulateAndGet(now, Math::max);
-            try {
-                if (key.equals("slow") && slowCalls.incrementAndGet() == 1) {
-                    inside.countDown();
-                    await(release);
-                }
-                if (key.equals("other")) {
-                    otherDone.countDown();
-                }
-                return Result.done();
-            } finally {
-                concurrent.get(key).decrementAndGet();
-            }
-        }, new AtomicBoolean(true)).start()) {
+        try (ControllerRuntime rt = runtime(
+                        key -> {
+                            int now = concurrent
+                                    .computeIfAbsent(key, k -> new AtomicInteger())
+                                    .incrementAndGet();
+                            maxConcurrent.accumulateAndGet(now, Math::max);
+                            try {
+                                if (key.equals("slow") && slowCalls.incrementAndGet() == 1) {
+                                    inside.countDown();
+                                    await(release);
+                                }
+                                if (key.equals("other")) {
+                                    otherDone.countDown();
+                                }
+                                return Result.done();
+                            } finally {
+                                concurrent.get(key).decrementAndGet();
+                            }
+                        },
+                        new AtomicBoolean(true))
+                .start()) {
             rt.enqueue("slow");
             assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
             for (int i = 0; i < 10; i++) {
                 rt.enqueue("slow");
             }
             rt.enqueue("other");
-            assertThat(otherDone.await(30, TimeUnit.SECONDS)).as("the second worker is free and took the next key").isTrue();
+            assertThat(otherDone.await(30, TimeUnit.SECONDS))
+                    .as("the second worker is free and took the next key")
+                    .isTrue();
             assertThat(slowCalls.get()).as("but not the key being reconciled").isEqualTo(1);
             release.countDown();
             rt.runUntilIdle();

@@ -40,8 +40,12 @@ class DeploymentStatesIT {
         image = registry.host() + "/demo/states:v1";
         server = TestServer.sqlite(c -> c.simulatedInstances(2));
         ecs = server.client();
-        ecs.registerTaskDefinition(r -> r.family("states").containerDefinitions(ContainerDefinition.builder().name("app")
-                .image(image).memory(16).build()));
+        ecs.registerTaskDefinition(r -> r.family("states")
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image(image)
+                        .memory(16)
+                        .build()));
     }
 
     @AfterAll
@@ -54,17 +58,27 @@ class DeploymentStatesIT {
     @Test
     void theReasonNamesTheDeploymentInProgressAndCompleted() {
         ecs.createCluster(r -> r.clusterName("no-instances"));
-        ecs.createService(r -> r.cluster("no-instances").serviceName("waiting").taskDefinition("states").desiredCount(1));
-        Eventually.await("resolved, waiting for an instance", WAIT, () -> service(ecs, "no-instances", "waiting").events().stream()
-                .anyMatch(e -> e.message().contains("unable to place a task")));
+        ecs.createService(r -> r.cluster("no-instances")
+                .serviceName("waiting")
+                .taskDefinition("states")
+                .desiredCount(1));
+        Eventually.await(
+                "resolved, waiting for an instance",
+                WAIT,
+                () -> service(ecs, "no-instances", "waiting").events().stream()
+                        .anyMatch(e -> e.message().contains("unable to place a task")));
         for (int i = 0; i < 5; i++) {
             server.server().reconcilers().passOnce();
         }
-        assertThat(service(ecs, "no-instances", "waiting").events()).filteredOn(e -> e.message().contains("unable to place"))
-                .as("retried on every pass, said in one line").singleElement().extracting(ServiceEvent::message)
+        assertThat(service(ecs, "no-instances", "waiting").events())
+                .filteredOn(e -> e.message().contains("unable to place"))
+                .as("retried on every pass, said in one line")
+                .singleElement()
+                .extracting(ServiceEvent::message)
                 .isEqualTo("(service waiting) was unable to place a task because no container instance met all of its "
                         + "requirements. Reason: No Container Instances were found in your cluster.");
-        Deployment waiting = service(ecs, "no-instances", "waiting").deployments().getFirst();
+        Deployment waiting =
+                service(ecs, "no-instances", "waiting").deployments().getFirst();
         assertThat(waiting.rolloutStateReason()).isEqualTo("ECS deployment " + waiting.id() + " in progress.");
 
         ecs.createService(r -> r.serviceName("done").taskDefinition("states").desiredCount(1));
@@ -76,14 +90,28 @@ class DeploymentStatesIT {
     @Test
     void aFailureWithTheCircuitBreakerOffDoesNotMentionIt() {
         int port = RegistryFixture.freePort();
-        ecs.registerTaskDefinition(r -> r.family("strict-off").containerDefinitions(ContainerDefinition.builder().name("app")
-                .image("127.0.0.1:" + port + "/demo/none:v1").memory(16).versionConsistency("enabled").build()));
-        ecs.createService(r -> r.serviceName("strict-off").taskDefinition("strict-off").desiredCount(1));
-        Eventually.await("deployment failed", WAIT, () -> "FAILED".equals(service(ecs, "default", "strict-off").deployments()
-                .getFirst().rolloutStateAsString()));
+        ecs.registerTaskDefinition(r -> r.family("strict-off")
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image("127.0.0.1:" + port + "/demo/none:v1")
+                        .memory(16)
+                        .versionConsistency("enabled")
+                        .build()));
+        ecs.createService(
+                r -> r.serviceName("strict-off").taskDefinition("strict-off").desiredCount(1));
+        Eventually.await(
+                "deployment failed",
+                WAIT,
+                () -> "FAILED"
+                        .equals(service(ecs, "default", "strict-off")
+                                .deployments()
+                                .getFirst()
+                                .rolloutStateAsString()));
         Deployment failed = service(ecs, "default", "strict-off").deployments().getFirst();
-        assertThat(failed.rolloutStateReason()).startsWith("ECS deployment " + failed.id() + " failed: ")
-                .doesNotContainIgnoringCase("circuit breaker").endsWith(".");
+        assertThat(failed.rolloutStateReason())
+                .startsWith("ECS deployment " + failed.id() + " failed: ")
+                .doesNotContainIgnoringCase("circuit breaker")
+                .endsWith(".");
     }
 
     @Test
@@ -95,16 +123,22 @@ class DeploymentStatesIT {
         for (int desired : new int[] {3, 1}) {
             Instant before = newest("scaled").createdAt();
             ecs.updateService(r -> r.service("scaled").desiredCount(desired));
-            Eventually.await("stable at " + desired + " and said so", WAIT, () -> stable(ecs, "default", "scaled")
-                    && service(ecs, "default", "scaled").runningCount() == desired
-                    && newest("scaled").message().equals(STEADY.formatted("scaled")) && newest("scaled").createdAt().isAfter(before));
+            Eventually.await(
+                    "stable at " + desired + " and said so",
+                    WAIT,
+                    () -> stable(ecs, "default", "scaled")
+                            && service(ecs, "default", "scaled").runningCount() == desired
+                            && newest("scaled").message().equals(STEADY.formatted("scaled"))
+                            && newest("scaled").createdAt().isAfter(before));
             ServiceEvent said = newest("scaled");
             for (int i = 0; i < 5; i++) {
                 server.server().reconcilers().passOnce();
             }
             assertThat(newest("scaled")).as("said once, not on every pass").isEqualTo(said);
-            assertThat(service(ecs, "default", "scaled").events()).filteredOn(e -> e.message().equals(STEADY.formatted("scaled")))
-                    .as("one line, moved to the top").hasSize(1);
+            assertThat(service(ecs, "default", "scaled").events())
+                    .filteredOn(e -> e.message().equals(STEADY.formatted("scaled")))
+                    .as("one line, moved to the top")
+                    .hasSize(1);
         }
     }
 

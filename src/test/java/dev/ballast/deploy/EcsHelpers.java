@@ -1,32 +1,39 @@
 package dev.ballast.deploy;
 
+import dev.ballast.testing.EcsTasks;
+import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
-import dev.ballast.testing.EcsTasks;
-import java.util.ArrayList;
 
 /** Small reads through the SDK used by the deployment tests. */
 final class EcsHelpers {
     private EcsHelpers() {}
 
     static Service service(EcsClient ecs, String cluster, String name) {
-        return ecs.describeServices(r -> r.cluster(cluster).services(name)).services().get(0);
+        return ecs.describeServices(r -> r.cluster(cluster).services(name))
+                .services()
+                .get(0);
     }
 
     /** Steady as the CLI waiter sees it, and the deployment has been marked COMPLETED. */
     static boolean stable(EcsClient ecs, String cluster, String name) {
         Service s = service(ecs, cluster, name);
-        return s.deployments().size() == 1 && s.runningCount() == s.desiredCount() && s.pendingCount() == 0
+        return s.deployments().size() == 1
+                && s.runningCount() == s.desiredCount()
+                && s.pendingCount() == 0
                 && "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString());
     }
 
     static List<Task> tasks(EcsClient ecs, String cluster, String service, DesiredStatus status) {
-        List<String> arns = ecs.listTasksPaginator(r -> r.cluster(cluster).serviceName(service).desiredStatus(status))
-                .taskArns().stream().toList();
+        List<String> arns = ecs
+                .listTasksPaginator(r -> r.cluster(cluster).serviceName(service).desiredStatus(status))
+                .taskArns()
+                .stream()
+                .toList();
         if (arns.isEmpty()) {
             return List.of();
         }

@@ -12,7 +12,8 @@ import dev.ballast.testing.Eventually;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages;
 import dev.ballast.testing.TestServer;
-import java.net.URI;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,8 +37,6 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.Task;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * A service whose pinned image was deleted from a real registry after its deployment resolved, on simulated
@@ -49,9 +48,11 @@ import java.io.UncheckedIOException;
 class FailingLaunchesIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration RETENTION = Duration.ofMinutes(5);
-    private static final String UNABLE = "is unable to consistently start tasks successfully. For more information, see the "
-            + "Troubleshooting section of the Amazon ECS Developer Guide.";
-    private final OffsetClock clock = new OffsetClock(Duration.ofMinutes(-12)); // SigV4 allows 15 min of skew either way
+    private static final String UNABLE =
+            "is unable to consistently start tasks successfully. For more information, see the "
+                    + "Troubleshooting section of the Amazon ECS Developer Guide.";
+    private final OffsetClock clock =
+            new OffsetClock(Duration.ofMinutes(-12)); // SigV4 allows 15 min of skew either way
     private RegistryFixture registry;
     private TestServer server;
     private EcsClient ecs;
@@ -61,7 +62,8 @@ class FailingLaunchesIT {
     @BeforeEach
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.simulatedInstances(2).clock(clock)
+        server = TestServer.sqlite(c -> c.simulatedInstances(2)
+                .clock(clock)
                 .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2)))
                 .stoppedTaskRetention(RETENTION));
         ecs = server.client();
@@ -98,35 +100,59 @@ class FailingLaunchesIT {
         }
 
         // without the back-off: one launch per 5 s guard, ~120 in 10 minutes; with it: 5, 10, 20, 40 … s apart
-        assertThat(seen.size()).as("tasks launched in 10 minutes (per minute: %s)", launchedPerMinute).isBetween(5, 10);
-        assertThat(launchedPerMinute.subList(5, 10)).as("launches per minute once backed off").allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1));
+        assertThat(seen.size())
+                .as("tasks launched in 10 minutes (per minute: %s)", launchedPerMinute)
+                .isBetween(5, 10);
+        assertThat(launchedPerMinute.subList(5, 10))
+                .as("launches per minute once backed off")
+                .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1));
         Service s = service(ecs, "default", "gone");
         Deployment d = s.deployments().getFirst();
         assertThat(s.runningCount()).isZero();
-        assertThat(d.failedTasks()).as("every failed task counted, also the purged ones").isEqualTo(seen.size());
+        assertThat(d.failedTasks())
+                .as("every failed task counted, also the purged ones")
+                .isEqualTo(seen.size());
         assertThat(d.rolloutStateAsString()).isEqualTo("COMPLETED"); // scaling makes no deployment, as in ECS
         List<String> page = s.events().stream().map(ServiceEvent::message).toList();
-        assertThat(page).as("first page of events").contains("(service gone) " + UNABLE
-                + " Task launches are backed off (doubling, at most 15 minutes between attempts) until a task reaches RUNNING.");
+        assertThat(page)
+                .as("first page of events")
+                .contains(
+                        "(service gone) " + UNABLE
+                                + " Task launches are backed off (doubling, at most 15 minutes between attempts) until a task reaches RUNNING.");
         // one copy per 5 minutes at most (an identical event is refreshed, not repeated, within that time)
-        assertThat(page).filteredOn(m -> m.contains("could not be pulled")).hasSizeBetween(1, 3).first().asString()
-                .startsWith("(service gone) could not start a task: the image " + registry.host() + "/demo/gone:v1 of container "
-                        + "app, pinned to " + digest + ", could not be pulled: CannotPullContainerError: ")
+        assertThat(page)
+                .filteredOn(m -> m.contains("could not be pulled"))
+                .hasSizeBetween(1, 3)
+                .first()
+                .asString()
+                .startsWith("(service gone) could not start a task: the image " + registry.host()
+                        + "/demo/gone:v1 of container " + "app, pinned to " + digest
+                        + ", could not be pulled: CannotPullContainerError: ")
                 .endsWith("If the pinned image was deleted from the registry, a forced new deployment "
                         + "(aws ecs update-service --force-new-deployment) re-resolves the tag.");
         assertThat(page.stream().filter(m -> m.contains(UNABLE)).count()).isBetween(1L, 3L);
-        System.out.printf("deleted pinned image: %d tasks launched in 10 minutes, per minute %s%n", seen.size(), launchedPerMinute);
+        System.out.printf(
+                "deleted pinned image: %d tasks launched in 10 minutes, per minute %s%n",
+                seen.size(), launchedPerMinute);
         assertThat(gauge("ballast_launch_backoff_services")).isEqualTo(1);
-        assertThat(gauge("ballast_tasks{status=\"STOPPED\"}")).isEqualTo(tasks(ecs, "default", "gone", DesiredStatus.STOPPED).size());
+        assertThat(gauge("ballast_tasks{status=\"STOPPED\"}"))
+                .isEqualTo(tasks(ecs, "default", "gone", DesiredStatus.STOPPED).size());
         assertThat(gauge("ballast_tasks{status=\"RUNNING\"}")).isZero();
         assertThat(gauge("ballast_deployments{rollout_state=\"COMPLETED\"}")).isEqualTo(1);
 
         // stopped tasks older than the retention are gone; the recent ones are still shown
-        assertThat(ecs.describeTasks(r -> r.tasks(firstMinute)).failures()).as("first minute's tasks purged")
-                .hasSize(firstMinute.size()).allSatisfy(f -> assertThat(f.reason()).isEqualTo("MISSING"));
+        assertThat(ecs.describeTasks(r -> r.tasks(firstMinute)).failures())
+                .as("first minute's tasks purged")
+                .hasSize(firstMinute.size())
+                .allSatisfy(f -> assertThat(f.reason()).isEqualTo("MISSING"));
         List<Task> stopped = tasks(ecs, "default", "gone", DesiredStatus.STOPPED);
-        assertThat(stopped).isNotEmpty().allSatisfy(t -> assertThat(t.stoppedAt())
-                .isAfter(clock.instant().minus(RETENTION).minus(StoppedTaskPurge.EVERY).minusSeconds(5)));
+        assertThat(stopped)
+                .isNotEmpty()
+                .allSatisfy(t -> assertThat(t.stoppedAt())
+                        .isAfter(clock.instant()
+                                .minus(RETENTION)
+                                .minus(StoppedTaskPurge.EVERY)
+                                .minusSeconds(5)));
 
         // recovery as the event says: the tag is pushed again, a forced deployment re-resolves it, a task runs
         registry.images().push("demo/gone:v1", TestImages.Format.OCI, "gone-2");
@@ -135,7 +161,8 @@ class FailingLaunchesIT {
             step("gone");
         }
         assertThat(EcsHelpers.stable(ecs, "default", "gone")).isTrue();
-        assertThat(service(ecs, "default", "gone").deployments().getFirst().failedTasks()).isZero();
+        assertThat(service(ecs, "default", "gone").deployments().getFirst().failedTasks())
+                .isZero();
         assertThat(gauge("ballast_launch_backoff_services")).isZero();
     }
 
@@ -159,11 +186,14 @@ class FailingLaunchesIT {
         assertThat(running).isBetween(1, 5);
         int stopped = tasks(ecs, "default", "scale", DesiredStatus.STOPPED).size();
         int failed = seen.size() - running;
-        assertThat(failed).as("failed tasks in 10 minutes (36 without the back-off)").isBetween(1, 15);
+        assertThat(failed)
+                .as("failed tasks in 10 minutes (36 without the back-off)")
+                .isBetween(1, 15);
         assertThat(stopped).isLessThanOrEqualTo(failed);
         System.out.printf("scale 1 -> 6, image deleted: %d running, %d failed in 10 minutes%n", running, failed);
         assertThat(s.deployments().getFirst().failedTasks()).isEqualTo(failed);
-        assertThat(s.events().stream().map(ServiceEvent::message)).anyMatch(m -> m.contains(UNABLE))
+        assertThat(s.events().stream().map(ServiceEvent::message))
+                .anyMatch(m -> m.contains(UNABLE))
                 .anyMatch(m -> m.contains("re-resolves the tag"));
     }
 
@@ -175,24 +205,41 @@ class FailingLaunchesIT {
             step("never");
         }
         step("never");
-        assertThat(service(ecs, "default", "never").events()).extracting(ServiceEvent::message)
-                .filteredOn(m -> m.contains("could not be pulled")).first().asString()
-                .startsWith("(service never) could not start a task: the image " + registry.host() + "/demo/never:v1 of "
-                        + "container app could not be pulled (it is not pinned to a digest, so the tag as written was "
-                        + "pulled): CannotPullContainerError: ")
-                .doesNotContain("no digest: tag as written").doesNotContain("force-new-deployment");
+        assertThat(service(ecs, "default", "never").events())
+                .extracting(ServiceEvent::message)
+                .filteredOn(m -> m.contains("could not be pulled"))
+                .first()
+                .asString()
+                .startsWith(
+                        "(service never) could not start a task: the image " + registry.host() + "/demo/never:v1 of "
+                                + "container app could not be pulled (it is not pinned to a digest, so the tag as written was "
+                                + "pulled): CannotPullContainerError: ")
+                .doesNotContain("no digest: tag as written")
+                .doesNotContain("force-new-deployment");
     }
 
     private void register(String family) {
-        ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder().name("app")
-                .image(registry.host() + "/demo/" + family + ":v1").memory(16).build()));
+        ecs.registerTaskDefinition(r -> r.family(family)
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image(registry.host() + "/demo/" + family + ":v1")
+                        .memory(16)
+                        .build()));
     }
 
     private void awaitResolved(String name) {
         Eventually.await("revision resolved", WAIT, () -> {
-            String arn = service(ecs, "default", name).currentServiceRevisions().getFirst().arn();
-            return ecs.describeServiceRevisions(r -> r.serviceRevisionArns(arn)).serviceRevisions().getFirst().containerImages()
-                    .stream().allMatch(ci -> ci.imageDigest() != null);
+            String arn = service(ecs, "default", name)
+                    .currentServiceRevisions()
+                    .getFirst()
+                    .arn();
+            return ecs
+                    .describeServiceRevisions(r -> r.serviceRevisionArns(arn))
+                    .serviceRevisions()
+                    .getFirst()
+                    .containerImages()
+                    .stream()
+                    .allMatch(ci -> ci.imageDigest() != null);
         });
     }
 
@@ -202,19 +249,30 @@ class FailingLaunchesIT {
         server.server().reconcilers().passOnce();
         String arn = service(ecs, "default", name).serviceArn();
         Eventually.await("agents done with " + name, WAIT, () -> {
-            List<TaskRow> live = server.server().store().tasks().liveOfService(arn).stream().map(Versioned::value).toList();
+            List<TaskRow> live = server.server().store().tasks().liveOfService(arn).stream()
+                    .map(Versioned::value)
+                    .toList();
             live.forEach(t -> seen.add(t.arn()));
-            return live.stream().allMatch(t -> t.lastStatus().equals("RUNNING") && t.desiredStatus().equals("RUNNING"));
+            return live.stream()
+                    .allMatch(t -> t.lastStatus().equals("RUNNING")
+                            && t.desiredStatus().equals("RUNNING"));
         });
         tasks(ecs, "default", name, DesiredStatus.STOPPED).forEach(t -> seen.add(t.taskArn()));
     }
 
     private int gauge(String name) {
         try {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.endpoint().resolve("/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")
-                            || name.endsWith("}") && l.startsWith(name.substring(0, name.length() - 1))).findFirst()
+            String body = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(server.endpoint().resolve("/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            return body.lines()
+                    .filter(l -> l.startsWith(name + " ")
+                            || l.startsWith(name + "{")
+                            || name.endsWith("}") && l.startsWith(name.substring(0, name.length() - 1)))
+                    .findFirst()
                     .map(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                     .orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
         } catch (IOException e) {

@@ -29,13 +29,18 @@ class HealthFailureCauseTest {
 
     @TempDir
     Path dir;
+
     private Store store;
 
     @BeforeEach
     void open() {
         store = Store.openSqlite(dir, Clock.systemUTC());
-        store.clusters().createOrGet("default", "arn:aws:ecs:us-east-1:123456789012:cluster/default", "{\"settings\":[]}",
-                List.of());
+        store.clusters()
+                .createOrGet(
+                        "default",
+                        "arn:aws:ecs:us-east-1:123456789012:cluster/default",
+                        "{\"settings\":[]}",
+                        List.of());
     }
 
     @AfterEach
@@ -51,8 +56,12 @@ class HealthFailureCauseTest {
 
         // change nothing but the prose, in the store: still counted
         Versioned<TaskRow> v = store.tasks().find(sick.arn()).orElseThrow();
-        TaskRow reworded = v.value().withDesired(v.value().desiredStatus(), v.value().stopCode(),
-                "Task stopped: an essential container kept failing its health check", v.value().stoppingAt());
+        TaskRow reworded = v.value()
+                .withDesired(
+                        v.value().desiredStatus(),
+                        v.value().stopCode(),
+                        "Task stopped: an essential container kept failing its health check",
+                        v.value().stoppingAt());
         assertThat(store.tasks().update(reworded, v.version())).isTrue();
         TaskRow read = store.tasks().find(sick.arn()).orElseThrow().value();
         assertThat(read.stoppedReason()).isNotEqualTo(ServiceController.UNHEALTHY_REASON);
@@ -63,8 +72,12 @@ class HealthFailureCauseTest {
     @Test
     void the_health_prose_without_the_cause_counts_as_nothing() {
         // a user's StopTask whose reason happens to read like the health-check stop
-        TaskRow user = stored(running("user").withDesired(DesiredStatus.STOPPED.wire(), StopCode.USER_INITIATED.wire(),
-                ServiceController.UNHEALTHY_REASON, 2_000L));
+        TaskRow user = stored(running("user")
+                .withDesired(
+                        DesiredStatus.STOPPED.wire(),
+                        StopCode.USER_INITIATED.wire(),
+                        ServiceController.UNHEALTHY_REASON,
+                        2_000L));
         assertThat(user.stopCause()).isNull();
         assertThat(FailedStarts.failedTask(user)).isFalse();
         // a scale-in by the scheduler is no failure either
@@ -74,8 +87,12 @@ class HealthFailureCauseTest {
 
     @Test
     void a_task_that_failed_to_start_counts_by_its_stop_code() {
-        TaskRow failed = stored(running("failed").withDesired(DesiredStatus.STOPPED.wire(),
-                StopCode.TASK_FAILED_TO_START.wire(), "CannotPullContainerError: any wording", 2_000L));
+        TaskRow failed = stored(running("failed")
+                .withDesired(
+                        DesiredStatus.STOPPED.wire(),
+                        StopCode.TASK_FAILED_TO_START.wire(),
+                        "CannotPullContainerError: any wording",
+                        2_000L));
         assertThat(FailedStarts.failedTask(failed)).isTrue();
     }
 
@@ -92,11 +109,43 @@ class HealthFailureCauseTest {
 
     private static TaskRow running(String id) {
         String arn = "arn:aws:ecs:us-east-1:123456789012:task/default/" + id;
-        List<TaskRow.ContainerRow> containers = List.of(new TaskRow.ContainerRow("app", arn + "/app", "r/app:v1",
-                "r/app:v1", null, TaskStatus.RUNNING.wire(), null, null, "c1", true, null, HealthStatus.UNHEALTHY.wire()));
-        return new TaskRow(arn, "default", "arn:aws:ecs:us-east-1:123456789012:cluster/default",
-                "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1", SERVICE, "d1", "d1", "service:web", "i1",
-                DesiredStatus.RUNNING.wire(), TaskStatus.RUNNING.wire(), containers, null, null, null, 0, 0, 1_000, null,
-                null, 1_500L, null, null, 0);
+        List<TaskRow.ContainerRow> containers = List.of(new TaskRow.ContainerRow(
+                "app",
+                arn + "/app",
+                "r/app:v1",
+                "r/app:v1",
+                null,
+                TaskStatus.RUNNING.wire(),
+                null,
+                null,
+                "c1",
+                true,
+                null,
+                HealthStatus.UNHEALTHY.wire()));
+        return new TaskRow(
+                arn,
+                "default",
+                "arn:aws:ecs:us-east-1:123456789012:cluster/default",
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1",
+                SERVICE,
+                "d1",
+                "d1",
+                "service:web",
+                "i1",
+                DesiredStatus.RUNNING.wire(),
+                TaskStatus.RUNNING.wire(),
+                containers,
+                null,
+                null,
+                null,
+                0,
+                0,
+                1_000,
+                null,
+                null,
+                1_500L,
+                null,
+                null,
+                0);
     }
 }

@@ -51,7 +51,9 @@ class HostPortPlacementIT {
         image = registry.host() + "/demo/ports:v1";
         server = TestServer.sqlite(c -> c.simulatedInstances(1));
         ecs = server.client();
-        instanceArn = ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns().getFirst();
+        instanceArn = ecs.listContainerInstances(r -> r.cluster("default"))
+                .containerInstanceArns()
+                .getFirst();
     }
 
     @AfterAll
@@ -62,8 +64,14 @@ class HostPortPlacementIT {
     }
 
     private void register(String family, NetworkMode mode, PortMapping... ports) {
-        ecs.registerTaskDefinition(r -> r.family(family).networkMode(mode).containerDefinitions(ContainerDefinition.builder()
-                .name("app").image(image).memory(16).portMappings(ports).build()));
+        ecs.registerTaskDefinition(r -> r.family(family)
+                .networkMode(mode)
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image(image)
+                        .memory(16)
+                        .portMappings(ports)
+                        .build()));
     }
 
     private static PortMapping port(int container, Integer host) {
@@ -71,18 +79,32 @@ class HostPortPlacementIT {
     }
 
     private ContainerInstance instance() {
-        return ecs.describeContainerInstances(r -> r.cluster("default").containerInstances(instanceArn)).containerInstances().getFirst();
+        return ecs.describeContainerInstances(r -> r.cluster("default").containerInstances(instanceArn))
+                .containerInstances()
+                .getFirst();
     }
 
     private static List<String> ports(List<Resource> resources, String name) {
-        return resources.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().stringSetValue();
+        return resources.stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .stringSetValue();
     }
 
     @Test
     void aFixedHostPortIsTakenUntilItsTaskStops() {
-        register("fixed", NetworkMode.BRIDGE, port(80, 18080),
-                PortMapping.builder().containerPort(53).hostPort(15353).protocol(TransportProtocol.UDP).build());
-        assertThat(ports(instance().registeredResources(), "PORTS")).containsExactlyInAnyOrder("22", "2375", "2376", "51678", "51679");
+        register(
+                "fixed",
+                NetworkMode.BRIDGE,
+                port(80, 18080),
+                PortMapping.builder()
+                        .containerPort(53)
+                        .hostPort(15353)
+                        .protocol(TransportProtocol.UDP)
+                        .build());
+        assertThat(ports(instance().registeredResources(), "PORTS"))
+                .containsExactlyInAnyOrder("22", "2375", "2376", "51678", "51679");
 
         RunTaskResponse first = ecs.runTask(r -> r.taskDefinition("fixed"));
         assertThat(first.tasks()).hasSize(1);
@@ -94,7 +116,9 @@ class HostPortPlacementIT {
 
         RunTaskResponse second = ecs.runTask(r -> r.taskDefinition("fixed"));
         assertThat(second.tasks()).isEmpty();
-        assertThat(second.failures()).singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
+        assertThat(second.failures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
         RunTaskResponse two = ecs.runTask(r -> r.taskDefinition("fixed").count(2));
         assertThat(two.tasks()).isEmpty();
 
@@ -112,7 +136,9 @@ class HostPortPlacementIT {
         register("ssh", NetworkMode.BRIDGE, port(22, 22));
         RunTaskResponse refused = ecs.runTask(r -> r.taskDefinition("ssh"));
         assertThat(refused.tasks()).isEmpty();
-        assertThat(refused.failures()).singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
+        assertThat(refused.failures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
     }
 
     @Test
@@ -123,7 +149,9 @@ class HostPortPlacementIT {
         assertThat(run.tasks()).hasSize(3);
         assertThat(run.failures()).isEmpty();
         // no port is added (tasks of the other tests may stop meanwhile and free theirs)
-        assertThat(ports(instance().remainingResources(), "PORTS")).isSubsetOf(before).contains("22", "2375", "2376", "51678", "51679");
+        assertThat(ports(instance().remainingResources(), "PORTS"))
+                .isSubsetOf(before)
+                .contains("22", "2375", "2376", "51678", "51679");
         run.tasks().forEach(t -> ecs.stopTask(r -> r.task(t.taskArn())));
     }
 
@@ -134,7 +162,8 @@ class HostPortPlacementIT {
         assertThat(first.tasks()).hasSize(1);
         assertThat(ports(instance().remainingResources(), "PORTS")).contains("17070");
         assertThat(ecs.runTask(r -> r.taskDefinition("hostmode")).failures())
-                .singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
         ecs.stopTask(r -> r.task(first.tasks().getFirst().taskArn()));
     }
 
@@ -142,33 +171,70 @@ class HostPortPlacementIT {
     void anAgentsRegisteredPortsReplaceTheDefaultReservation() {
         ecs.createCluster(c -> c.clusterName("own-ports"));
         ContainerInstance registered = ecs.registerContainerInstance(r -> r.cluster("own-ports")
-                .totalResources(Resource.builder().name("MEMORY").type("INTEGER").integerValue(1024).build(),
-                        Resource.builder().name("PORTS").type("STRINGSET").stringSetValue("18000").build(),
-                        Resource.builder().name("PORTS_UDP").type("STRINGSET").stringSetValue("15353").build())).containerInstance();
+                        .totalResources(
+                                Resource.builder()
+                                        .name("MEMORY")
+                                        .type("INTEGER")
+                                        .integerValue(1024)
+                                        .build(),
+                                Resource.builder()
+                                        .name("PORTS")
+                                        .type("STRINGSET")
+                                        .stringSetValue("18000")
+                                        .build(),
+                                Resource.builder()
+                                        .name("PORTS_UDP")
+                                        .type("STRINGSET")
+                                        .stringSetValue("15353")
+                                        .build()))
+                .containerInstance();
         assertThat(ports(registered.registeredResources(), "PORTS")).containsExactly("18000");
         assertThat(ports(registered.registeredResources(), "PORTS_UDP")).containsExactly("15353");
         register("takes-18000", NetworkMode.BRIDGE, port(80, 18000));
         register("takes-22", NetworkMode.BRIDGE, port(22, 22));
-        assertThat(ecs.runTask(r -> r.cluster("own-ports").taskDefinition("takes-18000")).failures())
-                .singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
-        assertThat(ecs.runTask(r -> r.cluster("own-ports").taskDefinition("takes-22")).tasks()).hasSize(1);
-        assertThat(ports(ecs.describeContainerInstances(r -> r.cluster("own-ports").containerInstances(registered.containerInstanceArn()))
-                .containerInstances().getFirst().remainingResources(), "PORTS")).containsExactlyInAnyOrder("18000", "22");
+        assertThat(ecs.runTask(r -> r.cluster("own-ports").taskDefinition("takes-18000"))
+                        .failures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).isEqualTo("RESOURCE:PORTS"));
+        assertThat(ecs.runTask(r -> r.cluster("own-ports").taskDefinition("takes-22"))
+                        .tasks())
+                .hasSize(1);
+        assertThat(ports(
+                        ecs.describeContainerInstances(r ->
+                                        r.cluster("own-ports").containerInstances(registered.containerInstanceArn()))
+                                .containerInstances()
+                                .getFirst()
+                                .remainingResources(),
+                        "PORTS"))
+                .containsExactlyInAnyOrder("18000", "22");
         assertThatThrownBy(() -> ecs.registerContainerInstance(r -> r.cluster("own-ports")
-                .totalResources(Resource.builder().name("PORTS").type("STRINGSET").stringSetValue("ssh").build())))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("PORTS");
+                        .totalResources(Resource.builder()
+                                .name("PORTS")
+                                .type("STRINGSET")
+                                .stringSetValue("ssh")
+                                .build())))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("PORTS");
     }
 
     @Test
     void aServiceOfTwoWithAFixedHostPortPlacesOneOnOneInstanceAndSaysWhy() {
         register("web", NetworkMode.BRIDGE, port(80, 19090));
         ecs.createService(r -> r.serviceName("web").taskDefinition("web").desiredCount(2));
-        Eventually.await("the service reports the ports reason", WAIT, () -> service(ecs, "default", "web").events().stream()
-                .anyMatch(e -> e.message().contains("unable to place a task because no container instance met all of its requirements")
-                        && e.message().contains("RESOURCE:PORTS")));
-        Eventually.await("one task RUNNING", WAIT, () -> service(ecs, "default", "web").runningCount() == 1);
+        Eventually.await(
+                "the service reports the ports reason",
+                WAIT,
+                () -> service(ecs, "default", "web").events().stream()
+                        .anyMatch(e -> e.message()
+                                        .contains(
+                                                "unable to place a task because no container instance met all of its requirements")
+                                && e.message().contains("RESOURCE:PORTS")));
+        Eventually.await(
+                "one task RUNNING", WAIT, () -> service(ecs, "default", "web").runningCount() == 1);
         List<Task> live = tasks(ecs, "default", "web", DesiredStatus.RUNNING);
-        assertThat(live).singleElement().satisfies(t -> assertThat(t.containerInstanceArn()).isEqualTo(instanceArn));
+        assertThat(live)
+                .singleElement()
+                .satisfies(t -> assertThat(t.containerInstanceArn()).isEqualTo(instanceArn));
         ecs.updateService(r -> r.service("web").desiredCount(0));
     }
 }

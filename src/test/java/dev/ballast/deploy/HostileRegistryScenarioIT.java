@@ -82,10 +82,12 @@ class HostileRegistryScenarioIT {
                 }
             }
         });
-        fileRedirect = ScriptedServer.start(r -> manifest(r)
-                ? Reply.of(307).with("Location", "file:///etc/passwd") : Reply.of(200));
-        metadataRealm = ScriptedServer.start(r -> Reply.of(401).with("WWW-Authenticate",
-                "Bearer realm=\"http://169.254.169.254/latest/meta-data/iam/security-credentials/\""));
+        fileRedirect = ScriptedServer.start(
+                r -> manifest(r) ? Reply.of(307).with("Location", "file:///etc/passwd") : Reply.of(200));
+        metadataRealm = ScriptedServer.start(r -> Reply.of(401)
+                .with(
+                        "WWW-Authenticate",
+                        "Bearer realm=\"http://169.254.169.254/latest/meta-data/iam/security-credentials/\""));
         huge = ScriptedServer.startRaw((r, ex) -> {
             if (!manifest(r)) {
                 ex.sendResponseHeaders(200, -1);
@@ -104,10 +106,14 @@ class HostileRegistryScenarioIT {
         });
         throttled = ScriptedServer.start(r -> manifest(r) ? Reply.of(429).with("Retry-After", "3600") : Reply.of(200));
         server = TestServer.sqlite(c -> c.simulatedInstances(2)
-                .resolve(new ResolveSettings(STRICT_ATTEMPTS, 3, Duration.ofMillis(100), Duration.ofMillis(400),
-                        Duration.ofSeconds(1)))
-                .registry(r -> RegistryConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))
-                        .withRetries(TRANSPORT_ATTEMPTS, Duration.ofMillis(50), Duration.ofMillis(200),
+                .resolve(new ResolveSettings(
+                        STRICT_ATTEMPTS, 3, Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(1)))
+                .registry(r -> RegistryConfig.defaults()
+                        .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                        .withRetries(
+                                TRANSPORT_ATTEMPTS,
+                                Duration.ofMillis(50),
+                                Duration.ofMillis(200),
                                 Duration.ofSeconds(30))));
         ecs = server.client();
     }
@@ -123,13 +129,20 @@ class HostileRegistryScenarioIT {
     }
 
     private void createService(String name, String image) {
-        ecs.registerTaskDefinition(r -> r.family(name).containerDefinitions(ContainerDefinition.builder().name("app")
-                .image(image).memory(16).versionConsistency("consistent").build()));
+        ecs.registerTaskDefinition(r -> r.family(name)
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image(image)
+                        .memory(16)
+                        .versionConsistency("consistent")
+                        .build()));
         ecs.createService(r -> r.serviceName(name).taskDefinition(name).desiredCount(1));
     }
 
     private List<String> events(String name) {
-        return service(ecs, "default", name).events().stream().map(ServiceEvent::message).toList();
+        return service(ecs, "default", name).events().stream()
+                .map(ServiceEvent::message)
+                .toList();
     }
 
     private boolean failed(String name) {
@@ -143,7 +156,10 @@ class HostileRegistryScenarioIT {
         record Hostile(String service, ScriptedServer registry, String says) {}
         List<Hostile> hostile = List.of(
                 new Hostile("trickle", trickle, "could not be reached: no answer within 2000 ms"),
-                new Hostile("file-redirect", fileRedirect, "pointed to \"file:///etc/passwd\", which is not an http(s) URL"),
+                new Hostile(
+                        "file-redirect",
+                        fileRedirect,
+                        "pointed to \"file:///etc/passwd\", which is not an http(s) URL"),
                 new Hostile("metadata-realm", metadataRealm, "named plain-HTTP token realm"),
                 new Hostile("huge", huge, "sent a body over 4194304 bytes"));
         for (Hostile h : hostile) {
@@ -154,29 +170,40 @@ class HostileRegistryScenarioIT {
 
         Eventually.await("the service on the real registry is stable", WAIT, () -> stable(ecs, "default", "good"));
         ecs.updateService(r -> r.service("good").desiredCount(3));
-        Eventually.await("the service on the real registry scaled to 3", WAIT, () -> stable(ecs, "default", "good")
-                && service(ecs, "default", "good").runningCount() == 3);
+        Eventually.await(
+                "the service on the real registry scaled to 3",
+                WAIT,
+                () -> stable(ecs, "default", "good")
+                        && service(ecs, "default", "good").runningCount() == 3);
 
         for (Hostile h : hostile) {
             Eventually.await(h.service() + " deployment failed", WAIT, () -> failed(h.service()));
             Deployment d = service(ecs, "default", h.service()).deployments().getFirst();
             assertThat(d.runningCount() + d.pendingCount()).as(h.service()).isZero();
-            assertThat(events(h.service())).as(h.service())
-                    .anySatisfy(e -> assertThat(e).contains("could not resolve image").contains(h.says()))
+            assertThat(events(h.service()))
+                    .as(h.service())
+                    .anySatisfy(e ->
+                            assertThat(e).contains("could not resolve image").contains(h.says()))
                     .anySatisfy(e -> assertThat(e).contains("deployment failed"))
                     .allSatisfy(e -> assertThat(e).doesNotContain("Exception").doesNotContain("java."));
-            assertThat(h.registry().count(r -> true)).as(h.service() + ": requests within the attempt budget")
+            assertThat(h.registry().count(r -> true))
+                    .as(h.service() + ": requests within the attempt budget")
                     .isLessThanOrEqualTo(STRICT_ATTEMPTS * TRANSPORT_ATTEMPTS * 3L);
         }
         assertThat(hugeBytesSent.get()).as("the 400 MB manifest was cut off").isLessThan(100_000_000L);
 
-        Eventually.await("the throttled service says until when", WAIT, () -> events("throttled").stream()
-                .anyMatch(e -> e.contains("asks to wait until")));
-        assertThat(events("throttled")).anySatisfy(e -> assertThat(e)
-                .contains("could not resolve image " + throttled.host() + "/demo/throttled:v1")
-                .contains("registry answered 429 and asks to wait until").contains("(attempt 1 of 3; retrying)"));
+        Eventually.await(
+                "the throttled service says until when",
+                WAIT,
+                () -> events("throttled").stream().anyMatch(e -> e.contains("asks to wait until")));
+        assertThat(events("throttled"))
+                .anySatisfy(e -> assertThat(e)
+                        .contains("could not resolve image " + throttled.host() + "/demo/throttled:v1")
+                        .contains("registry answered 429 and asks to wait until")
+                        .contains("(attempt 1 of 3; retrying)"));
         assertThat(throttled.count(HostileRegistryScenarioIT::manifest))
-                .as("asked once, not again before the registry allows it").isEqualTo(1);
+                .as("asked once, not again before the registry allows it")
+                .isEqualTo(1);
         assertThat(failed("throttled")).isFalse();
 
         // RunTask resolves synchronously: a hostile answer is a client error naming it, never a 500
@@ -186,6 +213,8 @@ class HostileRegistryScenarioIT {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ClientException");
                 })
                 .hasMessageContaining("pointed to \"file:///etc/passwd\", which is not an http(s) URL")
-                .message().doesNotContain("Exception:").doesNotContain("java.");
+                .message()
+                .doesNotContain("Exception:")
+                .doesNotContain("java.");
     }
 }

@@ -34,37 +34,52 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 class RegistryIsolationIT {
 
     static TestServer server() {
-        return TestServer.sqlite(c -> c.registry(r -> r
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofMinutes(10))
+        return TestServer.sqlite(c -> c.registry(r -> r.withTimeouts(Duration.ofSeconds(5), Duration.ofMinutes(10))
                 .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofHours(1))));
     }
 
     static void register(EcsClient ecs, String family, String image) {
-        ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder().name("app")
-                .image(image).memory(16).versionConsistency("enabled").build()));
+        ecs.registerTaskDefinition(r -> r.family(family)
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image(image)
+                        .memory(16)
+                        .versionConsistency("enabled")
+                        .build()));
     }
 
     /** Creates A on the stalled registry, waits until it has asked, then drives B; returns B's figures. */
     static long[] unrelatedServiceProgresses(EcsClient ecs, ScriptedServer stalled, RegistryFixture registry) {
         register(ecs, "a", stalled.host() + "/a/app:v1");
         ecs.createService(r -> r.serviceName("a").taskDefinition("a").desiredCount(1));
-        Eventually.await("A's resolution asked the stalled registry", Duration.ofSeconds(30), () -> !stalled.received().isEmpty());
+        Eventually.await(
+                "A's resolution asked the stalled registry",
+                Duration.ofSeconds(30),
+                () -> !stalled.received().isEmpty());
 
         register(ecs, "b", registry.host() + "/b/app:v1");
         long start = System.nanoTime();
         ecs.createService(r -> r.serviceName("b").taskDefinition("b").desiredCount(1));
-        Eventually.await("B steady at 1", Duration.ofSeconds(60), () -> EcsHelpers.stable(ecs, "default", "b")
-                && EcsHelpers.service(ecs, "default", "b").runningCount() == 1);
+        Eventually.await(
+                "B steady at 1",
+                Duration.ofSeconds(60),
+                () -> EcsHelpers.stable(ecs, "default", "b")
+                        && EcsHelpers.service(ecs, "default", "b").runningCount() == 1);
         long steady = (System.nanoTime() - start) / 1_000_000;
         long scaleStart = System.nanoTime();
         ecs.updateService(r -> r.service("b").desiredCount(3));
-        Eventually.await("B steady at 3", Duration.ofSeconds(60), () -> EcsHelpers.stable(ecs, "default", "b")
-                && EcsHelpers.service(ecs, "default", "b").runningCount() == 3);
+        Eventually.await(
+                "B steady at 3",
+                Duration.ofSeconds(60),
+                () -> EcsHelpers.stable(ecs, "default", "b")
+                        && EcsHelpers.service(ecs, "default", "b").runningCount() == 3);
         long scaled = (System.nanoTime() - scaleStart) / 1_000_000;
 
         var a = EcsHelpers.service(ecs, "default", "a");
         assertThat(a.runningCount()).as("A has no image digest yet, so no task").isZero();
-        assertThat(a.deployments()).singleElement().satisfies(d -> assertThat(d.rolloutStateAsString()).isEqualTo("IN_PROGRESS"));
+        assertThat(a.deployments())
+                .singleElement()
+                .satisfies(d -> assertThat(d.rolloutStateAsString()).isEqualTo("IN_PROGRESS"));
         return new long[] {steady, scaled};
     }
 
@@ -72,15 +87,18 @@ class RegistryIsolationIT {
     void a_registry_that_never_answers_holds_up_only_its_own_service() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         try (RegistryFixture registry = RegistryFixture.start();
-             ScriptedServer stalled = ScriptedServer.start(r -> {
-                 gate.await();
-                 return Reply.of(503);
-             })) {
+                ScriptedServer stalled = ScriptedServer.start(r -> {
+                    gate.await();
+                    return Reply.of(503);
+                })) {
             registry.images().push("b/app:v1", TestImages.Format.OCI, "b");
-            try (TestServer server = server(); EcsClient ecs = server.client()) {
+            try (TestServer server = server();
+                    EcsClient ecs = server.client()) {
                 long[] b = unrelatedServiceProgresses(ecs, stalled, registry);
-                System.out.printf("registry-isolation never-answers: B steady %d ms after CreateService, 1->3 in %d ms, "
-                        + "A's registry received %d request(s)%n", b[0], b[1], stalled.received().size());
+                System.out.printf(
+                        "registry-isolation never-answers: B steady %d ms after CreateService, 1->3 in %d ms, "
+                                + "A's registry received %d request(s)%n",
+                        b[0], b[1], stalled.received().size());
                 assertThat(gate.getCount()).as("the gate is still closed").isEqualTo(1);
                 assertThat(stalled.received()).as("A's one request, still held").hasSize(1);
             } finally {
@@ -92,13 +110,17 @@ class RegistryIsolationIT {
     @Test
     void a_registry_answering_retry_after_an_hour_holds_up_only_its_own_service() throws Exception {
         try (RegistryFixture registry = RegistryFixture.start();
-             ScriptedServer limited = ScriptedServer.start(r -> Reply.json(429,
-                     "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}").with("Retry-After", "3600"))) {
+                ScriptedServer limited = ScriptedServer.start(
+                        r -> Reply.json(429, "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}")
+                                .with("Retry-After", "3600"))) {
             registry.images().push("b/app:v1", TestImages.Format.OCI, "b");
-            try (TestServer server = server(); EcsClient ecs = server.client()) {
+            try (TestServer server = server();
+                    EcsClient ecs = server.client()) {
                 long[] b = unrelatedServiceProgresses(ecs, limited, registry);
-                System.out.printf("registry-isolation retry-after-3600: B steady %d ms after CreateService, 1->3 in %d ms, "
-                        + "A's registry asked %d time(s)%n", b[0], b[1], limited.received().size());
+                System.out.printf(
+                        "registry-isolation retry-after-3600: B steady %d ms after CreateService, 1->3 in %d ms, "
+                                + "A's registry asked %d time(s)%n",
+                        b[0], b[1], limited.received().size());
             }
         }
     }
@@ -114,18 +136,28 @@ class RegistryIsolationIT {
         String store = PostgresFixture.newDatabase();
         CountDownLatch gate = new CountDownLatch(1);
         try (RegistryFixture registry = RegistryFixture.start();
-             ScriptedServer stalled = ScriptedServer.start(r -> {
-                 gate.await();
-                 return Reply.of(503);
-             })) {
+                ScriptedServer stalled = ScriptedServer.start(r -> {
+                    gate.await();
+                    return Reply.of(503);
+                })) {
             registry.images().push("b/app:v1", TestImages.Format.OCI, "b");
             registry.images().push("c/app:v1", TestImages.Format.OCI, "c");
-            try (TestServer server = TestServer.start(store, c -> c
-                    .replica(new ServerConfig.Replica("isolation", Duration.ofSeconds(2)))
-                    .resolve(new ResolveSettings(2, 2, Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofSeconds(1)))
-                    .registry(r -> r.withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15))
-                            .withRetries(1, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1))));
-                 EcsClient ecs = server.client()) {
+            try (TestServer server = TestServer.start(
+                            store,
+                            c -> c.replica(new ServerConfig.Replica("isolation", Duration.ofSeconds(2)))
+                                    .resolve(new ResolveSettings(
+                                            2,
+                                            2,
+                                            Duration.ofMillis(200),
+                                            Duration.ofMillis(400),
+                                            Duration.ofSeconds(1)))
+                                    .registry(r -> r.withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15))
+                                            .withRetries(
+                                                    1,
+                                                    Duration.ofMillis(200),
+                                                    Duration.ofSeconds(1),
+                                                    Duration.ofSeconds(1))));
+                    EcsClient ecs = server.client()) {
                 LeaseWatch lease = new LeaseWatch(server.server().store().leases());
                 register(ecs, "c", registry.host() + "/c/app:v1");
                 long alone = steadyMillis(ecs, "c", lease);
@@ -134,25 +166,34 @@ class RegistryIsolationIT {
                 register(ecs, "b", registry.host() + "/b/app:v1");
                 ecs.createService(r -> r.serviceName("a").taskDefinition("a").desiredCount(1));
                 long withA = steadyMillis(ecs, "b", lease);
-                assertThat(events(ecs, "a")).as("B is steady while A's first request is still held: no outcome for A yet")
+                assertThat(events(ecs, "a"))
+                        .as("B is steady while A's first request is still held: no outcome for A yet")
                         .noneMatch(m -> m.contains("could not resolve") || m.contains("deployment failed"));
                 assertThat(stalled.received()).as("A's registry was asked").isNotEmpty();
 
                 Eventually.await("A shows its pending resolution", Duration.ofSeconds(60), () -> {
                     lease.check();
-                    return events(ecs, "a").stream().anyMatch(m -> m.contains("could not resolve") && m.contains("retrying"));
+                    return events(ecs, "a").stream()
+                            .anyMatch(m -> m.contains("could not resolve") && m.contains("retrying"));
                 });
                 Eventually.await("A's strict outcome: its deployment failed", Duration.ofSeconds(90), () -> {
                     lease.check();
-                    return "FAILED".equals(EcsHelpers.service(ecs, "default", "a").deployments().getFirst().rolloutStateAsString());
+                    return "FAILED"
+                            .equals(EcsHelpers.service(ecs, "default", "a")
+                                    .deployments()
+                                    .getFirst()
+                                    .rolloutStateAsString());
                 });
                 assertThat(events(ecs, "a")).anyMatch(m -> m.contains("giving up"));
                 lease.check();
                 assertThat(lease.lapses).as("the controller lease never lapsed").isEmpty();
                 assertThat(lease.holders).as("one holder all along").hasSize(1);
-                assertThat(lease.samples).as("the lease was watched while A waited").isGreaterThan(10);
-                System.out.printf("registry-isolation postgres: C alone steady %d ms after CreateService; B created with A "
-                        + "(stalled registry) steady %d ms after; lease held by one replica, never expired, over %d samples%n",
+                assertThat(lease.samples)
+                        .as("the lease was watched while A waited")
+                        .isGreaterThan(10);
+                System.out.printf(
+                        "registry-isolation postgres: C alone steady %d ms after CreateService; B created with A "
+                                + "(stalled registry) steady %d ms after; lease held by one replica, never expired, over %d samples%n",
                         alone, withA, lease.samples);
             } finally {
                 gate.countDown();
@@ -165,13 +206,16 @@ class RegistryIsolationIT {
         ecs.createService(r -> r.serviceName(name).taskDefinition(name).desiredCount(1));
         Eventually.await(name + " steady at 1", Duration.ofSeconds(60), () -> {
             lease.check();
-            return EcsHelpers.stable(ecs, "default", name) && EcsHelpers.service(ecs, "default", name).runningCount() == 1;
+            return EcsHelpers.stable(ecs, "default", name)
+                    && EcsHelpers.service(ecs, "default", name).runningCount() == 1;
         });
         return (System.nanoTime() - start) / 1_000_000;
     }
 
     private static List<String> events(EcsClient ecs, String name) {
-        return EcsHelpers.service(ecs, "default", name).events().stream().map(ServiceEvent::message).toList();
+        return EcsHelpers.service(ecs, "default", name).events().stream()
+                .map(ServiceEvent::message)
+                .toList();
     }
 
     /**
@@ -190,12 +234,15 @@ class RegistryIsolationIT {
 
         void check() {
             long now = System.currentTimeMillis();
-            leases.find(ControllerLease.NAME).ifPresentOrElse(l -> {
-                holders.add(l.holder());
-                if (l.expiresAt() <= now) {
-                    lapses.add(l.holder() + " expired " + (now - l.expiresAt()) + " ms ago");
-                }
-            }, () -> lapses.add("no controller lease at " + now));
+            leases.find(ControllerLease.NAME)
+                    .ifPresentOrElse(
+                            l -> {
+                                holders.add(l.holder());
+                                if (l.expiresAt() <= now) {
+                                    lapses.add(l.holder() + " expired " + (now - l.expiresAt()) + " ms ago");
+                                }
+                            },
+                            () -> lapses.add("no controller lease at " + now));
             samples++;
         }
     }

@@ -27,30 +27,54 @@ class RestartMidDeploymentIT {
             Digest d = registry.images().push("demo/restart:v1", TestImages.Format.OCI, "restart-1");
             AtomicBoolean hold = new AtomicBoolean(true);
             // Hold the agents' manifest fetches so the deployment is mid-way when the server stops.
-            try (ScriptedServer gate = ScriptedServer.start(new ForwardingScript(registry.baseUri(),
-                    q -> q.method().equals("GET") && ForwardingScript.isManifest(q), () -> !hold.get()))) {
+            try (ScriptedServer gate = ScriptedServer.start(new ForwardingScript(
+                    registry.baseUri(),
+                    q -> q.method().equals("GET") && ForwardingScript.isManifest(q),
+                    () -> !hold.get()))) {
                 TestServer server = TestServer.sqlite(c -> c.simulatedInstances(3));
                 try {
                     String image = gate.host() + "/demo/restart:v1";
                     try (EcsClient ecs = server.client()) {
-                        ecs.registerTaskDefinition(r -> r.family("restart").containerDefinitions(
-                                ContainerDefinition.builder().name("app").image(image).memory(16).build()));
-                        ecs.createService(r -> r.serviceName("restart").taskDefinition("restart").desiredCount(6));
-                        Eventually.await("6 tasks created", Duration.ofSeconds(30), () -> ecs.listTasks(r -> r.serviceName("restart"))
-                                .taskArns().size() == 6);
-                        assertThat(EcsHelpers.service(ecs, "default", "restart").runningCount()).as("held mid-deployment").isZero();
+                        ecs.registerTaskDefinition(r -> r.family("restart")
+                                .containerDefinitions(ContainerDefinition.builder()
+                                        .name("app")
+                                        .image(image)
+                                        .memory(16)
+                                        .build()));
+                        ecs.createService(r -> r.serviceName("restart")
+                                .taskDefinition("restart")
+                                .desiredCount(6));
+                        Eventually.await(
+                                "6 tasks created",
+                                Duration.ofSeconds(30),
+                                () -> ecs.listTasks(r -> r.serviceName("restart"))
+                                                .taskArns()
+                                                .size()
+                                        == 6);
+                        assertThat(EcsHelpers.service(ecs, "default", "restart").runningCount())
+                                .as("held mid-deployment")
+                                .isZero();
                     }
                     server = server.restart();
                     hold.set(false);
                     try (EcsClient ecs = server.client()) {
-                        Eventually.await("deployment completes after the restart", Duration.ofSeconds(60),
+                        Eventually.await(
+                                "deployment completes after the restart",
+                                Duration.ofSeconds(60),
                                 () -> stable(ecs, "default", "restart"));
-                        List<String> running = ecs.listTasks(r -> r.serviceName("restart")).taskArns();
-                        List<String> stopped = ecs.listTasks(r -> r.serviceName("restart").desiredStatus(DesiredStatus.STOPPED)).taskArns();
+                        List<String> running =
+                                ecs.listTasks(r -> r.serviceName("restart")).taskArns();
+                        List<String> stopped = ecs.listTasks(
+                                        r -> r.serviceName("restart").desiredStatus(DesiredStatus.STOPPED))
+                                .taskArns();
                         assertThat(running).hasSize(6);
-                        assertThat(stopped).as("no task was launched twice or replaced").isEmpty();
-                        assertThat(ecs.describeTasks(r -> r.tasks(running)).tasks()).allSatisfy(t ->
-                                assertThat(EcsHelpers.container(t, "app").imageDigest()).isEqualTo(d.toString()));
+                        assertThat(stopped)
+                                .as("no task was launched twice or replaced")
+                                .isEmpty();
+                        assertThat(ecs.describeTasks(r -> r.tasks(running)).tasks())
+                                .allSatisfy(t -> assertThat(
+                                                EcsHelpers.container(t, "app").imageDigest())
+                                        .isEqualTo(d.toString()));
                     }
                 } finally {
                     server.close();

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.ContainerCondition;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerDependency;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.HealthCheck;
 import software.amazon.awssdk.services.ecs.model.HealthStatus;
-import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -56,18 +56,32 @@ class ServiceHealthIT {
     }
 
     private String register(String family, String command) {
-        return ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder()
-                .name("app").image(image).memory(16).healthCheck(HealthCheck.builder()
-                        .command("CMD-SHELL", command).interval(5).timeout(2).retries(1).build()).build()))
-                .taskDefinition().taskDefinitionArn();
+        return ecs.registerTaskDefinition(r -> r.family(family)
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name("app")
+                                .image(image)
+                                .memory(16)
+                                .healthCheck(HealthCheck.builder()
+                                        .command("CMD-SHELL", command)
+                                        .interval(5)
+                                        .timeout(2)
+                                        .retries(1)
+                                        .build())
+                                .build()))
+                .taskDefinition()
+                .taskDefinitionArn();
     }
 
     @Test
     void a_passing_check_shows_healthy_container_and_task() {
         register("healthy", "exit 0");
-        ecs.createService(r -> r.serviceName("healthy").taskDefinition("healthy").desiredCount(1));
-        Eventually.await("task HEALTHY", WAIT, () -> tasks(ecs, "default", "healthy", DesiredStatus.RUNNING).stream()
-                .anyMatch(t -> t.healthStatus() == HealthStatus.HEALTHY));
+        ecs.createService(
+                r -> r.serviceName("healthy").taskDefinition("healthy").desiredCount(1));
+        Eventually.await(
+                "task HEALTHY",
+                WAIT,
+                () -> tasks(ecs, "default", "healthy", DesiredStatus.RUNNING).stream()
+                        .anyMatch(t -> t.healthStatus() == HealthStatus.HEALTHY));
         Task t = tasks(ecs, "default", "healthy", DesiredStatus.RUNNING).getFirst();
         assertThat(container(t, "app").healthStatus()).isEqualTo(HealthStatus.HEALTHY);
     }
@@ -76,28 +90,51 @@ class ServiceHealthIT {
     void unhealthy_tasks_are_replaced_after_the_grace_period_and_trip_the_circuit_breaker() {
         register("sick", "exit 1");
         register("patient", "exit 1");
-        ecs.createService(r -> r.serviceName("sick").taskDefinition("sick").desiredCount(1)
-                .deploymentConfiguration(d -> d.deploymentCircuitBreaker(b -> b.enable(true).rollback(false))));
-        ecs.createService(r -> r.serviceName("patient").taskDefinition("patient").desiredCount(1)
+        ecs.createService(r -> r.serviceName("sick")
+                .taskDefinition("sick")
+                .desiredCount(1)
+                .deploymentConfiguration(
+                        d -> d.deploymentCircuitBreaker(b -> b.enable(true).rollback(false))));
+        ecs.createService(r -> r.serviceName("patient")
+                .taskDefinition("patient")
+                .desiredCount(1)
                 .healthCheckGracePeriodSeconds(3600));
 
-        Eventually.await("a sick task stopped for failed health checks", WAIT, () -> tasks(ecs, "default", "sick",
-                DesiredStatus.STOPPED).stream().anyMatch(t -> "Task failed container health checks".equals(t.stoppedReason())));
+        Eventually.await(
+                "a sick task stopped for failed health checks",
+                WAIT,
+                () -> tasks(ecs, "default", "sick", DesiredStatus.STOPPED).stream()
+                        .anyMatch(t -> "Task failed container health checks".equals(t.stoppedReason())));
         Task replaced = tasks(ecs, "default", "sick", DesiredStatus.STOPPED).stream()
-                .filter(t -> "Task failed container health checks".equals(t.stoppedReason())).findFirst().orElseThrow();
+                .filter(t -> "Task failed container health checks".equals(t.stoppedReason()))
+                .findFirst()
+                .orElseThrow();
         assertThat(replaced.stopCodeAsString()).isEqualTo("ServiceSchedulerInitiated");
         assertThat(replaced.healthStatus()).isEqualTo(HealthStatus.UNHEALTHY);
         String id = replaced.taskArn().substring(replaced.taskArn().lastIndexOf('/') + 1);
-        Eventually.await("event and replacement", WAIT, () -> service(ecs, "default", "sick").events().stream()
-                .anyMatch(e -> e.message().equals("(service sick) (task " + id + ") failed container health checks."))
-                && tasks(ecs, "default", "sick", DesiredStatus.RUNNING).stream().anyMatch(t -> !t.taskArn().equals(replaced.taskArn())));
+        Eventually.await(
+                "event and replacement",
+                WAIT,
+                () -> service(ecs, "default", "sick").events().stream()
+                                .anyMatch(e -> e.message()
+                                        .equals("(service sick) (task " + id + ") failed container health checks."))
+                        && tasks(ecs, "default", "sick", DesiredStatus.RUNNING).stream()
+                                .anyMatch(t -> !t.taskArn().equals(replaced.taskArn())));
 
         // stage 2 of the circuit breaker: threshold 3 for a desired count of 1
-        Eventually.await("deployment FAILED", WAIT, () -> "FAILED".equals(service(ecs, "default", "sick").deployments()
-                .getFirst().rolloutStateAsString()));
+        Eventually.await(
+                "deployment FAILED",
+                WAIT,
+                () -> "FAILED"
+                        .equals(service(ecs, "default", "sick")
+                                .deployments()
+                                .getFirst()
+                                .rolloutStateAsString()));
         assertThat(service(ecs, "default", "sick").deployments().getFirst().rolloutStateReason())
-                .contains("failed container health checks").contains("3 of threshold 3");
-        assertThat(service(ecs, "default", "sick").deployments().getFirst().failedTasks()).isGreaterThanOrEqualTo(3);
+                .contains("failed container health checks")
+                .contains("3 of threshold 3");
+        assertThat(service(ecs, "default", "sick").deployments().getFirst().failedTasks())
+                .isGreaterThanOrEqualTo(3);
 
         // by now (3 replacements later) the patient service's task, as unhealthy, is still in its grace period
         List<Task> patient = tasks(ecs, "default", "patient", DesiredStatus.RUNNING);
@@ -108,26 +145,59 @@ class ServiceHealthIT {
 
     @Test
     void depends_on_healthy_needs_a_health_check_and_ranges_are_checked() {
-        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("nocheck").containerDefinitions(
-                ContainerDefinition.builder().name("db").image(image).memory(16).essential(false).build(),
-                ContainerDefinition.builder().name("app").image(image).memory(16).dependsOn(ContainerDependency.builder()
-                        .containerName("db").condition(ContainerCondition.HEALTHY).build()).build())))
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("nocheck")
+                        .containerDefinitions(
+                                ContainerDefinition.builder()
+                                        .name("db")
+                                        .image(image)
+                                        .memory(16)
+                                        .essential(false)
+                                        .build(),
+                                ContainerDefinition.builder()
+                                        .name("app")
+                                        .image(image)
+                                        .memory(16)
+                                        .dependsOn(ContainerDependency.builder()
+                                                .containerName("db")
+                                                .condition(ContainerCondition.HEALTHY)
+                                                .build())
+                                        .build())))
                 .isInstanceOf(ClientException.class)
-                .satisfies(e -> assertThat(((ClientException) e).awsErrorDetails().errorMessage())
-                        .isEqualTo("Invalid 'dependsOn' condition HEALTHY for container 'app': container 'db' has no 'healthCheck'."));
-        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("range").containerDefinitions(
-                ContainerDefinition.builder().name("app").image(image).memory(16).healthCheck(HealthCheck.builder()
-                        .command("CMD-SHELL", "true").interval(4).build()).build())))
+                .satisfies(
+                        e -> assertThat(((ClientException) e).awsErrorDetails().errorMessage())
+                                .isEqualTo(
+                                        "Invalid 'dependsOn' condition HEALTHY for container 'app': container 'db' has no 'healthCheck'."));
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("range")
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name("app")
+                                .image(image)
+                                .memory(16)
+                                .healthCheck(HealthCheck.builder()
+                                        .command("CMD-SHELL", "true")
+                                        .interval(4)
+                                        .build())
+                                .build())))
                 .isInstanceOf(ClientException.class)
-                .satisfies(e -> assertThat(((ClientException) e).awsErrorDetails().errorMessage())
-                        .isEqualTo("Invalid 'healthCheck.interval' 4 for container 'app': it must be between 5 and 300."));
-        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("cmd").containerDefinitions(
-                ContainerDefinition.builder().name("app").image(image).memory(16).healthCheck(HealthCheck.builder()
-                        .command("curl localhost").build()).build())))
+                .satisfies(
+                        e -> assertThat(((ClientException) e).awsErrorDetails().errorMessage())
+                                .isEqualTo(
+                                        "Invalid 'healthCheck.interval' 4 for container 'app': it must be between 5 and 300."));
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("cmd")
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name("app")
+                                .image(image)
+                                .memory(16)
+                                .healthCheck(HealthCheck.builder()
+                                        .command("curl localhost")
+                                        .build())
+                                .build())))
                 .isInstanceOf(ClientException.class)
-                .satisfies(e -> assertThat(((ClientException) e).awsErrorDetails().errorMessage())
-                        .startsWith("Invalid 'healthCheck.command' for container 'app'"));
-        for (String bad : new String[] {"timeout:1", "timeout:61", "retries:0", "retries:11", "startPeriod:301", "interval:301"}) {
+                .satisfies(
+                        e -> assertThat(((ClientException) e).awsErrorDetails().errorMessage())
+                                .startsWith("Invalid 'healthCheck.command' for container 'app'"));
+        for (String bad :
+                new String[] {"timeout:1", "timeout:61", "retries:0", "retries:11", "startPeriod:301", "interval:301"
+                }) {
             String[] p = bad.split(":");
             int v = Integer.parseInt(p[1]);
             HealthCheck.Builder hc = HealthCheck.builder().command("CMD", "true");
@@ -137,10 +207,17 @@ class ServiceHealthIT {
                 case "startPeriod" -> hc.startPeriod(v);
                 default -> hc.interval(v);
             }
-            assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("r").containerDefinitions(
-                    ContainerDefinition.builder().name("app").image(image).memory(16).healthCheck(hc.build()).build())))
-                    .as(bad).isInstanceOf(ClientException.class)
-                    .satisfies(e -> assertThat(((ClientException) e).awsErrorDetails().errorMessage())
+            assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("r")
+                            .containerDefinitions(ContainerDefinition.builder()
+                                    .name("app")
+                                    .image(image)
+                                    .memory(16)
+                                    .healthCheck(hc.build())
+                                    .build())))
+                    .as(bad)
+                    .isInstanceOf(ClientException.class)
+                    .satisfies(e -> assertThat(
+                                    ((ClientException) e).awsErrorDetails().errorMessage())
                             .startsWith("Invalid 'healthCheck." + p[0] + "' " + v));
         }
     }

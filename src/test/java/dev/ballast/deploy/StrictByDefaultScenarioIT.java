@@ -11,6 +11,7 @@ import dev.ballast.testing.SignedJson;
 import dev.ballast.testing.TestImages;
 import dev.ballast.testing.TestServer;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
-import java.util.List;
 
 /**
  * The combination users hit (issue 9, item 13): "strict by default" as the account rule {@code *} →
@@ -45,10 +45,19 @@ class StrictByDefaultScenarioIT {
         raw = new SignedJson(server.endpoint());
         app = registry.images().push("shop/app:v1", TestImages.Format.OCI, "app");
         agent = registry.images().push("docker-hub/datadog/agent:7", TestImages.Format.OCI, "agent");
-        ecs.registerTaskDefinition(t -> t.family("shop").containerDefinitions(
-                ContainerDefinition.builder().name("app").image(registry.host() + "/shop/app:v1").memory(8).build(),
-                ContainerDefinition.builder().name("datadog").image(registry.host() + "/docker-hub/datadog/agent:7")
-                        .memory(8).essential(false).build()));
+        ecs.registerTaskDefinition(t -> t.family("shop")
+                .containerDefinitions(
+                        ContainerDefinition.builder()
+                                .name("app")
+                                .image(registry.host() + "/shop/app:v1")
+                                .memory(8)
+                                .build(),
+                        ContainerDefinition.builder()
+                                .name("datadog")
+                                .image(registry.host() + "/docker-hub/datadog/agent:7")
+                                .memory(8)
+                                .essential(false)
+                                .build()));
     }
 
     @AfterAll
@@ -80,8 +89,10 @@ class StrictByDefaultScenarioIT {
             assertThat(c.path("resolutionMode").asText()).isEqualTo("skipped");
             assertThat(c.path("launchImage").asText()).isEqualTo(registry.host() + "/docker-hub/datadog/agent:7");
         }
-        assertThat(events("strict", "first")).anySatisfy(e -> assertThat(e).contains("container datadog")
-                .contains("is recognised as a mirror of docker.io/datadog/agent:* (Datadog agent)"));
+        assertThat(events("strict", "first"))
+                .anySatisfy(e -> assertThat(e)
+                        .contains("container datadog")
+                        .contains("is recognised as a mirror of docker.io/datadog/agent:* (Datadog agent)"));
 
         raw.policy("PutImageRule", "{\"pattern\":\"docker.io/datadog/agent:*\",\"mode\":\"consistent\"}");
         try {
@@ -103,7 +114,8 @@ class StrictByDefaultScenarioIT {
 
     @Test
     void aClusterSettingDisabledThatUnpinsSaysSo() {
-        ecs.createCluster(c -> c.clusterName("quiet").settings(s -> s.name("versionConsistency").value("disabled")));
+        ecs.createCluster(c -> c.clusterName("quiet")
+                .settings(s -> s.name("versionConsistency").value("disabled")));
         ecs.putAccountSettingDefault(s -> s.name("versionConsistency").value("consistent"));
         try {
             JsonNode rev = deploy("quiet", "unpinned");
@@ -112,16 +124,18 @@ class StrictByDefaultScenarioIT {
                 assertThat(c.path("decidedBy").asText()).isEqualTo("cluster-setting");
                 assertThat(c.path("resolutionMode").asText()).isEqualTo("skipped");
             }
-            String note = "The cluster setting versionConsistency=disabled un-pins this container: without it the account "
-                    + "setting (consistent) would resolve its image to a digest.";
-            assertThat(events("quiet", "unpinned")).anySatisfy(e -> assertThat(e).contains("container app").endsWith(note));
+            String note =
+                    "The cluster setting versionConsistency=disabled un-pins this container: without it the account "
+                            + "setting (consistent) would resolve its image to a digest.";
+            assertThat(events("quiet", "unpinned"))
+                    .anySatisfy(e -> assertThat(e).contains("container app").endsWith(note));
 
             JsonNode explain = raw.policy("ExplainPolicy", "{\"cluster\":\"quiet\",\"taskDefinition\":\"shop\"}");
             assertThat(explain.path("containers")).anySatisfy(c -> {
                 assertThat(c.path("containerName").asText()).isEqualTo("app");
                 assertThat(c.path("decidedBy").asText()).isEqualTo("cluster-setting");
-                assertThat(c.path("note").asText()).isEqualTo(note.substring(0, 1).toLowerCase()
-                        + note.substring(1, note.length() - 1));
+                assertThat(c.path("note").asText())
+                        .isEqualTo(note.substring(0, 1).toLowerCase() + note.substring(1, note.length() - 1));
             });
         } finally {
             ecs.deleteAccountSetting(s -> s.name("versionConsistency"));
@@ -130,15 +144,21 @@ class StrictByDefaultScenarioIT {
 
     /** Creates the service with desiredCount 0 (it is resolved all the same) and returns its revision. */
     private JsonNode deploy(String cluster, String name) {
-        ecs.createService(s -> s.cluster(cluster).serviceName(name).taskDefinition("shop").desiredCount(0));
-        Eventually.await("resolution of " + name, Duration.ofSeconds(30),
+        ecs.createService(
+                s -> s.cluster(cluster).serviceName(name).taskDefinition("shop").desiredCount(0));
+        Eventually.await(
+                "resolution of " + name,
+                Duration.ofSeconds(30),
                 () -> revision(cluster, name).path("resolutionState").asText().equals("RESOLVED"));
         return revision(cluster, name);
     }
 
     private JsonNode revision(String cluster, String service) {
-        String arn = service(ecs, cluster, service).currentServiceRevisions().get(0).arn();
-        return raw.ecs("DescribeServiceRevisions", "{\"serviceRevisionArns\":[\"" + arn + "\"]}").path("serviceRevisions").get(0);
+        String arn =
+                service(ecs, cluster, service).currentServiceRevisions().get(0).arn();
+        return raw.ecs("DescribeServiceRevisions", "{\"serviceRevisionArns\":[\"" + arn + "\"]}")
+                .path("serviceRevisions")
+                .get(0);
     }
 
     private static JsonNode container(JsonNode revision, String name) {
@@ -151,6 +171,8 @@ class StrictByDefaultScenarioIT {
     }
 
     private List<String> events(String cluster, String name) {
-        return service(ecs, cluster, name).events().stream().map(ServiceEvent::message).toList();
+        return service(ecs, cluster, name).events().stream()
+                .map(ServiceEvent::message)
+                .toList();
     }
 }

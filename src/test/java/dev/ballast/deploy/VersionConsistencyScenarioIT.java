@@ -61,11 +61,24 @@ class VersionConsistencyScenarioIT {
         Digest log1 = registry.images().push("demo/log:v1", TestImages.Format.OCI, "log-1");
         String appImage = registry.host() + "/demo/app:v1";
         String logImage = registry.host() + "/demo/log:v1";
-        ecs.registerTaskDefinition(r -> r.family("scenario").containerDefinitions(
-                ContainerDefinition.builder().name("app").image(appImage).memory(64).versionConsistency("consistent").build(),
-                ContainerDefinition.builder().name("log-router").image(logImage).memory(32).essential(false)
-                        .versionConsistency("disabled").build()));
-        ecs.createService(r -> r.serviceName("scenario").taskDefinition("scenario").desiredCount(3)
+        ecs.registerTaskDefinition(r -> r.family("scenario")
+                .containerDefinitions(
+                        ContainerDefinition.builder()
+                                .name("app")
+                                .image(appImage)
+                                .memory(64)
+                                .versionConsistency("consistent")
+                                .build(),
+                        ContainerDefinition.builder()
+                                .name("log-router")
+                                .image(logImage)
+                                .memory(32)
+                                .essential(false)
+                                .versionConsistency("disabled")
+                                .build()));
+        ecs.createService(r -> r.serviceName("scenario")
+                .taskDefinition("scenario")
+                .desiredCount(3)
                 .deploymentConfiguration(d -> d.minimumHealthyPercent(100).maximumPercent(200)));
         Eventually.await("3 tasks running", WAIT, () -> stable(ecs, "default", "scenario"));
 
@@ -86,12 +99,20 @@ class VersionConsistencyScenarioIT {
         Eventually.await("6 tasks running", WAIT, () -> stable(ecs, "default", "scenario"));
         List<Task> scaled = tasks(ecs, "default", "scenario", DesiredStatus.RUNNING);
         List<String> firstArns = first.stream().map(Task::taskArn).toList();
-        List<Task> added = scaled.stream().filter(t -> !firstArns.contains(t.taskArn())).toList();
+        List<Task> added =
+                scaled.stream().filter(t -> !firstArns.contains(t.taskArn())).toList();
         assertThat(added).hasSize(3).allSatisfy(t -> {
-            assertThat(container(t, "app").imageDigest()).as("scale-out keeps the deployment's digest").isEqualTo(app1.toString());
-            assertThat(container(t, "log-router").imageDigest()).as("disabled sidecar pulls the moved tag").isEqualTo(log2.toString());
+            assertThat(container(t, "app").imageDigest())
+                    .as("scale-out keeps the deployment's digest")
+                    .isEqualTo(app1.toString());
+            assertThat(container(t, "log-router").imageDigest())
+                    .as("disabled sidecar pulls the moved tag")
+                    .isEqualTo(log2.toString());
         });
-        String firstRevision = service(ecs, "default", "scenario").currentServiceRevisions().get(0).arn();
+        String firstRevision = service(ecs, "default", "scenario")
+                .currentServiceRevisions()
+                .get(0)
+                .arn();
 
         List<String> violations = new CopyOnWriteArrayList<>();
         AtomicBoolean watching = new AtomicBoolean(true);
@@ -99,8 +120,12 @@ class VersionConsistencyScenarioIT {
             try (EcsClient watch = server.client()) {
                 while (watching.get()) {
                     Service s = service(watch, "default", "scenario");
-                    int running = s.deployments().stream().mapToInt(d -> d.runningCount()).sum();
-                    int total = s.deployments().stream().mapToInt(d -> d.runningCount() + d.pendingCount()).sum();
+                    int running = s.deployments().stream()
+                            .mapToInt(d -> d.runningCount())
+                            .sum();
+                    int total = s.deployments().stream()
+                            .mapToInt(d -> d.runningCount() + d.pendingCount())
+                            .sum();
                     if (total > 12 || running < 6 && s.deployments().size() > 1) {
                         violations.add("running " + running + ", running+pending " + total);
                     }
@@ -108,26 +133,43 @@ class VersionConsistencyScenarioIT {
             }
         });
         ecs.updateService(r -> r.service("scenario").forceNewDeployment(true));
-        Eventually.await("forced deployment completes", WAIT, () -> stable(ecs, "default", "scenario")
-                && !service(ecs, "default", "scenario").currentServiceRevisions().get(0).arn().equals(firstRevision));
+        Eventually.await(
+                "forced deployment completes",
+                WAIT,
+                () -> stable(ecs, "default", "scenario")
+                        && !service(ecs, "default", "scenario")
+                                .currentServiceRevisions()
+                                .get(0)
+                                .arn()
+                                .equals(firstRevision));
         watching.set(false);
         try {
             watcher.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        assertThat(violations).as("min 100%% / max 200%% of 6 held throughout the rollout").isEmpty();
-        String currentDeployment = service(ecs, "default", "scenario").deployments().get(0).id();
-        assertThat(tasks(ecs, "default", "scenario", DesiredStatus.RUNNING)).hasSize(6).allSatisfy(t -> {
-            assertThat(container(t, "app").imageDigest())
-                    .as("task %s of deployment %s (current %s, last status %s)", t.taskArn(), t.startedBy(), currentDeployment,
-                            t.lastStatus())
-                    .isEqualTo(app2.toString());
-            assertThat(container(t, "app").image()).isEqualTo(appImage);
-        });
+        assertThat(violations)
+                .as("min 100%% / max 200%% of 6 held throughout the rollout")
+                .isEmpty();
+        String currentDeployment =
+                service(ecs, "default", "scenario").deployments().get(0).id();
+        assertThat(tasks(ecs, "default", "scenario", DesiredStatus.RUNNING))
+                .hasSize(6)
+                .allSatisfy(t -> {
+                    assertThat(container(t, "app").imageDigest())
+                            .as(
+                                    "task %s of deployment %s (current %s, last status %s)",
+                                    t.taskArn(), t.startedBy(), currentDeployment, t.lastStatus())
+                            .isEqualTo(app2.toString());
+                    assertThat(container(t, "app").image()).isEqualTo(appImage);
+                });
 
-        String secondRevision = service(ecs, "default", "scenario").currentServiceRevisions().get(0).arn();
-        List<ServiceRevision> revisions = ecs.describeServiceRevisions(r -> r.serviceRevisionArns(firstRevision, secondRevision))
+        String secondRevision = service(ecs, "default", "scenario")
+                .currentServiceRevisions()
+                .get(0)
+                .arn();
+        List<ServiceRevision> revisions = ecs.describeServiceRevisions(
+                        r -> r.serviceRevisionArns(firstRevision, secondRevision))
                 .serviceRevisions();
         assertThat(revisions).hasSize(2);
         assertThat(revisions.get(0).containerImages()).anySatisfy(ci -> {
@@ -143,7 +185,9 @@ class VersionConsistencyScenarioIT {
             assertThat(ci.containerName()).isEqualTo("log-router");
             assertThat(ci.imageDigest()).isNull();
         });
-        List<String> events = service(ecs, "default", "scenario").events().stream().map(e -> e.message()).toList();
+        List<String> events = service(ecs, "default", "scenario").events().stream()
+                .map(e -> e.message())
+                .toList();
         assertThat(events).anyMatch(m -> m.contains("has reached a steady state"));
         assertThat(events).anyMatch(m -> m.contains("app") && m.contains(app2.toString()));
     }
@@ -153,21 +197,40 @@ class VersionConsistencyScenarioIT {
         Digest d = registry.images().push("demo/run:v1", TestImages.Format.DOCKER, "run-1");
         try (ScriptedServer proxy = ScriptedServer.start(new ForwardingScript(registry.baseUri()))) {
             String image = proxy.host() + "/demo/run:v1";
-            ecs.registerTaskDefinition(r -> r.family("runner").containerDefinitions(
-                    ContainerDefinition.builder().name("job").image(image).memory(16).build()));
-            List<Task> started = ecs.runTask(r -> r.taskDefinition("runner").count(5).startedBy("batch-7")).tasks();
+            ecs.registerTaskDefinition(r -> r.family("runner")
+                    .containerDefinitions(ContainerDefinition.builder()
+                            .name("job")
+                            .image(image)
+                            .memory(16)
+                            .build()));
+            List<Task> started = ecs.runTask(
+                            r -> r.taskDefinition("runner").count(5).startedBy("batch-7"))
+                    .tasks();
             assertThat(started).hasSize(5);
             List<String> arns = started.stream().map(Task::taskArn).toList();
-            Eventually.await("5 tasks running", WAIT, () -> ecs.describeTasks(r -> r.tasks(arns)).tasks().stream()
-                    .allMatch(t -> t.lastStatus().equals("RUNNING")));
+            Eventually.await(
+                    "5 tasks running",
+                    WAIT,
+                    () -> ecs.describeTasks(r -> r.tasks(arns)).tasks().stream()
+                            .allMatch(t -> t.lastStatus().equals("RUNNING")));
             List<Task> running = ecs.describeTasks(r -> r.tasks(arns)).tasks();
-            assertThat(running).extracting(t -> container(t, "job").imageDigest()).containsOnly(d.toString());
+            assertThat(running)
+                    .extracting(t -> container(t, "job").imageDigest())
+                    .containsOnly(d.toString());
             long tagRequests = proxy.count(q -> q.path().endsWith("/demo/run/manifests/v1"));
-            assertThat(tagRequests).as("one tag resolution for the whole RunTask call").isEqualTo(1);
+            assertThat(tagRequests)
+                    .as("one tag resolution for the whole RunTask call")
+                    .isEqualTo(1);
             assertThat(ecs.listTasks(r -> r.startedBy("batch-7")).taskArns()).hasSize(5);
             ecs.stopTask(r -> r.task(arns.get(0)).reason("done early"));
-            Eventually.await("task stopped", WAIT, () -> ecs.describeTasks(r -> r.tasks(arns.get(0))).tasks().get(0)
-                    .lastStatus().equals("STOPPED"));
+            Eventually.await(
+                    "task stopped",
+                    WAIT,
+                    () -> ecs.describeTasks(r -> r.tasks(arns.get(0)))
+                            .tasks()
+                            .get(0)
+                            .lastStatus()
+                            .equals("STOPPED"));
             Task stopped = ecs.describeTasks(r -> r.tasks(arns.get(0))).tasks().get(0);
             assertThat(stopped.stopCodeAsString()).isEqualTo("UserInitiated");
             assertThat(stopped.stoppedReason()).isEqualTo("done early");
@@ -178,22 +241,39 @@ class VersionConsistencyScenarioIT {
     void deletedPinnedDigestStopsReplacementsWithAnEventNamingTheImage() {
         Digest d = registry.images().push("demo/gone:v1", TestImages.Format.OCI, "gone-1");
         String image = registry.host() + "/demo/gone:v1";
-        ecs.registerTaskDefinition(r -> r.family("gone").containerDefinitions(
-                ContainerDefinition.builder().name("app").image(image).memory(16).versionConsistency("enabled").build()));
+        ecs.registerTaskDefinition(r -> r.family("gone")
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image(image)
+                        .memory(16)
+                        .versionConsistency("enabled")
+                        .build()));
         ecs.createService(r -> r.serviceName("gone").taskDefinition("gone").desiredCount(1));
         Eventually.await("1 task running", WAIT, () -> stable(ecs, "default", "gone"));
         registry.images().delete("demo/gone", d);
 
         ecs.updateService(r -> r.service("gone").desiredCount(4));
-        Eventually.await("a replacement fails to pull", WAIT, () -> service(ecs, "default", "gone").events().stream()
-                .anyMatch(e -> e.message().contains("CannotPullContainerError")));
-        String event = service(ecs, "default", "gone").events().stream().map(e -> e.message())
-                .filter(m -> m.contains("CannotPullContainerError")).findFirst().orElseThrow();
-        assertThat(event).contains("(service gone)").contains("app").contains(image).contains(d.toString());
+        Eventually.await(
+                "a replacement fails to pull",
+                WAIT,
+                () -> service(ecs, "default", "gone").events().stream()
+                        .anyMatch(e -> e.message().contains("CannotPullContainerError")));
+        String event = service(ecs, "default", "gone").events().stream()
+                .map(e -> e.message())
+                .filter(m -> m.contains("CannotPullContainerError"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(event)
+                .contains("(service gone)")
+                .contains("app")
+                .contains(image)
+                .contains(d.toString());
         List<Task> stopped = tasks(ecs, "default", "gone", DesiredStatus.STOPPED);
         assertThat(stopped).isNotEmpty().allSatisfy(t -> {
             assertThat(t.stopCodeAsString()).isEqualTo("TaskFailedToStart");
-            assertThat(container(t, "app").reason()).startsWith("CannotPullContainerError").contains(d.toString());
+            assertThat(container(t, "app").reason())
+                    .startsWith("CannotPullContainerError")
+                    .contains(d.toString());
         });
         ecs.updateService(r -> r.service("gone").desiredCount(0));
     }

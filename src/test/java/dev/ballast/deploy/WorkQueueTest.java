@@ -31,7 +31,9 @@ class WorkQueueTest {
         queue.add("a");
         queue.add("a");
         queue.add("b");
-        assertThat(queue.poll()).as("a is being processed: b comes first, a not at all").isEqualTo("b");
+        assertThat(queue.poll())
+                .as("a is being processed: b comes first, a not at all")
+                .isEqualTo("b");
         assertThat(queue.poll()).isNull();
         queue.done("b");
         assertThat(queue.idle()).as("a is still being processed").isFalse();
@@ -73,7 +75,9 @@ class WorkQueueTest {
         clock.advance(Duration.ofSeconds(2));
         assertThat(drain()).containsExactly("a");
         clock.advance(Duration.ofMinutes(1));
-        assertThat(queue.poll()).as("one due time per key: the later ones were merged into it").isNull();
+        assertThat(queue.poll())
+                .as("one due time per key: the later ones were merged into it")
+                .isNull();
 
         queue.addAfter("b", Duration.ofSeconds(10));
         queue.add("b");
@@ -87,12 +91,16 @@ class WorkQueueTest {
             delays.add(queue.addWithBackoff("a"));
             assertThat(queue.backingOff("a")).isTrue();
             clock.advance(delays.getLast().minusMillis(1));
-            assertThat(queue.poll()).as("still backing off after %s", delays.getLast().minusMillis(1)).isNull();
+            assertThat(queue.poll())
+                    .as("still backing off after %s", delays.getLast().minusMillis(1))
+                    .isNull();
             clock.advance(Duration.ofMillis(1));
             assertThat(drain()).containsExactly("a");
             assertThat(queue.backingOff("a")).isFalse();
         }
-        assertThat(delays).extracting(Duration::toMillis).containsExactly(100L, 200L, 400L, 800L, 1_600L, 3_200L, 5_000L, 5_000L);
+        assertThat(delays)
+                .extracting(Duration::toMillis)
+                .containsExactly(100L, 200L, 400L, 800L, 1_600L, 3_200L, 5_000L, 5_000L);
         assertThat(queue.addWithBackoff("b")).as("per key").isEqualTo(Duration.ofMillis(100));
 
         queue.forget("a");

@@ -27,13 +27,16 @@ class DigestTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "sha256|expected algorithm:hex",
-        "sha256:|expected algorithm:hex",
-        ":abc|expected algorithm:hex",
-        "sha1:da39a3ee5e6b4b0d3255bfef95601890afd80709|unsupported algorithm \"sha1\"",
-        "sha256:00|needs 64 hex characters, got 2",
-        "SHA256:0000000000000000000000000000000000000000000000000000000000000000|unsupported algorithm"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "sha256|expected algorithm:hex",
+                "sha256:|expected algorithm:hex",
+                ":abc|expected algorithm:hex",
+                "sha1:da39a3ee5e6b4b0d3255bfef95601890afd80709|unsupported algorithm \"sha1\"",
+                "sha256:00|needs 64 hex characters, got 2",
+                "SHA256:0000000000000000000000000000000000000000000000000000000000000000|unsupported algorithm"
+            })
     void rejects(String input, String reason) {
         assertThatThrownBy(() -> Digest.parse(input))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -159,8 +159,8 @@ class ImageReferenceTest {
         assertThat(ref.tag()).isEqualTo(Optional.ofNullable(tag));
         assertThat(ref.digest()).isEqualTo(Optional.ofNullable(digest).map(Digest::parse));
         assertThat(ref.original()).isEqualTo(input);
-        String canonical = registry + "/" + repository + (tag == null ? "" : ":" + tag)
-                + (digest == null ? "" : "@" + digest);
+        String canonical =
+                registry + "/" + repository + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest);
         assertThat(ref.canonical()).isEqualTo(canonical);
         assertThat(ref.toString()).isEqualTo(canonical);
         ImageReference again = ImageReference.parse(ref.toString());
@@ -203,15 +203,34 @@ class ImageReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"localhost/a", "localhost:5000/a", "LOCALHOST:1/a", "127.0.0.1:5000/a", "127.1.2.3/a",
-        "127.255.255.255:80/a", "[::1]:5000/a", "[::1]/a"})
+    @ValueSource(
+            strings = {
+                "localhost/a",
+                "localhost:5000/a",
+                "LOCALHOST:1/a",
+                "127.0.0.1:5000/a",
+                "127.1.2.3/a",
+                "127.255.255.255:80/a",
+                "[::1]:5000/a",
+                "[::1]/a"
+            })
     void loopback_registries(String input) {
         assertThat(ImageReference.parse(input).isLoopbackRegistry()).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"busybox", "gcr.io/a", "128.0.0.1/a", "127.0.0.256/a", "127.0.0/a", "localhost.example.com/a",
-        "[::2]/a", "10.0.0.1:5000/a", "127.example.com/a"})
+    @ValueSource(
+            strings = {
+                "busybox",
+                "gcr.io/a",
+                "128.0.0.1/a",
+                "127.0.0.256/a",
+                "127.0.0/a",
+                "localhost.example.com/a",
+                "[::2]/a",
+                "10.0.0.1:5000/a",
+                "127.example.com/a"
+            })
     void not_loopback_registries(String input) {
         assertThat(ImageReference.parse(input).isLoopbackRegistry()).isFalse();
     }

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** For {@code ArchitectureTest}'s self-test only: model classes within and beyond what model may use. */
 public final class ModelArchitectureFixtures {
-    private ModelArchitectureFixtures() {
-    }
+    private ModelArchitectureFixtures() {}
 
     /** Uses Jackson's databind, which model may not. */
     public static final class UsingDatabind {

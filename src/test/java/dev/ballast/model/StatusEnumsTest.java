@@ -16,52 +16,149 @@ class StatusEnumsTest {
 
     static Stream<Arguments> tables() {
         return Stream.of(
-                table(TaskStatus.values(), TaskStatus::wire, TaskStatus::fromWire,
-                        "PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING", "STOPPING",
-                        "DEPROVISIONING", "STOPPED"),
-                table(DesiredStatus.values(), DesiredStatus::wire, DesiredStatus::fromWire,
-                        "PENDING", "RUNNING", "STOPPED"),
-                table(ContainerStatus.values(), ContainerStatus::wire, ContainerStatus::fromWire,
-                        "PENDING", "RUNNING", "STOPPED"),
-                table(HealthStatus.values(), HealthStatus::wire, HealthStatus::fromWire,
-                        "HEALTHY", "UNHEALTHY", "UNKNOWN"),
-                table(StopCode.values(), StopCode::wire, StopCode::fromWire,
-                        "TaskFailedToStart", "EssentialContainerExited", "UserInitiated",
-                        "ServiceSchedulerInitiated", "SpotInterruption", "TerminationNotice", "InfrastructureHealth"),
-                table(DeploymentStatus.values(), DeploymentStatus::wire, DeploymentStatus::fromWire,
-                        "PRIMARY", "ACTIVE", "INACTIVE"),
-                table(RolloutState.values(), RolloutState::wire, RolloutState::fromWire,
-                        "IN_PROGRESS", "COMPLETED", "FAILED"),
+                table(
+                        TaskStatus.values(),
+                        TaskStatus::wire,
+                        TaskStatus::fromWire,
+                        "PROVISIONING",
+                        "PENDING",
+                        "ACTIVATING",
+                        "RUNNING",
+                        "DEACTIVATING",
+                        "STOPPING",
+                        "DEPROVISIONING",
+                        "STOPPED"),
+                table(
+                        DesiredStatus.values(),
+                        DesiredStatus::wire,
+                        DesiredStatus::fromWire,
+                        "PENDING",
+                        "RUNNING",
+                        "STOPPED"),
+                table(
+                        ContainerStatus.values(),
+                        ContainerStatus::wire,
+                        ContainerStatus::fromWire,
+                        "PENDING",
+                        "RUNNING",
+                        "STOPPED"),
+                table(
+                        HealthStatus.values(),
+                        HealthStatus::wire,
+                        HealthStatus::fromWire,
+                        "HEALTHY",
+                        "UNHEALTHY",
+                        "UNKNOWN"),
+                table(
+                        StopCode.values(),
+                        StopCode::wire,
+                        StopCode::fromWire,
+                        "TaskFailedToStart",
+                        "EssentialContainerExited",
+                        "UserInitiated",
+                        "ServiceSchedulerInitiated",
+                        "SpotInterruption",
+                        "TerminationNotice",
+                        "InfrastructureHealth"),
+                table(
+                        DeploymentStatus.values(),
+                        DeploymentStatus::wire,
+                        DeploymentStatus::fromWire,
+                        "PRIMARY",
+                        "ACTIVE",
+                        "INACTIVE"),
+                table(
+                        RolloutState.values(),
+                        RolloutState::wire,
+                        RolloutState::fromWire,
+                        "IN_PROGRESS",
+                        "COMPLETED",
+                        "FAILED"),
                 table(ClusterStatus.values(), ClusterStatus::wire, ClusterStatus::fromWire, "ACTIVE", "INACTIVE"),
-                table(ServiceStatus.values(), ServiceStatus::wire, ServiceStatus::fromWire,
-                        "ACTIVE", "DRAINING", "INACTIVE"),
-                table(ContainerInstanceStatus.values(), ContainerInstanceStatus::wire, ContainerInstanceStatus::fromWire,
-                        "ACTIVE", "DRAINING", "INACTIVE"),
-                table(TaskDefinitionStatus.values(), TaskDefinitionStatus::wire, TaskDefinitionStatus::fromWire,
-                        "ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"),
-                table(ServiceDeploymentStatus.values(), ServiceDeploymentStatus::wire, ServiceDeploymentStatus::fromWire,
-                        "PENDING", "SUCCESSFUL", "STOPPED", "STOP_REQUESTED", "IN_PROGRESS", "ROLLBACK_REQUESTED",
-                        "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"),
-                table(ResolutionState.values(), ResolutionState::wire, ResolutionState::fromWire,
-                        "PENDING", "RESOLVED", "FAILED"),
-                table(ResolutionOutcome.values(), ResolutionOutcome::wire, ResolutionOutcome::fromWire,
-                        "pending", "resolved", "verified", "skipped", "fallback", "failed"),
+                table(
+                        ServiceStatus.values(),
+                        ServiceStatus::wire,
+                        ServiceStatus::fromWire,
+                        "ACTIVE",
+                        "DRAINING",
+                        "INACTIVE"),
+                table(
+                        ContainerInstanceStatus.values(),
+                        ContainerInstanceStatus::wire,
+                        ContainerInstanceStatus::fromWire,
+                        "ACTIVE",
+                        "DRAINING",
+                        "INACTIVE"),
+                table(
+                        TaskDefinitionStatus.values(),
+                        TaskDefinitionStatus::wire,
+                        TaskDefinitionStatus::fromWire,
+                        "ACTIVE",
+                        "INACTIVE",
+                        "DELETE_IN_PROGRESS"),
+                table(
+                        ServiceDeploymentStatus.values(),
+                        ServiceDeploymentStatus::wire,
+                        ServiceDeploymentStatus::fromWire,
+                        "PENDING",
+                        "SUCCESSFUL",
+                        "STOPPED",
+                        "STOP_REQUESTED",
+                        "IN_PROGRESS",
+                        "ROLLBACK_REQUESTED",
+                        "ROLLBACK_IN_PROGRESS",
+                        "ROLLBACK_SUCCESSFUL",
+                        "ROLLBACK_FAILED"),
+                table(
+                        ResolutionState.values(),
+                        ResolutionState::wire,
+                        ResolutionState::fromWire,
+                        "PENDING",
+                        "RESOLVED",
+                        "FAILED"),
+                table(
+                        ResolutionOutcome.values(),
+                        ResolutionOutcome::wire,
+                        ResolutionOutcome::fromWire,
+                        "pending",
+                        "resolved",
+                        "verified",
+                        "skipped",
+                        "fallback",
+                        "failed"),
                 table(Mode.values(), Mode::wire, Mode::fromWire, "consistent", "best-effort", "disabled"),
-                table(Layer.values(), Layer::wire, Layer::fromWire, "container", "cluster-rule", "account-rule",
-                        "managed-catalog", "cluster-setting", "account-setting", "system-default"),
+                table(
+                        Layer.values(),
+                        Layer::wire,
+                        Layer::fromWire,
+                        "container",
+                        "cluster-rule",
+                        "account-rule",
+                        "managed-catalog",
+                        "cluster-setting",
+                        "account-setting",
+                        "system-default"),
                 table(StopCause.values(), StopCause::wire, StopCause::fromWire, "HEALTH_CHECK_FAILED"));
     }
 
-    private static <E extends Enum<E>> Arguments table(E[] values, Function<E, String> wire,
-            Function<String, E> fromWire, String... expected) {
-        return Arguments.of(values[0].getDeclaringClass().getSimpleName(), Arrays.asList(values), wire, fromWire,
+    private static <E extends Enum<E>> Arguments table(
+            E[] values, Function<E, String> wire, Function<String, E> fromWire, String... expected) {
+        return Arguments.of(
+                values[0].getDeclaringClass().getSimpleName(),
+                Arrays.asList(values),
+                wire,
+                fromWire,
                 List.of(expected));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("tables")
-    <E extends Enum<E>> void wireStringsInOrderRoundTripAndRefuseUnknown(String name, List<E> values,
-            Function<E, String> wire, Function<String, E> fromWire, List<String> expected) {
+    <E extends Enum<E>> void wireStringsInOrderRoundTripAndRefuseUnknown(
+            String name,
+            List<E> values,
+            Function<E, String> wire,
+            Function<String, E> fromWire,
+            List<String> expected) {
         assertThat(values.stream().map(wire).toList()).isEqualTo(expected);
         for (E e : values) {
             assertThat(fromWire.apply(wire.apply(e))).isSameAs(e);
@@ -100,11 +197,18 @@ class StatusEnumsTest {
 
     static Stream<Arguments> otherOrders() {
         return Stream.of(
-                Arguments.of("desired STOPPED at least RUNNING", DesiredStatus.STOPPED.atLeast(DesiredStatus.RUNNING), true),
-                Arguments.of("desired PENDING before RUNNING", DesiredStatus.PENDING.before(DesiredStatus.RUNNING), true),
-                Arguments.of("container RUNNING before STOPPED", ContainerStatus.RUNNING.before(ContainerStatus.STOPPED), true),
+                Arguments.of(
+                        "desired STOPPED at least RUNNING", DesiredStatus.STOPPED.atLeast(DesiredStatus.RUNNING), true),
+                Arguments.of(
+                        "desired PENDING before RUNNING", DesiredStatus.PENDING.before(DesiredStatus.RUNNING), true),
+                Arguments.of(
+                        "container RUNNING before STOPPED",
+                        ContainerStatus.RUNNING.before(ContainerStatus.STOPPED),
+                        true),
                 Arguments.of("PRIMARY before ACTIVE", DeploymentStatus.PRIMARY.before(DeploymentStatus.ACTIVE), true),
-                Arguments.of("INACTIVE at least ACTIVE", DeploymentStatus.INACTIVE.atLeast(DeploymentStatus.ACTIVE), true),
-                Arguments.of("IN_PROGRESS before COMPLETED", RolloutState.IN_PROGRESS.before(RolloutState.COMPLETED), true));
+                Arguments.of(
+                        "INACTIVE at least ACTIVE", DeploymentStatus.INACTIVE.atLeast(DeploymentStatus.ACTIVE), true),
+                Arguments.of(
+                        "IN_PROGRESS before COMPLETED", RolloutState.IN_PROGRESS.before(RolloutState.COMPLETED), true));
     }
 }

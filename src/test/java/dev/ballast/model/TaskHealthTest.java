@@ -45,12 +45,17 @@ class TaskHealthTest {
     @ParameterizedTest(name = "container health {0} is shown as {1}")
     @MethodSource("containers")
     void container_health(String stored, HealthStatus shown) {
-        assertThat(TaskHealth.shown(task(List.of("E:" + stored)).containers().getFirst().health())).isEqualTo(shown);
+        assertThat(TaskHealth.shown(
+                        task(List.of("E:" + stored)).containers().getFirst().health()))
+                .isEqualTo(shown);
     }
 
     static Stream<Arguments> containers() {
-        return Stream.of(Arguments.of("-", HealthStatus.UNKNOWN), Arguments.of("UNKNOWN", HealthStatus.UNKNOWN),
-                Arguments.of("HEALTHY", HealthStatus.HEALTHY), Arguments.of("UNHEALTHY", HealthStatus.UNHEALTHY));
+        return Stream.of(
+                Arguments.of("-", HealthStatus.UNKNOWN),
+                Arguments.of("UNKNOWN", HealthStatus.UNKNOWN),
+                Arguments.of("HEALTHY", HealthStatus.HEALTHY),
+                Arguments.of("UNHEALTHY", HealthStatus.UNHEALTHY));
     }
 
     @ParameterizedTest(name = "{0} settled for a deployment: {1}")

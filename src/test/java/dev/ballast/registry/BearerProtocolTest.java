@@ -13,9 +13,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import java.util.Map;
 
 /** Bearer challenges, token caching and blob redirects against scripted servers. */
 class BearerProtocolTest {
@@ -37,21 +37,27 @@ class BearerProtocolTest {
     }
 
     RegistryClient client() {
-        return new RegistryClient(RegistryConfig.defaults().withClock(clock, d -> { }), new SimpleMeterRegistry());
+        return new RegistryClient(RegistryConfig.defaults().withClock(clock, d -> {}), new SimpleMeterRegistry());
     }
 
     /** A registry on one server that is also its own token realm; blobs redirect to {@code storage}. */
     ScriptedServer bearerRegistry(String storageBody) {
-        storage = ScriptedServer.start(r -> new Reply(200, Map.of(),
-                storageBody.getBytes(StandardCharsets.UTF_8)));
+        storage = ScriptedServer.start(r -> new Reply(200, Map.of(), storageBody.getBytes(StandardCharsets.UTF_8)));
         return ScriptedServer.start(r -> {
             if (r.path().equals("/token")) {
-                return Reply.json(200, "{\"access_token\":\"tok-" + registry.count(x -> x.path().equals("/token"))
-                        + "\",\"expires_in\":120}");
+                return Reply.json(
+                        200,
+                        "{\"access_token\":\"tok-"
+                                + registry.count(x -> x.path().equals("/token")) + "\",\"expires_in\":120}");
             }
-            if (r.header("Authorization").filter(a -> a.startsWith("Bearer tok-")).isEmpty()) {
-                return Reply.of(401).with("WWW-Authenticate", "Bearer realm=\"http://" + registry.host()
-                        + "/token\",service=\"scripted\",scope=\"repository:demo/app:pull\"");
+            if (r.header("Authorization")
+                    .filter(a -> a.startsWith("Bearer tok-"))
+                    .isEmpty()) {
+                return Reply.of(401)
+                        .with(
+                                "WWW-Authenticate",
+                                "Bearer realm=\"http://" + registry.host()
+                                        + "/token\",service=\"scripted\",scope=\"repository:demo/app:pull\"");
             }
             if (r.path().contains("/blobs/")) {
                 return Reply.of(307).with("Location", "http://localhost:" + storage.port() + "/storage/blob");
@@ -71,14 +77,22 @@ class BearerProtocolTest {
         Digest digest = Digest.sha256(BLOB);
         assertThat(c.blob(repo(), digest)).isEqualTo(BLOB);
         assertThat(c.blob(repo(), digest)).isEqualTo(BLOB);
-        assertThat(registry.received()).filteredOn(r -> r.path().equals("/token")).singleElement()
+        assertThat(registry.received())
+                .filteredOn(r -> r.path().equals("/token"))
+                .singleElement()
                 .satisfies(r -> {
-                    assertThat(r.target()).contains("service=scripted").contains("scope=repository%3Ademo%2Fapp%3Apull");
+                    assertThat(r.target())
+                            .contains("service=scripted")
+                            .contains("scope=repository%3Ademo%2Fapp%3Apull");
                     assertThat(r.header("Authorization")).isEmpty();
                 });
-        assertThat(registry.received()).filteredOn(r -> r.path().contains("/blobs/"))
-                .extracting(r -> r.header("Authorization").orElse("")).containsOnly("Bearer tok-1");
-        assertThat(storage.received()).hasSize(2).allSatisfy(r -> assertThat(r.header("Authorization")).isEmpty());
+        assertThat(registry.received())
+                .filteredOn(r -> r.path().contains("/blobs/"))
+                .extracting(r -> r.header("Authorization").orElse(""))
+                .containsOnly("Bearer tok-1");
+        assertThat(storage.received())
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.header("Authorization")).isEmpty());
 
         clock.advance(Duration.ofSeconds(121));
         c.blob(repo(), digest);
@@ -90,17 +104,19 @@ class BearerProtocolTest {
         registry = bearerRegistry("tampered bytes");
         Digest digest = Digest.sha256(BLOB);
         assertThatThrownBy(() -> client().blob(repo(), digest))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessageContaining("get blob " + registry.host() + "/demo/app@" + digest + ": blob body hashes to");
     }
 
     @Test
     void a_registry_that_never_accepts_the_token_is_unauthorized_after_one_refresh() {
-        registry = ScriptedServer.start(r -> r.path().equals("/token") ? Reply.json(200, "{\"token\":\"t\"}")
+        registry = ScriptedServer.start(r -> r.path().equals("/token")
+                ? Reply.json(200, "{\"token\":\"t\"}")
                 : Reply.of(401).with("WWW-Authenticate", "Bearer realm=\"http://" + registry.host() + "/token\""));
         assertThatThrownBy(() -> client().resolve(repo()))
-                .isInstanceOfSatisfying(RegistryException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED))
                 .hasMessageEndingWith("registry answered 401 after token refresh");
         assertThat(registry.count(r -> r.path().equals("/token"))).isEqualTo(2);
         assertThat(registry.count(r -> r.path().contains("/manifests/"))).isEqualTo(2);

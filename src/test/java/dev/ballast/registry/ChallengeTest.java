@@ -14,10 +14,11 @@ class ChallengeTest {
 
     @Test
     void bearer_with_realm_service_and_scope() {
-        assertThat(Challenge.parse(List.of("Bearer realm=\"https://auth.example.com/token\",service=\"registry.example.com\","
-                + "scope=\"repository:demo/app:pull\"")))
-                .contains(new Challenge.Bearer("https://auth.example.com/token", "registry.example.com",
-                        "repository:demo/app:pull", ""));
+        assertThat(Challenge.parse(
+                        List.of("Bearer realm=\"https://auth.example.com/token\",service=\"registry.example.com\","
+                                + "scope=\"repository:demo/app:pull\"")))
+                .contains(new Challenge.Bearer(
+                        "https://auth.example.com/token", "registry.example.com", "repository:demo/app:pull", ""));
     }
 
     @Test
@@ -34,7 +35,8 @@ class ChallengeTest {
     @Test
     void basic_and_bearer_prefers_bearer_whatever_the_order() {
         assertThat(Challenge.parse(List.of("Basic realm=\"r\"", "Bearer realm=\"http://t\"")))
-                .get().isInstanceOf(Challenge.Bearer.class);
+                .get()
+                .isInstanceOf(Challenge.Bearer.class);
         assertThat(Challenge.parse(List.of("Basic realm=\"r\", Bearer realm=\"http://t\",service=\"s\"")))
                 .contains(new Challenge.Bearer("http://t", "s", "", ""));
         assertThat(Challenge.parse(List.of("Basic realm=\"test-realm\""))).contains(new Challenge.Basic("test-realm"));
@@ -51,11 +53,9 @@ class ChallengeTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "7|PT7S",
-        "0|PT0S",
-        "Thu, 01 Jan 2026 00:00:30 GMT|PT30S",
-        "Wed, 31 Dec 2025 23:59:00 GMT|PT0S"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"7|PT7S", "0|PT0S", "Thu, 01 Jan 2026 00:00:30 GMT|PT30S", "Wed, 31 Dec 2025 23:59:00 GMT|PT0S"})
     void retry_after_forms(String header, String expected) {
         assertThat(Transport.parseRetryAfter(header, Instant.parse("2026-01-01T00:00:00Z")))
                 .contains(Duration.parse(expected));

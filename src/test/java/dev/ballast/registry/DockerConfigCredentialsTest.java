@@ -33,11 +33,13 @@ class DockerConfigCredentialsTest {
 
     @Test
     void auths_with_base64_auth_or_username_and_password() throws IOException {
-        var creds = DockerConfigCredentials.load(config("{\"auths\":{"
-                + "\"127.0.0.1:5000\":{\"auth\":\"" + b64("alice:pa:ss") + "\"},"
-                + "\"https://registry.example.com/v2/\":{\"username\":\"bob\",\"password\":\"pw\"},"
-                + "\"https://index.docker.io/v1/\":{\"auth\":\"" + b64("hub:token") + "\"},"
-                + "\"empty.example.com\":{}}}"), dir);
+        var creds = DockerConfigCredentials.load(
+                config("{\"auths\":{"
+                        + "\"127.0.0.1:5000\":{\"auth\":\"" + b64("alice:pa:ss") + "\"},"
+                        + "\"https://registry.example.com/v2/\":{\"username\":\"bob\",\"password\":\"pw\"},"
+                        + "\"https://index.docker.io/v1/\":{\"auth\":\"" + b64("hub:token") + "\"},"
+                        + "\"empty.example.com\":{}}}"),
+                dir);
         assertThat(creds.lookup("127.0.0.1:5000")).contains(new Credential("alice", "pa:ss"));
         assertThat(creds.lookup("registry.example.com")).contains(new Credential("bob", "pw"));
         assertThat(creds.lookup("docker.io")).contains(new Credential("hub", "token"));
@@ -47,10 +49,14 @@ class DockerConfigCredentialsTest {
 
     @Test
     void cred_helpers_get_the_server_url_on_stdin() throws IOException {
-        helper("test", "read url\necho \"{\\\"ServerURL\\\":\\\"$url\\\",\\\"Username\\\":\\\"u\\\","
-                + "\\\"Secret\\\":\\\"s-$url\\\"}\"\n");
-        var creds = DockerConfigCredentials.load(config("{\"credHelpers\":{\"ghcr.io\":\"test\",\"docker.io\":\"test\"},"
-                + "\"auths\":{\"ghcr.io\":{\"auth\":\"" + b64("ignored:x") + "\"}}}"), dir);
+        helper(
+                "test",
+                "read url\necho \"{\\\"ServerURL\\\":\\\"$url\\\",\\\"Username\\\":\\\"u\\\","
+                        + "\\\"Secret\\\":\\\"s-$url\\\"}\"\n");
+        var creds = DockerConfigCredentials.load(
+                config("{\"credHelpers\":{\"ghcr.io\":\"test\",\"docker.io\":\"test\"},"
+                        + "\"auths\":{\"ghcr.io\":{\"auth\":\"" + b64("ignored:x") + "\"}}}"),
+                dir);
         assertThat(creds.lookup("ghcr.io")).contains(new Credential("u", "s-ghcr.io"));
         assertThat(creds.lookup("docker.io")).contains(new Credential("u", "s-https://index.docker.io/v1/"));
         assertThat(creds.lookup("quay.io")).isEmpty();
@@ -70,11 +76,15 @@ class DockerConfigCredentialsTest {
 
     @Test
     void creds_store_is_the_default_helper_and_not_found_falls_back_to_auths() throws IOException {
-        helper("store", "read url\nif [ \"$url\" = known.example.com ]; then "
-                + "echo '{\"Username\":\"k\",\"Secret\":\"v\"}'; else echo 'credentials not found in native keychain'; "
-                + "exit 1; fi\n");
-        var creds = DockerConfigCredentials.load(config("{\"credsStore\":\"store\",\"auths\":{"
-                + "\"file.example.com\":{\"auth\":\"" + b64("f:g") + "\"}}}"), dir);
+        helper(
+                "store",
+                "read url\nif [ \"$url\" = known.example.com ]; then "
+                        + "echo '{\"Username\":\"k\",\"Secret\":\"v\"}'; else echo 'credentials not found in native keychain'; "
+                        + "exit 1; fi\n");
+        var creds = DockerConfigCredentials.load(
+                config("{\"credsStore\":\"store\",\"auths\":{" + "\"file.example.com\":{\"auth\":\"" + b64("f:g")
+                        + "\"}}}"),
+                dir);
         assertThat(creds.lookup("known.example.com")).contains(new Credential("k", "v"));
         assertThat(creds.lookup("file.example.com")).contains(new Credential("f", "g"));
         assertThat(creds.lookup("nowhere.example.com")).isEmpty();
@@ -83,15 +93,19 @@ class DockerConfigCredentialsTest {
     @Test
     void failing_helper_and_bad_files_say_what_went_wrong() throws IOException {
         helper("broken", "echo 'keychain locked' >&2; exit 3\n");
-        var creds = DockerConfigCredentials.load(config("{\"credHelpers\":{\"x.io\":\"broken\",\"y.io\":\"absent\"}}"), dir);
-        assertThatThrownBy(() -> creds.lookup("x.io")).hasMessageContaining("docker-credential-broken get for x.io failed: "
-                + "keychain locked");
+        var creds = DockerConfigCredentials.load(
+                config("{\"credHelpers\":{\"x.io\":\"broken\",\"y.io\":\"absent\"}}"), dir);
+        assertThatThrownBy(() -> creds.lookup("x.io"))
+                .hasMessageContaining("docker-credential-broken get for x.io failed: " + "keychain locked");
         assertThatThrownBy(() -> creds.lookup("y.io")).hasMessageContaining("cannot run credential helper");
         assertThatThrownBy(() -> DockerConfigCredentials.load(config("{not json"), dir))
                 .hasMessageContaining("cannot read docker config");
-        var bad = DockerConfigCredentials.load(config("{\"auths\":{\"z.io\":{\"auth\":\"" + b64("nocolon") + "\"}}}"), dir);
+        var bad = DockerConfigCredentials.load(
+                config("{\"auths\":{\"z.io\":{\"auth\":\"" + b64("nocolon") + "\"}}}"), dir);
         assertThatThrownBy(() -> bad.lookup("z.io")).hasMessageContaining("not user:password");
-        assertThat(DockerConfigCredentials.load(dir.resolve("missing.json"), null).lookup("z.io")).isEmpty();
+        assertThat(DockerConfigCredentials.load(dir.resolve("missing.json"), null)
+                        .lookup("z.io"))
+                .isEmpty();
     }
 
     @Test

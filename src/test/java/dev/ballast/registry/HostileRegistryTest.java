@@ -22,12 +22,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Registries that answer with intent to harm (issue 9, item 9): every such answer ends as a
@@ -62,15 +62,23 @@ class HostileRegistryTest {
     }
 
     private RegistryConfig config() {
-        return RegistryConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1))
+        return RegistryConfig.defaults()
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1))
                 .withRetries(2, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(1))
                 .withClock(clock, sleeps::add);
     }
 
     private RegistryClient client(RegistryConfig config, Predicate<String> realmHostAllowed) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
-        return new RegistryClient(config, new SimpleMeterRegistry(), http, realmHostAllowed,
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        return new RegistryClient(
+                config,
+                new SimpleMeterRegistry(),
+                http,
+                realmHostAllowed,
                 new RegistryLabels(config.insecureRegistries(), config.metricRegistryLimit()));
     }
 
@@ -117,20 +125,22 @@ class HostileRegistryTest {
             }
         });
         assertThatThrownBy(() -> client().resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
                 .hasMessage("resolve " + ref(s) + ": registry " + s.host()
                         + " could not be reached: no answer within 1000 ms after 2 attempt(s)");
         assertThat(s.count(r -> manifest(r) && r.method().equals("GET"))).isEqualTo(2);
-        Eventually.await("both trickling connections closed by the client", Duration.ofSeconds(20),
-                () -> cutOff.get() == 2);
+        Eventually.await(
+                "both trickling connections closed by the client", Duration.ofSeconds(20), () -> cutOff.get() == 2);
     }
 
     @Test
     void a_redirect_to_a_file_url_is_invalid_and_not_retried() {
-        ScriptedServer s = scripted(r -> manifest(r)
-                ? Reply.of(307).with("Location", "file:///etc/passwd") : Reply.of(200));
+        ScriptedServer s =
+                scripted(r -> manifest(r) ? Reply.of(307).with("Location", "file:///etc/passwd") : Reply.of(200));
         assertThatThrownBy(() -> client().resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessage("resolve " + ref(s) + ": registry " + s.host()
                         + " pointed to \"file:///etc/passwd\", which is not an http(s) URL");
         assertThat(s.count(HostileRegistryTest::manifest)).isEqualTo(1);
@@ -138,10 +148,11 @@ class HostileRegistryTest {
 
     @Test
     void a_malformed_location_is_invalid() {
-        ScriptedServer s = scripted(r -> manifest(r)
-                ? Reply.of(302).with("Location", "http://exa mple.com/%%zz") : Reply.of(200));
+        ScriptedServer s =
+                scripted(r -> manifest(r) ? Reply.of(302).with("Location", "http://exa mple.com/%%zz") : Reply.of(200));
         assertThatThrownBy(() -> client().resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessage("resolve " + ref(s) + ": registry " + s.host()
                         + " sent a malformed URL \"http://exa mple.com/%%zz\"");
     }
@@ -149,10 +160,11 @@ class HostileRegistryTest {
     @Test
     void a_plain_http_realm_on_a_host_neither_loopback_nor_insecure_is_never_contacted() {
         String realm = "http://169.254.169.254/latest/meta-data/iam/security-credentials/role";
-        ScriptedServer s = scripted(r -> Reply.of(401).with("WWW-Authenticate",
-                "Bearer realm=\"" + realm + "\",service=\"registry\""));
+        ScriptedServer s = scripted(
+                r -> Reply.of(401).with("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"registry\""));
         assertThatThrownBy(() -> client().resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessage("resolve " + ref(s) + ": registry " + s.host() + " named plain-HTTP token realm \"" + realm
                         + "\" on 169.254.169.254, which is neither loopback nor marked insecure");
         assertThat(s.received()).as("only the challenge was asked for").hasSize(1);
@@ -165,7 +177,8 @@ class HostileRegistryTest {
         ScriptedServer s = scripted(r -> Reply.of(401).with("WWW-Authenticate", "Bearer realm=\"" + realm + "\""));
         RegistryClient client = client(config(), host -> !host.startsWith("localhost"));
         assertThatThrownBy(() -> client.resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessage("resolve " + ref(s) + ": registry " + s.host() + " named token realm host localhost:"
                         + tokens.port() + ", which is not an allowed registry");
         assertThat(tokens.received()).isEmpty();
@@ -173,10 +186,13 @@ class HostileRegistryTest {
 
     @Test
     void malformed_realms_are_invalid() {
-        for (String realm : List.of("http://[broken/token", "file:///etc/passwd", "/token", "https://user:pw@h/token")) {
+        for (String realm :
+                List.of("http://[broken/token", "file:///etc/passwd", "/token", "https://user:pw@h/token")) {
             ScriptedServer s = scripted(r -> Reply.of(401).with("WWW-Authenticate", "Bearer realm=\"" + realm + "\""));
-            assertThatThrownBy(() -> client().resolve(ref(s))).as(realm)
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+            assertThatThrownBy(() -> client().resolve(ref(s)))
+                    .as(realm)
+                    .isInstanceOfSatisfying(
+                            RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                     .hasMessageStartingWith("resolve " + ref(s) + ": registry " + s.host() + " named ")
                     .hasMessageContaining("token realm");
         }
@@ -190,26 +206,34 @@ class HostileRegistryTest {
                 .with("Docker-Content-Digest", RegistryProtocolTest.DIGEST.toString()));
         ScriptedServer s = scripted(r -> {
             if (!r.header("Authorization").orElse("").equals("Bearer T1")) {
-                return Reply.of(401).with("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:" + tokens.port()
-                        + "/token\",service=\"scripted\"");
+                return Reply.of(401)
+                        .with(
+                                "WWW-Authenticate",
+                                "Bearer realm=\"http://127.0.0.1:" + tokens.port() + "/token\",service=\"scripted\"");
             }
-            return manifest(r) ? Reply.of(307).with("Location", "http://localhost:" + elsewhere.port() + r.target())
+            return manifest(r)
+                    ? Reply.of(307).with("Location", "http://localhost:" + elsewhere.port() + r.target())
                     : Reply.of(200);
         });
         assertThat(client().resolve(ref(s)).digest()).isEqualTo(RegistryProtocolTest.DIGEST);
-        assertThat(s.received()).filteredOn(HostileRegistryTest::manifest)
+        assertThat(s.received())
+                .filteredOn(HostileRegistryTest::manifest)
                 .allSatisfy(r -> assertThat(r.header("Authorization")).contains("Bearer T1"));
-        assertThat(elsewhere.received()).isNotEmpty()
-                .allSatisfy(r -> assertThat(r.header("Authorization")).as("token sent to another origin").isEmpty());
+        assertThat(elsewhere.received())
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.header("Authorization"))
+                        .as("token sent to another origin")
+                        .isEmpty());
     }
 
     @Test
     void a_token_a_header_cannot_carry_is_invalid_not_an_unchecked_exception() {
         ScriptedServer tokens = scripted(r -> Reply.json(200, "{\"token\":\"abc\\r\\nX-Injected: 1\"}"));
-        ScriptedServer s = scripted(r -> Reply.of(401).with("WWW-Authenticate",
-                "Bearer realm=\"http://127.0.0.1:" + tokens.port() + "/token\""));
+        ScriptedServer s = scripted(r -> Reply.of(401)
+                .with("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:" + tokens.port() + "/token\""));
         assertThatThrownBy(() -> client().resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessageContaining("answered a token with characters a bearer token cannot hold");
     }
 
@@ -240,7 +264,8 @@ class HostileRegistryTest {
             }
         });
         assertThatThrownBy(() -> client().resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessage("resolve " + ref(s) + ": registry " + s.host() + " announced a body over " + FOUR_MIB
                         + " bytes (the limit for this answer)");
         assertThat(sent.get()).as("bytes the registry got to send").isLessThan(FOUR_HUNDRED_MB / 4);
@@ -261,22 +286,29 @@ class HostileRegistryTest {
             }
         });
         assertThatThrownBy(() -> client().resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessage("resolve " + ref(s) + ": registry " + s.host() + " sent a body over " + FOUR_MIB
                         + " bytes (the limit for this answer)");
         assertThat(sent.get()).as("bytes the registry got to send").isLessThan(FOUR_HUNDRED_MB / 4);
-        assertThat(s.count(r -> manifest(r) && r.method().equals("GET"))).as("not retried").isEqualTo(1);
+        assertThat(s.count(r -> manifest(r) && r.method().equals("GET")))
+                .as("not retried")
+                .isEqualTo(1);
     }
 
     @Test
     void the_manifest_limit_is_configurable() {
         byte[] big = new byte[8 * 1024];
         Arrays.fill(big, (byte) ' ');
-        ScriptedServer s = scripted(r -> !manifest(r) ? Reply.of(200) : r.method().equals("HEAD")
-                ? Reply.of(200).with("Content-Type", MediaTypes.OCI_MANIFEST)
-                : Reply.of(200).withBody(MediaTypes.OCI_MANIFEST, big));
-        assertThatThrownBy(() -> client(config().withMaxManifestBytes(4096), host -> true).resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+        ScriptedServer s = scripted(r -> !manifest(r)
+                ? Reply.of(200)
+                : r.method().equals("HEAD")
+                        ? Reply.of(200).with("Content-Type", MediaTypes.OCI_MANIFEST)
+                        : Reply.of(200).withBody(MediaTypes.OCI_MANIFEST, big));
+        assertThatThrownBy(() -> client(config().withMaxManifestBytes(4096), host -> true)
+                        .resolve(ref(s)))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessageContaining("announced a body over 4096 bytes");
     }
 
@@ -291,13 +323,15 @@ class HostileRegistryTest {
             ex.getResponseHeaders().set("Content-Type", "application/json");
             ex.sendResponseHeaders(404, r.method().equals("HEAD") ? -1 : 0);
             if (!r.method().equals("HEAD")) {
-                ex.getResponseBody().write("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"".getBytes(
-                        StandardCharsets.UTF_8));
+                ex.getResponseBody()
+                        .write("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\""
+                                .getBytes(StandardCharsets.UTF_8));
                 stream(ex.getResponseBody(), FOUR_HUNDRED_MB, sent);
             }
         });
         assertThatThrownBy(() -> client().resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
                 .hasMessage("resolve " + ref(s) + ": registry answered 404");
         assertThat(sent.get()).isLessThan(FOUR_HUNDRED_MB / 4);
     }
@@ -310,10 +344,11 @@ class HostileRegistryTest {
             ex.sendResponseHeaders(200, 0);
             stream(ex.getResponseBody(), FOUR_HUNDRED_MB, sent);
         });
-        ScriptedServer s = scripted(r -> Reply.of(401).with("WWW-Authenticate",
-                "Bearer realm=\"http://127.0.0.1:" + tokens.port() + "/token\""));
+        ScriptedServer s = scripted(r -> Reply.of(401)
+                .with("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:" + tokens.port() + "/token\""));
         assertThatThrownBy(() -> client().resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessage("resolve " + ref(s) + ": 127.0.0.1:" + tokens.port() + " (for registry " + s.host()
                         + ") sent a body over " + Authenticator.MAX_TOKEN_BODY + " bytes (the limit for this answer)");
         assertThat(sent.get()).isLessThan(FOUR_HUNDRED_MB / 4);
@@ -327,7 +362,8 @@ class HostileRegistryTest {
                     + "java.io.IOException: error=2, No such file or directory");
         });
         assertThatThrownBy(() -> client(failingHelper, host -> true).resolve(ref(s)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessage("resolve " + ref(s) + ": the exchange with registry " + s.host()
                         + " failed unexpectedly (the server log has details)");
     }
@@ -335,13 +371,24 @@ class HostileRegistryTest {
     @Test
     void the_registrys_error_words_reach_callers_printable_and_short() {
         String flood = "x".repeat(10_000);
-        ScriptedServer s = scripted(r -> !manifest(r) ? Reply.of(200) : Reply.json(404,
-                "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"gone\\r\\nInjected: " + flood + "\"}]}"));
+        ScriptedServer s = scripted(r -> !manifest(r)
+                ? Reply.of(200)
+                : Reply.json(
+                        404,
+                        "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"gone\\r\\nInjected: " + flood
+                                + "\"}]}"));
         assertThatThrownBy(() -> client().resolve(ref(s)))
                 .isInstanceOfSatisfying(RegistryException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND);
-                    assertThat(e.registryMessage()).get().asString().startsWith("goneInjected: xxx").hasSize(201);
+                    assertThat(e.registryMessage())
+                            .get()
+                            .asString()
+                            .startsWith("goneInjected: xxx")
+                            .hasSize(201);
                 })
-                .message().doesNotContain("\r").doesNotContain("\n").hasSizeLessThan(400);
+                .message()
+                .doesNotContain("\r")
+                .doesNotContain("\n")
+                .hasSizeLessThan(400);
     }
 }

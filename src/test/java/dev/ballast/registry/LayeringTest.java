@@ -18,9 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LayeringTest {
 
     @ParameterizedTest
-    @CsvSource({
-        "image, '', java.net;java.io;java.nio.file;java.net.http",
-        "registry, image;core, ''"})
+    @CsvSource({"image, '', java.net;java.io;java.nio.file;java.net.http", "registry, image;core, ''"})
     void imports_follow_the_table(String pkg, String allowed, String forbiddenJdk) throws IOException {
         Set<String> ok = Set.of((pkg + ";" + allowed).split(";"));
         List<String> forbidden = forbiddenJdk.isEmpty() ? List.of() : List.of(forbiddenJdk.split(";"));
@@ -32,9 +30,13 @@ class LayeringTest {
                     if (!line.startsWith("import ")) {
                         continue;
                     }
-                    String imported = line.substring(7).replace("static ", "").replace(";", "").trim();
+                    String imported = line.substring(7)
+                            .replace("static ", "")
+                            .replace(";", "")
+                            .trim();
                     if (imported.startsWith("dev.ballast.")) {
-                        String target = imported.substring("dev.ballast.".length()).split("\\.")[0];
+                        String target =
+                                imported.substring("dev.ballast.".length()).split("\\.")[0];
                         assertThat(ok).as(f + " imports " + imported).contains(target);
                     }
                     for (String jdk : forbidden) {

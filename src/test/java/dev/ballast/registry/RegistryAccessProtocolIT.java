@@ -3,20 +3,20 @@ package dev.ballast.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
 import dev.ballast.registry.RegistryException.Kind;
+import dev.ballast.testing.ForwardingScript;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.ScriptedServer;
 import dev.ballast.testing.ScriptedServer.Reply;
+import dev.ballast.testing.TestImages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import dev.ballast.image.Digest;
-import dev.ballast.testing.ForwardingScript;
-import dev.ballast.testing.TestImages;
 
 /** {@link RegistryAccess} enforced by {@link RegistryClient}: a refused registry receives no request at all. */
 class RegistryAccessProtocolIT {
@@ -31,7 +31,8 @@ class RegistryAccessProtocolIT {
     }
 
     RegistryClient client(String allowed) {
-        return new RegistryClient(RegistryConfig.defaults().withAccess(RegistryAccess.parse(allowed)), new SimpleMeterRegistry());
+        return new RegistryClient(
+                RegistryConfig.defaults().withAccess(RegistryAccess.parse(allowed)), new SimpleMeterRegistry());
     }
 
     @Test
@@ -40,21 +41,30 @@ class RegistryAccessProtocolIT {
                 .with("WWW-Authenticate", "Bearer realm=\"http://" + server.host() + "/token\",service=\"x\""));
         RegistryClient client = client("ghcr.io,*.example.com");
         ImageReference ref = ImageReference.parse(server.host() + "/demo/app:v1");
-        List<Consumer<RegistryClient>> operations = List.of(c -> c.resolve(ref), c -> c.manifest(ref), c -> c.tags(ref),
-                c -> c.blobExists(ref, RegistryProtocolTest.DIGEST), c -> c.blob(ref, RegistryProtocolTest.DIGEST),
+        List<Consumer<RegistryClient>> operations = List.of(
+                c -> c.resolve(ref),
+                c -> c.manifest(ref),
+                c -> c.tags(ref),
+                c -> c.blobExists(ref, RegistryProtocolTest.DIGEST),
+                c -> c.blob(ref, RegistryProtocolTest.DIGEST),
                 c -> c.pushBlob(ref, "x".getBytes(StandardCharsets.UTF_8)),
                 c -> c.pushManifest(ref, "application/json", "{}".getBytes(StandardCharsets.UTF_8)),
-                c -> c.deleteManifest(ImageReference.parse(server.host() + "/demo/app@" + RegistryProtocolTest.DIGEST)));
+                c -> c.deleteManifest(
+                        ImageReference.parse(server.host() + "/demo/app@" + RegistryProtocolTest.DIGEST)));
         for (Consumer<RegistryClient> op : operations) {
             assertThatThrownBy(() -> op.accept(client)).isInstanceOfSatisfying(RegistryException.class, e -> {
                 assertThat(e.kind()).isEqualTo(Kind.REFUSED);
-                assertThat(e.getMessage()).endsWith("registry " + server.host() + " is not in --allowed-registries")
+                assertThat(e.getMessage())
+                        .endsWith("registry " + server.host() + " is not in --allowed-registries")
                         .doesNotContain("ghcr.io"); // the operator's list stays out of answers
             });
         }
         assertThatThrownBy(() -> client.withCredential(new Credential("u", "p")).resolve(ref))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.REFUSED));
-        assertThat(server.received()).as("requests that reached the refused registry").isEmpty();
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.REFUSED));
+        assertThat(server.received())
+                .as("requests that reached the refused registry")
+                .isEmpty();
     }
 
     @Test

@@ -12,23 +12,63 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RegistryAccessTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"169.254.169.254", "169.254.169.254:80", "169.254.0.1:5000", "169.254.255.255",
-        "2852039166", "169.16689662", "169.254.43518", "[fe80::1]", "[fe80::1]:5000", "[FE80::abcd]", "[febf::1]",
-        "[fd00:ec2::254]", "[fd00:ec2::254]:80", "[::ffff:169.254.169.254]", "[64:ff9b::a9fe:a9fe]",
-        "[::a9fe:a9fe]", "metadata.google.internal", "METADATA.google.internal", "metadata.google.internal.",
-        "instance-data", "instance-data.ec2.internal:80"})
+    @ValueSource(
+            strings = {
+                "169.254.169.254",
+                "169.254.169.254:80",
+                "169.254.0.1:5000",
+                "169.254.255.255",
+                "2852039166",
+                "169.16689662",
+                "169.254.43518",
+                "[fe80::1]",
+                "[fe80::1]:5000",
+                "[FE80::abcd]",
+                "[febf::1]",
+                "[fd00:ec2::254]",
+                "[fd00:ec2::254]:80",
+                "[::ffff:169.254.169.254]",
+                "[64:ff9b::a9fe:a9fe]",
+                "[::a9fe:a9fe]",
+                "metadata.google.internal",
+                "METADATA.google.internal",
+                "metadata.google.internal.",
+                "instance-data",
+                "instance-data.ec2.internal:80"
+            })
     void link_local_and_metadata_addresses_are_refused_by_default(String registry) {
         assertThat(RegistryAccess.any().permits(registry)).isFalse();
-        assertThat(RegistryAccess.any().refusal(registry)).get().asString()
-                .contains("registry " + registry).contains("link-local or cloud metadata").contains("--allowed-registries");
-        assertThat(RegistryAccess.parse("*").permits(registry)).as("a wildcard does not name it").isFalse();
+        assertThat(RegistryAccess.any().refusal(registry))
+                .get()
+                .asString()
+                .contains("registry " + registry)
+                .contains("link-local or cloud metadata")
+                .contains("--allowed-registries");
+        assertThat(RegistryAccess.parse("*").permits(registry))
+                .as("a wildcard does not name it")
+                .isFalse();
         assertThat(RegistryAccess.any().targetRefusal(registry)).isPresent();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"docker.io", "ghcr.io", "127.0.0.1:5000", "localhost:5000", "10.0.0.1", "169.253.255.255",
-        "169.255.0.1", "[fd00:ec2::253]", "[fec0::1]", "[::1]:5000", "[64:ff9b::a9fe:a9ff:1]", "169.254.1.300",
-        "registry.lan:5000", "254.169.254.169", "metadata.example.com"})
+    @ValueSource(
+            strings = {
+                "docker.io",
+                "ghcr.io",
+                "127.0.0.1:5000",
+                "localhost:5000",
+                "10.0.0.1",
+                "169.253.255.255",
+                "169.255.0.1",
+                "[fd00:ec2::253]",
+                "[fec0::1]",
+                "[::1]:5000",
+                "[64:ff9b::a9fe:a9ff:1]",
+                "169.254.1.300",
+                "registry.lan:5000",
+                "254.169.254.169",
+                "metadata.example.com"
+            })
     void everything_else_is_permitted_by_default(String registry) {
         assertThat(RegistryAccess.any().permits(registry)).isTrue();
         assertThat(RegistryAccess.any().refusal(registry)).isEmpty();
@@ -63,7 +103,8 @@ class RegistryAccessTest {
         "'169.254.169.254:80', 169.254.169.254:81, false",
         "'169.254.*', 169.254.169.254, false",
         "'[fe80::1]:5000', [fe80::1]:5000, true",
-        "'*', ghcr.io, true"})
+        "'*', ghcr.io, true"
+    })
     void allow_list_patterns(String patterns, String registry, boolean permitted) {
         RegistryAccess access = RegistryAccess.parse(patterns);
         assertThat(access.permits(registry)).isEqualTo(permitted);
@@ -72,9 +113,11 @@ class RegistryAccessTest {
 
     @Test
     void a_refusal_names_the_registry_and_the_option() {
-        assertThat(RegistryAccess.parse("ghcr.io,*.example.com").refusal("evil.io:5000")).hasValue(
-                "registry evil.io:5000 is not in --allowed-registries");
-        assertThat(RegistryAccess.parse("169.254.*").refusal("169.254.169.254")).get().asString()
+        assertThat(RegistryAccess.parse("ghcr.io,*.example.com").refusal("evil.io:5000"))
+                .hasValue("registry evil.io:5000 is not in --allowed-registries");
+        assertThat(RegistryAccess.parse("169.254.*").refusal("169.254.169.254"))
+                .get()
+                .asString()
                 .endsWith("unless --allowed-registries names it without wildcards");
     }
 
@@ -83,7 +126,8 @@ class RegistryAccessTest {
         RegistryAccess access = RegistryAccess.parse("docker.io");
         assertThat(access.targetRefusal("auth.docker.io")).isEmpty();
         assertThat(access.targetRefusal("169.254.169.254:80")).isPresent();
-        assertThat(RegistryAccess.parse("docker.io,169.254.169.254").targetRefusal("169.254.169.254:80")).isEmpty();
+        assertThat(RegistryAccess.parse("docker.io,169.254.169.254").targetRefusal("169.254.169.254:80"))
+                .isEmpty();
     }
 
     @Test

@@ -31,12 +31,13 @@ class RegistryAuthIT {
             try (RegistryFixture registry = RegistryFixture.startWithBasicAuth("alice", "wonderland")) {
                 Digest pushed = registry.images().push("demo/app:v1", Format.OCI, "basic");
                 RegistryConfig base = RegistryConfig.defaults();
-                RegistryClient right = client(base.withCredentials(CredentialSource.of(
-                        Map.of(registry.host(), new Credential("alice", "wonderland")))));
-                assertThat(right.resolve(registry.reference("demo/app:v1")).digest()).isEqualTo(pushed);
+                RegistryClient right = client(base.withCredentials(
+                        CredentialSource.of(Map.of(registry.host(), new Credential("alice", "wonderland")))));
+                assertThat(right.resolve(registry.reference("demo/app:v1")).digest())
+                        .isEqualTo(pushed);
 
-                RegistryClient wrong = client(base.withCredentials(CredentialSource.of(
-                        Map.of(registry.host(), new Credential("alice", "looking-glass")))));
+                RegistryClient wrong = client(base.withCredentials(
+                        CredentialSource.of(Map.of(registry.host(), new Credential("alice", "looking-glass")))));
                 assertThatThrownBy(() -> wrong.resolve(registry.reference("demo/app:v1")))
                         .isInstanceOfSatisfying(RegistryException.class, e -> {
                             assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED);
@@ -47,7 +48,8 @@ class RegistryAuthIT {
                                 + "credentials for \"alice\" were rejected");
 
                 assertThatThrownBy(() -> client(base).resolve(registry.reference("demo/app:v1")))
-                        .isInstanceOfSatisfying(RegistryException.class,
+                        .isInstanceOfSatisfying(
+                                RegistryException.class,
                                 e -> assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED))
                         .hasMessageEndingWith("; no credentials configured for " + registry.host());
             }
@@ -60,23 +62,27 @@ class RegistryAuthIT {
         final MutableClock clock = new MutableClock(Instant.now());
 
         RegistryConfig config() {
-            return RegistryConfig.defaults().withClock(clock, d -> { });
+            return RegistryConfig.defaults().withClock(clock, d -> {});
         }
 
         @Test
         void anonymous_scoped_tokens_are_cached_and_refreshed_after_expiry() {
             try (TokenServer tokens = TokenServer.start();
-                 RegistryFixture registry = RegistryFixture.startWithTokenAuth(tokens)) {
+                    RegistryFixture registry = RegistryFixture.startWithTokenAuth(tokens)) {
                 Digest pushed = registry.images().push("demo/app:v1", Format.OCI, "token");
                 tokens.lifetime(Duration.ofSeconds(300));
                 int before = tokens.requestedScopes().size();
                 RegistryClient c = client(config());
-                assertThat(c.resolve(registry.reference("demo/app:v1")).digest()).isEqualTo(pushed);
-                assertThat(c.resolve(registry.reference("demo/app:v1")).digest()).isEqualTo(pushed);
-                assertThat(tokens.requestedScopes().subList(before, tokens.requestedScopes().size()))
+                assertThat(c.resolve(registry.reference("demo/app:v1")).digest())
+                        .isEqualTo(pushed);
+                assertThat(c.resolve(registry.reference("demo/app:v1")).digest())
+                        .isEqualTo(pushed);
+                assertThat(tokens.requestedScopes()
+                                .subList(before, tokens.requestedScopes().size()))
                         .containsExactly("repository:demo/app:pull");
                 clock.advance(Duration.ofSeconds(301));
-                assertThat(c.resolve(registry.reference("demo/app:v1")).digest()).isEqualTo(pushed);
+                assertThat(c.resolve(registry.reference("demo/app:v1")).digest())
+                        .isEqualTo(pushed);
                 assertThat(tokens.requestedScopes().size() - before).isEqualTo(2);
             }
         }
@@ -84,29 +90,31 @@ class RegistryAuthIT {
         @Test
         void tokens_obtained_with_username_and_password() {
             try (TokenServer tokens = TokenServer.start();
-                 RegistryFixture registry = RegistryFixture.startWithTokenAuth(tokens)) {
+                    RegistryFixture registry = RegistryFixture.startWithTokenAuth(tokens)) {
                 Digest pushed = registry.images().push("private/app:v1", Format.OCI, "private");
                 tokens.allow("", "private/app");
                 tokens.addUser("bob", "builder");
                 tokens.allow("bob", "private/app", "pull");
-                RegistryClient bob = client(config().withCredentials(CredentialSource.of(
-                        Map.of(registry.host(), new Credential("bob", "builder")))));
-                assertThat(bob.resolve(registry.reference("private/app:v1")).digest()).isEqualTo(pushed);
+                RegistryClient bob = client(config().withCredentials(
+                                CredentialSource.of(Map.of(registry.host(), new Credential("bob", "builder")))));
+                assertThat(bob.resolve(registry.reference("private/app:v1")).digest())
+                        .isEqualTo(pushed);
 
-                RegistryClient impostor = client(config().withCredentials(CredentialSource.of(
-                        Map.of(registry.host(), new Credential("bob", "guess")))));
+                RegistryClient impostor = client(config().withCredentials(
+                                CredentialSource.of(Map.of(registry.host(), new Credential("bob", "guess")))));
                 assertThatThrownBy(() -> impostor.resolve(registry.reference("private/app:v1")))
-                        .isInstanceOfSatisfying(RegistryException.class,
+                        .isInstanceOfSatisfying(
+                                RegistryException.class,
                                 e -> assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED))
-                        .hasMessageContaining("token for repository:private/app:pull for \"bob\" from "
-                                + tokens.realm() + ": registry answered 401");
+                        .hasMessageContaining("token for repository:private/app:pull for \"bob\" from " + tokens.realm()
+                                + ": registry answered 401");
             }
         }
 
         @Test
         void insufficient_scope_is_denied() {
             try (TokenServer tokens = TokenServer.start();
-                 RegistryFixture registry = RegistryFixture.startWithTokenAuth(tokens)) {
+                    RegistryFixture registry = RegistryFixture.startWithTokenAuth(tokens)) {
                 registry.images().push("secret/app:v1", Format.OCI, "secret");
                 tokens.allow("", "secret/app");
                 assertThatThrownBy(() -> client(config()).resolve(registry.reference("secret/app:v1")))
@@ -122,17 +130,21 @@ class RegistryAuthIT {
         @Test
         void a_rejected_token_is_refreshed_exactly_once() {
             try (TokenServer tokens = TokenServer.start();
-                 RegistryFixture registry = RegistryFixture.startWithTokenAuth(tokens)) {
+                    RegistryFixture registry = RegistryFixture.startWithTokenAuth(tokens)) {
                 Digest pushed = registry.images().push("demo/app:v1", Format.OCI, "refresh");
                 int before = tokens.requestedScopes().size();
                 tokens.signNextWithWrongKey(1);
-                assertThat(client(config()).resolve(registry.reference("demo/app:v1")).digest()).isEqualTo(pushed);
+                assertThat(client(config())
+                                .resolve(registry.reference("demo/app:v1"))
+                                .digest())
+                        .isEqualTo(pushed);
                 assertThat(tokens.requestedScopes().size() - before).isEqualTo(2);
 
                 tokens.signNextWithWrongKey(100);
                 before = tokens.requestedScopes().size();
                 assertThatThrownBy(() -> client(config()).resolve(registry.reference("demo/app:v1")))
-                        .isInstanceOfSatisfying(RegistryException.class,
+                        .isInstanceOfSatisfying(
+                                RegistryException.class,
                                 e -> assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED))
                         .hasMessageEndingWith(" after token refresh");
                 assertThat(tokens.requestedScopes().size() - before).isEqualTo(2);

@@ -44,7 +44,9 @@ class RegistryClientIT {
     void oci_manifest_resolves_to_the_digest_skopeo_reports() {
         Digest pushed = registry.images().push("demo/oci:v1", Format.OCI, "oci-v1");
         Resolution r = client.resolve(registry.reference("demo/oci:v1"));
-        assertThat(r.digest()).isEqualTo(registry.images().inspectDigest("demo/oci:v1")).isEqualTo(pushed);
+        assertThat(r.digest())
+                .isEqualTo(registry.images().inspectDigest("demo/oci:v1"))
+                .isEqualTo(pushed);
         assertThat(r.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
         assertThat(r.platforms()).isEmpty();
         assertThat(r.pinned().toString()).isEqualTo(registry.host() + "/demo/oci:v1@" + pushed);
@@ -76,18 +78,21 @@ class RegistryClientIT {
         assertThat(r.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST_LIST);
         assertThat(r.platforms()).extracting(Platform::name).containsExactly("linux/amd64", "linux/arm64");
         assertThat(r.platforms()).allSatisfy(p -> assertThat(p.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST));
-        Manifest child = client.manifest(registry.reference("demo/docker-list@" + r.platforms().get(1).digest()));
+        Manifest child = client.manifest(
+                registry.reference("demo/docker-list@" + r.platforms().get(1).digest()));
         assertThat(child.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
     }
 
     @Test
     void a_moved_tag_resolves_to_the_new_digest() {
         Digest first = registry.images().push("demo/moving:v1", Format.OCI, "first");
-        assertThat(client.resolve(registry.reference("demo/moving:v1")).digest()).isEqualTo(first);
+        assertThat(client.resolve(registry.reference("demo/moving:v1")).digest())
+                .isEqualTo(first);
         Digest second = registry.images().moveTag("demo/moving:v1", Format.OCI, "second");
         assertThat(second).isNotEqualTo(first);
         assertThat(client.resolve(registry.reference("demo/moving:v1")).digest())
-                .isEqualTo(second).isEqualTo(registry.images().inspectDigest("demo/moving:v1"));
+                .isEqualTo(second)
+                .isEqualTo(registry.images().inspectDigest("demo/moving:v1"));
     }
 
     @Test
@@ -111,8 +116,8 @@ class RegistryClientIT {
                 })
                 .hasMessage("resolve " + ref + ": registry answered 404 MANIFEST_UNKNOWN (manifest unknown)");
         assertThatThrownBy(() -> client.resolve(registry.reference("demo/deleted:v1")))
-                .isInstanceOfSatisfying(RegistryException.class,
-                        e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.NOT_FOUND));
     }
 
     @Test
@@ -127,8 +132,8 @@ class RegistryClientIT {
                 .hasMessage("resolve " + registry.host()
                         + "/demo/known:nope: registry answered 404 MANIFEST_UNKNOWN (manifest unknown)");
         assertThatThrownBy(() -> client.tags(registry.reference("demo/never-pushed:v1")))
-                .isInstanceOfSatisfying(RegistryException.class,
-                        e -> assertThat(e.errorCode()).contains("NAME_UNKNOWN"));
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.errorCode()).contains("NAME_UNKNOWN"));
     }
 
     @Test
@@ -143,8 +148,9 @@ class RegistryClientIT {
         List<String> tags = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{"
-                    + "\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":"
-                    + config.length + "},\"layers\":[],\"annotations\":{\"n\":\"" + i + "\"}}")
+                            + "\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + configDigest
+                            + "\",\"size\":"
+                            + config.length + "},\"layers\":[],\"annotations\":{\"n\":\"" + i + "\"}}")
                     .getBytes(StandardCharsets.UTF_8);
             Digest d = client.pushManifest(repo.withTag("t" + i), MediaTypes.OCI_MANIFEST, manifest);
             assertThat(client.resolve(repo.withTag("t" + i)).digest()).isEqualTo(d);
@@ -167,8 +173,8 @@ class RegistryClientIT {
             expected.add(registry.images().push("demo/many" + i + ":v1", Format.OCI, "many-" + i));
         }
         RegistryClient fresh = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
-        try (ScriptedServer proxy = ScriptedServer.start(new ForwardingScript(registry.baseUri(),
-                ForwardingScript::isManifest, () -> fresh.resolveCallers() == 200))) {
+        try (ScriptedServer proxy = ScriptedServer.start(new ForwardingScript(
+                registry.baseUri(), ForwardingScript::isManifest, () -> fresh.resolveCallers() == 200))) {
             for (int i = 0; i < 10; i++) {
                 refs.add(ImageReference.parse(proxy.host() + "/demo/many" + i + ":v1"));
             }
@@ -183,7 +189,8 @@ class RegistryClientIT {
                 assertThat(futures.get(i).get().digest()).isEqualTo(expected.get(i % 10));
             }
             assertThat(proxy.count(ForwardingScript::isManifest)).isEqualTo(10);
-            assertThat(proxy.count(r -> r.method().equals("HEAD") && ForwardingScript.isManifest(r))).isEqualTo(10);
+            assertThat(proxy.count(r -> r.method().equals("HEAD") && ForwardingScript.isManifest(r)))
+                    .isEqualTo(10);
             assertThat(proxy.count(r -> r.path().equals("/v2/"))).isEqualTo(1);
         }
     }
@@ -196,11 +203,13 @@ class RegistryClientIT {
         metered.resolve(registry.reference("demo/metered:v1"));
         assertThatThrownBy(() -> metered.resolve(registry.reference("demo/metered:missing")));
         String scrape = prometheus.scrape();
-        assertThat(scrape).contains("ballast_registry_requests_total{method=\"HEAD\",outcome=\"SUCCESS\",registry=\""
-                + registry.host() + "\"} 1.0");
+        assertThat(scrape)
+                .contains("ballast_registry_requests_total{method=\"HEAD\",outcome=\"SUCCESS\",registry=\""
+                        + registry.host() + "\"} 1.0");
         assertThat(scrape).contains("ballast_registry_requests_total{method=\"HEAD\",outcome=\"CLIENT_ERROR\"");
-        assertThat(scrape).contains("ballast_registry_resolve_seconds_count{outcome=\"SUCCESS\",registry=\""
-                + registry.host() + "\"} 1");
+        assertThat(scrape)
+                .contains("ballast_registry_resolve_seconds_count{outcome=\"SUCCESS\",registry=\"" + registry.host()
+                        + "\"} 1");
         assertThat(scrape).contains("ballast_registry_resolve_seconds_count{outcome=\"NOT_FOUND\"");
     }
 }

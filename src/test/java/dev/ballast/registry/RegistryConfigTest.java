@@ -7,14 +7,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class RegistryConfigTest {
 
-    final RegistryConfig config = RegistryConfig.defaults()
-            .withInsecureRegistries(Set.of("registry.lan:5000", "plain.example.com"));
+    final RegistryConfig config =
+            RegistryConfig.defaults().withInsecureRegistries(Set.of("registry.lan:5000", "plain.example.com"));
 
     @ParameterizedTest
     @CsvSource({
@@ -27,14 +27,16 @@ class RegistryConfigTest {
         "plain.example.com:8443, http",
         "ghcr.io, https",
         "docker.io, https",
-        "10.0.0.1:5000, https"})
+        "10.0.0.1:5000, https"
+    })
     void scheme_per_registry(String registry, String scheme) {
         assertThat(config.schemeFor(registry)).isEqualTo(scheme);
     }
 
     @Test
     void docker_hub_api_host() {
-        Transport t = new Transport(HttpClient.newHttpClient(), config, new SimpleMeterRegistry(), new RegistryLabels(Set.of(), 1));
+        Transport t = new Transport(
+                HttpClient.newHttpClient(), config, new SimpleMeterRegistry(), new RegistryLabels(Set.of(), 1));
         assertThat(t.base("docker.io")).hasToString("https://registry-1.docker.io");
         assertThat(t.base("127.0.0.1:5000")).hasToString("http://127.0.0.1:5000");
     }
@@ -46,7 +48,12 @@ class RegistryConfigTest {
         assertThatThrownBy(() -> config.withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
                 .hasMessageContaining("connectTimeout must be positive");
         assertThatThrownBy(() -> config.withMaxConcurrencyPerRegistry(0)).hasMessageContaining("at least 1");
-        assertThatThrownBy(() -> new RegistryClient(config, new SimpleMeterRegistry(), HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL).build())).hasMessageContaining("Redirect.NEVER");
+        assertThatThrownBy(() -> new RegistryClient(
+                        config,
+                        new SimpleMeterRegistry(),
+                        HttpClient.newBuilder()
+                                .followRedirects(HttpClient.Redirect.NORMAL)
+                                .build()))
+                .hasMessageContaining("Redirect.NEVER");
     }
 }

@@ -30,11 +30,17 @@ class RegistryMetricsTest {
         String scrape = meters.scrape();
         int bytes = scrape.getBytes(StandardCharsets.UTF_8).length;
         assertThat(bytes).as("scrape size").isLessThan(100 * 1024);
-        assertThat(scrape).contains("registry=\"other\"").contains("registry=\"127.1.0.1:9\"")
+        assertThat(scrape)
+                .contains("registry=\"other\"")
+                .contains("registry=\"127.1.0.1:9\"")
                 .doesNotContain("registry=\"127.1.39.250:9\"");
-        long registries = scrape.lines().filter(l -> l.startsWith("ballast_registry_requests_total{"))
-                .map(l -> l.replaceAll(".*registry=\"([^\"]*)\".*", "$1")).distinct().count();
-        assertThat(registries).as("distinct registry labels: the first 20 and other")
+        long registries = scrape.lines()
+                .filter(l -> l.startsWith("ballast_registry_requests_total{"))
+                .map(l -> l.replaceAll(".*registry=\"([^\"]*)\".*", "$1"))
+                .distinct()
+                .count();
+        assertThat(registries)
+                .as("distinct registry labels: the first 20 and other")
                 .isEqualTo(RegistryConfig.DEFAULT_METRIC_REGISTRY_LIMIT + 1);
     }
 

@@ -20,16 +20,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import java.util.concurrent.Executors;
 
 /** Protocol edge cases against a scripted local server. */
 class RegistryProtocolTest {
 
     static final byte[] MANIFEST = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
-            + "\",\"config\":{},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+                    + "\",\"config\":{},\"layers\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
     static final Digest DIGEST = Digest.sha256(MANIFEST);
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -94,16 +95,19 @@ class RegistryProtocolTest {
                     assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED);
                     assertThat(e.retryAt()).contains(clock.instant().plusSeconds(10));
                 })
-                .hasMessageContaining("registry answered 429 and asks to wait until " + clock.instant().plusSeconds(10));
+                .hasMessageContaining("registry answered 429 and asks to wait until "
+                        + clock.instant().plusSeconds(10));
         assertThat(sleeps).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10));
-        assertThat(server.count(r -> isManifest(r) && r.method().equals("HEAD"))).isEqualTo(3);
+        assertThat(server.count(r -> isManifest(r) && r.method().equals("HEAD")))
+                .isEqualTo(3);
     }
 
     @Test
     void retry_after_beyond_the_budget_ends_the_attempt_at_once_saying_until_when() {
         server = ScriptedServer.start(r -> isManifest(r)
                 ? Reply.json(429, "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}")
-                        .with("Retry-After", "3600") : Reply.of(200));
+                        .with("Retry-After", "3600")
+                : Reply.of(200));
         RegistryConfig config = RegistryConfig.defaults()
                 .withRetries(4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(60));
         Instant until = clock.instant().plusSeconds(3600);
@@ -124,7 +128,9 @@ class RegistryProtocolTest {
         Resolution r = client().resolve(ref("demo/app:v1"));
         assertThat(r.digest()).isEqualTo(DIGEST);
         assertThat(r.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
-        assertThat(server.received()).filteredOn(RegistryProtocolTest::isManifest).extracting(Received::method)
+        assertThat(server.received())
+                .filteredOn(RegistryProtocolTest::isManifest)
+                .extracting(Received::method)
                 .containsExactly("HEAD", "GET");
         assertThat(server.received().get(1).header("Accept")).contains(String.join(", ", MediaTypes.MANIFESTS));
     }
@@ -140,16 +146,20 @@ class RegistryProtocolTest {
             return r.method().equals("HEAD") ? reply : reply.with("Docker-Content-Digest", wrong.toString());
         });
         assertThatThrownBy(() -> client().resolve(ref("demo/app:v1")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
-                .hasMessageContaining("registry claimed digest " + wrong + " but the manifest body hashes to " + DIGEST);
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .hasMessageContaining(
+                        "registry claimed digest " + wrong + " but the manifest body hashes to " + DIGEST);
     }
 
     @Test
     void a_digest_reference_is_checked_not_trusted() {
         Digest asked = Digest.sha256("asked".getBytes(StandardCharsets.UTF_8));
-        server = ScriptedServer.start(r -> isManifest(r) ? manifestReply(r, r.method().equals("HEAD")) : Reply.of(200));
+        server = ScriptedServer.start(
+                r -> isManifest(r) ? manifestReply(r, r.method().equals("HEAD")) : Reply.of(200));
         assertThatThrownBy(() -> client().resolve(ref("demo/app@" + asked)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
                 .hasMessageContaining("registry answered digest " + DIGEST + " for a request by digest " + asked);
         assertThatThrownBy(() -> client().manifest(ref("demo/app@" + asked)))
                 .hasMessageContaining("manifest body hashes to " + DIGEST + ", not to the requested " + asked);
@@ -163,15 +173,17 @@ class RegistryProtocolTest {
             if (r.header("Authorization").isEmpty()) {
                 return Reply.of(401).with("WWW-Authenticate", "Basic realm=\"scripted\"");
             }
-            return isManifest(r) ? Reply.of(307).with("Location", "http://localhost:" + other.port() + r.target())
+            return isManifest(r)
+                    ? Reply.of(307).with("Location", "http://localhost:" + other.port() + r.target())
                     : Reply.of(200);
         });
-        RegistryClient c = client(RegistryConfig.defaults().withCredentials(
-                CredentialSource.of(Map.of(server.host(), new Credential("alice", "s3cret")))));
+        RegistryClient c = client(RegistryConfig.defaults()
+                .withCredentials(CredentialSource.of(Map.of(server.host(), new Credential("alice", "s3cret")))));
         assertThat(c.resolve(ref("demo/app:v1")).digest()).isEqualTo(DIGEST);
-        assertThat(server.received()).filteredOn(RegistryProtocolTest::isManifest)
-                .allSatisfy(r -> assertThat(r.header("Authorization")).contains(new Credential("alice", "s3cret")
-                        .basicHeader()));
+        assertThat(server.received())
+                .filteredOn(RegistryProtocolTest::isManifest)
+                .allSatisfy(r -> assertThat(r.header("Authorization"))
+                        .contains(new Credential("alice", "s3cret").basicHeader()));
         assertThat(other.received()).hasSize(1);
         assertThat(other.received().get(0).header("Authorization")).isEmpty();
         assertThat(other.received().get(0).method()).isEqualTo("HEAD");
@@ -185,11 +197,13 @@ class RegistryProtocolTest {
             }
             return Reply.of(200);
         });
-        RegistryConfig config = RegistryConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300))
+        RegistryConfig config = RegistryConfig.defaults()
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300))
                 .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1));
         long start = System.nanoTime();
         assertThatThrownBy(() -> client(config).resolve(ref("demo/app:v1")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
                 .hasMessage("resolve " + server.host() + "/demo/app:v1: registry " + server.host()
                         + " could not be reached: no answer within 300 ms after 2 attempt(s)");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -199,7 +213,8 @@ class RegistryProtocolTest {
     void service_unavailable_is_retried_with_backoff_then_succeeds() {
         AtomicInteger heads = new AtomicInteger();
         server = ScriptedServer.start(r -> isManifest(r) && heads.incrementAndGet() <= 2
-                ? Reply.json(503, "{}") : isManifest(r) ? manifestReply(r, true) : Reply.of(200));
+                ? Reply.json(503, "{}")
+                : isManifest(r) ? manifestReply(r, true) : Reply.of(200));
         RegistryConfig config = RegistryConfig.defaults()
                 .withRetries(4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5));
         assertThat(client(config).resolve(ref("demo/app:v1")).digest()).isEqualTo(DIGEST);
@@ -212,11 +227,13 @@ class RegistryProtocolTest {
     @Test
     void persistent_server_errors_give_up_after_the_allowed_attempts() {
         server = ScriptedServer.start(r -> isManifest(r)
-                ? Reply.json(500, "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"boom\"}]}") : Reply.of(200));
+                ? Reply.json(500, "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"boom\"}]}")
+                : Reply.of(200));
         RegistryConfig config = RegistryConfig.defaults()
                 .withRetries(3, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(1));
         assertThatThrownBy(() -> client(config).resolve(ref("demo/app:v1")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
                 .hasMessage("resolve " + server.host() + "/demo/app:v1: registry answered 500");
         assertThat(server.count(RegistryProtocolTest::isManifest)).isEqualTo(3);
     }
@@ -230,7 +247,8 @@ class RegistryProtocolTest {
         RegistryConfig config = RegistryConfig.defaults()
                 .withRetries(2, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(1));
         assertThatThrownBy(() -> client(config).resolve(ImageReference.parse(host + "/demo/app:v1")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
                 .hasMessage("resolve " + host + "/demo/app:v1: registry " + host
                         + " could not be reached: cannot connect after 2 attempt(s)");
         assertThat(sleeps).hasSize(1);

@@ -41,7 +41,10 @@ class RepositoryCredentialsTest {
                  'arn:aws:secretsmanager:us-east-1:123456789012:secret:by-arn': {'username': 'bob', 'password': 'builder',
                    'registry': ['registry.example.com', '127.0.0.1:5000']}}
                 """, "rw-------"));
-        assertThat(creds.lookup(parameter, "registry.example.com").map(Credential::username).orElse("")).isEqualTo(user);
+        assertThat(creds.lookup(parameter, "registry.example.com")
+                        .map(Credential::username)
+                        .orElse(""))
+                .isEqualTo(user);
         assertThat(creds.problem(parameter, "registry.example.com").isEmpty()).isEqualTo(!user.isEmpty());
         assertThat(creds.size()).isEqualTo(2);
         assertThat(creds.toString()).doesNotContain("wonderland").doesNotContain("builder");
@@ -56,21 +59,35 @@ class RepositoryCredentialsTest {
         RepositoryCredentials creds = RepositoryCredentials.load(path);
         // an image elsewhere naming the secret (a caller trying to send it to a host of their choice) gets nothing
         assertThat(creds.lookup("ci/registry", "attacker.example")).isEmpty();
-        assertThat(creds.problem("ci/registry", "attacker.example")).get().asString()
-                .contains("\"ci/registry\"").contains("only to registry.example.com").contains("not to attacker.example")
-                .doesNotContain("wonderland").doesNotContain(path.toString()).doesNotContain(path.getFileName().toString());
-        assertThat(creds.lookup("hub", "docker.io")).as("Docker Hub aliases normalised").isPresent();
+        assertThat(creds.problem("ci/registry", "attacker.example"))
+                .get()
+                .asString()
+                .contains("\"ci/registry\"")
+                .contains("only to registry.example.com")
+                .contains("not to attacker.example")
+                .doesNotContain("wonderland")
+                .doesNotContain(path.toString())
+                .doesNotContain(path.getFileName().toString());
+        assertThat(creds.lookup("hub", "docker.io"))
+                .as("Docker Hub aliases normalised")
+                .isPresent();
         assertThat(creds.lookup("hub", "127.0.0.1:5000")).isPresent();
         assertThat(creds.lookup("hub", "127.0.0.1:5001")).isEmpty();
-        assertThat(creds.problem("nope", "registry.example.com")).get().asString().contains("is not in the registry credentials")
-                .as("the file's path is the operator's business, not the API caller's").doesNotContain(path.toString())
+        assertThat(creds.problem("nope", "registry.example.com"))
+                .get()
+                .asString()
+                .contains("is not in the registry credentials")
+                .as("the file's path is the operator's business, not the API caller's")
+                .doesNotContain(path.toString())
                 .doesNotContain(path.getFileName().toString());
     }
 
     @Test
     void noneKnowsNothing() {
-        assertThat(RepositoryCredentials.none().lookup("anything", "registry.example.com")).isEmpty();
-        assertThat(RepositoryCredentials.none().lookup(null, "registry.example.com")).isEmpty();
+        assertThat(RepositoryCredentials.none().lookup("anything", "registry.example.com"))
+                .isEmpty();
+        assertThat(RepositoryCredentials.none().lookup(null, "registry.example.com"))
+                .isEmpty();
         assertThat(RepositoryCredentials.none().describe()).contains("no --registry-credentials file");
     }
 
@@ -97,9 +114,14 @@ class RepositoryCredentialsTest {
     @Test
     void groupOrWorldReadableFilesAreReported() throws IOException {
         String json = "{'x': {'username': 'alice', 'password': 'wonderland'}}";
-        assertThat(RepositoryCredentials.permissionProblem(file(json, "rw-------"))).isEmpty();
-        assertThat(RepositoryCredentials.permissionProblem(file(json, "rw-r-----"))).get().asString()
-                .contains("readable by group or others").contains("chmod 600");
-        assertThat(RepositoryCredentials.permissionProblem(file(json, "rw----r--"))).isPresent();
+        assertThat(RepositoryCredentials.permissionProblem(file(json, "rw-------")))
+                .isEmpty();
+        assertThat(RepositoryCredentials.permissionProblem(file(json, "rw-r-----")))
+                .get()
+                .asString()
+                .contains("readable by group or others")
+                .contains("chmod 600");
+        assertThat(RepositoryCredentials.permissionProblem(file(json, "rw----r--")))
+                .isPresent();
     }
 }

@@ -30,8 +30,7 @@ import java.util.concurrent.Executors;
  */
 public final class ResolveBenchmark {
 
-    private ResolveBenchmark() {
-    }
+    private ResolveBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
@@ -42,8 +41,9 @@ public final class ResolveBenchmark {
                 registry.images().push("bench/app" + i + ":v1", Format.OCI, "bench-" + i);
                 refs.add(registry.reference("bench/app" + i + ":v1"));
             }
-            System.out.println("# Registry resolution benchmark (" + Runtime.getRuntime().availableProcessors()
-                    + " CPUs, " + System.getProperty("java.version") + ", registry " + registry.host() + ")");
+            System.out.println(
+                    "# Registry resolution benchmark (" + Runtime.getRuntime().availableProcessors() + " CPUs, "
+                            + System.getProperty("java.version") + ", registry " + registry.host() + ")");
             batches(registry);
             latency(refs.get(0), iterations);
             processes(registry, processRuns);
@@ -64,7 +64,8 @@ public final class ResolveBenchmark {
                     CountDownLatch go = new CountDownLatch(1);
                     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                         for (int i = 0; i < 200; i++) {
-                            ImageReference ref = ImageReference.parse(proxy.host() + "/bench/app" + (i % unique) + ":v1");
+                            ImageReference ref =
+                                    ImageReference.parse(proxy.host() + "/bench/app" + (i % unique) + ":v1");
                             pool.submit(() -> {
                                 go.await();
                                 return client.resolve(ref);
@@ -82,11 +83,13 @@ public final class ResolveBenchmark {
     /** Our resolve and a bare HEAD, interleaved, after a warm-up. */
     static void latency(ImageReference ref, int iterations) throws Exception {
         RegistryClient client = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
-        HttpClient bare = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient bare =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest head = HttpRequest.newBuilder(URI.create("http://" + ref.registry() + "/v2/" + ref.repository()
                         + "/manifests/" + ref.tag().orElseThrow()))
                 .header("Accept", String.join(", ", MediaTypes.MANIFESTS))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build();
         long warmUntil = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < warmUntil) {
             client.resolve(ref);
@@ -107,12 +110,14 @@ public final class ResolveBenchmark {
             plain[i] = t2 - t1;
         }
         System.out.println();
-        System.out.println("## Latency of one resolution, concurrency 1 (" + iterations + " interleaved pairs after 15 s warm-up)");
+        System.out.println("## Latency of one resolution, concurrency 1 (" + iterations
+                + " interleaved pairs after 15 s warm-up)");
         System.out.printf("%-34s %10s %10s%n", "client", "p50 (ms)", "p99 (ms)");
         row("RegistryClient.resolve (HEAD)", ours);
         row("bare HttpClient HEAD, same URL", plain);
-        System.out.printf("%-34s %10.2f %10.2f%n", "ratio ours / bare", pct(ours, 50) / pct(plain, 50),
-                pct(ours, 99) / pct(plain, 99));
+        System.out.printf(
+                "%-34s %10.2f %10.2f%n",
+                "ratio ours / bare", pct(ours, 50) / pct(plain, 50), pct(ours, 99) / pct(plain, 99));
     }
 
     /** Whole processes: skopeo inspect and curl -I, each run {@code runs} times. */
@@ -120,7 +125,14 @@ public final class ResolveBenchmark {
         String name = registry.host() + "/bench/app0:v1";
         String url = "http://" + registry.host() + "/v2/bench/app0/manifests/v1";
         List<List<String>> commands = List.of(
-                List.of("curl", "-sfI", "-o", "/dev/null", "-H", "Accept: " + String.join(", ", MediaTypes.MANIFESTS), url),
+                List.of(
+                        "curl",
+                        "-sfI",
+                        "-o",
+                        "/dev/null",
+                        "-H",
+                        "Accept: " + String.join(", ", MediaTypes.MANIFESTS),
+                        url),
                 List.of("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + name));
         System.out.println();
         System.out.println("## Whole processes (" + runs + " runs each)");
@@ -136,12 +148,14 @@ public final class ResolveBenchmark {
         }
         Path jar = Path.of("target/ballast.jar");
         if (Files.exists(jar)) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             long[] times = new long[Math.max(3, runs / 5)];
             for (int i = 0; i < times.length; i++) {
                 long t0 = System.nanoTime();
-                Processes.run(Duration.ofSeconds(60), List.of(java, "-XX:+UseSerialGC", "-jar", jar.toString(),
-                        "resolve", name));
+                Processes.run(
+                        Duration.ofSeconds(60),
+                        List.of(java, "-XX:+UseSerialGC", "-jar", jar.toString(), "resolve", name));
                 times[i] = System.nanoTime() - t0;
             }
             row("ballast resolve (JVM, " + times.length + " runs)", times);

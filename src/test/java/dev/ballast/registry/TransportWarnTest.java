@@ -29,9 +29,11 @@ class TransportWarnTest {
         String host = gone.host();
         gone.close();
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        RegistryClient client = new RegistryClient(RegistryConfig.defaults()
-                .withRetries(1, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(1))
-                .withClock(clock, d -> { }), new SimpleMeterRegistry());
+        RegistryClient client = new RegistryClient(
+                RegistryConfig.defaults()
+                        .withRetries(1, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(1))
+                        .withClock(clock, d -> {}),
+                new SimpleMeterRegistry());
         ImageReference ref = ImageReference.parse(host + "/demo/app:v1");
 
         ListAppender<ILoggingEvent> log = new ListAppender<>();
@@ -42,7 +44,9 @@ class TransportWarnTest {
             for (int i = 0; i < 3; i++) {
                 assertThatThrownBy(() -> client.resolve(ref)).isInstanceOf(RegistryException.class);
             }
-            assertThat(warnings(log)).as("three failures within the minute: one WARN").isEqualTo(1);
+            assertThat(warnings(log))
+                    .as("three failures within the minute: one WARN")
+                    .isEqualTo(1);
 
             clock.advance(Duration.ofSeconds(59));
             assertThatThrownBy(() -> client.resolve(ref)).isInstanceOf(RegistryException.class);
@@ -50,7 +54,9 @@ class TransportWarnTest {
 
             clock.advance(Duration.ofSeconds(2));
             assertThatThrownBy(() -> client.resolve(ref)).isInstanceOf(RegistryException.class);
-            assertThat(warnings(log)).as("a minute later by the clock: WARN again").isEqualTo(2);
+            assertThat(warnings(log))
+                    .as("a minute later by the clock: WARN again")
+                    .isEqualTo(2);
         } finally {
             logger.detachAppender(log);
         }

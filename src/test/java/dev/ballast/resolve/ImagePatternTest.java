@@ -41,7 +41,8 @@ class ImagePatternTest {
             docker.io/*                        | Not-An-Image!!                            | false
             """)
     void matches_written_or_canonical_form(String pattern, String image, boolean expected) {
-        assertThat(new ImagePattern(pattern).matches(ImagePattern.Image.of(image))).isEqualTo(expected);
+        assertThat(new ImagePattern(pattern).matches(ImagePattern.Image.of(image)))
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "refuses \"{0}\"")
@@ -52,7 +53,8 @@ class ImagePatternTest {
             """)
     void refuses_bad_patterns(String pattern, String problem) {
         String p = pattern.replace("\\t", "\t");
-        assertThatThrownBy(() -> new ImagePattern(p)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new ImagePattern(p))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(problem);
     }
 

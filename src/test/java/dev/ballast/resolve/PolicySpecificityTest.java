@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Specificity within a layer (issue 9, item 13): the most literal characters win, then the fewest
@@ -62,8 +62,10 @@ class PolicySpecificityTest {
             """)
     void account_layer(String image, String accountRules, String mode, String layer, String rule) {
         List<ImageRule> rules = Arrays.stream(accountRules.split(" "))
-                .map(r -> ImageRule.of(r.substring(0, r.lastIndexOf('=')), r.substring(r.lastIndexOf('=') + 1))).toList();
-        Decision d = EVALUATOR.decide(null, image, new PolicyInputs(List.of(), rules, Optional.empty(), Optional.empty()));
+                .map(r -> ImageRule.of(r.substring(0, r.lastIndexOf('=')), r.substring(r.lastIndexOf('=') + 1)))
+                .toList();
+        Decision d =
+                EVALUATOR.decide(null, image, new PolicyInputs(List.of(), rules, Optional.empty(), Optional.empty()));
         assertThat(d.mode().wire()).as("mode").isEqualTo(mode);
         assertThat(d.layer().wire()).as("layer").isEqualTo(layer);
         assertThat(d.rule()).as("rule").isEqualTo(rule);
@@ -72,34 +74,46 @@ class PolicySpecificityTest {
     @Test
     void a_mirror_match_says_so() {
         Decision d = EVALUATOR.decide(null, "127.0.0.1:5000/docker-hub/datadog/agent:7", PolicyInputs.none());
-        assertThat(d.note()).isEqualTo("image 127.0.0.1:5000/docker-hub/datadog/agent:7 is recognised as a mirror of "
-                + "docker.io/datadog/agent:* (Datadog agent)");
-        assertThat(EVALUATOR.decide(null, "datadog/agent:7", PolicyInputs.none()).note()).isNull();
+        assertThat(d.note())
+                .isEqualTo("image 127.0.0.1:5000/docker-hub/datadog/agent:7 is recognised as a mirror of "
+                        + "docker.io/datadog/agent:* (Datadog agent)");
+        assertThat(EVALUATOR
+                        .decide(null, "datadog/agent:7", PolicyInputs.none())
+                        .note())
+                .isNull();
     }
 
     @Test
     void a_cluster_rule_still_outranks_the_account_layer() {
-        PolicyInputs in = new PolicyInputs(List.of(ImageRule.of("*", "consistent")), List.of(), Optional.empty(), Optional.empty());
-        assertThat(EVALUATOR.decide(null, "datadog/agent:7", in)).isEqualTo(new Decision(Mode.CONSISTENT, Layer.CLUSTER_RULE, "*"));
+        PolicyInputs in = new PolicyInputs(
+                List.of(ImageRule.of("*", "consistent")), List.of(), Optional.empty(), Optional.empty());
+        assertThat(EVALUATOR.decide(null, "datadog/agent:7", in))
+                .isEqualTo(new Decision(Mode.CONSISTENT, Layer.CLUSTER_RULE, "*"));
     }
 
     @Test
     void strict_by_default_as_a_setting_leaves_the_catalog_alone() {
         PolicyInputs in = new PolicyInputs(List.of(), List.of(), Optional.of("consistent"), Optional.empty());
         assertThat(EVALUATOR.decide(null, "datadog/agent:7", in).layer()).isEqualTo(Layer.MANAGED_CATALOG);
-        assertThat(EVALUATOR.decide(null, "ghcr.io/acme/app:1", in)).isEqualTo(new Decision(Mode.CONSISTENT, Layer.CLUSTER_SETTING, null));
+        assertThat(EVALUATOR.decide(null, "ghcr.io/acme/app:1", in))
+                .isEqualTo(new Decision(Mode.CONSISTENT, Layer.CLUSTER_SETTING, null));
     }
 
     @Test
     void a_cluster_setting_disabled_that_unpins_says_so() {
-        PolicyInputs overAccount = new PolicyInputs(List.of(), List.of(), Optional.of("disabled"), Optional.of("consistent"));
-        assertThat(EVALUATOR.decide(null, "ghcr.io/acme/app:1", overAccount).note()).isEqualTo(
-                "the cluster setting versionConsistency=disabled un-pins this container: without it the account setting "
-                        + "(consistent) would resolve its image to a digest");
+        PolicyInputs overAccount =
+                new PolicyInputs(List.of(), List.of(), Optional.of("disabled"), Optional.of("consistent"));
+        assertThat(EVALUATOR.decide(null, "ghcr.io/acme/app:1", overAccount).note())
+                .isEqualTo(
+                        "the cluster setting versionConsistency=disabled un-pins this container: without it the account setting "
+                                + "(consistent) would resolve its image to a digest");
         PolicyInputs overDefault = new PolicyInputs(List.of(), List.of(), Optional.of("disabled"), Optional.empty());
-        assertThat(EVALUATOR.decide(null, "ghcr.io/acme/app:1", overDefault).note()).contains("system default (best-effort)");
+        assertThat(EVALUATOR.decide(null, "ghcr.io/acme/app:1", overDefault).note())
+                .contains("system default (best-effort)");
         PolicyInputs bothOff = new PolicyInputs(List.of(), List.of(), Optional.of("disabled"), Optional.of("disabled"));
-        assertThat(EVALUATOR.decide(null, "ghcr.io/acme/app:1", bothOff).note()).as("nothing un-pinned").isNull();
+        assertThat(EVALUATOR.decide(null, "ghcr.io/acme/app:1", bothOff).note())
+                .as("nothing un-pinned")
+                .isNull();
     }
 
     @Test
@@ -108,9 +122,15 @@ class PolicySpecificityTest {
         for (int shift = 0; shift < patterns.size(); shift++) {
             int s = shift;
             List<ImageRule> rules = IntStream.range(0, patterns.size())
-                    .mapToObj(i -> ImageRule.of(patterns.get((i + s) % patterns.size()), "best-effort")).toList();
-            assertThat(EVALUATOR.decide(null, "ghcr.io/acme/app:1",
-                    new PolicyInputs(rules, List.of(), Optional.empty(), Optional.empty())).rule()).isEqualTo("ghcr.io/acme/app:*");
+                    .mapToObj(i -> ImageRule.of(patterns.get((i + s) % patterns.size()), "best-effort"))
+                    .toList();
+            assertThat(EVALUATOR
+                            .decide(
+                                    null,
+                                    "ghcr.io/acme/app:1",
+                                    new PolicyInputs(rules, List.of(), Optional.empty(), Optional.empty()))
+                            .rule())
+                    .isEqualTo("ghcr.io/acme/app:*");
         }
     }
 }

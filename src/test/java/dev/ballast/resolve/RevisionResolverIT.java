@@ -34,12 +34,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.assertj.core.groups.Tuple;
 
 /**
  * The revision resolver against the real CNCF registry, behind a forwarding proxy that counts what reaches
@@ -63,8 +63,9 @@ class RevisionResolverIT {
         registry = RegistryFixture.start();
         clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         store = Store.openSqlite(Files.createTempDirectory("ballast-resolve-"), clock);
-        client = new RegistryClient(RegistryConfig.defaults()
-                .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1)),
+        client = new RegistryClient(
+                RegistryConfig.defaults()
+                        .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1)),
                 new SimpleMeterRegistry());
     }
 
@@ -89,7 +90,9 @@ class RevisionResolverIT {
     void resolves_tags_to_the_registry_digest_and_skips_disabled_containers_without_a_request() {
         registry.images().push("r1/app:v1", Format.OCI, "r1-app");
         registry.images().pushIndex("r1/multi:v1", Format.DOCKER, "r1-multi");
-        TaskDefinitionRecord td = td(c("app", via("r1/app:v1"), "enabled"), c("multi", via("r1/multi:v1"), null),
+        TaskDefinitionRecord td = td(
+                c("app", via("r1/app:v1"), "enabled"),
+                c("multi", via("r1/multi:v1"), null),
                 c("log-router", via("r1/log:latest"), "disabled"));
 
         RevisionResolver.Step step = resolver.step(revision("web"), td, CLUSTER, false);
@@ -99,21 +102,50 @@ class RevisionResolverIT {
         ResolutionRecord r = step.record();
         assertThat(r.state().wire()).isEqualTo("RESOLVED");
         assertThat(r.attempts()).isEqualTo(1);
-        assertThat(r.containers()).containsExactly(
-                new ContainerResolution("app", via("r1/app:v1"), Mode.CONSISTENT, Layer.CONTAINER, null, ResolutionOutcome.RESOLVED,
-                        app.toString(), via("r1/app:v1") + "@" + app, clock.millis(), null),
-                new ContainerResolution("multi", via("r1/multi:v1"), Mode.BEST_EFFORT, Layer.SYSTEM_DEFAULT, null, ResolutionOutcome.RESOLVED,
-                        multi.toString(), via("r1/multi:v1") + "@" + multi, clock.millis(), null),
-                new ContainerResolution("log-router", via("r1/log:latest"), Mode.DISABLED, Layer.CONTAINER, null, ResolutionOutcome.SKIPPED,
-                        null, via("r1/log:latest"), clock.millis(), null));
+        assertThat(r.containers())
+                .containsExactly(
+                        new ContainerResolution(
+                                "app",
+                                via("r1/app:v1"),
+                                Mode.CONSISTENT,
+                                Layer.CONTAINER,
+                                null,
+                                ResolutionOutcome.RESOLVED,
+                                app.toString(),
+                                via("r1/app:v1") + "@" + app,
+                                clock.millis(),
+                                null),
+                        new ContainerResolution(
+                                "multi",
+                                via("r1/multi:v1"),
+                                Mode.BEST_EFFORT,
+                                Layer.SYSTEM_DEFAULT,
+                                null,
+                                ResolutionOutcome.RESOLVED,
+                                multi.toString(),
+                                via("r1/multi:v1") + "@" + multi,
+                                clock.millis(),
+                                null),
+                        new ContainerResolution(
+                                "log-router",
+                                via("r1/log:latest"),
+                                Mode.DISABLED,
+                                Layer.CONTAINER,
+                                null,
+                                ResolutionOutcome.SKIPPED,
+                                null,
+                                via("r1/log:latest"),
+                                clock.millis(),
+                                null));
         assertThat(proxy.count(req -> req.path().contains("/r1/log/"))).isZero();
-        assertThat(step.events()).containsExactly(
-                "(service web) container log-router runs image " + via("r1/log:latest")
-                        + " as written, without resolution (disabled, decided by container).",
-                "(service web) resolved image " + via("r1/app:v1") + " of container app to " + app
-                        + " (consistent, decided by container).",
-                "(service web) resolved image " + via("r1/multi:v1") + " of container multi to " + multi
-                        + " (best-effort, decided by system-default).");
+        assertThat(step.events())
+                .containsExactly(
+                        "(service web) container log-router runs image " + via("r1/log:latest")
+                                + " as written, without resolution (disabled, decided by container).",
+                        "(service web) resolved image " + via("r1/app:v1") + " of container app to " + app
+                                + " (consistent, decided by container).",
+                        "(service web) resolved image " + via("r1/multi:v1") + " of container multi to " + multi
+                                + " (best-effort, decided by system-default).");
         // a settled record is returned unchanged
         assertThat(resolver.step(revision("web").withResolution(r), td, CLUSTER, false))
                 .isEqualTo(new RevisionResolver.Step(r, List.of()));
@@ -125,10 +157,14 @@ class RevisionResolverIT {
         String pinned = via("r2/app:v1@" + d);
         String absent = via("r2/app@" + Digest.sha256("never pushed".getBytes()));
         RevisionResolver.Step ok = resolver.step(revision("web"), td(c("app", pinned, "enabled")), CLUSTER, false);
-        assertThat(ok.record().containers().getFirst()).extracting(c -> c.resolutionMode().wire(),
-                ContainerResolution::imageDigest, ContainerResolution::launchImage)
+        assertThat(ok.record().containers().getFirst())
+                .extracting(
+                        c -> c.resolutionMode().wire(),
+                        ContainerResolution::imageDigest,
+                        ContainerResolution::launchImage)
                 .containsExactly("verified", d.toString(), pinned);
-        assertThat(proxy.count(req -> req.method().equals("HEAD") && req.path().endsWith("/manifests/" + d))).isEqualTo(1);
+        assertThat(proxy.count(req -> req.method().equals("HEAD") && req.path().endsWith("/manifests/" + d)))
+                .isEqualTo(1);
         assertThat(proxy.count(req -> req.path().endsWith("/manifests/v1"))).isZero();
 
         RevisionResolver.Step bad = resolver.step(revision("web"), td(c("app", absent, "enabled")), CLUSTER, false);
@@ -146,11 +182,13 @@ class RevisionResolverIT {
         assertThat(d2).isNotEqualTo(d1);
         clock.advance(Duration.ofMillis(999));
         assertThat(digestOf(resolver.step(revision("b"), td, CLUSTER, false)))
-                .as("within the window the answer is shared").isEqualTo(d1.toString());
+                .as("within the window the answer is shared")
+                .isEqualTo(d1.toString());
         assertThat(proxy.count(ForwardingScript::isManifest)).isEqualTo(1);
 
         clock.advance(Duration.ofMillis(1));
-        assertThat(digestOf(resolver.step(revision("c"), td, CLUSTER, false))).isEqualTo(d2.toString())
+        assertThat(digestOf(resolver.step(revision("c"), td, CLUSTER, false)))
+                .isEqualTo(d2.toString())
                 .isEqualTo(registry.images().inspectDigest("r3/app:stable").toString());
         assertThat(proxy.count(ForwardingScript::isManifest)).isEqualTo(2);
     }
@@ -174,22 +212,27 @@ class RevisionResolverIT {
                 delays.add(wait);
                 clock.advance(Duration.ofMillis(wait - 1));
                 assertThat(resolver.step(rev, td, CLUSTER, false))
-                        .as("not due yet").isEqualTo(new RevisionResolver.Step(rev.resolution(), List.of()));
+                        .as("not due yet")
+                        .isEqualTo(new RevisionResolver.Step(rev.resolution(), List.of()));
                 clock.advance(Duration.ofMillis(1));
             }
         }
         assertThat(delays).containsExactly(1000L, 2000L, 4000L, 8000L);
-        assertThat(proxy.count(req -> req.method().equals("HEAD") && ForwardingScript.isManifest(req))).isEqualTo(5);
+        assertThat(proxy.count(req -> req.method().equals("HEAD") && ForwardingScript.isManifest(req)))
+                .isEqualTo(5);
         ResolutionRecord r = rev.resolution();
         assertThat(r.state().wire()).isEqualTo("FAILED");
         assertThat(r.containers().getFirst().resolutionMode().wire()).isEqualTo("failed");
-        assertThat(r.failure()).contains("image " + via("r4/app:v1") + " of container app could not be resolved")
+        assertThat(r.failure())
+                .contains("image " + via("r4/app:v1") + " of container app could not be resolved")
                 .contains("404 MANIFEST_UNKNOWN");
         assertThat(events).hasSize(6);
-        assertThat(events.get(1)).isEqualTo("(service web) could not resolve image " + via("r4/app:v1")
-                + " of container app: " + r.containers().getFirst().reason() + " (attempt 2 of 5; retrying).");
-        assertThat(events.getLast()).startsWith("(service web) deployment failed: image " + via("r4/app:v1")
-                + " of container app could not be resolved (registry answered 404 MANIFEST_UNKNOWN");
+        assertThat(events.get(1))
+                .isEqualTo("(service web) could not resolve image " + via("r4/app:v1") + " of container app: "
+                        + r.containers().getFirst().reason() + " (attempt 2 of 5; retrying).");
+        assertThat(events.getLast())
+                .startsWith("(service web) deployment failed: image " + via("r4/app:v1")
+                        + " of container app could not be resolved (registry answered 404 MANIFEST_UNKNOWN");
         assertThat(resolver.step(rev, td, CLUSTER, false).events()).isEmpty();
     }
 
@@ -200,20 +243,23 @@ class RevisionResolverIT {
         RevisionRow rev = run(revision("web"), td, false, 3);
         ResolutionRecord r = rev.resolution();
         assertThat(r.state().wire()).isEqualTo("RESOLVED");
-        assertThat(r.containers().get(1)).extracting(c -> c.resolutionMode().wire(), ContainerResolution::launchImage)
+        assertThat(r.containers().get(1))
+                .extracting(c -> c.resolutionMode().wire(), ContainerResolution::launchImage)
                 .containsExactly("fallback", via("r5/unknown:v1"));
         assertThat(r.containers().get(1).reason()).contains("404");
         assertThat(r.containers().getFirst().resolutionMode().wire()).isEqualTo("resolved");
 
         RevisionRow withBreaker = run(revision("web"), td, true, 3);
         assertThat(withBreaker.resolution().state().wire()).isEqualTo("FAILED");
-        assertThat(withBreaker.resolution().containers().get(1).resolutionMode().wire()).isEqualTo("failed");
+        assertThat(withBreaker.resolution().containers().get(1).resolutionMode().wire())
+                .isEqualTo("failed");
     }
 
     @Test
     void an_unreachable_registry_behaves_the_same() {
         String host = "127.0.0.1:" + RegistryFixture.freePort();
-        TaskDefinitionRecord td = td(c("app", host + "/demo/app:v1", "enabled"), c("sidecar", host + "/demo/side:v1", null));
+        TaskDefinitionRecord td =
+                td(c("app", host + "/demo/app:v1", "enabled"), c("sidecar", host + "/demo/side:v1", null));
         List<String> events = new ArrayList<>();
         RevisionRow rev = revision("api");
         for (int i = 1; i <= 5; i++) {
@@ -221,7 +267,8 @@ class RevisionResolverIT {
             events.addAll(step.events());
             rev = rev.withResolution(step.record());
             if (i == 3) {
-                assertThat(rev.resolution().containers().get(1).resolutionMode().wire()).isEqualTo("fallback");
+                assertThat(rev.resolution().containers().get(1).resolutionMode().wire())
+                        .isEqualTo("fallback");
                 assertThat(rev.resolution().state().wire()).isEqualTo("PENDING");
             }
             if (rev.resolution().nextAttemptAt() != null) {
@@ -230,8 +277,9 @@ class RevisionResolverIT {
         }
         assertThat(rev.resolution().state().wire()).isEqualTo("FAILED");
         assertThat(rev.resolution().failure()).contains("container app").contains(host);
-        assertThat(events).anyMatch(e -> e.equals("(service api) continuing on tag " + host
-                + "/demo/side:v1 for container sidecar after 3 failed resolutions (best-effort, ECS parity)."));
+        assertThat(events)
+                .anyMatch(e -> e.equals("(service api) continuing on tag " + host
+                        + "/demo/side:v1 for container sidecar after 3 failed resolutions (best-effort, ECS parity)."));
         assertThat(events.getLast()).startsWith("(service api) deployment failed: image " + host + "/demo/app:v1");
     }
 
@@ -259,28 +307,32 @@ class RevisionResolverIT {
             assertThat(f.get().record().containers().get(1).imageDigest()).isEqualTo(sidecar.toString());
         }
         assertThat(proxy.count(ForwardingScript::isManifest)).isEqualTo(6);
-        assertThat(proxy.count(req -> req.path().endsWith("/r6/sidecar/manifests/latest"))).isEqualTo(1);
+        assertThat(proxy.count(req -> req.path().endsWith("/r6/sidecar/manifests/latest")))
+                .isEqualTo(1);
     }
 
     @Test
     void resolve_now_resolves_once_falls_back_at_once_and_throws_for_consistent_failures() {
         Digest d = registry.images().push("r7/app:v1", Format.OCI, "r7-app");
-        ResolutionRecord r = resolver.resolveNow(td(c("app", via("r7/app:v1"), "enabled"),
-                c("sidecar", via("r7/gone:v1"), null)), CLUSTER);
+        ResolutionRecord r = resolver.resolveNow(
+                td(c("app", via("r7/app:v1"), "enabled"), c("sidecar", via("r7/gone:v1"), null)), CLUSTER);
         assertThat(r.state().wire()).isEqualTo("RESOLVED");
-        assertThat(r.containers()).extracting(ContainerResolution::launchImage)
+        assertThat(r.containers())
+                .extracting(ContainerResolution::launchImage)
                 .containsExactly(via("r7/app:v1") + "@" + d, via("r7/gone:v1"));
         assertThat(r.containers().get(1).resolutionMode().wire()).isEqualTo("fallback");
 
-        RevisionResolver.Step ran = resolver.resolveNow(td(c("app", via("r7/app:v1"), null)), null,
-                EventSubject.taskRun("ci"));
+        RevisionResolver.Step ran =
+                resolver.resolveNow(td(c("app", via("r7/app:v1"), null)), null, EventSubject.taskRun("ci"));
         assertThat(ran.events()).singleElement().asString().startsWith("(task run ci) resolved image");
 
         assertThatThrownBy(() -> resolver.resolveNow(td(c("app", via("r7/gone:v1"), "consistent")), CLUSTER))
                 .isInstanceOf(ResolutionFailedException.class)
                 .hasMessageContaining("image " + via("r7/gone:v1") + " of container app could not be resolved")
                 .hasMessageContaining("404")
-                .satisfies(e -> assertThat(((ResolutionFailedException) e).events()).last().asString()
+                .satisfies(e -> assertThat(((ResolutionFailedException) e).events())
+                        .last()
+                        .asString()
                         .startsWith("(task run) deployment failed"));
     }
 
@@ -290,19 +342,25 @@ class RevisionResolverIT {
         String cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/c" + IDS.incrementAndGet();
         store.imageRules().put(new ImageRules.Rule(cluster, "*/r8/side*", "disabled"));
         store.imageRules().put(new ImageRules.Rule(ImageRules.ACCOUNT, "*/r8/app:*", "enabled"));
-        TaskDefinitionRecord td = td(c("app", via("r8/app:v1"), null), c("side", via("r8/sidecar:v1"), null),
+        TaskDefinitionRecord td = td(
+                c("app", via("r8/app:v1"), null),
+                c("side", via("r8/sidecar:v1"), null),
                 c("xray", "amazon/aws-xray-daemon:latest", null));
         try {
-            ResolutionRecord r = resolver.step(revision("web"), td, cluster, false).record();
-            assertThat(r.containers()).extracting(c -> c.decidedBy().wire(), ContainerResolution::rule,
+            ResolutionRecord r =
+                    resolver.step(revision("web"), td, cluster, false).record();
+            assertThat(r.containers())
+                    .extracting(
+                            c -> c.decidedBy().wire(),
+                            ContainerResolution::rule,
                             c -> c.resolutionMode().wire())
                     .containsExactly(
                             Tuple.tuple("account-rule", "*/r8/app:*", "resolved"),
                             Tuple.tuple("cluster-rule", "*/r8/side*", "skipped"),
-                            Tuple.tuple("managed-catalog", "docker.io/amazon/aws-xray-daemon:*",
-                                    "skipped"));
-            store.accountSettings().put(new AccountSettings.Setting(PolicyLoader.SETTING,
-                    "arn:aws:iam::123456789012:root", "disabled"));
+                            Tuple.tuple("managed-catalog", "docker.io/amazon/aws-xray-daemon:*", "skipped"));
+            store.accountSettings()
+                    .put(new AccountSettings.Setting(
+                            PolicyLoader.SETTING, "arn:aws:iam::123456789012:root", "disabled"));
             assertThat(resolver.explain(td(c("other", "ghcr.io/acme/x:1", null)), cluster))
                     .containsEntry("other", new Decision(Mode.DISABLED, Layer.ACCOUNT_SETTING, null));
         } finally {
@@ -332,13 +390,19 @@ class RevisionResolverIT {
 
     private static RevisionRow revision(String service) {
         int id = IDS.incrementAndGet();
-        return new RevisionRow("arn:aws:ecs:us-east-1:123456789012:service-revision/prod/" + service + "/" + id,
-                "arn:aws:ecs:us-east-1:123456789012:service/prod/" + service, CLUSTER,
-                "arn:aws:ecs:us-east-1:123456789012:task-definition/fam:" + id, 0, null, "EC2");
+        return new RevisionRow(
+                "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/" + service + "/" + id,
+                "arn:aws:ecs:us-east-1:123456789012:service/prod/" + service,
+                CLUSTER,
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/fam:" + id,
+                0,
+                null,
+                "EC2");
     }
 
     private static ObjectNode c(String name, String image, String versionConsistency) {
-        ObjectNode c = JSON.createObjectNode().put("name", name).put("image", image).put("memory", 64);
+        ObjectNode c =
+                JSON.createObjectNode().put("name", name).put("image", image).put("memory", 64);
         if (versionConsistency != null) {
             c.put("versionConsistency", versionConsistency);
         }
@@ -352,7 +416,14 @@ class RevisionResolverIT {
             defs.add(c);
         }
         int rev = IDS.incrementAndGet();
-        return new TaskDefinitionRecord("fam", rev, "arn:aws:ecs:us-east-1:123456789012:task-definition/fam:" + rev,
-                "ACTIVE", doc.toString(), 0, null, null);
+        return new TaskDefinitionRecord(
+                "fam",
+                rev,
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/fam:" + rev,
+                "ACTIVE",
+                doc.toString(),
+                0,
+                null,
+                null);
     }
 }

@@ -27,8 +27,8 @@ class InstanceHealthTest {
     void silentAgentIsDisconnectedThenItsTasksStop(@TempDir Path dir) {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Store store = Store.openSqlite(dir, clock)) {
-            InstanceHealth health = new InstanceHealth(store, clock, new InstanceHealth.Settings(Duration.ofSeconds(30),
-                    Duration.ofSeconds(60)));
+            InstanceHealth health = new InstanceHealth(
+                    store, clock, new InstanceHealth.Settings(Duration.ofSeconds(30), Duration.ofSeconds(60)));
             store.clusters().createOrGet("default", CLUSTER_ARN, "{\"settings\":[]}", List.of());
             store.instances().insert(instance(clock.millis()));
             TaskRow task = task(clock.millis());
@@ -41,14 +41,16 @@ class InstanceHealthTest {
             clock.advance(Duration.ofSeconds(2)); // 31 s silent
             assertThat(health.passOnce()).isZero();
             assertThat(instance(store).agentConnected()).isFalse();
-            assertThat(store.tasks().find(task.arn()).orElseThrow().value().lastStatus()).isEqualTo("RUNNING");
+            assertThat(store.tasks().find(task.arn()).orElseThrow().value().lastStatus())
+                    .isEqualTo("RUNNING");
 
             // a heartbeat reconnects; silence starts over
             store.instances().heartbeat(ARN, clock.millis());
             assertThat(instance(store).agentConnected()).isTrue();
             clock.advance(Duration.ofSeconds(59));
             health.passOnce();
-            assertThat(store.tasks().find(task.arn()).orElseThrow().value().lastStatus()).isEqualTo("RUNNING");
+            assertThat(store.tasks().find(task.arn()).orElseThrow().value().lastStatus())
+                    .isEqualTo("RUNNING");
 
             clock.advance(Duration.ofSeconds(2)); // 61 s silent
             assertThat(health.passOnce()).isEqualTo(1);
@@ -58,7 +60,8 @@ class InstanceHealthTest {
             assertThat(stopped.stopCode()).isEqualTo(InstanceHealth.STOP_CODE);
             assertThat(stopped.stoppedReason()).isEqualTo(InstanceHealth.STOP_REASON);
             assertThat(stopped.stoppedAt()).isEqualTo(clock.millis());
-            assertThat(stopped.containers()).allSatisfy(c -> assertThat(c.lastStatus()).isEqualTo("STOPPED"));
+            assertThat(stopped.containers())
+                    .allSatisfy(c -> assertThat(c.lastStatus()).isEqualTo("STOPPED"));
             assertThat(health.passOnce()).isZero(); // idempotent
         }
     }
@@ -68,24 +71,31 @@ class InstanceHealthTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (Store store = Store.openSqlite(dir, clock)) {
-            InstanceHealth health = new InstanceHealth(store, clock, new InstanceHealth.Settings(Duration.ofSeconds(30),
-                    Duration.ofSeconds(60)), meters);
+            InstanceHealth health = new InstanceHealth(
+                    store, clock, new InstanceHealth.Settings(Duration.ofSeconds(30), Duration.ofSeconds(60)), meters);
             store.clusters().createOrGet("default", CLUSTER_ARN, "{\"settings\":[]}", List.of());
             store.instances().insert(instance(clock.millis()));
             TaskRow unrelated = task(clock.millis());
-            store.tasks().insertAll(List.of(serviceTask(clock.millis(), "3"), serviceTask(clock.millis(), "4"), unrelated));
-            assertThat(meters.scrape()).contains("ballast_agents_instances{state=\"connected\"} 1.0")
+            store.tasks()
+                    .insertAll(List.of(serviceTask(clock.millis(), "3"), serviceTask(clock.millis(), "4"), unrelated));
+            assertThat(meters.scrape())
+                    .contains("ballast_agents_instances{state=\"connected\"} 1.0")
                     .contains("ballast_agents_instances{state=\"disconnected\"} 0.0")
                     .contains("ballast_tasks_infrastructure_stopped_tasks_total 0.0");
 
             clock.advance(Duration.ofSeconds(31));
             health.passOnce();
-            assertThat(store.events().latest(SERVICE_ARN, 10)).extracting(Events.Event::message).containsExactly(
-                    "(service web) has 2 task(s) on (container-instance " + "1".repeat(32) + ") whose agent is disconnected;"
+            assertThat(store.events().latest(SERVICE_ARN, 10))
+                    .extracting(Events.Event::message)
+                    .containsExactly("(service web) has 2 task(s) on (container-instance " + "1".repeat(32)
+                            + ") whose agent is disconnected;"
                             + " they are stopped and replaced if it does not reconnect within 30 s.");
             health.passOnce();
-            assertThat(store.events().latest(SERVICE_ARN, 10)).as("one event per disconnect").hasSize(1);
-            assertThat(meters.scrape()).contains("ballast_agents_instances{state=\"connected\"} 0.0")
+            assertThat(store.events().latest(SERVICE_ARN, 10))
+                    .as("one event per disconnect")
+                    .hasSize(1);
+            assertThat(meters.scrape())
+                    .contains("ballast_agents_instances{state=\"connected\"} 0.0")
                     .contains("ballast_agents_instances{state=\"disconnected\"} 1.0");
 
             clock.advance(Duration.ofSeconds(30)); // 61 s silent
@@ -113,13 +123,15 @@ class InstanceHealthTest {
     @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> new InstanceHealth.Settings(Duration.ofSeconds(30), Duration.ofSeconds(10)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("task timeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("task timeout");
         assertThatThrownBy(() -> new InstanceHealth.Settings(Duration.ZERO, Duration.ofSeconds(10)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static InstanceRow instance(long now) {
-        return new InstanceRow(ARN, "default", CLUSTER_ARN, "i-1", "ACTIVE", true, 1024, 1024, Map.of(), "ballast-test", now);
+        return new InstanceRow(
+                ARN, "default", CLUSTER_ARN, "i-1", "ACTIVE", true, 1024, 1024, Map.of(), "ballast-test", now);
     }
 
     private static InstanceRow instance(Store store) {
@@ -130,17 +142,79 @@ class InstanceHealthTest {
 
     private static TaskRow serviceTask(long now, String digit) {
         String arn = "arn:aws:ecs:us-east-1:000000000000:task/default/" + digit.repeat(32);
-        return new TaskRow(arn, "default", CLUSTER_ARN, "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1", SERVICE_ARN,
-                "ecs-svc/1", "ecs-svc/1", "service:web", ARN, "RUNNING", "RUNNING", List.of(new TaskRow.ContainerRow("app",
-                arn + "/app", "repo:v1", "repo:v1", "sha256:" + "a".repeat(64), "RUNNING", null, null, "rt-" + digit, true)),
-                null, null, null, 128, 256, now, now, now, now, null, null, 0);
+        return new TaskRow(
+                arn,
+                "default",
+                CLUSTER_ARN,
+                "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1",
+                SERVICE_ARN,
+                "ecs-svc/1",
+                "ecs-svc/1",
+                "service:web",
+                ARN,
+                "RUNNING",
+                "RUNNING",
+                List.of(new TaskRow.ContainerRow(
+                        "app",
+                        arn + "/app",
+                        "repo:v1",
+                        "repo:v1",
+                        "sha256:" + "a".repeat(64),
+                        "RUNNING",
+                        null,
+                        null,
+                        "rt-" + digit,
+                        true)),
+                null,
+                null,
+                null,
+                128,
+                256,
+                now,
+                now,
+                now,
+                now,
+                null,
+                null,
+                0);
     }
 
     private static TaskRow task(long now) {
         String arn = "arn:aws:ecs:us-east-1:000000000000:task/default/" + "2".repeat(32);
-        return new TaskRow(arn, "default", CLUSTER_ARN, "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1", null, null,
-                null, "family:app", ARN, "RUNNING", "RUNNING", List.of(new TaskRow.ContainerRow("app", arn + "/app", "repo:v1",
-                "repo:v1", "sha256:" + "a".repeat(64), "RUNNING", null, null, "rt-1", true)), null, null, null, 128, 256, now,
-                now, now, now, null, null, 0);
+        return new TaskRow(
+                arn,
+                "default",
+                CLUSTER_ARN,
+                "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1",
+                null,
+                null,
+                null,
+                "family:app",
+                ARN,
+                "RUNNING",
+                "RUNNING",
+                List.of(new TaskRow.ContainerRow(
+                        "app",
+                        arn + "/app",
+                        "repo:v1",
+                        "repo:v1",
+                        "sha256:" + "a".repeat(64),
+                        "RUNNING",
+                        null,
+                        null,
+                        "rt-1",
+                        true)),
+                null,
+                null,
+                null,
+                128,
+                256,
+                now,
+                now,
+                now,
+                now,
+                null,
+                null,
+                0);
     }
 }

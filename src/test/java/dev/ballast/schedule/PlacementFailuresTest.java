@@ -25,9 +25,10 @@ class PlacementFailuresTest {
         assertThat(r.failureReason()).isEqualTo("AGENT");
         assertThat(PlacementFailures.serviceEvent("web", r.failureReason()))
                 .doesNotContain("No Container Instances")
-                .isEqualTo("(service web) was unable to place a task because no container instance met all of its requirements."
-                        + " The closest matching container-instance encountered error \"AGENT\": the cluster's container"
-                        + " instances are registered, but their agents are disconnected.");
+                .isEqualTo(
+                        "(service web) was unable to place a task because no container instance met all of its requirements."
+                                + " The closest matching container-instance encountered error \"AGENT\": the cluster's container"
+                                + " instances are registered, but their agents are disconnected.");
     }
 
     @Test
@@ -39,13 +40,25 @@ class PlacementFailuresTest {
     @Test
     void service_events_end_in_one_period() {
         assertThat(PlacementFailures.serviceEvent("web", PlacementFailures.NO_INSTANCES))
-                .endsWith("Reason: No Container Instances were found in your cluster.").doesNotContain("..");
+                .endsWith("Reason: No Container Instances were found in your cluster.")
+                .doesNotContain("..");
         assertThat(PlacementFailures.serviceEvent("web", "RESOURCE:MEMORY")).endsWith("Reason: RESOURCE:MEMORY.");
     }
 
     private static InstanceRow instance(String id, String status, boolean connected) {
-        return new InstanceRow("arn:aws:ecs:us-east-1:000000000000:container-instance/default/" + id, "default",
-                "arn:aws:ecs:us-east-1:000000000000:cluster/default", "i-" + id, status, connected, 1024, 1024, Map.of(),
-                "ballast-test", 0L, null, 0L);
+        return new InstanceRow(
+                "arn:aws:ecs:us-east-1:000000000000:container-instance/default/" + id,
+                "default",
+                "arn:aws:ecs:us-east-1:000000000000:cluster/default",
+                "i-" + id,
+                status,
+                connected,
+                1024,
+                1024,
+                Map.of(),
+                "ballast-test",
+                0L,
+                null,
+                0L);
     }
 }

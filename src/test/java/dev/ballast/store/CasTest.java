@@ -1,9 +1,9 @@
 package dev.ballast.store;
 
-import dev.ballast.core.CompareAndSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.core.CompareAndSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +41,8 @@ class CasTest {
 
     @Test
     void writesTheChangedValueAndReturnsIt() {
-        assertThat(Cas.update(cell::find, v -> Optional.of(v + "b"), cell::write, 3)).contains("ab");
+        assertThat(Cas.update(cell::find, v -> Optional.of(v + "b"), cell::write, 3))
+                .contains("ab");
         assertThat(cell.value).isEqualTo("ab");
         assertThat(cell.version).isEqualTo(2);
     }
@@ -49,7 +50,8 @@ class CasTest {
     @Test
     void aLostRaceReadsAgainAndChangesTheFreshValue() {
         cell.racers = 2;
-        assertThat(Cas.update(cell::find, v -> Optional.of(v + "b"), cell::write, 3)).contains("a''b");
+        assertThat(Cas.update(cell::find, v -> Optional.of(v + "b"), cell::write, 3))
+                .contains("a''b");
         assertThat(cell.reads).containsExactly("a", "a'", "a''");
     }
 
@@ -57,21 +59,29 @@ class CasTest {
     void losingEveryRaceIsAConflictAndWritesNothingOfOurs() {
         cell.racers = 3;
         assertThatThrownBy(() -> Cas.update(cell::find, v -> Optional.of(v + "b"), cell::write, 3))
-                .isInstanceOf(CompareAndSet.ConflictException.class).hasMessageContaining("3 attempts");
+                .isInstanceOf(CompareAndSet.ConflictException.class)
+                .hasMessageContaining("3 attempts");
         assertThat(cell.value).isEqualTo("a'''");
     }
 
     @Test
     void nothingToWriteAndNothingFoundAreEmpty() {
-        assertThat(Cas.update(cell::find, v -> Optional.empty(), cell::write, 3)).isEmpty();
-        assertThat(Cas.update(Optional::<Versioned<String>>empty, v -> Optional.of(v + "b"), cell::write, 3)).isEmpty();
+        assertThat(Cas.update(cell::find, v -> Optional.empty(), cell::write, 3))
+                .isEmpty();
+        assertThat(Cas.update(Optional::<Versioned<String>>empty, v -> Optional.of(v + "b"), cell::write, 3))
+                .isEmpty();
         assertThat(cell.version).isEqualTo(1);
     }
 
     @Test
     void aChangeMayRefuse() {
-        assertThatThrownBy(() -> Cas.update(cell::find, v -> {
-            throw new IllegalArgumentException("not ACTIVE");
-        }, cell::write, 3)).hasMessage("not ACTIVE");
+        assertThatThrownBy(() -> Cas.update(
+                        cell::find,
+                        v -> {
+                            throw new IllegalArgumentException("not ACTIVE");
+                        },
+                        cell::write,
+                        3))
+                .hasMessage("not ACTIVE");
     }
 }

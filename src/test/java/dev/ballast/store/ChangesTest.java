@@ -25,9 +25,10 @@ class ChangesTest {
                 assertThat(fromThisServer).isTrue();
             });
             assertThatThrownBy(() -> store.jdbi().useTransaction(h -> {
-                store.clusters().createOrGet("rolled-back", "arn:c/rolled-back", "{}", List.of());
-                throw new IllegalStateException("roll back");
-            })).hasMessageContaining("roll back");
+                        store.clusters().createOrGet("rolled-back", "arn:c/rolled-back", "{}", List.of());
+                        throw new IllegalStateException("roll back");
+                    }))
+                    .hasMessageContaining("roll back");
             assertThat(heard).isEmpty();
             assertThat(store.clusters().find("rolled-back")).isEmpty();
 
@@ -38,8 +39,10 @@ class ChangesTest {
             });
             assertThat(heard).containsExactly(Change.cluster("kept"));
             assertThat(visibleWhenHeard).containsExactly(true);
-            assertThat(store.changes().changedSince(before, Change.cluster("kept"))).isTrue();
-            assertThat(store.changes().changedSince(before, Change.cluster("other"))).isFalse();
+            assertThat(store.changes().changedSince(before, Change.cluster("kept")))
+                    .isTrue();
+            assertThat(store.changes().changedSince(before, Change.cluster("other")))
+                    .isFalse();
         }
     }
 
@@ -49,7 +52,8 @@ class ChangesTest {
             Changes changes = store.changes();
             assertThat(changes.reliable()).isTrue();
             long since = changes.now();
-            assertThat(changes.await(since, Change.cluster("a"), Duration.ofMillis(1))).isFalse();
+            assertThat(changes.await(since, Change.cluster("a"), Duration.ofMillis(1)))
+                    .isFalse();
             CompletableFuture<Boolean> woken = CompletableFuture.supplyAsync(
                     () -> changes.await(since, Change.cluster("a"), Duration.ofMinutes(5)));
             while (!changes.waiting(Change.cluster("a"))) {
@@ -64,8 +68,12 @@ class ChangesTest {
 
     @Test
     void payloadsRoundTrip() {
-        for (Change c : List.of(Change.instanceTasks("arn:aws:ecs:us-east-1:1:container-instance/x/1"), Change.service("arn:s"),
-                Change.instance("arn:i"), Change.cluster("default"), Change.EVERYTHING)) {
+        for (Change c : List.of(
+                Change.instanceTasks("arn:aws:ecs:us-east-1:1:container-instance/x/1"),
+                Change.service("arn:s"),
+                Change.instance("arn:i"),
+                Change.cluster("default"),
+                Change.EVERYTHING)) {
             assertThat(Change.decode(c.encode())).isEqualTo(c);
         }
     }

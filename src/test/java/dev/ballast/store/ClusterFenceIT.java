@@ -7,12 +7,12 @@ import dev.ballast.testing.PostgresFixture;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Tasks and container instances are written only into an ACTIVE cluster, in the same transaction that
@@ -24,7 +24,8 @@ class ClusterFenceIT {
     Path dir;
 
     private Store open(String kind) {
-        return kind.equals("sqlite") ? Store.openSqlite(dir, Clock.systemUTC())
+        return kind.equals("sqlite")
+                ? Store.openSqlite(dir, Clock.systemUTC())
                 : Store.openPostgres(PostgresFixture.newDatabase(), Clock.systemUTC());
     }
 
@@ -32,11 +33,14 @@ class ClusterFenceIT {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void nothingIsInsertedIntoADeletedCluster(String kind) {
         try (Store store = open(kind)) {
-            store.clusters().createOrGet("gone", "arn:aws:ecs:us-east-1:123456789012:cluster/gone", "{\"settings\":[]}", List.of());
+            store.clusters()
+                    .createOrGet(
+                            "gone", "arn:aws:ecs:us-east-1:123456789012:cluster/gone", "{\"settings\":[]}", List.of());
             assertThat(store.clusters().deactivateIfEmpty("gone")).contains(ClusterCounts.NONE);
 
             TaskRow t = task("gone", "t1");
-            assertThatThrownBy(() -> store.tasks().insertAll(List.of(t))).isInstanceOf(ClusterNotActiveException.class)
+            assertThatThrownBy(() -> store.tasks().insertAll(List.of(t)))
+                    .isInstanceOf(ClusterNotActiveException.class)
                     .hasMessageContaining("gone");
             assertThat(store.tasks().find(t.arn())).isEmpty();
         }
@@ -49,8 +53,12 @@ class ClusterFenceIT {
             AtomicInteger inserted = new AtomicInteger();
             for (int round = 0; round < 30; round++) {
                 String cluster = "race-" + round;
-                store.clusters().createOrGet(cluster, "arn:aws:ecs:us-east-1:123456789012:cluster/" + cluster,
-                        "{\"settings\":[]}", List.of());
+                store.clusters()
+                        .createOrGet(
+                                cluster,
+                                "arn:aws:ecs:us-east-1:123456789012:cluster/" + cluster,
+                                "{\"settings\":[]}",
+                                List.of());
                 AtomicBoolean deleted = new AtomicBoolean();
                 int r = round;
                 CountDownLatch inserting = new CountDownLatch(1);
@@ -68,23 +76,50 @@ class ClusterFenceIT {
                 // start deleting only once the inserter runs, so that the two really compete even on a loaded machine
                 inserting.await();
                 for (int attempt = 0; attempt < 50 && !deleted.get(); attempt++) {
-                    deleted.set(store.clusters().deactivateIfEmpty(cluster).map(ClusterCounts.NONE::equals)
+                    deleted.set(store.clusters()
+                            .deactivateIfEmpty(cluster)
+                            .map(ClusterCounts.NONE::equals)
                             .orElse(false));
                 }
                 inserter.join();
                 if (deleted.get()) {
                     assertThat(store.tasks().count(cluster, "PROVISIONING"))
-                            .as("round %d: a deleted cluster holds no live task", round).isZero();
+                            .as("round %d: a deleted cluster holds no live task", round)
+                            .isZero();
                 }
             }
-            assertThat(inserted.get()).as("the inserts really competed with the deletes").isPositive();
+            assertThat(inserted.get())
+                    .as("the inserts really competed with the deletes")
+                    .isPositive();
         }
     }
 
     private static TaskRow task(String cluster, String id) {
         String arn = "arn:aws:ecs:us-east-1:123456789012:task/" + cluster + "/" + id;
-        return new TaskRow(arn, cluster, "arn:aws:ecs:us-east-1:123456789012:cluster/" + cluster,
-                "arn:aws:ecs:us-east-1:123456789012:task-definition/x:1", null, null, null, null, "i1", "RUNNING",
-                "PROVISIONING", List.of(), null, null, null, 0, 0, 1_000, null, null, null, null, null, 0);
+        return new TaskRow(
+                arn,
+                cluster,
+                "arn:aws:ecs:us-east-1:123456789012:cluster/" + cluster,
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/x:1",
+                null,
+                null,
+                null,
+                null,
+                "i1",
+                "RUNNING",
+                "PROVISIONING",
+                List.of(),
+                null,
+                null,
+                null,
+                0,
+                0,
+                1_000,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0);
     }
 }

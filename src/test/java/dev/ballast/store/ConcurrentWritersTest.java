@@ -27,9 +27,14 @@ class ConcurrentWritersTest {
     @Test
     void eightConcurrentCreateServiceCallersAreAllAnswered() throws Exception {
         try (TestServer server = TestServer.sqlite(c -> c.simulatedInstances(2));
-             EcsClient setup = server.client()) {
-            setup.registerTaskDefinition(r -> r.family("writers").containerDefinitions(ContainerDefinition.builder()
-                    .name("app").image("127.0.0.1:9/writers/app:v1").memory(8).versionConsistency("disabled").build()));
+                EcsClient setup = server.client()) {
+            setup.registerTaskDefinition(r -> r.family("writers")
+                    .containerDefinitions(ContainerDefinition.builder()
+                            .name("app")
+                            .image("127.0.0.1:9/writers/app:v1")
+                            .memory(8)
+                            .versionConsistency("disabled")
+                            .build()));
             ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
             try {
                 List<Future<Integer>> calls = new ArrayList<>();
@@ -39,7 +44,9 @@ class ConcurrentWritersTest {
                         try (EcsClient ecs = server.client()) {
                             for (int i = 0; i < SERVICES_EACH; i++) {
                                 String name = "w-" + caller + "-" + i;
-                                ecs.createService(r -> r.serviceName(name).taskDefinition("writers").desiredCount(1));
+                                ecs.createService(r -> r.serviceName(name)
+                                        .taskDefinition("writers")
+                                        .desiredCount(1));
                             }
                         }
                         return SERVICES_EACH;

@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Every write the server acknowledged is still there after {@code kill -9} and a restart: writers run
@@ -37,7 +37,11 @@ class CrashDurabilityIT {
         int port = ServerProcess.freePort();
         Set<String> acknowledgedTaskDefs = ConcurrentHashMap.newKeySet();
         Set<String> acknowledgedClusters = ConcurrentHashMap.newKeySet();
-        ContainerDefinition c = ContainerDefinition.builder().name("app").image("busybox:1.36").memory(16).build();
+        ContainerDefinition c = ContainerDefinition.builder()
+                .name("app")
+                .image("busybox:1.36")
+                .memory(16)
+                .build();
 
         try (ServerProcess server = ServerProcess.start(port, args.toArray(String[]::new))) {
             AtomicBoolean killed = new AtomicBoolean();
@@ -54,8 +58,10 @@ class CrashDurabilityIT {
                                     ecs.createCluster(r -> r.clusterName(name));
                                     acknowledgedClusters.add(name);
                                 } else {
-                                    acknowledgedTaskDefs.add(ecs.registerTaskDefinition(r -> r.family("crash-" + id)
-                                            .containerDefinitions(c)).taskDefinition().taskDefinitionArn());
+                                    acknowledgedTaskDefs.add(ecs.registerTaskDefinition(
+                                                    r -> r.family("crash-" + id).containerDefinitions(c))
+                                            .taskDefinition()
+                                            .taskDefinitionArn());
                                 }
                                 someWritten.countDown();
                             } catch (RuntimeException e) {
@@ -78,19 +84,24 @@ class CrashDurabilityIT {
         assertThat(acknowledgedTaskDefs).hasSizeGreaterThan(20);
 
         try (ServerProcess restarted = ServerProcess.start(port, args.toArray(String[]::new));
-             EcsClient ecs = Clients.ecs(restarted.endpoint(), "test", "test")) {
+                EcsClient ecs = Clients.ecs(restarted.endpoint(), "test", "test")) {
             Set<String> listed = ConcurrentHashMap.newKeySet();
             for (int w = 0; w < 4; w++) {
                 int id = w;
-                ecs.listTaskDefinitionsPaginator(r -> r.familyPrefix("crash-" + id).status(TaskDefinitionStatus.ACTIVE))
-                        .taskDefinitionArns().forEach(listed::add);
+                ecs.listTaskDefinitionsPaginator(
+                                r -> r.familyPrefix("crash-" + id).status(TaskDefinitionStatus.ACTIVE))
+                        .taskDefinitionArns()
+                        .forEach(listed::add);
             }
             assertThat(listed).containsAll(acknowledgedTaskDefs);
             List<String> clusters = ecs.listClustersPaginator(r -> r.maxResults(100)).clusterArns().stream()
-                    .map(a -> a.substring(a.indexOf('/') + 1)).toList();
+                    .map(a -> a.substring(a.indexOf('/') + 1))
+                    .toList();
             assertThat(clusters).containsAll(acknowledgedClusters);
             // Revisions continue after the highest one stored: no number is reused.
-            String next = ecs.registerTaskDefinition(r -> r.family("crash-0").containerDefinitions(c)).taskDefinition().taskDefinitionArn();
+            String next = ecs.registerTaskDefinition(r -> r.family("crash-0").containerDefinitions(c))
+                    .taskDefinition()
+                    .taskDefinitionArn();
             assertThat(listed).doesNotContain(next);
         }
     }

@@ -20,8 +20,10 @@ class ParsedTaskDefinitionsTest {
     Path dir;
 
     private static String doc(String family, int revision, String image) {
-        return "{\"family\":\"" + family + "\",\"revision\":" + revision + ",\"taskDefinitionArn\":\"arn:aws:ecs:us-east-1:"
-                + "123456789012:task-definition/" + family + ":" + revision + "\",\"containerDefinitions\":[{\"name\":\"app\","
+        return "{\"family\":\"" + family + "\",\"revision\":" + revision
+                + ",\"taskDefinitionArn\":\"arn:aws:ecs:us-east-1:"
+                + "123456789012:task-definition/" + family + ":" + revision
+                + "\",\"containerDefinitions\":[{\"name\":\"app\","
                 + "\"image\":\"" + image + "\",\"memory\":64}]}";
     }
 
@@ -36,8 +38,8 @@ class ParsedTaskDefinitionsTest {
             });
             String arn1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
             String arn2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
-            TaskDefinitionRecord registered = defs.register("web",
-                    r -> new TaskDefinitions.Registration(arn1, doc("web", r, "nginx:1.27"), List.of()));
+            TaskDefinitionRecord registered = defs.register(
+                    "web", r -> new TaskDefinitions.Registration(arn1, doc("web", r, "nginx:1.27"), List.of()));
             defs.register("web", r -> new TaskDefinitions.Registration(arn2, doc("web", r, "nginx:1.28"), List.of()));
             assertThat(parses).as("registering parses nothing").isEmpty();
 
@@ -45,7 +47,12 @@ class ParsedTaskDefinitionsTest {
             for (int i = 0; i < 5; i++) {
                 assertThat(defs.findByArn(arn1).orElseThrow().definition()).isSameAs(first);
                 assertThat(defs.find("web", 1).orElseThrow().definition()).isSameAs(first);
-                assertThat(defs.latestActive("web").orElseThrow().definition().containers().getFirst().image())
+                assertThat(defs.latestActive("web")
+                                .orElseThrow()
+                                .definition()
+                                .containers()
+                                .getFirst()
+                                .image())
                         .isEqualTo("nginx:1.28");
             }
             assertThat(parses).containsOnlyKeys(arn1, arn2);
@@ -71,17 +78,25 @@ class ParsedTaskDefinitionsTest {
     void aListingRecordHasNoDocumentToParse() {
         try (Store store = Store.openSqlite(dir, Clock.systemUTC())) {
             String arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
-            store.taskDefinitions().register("web", r -> new TaskDefinitions.Registration(arn, doc("web", r, "a"), List.of()));
-            TaskDefinitionRecord listed = store.taskDefinitions().list("ACTIVE", "web", false, null, 10).getFirst();
-            assertThatThrownBy(listed::definition).isInstanceOf(IllegalStateException.class).hasMessageContaining(arn);
+            store.taskDefinitions()
+                    .register("web", r -> new TaskDefinitions.Registration(arn, doc("web", r, "a"), List.of()));
+            TaskDefinitionRecord listed = store.taskDefinitions()
+                    .list("ACTIVE", "web", false, null, 10)
+                    .getFirst();
+            assertThatThrownBy(listed::definition)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(arn);
         }
     }
 
     @Test
     void aRecordMadeOffTheStoreParsesItsOwnDocument() {
-        TaskDefinitionRecord r = new TaskDefinitionRecord("web", 3, "arn:x", "ACTIVE", doc("web", 3, "busybox"), 0, null, null);
+        TaskDefinitionRecord r =
+                new TaskDefinitionRecord("web", 3, "arn:x", "ACTIVE", doc("web", 3, "busybox"), 0, null, null);
         assertThat(r.definition()).isSameAs(r.definition());
         assertThat(r.definition().revision()).isEqualTo(3);
-        assertThat(r).isEqualTo(new TaskDefinitionRecord("web", 3, "arn:x", "ACTIVE", doc("web", 3, "busybox"), 0, null, null));
+        assertThat(r)
+                .isEqualTo(
+                        new TaskDefinitionRecord("web", 3, "arn:x", "ACTIVE", doc("web", 3, "busybox"), 0, null, null));
     }
 }

@@ -52,11 +52,23 @@ class PolicyVocabularyMigrationIT {
     /** Migrates to the last version before 8 (whatever the others are), then stores what an older server did. */
     private static void migrateBeforeV8AndWriteOldSettings(String url) throws Exception {
         MigrationVersion v8 = MigrationVersion.fromVersion("8");
-        Flyway all = Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").load();
-        MigrationVersion before = Arrays.stream(all.info().all()).map(MigrationInfo::getVersion)
-                .filter(v -> v.compareTo(v8) < 0).max(MigrationVersion::compareTo).orElseThrow();
-        assertThat(Arrays.stream(all.info().all()).map(MigrationInfo::getVersion)).contains(v8);
-        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target(before).load().migrate();
+        Flyway all = Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration")
+                .load();
+        MigrationVersion before = Arrays.stream(all.info().all())
+                .map(MigrationInfo::getVersion)
+                .filter(v -> v.compareTo(v8) < 0)
+                .max(MigrationVersion::compareTo)
+                .orElseThrow();
+        assertThat(Arrays.stream(all.info().all()).map(MigrationInfo::getVersion))
+                .contains(v8);
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration")
+                .target(before)
+                .load()
+                .migrate();
         try (Connection c = DriverManager.getConnection(url)) {
             setting(c, "versionConsistency", ROOT, "enabled");
             setting(c, "versionConsistency", "arn:aws:iam::000000000000:role/deployer", "disabled");
@@ -67,14 +79,19 @@ class PolicyVocabularyMigrationIT {
     }
 
     private static void assertUpgraded(Store store) {
-        assertThat(store.accountSettings().find("versionConsistency", ROOT)).map(AccountSettings.Setting::value)
+        assertThat(store.accountSettings().find("versionConsistency", ROOT))
+                .map(AccountSettings.Setting::value)
                 .contains("best-effort");
         assertThat(store.accountSettings().find("versionConsistency", "arn:aws:iam::000000000000:role/deployer"))
-                .map(AccountSettings.Setting::value).contains("disabled");
-        assertThat(store.accountSettings().find("containerInsights", ROOT)).map(AccountSettings.Setting::value)
+                .map(AccountSettings.Setting::value)
+                .contains("disabled");
+        assertThat(store.accountSettings().find("containerInsights", ROOT))
+                .map(AccountSettings.Setting::value)
                 .contains("enabled");
-        assertThat(store.clusters().find("old").orElseThrow().doc()).isEqualTo(OLD_DOC.replace(
-                "\"versionConsistency\",\"value\":\"enabled\"", "\"versionConsistency\",\"value\":\"best-effort\""));
+        assertThat(store.clusters().find("old").orElseThrow().doc())
+                .isEqualTo(OLD_DOC.replace(
+                        "\"versionConsistency\",\"value\":\"enabled\"",
+                        "\"versionConsistency\",\"value\":\"best-effort\""));
         assertThat(store.clusters().find("quiet").orElseThrow().doc()).isEqualTo(OFF_DOC);
 
         PolicyInputs in = new PolicyLoader(store).load("arn:aws:ecs:us-east-1:000000000000:cluster/old");
@@ -93,8 +110,9 @@ class PolicyVocabularyMigrationIT {
     }
 
     private static void cluster(Connection c, String name, String doc) throws Exception {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO clusters (name, arn, status, doc, created_at, updated_at)"
-                + " VALUES (?, ?, 'ACTIVE', ?, 0, 0)")) {
+        try (PreparedStatement s =
+                c.prepareStatement("INSERT INTO clusters (name, arn, status, doc, created_at, updated_at)"
+                        + " VALUES (?, ?, 'ACTIVE', ?, 0, 0)")) {
             s.setString(1, name);
             s.setString(2, "arn:aws:ecs:us-east-1:000000000000:cluster/" + name);
             s.setString(3, doc);

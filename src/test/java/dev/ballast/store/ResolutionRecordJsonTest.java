@@ -28,13 +28,45 @@ class ResolutionRecordJsonTest {
             + "{\"containerName\":\"log\",\"image\":\"r/log:v1\",\"mode\":\"disabled\",\"decidedBy\":\"managed-catalog\","
             + "\"rule\":\"r/log:*\",\"resolutionMode\":\"skipped\",\"launchImage\":\"r/log:v1\",\"resolvedAt\":4000}]}";
 
-    static final ResolutionRecord TYPED = new ResolutionRecord(ResolutionState.PENDING, 2, 5000L, List.of(
-            new ContainerResolution("app", "r/app:v1", Mode.CONSISTENT, Layer.CONTAINER, null, ResolutionOutcome.PENDING,
-                    null, null, null, "registry answered 503"),
-            new ContainerResolution("side", "r/side:v1", Mode.BEST_EFFORT, Layer.CLUSTER_RULE, "*/side:*",
-                    ResolutionOutcome.RESOLVED, "sha256:ab", "r/side:v1@sha256:ab", 4000L, null),
-            new ContainerResolution("log", "r/log:v1", Mode.DISABLED, Layer.MANAGED_CATALOG, "r/log:*",
-                    ResolutionOutcome.SKIPPED, null, "r/log:v1", 4000L, null)), null);
+    static final ResolutionRecord TYPED = new ResolutionRecord(
+            ResolutionState.PENDING,
+            2,
+            5000L,
+            List.of(
+                    new ContainerResolution(
+                            "app",
+                            "r/app:v1",
+                            Mode.CONSISTENT,
+                            Layer.CONTAINER,
+                            null,
+                            ResolutionOutcome.PENDING,
+                            null,
+                            null,
+                            null,
+                            "registry answered 503"),
+                    new ContainerResolution(
+                            "side",
+                            "r/side:v1",
+                            Mode.BEST_EFFORT,
+                            Layer.CLUSTER_RULE,
+                            "*/side:*",
+                            ResolutionOutcome.RESOLVED,
+                            "sha256:ab",
+                            "r/side:v1@sha256:ab",
+                            4000L,
+                            null),
+                    new ContainerResolution(
+                            "log",
+                            "r/log:v1",
+                            Mode.DISABLED,
+                            Layer.MANAGED_CATALOG,
+                            "r/log:*",
+                            ResolutionOutcome.SKIPPED,
+                            null,
+                            "r/log:v1",
+                            4000L,
+                            null)),
+            null);
 
     @Test
     void writes_the_same_json_as_before() throws Exception {
@@ -54,7 +86,8 @@ class ResolutionRecordJsonTest {
                     ContainerResolution c = new ContainerResolution("c", "i", m, l, null, o, null, null, null, null);
                     for (ResolutionState s : ResolutionState.values()) {
                         ResolutionRecord r = new ResolutionRecord(s, 1, null, List.of(c), null);
-                        assertThat(DocTable.MAPPER.readValue(DocTable.MAPPER.writeValueAsString(r), ResolutionRecord.class))
+                        assertThat(DocTable.MAPPER.readValue(
+                                        DocTable.MAPPER.writeValueAsString(r), ResolutionRecord.class))
                                 .isEqualTo(r);
                     }
                 }
@@ -64,9 +97,11 @@ class ResolutionRecordJsonTest {
 
     @Test
     void an_unknown_word_is_refused_naming_it() {
-        assertThatThrownBy(() -> DocTable.MAPPER.readValue(STORED.replace("\"best-effort\"", "\"sometimes\""),
-                ResolutionRecord.class)).hasMessageContaining("\"sometimes\"");
-        assertThatThrownBy(() -> DocTable.MAPPER.readValue(STORED.replace("\"PENDING\"", "\"WAITING\""),
-                ResolutionRecord.class)).hasMessageContaining("\"WAITING\"");
+        assertThatThrownBy(() -> DocTable.MAPPER.readValue(
+                        STORED.replace("\"best-effort\"", "\"sometimes\""), ResolutionRecord.class))
+                .hasMessageContaining("\"sometimes\"");
+        assertThatThrownBy(() ->
+                        DocTable.MAPPER.readValue(STORED.replace("\"PENDING\"", "\"WAITING\""), ResolutionRecord.class))
+                .hasMessageContaining("\"WAITING\"");
     }
 }

@@ -7,12 +7,12 @@ import dev.ballast.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.util.Map;
-import org.assertj.core.api.Assertions;
 
 /**
  * What keeps the store bounded under failing launches, on each database: identical service events collapse into
@@ -29,8 +29,12 @@ abstract class RetentionContract {
     @BeforeEach
     void start() {
         store = open(clock);
-        store.clusters().createOrGet("default", "arn:aws:ecs:us-east-1:123456789012:cluster/default", "{\"settings\":[]}",
-                List.of());
+        store.clusters()
+                .createOrGet(
+                        "default",
+                        "arn:aws:ecs:us-east-1:123456789012:cluster/default",
+                        "{\"settings\":[]}",
+                        List.of());
     }
 
     @AfterEach
@@ -57,8 +61,10 @@ abstract class RetentionContract {
         // an identical event after the repeat interval is a new line; the older copy stays where it was
         clock.advance(Duration.ofMillis(Events.REPEAT_AFTER + 1));
         store.events().add(SERVICE, "(service web) has started 1 tasks: (task 199).");
-        assertThat(store.events().latest(SERVICE, 1_000)).hasSize(203)
-                .filteredOn(e -> e.message().equals("(service web) has started 1 tasks: (task 199).")).hasSize(2);
+        assertThat(store.events().latest(SERVICE, 1_000))
+                .hasSize(203)
+                .filteredOn(e -> e.message().equals("(service web) has started 1 tasks: (task 199)."))
+                .hasSize(2);
     }
 
     @Test
@@ -69,8 +75,11 @@ abstract class RetentionContract {
         }
         store.events().add(SERVICE + "-small", "only one");
         assertThat(store.events().trim(10, 100)).isEqualTo(40);
-        assertThat(store.events().latest(SERVICE, 100)).extracting(Events.Event::message)
-                .containsExactlyElementsOf(IntStream.iterate(29, i -> i >= 20, i -> i - 1).mapToObj(i -> "event " + i).toList());
+        assertThat(store.events().latest(SERVICE, 100))
+                .extracting(Events.Event::message)
+                .containsExactlyElementsOf(IntStream.iterate(29, i -> i >= 20, i -> i - 1)
+                        .mapToObj(i -> "event " + i)
+                        .toList());
         assertThat(store.events().latest(SERVICE + "-other", 100)).hasSize(10);
         assertThat(store.events().latest(SERVICE + "-small", 100)).hasSize(1);
         assertThat(store.events().trim(10, 100)).isZero();
@@ -78,7 +87,8 @@ abstract class RetentionContract {
 
     @Test
     void stoppedTasksPastTheRetentionArePurgedInBatchesWithTheirTags() {
-        List<TaskRow> old = IntStream.range(0, 25).mapToObj(i -> task("old" + i, "STOPPED")).toList();
+        List<TaskRow> old =
+                IntStream.range(0, 25).mapToObj(i -> task("old" + i, "STOPPED")).toList();
         store.tasks().insertAll(old);
         store.tags().put(old.get(0).arn(), List.of(new Tags.Tag("team", "a")), 50);
         clock.advance(Duration.ofMinutes(61));
@@ -109,8 +119,9 @@ abstract class RetentionContract {
 
         // a second claim of the token inserts nothing: neither tasks nor tags
         TaskRow loser = withToken(task("loser", "RUNNING"), "tok-1");
-        Assertions.assertThatThrownBy(() -> store.tasks().insertAll(List.of(loser), claim,
-                List.of(new Tags.Tag("team", "b")))).isInstanceOf(ClientTokenClaim.TakenException.class);
+        Assertions.assertThatThrownBy(
+                        () -> store.tasks().insertAll(List.of(loser), claim, List.of(new Tags.Tag("team", "b"))))
+                .isInstanceOf(ClientTokenClaim.TakenException.class);
         assertThat(store.tasks().find(loser.arn())).isEmpty();
         assertThat(store.tags().list(loser.arn())).isEmpty();
 
@@ -118,27 +129,72 @@ abstract class RetentionContract {
         TaskRow live = withToken(task("live", "RUNNING"), "tok-2");
         store.tasks().insertAll(List.of(live), new ClientTokenClaim("default", "tok-2", "h2"), List.of());
         clock.advance(Duration.ofMinutes(61));
-        assertThat(store.tasks().purgeStopped(clock.millis() - Duration.ofHours(1).toMillis(), 10)).isEqualTo(1);
-        assertThat(store.tasks().clientTokenHash("default", "tok-1")).as("its tasks are gone: the token expires").isEmpty();
-        assertThat(store.tasks().clientTokenHash("default", "tok-2")).as("its task still exists").contains("h2");
+        assertThat(store.tasks()
+                        .purgeStopped(clock.millis() - Duration.ofHours(1).toMillis(), 10))
+                .isEqualTo(1);
+        assertThat(store.tasks().clientTokenHash("default", "tok-1"))
+                .as("its tasks are gone: the token expires")
+                .isEmpty();
+        assertThat(store.tasks().clientTokenHash("default", "tok-2"))
+                .as("its task still exists")
+                .contains("h2");
     }
 
     private static TaskRow withToken(TaskRow t, String token) {
-        return new TaskRow(t.arn(), t.cluster(), t.clusterArn(), t.taskDefinitionArn(), t.serviceArn(), t.deploymentId(),
-                t.startedBy(), t.group(), t.containerInstanceArn(), t.desiredStatus(), t.lastStatus(), t.containers(), null, null,
-                token, 0, 0, t.createdAt(), null, null, null, null, t.stoppedAt(), 0);
+        return new TaskRow(
+                t.arn(),
+                t.cluster(),
+                t.clusterArn(),
+                t.taskDefinitionArn(),
+                t.serviceArn(),
+                t.deploymentId(),
+                t.startedBy(),
+                t.group(),
+                t.containerInstanceArn(),
+                t.desiredStatus(),
+                t.lastStatus(),
+                t.containers(),
+                null,
+                null,
+                token,
+                0,
+                0,
+                t.createdAt(),
+                null,
+                null,
+                null,
+                null,
+                t.stoppedAt(),
+                0);
     }
 
     @Test
     void deploymentFailureCountsRoundTripAndAreCountedByRolloutState() {
-        DeploymentRow d = new DeploymentRow("ecs-svc/1", "arn:aws:ecs:us-east-1:123456789012:service-deployment/default/web/x",
-                SERVICE, "arn:aws:ecs:us-east-1:123456789012:cluster/default", "rev", "td", "PRIMARY", "IN_PROGRESS",
-                "ECS deployment ecs-svc/1 in progress.", "IN_PROGRESS", 1, 0, JsonNodeFactory.instance.objectNode(), null, null,
-                clock.millis(), clock.millis(), null);
+        DeploymentRow d = new DeploymentRow(
+                "ecs-svc/1",
+                "arn:aws:ecs:us-east-1:123456789012:service-deployment/default/web/x",
+                SERVICE,
+                "arn:aws:ecs:us-east-1:123456789012:cluster/default",
+                "rev",
+                "td",
+                "PRIMARY",
+                "IN_PROGRESS",
+                "ECS deployment ecs-svc/1 in progress.",
+                "IN_PROGRESS",
+                1,
+                0,
+                JsonNodeFactory.instance.objectNode(),
+                null,
+                null,
+                clock.millis(),
+                clock.millis(),
+                null);
         store.deployments().table().insert(d);
-        assertThat(store.deployments().find("ecs-svc/1").orElseThrow().value().launchFailures()).isEqualTo(LaunchFailures.NONE);
+        assertThat(store.deployments().find("ecs-svc/1").orElseThrow().value().launchFailures())
+                .isEqualTo(LaunchFailures.NONE);
         LaunchFailures f = new LaunchFailures(3, 1_234, List.of("t2", "t3"));
-        assertThat(store.deployments().update(d.withFailures(7, f).withSteady(true), 1)).isTrue();
+        assertThat(store.deployments().update(d.withFailures(7, f).withSteady(true), 1))
+                .isTrue();
         DeploymentRow read = store.deployments().find("ecs-svc/1").orElseThrow().value();
         assertThat(read.failedTasks()).isEqualTo(7);
         assertThat(read.launchFailures()).isEqualTo(f);
@@ -148,9 +204,30 @@ abstract class RetentionContract {
 
     private TaskRow task(String id, String lastStatus) {
         String arn = "arn:aws:ecs:us-east-1:123456789012:task/default/" + id;
-        return new TaskRow(arn, "default", "arn:aws:ecs:us-east-1:123456789012:cluster/default",
-                "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1", SERVICE, "ecs-svc/1", "ecs-svc/1", "service:web",
-                "i1", lastStatus.equals("STOPPED") ? "STOPPED" : "RUNNING", lastStatus, List.of(), null, null, null, 0, 0,
-                clock.millis(), null, null, null, null, lastStatus.equals("STOPPED") ? clock.millis() : null, 0);
+        return new TaskRow(
+                arn,
+                "default",
+                "arn:aws:ecs:us-east-1:123456789012:cluster/default",
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1",
+                SERVICE,
+                "ecs-svc/1",
+                "ecs-svc/1",
+                "service:web",
+                "i1",
+                lastStatus.equals("STOPPED") ? "STOPPED" : "RUNNING",
+                lastStatus,
+                List.of(),
+                null,
+                null,
+                null,
+                0,
+                0,
+                clock.millis(),
+                null,
+                null,
+                null,
+                null,
+                lastStatus.equals("STOPPED") ? clock.millis() : null,
+                0);
     }
 }

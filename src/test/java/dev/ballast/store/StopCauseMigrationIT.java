@@ -47,11 +47,23 @@ class StopCauseMigrationIT {
 
     private static void migrateBeforeV11AndWriteOldTasks(String url) throws Exception {
         MigrationVersion v11 = MigrationVersion.fromVersion("11");
-        Flyway all = Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").load();
-        MigrationVersion before = Arrays.stream(all.info().all()).map(MigrationInfo::getVersion)
-                .filter(v -> v.compareTo(v11) < 0).max(MigrationVersion::compareTo).orElseThrow();
-        assertThat(Arrays.stream(all.info().all()).map(MigrationInfo::getVersion)).contains(v11);
-        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target(before).load().migrate();
+        Flyway all = Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration")
+                .load();
+        MigrationVersion before = Arrays.stream(all.info().all())
+                .map(MigrationInfo::getVersion)
+                .filter(v -> v.compareTo(v11) < 0)
+                .max(MigrationVersion::compareTo)
+                .orElseThrow();
+        assertThat(Arrays.stream(all.info().all()).map(MigrationInfo::getVersion))
+                .contains(v11);
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration")
+                .target(before)
+                .load()
+                .migrate();
         try (Connection c = DriverManager.getConnection(url)) {
             task(c, "sick", "ServiceSchedulerInitiated", HEALTH);
             task(c, "user", "UserInitiated", HEALTH);
@@ -63,8 +75,9 @@ class StopCauseMigrationIT {
     private static void assertUpgraded(Store store) {
         assertThat(find(store, "sick").stopCause()).isEqualTo(StopCause.HEALTH_CHECK_FAILED);
         assertThat(find(store, "sick").stoppedReason()).isEqualTo(HEALTH);
-        assertThat(find(store, "sick")).isEqualTo(old("sick", "ServiceSchedulerInitiated", HEALTH)
-                .withStopCause(StopCause.HEALTH_CHECK_FAILED));
+        assertThat(find(store, "sick"))
+                .isEqualTo(
+                        old("sick", "ServiceSchedulerInitiated", HEALTH).withStopCause(StopCause.HEALTH_CHECK_FAILED));
         for (String other : List.of("user", "scaled", "running")) {
             assertThat(find(store, other).stopCause()).as(other).isNull();
         }
@@ -81,19 +94,51 @@ class StopCauseMigrationIT {
 
     /** A task as an older server stored it (no stop cause). */
     private static TaskRow old(String id, String stopCode, String reason) {
-        return new TaskRow(arn(id), "default", "arn:aws:ecs:us-east-1:000000000000:cluster/default",
-                "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1", "arn:aws:ecs:us-east-1:000000000000:service/default/web",
-                "d1", "d1", "service:web", "i1", stopCode == null ? "RUNNING" : "STOPPED", "RUNNING",
-                List.of(new TaskRow.ContainerRow("app", arn(id) + "/app", "r/app:v1", "r/app:v1", null, "RUNNING", null,
-                        null, "c1", true, null, "UNHEALTHY")),
-                stopCode, reason, null, 0, 0, 1_000, null, null, 1_500L, stopCode == null ? null : 2_000L, null, 0);
+        return new TaskRow(
+                arn(id),
+                "default",
+                "arn:aws:ecs:us-east-1:000000000000:cluster/default",
+                "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1",
+                "arn:aws:ecs:us-east-1:000000000000:service/default/web",
+                "d1",
+                "d1",
+                "service:web",
+                "i1",
+                stopCode == null ? "RUNNING" : "STOPPED",
+                "RUNNING",
+                List.of(new TaskRow.ContainerRow(
+                        "app",
+                        arn(id) + "/app",
+                        "r/app:v1",
+                        "r/app:v1",
+                        null,
+                        "RUNNING",
+                        null,
+                        null,
+                        "c1",
+                        true,
+                        null,
+                        "UNHEALTHY")),
+                stopCode,
+                reason,
+                null,
+                0,
+                0,
+                1_000,
+                null,
+                null,
+                1_500L,
+                stopCode == null ? null : 2_000L,
+                null,
+                0);
     }
 
     private static void task(Connection c, String id, String stopCode, String reason) throws Exception {
         TaskRow t = old(id, stopCode, reason);
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO tasks (arn, cluster, task_definition_arn, service_arn,"
-                + " deployment_id, desired_status, last_status, doc, created_at, updated_at, version)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1000, 1000, 1)")) {
+        try (PreparedStatement s =
+                c.prepareStatement("INSERT INTO tasks (arn, cluster, task_definition_arn, service_arn,"
+                        + " deployment_id, desired_status, last_status, doc, created_at, updated_at, version)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1000, 1000, 1)")) {
             s.setString(1, t.arn());
             s.setString(2, t.cluster());
             s.setString(3, t.taskDefinitionArn());

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +30,23 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     /** As {@link #start(URI, String, Path, String...)}, with extra environment (e.g. {@code DOCKER_HOST}). */
-    public static AgentProcess start(URI endpoint, String cluster, Path stateDir, Map<String, String> env,
-                                     String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m",
-                "-jar", ServerProcess.jar().toString(), "agent", "--endpoint", endpoint.toString(), "--cluster", cluster,
-                "--instance-state-dir", stateDir.toString()));
+    public static AgentProcess start(
+            URI endpoint, String cluster, Path stateDir, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx128m",
+                "-jar",
+                ServerProcess.jar().toString(),
+                "agent",
+                "--endpoint",
+                endpoint.toString(),
+                "--cluster",
+                cluster,
+                "--instance-state-dir",
+                stateDir.toString()));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("ballast-agent-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -48,7 +59,8 @@ public final class AgentProcess implements AutoCloseable {
     /** Waits for the agent to exit by itself; its exit code, or empty while it still runs after {@code timeout}. */
     public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+                ? OptionalInt.of(process.exitValue())
+                : OptionalInt.empty();
     }
 
     public boolean isAlive() {

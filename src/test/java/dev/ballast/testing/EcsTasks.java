@@ -28,6 +28,9 @@ public final class EcsTasks {
 
     /** The task's container named {@code name}. */
     public static Container container(Task t, String name) {
-        return t.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return t.containers().stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

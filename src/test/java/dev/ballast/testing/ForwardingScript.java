@@ -7,11 +7,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.Locale;
 
 /**
  * A {@link ScriptedServer.Script} that forwards body-less requests to a real server, so that a
@@ -21,14 +21,24 @@ import java.util.Locale;
  */
 public final class ForwardingScript implements ScriptedServer.Script {
 
-    private static final Set<String> HOP = Set.of("connection", "content-length", "host", "expect", "upgrade",
-            "transfer-encoding", "date", "keep-alive", "http2-settings");
+    private static final Set<String> HOP = Set.of(
+            "connection",
+            "content-length",
+            "host",
+            "expect",
+            "upgrade",
+            "transfer-encoding",
+            "date",
+            "keep-alive",
+            "http2-settings");
 
     private final URI target;
     private final Predicate<ScriptedServer.Received> hold;
     private final BooleanSupplier release;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
 
     public ForwardingScript(URI target, Predicate<ScriptedServer.Received> hold, BooleanSupplier release) {
         this.target = target;

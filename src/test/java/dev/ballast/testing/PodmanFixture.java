@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.ArrayList;
 
 /**
  * A real Podman engine (with runc, cgroupfs) serving the Docker Engine API on a unix socket in a temp
@@ -41,7 +41,8 @@ public final class PodmanFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("cannot create a temp dir: " + e, e);
         }
-        Path containersConf = RegistryFixture.write(dir.resolve("containers.conf"), """
+        Path containersConf = RegistryFixture.write(
+                dir.resolve("containers.conf"), """
                 [containers]
                 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
                 log_driver = "k8s-file"
@@ -54,7 +55,8 @@ public final class PodmanFixture implements AutoCloseable {
                 [engine.runtimes]
                 runc = ["%s"]
                 """.formatted(dir.resolve("tmp"), dir.resolve("volumes"), runc));
-        Path storageConf = RegistryFixture.write(dir.resolve("storage.conf"), """
+        Path storageConf = RegistryFixture.write(
+                dir.resolve("storage.conf"), """
                 [storage]
                 driver = "overlay"
                 graphroot = "%s"
@@ -65,13 +67,19 @@ public final class PodmanFixture implements AutoCloseable {
             registries.append("[[registry]]\nlocation = \"").append(r).append("\"\ninsecure = true\n");
         }
         Path registriesConf = RegistryFixture.write(dir.resolve("registries.conf"), registries.toString());
-        Map<String, String> env = Map.of("CONTAINERS_CONF", containersConf.toString(),
-                "CONTAINERS_STORAGE_CONF", storageConf.toString(),
-                "CONTAINERS_REGISTRIES_CONF", registriesConf.toString());
+        Map<String, String> env = Map.of(
+                "CONTAINERS_CONF",
+                containersConf.toString(),
+                "CONTAINERS_STORAGE_CONF",
+                storageConf.toString(),
+                "CONTAINERS_REGISTRIES_CONF",
+                registriesConf.toString());
         Path socket = dir.resolve("podman.sock");
         try {
-            ProcessBuilder pb = new ProcessBuilder(podman.toString(), "system", "service", "--time=0",
-                    "unix://" + socket).redirectErrorStream(true).redirectOutput(dir.resolve("service.log").toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            podman.toString(), "system", "service", "--time=0", "unix://" + socket)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("service.log").toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
             PodmanFixture fixture = new PodmanFixture(dir, p, env);
@@ -142,8 +150,11 @@ public final class PodmanFixture implements AutoCloseable {
             for (int i = mounts.size() - 1; i >= 0; i--) {
                 String[] fields = mounts.get(i).split(" ");
                 if (fields.length > 1 && fields[1].startsWith(dir.toString())) {
-                    new ProcessBuilder("umount", "-l", fields[1]).redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+                    new ProcessBuilder("umount", "-l", fields[1])
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor(10, TimeUnit.SECONDS);
                 }
             }
         } catch (IOException e) {

@@ -38,7 +38,8 @@ public final class PostgresFixture {
     /** JDBC URL (with credentials) of a new, empty database. */
     public static String newDatabase() {
         String db = "ballast_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = Holder.PG.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = Holder.PG.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db);
         } catch (SQLException e) {
             throw new IllegalStateException("create database " + db, e);

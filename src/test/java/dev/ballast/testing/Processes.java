@@ -5,15 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.Comparator;
 
 /** Runs the external tools the fixtures need; a missing tool fails loudly instead of skipping a test. */
 public final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /** Fails unless {@code program} is on PATH, naming the script that installs it. */
     public static Path require(String program) {
@@ -38,7 +37,8 @@ public final class Processes {
         try {
             Path err = Files.createTempFile("ballast-proc", ".err");
             try {
-                Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+                Process p =
+                        new ProcessBuilder(command).redirectError(err.toFile()).start();
                 p.getOutputStream().close();
                 byte[] out = p.getInputStream().readAllBytes();
                 if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

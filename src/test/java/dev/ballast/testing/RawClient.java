@@ -45,6 +45,7 @@ public final class RawClient {
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     /** Headers java.net.http sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI endpoint;
@@ -85,7 +86,10 @@ public final class RawClient {
 
     /** A plain GET of an operational endpoint such as {@code /healthz}; never signed. */
     public Response get(String path) {
-        HttpRequest req = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpRequest req = HttpRequest.newBuilder(endpoint.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
         return exchange(req);
     }
 
@@ -194,7 +198,8 @@ public final class RawClient {
         }
 
         public Response send() {
-            SdkHttpRequest.Builder sdk = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint);
+            SdkHttpRequest.Builder sdk =
+                    SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint);
             if (target != null) {
                 sdk.putHeader("X-Amz-Target", target);
             }
@@ -215,17 +220,18 @@ public final class RawClient {
             });
             unsignedHeaders.forEach(http::header);
             http.expectContinue(expectContinue);
-            http.POST(chunked
-                    ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
+            http.POST(
+                    chunked
+                            ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
             return exchange(http.build());
         }
 
         private SdkHttpRequest sign(SdkHttpRequest unsignedRequest) {
             byte[] payload = signedBody != null ? signedBody : body;
             Clock clock = signingTime == null ? Clock.systemUTC() : Clock.fixed(signingTime, ZoneOffset.UTC);
-            return AwsV4HttpSigner.create().sign(r -> r
-                            .identity(AwsCredentialsIdentity.create(signingKey, signingSecret))
+            return AwsV4HttpSigner.create()
+                    .sign(r -> r.identity(AwsCredentialsIdentity.create(signingKey, signingSecret))
                             .request(unsignedRequest)
                             .payload(ContentStreamProvider.fromByteArray(payload))
                             .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ecs")
@@ -239,7 +245,8 @@ public final class RawClient {
     public record Response(int status, Map<String, List<String>> headers, byte[] body) {
         public Response {
             Map<String, List<String>> lower = new LinkedHashMap<>();
-            headers.forEach((k, v) -> lower.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).addAll(v));
+            headers.forEach((k, v) -> lower.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>())
+                    .addAll(v));
             headers = Map.copyOf(lower);
         }
 
@@ -265,7 +272,9 @@ public final class RawClient {
         public Optional<String> errorType() {
             try {
                 JsonNode n = JSON.readTree(body);
-                return n != null && n.path("__type").isTextual() ? Optional.of(n.get("__type").asText()) : Optional.empty();
+                return n != null && n.path("__type").isTextual()
+                        ? Optional.of(n.get("__type").asText())
+                        : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
             }

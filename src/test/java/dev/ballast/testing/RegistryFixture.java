@@ -57,14 +57,16 @@ public final class RegistryFixture implements AutoCloseable {
         Path tmp = tempDir();
         String htpasswd = Processes.run("htpasswd", "-Bbn", user, password).trim();
         Path file = write(tmp.resolve("htpasswd"), htpasswd + "\n");
-        return start("auth: { htpasswd: { realm: test-realm, path: " + file + " } }\n",
+        return start(
+                "auth: { htpasswd: { realm: test-realm, path: " + file + " } }\n",
                 Optional.of(new String[] {user, password}));
     }
 
     /** A registry trusting tokens from {@code tokens} (its realm, service, issuer and certificate). */
     public static RegistryFixture startWithTokenAuth(TokenServer tokens) {
-        return start("auth: { token: { realm: " + tokens.realm() + ", service: " + tokens.service()
-                + ", issuer: " + tokens.issuer() + ", rootcertbundle: " + tokens.certificate() + " } }\n",
+        return start(
+                "auth: { token: { realm: " + tokens.realm() + ", service: " + tokens.service() + ", issuer: "
+                        + tokens.issuer() + ", rootcertbundle: " + tokens.certificate() + " } }\n",
                 Optional.of(new String[] {tokens.pushUser(), tokens.pushPassword()}));
     }
 
@@ -84,7 +86,9 @@ public final class RegistryFixture implements AutoCloseable {
             Path configFile = write(dir.resolve("config.yml"), config);
             try {
                 Process p = new ProcessBuilder(binary.toString(), "serve", configFile.toString())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("registry.log").toFile())
+                        .start();
                 RegistryFixture fixture = new RegistryFixture(dir, port, p, credentials);
                 if (fixture.awaitReady(Duration.ofSeconds(10))) {
                     return fixture;
@@ -100,12 +104,17 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     private boolean awaitReady(Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
-                int status = http.send(HttpRequest.newBuilder(baseUri().resolve("/v2/")).timeout(Duration.ofSeconds(1))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status = http.send(
+                                HttpRequest.newBuilder(baseUri().resolve("/v2/"))
+                                        .timeout(Duration.ofSeconds(1))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 if (status == 200 || status == 401) {
                     return true;
                 }

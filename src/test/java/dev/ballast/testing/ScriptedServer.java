@@ -3,6 +3,7 @@ package dev.ballast.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
-import java.net.Inet6Address;
 
 /**
  * A local HTTP server on 127.0.0.1 whose answers a test scripts, for protocol edge cases a real
@@ -28,8 +28,10 @@ public final class ScriptedServer implements AutoCloseable {
     public record Received(String method, String target, Map<String, List<String>> headers) {
 
         public Optional<String> header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .flatMap(e -> e.getValue().stream()).findFirst();
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream())
+                    .findFirst();
         }
 
         public String path() {
@@ -105,8 +107,8 @@ public final class ScriptedServer implements AutoCloseable {
     private void handleRaw(HttpExchange ex, RawScript script) throws IOException {
         try (ex) {
             ex.getRequestBody().readAllBytes();
-            Received r = new Received(ex.getRequestMethod(), ex.getRequestURI().toString(),
-                    Map.copyOf(ex.getRequestHeaders()));
+            Received r = new Received(
+                    ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()));
             received.add(r);
             script.answer(r, ex);
         } catch (IOException e) {
@@ -132,8 +134,8 @@ public final class ScriptedServer implements AutoCloseable {
     private void handle(HttpExchange ex, Script script) throws IOException {
         try (ex) {
             ex.getRequestBody().readAllBytes();
-            Received r = new Received(ex.getRequestMethod(), ex.getRequestURI().toString(),
-                    Map.copyOf(ex.getRequestHeaders()));
+            Received r = new Received(
+                    ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()));
             received.add(r);
             Reply reply;
             try {
@@ -155,8 +157,9 @@ public final class ScriptedServer implements AutoCloseable {
     /** {@code 127.0.0.1:<port>} (or the address it was started on). */
     public String host() {
         InetAddress a = server.getAddress().getAddress();
-        String ip = a.isAnyLocalAddress() ? "127.0.0.1" : a instanceof Inet6Address
-                ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        String ip = a.isAnyLocalAddress()
+                ? "127.0.0.1"
+                : a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
         return ip + ":" + server.getAddress().getPort();
     }
 

@@ -1,6 +1,7 @@
 package dev.ballast.testing;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +32,8 @@ public final class ServerProcess implements AutoCloseable {
     public static Path jar() {
         Path jar = Path.of(System.getProperty("ballast.jar", "target/ballast.jar"));
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("packaged server not found at " + jar.toAbsolutePath() + " (run mvn package)");
+            throw new IllegalStateException(
+                    "packaged server not found at " + jar.toAbsolutePath() + " (run mvn package)");
         }
         return jar;
     }
@@ -47,12 +48,22 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code ballast server} with the given extra arguments and waits until /readyz answers (start-up finished: embedded cluster and instances exist). */
     public static ServerProcess start(int port, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx192m",
-                "-jar", jar().toString(), "server", "--port", Integer.toString(port)));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC",
+                "-Xmx192m",
+                "-jar",
+                jar().toString(),
+                "server",
+                "--port",
+                Integer.toString(port)));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("ballast-server-", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         ServerProcess sp = new ServerProcess(p, port, log);
         sp.awaitHealthy(Duration.ofSeconds(30));
         return sp;
@@ -65,13 +76,24 @@ public final class ServerProcess implements AutoCloseable {
      * Runs {@code ballast server --port port} plus {@code args} expecting it to exit by itself (a start-up failure);
      * fails when it still runs after {@code timeout}.
      */
-    public static Exited runToExit(int port, Duration timeout, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx192m",
-                "-jar", jar().toString(), "server", "--port", Integer.toString(port)));
+    public static Exited runToExit(int port, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC",
+                "-Xmx192m",
+                "-jar",
+                jar().toString(),
+                "server",
+                "--port",
+                Integer.toString(port)));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("ballast-server-", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError("server still running after " + timeout + ":\n" + Files.readString(log));
@@ -84,10 +106,13 @@ public final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + Files.readString(log));
+                throw new IllegalStateException(
+                        "server exited with " + process.exitValue() + ":\n" + Files.readString(log));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;

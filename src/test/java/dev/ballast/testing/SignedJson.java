@@ -21,7 +21,8 @@ public final class SignedJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final URI endpoint;
     private final SigV4Signer signer = new SigV4Signer("test", "test", "us-east-1", "ecs", Clock.systemUTC());
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public SignedJson(URI endpoint) {
         this.endpoint = endpoint.resolve("/");

@@ -1,5 +1,6 @@
 package dev.ballast.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.image.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,14 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test images for a {@link RegistryFixture}, built without Docker: umoci writes an OCI image layout,
@@ -77,8 +77,8 @@ public final class TestImages {
 
     /** The digest {@code skopeo inspect} reports for {@code repoTagOrDigest} on this registry. */
     public Digest inspectDigest(String repoTagOrDigest) {
-        List<String> cmd = new ArrayList<>(List.of("skopeo", "inspect", "--tls-verify=false", "--format",
-                "{{.Digest}}"));
+        List<String> cmd =
+                new ArrayList<>(List.of("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}"));
         registry.skopeoCredentials().ifPresent(c -> cmd.addAll(List.of("--creds", c)));
         cmd.add("docker://" + registry.host() + "/" + repoTagOrDigest);
         return Digest.parse(Processes.run(Duration.ofSeconds(60), cmd).trim());
@@ -121,11 +121,18 @@ public final class TestImages {
             throw new AssertionError("cannot prepare rootfs " + rootfs + ": " + e, e);
         }
         Processes.run("umoci", "repack", "--image", image, bundle.toString());
-        List<String> config = new ArrayList<>(List.of("umoci", "config", "--image", image, "--architecture", arch,
-                "--os", "linux"));
+        List<String> config =
+                new ArrayList<>(List.of("umoci", "config", "--image", image, "--architecture", arch, "--os", "linux"));
         if (runnable) {
-            config.addAll(List.of("--config.env", "PATH=/bin", "--config.cmd", "/bin/sh", "--config.cmd", "-c",
-                    "--config.cmd", "cat /etc/app-version; sleep 3600"));
+            config.addAll(List.of(
+                    "--config.env",
+                    "PATH=/bin",
+                    "--config.cmd",
+                    "/bin/sh",
+                    "--config.cmd",
+                    "-c",
+                    "--config.cmd",
+                    "cat /etc/app-version; sleep 3600"));
         }
         Processes.run(Duration.ofSeconds(60), config);
         Processes.deleteTree(bundle);
@@ -142,19 +149,24 @@ public final class TestImages {
                 if (!manifests.isEmpty()) {
                     manifests.append(',');
                 }
-                manifests.append(descriptor, 0, descriptor.length() - 1)
-                        .append(",\"platform\":{\"architecture\":\"").append(e.getValue())
+                manifests
+                        .append(descriptor, 0, descriptor.length() - 1)
+                        .append(",\"platform\":{\"architecture\":\"")
+                        .append(e.getValue())
                         .append("\",\"os\":\"linux\"}}");
             }
             byte[] blob = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
-                    + "\"manifests\":[" + manifests + "]}").getBytes(StandardCharsets.UTF_8);
-            String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
+                            + "\"manifests\":[" + manifests + "]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            String hex = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
             Files.write(layout.resolve("blobs/sha256/" + hex), blob);
             String entry = "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:" + hex
                     + "\",\"size\":" + blob.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\""
                     + tag + "\"}}";
             int close = indexJson.lastIndexOf(']');
-            Files.writeString(layout.resolve("index.json"),
+            Files.writeString(
+                    layout.resolve("index.json"),
                     indexJson.substring(0, close) + "," + entry + indexJson.substring(close));
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new AssertionError("cannot write an index into " + layout + ": " + e, e);
@@ -166,7 +178,9 @@ public final class TestImages {
         var mapper = new ObjectMapper();
         try {
             for (var m : mapper.readTree(indexJson).path("manifests")) {
-                if (tag.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
+                if (tag.equals(m.path("annotations")
+                        .path("org.opencontainers.image.ref.name")
+                        .asText())) {
                     var copy = mapper.createObjectNode();
                     copy.put("mediaType", m.path("mediaType").asText());
                     copy.put("digest", m.path("digest").asText());
@@ -182,8 +196,8 @@ public final class TestImages {
 
     private Digest copy(Path layout, String tag, String repoTag, Format format, boolean all) {
         Path digestFile = root.resolve("digest-" + counter.incrementAndGet());
-        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "-q", "--dest-tls-verify=false",
-                "--digestfile", digestFile.toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of("skopeo", "copy", "-q", "--dest-tls-verify=false", "--digestfile", digestFile.toString()));
         if (all) {
             cmd.add("--all");
         }

@@ -24,8 +24,8 @@ public final class TestServer implements AutoCloseable {
     private final String storeUrl;
     private final UnaryOperator<ServerConfig.Builder> adjust;
 
-    private TestServer(BallastServer server, Path dataDir, String storeUrl,
-                       UnaryOperator<ServerConfig.Builder> adjust) {
+    private TestServer(
+            BallastServer server, Path dataDir, String storeUrl, UnaryOperator<ServerConfig.Builder> adjust) {
         this.server = server;
         this.dataDir = dataDir;
         this.storeUrl = storeUrl;
@@ -58,13 +58,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer startIn(Path dir, String storeUrl, UnaryOperator<ServerConfig.Builder> adjust) {
-        BallastServer s = BallastServer.start(adjust.apply(defaults(dir).storeUrl(storeUrl)).build());
+        BallastServer s = BallastServer.start(
+                adjust.apply(defaults(dir).storeUrl(storeUrl)).build());
         return new TestServer(s, dir, storeUrl, adjust);
     }
 
     /** What every test server starts from: loopback, any free port, the development pair, {@link #ACCOUNT}, SQLite in {@code dir}. */
     public static ServerConfig.Builder defaults(Path dir) {
-        return ServerConfig.builder().bind(InetAddress.getLoopbackAddress()).port(0).dataDir(dir).account(ACCOUNT)
+        return ServerConfig.builder()
+                .bind(InetAddress.getLoopbackAddress())
+                .port(0)
+                .dataDir(dir)
+                .account(ACCOUNT)
                 .credentials(CredentialStore.developmentPair());
     }
 

@@ -59,13 +59,27 @@ public final class TokenServer implements AutoCloseable {
 
     private TokenServer(Path dir) throws Exception {
         this.dir = dir;
-        Processes.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "2",
-                "-subj", "/CN=ballast-test-token-issuer");
+        Processes.run(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                dir.resolve("key.pem").toString(),
+                "-out",
+                dir.resolve("cert.pem").toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=ballast-test-token-issuer");
         this.key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pem(dir.resolve("key.pem"))));
         PublicKey pub;
         try (var in = Files.newInputStream(dir.resolve("cert.pem"))) {
-            pub = CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey();
+            pub = CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in)
+                    .getPublicKey();
         }
         this.kid = libtrustKeyId(pub);
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
@@ -176,8 +190,13 @@ public final class TokenServer implements AutoCloseable {
                 }
                 access.addObject().put("type", parts[0]).put("name", parts[1]).set("actions", actions);
             }
-            byte[] body = json.writeValueAsBytes(Map.of("token", jwt(user, access),
-                    "expires_in", lifetime.toSeconds(), "issued_at", Instant.now().toString()));
+            byte[] body = json.writeValueAsBytes(Map.of(
+                    "token",
+                    jwt(user, access),
+                    "expires_in",
+                    lifetime.toSeconds(),
+                    "issued_at",
+                    Instant.now().toString()));
             ex.getResponseHeaders().set("Content-Type", "application/json");
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
@@ -188,9 +207,15 @@ public final class TokenServer implements AutoCloseable {
 
     private String jwt(String user, ArrayNode access) throws Exception {
         long now = Instant.now().getEpochSecond();
-        ObjectNode header = json.createObjectNode().put("typ", "JWT").put("alg", "RS256").put("kid", kid);
-        ObjectNode claims = json.createObjectNode().put("iss", ISSUER).put("sub", user).put("aud", SERVICE)
-                .put("exp", now + Math.max(lifetime.toSeconds(), 1)).put("nbf", now - 10).put("iat", now)
+        ObjectNode header =
+                json.createObjectNode().put("typ", "JWT").put("alg", "RS256").put("kid", kid);
+        ObjectNode claims = json.createObjectNode()
+                .put("iss", ISSUER)
+                .put("sub", user)
+                .put("aud", SERVICE)
+                .put("exp", now + Math.max(lifetime.toSeconds(), 1))
+                .put("nbf", now - 10)
+                .put("iat", now)
                 .put("jti", UUID.randomUUID().toString());
         claims.set("access", access);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class WireNormaliser {
-    private static final Pattern IDS = Pattern.compile(String.join("|",
+    private static final Pattern IDS = Pattern.compile(String.join(
+            "|",
             "(?<digest>sha256:[0-9a-f]{64})",
             "(?<container>container/[^/\\s\"]+/)(?<ctask>[0-9a-f]{32})/(?<cid>[0-9a-f]{8})-",
             "(?<task>task/[^/\\s\"]+/)(?<tid>[0-9a-f]{32})",
@@ -103,7 +104,8 @@ public final class WireNormaliser {
             if (m.group("digest") != null) {
                 replacement = id("digest", m.group("digest"));
             } else if (m.group("container") != null) {
-                replacement = m.group("container") + id("task-id", m.group("ctask")) + "/" + id("container-id", m.group("cid")) + "-";
+                replacement = m.group("container") + id("task-id", m.group("ctask")) + "/"
+                        + id("container-id", m.group("cid")) + "-";
             } else if (m.group("task") != null) {
                 replacement = m.group("task") + id("task-id", m.group("tid"));
             } else if (m.group("btask") != null) {

@@ -23,14 +23,19 @@ class WireNormaliserTest {
                  "startedBy": "ecs-svc/1234567890123456789", "createdAt": 1764979200.123, "startedAt": null,
                  "id": "5f0c6a1e-8f5e-4c8e-9a49-0b4c1e0d2f11", "runtimeId": "%4$s", "version": 3}
                 """.formatted(TASK, OTHER, DIGEST, "cd".repeat(32)));
-        JsonNode out = new WireNormaliser().literal("127.0.0.1:5123", "<registry>").name(DIGEST, "digest:app").normalise(in);
-        assertThat(out.path("taskArn").asText()).isEqualTo("arn:aws:ecs:us-east-1:123456789012:task/default/<task-id-1>");
+        JsonNode out = new WireNormaliser()
+                .literal("127.0.0.1:5123", "<registry>")
+                .name(DIGEST, "digest:app")
+                .normalise(in);
+        assertThat(out.path("taskArn").asText())
+                .isEqualTo("arn:aws:ecs:us-east-1:123456789012:task/default/<task-id-1>");
         assertThat(out.path("containers").get(0).path("containerArn").asText())
                 .isEqualTo("arn:aws:ecs:us-east-1:123456789012:container/default/<task-id-1>/<container-id-1>-app");
         assertThat(out.path("containers").get(0).path("image").asText()).isEqualTo("<registry>/demo/app:v1");
         assertThat(out.path("containers").get(0).path("imageDigest").asText()).isEqualTo("<digest:app>");
         assertThat(out.path("containers").get(0).path("exitCode").asInt()).isZero();
-        assertThat(out.path("message").asText()).isEqualTo("(service s) has started 2 tasks: (task <task-id-2>) (task <task-id-1>).");
+        assertThat(out.path("message").asText())
+                .isEqualTo("(service s) has started 2 tasks: (task <task-id-2>) (task <task-id-1>).");
         assertThat(out.path("startedBy").asText()).isEqualTo("ecs-svc/<deployment-id-1>");
         assertThat(out.path("createdAt").asText()).isEqualTo("<time>");
         assertThat(out.path("startedAt").isNull()).as("a null stays null").isTrue();
@@ -42,9 +47,16 @@ class WireNormaliserTest {
     @Test
     void differencesNameEachPathAndIgnoreMemberOrderButNotArrayOrder() throws Exception {
         JsonNode expected = JSON.readTree("{\"a\": 1, \"b\": [\"x\", \"y\"], \"c\": {\"d\": null}}");
-        assertThat(GoldenFiles.differences(expected, JSON.readTree("{\"c\": {\"d\": null}, \"b\": [\"x\", \"y\"], \"a\": 1}"))).isEmpty();
-        assertThat(GoldenFiles.differences(expected, JSON.readTree("{\"a\": 2, \"b\": [\"y\", \"x\"], \"c\": {}, \"e\": true}")))
-                .containsExactly("$.a: expected 1, got 2", "$.b[0]: expected \"x\", got \"y\"", "$.b[1]: expected \"y\", got \"x\"",
-                        "$.c.d: missing (expected null)", "$.e: unexpected true");
+        assertThat(GoldenFiles.differences(
+                        expected, JSON.readTree("{\"c\": {\"d\": null}, \"b\": [\"x\", \"y\"], \"a\": 1}")))
+                .isEmpty();
+        assertThat(GoldenFiles.differences(
+                        expected, JSON.readTree("{\"a\": 2, \"b\": [\"y\", \"x\"], \"c\": {}, \"e\": true}")))
+                .containsExactly(
+                        "$.a: expected 1, got 2",
+                        "$.b[0]: expected \"x\", got \"y\"",
+                        "$.b[1]: expected \"y\", got \"x\"",
+                        "$.c.d: missing (expected null)",
+                        "$.e: unexpected true");
     }
 }

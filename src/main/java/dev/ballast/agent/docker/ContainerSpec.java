@@ -15,9 +15,17 @@ import java.util.Optional;
  * @param cpuUnits CPU units ({@code cpu}), which Docker takes as relative shares; 0 when absent
  * @param networkMode the task's {@code networkMode} ({@code bridge}, {@code host}, {@code none}), or null
  */
-record ContainerSpec(List<String> command, List<String> entryPoint, List<String> environment, String workingDirectory,
-                     List<PortMapping> portMappings, Integer memoryMiB, Integer memoryReservationMiB, int cpuUnits,
-                     Integer stopTimeoutSeconds, String networkMode) {
+record ContainerSpec(
+        List<String> command,
+        List<String> entryPoint,
+        List<String> environment,
+        String workingDirectory,
+        List<PortMapping> portMappings,
+        Integer memoryMiB,
+        Integer memoryReservationMiB,
+        int cpuUnits,
+        Integer stopTimeoutSeconds,
+        String networkMode) {
 
     /** One {@code portMappings} entry; {@code hostPort} 0 lets the engine choose. */
     record PortMapping(int containerPort, int hostPort, String protocol) {}
@@ -32,24 +40,37 @@ record ContainerSpec(List<String> command, List<String> entryPoint, List<String>
         portMappings = List.copyOf(portMappings);
     }
 
-    static final ContainerSpec DEFAULTS = new ContainerSpec(List.of(), List.of(), List.of(), null, List.of(), null, null,
-            0, null, null);
+    static final ContainerSpec DEFAULTS =
+            new ContainerSpec(List.of(), List.of(), List.of(), null, List.of(), null, null, 0, null, null);
 
     /**
      * The spec of container {@code name} of {@code taskDefinition}; empty when it has no container of that name.
      */
     static Optional<ContainerSpec> of(TaskDefinition taskDefinition, String name) {
-        String networkMode = taskDefinition.networkMode() == null ? null : taskDefinition.networkMode().wire();
+        String networkMode = taskDefinition.networkMode() == null
+                ? null
+                : taskDefinition.networkMode().wire();
         return taskDefinition.container(name).map(c -> from(c, networkMode));
     }
 
     private static ContainerSpec from(ContainerDefinition c, String networkMode) {
-        List<String> env = c.environment().stream().map(kv -> kv.name() + "=" + kv.value()).toList();
-        List<PortMapping> ports = c.portMappings().stream().filter(p -> p.containerPort() > 0)
-                .map(p -> new PortMapping(p.containerPort(), p.hostPort(), p.protocol().wire())).toList();
-        return new ContainerSpec(c.command(), c.entryPoint(), env,
-                c.workingDirectory() == null || c.workingDirectory().isEmpty() ? null : c.workingDirectory(), ports,
-                positive(c.memory()), positive(c.memoryReservation()), Math.max(0, c.cpu()), positive(c.stopTimeout()),
+        List<String> env =
+                c.environment().stream().map(kv -> kv.name() + "=" + kv.value()).toList();
+        List<PortMapping> ports = c.portMappings().stream()
+                .filter(p -> p.containerPort() > 0)
+                .map(p -> new PortMapping(
+                        p.containerPort(), p.hostPort(), p.protocol().wire()))
+                .toList();
+        return new ContainerSpec(
+                c.command(),
+                c.entryPoint(),
+                env,
+                c.workingDirectory() == null || c.workingDirectory().isEmpty() ? null : c.workingDirectory(),
+                ports,
+                positive(c.memory()),
+                positive(c.memoryReservation()),
+                Math.max(0, c.cpu()),
+                positive(c.stopTimeout()),
                 networkMode);
     }
 

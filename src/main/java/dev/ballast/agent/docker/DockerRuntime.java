@@ -10,6 +10,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Version;
@@ -23,28 +24,26 @@ import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.CheckResult;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
+import dev.ballast.agent.HostCapacity;
 import dev.ballast.agent.PullResult;
-import dev.ballast.agent.StartFailedException;
 import dev.ballast.agent.RuntimeContainer;
-import dev.ballast.core.ModelJson;
+import dev.ballast.agent.StartFailedException;
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.RegistryClient;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
-import com.github.dockerjava.api.model.Info;
-import dev.ballast.agent.HostCapacity;
-import java.io.IOException;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Runs task containers on a container engine through the Docker Engine API (docker-java): Docker itself,
@@ -59,6 +58,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
     /** The value of {@link #name()} and of the {@code ballast.runtime} attribute. */
     public static final String NAME = "docker";
+
     public static final String LABEL_CLUSTER = "dev.ballast.cluster";
     public static final String LABEL_TASK_ARN = "dev.ballast.task-arn";
     public static final String LABEL_CONTAINER_NAME = "dev.ballast.container-name";
@@ -77,15 +77,26 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     private final Map<String, String> attributes;
     private final String description;
 
-    DockerRuntime(DockerClient docker, RegistryClient registry, Function<String, Optional<Credential>> credentials,
-                  String hostIp, Duration pullTimeout) {
+    DockerRuntime(
+            DockerClient docker,
+            RegistryClient registry,
+            Function<String, Optional<Credential>> credentials,
+            String hostIp,
+            Duration pullTimeout) {
         this.docker = Objects.requireNonNull(docker, "docker");
-        this.images = new EngineImages(docker, Objects.requireNonNull(registry, "registry"),
-                Objects.requireNonNull(credentials, "credentials"), pullTimeout);
+        this.images = new EngineImages(
+                docker,
+                Objects.requireNonNull(registry, "registry"),
+                Objects.requireNonNull(credentials, "credentials"),
+                pullTimeout);
         this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
         Version version = docker.versionCmd().exec();
-        String engine = version.getComponents() != null && version.getComponents().stream()
-                .anyMatch(c -> c.getName() != null && c.getName().startsWith("Podman")) ? "podman" : "docker";
+        String engine = version.getComponents() != null
+                        && version.getComponents().stream()
+                                .anyMatch(
+                                        c -> c.getName() != null && c.getName().startsWith("Podman"))
+                ? "podman"
+                : "docker";
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("ballast.runtime", NAME);
         attrs.put("ballast.engine", engine);
@@ -105,35 +116,45 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
      * @param registry resolves tags to digests before pulling (with the server's credential source)
      * @param credentials registry host → credentials sent to the engine as {@code X-Registry-Auth}
      */
-    public static DockerRuntime connect(String dockerHost, RegistryClient registry,
-                                        Function<String, Optional<Credential>> credentials) {
+    public static DockerRuntime connect(
+            String dockerHost, RegistryClient registry, Function<String, Optional<Credential>> credentials) {
         return connect(dockerHost, registry, credentials, DEFAULT_HOST_IP);
     }
 
     /** As above, binding containers' port mappings on {@code portHostIp} (an IP address; {@code 0.0.0.0}: every interface). */
-    public static DockerRuntime connect(String dockerHost, RegistryClient registry,
-                                        Function<String, Optional<Credential>> credentials,
-                                        String portHostIp) {
-        return new DockerRuntime(client(dockerHost), registry, credentials, checkHostIp(portHostIp),
-                Duration.ofMinutes(10));
+    public static DockerRuntime connect(
+            String dockerHost,
+            RegistryClient registry,
+            Function<String, Optional<Credential>> credentials,
+            String portHostIp) {
+        return new DockerRuntime(
+                client(dockerHost), registry, credentials, checkHostIp(portHostIp), Duration.ofMinutes(10));
     }
 
     /** {@code ip} if it is an IPv4 or IPv6 literal (no name lookups: the engine binds it as given). */
     public static String checkHostIp(String ip) {
-        if (ip == null || !(ip.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")
-                || ip.matches("[0-9A-Fa-f:.]{2,45}") && ip.chars().filter(c -> c == ':').count() >= 2)) {
-            throw new IllegalArgumentException("port host address must be an IP address such as 127.0.0.1 or 0.0.0.0, got '"
-                    + ip + "'");
+        if (ip == null
+                || !(ip.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")
+                        || ip.matches("[0-9A-Fa-f:.]{2,45}")
+                                && ip.chars().filter(c -> c == ':').count() >= 2)) {
+            throw new IllegalArgumentException(
+                    "port host address must be an IP address such as 127.0.0.1 or 0.0.0.0, got '" + ip + "'");
         }
         return ip;
     }
 
     /** A docker-java client for {@code dockerHost} (no TLS). */
     static DockerClient client(String dockerHost) {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost)
-                .withDockerTlsVerify(false).build();
-        var http = new ZerodepDockerHttpClient.Builder().dockerHost(URI.create(dockerHost)).maxConnections(64)
-                .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(10)).build();
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .withDockerTlsVerify(false)
+                .build();
+        var http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(URI.create(dockerHost))
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofMinutes(10))
+                .build();
         return DockerClientImpl.getInstance(config, http);
     }
 
@@ -166,22 +187,25 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
             return id;
         }
         if (container.imageDigest() == null) {
-            throw new IllegalStateException("start " + container.name() + " of " + task.arn()
-                    + ": no image digest recorded; pull first");
+            throw new IllegalStateException(
+                    "start " + container.name() + " of " + task.arn() + ": no image digest recorded; pull first");
         }
         ContainerSpec spec = Optional.ofNullable(task.taskDefinition())
                 .flatMap(td -> ContainerSpec.of(td, container.name()))
                 .orElse(ContainerSpec.DEFAULTS);
-        String image = EngineImages.byDigest(ImageReference.parse(container.launchImage()),
-                Digest.parse(container.imageDigest()));
+        String image = EngineImages.byDigest(
+                ImageReference.parse(container.launchImage()), Digest.parse(container.imageDigest()));
         String id;
         try {
             id = create(task, container, spec, image);
         } catch (ConflictException e) {
             // the deterministic name is taken: another pass (or a previous agent) created it first
-            id = findByArn(container.containerArn()).orElseThrow(() -> new IllegalStateException("create "
-                    + containerName(task, container) + ": name conflict, but no container labelled "
-                    + container.containerArn() + ": " + EngineImages.engineMessage(e), e));
+            id = findByArn(container.containerArn())
+                    .orElseThrow(() -> new IllegalStateException(
+                            "create "
+                                    + containerName(task, container) + ": name conflict, but no container labelled "
+                                    + container.containerArn() + ": " + EngineImages.engineMessage(e),
+                            e));
         } catch (DockerException e) {
             throw refusal("CannotCreateContainerError", container.containerArn(), e);
         }
@@ -191,13 +215,24 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     private String create(AgentTask task, AgentContainer container, ContainerSpec spec, String image) {
-        Map<String, String> labels = new LinkedHashMap<>(Map.of(LABEL_CLUSTER, task.cluster(), LABEL_TASK_ARN, task.arn(),
-                LABEL_CONTAINER_NAME, container.name(), LABEL_CONTAINER_ARN, container.containerArn()));
+        Map<String, String> labels = new LinkedHashMap<>(Map.of(
+                LABEL_CLUSTER,
+                task.cluster(),
+                LABEL_TASK_ARN,
+                task.arn(),
+                LABEL_CONTAINER_NAME,
+                container.name(),
+                LABEL_CONTAINER_ARN,
+                container.containerArn()));
         if (task.containerInstanceArn() != null) {
             labels.put(LABEL_INSTANCE_ARN, task.containerInstanceArn());
         }
-        labels.put(LABEL_STOP_TIMEOUT, String.valueOf(spec.stopTimeoutSeconds() != null ? spec.stopTimeoutSeconds()
-                : Agent.DEFAULT_STOP_TIMEOUT.toSeconds()));
+        labels.put(
+                LABEL_STOP_TIMEOUT,
+                String.valueOf(
+                        spec.stopTimeoutSeconds() != null
+                                ? spec.stopTimeoutSeconds()
+                                : Agent.DEFAULT_STOP_TIMEOUT.toSeconds()));
         HostConfig host = HostConfig.newHostConfig();
         if (spec.networkMode() != null && !spec.networkMode().equals("awsvpc")) {
             host.withNetworkMode(spec.networkMode());
@@ -207,8 +242,11 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         for (ContainerSpec.PortMapping p : spec.portMappings()) {
             ExposedPort port = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
             exposed.add(port);
-            bindings.bind(port, p.hostPort() == 0 ? Ports.Binding.bindIp(hostIp)
-                    : Ports.Binding.bindIpAndPort(hostIp, p.hostPort()));
+            bindings.bind(
+                    port,
+                    p.hostPort() == 0
+                            ? Ports.Binding.bindIp(hostIp)
+                            : Ports.Binding.bindIpAndPort(hostIp, p.hostPort()));
         }
         if (!exposed.isEmpty() && !"host".equals(spec.networkMode())) {
             host.withPortBindings(bindings);
@@ -222,8 +260,10 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         if (spec.cpuShares() > 0) {
             host.withCpuShares((int) spec.cpuShares());
         }
-        CreateContainerCmd cmd = docker.createContainerCmd(image).withName(containerName(task, container))
-                .withLabels(labels).withHostConfig(host);
+        CreateContainerCmd cmd = docker.createContainerCmd(image)
+                .withName(containerName(task, container))
+                .withLabels(labels)
+                .withHostConfig(host);
         if (!spec.command().isEmpty()) {
             cmd.withCmd(spec.command());
         }
@@ -247,7 +287,8 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
     /** Starts a container that was created but never started (a crash between create and start); returns its id. */
     private String startIfCreated(String id, String containerArn) {
-        InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+        InspectContainerResponse.ContainerState state =
+                docker.inspectContainerCmd(id).exec().getState();
         if ("created".equals(state.getStatus())) {
             try {
                 docker.startContainerCmd(id).exec();
@@ -298,15 +339,21 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
             return true;
         }
         String m = message.toLowerCase(Locale.ROOT);
-        return m.contains("executable file not found") || m.contains("no such file or directory")
-                || m.contains("permission denied") || m.contains("port is already allocated")
-                || m.contains("address already in use") || m.contains("is not a valid") || m.contains("invalid");
+        return m.contains("executable file not found")
+                || m.contains("no such file or directory")
+                || m.contains("permission denied")
+                || m.contains("port is already allocated")
+                || m.contains("address already in use")
+                || m.contains("is not a valid")
+                || m.contains("invalid");
     }
 
     /** The engine's id of the container labelled with {@code containerArn}, if there is one (running or not). */
     public Optional<String> findByArn(String containerArn) {
-        List<Container> found = docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(LABEL_CONTAINER_ARN, containerArn)).exec();
+        List<Container> found = docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(LABEL_CONTAINER_ARN, containerArn))
+                .exec();
         return found.stream().map(Container::getId).findFirst();
     }
 
@@ -349,9 +396,15 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
     @Override
     public List<RuntimeContainer> containersOf(String instanceArn) {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_INSTANCE_ARN, instanceArn)).exec()
-                .stream().filter(c -> c.getLabels() != null && c.getLabels().get(LABEL_TASK_ARN) != null)
-                .map(c -> new RuntimeContainer(c.getId(), c.getLabels().get(LABEL_TASK_ARN), "running".equals(c.getState())))
+        return docker
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(LABEL_INSTANCE_ARN, instanceArn))
+                .exec()
+                .stream()
+                .filter(c -> c.getLabels() != null && c.getLabels().get(LABEL_TASK_ARN) != null)
+                .map(c -> new RuntimeContainer(
+                        c.getId(), c.getLabels().get(LABEL_TASK_ARN), "running".equals(c.getState())))
                 .toList();
     }
 
@@ -359,7 +412,8 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     public void remove(String runtimeId) {
         Duration timeout = Agent.DEFAULT_STOP_TIMEOUT;
         try {
-            Map<String, String> labels = docker.inspectContainerCmd(runtimeId).exec().getConfig().getLabels();
+            Map<String, String> labels =
+                    docker.inspectContainerCmd(runtimeId).exec().getConfig().getLabels();
             String seconds = labels == null ? null : labels.get(LABEL_STOP_TIMEOUT);
             if (seconds != null && seconds.matches("[0-9]{1,6}")) {
                 timeout = Duration.ofSeconds(Long.parseLong(seconds));
@@ -381,15 +435,19 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         try {
             state = docker.inspectContainerCmd(runtimeId).exec().getState();
         } catch (NotFoundException e) {
-            return Optional.of(new ExitStatus(-1, "ContainerNotFound: container " + runtimeId
-                    + " no longer exists in the engine"));
+            return Optional.of(new ExitStatus(
+                    -1, "ContainerNotFound: container " + runtimeId + " no longer exists in the engine"));
         }
         String status = state.getStatus() == null ? "" : state.getStatus();
-        if (Boolean.TRUE.equals(state.getRunning()) || status.equals("created") || status.equals("running")
-                || status.equals("paused") || status.equals("restarting")) {
+        if (Boolean.TRUE.equals(state.getRunning())
+                || status.equals("created")
+                || status.equals("running")
+                || status.equals("paused")
+                || status.equals("restarting")) {
             return Optional.empty();
         }
-        int code = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
+        int code =
+                state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
         String reason = Boolean.TRUE.equals(state.getOOMKilled())
                 ? "OutOfMemoryError: Container killed due to memory usage"
                 : state.getError() == null || state.getError().isBlank() ? null : state.getError();

@@ -3,6 +3,7 @@ package dev.ballast.agent.docker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.net.StandardProtocolFamily;
 
 /**
  * Finds a container engine speaking the Docker Engine API on this host: {@code DOCKER_HOST}, then the Docker
@@ -39,8 +39,7 @@ public final class EngineDetection {
 
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
 
-    private EngineDetection() {
-    }
+    private EngineDetection() {}
 
     /** The first candidate that answers {@code /_ping}, looking at this process's environment; empty when none does. */
     public static Optional<Engine> find() {
@@ -86,12 +85,15 @@ public final class EngineDetection {
         }
         SocketChannel channel;
         try {
-            channel = SocketChannel.open(address.getClass() == UnixDomainSocketAddress.class
-                    ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
+            channel = SocketChannel.open(
+                    address.getClass() == UnixDomainSocketAddress.class
+                            ? StandardProtocolFamily.UNIX
+                            : StandardProtocolFamily.INET);
         } catch (IOException e) {
             return false;
         }
-        CompletableFuture<Boolean> ping = CompletableFuture.supplyAsync(() -> ping(channel, address),
+        CompletableFuture<Boolean> ping = CompletableFuture.supplyAsync(
+                () -> ping(channel, address),
                 r -> Thread.ofVirtual().name("engine-ping").start(r));
         try {
             return ping.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -112,7 +114,8 @@ public final class EngineDetection {
     private static boolean ping(SocketChannel channel, SocketAddress address) {
         try {
             channel.connect(address);
-            channel.write(ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            channel.write(
+                    ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer buffer = ByteBuffer.allocate(64);
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
                 if (new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).contains("\r\n")) {
@@ -120,7 +123,9 @@ public final class EngineDetection {
                 }
             }
             String status = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
-            return status.startsWith("HTTP/1.") && status.length() >= 12 && status.substring(9, 12).equals("200");
+            return status.startsWith("HTTP/1.")
+                    && status.length() >= 12
+                    && status.substring(9, 12).equals("200");
         } catch (IOException e) {
             return false;
         }

@@ -29,7 +29,8 @@ final class EngineHealthChecks {
 
     private boolean running(String runtimeId) {
         try {
-            return Boolean.TRUE.equals(docker.inspectContainerCmd(runtimeId).exec().getState().getRunning());
+            return Boolean.TRUE.equals(
+                    docker.inspectContainerCmd(runtimeId).exec().getState().getRunning());
         } catch (NotFoundException e) {
             return false;
         }
@@ -38,8 +39,11 @@ final class EngineHealthChecks {
     CheckResult run(String runtimeId, List<String> command, Duration timeout) {
         ExecCreateCmdResponse exec;
         try {
-            exec = docker.execCreateCmd(runtimeId).withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true).withAttachStderr(true).exec();
+            exec = docker.execCreateCmd(runtimeId)
+                    .withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .exec();
         } catch (NotFoundException | ConflictException e) {
             return new CheckResult.NotRunning(); // gone, or not running (Docker answers 409)
         } catch (DockerException e) {

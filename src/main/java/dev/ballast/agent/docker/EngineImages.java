@@ -1,5 +1,7 @@
 package dev.ballast.agent.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
@@ -14,14 +16,12 @@ import dev.ballast.image.InvalidReferenceException;
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 
 /**
  * Pulls through the engine, always by digest ({@code images/create?fromImage=repo@sha256:…}, as the ECS agent
@@ -37,8 +37,11 @@ final class EngineImages {
     private final Function<String, Optional<Credential>> credentials;
     private final Duration timeout;
 
-    EngineImages(DockerClient docker, RegistryClient registry, Function<String, Optional<Credential>> credentials,
-                 Duration timeout) {
+    EngineImages(
+            DockerClient docker,
+            RegistryClient registry,
+            Function<String, Optional<Credential>> credentials,
+            Duration timeout) {
         this.docker = docker;
         this.registry = registry;
         this.credentials = credentials;
@@ -71,7 +74,10 @@ final class EngineImages {
     /** The tag's digest, asked with the container's own credentials when it has them. */
     private Digest resolveTag(String launchImage, ImageReference ref, Optional<Credential> explicit) {
         try {
-            return explicit.map(registry::withCredential).orElse(registry).resolve(ref).digest();
+            return explicit.map(registry::withCredential)
+                    .orElse(registry)
+                    .resolve(ref)
+                    .digest();
         } catch (RegistryException e) {
             throw new PullFailedException(launchImage, e.kind().name(), e.getMessage(), e);
         }
@@ -90,13 +96,18 @@ final class EngineImages {
         PullCallback callback = new PullCallback();
         try {
             var cmd = docker.pullImageCmd(image);
-            credential.ifPresent(c -> cmd.withAuthConfig(new AuthConfig().withUsername(c.username())
-                    .withPassword(c.password()).withRegistryAddress(ImageReference.parse(image).registry())));
+            credential.ifPresent(c -> cmd.withAuthConfig(new AuthConfig()
+                    .withUsername(c.username())
+                    .withPassword(c.password())
+                    .withRegistryAddress(ImageReference.parse(image).registry())));
             cmd.exec(callback);
             if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 callback.close();
-                throw new PullFailedException(launchImage, "TIMEOUT", "the engine did not finish pulling " + image
-                        + " within " + timeout.toSeconds() + " s", null);
+                throw new PullFailedException(
+                        launchImage,
+                        "TIMEOUT",
+                        "the engine did not finish pulling " + image + " within " + timeout.toSeconds() + " s",
+                        null);
             }
         } catch (DockerException e) {
             throw failure(launchImage, engineMessage(e), e);
@@ -122,16 +133,21 @@ final class EngineImages {
         try {
             docker.tagImageCmd(image, repository, tag).withForce(true).exec();
         } catch (DockerException e) {
-            throw new PullFailedException(launchImage, "ENGINE", "tag " + image + " as " + repository + ":" + tag
-                    + ": " + engineMessage(e), e);
+            throw new PullFailedException(
+                    launchImage,
+                    "ENGINE",
+                    "tag " + image + " as " + repository + ":" + tag + ": " + engineMessage(e),
+                    e);
         }
     }
 
     private static PullFailedException failure(String launchImage, String message, Throwable cause) {
         String m = message.toLowerCase(Locale.ROOT);
-        String kind = m.contains("manifest unknown") || m.contains("not found") ? "NOT_FOUND"
+        String kind = m.contains("manifest unknown") || m.contains("not found")
+                ? "NOT_FOUND"
                 : m.contains("unauthorized") || m.contains("authentication required") || m.contains("denied")
-                ? "UNAUTHORIZED" : "ENGINE";
+                        ? "UNAUTHORIZED"
+                        : "ENGINE";
         return new PullFailedException(launchImage, kind, message, cause);
     }
 
@@ -163,7 +179,8 @@ final class EngineImages {
         public void onNext(PullResponseItem item) {
             if (error == null && item.isErrorIndicated()) {
                 error = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-                        ? item.getErrorDetail().getMessage() : item.getError();
+                        ? item.getErrorDetail().getMessage()
+                        : item.getError();
             }
         }
 

@@ -25,11 +25,11 @@ public final class AgentProtocol {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .build();
 
-    private AgentProtocol() {
-    }
+    private AgentProtocol() {}
 
     /**
      * The mapper for the wire records: absent members are not written, members a reader does not know are ignored

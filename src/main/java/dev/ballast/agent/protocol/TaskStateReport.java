@@ -11,9 +11,16 @@ import java.util.List;
  *     the agent itself stops it; the server records it as sent
  * @param pullStartedAt epoch seconds (AWS JSON timestamps), likewise the other times
  */
-public record TaskStateReport(String cluster, String task, String status, String reason, String stopCode,
-                              List<ContainerStateReport> containers, BigDecimal pullStartedAt,
-                              BigDecimal pullStoppedAt, BigDecimal executionStoppedAt) {
+public record TaskStateReport(
+        String cluster,
+        String task,
+        String status,
+        String reason,
+        String stopCode,
+        List<ContainerStateReport> containers,
+        BigDecimal pullStartedAt,
+        BigDecimal pullStoppedAt,
+        BigDecimal executionStoppedAt) {
     public TaskStateReport {
         containers = containers == null ? List.of() : List.copyOf(containers);
     }

@@ -62,8 +62,10 @@ public final class JsonApiClient {
         this.endpoint = endpoint.getPath().isEmpty() ? endpoint.resolve("/") : endpoint;
         this.signer = signer;
         this.sessionToken = sessionToken;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
     }
 
     /** Calls {@code targetPrefix.operation} with {@code input}; answers the output object. */
@@ -86,7 +88,8 @@ public final class JsonApiClient {
             toSign.put("X-Amz-Security-Token", sessionToken);
         }
         Map<String, String> headers = signer.sign("POST", endpoint, toSign, body);
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(45))
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(45))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
         HttpResponse<byte[]> response;
@@ -100,14 +103,21 @@ public final class JsonApiClient {
         }
         JsonNode out;
         try {
-            out = response.body().length == 0 ? AgentProtocol.mapper().createObjectNode() : AgentProtocol.mapper().readTree(response.body());
+            out = response.body().length == 0
+                    ? AgentProtocol.mapper().createObjectNode()
+                    : AgentProtocol.mapper().readTree(response.body());
         } catch (IOException e) {
-            throw new Failure("UnreadableResponse", response.statusCode(), "the server at " + endpoint
-                    + " answered " + response.statusCode() + " with a body that is not JSON");
+            throw new Failure(
+                    "UnreadableResponse",
+                    response.statusCode(),
+                    "the server at " + endpoint + " answered " + response.statusCode()
+                            + " with a body that is not JSON");
         }
         if (response.statusCode() != 200) {
             String type = out.path("__type").asText("HTTP" + response.statusCode());
-            throw new Failure(type.substring(type.lastIndexOf('#') + 1), response.statusCode(),
+            throw new Failure(
+                    type.substring(type.lastIndexOf('#') + 1),
+                    response.statusCode(),
                     out.path("message").asText(out.path("Message").asText("")));
         }
         return out;

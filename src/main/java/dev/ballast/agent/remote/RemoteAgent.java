@@ -66,7 +66,11 @@ public final class RemoteAgent {
                 }
             } catch (JsonApiClient.Failure f) {
                 if (f.status() >= 400 && f.status() < 500) {
-                    LOG.error("agent instance={}: the server refused to serve this instance ({}: {}); exiting", arn, f.type(), f.getMessage());
+                    LOG.error(
+                            "agent instance={}: the server refused to serve this instance ({}: {}); exiting",
+                            arn,
+                            f.type(),
+                            f.getMessage());
                     return 3;
                 }
                 LOG.warn("agent instance={}: poll failed ({}); retrying in {} ms", arn, f.getMessage(), backoff);
@@ -93,7 +97,8 @@ public final class RemoteAgent {
      * goes on. Containers that already exited are kept for inspection, as the orphan sweep keeps them.
      */
     public static void stopContainers(ContainerRuntime runtime, AgentTask task) {
-        List<AgentContainer> started = task.containers().stream().filter(c -> c.runtimeId() != null).toList();
+        List<AgentContainer> started =
+                task.containers().stream().filter(c -> c.runtimeId() != null).toList();
         if (started.isEmpty()) {
             return;
         }
@@ -105,7 +110,11 @@ public final class RemoteAgent {
                     }
                     runtime.remove(c.runtimeId());
                 } catch (RuntimeException e) {
-                    LOG.warn("agent: could not stop and remove container {} of {}: {}", c.name(), task.arn(), e.toString());
+                    LOG.warn(
+                            "agent: could not stop and remove container {} of {}: {}",
+                            c.name(),
+                            task.arn(),
+                            e.toString());
                 }
             }
         });

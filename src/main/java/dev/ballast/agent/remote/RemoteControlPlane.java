@@ -46,17 +46,27 @@ public final class RemoteControlPlane implements ControlPlane {
         resources.addObject().put("name", "MEMORY").put("type", "INTEGER").put("integerValue", r.memory());
         in.putObject("versionInfo").put("agentVersion", r.agentVersion());
         ArrayNode attrs = in.putArray("attributes");
-        new TreeMap<>(r.attributes()).forEach((k, v) -> attrs.addObject().put("name", k).put("value", v));
+        new TreeMap<>(r.attributes())
+                .forEach((k, v) -> attrs.addObject().put("name", k).put("value", v));
         JsonNode answer = client.call(AgentProtocol.ECS_TARGET_PREFIX, "RegisterContainerInstance", in);
-        String arn = answer.path("containerInstance").path("containerInstanceArn").asText();
-        LOG.info("agent: {} container instance {}", r.arn() != null && r.arn().equals(arn) ? "re-registered" : "registered", arn);
+        String arn =
+                answer.path("containerInstance").path("containerInstanceArn").asText();
+        LOG.info(
+                "agent: {} container instance {}",
+                r.arn() != null && r.arn().equals(arn) ? "re-registered" : "registered",
+                arn);
         return arn;
     }
 
     @Override
     public void heartbeat(String instanceArn, long now) {
-        client.call(AgentProtocol.EXTENSION_TARGET_PREFIX, "Heartbeat", AgentProtocol.mapper().createObjectNode()
-                .put("cluster", cluster).put("containerInstance", instanceArn));
+        client.call(
+                AgentProtocol.EXTENSION_TARGET_PREFIX,
+                "Heartbeat",
+                AgentProtocol.mapper()
+                        .createObjectNode()
+                        .put("cluster", cluster)
+                        .put("containerInstance", instanceArn));
     }
 
     @Override

@@ -1,10 +1,5 @@
 package dev.ballast.agent.remote;
 
-import java.util.HashMap;
-import java.util.Set;
-import java.util.HashSet;
-import dev.ballast.model.TaskDefinition;
-import dev.ballast.core.ModelJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.AgentContainer;
@@ -17,19 +12,24 @@ import dev.ballast.agent.protocol.PolledContainer;
 import dev.ballast.agent.protocol.PolledTask;
 import dev.ballast.agent.protocol.TaskEntry;
 import dev.ballast.agent.protocol.TaskStateReport;
+import dev.ballast.core.ModelJson;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
+import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskStatus;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -72,7 +72,10 @@ public final class RemoteTasks implements AgentTasks {
      * @throws JsonApiClient.Failure when the server cannot be reached or refuses
      */
     public void poll(int waitSeconds) {
-        ObjectNode in = AgentProtocol.mapper().createObjectNode().put("cluster", cluster).put("containerInstance", instanceArn)
+        ObjectNode in = AgentProtocol.mapper()
+                .createObjectNode()
+                .put("cluster", cluster)
+                .put("containerInstance", instanceArn)
                 .put("waitSeconds", waitSeconds);
         refresh(client.call(AgentProtocol.EXTENSION_TARGET_PREFIX, "PollTasks", in));
     }
@@ -91,7 +94,9 @@ public final class RemoteTasks implements AgentTasks {
             for (TaskEntry entry : answer.tasks()) {
                 AgentTask polled = toAgent(entry, 1, definition(entry));
                 AgentTask known = tasks.get(polled.arn());
-                long version = known == null ? 1 : known.equals(polled.atVersion(known.version())) ? known.version() : known.version() + 1;
+                long version = known == null
+                        ? 1
+                        : known.equals(polled.atVersion(known.version())) ? known.version() : known.version() + 1;
                 fresh.put(polled.arn(), polled.atVersion(version));
             }
             tasks.clear();
@@ -105,8 +110,9 @@ public final class RemoteTasks implements AgentTasks {
     public boolean busy() {
         lock.lock();
         try {
-            return tasks.values().stream().anyMatch(t -> !(t.desiredStatus() == DesiredStatus.RUNNING
-                    && t.lastStatus() == TaskStatus.RUNNING));
+            return tasks.values().stream()
+                    .anyMatch(
+                            t -> !(t.desiredStatus() == DesiredStatus.RUNNING && t.lastStatus() == TaskStatus.RUNNING));
         } finally {
             lock.unlock();
         }
@@ -116,8 +122,9 @@ public final class RemoteTasks implements AgentTasks {
     public boolean watching() {
         lock.lock();
         try {
-            return tasks.values().stream().anyMatch(t -> t.lastStatus() == TaskStatus.RUNNING
-                    || t.containers().stream().anyMatch(c -> c.lastStatus() == ContainerStatus.RUNNING));
+            return tasks.values().stream()
+                    .anyMatch(t -> t.lastStatus() == TaskStatus.RUNNING
+                            || t.containers().stream().anyMatch(c -> c.lastStatus() == ContainerStatus.RUNNING));
         } finally {
             lock.unlock();
         }
@@ -156,14 +163,22 @@ public final class RemoteTasks implements AgentTasks {
             lock.unlock();
         }
         try {
-            client.call(AgentProtocol.ECS_TARGET_PREFIX, "SubmitTaskStateChange",
-                    AgentProtocol.mapper().valueToTree(report(cluster, known, task)), Map.of(AgentProtocol.INSTANCE_HEADER, instanceArn));
+            client.call(
+                    AgentProtocol.ECS_TARGET_PREFIX,
+                    "SubmitTaskStateChange",
+                    AgentProtocol.mapper().valueToTree(report(cluster, known, task)),
+                    Map.of(AgentProtocol.INSTANCE_HEADER, instanceArn));
         } catch (JsonApiClient.Failure f) {
             if (f.status() == 0 || f.status() >= 500) {
-                throw new IllegalStateException("report " + task.arn() + " " + task.lastStatus().wire() + ": " + f.getMessage(), f);
+                throw new IllegalStateException(
+                        "report " + task.arn() + " " + task.lastStatus().wire() + ": " + f.getMessage(), f);
             }
-            LOG.warn("agent instance={} task={}: the server refused the report ({}: {}); dropping the task",
-                    instanceArn, task.arn(), f.type(), f.getMessage());
+            LOG.warn(
+                    "agent instance={} task={}: the server refused the report ({}: {}); dropping the task",
+                    instanceArn,
+                    task.arn(),
+                    f.type(),
+                    f.getMessage());
             lock.lock();
             try {
                 tasks.remove(task.arn());
@@ -191,13 +206,28 @@ public final class RemoteTasks implements AgentTasks {
      * reason travel together, when the agent set them.
      */
     static TaskStateReport report(String cluster, AgentTask before, AgentTask after) {
-        boolean stoppedHere = after.stoppedReason() != null && !Objects.equals(after.stoppedReason(), before.stoppedReason());
-        List<ContainerStateReport> containers = after.containers().stream().map(c -> new ContainerStateReport(c.name(),
-                c.lastStatus().wire(), c.imageDigest(), c.runtimeId(), c.reason(),
-                c.healthStatus() == null ? null : c.healthStatus().wire(), c.exitCode())).toList();
-        return new TaskStateReport(cluster, after.arn(), after.lastStatus().wire(), stoppedHere ? after.stoppedReason() : null,
-                stoppedHere && after.stopCode() != null ? after.stopCode().wire() : null, containers,
-                seconds(after.pullStartedAt()), seconds(after.pullStoppedAt()), seconds(after.stoppedAt()));
+        boolean stoppedHere =
+                after.stoppedReason() != null && !Objects.equals(after.stoppedReason(), before.stoppedReason());
+        List<ContainerStateReport> containers = after.containers().stream()
+                .map(c -> new ContainerStateReport(
+                        c.name(),
+                        c.lastStatus().wire(),
+                        c.imageDigest(),
+                        c.runtimeId(),
+                        c.reason(),
+                        c.healthStatus() == null ? null : c.healthStatus().wire(),
+                        c.exitCode()))
+                .toList();
+        return new TaskStateReport(
+                cluster,
+                after.arn(),
+                after.lastStatus().wire(),
+                stoppedHere ? after.stoppedReason() : null,
+                stoppedHere && after.stopCode() != null ? after.stopCode().wire() : null,
+                containers,
+                seconds(after.pullStartedAt()),
+                seconds(after.pullStoppedAt()),
+                seconds(after.stoppedAt()));
     }
 
     private static BigDecimal seconds(Long millis) {
@@ -221,8 +251,11 @@ public final class RemoteTasks implements AgentTasks {
             } catch (IllegalArgumentException e) {
                 // one unreadable definition must not stop this agent's other tasks: this one runs with defaults
                 if (unreadable.add(arn)) {
-                    LOG.warn("agent instance={}: task definition {} cannot be read ({}); its containers start with defaults",
-                            instanceArn, arn, e.getMessage());
+                    LOG.warn(
+                            "agent instance={}: task definition {} cannot be read ({}); its containers start with defaults",
+                            instanceArn,
+                            arn,
+                            e.getMessage());
                 }
                 return null;
             }
@@ -234,17 +267,38 @@ public final class RemoteTasks implements AgentTasks {
     /** The agent's record of a polled task, at {@code version}, with its typed task definition (or null). */
     static AgentTask toAgent(TaskEntry entry, long version, TaskDefinition td) {
         PolledTask t = entry.task();
-        return new AgentTask(t.arn(), t.cluster(), t.taskDefinitionArn(), t.containerInstanceArn(),
-                DesiredStatus.fromWire(t.desiredStatus()), TaskStatus.fromWire(t.lastStatus()),
+        return new AgentTask(
+                t.arn(),
+                t.cluster(),
+                t.taskDefinitionArn(),
+                t.containerInstanceArn(),
+                DesiredStatus.fromWire(t.desiredStatus()),
+                TaskStatus.fromWire(t.lastStatus()),
                 t.containers().stream().map(RemoteTasks::toAgent).toList(),
-                t.stopCode() == null ? null : StopCode.fromWire(t.stopCode()), t.stoppedReason(), t.pullStartedAt(),
-                t.pullStoppedAt(), t.startedAt(), t.stoppingAt(), t.stoppedAt(),
-                td, version);
+                t.stopCode() == null ? null : StopCode.fromWire(t.stopCode()),
+                t.stoppedReason(),
+                t.pullStartedAt(),
+                t.pullStoppedAt(),
+                t.startedAt(),
+                t.stoppingAt(),
+                t.stoppedAt(),
+                td,
+                version);
     }
 
     private static AgentContainer toAgent(PolledContainer c) {
-        return new AgentContainer(c.name(), c.containerArn(), c.image(), c.launchImage(), c.imageDigest(),
-                ContainerStatus.fromWire(c.lastStatus()), c.exitCode(), c.reason(), c.runtimeId(), c.essential(),
-                c.credentialsParameter(), c.healthStatus() == null ? null : HealthStatus.fromWire(c.healthStatus()));
+        return new AgentContainer(
+                c.name(),
+                c.containerArn(),
+                c.image(),
+                c.launchImage(),
+                c.imageDigest(),
+                ContainerStatus.fromWire(c.lastStatus()),
+                c.exitCode(),
+                c.reason(),
+                c.runtimeId(),
+                c.essential(),
+                c.credentialsParameter(),
+                c.healthStatus() == null ? null : HealthStatus.fromWire(c.healthStatus()));
     }
 }

@@ -78,8 +78,11 @@ final class LocalImages {
             platform = platformOf(ref, top);
             Manifest child = get(ref, ImageReference.of(ref.registry(), ref.repository(), null, platform), registry);
             if (MediaTypes.isIndex(child.mediaType())) {
-                throw new PullFailedException(ref.original(), "INVALID",
-                        "index entry " + platform + " for " + OS + "/" + ARCHITECTURE + " is itself an index", null);
+                throw new PullFailedException(
+                        ref.original(),
+                        "INVALID",
+                        "index entry " + platform + " for " + OS + "/" + ARCHITECTURE + " is itself an index",
+                        null);
             }
         }
         images.put(top.digest(), new LocalImage(top.digest(), platform));
@@ -90,16 +93,21 @@ final class LocalImages {
         try {
             for (JsonNode m : json.readTree(index.content()).path("manifests")) {
                 JsonNode p = m.path("platform");
-                if (OS.equals(p.path("os").asText()) && ARCHITECTURE.equals(p.path("architecture").asText())) {
+                if (OS.equals(p.path("os").asText())
+                        && ARCHITECTURE.equals(p.path("architecture").asText())) {
                     return Digest.parse(m.path("digest").asText());
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw new PullFailedException(ref.original(), "INVALID", "index " + index.digest() + " is unreadable: "
-                    + e.getMessage(), e);
+            throw new PullFailedException(
+                    ref.original(), "INVALID", "index " + index.digest() + " is unreadable: " + e.getMessage(), e);
         }
-        throw new PullFailedException(ref.original(), "NO_PLATFORM", "no matching manifest for " + OS + "/"
-                + ARCHITECTURE + " in the manifest list entries of " + index.digest(), null);
+        throw new PullFailedException(
+                ref.original(),
+                "NO_PLATFORM",
+                "no matching manifest for " + OS + "/" + ARCHITECTURE + " in the manifest list entries of "
+                        + index.digest(),
+                null);
     }
 
     private static Manifest get(ImageReference image, ImageReference ref, RegistryClient registry) {

@@ -46,7 +46,8 @@ public final class SimulatedRuntime implements ContainerRuntime {
      * @param registry the client for pulls without explicit credentials (it has the server's credential source)
      * @param withCredential a client for pulls that carry their own registry credentials
      */
-    public SimulatedRuntime(String instanceArn, RegistryClient registry, Function<Credential, RegistryClient> withCredential) {
+    public SimulatedRuntime(
+            String instanceArn, RegistryClient registry, Function<Credential, RegistryClient> withCredential) {
         this.instanceArn = Objects.requireNonNull(instanceArn, "instanceArn");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.withCredential = Objects.requireNonNull(withCredential, "withCredential");
@@ -94,8 +95,9 @@ public final class SimulatedRuntime implements ContainerRuntime {
     @Override
     public String start(AgentTask task, AgentContainer container) {
         if (container.imageDigest() == null || !images.contains(container.imageDigest())) {
-            throw new IllegalStateException("start " + container.name() + " of " + task.arn() + " on " + instanceArn
-                    + ": image " + container.launchImage() + " (" + container.imageDigest() + ") is not in the local cache");
+            throw new IllegalStateException(
+                    "start " + container.name() + " of " + task.arn() + " on " + instanceArn + ": image "
+                            + container.launchImage() + " (" + container.imageDigest() + ") is not in the local cache");
         }
         return idsByContainerArn.computeIfAbsent(container.containerArn(), arn -> {
             byte[] id = new byte[32];

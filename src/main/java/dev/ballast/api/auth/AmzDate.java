@@ -25,13 +25,22 @@ final class AmzDate {
 
     /** Parses {@code yyyyMMdd'T'HHmmss'Z'} exactly (no other lengths, offsets or fractions). */
     static Optional<Instant> parseBasic(String value) {
-        if (value.length() != 16 || value.charAt(8) != 'T' || value.charAt(15) != 'Z'
-                || !digits(value, 0, 8) || !digits(value, 9, 15)) {
+        if (value.length() != 16
+                || value.charAt(8) != 'T'
+                || value.charAt(15) != 'Z'
+                || !digits(value, 0, 8)
+                || !digits(value, 9, 15)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(LocalDateTime.of(number(value, 0, 4), number(value, 4, 6), number(value, 6, 8),
-                    number(value, 9, 11), number(value, 11, 13), number(value, 13, 15)).toInstant(ZoneOffset.UTC));
+            return Optional.of(LocalDateTime.of(
+                            number(value, 0, 4),
+                            number(value, 4, 6),
+                            number(value, 6, 8),
+                            number(value, 9, 11),
+                            number(value, 11, 13),
+                            number(value, 13, 15))
+                    .toInstant(ZoneOffset.UTC));
         } catch (DateTimeException e) {
             return Optional.empty();
         }

@@ -69,8 +69,9 @@ record AuthorizationHeader(String accessKeyId, CredentialScope scope, List<Strin
         if (signedHeaders == null || signedHeaders.isEmpty()) missing.add("SignedHeaders");
         if (signature == null || signature.isEmpty()) missing.add("Signature");
         if (!missing.isEmpty()) {
-            return new Malformed("Authorization header requires " + String.join(", ", missing.stream()
-                    .map(m -> "'" + m + "'").toList()) + " parameter" + (missing.size() > 1 ? "s" : "") + ".");
+            return new Malformed("Authorization header requires "
+                    + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList()) + " parameter"
+                    + (missing.size() > 1 ? "s" : "") + ".");
         }
         return build(credential, signedHeaders, signature);
     }
@@ -82,12 +83,13 @@ record AuthorizationHeader(String accessKeyId, CredentialScope scope, List<Strin
                     + CredentialScope.TERMINATOR + "; got " + c.length + " '/'-separated parts.");
         }
         if (c[0].isEmpty()) return new Malformed("Credential has an empty access key id.");
-        if (!isDigits(c[1], 8)) return new Malformed("Credential scope date must be YYYYMMDD, not '" + truncate(c[1]) + "'.");
+        if (!isDigits(c[1], 8))
+            return new Malformed("Credential scope date must be YYYYMMDD, not '" + truncate(c[1]) + "'.");
         if (c[2].isEmpty()) return new Malformed("Credential scope has an empty region.");
         if (c[3].isEmpty()) return new Malformed("Credential scope has an empty service.");
         if (!c[4].equals(CredentialScope.TERMINATOR)) {
-            return new Malformed("Credential should be scoped with a valid terminator: '"
-                    + CredentialScope.TERMINATOR + "', not '" + truncate(c[4]) + "'.");
+            return new Malformed("Credential should be scoped with a valid terminator: '" + CredentialScope.TERMINATOR
+                    + "', not '" + truncate(c[4]) + "'.");
         }
         List<String> names = Arrays.asList(signedHeadersValue.split(";", -1));
         if (names.stream().anyMatch(String::isEmpty)) {

@@ -32,8 +32,13 @@ final class CanonicalRequest {
      * @param signedHeaders the names from {@code SignedHeaders=}, in the client's order
      * @param payloadHash   lower-case hex SHA-256 of the body
      */
-    static String build(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-                        List<String> signedHeaders, String payloadHash) {
+    static String build(
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            List<String> signedHeaders,
+            String payloadHash) {
         StringBuilder sb = new StringBuilder(256 + 64 * signedHeaders.size());
         sb.append(method).append('\n');
         sb.append(canonicalUri(rawPath)).append('\n');
@@ -189,8 +194,14 @@ final class CanonicalRequest {
     private static void encode(StringBuilder sb, byte[] bytes, boolean keepSlash) {
         for (byte b : bytes) {
             int c = b & 0xFF;
-            boolean unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~' || (keepSlash && c == '/');
+            boolean unreserved = (c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~'
+                    || (keepSlash && c == '/');
             if (unreserved) {
                 sb.append((char) c);
             } else {

@@ -53,15 +53,23 @@ public final class SigV4Signer {
         signed.put("host", List.of(uri.getRawAuthority()));
         signed.put("x-amz-date", List.of(timestamp));
         List<String> names = new ArrayList<>(signed.keySet());
-        String canonical = CanonicalRequest.build(method, uri.getRawPath(), uri.getRawQuery(), signed, names,
+        String canonical = CanonicalRequest.build(
+                method,
+                uri.getRawPath(),
+                uri.getRawQuery(),
+                signed,
+                names,
                 Hashing.sha256Hex(body == null ? new byte[0] : body));
         CredentialScope scope = new CredentialScope(timestamp.substring(0, 8), region, service);
         String toSign = StringToSign.build(timestamp, scope, canonical);
-        String signature = HexFormat.of().formatHex(Hashing.hmacSha256(keys.signingKey(secretAccessKey, scope), toSign));
+        String signature =
+                HexFormat.of().formatHex(Hashing.hmacSha256(keys.signingKey(secretAccessKey, scope), toSign));
         Map<String, String> out = new LinkedHashMap<>(headers);
         out.put("X-Amz-Date", timestamp);
-        out.put("Authorization", AuthorizationHeader.ALGORITHM + " Credential=" + accessKeyId + "/" + scope
-                + ", SignedHeaders=" + String.join(";", names) + ", Signature=" + signature);
+        out.put(
+                "Authorization",
+                AuthorizationHeader.ALGORITHM + " Credential=" + accessKeyId + "/" + scope + ", SignedHeaders="
+                        + String.join(";", names) + ", Signature=" + signature);
         return out;
     }
 

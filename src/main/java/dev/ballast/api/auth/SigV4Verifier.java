@@ -65,8 +65,8 @@ public final class SigV4Verifier {
      * @param headers  request headers; names in any case, a name may carry several values
      * @param body     the complete request body; null or an empty array if none
      */
-    public Verification verify(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-                               byte[] body) {
+    public Verification verify(
+            String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
         Objects.requireNonNull(method, "method");
         Map<String, List<String>> h = lowerCaseNames(headers);
         byte[] payload = body == null ? new byte[0] : body;
@@ -103,20 +103,31 @@ public final class SigV4Verifier {
             return AuthErrors.incomplete("'" + displayName(dateHeader) + "' must be a signed header.");
         }
         List<String> dateValues = h.get(dateHeader);
-        Optional<Instant> instant = dateValues.size() != 1 ? Optional.empty()
-                : dateHeader.equals("date") ? AmzDate.parseHttpDate(dateValues.getFirst())
-                : AmzDate.parseBasic(dateValues.getFirst().strip());
+        Optional<Instant> instant = dateValues.size() != 1
+                ? Optional.empty()
+                : dateHeader.equals("date")
+                        ? AmzDate.parseHttpDate(dateValues.getFirst())
+                        : AmzDate.parseBasic(dateValues.getFirst().strip());
         if (instant.isEmpty()) {
-            return AuthErrors.incomplete(dateHeader.equals("date")
-                    ? "'Date' must be a single RFC 1123 date."
-                    : "'X-Amz-Date' must be a single timestamp in ISO 8601 basic format (yyyyMMdd'T'HHmmss'Z').");
+            return AuthErrors.incomplete(
+                    dateHeader.equals("date")
+                            ? "'Date' must be a single RFC 1123 date."
+                            : "'X-Amz-Date' must be a single timestamp in ISO 8601 basic format (yyyyMMdd'T'HHmmss'Z').");
         }
-        String basic = dateHeader.equals("date") ? AmzDate.formatBasic(instant.get()) : dateValues.getFirst().strip();
+        String basic = dateHeader.equals("date")
+                ? AmzDate.formatBasic(instant.get())
+                : dateValues.getFirst().strip();
         return verifyDated(method, rawPath, rawQuery, h, payload, auth, new Timestamp(instant.get(), basic));
     }
 
-    private Verification verifyDated(String method, String rawPath, String rawQuery, Map<String, List<String>> h,
-                                     byte[] body, AuthorizationHeader auth, Timestamp time) {
+    private Verification verifyDated(
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> h,
+            byte[] body,
+            AuthorizationHeader auth,
+            Timestamp time) {
         CredentialScope scope = auth.scope();
         if (!time.basic().startsWith(scope.date())) {
             return AuthErrors.invalidSignature("Date in Credential scope does not match YYYYMMDD from the request "
@@ -186,16 +197,20 @@ public final class SigV4Verifier {
         if (presented == null) {
             return credential.sessionToken().isEmpty();
         }
-        return presented.size() == 1 && credential.sessionToken()
-                .map(t -> MessageDigest.isEqual(t.getBytes(StandardCharsets.UTF_8),
-                        presented.getFirst().strip().getBytes(StandardCharsets.UTF_8)))
-                .orElse(false);
+        return presented.size() == 1
+                && credential
+                        .sessionToken()
+                        .map(t -> MessageDigest.isEqual(
+                                t.getBytes(StandardCharsets.UTF_8),
+                                presented.getFirst().strip().getBytes(StandardCharsets.UTF_8)))
+                        .orElse(false);
     }
 
     private static boolean hasQuerySignature(String rawQuery) {
-        return rawQuery != null && Stream.of(rawQuery.split("&"))
-                .anyMatch(p -> p.regionMatches(true, 0, "X-Amz-Signature=", 0, 16)
-                        || p.regionMatches(true, 0, "X-Amz-Credential=", 0, 17));
+        return rawQuery != null
+                && Stream.of(rawQuery.split("&"))
+                        .anyMatch(p -> p.regionMatches(true, 0, "X-Amz-Signature=", 0, 16)
+                                || p.regionMatches(true, 0, "X-Amz-Credential=", 0, 17));
     }
 
     private static String displayName(String header) {
@@ -206,7 +221,9 @@ public final class SigV4Verifier {
         Map<String, List<String>> out = new HashMap<>(headers.size() * 2);
         headers.forEach((name, values) -> {
             if (name != null && values != null && !values.isEmpty()) {
-                out.merge(name.toLowerCase(Locale.ROOT), values,
+                out.merge(
+                        name.toLowerCase(Locale.ROOT),
+                        values,
                         (a, b) -> Stream.concat(a.stream(), b.stream()).toList());
             }
         });

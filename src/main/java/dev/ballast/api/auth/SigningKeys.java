@@ -38,7 +38,9 @@ final class SigningKeys {
     }
 
     private static byte[] derive(Id id) {
-        byte[] k = Hashing.hmacSha256(("AWS4" + id.secret()).getBytes(StandardCharsets.UTF_8), id.scope().date());
+        byte[] k = Hashing.hmacSha256(
+                ("AWS4" + id.secret()).getBytes(StandardCharsets.UTF_8),
+                id.scope().date());
         k = Hashing.hmacSha256(k, id.scope().region());
         k = Hashing.hmacSha256(k, id.scope().service());
         return Hashing.hmacSha256(k, CredentialScope.TERMINATOR);

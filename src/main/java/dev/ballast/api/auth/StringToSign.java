@@ -13,7 +13,12 @@ final class StringToSign {
 
     /** @param timestamp request time in ISO 8601 basic format, e.g. {@code 20260101T000000Z} */
     static String build(String timestamp, CredentialScope scope, String canonicalRequest) {
-        return AuthorizationHeader.ALGORITHM + '\n' + timestamp + '\n' + scope + '\n'
+        return AuthorizationHeader.ALGORITHM
+                + '\n'
+                + timestamp
+                + '\n'
+                + scope
+                + '\n'
                 + Hashing.sha256Hex(canonicalRequest);
     }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.agent.docker.ContainerSpec.PortMapping;
 import dev.ballast.core.ModelJson;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import java.time.Duration;
 
 class ContainerSpecTest {
 
@@ -22,10 +22,20 @@ class ContainerSpecTest {
                    "entryPoint":["/bin/sh","-c"],"command":["echo hi"],"workingDirectory":"/srv",
                    "environment":[{"name":"A","value":"1"},{"name":"EMPTY"}],
                    "portMappings":[{"containerPort":80,"hostPort":8080},{"containerPort":53,"protocol":"udp"},{"hostPort":9}]}]}""";
-        ContainerSpec spec = ContainerSpec.of(ModelJson.taskDefinition(doc), "app").orElseThrow();
-        assertThat(spec).isEqualTo(new ContainerSpec(List.of("echo hi"), List.of("/bin/sh", "-c"), List.of("A=1", "EMPTY="),
-                "/srv", List.of(new PortMapping(80, 8080, "tcp"), new PortMapping(53, 0, "udp")), 256, 128, 512, 5,
-                "bridge"));
+        ContainerSpec spec =
+                ContainerSpec.of(ModelJson.taskDefinition(doc), "app").orElseThrow();
+        assertThat(spec)
+                .isEqualTo(new ContainerSpec(
+                        List.of("echo hi"),
+                        List.of("/bin/sh", "-c"),
+                        List.of("A=1", "EMPTY="),
+                        "/srv",
+                        List.of(new PortMapping(80, 8080, "tcp"), new PortMapping(53, 0, "udp")),
+                        256,
+                        128,
+                        512,
+                        5,
+                        "bridge"));
         assertThat(spec.cpuShares()).isEqualTo(512);
     }
 
@@ -39,7 +49,8 @@ class ContainerSpecTest {
     @ParameterizedTest
     @CsvSource({"0,0", "1,2", "2,2", "1024,1024"})
     void cpu_units_become_at_least_two_shares(int units, long shares) {
-        ContainerSpec spec = new ContainerSpec(List.of(), List.of(), List.of(), null, List.of(), null, null, units, null, null);
+        ContainerSpec spec =
+                new ContainerSpec(List.of(), List.of(), List.of(), null, List.of(), null, null, units, null, null);
         assertThat(spec.cpuShares()).isEqualTo(shares);
     }
 
@@ -51,13 +62,20 @@ class ContainerSpecTest {
 
     @Test
     void engine_candidates_are_tried_in_order_and_a_missing_socket_does_not_answer() {
-        assertThat(EngineDetection.candidates(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1", "XDG_RUNTIME_DIR", "/run/user/0")))
+        assertThat(EngineDetection.candidates(
+                        Map.of("DOCKER_HOST", "tcp://127.0.0.1:1", "XDG_RUNTIME_DIR", "/run/user/0")))
                 .extracting(EngineDetection.Engine::dockerHost)
-                .containsExactly("tcp://127.0.0.1:1", "unix:///var/run/docker.sock", "unix:///run/user/0/podman/podman.sock",
+                .containsExactly(
+                        "tcp://127.0.0.1:1",
+                        "unix:///var/run/docker.sock",
+                        "unix:///run/user/0/podman/podman.sock",
                         "unix:///run/podman/podman.sock");
-        assertThat(EngineDetection.candidates(Map.of())).extracting(EngineDetection.Engine::source)
+        assertThat(EngineDetection.candidates(Map.of()))
+                .extracting(EngineDetection.Engine::source)
                 .containsExactly("docker socket", "podman socket");
-        assertThat(EngineDetection.answersPing("unix:///nonexistent/docker.sock", Duration.ofSeconds(1))).isFalse();
-        assertThat(EngineDetection.answersPing("ssh://host", Duration.ofSeconds(1))).isFalse();
+        assertThat(EngineDetection.answersPing("unix:///nonexistent/docker.sock", Duration.ofSeconds(1)))
+                .isFalse();
+        assertThat(EngineDetection.answersPing("ssh://host", Duration.ofSeconds(1)))
+                .isFalse();
     }
 }

@@ -41,33 +41,53 @@ class DockerAgentIT {
     @Test
     void a_task_runs_as_a_real_container_and_stops_within_its_stop_timeout() throws Exception {
         try (RegistryFixture registry = RegistryFixture.start();
-             PodmanFixture podman = PodmanFixture.start(registry.host());
-             Store store = Store.openSqlite(dir, Clock.systemUTC())) {
+                PodmanFixture podman = PodmanFixture.start(registry.host());
+                Store store = Store.openSqlite(dir, Clock.systemUTC())) {
             Digest digest = registry.images().pushRunnable("demo/app:v1", Format.OCI, "agent-v1");
             String image = registry.host() + "/demo/app:v1";
             String tdArn = DockerTasks.ACCOUNT_PREFIX + "task-definition/web:1";
-            store.taskDefinitions().register("web", revision -> new Registration(tdArn, DockerTasks.taskDefinition("web",
-                    "{\"name\":\"app\",\"image\":\"" + image + "\",\"essential\":true,\"stopTimeout\":2}"), List.of()));
+            store.taskDefinitions()
+                    .register(
+                            "web",
+                            revision -> new Registration(
+                                    tdArn,
+                                    DockerTasks.taskDefinition(
+                                            "web",
+                                            "{\"name\":\"app\",\"image\":\"" + image
+                                                    + "\",\"essential\":true,\"stopTimeout\":2}"),
+                                    List.of()));
             TaskRow placed = DockerTasks.task(tdArn, INSTANCE, "app", image + "@" + digest, null);
             store.clusters().createOrGet(placed.cluster(), placed.clusterArn(), "{\"settings\":[]}", List.of());
             store.tasks().insertAll(List.of(placed));
 
-            try (DockerRuntime runtime = DockerRuntime.connect(podman.dockerHost(),
-                    new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()), r -> Optional.empty());
-                 Agent agent = new Agent(INSTANCE, new StoreControlPlane(store, Account.defaults(), Clock.systemUTC()).tasks(INSTANCE), runtime, new SimpleMeterRegistry(), Clock.systemUTC(), 2)) {
-                TaskRow running = settle(agent, store, placed, t -> t.lastStatus().equals("RUNNING"));
+            try (DockerRuntime runtime = DockerRuntime.connect(
+                            podman.dockerHost(),
+                            new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()),
+                            r -> Optional.empty());
+                    Agent agent = new Agent(
+                            INSTANCE,
+                            new StoreControlPlane(store, Account.defaults(), Clock.systemUTC()).tasks(INSTANCE),
+                            runtime,
+                            new SimpleMeterRegistry(),
+                            Clock.systemUTC(),
+                            2)) {
+                TaskRow running =
+                        settle(agent, store, placed, t -> t.lastStatus().equals("RUNNING"));
                 ContainerRow c = running.containers().get(0);
                 assertThat(c.lastStatus()).isEqualTo("RUNNING");
                 assertThat(c.imageDigest()).isEqualTo(digest.toString());
-                InspectContainerResponse inspect = runtime.engine().inspectContainerCmd(c.runtimeId()).exec();
+                InspectContainerResponse inspect =
+                        runtime.engine().inspectContainerCmd(c.runtimeId()).exec();
                 assertThat(inspect.getState().getRunning()).isTrue();
                 assertThat(inspect.getConfig().getImage()).isEqualTo(registry.host() + "/demo/app@" + digest);
                 assertThat(inspect.getConfig().getLabels()).containsEntry(DockerRuntime.LABEL_TASK_ARN, placed.arn());
 
                 while (true) {
                     Versioned<TaskRow> v = store.tasks().find(placed.arn()).orElseThrow();
-                    if (store.tasks().update(v.value().withDesired("STOPPED", "UserInitiated", "stopped by test", null),
-                            v.version())) {
+                    if (store.tasks()
+                            .update(
+                                    v.value().withDesired("STOPPED", "UserInitiated", "stopped by test", null),
+                                    v.version())) {
                         break;
                     }
                 }
@@ -80,7 +100,12 @@ class DockerAgentIT {
                 // sh as PID 1 ignores SIGTERM: killed after the definition's stopTimeout (2 s), not the default 30 s
                 assertThat(stopped.containers().get(0).exitCode()).isEqualTo(137);
                 assertThat(took).isLessThan(Duration.ofSeconds(15));
-                assertThat(runtime.engine().inspectContainerCmd(c.runtimeId()).exec().getState().getRunning()).isFalse();
+                assertThat(runtime.engine()
+                                .inspectContainerCmd(c.runtimeId())
+                                .exec()
+                                .getState()
+                                .getRunning())
+                        .isFalse();
             }
         }
     }
@@ -97,6 +122,7 @@ class DockerAgentIT {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("task did not settle: " + store.tasks().find(task.arn()).orElseThrow().value());
+        throw new AssertionError("task did not settle: "
+                + store.tasks().find(task.arn()).orElseThrow().value());
     }
 }

@@ -1,6 +1,7 @@
 package dev.ballast.agent.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.HostConfig;
 import dev.ballast.agent.AgentTask;
 import dev.ballast.image.Digest;
 import dev.ballast.registry.RegistryClient;
@@ -14,7 +15,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import com.github.dockerjava.api.model.HostConfig;
 
 /**
  * Launch overhead of {@link DockerRuntime} against creating and starting the same container directly with
@@ -30,19 +30,22 @@ public final class DockerLaunchBenchmark {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int warmup = 3;
         try (RegistryFixture registry = RegistryFixture.start();
-             PodmanFixture podman = PodmanFixture.start(registry.host())) {
+                PodmanFixture podman = PodmanFixture.start(registry.host())) {
             Digest digest = registry.images().pushRunnable("bench/app:v1", Format.OCI, "bench");
             String launch = registry.host() + "/bench/app:v1@" + digest;
             String tdArn = DockerTasks.ACCOUNT_PREFIX + "task-definition/bench:1";
-            String doc = DockerTasks.taskDefinition("bench",
-                    "{\"name\":\"app\",\"image\":\"x\",\"cpu\":128,\"memory\":64}");
-            try (DockerRuntime runtime = DockerRuntime.connect(podman.dockerHost(),
-                    new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()), r -> Optional.empty())) {
+            String doc =
+                    DockerTasks.taskDefinition("bench", "{\"name\":\"app\",\"image\":\"x\",\"cpu\":128,\"memory\":64}");
+            try (DockerRuntime runtime = DockerRuntime.connect(
+                    podman.dockerHost(),
+                    new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()),
+                    r -> Optional.empty())) {
                 DockerClient docker = runtime.engine();
                 runtime.pull(launch, Optional.empty()); // the first pull fetches; launches then find it local
                 String image = registry.host() + "/bench/app@" + digest;
-                System.out.printf("engine: %s; %d containers each (+%d warm-up), interleaved%n", runtime.description(), n,
-                        warmup);
+                System.out.printf(
+                        "engine: %s; %d containers each (+%d warm-up), interleaved%n",
+                        runtime.description(), n, warmup);
                 List<Long> ours = new ArrayList<>();
                 List<Long> direct = new ArrayList<>();
                 for (int i = 0; i < n + warmup; i++) {
@@ -67,7 +70,8 @@ public final class DockerLaunchBenchmark {
                 System.out.printf("%-34s %8s %8s %8s%n", "launch (create+start)", "p50 ms", "p90 ms", "max ms");
                 print("DockerRuntime (pull-if-absent+start)", ours);
                 print("docker-java direct (create+start)", direct);
-                System.out.printf("ratio at p50: %.2f (goal <= 1.25); at p90: %.2f%n",
+                System.out.printf(
+                        "ratio at p50: %.2f (goal <= 1.25); at p90: %.2f%n",
                         (double) pct(ours, 50) / pct(direct, 50), (double) pct(ours, 90) / pct(direct, 90));
             }
         }
@@ -83,10 +87,13 @@ public final class DockerLaunchBenchmark {
 
     private static long directly(DockerClient docker, String image, int i) {
         long began = System.nanoTime();
-        var host = HostConfig.newHostConfig().withCpuShares(128)
-                .withMemory(64L * 1024 * 1024);
-        String id = docker.createContainerCmd(image).withName("direct-" + i + "-" + System.nanoTime())
-                .withLabels(Map.of("bench", "direct")).withHostConfig(host).exec().getId();
+        var host = HostConfig.newHostConfig().withCpuShares(128).withMemory(64L * 1024 * 1024);
+        String id = docker.createContainerCmd(image)
+                .withName("direct-" + i + "-" + System.nanoTime())
+                .withLabels(Map.of("bench", "direct"))
+                .withHostConfig(host)
+                .exec()
+                .getId();
         docker.startContainerCmd(id).exec();
         return System.nanoTime() - began;
     }
@@ -96,7 +103,8 @@ public final class DockerLaunchBenchmark {
     }
 
     private static void print(String label, List<Long> sorted) {
-        System.out.printf("%-34s %8.1f %8.1f %8.1f%n", label, pct(sorted, 50) / 1e6, pct(sorted, 90) / 1e6,
-                sorted.get(sorted.size() - 1) / 1e6);
+        System.out.printf(
+                "%-34s %8.1f %8.1f %8.1f%n",
+                label, pct(sorted, 50) / 1e6, pct(sorted, 90) / 1e6, sorted.get(sorted.size() - 1) / 1e6);
     }
 }

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Ports;
 import dev.ballast.agent.AgentContainer;
 import dev.ballast.agent.AgentTask;
+import dev.ballast.agent.CheckResult;
 import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.PullFailedException;
 import dev.ballast.agent.PullResult;
@@ -21,7 +23,10 @@ import dev.ballast.testing.PodmanFixture;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages.Format;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,11 +34,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import com.github.dockerjava.api.model.ExposedPort;
-import dev.ballast.agent.CheckResult;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 
 /** {@link DockerRuntime} against a real CNCF registry and a real Podman engine (runc) over its Docker API. */
 class DockerRuntimeIT {
@@ -80,19 +80,24 @@ class DockerRuntimeIT {
         String doc = DockerTasks.taskDefinition("it", containerJson);
         taskDefinitions.put(tdArn, doc);
         PullResult pulled = runtime.pull(launchImage, Optional.empty());
-        return DockerTasks.agentTask(tdArn, doc, INSTANCE, "app", launchImage, pulled.digest().toString());
+        return DockerTasks.agentTask(
+                tdArn, doc, INSTANCE, "app", launchImage, pulled.digest().toString());
     }
 
     static String logs(String id) throws InterruptedException {
         StringBuilder out = new StringBuilder();
-        docker.logContainerCmd(id).withStdOut(true).withStdErr(true).exec(new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-                synchronized (out) {
-                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                }
-            }
-        }).awaitCompletion(20, TimeUnit.SECONDS);
+        docker.logContainerCmd(id)
+                .withStdOut(true)
+                .withStdErr(true)
+                .exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        synchronized (out) {
+                            out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    }
+                })
+                .awaitCompletion(20, TimeUnit.SECONDS);
         synchronized (out) {
             return out.toString();
         }
@@ -106,7 +111,8 @@ class DockerRuntimeIT {
         assertThat(pulled.digest()).isEqualTo(v1);
         assertThat(docker.inspectImageCmd(image("demo/app:v1")).exec().getId())
                 .as("the original tag exists in the engine")
-                .isEqualTo(docker.inspectImageCmd(image("demo/app@" + v1)).exec().getId());
+                .isEqualTo(
+                        docker.inspectImageCmd(image("demo/app@" + v1)).exec().getId());
 
         AgentTask task = pulledTask(launch, "{\"name\":\"app\",\"image\":\"" + image("demo/app:v1") + "\"}");
         AgentContainer c = task.containers().get(0);
@@ -114,11 +120,14 @@ class DockerRuntimeIT {
 
         InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
         assertThat(inspect.getConfig().getImage()).isEqualTo(image("demo/app@" + v1));
-        assertThat(inspect.getConfig().getLabels()).containsEntry(DockerRuntime.LABEL_CLUSTER, "default")
+        assertThat(inspect.getConfig().getLabels())
+                .containsEntry(DockerRuntime.LABEL_CLUSTER, "default")
                 .containsEntry(DockerRuntime.LABEL_TASK_ARN, task.arn())
                 .containsEntry(DockerRuntime.LABEL_CONTAINER_NAME, "app")
                 .containsEntry(DockerRuntime.LABEL_CONTAINER_ARN, c.containerArn());
-        Eventually.await("the image's output in the container's logs", Duration.ofSeconds(20),
+        Eventually.await(
+                "the image's output in the container's logs",
+                Duration.ofSeconds(20),
                 () -> uncheckedLogs(id).contains("app-v1"));
         assertThat(runtime.status(id)).isEmpty();
         assertThat(runtime.pull(launch, Optional.empty()).cached()).isTrue();
@@ -139,8 +148,8 @@ class DockerRuntimeIT {
         assertThat(inspect.getHostConfig().getCpuShares()).isEqualTo(128);
         assertThat(inspect.getConfig().getEnv()).contains("GREETING=hello");
         assertThat(inspect.getConfig().getWorkingDir()).isEqualTo("/etc");
-        Ports.Binding[] bindings = inspect.getHostConfig().getPortBindings().getBindings()
-                .get(ExposedPort.tcp(8080));
+        Ports.Binding[] bindings =
+                inspect.getHostConfig().getPortBindings().getBindings().get(ExposedPort.tcp(8080));
         assertThat(bindings).isNotEmpty();
         assertThat(bindings[0].getHostIp()).isEqualTo("127.0.0.1");
         Eventually.await("the command's output", Duration.ofSeconds(20), () -> {
@@ -152,12 +161,17 @@ class DockerRuntimeIT {
     @Test
     void port_mappings_bind_on_the_configured_host_address() throws Exception {
         RegistryClient client = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
-        try (DockerRuntime other = DockerRuntime.connect(podman.dockerHost(), client, r -> Optional.empty(), "127.0.0.2")) {
+        try (DockerRuntime other =
+                DockerRuntime.connect(podman.dockerHost(), client, r -> Optional.empty(), "127.0.0.2")) {
             AgentTask task = pulledTask(image("demo/app:v1@" + v1), """
                     {"name":"app","image":"x","memory":32,"command":["/bin/sh","-c","sleep 3600"],
                      "portMappings":[{"containerPort":8081,"hostPort":0,"protocol":"tcp"}]}""");
             String id = other.start(task, task.containers().get(0));
-            Ports.Binding[] bindings = docker.inspectContainerCmd(id).exec().getHostConfig().getPortBindings().getBindings()
+            Ports.Binding[] bindings = docker.inspectContainerCmd(id)
+                    .exec()
+                    .getHostConfig()
+                    .getPortBindings()
+                    .getBindings()
                     .get(ExposedPort.tcp(8081));
             assertThat(bindings).isNotEmpty();
             assertThat(bindings[0].getHostIp()).isEqualTo("127.0.0.2");
@@ -167,11 +181,14 @@ class DockerRuntimeIT {
 
     @Test
     void health_checks_run_by_exec_in_the_container() throws Exception {
-        AgentTask task = pulledTask(image("demo/app:v1@" + v1),
-                "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sleep\",\"3600\"]}");
+        AgentTask task = pulledTask(
+                image("demo/app:v1@" + v1), "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sleep\",\"3600\"]}");
         String id = runtime.start(task, task.containers().get(0));
-        Eventually.await("the container to run", Duration.ofSeconds(20),
-                () -> Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning()));
+        Eventually.await(
+                "the container to run",
+                Duration.ofSeconds(20),
+                () -> Boolean.TRUE.equals(
+                        docker.inspectContainerCmd(id).exec().getState().getRunning()));
         Duration timeout = Duration.ofSeconds(5);
 
         assertThat(runtime.runCheck(id, List.of("/bin/sh", "-c", "test -f /etc/app-version"), timeout))
@@ -186,7 +203,9 @@ class DockerRuntimeIT {
         long began = System.nanoTime();
         assertThat(runtime.runCheck(id, List.of("/bin/sleep", "30"), Duration.ofSeconds(1)))
                 .isEqualTo(new CheckResult.TimedOut());
-        assertThat(Duration.ofNanos(System.nanoTime() - began)).as("the timeout bounds the wait").isLessThan(Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - began))
+                .as("the timeout bounds the wait")
+                .isLessThan(Duration.ofSeconds(10));
 
         long[] millis = new long[20];
         for (int i = 0; i < millis.length; i++) {
@@ -195,7 +214,8 @@ class DockerRuntimeIT {
             millis[i] = (System.nanoTime() - t0) / 1_000_000;
         }
         Arrays.sort(millis);
-        System.out.printf("health check by exec on Podman: median %d ms, max %d ms over %d checks%n",
+        System.out.printf(
+                "health check by exec on Podman: median %d ms, max %d ms over %d checks%n",
                 millis[millis.length / 2], millis[millis.length - 1], millis.length);
 
         runtime.stop(id, Duration.ofSeconds(1));
@@ -205,20 +225,27 @@ class DockerRuntimeIT {
 
     @Test
     void an_exit_code_is_reported_by_status() throws Exception {
-        AgentTask task = pulledTask(image("demo/app:v1@" + v1),
+        AgentTask task = pulledTask(
+                image("demo/app:v1@" + v1),
                 "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sh\",\"-c\",\"exit 3\"]}");
         String id = runtime.start(task, task.containers().get(0));
-        Eventually.await("the container to exit", Duration.ofSeconds(20), () -> runtime.status(id).isPresent());
+        Eventually.await(
+                "the container to exit",
+                Duration.ofSeconds(20),
+                () -> runtime.status(id).isPresent());
         assertThat(runtime.status(id)).contains(new ExitStatus(3, null));
     }
 
     @Test
     void stop_kills_a_container_that_ignores_sigterm_after_the_timeout() throws Exception {
-        AgentTask task = pulledTask(image("demo/app:v1@" + v1),
-                "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sleep\",\"3600\"]}");
+        AgentTask task = pulledTask(
+                image("demo/app:v1@" + v1), "{\"name\":\"app\",\"image\":\"x\",\"command\":[\"/bin/sleep\",\"3600\"]}");
         String id = runtime.start(task, task.containers().get(0));
-        Eventually.await("the container to run", Duration.ofSeconds(20),
-                () -> Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning()));
+        Eventually.await(
+                "the container to run",
+                Duration.ofSeconds(20),
+                () -> Boolean.TRUE.equals(
+                        docker.inspectContainerCmd(id).exec().getState().getRunning()));
 
         long began = System.nanoTime();
         runtime.stop(id, Duration.ofSeconds(2));
@@ -226,7 +253,8 @@ class DockerRuntimeIT {
 
         // busybox sleep as PID 1 ignores SIGTERM: SIGKILL after the 2 s timeout, not ECS's default 30 s
         assertThat(took).isBetween(Duration.ofMillis(1800), Duration.ofSeconds(10));
-        assertThat(runtime.status(id)).hasValueSatisfying(s -> assertThat(s.exitCode()).isEqualTo(137));
+        assertThat(runtime.status(id))
+                .hasValueSatisfying(s -> assertThat(s.exitCode()).isEqualTo(137));
         runtime.stop(id, Duration.ofSeconds(2)); // a no-op on an exited container
     }
 
@@ -245,17 +273,22 @@ class DockerRuntimeIT {
     @Test
     void a_tag_pull_reports_the_digest_the_tag_points_to_now_after_it_moved() {
         Digest first = registry.images().pushRunnable("demo/moving:latest", Format.DOCKER, "moving-1");
-        assertThat(runtime.pull(image("demo/moving:latest"), Optional.empty()).digest()).isEqualTo(first);
+        assertThat(runtime.pull(image("demo/moving:latest"), Optional.empty()).digest())
+                .isEqualTo(first);
         Digest second = registry.images().pushRunnable("demo/moving:latest", Format.DOCKER, "moving-2");
         assertThat(second).isNotEqualTo(first);
 
         PullResult pulled = runtime.pull(image("demo/moving:latest"), Optional.empty());
 
-        assertThat(pulled.digest()).isEqualTo(registry.images().inspectDigest("demo/moving:latest")).isEqualTo(second);
+        assertThat(pulled.digest())
+                .isEqualTo(registry.images().inspectDigest("demo/moving:latest"))
+                .isEqualTo(second);
         assertThat(pulled.cached()).isFalse();
         assertThat(docker.inspectImageCmd(image("demo/moving:latest")).exec().getId())
                 .as("the local tag moved with the registry's")
-                .isEqualTo(docker.inspectImageCmd(image("demo/moving@" + second)).exec().getId());
+                .isEqualTo(docker.inspectImageCmd(image("demo/moving@" + second))
+                        .exec()
+                        .getId());
     }
 
     @Test
@@ -265,22 +298,30 @@ class DockerRuntimeIT {
         String first = runtime.start(task, c);
         String again = runtime.start(task, c);
         String afterRestart;
-        try (DockerRuntime restarted = DockerRuntime.connect(podman.dockerHost(),
-                new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()), r -> Optional.empty())) {
+        try (DockerRuntime restarted = DockerRuntime.connect(
+                podman.dockerHost(),
+                new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()),
+                r -> Optional.empty())) {
             afterRestart = restarted.start(task, c);
         }
         assertThat(again).isEqualTo(first);
         assertThat(afterRestart).isEqualTo(first);
-        assertThat(docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(DockerRuntime.LABEL_CONTAINER_ARN, c.containerArn())).exec()).hasSize(1);
+        assertThat(docker.listContainersCmd()
+                        .withShowAll(true)
+                        .withLabelFilter(Map.of(DockerRuntime.LABEL_CONTAINER_ARN, c.containerArn()))
+                        .exec())
+                .hasSize(1);
     }
 
     @Test
     void attributes_name_the_runtime_and_the_engine() {
         assertThat(runtime.name()).isEqualTo("docker");
-        assertThat(runtime.attributes()).containsEntry("ballast.runtime", "docker")
-                .containsEntry("ecs.os-type", "linux").containsEntry("ecs.cpu-architecture", "x86_64")
-                .containsEntry("ballast.engine", "podman").containsKey("ballast.engine-version");
+        assertThat(runtime.attributes())
+                .containsEntry("ballast.runtime", "docker")
+                .containsEntry("ecs.os-type", "linux")
+                .containsEntry("ecs.cpu-architecture", "x86_64")
+                .containsEntry("ballast.engine", "podman")
+                .containsKey("ballast.engine-version");
         assertThat(runtime.description()).contains("podman");
         assertThat(EngineDetection.find(Map.of("DOCKER_HOST", podman.dockerHost())))
                 .contains(new EngineDetection.Engine(podman.dockerHost(), "DOCKER_HOST"));

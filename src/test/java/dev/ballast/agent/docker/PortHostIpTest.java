@@ -16,9 +16,11 @@ class PortHostIpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "localhost", "256.0.0.1", "1.2.3", "1.2.3.4.5", "127.0.0.1:80", "example.com", " 127.0.0.1"})
+    @ValueSource(
+            strings = {"", "localhost", "256.0.0.1", "1.2.3", "1.2.3.4.5", "127.0.0.1:80", "example.com", " 127.0.0.1"})
     void anythingElseIsRefusedNamingIt(String ip) {
-        assertThatThrownBy(() -> DockerRuntime.checkHostIp(ip)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> DockerRuntime.checkHostIp(ip))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + ip + "'");
     }
 }

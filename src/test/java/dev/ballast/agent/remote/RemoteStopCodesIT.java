@@ -63,17 +63,18 @@ class RemoteStopCodesIT {
         server = TestServer.sqlite();
         ecs = server.client();
         ecs.createCluster(c -> c.clusterName(CLUSTER));
-        client = new JsonApiClient(server.endpoint(), new SigV4Signer("test", "test", TestServer.ACCOUNT.region(), "ecs",
-                Clock.systemUTC())::sign);
+        client = new JsonApiClient(
+                server.endpoint(),
+                new SigV4Signer("test", "test", TestServer.ACCOUNT.region(), "ecs", Clock.systemUTC())::sign);
         RegistryClient registryClient = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
         runtime = new ScriptedRuntime(new SimulatedRuntime("remote-stop-codes", registryClient));
-        RemoteControlPlane controlPlane = new RemoteControlPlane(client, CLUSTER, refused -> { });
-        instanceArn = controlPlane.register(new ControlPlane.Registration(CLUSTER, null, null, 4096, 8192,
-                RemoteControlPlane.attributes(runtime.attributes()), "ballast-test"));
+        RemoteControlPlane controlPlane = new RemoteControlPlane(client, CLUSTER, refused -> {});
+        instanceArn = controlPlane.register(new ControlPlane.Registration(
+                CLUSTER, null, null, 4096, 8192, RemoteControlPlane.attributes(runtime.attributes()), "ballast-test"));
         tasks = controlPlane.tasks(instanceArn);
         agent = new Agent(instanceArn, tasks, runtime, new SimpleMeterRegistry(), Clock.systemUTC(), 2);
-        ecs.registerTaskDefinition(r -> r.family("stops").containerDefinitions(
-                container("app", true), container("sidecar", false)));
+        ecs.registerTaskDefinition(
+                r -> r.family("stops").containerDefinitions(container("app", true), container("sidecar", false)));
         ecs.registerTaskDefinition(r -> r.family("unstartable").containerDefinitions(container("broken", true)));
     }
 
@@ -94,7 +95,11 @@ class RemoteStopCodesIT {
     }
 
     private static ContainerDefinition container(String name, boolean essential) {
-        return ContainerDefinition.builder().name(name).image(registry.host() + "/demo/stops:v1").memory(32).essential(essential)
+        return ContainerDefinition.builder()
+                .name(name)
+                .image(registry.host() + "/demo/stops:v1")
+                .memory(32)
+                .essential(essential)
                 .build();
     }
 
@@ -102,7 +107,11 @@ class RemoteStopCodesIT {
     void an_essential_container_that_exits_stops_the_task_with_essential_container_exited() {
         String arn = runTask("stops");
         Task running = settle(arn, t -> "RUNNING".equals(t.lastStatus()));
-        String app = running.containers().stream().filter(c -> c.name().equals("app")).findFirst().orElseThrow().runtimeId();
+        String app = running.containers().stream()
+                .filter(c -> c.name().equals("app"))
+                .findFirst()
+                .orElseThrow()
+                .runtimeId();
         runtime.exit(app, 3);
         Task stopped = settle(arn, t -> "STOPPED".equals(t.lastStatus()));
         assertThat(stopped.stopCodeAsString()).isEqualTo("EssentialContainerExited");
@@ -129,13 +138,16 @@ class RemoteStopCodesIT {
 
     @Test
     void a_task_the_service_scheduler_stops_keeps_service_scheduler_initiated() {
-        ecs.createService(r -> r.cluster(CLUSTER).serviceName("stops").taskDefinition("stops").desiredCount(1));
+        ecs.createService(r ->
+                r.cluster(CLUSTER).serviceName("stops").taskDefinition("stops").desiredCount(1));
         Eventually.await("the service's task RUNNING", WAIT, () -> {
             step();
             return ecs.listTasks(r -> r.cluster(CLUSTER).serviceName("stops")).taskArns().stream()
                     .anyMatch(a -> "RUNNING".equals(describe(a).lastStatus()));
         });
-        String arn = ecs.listTasks(r -> r.cluster(CLUSTER).serviceName("stops")).taskArns().get(0);
+        String arn = ecs.listTasks(r -> r.cluster(CLUSTER).serviceName("stops"))
+                .taskArns()
+                .get(0);
         ecs.updateService(r -> r.cluster(CLUSTER).service("stops").desiredCount(0));
         Task stopped = settle(arn, t -> "STOPPED".equals(t.lastStatus()));
         assertThat(stopped.stopCodeAsString()).isEqualTo("ServiceSchedulerInitiated");
@@ -176,16 +188,27 @@ class RemoteStopCodesIT {
 
     /** A SubmitTaskStateChange that stops the task, as this instance's agent, with the given reason and stop code. */
     private static void report(String taskArn, String reason, String stopCode) {
-        ObjectNode in = AgentProtocol.mapper().createObjectNode().put("cluster", CLUSTER).put("task", taskArn)
-                .put("status", "STOPPED").put("reason", reason);
+        ObjectNode in = AgentProtocol.mapper()
+                .createObjectNode()
+                .put("cluster", CLUSTER)
+                .put("task", taskArn)
+                .put("status", "STOPPED")
+                .put("reason", reason);
         if (stopCode != null) {
             in.put("stopCode", stopCode);
         }
-        client.call(AgentProtocol.ECS_TARGET_PREFIX, "SubmitTaskStateChange", in, Map.of(AgentProtocol.INSTANCE_HEADER, instanceArn));
+        client.call(
+                AgentProtocol.ECS_TARGET_PREFIX,
+                "SubmitTaskStateChange",
+                in,
+                Map.of(AgentProtocol.INSTANCE_HEADER, instanceArn));
     }
 
     private static String runTask(String family) {
-        return ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition(family)).tasks().get(0).taskArn();
+        return ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition(family))
+                .tasks()
+                .get(0)
+                .taskArn();
     }
 
     private static Task describe(String arn) {
@@ -250,10 +273,12 @@ class RemoteStopCodesIT {
 
         @Override
         public String start(AgentTask task, AgentContainer container) {
-            assertThat(task.taskDefinition().containers()).as("the task carries its definition")
+            assertThat(task.taskDefinition().containers())
+                    .as("the task carries its definition")
                     .anyMatch(c -> c.name().equals(container.name()));
             if (container.name().equals("broken")) {
-                throw new StartFailedException("CannotStartContainerError", "the test's engine refuses " + container.name(), null);
+                throw new StartFailedException(
+                        "CannotStartContainerError", "the test's engine refuses " + container.name(), null);
             }
             return delegate.start(task, container);
         }
@@ -274,5 +299,4 @@ class RemoteStopCodesIT {
             return delegate.runCheck(runtimeId, command, timeout);
         }
     }
-
 }

@@ -76,21 +76,36 @@ class CredentialStoreTest {
                 Arguments.of("text after section", "[a] b\n", 1, "unexpected text"),
                 Arguments.of("line without '='", "[a]\naws_access_key_id A\n", 2, "key = value"),
                 Arguments.of("property without name", "[a]\n = x\n", 2, "without a name"),
-                Arguments.of("repeated property", "[a]\naws_access_key_id = A\naws_access_key_id = B\n", 3,
-                        "repeated"),
-                Arguments.of("repeated profile", "[a]\naws_access_key_id = A\naws_secret_access_key = s\n[a]\n", 4,
+                Arguments.of("repeated property", "[a]\naws_access_key_id = A\naws_access_key_id = B\n", 3, "repeated"),
+                Arguments.of(
+                        "repeated profile",
+                        "[a]\naws_access_key_id = A\naws_secret_access_key = s\n[a]\n",
+                        4,
                         "already defined on line 1"),
                 Arguments.of("missing secret", "# keys\n[a]\naws_access_key_id = A\n", 2, "no aws_secret_access_key"),
                 Arguments.of("missing key id", "[a]\naws_secret_access_key = s\n", 1, "no aws_access_key_id"),
-                Arguments.of("empty secret", "[a]\naws_access_key_id = A\naws_secret_access_key =\n", 1,
+                Arguments.of(
+                        "empty secret",
+                        "[a]\naws_access_key_id = A\naws_secret_access_key =\n",
+                        1,
                         "no aws_secret_access_key"),
                 Arguments.of("token without keys", "[a]\naws_session_token = t\n", 1, "no aws_access_key_id"),
-                Arguments.of("empty token", "[a]\naws_access_key_id = A\naws_secret_access_key = s\n"
-                        + "aws_session_token =\n", 1, "empty aws_session_token"),
-                Arguments.of("key id with '/'", "[a]\naws_access_key_id = A/B\naws_secret_access_key = s\n", 1,
+                Arguments.of(
+                        "empty token",
+                        "[a]\naws_access_key_id = A\naws_secret_access_key = s\n" + "aws_session_token =\n",
+                        1,
+                        "empty aws_session_token"),
+                Arguments.of(
+                        "key id with '/'",
+                        "[a]\naws_access_key_id = A/B\naws_secret_access_key = s\n",
+                        1,
                         "without '/'"),
-                Arguments.of("same key, two secrets", "[a]\naws_access_key_id = A\naws_secret_access_key = s1\n"
-                        + "[b]\naws_access_key_id = A\naws_secret_access_key = s2\n", 0, "twice"));
+                Arguments.of(
+                        "same key, two secrets",
+                        "[a]\naws_access_key_id = A\naws_secret_access_key = s1\n"
+                                + "[b]\naws_access_key_id = A\naws_secret_access_key = s2\n",
+                        0,
+                        "twice"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -129,7 +144,8 @@ class CredentialStoreTest {
     void missingFileIsAnIoError() {
         Path missing = dir.resolve("absent");
 
-        assertThatThrownBy(() -> CredentialStore.load(missing)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> CredentialStore.load(missing))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining(missing.toString());
     }
 
@@ -144,11 +160,12 @@ class CredentialStoreTest {
     @Test
     void ofHoldsTheGivenCredentialsAndMayBeEmpty() {
         assertThat(CredentialStore.of().isEmpty()).isTrue();
-        CredentialStore store = CredentialStore.of(Credential.of("A", "s"), Credential.of("A", "s"),
-                Credential.of("B", "t"));
+        CredentialStore store =
+                CredentialStore.of(Credential.of("A", "s"), Credential.of("A", "s"), Credential.of("B", "t"));
         assertThat(store.size()).isEqualTo(2);
         assertThatThrownBy(() -> CredentialStore.of(Credential.of("A", "s"), Credential.of("A", "other")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("A")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("other"));
     }
 
@@ -157,9 +174,13 @@ class CredentialStoreTest {
         Credential longTerm = Credential.of("AKIDVISIBLE", "very-secret-value");
         Credential temporary = Credential.temporary("ASIAVISIBLE", "another-secret", "session-token-value");
 
-        assertThat(longTerm.toString()).contains("AKIDVISIBLE").doesNotContain("very-secret-value")
+        assertThat(longTerm.toString())
+                .contains("AKIDVISIBLE")
+                .doesNotContain("very-secret-value")
                 .contains("sessionToken=none");
-        assertThat(temporary.toString()).contains("ASIAVISIBLE").doesNotContain("another-secret")
+        assertThat(temporary.toString())
+                .contains("ASIAVISIBLE")
+                .doesNotContain("another-secret")
                 .doesNotContain("session-token-value");
         assertThat(CredentialStore.of(longTerm, temporary).toString())
                 .isEqualTo("CredentialStore[AKIDVISIBLE, ASIAVISIBLE]");

@@ -50,8 +50,12 @@ class EcsClientSignatureTest {
     private void answer(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         URI uri = exchange.getRequestURI();
-        received.add(new Received(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
-                Map.copyOf(exchange.getRequestHeaders()), body));
+        received.add(new Received(
+                exchange.getRequestMethod(),
+                uri.getRawPath(),
+                uri.getRawQuery(),
+                Map.copyOf(exchange.getRequestHeaders()),
+                body));
         byte[] response = "{\"clusterArns\":[]}".getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
         exchange.sendResponseHeaders(200, response.length);
@@ -61,7 +65,8 @@ class EcsClientSignatureTest {
 
     Verification callListClusters(AwsCredentials credentials, CredentialStore accepted) {
         try (EcsClient ecs = EcsClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+                .endpointOverride(
+                        URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
                 .region(Region.EU_CENTRAL_1)
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
                 .httpClient(UrlConnectionHttpClient.create())
@@ -76,18 +81,21 @@ class EcsClientSignatureTest {
 
     @Test
     void realClientCallVerifies() {
-        Verification result = callListClusters(AwsBasicCredentials.create("test", "test"),
-                CredentialStore.developmentPair());
+        Verification result =
+                callListClusters(AwsBasicCredentials.create("test", "test"), CredentialStore.developmentPair());
 
         assertThat(result).isEqualTo(new Verification.Accepted("test", "eu-central-1"));
-        String authorization = received.getFirst().headers().get("Authorization").getFirst();
-        assertThat(authorization).contains("SignedHeaders=amz-sdk-invocation-id;amz-sdk-request;content-length;"
-                + "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target,");
+        String authorization =
+                received.getFirst().headers().get("Authorization").getFirst();
+        assertThat(authorization)
+                .contains("SignedHeaders=amz-sdk-invocation-id;amz-sdk-request;content-length;"
+                        + "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target,");
     }
 
     @Test
     void realClientWithSessionCredentialsVerifies() {
-        Verification result = callListClusters(AwsSessionCredentials.create("ASIATEMP", "temp-secret", "tok3n"),
+        Verification result = callListClusters(
+                AwsSessionCredentials.create("ASIATEMP", "temp-secret", "tok3n"),
                 CredentialStore.of(Credential.temporary("ASIATEMP", "temp-secret", "tok3n")));
 
         assertThat(result).isEqualTo(new Verification.Accepted("ASIATEMP", "eu-central-1"));
@@ -95,10 +103,12 @@ class EcsClientSignatureTest {
 
     @Test
     void realClientWithWrongSecretIsRejected() {
-        Verification result = callListClusters(AwsBasicCredentials.create("test", "wrong"),
-                CredentialStore.developmentPair());
+        Verification result =
+                callListClusters(AwsBasicCredentials.create("test", "wrong"), CredentialStore.developmentPair());
 
-        assertThat(result).isInstanceOfSatisfying(Verification.Rejected.class,
-                r -> assertThat(r.errorType()).isEqualTo("InvalidSignatureException"));
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        Verification.Rejected.class,
+                        r -> assertThat(r.errorType()).isEqualTo("InvalidSignatureException"));
     }
 }

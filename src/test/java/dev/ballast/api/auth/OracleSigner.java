@@ -144,7 +144,9 @@ final class OracleSigner {
         String[] hostPort = HOST.split(":");
         SdkHttpFullRequest.Builder builder = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.fromValue(method))
-                .protocol(unsignedPayload ? "https" : "http").host(hostPort[0]).port(Integer.parseInt(hostPort[1]))
+                .protocol(unsignedPayload ? "https" : "http")
+                .host(hostPort[0])
+                .port(Integer.parseInt(hostPort[1]))
                 .encodedPath(encodedPath)
                 .rawQueryParameters(query)
                 .contentStreamProvider(ContentStreamProvider.fromByteArray(body));
@@ -154,22 +156,21 @@ final class OracleSigner {
         if (wireHeaders.keySet().stream().noneMatch("host"::equalsIgnoreCase)) {
             wireHeaders.put("Host", List.of(HOST));
         }
-        return new WireRequest(method, signed.encodedPath(), signed.encodedQueryParameters().orElse(null),
-                wireHeaders, body.clone());
+        return new WireRequest(
+                method, signed.encodedPath(), signed.encodedQueryParameters().orElse(null), wireHeaders, body.clone());
     }
 
     private SdkHttpRequest signCurrent(SdkHttpFullRequest request) {
         AwsCredentialsIdentity identity = sessionToken == null
                 ? AwsCredentialsIdentity.create(accessKeyId, secret)
                 : AwsSessionCredentialsIdentity.create(accessKeyId, secret, sessionToken);
-        return signer.sign(r -> r
-                .identity(identity)
-                .request(request)
-                .payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, !unsignedPayload)
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signingTime, ZoneOffset.UTC)))
+        return signer.sign(r -> r.identity(identity)
+                        .request(request)
+                        .payload(ContentStreamProvider.fromByteArray(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, !unsignedPayload)
+                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signingTime, ZoneOffset.UTC)))
                 .request();
     }
 
@@ -178,11 +179,14 @@ final class OracleSigner {
         AwsCredentials credentials = sessionToken == null
                 ? AwsBasicCredentials.create(accessKeyId, secret)
                 : AwsSessionCredentials.create(accessKeyId, secret, sessionToken);
-        return Aws4Signer.create().sign(request, Aws4SignerParams.builder()
-                .awsCredentials(credentials)
-                .signingName(service)
-                .signingRegion(Region.of(region))
-                .signingClockOverride(Clock.fixed(signingTime, ZoneOffset.UTC))
-                .build());
+        return Aws4Signer.create()
+                .sign(
+                        request,
+                        Aws4SignerParams.builder()
+                                .awsCredentials(credentials)
+                                .signingName(service)
+                                .signingRegion(Region.of(region))
+                                .signingClockOverride(Clock.fixed(signingTime, ZoneOffset.UTC))
+                                .build());
     }
 }

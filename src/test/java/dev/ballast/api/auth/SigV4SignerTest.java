@@ -29,11 +29,21 @@ class SigV4SignerTest {
     @Test
     void signed_requests_verify() {
         byte[] body = "{\"pattern\":\"*/datadog/agent:*\"}".getBytes(StandardCharsets.UTF_8);
-        Map<String, String> sent = signer.sign("POST", ENDPOINT, Map.of("Content-Type", "application/x-amz-json-1.1",
-                "X-Amz-Target", "BallastPolicy_20261128.PutImageRule"), body);
-        assertThat(sent).containsKeys("X-Amz-Date", "Authorization", "X-Amz-Target").doesNotContainKey("host");
-        assertThat(sent.get("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=test/20260301/eu-west-1/ecs/aws4_request, "
-                + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=");
+        Map<String, String> sent = signer.sign(
+                "POST",
+                ENDPOINT,
+                Map.of(
+                        "Content-Type",
+                        "application/x-amz-json-1.1",
+                        "X-Amz-Target",
+                        "BallastPolicy_20261128.PutImageRule"),
+                body);
+        assertThat(sent)
+                .containsKeys("X-Amz-Date", "Authorization", "X-Amz-Target")
+                .doesNotContainKey("host");
+        assertThat(sent.get("Authorization"))
+                .startsWith("AWS4-HMAC-SHA256 Credential=test/20260301/eu-west-1/ecs/aws4_request, "
+                        + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=");
         assertThat(verifier.verify("POST", "/", null, wire(sent), body))
                 .isEqualTo(new Verification.Accepted("test", "eu-west-1"));
     }
@@ -41,8 +51,8 @@ class SigV4SignerTest {
     @Test
     void a_changed_body_or_header_is_refused() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-        Map<String, String> sent = new LinkedHashMap<>(signer.sign("POST", ENDPOINT,
-                Map.of("X-Amz-Target", "BallastPolicy_20261128.ListImageRules"), body));
+        Map<String, String> sent = new LinkedHashMap<>(
+                signer.sign("POST", ENDPOINT, Map.of("X-Amz-Target", "BallastPolicy_20261128.ListImageRules"), body));
         assertThat(verifier.verify("POST", "/", null, wire(sent), "{ }".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(Verification.Rejected.class);
         sent.put("X-Amz-Target", "BallastPolicy_20261128.DeleteImageRule");

@@ -42,9 +42,19 @@ class SigV4VectorTest {
      * @param stringToSign  the string to sign, by hand
      * @param signature     expected hex signature
      */
-    record Vector(String name, String method, String host, String encodedPath, Map<String, List<String>> query,
-                  String wireQuery, Map<String, String> headers, String body, String service, String canonical,
-                  String stringToSign, String signature) {
+    record Vector(
+            String name,
+            String method,
+            String host,
+            String encodedPath,
+            Map<String, List<String>> query,
+            String wireQuery,
+            Map<String, String> headers,
+            String body,
+            String service,
+            String canonical,
+            String stringToSign,
+            String signature) {
         @Override
         public String toString() {
             return name;
@@ -53,11 +63,20 @@ class SigV4VectorTest {
 
     static Stream<Vector> vectors() {
         return Stream.of(
-                new Vector("ECS ListClusters, AWS CLI header set", "POST", "ecs.us-east-1.amazonaws.com", "/",
-                        Map.of(), null,
-                        Map.of("Content-Type", "application/x-amz-json-1.1",
-                                "X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters"),
-                        "{}", "ecs",
+                new Vector(
+                        "ECS ListClusters, AWS CLI header set",
+                        "POST",
+                        "ecs.us-east-1.amazonaws.com",
+                        "/",
+                        Map.of(),
+                        null,
+                        Map.of(
+                                "Content-Type",
+                                "application/x-amz-json-1.1",
+                                "X-Amz-Target",
+                                "AmazonEC2ContainerServiceV20141113.ListClusters"),
+                        "{}",
+                        "ecs",
                         """
                         POST
                         /
@@ -75,10 +94,16 @@ class SigV4VectorTest {
                         20150830/us-east-1/ecs/aws4_request
                         1495d04d7edd422cf82ff5cc95d5c8892a5834bf97e39848c51fe3276729db92""",
                         "72ef431968ce01533229ae66dc760665e3b0498d448583c7bb848a233b3ccb0d"),
-                new Vector("GET with encoded path and unsorted query", "GET", "example.amazonaws.com",
-                        "/a%20b/c", Map.of("Param2", List.of("value/2"), "Param1", List.of("value 1")),
+                new Vector(
+                        "GET with encoded path and unsorted query",
+                        "GET",
+                        "example.amazonaws.com",
+                        "/a%20b/c",
+                        Map.of("Param2", List.of("value/2"), "Param1", List.of("value 1")),
                         "Param2=value%2F2&Param1=value%201",
-                        Map.of("My-Header1", "  a   b   c  "), "", "service",
+                        Map.of("My-Header1", "  a   b   c  "),
+                        "",
+                        "service",
                         """
                         GET
                         /a%2520b/c
@@ -107,19 +132,21 @@ class SigV4VectorTest {
         List<String> signed = headers.keySet().stream().sorted().toList();
         byte[] body = v.body().getBytes(StandardCharsets.UTF_8);
 
-        String canonical = CanonicalRequest.build(v.method(), v.encodedPath(), v.wireQuery(), headers, signed,
-                Hashing.sha256Hex(body));
+        String canonical = CanonicalRequest.build(
+                v.method(), v.encodedPath(), v.wireQuery(), headers, signed, Hashing.sha256Hex(body));
         assertThat(canonical).isEqualTo(v.canonical());
 
         CredentialScope scope = new CredentialScope("20150830", "us-east-1", v.service());
         String stringToSign = StringToSign.build("20150830T123600Z", scope, canonical);
         assertThat(stringToSign).isEqualTo(v.stringToSign());
 
-        assertThat(oracleAuthorization(v)).isEqualTo("AWS4-HMAC-SHA256 Credential=" + AKID + "/" + scope
-                + ", SignedHeaders=" + String.join(";", signed) + ", Signature=" + v.signature());
+        assertThat(oracleAuthorization(v))
+                .isEqualTo("AWS4-HMAC-SHA256 Credential=" + AKID + "/" + scope + ", SignedHeaders="
+                        + String.join(";", signed) + ", Signature=" + v.signature());
 
         byte[] key = new SigningKeys(4).signingKey(SECRET, scope);
-        assertThat(HexFormat.of().formatHex(Hashing.hmacSha256(key, stringToSign))).isEqualTo(v.signature());
+        assertThat(HexFormat.of().formatHex(Hashing.hmacSha256(key, stringToSign)))
+                .isEqualTo(v.signature());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -130,18 +157,22 @@ class SigV4VectorTest {
         headers.put("Host", List.of(v.host()));
         headers.put("X-Amz-Date", List.of("20150830T123600Z"));
         String signed = Stream.concat(v.headers().keySet().stream(), Stream.of("host", "x-amz-date"))
-                .map(n -> n.toLowerCase(Locale.ROOT)).sorted().reduce((a, b) -> a + ";" + b).orElseThrow();
+                .map(n -> n.toLowerCase(Locale.ROOT))
+                .sorted()
+                .reduce((a, b) -> a + ";" + b)
+                .orElseThrow();
         String authorization = "AWS4-HMAC-SHA256 Credential=" + AKID + "/20150830/us-east-1/" + v.service()
                 + "/aws4_request, SignedHeaders=" + signed + ", Signature=";
-        SigV4Verifier verifier = new SigV4Verifier(CredentialStore.of(Credential.of(AKID, SECRET)),
-                Clock.fixed(TIME, ZoneOffset.UTC), v.service());
+        SigV4Verifier verifier = new SigV4Verifier(
+                CredentialStore.of(Credential.of(AKID, SECRET)), Clock.fixed(TIME, ZoneOffset.UTC), v.service());
         byte[] body = v.body().getBytes(StandardCharsets.UTF_8);
 
         headers.put("Authorization", List.of(authorization + v.signature()));
         assertThat(verifier.verify(v.method(), v.encodedPath(), v.wireQuery(), headers, body))
                 .isEqualTo(new Verification.Accepted(AKID, "us-east-1"));
 
-        String flipped = (v.signature().charAt(0) == '0' ? "1" : "0") + v.signature().substring(1);
+        String flipped =
+                (v.signature().charAt(0) == '0' ? "1" : "0") + v.signature().substring(1);
         headers.put("Authorization", List.of(authorization + flipped));
         assertThat(verifier.verify(v.method(), v.encodedPath(), v.wireQuery(), headers, body))
                 .isInstanceOf(Verification.Rejected.class);
@@ -151,17 +182,21 @@ class SigV4VectorTest {
     private static String oracleAuthorization(Vector v) {
         SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.fromValue(v.method()))
-                .protocol("https").host(v.host()).encodedPath(v.encodedPath())
+                .protocol("https")
+                .host(v.host())
+                .encodedPath(v.encodedPath())
                 .rawQueryParameters(v.query())
-                .contentStreamProvider(() -> new ByteArrayInputStream(
-                        v.body().getBytes(StandardCharsets.UTF_8)));
+                .contentStreamProvider(() -> new ByteArrayInputStream(v.body().getBytes(StandardCharsets.UTF_8)));
         v.headers().forEach(request::putHeader);
-        SdkHttpFullRequest signed = Aws4Signer.create().sign(request.build(), Aws4SignerParams.builder()
-                .awsCredentials(AwsBasicCredentials.create(AKID, SECRET))
-                .signingName(v.service())
-                .signingRegion(Region.US_EAST_1)
-                .signingClockOverride(Clock.fixed(TIME, ZoneOffset.UTC))
-                .build());
+        SdkHttpFullRequest signed = Aws4Signer.create()
+                .sign(
+                        request.build(),
+                        Aws4SignerParams.builder()
+                                .awsCredentials(AwsBasicCredentials.create(AKID, SECRET))
+                                .signingName(v.service())
+                                .signingRegion(Region.US_EAST_1)
+                                .signingClockOverride(Clock.fixed(TIME, ZoneOffset.UTC))
+                                .build());
         return signed.firstMatchingHeader("Authorization").orElseThrow();
     }
 }

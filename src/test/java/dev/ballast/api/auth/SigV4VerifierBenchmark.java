@@ -31,12 +31,19 @@ public final class SigV4VerifierBenchmark {
                 .sign();
         SigV4Verifier verifier = new SigV4Verifier(
                 CredentialStore.of(Credential.of("AKIDBENCH", "bench-secret")),
-                Clock.fixed(now, ZoneOffset.UTC), "ecs");
+                Clock.fixed(now, ZoneOffset.UTC),
+                "ecs");
         if (!(request.verifyWith(verifier) instanceof Verification.Accepted)) {
             throw new IllegalStateException("benchmark request does not verify: " + request.verifyWith(verifier));
         }
-        System.out.printf("SigV4Verifier.verify, %d-byte body, %d signed headers, %s%n", request.body().length,
-                request.header("Authorization").split("SignedHeaders=")[1].split(",")[0].split(";").length,
+        System.out.printf(
+                "SigV4Verifier.verify, %d-byte body, %d signed headers, %s%n",
+                request.body().length,
+                request.header("Authorization")
+                        .split("SignedHeaders=")[1]
+                        .split(",")[0]
+                        .split(";")
+                        .length,
                 Runtime.version());
 
         run(request, verifier, iterations); // warm-up
@@ -47,7 +54,8 @@ public final class SigV4VerifierBenchmark {
             System.out.printf("  round %d: %,.0f ns/op%n", round + 1, nsPerOp[round]);
         }
         Arrays.sort(nsPerOp);
-        System.out.printf("median %,.0f ns/op (%,.1f µs), best %,.0f ns/op%n",
+        System.out.printf(
+                "median %,.0f ns/op (%,.1f µs), best %,.0f ns/op%n",
                 nsPerOp[rounds / 2], nsPerOp[rounds / 2] / 1000, nsPerOp[0]);
     }
 

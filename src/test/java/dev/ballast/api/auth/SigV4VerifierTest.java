@@ -11,8 +11,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,9 +29,8 @@ class SigV4VerifierTest {
     static final String MISMATCH = "The request signature we calculated does not match the signature you provided. "
             + "Check your AWS Secret Access Key and signing method.";
 
-    static final CredentialStore STORE = CredentialStore.of(
-            Credential.of(AKID, SECRET),
-            Credential.temporary("ASIATEMP", "temp-secret", TOKEN));
+    static final CredentialStore STORE =
+            CredentialStore.of(Credential.of(AKID, SECRET), Credential.temporary("ASIATEMP", "temp-secret", TOKEN));
 
     static SigV4Verifier verifierAt(Instant now) {
         return new SigV4Verifier(STORE, Clock.fixed(now, ZoneOffset.UTC), "ecs");
@@ -40,13 +39,16 @@ class SigV4VerifierTest {
     static final SigV4Verifier VERIFIER = verifierAt(NOW);
 
     static OracleSigner cli() {
-        return OracleSigner.cliStyle(NOW, "ListClusters").credentials(AKID, SECRET)
+        return OracleSigner.cliStyle(NOW, "ListClusters")
+                .credentials(AKID, SECRET)
                 .body("{\"maxResults\":10}");
     }
 
     static OracleSigner sdk() {
-        return OracleSigner.sdkStyle(NOW, "ListClusters").credentials(AKID, SECRET)
-                .body("{\"maxResults\":10}").header("Content-Length", "17");
+        return OracleSigner.sdkStyle(NOW, "ListClusters")
+                .credentials(AKID, SECRET)
+                .body("{\"maxResults\":10}")
+                .header("Content-Length", "17");
     }
 
     static WireRequest cliRequest() {
@@ -59,23 +61,39 @@ class SigV4VerifierTest {
         return Stream.of(
                 Arguments.of("AWS CLI header set", cli()),
                 Arguments.of("Java SDK header set", sdk()),
-                Arguments.of("Java SDK signer, 1 KB body", sdk().body("y".repeat(1024)).header("Content-Length", "1024")),
-                Arguments.of("Java SDK signer, session credentials",
+                Arguments.of(
+                        "Java SDK signer, 1 KB body",
+                        sdk().body("y".repeat(1024)).header("Content-Length", "1024")),
+                Arguments.of(
+                        "Java SDK signer, session credentials",
                         sdk().credentials("ASIATEMP", "temp-secret").sessionToken(TOKEN)),
-                Arguments.of("Java SDK signer, GET with query", sdk().method("GET").body("")
-                        .header("Content-Length", "0").query("b", "2").query("a", "1", "0").query("flag", "")),
+                Arguments.of(
+                        "Java SDK signer, GET with query",
+                        sdk().method("GET")
+                                .body("")
+                                .header("Content-Length", "0")
+                                .query("b", "2")
+                                .query("a", "1", "0")
+                                .query("flag", "")),
                 Arguments.of("empty body", cli().body("")),
                 Arguments.of("1 KB body", cli().body("x".repeat(1024))),
                 Arguments.of("other region", cli().region("eu-west-3")),
-                Arguments.of("GET with query", cli().method("GET").body("")
-                        .query("b", "2").query("a", "1", "0").query("flag", "")),
-                Arguments.of("query needing encoding", cli().query("x", "a b/c~d").query("ü", "é&=")),
+                Arguments.of(
+                        "GET with query",
+                        cli().method("GET")
+                                .body("")
+                                .query("b", "2")
+                                .query("a", "1", "0")
+                                .query("flag", "")),
+                Arguments.of(
+                        "query needing encoding", cli().query("x", "a b/c~d").query("ü", "é&=")),
                 Arguments.of("encoded path", cli().path("/a%20b/%C3%BC/c")),
                 Arguments.of("path with dot segments", cli().path("/a/./b/../c")),
                 Arguments.of("header with inner runs of spaces", cli().header("X-Amz-Meta", "  a   b \t c  ")),
                 Arguments.of("repeated header", cli().header("X-Amz-Meta", "one", "two")),
                 Arguments.of("non-ASCII body", cli().body("{\"cluster\":\"ünïcödé\"}")),
-                Arguments.of("session credentials",
+                Arguments.of(
+                        "session credentials",
                         cli().credentials("ASIATEMP", "temp-secret").sessionToken(TOKEN)));
     }
 
@@ -94,8 +112,9 @@ class SigV4VerifierTest {
     @Test
     void signedHeaderSetsAreTheClientsOwn() {
         assertThat(signedHeaders(cliRequest())).isEqualTo("content-type;host;x-amz-date;x-amz-target");
-        assertThat(signedHeaders(sdk().sign())).isEqualTo("amz-sdk-invocation-id;amz-sdk-request;content-length;"
-                + "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target");
+        assertThat(signedHeaders(sdk().sign()))
+                .isEqualTo("amz-sdk-invocation-id;amz-sdk-request;content-length;"
+                        + "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target");
     }
 
     @Test
@@ -110,7 +129,8 @@ class SigV4VerifierTest {
 
     @Test
     void unsignedHeadersMayChange() {
-        WireRequest request = cliRequest().withHeader("User-Agent", "curl/8.0").withHeader("X-Forwarded-For", "10.0.0.1");
+        WireRequest request =
+                cliRequest().withHeader("User-Agent", "curl/8.0").withHeader("X-Forwarded-For", "10.0.0.1");
 
         assertThat(request.verifyWith(VERIFIER)).isInstanceOf(Accepted.class);
     }
@@ -119,14 +139,18 @@ class SigV4VerifierTest {
     void skewOfExactlyFifteenMinutesIsAccepted() {
         WireRequest request = cliRequest();
 
-        assertThat(request.verifyWith(verifierAt(NOW.plus(Duration.ofMinutes(15))))).isInstanceOf(Accepted.class);
-        assertThat(request.verifyWith(verifierAt(NOW.minus(Duration.ofMinutes(15))))).isInstanceOf(Accepted.class);
+        assertThat(request.verifyWith(verifierAt(NOW.plus(Duration.ofMinutes(15)))))
+                .isInstanceOf(Accepted.class);
+        assertThat(request.verifyWith(verifierAt(NOW.minus(Duration.ofMinutes(15)))))
+                .isInstanceOf(Accepted.class);
     }
 
     @Test
     void dateHeaderMayReplaceXAmzDate() {
-        WireRequest request = OracleSigner.cliStyle(NOW, "ListClusters").credentials(AKID, SECRET)
-                .header("Date", "Thu, 01 Jan 2026 12:00:00 GMT").sign();
+        WireRequest request = OracleSigner.cliStyle(NOW, "ListClusters")
+                .credentials(AKID, SECRET)
+                .header("Date", "Thu, 01 Jan 2026 12:00:00 GMT")
+                .sign();
         // The SDK always adds X-Amz-Date; a client relying on Date alone signs the same string to sign.
         WireRequest dateOnly = resign(request.withoutHeader("X-Amz-Date"), "content-type;date;host;x-amz-target");
 
@@ -139,13 +163,20 @@ class SigV4VerifierTest {
         List<String> names = List.of(signedHeaders.split(";"));
         Map<String, List<String>> lower = new HashMap<>();
         request.headers().forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-        String canonical = CanonicalRequest.build(request.method(), request.rawPath(), request.rawQuery(), lower,
-                names, Hashing.sha256Hex(request.body()));
+        String canonical = CanonicalRequest.build(
+                request.method(),
+                request.rawPath(),
+                request.rawQuery(),
+                lower,
+                names,
+                Hashing.sha256Hex(request.body()));
         String sts = StringToSign.build("20260101T120000Z", scope, canonical);
         byte[] key = new SigningKeys(1).signingKey(SECRET, scope);
         String signature = HexFormat.of().formatHex(Hashing.hmacSha256(key, sts));
-        return request.withHeader("Authorization", "AWS4-HMAC-SHA256 Credential=" + AKID + "/" + scope
-                + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
+        return request.withHeader(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=" + AKID + "/" + scope + ", SignedHeaders=" + signedHeaders
+                        + ", Signature=" + signature);
     }
 
     // ---- rejected -------------------------------------------------------------------------------------
@@ -156,61 +187,106 @@ class SigV4VerifierTest {
         return Stream.of(
                 // tampering and keys
                 rejection("tampered body", cli.withBody("{\"maxResults\":11}"), "InvalidSignatureException"),
-                rejection("tampered body, Java SDK signer", sdk().sign().withBody("{\"maxResults\":11}"),
+                rejection(
+                        "tampered body, Java SDK signer",
+                        sdk().sign().withBody("{\"maxResults\":11}"),
                         "InvalidSignatureException"),
-                rejection("tampered signed header", cli.withHeader("X-Amz-Target",
-                        OracleSigner.TARGET_PREFIX + "DeleteCluster"), "InvalidSignatureException"),
+                rejection(
+                        "tampered signed header",
+                        cli.withHeader("X-Amz-Target", OracleSigner.TARGET_PREFIX + "DeleteCluster"),
+                        "InvalidSignatureException"),
                 rejection("tampered host", cli.withHeader("Host", "evil.example:8080"), "InvalidSignatureException"),
-                rejection("tampered method", new WireRequest("PUT", cli.rawPath(), cli.rawQuery(), cli.headers(),
-                        cli.body()), "InvalidSignatureException"),
-                rejection("tampered path", new WireRequest("POST", "/other", null, cli.headers(), cli.body()),
+                rejection(
+                        "tampered method",
+                        new WireRequest("PUT", cli.rawPath(), cli.rawQuery(), cli.headers(), cli.body()),
+                        "InvalidSignatureException"),
+                rejection(
+                        "tampered path",
+                        new WireRequest("POST", "/other", null, cli.headers(), cli.body()),
                         "InvalidSignatureException"),
                 rejection("added query", cli.withQuery("a=1"), "InvalidSignatureException"),
-                rejection("wrong secret", cli().credentials(AKID, "not-the-secret").sign(),
+                rejection(
+                        "wrong secret",
+                        cli().credentials(AKID, "not-the-secret").sign(),
                         "InvalidSignatureException"),
-                rejection("unknown access key", cli().credentials("AKIDUNKNOWN", SECRET).sign(),
+                rejection(
+                        "unknown access key",
+                        cli().credentials("AKIDUNKNOWN", SECRET).sign(),
                         "UnrecognizedClientException"),
-                rejection("missing Authorization", cli.withoutHeader("Authorization"),
+                rejection(
+                        "missing Authorization",
+                        cli.withoutHeader("Authorization"),
                         "MissingAuthenticationTokenException"),
-                rejection("presigned query, no header", cli.withoutHeader("Authorization")
-                        .withQuery("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=" + sig),
+                rejection(
+                        "presigned query, no header",
+                        cli.withoutHeader("Authorization")
+                                .withQuery("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=" + sig),
                         "IncompleteSignatureException"),
-                rejection("two Authorization values", cli.withHeader("Authorization",
-                        cli.header("Authorization"), cli.header("Authorization")), "IncompleteSignatureException"),
+                rejection(
+                        "two Authorization values",
+                        cli.withHeader("Authorization", cli.header("Authorization"), cli.header("Authorization")),
+                        "IncompleteSignatureException"),
                 // time
-                rejection("stale by 20 minutes", cli().at(NOW.minus(Duration.ofMinutes(20))).sign(),
+                rejection(
+                        "stale by 20 minutes",
+                        cli().at(NOW.minus(Duration.ofMinutes(20))).sign(),
                         "InvalidSignatureException"),
-                rejection("16 minutes in the future", cli().at(NOW.plus(Duration.ofMinutes(16))).sign(),
+                rejection(
+                        "16 minutes in the future",
+                        cli().at(NOW.plus(Duration.ofMinutes(16))).sign(),
                         "InvalidSignatureException"),
                 rejection("missing X-Amz-Date", cli.withoutHeader("X-Amz-Date"), "IncompleteSignatureException"),
-                rejection("X-Amz-Date not signed", cli.editAuthorization(a -> a.replace(";x-amz-date", "")),
+                rejection(
+                        "X-Amz-Date not signed",
+                        cli.editAuthorization(a -> a.replace(";x-amz-date", "")),
                         "IncompleteSignatureException"),
-                rejection("no date header at all", cli.withoutHeader("X-Amz-Date")
-                        .editAuthorization(a -> a.replace(";x-amz-date", "")), "IncompleteSignatureException"),
-                rejection("X-Amz-Date not basic ISO 8601", cli.withHeader("X-Amz-Date", "2026-01-01T12:00:00Z"),
+                rejection(
+                        "no date header at all",
+                        cli.withoutHeader("X-Amz-Date").editAuthorization(a -> a.replace(";x-amz-date", "")),
+                        "IncompleteSignatureException"),
+                rejection(
+                        "X-Amz-Date not basic ISO 8601",
+                        cli.withHeader("X-Amz-Date", "2026-01-01T12:00:00Z"),
                         "IncompleteSignatureException"),
                 // scope
                 rejection("wrong service", cli().service("sts").sign(), "InvalidSignatureException"),
-                rejection("scope date differs from X-Amz-Date", cli.editAuthorization(
-                        a -> a.replace("/20260101/", "/20251231/")), "InvalidSignatureException"),
-                rejection("host not signed", cli.editAuthorization(a -> a.replace(";host", "")),
+                rejection(
+                        "scope date differs from X-Amz-Date",
+                        cli.editAuthorization(a -> a.replace("/20260101/", "/20251231/")),
+                        "InvalidSignatureException"),
+                rejection(
+                        "host not signed",
+                        cli.editAuthorization(a -> a.replace(";host", "")),
                         "IncompleteSignatureException"),
-                rejection("signed header absent from request", cli.withoutHeader("X-Amz-Target"),
+                rejection(
+                        "signed header absent from request",
+                        cli.withoutHeader("X-Amz-Target"),
                         "IncompleteSignatureException"),
                 // payload hash
-                rejection("x-amz-content-sha256 of another body", cli.withHeader("x-amz-content-sha256",
-                        Hashing.sha256Hex("{}")), "InvalidSignatureException"),
-                rejection("UNSIGNED-PAYLOAD", sdk().unsignedPayload().sign(),
+                rejection(
+                        "x-amz-content-sha256 of another body",
+                        cli.withHeader("x-amz-content-sha256", Hashing.sha256Hex("{}")),
                         "InvalidSignatureException"),
+                rejection("UNSIGNED-PAYLOAD", sdk().unsignedPayload().sign(), "InvalidSignatureException"),
                 // session tokens
-                rejection("wrong session token", cli().credentials("ASIATEMP", "temp-secret")
-                        .sessionToken("not-the-token").sign(), "UnrecognizedClientException"),
-                rejection("temporary key without its token", cli().credentials("ASIATEMP", "temp-secret").sign(),
+                rejection(
+                        "wrong session token",
+                        cli().credentials("ASIATEMP", "temp-secret")
+                                .sessionToken("not-the-token")
+                                .sign(),
                         "UnrecognizedClientException"),
-                rejection("long-term key with a token", cli().sessionToken(TOKEN).sign(),
+                rejection(
+                        "temporary key without its token",
+                        cli().credentials("ASIATEMP", "temp-secret").sign(),
                         "UnrecognizedClientException"),
-                rejection("session token not signed", cli().credentials("ASIATEMP", "temp-secret").sessionToken(TOKEN)
-                        .sign().editAuthorization(a -> a.replace(";x-amz-security-token", "")),
+                rejection(
+                        "long-term key with a token", cli().sessionToken(TOKEN).sign(), "UnrecognizedClientException"),
+                rejection(
+                        "session token not signed",
+                        cli().credentials("ASIATEMP", "temp-secret")
+                                .sessionToken(TOKEN)
+                                .sign()
+                                .editAuthorization(a -> a.replace(";x-amz-security-token", "")),
                         "IncompleteSignatureException"));
     }
 
@@ -225,10 +301,12 @@ class SigV4VerifierTest {
                 malformed("algorithm only", cli, "AWS4-HMAC-SHA256"),
                 malformed("SigV2 style", cli, "AWS " + AKID + ":c2lnbmF0dXJl"),
                 malformed("other algorithm", cli, auth.replace("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")),
-                malformed("missing Credential", cli,
-                        "AWS4-HMAC-SHA256 SignedHeaders=" + headers + ", Signature=" + sig),
+                malformed(
+                        "missing Credential", cli, "AWS4-HMAC-SHA256 SignedHeaders=" + headers + ", Signature=" + sig),
                 malformed("missing SignedHeaders", cli, "AWS4-HMAC-SHA256 Credential=" + scope + ", Signature=" + sig),
-                malformed("missing Signature", cli,
+                malformed(
+                        "missing Signature",
+                        cli,
                         "AWS4-HMAC-SHA256 Credential=" + scope + ", SignedHeaders=" + headers),
                 malformed("empty Signature", cli, auth.replace(sig, "")),
                 malformed("Signature not hex", cli, auth.replace(sig, "z".repeat(64))),
@@ -251,8 +329,11 @@ class SigV4VerifierTest {
         assertThat(result).as(request.toString()).isInstanceOfSatisfying(Rejected.class, r -> {
             assertThat(r.errorType()).isEqualTo(errorType);
             assertThat(r.httpStatus()).isEqualTo(errorType.equals("MissingAuthenticationTokenException") ? 403 : 400);
-            assertThat(r.message()).isNotBlank()
-                    .doesNotContain(SECRET).doesNotContain("temp-secret").doesNotContain(TOKEN)
+            assertThat(r.message())
+                    .isNotBlank()
+                    .doesNotContain(SECRET)
+                    .doesNotContain("temp-secret")
+                    .doesNotContain(TOKEN)
                     .doesNotContainPattern("[0-9a-fA-F]{64}");
         });
     }
@@ -266,16 +347,20 @@ class SigV4VerifierTest {
                 .isEqualTo("The security token included in the request is invalid.");
         assertThat(message(cli.withBody("{}"))).isEqualTo(MISMATCH);
         assertThat(message(sdk().credentials(AKID, "wrong").sign())).isEqualTo(MISMATCH);
-        assertThat(message(cli().at(Instant.parse("2026-01-01T11:40:00Z")).sign())).isEqualTo(
-                "Signature expired: 20260101T114000Z is now earlier than 20260101T114500Z (20260101T120000Z - 15 min.)");
-        assertThat(message(cli().at(Instant.parse("2026-01-01T12:16:00Z")).sign())).isEqualTo(
-                "Signature not yet current: 20260101T121600Z is still later than 20260101T121500Z "
+        assertThat(message(cli().at(Instant.parse("2026-01-01T11:40:00Z")).sign()))
+                .isEqualTo(
+                        "Signature expired: 20260101T114000Z is now earlier than 20260101T114500Z (20260101T120000Z - 15 min.)");
+        assertThat(message(cli().at(Instant.parse("2026-01-01T12:16:00Z")).sign()))
+                .isEqualTo("Signature not yet current: 20260101T121600Z is still later than 20260101T121500Z "
                         + "(20260101T120000Z + 15 min.)");
         assertThat(message(cli().service("sts").sign()))
                 .isEqualTo("Credential should be scoped to correct service: 'ecs'.");
         assertThat(message(sdk().sign().withBody("{}")))
-                .contains("X-Amz-Content-SHA256").contains("does not match");
-        assertThat(message(sdk().unsignedPayload().sign())).contains("UNSIGNED-PAYLOAD").contains("not accepted");
+                .contains("X-Amz-Content-SHA256")
+                .contains("does not match");
+        assertThat(message(sdk().unsignedPayload().sign()))
+                .contains("UNSIGNED-PAYLOAD")
+                .contains("not accepted");
     }
 
     @Test
@@ -284,7 +369,9 @@ class SigV4VerifierTest {
         String sig = signatureOf(cli);
 
         assertThat(message(cli.editAuthorization(a -> "AWS4-HMAC-SHA256 Signature=" + sig)))
-                .contains("'Credential'").contains("'SignedHeaders'").doesNotContain("'Signature'");
+                .contains("'Credential'")
+                .contains("'SignedHeaders'")
+                .doesNotContain("'Signature'");
         assertThat(message(cli.editAuthorization(a -> a.replace(";host", "")))).contains("'Host'");
         assertThat(message(cli.withoutHeader("X-Amz-Date").editAuthorization(a -> a.replace(";x-amz-date", ""))))
                 .contains("X-Amz-Date");
@@ -297,7 +384,8 @@ class SigV4VerifierTest {
     void signingKeysAreDerivedOncePerSecretDateRegionAndService() {
         SigV4Verifier verifier = verifierAt(NOW);
         for (int i = 0; i < 5; i++) {
-            assertThat(cli().body("{\"i\":" + i + "}").sign().verifyWith(verifier)).isInstanceOf(Accepted.class);
+            assertThat(cli().body("{\"i\":" + i + "}").sign().verifyWith(verifier))
+                    .isInstanceOf(Accepted.class);
         }
         assertThat(verifier.cachedSigningKeys()).isEqualTo(1);
 
@@ -327,8 +415,10 @@ class SigV4VerifierTest {
     }
 
     static Arguments malformed(String name, WireRequest request, String authorization) {
-        return Arguments.of("malformed Authorization: " + name,
-                request.withHeader("Authorization", authorization), "IncompleteSignatureException");
+        return Arguments.of(
+                "malformed Authorization: " + name,
+                request.withHeader("Authorization", authorization),
+                "IncompleteSignatureException");
     }
 
     static String message(WireRequest request) {

@@ -19,8 +19,11 @@ record WireRequest(String method, String rawPath, String rawQuery, Map<String, L
 
     /** The first value of a header, whatever the case of its name; null if absent. */
     String header(String name) {
-        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> e.getValue().getFirst())
+                .findFirst()
+                .orElse(null);
     }
 
     WireRequest withHeader(String name, String... values) {
