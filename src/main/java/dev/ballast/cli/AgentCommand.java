@@ -56,6 +56,7 @@ final class AgentCommand implements Callable<Integer> {
     @Option(
             names = "--runtime",
             defaultValue = "simulated",
+            converter = RuntimeChoice.Converter.class,
             description = "Container runtime: simulated or docker (default: ${DEFAULT-VALUE}).")
     RuntimeChoice runtime;
 

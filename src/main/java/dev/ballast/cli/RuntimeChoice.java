@@ -1,7 +1,10 @@
 package dev.ballast.cli;
 
 import dev.ballast.agent.docker.EngineDetection;
+import java.util.Locale;
 import java.util.Optional;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * What runs an agent's containers ({@code --runtime}): {@link #SIMULATED} fetches and verifies images and runs
@@ -12,6 +15,27 @@ public enum RuntimeChoice {
     AUTO,
     DOCKER,
     SIMULATED;
+
+    /** The word users write for this choice ({@code auto}, {@code docker}, {@code simulated}). */
+    public String word() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Reads {@code --runtime}'s value, whatever the command line's enum settings: the lower-case words (any case
+     * accepted); anything else is refused naming the accepted words.
+     */
+    public static final class Converter implements ITypeConverter<RuntimeChoice> {
+        @Override
+        public RuntimeChoice convert(String value) {
+            for (RuntimeChoice c : values()) {
+                if (c.word().equalsIgnoreCase(value.strip())) {
+                    return c;
+                }
+            }
+            throw new TypeConversionException("expected auto, docker or simulated, got '" + value + "'");
+        }
+    }
 
     /**
      * The engine this choice runs containers on, found once per process by its composition root and passed on:

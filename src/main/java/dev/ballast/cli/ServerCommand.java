@@ -107,6 +107,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--runtime",
             defaultValue = "auto",
+            converter = RuntimeChoice.Converter.class,
             description =
                     "Runtime of the embedded agent: auto (the Docker Engine API of Docker or Podman when an engine socket answers, "
                             + "else simulated), docker, or simulated (default: ${DEFAULT-VALUE}).")
