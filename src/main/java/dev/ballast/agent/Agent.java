@@ -1,6 +1,7 @@
 package dev.ballast.agent;
 
 import dev.ballast.core.RepeatedLog;
+import dev.ballast.model.ContainerError;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskDefinition;
@@ -389,7 +390,8 @@ public final class Agent implements AutoCloseable {
 
     /** A pull failed: the task stops with TaskFailedToStart and the container names the failure. */
     private void failToStart(AgentTask read, PullOutcome.Failed failed) {
-        String reason = "CannotPullContainerError: " + failed.error().getMessage();
+        String reason =
+                ContainerError.CANNOT_PULL_CONTAINER.reason(failed.error().getMessage());
         long now = now();
         writes.apply(
                         read,

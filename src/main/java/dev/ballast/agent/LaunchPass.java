@@ -1,5 +1,6 @@
 package dev.ballast.agent;
 
+import dev.ballast.model.ContainerError;
 import dev.ballast.model.StopCode;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -105,7 +106,7 @@ final class LaunchPass {
                     }
                     case Dependencies.Verdict.Wait w -> {}
                     case Dependencies.Verdict.Never n -> {
-                        String reason = "DependencyConditionNotMet: " + n.reason();
+                        String reason = ContainerError.DEPENDENCY_CONDITION_NOT_MET.reason(n.reason());
                         if (c.essential()) {
                             current.put(
                                     c.name(),

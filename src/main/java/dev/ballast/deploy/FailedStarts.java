@@ -1,5 +1,6 @@
 package dev.ballast.deploy;
 
+import dev.ballast.model.ContainerError;
 import dev.ballast.model.StopCause;
 import dev.ballast.model.StopCode;
 import dev.ballast.store.DeploymentRow;
@@ -141,7 +142,7 @@ final class FailedStarts {
     /** Why a task could not start, without the task's id, so that the same cause makes one (refreshed) event. */
     private static void report(Events events, TaskRow t) {
         for (TaskRow.ContainerRow c : t.containers()) {
-            if (c.reason() == null || !c.reason().startsWith("CannotPullContainerError")) {
+            if (ContainerError.of(c.reason()).orElse(null) != ContainerError.CANNOT_PULL_CONTAINER) {
                 continue;
             }
             int at = c.launchImage() == null ? -1 : c.launchImage().indexOf('@');

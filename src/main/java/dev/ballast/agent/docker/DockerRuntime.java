@@ -30,6 +30,7 @@ import dev.ballast.agent.RuntimeContainer;
 import dev.ballast.agent.StartFailedException;
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
+import dev.ballast.model.ContainerError;
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.RegistryClient;
 import java.io.IOException;
@@ -207,7 +208,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                                     + container.containerArn() + ": " + EngineImages.engineMessage(e),
                             e));
         } catch (DockerException e) {
-            throw refusal("CannotCreateContainerError", container.containerArn(), e);
+            throw refusal(ContainerError.CANNOT_CREATE_CONTAINER, container.containerArn(), e);
         }
         String started = startIfCreated(id, container.containerArn());
         transientFailures.remove(container.containerArn());
@@ -295,7 +296,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
             } catch (NotModifiedException e) {
                 // started meanwhile
             } catch (DockerException e) {
-                RuntimeException failure = refusal("CannotStartContainerError", containerArn, e);
+                RuntimeException failure = refusal(ContainerError.CANNOT_START_CONTAINER, containerArn, e);
                 if (failure instanceof StartFailedException) {
                     // e.g. the command does not exist: the engine keeps the container, which would never run
                     try {
@@ -319,7 +320,8 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
      * taken port); otherwise transient — Podman answers 500 for lock contention when many containers are
      * created at once — and the start is tried again next pass, until {@link #MAX_TRANSIENT_START_FAILURES}.
      */
-    private RuntimeException refusal(String errorName, String containerArn, DockerException e) {
+    private RuntimeException refusal(ContainerError error, String containerArn, DockerException e) {
+        String errorName = error.wire();
         String message = EngineImages.engineMessage(e);
         if (finalRefusal(e.getHttpStatus(), message)) {
             transientFailures.remove(containerArn);
