@@ -51,10 +51,6 @@ class StatusLiteralsTest {
             Map.entry("api/AccountSettingOperations.java", Set.of("disabled")),
             Map.entry("api/ClusterOperations.java", Set.of("disabled")),
             Map.entry("api/Unserved.java", Set.of("disabled")),
-            // "container": a parameter's name in a null check, not the policy layer.
-            Map.entry("agent/Dependencies.java", Set.of("container")),
-            // dependsOn condition HEALTHY (ECS ContainerCondition), not a health status.
-            Map.entry("api/ContainerChecks.java", Set.of("HEALTHY")),
             // an unknown HTTP outcome label in a metric, not a health status.
             Map.entry("registry/Transport.java", Set.of("UNKNOWN")));
 
