@@ -158,9 +158,11 @@ class StatusLiteralsTest {
         assertThat(violations("api/ContainerChecks.java", "c.equals(\"skipped\")", wire))
                 .hasSize(1);
         // an allowed file may keep only the values it is allowed, and only those
-        assertThat(violations("api/ContainerChecks.java", "c.equals(\"HEALTHY\")", wire))
+        assertThat(violations("api/Unserved.java", "c.equals(\"disabled\")", wire))
                 .isEmpty();
-        assertThat(violations("api/ContainerChecks.java", "s.equals(\"RUNNING\")", wire))
+        assertThat(violations("api/Unserved.java", "s.equals(\"RUNNING\")", wire))
+                .hasSize(1);
+        assertThat(violations("api/ContainerChecks.java", "c.equals(\"HEALTHY\")", wire))
                 .hasSize(1);
         // a file no longer allowed what it once was is checked like any other
         assertThat(violations("store/Clusters.java", "s.equals(\"ACTIVE\")", wire))
