@@ -13,7 +13,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * anyway (transactions here are IMMEDIATE), but a connection that finds the database locked waits in the
  * driver's native busy handler, which pins a virtual thread's carrier: with two cores, two API requests waiting
  * there could hold both carriers while the transaction they wait for needed one (seen with eight concurrent
- * CreateService calls). Waiting on this lock parks instead, so the holder always finishes.
+ * CreateService calls). Waiting on this lock parks instead, so the holder always finishes; the lock is fair, so a
+ * stream of writers (the controllers' passes) cannot starve another (an API call).
  */
 final class SerializedTransactions extends DelegatingTransactionHandler {
     private final ReentrantLock lock;

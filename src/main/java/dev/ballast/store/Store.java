@@ -59,7 +59,8 @@ public final class Store implements AutoCloseable {
         this.clock = clock;
         this.jdbi = Jdbi.create(dataSource);
         if (dialect == Dialect.SQLITE) {
-            jdbi.setTransactionHandler(new SerializedTransactions(jdbi.getTransactionHandler(), new ReentrantLock()));
+            jdbi.setTransactionHandler(
+                    new SerializedTransactions(jdbi.getTransactionHandler(), new ReentrantLock(true)));
         }
         jdbi.setSqlLogger(new SqlLogger() {
             @Override
