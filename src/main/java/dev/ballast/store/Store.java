@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -58,10 +57,6 @@ public final class Store implements AutoCloseable {
         this.dialect = dialect;
         this.clock = clock;
         this.jdbi = Jdbi.create(dataSource);
-        if (dialect == Dialect.SQLITE) {
-            jdbi.setTransactionHandler(
-                    new SerializedTransactions(jdbi.getTransactionHandler(), new ReentrantLock(true)));
-        }
         jdbi.setSqlLogger(new SqlLogger() {
             @Override
             public void logAfterExecution(StatementContext context) {

@@ -15,10 +15,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
  * Many API writers at once on the embedded SQLite store, with the controllers reconciling every new service and
- * the embedded agents launching their tasks: every call is answered and every service exists. (A benchmark with
- * eight concurrent CreateService callers and 1,000 services once hung a server: threads waiting in SQLite's native
- * busy handler held both carrier threads; {@link SerializedTransactions} makes waiting writers park instead. This
- * smaller scenario did not reproduce that hang without it; it guards the combination, not that one timing.)
+ * the embedded agents launching their tasks: every call is answered and every service exists.
  */
 class ConcurrentWritersTest {
     private static final int CALLERS = 8;
