@@ -9,7 +9,6 @@ import dev.ballast.model.TaskDefinition;
 import dev.ballast.store.Cas;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
-import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
 import java.time.Clock;
@@ -27,13 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * (a revision never changes). Writes are compare-and-set on the task row read.
  */
 public final class StoreControlPlane implements ControlPlane {
-    /** Task definition documents kept (a revision never changes); beyond this many the cache starts afresh. */
-    static final int CACHED_DEFINITIONS = 1_000;
-
     private final Store store;
     private final Account account;
     private final Clock clock;
-    private final Map<String, TaskDefinition> definitions = new ConcurrentHashMap<>();
 
     /** @param account the account and region of the instances' cluster ARNs */
     public StoreControlPlane(Store store, Account account, Clock clock) {
@@ -126,22 +121,8 @@ public final class StoreControlPlane implements ControlPlane {
                 row.value(), row.version(), definition(row.value().taskDefinitionArn()));
     }
 
-    /** The typed task definition of a revision (parsed once per ARN by the store), or null when there is none. */
+    /** The typed task definition of a revision (the store's parsed cache), or null when there is none. */
     private TaskDefinition definition(String arn) {
-        if (arn == null) {
-            return null;
-        }
-        TaskDefinition known = definitions.get(arn);
-        if (known != null) {
-            return known;
-        }
-        Optional<TaskDefinition> doc = store.taskDefinitions().findByArn(arn).map(TaskDefinitionRecord::definition);
-        if (doc.isPresent()) {
-            if (definitions.size() >= CACHED_DEFINITIONS) {
-                definitions.clear();
-            }
-            definitions.put(arn, doc.get());
-        }
-        return doc.orElse(null);
+        return arn == null ? null : store.taskDefinitions().definition(arn).orElse(null);
     }
 }

@@ -104,6 +104,15 @@ public final class TaskDefinitions {
                         .findOne());
     }
 
+    /**
+     * The typed form of revision {@code arn}: from the parsed cache without a query once any reader has parsed
+     * it (a revision never changes), else read and parsed once; empty when there is no such revision.
+     */
+    public Optional<TaskDefinition> definition(String arn) {
+        TaskDefinition known = parsed.getIfPresent(arn);
+        return known != null ? Optional.of(known) : findByArn(arn).map(TaskDefinitionRecord::definition);
+    }
+
     /** The latest ACTIVE revision of a family. */
     public Optional<TaskDefinitionRecord> latestActive(String family) {
         return store.jdbi()
