@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ServerCommand.class,
             ResolveCommand.class,
             PolicyCommand.class,
+            AuditCommand.class,
             AgentCommand.class,
         })
 public final class Main implements Runnable {
@@ -37,6 +38,9 @@ public final class Main implements Runnable {
             public <K> K create(Class<K> cls) throws Exception {
                 if (cls == PolicyCommand.Connection.class) {
                     return cls.cast(new PolicyCommand.Connection(environment));
+                }
+                if (cls == AuditCommand.class) {
+                    return cls.cast(new AuditCommand(environment));
                 }
                 return CommandLine.defaultFactory().create(cls);
             }
