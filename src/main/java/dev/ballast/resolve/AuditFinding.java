@@ -15,7 +15,7 @@ import java.util.Objects;
 public record AuditFinding(AuditRule rule, String container, String image, String message, String recommendation) {
     public AuditFinding {
         Objects.requireNonNull(rule, "rule");
-        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(container, "container name");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(recommendation, "recommendation");
     }

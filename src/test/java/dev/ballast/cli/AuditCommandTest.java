@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,7 @@ class AuditCommandTest {
     void findings_carry_a_message_a_recommendation_and_the_containers_line() {
         JsonNode report = ballast(offline("--output", "json")).json();
         JsonNode strict = Stream.of(report.path("taskDefinitions"))
-                .flatMap(a -> java.util.stream.StreamSupport.stream(a.spliterator(), false))
+                .flatMap(a -> StreamSupport.stream(a.spliterator(), false))
                 .filter(t -> t.path("source").asText().endsWith("strict-mutable-stable.json"))
                 .findFirst()
                 .orElseThrow();
@@ -87,7 +88,7 @@ class AuditCommandTest {
         JsonNode results = sarif.path("runs").get(0).path("results");
         assertThat(results).hasSize(11);
         JsonNode invalid = Stream.of(results)
-                .flatMap(a -> java.util.stream.StreamSupport.stream(a.spliterator(), false))
+                .flatMap(a -> StreamSupport.stream(a.spliterator(), false))
                 .filter(r -> r.path("ruleId").asText().equals("invalid-image"))
                 .findFirst()
                 .orElseThrow();
