@@ -90,6 +90,10 @@ public final class EcsApi {
         new PolicyOperations(store, account).register(policy);
         policy.keySet().forEach(op -> prefixes.put(op, PolicyOperations.TARGET_PREFIX));
         operations.putAll(policy);
+        Map<String, Operation> lifecycle = new LinkedHashMap<>();
+        LifecycleApi.register(lifecycle, new LifecycleApi.Context(store, account, clock, workers));
+        lifecycle.keySet().forEach(op -> prefixes.put(op, LifecycleApi.TARGET_PREFIX));
+        operations.putAll(lifecycle);
         Map<String, Operation> agentProtocol = new LinkedHashMap<>();
         agents.registerExtension(agentProtocol);
         agentProtocol.keySet().forEach(op -> prefixes.put(op, AgentOperations.TARGET_PREFIX));

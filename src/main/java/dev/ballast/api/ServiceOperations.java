@@ -10,7 +10,6 @@ import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.model.DeploymentConfiguration;
 import dev.ballast.model.DeploymentStatus;
-import dev.ballast.model.ServiceDeploymentStatus;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.store.Cas;
@@ -188,7 +187,7 @@ final class ServiceOperations {
                                                 revision,
                                                 deployer.newDeployment(updated, revision, source, null));
                                 if (ok) {
-                                    demoteOldPrimaries(s.arn(), revision.arn());
+                                    deployer.demoteOldPrimaries(s.arn(), revision.arn());
                                 }
                                 return ok;
                             },
@@ -257,27 +256,6 @@ final class ServiceOperations {
     }
 
     /** The new deployment is PRIMARY; the previous ones keep their tasks as ACTIVE until drained. */
-    private void demoteOldPrimaries(String serviceArn, String newRevisionArn) {
-        for (Versioned<DeploymentRow> d : store.deployments().ofService(serviceArn)) {
-            DeploymentRow row = d.value();
-            if (row.status().equals(DeploymentStatus.PRIMARY.wire())
-                    && !row.revisionArn().equals(newRevisionArn)) {
-                String lifecycle = row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire())
-                        ? ServiceDeploymentStatus.STOPPED.wire()
-                        : row.lifecycle();
-                store.deployments()
-                        .update(
-                                row.with(
-                                        DeploymentStatus.ACTIVE.wire(),
-                                        row.rolloutState(),
-                                        row.rolloutStateReason(),
-                                        lifecycle,
-                                        row.finishedAt()),
-                                d.version());
-            }
-        }
-    }
-
     private JsonNode describe(ObjectNode in) {
         List<String> refs = Params.strings(in, "services");
         if (refs.isEmpty() || refs.size() > 10) {

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -27,6 +28,7 @@ import java.util.function.UnaryOperator;
  * @param registries how registries are reached and image versions resolved
  * @param agents the embedded agent
  * @param controllers the reconcilers
+ * @param lifecycle the image lifecycle after pinning: guard, tag watcher, notifications, moved-tag rollouts
  */
 public record ServerConfig(
         Listener listener,
@@ -35,7 +37,8 @@ public record ServerConfig(
         Clock clock,
         Registries registries,
         Agents agents,
-        Controllers controllers) {
+        Controllers controllers,
+        Lifecycle lifecycle) {
 
     /** How long stopped tasks are kept by default: about as long as ECS shows them. */
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
@@ -185,6 +188,71 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * The image lifecycle after pinning (issue 11).
+     *
+     * @param tagWatchInterval how often the tag watcher HEADs each watched tag (--tag-watch-interval)
+     * @param guardInterval how often the pinned-image guard sweeps every held digest (--guard-interval)
+     * @param guardCacheTtl how long the guard's answer for one digest is reused before a launch checks again
+     * @param notificationToken the token registry notifications must carry; null: the endpoint refuses all
+     * @param waveSize how many services a moved tag rolls at once, across services (--rollout-wave-size)
+     * @param registryBudgets per-registry request budgets as written on the command line
+     *     ({@code HOST=N/PERIOD[,burst=B]}; empty: the defaults)
+     */
+    public record Lifecycle(
+            Duration tagWatchInterval,
+            Duration guardInterval,
+            Duration guardCacheTtl,
+            String notificationToken,
+            int waveSize,
+            List<String> registryBudgets) {
+        public Lifecycle {
+            Objects.requireNonNull(tagWatchInterval, "tagWatchInterval");
+            Objects.requireNonNull(guardInterval, "guardInterval");
+            Objects.requireNonNull(guardCacheTtl, "guardCacheTtl");
+            if (waveSize < 1) {
+                throw new IllegalArgumentException("rollout wave size must be at least 1, got " + waveSize);
+            }
+            registryBudgets = List.copyOf(registryBudgets);
+        }
+
+        /** Watch every 5 minutes, sweep every 10, reuse a guard answer 30 s, no notifications, waves of 5. */
+        public static Lifecycle defaults() {
+            return new Lifecycle(
+                    Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(30), null, 5, List.of());
+        }
+
+        public Lifecycle withTagWatchInterval(Duration value) {
+            return new Lifecycle(value, guardInterval, guardCacheTtl, notificationToken, waveSize, registryBudgets);
+        }
+
+        public Lifecycle withGuard(Duration interval, Duration cacheTtl) {
+            return new Lifecycle(tagWatchInterval, interval, cacheTtl, notificationToken, waveSize, registryBudgets);
+        }
+
+        public Lifecycle withNotificationToken(String value) {
+            return new Lifecycle(tagWatchInterval, guardInterval, guardCacheTtl, value, waveSize, registryBudgets);
+        }
+
+        public Lifecycle withWaveSize(int value) {
+            return new Lifecycle(
+                    tagWatchInterval, guardInterval, guardCacheTtl, notificationToken, value, registryBudgets);
+        }
+
+        public Lifecycle withRegistryBudgets(List<String> value) {
+            return new Lifecycle(tagWatchInterval, guardInterval, guardCacheTtl, notificationToken, waveSize, value);
+        }
+
+        /** Never shows the notification token. */
+        @Override
+        public String toString() {
+            return "Lifecycle[tagWatchInterval=" + tagWatchInterval + ", guardInterval=" + guardInterval
+                    + ", guardCacheTtl=" + guardCacheTtl + ", notificationToken="
+                    + (notificationToken == null ? "none" : "***") + ", waveSize=" + waveSize
+                    + ", registryBudgets=" + registryBudgets + "]";
+        }
+    }
+
     /** A builder holding every default: loopback, SQLite in {@code ~/.ballast}, one simulated instance. */
     public static Builder builder() {
         return new Builder();
@@ -214,6 +282,7 @@ public record ServerConfig(
         private Duration stoppedTaskRetention = DEFAULT_STOPPED_TASK_RETENTION;
         private int reconcileWorkers = Reconcilers.DEFAULT_WORKERS;
         private Replica replica = Replica.defaults();
+        private Lifecycle lifecycle = Lifecycle.defaults();
 
         private Builder() {}
 
@@ -342,6 +411,12 @@ public record ServerConfig(
             return this;
         }
 
+        /** Changes the image-lifecycle settings (default: {@link Lifecycle#defaults()}). */
+        public Builder lifecycle(UnaryOperator<Lifecycle> change) {
+            this.lifecycle = change.apply(lifecycle);
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(
                     new Listener(bind, port, credentials, limits),
@@ -350,7 +425,8 @@ public record ServerConfig(
                     clock,
                     new Registries(registry, resolve, repositoryCredentials),
                     new Agents(simulatedInstances, runtime, dockerHost, portHostIp, instance, agentHealth),
-                    new Controllers(reconcilePeriod, stoppedTaskRetention, replica, reconcileWorkers));
+                    new Controllers(reconcilePeriod, stoppedTaskRetention, replica, reconcileWorkers),
+                    lifecycle);
         }
     }
 }

@@ -2,12 +2,14 @@ package dev.ballast.deploy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
+import dev.ballast.core.CompareAndSet;
 import dev.ballast.core.Ids;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.RolloutState;
 import dev.ballast.model.ServiceDeploymentStatus;
 import dev.ballast.model.ServiceStatus;
+import dev.ballast.store.Cas;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.ServiceRow;
@@ -92,6 +94,75 @@ public final class Deployer {
                 now,
                 now,
                 null);
+    }
+
+    /**
+     * Starts a new deployment of the service's current task definition whose images are resolved again — what
+     * UpdateService with {@code forceNewDeployment} does — for the image lifecycle (a pinned digest gone with the
+     * {@code reresolve} policy, a moved tag with {@code autoRedeploy}). {@code why} goes to the log; the caller
+     * writes the service event. Empty when the service is not ACTIVE; retried on a concurrent write, then given up
+     * (a later pass asks again).
+     */
+    public Optional<DeploymentRow> redeploy(String serviceArn, String why) {
+        DeploymentRow[] created = new DeploymentRow[1];
+        try {
+            Cas.update(
+                    () -> store.services().find(serviceArn),
+                    s -> s.status().equals(ServiceStatus.ACTIVE.wire()) ? Optional.of(s) : Optional.empty(),
+                    (read, same) -> {
+                        String source = primaryRevision(serviceArn);
+                        RevisionRow revision = newRevision(same);
+                        DeploymentRow deployment = newDeployment(same, revision, source, null);
+                        if (!store.services().updateWithDeployment(same, read.version(), revision, deployment)) {
+                            return false;
+                        }
+                        demoteOldPrimaries(serviceArn, revision.arn());
+                        created[0] = deployment;
+                        return true;
+                    },
+                    5);
+        } catch (CompareAndSet.ConflictException e) {
+            LOG.info("redeploy of service {} ({}) lost to concurrent writes; a later pass asks again", serviceArn, why);
+            return Optional.empty();
+        }
+        if (created[0] != null) {
+            LOG.info("service {}: new deployment {} ({})", serviceArn, created[0].id(), why);
+        }
+        return Optional.ofNullable(created[0]);
+    }
+
+    private String primaryRevision(String serviceArn) {
+        return store.deployments().ofService(serviceArn).stream()
+                .map(Versioned::value)
+                .filter(d -> d.status().equals(DeploymentStatus.PRIMARY.wire()))
+                .map(DeploymentRow::revisionArn)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * Demotes the service's PRIMARY deployments other than the one of {@code newRevisionArn} to ACTIVE (an
+     * IN_PROGRESS one is STOPPED), after a new deployment was added.
+     */
+    public void demoteOldPrimaries(String serviceArn, String newRevisionArn) {
+        for (Versioned<DeploymentRow> d : store.deployments().ofService(serviceArn)) {
+            DeploymentRow row = d.value();
+            if (row.status().equals(DeploymentStatus.PRIMARY.wire())
+                    && !row.revisionArn().equals(newRevisionArn)) {
+                String lifecycle = row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire())
+                        ? ServiceDeploymentStatus.STOPPED.wire()
+                        : row.lifecycle();
+                store.deployments()
+                        .update(
+                                row.with(
+                                        DeploymentStatus.ACTIVE.wire(),
+                                        row.rolloutState(),
+                                        row.rolloutStateReason(),
+                                        lifecycle,
+                                        row.finishedAt()),
+                                d.version());
+            }
+        }
     }
 
     static ObjectNode deploymentConfiguration(ServiceRow service) {
