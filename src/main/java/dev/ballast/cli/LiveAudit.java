@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.remote.JsonApiClient;
 import dev.ballast.api.EcsApi;
 import dev.ballast.api.Json;
+import dev.ballast.api.LifecycleAuditOperations;
 import dev.ballast.api.PolicyOperations;
 import dev.ballast.core.ModelJson;
 import dev.ballast.model.Layer;
@@ -111,7 +112,7 @@ final class LiveAudit {
         Map<String, String> out = new HashMap<>();
         JsonNode answer;
         try {
-            answer = client.call(LIFECYCLE_PREFIX, "ListMissingImages", Json.object());
+            answer = client.call(LifecycleAuditOperations.TARGET_PREFIX, "ListMissingImages", Json.object());
         } catch (JsonApiClient.Failure f) {
             if (f.type().equals("UnknownOperationException")) {
                 return out; // an older server without missing-image records
@@ -126,6 +127,4 @@ final class LiveAudit {
         }
         return out;
     }
-
-    static final String LIFECYCLE_PREFIX = "BallastLifecycle_20261206";
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.image.Digest;
+import dev.ballast.store.MissingImage;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages.Format;
 import dev.ballast.testing.TestServer;
@@ -246,6 +247,19 @@ class AuditIT {
                 .containsEntry(TestServer.ACCOUNT.taskDefinitionArn("shop", 2) + "/app", "mutable-tag-on-strict")
                 .containsEntry(TestServer.ACCOUNT.taskDefinitionArn("billing", 1) + "/billing", "pinned-digest-missing")
                 .hasSize(4);
+
+        server.server()
+                .store()
+                .missingImages()
+                .mark(new MissingImage(registry.host(), "demo/app", present.toString(), 1_000L, "guard"));
+        register(ecs, "reports", container("reports", r + "/demo/app@" + present, true, null));
+        List<String> offline = new ArrayList<>(accountJson);
+        offline.add("--offline");
+        assertThat(lines(ballast(offline).json()))
+                .as("offline: only the server's missing-image records say a digest is gone")
+                .contains(
+                        "billing:1 billing best-effort system-default -",
+                        "reports:1 reports best-effort system-default pinned-digest-missing");
     }
 
     @Test
