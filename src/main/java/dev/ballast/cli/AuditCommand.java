@@ -1,9 +1,6 @@
 package dev.ballast.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.agent.remote.JsonApiClient;
-import dev.ballast.api.Json;
 import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.image.ImageReference;
 import dev.ballast.model.ContainerDefinition;
@@ -16,14 +13,11 @@ import dev.ballast.resolve.Audit;
 import dev.ballast.resolve.ImageCheck;
 import dev.ballast.resolve.ImageChecks;
 import dev.ballast.resolve.ImagePattern;
-import dev.ballast.resolve.ImageRule;
 import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.PolicyInputs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,7 +197,11 @@ final class AuditCommand implements Callable<Integer> {
         if (allRevisions || cluster != null || endpoint != null) {
             throw new Unusable("--all-revisions, --cluster and --endpoint need --live");
         }
-        PolicyInputs inputs = new PolicyInputs(List.of(), rules(), Optional.empty(), accountSetting());
+        PolicyInputs inputs = new PolicyInputs(
+                List.of(),
+                rulesFile == null ? List.of() : AuditFiles.rules(rulesFile),
+                Optional.empty(),
+                accountSetting());
         List<AuditFiles.TaskDefinitionFile> files = new ArrayList<>();
         for (Path p : AuditFiles.expand(paths)) {
             files.add(AuditFiles.read(p));
@@ -311,36 +309,6 @@ final class AuditCommand implements Callable<Integer> {
             throw new Unusable(e.getMessage());
         }
         return new ImageChecks(new RegistryClient(config, new SimpleMeterRegistry())).check(images);
-    }
-
-    private List<ImageRule> rules() throws Unusable {
-        if (rulesFile == null) {
-            return List.of();
-        }
-        JsonNode root;
-        try {
-            root = Json.mapper().readTree(Files.readString(rulesFile));
-        } catch (JsonProcessingException e) {
-            throw new Unusable("--rules " + rulesFile + ": not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new Unusable("--rules " + rulesFile + ": cannot read the file: " + e.getMessage());
-        }
-        if (root == null || !root.isArray()) {
-            throw new Unusable("--rules " + rulesFile + ": expected a JSON list of {\"pattern\": …, \"mode\": …}");
-        }
-        List<ImageRule> rules = new ArrayList<>();
-        for (JsonNode r : root) {
-            if (!r.path("pattern").isTextual() || !r.path("mode").isTextual()) {
-                throw new Unusable("--rules " + rulesFile + ": rule " + (rules.size() + 1)
-                        + " needs a string \"pattern\" and a string \"mode\"");
-            }
-            try {
-                rules.add(ImageRule.of(r.get("pattern").asText(), r.get("mode").asText()));
-            } catch (IllegalArgumentException e) {
-                throw new Unusable("--rules " + rulesFile + ": rule " + (rules.size() + 1) + ": " + e.getMessage());
-            }
-        }
-        return rules;
     }
 
     private Optional<String> accountSetting() throws Unusable {

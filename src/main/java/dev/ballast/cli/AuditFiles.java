@@ -8,6 +8,7 @@ import dev.ballast.api.Json;
 import dev.ballast.core.ModelJson;
 import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.TaskDefinition;
+import dev.ballast.resolve.ImageRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,36 @@ final class AuditFiles {
             }
         }
         return new TaskDefinitionFile(file, definition, containerLines(text));
+    }
+
+    /**
+     * The account image rules in {@code file}: a JSON list of {@code {"pattern": …, "mode": …}} ({@code --rules}).
+     */
+    static List<ImageRule> rules(Path file) throws BadInput {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new BadInput("--rules " + file + ": not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadInput("--rules " + file + ": cannot read the file: " + e.getMessage());
+        }
+        if (root == null || !root.isArray()) {
+            throw new BadInput("--rules " + file + ": expected a JSON list of {\"pattern\": …, \"mode\": …}");
+        }
+        List<ImageRule> rules = new ArrayList<>();
+        for (JsonNode r : root) {
+            if (!r.path("pattern").isTextual() || !r.path("mode").isTextual()) {
+                throw new BadInput("--rules " + file + ": rule " + (rules.size() + 1)
+                        + " needs a string \"pattern\" and a string \"mode\"");
+            }
+            try {
+                rules.add(ImageRule.of(r.get("pattern").asText(), r.get("mode").asText()));
+            } catch (IllegalArgumentException e) {
+                throw new BadInput("--rules " + file + ": rule " + (rules.size() + 1) + ": " + e.getMessage());
+            }
+        }
+        return rules;
     }
 
     /** The line on which each container definition's object starts, by index (for SARIF regions). */
