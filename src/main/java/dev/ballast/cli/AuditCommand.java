@@ -10,6 +10,7 @@ import dev.ballast.registry.DockerConfigCredentials;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.resolve.Audit;
+import dev.ballast.resolve.Decision;
 import dev.ballast.resolve.ImageCheck;
 import dev.ballast.resolve.ImageChecks;
 import dev.ballast.resolve.ImagePattern;
@@ -246,20 +247,20 @@ final class AuditCommand implements Callable<Integer> {
                     .toList());
             List<AuditReport.Audited> out = new ArrayList<>();
             for (LiveAudit.Explained e : explained) {
+                List<Audit.ContainerAudit> containers = new ArrayList<>();
+                for (ContainerDefinition c : e.definition().containers()) {
+                    Decision decision = e.decisions().get(c.name());
+                    if (decision == null) {
+                        throw new Unusable("ExplainPolicy for " + e.definition().arn() + " has no decision for "
+                                + "container " + c.name());
+                    }
+                    ImageCheck check = missing(c.image(), missing)
+                            ? ImageCheck.DIGEST_MISSING
+                            : checks.getOrDefault(c.image(), ImageCheck.NOT_CHECKED);
+                    containers.add(audit.container(c, decision, check));
+                }
                 out.add(new AuditReport.Audited(
-                        null,
-                        e.definition().arn(),
-                        e.definition().family(),
-                        e.cluster(),
-                        e.definition().containers().stream()
-                                .map(c -> audit.container(
-                                        c,
-                                        e.decisions().get(c.name()),
-                                        missing(c.image(), missing)
-                                                ? ImageCheck.DIGEST_MISSING
-                                                : checks.getOrDefault(c.image(), ImageCheck.NOT_CHECKED)))
-                                .toList(),
-                        Map.of()));
+                        null, e.definition().arn(), e.definition().family(), e.cluster(), containers, Map.of()));
             }
             return new AuditReport(out);
         } catch (JsonApiClient.Failure f) {
