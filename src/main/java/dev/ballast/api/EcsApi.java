@@ -90,10 +90,6 @@ public final class EcsApi {
         new PolicyOperations(store, account).register(policy);
         policy.keySet().forEach(op -> prefixes.put(op, PolicyOperations.TARGET_PREFIX));
         operations.putAll(policy);
-        Map<String, Operation> lifecycleAudit = new LinkedHashMap<>();
-        new LifecycleAuditOperations(store).register(lifecycleAudit);
-        lifecycleAudit.keySet().forEach(op -> prefixes.put(op, LifecycleAuditOperations.TARGET_PREFIX));
-        operations.putAll(lifecycleAudit);
         Map<String, Operation> lifecycle = new LinkedHashMap<>();
         LifecycleApi.register(lifecycle, new LifecycleApi.Context(store, account, clock, workers));
         lifecycle.keySet().forEach(op -> prefixes.put(op, LifecycleApi.TARGET_PREFIX));

@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 public final class LifecycleAuditOperations {
     /** The {@code X-Amz-Target} prefix of the image-lifecycle operations. */
-    public static final String TARGET_PREFIX = "BallastLifecycle_20261206";
+    public static final String TARGET_PREFIX = LifecycleApi.TARGET_PREFIX;
 
     private final Store store;
 
