@@ -38,12 +38,26 @@ class ArchitectureTest {
             Map.entry("deploy", Set.of("schedule", "resolve", "registry", "image", "store", "core", "model")),
             Map.entry("agent", Set.of("registry", "image", "core", "model")),
             Map.entry(
+                    "lifecycle",
+                    Set.of("deploy", "schedule", "resolve", "registry", "image", "store", "core", "model")),
+            Map.entry(
                     "api",
-                    Set.of("deploy", "schedule", "resolve", "registry", "image", "agent", "store", "core", "model")),
+                    Set.of(
+                            "lifecycle",
+                            "deploy",
+                            "schedule",
+                            "resolve",
+                            "registry",
+                            "image",
+                            "agent",
+                            "store",
+                            "core",
+                            "model")),
             Map.entry(
                     "cli",
                     Set.of(
                             "api",
+                            "lifecycle",
                             "deploy",
                             "schedule",
                             "resolve",

@@ -55,6 +55,19 @@ public final class Deployments {
         });
     }
 
+    /**
+     * The deployments of live services that can hold image digests: every deployment that is not INACTIVE, and
+     * every COMPLETED one (a rollback target), by service, newest first.
+     */
+    public List<Versioned<DeploymentRow>> holdingImages() {
+        return table.where(
+                "(status <> 'INACTIVE' OR rollout_state = 'COMPLETED')"
+                        + " AND service_arn IN (SELECT arn FROM services WHERE status <> 'INACTIVE')",
+                Map.of(),
+                "service_arn, created_at DESC, id DESC",
+                1_000_000);
+    }
+
     public boolean update(DeploymentRow d, long version) {
         return table.update(d, version);
     }

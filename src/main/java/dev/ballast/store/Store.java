@@ -221,6 +221,26 @@ public final class Store implements AutoCloseable {
         return new Events(this);
     }
 
+    public ImagePolicies imagePolicies() {
+        return new ImagePolicies(this);
+    }
+
+    public TagStates tagStates() {
+        return new TagStates(this);
+    }
+
+    public IndexPlatforms indexPlatforms() {
+        return new IndexPlatforms(this);
+    }
+
+    public MissingImages missingImages() {
+        return new MissingImages(this);
+    }
+
+    public Approvals approvals() {
+        return new Approvals(this);
+    }
+
     public ImageRules imageRules() {
         return new ImageRules(this);
     }
