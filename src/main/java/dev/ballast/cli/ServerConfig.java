@@ -5,6 +5,8 @@ import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
 import dev.ballast.deploy.Reconcilers;
+import dev.ballast.lifecycle.TagWatcher;
+import dev.ballast.registry.BudgetSettings;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.resolve.ResolveSettings;
@@ -27,6 +29,7 @@ import java.util.function.UnaryOperator;
  * @param registries how registries are reached and image versions resolved
  * @param agents the embedded agent
  * @param controllers the reconcilers
+ * @param tagWatch the tag watcher and the registries' request budgets
  */
 public record ServerConfig(
         Listener listener,
@@ -35,7 +38,8 @@ public record ServerConfig(
         Clock clock,
         Registries registries,
         Agents agents,
-        Controllers controllers) {
+        Controllers controllers,
+        TagWatch tagWatch) {
 
     /** How long stopped tasks are kept by default: about as long as ECS shows them. */
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
@@ -48,6 +52,23 @@ public record ServerConfig(
         Objects.requireNonNull(registries, "registries");
         Objects.requireNonNull(agents, "agents");
         Objects.requireNonNull(controllers, "controllers");
+        Objects.requireNonNull(tagWatch, "tagWatch");
+    }
+
+    /**
+     * The tag watcher (lifecycle settings).
+     *
+     * @param interval how often every watched tag is checked with a HEAD (--tag-watch-interval)
+     * @param budgets each registry's request budget for background requests (--registry-budget)
+     */
+    public record TagWatch(Duration interval, BudgetSettings budgets) {
+        public TagWatch {
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(budgets, "budgets");
+            if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("the tag watch interval must be at least 1s, got " + interval);
+            }
+        }
     }
 
     /**
@@ -214,8 +235,15 @@ public record ServerConfig(
         private Duration stoppedTaskRetention = DEFAULT_STOPPED_TASK_RETENTION;
         private int reconcileWorkers = Reconcilers.DEFAULT_WORKERS;
         private Replica replica = Replica.defaults();
+        private TagWatch tagWatch = new TagWatch(TagWatcher.DEFAULT_INTERVAL, BudgetSettings.defaults());
 
         private Builder() {}
+
+        /** The tag watcher's interval and the registries' request budgets (default: 5 minutes, the default budgets). */
+        public Builder tagWatch(TagWatch value) {
+            this.tagWatch = value;
+            return this;
+        }
 
         /** The address to listen on (default: loopback). */
         public Builder bind(InetAddress value) {
@@ -350,7 +378,8 @@ public record ServerConfig(
                     clock,
                     new Registries(registry, resolve, repositoryCredentials),
                     new Agents(simulatedInstances, runtime, dockerHost, portHostIp, instance, agentHealth),
-                    new Controllers(reconcilePeriod, stoppedTaskRetention, replica, reconcileWorkers));
+                    new Controllers(reconcilePeriod, stoppedTaskRetention, replica, reconcileWorkers),
+                    tagWatch);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.ballast.image.ImageReference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,6 +63,11 @@ public final class RegistryClient {
      * {@code budgets}) before each request.
      */
     public RegistryClient(RegistryConfig config, MeterRegistry meters, BudgetSettings budgets) {
+        this(config, meters, budgets, config.clock());
+    }
+
+    /** As above, the budget going by {@code budgetClock} (the server's clock, by which its background users run). */
+    public RegistryClient(RegistryConfig config, MeterRegistry meters, BudgetSettings budgets, Clock budgetClock) {
         this(
                 config,
                 meters,
@@ -70,7 +76,9 @@ public final class RegistryClient {
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .version(HttpClient.Version.HTTP_1_1)
                         .build(),
-                budgets);
+                realmHostCheck(config),
+                new RegistryLabels(config.insecureRegistries(), config.metricRegistryLimit()),
+                new RequestBudget(budgets, budgetClock, config, meters));
     }
 
     /** A client on a given {@link HttpClient}, which must not follow redirects itself. */

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * to a registry meets closes that registry's budget: until the {@code Retry-After} time (RFC 9110 section
  * 10.2.3) or, when longer or absent, an exponential back-off from {@link #FIRST_BACKOFF}, doubled per 429 in a
  * row, up to {@link #MAX_BACKOFF}. The back-off starts over after an answer other than 429 once the budget has
- * reopened. Metric: {@code ballast_registry_budget_refused_total{registry}}, requests the budget refused, with
+ * reopened. Metric: {@code ballast_registry_budget_refused_requests_total{registry}}, requests the budget refused, with
  * the bounded {@link RegistryLabels registry label}. Thread-safe.
  */
 public final class RequestBudget {
@@ -41,8 +41,13 @@ public final class RequestBudget {
      * (the configured and insecure registries, then the first {@code metricRegistryLimit} others).
      */
     public RequestBudget(BudgetSettings settings, RegistryConfig config, MeterRegistry meters) {
+        this(settings, config.clock(), config, meters);
+    }
+
+    /** As above on another clock (the server's, which its background users also go by). */
+    public RequestBudget(BudgetSettings settings, Clock clock, RegistryConfig config, MeterRegistry meters) {
         this.settings = settings;
-        this.clock = config.clock();
+        this.clock = clock;
         this.meters = meters;
         Set<String> named = new HashSet<>(config.insecureRegistries());
         named.addAll(settings.perRegistry().keySet());

@@ -54,6 +54,16 @@ class RequestBudgetTest {
     }
 
     @Test
+    void what_a_pass_left_over_is_topped_up_by_the_time_that_passed() {
+        RequestBudget b = budget("r.example:5000=40/1h,burst=30");
+        assertThat(take(b, "r.example:5000", 20)).isEqualTo(20);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(take(b, "r.example:5000", 20)).isEqualTo(10);
+        clock.advance(Duration.ofMinutes(15));
+        assertThat(take(b, "r.example:5000", 20)).isEqualTo(10);
+    }
+
+    @Test
     void docker_hub_is_conservative_by_default_and_others_looser() {
         RequestBudget b = budget();
         assertThat(take(b, "docker.io", 100)).isEqualTo(10);
