@@ -37,6 +37,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -158,7 +159,8 @@ public final class BallastServer implements AutoCloseable {
                             "Services and jobs queued or waiting (requeue-after, back-off) for a controller worker")
                     .register(metrics);
             TagWatcher tagWatcher = new TagWatcher(store, registry, clock, metrics, reconcilers::wake);
-            reconcilers.withJob(TAG_WATCH, config.tagWatch().interval(), tagWatcher::trigger);
+            Duration tagWatchInterval = config.tagWatch().interval();
+            reconcilers.withJob(TAG_WATCH, tagWatchInterval, () -> tagWatcher.trigger(tagWatchInterval));
             DeployMetrics.bind(metrics, store, controller);
             closeables.add(reconcilers);
             closeables.add(step);

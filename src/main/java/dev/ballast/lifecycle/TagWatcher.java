@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * referenced that this watcher recorded are forgotten.
  *
  * <p>The server runs a pass every {@link #DEFAULT_INTERVAL} (the {@code job:tag-watch} periodic job, on the
- * controller leader) on a virtual thread of its own ({@link #trigger()}), so registry I/O never holds a controller
+ * controller leader) on a virtual thread of its own ({@link #trigger}), so registry I/O never holds a controller
  * worker; tests call {@link #passOnce()}.
  */
 public final class TagWatcher {
@@ -63,6 +63,8 @@ public final class TagWatcher {
     private final Counter changes;
     private final AtomicInteger watched = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean();
+    /** When the last pass started (the watcher's creation before the first), epoch millis on the clock. */
+    private volatile long lastPass;
 
     /**
      * @param registry the client whose {@link RegistryClient#budget() budget} limits the HEADs
@@ -74,6 +76,7 @@ public final class TagWatcher {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.onChange = Objects.requireNonNull(onChange, "onChange");
+        this.lastPass = clock.millis();
         this.changes = Counter.builder("ballast.tag.changes")
                 .description("Watched tags seen pointing to another digest than before")
                 .baseUnit("changes")
@@ -84,8 +87,15 @@ public final class TagWatcher {
                 .register(meters);
     }
 
-    /** Starts a pass on a virtual thread unless one is still running (the periodic job; never blocks the caller). */
-    public void trigger() {
+    /**
+     * The periodic job: starts a pass on a virtual thread unless one is still running or the last one started less
+     * than half an {@code interval} ago — so none runs at start-up (the job is queued at once; tag states are kept
+     * in the store) and a job queued early runs no extra pass. Never blocks the caller.
+     */
+    public void trigger(Duration interval) {
+        if (clock.millis() - lastPass < interval.toMillis() / 2) {
+            return;
+        }
         if (running.compareAndSet(false, true)) {
             Thread.ofVirtual().name("ballast-tag-watch").start(() -> {
                 try {
@@ -102,6 +112,7 @@ public final class TagWatcher {
 
     /** One pass on the caller's thread: every watched tag whose registry's budget allows, oldest check first. */
     public Pass passOnce() {
+        lastPass = clock.millis();
         Set<TagKey> tags = holdings.tags();
         watched.set(tags.size());
         Map<TagKey, TagState> known = new HashMap<>();

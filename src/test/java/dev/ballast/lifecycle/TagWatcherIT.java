@@ -279,4 +279,19 @@ class TagWatcherIT {
                 .containsExactly("/v2/watch/multi/manifests/" + index);
         assertThat(metrics("ballast_watched_tags")).containsExactly("ballast_watched_tags " + (TAGS + 1) + ".0");
     }
+
+    @Test
+    @Order(4)
+    void the_periodic_job_runs_a_pass_once_an_interval_has_passed_on_the_clock() {
+        TagKey key = new TagKey(proxy.host(), "watch/app", "t0");
+        long before = store.tagStates().find(key).orElseThrow().checkedAt();
+        clock.advance(Duration.ofHours(1)); // the budget is full again
+        watcher.trigger(TagWatcher.DEFAULT_INTERVAL);
+        long at = clock.millis();
+        Eventually.await(
+                "a pass from the job",
+                WAIT,
+                () -> store.tagStates().find(key).orElseThrow().checkedAt() == at);
+        assertThat(at).isGreaterThan(before);
+    }
 }
