@@ -63,7 +63,12 @@ public record BudgetSettings(Map<String, BudgetRate> perRegistry, BudgetRate oth
                         "--registry-budget \"" + entry + "\" is not of the form HOST=N/PERIOD[,burst=B]");
             }
             String host = entry.substring(0, eq).trim();
-            BudgetRate rate = BudgetRate.parse(entry.substring(eq + 1));
+            BudgetRate rate;
+            try {
+                rate = BudgetRate.parse(entry.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--registry-budget \"" + entry + "\": " + e.getMessage(), e);
+            }
             if (host.equals(OTHERS)) {
                 others = rate;
             } else {
