@@ -21,6 +21,7 @@ import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
 import dev.ballast.deploy.StoppedTaskPurge;
+import dev.ballast.lifecycle.TagWatcher;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.ResolutionFailedException;
@@ -36,6 +37,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,13 +61,19 @@ public final class BallastServer implements AutoCloseable {
     private final ApiServer api;
     private final Reconcilers reconcilers;
     private final EmbeddedAgents agents;
+    private final TagWatcher tagWatcher;
+
+    /** The periodic job of the tag watcher. */
+    static final String TAG_WATCH = "job:tag-watch";
 
     private BallastServer(
             Store store,
             List<AutoCloseable> closeables,
             ApiServer api,
             Reconcilers reconcilers,
-            EmbeddedAgents agents) {
+            EmbeddedAgents agents,
+            TagWatcher tagWatcher) {
+        this.tagWatcher = tagWatcher;
         this.store = store;
         this.closeables = closeables;
         this.api = api;
@@ -94,7 +102,8 @@ public final class BallastServer implements AutoCloseable {
             Clock clock = config.clock();
             Account account = config.account();
             Ids ids = new Ids();
-            RegistryClient registry = new RegistryClient(config.registries().client(), metrics);
+            RegistryClient registry = new RegistryClient(
+                    config.registries().client(), metrics, config.tagWatch().budgets(), clock);
             RevisionResolver resolver = new RevisionResolver(
                     store,
                     registry,
@@ -149,6 +158,9 @@ public final class BallastServer implements AutoCloseable {
                     .description(
                             "Services and jobs queued or waiting (requeue-after, back-off) for a controller worker")
                     .register(metrics);
+            TagWatcher tagWatcher = new TagWatcher(store, registry, clock, metrics, reconcilers::wake);
+            Duration tagWatchInterval = config.tagWatch().interval();
+            reconcilers.withJob(TAG_WATCH, tagWatchInterval, () -> tagWatcher.trigger(tagWatchInterval));
             DeployMetrics.bind(metrics, store, controller);
             closeables.add(reconcilers);
             closeables.add(step);
@@ -235,7 +247,7 @@ public final class BallastServer implements AutoCloseable {
             }
             reconcilers.start();
             startedUp.set(true); // /readyz: the embedded cluster and instances exist from here on
-            return new BallastServer(store, closeables, api, reconcilers, agents);
+            return new BallastServer(store, closeables, api, reconcilers, agents, tagWatcher);
         } catch (RuntimeException e) {
             for (AutoCloseable c : closeables) {
                 closeQuietly(c);
@@ -306,6 +318,11 @@ public final class BallastServer implements AutoCloseable {
     /** The reconcilers (tests may drive a pass directly). */
     public Reconcilers reconcilers() {
         return reconcilers;
+    }
+
+    /** The tag watcher (tests run a pass directly). */
+    public TagWatcher tagWatcher() {
+        return tagWatcher;
     }
 
     /** The embedded agents, or null when none run. */

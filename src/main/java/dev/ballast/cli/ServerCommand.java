@@ -6,6 +6,7 @@ import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
 import dev.ballast.core.PrivateFiles;
 import dev.ballast.deploy.Reconcilers;
+import dev.ballast.registry.BudgetSettings;
 import dev.ballast.registry.DockerConfigCredentials;
 import dev.ballast.schedule.InstanceHealth;
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -213,6 +216,22 @@ final class ServerCommand implements Callable<Integer> {
             description = "How many services the controllers reconcile at once (default: the processors, 2 to 4).")
     Integer reconcileWorkers;
 
+    @Option(
+            names = "--tag-watch-interval",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "How often the tag watcher checks every tag that deployments reference, one HEAD per tag "
+                    + "within the registry's request budget (default: ${DEFAULT-VALUE}).")
+    Duration tagWatchInterval;
+
+    @Option(
+            names = "--registry-budget",
+            paramLabel = "HOST=N/PERIOD[,burst=B]",
+            description = "Requests the tag watcher may send to a registry (repeatable; *=… for every registry not "
+                    + "named; PERIOD [count]s|m|h). Default: docker.io=" + BudgetSettings.DOCKER_HUB_DEFAULT
+                    + ", *=" + BudgetSettings.OTHERS_DEFAULT + ".")
+    List<String> registryBudgets = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -248,6 +267,7 @@ final class ServerCommand implements Callable<Integer> {
                                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)),
                             LOG))
                     .repositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG))
+                    .tagWatch(new ServerConfig.TagWatch(tagWatchInterval, BudgetSettings.parse(registryBudgets)))
                     .build();
             server = BallastServer.start(config);
         } catch (RuntimeException e) {

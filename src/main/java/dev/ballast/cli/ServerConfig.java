@@ -5,6 +5,8 @@ import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.core.Account;
 import dev.ballast.deploy.Reconcilers;
+import dev.ballast.lifecycle.TagWatcher;
+import dev.ballast.registry.BudgetSettings;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.resolve.ResolveSettings;
@@ -13,7 +15,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -29,6 +30,7 @@ import java.util.function.UnaryOperator;
  * @param agents the embedded agent
  * @param controllers the reconcilers
  * @param lifecycle the image lifecycle after pinning: guard, tag watcher, notifications, moved-tag rollouts
+ * @param tagWatch the tag watcher and the registries' request budgets
  */
 public record ServerConfig(
         Listener listener,
@@ -38,7 +40,8 @@ public record ServerConfig(
         Registries registries,
         Agents agents,
         Controllers controllers,
-        Lifecycle lifecycle) {
+        Lifecycle lifecycle,
+        TagWatch tagWatch) {
 
     /** How long stopped tasks are kept by default: about as long as ECS shows them. */
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
@@ -51,6 +54,23 @@ public record ServerConfig(
         Objects.requireNonNull(registries, "registries");
         Objects.requireNonNull(agents, "agents");
         Objects.requireNonNull(controllers, "controllers");
+        Objects.requireNonNull(tagWatch, "tagWatch");
+    }
+
+    /**
+     * The tag watcher (lifecycle settings).
+     *
+     * @param interval how often every watched tag is checked with a HEAD (--tag-watch-interval)
+     * @param budgets each registry's request budget for background requests (--registry-budget)
+     */
+    public record TagWatch(Duration interval, BudgetSettings budgets) {
+        public TagWatch {
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(budgets, "budgets");
+            if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("the tag watch interval must be at least 1s, got " + interval);
+            }
+        }
     }
 
     /**
@@ -189,67 +209,45 @@ public record ServerConfig(
     }
 
     /**
-     * The image lifecycle after pinning (issue 11).
+     * The image lifecycle after pinning (issue 11); the tag watcher's settings are {@link TagWatch}.
      *
-     * @param tagWatchInterval how often the tag watcher HEADs each watched tag (--tag-watch-interval)
      * @param guardInterval how often the pinned-image guard sweeps every held digest (--guard-interval)
      * @param guardCacheTtl how long the guard's answer for one digest is reused before a launch checks again
      * @param notificationToken the token registry notifications must carry; null: the endpoint refuses all
      * @param waveSize how many services a moved tag rolls at once, across services (--rollout-wave-size)
-     * @param registryBudgets per-registry request budgets as written on the command line
-     *     ({@code HOST=N/PERIOD[,burst=B]}; empty: the defaults)
      */
-    public record Lifecycle(
-            Duration tagWatchInterval,
-            Duration guardInterval,
-            Duration guardCacheTtl,
-            String notificationToken,
-            int waveSize,
-            List<String> registryBudgets) {
+    public record Lifecycle(Duration guardInterval, Duration guardCacheTtl, String notificationToken, int waveSize) {
         public Lifecycle {
-            Objects.requireNonNull(tagWatchInterval, "tagWatchInterval");
             Objects.requireNonNull(guardInterval, "guardInterval");
             Objects.requireNonNull(guardCacheTtl, "guardCacheTtl");
             if (waveSize < 1) {
                 throw new IllegalArgumentException("rollout wave size must be at least 1, got " + waveSize);
             }
-            registryBudgets = List.copyOf(registryBudgets);
         }
 
-        /** Watch every 5 minutes, sweep every 10, reuse a guard answer 30 s, no notifications, waves of 5. */
+        /** Sweep every 10 minutes, reuse a guard answer 30 s, no notifications, waves of 5. */
         public static Lifecycle defaults() {
-            return new Lifecycle(
-                    Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(30), null, 5, List.of());
-        }
-
-        public Lifecycle withTagWatchInterval(Duration value) {
-            return new Lifecycle(value, guardInterval, guardCacheTtl, notificationToken, waveSize, registryBudgets);
+            return new Lifecycle(Duration.ofMinutes(10), Duration.ofSeconds(30), null, 5);
         }
 
         public Lifecycle withGuard(Duration interval, Duration cacheTtl) {
-            return new Lifecycle(tagWatchInterval, interval, cacheTtl, notificationToken, waveSize, registryBudgets);
+            return new Lifecycle(interval, cacheTtl, notificationToken, waveSize);
         }
 
         public Lifecycle withNotificationToken(String value) {
-            return new Lifecycle(tagWatchInterval, guardInterval, guardCacheTtl, value, waveSize, registryBudgets);
+            return new Lifecycle(guardInterval, guardCacheTtl, value, waveSize);
         }
 
         public Lifecycle withWaveSize(int value) {
-            return new Lifecycle(
-                    tagWatchInterval, guardInterval, guardCacheTtl, notificationToken, value, registryBudgets);
-        }
-
-        public Lifecycle withRegistryBudgets(List<String> value) {
-            return new Lifecycle(tagWatchInterval, guardInterval, guardCacheTtl, notificationToken, waveSize, value);
+            return new Lifecycle(guardInterval, guardCacheTtl, notificationToken, value);
         }
 
         /** Never shows the notification token. */
         @Override
         public String toString() {
-            return "Lifecycle[tagWatchInterval=" + tagWatchInterval + ", guardInterval=" + guardInterval
-                    + ", guardCacheTtl=" + guardCacheTtl + ", notificationToken="
-                    + (notificationToken == null ? "none" : "***") + ", waveSize=" + waveSize
-                    + ", registryBudgets=" + registryBudgets + "]";
+            return "Lifecycle[guardInterval=" + guardInterval + ", guardCacheTtl=" + guardCacheTtl
+                    + ", notificationToken=" + (notificationToken == null ? "none" : "***") + ", waveSize="
+                    + waveSize + "]";
         }
     }
 
@@ -283,8 +281,15 @@ public record ServerConfig(
         private int reconcileWorkers = Reconcilers.DEFAULT_WORKERS;
         private Replica replica = Replica.defaults();
         private Lifecycle lifecycle = Lifecycle.defaults();
+        private TagWatch tagWatch = new TagWatch(TagWatcher.DEFAULT_INTERVAL, BudgetSettings.defaults());
 
         private Builder() {}
+
+        /** The tag watcher's interval and the registries' request budgets (default: 5 minutes, the default budgets). */
+        public Builder tagWatch(TagWatch value) {
+            this.tagWatch = value;
+            return this;
+        }
 
         /** The address to listen on (default: loopback). */
         public Builder bind(InetAddress value) {
@@ -426,7 +431,8 @@ public record ServerConfig(
                     new Registries(registry, resolve, repositoryCredentials),
                     new Agents(simulatedInstances, runtime, dockerHost, portHostIp, instance, agentHealth),
                     new Controllers(reconcilePeriod, stoppedTaskRetention, replica, reconcileWorkers),
-                    lifecycle);
+                    lifecycle,
+                    tagWatch);
         }
     }
 }

@@ -6,6 +6,8 @@ import dev.ballast.store.Store;
 import dev.ballast.store.Versioned;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The server's controllers on one {@link ControllerRuntime}: the service reconciler keyed by service ARN, and
@@ -37,6 +39,7 @@ public final class Reconcilers implements AutoCloseable {
     private final ControllerRuntime runtime;
     private final ControllerLease lease;
     private volatile StoppedTaskPurge purge;
+    private final Map<String, Runnable> jobs = new ConcurrentHashMap<>();
 
     public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock) {
         this(store, controller, period, clock, null);
@@ -95,6 +98,20 @@ public final class Reconcilers implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Also runs {@code job} as the periodic job {@code key} ({@code job:…}) now and every {@code period}, on the
+     * leader only (e.g. {@code job:tag-watch}); call before {@link #start()}. A job that does I/O should hand it to
+     * a thread of its own so that it does not hold a controller worker.
+     */
+    public Reconcilers withJob(String key, Duration period, Runnable job) {
+        if (!key.startsWith("job:") || key.equals(RESYNC) || key.equals(INSTANCE_HEALTH) || key.equals(PURGE)) {
+            throw new IllegalArgumentException("a periodic job's key must start with job: and be new, got " + key);
+        }
+        jobs.put(key, job);
+        runtime.every(key, period);
+        return this;
+    }
+
     public Reconcilers start() {
         runtime.start();
         return this;
@@ -145,7 +162,14 @@ public final class Reconcilers implements AutoCloseable {
                     purge.passOnce();
                 }
             }
-            default -> controller.reconcile(key);
+            default -> {
+                Runnable job = jobs.get(key);
+                if (job != null) {
+                    job.run();
+                } else {
+                    controller.reconcile(key);
+                }
+            }
         }
         return Result.done();
     }

@@ -77,6 +77,47 @@ final class ManifestOperations {
         return new Resolution(ref, manifest.digest(), manifest.mediaType(), platforms(action, manifest));
     }
 
+    /**
+     * HEAD of a tag only, sent once ({@link Request#once()}: a 429 ends it as RATE_LIMITED at once), with
+     * {@code If-None-Match} when {@code previous} has an ETag. 304 confirms {@code previous}; 200 must carry
+     * {@code Docker-Content-Digest} and a manifest media type, else the answer is INVALID (no GET follows); 404
+     * is NOT_FOUND (a HEAD answer has no body, so the registry's code is not known).
+     */
+    TagHead head(ImageReference ref, TagHead previous) {
+        String action = "head " + ref;
+        if (ref.tag().isEmpty() || ref.digest().isPresent()) {
+            throw new IllegalArgumentException(action + ": needs a tag and no digest");
+        }
+        Map<String, String> headers = previous != null && previous.etag() != null
+                ? Map.of("Accept", ACCEPT, "If-None-Match", previous.etag())
+                : Map.of("Accept", ACCEPT);
+        HttpResponse<byte[]> head = auth.send(
+                action,
+                ref.registry(),
+                scope(ref, "pull"),
+                Request.of("HEAD", manifestPath(ref, ref.tag().orElseThrow()), headers)
+                        .once());
+        int status = head.statusCode();
+        Optional<String> etag = head.headers().firstValue("ETag");
+        if (status == 304 && previous != null) {
+            return new TagHead(previous.digest(), previous.mediaType(), etag.orElse(previous.etag()), true);
+        }
+        if (status != 200) {
+            throw RegistryErrors.failure(action, head, json);
+        }
+        String claimed = head.headers()
+                .firstValue(DIGEST_HEADER)
+                .orElseThrow(() -> RegistryException.of(
+                        Kind.INVALID, action + ": registry answered 200 without " + DIGEST_HEADER));
+        String type = head.headers()
+                .firstValue("Content-Type")
+                .map(ManifestOperations::bareType)
+                .filter(MediaTypes::isManifestType)
+                .orElseThrow(() -> RegistryException.of(
+                        Kind.INVALID, action + ": registry answered 200 without a manifest media type"));
+        return new TagHead(parseDigest(action, claimed), type, etag.orElse(null), false);
+    }
+
     /** GET of a manifest or index, verified against the reference's digest and the registry's claimed digest. */
     Manifest get(ImageReference ref) {
         return fetch("get manifest " + ref, ref);

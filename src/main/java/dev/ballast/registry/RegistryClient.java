@@ -7,6 +7,7 @@ import dev.ballast.image.ImageReference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +44,7 @@ public final class RegistryClient {
     private final Predicate<String> realmHostAllowed;
     private final RegistryLabels labels;
     private final Map<Credential, RegistryClient> withCredentials = new ConcurrentHashMap<>();
+    private final RequestBudget budget;
 
     /** A client with its own {@link HttpClient} built from the config's connect timeout. */
     public RegistryClient(RegistryConfig config, MeterRegistry meters) {
@@ -56,23 +58,73 @@ public final class RegistryClient {
                         .build());
     }
 
+    /**
+     * A client with its own {@link HttpClient}, whose background users ask {@link #budget()} (built from
+     * {@code budgets}) before each request.
+     */
+    public RegistryClient(RegistryConfig config, MeterRegistry meters, BudgetSettings budgets) {
+        this(config, meters, budgets, config.clock());
+    }
+
+    /** As above, the budget going by {@code budgetClock} (the server's clock, by which its background users run). */
+    public RegistryClient(RegistryConfig config, MeterRegistry meters, BudgetSettings budgets, Clock budgetClock) {
+        this(
+                config,
+                meters,
+                HttpClient.newBuilder()
+                        .connectTimeout(config.connectTimeout())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build(),
+                realmHostCheck(config),
+                new RegistryLabels(config.insecureRegistries(), config.metricRegistryLimit()),
+                new RequestBudget(budgets, budgetClock, config, meters));
+    }
+
     /** A client on a given {@link HttpClient}, which must not follow redirects itself. */
     public RegistryClient(RegistryConfig config, MeterRegistry meters, HttpClient http) {
+        this(config, meters, http, BudgetSettings.defaults());
+    }
+
+    /** As above, with the request budget built from {@code budgets}. */
+    public RegistryClient(RegistryConfig config, MeterRegistry meters, HttpClient http, BudgetSettings budgets) {
         this(
                 config,
                 meters,
                 http,
                 realmHostCheck(config),
-                new RegistryLabels(config.insecureRegistries(), config.metricRegistryLimit()));
+                new RegistryLabels(config.insecureRegistries(), config.metricRegistryLimit()),
+                new RequestBudget(budgets, config, meters));
     }
 
-    /** As above with an explicit token-realm host check (tests) and the metric labels shared with siblings. */
+    /** As below, with the default request budget (tests). */
     RegistryClient(
             RegistryConfig config,
             MeterRegistry meters,
             HttpClient http,
             Predicate<String> realmHostAllowed,
             RegistryLabels labels) {
+        this(
+                config,
+                meters,
+                http,
+                realmHostAllowed,
+                labels,
+                new RequestBudget(BudgetSettings.defaults(), config, meters));
+    }
+
+    /**
+     * As above with an explicit token-realm host check (tests), and the metric labels and request budget shared
+     * with siblings.
+     */
+    RegistryClient(
+            RegistryConfig config,
+            MeterRegistry meters,
+            HttpClient http,
+            Predicate<String> realmHostAllowed,
+            RegistryLabels labels,
+            RequestBudget budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.config = Objects.requireNonNull(config, "config");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.http = Objects.requireNonNull(http, "http");
@@ -84,7 +136,7 @@ public final class RegistryClient {
         }
         ObjectMapper json = new ObjectMapper();
         Authenticator auth =
-                new Authenticator(new Transport(http, config, meters, labels), config, json, realmHostAllowed);
+                new Authenticator(new Transport(http, config, meters, labels, budget), config, json, realmHostAllowed);
         this.manifests = new ManifestOperations(auth, json);
         this.blobs = new BlobOperations(auth, json);
     }
@@ -108,7 +160,12 @@ public final class RegistryClient {
         return withCredentials.computeIfAbsent(
                 credential,
                 c -> new RegistryClient(
-                        config.withCredentials(registry -> Optional.of(c)), meters, http, realmHostAllowed, labels));
+                        config.withCredentials(registry -> Optional.of(c)),
+                        meters,
+                        http,
+                        realmHostAllowed,
+                        labels,
+                        budget));
     }
 
     /**
@@ -133,6 +190,42 @@ public final class RegistryClient {
                     .tag("outcome", outcome)
                     .register(meters));
         }
+    }
+
+    /**
+     * The request budget of background users ({@link RequestBudget#tryAcquire} before each request they send).
+     * This client's own requests do not take from it, but any 429 they meet closes it.
+     */
+    public RequestBudget budget() {
+        return budget;
+    }
+
+    /**
+     * HEAD of {@code ref}'s tag, nothing else: the digest, media type and ETag the registry answers, with
+     * {@code If-None-Match} when {@code previous} (the last answer for the same tag, or null) has an ETag — a
+     * {@code 304 Not Modified} returns {@code previous} marked {@link TagHead#notModified()}. Sent once: a 429 is
+     * RATE_LIMITED at once (and closes {@link #budget()}), never waited out here. Does not take from the budget;
+     * the caller asks it first.
+     *
+     * @throws RegistryException NOT_FOUND when the registry has no such tag or repository (404); INVALID when a
+     *     200 lacks {@code Docker-Content-Digest} or a manifest media type; see {@link RegistryException.Kind}
+     * @throws IllegalArgumentException when {@code ref} has no tag or has a digest
+     */
+    public TagHead headTag(ImageReference ref, TagHead previous) {
+        permit("head", ref);
+        return guarded("head", ref, () -> manifests.head(ref, previous));
+    }
+
+    /**
+     * The children of the index {@code ref} pins by digest (one GET by digest, verified), each with its platform
+     * ({@link Platform#name()} is {@code os/architecture[/variant]}); empty for a single manifest.
+     */
+    public List<Platform> indexPlatforms(ImageReference ref) {
+        if (ref.digest().isEmpty()) {
+            throw new IllegalArgumentException("index platforms of " + ref + ": needs a digest");
+        }
+        permit("get index", ref);
+        return guarded("get index", ref, () -> manifests.platforms("get index " + ref, manifests.get(ref)));
     }
 
     /** The manifest or index bytes for {@code ref}, verified against their digest. */

@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param headers request headers other than {@code Authorization}
  * @param body request body, empty for none
  * @param maxBodyBytes largest response body read for a 2xx answer; 0 for the config's manifest limit
+ * @param maxAttempts attempts on connection errors, 5xx and 429; 0 for the config's {@code maxAttempts}
  */
-record Request(String method, String target, Map<String, String> headers, byte[] body, long maxBodyBytes) {
+record Request(
+        String method, String target, Map<String, String> headers, byte[] body, long maxBodyBytes, int maxAttempts) {
 
     Request {
         Objects.requireNonNull(method, "method");
@@ -23,15 +25,26 @@ record Request(String method, String target, Map<String, String> headers, byte[]
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("maxBodyBytes must not be negative, got " + maxBodyBytes);
         }
+        if (maxAttempts < 0) {
+            throw new IllegalArgumentException("maxAttempts must not be negative, got " + maxAttempts);
+        }
     }
 
     Request(String method, String target, Map<String, String> headers, byte[] body) {
-        this(method, target, headers, body, 0);
+        this(method, target, headers, body, 0, 0);
     }
 
     /** A copy reading at most {@code bytes} of a successful answer. */
     Request limitedTo(long bytes) {
-        return new Request(method, target, headers, body, bytes);
+        return new Request(method, target, headers, body, bytes, maxAttempts);
+    }
+
+    /**
+     * A copy sent once, never retried: a 429 or 5xx is returned (or a connection error thrown) at once, so the
+     * caller's thread never waits out a back-off (background users that simply try again next time).
+     */
+    Request once() {
+        return new Request(method, target, headers, body, maxBodyBytes, 1);
     }
 
     static Request of(String method, String target, Map<String, String> headers) {

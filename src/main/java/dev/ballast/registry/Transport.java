@@ -56,16 +56,24 @@ final class Transport {
     private final RegistryConfig config;
     private final MeterRegistry meters;
     private final RegistryLabels labels;
+    private final RequestBudget budget;
     private final Map<String, Semaphore> limits = new ConcurrentHashMap<>();
     private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
     private static final long WARN_EVERY_MILLIS = TimeUnit.MINUTES.toMillis(1);
     private static final int MAX_IDLE_LIMITS = 1024;
 
     Transport(HttpClient http, RegistryConfig config, MeterRegistry meters, RegistryLabels labels) {
+        this(http, config, meters, labels, null);
+    }
+
+    /** As above, telling {@code budget} (when not null) of every 429 and every other answer of each registry. */
+    Transport(
+            HttpClient http, RegistryConfig config, MeterRegistry meters, RegistryLabels labels, RequestBudget budget) {
         this.http = http;
         this.config = config;
         this.meters = meters;
         this.labels = labels;
+        this.budget = budget;
     }
 
     /** The base URI of a registry's API: scheme by {@link RegistryConfig#schemeFor}, Docker Hub's API host. */
@@ -91,6 +99,7 @@ final class Transport {
             limits.values().removeIf(l -> l.availablePermits() == config.maxConcurrencyPerRegistry());
         }
         Semaphore limit = limits.computeIfAbsent(registry, r -> new Semaphore(config.maxConcurrencyPerRegistry()));
+        int maxAttempts = request.maxAttempts() > 0 ? request.maxAttempts() : config.maxAttempts();
         for (int attempt = 1; ; attempt++) {
             HttpResponse<byte[]> response;
             try {
@@ -106,7 +115,7 @@ final class Transport {
                         action + ": " + RegistryUrls.who(registry, uri) + " " + e.getMessage()
                                 + " (the limit for this answer)");
             } catch (IOException e) {
-                if (attempt >= config.maxAttempts()) {
+                if (attempt >= maxAttempts) {
                     String what = e instanceof HttpConnectTimeoutException
                             ? "no connection within " + config.connectTimeout().toMillis() + " ms"
                             : e instanceof HttpTimeoutException
@@ -139,18 +148,25 @@ final class Transport {
                         RegistryException.Kind.UNAVAILABLE, action + ": interrupted", 0, null, null, e);
             }
             int status = response.statusCode();
+            Optional<Duration> asked = status == 429 ? retryAfter(response) : Optional.empty();
+            if (budget != null) {
+                if (status == 429) {
+                    budget.rateLimited(registry, asked); // closes the background users' budget at once
+                } else {
+                    budget.answered(registry);
+                }
+            }
             boolean retryable = status == 429 || (status >= 500 && status != 501 && status != 505);
             if (!retryable) {
                 return response;
             }
-            Optional<Duration> asked = status == 429 ? retryAfter(response) : Optional.empty();
             if (status == 429
-                    && (attempt >= config.maxAttempts()
+                    && (attempt >= maxAttempts
                             || asked.filter(d -> d.compareTo(config.maxRetryAfter()) > 0)
                                     .isPresent())) {
                 throw rateLimited(action, response, asked);
             }
-            if (attempt >= config.maxAttempts()) {
+            if (attempt >= maxAttempts) {
                 return response;
             }
             Duration delay = asked.orElse(backoff(attempt));

@@ -32,6 +32,25 @@ class StartupFailureIT {
     }
 
     @Test
+    void aServerWithAMalformedRegistryBudgetExitsNamingIt(@TempDir Path dir) throws Exception {
+        ServerProcess.Exited exited = ServerProcess.runToExit(
+                ServerProcess.freePort(),
+                Duration.ofSeconds(60),
+                "--data-dir",
+                dir.toString(),
+                "--simulated-instances",
+                "0",
+                "--registry-budget",
+                "docker.io=lots");
+        assertThat(exited.code()).as(exited.log()).isEqualTo(1);
+        assertThat(exited.log())
+                // the log quotes the message, escaping its quotes
+                .contains("could not start: --registry-budget \\\"docker.io=lots\\\": request budget \\\"lots\\\" is "
+                        + "not of the form N/PERIOD[,burst=B]")
+                .doesNotContain("listening on");
+    }
+
+    @Test
     void anAgentTheServerRefusesToRegisterExitsWithTheReason(@TempDir Path dir) throws Exception {
         try (ServerProcess server = ServerProcess.start(
                         ServerProcess.freePort(),

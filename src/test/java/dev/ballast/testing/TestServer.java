@@ -4,12 +4,14 @@ import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.cli.BallastServer;
 import dev.ballast.cli.ServerConfig;
 import dev.ballast.core.Account;
+import dev.ballast.registry.BudgetSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
@@ -70,7 +72,10 @@ public final class TestServer implements AutoCloseable {
                 .port(0)
                 .dataDir(dir)
                 .account(ACCOUNT)
-                .credentials(CredentialStore.developmentPair());
+                .credentials(CredentialStore.developmentPair())
+                // no background tag watch pass in tests that count registry requests; tests of the watcher set
+                // their own interval or call TagWatcher.passOnce()
+                .tagWatch(new ServerConfig.TagWatch(Duration.ofDays(1), BudgetSettings.defaults()));
     }
 
     /** Stops this server and starts a new one on the same data (a restart); use the returned instance. */
