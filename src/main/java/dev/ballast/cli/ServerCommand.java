@@ -213,6 +213,14 @@ final class ServerCommand implements Callable<Integer> {
             description = "How many services the controllers reconcile at once (default: the processors, 2 to 4).")
     Integer reconcileWorkers;
 
+    @Option(
+            names = "--notification-token-file",
+            paramLabel = "FILE",
+            description = "File holding the token registries' push notifications must carry on POST "
+                    + "/registry-notifications (Authorization: Bearer <token>, or the token itself); env "
+                    + "BALLAST_NOTIFICATION_TOKEN when no file is given. Without either the endpoint answers 404.")
+    Path notificationTokenFile;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -248,6 +256,8 @@ final class ServerCommand implements Callable<Integer> {
                                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)),
                             LOG))
                     .repositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG))
+                    .lifecycle(l -> l.withNotificationToken(
+                            NotificationToken.load(notificationTokenFile, System.getenv(NotificationToken.ENV), LOG)))
                     .build();
             server = BallastServer.start(config);
         } catch (RuntimeException e) {
