@@ -129,7 +129,7 @@ final class NotificationPayloads {
                         ? hostOfUrl(t.url())
                         : e.request() == null ? null : e.request().host();
         // a manifest by its media type, or by its URL when the media type is one Ballast does not list
-        boolean manifest = MediaTypes.isManifestType(t.mediaType())
+        boolean manifest = (t.mediaType() != null && MediaTypes.isManifestType(t.mediaType()))
                 || (t.url() != null && t.url().contains("/manifests/"));
         return RegistryEvent.of(kind, host, t.repository(), t.tag(), t.digest(), t.mediaType(), manifest);
     }
