@@ -107,13 +107,6 @@ final class NotificationEndpoint implements Handler {
                             + "' is not a registry host[:port] as image references name it"));
             return;
         }
-        long declared = req.headers().contentLength().orElse(0L);
-        if (declared > RequestHandler.MAX_BODY_BYTES) {
-            metrics.request(Outcome.TOO_LARGE);
-            res.header(HeaderValues.CONNECTION_CLOSE);
-            answer(res, Status.REQUEST_ENTITY_TOO_LARGE_413, message(tooLarge()));
-            return;
-        }
         long reserved = 0;
         try {
             reserved = RequestHandler.reserveBody(bodies, req, res);

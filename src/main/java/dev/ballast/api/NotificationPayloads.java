@@ -99,6 +99,11 @@ final class NotificationPayloads {
             return p;
         } catch (JsonMappingException e) {
             String path = path(e);
+            if (e.getCause() instanceof JsonProcessingException syntax) {
+                throw new MalformedException("the body is not valid JSON"
+                        + (path.isEmpty() ? "" : " (in " + path + ")") + ": "
+                        + ShapeValidator.clip(firstLine(syntax.getOriginalMessage())));
+            }
             String what = e instanceof MismatchedInputException m && m.getTargetType() != null
                     ? "expected " + expected(m.getTargetType())
                     : ShapeValidator.clip(firstLine(e.getOriginalMessage()));
