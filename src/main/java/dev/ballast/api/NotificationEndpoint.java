@@ -77,9 +77,9 @@ final class NotificationEndpoint implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         if (tokenHash == null) {
-            metrics.request(Outcome.DISABLED);
+            metrics.request(Outcome.NO_TOKEN);
             refusals.info(
-                    "disabled",
+                    "no-token",
                     "registry notification refused: no notification token is configured (--notification-token-file)");
             res.header(HeaderValues.CONNECTION_CLOSE);
             ApiServer.notFound(req, res);

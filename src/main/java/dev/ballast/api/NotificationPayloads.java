@@ -104,6 +104,10 @@ final class NotificationPayloads {
                         + (path.isEmpty() ? "" : " (in " + path + ")") + ": "
                         + ShapeValidator.clip(firstLine(syntax.getOriginalMessage())));
             }
+            String original = e.getOriginalMessage();
+            if (original != null && original.startsWith("Trailing token")) {
+                throw new MalformedException("the body is not valid JSON: it holds more than one JSON value");
+            }
             String what = e instanceof MismatchedInputException m && m.getTargetType() != null
                     ? "expected " + expected(m.getTargetType())
                     : ShapeValidator.clip(firstLine(e.getOriginalMessage()));

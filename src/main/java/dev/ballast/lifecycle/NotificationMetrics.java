@@ -40,7 +40,7 @@ public final class NotificationMetrics {
         /** A request refused because too many bodies are held at once (503, retry). */
         THROTTLED("throttled"),
         /** A request while no notification token is configured (the endpoint answers 404). */
-        DISABLED("disabled");
+        NO_TOKEN("no_token");
 
         private final String label;
 
