@@ -1,25 +1,32 @@
 package dev.ballast.bench;
 
 import dev.ballast.image.Digest;
+import dev.ballast.image.MediaTypes;
 import dev.ballast.lifecycle.Holdings;
 import dev.ballast.model.TagKey;
 import dev.ballast.store.Store;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages;
 import dev.ballast.testing.TestServer;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
  * Issue 11 figure "detection latency, push → drift visible": a real CNCF registry, the server in-process, one service
- * pinned to a watched tag; the tag is moved N times and each time the benchmark measures how long after the push
- * completed (skopeo exits once the registry answered the manifest PUT) the tag's new digest is in the server's tag
- * states, which drift and moved-tag rollouts read.
+ * pinned to a watched tag; the tag is moved N times and each time the benchmark measures how long after the registry
+ * first serves the new digest (a HEAD of the tag every 2 ms, from the benchmark) the tag's new digest is in the
+ * server's tag states, which drift and moved-tag rollouts read.
  *
  * <p>Modes: {@code notifications} (the registry notifies {@code POST /registry-notifications}; no polling),
  * {@code polling} (no notifications; the tag watcher's HEADs every {@code --poll-interval}, needs the tag watcher),
@@ -57,7 +64,7 @@ public final class DetectionLatencyBenchmark {
         }
     }
 
-    /** Milliseconds from each push's completion to the new digest in the tag states; null for a push never seen. */
+    /** Milliseconds from the registry serving each push to the new digest in the tag states; null: never seen. */
     private static List<Double> run(boolean notifications, int pushes, Duration interval) throws Exception {
         TestServer server = TestServer.sqlite(c -> c.simulatedInstances(0)
                 .lifecycle(l -> (notifications ? l.withNotificationToken(TOKEN) : l).withTagWatchInterval(interval)));
@@ -85,21 +92,48 @@ public final class DetectionLatencyBenchmark {
             TagKey key = new TagKey(registry.host(), "bench/app", "v1");
             Duration timeout = notifications ? Duration.ofSeconds(10) : interval.multipliedBy(3);
             List<Double> out = new ArrayList<>();
+            HttpClient http = HttpClient.newHttpClient();
+            String previous = first.toString();
             for (int i = 1; i <= pushes; i++) {
-                Digest d = registry.images().moveTag("bench/app:v1", TestImages.Format.OCI, "v" + i);
-                long pushed = System.nanoTime();
-                long deadline = pushed + timeout.toNanos();
-                Double seen = null;
-                while (System.nanoTime() < deadline) {
-                    if (store.tagStates()
-                            .find(key)
-                            .map(s -> d.toString().equals(s.digest()))
-                            .orElse(false)) {
-                        seen = (System.nanoTime() - pushed) / 1e6;
-                        break;
+                String before = previous;
+                AtomicLong served = new AtomicLong();
+                AtomicLong visible = new AtomicLong();
+                AtomicBoolean pushing = new AtomicBoolean(true);
+                long timeoutNanos = timeout.toNanos();
+                // the moment the registry serves the new digest (HEAD every 2 ms), and the moment the server knows it
+                Thread registrySide = Thread.ofVirtual().start(() -> {
+                    while (served.get() == 0) {
+                        String now = head(http, registry, "bench/app", "v1");
+                        if (now != null && !now.equals(before)) {
+                            served.set(System.nanoTime());
+                        }
+                        pause(2);
                     }
-                    Thread.sleep(2);
+                });
+                Thread serverSide = Thread.ofVirtual().start(() -> {
+                    long deadline = Long.MAX_VALUE;
+                    while (visible.get() == 0 && System.nanoTime() < deadline) {
+                        if (store.tagStates()
+                                .find(key)
+                                .map(s -> s.digest() != null && !s.digest().equals(before))
+                                .orElse(false)) {
+                            visible.set(System.nanoTime());
+                        }
+                        if (!pushing.get() && deadline == Long.MAX_VALUE) {
+                            deadline = System.nanoTime() + timeoutNanos;
+                        }
+                        pause(1);
+                    }
+                });
+                Digest d = registry.images().moveTag("bench/app:v1", TestImages.Format.OCI, "v" + i);
+                pushing.set(false);
+                serverSide.join();
+                if (served.get() == 0) {
+                    served.set(System.nanoTime()); // the loop had not seen it yet: it is served by now
                 }
+                registrySide.join();
+                previous = d.toString();
+                Double seen = visible.get() == 0 ? null : (visible.get() - served.get()) / 1e6;
                 out.add(seen);
                 if (seen == null && i == 1) {
                     System.out.printf(
@@ -107,8 +141,45 @@ public final class DetectionLatencyBenchmark {
                             timeout);
                     break;
                 }
+                if (seen == null) {
+                    // a missed push leaves the state behind: wait for it before the next one
+                    while (!store.tagStates()
+                            .find(key)
+                            .map(s -> d.toString().equals(s.digest()))
+                            .orElse(false)) {
+                        pause(10);
+                    }
+                }
             }
             return out;
+        }
+    }
+
+    /** The digest the registry serves for {@code repository:tag} now, or null. */
+    private static String head(HttpClient http, RegistryFixture registry, String repository, String tag) {
+        HttpRequest request = HttpRequest.newBuilder(
+                        registry.baseUri().resolve("/v2/" + repository + "/manifests/" + tag))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .header("Accept", String.join(",", MediaTypes.MANIFESTS))
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding())
+                    .headers()
+                    .firstValue("Docker-Content-Digest")
+                    .orElse(null);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
