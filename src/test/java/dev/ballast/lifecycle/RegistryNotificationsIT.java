@@ -123,6 +123,20 @@ class RegistryNotificationsIT {
         assertThat(missing("demo/gone", d)).isEmpty();
     }
 
+    @Test
+    void anIndexPushRecordsTheIndexNotItsUntaggedChildren() {
+        Digest first = registry.images().pushIndex("demo/multi:v1", TestImages.Format.OCI, "multi-1");
+        String arn = pinnedService("multi", "demo/multi:v1");
+        awaitHeld(arn, first);
+        TagKey key = new TagKey(registry.host(), "demo/multi", "v1");
+        Digest second = registry.images().pushIndex("demo/multi:v1", TestImages.Format.OCI, "multi-2");
+        Eventually.await(
+                "the index's state",
+                WAIT,
+                () -> state(key).map(s -> second.toString().equals(s.digest())).orElse(false));
+        assertThat(state(key).orElseThrow().mediaType()).isEqualTo("application/vnd.oci.image.index.v1+json");
+    }
+
     private String pinnedService(String name, String repoTag) {
         ecs.registerTaskDefinition(r -> r.family(name)
                 .containerDefinitions(ContainerDefinition.builder()
