@@ -1,19 +1,26 @@
 package dev.ballast.api;
 
+import dev.ballast.lifecycle.NotificationMetrics;
+import dev.ballast.lifecycle.RegistryNotifications;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP face of Ballast: the AWS JSON 1.1 API on {@code POST /}, plus {@code /healthz} (alive),
- * {@code /readyz} (start-up finished and store reachable) and {@code /metrics} (Prometheus text format).
+ * {@code /readyz} (start-up finished and store reachable), {@code /metrics} (Prometheus text format) and registries'
+ * push notifications on {@code POST /registry-notifications} ({@link NotificationEndpoint}).
  */
 public final class ApiServer implements AutoCloseable {
     private final WebServer server;
@@ -101,6 +108,27 @@ public final class ApiServer implements AutoCloseable {
             PrometheusMeterRegistry metrics,
             BooleanSupplier ready,
             Limits limits) {
+        return start(model, bind, port, operations, targetPrefixes, authenticator, metrics, ready, limits, null, null);
+    }
+
+    /**
+     * Starts listening, with the registry notification endpoint ({@code POST /registry-notifications}).
+     *
+     * @param notifications where registries' notifications go; null: as if no token were configured
+     * @param notificationToken the token notifications must carry; null: the endpoint answers 404
+     */
+    public static ApiServer start(
+            Model model,
+            InetAddress bind,
+            int port,
+            Map<String, Operation> operations,
+            Map<String, String> targetPrefixes,
+            Authenticator authenticator,
+            PrometheusMeterRegistry metrics,
+            BooleanSupplier ready,
+            Limits limits,
+            RegistryNotifications notifications,
+            String notificationToken) {
         ShapeValidator validator = model.validator;
         ApiMetrics apiMetrics = new ApiMetrics(metrics);
         ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), limits.idleTimeout(), metrics);
@@ -111,6 +139,13 @@ public final class ApiServer implements AutoCloseable {
                 .register(metrics);
         RequestHandler api =
                 new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics, bodies, guard);
+        Handler notificationEndpoint = new NotificationEndpoint(
+                notifications == null ? null : notificationToken,
+                notifications,
+                notifications != null ? notifications.metrics() : new NotificationMetrics(metrics),
+                bodies,
+                guard,
+                Clock.systemUTC());
         WebServer server = WebServer.builder()
                 .address(bind)
                 .port(port)
@@ -133,18 +168,22 @@ public final class ApiServer implements AutoCloseable {
                             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                             res.send(metrics.scrape());
                         })
-                        .any((req, res) -> {
-                            res.status(Status.NOT_FOUND_404);
-                            res.header(HeaderNames.CONTENT_TYPE, "application/x-amz-json-1.1");
-                            res.send(RequestHandler.errorBody(
-                                    "UnknownOperationException",
-                                    "Ballast serves the ECS API on POST /; nothing at "
-                                            + req.prologue().method().text() + " "
-                                            + ShapeValidator.clip(req.path().rawPath()) + "."));
-                        }))
+                        .post(NotificationEndpoint.PATH, notificationEndpoint)
+                        .any(ApiServer::notFound))
                 .build()
                 .start();
         return new ApiServer(server, guard);
+    }
+
+    /** The answer to a path nothing is served at (also the notification endpoint's while it has no token). */
+    static void notFound(ServerRequest req, ServerResponse res) {
+        res.status(Status.NOT_FOUND_404);
+        res.header(HeaderNames.CONTENT_TYPE, "application/x-amz-json-1.1");
+        res.send(RequestHandler.errorBody(
+                "UnknownOperationException",
+                "Ballast serves the ECS API on POST /; nothing at "
+                        + req.prologue().method().text() + " "
+                        + ShapeValidator.clip(req.path().rawPath()) + "."));
     }
 
     /** The port actually bound (useful with port 0). */

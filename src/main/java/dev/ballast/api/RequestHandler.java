@@ -80,7 +80,7 @@ final class RequestHandler implements Handler {
         // every line logged while this request is handled (a registry's detail, say) carries the id the caller receives
         MDC.put(REQUEST_ID_LOG_KEY, requestId);
         try {
-            reserved = reserveBody(req, res);
+            reserved = reserveBody(bodies, req, res);
             byte[] body = readBody(req, res, reserved);
             guard.busy(true); // the body is in: the read timeout no longer applies
             String accessKey = authenticator.authenticate(
@@ -165,8 +165,9 @@ final class RequestHandler implements Handler {
     /**
      * Reserves the body's declared length (or the most that is read, when it declares none) from the bytes
      * all connections may hold at once; a request that does not fit is refused at once and its connection closed.
+     * Shared with {@link NotificationEndpoint}.
      */
-    private long reserveBody(ServerRequest req, ServerResponse res) {
+    static long reserveBody(BodyBudget bodies, ServerRequest req, ServerResponse res) {
         long declared = req.headers().contentLength().orElse(MAX_BODY_BYTES + 1L);
         long reserve = Math.min(declared, MAX_BODY_BYTES + 1L);
         if (!bodies.tryAcquire(reserve)) {
@@ -180,7 +181,8 @@ final class RequestHandler implements Handler {
         return reserve;
     }
 
-    private static byte[] readBody(ServerRequest req, ServerResponse res, long reserved) {
+    /** Reads the body into one array of the reserved size; over {@link #MAX_BODY_BYTES} it is {@link #bodyTooLarge()}. */
+    static byte[] readBody(ServerRequest req, ServerResponse res, long reserved) {
         try (InputStream in = req.content().inputStream()) {
             byte[] body = new byte[(int) reserved]; // what was reserved, allocated once
             int n = in.readNBytes(body, 0, body.length);

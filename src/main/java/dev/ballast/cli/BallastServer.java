@@ -21,6 +21,8 @@ import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
 import dev.ballast.deploy.StoppedTaskPurge;
+import dev.ballast.lifecycle.NotificationMetrics;
+import dev.ballast.lifecycle.RegistryNotifications;
 import dev.ballast.lifecycle.TagWatcher;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.resolve.ManagedCatalog;
@@ -220,7 +222,10 @@ public final class BallastServer implements AutoCloseable {
                     auth,
                     metrics,
                     () -> startedUp.get() && store.isReachable(),
-                    listener.limits());
+                    listener.limits(),
+                    // registries' push notifications: tag states and missing digests, then the controllers look
+                    new RegistryNotifications(store, clock, reconcilers::wake, new NotificationMetrics(metrics)),
+                    config.lifecycle().notificationToken());
             closeables.add(0, api);
             if (api.port() < 1) {
                 // the listener did not start (address in use, or not an address of this host): do not run without it

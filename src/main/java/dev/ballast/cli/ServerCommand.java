@@ -232,6 +232,14 @@ final class ServerCommand implements Callable<Integer> {
                     + ", *=" + BudgetSettings.OTHERS_DEFAULT + ".")
     List<String> registryBudgets = new ArrayList<>();
 
+    @Option(
+            names = "--notification-token-file",
+            paramLabel = "FILE",
+            description = "File holding the token registries' push notifications must carry on POST "
+                    + "/registry-notifications (Authorization: Bearer <token>, or the token itself); env "
+                    + "BALLAST_NOTIFICATION_TOKEN when no file is given. Without either the endpoint answers 404.")
+    Path notificationTokenFile;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -268,6 +276,8 @@ final class ServerCommand implements Callable<Integer> {
                             LOG))
                     .repositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG))
                     .tagWatch(new ServerConfig.TagWatch(tagWatchInterval, BudgetSettings.parse(registryBudgets)))
+                    .lifecycle(l -> l.withNotificationToken(
+                            NotificationToken.load(notificationTokenFile, System.getenv(NotificationToken.ENV), LOG)))
                     .build();
             server = BallastServer.start(config);
         } catch (RuntimeException e) {

@@ -70,6 +70,23 @@ public final class RegistryFixture implements AutoCloseable {
                 Optional.of(new String[] {tokens.pushUser(), tokens.pushPassword()}));
     }
 
+    /**
+     * An open registry that sends its notifications (the distribution envelope) to {@code endpoint}, with
+     * {@code Authorization: Bearer <token>}, as an operator configures {@code notifications.endpoints} for Ballast.
+     */
+    public static RegistryFixture startNotifying(URI endpoint, String token) {
+        return start(
+                "notifications:\n"
+                        + "  endpoints:\n"
+                        + "    - name: ballast\n"
+                        + "      url: " + endpoint + "\n"
+                        + "      headers: { Authorization: [\"Bearer " + token + "\"] }\n"
+                        + "      timeout: 2s\n"
+                        + "      threshold: 3\n"
+                        + "      backoff: 200ms\n",
+                Optional.empty());
+    }
+
     private static RegistryFixture start(String authYaml, Optional<String[]> credentials) {
         Path binary = Processes.require("docker-registry");
         AssertionError last = null;

@@ -84,6 +84,16 @@ public final class TestImages {
         return Digest.parse(Processes.run(Duration.ofSeconds(60), cmd).trim());
     }
 
+    /** Copies {@code from} to {@code to} on this registry as it is (same manifest, so the same digest). */
+    public void copy(String from, String to) {
+        List<String> cmd =
+                new ArrayList<>(List.of("skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false"));
+        registry.skopeoCredentials().ifPresent(c -> cmd.addAll(List.of("--src-creds", c, "--dest-creds", c)));
+        cmd.add("docker://" + registry.host() + "/" + from);
+        cmd.add("docker://" + registry.host() + "/" + to);
+        Processes.run(Duration.ofSeconds(60), cmd);
+    }
+
     /** Deletes the manifest {@code repo@digest} (and so every tag on it) with skopeo. */
     public void delete(String repo, Digest digest) {
         List<String> cmd = new ArrayList<>(List.of("skopeo", "delete", "--tls-verify=false"));
