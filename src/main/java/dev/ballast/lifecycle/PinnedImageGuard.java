@@ -125,7 +125,9 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
             Answer cached = answers.get(key);
             Answer known = newest(
                     cached,
-                    resolvedAt == null ? null : new Answer(Presence.PRESENT, resolvedAt, "resolved"),
+                    resolvedAt == null
+                            ? null
+                            : new Answer(Presence.PRESENT, resolvedAt, "present when the deployment pinned it"),
                     marked.map(m -> new Answer(Presence.MISSING, m.detectedAt(), describe(m)))
                             .orElse(null));
             long askedAt = Math.max(
