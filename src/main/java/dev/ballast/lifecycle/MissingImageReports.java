@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * What the pinned-image guard does about a digest gone from its registry, per holding: a service event naming
  * service, container, tag (the image as written) and digest with the registry's answer, written once per
  * detection ({@code addOnce}); for the primary deployment the service's {@code onMissingImage} policy — {@code fail}
- * (nothing launches; the event says how to recover) or {@code reresolve} (one new deployment per missing digest
- * and detection, {@link Deployer#redeploy}, recorded in the service's events); for a rollback target an event
+ * (nothing launches; the event says how to recover) or {@code reresolve} (one new deployment per deployment holding the
+ * digest and detection, {@link Deployer#redeploy}, recorded in the service's events); for a rollback target an event
  * naming the risk. Keeps the {@code ballast_missing_images{role}} gauge.
  */
 final class MissingImageReports {
@@ -124,19 +124,26 @@ final class MissingImageReports {
     }
 
     /**
-     * The {@code reresolve} policy: one new deployment per service, missing digest and detection (the event key
-     * is the lock), so a new resolution that finds the same digest, or no tag, fails the normal way instead of
-     * looping. False when this detection was already re-resolved.
+     * The {@code reresolve} policy: one new deployment per deployment holding the digest and detection (the event key
+     * is the lock, so a second reporter of the same detection does nothing). A container whose resolution is newer
+     * than the detection (the tag was resolved again and still names the digest) is not re-resolved again: it is
+     * reported as under {@code fail}, so a tag that keeps naming a gone digest, or is gone too, never loops. False
+     * when the {@code fail} event should be written instead.
      */
     private boolean reresolve(Holding h, MissingImage missing, String service, String what) {
-        String lock = h.serviceArn() + "|guard-reresolve|" + h.digest() + "|" + missing.detectedAt();
+        Long resolvedAt = h.container().resolvedAt();
+        if (resolvedAt != null && resolvedAt > missing.detectedAt()) {
+            return false;
+        }
+        String lock =
+                h.serviceArn() + "|guard-reresolve|" + h.deploymentId() + "|" + h.digest() + "|" + missing.detectedAt();
         if (!store.events()
                 .addOnce(
                         h.serviceArn(),
                         lock,
                         service + what + ": a new deployment resolves the tag again (policy onMissingImage "
                                 + MissingImageAction.RERESOLVE.wire() + ").")) {
-            return false;
+            return true; // this detection was handled already
         }
         Optional<DeploymentRow> created = deployer.redeploy(
                 h.serviceArn(),

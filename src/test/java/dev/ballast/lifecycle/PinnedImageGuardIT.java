@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ballast.image.Digest;
 import dev.ballast.model.ImageLifecyclePolicy;
 import dev.ballast.model.MissingImageAction;
+import dev.ballast.store.MissingImage;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.TestImages;
 import java.util.List;
@@ -200,5 +201,38 @@ class PinnedImageGuardIT {
         assertThat(f.stable("rb")).as("no other action").isTrue();
         assertThat(f.ecs.listServiceDeployments(r -> r.service("rb")).serviceDeployments())
                 .hasSize(2);
+    }
+
+    @Test
+    void aDigestRecordedMissingByANotificationBlocksAtOnceWithoutARequestUntilARecheckSeesIt() {
+        Digest digest = f.registry.images().push("demo/note:v1", TestImages.Format.OCI, "note-1");
+        f.register("note", "demo/note:v1", "enabled");
+        f.ecs.createService(r -> r.serviceName("note").taskDefinition("note").desiredCount(1));
+        f.awaitStable("note");
+        double checks = f.metric("ballast_guard_checks_total{outcome=\"present\"}")
+                + f.metric("ballast_guard_checks_total{outcome=\"missing\"}");
+        // what the notification endpoint writes for a registry's delete event (here the digest is in fact still there)
+        f.server
+                .server()
+                .store()
+                .missingImages()
+                .mark(new MissingImage(
+                        f.registry.host(), "demo/note", digest.toString(), f.clock.millis(), "notification"));
+        f.ecs.updateService(r -> r.service("note").desiredCount(2));
+        Eventually.await("the guard's event", GuardFixture.WAIT, () -> {
+            f.server.server().reconcilers().passOnce();
+            return f.events("note").stream()
+                    .anyMatch(m -> m.contains("cannot launch") && m.contains("(the registry's delete notification)"));
+        });
+        assertThat(f.tasksEver("note")).isEqualTo(1);
+        assertThat(f.metric("ballast_guard_checks_total{outcome=\"present\"}")
+                        + f.metric("ballast_guard_checks_total{outcome=\"missing\"}"))
+                .as("no registry request for a digest a notification reported gone")
+                .isEqualTo(checks);
+
+        f.clock.advance(GuardFixture.PAST_TTL); // the record is older than the answer reuse: asked again, present
+        f.awaitStable("note");
+        assertThat(f.service("note").runningCount()).isEqualTo(2);
+        assertThat(f.server.server().store().missingImages().all()).isEmpty();
     }
 }
