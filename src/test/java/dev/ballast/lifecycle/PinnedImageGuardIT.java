@@ -235,4 +235,40 @@ class PinnedImageGuardIT {
         assertThat(f.service("note").runningCount()).isEqualTo(2);
         assertThat(f.server.server().store().missingImages().all()).isEmpty();
     }
+
+    @Test
+    void withReresolveTheSweepRedeploysASteadyServiceBeforeAnyLaunchIsNeeded() {
+        Digest old = f.registry.images().push("demo/calm:v1", TestImages.Format.OCI, "calm-1");
+        f.register("calm", "demo/calm:v1", "enabled");
+        String arn = f.ecs.createService(
+                        r -> r.serviceName("calm").taskDefinition("calm").desiredCount(1))
+                .service()
+                .serviceArn();
+        f.server
+                .server()
+                .store()
+                .imagePolicies()
+                .put(arn, new ImageLifecyclePolicy(MissingImageAction.RERESOLVE, false, false, 300, false));
+        f.awaitStable("calm");
+        String first = f.service("calm").deployments().getFirst().id();
+
+        Digest current = f.registry.images().moveTag("demo/calm:v1", TestImages.Format.OCI, "calm-2");
+        f.registry.images().delete("demo/calm", old);
+        f.clock.advance(GuardFixture.PAST_TTL);
+        Eventually.await("a new deployment on the tag's current digest", GuardFixture.WAIT, () -> {
+            f.server.server().reconcilers().passOnce(); // the sweep job finds it; no scale-out, no launch asked
+            return f.stable("calm")
+                    && !f.service("calm").deployments().getFirst().id().equals(first);
+        });
+        String revision = f.service("calm").currentServiceRevisions().getFirst().arn();
+        assertThat(f.ecs.describeServiceRevisions(r -> r.serviceRevisionArns(revision))
+                        .serviceRevisions()
+                        .getFirst()
+                        .containerImages()
+                        .getFirst()
+                        .imageDigest())
+                .isEqualTo(current.toString());
+        assertThat(f.ecs.listServiceDeployments(r -> r.service("calm")).serviceDeployments())
+                .hasSize(2);
+    }
 }

@@ -148,6 +148,12 @@ class PinsCleanupIT {
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.out()).isEmpty();
         assertThat(bad.err()).startsWith("ballast pins: InvalidParameterException: Invalid 'registry' 'not a host'");
+        Run repo = ballast("pins", "--repository", "Team Web");
+        assertThat(repo.exit()).isEqualTo(1);
+        assertThat(repo.err()).startsWith("ballast pins: InvalidParameterException: Invalid 'repository' 'Team Web'");
+        Run format = ballast("pins", "--output", "yaml");
+        assertThat(format.exit()).isEqualTo(2);
+        assertThat(format.err()).contains("'yaml' is not an output format");
         Run unknown = ballast("pins", "--cluster", "nope");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("ClusterNotFoundException");
