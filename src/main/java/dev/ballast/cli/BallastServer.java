@@ -17,11 +17,13 @@ import dev.ballast.deploy.BackgroundResolution;
 import dev.ballast.deploy.ControllerLease;
 import dev.ballast.deploy.DeployMetrics;
 import dev.ballast.deploy.Deployer;
+import dev.ballast.deploy.LaunchGuard;
 import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
 import dev.ballast.deploy.StoppedTaskPurge;
 import dev.ballast.lifecycle.NotificationMetrics;
+import dev.ballast.lifecycle.PinnedImageGuard;
 import dev.ballast.lifecycle.RegistryNotifications;
 import dev.ballast.lifecycle.TagWatcher;
 import dev.ballast.registry.RegistryClient;
@@ -134,6 +136,19 @@ public final class BallastServer implements AutoCloseable {
                             clock,
                             config.controllers().replica().controllerLease())
                     : null;
+            // the pinned-image guard (docs/architecture.md): a launch waits for a fresh answer that its digests exist
+            ServerConfig.Lifecycle lifecycle = config.lifecycle();
+            boolean guarding = !lifecycle.guardInterval().isZero();
+            PinnedImageGuard guard = new PinnedImageGuard(
+                    store,
+                    registry,
+                    deployer,
+                    clock,
+                    lifecycle.guardCacheTtl(),
+                    host -> registry.budget().tryAcquire(host), // the sweep spends the registry's request budget
+                    () -> wakeControllers.get().run(),
+                    metrics);
+            closeables.add(guard);
             ServiceController controller = new ServiceController(
                     store,
                     step,
@@ -141,7 +156,8 @@ public final class BallastServer implements AutoCloseable {
                     deployer,
                     clock,
                     () -> wakeAgents.get().run(),
-                    () -> lease == null || lease.held());
+                    () -> lease == null || lease.held(),
+                    guarding ? guard : LaunchGuard.OPEN);
             Gauge.builder("ballast.controller.leader", () -> lease == null || lease.leader() ? 1 : 0)
                     .description("1 while this replica drives services and deployments (holds the controller lease)")
                     .register(metrics);
@@ -155,6 +171,9 @@ public final class BallastServer implements AutoCloseable {
                             config.controllers().reconcileWorkers())
                     .withPurge(new StoppedTaskPurge(
                             store, clock, config.controllers().stoppedTaskRetention()));
+            if (guarding) {
+                reconcilers.withJob(PinnedImageGuard.JOB, lifecycle.guardInterval(), guard::sweep);
+            }
             Gauge.builder("ballast.controller.queue", reconcilers::queueDepth)
                     .baseUnit("keys")
                     .description(

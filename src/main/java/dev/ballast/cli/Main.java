@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ResolveCommand.class,
             PolicyCommand.class,
             AuditCommand.class,
+            PinsCommand.class,
             AgentCommand.class,
         })
 public final class Main implements Runnable {

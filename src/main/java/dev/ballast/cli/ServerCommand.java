@@ -212,6 +212,15 @@ final class ServerCommand implements Callable<Integer> {
     Duration stoppedTaskRetention;
 
     @Option(
+            names = "--guard-interval",
+            defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "How often the pinned-image guard checks every digest that active deployments and rollback "
+                    + "targets hold (HEAD by digest); 0 turns the guard off, also its check before launches "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration guardInterval;
+
+    @Option(
             names = "--reconcile-workers",
             description = "How many services the controllers reconcile at once (default: the processors, 2 to 4).")
     Integer reconcileWorkers;
@@ -268,6 +277,7 @@ final class ServerCommand implements Callable<Integer> {
                     .instance(new ServerConfig.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
                     .stoppedTaskRetention(stoppedTaskRetention)
                     .reconcileWorkers(reconcileWorkers != null ? reconcileWorkers : Reconcilers.DEFAULT_WORKERS)
+                    .lifecycle(l -> l.withGuard(guardInterval, l.guardCacheTtl()))
                     // Registry credentials: the user's Docker config (auths, credHelpers, credsStore), as docker pull
                     // would use.
                     .registry(r -> registryOptions.apply(

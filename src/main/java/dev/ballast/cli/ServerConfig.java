@@ -211,7 +211,8 @@ public record ServerConfig(
     /**
      * The image lifecycle after pinning (issue 11); the tag watcher's settings are {@link TagWatch}.
      *
-     * @param guardInterval how often the pinned-image guard sweeps every held digest (--guard-interval)
+     * @param guardInterval how often the pinned-image guard sweeps every held digest (--guard-interval); zero turns
+     *     the guard off (no sweep, no check before launches)
      * @param guardCacheTtl how long the guard's answer for one digest is reused before a launch checks again
      * @param notificationToken the token registry notifications must carry; null: the endpoint refuses all
      * @param waveSize how many services a moved tag rolls at once, across services (--rollout-wave-size)

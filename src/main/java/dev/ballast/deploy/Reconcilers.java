@@ -136,6 +136,7 @@ public final class Reconcilers implements AutoCloseable {
         if (purge != null) {
             runtime.enqueue(PURGE);
         }
+        jobs.keySet().forEach(runtime::enqueue);
         runtime.enqueue(RESYNC);
         runtime.runUntilIdle();
     }

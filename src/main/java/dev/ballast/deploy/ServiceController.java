@@ -56,6 +56,7 @@ public final class ServiceController {
     private final Runnable wakeAgents;
     private final FailedStarts failedStarts;
     private final BooleanSupplier leading;
+    private final LaunchGuard launchGuard;
 
     public ServiceController(
             Store store,
@@ -79,6 +80,20 @@ public final class ServiceController {
             Clock clock,
             Runnable wakeAgents,
             BooleanSupplier leading) {
+        this(store, resolution, launcher, deployer, clock, wakeAgents, leading, LaunchGuard.OPEN);
+    }
+
+    /** As above; {@code launchGuard} is asked right before tasks are launched (the pinned-image guard). */
+    public ServiceController(
+            Store store,
+            ResolutionStep resolution,
+            Launcher launcher,
+            Deployer deployer,
+            Clock clock,
+            Runnable wakeAgents,
+            BooleanSupplier leading,
+            LaunchGuard launchGuard) {
+        this.launchGuard = launchGuard;
         this.leading = leading;
         this.failedStarts = new FailedStarts(store, clock, LaunchBackoff.DEFAULT);
         this.store = store;
@@ -290,6 +305,9 @@ public final class ServiceController {
         }
         RevisionRow revision =
                 store.revisions().find(primary.revisionArn()).orElseThrow().value();
+        if (!launchGuard.mayLaunch(service, primary, revision)) {
+            return; // an image it pins is being checked or is missing: the guard says why and wakes us
+        }
         TaskDefinitionRecord td =
                 store.taskDefinitions().findByArn(revision.taskDefinitionArn()).orElseThrow();
         Launcher.Launched launched = launcher.launch(

@@ -50,20 +50,21 @@ public final class Events {
 
     /**
      * Adds an event once: a second call with the same key (e.g. "task ARN:pull-failed") is ignored, so a
-     * level-triggered controller can report what it observes on every pass.
+     * level-triggered controller can report what it observes on every pass. True when this call added it.
      */
-    public void addOnce(String serviceArn, String key, String message) {
+    public boolean addOnce(String serviceArn, String key, String message) {
         long now = store.now();
-        store.jdbi()
-                .useHandle(h -> h.createUpdate(
-                                "INSERT INTO service_events (id, service_arn, created_at, seq, message) VALUES (:id, :s, :now, "
-                                        + "(SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE service_arn = :s), :m) "
-                                        + "ON CONFLICT (id) DO NOTHING")
-                        .bind("id", key)
-                        .bind("s", serviceArn)
-                        .bind("now", now)
-                        .bind("m", message)
-                        .execute());
+        return store.jdbi()
+                        .withHandle(h -> h.createUpdate(
+                                        "INSERT INTO service_events (id, service_arn, created_at, seq, message) VALUES (:id, :s, :now, "
+                                                + "(SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE service_arn = :s), :m) "
+                                                + "ON CONFLICT (id) DO NOTHING")
+                                .bind("id", key)
+                                .bind("s", serviceArn)
+                                .bind("now", now)
+                                .bind("m", message)
+                                .execute())
+                == 1;
     }
 
     /**

@@ -65,7 +65,9 @@ class FailingLaunchesIT {
         server = TestServer.sqlite(c -> c.simulatedInstances(2)
                 .clock(clock)
                 .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2)))
-                .stoppedTaskRetention(RETENTION));
+                .stoppedTaskRetention(RETENTION)
+                // the launch back-off after failed pulls itself: the pinned-image guard would stop these launches
+                .lifecycle(l -> l.withGuard(Duration.ZERO, l.guardCacheTtl())));
         ecs = server.client();
     }
 

@@ -44,7 +44,9 @@ class VersionConsistencyScenarioIT {
     @BeforeAll
     void start() {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.simulatedInstances(4));
+        // a deleted pinned digest's pull failure itself: the pinned-image guard (which would stop the launch) is off
+        server = TestServer.sqlite(
+                c -> c.simulatedInstances(4).lifecycle(l -> l.withGuard(Duration.ZERO, l.guardCacheTtl())));
         ecs = server.client();
     }
 

@@ -1,0 +1,146 @@
+package dev.ballast.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.lifecycle.DigestKey;
+import dev.ballast.lifecycle.Holding;
+import dev.ballast.lifecycle.Holdings;
+import dev.ballast.store.MissingImage;
+import dev.ballast.store.Store;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ListPins} (target prefix {@link LifecycleApi#TARGET_PREFIX}): every digest that active deployments and
+ * rollback targets hold ({@link Holdings}), with who holds it (service, cluster, deployment, role, container, tag
+ * as written) and whether the pinned-image guard knows it missing, plus the children of pinned indexes (from the
+ * index platforms the guard recorded), and the keep-list a registry clean-up must not delete
+ * ({@code registry/repository@digest}, sorted). Filters: {@code registry} (exact host[:port], Docker Hub's aliases
+ * read as {@code docker.io}), {@code repository} (exact, or a glob where {@code *} matches any run of characters,
+ * {@code /} included), {@code cluster} (name or ARN).
+ */
+final class PinOperations {
+    private static final Set<String> DOCKER_HUB = Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
+
+    private final Store store;
+    private final ResourceRefs refs;
+    private final LifecycleApi.Context context;
+
+    PinOperations(LifecycleApi.Context context) {
+        this.context = context;
+        this.store = context.store();
+        this.refs = new ResourceRefs(context.account());
+    }
+
+    /** Adds {@code ListPins}. */
+    void register(Map<String, Operation> ops) {
+        ops.put("ListPins", (in, call) -> list(in));
+    }
+
+    private JsonNode list(ObjectNode in) {
+        String registry = Optional.ofNullable(Params.text(in, "registry", false))
+                .map(PinOperations::registry)
+                .orElse(null);
+        Pattern repository = Optional.ofNullable(Params.text(in, "repository", false))
+                .map(PinOperations::repository)
+                .orElse(null);
+        String clusterArn = Optional.ofNullable(Params.text(in, "cluster", false))
+                .map(this::clusterArn)
+                .orElse(null);
+        Map<DigestKey, List<Holding>> pins =
+                new TreeMap<>((a, b) -> a.reference().compareTo(b.reference()));
+        for (Holding h : new Holdings(store).current()) {
+            if (!h.pinned()
+                    || registry != null && !registry.equals(h.image().registry())
+                    || repository != null
+                            && !repository.matcher(h.image().repository()).matches()
+                    || clusterArn != null && !clusterArn.equals(h.clusterArn())) {
+                continue;
+            }
+            pins.computeIfAbsent(
+                            new DigestKey(h.image().registry(), h.image().repository(), h.digest()),
+                            k -> new ArrayList<>())
+                    .add(h);
+        }
+        ArrayNode out = Json.object().arrayNode();
+        Set<String> keep = new TreeSet<>();
+        for (Map.Entry<DigestKey, List<Holding>> e : pins.entrySet()) {
+            DigestKey key = e.getKey();
+            keep.add(key.reference());
+            ObjectNode pin = out.addObject()
+                    .put("registry", key.registry())
+                    .put("repository", key.repository())
+                    .put("digest", key.digest())
+                    .put("reference", key.reference());
+            Optional<MissingImage> missing = store.missingImages().find(key.registry(), key.repository(), key.digest());
+            pin.put("missing", missing.isPresent());
+            missing.ifPresent(
+                    m -> pin.put("missingSince", m.detectedAt() / 1000.0).put("missingSource", m.source()));
+            ArrayNode heldBy = pin.putArray("heldBy");
+            for (Holding h : e.getValue()) {
+                ObjectNode by = heldBy.addObject()
+                        .put("serviceArn", h.serviceArn())
+                        .put("serviceName", h.serviceName())
+                        .put("clusterArn", h.clusterArn())
+                        .put("deploymentId", h.deploymentId())
+                        .put("role", h.role().wire())
+                        .put("containerName", h.container().containerName())
+                        .put("image", h.container().image());
+                if (h.tag() != null) {
+                    by.put("tag", h.tag().tag());
+                }
+            }
+            ArrayNode children = pin.putArray("children");
+            store.indexPlatforms()
+                    .find(key.registry(), key.repository(), key.digest())
+                    .ifPresent(platforms -> new TreeMap<>(platforms).forEach((platform, digest) -> {
+                        String ref = key.registry() + "/" + key.repository() + "@" + digest;
+                        keep.add(ref);
+                        children.addObject()
+                                .put("platform", platform)
+                                .put("digest", digest)
+                                .put("reference", ref);
+                    }));
+        }
+        ObjectNode answer = Json.object();
+        answer.set("pins", out);
+        answer.set("keepList", Params.array(new ArrayList<>(keep)));
+        return answer;
+    }
+
+    /** {@code host[:port]} as canonical in image references (Docker Hub's aliases are {@code docker.io}). */
+    private static String registry(String text) {
+        String r = text.toLowerCase(Locale.ROOT);
+        if (r.isEmpty() || !r.matches("[a-z0-9.\\-]+(:[0-9]{1,5})?")) {
+            throw AwsException.invalidParameter("Invalid 'registry' '" + ShapeValidator.clip(text)
+                    + "': give a registry host[:port], e.g. registry.example.com or 127.0.0.1:5000.");
+        }
+        return DOCKER_HUB.contains(r) ? "docker.io" : r;
+    }
+
+    /** An exact repository path, or a glob: {@code *} matches any run of characters, {@code /} included. */
+    private static Pattern repository(String text) {
+        if (text.isEmpty() || !text.matches("[a-z0-9._/*\\-]+")) {
+            throw AwsException.invalidParameter("Invalid 'repository' '" + ShapeValidator.clip(text)
+                    + "': give a repository path such as team/app, or a glob such as team/*.");
+        }
+        return Pattern.compile(
+                Arrays.stream(text.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
+    }
+
+    private String clusterArn(String ref) {
+        String name = refs.clusterName(ref).orElseThrow(AwsException::clusterNotFound);
+        store.clusters().find(name).orElseThrow(AwsException::clusterNotFound);
+        return context.account().clusterArn(name);
+    }
+}
