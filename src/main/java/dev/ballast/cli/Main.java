@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ServerCommand.class,
             ResolveCommand.class,
             PolicyCommand.class,
+            ServicePolicyCommand.class,
             AgentCommand.class,
         })
 public final class Main implements Runnable {
@@ -37,6 +38,9 @@ public final class Main implements Runnable {
             public <K> K create(Class<K> cls) throws Exception {
                 if (cls == PolicyCommand.Connection.class) {
                     return cls.cast(new PolicyCommand.Connection(environment));
+                }
+                if (cls == LifecycleConnection.class) {
+                    return cls.cast(new LifecycleConnection(environment));
                 }
                 return CommandLine.defaultFactory().create(cls);
             }
