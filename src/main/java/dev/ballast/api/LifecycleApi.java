@@ -23,5 +23,6 @@ public final class LifecycleApi {
     static void register(Map<String, Operation> ops, Context context) {
         // one registration per part: pins, drift and policies, approvals, audit
         new ServicePolicyOperations(context).register(ops);
+        new DriftOperations(context).register(ops);
     }
 }

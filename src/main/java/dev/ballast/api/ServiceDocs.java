@@ -3,6 +3,7 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.deploy.Deployer;
+import dev.ballast.lifecycle.DriftView;
 import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.RolloutState;
@@ -85,6 +86,8 @@ final class ServiceDocs {
         if (tags) {
             out.set("tags", Params.tagsJson(store.tags().list(s.arn())));
         }
+        // Ballast extension member: the image drift of the PRIMARY deployment's containers (DescribeDrift's view)
+        out.set("imageDrift", DriftOperations.render(new DriftView(store).of(s)));
         return out;
     }
 

@@ -21,6 +21,9 @@ import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
 import dev.ballast.deploy.StoppedTaskPurge;
+import dev.ballast.lifecycle.DriftBaseline;
+import dev.ballast.lifecycle.DriftJob;
+import dev.ballast.lifecycle.IndexChildrenFetcher;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.ResolutionFailedException;
@@ -144,6 +147,14 @@ public final class BallastServer implements AutoCloseable {
                             config.controllers().reconcileWorkers())
                     .withPurge(new StoppedTaskPurge(
                             store, clock, config.controllers().stoppedTaskRetention()));
+            // drift (issue 11): a periodic job reading the store; index children fetched off the workers, once each
+            AtomicReference<Runnable> wakeDrift = new AtomicReference<>(() -> {});
+            IndexChildrenFetcher indexChildren = new IndexChildrenFetcher(
+                    store, registry, clock, () -> wakeDrift.get().run());
+            reconcilers.withJob(
+                    DriftJob.KEY, DriftJob.EVERY, new DriftJob(store, indexChildren::request).bind(metrics));
+            wakeDrift.set(() -> reconcilers.enqueue(DriftJob.KEY));
+            controller.onResolved(new DriftBaseline(store, clock)::resolved);
             Gauge.builder("ballast.controller.queue", reconcilers::queueDepth)
                     .baseUnit("keys")
                     .description(

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ResolveCommand.class,
             PolicyCommand.class,
             ServicePolicyCommand.class,
+            DriftCommand.class,
             AgentCommand.class,
         })
 public final class Main implements Runnable {
