@@ -38,7 +38,12 @@ public final class DriftView {
 
     /** The drift of one service; no containers while it has no PRIMARY deployment. */
     public ServiceDrift of(ServiceRow service) {
-        Optional<DeploymentRow> primary = store.deployments().ofService(service.arn()).stream()
+        return of(service, store.deployments().ofService(service.arn()));
+    }
+
+    /** As {@link #of(ServiceRow)}, with the service's deployments the caller has read already. */
+    public ServiceDrift of(ServiceRow service, List<Versioned<DeploymentRow>> deployments) {
+        Optional<DeploymentRow> primary = deployments.stream()
                 .map(Versioned::value)
                 .filter(d -> DeploymentStatus.fromWire(d.status()) == DeploymentStatus.PRIMARY)
                 .findFirst();
