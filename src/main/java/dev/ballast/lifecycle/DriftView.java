@@ -43,17 +43,31 @@ public final class DriftView {
 
     /** As {@link #of(ServiceRow)}, with the service's deployments the caller has read already. */
     public ServiceDrift of(ServiceRow service, List<Versioned<DeploymentRow>> deployments) {
-        Optional<DeploymentRow> primary = deployments.stream()
-                .map(Versioned::value)
-                .filter(d -> DeploymentStatus.fromWire(d.status()) == DeploymentStatus.PRIMARY)
-                .findFirst();
+        Optional<DeploymentRow> primary =
+                primary(deployments.stream().map(Versioned::value).toList());
+        if (primary.isEmpty()) {
+            return of(service, List.of(), List.of());
+        }
+        return of(
+                service,
+                List.of(primary.get()),
+                store.tasks().liveOfService(service.arn()).stream()
+                        .map(Versioned::value)
+                        .toList());
+    }
+
+    /**
+     * As {@link #of(ServiceRow)}, with the service's deployments and its tasks that are not STOPPED read already (a
+     * pass over many services reads them for all at once).
+     */
+    public ServiceDrift of(ServiceRow service, List<DeploymentRow> deployments, List<TaskRow> live) {
+        Optional<DeploymentRow> primary = primary(deployments);
         Optional<RevisionRow> revision =
                 primary.flatMap(d -> store.revisions().find(d.revisionArn())).map(Versioned::value);
         if (revision.isEmpty()) {
             return new ServiceDrift(service.arn(), service.name(), service.clusterArn(), null, List.of(), List.of());
         }
-        List<TaskRow> running = store.tasks().liveOfService(service.arn()).stream()
-                .map(Versioned::value)
+        List<TaskRow> running = live.stream()
                 .filter(t -> TaskStatus.fromWire(t.lastStatus()) == TaskStatus.RUNNING)
                 .toList();
         List<ContainerDrift> containers = new ArrayList<>();
@@ -90,6 +104,12 @@ public final class DriftView {
                 primary.get().id(),
                 containers,
                 unknown);
+    }
+
+    private static Optional<DeploymentRow> primary(List<DeploymentRow> deployments) {
+        return deployments.stream()
+                .filter(d -> DeploymentStatus.fromWire(d.status()) == DeploymentStatus.PRIMARY)
+                .findFirst();
     }
 
     private Optional<TagState> tagStateOf(TagKey tag) {
