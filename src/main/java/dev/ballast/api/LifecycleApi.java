@@ -24,5 +24,7 @@ public final class LifecycleApi {
         // one registration per part: pins, drift and policies, approvals, audit
         new LifecycleAuditOperations(context.store()).register(ops);
         new PinOperations(context).register(ops);
+        new ServicePolicyOperations(context).register(ops);
+        new DriftOperations(context).register(ops);
     }
 }

@@ -3,6 +3,7 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.deploy.Deployer;
+import dev.ballast.lifecycle.DriftView;
 import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.RolloutState;
@@ -13,6 +14,7 @@ import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRows;
 import dev.ballast.store.Versioned;
+import java.util.List;
 import java.util.Map;
 
 /** Renders services, deployments, revisions and service deployments as the ECS shapes. */
@@ -37,7 +39,8 @@ final class ServiceDocs {
         out.put("taskDefinition", s.taskDefinitionArn());
         ArrayNode deployments = out.putArray("deployments");
         DeploymentRow current = null;
-        for (Versioned<DeploymentRow> v : store.deployments().ofService(s.arn())) {
+        List<Versioned<DeploymentRow>> ofService = store.deployments().ofService(s.arn());
+        for (Versioned<DeploymentRow> v : ofService) {
             DeploymentRow d = v.value();
             if (!d.active()) {
                 continue;
@@ -85,6 +88,8 @@ final class ServiceDocs {
         if (tags) {
             out.set("tags", Params.tagsJson(store.tags().list(s.arn())));
         }
+        // Ballast extension member: the image drift of the PRIMARY deployment's containers (DescribeDrift's view)
+        out.set("imageDrift", DriftOperations.render(new DriftView(store).of(s, ofService)));
         return out;
     }
 

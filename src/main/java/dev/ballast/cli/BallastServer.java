@@ -22,6 +22,9 @@ import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
 import dev.ballast.deploy.StoppedTaskPurge;
+import dev.ballast.lifecycle.DriftBaseline;
+import dev.ballast.lifecycle.DriftJob;
+import dev.ballast.lifecycle.IndexChildrenFetcher;
 import dev.ballast.lifecycle.NotificationMetrics;
 import dev.ballast.lifecycle.PinnedImageGuard;
 import dev.ballast.lifecycle.RegistryNotifications;
@@ -174,12 +177,25 @@ public final class BallastServer implements AutoCloseable {
             if (guarding) {
                 reconcilers.withJob(PinnedImageGuard.JOB, lifecycle.guardInterval(), guard::sweep);
             }
+            // drift (issue 11): a periodic job reading the store; index children fetched off the workers, once each
+            AtomicReference<Runnable> wakeDrift = new AtomicReference<>(() -> {});
+            IndexChildrenFetcher indexChildren = new IndexChildrenFetcher(
+                    store, registry, clock, () -> wakeDrift.get().run());
+            reconcilers.withJob(
+                    DriftJob.KEY, DriftJob.EVERY, new DriftJob(store, indexChildren::request).bind(metrics));
+            wakeDrift.set(() -> reconcilers.enqueue(DriftJob.KEY));
+            controller.onResolved(new DriftBaseline(store, clock)::resolved);
             Gauge.builder("ballast.controller.queue", reconcilers::queueDepth)
                     .baseUnit("keys")
                     .description(
                             "Services and jobs queued or waiting (requeue-after, back-off) for a controller worker")
                     .register(metrics);
-            TagWatcher tagWatcher = new TagWatcher(store, registry, clock, metrics, reconcilers::wake);
+            // a moved tag: every service reconciles (guard, moved-tag rollouts) and drift writes its events now
+            Runnable tagMoved = () -> {
+                reconcilers.wake();
+                reconcilers.enqueue(DriftJob.KEY);
+            };
+            TagWatcher tagWatcher = new TagWatcher(store, registry, clock, metrics, tagMoved);
             Duration tagWatchInterval = config.tagWatch().interval();
             reconcilers.withJob(TAG_WATCH, tagWatchInterval, () -> tagWatcher.trigger(tagWatchInterval));
             DeployMetrics.bind(metrics, store, controller);
@@ -243,7 +259,7 @@ public final class BallastServer implements AutoCloseable {
                     () -> startedUp.get() && store.isReachable(),
                     listener.limits(),
                     // registries' push notifications: tag states and missing digests, then the controllers look
-                    new RegistryNotifications(store, clock, reconcilers::wake, new NotificationMetrics(metrics)),
+                    new RegistryNotifications(store, clock, tagMoved, new NotificationMetrics(metrics)),
                     config.lifecycle().notificationToken());
             closeables.add(0, api);
             if (api.port() < 1) {

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             PolicyCommand.class,
             AuditCommand.class,
             PinsCommand.class,
+            ServicePolicyCommand.class,
+            DriftCommand.class,
             AgentCommand.class,
         })
 public final class Main implements Runnable {
@@ -42,6 +44,9 @@ public final class Main implements Runnable {
                 }
                 if (cls == AuditCommand.class) {
                     return cls.cast(new AuditCommand(environment));
+                }
+                if (cls == LifecycleConnection.class) {
+                    return cls.cast(new LifecycleConnection(environment));
                 }
                 return CommandLine.defaultFactory().create(cls);
             }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -57,6 +58,7 @@ public final class ServiceController {
     private final FailedStarts failedStarts;
     private final BooleanSupplier leading;
     private final LaunchGuard launchGuard;
+    private volatile Consumer<RevisionRow> onResolved = r -> {};
 
     public ServiceController(
             Store store,
@@ -102,6 +104,15 @@ public final class ServiceController {
         this.deployer = deployer;
         this.clock = clock;
         this.wakeAgents = wakeAgents;
+    }
+
+    /**
+     * Also calls {@code hook} with each revision whose resolution record this controller has just stored RESOLVED
+     * (the image lifecycle records the resolved tags as drift's baseline); call before the controllers start.
+     */
+    public ServiceController onResolved(Consumer<RevisionRow> hook) {
+        this.onResolved = hook;
+        return this;
     }
 
     /** Services whose primary deployment is backing off launches after consecutive failed starts (a gauge). */
@@ -187,6 +198,9 @@ public final class ServiceController {
             if (!outcome.record().equals(record)) {
                 if (!store.revisions().update(revision.value().withResolution(outcome.record()), revision.version())) {
                     return;
+                }
+                if (outcome.record().resolved()) {
+                    onResolved.accept(revision.value().withResolution(outcome.record()));
                 }
                 outcome.events().forEach(events::add);
             }

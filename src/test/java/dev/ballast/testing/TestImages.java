@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class TestImages {
     private final RegistryFixture registry;
     private final Path root;
     private final AtomicInteger counter = new AtomicInteger();
+    private final Map<String, String> built = new HashMap<>();
 
     TestImages(RegistryFixture registry, Path root) {
         this.registry = registry;
@@ -72,6 +74,27 @@ public final class TestImages {
         String arm = build(layout, content + "-arm64", "arm64", false);
         String tag = "index-" + counter.incrementAndGet();
         writeIndex(layout, tag, Map.of(amd, "amd64", arm, "arm64"));
+        return copy(layout, tag, repoTag, format, true);
+    }
+
+    /**
+     * Builds (without pushing) a linux image for {@code arch} whose {@code /etc/app-version} holds {@code content};
+     * returns its name in the layout, for {@link #pushIndexOf}. The same built image pushed in several indexes keeps
+     * its digest, so an index can gain or lose a platform while another platform's image stays byte-identical.
+     */
+    public synchronized String buildPlatform(String content, String arch) {
+        String tag = build(layout(), content, arch, false);
+        built.put(tag, arch);
+        return tag;
+    }
+
+    /** Pushes an index / manifest list of images made by {@link #buildPlatform}; returns its digest. */
+    public synchronized Digest pushIndexOf(String repoTag, Format format, List<String> platformImages) {
+        Path layout = layout();
+        Map<String, String> tagToArch = new TreeMap<>();
+        platformImages.forEach(t -> tagToArch.put(t, built.get(t)));
+        String tag = "index-" + counter.incrementAndGet();
+        writeIndex(layout, tag, tagToArch);
         return copy(layout, tag, repoTag, format, true);
     }
 

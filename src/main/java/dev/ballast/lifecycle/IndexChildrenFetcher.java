@@ -1,0 +1,87 @@
+package dev.ballast.lifecycle;
+
+import dev.ballast.image.ImageReference;
+import dev.ballast.registry.Platform;
+import dev.ballast.registry.RegistryClient;
+import dev.ballast.registry.RegistryException;
+import dev.ballast.registry.Resolution;
+import dev.ballast.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches, once per digest, the children of an index drift needs to compare by platform and records them in {@code
+ * store.indexPlatforms()} (a digest that names a single manifest is recorded with no children, so it is not asked
+ * again). Each fetch runs on its own virtual thread, never on a controller worker; at most one per digest at a time,
+ * a failed one is tried again after {@link #RETRY_AFTER}. {@code fetched} is told after each recorded answer.
+ */
+public final class IndexChildrenFetcher {
+    /** How long a failed fetch of a digest waits before it is tried again. */
+    static final Duration RETRY_AFTER = Duration.ofMinutes(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(IndexChildrenFetcher.class);
+    private static final long IN_FLIGHT = Long.MAX_VALUE;
+
+    private final Store store;
+    private final RegistryClient registry;
+    private final Clock clock;
+    private final Runnable fetched;
+    private final Map<ServiceDrift.IndexRef, Long> attempts = new ConcurrentHashMap<>();
+
+    public IndexChildrenFetcher(Store store, RegistryClient registry, Clock clock, Runnable fetched) {
+        this.store = store;
+        this.registry = registry;
+        this.clock = clock;
+        this.fetched = fetched;
+    }
+
+    /** Starts a fetch of {@code ref}'s children unless one runs or failed within {@link #RETRY_AFTER}. */
+    public void request(ServiceDrift.IndexRef ref) {
+        long now = clock.millis();
+        boolean[] start = {false};
+        attempts.compute(ref, (k, failedAt) -> {
+            if (failedAt == null || (failedAt != IN_FLIGHT && now - failedAt >= RETRY_AFTER.toMillis())) {
+                start[0] = true;
+                return IN_FLIGHT;
+            }
+            return failedAt;
+        });
+        if (start[0]) {
+            Thread.ofVirtual().name("ballast-index-children").start(() -> fetch(ref));
+        }
+    }
+
+    /** Fetches and records {@code ref}'s children on the caller's thread; false when the registry failed. */
+    boolean fetch(ServiceDrift.IndexRef ref) {
+        try {
+            Resolution r = registry.resolve(
+                    ImageReference.parse(ref.registry() + "/" + ref.repository() + "@" + ref.digest()));
+            Map<String, String> children = new TreeMap<>();
+            for (Platform p : r.platforms()) {
+                children.putIfAbsent(p.name(), p.digest().toString());
+            }
+            store.indexPlatforms().record(ref.registry(), ref.repository(), ref.digest(), children);
+            attempts.remove(ref);
+            fetched.run();
+            return true;
+        } catch (RegistryException | IllegalArgumentException e) {
+            LOG.warn(
+                    "drift: cannot read the platforms of {}/{}@{} (tried again in {}): {}",
+                    ref.registry(),
+                    ref.repository(),
+                    ref.digest(),
+                    RETRY_AFTER,
+                    e.getMessage());
+            attempts.put(ref, clock.millis());
+            return false;
+        } catch (RuntimeException e) {
+            attempts.put(ref, clock.millis());
+            throw e;
+        }
+    }
+}
