@@ -146,23 +146,40 @@ public final class Deployer {
      */
     public void demoteOldPrimaries(String serviceArn, String newRevisionArn) {
         for (Versioned<DeploymentRow> d : store.deployments().ofService(serviceArn)) {
-            DeploymentRow row = d.value();
-            if (row.status().equals(DeploymentStatus.PRIMARY.wire())
-                    && !row.revisionArn().equals(newRevisionArn)) {
-                String lifecycle = row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire())
-                        ? ServiceDeploymentStatus.STOPPED.wire()
-                        : row.lifecycle();
-                store.deployments()
-                        .update(
-                                row.with(
-                                        DeploymentStatus.ACTIVE.wire(),
-                                        row.rolloutState(),
-                                        row.rolloutStateReason(),
-                                        lifecycle,
-                                        row.finishedAt()),
-                                d.version());
+            if (!isOldPrimary(d.value(), newRevisionArn)) {
+                continue;
+            }
+            try {
+                // a controller pass may write the row meanwhile (its steady flag, a failure count): re-read and retry
+                Cas.update(
+                        () -> store.deployments().find(d.value().id()),
+                        row -> isOldPrimary(row, newRevisionArn) ? Optional.of(demoted(row)) : Optional.empty(),
+                        (read, row) -> store.deployments().update(row, read.version()),
+                        10);
+            } catch (CompareAndSet.ConflictException e) {
+                LOG.warn(
+                        "deployment {} of service {} is still PRIMARY: lost 10 concurrent writes",
+                        d.value().id(),
+                        serviceArn);
             }
         }
+    }
+
+    private static boolean isOldPrimary(DeploymentRow row, String newRevisionArn) {
+        return row.status().equals(DeploymentStatus.PRIMARY.wire())
+                && !row.revisionArn().equals(newRevisionArn);
+    }
+
+    private static DeploymentRow demoted(DeploymentRow row) {
+        String lifecycle = row.lifecycle().equals(ServiceDeploymentStatus.IN_PROGRESS.wire())
+                ? ServiceDeploymentStatus.STOPPED.wire()
+                : row.lifecycle();
+        return row.with(
+                DeploymentStatus.ACTIVE.wire(),
+                row.rolloutState(),
+                row.rolloutStateReason(),
+                lifecycle,
+                row.finishedAt());
     }
 
     static ObjectNode deploymentConfiguration(ServiceRow service) {
