@@ -21,6 +21,7 @@ import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
 import dev.ballast.deploy.StoppedTaskPurge;
+import dev.ballast.lifecycle.MovedTagWaves;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.ResolutionFailedException;
@@ -150,6 +151,12 @@ public final class BallastServer implements AutoCloseable {
                             "Services and jobs queued or waiting (requeue-after, back-off) for a controller worker")
                     .register(metrics);
             DeployMetrics.bind(metrics, store, controller);
+            MovedTagWaves waves = new MovedTagWaves(
+                    store, deployer, clock, config.lifecycle().waveSize(), metrics, reconcilers::enqueue);
+            reconcilers.withJob(
+                    MovedTagWaves.JOB, MovedTagWaves.period(config.controllers().reconcilePeriod()), () -> {
+                        waves.passOnce();
+                    });
             closeables.add(reconcilers);
             closeables.add(step);
             wakeControllers.set(reconcilers::wake);

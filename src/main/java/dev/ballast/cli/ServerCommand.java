@@ -213,6 +213,13 @@ final class ServerCommand implements Callable<Integer> {
             description = "How many services the controllers reconcile at once (default: the processors, 2 to 4).")
     Integer reconcileWorkers;
 
+    @Option(
+            names = "--rollout-wave-size",
+            defaultValue = "5",
+            description = "At most this many services have a deployment started by a moved tag (refresh, "
+                    + "autoRedeploy) in progress at once; the next starts when one ends (default: ${DEFAULT-VALUE}).")
+    int rolloutWaveSize;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -248,6 +255,7 @@ final class ServerCommand implements Callable<Integer> {
                                     DockerConfigCredentials.load(DockerConfigCredentials.defaultPath(), null)),
                             LOG))
                     .repositoryCredentials(RegistryCredentialsFile.load(registryCredentials, LOG))
+                    .lifecycle(l -> l.withWaveSize(rolloutWaveSize))
                     .build();
             server = BallastServer.start(config);
         } catch (RuntimeException e) {

@@ -6,6 +6,8 @@ import dev.ballast.store.Store;
 import dev.ballast.store.Versioned;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The server's controllers on one {@link ControllerRuntime}: the service reconciler keyed by service ARN, and
@@ -37,6 +39,7 @@ public final class Reconcilers implements AutoCloseable {
     private final ControllerRuntime runtime;
     private final ControllerLease lease;
     private volatile StoppedTaskPurge purge;
+    private final Map<String, Runnable> jobs = new ConcurrentHashMap<>();
 
     public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock) {
         this(store, controller, period, clock, null);
@@ -95,6 +98,16 @@ public final class Reconcilers implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Also runs {@code job} every {@code period} as the periodic job {@code key} (a {@code job:} name; e.g. the
+     * image lifecycle's moved-tag rollouts), on the leader only; call before {@link #start()}.
+     */
+    public Reconcilers withJob(String key, Duration period, Runnable job) {
+        jobs.put(key, job);
+        runtime.every(key, period);
+        return this;
+    }
+
     public Reconcilers start() {
         runtime.start();
         return this;
@@ -119,6 +132,7 @@ public final class Reconcilers implements AutoCloseable {
         if (purge != null) {
             runtime.enqueue(PURGE);
         }
+        jobs.keySet().forEach(runtime::enqueue);
         runtime.enqueue(RESYNC);
         runtime.runUntilIdle();
     }
@@ -145,7 +159,14 @@ public final class Reconcilers implements AutoCloseable {
                     purge.passOnce();
                 }
             }
-            default -> controller.reconcile(key);
+            default -> {
+                Runnable job = jobs.get(key);
+                if (job != null) {
+                    job.run();
+                } else {
+                    controller.reconcile(key);
+                }
+            }
         }
         return Result.done();
     }
