@@ -22,5 +22,6 @@ public final class LifecycleApi {
     /** Adds every lifecycle operation to {@code ops}; they must be served under {@link #TARGET_PREFIX}. */
     static void register(Map<String, Operation> ops, Context context) {
         // one registration per part: pins, drift and policies, approvals, audit
+        new ApprovalOperations(context).register(ops);
     }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ServerCommand.class,
             ResolveCommand.class,
             PolicyCommand.class,
+            ApproveCommand.class,
             AgentCommand.class,
         })
 public final class Main implements Runnable {
