@@ -69,8 +69,7 @@ public final class MovedTagWaves {
         this.wake = wake;
         this.moves = new MovedTags(store);
         Gauge.builder("ballast.moved.tag.rollouts.active", active::get)
-                .baseUnit("services")
-                .description("Services with a deployment started by a moved tag still in progress (the wave)")
+                .description("Services (count) with a deployment started by a moved tag still in progress: the wave")
                 .register(metrics);
     }
 
@@ -264,8 +263,7 @@ public final class MovedTagWaves {
                 continue;
             }
             Counter.builder("ballast.moved.tag.rollouts")
-                    .baseUnit("rollouts")
-                    .description("Rollouts on a moved tag that ended, by kind and outcome")
+                    .description("Rollouts (count) on a moved tag that ended, by kind and outcome")
                     .tag("kind", r.kind().wire())
                     .tag("outcome", outcome.wire())
                     .register(metrics)
