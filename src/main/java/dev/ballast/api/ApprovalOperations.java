@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code ApproveDigest} {cluster?, service, digest}: approves a digest for a service whose image-lifecycle policy
  * requires an approval before a moved tag rolls it ({@code ballast approve SERVICE DIGEST}). The approval is scoped
  * to the digest: when the tag moves again, the moved-tag job withdraws it (with a service event) and the new digest
- * needs its own. The answer says whether the digest is the one the service is waiting for ({@code pending}) and which
+ * needs its own. The answer says whether the digest is the one the service is waiting for ({@code isPendingDigest}) and which
  * one that is ({@code pendingDigest}, absent when the service is not behind a tag it follows). A malformed digest is
  * an {@code InvalidParameterException}, an unknown service {@code ServiceNotFoundException}, an unknown cluster
  * {@code ClusterNotFoundException}.
@@ -64,7 +64,7 @@ final class ApprovalOperations {
                 .put("digest", digest)
                 .put("approvedAt", now / 1000.0)
                 .put("requireApproval", policy.requireApproval())
-                .put("pending", pending.map(digest::equals).orElse(false));
+                .put("isPendingDigest", pending.map(digest::equals).orElse(false));
         pending.ifPresent(p -> out.put("pendingDigest", p));
         return out;
     }

@@ -85,7 +85,7 @@ final class ApproveCommand implements Callable<Integer> {
             } else {
                 out.println("approved " + answer.path("digest").asText() + " for "
                         + answer.path("serviceArn").asText()
-                        + (answer.path("pending").asBoolean(false)
+                        + (answer.path("isPendingDigest").asBoolean(false)
                                 ? " (the pending digest: the rollout may start)"
                                 : answer.has("pendingDigest")
                                         ? " (not the pending digest: the service waits for "

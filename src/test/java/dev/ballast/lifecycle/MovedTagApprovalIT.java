@@ -112,13 +112,16 @@ class MovedTagApprovalIT {
             assertThat(unknown.exit()).isEqualTo(1);
             assertThat(unknown.err()).contains("ServiceNotFoundException");
             Run stale = ballast(server, "approve", "gated", d2, "--json");
-            assertThat(stale.out()).contains("\"pending\" : false").contains("\"pendingDigest\" : \"" + d3 + "\"");
+            assertThat(stale.out())
+                    .contains("\"isPendingDigest\" : false")
+                    .contains("\"pendingDigest\" : \"" + d3 + "\"");
             server.server().reconcilers().passOnce(); // withdraws the approval of d2 again
             assertThat(store.deployments().ofService(arn)).hasSize(1);
 
             Run ok = ballast(server, "approve", "--cluster", "default", "gated", d3);
             assertThat(ok.out()).contains("the pending digest");
             settle(server, clock, ecs, arn, 2);
+            server.server().reconcilers().passOnce(); // the job sees the completed deployment on its next pass
 
             List<MovedTagRollouts.Rollout> rollouts = store.movedTagRollouts().all();
             assertThat(rollouts).hasSize(1);
