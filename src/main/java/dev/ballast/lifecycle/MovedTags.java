@@ -90,13 +90,17 @@ public final class MovedTags {
                 continue; // nothing recorded, or the tag is gone: nothing to roll to
             }
             String now = state.get().digest();
+            String recorded = c.imageDigest();
+            if (recorded != null && !recorded.equals(now) && platformsUnchanged(tag.get(), recorded, now)) {
+                continue; // an index that only gained platforms: no task's bytes changed
+            }
             if (c.mode() == Mode.DISABLED && policy.refresh()) {
                 if (running == null) {
                     running = running(serviceArn, primary.get().id());
                 }
                 String ran =
                         c.imageDigest() != null ? c.imageDigest() : mostCommonOther(running, c.containerName(), now);
-                if (ran != null && !ran.equals(now)) {
+                if (ran != null && !ran.equals(now) && !platformsUnchanged(tag.get(), ran, now)) {
                     return Optional.of(new Move(
                             service.get(),
                             primary.get(),
@@ -169,6 +173,21 @@ public final class MovedTags {
         } catch (InvalidReferenceException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether both digests are indexes the tag watcher recorded the children of, and every platform of {@code from}
+     * has the same child in {@code to} (e.g. an index that gained an arm64 child only): whatever platform a task
+     * runs, its bytes did not change.
+     */
+    private boolean platformsUnchanged(TagKey tag, String from, String to) {
+        Optional<Map<String, String>> before = store.indexPlatforms().find(tag.registry(), tag.repository(), from);
+        Optional<Map<String, String>> after = store.indexPlatforms().find(tag.registry(), tag.repository(), to);
+        return before.isPresent()
+                && after.isPresent()
+                && !before.get().isEmpty()
+                && before.get().entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(after.get().get(e.getKey())));
     }
 
     private List<TaskRow> running(String serviceArn, String deploymentId) {
