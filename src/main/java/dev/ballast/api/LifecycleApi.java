@@ -26,5 +26,6 @@ public final class LifecycleApi {
         new PinOperations(context).register(ops);
         new ServicePolicyOperations(context).register(ops);
         new DriftOperations(context).register(ops);
+        new ApprovalOperations(context).register(ops);
     }
 }

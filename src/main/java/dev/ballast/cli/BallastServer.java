@@ -25,6 +25,7 @@ import dev.ballast.deploy.StoppedTaskPurge;
 import dev.ballast.lifecycle.DriftBaseline;
 import dev.ballast.lifecycle.DriftJob;
 import dev.ballast.lifecycle.IndexChildrenFetcher;
+import dev.ballast.lifecycle.MovedTagWaves;
 import dev.ballast.lifecycle.NotificationMetrics;
 import dev.ballast.lifecycle.PinnedImageGuard;
 import dev.ballast.lifecycle.RegistryNotifications;
@@ -199,6 +200,12 @@ public final class BallastServer implements AutoCloseable {
             Duration tagWatchInterval = config.tagWatch().interval();
             reconcilers.withJob(TAG_WATCH, tagWatchInterval, () -> tagWatcher.trigger(tagWatchInterval));
             DeployMetrics.bind(metrics, store, controller);
+            MovedTagWaves waves = new MovedTagWaves(
+                    store, deployer, clock, config.lifecycle().waveSize(), metrics, reconcilers::enqueue);
+            reconcilers.withJob(
+                    MovedTagWaves.JOB, MovedTagWaves.period(config.controllers().reconcilePeriod()), () -> {
+                        waves.passOnce();
+                    });
             closeables.add(reconcilers);
             closeables.add(step);
             wakeControllers.set(reconcilers::wake);

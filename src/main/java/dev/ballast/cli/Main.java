@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             PinsCommand.class,
             ServicePolicyCommand.class,
             DriftCommand.class,
+            ApproveCommand.class,
             AgentCommand.class,
         })
 public final class Main implements Runnable {

@@ -249,6 +249,13 @@ final class ServerCommand implements Callable<Integer> {
                     + "BALLAST_NOTIFICATION_TOKEN when no file is given. Without either the endpoint answers 404.")
     Path notificationTokenFile;
 
+    @Option(
+            names = "--rollout-wave-size",
+            defaultValue = "5",
+            description = "At most this many services have a deployment started by a moved tag (refresh, "
+                    + "autoRedeploy) in progress at once; the next starts when one ends (default: ${DEFAULT-VALUE}).")
+    int rolloutWaveSize;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -288,6 +295,7 @@ final class ServerCommand implements Callable<Integer> {
                     .tagWatch(new ServerConfig.TagWatch(tagWatchInterval, BudgetSettings.parse(registryBudgets)))
                     .lifecycle(l -> l.withNotificationToken(
                             NotificationToken.load(notificationTokenFile, System.getenv(NotificationToken.ENV), LOG)))
+                    .lifecycle(l -> l.withWaveSize(rolloutWaveSize))
                     .build();
             server = BallastServer.start(config);
         } catch (RuntimeException e) {

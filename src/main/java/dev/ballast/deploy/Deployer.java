@@ -104,6 +104,22 @@ public final class Deployer {
      * (a later pass asks again).
      */
     public Optional<DeploymentRow> redeploy(String serviceArn, String why) {
+        return redeploy(serviceArn, null, null, why);
+    }
+
+    /**
+     * Starts a new deployment whose revision takes {@code record} as its resolution record, already resolved — no
+     * registry request — for the refresh of {@code disabled} containers on a moved tag (the primary's record with
+     * those containers launched at the tag's new digest). Empty when the service is not ACTIVE or its primary
+     * revision is no longer {@code primaryRevisionArn} (the record was made from it).
+     */
+    public Optional<DeploymentRow> redeployWith(
+            String serviceArn, String primaryRevisionArn, ResolutionRecord record, String why) {
+        return redeploy(serviceArn, primaryRevisionArn, record, why);
+    }
+
+    private Optional<DeploymentRow> redeploy(
+            String serviceArn, String expectedPrimary, ResolutionRecord record, String why) {
         DeploymentRow[] created = new DeploymentRow[1];
         try {
             Cas.update(
@@ -111,7 +127,12 @@ public final class Deployer {
                     s -> s.status().equals(ServiceStatus.ACTIVE.wire()) ? Optional.of(s) : Optional.empty(),
                     (read, same) -> {
                         String source = primaryRevision(serviceArn);
-                        RevisionRow revision = newRevision(same);
+                        if (expectedPrimary != null && !expectedPrimary.equals(source)) {
+                            return true; // another deployment came first: nothing created
+                        }
+                        RevisionRow revision = record == null
+                                ? newRevision(same)
+                                : newRevision(same).withResolution(record);
                         DeploymentRow deployment = newDeployment(same, revision, source, null);
                         if (!store.services().updateWithDeployment(same, read.version(), revision, deployment)) {
                             return false;

@@ -1,6 +1,8 @@
 package dev.ballast.store;
 
 import dev.ballast.model.ImageLifecyclePolicy;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** Per-service image-lifecycle policies ({@link ImageLifecyclePolicy}); a service without one uses the default. */
@@ -24,6 +26,19 @@ public final class ImagePolicies {
                         .mapTo(String.class)
                         .findOne())
                 .map(json -> StoreJson.read(json, ImageLifecyclePolicy.class, "service image policy"));
+    }
+
+    /** Every stored policy by service ARN (services without one use the default). */
+    public Map<String, ImageLifecyclePolicy> all() {
+        Map<String, ImageLifecyclePolicy> out = new LinkedHashMap<>();
+        store.jdbi()
+                .useHandle(h -> h.createQuery(
+                                "SELECT service_arn, policy FROM service_image_policies ORDER BY service_arn")
+                        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                        .forEach(e -> out.put(
+                                e.getKey(),
+                                StoreJson.read(e.getValue(), ImageLifecyclePolicy.class, "service image policy"))));
+        return out;
     }
 
     /** Creates or replaces the service's policy. */

@@ -241,6 +241,11 @@ public final class Store implements AutoCloseable {
         return new Approvals(this);
     }
 
+    /** The deployments started because a tag moved (migration V13). */
+    public MovedTagRollouts movedTagRollouts() {
+        return new MovedTagRollouts(this);
+    }
+
     public ImageRules imageRules() {
         return new ImageRules(this);
     }
