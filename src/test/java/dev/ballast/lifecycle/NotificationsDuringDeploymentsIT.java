@@ -74,11 +74,12 @@ class NotificationsDuringDeploymentsIT {
                         r -> r.serviceName(name).taskDefinition("scen").desiredCount(1));
             }
             Eventually.await("every service running its task", Duration.ofMinutes(3), () -> allSteady(ecs));
+            // the noise ends first: its fake pushes name the same tag, and the last notification decides the state
+            deploying.set(false);
+            noise.join();
             // a real push to the tag while they run: its state follows, the services do not
             Digest d2 = registry.images().moveTag("scen/app:v1", TestImages.Format.OCI, "app-2");
             TagKey key = new TagKey(registry.host(), "scen/app", "v1");
-            deploying.set(false);
-            noise.join();
             Eventually.await(
                     "the real push's state",
                     Duration.ofSeconds(60),
