@@ -194,6 +194,35 @@ class ServicePolicyIT {
     }
 
     @Test
+    void listPinsAndApproveDigestRefuseAnUnknownMemberNamingIt() {
+        assertThat(error(() -> call("ListPins", Json.object().put("repo", "acme/app"))))
+                .startsWith("InvalidParameterException")
+                .contains("'repo'")
+                .contains("cluster, registry, repository");
+        String digest = "sha256:" + "b".repeat(64);
+        assertThat(error(() -> call("ApproveDigest", web().put("digest", digest).put("clustr", "prod"))))
+                .startsWith("InvalidParameterException")
+                .contains("'clustr'");
+        assertThat(error(() -> call(
+                        "ApproveDigest",
+                        Json.object()
+                                .put("cluster", "prod")
+                                .put("service", "nope")
+                                .put("digest", digest))))
+                .startsWith("ServiceNotFoundException")
+                .contains("nope");
+        assertThat(error(() -> call(
+                        "ApproveDigest",
+                        Json.object()
+                                .put("cluster", "gone")
+                                .put("service", "web")
+                                .put("digest", digest))))
+                .startsWith("ClusterNotFoundException");
+        assertThat(server.server().store().approvals().isApproved(serviceArn, digest))
+                .isFalse();
+    }
+
+    @Test
     void theCliPutsDescribesAndDeletes() {
         Run put = ballast(
                 "service-policy",
