@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  */
 final class PinOperations {
     private static final Set<String> DOCKER_HUB = Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
+    private static final Set<String> MEMBERS = Set.of("registry", "repository", "cluster");
 
     private final Store store;
     private final ResourceRefs refs;
@@ -48,6 +49,7 @@ final class PinOperations {
     }
 
     private JsonNode list(ObjectNode in) {
+        LifecycleServices.onlyKnown(in, "ListPins", MEMBERS);
         String registry = Optional.ofNullable(Params.text(in, "registry", false))
                 .map(PinOperations::registry)
                 .orElse(null);

@@ -25,7 +25,17 @@ final class ServiceDocs {
         this.store = store;
     }
 
+    /** The ECS service shape, as CreateService, UpdateService and DeleteService answer it. */
     ObjectNode service(ServiceRow s, boolean tags) {
+        return service(s, tags, false);
+    }
+
+    /** The service as DescribeServices answers it: with the Ballast extension member {@code imageDrift}. */
+    ObjectNode described(ServiceRow s, boolean tags) {
+        return service(s, tags, true);
+    }
+
+    private ObjectNode service(ServiceRow s, boolean tags, boolean drift) {
         Map<String, TaskRows.Counts> byDeployment = store.tasks().liveCountsOfService(s.arn());
         TaskRows.Counts all = byDeployment.values().stream().reduce(TaskRows.Counts.NONE, TaskRows.Counts::plus);
         ObjectNode out = s.spec().deepCopy();
@@ -88,8 +98,10 @@ final class ServiceDocs {
         if (tags) {
             out.set("tags", Params.tagsJson(store.tags().list(s.arn())));
         }
-        // Ballast extension member: the image drift of the PRIMARY deployment's containers (DescribeDrift's view)
-        out.set("imageDrift", DriftOperations.render(new DriftView(store).of(s, ofService)));
+        if (drift) {
+            // Ballast extension member: the image drift of the PRIMARY deployment's containers (DescribeDrift's view)
+            out.set("imageDrift", DriftOperations.render(new DriftView(store).of(s, ofService)));
+        }
         return out;
     }
 

@@ -270,7 +270,7 @@ final class ServiceOperations {
         for (String ref : refs) {
             Optional<ServiceRow> s = lookup(cluster, ref);
             if (s.isPresent()) {
-                services.add(docs.service(s.get(), tags));
+                services.add(docs.described(s.get(), tags));
             } else {
                 // ECS answers a missing name with the short (cluster-less) service ARN
                 failures.addObject()

@@ -1,20 +1,12 @@
 package dev.ballast.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.agent.remote.JsonApiClient;
 import dev.ballast.api.Json;
-import dev.ballast.api.LifecycleApi;
-import dev.ballast.api.auth.SigV4Signer;
-import java.io.PrintWriter;
-import java.net.URI;
-import java.time.Clock;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ballast approve SERVICE DIGEST [--cluster]}: approves the digest a moved tag would roll an approval-gated
@@ -28,9 +20,6 @@ import picocli.CommandLine.Spec;
         description = "Approve DIGEST for SERVICE: a moved tag rolls an approval-gated service only to an approved "
                 + "digest; a tag that moves again needs a new approval.")
 final class ApproveCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Parameters(index = "0", paramLabel = "SERVICE", description = "service name or ARN")
     String service;
 
@@ -40,46 +29,19 @@ final class ApproveCommand implements Callable<Integer> {
     @Option(names = "--cluster", description = "Cluster name or ARN (default: default).")
     String cluster;
 
-    @Option(
-            names = "--endpoint",
-            description = "Ballast API endpoint (default: $AWS_ENDPOINT_URL_ECS, $AWS_ENDPOINT_URL, "
-                    + "the profile's endpoint_url, else http://127.0.0.1:8460).")
-    URI endpoint;
-
-    @Option(names = "--region", description = "Signing region (default: as for ballast policy).")
-    String region;
-
-    @Option(names = "--access-key", description = "Access key id (default: as for ballast policy).")
-    String accessKey;
-
-    @Option(names = "--secret-key", description = "Secret access key (default: as for ballast policy).")
-    String secretKey;
+    @Mixin
+    LifecycleConnection connection;
 
     @Option(names = "--json", description = "Print the API's JSON answer instead of text.")
     boolean json;
 
-    private final AwsEnvironment environment = AwsEnvironment.system();
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         ObjectNode in = Json.object().put("service", service).put("digest", digest);
         if (cluster != null) {
             in.put("cluster", cluster);
         }
-        try {
-            AwsEnvironment.Credentials c = environment.credentials(accessKey, secretKey);
-            JsonApiClient client = new JsonApiClient(
-                    environment.endpoint(endpoint),
-                    new SigV4Signer(
-                                    c.accessKeyId(),
-                                    c.secretAccessKey(),
-                                    environment.region(region),
-                                    "ecs",
-                                    Clock.systemUTC())::sign,
-                    c.sessionToken());
-            JsonNode answer = client.call(LifecycleApi.TARGET_PREFIX, "ApproveDigest", in);
+        return connection.call("approve", "ApproveDigest", in, (answer, out) -> {
             if (json) {
                 out.println(answer.toPrettyString());
             } else {
@@ -92,16 +54,6 @@ final class ApproveCommand implements Callable<Integer> {
                                                 + answer.path("pendingDigest").asText() + ")"
                                         : " (no moved tag is pending for this service)"));
             }
-            out.flush();
-            return 0;
-        } catch (JsonApiClient.Failure f) {
-            err.println("ballast approve: " + f.type() + ": " + f.getMessage());
-            err.flush();
-            return f.status() == 0 ? 2 : 1;
-        } catch (IllegalArgumentException e) {
-            err.println("ballast approve: " + e.getMessage());
-            err.flush();
-            return 2;
-        }
+        });
     }
 }

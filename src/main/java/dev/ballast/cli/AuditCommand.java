@@ -1,7 +1,6 @@
 package dev.ballast.cli;
 
 import dev.ballast.agent.remote.JsonApiClient;
-import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.image.ImageReference;
 import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.Mode;
@@ -20,7 +19,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -278,16 +276,7 @@ final class AuditCommand implements Callable<Integer> {
 
     private JsonApiClient client() throws Unusable {
         try {
-            AwsEnvironment.Credentials c = environment.credentials(accessKey, secretKey);
-            return new JsonApiClient(
-                    environment.endpoint(endpoint),
-                    new SigV4Signer(
-                                    c.accessKeyId(),
-                                    c.secretAccessKey(),
-                                    environment.region(region),
-                                    "ecs",
-                                    Clock.systemUTC())::sign,
-                    c.sessionToken());
+            return LifecycleConnection.client(environment, endpoint, region, accessKey, secretKey);
         } catch (IllegalArgumentException e) {
             throw new Unusable(e.getMessage());
         }

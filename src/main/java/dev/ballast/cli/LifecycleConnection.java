@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Where and as whom the image-lifecycle commands ({@code ballast service-policy}, {@code ballast drift}) call the
+ * Where and as whom the image-lifecycle commands ({@code ballast service-policy}, {@code ballast drift}, {@code ballast approve}) call the
  * server's lifecycle extension operations ({@link LifecycleApi#TARGET_PREFIX}), SigV4-signed like the AWS CLI: the
  * options, else the AWS CLI's environment variables and profile files ({@link AwsEnvironment}) — as {@code
  * ballast policy} does.
@@ -56,6 +56,24 @@ final class LifecycleConnection {
     }
 
     /**
+     * A SigV4-signed client of the server for the given options, each defaulting from {@code environment} (the AWS
+     * CLI's variables and profile files); an {@link IllegalArgumentException} names an unusable setting.
+     */
+    static JsonApiClient client(
+            AwsEnvironment environment, URI endpoint, String region, String accessKey, String secretKey) {
+        AwsEnvironment.Credentials c = environment.credentials(accessKey, secretKey);
+        return new JsonApiClient(
+                environment.endpoint(endpoint),
+                new SigV4Signer(
+                                c.accessKeyId(),
+                                c.secretAccessKey(),
+                                environment.region(region),
+                                "ecs",
+                                Clock.systemUTC())::sign,
+                c.sessionToken());
+    }
+
+    /**
      * Calls {@code operation} and hands its answer to {@code print}; returns the exit code: 0, 1 for an API error,
      * 2 when the server could not be reached or the settings are unusable (the message goes to stderr).
      */
@@ -63,16 +81,7 @@ final class LifecycleConnection {
         PrintWriter out = mixee.commandLine().getOut();
         PrintWriter err = mixee.commandLine().getErr();
         try {
-            AwsEnvironment.Credentials c = environment.credentials(accessKey, secretKey);
-            JsonApiClient client = new JsonApiClient(
-                    environment.endpoint(endpoint),
-                    new SigV4Signer(
-                                    c.accessKeyId(),
-                                    c.secretAccessKey(),
-                                    environment.region(region),
-                                    "ecs",
-                                    Clock.systemUTC())::sign,
-                    c.sessionToken());
+            JsonApiClient client = client(environment, endpoint, region, accessKey, secretKey);
             print.accept(client.call(LifecycleApi.TARGET_PREFIX, operation, input), out);
             out.flush();
             return 0;

@@ -17,6 +17,7 @@ import dev.ballast.store.Store;
 import dev.ballast.store.Versioned;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +106,15 @@ public final class Deployer {
      */
     public Optional<DeploymentRow> redeploy(String serviceArn, String why) {
         return redeploy(serviceArn, null, null, why);
+    }
+
+    /**
+     * {@link #redeploy(String, String)} made on a decision about the primary revision {@code primaryRevisionArn}: empty
+     * (nothing superseded) when the service's primary revision is no longer that one — a user's UpdateService landed
+     * after the decision, and its deployment is not to be stopped.
+     */
+    public Optional<DeploymentRow> redeployFrom(String serviceArn, String primaryRevisionArn, String why) {
+        return redeploy(serviceArn, Objects.requireNonNull(primaryRevisionArn, "primaryRevisionArn"), null, why);
     }
 
     /**
@@ -354,7 +364,10 @@ public final class Deployer {
                 .findFirst();
     }
 
-    /** A deleted service whose tasks are gone becomes INACTIVE with its deployments. */
+    /**
+     * A deleted service whose tasks are gone becomes INACTIVE with its deployments; its image-lifecycle policy and
+     * approvals go with it.
+     */
     void deactivate(Versioned<ServiceRow> service, List<Versioned<DeploymentRow>> deployments) {
         for (Versioned<DeploymentRow> d : deployments) {
             store.deployments()
@@ -370,6 +383,10 @@ public final class Deployer {
                                             clock.millis()),
                             d.version());
         }
-        store.services().update(service.value().withStatus(ServiceStatus.INACTIVE.wire()), service.version());
+        if (store.services().update(service.value().withStatus(ServiceStatus.INACTIVE.wire()), service.version())) {
+            // a service recreated with the same name (the same ARN) starts with the default policy and no approvals
+            store.imagePolicies().delete(service.value().arn());
+            store.approvals().clear(service.value().arn());
+        }
     }
 }

@@ -7,7 +7,6 @@ import dev.ballast.model.MovedTagKind;
 import dev.ballast.model.MovedTagOutcome;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.RolloutState;
-import dev.ballast.store.Approvals;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.MovedTagRollouts;
 import dev.ballast.store.Store;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * order: withdraws approvals of digests that are no longer pending, and starts the rollout once the digest is not
  * halted (a rollout to the same tag and digest failed), has stayed put for the cooldown, is approved when the policy
  * requires it, the wave has room (at most {@code waveSize} open rollouts across services) and the PRIMARY deployment
- * is COMPLETED. {@code autoRedeploy} is {@link Deployer#redeploy}; {@code refresh} is {@link Deployer#redeployWith}
+ * is COMPLETED. {@code autoRedeploy} is {@link Deployer#redeployFrom} the primary the decision was made on; {@code refresh} is {@link Deployer#redeployWith}
  * the primary's record with the {@code disabled} containers launched at the new digest — after the primary's own
  * record was pinned at the digest its tasks ran, so that a circuit-breaker rollback relaunches the old bytes.
  */
@@ -154,24 +153,12 @@ public final class MovedTagWaves {
     /** A tag that moved again needs a new approval: approvals of other digests are withdrawn, with an event. */
     private void withdrawStale(MovedTags.Move m) {
         String arn = m.service().arn();
-        List<Approvals.Approval> mine = store.approvals().all().stream()
-                .filter(a -> a.serviceArn().equals(arn))
-                .toList();
-        List<Approvals.Approval> stale =
-                mine.stream().filter(a -> !a.digest().equals(m.digest())).toList();
-        if (stale.isEmpty()) {
-            return;
-        }
-        store.approvals().clear(arn);
-        mine.stream()
-                .filter(a -> a.digest().equals(m.digest()))
-                .forEach(a -> store.approvals().approve(arn, a.digest(), a.approvedAt()));
-        for (Approvals.Approval a : stale) {
+        for (String digest : store.approvals().withdrawAllBut(arn, m.digest())) {
             store.events()
                     .add(
                             arn,
-                            "(service " + m.service().name() + ") approval of " + a.digest() + " withdrawn: tag "
-                                    + m.tag() + " now serves " + m.digest() + ", which needs its own approval.");
+                            "(service " + m.service().name() + ") approval of " + digest + " withdrawn: tag " + m.tag()
+                                    + " now serves " + m.digest() + ", which needs its own approval.");
         }
     }
 
@@ -179,7 +166,8 @@ public final class MovedTagWaves {
         String why = m.kind().wire() + ": tag " + m.tag() + " moved to " + m.digest();
         Optional<DeploymentRow> created;
         if (m.kind() == MovedTagKind.AUTO_REDEPLOY) {
-            created = deployer.redeploy(m.service().arn(), why);
+            // the decision was made on this primary: a user's deployment that came since is not superseded
+            created = deployer.redeployFrom(m.service().arn(), m.primary().revisionArn(), why);
         } else {
             if (!pinRollbackTarget(m)) {
                 return false; // the revision changed meanwhile: the next pass looks again

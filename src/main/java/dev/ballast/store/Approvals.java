@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Approvals of a digest for a service whose image-lifecycle policy requires one before a moved tag rolls: scoped to
- * the digest, so a tag that moves again needs a new approval (the caller {@link #clear}s the service's approvals
- * when it sees the tag move).
+ * the digest, so a tag that moves again needs a new approval (the caller {@link #withdrawAllBut withdraws} the
+ * others when it sees the tag move; a deleted service's are {@link #clear}ed).
  */
 public final class Approvals {
     /** One approval. */
@@ -46,6 +46,20 @@ public final class Approvals {
                 .withHandle(h -> h.createUpdate("DELETE FROM digest_approvals WHERE service_arn = :s")
                         .bind("s", serviceArn)
                         .execute());
+    }
+
+    /**
+     * Withdraws, in one statement, the service's approvals of digests other than {@code digest} (the one its tag now
+     * serves), so an approval of {@code digest} written meanwhile is kept; returns the digests withdrawn.
+     */
+    public List<String> withdrawAllBut(String serviceArn, String digest) {
+        return store.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "DELETE FROM digest_approvals WHERE service_arn = :s AND digest <> :d RETURNING digest")
+                        .bind("s", serviceArn)
+                        .bind("d", digest)
+                        .mapTo(String.class)
+                        .list());
     }
 
     /** Every approval, by service and time. */

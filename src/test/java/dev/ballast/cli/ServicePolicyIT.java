@@ -10,16 +10,19 @@ import dev.ballast.api.LifecycleApi;
 import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.model.ImageLifecyclePolicy;
 import dev.ballast.model.MissingImageAction;
+import dev.ballast.testing.Eventually;
 import dev.ballast.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
@@ -134,6 +137,89 @@ class ServicePolicyIT {
                         call("PutServiceImagePolicy", web().put("refresh", true).put("cooldownSeconds", -5))))
                 .startsWith("InvalidParameterException");
         assertThat(server.server().store().imagePolicies().find(serviceArn)).isEmpty();
+    }
+
+    @Test
+    void aServiceRecreatedWithTheSameNameStartsWithTheDefaultPolicyAndNoApprovals() {
+        try (EcsClient ecs = server.client()) {
+            recreate(ecs);
+        }
+    }
+
+    private static void recreate(EcsClient ecs) {
+        String arn = ecs.createService(r -> r.cluster("prod")
+                        .serviceName("again")
+                        .taskDefinition("shop")
+                        .desiredCount(0))
+                .service()
+                .serviceArn();
+        ObjectNode again = Json.object().put("cluster", "prod").put("service", "again");
+        call("PutServiceImagePolicy", again.deepCopy().put("autoRedeploy", true).put("requireApproval", true));
+        call("ApproveDigest", again.deepCopy().put("digest", "sha256:" + "a".repeat(64)));
+
+        ecs.deleteService(r -> r.cluster("prod").service("again"));
+        Eventually.await(
+                "service again INACTIVE",
+                Duration.ofSeconds(30),
+                () -> ecs.describeServices(r -> r.cluster("prod").services(arn))
+                        .services()
+                        .getFirst()
+                        .status()
+                        .equals("INACTIVE"));
+        assertThat(ecs.createService(r -> r.cluster("prod")
+                                .serviceName("again")
+                                .taskDefinition("shop")
+                                .desiredCount(0))
+                        .service()
+                        .serviceArn())
+                .isEqualTo(arn);
+
+        JsonNode policy = call("DescribeServiceImagePolicy", again);
+        assertThat(policy.path("default").asBoolean()).isTrue();
+        assertThat(policy.path("policy").path("autoRedeploy").asBoolean()).isFalse();
+        assertThat(server.server().store().approvals().isApproved(arn, "sha256:" + "a".repeat(64)))
+                .isFalse();
+    }
+
+    @Test
+    void imageDriftIsInTheDescribeServicesAnswerOnly() {
+        String ecs = "AmazonEC2ContainerServiceV20141113";
+        JsonNode updated = api.call(ecs, "UpdateService", web().put("desiredCount", 0));
+        assertThat(updated.path("service").path("serviceArn").asText()).isEqualTo(serviceArn);
+        assertThat(updated.path("service").has("imageDrift")).isFalse();
+        ObjectNode describe = Json.object().put("cluster", "prod");
+        describe.putArray("services").add("web");
+        JsonNode described = api.call(ecs, "DescribeServices", describe);
+        assertThat(described.path("services").get(0).has("imageDrift")).isTrue();
+    }
+
+    @Test
+    void listPinsAndApproveDigestRefuseAnUnknownMemberNamingIt() {
+        assertThat(error(() -> call("ListPins", Json.object().put("repo", "acme/app"))))
+                .startsWith("InvalidParameterException")
+                .contains("'repo'")
+                .contains("cluster, registry, repository");
+        String digest = "sha256:" + "b".repeat(64);
+        assertThat(error(() -> call("ApproveDigest", web().put("digest", digest).put("clustr", "prod"))))
+                .startsWith("InvalidParameterException")
+                .contains("'clustr'");
+        assertThat(error(() -> call(
+                        "ApproveDigest",
+                        Json.object()
+                                .put("cluster", "prod")
+                                .put("service", "nope")
+                                .put("digest", digest))))
+                .startsWith("ServiceNotFoundException")
+                .contains("nope");
+        assertThat(error(() -> call(
+                        "ApproveDigest",
+                        Json.object()
+                                .put("cluster", "gone")
+                                .put("service", "web")
+                                .put("digest", digest))))
+                .startsWith("ClusterNotFoundException");
+        assertThat(server.server().store().approvals().isApproved(serviceArn, digest))
+                .isFalse();
     }
 
     @Test

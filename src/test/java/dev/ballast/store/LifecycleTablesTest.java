@@ -1,6 +1,7 @@
 package dev.ballast.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ballast.model.ImageLifecyclePolicy;
 import dev.ballast.model.MissingImageAction;
@@ -102,6 +103,22 @@ class LifecycleTablesTest {
                 .isEqualTo(10L);
         assertThat(store.approvals().clear("svc")).isEqualTo(1);
         assertThat(store.approvals().isApproved("svc", "sha256:aa")).isFalse();
+    }
+
+    @Test
+    void withdrawingKeepsTheCurrentDigestsApprovalAndReturnsTheOthers() {
+        store.approvals().approve("svc", "sha256:aa", 10);
+        store.approvals().approve("svc", "sha256:bb", 20);
+        store.approvals().approve("svc", "sha256:cc", 30);
+        store.approvals().approve("other", "sha256:aa", 40);
+
+        assertThat(store.approvals().withdrawAllBut("svc", "sha256:cc"))
+                .containsExactlyInAnyOrder("sha256:aa", "sha256:bb");
+
+        assertThat(store.approvals().all())
+                .extracting(Approvals.Approval::serviceArn, Approvals.Approval::digest)
+                .containsExactly(tuple("other", "sha256:aa"), tuple("svc", "sha256:cc"));
+        assertThat(store.approvals().withdrawAllBut("svc", "sha256:cc")).isEmpty();
     }
 
     private static TagState state(String digest, long changedAt, long checkedAt) {
