@@ -1,7 +1,6 @@
 package dev.ballast.lifecycle;
 
 import dev.ballast.image.ImageReference;
-import dev.ballast.registry.Platform;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.Resolution;
@@ -9,7 +8,6 @@ import dev.ballast.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,11 +59,8 @@ public final class IndexChildrenFetcher {
         try {
             Resolution r = registry.resolve(
                     ImageReference.parse(ref.registry() + "/" + ref.repository() + "@" + ref.digest()));
-            Map<String, String> children = new TreeMap<>();
-            for (Platform p : r.platforms()) {
-                children.putIfAbsent(p.name(), p.digest().toString());
-            }
-            store.indexPlatforms().record(ref.registry(), ref.repository(), ref.digest(), children);
+            store.indexPlatforms()
+                    .record(ref.registry(), ref.repository(), ref.digest(), IndexChildren.recorded(r.platforms()));
             attempts.remove(ref);
             fetched.run();
             return true;

@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  * pinned container ({@code autoRedeploy}) the tag now serves another digest than the one recorded; for a
  * {@code disabled} container ({@code refresh}) the recorded digest (set by an earlier refresh) or, before any
  * refresh, the digest its running tasks report differs from the one the tag serves now. The first such container
- * (record order) is the service's {@link Move}; its digest is the one an approval must name.
+ * (record order) is the service's {@link Move}; its digest is the one an approval must name. A tag state last
+ * checked before the PRIMARY deployment was created is not trusted (it may predate what the deployment launched).
  */
 public final class MovedTags {
     /**
@@ -88,6 +89,9 @@ public final class MovedTags {
             Optional<TagState> state = store.tagStates().find(tag.get());
             if (state.isEmpty() || state.get().digest() == null) {
                 continue; // nothing recorded, or the tag is gone: nothing to roll to
+            }
+            if (state.get().checkedAt() < primary.get().createdAt()) {
+                continue; // last seen before the deployment existed: a stale state cannot roll it (next check will)
             }
             String now = state.get().digest();
             String recorded = c.imageDigest();
@@ -177,17 +181,13 @@ public final class MovedTags {
 
     /**
      * Whether both digests are indexes the tag watcher recorded the children of, and every platform of {@code from}
-     * has the same child in {@code to} (e.g. an index that gained an arm64 child only): whatever platform a task
-     * runs, its bytes did not change.
+     * has the same child in {@code to} (e.g. an index that gained an arm64 child only; attestation manifests are
+     * ignored, {@link IndexChildren#platformsUnchanged}): whatever platform a task runs, its bytes did not change.
      */
     private boolean platformsUnchanged(TagKey tag, String from, String to) {
         Optional<Map<String, String>> before = store.indexPlatforms().find(tag.registry(), tag.repository(), from);
         Optional<Map<String, String>> after = store.indexPlatforms().find(tag.registry(), tag.repository(), to);
-        return before.isPresent()
-                && after.isPresent()
-                && !before.get().isEmpty()
-                && before.get().entrySet().stream()
-                        .allMatch(e -> e.getValue().equals(after.get().get(e.getKey())));
+        return before.isPresent() && after.isPresent() && IndexChildren.platformsUnchanged(before.get(), after.get());
     }
 
     private List<TaskRow> running(String serviceArn, String deploymentId) {

@@ -4,16 +4,20 @@ import dev.ballast.image.Digest;
 import dev.ballast.lifecycle.NotificationMetrics.Outcome;
 import dev.ballast.model.TagKey;
 import dev.ballast.model.TagSource;
+import dev.ballast.store.Change;
 import dev.ballast.store.MissingImage;
 import dev.ballast.store.Store;
 import dev.ballast.store.TagState;
+import dev.ballast.store.TagStates;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * watcher's HEADs stay the fallback):
  *
  * <ul>
- *   <li>a manifest pushed under a watched tag (one of {@link Holdings#tags()}, or a tag that already has a
- *       {@link TagState}) records the tag's new digest and media type with source {@link TagSource#PUSH};
+ *   <li>a manifest pushed under a watched tag (a tag that already has a {@link TagState}, else one of
+ *       {@link Holdings#tags()}, read at most once per {@link #HELD_TAGS_FOR} while no service is written) records the tag's new digest and media type with source {@link TagSource#PUSH};
  *   <li>a manifest pushed by digest or tag clears that digest's missing mark, if it had one;
  *   <li>a deleted digest that a holding launches from ({@link Holding#digest()}: an active deployment or a rollback
  *       target) is marked missing at once, source {@value #SOURCE}, so the guard's launch check needs no request;
@@ -38,6 +42,9 @@ public final class RegistryNotifications {
     /** The {@link MissingImage#source()} of a digest a registry reported deleted. */
     public static final String SOURCE = "notification";
 
+    /** How long the held tags read for a push to a tag without state are reused while no service is written. */
+    static final Duration HELD_TAGS_FOR = Duration.ofSeconds(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(RegistryNotifications.class);
 
     private final Store store;
@@ -45,6 +52,15 @@ public final class RegistryNotifications {
     private final Clock clock;
     private final Runnable wake;
     private final NotificationMetrics metrics;
+    /** Service writes seen (a service, its deployments' service row, or its tasks): the held tags' cache key. */
+    private final AtomicLong serviceWrites = new AtomicLong();
+    /** How many times the watched tags were read from the holdings (tests: pushes to unwatched tags are cheap). */
+    private final AtomicLong holdingsReads = new AtomicLong();
+
+    private volatile HeldTags heldTags;
+
+    /** The held tags as read after {@code writes} service writes, at {@code at} on the clock. */
+    private record HeldTags(long writes, long at, Set<TagKey> tags) {}
 
     /**
      * @param wake called once after a notification changed something (the server wakes its controllers)
@@ -55,6 +71,11 @@ public final class RegistryNotifications {
         this.clock = clock;
         this.wake = wake;
         this.metrics = metrics;
+        store.changes().subscribe((change, fromThisServer) -> {
+            if (change.kind() == Change.Kind.SERVICE || change.kind() == Change.Kind.EVERYTHING) {
+                serviceWrites.incrementAndGet();
+            }
+        });
     }
 
     /** The metrics events are counted in (the endpoint counts refused requests there too). */
@@ -89,10 +110,10 @@ public final class RegistryNotifications {
         if (e.digest() != null && !validDigest(e.digest())) {
             return Outcome.INVALID;
         }
-        return e.kind() == RegistryEvent.Kind.PUSH ? push(e, held) : delete(e, held);
+        return e.kind() == RegistryEvent.Kind.PUSH ? push(e) : delete(e, held);
     }
 
-    private Outcome push(RegistryEvent e, Held held) {
+    private Outcome push(RegistryEvent e) {
         if (!e.manifest() || e.digest() == null) {
             return Outcome.IGNORED; // layers and configs; an index's children arrive as untagged manifest pushes
         }
@@ -109,7 +130,7 @@ public final class RegistryNotifications {
         }
         TagKey key = new TagKey(e.registry(), e.repository(), e.tag());
         Optional<TagState> previous = store.tagStates().find(key);
-        if (previous.isEmpty() && !held.tags().contains(key)) {
+        if (!watched(key, previous)) {
             return cleared ? Outcome.APPLIED : Outcome.IGNORED;
         }
         boolean moved =
@@ -119,11 +140,13 @@ public final class RegistryNotifications {
         String mediaType = e.mediaType() != null
                 ? e.mediaType()
                 : previous.filter(p -> !moved).map(TagState::mediaType).orElse(null);
-        store.tagStates().record(new TagState(key, e.digest(), mediaType, etag, now, now, TagSource.PUSH));
-        if (moved) {
+        TagState state = new TagState(key, e.digest(), mediaType, etag, now, now, TagSource.PUSH);
+        TagStates.Recorded written = store.tagStates().record(state);
+        boolean applied = written.applied() && (written.previous() == null || written.moved(state));
+        if (applied) {
             LOG.info("registry notification: {} now points to {}", key, e.digest());
         }
-        return moved || cleared ? Outcome.APPLIED : Outcome.UNCHANGED;
+        return applied || cleared ? Outcome.APPLIED : Outcome.UNCHANGED;
     }
 
     private Outcome delete(RegistryEvent e, Held held) {
@@ -161,7 +184,7 @@ public final class RegistryNotifications {
         if (e.tag() != null) {
             TagKey key = new TagKey(e.registry(), e.repository(), e.tag());
             Optional<TagState> previous = store.tagStates().find(key);
-            if (previous.isPresent() || held.tags().contains(key)) {
+            if (watched(key, previous)) {
                 relevant = true;
                 boolean samePointer = e.digest() == null
                         || previous.map(p -> e.digest().equals(p.digest())).orElse(true);
@@ -183,6 +206,36 @@ public final class RegistryNotifications {
         return true;
     }
 
+    /**
+     * Whether {@code key} is a watched tag: it has a state (once the watcher ran, the states are exactly the held
+     * tags), else it is one of the holdings' tags. Those are read at most once per {@link #HELD_TAGS_FOR} while no
+     * service was written (a new service or deployment writes its service row), so a stream of pushes to tags
+     * nothing uses reads the holdings once, not once per push.
+     */
+    private boolean watched(TagKey key, Optional<TagState> state) {
+        if (state.isPresent()) {
+            return true;
+        }
+        long writes = serviceWrites.get();
+        long now = clock.millis();
+        HeldTags cached = heldTags;
+        if (cached == null
+                || cached.writes() != writes
+                || now < cached.at()
+                || now - cached.at() >= HELD_TAGS_FOR.toMillis()
+                || !store.changes().reliable()) {
+            holdingsReads.incrementAndGet();
+            cached = new HeldTags(writes, now, holdings.tags());
+            heldTags = cached;
+        }
+        return cached.tags().contains(key);
+    }
+
+    /** How many times the held tags were read from the holdings. */
+    long holdingsReads() {
+        return holdingsReads.get();
+    }
+
     private static boolean validDigest(String digest) {
         try {
             Digest.parse(digest);
@@ -192,23 +245,15 @@ public final class RegistryNotifications {
         }
     }
 
-    /** The holdings, computed at most once per notification and only when an event needs them. */
+    /** The holdings, computed at most once per notification and only when a deleted digest needs them. */
     private final class Held {
         private List<Holding> current;
-        private Set<TagKey> tags;
 
         List<Holding> holdings() {
             if (current == null) {
                 current = holdings.current();
             }
             return current;
-        }
-
-        Set<TagKey> tags() {
-            if (tags == null) {
-                tags = Holdings.tags(holdings());
-            }
-            return tags;
         }
     }
 }

@@ -4,12 +4,12 @@ import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
 import dev.ballast.model.TagKey;
 import dev.ballast.model.TagSource;
-import dev.ballast.registry.Platform;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.TagHead;
 import dev.ballast.store.Store;
 import dev.ballast.store.TagState;
+import dev.ballast.store.TagStates;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,12 +33,13 @@ import org.slf4j.LoggerFactory;
  * ({@link RegistryClient#headTag}, with {@code If-None-Match} when the last answer had an ETag), as far as each
  * registry's request budget ({@link RegistryClient#budget()}) allows; tags left unchecked because a budget was empty
  * come first next pass (tags are taken oldest {@code checkedAt} first). Each answer is recorded in
- * {@code store.tagStates()} (source {@link TagSource#POLL}); a tag the registry does not have (404) is recorded with
+ * {@code store.tagStates()} (source {@link TagSource#POLL}; an answer older than the stored state, e.g. a push
+ * recorded while the HEAD was under way, is dropped); a tag the registry does not have (404) is recorded with
  * a null digest. A new index digest's children are read once (one GET by digest) into
  * {@code store.indexPlatforms()}, so drift can tell an index that changed only for other platforms. When a digest
  * changes the controllers are woken ({@code onChange}) and {@code ballast_tag_changes_total} counts it; the
  * {@code ballast_watched_tags} gauge is the number of tags the last pass watched. Tag states of tags no longer
- * referenced that this watcher recorded are forgotten.
+ * referenced are forgotten, whoever recorded them.
  *
  * <p>The server runs a pass every {@link #DEFAULT_INTERVAL} (the {@code job:tag-watch} periodic job, on the
  * controller leader) on a virtual thread of its own ({@link #trigger}), so registry I/O never holds a controller
@@ -191,14 +191,15 @@ public final class TagWatcher {
                 }
             }
         }
-        boolean moved = previous != null && next.movedFrom(previous);
-        store.tagStates().record(next);
-        if (moved) {
+        // "moved" from what the write replaced, not from the snapshot read at the start of the pass: a notification
+        // recorded meanwhile is either what this answer replaces or, being newer, keeps its place
+        TagStates.Recorded written = store.tagStates().record(next);
+        if (written.moved(next)) {
             changes.increment();
-            LOG.info("tag {} moved from {} to {}", key, previous.digest(), next.digest());
+            LOG.info("tag {} moved from {} to {}", key, written.previous().digest(), next.digest());
             return Outcome.CHANGED;
         }
-        return previous == null ? Outcome.CHANGED : Outcome.UNCHANGED;
+        return written.applied() && written.previous() == null ? Outcome.CHANGED : Outcome.UNCHANGED;
     }
 
     /** Reads a new index digest's children once (when the budget allows; else on a later pass). */
@@ -210,11 +211,9 @@ public final class TagWatcher {
                 || !registry.budget().tryAcquire(key.registry())) {
             return;
         }
-        Map<String, String> children = new LinkedHashMap<>();
+        Map<String, String> children;
         try {
-            for (Platform p : registry.indexPlatforms(ref.withDigest(head.digest()))) {
-                children.putIfAbsent(p.name(), p.digest().toString());
-            }
+            children = IndexChildren.recorded(registry.indexPlatforms(ref.withDigest(head.digest())));
         } catch (RegistryException e) {
             LOG.debug("tag watch {}: index {}: {}", key, head.digest(), e.getMessage());
             return; // tried again on the next pass that sees this index
@@ -223,10 +222,13 @@ public final class TagWatcher {
                 .record(key.registry(), key.repository(), head.digest().toString(), children);
     }
 
-    /** Forgets states this watcher recorded for tags nothing references any more (pushes' states are kept). */
+    /**
+     * Forgets the states of tags nothing references any more, whoever recorded them (poll, push or the resolution
+     * baseline): a stale state must not be taken for the tag's digest when a service references the tag again.
+     */
     private void forgetUnwatched(Set<TagKey> tags, Map<TagKey, TagState> known) {
         for (TagState s : List.copyOf(known.values())) {
-            if (!tags.contains(s.key()) && s.source() == TagSource.POLL) {
+            if (!tags.contains(s.key())) {
                 store.tagStates().delete(s.key());
                 known.remove(s.key());
             }

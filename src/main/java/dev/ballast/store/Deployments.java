@@ -56,12 +56,15 @@ public final class Deployments {
     }
 
     /**
-     * The deployments of live services that can hold image digests: every deployment that is not INACTIVE, and
-     * every COMPLETED one (a rollback target), by service, newest first.
+     * The deployments of live services that can hold image digests: every deployment that is not INACTIVE, and the
+     * newest COMPLETED one that is INACTIVE (the rollback target; several only when created in the same
+     * millisecond), by service, newest first — proportional to the live services, not to their history.
      */
     public List<Versioned<DeploymentRow>> holdingImages() {
         return table.where(
-                "(status <> 'INACTIVE' OR rollout_state = 'COMPLETED')"
+                "(status <> 'INACTIVE' OR (rollout_state = 'COMPLETED' AND created_at = (SELECT MAX(o.created_at)"
+                        + " FROM deployments o WHERE o.service_arn = deployments.service_arn"
+                        + " AND o.status = 'INACTIVE' AND o.rollout_state = 'COMPLETED')))"
                         + " AND service_arn IN (SELECT arn FROM services WHERE status <> 'INACTIVE')",
                 Map.of(),
                 "service_arn, created_at DESC, id DESC",

@@ -36,21 +36,34 @@ public final class TagStates {
     }
 
     /**
-     * Records what the tag points to now and returns the state it replaced. When the digest did not change the
-     * stored {@code changedAt} is kept (the tag has pointed there since then), whatever {@code state} says.
+     * What {@link #record} did: whether the state was written ({@code applied}; false when the stored state was
+     * observed later, {@code checkedAt} greater, so an older observation never overwrites a newer one) and the state
+     * it replaced or that was kept ({@code previous}, null when the tag was unknown).
      */
-    public Optional<TagState> record(TagState state) {
+    public record Recorded(boolean applied, TagState previous) {
+        /** Whether the write replaced a known state with another digest (a tag that appeared or vanished counts). */
+        public boolean moved(TagState state) {
+            return applied && previous != null && state.movedFrom(previous);
+        }
+    }
+
+    /**
+     * Records what the tag points to now, unless the stored state was checked later than {@code state} (then nothing
+     * changes: the newer observation stands). When the digest did not change the stored {@code changedAt} is kept
+     * (the tag has pointed there since then), whatever {@code state} says.
+     */
+    public Recorded record(TagState state) {
         return store.jdbi().inTransaction(h -> {
             Optional<TagState> previous = find(h, state.key());
             long changedAt = previous.filter(p -> !state.movedFrom(p))
                     .map(TagState::changedAt)
                     .orElse(state.changedAt());
-            h.createUpdate("INSERT INTO tag_states (" + COLUMNS + ") VALUES (:registry, :repository, :tag, :digest,"
-                            + " :mediaType, :etag, :changedAt, :checkedAt, :source)"
+            int rows = h.createUpdate("INSERT INTO tag_states (" + COLUMNS + ") VALUES (:registry, :repository, :tag,"
+                            + " :digest, :mediaType, :etag, :changedAt, :checkedAt, :source)"
                             + " ON CONFLICT (registry, repository, tag) DO UPDATE SET digest = excluded.digest,"
                             + " media_type = excluded.media_type, etag = excluded.etag,"
                             + " changed_at = excluded.changed_at, checked_at = excluded.checked_at,"
-                            + " source = excluded.source")
+                            + " source = excluded.source WHERE tag_states.checked_at <= excluded.checked_at")
                     .bind("registry", state.key().registry())
                     .bind("repository", state.key().repository())
                     .bind("tag", state.key().tag())
@@ -61,15 +74,19 @@ public final class TagStates {
                     .bind("checkedAt", state.checkedAt())
                     .bind("source", state.source().wire())
                     .execute();
-            return previous;
+            return new Recorded(rows == 1, previous.orElse(null));
         });
     }
 
-    /** Notes that the tag was confirmed unchanged at {@code at} (e.g. a 304 answer); false if it is unknown. */
+    /**
+     * Notes that the tag was confirmed unchanged at {@code at} (e.g. a 304 answer); false if it is unknown or was
+     * checked later than {@code at}.
+     */
     public boolean checked(TagKey key, long at) {
         return store.jdbi()
                         .withHandle(h -> h.createUpdate("UPDATE tag_states SET checked_at = :at"
-                                        + " WHERE registry = :registry AND repository = :repository AND tag = :tag")
+                                        + " WHERE registry = :registry AND repository = :repository AND tag = :tag"
+                                        + " AND checked_at <= :at")
                                 .bind("at", at)
                                 .bind("registry", key.registry())
                                 .bind("repository", key.repository())

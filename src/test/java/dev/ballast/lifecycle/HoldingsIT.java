@@ -93,6 +93,20 @@ class HoldingsIT {
                         new TagKey(f.registry.host(), "hold/logs", "stable"));
         assertThat(holdings.ofService(f.service("hold").serviceArn())).containsExactlyElementsOf(twice);
 
+        // a third deployment: the first is history now, no longer read (the store selects only what can hold)
+        f.registry.images().push("hold/app:v3", TestImages.Format.OCI, "app-3");
+        register("v3");
+        f.ecs.updateService(r -> r.service("hold").taskDefinition("hold:3"));
+        f.awaitStable("hold");
+        String third = f.service("hold").deployments().getFirst().id();
+        assertThat(f.server.server().store().deployments().holdingImages())
+                .extracting(d -> d.value().id())
+                .containsExactly(third, second);
+        assertThat(holdings.current())
+                .filteredOn(h -> h.role() == HoldingRole.ROLLBACK_TARGET)
+                .extracting(Holding::deploymentId)
+                .containsOnly(second);
+
         f.ecs.updateService(r -> r.service("hold").desiredCount(0));
         f.awaitStable("hold");
         f.ecs.deleteService(r -> r.service("hold"));

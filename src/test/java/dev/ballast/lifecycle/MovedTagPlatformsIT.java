@@ -8,8 +8,10 @@ import dev.ballast.model.ImageLifecyclePolicy;
 import dev.ballast.model.MissingImageAction;
 import dev.ballast.model.RolloutState;
 import dev.ballast.model.TagKey;
+import dev.ballast.model.TagSource;
 import dev.ballast.store.MovedTagRollouts;
 import dev.ballast.store.Store;
+import dev.ballast.store.TagState;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages;
@@ -23,8 +25,9 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
  * An index that gained an arm64 child only is not a moved tag for {@code autoRedeploy}: every platform of the old
- * index has the same child in the new one (as the tag watcher recorded them), so nothing rolls; an index whose amd64
- * child changed does roll.
+ * index has the same child in the new one (as the tag watcher recorded them; attestation manifests, {@code
+ * unknown/unknown}, ignored), so nothing rolls; nor does a tag state last checked before the deployment was created;
+ * an index whose amd64 child changed does roll.
  */
 class MovedTagPlatformsIT {
     private static final String AMD64 = "sha256:" + "a".repeat(64);
@@ -32,6 +35,9 @@ class MovedTagPlatformsIT {
     private static final String ARM64 = "sha256:" + "b".repeat(64);
     private static final String GAINED_ARM64 = "sha256:" + "d".repeat(64);
     private static final String CHANGED_AMD64 = "sha256:" + "e".repeat(64);
+    private static final String ATTESTATION_1 = "sha256:" + "1".repeat(64);
+    private static final String ATTESTATION_2 = "sha256:" + "2".repeat(64);
+    private static final String ATTESTATION_3 = "sha256:" + "3".repeat(64);
 
     @Test
     void anIndexThatOnlyGainedAPlatformDoesNotRollButAChangedPlatformDoes() {
@@ -65,13 +71,27 @@ class MovedTagPlatformsIT {
                             .equals(RolloutState.COMPLETED.wire()));
             TagKey key = tagKey(image);
             store.imagePolicies().put(arn, new ImageLifecyclePolicy(MissingImageAction.FAIL, false, true, 0, false));
-            store.indexPlatforms().record(key.registry(), key.repository(), index, Map.of("linux/amd64", AMD64));
+            // attestation manifests ("unknown/unknown") differ in every build: they are no platform a task runs
+            store.indexPlatforms()
+                    .record(
+                            key.registry(),
+                            key.repository(),
+                            index,
+                            Map.of("linux/amd64", AMD64, "unknown/unknown", ATTESTATION_1));
             store.indexPlatforms()
                     .record(
                             key.registry(),
                             key.repository(),
                             GAINED_ARM64,
-                            Map.of("linux/amd64", AMD64, "linux/arm64", ARM64));
+                            Map.of(
+                                    "linux/amd64",
+                                    AMD64,
+                                    "linux/arm64",
+                                    ARM64,
+                                    "unknown/unknown",
+                                    ATTESTATION_2,
+                                    "unknown/unknown#2",
+                                    ATTESTATION_3));
             store.indexPlatforms()
                     .record(
                             key.registry(),
@@ -80,6 +100,16 @@ class MovedTagPlatformsIT {
                             Map.of("linux/amd64", AMD64_NEW, "linux/arm64", ARM64));
 
             moved(store, key, GAINED_ARM64, Clock.systemUTC());
+            server.server().reconcilers().passOnce();
+            server.server().reconcilers().passOnce();
+            assertThat(store.movedTagRollouts().all()).isEmpty();
+            assertThat(store.deployments().ofService(arn)).hasSize(1);
+
+            // a state last checked before the deployment was created (e.g. left by a deleted service) is stale
+            long created = store.deployments().ofService(arn).getFirst().value().createdAt();
+            store.tagStates().delete(key);
+            store.tagStates()
+                    .record(new TagState(key, CHANGED_AMD64, null, null, created - 1, created - 1, TagSource.PUSH));
             server.server().reconcilers().passOnce();
             server.server().reconcilers().passOnce();
             assertThat(store.movedTagRollouts().all()).isEmpty();

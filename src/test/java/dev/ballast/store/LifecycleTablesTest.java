@@ -49,9 +49,11 @@ class LifecycleTablesTest {
 
     @Test
     void aTagStateKeepsItsChangeTimeUntilTheDigestMoves() {
-        assertThat(store.tagStates().record(state("sha256:aa", 100, 100))).isEmpty();
+        assertThat(store.tagStates().record(state("sha256:aa", 100, 100)))
+                .isEqualTo(new TagStates.Recorded(true, null));
         TagState first = store.tagStates().find(TAG).orElseThrow();
-        assertThat(store.tagStates().record(state("sha256:aa", 200, 200))).contains(first);
+        assertThat(store.tagStates().record(state("sha256:aa", 200, 200)))
+                .isEqualTo(new TagStates.Recorded(true, first));
         assertThat(store.tagStates().find(TAG).orElseThrow().changedAt()).isEqualTo(100);
         assertThat(store.tagStates().find(TAG).orElseThrow().checkedAt()).isEqualTo(200);
         store.tagStates().record(state("sha256:bb", 300, 300));
@@ -66,6 +68,35 @@ class LifecycleTablesTest {
                 .isEqualTo(400L);
         assertThat(store.tagStates().delete(TAG)).isTrue();
         assertThat(store.tagStates().all()).isEmpty();
+    }
+
+    @Test
+    void anOlderObservationNeverOverwritesANewerOne() {
+        olderObservationNeverOverwritesANewerOne(store);
+    }
+
+    /**
+     * The watcher's HEAD answered X at 100, a push then recorded Y at 200, the watcher writes X afterwards: Y stays
+     * (digest and changedAt), the write tells it was ignored and what stands; a late 304 confirmation is ignored too.
+     * Also run on PostgreSQL ({@code PostgresTagStatesIT}).
+     */
+    static void olderObservationNeverOverwritesANewerOne(Store store) {
+        store.tagStates().record(state("sha256:aa", 50, 50));
+        TagState push = new TagState(TAG, "sha256:bb", null, null, 200, 200, TagSource.PUSH);
+        TagStates.Recorded pushed = store.tagStates().record(push);
+        assertThat(pushed.applied()).isTrue();
+        assertThat(pushed.moved(push)).isTrue();
+        TagState late = state("sha256:aa", 100, 100);
+        TagStates.Recorded ignored = store.tagStates().record(late);
+        assertThat(ignored).isEqualTo(new TagStates.Recorded(false, push));
+        assertThat(ignored.moved(late)).isFalse();
+        assertThat(store.tagStates().find(TAG)).contains(push);
+        assertThat(store.tagStates().checked(TAG, 150)).isFalse();
+        assertThat(store.tagStates().find(TAG)).contains(push);
+        // an observation as recent as the stored one applies (the later writer wins a tie)
+        assertThat(store.tagStates().record(state("sha256:aa", 200, 200)).applied())
+                .isTrue();
+        assertThat(store.tagStates().find(TAG).orElseThrow().digest()).isEqualTo("sha256:aa");
     }
 
     @Test
