@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.remote.JsonApiClient;
 import dev.ballast.api.Json;
 import dev.ballast.api.PolicyOperations;
-import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.model.TaskDefinitionStatus;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -103,16 +101,7 @@ final class PolicyCommand implements Runnable {
         /** The client, built once from the options and the environment. */
         JsonApiClient client() {
             if (client == null) {
-                AwsEnvironment.Credentials c = environment.credentials(accessKey, secretKey);
-                client = new JsonApiClient(
-                        environment.endpoint(endpoint),
-                        new SigV4Signer(
-                                c.accessKeyId(),
-                                c.secretAccessKey(),
-                                environment.region(region),
-                                "ecs",
-                                Clock.systemUTC())::sign,
-                        c.sessionToken());
+                client = LifecycleConnection.client(environment, endpoint, region, accessKey, secretKey);
             }
             return client;
         }
