@@ -9,13 +9,15 @@ import dev.ballast.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches, once per digest, the children of an index drift needs to compare by platform and records them in {@code
+ * Fetches, once per digest, the children of an index drift needs to compare by platform (or {@code ListPins} needs for
+ * its keep-list, {@link #children(DigestKey)}) and records them in {@code
  * store.indexPlatforms()} (a digest that names a single manifest is recorded with no children, so it is not asked
  * again). Each fetch runs on its own virtual thread, never on a controller worker; at most one per digest at a time,
  * a failed one is tried again after {@link #RETRY_AFTER}. {@code fetched} is told after each recorded answer.
@@ -56,22 +58,48 @@ public final class IndexChildrenFetcher {
         }
     }
 
+    /**
+     * {@code key}'s children as recorded, else fetched now on the caller's thread (one request) and recorded for next
+     * time (a single manifest: an empty map); empty when they cannot be learned now (the registry did not answer).
+     */
+    public Optional<Map<String, String>> children(DigestKey key) {
+        Optional<Map<String, String>> known =
+                store.indexPlatforms().find(key.registry(), key.repository(), key.digest());
+        if (known.isPresent()) {
+            return known;
+        }
+        boolean fetched = fetch(new ServiceDrift.IndexRef(key.registry(), key.repository(), key.digest()));
+        return fetched ? store.indexPlatforms().find(key.registry(), key.repository(), key.digest()) : Optional.empty();
+    }
+
+    /**
+     * An index's children by platform name ({@code os/arch[/variant]}); a name seen again (e.g. several attestation
+     * manifests, "unknown/unknown") gets {@code #2}, {@code #3}… so every child is kept. Empty for a single manifest.
+     */
+    static Map<String, String> children(Resolution r) {
+        Map<String, String> children = new TreeMap<>();
+        for (Platform p : r.platforms()) {
+            String name = p.name();
+            for (int n = 2; children.containsKey(name); n++) {
+                name = p.name() + "#" + n;
+            }
+            children.put(name, p.digest().toString());
+        }
+        return children;
+    }
+
     /** Fetches and records {@code ref}'s children on the caller's thread; false when the registry failed. */
     boolean fetch(ServiceDrift.IndexRef ref) {
         try {
             Resolution r = registry.resolve(
                     ImageReference.parse(ref.registry() + "/" + ref.repository() + "@" + ref.digest()));
-            Map<String, String> children = new TreeMap<>();
-            for (Platform p : r.platforms()) {
-                children.putIfAbsent(p.name(), p.digest().toString());
-            }
-            store.indexPlatforms().record(ref.registry(), ref.repository(), ref.digest(), children);
+            store.indexPlatforms().record(ref.registry(), ref.repository(), ref.digest(), children(r));
             attempts.remove(ref);
             fetched.run();
             return true;
         } catch (RegistryException | IllegalArgumentException e) {
             LOG.warn(
-                    "drift: cannot read the platforms of {}/{}@{} (tried again in {}): {}",
+                    "cannot read the platforms of {}/{}@{} (tried again in {}): {}",
                     ref.registry(),
                     ref.repository(),
                     ref.digest(),

@@ -4,7 +4,6 @@ import dev.ballast.deploy.Deployer;
 import dev.ballast.deploy.LaunchGuard;
 import dev.ballast.image.ImageReference;
 import dev.ballast.model.HoldingRole;
-import dev.ballast.registry.Platform;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.Resolution;
@@ -26,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,6 +138,8 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
                     start(key, List.of(), LAUNCH); // seen again (pushed again) within a TTL of a launch asking
                 }
                 may = false;
+            } else if (!fresh && inFlight.contains(key)) {
+                may = false; // a check is in flight (no budget spent): its answer wakes the controllers
             } else if (!fresh && maySend.test(key.registry())) {
                 start(key, e.getValue(), LAUNCH);
                 may = false; // the answer wakes the controllers
@@ -179,7 +179,7 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
                         .forEach(h -> missing.computeIfAbsent(h.role(), r -> new HashSet<>())
                                 .add(key));
             }
-            if (!fresh && maySend.test(key.registry())) {
+            if (!fresh && !inFlight.contains(key) && maySend.test(key.registry())) {
                 start(key, e.getValue(), SWEEP);
             }
         }
@@ -239,15 +239,8 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
                     && store.indexPlatforms()
                             .find(key.registry(), key.repository(), key.digest())
                             .isEmpty()) {
-                Map<String, String> children = new TreeMap<>();
-                for (Platform p : r.platforms()) {
-                    String name = p.name();
-                    for (int n = 2; children.containsKey(name); n++) {
-                        name = p.name() + "#" + n; // e.g. several attestation manifests ("unknown/unknown")
-                    }
-                    children.put(name, p.digest().toString());
-                }
-                store.indexPlatforms().record(key.registry(), key.repository(), key.digest(), children);
+                store.indexPlatforms()
+                        .record(key.registry(), key.repository(), key.digest(), IndexChildrenFetcher.children(r));
             }
             return new Answer(Presence.PRESENT, clock.millis(), "present");
         } catch (RegistryException e) {
