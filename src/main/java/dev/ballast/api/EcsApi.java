@@ -3,6 +3,7 @@ package dev.ballast.api;
 import dev.ballast.agent.protocol.AgentProtocol;
 import dev.ballast.core.Account;
 import dev.ballast.deploy.Deployer;
+import dev.ballast.lifecycle.DigestKey;
 import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.ServiceStatus;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** Assembles the ECS operations Ballast serves, keyed by operation name, with their target prefix. */
@@ -23,14 +26,18 @@ public final class EcsApi {
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final Map<String, String> prefixes = new HashMap<>();
 
-    /** What the service and task operations hand work to. */
+    /**
+     * What the service and task operations hand work to ({@code indexChildren}: a pinned digest's index children,
+     * recorded or learned from its registry now; empty when they cannot be learned now).
+     */
     public record Workers(
             Deployer deployer,
             Launcher launcher,
             RunTaskResolution runTask,
             Runnable wakeControllers,
             Runnable wakeAgents,
-            RegistryAccess registryAccess) {}
+            RegistryAccess registryAccess,
+            Function<DigestKey, Optional<Map<String, String>>> indexChildren) {}
 
     public EcsApi(Store store, Account account, Clock clock, Workers workers) {
         this(store, account, clock, workers, Duration.ofSeconds(10));

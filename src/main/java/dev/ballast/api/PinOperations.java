@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
 /**
  * {@code ListPins} (target prefix {@link LifecycleApi#TARGET_PREFIX}): every digest that active deployments and
  * rollback targets hold ({@link Holdings}), with who holds it (service, cluster, deployment, role, container, tag
- * as written) and whether the pinned-image guard knows it missing, plus the children of pinned indexes (from the
- * index platforms the guard recorded), and the keep-list a registry clean-up must not delete
+ * as written) and whether the pinned-image guard knows it missing, plus the children of pinned indexes (as recorded in
+ * {@code store.indexPlatforms()}, else learned from the registry before answering; {@code childrenKnown} false when
+ * they cannot be learned now, so the keep-list may lack them), and the keep-list a registry clean-up must not delete
  * ({@code registry/repository@digest}, sorted). Filters: {@code registry} (exact host[:port], Docker Hub's aliases
  * read as {@code docker.io}), {@code repository} (exact, or a glob where {@code *} matches any run of characters,
  * {@code /} included), {@code cluster} (name or ARN).
@@ -103,16 +104,18 @@ final class PinOperations {
                 }
             }
             ArrayNode children = pin.putArray("children");
-            store.indexPlatforms()
-                    .find(key.registry(), key.repository(), key.digest())
-                    .ifPresent(platforms -> new TreeMap<>(platforms).forEach((platform, digest) -> {
-                        String ref = key.registry() + "/" + key.repository() + "@" + digest;
-                        keep.add(ref);
-                        children.addObject()
-                                .put("platform", platform)
-                                .put("digest", digest)
-                                .put("reference", ref);
-                    }));
+            // learned now when nothing recorded them yet (one request, immutable, recorded for next time)
+            Optional<Map<String, String>> known =
+                    context.workers().indexChildren().apply(key);
+            pin.put("childrenKnown", known.isPresent());
+            known.ifPresent(platforms -> new TreeMap<>(platforms).forEach((platform, digest) -> {
+                String ref = key.registry() + "/" + key.repository() + "@" + digest;
+                keep.add(ref);
+                children.addObject()
+                        .put("platform", platform)
+                        .put("digest", digest)
+                        .put("reference", ref);
+            }));
         }
         ObjectNode answer = Json.object();
         answer.set("pins", out);

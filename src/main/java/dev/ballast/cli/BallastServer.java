@@ -248,7 +248,8 @@ public final class BallastServer implements AutoCloseable {
                             },
                             reconcilers::wake,
                             () -> wakeAgents.get().run(),
-                            config.registries().client().access()),
+                            config.registries().client().access(),
+                            indexChildren::children),
                     config.agents().health().disconnectAfter().dividedBy(3));
             AtomicBoolean startedUp = new AtomicBoolean();
             SigV4Authenticator auth =

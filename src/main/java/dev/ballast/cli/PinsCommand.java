@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.remote.JsonApiClient;
 import dev.ballast.api.LifecycleApi;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
  * {@code ballast pins}: every digest that active deployments and rollback targets hold, with who holds it, through
  * the lifecycle extension operation {@code ListPins} (SigV4-signed like the AWS CLI). {@code --output keep-list}
  * prints one {@code registry/repository@sha256:…} per line, sorted, and nothing else: what a registry clean-up job
- * must keep (pinned digests and the children of pinned indexes).
+ * must keep (pinned digests and the children of pinned indexes); it exits 1, naming them on stderr, when the children
+ * of some pinned digest could not be learned (the registry did not answer), since that keep-list is incomplete.
  */
 @Command(
         name = "pins",
@@ -81,6 +84,23 @@ final class PinsCommand implements Callable<Integer> {
             case table -> table(answer, out);
         }
         out.flush();
+        if (format == Output.keep_list) {
+            List<String> unknown = new ArrayList<>();
+            answer.path("pins").forEach(p -> {
+                if (!p.path("childrenKnown").asBoolean(true)) {
+                    unknown.add(p.path("reference").asText());
+                }
+            });
+            if (!unknown.isEmpty()) {
+                PrintWriter err = connection.mixee.commandLine().getErr();
+                err.println(
+                        "ballast pins: the keep-list is incomplete (unsafe for a clean-up): the registry did not say"
+                                + " which manifests these pinned digests contain: " + String.join(", ", unknown)
+                                + "; try again when it answers.");
+                err.flush();
+                return 1;
+            }
+        }
         return 0;
     }
 

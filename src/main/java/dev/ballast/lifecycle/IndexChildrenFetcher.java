@@ -8,12 +8,14 @@ import dev.ballast.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches, once per digest, the children of an index drift needs to compare by platform and records them in {@code
+ * Fetches, once per digest, the children of an index drift needs to compare by platform (or {@code ListPins} needs for
+ * its keep-list, {@link #children(DigestKey)}) and records them in {@code
  * store.indexPlatforms()} (a digest that names a single manifest is recorded with no children, so it is not asked
  * again). Each fetch runs on its own virtual thread, never on a controller worker; at most one per digest at a time,
  * a failed one is tried again after {@link #RETRY_AFTER}. {@code fetched} is told after each recorded answer.
@@ -54,6 +56,20 @@ public final class IndexChildrenFetcher {
         }
     }
 
+    /**
+     * {@code key}'s children as recorded, else fetched now on the caller's thread (one request) and recorded for next
+     * time (a single manifest: an empty map); empty when they cannot be learned now (the registry did not answer).
+     */
+    public Optional<Map<String, String>> children(DigestKey key) {
+        Optional<Map<String, String>> known =
+                store.indexPlatforms().find(key.registry(), key.repository(), key.digest());
+        if (known.isPresent()) {
+            return known;
+        }
+        boolean fetched = fetch(new ServiceDrift.IndexRef(key.registry(), key.repository(), key.digest()));
+        return fetched ? store.indexPlatforms().find(key.registry(), key.repository(), key.digest()) : Optional.empty();
+    }
+
     /** Fetches and records {@code ref}'s children on the caller's thread; false when the registry failed. */
     boolean fetch(ServiceDrift.IndexRef ref) {
         try {
@@ -66,7 +82,7 @@ public final class IndexChildrenFetcher {
             return true;
         } catch (RegistryException | IllegalArgumentException e) {
             LOG.warn(
-                    "drift: cannot read the platforms of {}/{}@{} (tried again in {}): {}",
+                    "cannot read the platforms of {}/{}@{} (tried again in {}): {}",
                     ref.registry(),
                     ref.repository(),
                     ref.digest(),

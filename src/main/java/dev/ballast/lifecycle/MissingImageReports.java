@@ -4,6 +4,7 @@ import dev.ballast.deploy.Deployer;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.HoldingRole;
 import dev.ballast.model.MissingImageAction;
+import dev.ballast.model.Mode;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.MissingImage;
 import dev.ballast.store.Store;
@@ -22,12 +23,15 @@ import org.slf4j.LoggerFactory;
  * What the pinned-image guard does about a digest gone from its registry, per holding: a service event naming
  * service, container, tag (the image as written) and digest with the registry's answer, written once per
  * detection ({@code addOnce}); for the primary deployment the service's {@code onMissingImage} policy — {@code fail}
- * (nothing launches; the event says how to recover) or {@code reresolve} (one new deployment per deployment holding the
- * digest and detection, {@link Deployer#redeploy}, recorded in the service's events); for a rollback target an event
+ * (nothing launches; the event says how to recover) or {@code reresolve} (one new deployment per revision holding the
+ * digest and detection, {@link Deployer#redeploy}, recorded in the service's events; a {@code disabled} container, e.g.
+ * one a moved-tag refresh pinned, always takes this path: it can launch from its tag); for a rollback target an event
  * naming the risk. Keeps the {@code ballast_missing_images{role}} gauge.
  */
 final class MissingImageReports {
     private static final Logger LOG = LoggerFactory.getLogger(MissingImageReports.class);
+
+    private static final String POLICY = "policy onMissingImage " + MissingImageAction.RERESOLVE.wire();
 
     private final Store store;
     private final Deployer deployer;
@@ -109,9 +113,19 @@ final class MissingImageReports {
                                 service + "deployment " + h.deploymentId() + " (being replaced): " + what + ".");
                 continue;
             }
-            MissingImageAction action =
-                    store.imagePolicies().policy(h.serviceArn()).onMissingImage();
-            if (action == MissingImageAction.RERESOLVE && reresolve(h, missing, service, what)) {
+            if (h.container().mode() == Mode.DISABLED) {
+                // e.g. recorded by a moved-tag refresh: a disabled container can launch from its tag as written
+                if (reresolve(
+                        h,
+                        missing,
+                        service,
+                        what,
+                        "container " + h.container().containerName() + " is " + Mode.DISABLED.wire()
+                                + " and launches from its tag")) {
+                    continue;
+                }
+            } else if (store.imagePolicies().policy(h.serviceArn()).onMissingImage() == MissingImageAction.RERESOLVE
+                    && reresolve(h, missing, service, what, POLICY)) {
                 continue;
             }
             store.events()
@@ -124,37 +138,37 @@ final class MissingImageReports {
     }
 
     /**
-     * The {@code reresolve} policy: one new deployment per deployment holding the digest and detection (the event key
-     * is the lock, so a second reporter of the same detection does nothing). A container whose resolution is newer
+     * The {@code reresolve} path ({@code why}: the policy, or a disabled container): one new deployment per revision
+     * holding the digest and detection (the event key is the lock, so a second reporter of the same detection, or a
+     * circuit breaker's rollback to the same revision, does nothing). A container whose resolution is newer
      * than the detection (the tag was resolved again and still names the digest) is not re-resolved again: it is
      * reported as under {@code fail}, so a tag that keeps naming a gone digest, or is gone too, never loops. False
      * when the {@code fail} event should be written instead.
      */
-    private boolean reresolve(Holding h, MissingImage missing, String service, String what) {
+    private boolean reresolve(Holding h, MissingImage missing, String service, String what, String why) {
         Long resolvedAt = h.container().resolvedAt();
         if (resolvedAt != null && resolvedAt > missing.detectedAt()) {
             return false;
         }
+        // keyed by revision, not deployment: a circuit breaker's rollback reuses the revision in a new deployment
         String lock =
-                h.serviceArn() + "|guard-reresolve|" + h.deploymentId() + "|" + h.digest() + "|" + missing.detectedAt();
+                h.serviceArn() + "|guard-reresolve|" + h.revisionArn() + "|" + h.digest() + "|" + missing.detectedAt();
         if (!store.events()
                 .addOnce(
                         h.serviceArn(),
                         lock,
-                        service + what + ": a new deployment resolves the tag again (policy onMissingImage "
-                                + MissingImageAction.RERESOLVE.wire() + ").")) {
+                        service + what + ": a new deployment resolves the tag again (" + why + ").")) {
             return true; // this detection was handled already
         }
         Optional<DeploymentRow> created = deployer.redeploy(
                 h.serviceArn(),
-                "pinned digest " + h.digest() + " of container " + h.container().containerName()
-                        + " is gone; policy onMissingImage " + MissingImageAction.RERESOLVE.wire());
+                "pinned digest " + h.digest() + " of container " + h.container().containerName() + " is gone; " + why);
         created.ifPresent(d -> store.events()
                 .add(
                         h.serviceArn(),
                         service + "started deployment " + d.id() + " to resolve its images again: " + h.digest()
                                 + " (container " + h.container().containerName() + ") is gone from its registry"
-                                + " (policy onMissingImage " + MissingImageAction.RERESOLVE.wire() + ")."));
+                                + " (" + why + ")."));
         return true;
     }
 }

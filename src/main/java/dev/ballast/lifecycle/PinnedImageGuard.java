@@ -138,6 +138,8 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
                     start(key, List.of(), LAUNCH); // seen again (pushed again) within a TTL of a launch asking
                 }
                 may = false;
+            } else if (!fresh && inFlight.contains(key)) {
+                may = false; // a check is in flight (no budget spent): its answer wakes the controllers
             } else if (!fresh && maySend.test(key.registry())) {
                 start(key, e.getValue(), LAUNCH);
                 may = false; // the answer wakes the controllers
@@ -177,7 +179,7 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
                         .forEach(h -> missing.computeIfAbsent(h.role(), r -> new HashSet<>())
                                 .add(key));
             }
-            if (!fresh && maySend.test(key.registry())) {
+            if (!fresh && !inFlight.contains(key) && maySend.test(key.registry())) {
                 start(key, e.getValue(), SWEEP);
             }
         }

@@ -1,5 +1,7 @@
 package dev.ballast.lifecycle;
 
+import dev.ballast.cli.ServerConfig;
+import dev.ballast.registry.BudgetSettings;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.RegistryFixture;
@@ -37,11 +39,21 @@ final class GuardFixture implements AutoCloseable {
     final EcsClient ecs;
 
     GuardFixture() {
+        this(Duration.ofHours(6));
+    }
+
+    /** With the guard sweeping every {@code guardInterval} (zero: never; the tag watcher then runs daily). */
+    GuardFixture(Duration guardInterval) {
         registry = RegistryFixture.start();
-        server = TestServer.sqlite(c -> c.simulatedInstances(2)
-                .clock(clock)
-                .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2)))
-                .lifecycle(l -> l.withGuard(Duration.ofHours(6), Duration.ofSeconds(30))));
+        server = TestServer.sqlite(c -> {
+            c.simulatedInstances(2)
+                    .clock(clock)
+                    .agentHealth(new InstanceHealth.Settings(Duration.ofHours(1), Duration.ofHours(2)))
+                    .lifecycle(l -> l.withGuard(guardInterval, Duration.ofSeconds(30)));
+            return guardInterval.isZero()
+                    ? c.tagWatch(new ServerConfig.TagWatch(Duration.ofDays(1), BudgetSettings.defaults()))
+                    : c;
+        });
         ecs = server.client();
     }
 

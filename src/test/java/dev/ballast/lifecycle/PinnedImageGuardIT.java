@@ -3,12 +3,25 @@ package dev.ballast.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.image.Digest;
+import dev.ballast.model.HoldingRole;
 import dev.ballast.model.ImageLifecyclePolicy;
 import dev.ballast.model.MissingImageAction;
+import dev.ballast.model.Mode;
+import dev.ballast.registry.RegistryClient;
+import dev.ballast.registry.RegistryConfig;
 import dev.ballast.store.MissingImage;
+import dev.ballast.store.Store;
 import dev.ballast.testing.Eventually;
+import dev.ballast.testing.ScriptedServer;
 import dev.ballast.testing.TestImages;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -270,5 +283,125 @@ class PinnedImageGuardIT {
                 .isEqualTo(current.toString());
         assertThat(f.ecs.listServiceDeployments(r -> r.service("calm")).serviceDeployments())
                 .hasSize(2);
+    }
+
+    @Test
+    void withReresolveAndABreakerThatRollsBackAGoneDigestAndTagRedeployOnceWithoutALoop() {
+        Digest only = f.registry.images().push("demo/loop:v1", TestImages.Format.OCI, "loop-1");
+        f.register("loop", "demo/loop:v1", "enabled");
+        String arn = f.ecs.createService(r -> r.serviceName("loop")
+                        .taskDefinition("loop")
+                        .desiredCount(1)
+                        .deploymentConfiguration(c ->
+                                c.deploymentCircuitBreaker(b -> b.enable(true).rollback(true))))
+                .service()
+                .serviceArn();
+        f.server
+                .server()
+                .store()
+                .imagePolicies()
+                .put(arn, new ImageLifecyclePolicy(MissingImageAction.RERESOLVE, false, false, 300, false));
+        f.awaitStable("loop");
+        f.registry.images().delete("demo/loop", only); // removes the tag as well
+        f.clock.advance(GuardFixture.PAST_TTL);
+        f.ecs.updateService(r -> r.service("loop").desiredCount(2));
+        Eventually.await("the re-resolution failed and was rolled back", GuardFixture.WAIT, () -> {
+            f.server.server().reconcilers().passOnce();
+            return f.ecs.listServiceDeployments(r -> r.service("loop"))
+                            .serviceDeployments()
+                            .size()
+                    >= 3;
+        });
+        for (int i = 0; i < 8; i++) {
+            f.clock.advance(GuardFixture.PAST_TTL);
+            f.server.server().reconcilers().passOnce();
+        }
+        assertThat(f.ecs.listServiceDeployments(r -> r.service("loop")).serviceDeployments())
+                .as("the first, one re-resolution and the breaker's rollback to the first revision: no loop")
+                .hasSize(3);
+        assertThat(f.events("loop"))
+                .filteredOn(m -> m.contains("a new deployment resolves the tag again"))
+                .hasSize(1);
+    }
+
+    @Test
+    void aDisabledContainerPinnedByARefreshLaunchesFromItsTagWhenTheDigestIsGoneEvenUnderFail() {
+        f.registry.images().push("demo/side:stable", TestImages.Format.OCI, "side-1");
+        f.register("side", "demo/side:stable", "disabled");
+        String arn = f.ecs.createService(
+                        r -> r.serviceName("side").taskDefinition("side").desiredCount(1))
+                .service()
+                .serviceArn();
+        Store store = f.server.server().store();
+        store.imagePolicies().put(arn, new ImageLifecyclePolicy(MissingImageAction.FAIL, true, false, 0, false));
+        f.awaitStable("side");
+        String first = f.service("side").deployments().getFirst().id();
+        Digest moved = f.registry.images().moveTag("demo/side:stable", TestImages.Format.OCI, "side-2");
+        MovedTagApprovalIT.moved(
+                store, MovedTagApprovalIT.tagKey(f.registry.host() + "/demo/side:stable"), moved.toString(), f.clock);
+        Eventually.await("the refresh deployment", GuardFixture.WAIT, () -> {
+            f.server.server().reconcilers().passOnce();
+            return f.stable("side")
+                    && !f.service("side").deployments().getFirst().id().equals(first);
+        });
+        assertThat(new Holdings(store).ofService(arn))
+                .as("the refresh pinned the disabled container")
+                .anyMatch(h -> h.role() == HoldingRole.ACTIVE
+                        && h.container().mode() == Mode.DISABLED
+                        && moved.toString().equals(h.digest()));
+
+        f.registry.images().moveTag("demo/side:stable", TestImages.Format.OCI, "side-3");
+        f.registry.images().delete("demo/side", moved);
+        f.clock.advance(GuardFixture.PAST_TTL);
+        f.ecs.updateService(r -> r.service("side").desiredCount(2));
+        Eventually.await("two tasks from the tag", GuardFixture.WAIT, () -> {
+            f.server.server().reconcilers().passOnce();
+            return f.stable("side") && f.service("side").runningCount() == 2;
+        });
+        assertThat(f.events("side"))
+                .anyMatch(m -> m.endsWith("a new deployment resolves the tag again (container app is disabled and"
+                        + " launches from its tag)."))
+                .noneMatch(m -> m.contains("cannot launch"));
+    }
+
+    @Test
+    void aCheckInFlightIsNotAskedForAgainAndSpendsNoMoreOfTheRequestBudget() throws Exception {
+        f.registry.images().push("demo/busy:v1", TestImages.Format.OCI, "busy-1");
+        f.register("busy", "demo/busy:v1", "enabled");
+        f.ecs.createService(r -> r.serviceName("busy").taskDefinition("busy").desiredCount(1));
+        f.awaitStable("busy");
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger tokens = new AtomicInteger();
+        // every registry request goes through a proxy that holds it until released: the check stays in flight
+        try (ScriptedServer stall = ScriptedServer.start(request -> {
+                    release.await();
+                    return ScriptedServer.Reply.of(503);
+                });
+                PinnedImageGuard guard = new PinnedImageGuard(
+                        f.server.server().store(),
+                        new RegistryClient(
+                                RegistryConfig.defaults(),
+                                new SimpleMeterRegistry(),
+                                HttpClient.newBuilder()
+                                        .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", stall.port())))
+                                        .build()),
+                        null, // no digest is missing here: nothing is redeployed
+                        f.clock,
+                        Duration.ofSeconds(30),
+                        registry -> {
+                            tokens.incrementAndGet();
+                            return true;
+                        },
+                        () -> {},
+                        new SimpleMeterRegistry())) {
+            f.clock.advance(GuardFixture.PAST_TTL);
+            guard.sweep();
+            assertThat(guard.inFlight()).isEqualTo(1);
+            for (int i = 0; i < 4; i++) {
+                guard.sweep();
+            }
+            assertThat(tokens.get()).as("one token for the one request").isEqualTo(1);
+            release.countDown();
+        }
     }
 }

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.cli.Main;
 import dev.ballast.image.Digest;
 import dev.ballast.testing.Eventually;
+import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
  * {@code ballast pins} against a running server and a real registry: the keep-list (pinned digests of active
@@ -31,7 +34,7 @@ class PinsCleanupIT {
 
     @BeforeEach
     void start() {
-        f = new GuardFixture();
+        f = new GuardFixture(Duration.ZERO); // --guard-interval 0: no sweep records index children
     }
 
     @AfterEach
@@ -56,15 +59,9 @@ class PinsCleanupIT {
         f.register("web", "demo/web:v2", "enabled");
         f.ecs.updateService(r -> r.service("web").taskDefinition("web:2"));
         f.awaitStable("web"); // deployment 1 (web:v1) is now the rollback target
-        Eventually.await("the sweep recorded the index's children", GuardFixture.WAIT, () -> {
-            f.server.server().reconcilers().passOnce();
-            return f.server
-                    .server()
-                    .store()
-                    .indexPlatforms()
-                    .find(host, "demo/multi", index.toString())
-                    .isPresent();
-        });
+        // right after the deploys, no sweep: nothing has recorded the index's children yet
+        assertThat(f.server.server().store().indexPlatforms().find(host, "demo/multi", index.toString()))
+                .isEmpty();
 
         Run keep = ballast("pins", "--output", "keep-list");
         assertThat(keep.exit()).as(keep.err()).isZero();
@@ -157,6 +154,31 @@ class PinsCleanupIT {
         Run unknown = ballast("pins", "--cluster", "nope");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("ClusterNotFoundException");
+    }
+
+    @Test
+    void aKeepListWhoseIndexChildrenCannotBeLearnedExitsNonZeroNamingTheDigest() {
+        String pinned;
+        try (RegistryFixture other = RegistryFixture.start()) {
+            Digest digest = other.images().pushIndex("demo/far:v1", TestImages.Format.OCI, "far-1");
+            pinned = other.host() + "/demo/far@" + digest;
+            f.ecs.registerTaskDefinition(r -> r.family("far")
+                    .containerDefinitions(ContainerDefinition.builder()
+                            .name("app")
+                            .image(other.host() + "/demo/far:v1")
+                            .memory(16)
+                            .versionConsistency("enabled")
+                            .build()));
+            f.ecs.createService(r -> r.serviceName("far").taskDefinition("far").desiredCount(1));
+            f.awaitStable("far");
+        } // the registry is down now, and nothing recorded the index's children
+
+        Run keep = ballast("pins", "--output", "keep-list");
+        assertThat(keep.exit()).isEqualTo(1);
+        assertThat(keep.err()).contains("the keep-list is incomplete").contains(pinned);
+        Run json = ballast("pins", "--output", "json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"childrenKnown\" : false");
     }
 
     private Run ballast(String... args) {
