@@ -270,17 +270,20 @@ class PinnedImageGuardIT {
         f.clock.advance(GuardFixture.PAST_TTL);
         Eventually.await("a new deployment on the tag's current digest", GuardFixture.WAIT, () -> {
             f.server.server().reconcilers().passOnce(); // the sweep job finds it; no scale-out, no launch asked
-            return f.stable("calm")
-                    && !f.service("calm").deployments().getFirst().id().equals(first);
+            if (!f.stable("calm")
+                    || f.service("calm").deployments().getFirst().id().equals(first)) {
+                return false;
+            }
+            // the new revision's record is resolved (a stable service may still show the old one for a pass)
+            String revision =
+                    f.service("calm").currentServiceRevisions().getFirst().arn();
+            var images = f.ecs.describeServiceRevisions(r -> r.serviceRevisionArns(revision))
+                    .serviceRevisions()
+                    .getFirst()
+                    .containerImages();
+            return !images.isEmpty()
+                    && current.toString().equals(images.getFirst().imageDigest());
         });
-        String revision = f.service("calm").currentServiceRevisions().getFirst().arn();
-        assertThat(f.ecs.describeServiceRevisions(r -> r.serviceRevisionArns(revision))
-                        .serviceRevisions()
-                        .getFirst()
-                        .containerImages()
-                        .getFirst()
-                        .imageDigest())
-                .isEqualTo(current.toString());
         assertThat(f.ecs.listServiceDeployments(r -> r.service("calm")).serviceDeployments())
                 .hasSize(2);
     }
