@@ -9,7 +9,6 @@ import dev.ballast.core.ModelJson;
 import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.model.DeploymentConfiguration;
-import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.store.Cas;
@@ -173,12 +172,7 @@ final class ServiceOperations {
                                 if (!newDeployment) {
                                     return store.services().update(updated, read.version());
                                 }
-                                String source = store.deployments().ofService(s.arn()).stream()
-                                        .map(Versioned::value)
-                                        .filter(d -> d.status().equals(DeploymentStatus.PRIMARY.wire()))
-                                        .map(DeploymentRow::revisionArn)
-                                        .findFirst()
-                                        .orElse(null);
+                                String source = deployer.primaryRevision(s.arn());
                                 RevisionRow revision = deployer.newRevision(updated);
                                 boolean ok = store.services()
                                         .updateWithDeployment(

@@ -162,7 +162,8 @@ public final class Deployer {
         return Optional.ofNullable(created[0]);
     }
 
-    private String primaryRevision(String serviceArn) {
+    /** The revision of the service's PRIMARY deployment, or null when it has none. */
+    public String primaryRevision(String serviceArn) {
         return store.deployments().ofService(serviceArn).stream()
                 .map(Versioned::value)
                 .filter(d -> d.status().equals(DeploymentStatus.PRIMARY.wire()))
