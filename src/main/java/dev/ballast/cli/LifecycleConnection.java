@@ -17,9 +17,9 @@ import picocli.CommandLine.Spec;
  * Where and as whom the image-lifecycle commands ({@code ballast service-policy}, {@code ballast drift}, {@code ballast approve}) call the
  * server's lifecycle extension operations ({@link LifecycleApi#TARGET_PREFIX}), SigV4-signed like the AWS CLI: the
  * options, else the AWS CLI's environment variables and profile files ({@link AwsEnvironment}) — as {@code
- * ballast policy} does.
+ * ballast policy} does. {@link PolicyCommand.Connection} adds the policy commands' {@code --cluster} and {@code --json}.
  */
-final class LifecycleConnection {
+class LifecycleConnection {
     @Option(
             names = "--endpoint",
             description = "Ballast API endpoint (default: $AWS_ENDPOINT_URL_ECS, $AWS_ENDPOINT_URL, "

@@ -8,7 +8,6 @@ import dev.ballast.api.Json;
 import dev.ballast.api.PolicyOperations;
 import dev.ballast.model.TaskDefinitionStatus;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,36 +46,12 @@ final class PolicyCommand implements Runnable {
      * Where and as whom to call, shared by the subcommands: the options, else the AWS CLI's environment
      * variables and profile files ({@link AwsEnvironment}).
      */
-    static final class Connection {
-        @Option(
-                names = "--endpoint",
-                description = "Ballast API endpoint (default: $AWS_ENDPOINT_URL_ECS, $AWS_ENDPOINT_URL, "
-                        + "the profile's endpoint_url, else http://127.0.0.1:8460).")
-        URI endpoint;
-
-        @Option(
-                names = "--region",
-                description = "Signing region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's "
-                        + "region, else us-east-1).")
-        String region;
-
-        @Option(
-                names = "--access-key",
-                description = "Access key id (default: $AWS_ACCESS_KEY_ID, the profile "
-                        + "($AWS_PROFILE, else default) in ~/.aws/credentials or ~/.aws/config, else test).")
-        String accessKey;
-
-        @Option(names = "--secret-key", description = "Secret access key (default: as for --access-key).")
-        String secretKey;
-
+    static final class Connection extends LifecycleConnection {
         @Option(names = "--cluster", description = "Cluster name or ARN (default: the account).")
         String cluster;
 
         @Option(names = "--json", description = "Print the API's JSON answer instead of text.")
         boolean json;
-
-        @Spec(Spec.Target.MIXEE)
-        CommandLine.Model.CommandSpec mixee;
 
         private final AwsEnvironment environment;
         private JsonApiClient client;
@@ -87,6 +62,7 @@ final class PolicyCommand implements Runnable {
         }
 
         Connection(AwsEnvironment environment) {
+            super(environment);
             this.environment = environment;
         }
 
