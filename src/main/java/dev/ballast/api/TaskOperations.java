@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.CompareAndSet;
+import dev.ballast.core.ModelJson;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.StopCode;
@@ -112,7 +113,9 @@ final class TaskOperations {
                             null,
                             startedBy,
                             Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)),
-                            token),
+                            token,
+                            ModelJson.launchSpec(in),
+                            null),
                     count,
                     claim,
                     tags);

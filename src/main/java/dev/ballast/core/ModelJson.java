@@ -5,8 +5,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ballast.model.AwsVpcConfiguration;
+import dev.ballast.model.CapacityProviderStrategyItem;
 import dev.ballast.model.DeploymentConfiguration;
+import dev.ballast.model.LaunchSpec;
+import dev.ballast.model.LaunchType;
+import dev.ballast.model.PlacementConstraint;
+import dev.ballast.model.PlacementStrategy;
+import dev.ballast.model.SchedulingStrategy;
 import dev.ballast.model.TaskDefinition;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -67,4 +75,50 @@ public final class ModelJson {
             throw new IllegalArgumentException("deploymentConfiguration unreadable: " + e.getOriginalMessage(), e);
         }
     }
+
+    /**
+     * Where and how tasks launch, from a RunTask/StartTask/CreateService/UpdateService request or a service's
+     * stored configuration: {@code launchType}, {@code capacityProviderStrategy}, {@code placementConstraints},
+     * {@code placementStrategy}, {@code platformVersion} and {@code networkConfiguration.awsvpcConfiguration}.
+     * Other members are ignored; values were (or are about to be) validated by the API.
+     *
+     * @throws IllegalArgumentException when a member does not have its shape
+     */
+    public static LaunchSpec launchSpec(JsonNode document) {
+        if (document == null || !document.isObject()) {
+            return LaunchSpec.DEFAULT;
+        }
+        try {
+            LaunchMembers m = MAPPER.treeToValue(document, LaunchMembers.class);
+            return new LaunchSpec(
+                    m.launchType(),
+                    m.capacityProviderStrategy(),
+                    m.placementConstraints(),
+                    m.placementStrategy(),
+                    m.platformVersion(),
+                    m.networkConfiguration() == null
+                            ? null
+                            : m.networkConfiguration().awsvpcConfiguration());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("launch members unreadable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A service's {@code schedulingStrategy} from its stored configuration: REPLICA unless it says DAEMON. */
+    public static SchedulingStrategy schedulingStrategy(JsonNode serviceSpec) {
+        JsonNode s = serviceSpec == null ? null : serviceSpec.get("schedulingStrategy");
+        return s != null && s.asText().equals(SchedulingStrategy.DAEMON.wire())
+                ? SchedulingStrategy.DAEMON
+                : SchedulingStrategy.REPLICA;
+    }
+
+    private record LaunchMembers(
+            LaunchType launchType,
+            List<CapacityProviderStrategyItem> capacityProviderStrategy,
+            List<PlacementConstraint> placementConstraints,
+            List<PlacementStrategy> placementStrategy,
+            String platformVersion,
+            NetworkConfiguration networkConfiguration) {}
+
+    private record NetworkConfiguration(AwsVpcConfiguration awsvpcConfiguration) {}
 }

@@ -1,5 +1,6 @@
 package dev.ballast.deploy;
 
+import dev.ballast.core.ModelJson;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.DeploymentConfiguration;
 import dev.ballast.model.DeploymentStatus;
@@ -334,6 +335,8 @@ public final class ServiceController {
                         primary.id(),
                         primary.id(),
                         "service:" + service.name(),
+                        null,
+                        ModelJson.launchSpec(service.spec()),
                         null),
                 count);
         if (!launched.tasks().isEmpty()) {

@@ -8,9 +8,12 @@ import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
+import dev.ballast.model.LaunchSpec;
 import dev.ballast.model.TaskDefinition;
+import dev.ballast.model.TaskLaunch;
 import dev.ballast.model.TaskStatus;
 import dev.ballast.store.ClientTokenClaim;
+import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.Tags;
 import dev.ballast.store.TaskDefinitionRecord;
@@ -30,7 +33,11 @@ import org.slf4j.LoggerFactory;
 public final class Launcher {
     private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
 
-    /** What to launch. {@code containers} is the resolution record's entries (one per container). */
+    /**
+     * What to launch. {@code containers} is the resolution record's entries (one per container); {@code spec}
+     * says where and how (launch type, capacity providers, placement, network); {@code targetInstances}, when
+     * not null, are the only instances the tasks may go to (StartTask, a DAEMON service's instance).
+     */
     public record Launch(
             String cluster,
             String clusterArn,
@@ -40,7 +47,39 @@ public final class Launcher {
             String deploymentId,
             String startedBy,
             String group,
-            String clientToken) {}
+            String clientToken,
+            LaunchSpec spec,
+            List<String> targetInstances) {
+        public Launch {
+            spec = spec == null ? LaunchSpec.DEFAULT : spec;
+            targetInstances = targetInstances == null ? null : List.copyOf(targetInstances);
+        }
+
+        /** A launch with the default spec, on any instance. */
+        public Launch(
+                String cluster,
+                String clusterArn,
+                TaskDefinitionRecord taskDefinition,
+                List<ContainerResolution> containers,
+                String serviceArn,
+                String deploymentId,
+                String startedBy,
+                String group,
+                String clientToken) {
+            this(
+                    cluster,
+                    clusterArn,
+                    taskDefinition,
+                    containers,
+                    serviceArn,
+                    deploymentId,
+                    startedBy,
+                    group,
+                    clientToken,
+                    LaunchSpec.DEFAULT,
+                    null);
+        }
+    }
 
     /** Tasks created (possibly fewer than asked) and why the rest could not be placed. */
     public record Launched(List<TaskRow> tasks, String failureReason) {}
@@ -53,6 +92,7 @@ public final class Launcher {
     private final ReentrantLock placementLock = new ReentrantLock();
 
     private final TaskPorts taskPorts;
+    private final Capacity capacity;
     private final RepeatedLog unplaced;
 
     public Launcher(Store store, Account account, Ids ids, Clock clock) {
@@ -61,6 +101,7 @@ public final class Launcher {
         this.ids = ids;
         this.clock = clock;
         this.taskPorts = new TaskPorts(store);
+        this.capacity = new Capacity(store);
         this.unplaced = new RepeatedLog(LOG, clock, Duration.ofMinutes(5));
     }
 
@@ -90,15 +131,35 @@ public final class Launcher {
 
     private Launched place(
             Launch l, TaskDefinition td, Demand demand, int count, ClientTokenClaim claim, List<Tags.Tag> tags) {
-        Placement.Result placed = Placement.place(
-                store.instances().active(l.cluster()),
-                store.tasks().liveInCluster(l.cluster()),
-                taskPorts::of,
-                demand,
-                count);
+        List<InstanceRow> active = store.instances().active(l.cluster());
+        if (l.targetInstances() != null) {
+            active = active.stream()
+                    .filter(i -> l.targetInstances().contains(i.arn()))
+                    .toList();
+        }
+        List<TaskRow> live = new ArrayList<>(store.tasks().liveInCluster(l.cluster()));
+        List<Placed> placedTasks = new ArrayList<>();
+        String failure = null;
+        for (Capacity.Share share : capacity.shares(l.cluster(), l.spec(), l.group(), count, live)) {
+            Placement.Result r = Placement.place(new Placement.Request(
+                    active.stream().filter(share.pool()).toList(),
+                    live,
+                    taskPorts::of,
+                    demand,
+                    share.count(),
+                    l.group(),
+                    l.spec().placementConstraints(),
+                    l.spec().placementStrategy()));
+            TaskLaunch how = new TaskLaunch(share.launchType(), share.capacityProviderName(), null, null);
+            r.instanceArns().forEach(i -> placedTasks.add(new Placed(i, how)));
+            failure = failure == null ? r.failureReason() : failure;
+        }
+        Placement.Result placed =
+                new Placement.Result(placedTasks.stream().map(Placed::instance).toList(), failure);
         List<TaskRow> tasks = new ArrayList<>();
         long now = clock.millis();
-        for (String instance : placed.instanceArns()) {
+        for (Placed p : placedTasks) {
+            String instance = p.instance();
             String id = ids.hex32();
             String taskArn = account.taskArn(l.cluster(), id);
             List<TaskRow.ContainerRow> containers = new ArrayList<>();
@@ -149,7 +210,9 @@ public final class Launcher {
                     null,
                     null,
                     null,
-                    0));
+                    0,
+                    null,
+                    p.launch()));
         }
         if (!tasks.isEmpty()) {
             store.tasks().insertAll(tasks, claim, l.serviceArn() == null ? tags : propagatedTags(l));
@@ -175,6 +238,8 @@ public final class Launcher {
         }
         return new Launched(tasks, placed.failureReason());
     }
+
+    private record Placed(String instance, TaskLaunch launch) {}
 
     /**
      * The tags a service's tasks get at launch, as its {@code propagateTags} says: the service's own

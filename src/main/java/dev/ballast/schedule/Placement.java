@@ -2,6 +2,8 @@ package dev.ballast.schedule;
 
 import dev.ballast.core.HostPorts;
 import dev.ballast.model.ContainerInstanceStatus;
+import dev.ballast.model.PlacementConstraint;
+import dev.ballast.model.PlacementStrategy;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.TaskRow;
 import java.util.ArrayList;
@@ -21,6 +23,31 @@ public final class Placement {
     /** Where the tasks went, and why the rest could not be placed (null when all were). */
     public record Result(List<String> instanceArns, String failureReason) {}
 
+    /**
+     * What to place.
+     *
+     * @param instances the candidate instances (already narrowed to a capacity pool or named targets)
+     * @param liveTasks the cluster's live tasks (their reservations; constraints and strategies look at them)
+     * @param portsOf the host ports a live task holds
+     * @param group the tasks' {@code group} ({@code service:NAME} or {@code family:NAME})
+     * @param constraints {@code placementConstraints}, all of which an instance must satisfy
+     * @param strategies {@code placementStrategy}, in order; empty is Ballast's default (spread over instances)
+     */
+    public record Request(
+            List<InstanceRow> instances,
+            List<TaskRow> liveTasks,
+            Function<TaskRow, HostPorts> portsOf,
+            Demand demand,
+            int count,
+            String group,
+            List<PlacementConstraint> constraints,
+            List<PlacementStrategy> strategies) {
+        public Request {
+            constraints = constraints == null ? List.of() : List.copyOf(constraints);
+            strategies = strategies == null ? List.of() : List.copyOf(strategies);
+        }
+    }
+
     private Placement() {}
 
     /** As below, for tasks that take no host ports. */
@@ -37,6 +64,16 @@ public final class Placement {
             Function<TaskRow, HostPorts> portsOf,
             Demand demand,
             int count) {
+        return place(new Request(instances, liveTasks, portsOf, demand, count, null, List.of(), List.of()));
+    }
+
+    /** Places {@code r.count()} tasks (constraints and strategies: not applied yet). */
+    public static Result place(Request r) {
+        List<InstanceRow> instances = r.instances();
+        List<TaskRow> liveTasks = r.liveTasks();
+        Function<TaskRow, HostPorts> portsOf = r.portsOf();
+        Demand demand = r.demand();
+        int count = r.count();
         Map<String, int[]> free = new HashMap<>();
         Map<String, HostPorts> taken = new HashMap<>();
         Map<String, Integer> load = new HashMap<>();

@@ -4,6 +4,7 @@ import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCause;
 import dev.ballast.model.TaskHealth;
+import dev.ballast.model.TaskLaunch;
 import dev.ballast.model.TaskStatus;
 import java.util.List;
 
@@ -37,10 +38,68 @@ public record TaskRow(
         Long stoppingAt,
         Long stoppedAt,
         long sequence,
-        StopCause stopCause) {
+        StopCause stopCause,
+        TaskLaunch launch) {
 
     public TaskRow {
         containers = containers == null ? List.of() : List.copyOf(containers); // rows are shared between readers
+        launch = launch == null ? TaskLaunch.EC2 : launch; // tasks stored before launch types were EC2 tasks
+    }
+
+    /** A task launched the EC2 way (no capacity provider, no network interface). */
+    public TaskRow(
+            String arn,
+            String cluster,
+            String clusterArn,
+            String taskDefinitionArn,
+            String serviceArn,
+            String deploymentId,
+            String startedBy,
+            String group,
+            String containerInstanceArn,
+            String desiredStatus,
+            String lastStatus,
+            List<ContainerRow> containers,
+            String stopCode,
+            String stoppedReason,
+            String clientToken,
+            int cpu,
+            int memory,
+            long createdAt,
+            Long pullStartedAt,
+            Long pullStoppedAt,
+            Long startedAt,
+            Long stoppingAt,
+            Long stoppedAt,
+            long sequence,
+            StopCause stopCause) {
+        this(
+                arn,
+                cluster,
+                clusterArn,
+                taskDefinitionArn,
+                serviceArn,
+                deploymentId,
+                startedBy,
+                group,
+                containerInstanceArn,
+                desiredStatus,
+                lastStatus,
+                containers,
+                stopCode,
+                stoppedReason,
+                clientToken,
+                cpu,
+                memory,
+                createdAt,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stoppingAt,
+                stoppedAt,
+                sequence,
+                stopCause,
+                TaskLaunch.EC2);
     }
 
     /** A task without a {@link #stopCause()} (every task until the server stops it for a typed cause). */
@@ -236,7 +295,8 @@ public record TaskRow(
                 stopping,
                 stoppedAt,
                 sequence,
-                stopCause);
+                stopCause,
+                launch);
     }
 
     public TaskRow withState(
@@ -271,7 +331,8 @@ public record TaskRow(
                 stoppingAt,
                 stopped,
                 sequence,
-                stopCause);
+                stopCause,
+                launch);
     }
 
     public TaskRow stoppedBy(String code, String reason) {
@@ -300,10 +361,42 @@ public record TaskRow(
                 stoppingAt,
                 stoppedAt,
                 sequence,
-                stopCause);
+                stopCause,
+                launch);
     }
 
     /** This task with the typed cause of its stop (recorded with the stop decision; null: none). */
+    /** This task with {@code l} as its launch (an awsvpc task's interface once its agent reported the address). */
+    public TaskRow withLaunch(TaskLaunch l) {
+        return new TaskRow(
+                arn,
+                cluster,
+                clusterArn,
+                taskDefinitionArn,
+                serviceArn,
+                deploymentId,
+                startedBy,
+                group,
+                containerInstanceArn,
+                desiredStatus,
+                lastStatus,
+                containers,
+                stopCode,
+                stoppedReason,
+                clientToken,
+                cpu,
+                memory,
+                createdAt,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stoppingAt,
+                stoppedAt,
+                sequence,
+                stopCause,
+                l);
+    }
+
     public TaskRow withStopCause(StopCause cause) {
         return new TaskRow(
                 arn,
@@ -330,7 +423,8 @@ public record TaskRow(
                 stoppingAt,
                 stoppedAt,
                 sequence,
-                cause);
+                cause,
+                launch);
     }
 
     /** The task's health, computed from its containers' (ECS {@code Task.healthStatus}). */
