@@ -9,6 +9,7 @@ import dev.ballast.core.ModelJson;
 import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.model.DeploymentConfiguration;
+import dev.ballast.model.SchedulingStrategy;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.store.Cas;
@@ -87,6 +88,7 @@ final class ServiceOperations {
     }
 
     private JsonNode create(ObjectNode in) {
+        SchedulingStrategy strategy = DaemonRules.checkCreate(in);
         Unserved.check("CreateService", in);
         ClusterRecord cluster = clusters.active(
                 Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
@@ -97,11 +99,12 @@ final class ServiceOperations {
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
         Unserved.checkTaskDefinition("CreateService", in, td.definition());
-        if (!in.has("desiredCount")) {
+        if (strategy == SchedulingStrategy.REPLICA && !in.has("desiredCount")) {
             throw AwsException.invalidParameter(
                     "Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
         }
-        int desired = desiredCount(in);
+        // a DAEMON service's desiredCount follows its eligible instances (the controller writes it)
+        int desired = strategy == SchedulingStrategy.DAEMON ? 0 : desiredCount(in);
         String token = Params.string(in, "clientToken");
         if (token != null && token.length() > 36) {
             throw AwsException.invalidParameter("'clientToken' must be at most 36 characters.");
@@ -113,8 +116,10 @@ final class ServiceOperations {
             }
         });
         spec.put("launchType", spec.path("launchType").asText("EC2"));
-        spec.put("schedulingStrategy", "REPLICA");
-        spec.set("deploymentConfiguration", deploymentConfiguration(in.path("deploymentConfiguration"), Json.object()));
+        spec.put("schedulingStrategy", strategy.wire());
+        spec.set(
+                "deploymentConfiguration",
+                deploymentConfiguration(in.path("deploymentConfiguration"), DaemonRules.baseConfiguration(strategy)));
         spec.putObject("deploymentController").put("type", "ECS");
         spec.put("enableECSManagedTags", spec.path("enableECSManagedTags").asBoolean(false));
         spec.put("enableExecuteCommand", spec.path("enableExecuteCommand").asBoolean(false));
@@ -208,6 +213,7 @@ final class ServiceOperations {
         if (!s.status().equals(ServiceStatus.ACTIVE.wire())) {
             throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
         }
+        DaemonRules.checkUpdate(in, s);
         ObjectNode spec = s.spec().deepCopy();
         if (in.has("deploymentConfiguration")) {
             spec.set("deploymentConfiguration", deploymentConfiguration(in.get("deploymentConfiguration"), (ObjectNode)
@@ -286,6 +292,7 @@ final class ServiceOperations {
         List<ServiceRow> rows = store.services()
                 .list(cluster.name(), after == null ? null : after.path("name").asText(), max + 1);
         String launchType = Params.string(in, "launchType");
+        String strategy = Params.string(in, "schedulingStrategy");
         ObjectNode out = Json.object();
         out.set(
                 "serviceArns",
@@ -293,6 +300,9 @@ final class ServiceOperations {
                         .limit(max)
                         .filter(s -> launchType == null
                                 || launchType.equals(s.spec().path("launchType").asText("EC2")))
+                        .filter(s -> strategy == null
+                                || strategy.equals(
+                                        ModelJson.schedulingStrategy(s.spec()).wire()))
                         .map(ServiceRow::arn)
                         .toList()));
         if (rows.size() > max) {
@@ -312,7 +322,8 @@ final class ServiceOperations {
             throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
         }
         boolean force = Params.bool(in, "force");
-        if (s.desiredCount() > 0 && !force) {
+        boolean daemon = ModelJson.schedulingStrategy(s.spec()) == SchedulingStrategy.DAEMON;
+        if (s.desiredCount() > 0 && !force && !daemon) { // a DAEMON service cannot be scaled to 0 first
             throw AwsException.invalidParameter("The service cannot be stopped while it is scaled above 0.");
         }
         if (!store.services().update(s.deleting(force), current.version())) {

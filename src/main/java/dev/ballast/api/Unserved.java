@@ -101,11 +101,6 @@ final class Unserved {
                                     + "load balancers, which Ballast does not serve; leave 'role' out.")),
             new Row(
                     Set.of("CreateService"),
-                    "schedulingStrategy",
-                    in -> "DAEMON".equals(in.path("schedulingStrategy").asText()),
-                    in -> unsupported("The DAEMON scheduling strategy is not supported by Ballast yet.")),
-            new Row(
-                    Set.of("CreateService"),
                     "deploymentController",
                     in -> !in.path("deploymentController")
                             .path("type")

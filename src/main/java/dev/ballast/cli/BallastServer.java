@@ -215,6 +215,9 @@ public final class BallastServer implements AutoCloseable {
             // a resync of every service. This server's own API writes wake them directly; the controllers' own writes
             // do not requeue their service (a level-triggered pass would otherwise wake itself after every write).
             store.changes().subscribe((change, fromThisServer) -> {
+                if (change.kind() == Change.Kind.INSTANCE) {
+                    reconcilers.instanceChanged(change.id()); // a joining or draining instance: DAEMON services
+                }
                 if (fromThisServer || change.kind() == Change.Kind.INSTANCE_TASKS) {
                     return; // a task's change also arrives as its service's
                 }

@@ -249,12 +249,6 @@ class UnservedTest {
         refused("CreateService", "role", createService(r -> r.role("ecsServiceRole")), invalid, "'role'");
         refused(
                 "CreateService",
-                "schedulingStrategy",
-                createService(r -> r.schedulingStrategy("DAEMON").desiredCount(null)),
-                unsupported,
-                "DAEMON");
-        refused(
-                "CreateService",
                 "deploymentController",
                 createService(r -> r.deploymentController(d -> d.type("CODE_DEPLOY"))),
                 unsupported,
