@@ -140,8 +140,8 @@ class DaemonServiceIT {
                 .allSatisfy(t -> assertThat(t.stoppedReason()).startsWith("Scaling activity initiated by (deployment"));
 
         // draining an instance that runs a web task: web moves off it first, then the log router stops, not replaced
-        String drained = running("web").getFirst().containerInstanceArn();
         Task webOnDrained = running("web").getFirst();
+        String drained = webOnDrained.containerInstanceArn();
         Task logsOnDrained = running("logs").stream()
                 .filter(t -> t.containerInstanceArn().equals(drained))
                 .findFirst()
