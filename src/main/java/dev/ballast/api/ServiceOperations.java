@@ -9,8 +9,12 @@ import dev.ballast.core.ModelJson;
 import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.model.DeploymentConfiguration;
+import dev.ballast.model.LaunchSpec;
+import dev.ballast.model.LaunchType;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskDefinitionStatus;
+import dev.ballast.schedule.PlatformVersions;
+import dev.ballast.schedule.SubnetNetworks;
 import dev.ballast.store.Cas;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.DeploymentRow;
@@ -59,6 +63,7 @@ final class ServiceOperations {
     private final ServiceDocs docs;
     private final Clock clock;
     private final Runnable wake;
+    private final SubnetNetworks networks;
 
     ServiceOperations(
             Store store,
@@ -67,7 +72,9 @@ final class ServiceOperations {
             TaskDefinitionOperations taskDefinitions,
             Deployer deployer,
             Clock clock,
-            Runnable wake) {
+            Runnable wake,
+            SubnetNetworks networks) {
+        this.networks = networks;
         this.store = store;
         this.account = account;
         this.clusters = clusters;
@@ -97,6 +104,7 @@ final class ServiceOperations {
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
         Unserved.checkTaskDefinition("CreateService", in, td.definition());
+        LaunchSpec launch = LaunchChecks.check(in, td.definition(), cluster.name(), networks);
         if (!in.has("desiredCount")) {
             throw AwsException.invalidParameter(
                     "Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
@@ -113,6 +121,9 @@ final class ServiceOperations {
             }
         });
         spec.put("launchType", spec.path("launchType").asText("EC2"));
+        if (launch.launchType() == LaunchType.FARGATE && !spec.hasNonNull("platformVersion")) {
+            spec.put("platformVersion", PlatformVersions.LATEST); // as ECS shows a FARGATE service's
+        }
         spec.put("schedulingStrategy", "REPLICA");
         spec.set("deploymentConfiguration", deploymentConfiguration(in.path("deploymentConfiguration"), Json.object()));
         spec.putObject("deploymentController").put("type", "ECS");
@@ -235,6 +246,11 @@ final class ServiceOperations {
                 ? activeTaskDefinition(in.get("taskDefinition").asText())
                 : null;
         Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : td.definition());
+        TaskDefinitionRecord launching =
+                td != null ? td : taskDefinitions.find(tdArn, true).orElse(null);
+        if (launching != null) {
+            LaunchChecks.check(spec, launching.definition(), s.cluster(), networks);
+        }
         if (td != null) {
             tdArn = td.arn();
         }
