@@ -179,7 +179,9 @@ final class ServiceOperations {
                             (read, updated) -> {
                                 ServiceRow s = read.value();
                                 boolean newDeployment =
-                                        !updated.taskDefinitionArn().equals(s.taskDefinitionArn()) || force;
+                                        !updated.taskDefinitionArn().equals(s.taskDefinitionArn())
+                                                || force
+                                                || networkChanged(s, updated);
                                 if (!newDeployment) {
                                     return store.services().update(updated, read.version());
                                 }
@@ -263,6 +265,19 @@ final class ServiceOperations {
             updated = updated.withDesired(desiredCount(in));
         }
         return updated;
+    }
+
+    /**
+     * Whether UpdateService changed how tasks are networked or on which platform they run ({@code networkConfiguration},
+     * {@code platformVersion}): as on ECS, the running tasks are replaced by a new deployment.
+     */
+    private static boolean networkChanged(ServiceRow before, ServiceRow after) {
+        for (String m : new String[] {"networkConfiguration", "platformVersion"}) {
+            if (!before.spec().path(m).equals(after.spec().path(m))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The new deployment is PRIMARY; the previous ones keep their tasks as ACTIVE until drained. */

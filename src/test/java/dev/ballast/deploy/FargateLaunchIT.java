@@ -245,6 +245,17 @@ class FargateLaunchIT {
                         .collect(Collectors.toSet()))
                 .as("reconciling a steady FARGATE service replaces nothing")
                 .isEqualTo(arns);
+        // a new networkConfiguration replaces the tasks, as on ECS: the new ones are on the new subnet
+        ecs.updateService(
+                r -> r.service("web").networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-c"))));
+        Eventually.await(
+                "tasks replaced on subnet-c",
+                WAIT,
+                () -> stable(ecs, CLUSTER, "web")
+                        && tasks(ecs, CLUSTER, "web", DesiredStatus.RUNNING).stream()
+                                .allMatch(t -> !arns.contains(t.taskArn())
+                                        && "subnet-c"
+                                                .equals(detail(t.attachments().getFirst(), "subnetId"))));
         ecs.updateService(r -> r.service("web").desiredCount(0));
         Eventually.await("service scaled in", WAIT, () -> stable(ecs, CLUSTER, "web"));
     }
