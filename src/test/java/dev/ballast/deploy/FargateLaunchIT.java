@@ -110,6 +110,19 @@ class FargateLaunchIT {
                 .orElse(null);
     }
 
+    private int statistic(String name) {
+        return ecs
+                .describeClusters(r -> r.clusters(CLUSTER).includeWithStrings("STATISTICS"))
+                .clusters()
+                .getFirst()
+                .statistics()
+                .stream()
+                .filter(kv -> kv.name().equals(name))
+                .mapToInt(kv -> Integer.parseInt(kv.value()))
+                .findFirst()
+                .orElseThrow();
+    }
+
     private EniAttachment storedEni(String taskArn) {
         return server.server()
                 .store()
@@ -236,6 +249,13 @@ class FargateLaunchIT {
                     .satisfies(a -> assertThat(a.type()).isEqualTo("ElasticNetworkInterface"));
         });
         Set<String> arns = running.stream().map(Task::taskArn).collect(Collectors.toSet());
+        Eventually.await(
+                "DescribeClusters counts the FARGATE tasks and service",
+                WAIT,
+                () -> statistic("runningFargateTasksCount") == 2
+                        && statistic("activeFargateServiceCount") == 1
+                        && statistic("activeEC2ServiceCount") == 0
+                        && statistic("runningEC2TasksCount") == 0);
         for (int i = 0; i < 5; i++) {
             server.server().reconcilers().passOnce();
         }
