@@ -114,6 +114,24 @@ class FargateSizesTest {
     }
 
     @Test
+    void awsvpcHostPortsMustMatchTheirContainerPorts() {
+        ObjectNode td = fargate("256", "512", "awsvpc");
+        ObjectNode app = (ObjectNode) td.path("containerDefinitions").get(0);
+        app.putArray("portMappings").addObject().put("containerPort", 8080).put("hostPort", 8080);
+        TaskDefinitionValidator.validate(td, 100);
+        app.putArray("portMappings").addObject().put("containerPort", 8080).put("hostPort", 0);
+        TaskDefinitionValidator.validate(td, 100);
+        app.putArray("portMappings").addObject().put("containerPort", 8080).put("hostPort", 80);
+        assertThatThrownBy(() -> TaskDefinitionValidator.validate(td, 100))
+                .isInstanceOfSatisfying(
+                        AwsException.class,
+                        e -> assertThat(e.getMessage())
+                                .isEqualTo(
+                                        "When networkMode=awsvpc, the host ports and container ports in port mappings "
+                                                + "must match (container 'app': hostPort 80, containerPort 8080)."));
+    }
+
+    @Test
     void ec2TaskDefinitionsKeepFreeSizes() {
         ObjectNode td = fargate("300", "700", null);
         td.remove("requiresCompatibilities");
