@@ -153,8 +153,11 @@ final class ContainerChecks {
                         && p.has("containerPort")
                         && hostPort != containerPort
                         && hostPort != 0) {
-                    throw AwsException.client("Invalid 'portMappings'" + where + ": with networkMode '" + networkMode
-                            + "' the hostPort must equal the containerPort.");
+                    // ECS's text, naming the container and the ports at fault
+                    throw AwsException.client("When networkMode=" + networkMode
+                            + ", the host ports and container ports in port mappings must match (container '"
+                            + c.path("name").asText() + "': hostPort " + hostPort + ", containerPort "
+                            + containerPort + ").");
                 }
             }
         }

@@ -9,9 +9,13 @@ import dev.ballast.core.ModelJson;
 import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.model.DeploymentConfiguration;
+import dev.ballast.model.LaunchSpec;
+import dev.ballast.model.LaunchType;
 import dev.ballast.model.SchedulingStrategy;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskDefinitionStatus;
+import dev.ballast.schedule.PlatformVersions;
+import dev.ballast.schedule.SubnetNetworks;
 import dev.ballast.store.Cas;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.DeploymentRow;
@@ -60,6 +64,7 @@ final class ServiceOperations {
     private final ServiceDocs docs;
     private final Clock clock;
     private final Runnable wake;
+    private final SubnetNetworks networks;
 
     ServiceOperations(
             Store store,
@@ -68,7 +73,9 @@ final class ServiceOperations {
             TaskDefinitionOperations taskDefinitions,
             Deployer deployer,
             Clock clock,
-            Runnable wake) {
+            Runnable wake,
+            SubnetNetworks networks) {
+        this.networks = networks;
         this.store = store;
         this.account = account;
         this.clusters = clusters;
@@ -99,6 +106,7 @@ final class ServiceOperations {
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
         Unserved.checkTaskDefinition("CreateService", in, td.definition());
+        LaunchSpec launch = LaunchChecks.check(in, td.definition(), cluster.name(), networks);
         if (strategy == SchedulingStrategy.REPLICA && !in.has("desiredCount")) {
             throw AwsException.invalidParameter(
                     "Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
@@ -116,6 +124,9 @@ final class ServiceOperations {
             }
         });
         spec.put("launchType", spec.path("launchType").asText("EC2"));
+        if (launch.launchType() == LaunchType.FARGATE && !spec.hasNonNull("platformVersion")) {
+            spec.put("platformVersion", PlatformVersions.LATEST); // as ECS shows a FARGATE service's
+        }
         spec.put("schedulingStrategy", strategy.wire());
         spec.set(
                 "deploymentConfiguration",
@@ -173,7 +184,9 @@ final class ServiceOperations {
                             (read, updated) -> {
                                 ServiceRow s = read.value();
                                 boolean newDeployment =
-                                        !updated.taskDefinitionArn().equals(s.taskDefinitionArn()) || force;
+                                        !updated.taskDefinitionArn().equals(s.taskDefinitionArn())
+                                                || force
+                                                || networkChanged(s, updated);
                                 if (!newDeployment) {
                                     return store.services().update(updated, read.version());
                                 }
@@ -241,6 +254,11 @@ final class ServiceOperations {
                 ? activeTaskDefinition(in.get("taskDefinition").asText())
                 : null;
         Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : td.definition());
+        TaskDefinitionRecord launching =
+                td != null ? td : taskDefinitions.find(tdArn, true).orElse(null);
+        if (launching != null) {
+            LaunchChecks.check(spec, launching.definition(), s.cluster(), networks);
+        }
         if (td != null) {
             tdArn = td.arn();
         }
@@ -253,6 +271,19 @@ final class ServiceOperations {
             updated = updated.withDesired(desiredCount(in));
         }
         return updated;
+    }
+
+    /**
+     * Whether UpdateService changed how tasks are networked or on which platform they run ({@code networkConfiguration},
+     * {@code platformVersion}): as on ECS, the running tasks are replaced by a new deployment.
+     */
+    private static boolean networkChanged(ServiceRow before, ServiceRow after) {
+        for (String m : new String[] {"networkConfiguration", "platformVersion"}) {
+            if (!before.spec().path(m).equals(after.spec().path(m))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The new deployment is PRIMARY; the previous ones keep their tasks as ACTIVE until drained. */

@@ -34,6 +34,7 @@ import dev.ballast.registry.RegistryClient;
 import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.ResolutionFailedException;
 import dev.ballast.resolve.RevisionResolver;
+import dev.ballast.schedule.Capacity;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.Change;
@@ -48,6 +49,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,7 +122,8 @@ public final class BallastServer implements AutoCloseable {
                     ManagedCatalog.builtIn(),
                     config.registries().repositoryCredentials());
             Deployer deployer = new Deployer(store, account, ids, clock);
-            Launcher launcher = new Launcher(store, account, ids, clock);
+            Launcher launcher =
+                    new Launcher(store, account, ids, clock, config.agents().networks());
 
             AtomicReference<Runnable> wakeAgents = new AtomicReference<>(() -> {});
             // Registry I/O runs off the reconciler thread: a registry that hangs holds up only its own revisions.
@@ -286,7 +289,11 @@ public final class BallastServer implements AutoCloseable {
                 Optional<DockerRuntime> docker = engineRuntime(config, store, registry);
                 agents = EmbeddedAgents.start(
                         embeddedAgents(config, docker),
-                        new StoreControlPlane(store, account, clock),
+                        OfferedAttributes.adding(
+                                new StoreControlPlane(store, account, clock),
+                                config.agents().serverless()
+                                        ? Map.of(Capacity.SERVERLESS_ATTRIBUTE, "true")
+                                        : Map.of()),
                         docker.<Function<String, ContainerRuntime>>map(d -> arn -> d)
                                 .orElse(arn -> new SimulatedRuntime(arn, registry, registry::withCredential)),
                         metrics,
