@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ballast.agent.simulated.SimulatedRuntime;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.testing.EcsTasks;
+import dev.ballast.testing.Eventually;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages.Format;
 import dev.ballast.testing.TestServer;
@@ -58,6 +59,29 @@ class SimulatedSecretsIT {
             assertThat(injected.get().value("KEY")).isEqualTo("sim-k3y");
             assertThat(ecs.describeTasks(r -> r.tasks(arn)).toString())
                     .contains("arn:aws:ecs")
+                    .doesNotContain("sim-hunter2")
+                    .doesNotContain("sim-k3y");
+
+            // a service whose secret is missing: its tasks stop before pulling, and the service says why
+            String missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/missing";
+            ecs.registerTaskDefinition(r -> r.family("sim-missing")
+                    .containerDefinitions(c -> c.name("app")
+                            .image(registry.host() + "/demo/sim:v1")
+                            .memory(16)
+                            .secrets(
+                                    s -> s.name("KEY").valueFrom("/app/key"),
+                                    s -> s.name("GONE").valueFrom(missing))));
+            ecs.createService(r ->
+                    r.serviceName("sim-missing").taskDefinition("sim-missing").desiredCount(1));
+            Eventually.await(
+                    "the service's event naming the missing secret",
+                    WAIT,
+                    () -> ecs.describeServices(r -> r.services("sim-missing")).services().get(0).events().stream()
+                            .anyMatch(e -> e.message()
+                                    .contains("could not start a task: ResourceInitializationError: unable to pull "
+                                            + "secrets or registry auth: container app, secret GONE: secret \""
+                                            + missing + "\" is not in the secret store")));
+            assertThat(ecs.describeServices(r -> r.services("sim-missing")).toString())
                     .doesNotContain("sim-hunter2")
                     .doesNotContain("sim-k3y");
         }
