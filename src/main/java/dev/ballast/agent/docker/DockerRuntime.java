@@ -281,8 +281,8 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         }
         List<String> environment = secrets.appendedTo(spec.environment());
         if (!environment.isEmpty()) {
-            cmd.withEnv(
-                    environment); // values of secrets: docker-java logs commands at DEBUG, pinned off in logback.xml
+            // holds secrets' values: docker-java logs commands at DEBUG, which logback.xml keeps off
+            cmd.withEnv(environment);
         }
         if (spec.workingDirectory() != null) {
             cmd.withWorkingDir(spec.workingDirectory());

@@ -118,7 +118,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
     /**
      * The secret environment variables container {@code runtimeId} was "created" with (what an engine's container
-     * would see in its environment); empty for an unknown id.
+     * would see in its environment); empty for an unknown or stopped container.
      */
     public Optional<SecretEnvironment> secrets(String runtimeId) {
         return Optional.ofNullable(environments.get(runtimeId));
@@ -126,6 +126,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
     @Override
     public void stop(String runtimeId, Duration timeout) {
+        environments.remove(runtimeId); // a stopped container's secrets are kept no longer
         exited.putIfAbsent(runtimeId, new ExitStatus(0, null));
     }
 
