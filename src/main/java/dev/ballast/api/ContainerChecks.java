@@ -59,6 +59,7 @@ final class ContainerChecks {
         }
         checkPorts(c, where, networkMode);
         checkHealthCheck(c, where);
+        SecretChecks.check(c, where);
         for (JsonNode d : c.path("dependsOn")) {
             String target = d.path("containerName").asText("");
             if (!containers.contains(target) || target.equals(name)) {

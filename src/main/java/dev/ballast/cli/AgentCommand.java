@@ -120,7 +120,8 @@ final class AgentCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description =
                     "JSON file mapping secret names or ARNs to {\"username\",\"password\",\"registry\"}: what task definitions' "
-                            + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
+                            + "repositoryCredentials.credentialsParameter name (see docs/registry.md); and the secret store for "
+                            + "containers' secrets: names or ARNs to a string or a JSON object (see docs/secrets.md). Keep it mode 600.")
     Path registryCredentials;
 
     @Option(
