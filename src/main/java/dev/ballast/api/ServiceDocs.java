@@ -73,7 +73,11 @@ final class ServiceDocs {
             dj.put("failedTasks", d.failedTasks());
             dj.put("createdAt", TaskDefinitionDocs.seconds(d.createdAt()));
             dj.put("updatedAt", TaskDefinitionDocs.seconds(d.finishedAt() != null ? d.finishedAt() : d.createdAt()));
-            dj.put("launchType", s.spec().path("launchType").asText("EC2"));
+            if (s.spec().path("capacityProviderStrategy").isArray()) {
+                dj.set("capacityProviderStrategy", s.spec().get("capacityProviderStrategy"));
+            } else {
+                dj.put("launchType", s.spec().path("launchType").asText("EC2"));
+            }
             dj.put("rolloutState", d.rolloutState());
             dj.put("rolloutStateReason", d.rolloutStateReason());
         }

@@ -97,6 +97,7 @@ final class ServiceOperations {
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
         Unserved.checkTaskDefinition("CreateService", in, td.definition());
+        CapacityStrategies.applyToRequest(cluster, in);
         if (!in.has("desiredCount")) {
             throw AwsException.invalidParameter(
                     "Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
@@ -112,7 +113,9 @@ final class ServiceOperations {
                 spec.set(m, in.get(m));
             }
         });
-        spec.put("launchType", spec.path("launchType").asText("EC2"));
+        if (!spec.has(CapacityStrategies.STRATEGY)) {
+            spec.put("launchType", spec.path("launchType").asText("EC2"));
+        }
         spec.put("schedulingStrategy", "REPLICA");
         spec.set("deploymentConfiguration", deploymentConfiguration(in.path("deploymentConfiguration"), Json.object()));
         spec.putObject("deploymentController").put("type", "ECS");
@@ -230,6 +233,7 @@ final class ServiceOperations {
                 spec.set(m, in.get(m));
             }
         }
+        CapacityStrategies.applyToUpdate(clusters.active(s.cluster()), in, spec);
         String tdArn = s.taskDefinitionArn();
         TaskDefinitionRecord td = in.has("taskDefinition")
                 ? activeTaskDefinition(in.get("taskDefinition").asText())

@@ -54,13 +54,6 @@ final class Unserved {
                                     + " is not served by Ballast: tasks run on the cluster's container instances (launchType EC2).")),
             new Row(
                     LAUNCHES,
-                    "capacityProviderStrategy",
-                    in -> nonEmpty(in, "capacityProviderStrategy"),
-                    in -> unsupported(
-                            "'capacityProviderStrategy' is not served by Ballast (it has no capacity providers): "
-                                    + "leave it out to run on the cluster's container instances.")),
-            new Row(
-                    LAUNCHES,
                     "platformVersion",
                     in -> in.hasNonNull("platformVersion"),
                     in -> AwsException.invalidParameter(
@@ -105,13 +98,17 @@ final class Unserved {
                     in -> "DAEMON".equals(in.path("schedulingStrategy").asText()),
                     in -> unsupported("The DAEMON scheduling strategy is not supported by Ballast yet.")),
             new Row(
-                    Set.of("CreateService"),
+                    SERVICES,
                     "deploymentController",
                     in -> !in.path("deploymentController")
                             .path("type")
                             .asText("ECS")
                             .equals("ECS"),
-                    in -> unsupported("Only the ECS (rolling update) deployment controller is supported.")),
+                    in -> unsupported("deploymentController "
+                            + ShapeValidator.clip(
+                                    in.path("deploymentController").path("type").asText())
+                            + " is not served by Ballast (task sets of the EXTERNAL and CODE_DEPLOY controllers are "
+                            + "out of scope): only the ECS (rolling update) deployment controller is supported.")),
             new Row(
                     LAUNCHES,
                     "placementConstraints",

@@ -151,7 +151,10 @@ public final class Launcher {
                     l.spec().placementConstraints(),
                     l.spec().placementStrategy()));
             TaskLaunch how = new TaskLaunch(share.launchType(), share.capacityProviderName(), null, null);
-            r.instanceArns().forEach(i -> placedTasks.add(new Placed(i, how)));
+            for (String i : r.instanceArns()) {
+                placedTasks.add(new Placed(i, how));
+                live.add(reservation(l, demand, i, how)); // later shares see what this one took
+            }
             failure = failure == null ? r.failureReason() : failure;
         }
         Placement.Result placed =
@@ -240,6 +243,36 @@ public final class Launcher {
     }
 
     private record Placed(String instance, TaskLaunch launch) {}
+
+    /** A task just placed, as later shares of the same launch see it: its reservation on its instance. */
+    private static TaskRow reservation(Launch l, Demand demand, String instance, TaskLaunch how) {
+        return new TaskRow(
+                        "placed-by-this-launch",
+                        l.cluster(),
+                        l.clusterArn(),
+                        l.taskDefinition().arn(),
+                        l.serviceArn(),
+                        l.deploymentId(),
+                        l.startedBy(),
+                        l.group(),
+                        instance,
+                        DesiredStatus.RUNNING.wire(),
+                        TaskStatus.PROVISIONING.wire(),
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        demand.cpu(),
+                        demand.memory(),
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        0)
+                .withLaunch(how);
+    }
 
     /**
      * The tags a service's tasks get at launch, as its {@code propagateTags} says: the service's own
