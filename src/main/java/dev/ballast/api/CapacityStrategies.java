@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.ModelJson;
 import dev.ballast.model.LaunchSpec;
 import dev.ballast.model.LaunchType;
+import dev.ballast.model.SchedulingStrategy;
 import dev.ballast.store.CapacityProviders;
 import dev.ballast.store.ClusterRecord;
 import java.util.ArrayList;
@@ -124,7 +125,17 @@ final class CapacityStrategies {
             throw AwsException.invalidParameter("Specifying both a launch type and capacity provider strategy is "
                     + "not supported. Remove one and try again.");
         }
-        if (hasStrategy) {
+        boolean daemon = SchedulingStrategy.DAEMON
+                .wire()
+                .equals(in.path("schedulingStrategy").asText());
+        if (hasStrategy && daemon) {
+            throw AwsException.invalidParameter("'capacityProviderStrategy' is not supported for services with the "
+                    + "DAEMON scheduling strategy: a DAEMON service runs one task on each instance that satisfies its "
+                    + "placement constraints.");
+        }
+        if (daemon) {
+            in.remove(STRATEGY); // one task per instance: the cluster's default strategy does not apply
+        } else if (hasStrategy) {
             in.set(STRATEGY, checked(in.get(STRATEGY), STRATEGY, associated(doc)));
         } else if (!in.hasNonNull("launchType")
                 && doc.path(DEFAULT_STRATEGY).isArray()
@@ -152,6 +163,10 @@ final class CapacityStrategies {
             return;
         }
         ArrayNode strategy = checked(in.get(STRATEGY), STRATEGY, associated(cluster));
+        if (!strategy.isEmpty() && ModelJson.schedulingStrategy(spec) == SchedulingStrategy.DAEMON) {
+            throw AwsException.invalidParameter(
+                    "'capacityProviderStrategy' is not supported for services with the DAEMON scheduling strategy.");
+        }
         if (strategy.isEmpty()) {
             spec.remove(STRATEGY);
             if (!spec.hasNonNull("launchType")) {
