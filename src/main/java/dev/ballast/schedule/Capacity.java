@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -130,6 +131,22 @@ public final class Capacity {
             return i -> false;
         }
         return i -> i.attributes() != null && group.equals(i.attributes().get(GROUP_ATTRIBUTE));
+    }
+
+    /**
+     * The capacity provider whose pool {@code instance} is in (DescribeContainerInstances' {@code
+     * capacityProviderName}); empty when it has no {@value #GROUP_ATTRIBUTE} attribute or no provider names its group.
+     */
+    public static Optional<String> providerOf(InstanceRow instance, Store store) {
+        String group =
+                instance.attributes() == null ? null : instance.attributes().get(GROUP_ATTRIBUTE);
+        if (group == null) {
+            return Optional.empty();
+        }
+        return store.capacityProviders().list(null, Integer.MAX_VALUE).stream()
+                .filter(p -> p.groupName().equals(group))
+                .map(CapacityProviderRow::name)
+                .findFirst();
     }
 
     /** The instances a task of {@code type} may run on. */

@@ -149,6 +149,16 @@ class CapacityProvidersIT {
                         .count(10)
                         .capacityProviderStrategy(item("blue", 1, 2), item("green", 3, 0)))
                 .tasks();
+        // instances show the provider whose pool they are in
+        Map<String, String> shown = new HashMap<>();
+        ecs.describeContainerInstances(r -> r.cluster("split")
+                        .containerInstances(ecs.listContainerInstances(l -> l.cluster("split"))
+                                .containerInstanceArns()))
+                .containerInstances()
+                .forEach(
+                        i -> shown.put(poolOf.get(i.containerInstanceArn()), String.valueOf(i.capacityProviderName())));
+        assertThat(shown)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("blue", "blue", "green", "green", "serverless", "null"));
         // base 2 on blue first, then the other 8 at 1:3
         assertThat(byPool(run)).containsExactlyEntriesOf(new TreeMap<>(Map.of("blue", 4, "green", 6)));
 
