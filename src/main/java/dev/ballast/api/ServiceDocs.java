@@ -115,7 +115,9 @@ final class ServiceDocs {
         out.put("serviceArn", r.serviceArn());
         out.put("clusterArn", r.clusterArn());
         out.put("taskDefinition", r.taskDefinitionArn());
-        out.put("launchType", r.launchType());
+        if (r.launchType() != null) {
+            out.put("launchType", r.launchType());
+        }
         ArrayNode images = out.putArray("containerImages");
         for (ContainerResolution c : r.resolution().containers()) {
             ObjectNode ci = images.addObject();

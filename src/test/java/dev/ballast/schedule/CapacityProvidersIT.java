@@ -174,6 +174,13 @@ class CapacityProvidersIT {
         assertThat(web.launchType()).isNull();
         assertThat(web.capacityProviderStrategy()).containsExactly(item("blue", 1, 0), item("green", 3, 0));
         assertThat(web.deployments().getFirst().capacityProviderStrategy()).hasSize(2);
+        assertThat(web.deployments().getFirst().launchType()).isNull();
+        String revision = web.currentServiceRevisions().getFirst().arn();
+        assertThat(ecs.describeServiceRevisions(r -> r.serviceRevisionArns(revision))
+                        .serviceRevisions()
+                        .getFirst()
+                        .launchType())
+                .isNull();
         Eventually.await(
                 "2 tasks of web", WAIT, () -> serviceTasks("split", "web").size() == 2);
         for (int desired : new int[] {4, 8}) {
@@ -222,6 +229,17 @@ class CapacityProvidersIT {
                 .getFirst();
         assertThat(ec2.launchType()).isEqualTo(LaunchType.EC2);
         assertThat(ec2.capacityProviderStrategy()).isEmpty();
+        // UpdateService moves it onto a strategy, and an empty strategy back to the launch type
+        Service moved = ecs.updateService(
+                        r -> r.cluster("defaults").service("ec2").capacityProviderStrategy(item("blue", 1, 0)))
+                .service();
+        assertThat(moved.launchType()).isNull();
+        assertThat(moved.capacityProviderStrategy()).containsExactly(item("blue", 1, 0));
+        Service back = ecs.updateService(
+                        r -> r.cluster("defaults").service("ec2").capacityProviderStrategy(List.of()))
+                .service();
+        assertThat(back.launchType()).isEqualTo(LaunchType.EC2);
+        assertThat(back.capacityProviderStrategy()).isEmpty();
     }
 
     @Test
