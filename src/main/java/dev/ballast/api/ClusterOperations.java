@@ -67,14 +67,14 @@ final class ClusterOperations {
             doc.set(CapacityStrategies.PROVIDERS, Params.array(providers));
             doc.set(
                     CapacityStrategies.DEFAULT_STRATEGY,
-                    CapacityProviderOperations.checkedClusterProviders(
+                    ClusterCapacityProviders.checkedClusterProviders(
                             store, providers, in.path(CapacityStrategies.DEFAULT_STRATEGY)));
         }
         ClusterRecord c;
         try {
             c = store.clusters().createOrGet(name, account.clusterArn(name), Json.writeString(doc), tags, providers);
         } catch (CapacityProviders.MissingProviderException e) {
-            throw CapacityProviderOperations.providerNotFound();
+            throw ClusterCapacityProviders.providerNotFound();
         }
         return Json.object().set("cluster", render(c, Set.of("TAGS", "SETTINGS", "CONFIGURATIONS")));
     }

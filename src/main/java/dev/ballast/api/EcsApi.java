@@ -53,6 +53,7 @@ public final class EcsApi {
         clusters.register(operations);
         CapacityProviderOperations capacityProviders = new CapacityProviderOperations(store, account, clock, clusters);
         capacityProviders.register(operations);
+        new ClusterCapacityProviders(store, clusters).register(operations);
         UnservedOperations.register(operations);
         taskDefinitions.register(operations);
         ServiceOperations services = new ServiceOperations(
