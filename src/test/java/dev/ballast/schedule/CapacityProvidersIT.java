@@ -251,6 +251,9 @@ class CapacityProvidersIT {
                         .capacityProviderStrategy(item("FARGATE", 1, 0), item("FARGATE_SPOT", 2, 0)))
                 .tasks();
         assertThat(byPool(run)).containsExactlyEntriesOf(Map.of("serverless", 6));
+        assertThat(ecs.describeCapacityProviders(r -> r.cluster("serverless")).capacityProviders())
+                .extracting(CapacityProvider::name)
+                .containsExactly("FARGATE", "FARGATE_SPOT");
         // a pool provider and a Fargate one cannot share a strategy (ECS's text)
         ecs.putClusterCapacityProviders(r -> r.cluster("serverless")
                 .capacityProviders("FARGATE", "FARGATE_SPOT", "blue")
