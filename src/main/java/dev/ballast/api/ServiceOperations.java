@@ -106,6 +106,7 @@ final class ServiceOperations {
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
         Unserved.checkTaskDefinition("CreateService", in, td.definition());
+        CapacityStrategies.applyToRequest(cluster, in);
         LaunchSpec launch = LaunchChecks.check(in, td.definition(), cluster.name(), networks);
         if (strategy == SchedulingStrategy.REPLICA && !in.has("desiredCount")) {
             throw AwsException.invalidParameter(
@@ -123,7 +124,9 @@ final class ServiceOperations {
                 spec.set(m, in.get(m));
             }
         });
-        spec.put("launchType", spec.path("launchType").asText("EC2"));
+        if (!spec.has(CapacityStrategies.STRATEGY)) {
+            spec.put("launchType", spec.path("launchType").asText("EC2"));
+        }
         if (launch.launchType() == LaunchType.FARGATE && !spec.hasNonNull("platformVersion")) {
             spec.put("platformVersion", PlatformVersions.LATEST); // as ECS shows a FARGATE service's
         }
@@ -249,6 +252,7 @@ final class ServiceOperations {
                 spec.set(m, in.get(m));
             }
         }
+        CapacityStrategies.applyToUpdate(clusters.active(s.cluster()), in, spec);
         String tdArn = s.taskDefinitionArn();
         TaskDefinitionRecord td = in.has("taskDefinition")
                 ? activeTaskDefinition(in.get("taskDefinition").asText())

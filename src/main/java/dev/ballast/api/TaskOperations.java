@@ -81,7 +81,8 @@ final class TaskOperations {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
         Unserved.checkTaskDefinition("RunTask", in, td.definition());
-        LaunchSpec spec = LaunchChecks.check(in, td.definition(), cluster.name(), launcher.networks());
+        ObjectNode launchMembers = CapacityStrategies.withClusterDefault(cluster, in);
+        LaunchSpec spec = LaunchChecks.check(launchMembers, td.definition(), cluster.name(), launcher.networks());
         taskDefinitions.checkRegistries(td);
         int count = in.has("count") ? in.get("count").asInt() : 1;
         if (count < 1 || count > 10) {

@@ -55,13 +55,6 @@ final class Unserved {
                             + " is not served by Ballast: tasks run on the cluster's container instances "
                             + "(launchType EC2) or on their serverless capacity (launchType FARGATE).")),
             new Row(
-                    LAUNCHES,
-                    "capacityProviderStrategy",
-                    in -> nonEmpty(in, "capacityProviderStrategy"),
-                    in -> unsupported(
-                            "'capacityProviderStrategy' is not served by Ballast (it has no capacity providers): "
-                                    + "leave it out to run on the cluster's container instances.")),
-            new Row(
                     SERVICES,
                     "loadBalancers",
                     in -> nonEmpty(in, "loadBalancers"),
@@ -96,13 +89,17 @@ final class Unserved {
                             "Invalid 'role': a service role is only used to register tasks with "
                                     + "load balancers, which Ballast does not serve; leave 'role' out.")),
             new Row(
-                    Set.of("CreateService"),
+                    SERVICES,
                     "deploymentController",
                     in -> !in.path("deploymentController")
                             .path("type")
                             .asText("ECS")
                             .equals("ECS"),
-                    in -> unsupported("Only the ECS (rolling update) deployment controller is supported.")),
+                    in -> unsupported("deploymentController "
+                            + ShapeValidator.clip(
+                                    in.path("deploymentController").path("type").asText())
+                            + " is not served by Ballast (task sets of the EXTERNAL and CODE_DEPLOY controllers are "
+                            + "out of scope): only the ECS (rolling update) deployment controller is supported.")),
             new Row(
                     LAUNCHES,
                     "placementConstraints",

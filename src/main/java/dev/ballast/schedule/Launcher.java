@@ -151,6 +151,8 @@ public final class Launcher {
                     .toList();
         }
         List<TaskRow> live = new ArrayList<>(store.tasks().liveInCluster(l.cluster()));
+        // subnets continue round-robin from the group's live tasks, not counting this launch's reservations
+        NetworkInterfaces interfaces = new NetworkInterfaces(l, td, live, ids, networks);
         List<Placed> placedTasks = new ArrayList<>();
         String failure = null;
         for (Capacity.Share share : capacity.shares(l.cluster(), l.spec(), l.group(), count, live)) {
@@ -176,14 +178,16 @@ public final class Launcher {
                                     .orElse(PlatformVersions.CURRENT)
                             : null,
                     null);
-            r.instanceArns().forEach(i -> placedTasks.add(new Placed(i, how)));
+            for (String i : r.instanceArns()) {
+                placedTasks.add(new Placed(i, how));
+                live.add(reservation(l, demand, i, how)); // later shares see what this one took
+            }
             failure = failure == null ? r.failureReason() : failure;
         }
         Placement.Result placed =
                 new Placement.Result(placedTasks.stream().map(Placed::instance).toList(), failure);
         List<TaskRow> tasks = new ArrayList<>();
         long now = clock.millis();
-        NetworkInterfaces interfaces = new NetworkInterfaces(l, td, live, ids, networks);
         for (Placed p : placedTasks) {
             String instance = p.instance();
             String id = ids.hex32();
@@ -266,6 +270,36 @@ public final class Launcher {
     }
 
     private record Placed(String instance, TaskLaunch launch) {}
+
+    /** A task just placed, as later shares of the same launch see it: its reservation on its instance. */
+    private static TaskRow reservation(Launch l, Demand demand, String instance, TaskLaunch how) {
+        return new TaskRow(
+                        "placed-by-this-launch",
+                        l.cluster(),
+                        l.clusterArn(),
+                        l.taskDefinition().arn(),
+                        l.serviceArn(),
+                        l.deploymentId(),
+                        l.startedBy(),
+                        l.group(),
+                        instance,
+                        DesiredStatus.RUNNING.wire(),
+                        TaskStatus.PROVISIONING.wire(),
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        demand.cpu(),
+                        demand.memory(),
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        0)
+                .withLaunch(how);
+    }
 
     /**
      * The tags a service's tasks get at launch, as its {@code propagateTags} says: the service's own

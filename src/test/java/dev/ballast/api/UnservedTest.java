@@ -113,24 +113,6 @@ class UnservedTest {
         String notFargate = "Task definition does not support launch_type FARGATE.";
         refused("RunTask", "FARGATE", runTask(r -> r.launchType(LaunchType.FARGATE)), invalid, notFargate);
         refused("CreateService", "FARGATE", createService(r -> r.launchType(LaunchType.FARGATE)), invalid, notFargate);
-        refused(
-                "RunTask",
-                "capacityProviderStrategy",
-                runTask(r -> r.capacityProviderStrategy(s -> s.capacityProvider("FARGATE"))),
-                unsupported,
-                "capacityProviderStrategy");
-        refused(
-                "CreateService",
-                "capacityProviderStrategy",
-                createService(r -> r.capacityProviderStrategy(s -> s.capacityProvider("cp"))),
-                unsupported,
-                "capacityProviderStrategy");
-        refused(
-                "UpdateService",
-                "capacityProviderStrategy",
-                updateService(r -> r.capacityProviderStrategy(s -> s.capacityProvider("cp"))),
-                unsupported,
-                "capacityProviderStrategy");
         String platform = "The platform version must be null when specifying an EC2 launch type.";
         refused("RunTask", "platformVersion", runTask(r -> r.platformVersion("LATEST")), invalid, platform);
         refused("CreateService", "platformVersion", createService(r -> r.platformVersion("1.4.0")), invalid, platform);
@@ -244,9 +226,27 @@ class UnservedTest {
         refused(
                 "CreateService",
                 "deploymentController",
-                createService(r -> r.deploymentController(d -> d.type("CODE_DEPLOY"))),
+                createService(r -> r.deploymentController(d -> d.type("EXTERNAL"))),
                 unsupported,
-                "deployment controller");
+                "deploymentController EXTERNAL");
+        refused(
+                "UpdateService",
+                "deploymentController",
+                updateService(r -> r.deploymentController(d -> d.type("CODE_DEPLOY"))),
+                unsupported,
+                "deploymentController CODE_DEPLOY");
+        refused(
+                "CreateTaskSet",
+                "(operation)",
+                () -> ecs.createTaskSet(r -> r.cluster("plain").service("base").taskDefinition("app")),
+                unsupported,
+                "task sets");
+        refused(
+                "DescribeTaskSets",
+                "(operation)",
+                () -> ecs.describeTaskSets(r -> r.cluster("plain").service("base")),
+                unsupported,
+                "task sets");
         refused(
                 "RunTask",
                 "placementConstraints",
