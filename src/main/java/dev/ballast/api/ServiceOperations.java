@@ -88,6 +88,7 @@ final class ServiceOperations {
 
     private JsonNode create(ObjectNode in) {
         Unserved.check("CreateService", in);
+        PlacementChecks.check(in);
         ClusterRecord cluster = clusters.active(
                 Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
         String name = Params.required(in, "serviceName");
@@ -159,6 +160,7 @@ final class ServiceOperations {
 
     private JsonNode update(ObjectNode in) {
         Unserved.check("UpdateService", in);
+        PlacementChecks.check(in);
         boolean force = Params.bool(in, "forceNewDeployment");
         ServiceRow written;
         try {

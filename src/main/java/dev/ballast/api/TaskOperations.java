@@ -72,6 +72,7 @@ final class TaskOperations {
 
     private JsonNode run(ObjectNode in) {
         Unserved.check("RunTask", in);
+        PlacementChecks.check(in);
         ClusterRecord cluster = cluster(in);
         String ref = Params.required(in, "taskDefinition");
         TaskDefinitionRecord td = taskDefinitions

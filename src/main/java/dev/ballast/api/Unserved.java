@@ -113,20 +113,6 @@ final class Unserved {
                             .equals("ECS"),
                     in -> unsupported("Only the ECS (rolling update) deployment controller is supported.")),
             new Row(
-                    LAUNCHES,
-                    "placementConstraints",
-                    in -> nonEmpty(in, "placementConstraints"),
-                    in -> unsupported(
-                            "'placementConstraints' are not served by Ballast: tasks go to any ACTIVE container "
-                                    + "instance with the CPU, memory and host ports they need.")),
-            new Row(
-                    LAUNCHES,
-                    "placementStrategy",
-                    Unserved::unservedStrategy,
-                    in -> unsupported(
-                            "'placementStrategy' other than spread over instanceId (or the one availability zone) "
-                                    + "and random is not served by Ballast: it spreads tasks over the least-loaded instances.")),
-            new Row(
                     Set.of("RunTask"),
                     "overrides",
                     Unserved::hasOverrides,
@@ -207,23 +193,6 @@ final class Unserved {
     private static boolean nonEmpty(JsonNode in, String member) {
         JsonNode n = in.path(member);
         return n.isArray() && !n.isEmpty();
-    }
-
-    /** Placement strategies Ballast's own placement satisfies: spread over instances (or the single zone), random. */
-    private static boolean unservedStrategy(JsonNode in) {
-        for (JsonNode s : in.path("placementStrategy")) {
-            String type = s.path("type").asText();
-            String field = s.path("field").asText("");
-            boolean served = type.equals("random")
-                    || type.equals("spread")
-                            && (field.equals("instanceId")
-                                    || field.equals("host")
-                                    || field.equals("attribute:ecs.availability-zone"));
-            if (!served) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Overrides that would change what runs: any container override beyond its name, or a task-level one. */

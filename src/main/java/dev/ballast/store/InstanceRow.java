@@ -129,6 +129,25 @@ public record InstanceRow(
                 reservedPorts);
     }
 
+    /** This instance with {@code newAttributes} (PutAttributes, DeleteAttributes). */
+    public InstanceRow withAttributes(Map<String, String> newAttributes) {
+        return new InstanceRow(
+                arn,
+                cluster,
+                clusterArn,
+                ec2InstanceId,
+                status,
+                agentConnected,
+                cpu,
+                memory,
+                newAttributes,
+                agentVersion,
+                registeredAt,
+                statusReason,
+                heartbeatAt,
+                reservedPorts);
+    }
+
     /** True once the instance is deregistered (INACTIVE). */
     public boolean deregistered() {
         return ContainerInstanceStatus.INACTIVE.wire().equals(status);

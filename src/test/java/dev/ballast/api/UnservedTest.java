@@ -261,46 +261,6 @@ class UnservedTest {
                 "deployment controller");
         refused(
                 "RunTask",
-                "placementConstraints",
-                runTask(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
-                unsupported,
-                "placementConstraints");
-        refused(
-                "CreateService",
-                "placementConstraints",
-                createService(r -> r.placementConstraints(
-                        p -> p.type("memberOf").expression("attribute:ecs.instance-type =~ t2.*"))),
-                unsupported,
-                "placementConstraints");
-        refused(
-                "UpdateService",
-                "placementConstraints",
-                updateService(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
-                unsupported,
-                "placementConstraints");
-        refused(
-                "RunTask",
-                "placementStrategy",
-                runTask(r -> r.placementStrategy(
-                        p -> p.type(PlacementStrategyType.BINPACK).field("memory"))),
-                unsupported,
-                "placementStrategy");
-        refused(
-                "CreateService",
-                "placementStrategy",
-                createService(r -> r.placementStrategy(
-                        p -> p.type(PlacementStrategyType.BINPACK).field("cpu"))),
-                unsupported,
-                "placementStrategy");
-        refused(
-                "UpdateService",
-                "placementStrategy",
-                updateService(r -> r.placementStrategy(
-                        p -> p.type(PlacementStrategyType.SPREAD).field("attribute:ecs.instance-type"))),
-                unsupported,
-                "placementStrategy");
-        refused(
-                "RunTask",
                 "overrides",
                 runTask(r ->
                         r.overrides(o -> o.containerOverrides(c -> c.name("app").command("sh", "-c", "env")))),
