@@ -37,6 +37,9 @@ final class Unserved {
             Function<TaskDefinition, AwsException> error) {}
 
     private static final Set<String> LAUNCHES = Set.of("RunTask", "CreateService", "UpdateService");
+    /** LAUNCHES and StartTask, for the members StartTask shares with them. */
+    private static final Set<String> STARTS = Set.of("RunTask", "StartTask", "CreateService", "UpdateService");
+
     private static final Set<String> SERVICES = Set.of("CreateService", "UpdateService");
     private static final Set<String> LONG_ARN_SETTINGS =
             Set.of("serviceLongArnFormat", "taskLongArnFormat", "containerInstanceLongArnFormat");
@@ -82,7 +85,7 @@ final class Unserved {
                     in -> in.path("serviceConnectConfiguration").path("enabled").asBoolean(false),
                     in -> unsupported("'serviceConnectConfiguration' (Service Connect) is not served by Ballast.")),
             new Row(
-                    Set.of("CreateService", "UpdateService", "RunTask"),
+                    STARTS,
                     "volumeConfigurations",
                     in -> nonEmpty(in, "volumeConfigurations"),
                     in -> unsupported(
@@ -113,19 +116,19 @@ final class Unserved {
                             .equals("ECS"),
                     in -> unsupported("Only the ECS (rolling update) deployment controller is supported.")),
             new Row(
-                    Set.of("RunTask"),
+                    Set.of("RunTask", "StartTask"),
                     "overrides",
                     Unserved::hasOverrides,
                     in -> unsupported(
-                            "RunTask 'overrides' are not served by Ballast: register a task definition revision "
+                            "RunTask and StartTask 'overrides' are not served by Ballast: register a task definition revision "
                                     + "with the command, environment or sizes instead.")),
             new Row(
-                    LAUNCHES,
+                    STARTS,
                     "enableExecuteCommand",
                     in -> in.path("enableExecuteCommand").asBoolean(false),
                     in -> unsupported("'enableExecuteCommand' (ECS Exec) is not served by Ballast.")),
             new Row(
-                    LAUNCHES,
+                    STARTS,
                     "enableECSManagedTags",
                     in -> in.path("enableECSManagedTags").asBoolean(false),
                     in -> unsupported(
