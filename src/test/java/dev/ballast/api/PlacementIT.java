@@ -271,6 +271,27 @@ class PlacementIT {
                 .contains("stack")
                 .doesNotContain("team");
 
+        // an agent restarting (re-registration with its own attributes) keeps the attributes put on the instance
+        ecs.registerContainerInstance(r -> r.cluster("attrs")
+                .containerInstanceArn(a)
+                .attributes(Attribute.builder()
+                        .name("ecs.instance-type")
+                        .value("t3.small")
+                        .build()));
+        assertThat(ecs.listAttributes(r -> r.cluster("attrs")
+                                .targetType("container-instance")
+                                .attributeName("stack")
+                                .attributeValue("prod"))
+                        .attributes())
+                .extracting(Attribute::targetId)
+                .containsExactly(a);
+        assertThat(ecs.listAttributes(r -> r.cluster("attrs")
+                                .targetType("container-instance")
+                                .attributeName("ecs.instance-type"))
+                        .attributes())
+                .extracting(Attribute::value)
+                .containsExactly("t3.small");
+
         assertThatThrownBy(() ->
                         ecs.putAttributes(r -> r.cluster("attrs").attributes(attribute("ecs.instance-type", "x", a))))
                 .isInstanceOf(InvalidParameterException.class)
