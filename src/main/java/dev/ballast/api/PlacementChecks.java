@@ -53,6 +53,28 @@ final class PlacementChecks {
         strategies(spec.placementStrategy());
     }
 
+    /**
+     * Refuses a RegisterTaskDefinition whose {@code placementConstraints} ECS would refuse: at most
+     * {@value #MAX_CONSTRAINTS}, each {@code memberOf} with an expression that parses.
+     */
+    static void checkTaskDefinition(ObjectNode td) {
+        JsonNode constraints = td.path("placementConstraints");
+        if (constraints.isMissingNode() || constraints.isNull() || constraints.isEmpty()) {
+            return;
+        }
+        checkTypes(constraints, "placementConstraints", Set.of("memberOf"), "memberOf");
+        ObjectNode members = Json.object();
+        members.set("placementConstraints", constraints);
+        List<PlacementConstraint> parsed;
+        try {
+            parsed = ModelJson.launchSpec(members).placementConstraints();
+        } catch (IllegalArgumentException e) {
+            throw AwsException.client(
+                    "Invalid 'placementConstraints': each entry is an object with a 'type' and a string 'expression'.");
+        }
+        constraints(parsed);
+    }
+
     private static void constraints(List<PlacementConstraint> constraints) {
         if (constraints.size() > MAX_CONSTRAINTS) {
             throw AwsException.invalidParameter("'placementConstraints' can have at most " + MAX_CONSTRAINTS

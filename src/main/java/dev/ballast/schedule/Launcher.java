@@ -2,6 +2,7 @@ package dev.ballast.schedule;
 
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
+import dev.ballast.core.ModelJson;
 import dev.ballast.core.RepeatedLog;
 import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.ContainerResolution;
@@ -9,6 +10,7 @@ import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.LaunchSpec;
+import dev.ballast.model.PlacementConstraint;
 import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskLaunch;
 import dev.ballast.model.TaskStatus;
@@ -148,7 +150,7 @@ public final class Launcher {
                     demand,
                     share.count(),
                     l.group(),
-                    l.spec().placementConstraints(),
+                    constraints(l),
                     l.spec().placementStrategy()));
             TaskLaunch how = new TaskLaunch(share.launchType(), share.capacityProviderName(), null, null);
             r.instanceArns().forEach(i -> placedTasks.add(new Placed(i, how)));
@@ -240,6 +242,14 @@ public final class Launcher {
     }
 
     private record Placed(String instance, TaskLaunch launch) {}
+
+    /** The task definition's {@code placementConstraints} (memberOf), then the launch's own, all of which apply. */
+    private static List<PlacementConstraint> constraints(Launch l) {
+        List<PlacementConstraint> all = new ArrayList<>(
+                ModelJson.placementConstraints(l.taskDefinition().doc()));
+        all.addAll(l.spec().placementConstraints());
+        return all;
+    }
 
     /**
      * The tags a service's tasks get at launch, as its {@code propagateTags} says: the service's own

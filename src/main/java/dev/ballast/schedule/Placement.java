@@ -84,10 +84,15 @@ public final class Placement {
      * one's ties), then by the default spread (fewest tasks, then ARN).
      *
      * @param random what {@code random} strategies draw from (a seeded one in tests)
-     * @throws InvalidQueryException when a {@code memberOf} expression does not parse (the API refuses those)
      */
     public static Result place(Request r, RandomGenerator random) {
-        Constraints constraints = Constraints.compile(r.constraints());
+        Constraints constraints;
+        try {
+            constraints = Constraints.compile(r.constraints());
+        } catch (InvalidQueryException e) {
+            // only a task definition registered before expressions were checked can carry one
+            return new Result(List.of(), Constraints.MEMBER_OF_UNSATISFIED + " " + e.getMessage());
+        }
         Strategies strategies = new Strategies(r.strategies(), r.group(), random);
         Map<String, Slot> slots = new LinkedHashMap<>();
         for (InstanceRow i : r.instances()) {

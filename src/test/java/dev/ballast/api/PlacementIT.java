@@ -93,6 +93,35 @@ class PlacementIT {
                 .singleElement()
                 .satisfies(f -> assertThat(f.reason()).isEqualTo("MemberOf placement constraint unsatisfied."));
 
+        // the task definition's own memberOf applies too, with the request's
+        ecs.registerTaskDefinition(r -> r.family("m5-only")
+                .placementConstraints(p -> p.type("memberOf").expression("attribute:ecs.instance-type == m5.large"))
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image("127.0.0.1:9/demo/small:v1")
+                        .memory(256)
+                        .versionConsistency("disabled")
+                        .build()));
+        RunTaskResponse fromDefinition =
+                ecs.runTask(r -> r.cluster("types").taskDefinition("m5-only").count(4));
+        assertThat(fromDefinition.tasks())
+                .extracting(Task::containerInstanceArn)
+                .containsOnly(m1, m2);
+        RunTaskResponse both = ecs.runTask(r ->
+                r.cluster("types").taskDefinition("m5-only").placementConstraints(memberOf("ec2InstanceId == i-none")));
+        assertThat(both.failures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).isEqualTo("MemberOf placement constraint unsatisfied."));
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("bad-constraint")
+                        .placementConstraints(p -> p.type("memberOf").expression("attribute:ecs.instance-type ==="))
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name("app")
+                                .image("127.0.0.1:9/demo/small:v1")
+                                .memory(256)
+                                .build())))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("placementConstraints[0] (memberOf): Invalid expression");
+
         List<String> filtered = ecs.listContainerInstances(r ->
                         r.cluster("types").filter("attribute:ecs.instance-type =~ m5.* and runningTasksCount == 0"))
                 .containerInstanceArns();
