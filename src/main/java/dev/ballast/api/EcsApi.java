@@ -81,6 +81,7 @@ public final class EcsApi {
         ContainerInstanceOperations instances =
                 new ContainerInstanceOperations(store, account, clusters, clock, workers.wakeControllers());
         instances.register(operations);
+        new AttributeOperations(store, instances, workers.wakeControllers()).register(operations);
         AgentOperations agents = new AgentOperations(store, instances, clock, maxPollWait, workers.wakeControllers());
         agents.registerEcs(operations);
         ResourceRefs refs = new ResourceRefs(account);

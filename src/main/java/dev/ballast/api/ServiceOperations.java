@@ -97,6 +97,7 @@ final class ServiceOperations {
     private JsonNode create(ObjectNode in) {
         SchedulingStrategy strategy = DaemonRules.checkCreate(in);
         Unserved.check("CreateService", in);
+        PlacementChecks.check(in);
         ClusterRecord cluster = clusters.active(
                 Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
         String name = Params.required(in, "serviceName");
@@ -178,6 +179,7 @@ final class ServiceOperations {
 
     private JsonNode update(ObjectNode in) {
         Unserved.check("UpdateService", in);
+        PlacementChecks.check(in);
         boolean force = Params.bool(in, "forceNewDeployment");
         ServiceRow written;
         try {

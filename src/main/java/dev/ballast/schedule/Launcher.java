@@ -2,6 +2,7 @@ package dev.ballast.schedule;
 
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
+import dev.ballast.core.ModelJson;
 import dev.ballast.core.RepeatedLog;
 import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.ContainerResolution;
@@ -10,6 +11,7 @@ import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.LaunchSpec;
 import dev.ballast.model.LaunchType;
+import dev.ballast.model.PlacementConstraint;
 import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskLaunch;
 import dev.ballast.model.TaskStatus;
@@ -168,7 +170,7 @@ public final class Launcher {
                     demand,
                     share.count(),
                     l.group(),
-                    l.spec().placementConstraints(),
+                    constraints(l),
                     l.spec().placementStrategy()));
             TaskLaunch how = new TaskLaunch(
                     share.launchType(),
@@ -299,6 +301,14 @@ public final class Launcher {
                         null,
                         0)
                 .withLaunch(how);
+    }
+
+    /** The task definition's {@code placementConstraints} (memberOf), then the launch's own, all of which apply. */
+    private static List<PlacementConstraint> constraints(Launch l) {
+        List<PlacementConstraint> all = new ArrayList<>(
+                ModelJson.placementConstraints(l.taskDefinition().doc()));
+        all.addAll(l.spec().placementConstraints());
+        return all;
     }
 
     /**

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.ecs.model.PlacementStrategyType;
 import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.SettingName;
+import software.amazon.awssdk.services.ecs.model.StartTaskRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -81,6 +82,11 @@ class UnservedTest {
 
     private Runnable runTask(Consumer<RunTaskRequest.Builder> change) {
         return () -> ecs.runTask(r -> change.accept(r.cluster("plain").taskDefinition("app")));
+    }
+
+    private Runnable startTask(Consumer<StartTaskRequest.Builder> change) {
+        return () -> ecs.startTask(r -> change.accept(
+                r.cluster("plain").taskDefinition("app").containerInstances("0123456789abcdef0123456789abcdef")));
     }
 
     private Runnable createService(Consumer<CreateServiceRequest.Builder> change) {
@@ -249,51 +255,38 @@ class UnservedTest {
                 "task sets");
         refused(
                 "RunTask",
-                "placementConstraints",
-                runTask(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
-                unsupported,
-                "placementConstraints");
-        refused(
-                "CreateService",
-                "placementConstraints",
-                createService(r -> r.placementConstraints(
-                        p -> p.type("memberOf").expression("attribute:ecs.instance-type =~ t2.*"))),
-                unsupported,
-                "placementConstraints");
-        refused(
-                "UpdateService",
-                "placementConstraints",
-                updateService(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
-                unsupported,
-                "placementConstraints");
-        refused(
-                "RunTask",
-                "placementStrategy",
-                runTask(r -> r.placementStrategy(
-                        p -> p.type(PlacementStrategyType.BINPACK).field("memory"))),
-                unsupported,
-                "placementStrategy");
-        refused(
-                "CreateService",
-                "placementStrategy",
-                createService(r -> r.placementStrategy(
-                        p -> p.type(PlacementStrategyType.BINPACK).field("cpu"))),
-                unsupported,
-                "placementStrategy");
-        refused(
-                "UpdateService",
-                "placementStrategy",
-                updateService(r -> r.placementStrategy(
-                        p -> p.type(PlacementStrategyType.SPREAD).field("attribute:ecs.instance-type"))),
-                unsupported,
-                "placementStrategy");
-        refused(
-                "RunTask",
                 "overrides",
                 runTask(r ->
                         r.overrides(o -> o.containerOverrides(c -> c.name("app").command("sh", "-c", "env")))),
                 unsupported,
                 "overrides");
+        refused(
+                "StartTask",
+                "overrides",
+                startTask(r ->
+                        r.overrides(o -> o.containerOverrides(c -> c.name("app").command("env")))),
+                unsupported,
+                "overrides");
+        refused(
+                "StartTask",
+                "enableExecuteCommand",
+                startTask(r -> r.enableExecuteCommand(true)),
+                unsupported,
+                "enableExecuteCommand");
+        refused(
+                "StartTask",
+                "enableECSManagedTags",
+                startTask(r -> r.enableECSManagedTags(true)),
+                unsupported,
+                "enableECSManagedTags");
+        refused(
+                "StartTask",
+                "volumeConfigurations",
+                startTask(r -> r.volumeConfigurations(v -> v.name("data")
+                        .managedEBSVolume(e ->
+                                e.roleArn("arn:aws:iam::123456789012:role/ebs").sizeInGiB(1)))),
+                unsupported,
+                "volumeConfigurations");
         refused(
                 "RunTask",
                 "enableExecuteCommand",
