@@ -241,9 +241,15 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                                 : Agent.DEFAULT_STOP_TIMEOUT.toSeconds()));
         HostConfig host = HostConfig.newHostConfig();
         EniAttachment eni = task.eni();
+        String ownAddress = null;
         if (eni != null && eni.networkName() != null) {
             // awsvpc: the task's own namespace on its network; its ports are reached there, not published
-            host.withNetworkMode(networks.networkMode(task, eni));
+            String mode = networks.networkMode(task, eni);
+            host.withNetworkMode(mode);
+            if (mode.equals(eni.networkName())) {
+                // a namespace made again (its first holder exited): it keeps the address already reported
+                ownAddress = eni.privateIPv4Address();
+            }
         } else if (spec.networkMode() != null && !spec.networkMode().equals("awsvpc")) {
             host.withNetworkMode(spec.networkMode());
         }
@@ -289,6 +295,9 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         }
         if (!exposed.isEmpty() && !ownNamespace) {
             cmd.withExposedPorts(exposed);
+        }
+        if (ownAddress != null) {
+            cmd.withIpv4Address(ownAddress);
         }
         if (spec.stopTimeoutSeconds() != null) {
             cmd.withStopTimeout(spec.stopTimeoutSeconds());

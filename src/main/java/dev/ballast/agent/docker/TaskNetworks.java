@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * (a bridge network, created labelled {@link #LABEL_NETWORK} when missing, and left in place when tasks stop) and so
  * gets the task's own namespace and address; every later container of the task joins the namespace of one of the
  * task's running containers ({@code NetworkMode container:<id>}), so the task's containers reach each other on
- * {@code localhost} and no two tasks share a namespace. Thread-safe.
+ * {@code localhost} and no two tasks share a namespace. A container that finds none of the task's containers running
+ * (an init container ran first and exited) joins the network again, asking for the address already reported, so the
+ * task keeps its address. Thread-safe.
  */
 final class TaskNetworks {
 

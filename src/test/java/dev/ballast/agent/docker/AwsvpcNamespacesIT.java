@@ -75,8 +75,8 @@ class AwsvpcNamespacesIT {
             String doc = "{\"family\":\"web\",\"networkMode\":\"awsvpc\",\"containerDefinitions\":[" + app + ","
                     + sidecar + "]}";
             store.taskDefinitions().register("web", revision -> new Registration(tdArn, doc, List.of()));
-            TaskRow a = awsvpcTask(tdArn, image + "@" + digest);
-            TaskRow b = awsvpcTask(tdArn, image + "@" + digest);
+            TaskRow a = awsvpcTask(tdArn, image + "@" + digest, "app", "sidecar");
+            TaskRow b = awsvpcTask(tdArn, image + "@" + digest, "app", "sidecar");
             store.clusters().createOrGet(a.cluster(), a.clusterArn(), "{\"settings\":[]}", List.of());
             store.tasks().insertAll(List.of(a, b));
 
@@ -166,12 +166,65 @@ class AwsvpcNamespacesIT {
         }
     }
 
+    @Test
+    void a_container_started_after_the_first_one_exited_keeps_the_tasks_address() throws Exception {
+        try (RegistryFixture registry = RegistryFixture.start();
+                PodmanFixture podman = PodmanFixture.start(registry.host());
+                Store store = Store.openSqlite(dir, Clock.systemUTC())) {
+            Digest digest = registry.images().pushRunnable("demo/app:v1", Format.OCI, "awsvpc-v1");
+            String image = registry.host() + "/demo/app:v1";
+            String tdArn = DockerTasks.ACCOUNT_PREFIX + "task-definition/init:1";
+            // a non-essential init container runs first and exits; the app starts once it completed
+            String init = "{\"name\":\"init\",\"image\":\"" + image + "\",\"essential\":false,"
+                    + "\"entryPoint\":[\"/bin/sh\",\"-c\"],\"command\":[\"sleep 2\"]}";
+            String app = "{\"name\":\"app\",\"image\":\"" + image + "\",\"essential\":true,\"stopTimeout\":1,"
+                    + "\"dependsOn\":[{\"containerName\":\"init\",\"condition\":\"COMPLETE\"}],"
+                    + "\"entryPoint\":[\"/bin/sh\",\"-c\"],\"command\":[\"sleep 3600\"]}";
+            String doc = "{\"family\":\"init\",\"networkMode\":\"awsvpc\",\"containerDefinitions\":[" + init + "," + app
+                    + "]}";
+            store.taskDefinitions().register("init", revision -> new Registration(tdArn, doc, List.of()));
+            TaskRow task = awsvpcTask(tdArn, image + "@" + digest, "init", "app");
+            store.clusters().createOrGet(task.cluster(), task.clusterArn(), "{\"settings\":[]}", List.of());
+            store.tasks().insertAll(List.of(task));
+
+            try (DockerRuntime runtime = DockerRuntime.connect(
+                            podman.dockerHost(),
+                            new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()),
+                            r -> Optional.empty());
+                    Agent agent = new Agent(
+                            INSTANCE,
+                            new StoreControlPlane(store, Account.defaults(), Clock.systemUTC()).tasks(INSTANCE),
+                            runtime,
+                            new SimpleMeterRegistry(),
+                            Clock.systemUTC(),
+                            2)) {
+                TaskRow running = settle(
+                        agent,
+                        store,
+                        task,
+                        t -> t.lastStatus().equals("RUNNING")
+                                && t.launch().eni().status() == AttachmentStatus.ATTACHED
+                                && runtimeId(t, "app") != null);
+                assertThat(running.containers())
+                        .filteredOn(c -> c.name().equals("init"))
+                        .singleElement()
+                        .satisfies(c -> assertThat(c.lastStatus()).isEqualTo("STOPPED"));
+                String address = running.launch().eni().privateIPv4Address();
+                assertThat(exec(runtime.engine(), runtimeId(running, "app"), "/bin/busybox ip -4 addr"))
+                        .as("the address reported is the app's, also when the init container held the namespace first")
+                        .contains(" " + address + "/");
+                stop(store, task);
+                settle(agent, store, task, TaskRow::isStopped);
+            }
+        }
+    }
+
     /** A task of {@code tdArn} as the launcher places an awsvpc task: its ENI attachment PRECREATED on {@link #NETWORK}. */
-    private static TaskRow awsvpcTask(String tdArn, String launchImage) {
+    private static TaskRow awsvpcTask(String tdArn, String launchImage, String... names) {
         TaskRow base = DockerTasks.task(tdArn, INSTANCE, "app", launchImage, null);
         String id = base.arn().substring(base.arn().lastIndexOf('/') + 1);
         List<ContainerRow> containers = new ArrayList<>();
-        for (String name : List.of("app", "sidecar")) {
+        for (String name : names) {
             ContainerRow c = base.containers().getFirst();
             containers.add(new ContainerRow(
                     name,
@@ -183,7 +236,7 @@ class AwsvpcNamespacesIT {
                     null,
                     null,
                     null,
-                    true));
+                    !name.equals("init")));
         }
         EniAttachment eni = new EniAttachment(
                 UUID.randomUUID().toString(),
