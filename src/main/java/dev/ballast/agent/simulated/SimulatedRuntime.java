@@ -52,6 +52,8 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
     private final Map<String, NetworkAddress> addresses = new ConcurrentHashMap<>();
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
+    /** Task ARN by the runtime id its address was read through; the address is released when that one stops. */
+    private final Map<String, String> holders = new ConcurrentHashMap<>();
 
     /**
      * @param registry the client for pulls without explicit credentials (it has the server's credential source)
@@ -127,6 +129,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
         if (task.eni() == null) {
             return Optional.empty();
         }
+        holders.putIfAbsent(runtimeId, task.arn());
         return Optional.of(addresses.computeIfAbsent(task.arn(), SimulatedRuntime.this::allocate));
     }
 
@@ -153,6 +156,12 @@ public final class SimulatedRuntime implements ContainerRuntime {
     @Override
     public void stop(String runtimeId, Duration timeout) {
         exited.putIfAbsent(runtimeId, new ExitStatus(0, null));
+        // the task's namespace is gone with the container its address was read through: the address is free again
+        String taskArn = holders.remove(runtimeId);
+        NetworkAddress released = taskArn == null ? null : addresses.remove(taskArn);
+        if (released != null) {
+            taken.remove(released.privateIPv4Address());
+        }
     }
 
     /**

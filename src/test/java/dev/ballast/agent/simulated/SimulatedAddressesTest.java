@@ -12,6 +12,7 @@ import dev.ballast.model.TaskStatus;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -69,6 +70,24 @@ class SimulatedAddressesTest {
         }
         assertThat(addresses).hasSize(5_000);
         assertThat(macs).hasSize(5_000);
+    }
+
+    @Test
+    void a_stopped_tasks_address_is_free_again() {
+        // `kept` never stops a task, `freed` stops each before the next: once two ARNs map to one address, `kept`
+        // probes past it while `freed` hands it out again (the same ARNs, in the same order: deterministic)
+        SimulatedRuntime kept = runtime();
+        SimulatedRuntime freed = runtime();
+        int firstDifference = -1;
+        for (int i = 0; i < 50_000 && firstDifference < 0; i++) {
+            NetworkAddress probed = kept.address(task("t" + i, true), "k" + i).orElseThrow();
+            NetworkAddress own = freed.address(task("t" + i, true), "f" + i).orElseThrow();
+            freed.stop("f" + i, Duration.ZERO);
+            if (!probed.equals(own)) {
+                firstDifference = i;
+            }
+        }
+        assertThat(firstDifference).as("an ARN whose address another task held").isPositive();
     }
 
     @Test
