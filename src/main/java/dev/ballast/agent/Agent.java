@@ -58,6 +58,7 @@ public final class Agent implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final Clock clock;
     private final Pulls pulls;
+    private final ContainerSecrets secrets;
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     private final Map<String, Dependencies> dependencies = new ConcurrentHashMap<>();
     private final Map<String, Map<String, HealthCheck>> healthChecks = new ConcurrentHashMap<>();
@@ -95,7 +96,10 @@ public final class Agent implements AutoCloseable {
         this(instanceArn, tasks, runtime, meters, clock, maxConcurrentPulls, wake, RepositoryCredentials.none());
     }
 
-    /** As above, pulling images of containers with {@code repositoryCredentials} with the credentials named there. */
+    /**
+     * As above, pulling images of containers with {@code repositoryCredentials} with the credentials named there, and
+     * giving containers their {@code secrets} from the same file's secret store ({@link RepositoryCredentials#secrets()}).
+     */
     public Agent(
             String instanceArn,
             AgentTasks tasks,
@@ -118,6 +122,7 @@ public final class Agent implements AutoCloseable {
                 "agent-pull-",
                 Objects.requireNonNull(wake, "wake"),
                 repositoryCredentials);
+        this.secrets = new ContainerSecrets(repositoryCredentials.secrets());
         this.health = new HealthMonitor(runtime, clock, wake);
         this.wake = wake;
     }
@@ -323,7 +328,15 @@ public final class Agent implements AutoCloseable {
         switch (outcome) {
             case PullOutcome.Pulled pulled -> progress(fresh.get(), pulled.byContainer());
             case PullOutcome.Failed failed -> {
-                failToStart(fresh.get(), failed);
+                failToStart(
+                        fresh.get(),
+                        failed.container(),
+                        ContainerError.CANNOT_PULL_CONTAINER.reason(
+                                failed.error().getMessage()));
+                pulls.forget(arn);
+            }
+            case PullOutcome.SecretsUnavailable missing -> {
+                failToStart(fresh.get(), missing.container(), missing.reason());
                 pulls.forget(arn);
             }
         }
@@ -341,7 +354,7 @@ public final class Agent implements AutoCloseable {
         AgentTask read = task;
         TaskState known = EcsStatus.taskState(task.lastStatus());
         Map<String, HealthCheck> checks = healthChecks(task);
-        LaunchPass.Result pass = LaunchPass.run(withHealth(task, checks), pulled, dependencies(task), runtime);
+        LaunchPass.Result pass = LaunchPass.run(withHealth(task, checks), pulled, dependencies(task), runtime, secrets);
         Map<String, AgentContainer> current = pass.containers();
         List<AgentContainer> started = pass.started();
         StopCode stopCode = pass.stopCode();
@@ -392,10 +405,11 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** A pull failed: the task stops with TaskFailedToStart and the container names the failure. */
-    private void failToStart(AgentTask read, PullOutcome.Failed failed) {
-        String reason =
-                ContainerError.CANNOT_PULL_CONTAINER.reason(failed.error().getMessage());
+    /**
+     * A pull failed or a secret did not resolve: the task stops with TaskFailedToStart and {@code container} names
+     * the failure.
+     */
+    private void failToStart(AgentTask read, String container, String reason) {
         long now = now();
         writes.apply(
                         read,
@@ -410,9 +424,7 @@ public final class Agent implements AutoCloseable {
                                                                 EcsStatus.lastStatus(ContainerState.STOPPED),
                                                                 c.imageDigest(),
                                                                 c.exitCode(),
-                                                                c.name().equals(failed.container())
-                                                                        ? reason
-                                                                        : c.reason(),
+                                                                c.name().equals(container) ? reason : c.reason(),
                                                                 c.runtimeId())),
                                                 t.pullStartedAt(),
                                                 now,

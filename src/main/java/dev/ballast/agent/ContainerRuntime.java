@@ -1,5 +1,6 @@
 package dev.ballast.agent;
 
+import dev.ballast.model.ContainerError;
 import dev.ballast.registry.Credential;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,22 @@ public interface ContainerRuntime {
      */
     default Optional<NetworkAddress> address(AgentTask task, String runtimeId) {
         return Optional.empty();
+    }
+
+    /**
+     * As {@link #start(AgentTask, AgentContainer)}, with {@code secrets} (the container's resolved {@code secrets})
+     * added to the container's environment at creation. A runtime that cannot inject them refuses a container that
+     * has any rather than start it without them. Implementations never log or report the values.
+     */
+    default String start(AgentTask task, AgentContainer container, SecretEnvironment secrets) {
+        if (!secrets.isEmpty()) {
+            throw new StartFailedException(
+                    ContainerError.CANNOT_CREATE_CONTAINER.wire(),
+                    "runtime " + name() + " cannot put secrets " + secrets.names() + " into container "
+                            + container.name() + "'s environment",
+                    null);
+        }
+        return start(task, container);
     }
 
     /** Stops the container, asking it to exit and killing it after {@code timeout}; a no-op when it has exited. */

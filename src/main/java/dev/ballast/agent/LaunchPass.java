@@ -49,7 +49,12 @@ final class LaunchPass {
 
     private LaunchPass() {}
 
-    static Result run(AgentTask task, Map<String, PullResult> pulled, Dependencies deps, ContainerRuntime runtime) {
+    static Result run(
+            AgentTask task,
+            Map<String, PullResult> pulled,
+            Dependencies deps,
+            ContainerRuntime runtime,
+            ContainerSecrets secrets) {
         Map<String, AgentContainer> current = new LinkedHashMap<>();
         boolean essentialExited = false;
         for (AgentContainer c : task.containers()) {
@@ -84,7 +89,7 @@ final class LaunchPass {
                     case Dependencies.Verdict.Ready r -> {
                         Optional<String> id;
                         try {
-                            id = start(runtime, task, c);
+                            id = start(runtime, task, c, secrets);
                         } catch (StartFailedException e) {
                             String reason = e.reason();
                             current.put(c.name(), stopped(c, null, reason));
@@ -122,10 +127,18 @@ final class LaunchPass {
         return new Result(current, started, null, null);
     }
 
-    /** The runtime id of the started container; empty after a failure worth retrying next pass. */
-    private static Optional<String> start(ContainerRuntime runtime, AgentTask task, AgentContainer c) {
+    /**
+     * The runtime id of the started container, created with its secrets in its environment; empty after a failure
+     * worth retrying next pass.
+     */
+    private static Optional<String> start(
+            ContainerRuntime runtime, AgentTask task, AgentContainer c, ContainerSecrets secrets) {
+        SecretEnvironment environment = switch (secrets.resolve(task, c)) {
+            case ContainerSecrets.Resolved r -> r.environment();
+            case ContainerSecrets.Unavailable u -> throw u.asStartFailure();
+        };
         try {
-            return Optional.of(runtime.start(task, c));
+            return Optional.of(runtime.start(task, c, environment));
         } catch (StartFailedException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -5,7 +5,6 @@ import dev.ballast.registry.Credential;
 import dev.ballast.registry.RepositoryCredentials;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +28,7 @@ final class Pulls implements AutoCloseable {
     private final ExecutorService executor;
     private final Runnable finished;
     private final RepositoryCredentials repositoryCredentials;
+    private final ContainerSecrets secrets;
     private final Map<String, CompletableFuture<PullOutcome>> byTask = new ConcurrentHashMap<>();
 
     /**
@@ -49,6 +49,7 @@ final class Pulls implements AutoCloseable {
         this.metrics = metrics;
         this.finished = finished;
         this.repositoryCredentials = Objects.requireNonNull(repositoryCredentials, "repositoryCredentials");
+        this.secrets = new ContainerSecrets(repositoryCredentials.secrets());
         this.executor = Executors.newFixedThreadPool(
                 maxConcurrent, Thread.ofVirtual().name(threadPrefix, 0).factory());
     }
@@ -56,8 +57,7 @@ final class Pulls implements AutoCloseable {
     /** The outcome of {@code task}'s pulls, starting them if they are not under way; empty while they run. */
     Optional<PullOutcome> poll(AgentTask task) {
         CompletableFuture<PullOutcome> f = byTask.computeIfAbsent(task.arn(), arn -> {
-            CompletableFuture<PullOutcome> pull =
-                    CompletableFuture.supplyAsync(() -> pullAll(task.containers()), executor);
+            CompletableFuture<PullOutcome> pull = CompletableFuture.supplyAsync(() -> pullAll(task), executor);
             pull.whenComplete((outcome, error) -> finished.run());
             return pull;
         });
@@ -82,9 +82,15 @@ final class Pulls implements AutoCloseable {
         }
     }
 
-    private PullOutcome pullAll(List<AgentContainer> containers) {
+    private PullOutcome pullAll(AgentTask task) {
+        // ECS fetches a task's secrets before its images: a secret that is not there stops the task unpulled
+        for (AgentContainer c : task.containers()) {
+            if (secrets.resolve(task, c) instanceof ContainerSecrets.Unavailable u) {
+                return new PullOutcome.SecretsUnavailable(c.name(), u.reason());
+            }
+        }
         Map<String, PullResult> results = new LinkedHashMap<>();
-        for (AgentContainer c : containers) {
+        for (AgentContainer c : task.containers()) {
             Optional<Credential> credential = Optional.empty();
             if (c.credentialsParameter() != null) {
                 String host = registryOf(c.launchImage());

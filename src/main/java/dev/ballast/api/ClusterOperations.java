@@ -223,16 +223,18 @@ final class ClusterOperations {
         out.put("pendingTasksCount", counts.pendingTasks());
         out.put("activeServicesCount", counts.activeServices());
         if (include.contains("STATISTICS")) {
-            // By launch type, as ECS names them; every Ballast task and service is EC2-style.
+            // By launch type, as ECS names them: FARGATE tasks and services, and the rest (EC2)
+            FargateCounts fargate =
+                    counts == ClusterCounts.NONE ? new FargateCounts(0, 0, 0, 0) : FargateCounts.of(store, c.name());
             ArrayNode stats = out.putArray("statistics");
-            stat(stats, "runningEC2TasksCount", counts.runningTasks());
-            stat(stats, "runningFargateTasksCount", 0);
-            stat(stats, "pendingEC2TasksCount", counts.pendingTasks());
-            stat(stats, "pendingFargateTasksCount", 0);
-            stat(stats, "activeEC2ServiceCount", counts.activeServices());
-            stat(stats, "activeFargateServiceCount", 0);
-            stat(stats, "drainingEC2ServiceCount", counts.drainingServices());
-            stat(stats, "drainingFargateServiceCount", 0);
+            stat(stats, "runningEC2TasksCount", Math.max(0, counts.runningTasks() - fargate.runningTasks()));
+            stat(stats, "runningFargateTasksCount", fargate.runningTasks());
+            stat(stats, "pendingEC2TasksCount", Math.max(0, counts.pendingTasks() - fargate.pendingTasks()));
+            stat(stats, "pendingFargateTasksCount", fargate.pendingTasks());
+            stat(stats, "activeEC2ServiceCount", Math.max(0, counts.activeServices() - fargate.activeServices()));
+            stat(stats, "activeFargateServiceCount", fargate.activeServices());
+            stat(stats, "drainingEC2ServiceCount", Math.max(0, counts.drainingServices() - fargate.drainingServices()));
+            stat(stats, "drainingFargateServiceCount", fargate.drainingServices());
         }
         if (include.contains("TAGS")) {
             out.set("tags", Params.tagsJson(store.tags().list(c.arn())));

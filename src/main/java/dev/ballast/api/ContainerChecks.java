@@ -59,6 +59,7 @@ final class ContainerChecks {
         }
         checkPorts(c, where, networkMode);
         checkHealthCheck(c, where);
+        SecretChecks.check(c, where);
         for (JsonNode d : c.path("dependsOn")) {
             String target = d.path("containerName").asText("");
             if (!containers.contains(target) || target.equals(name)) {
@@ -153,8 +154,11 @@ final class ContainerChecks {
                         && p.has("containerPort")
                         && hostPort != containerPort
                         && hostPort != 0) {
-                    throw AwsException.client("Invalid 'portMappings'" + where + ": with networkMode '" + networkMode
-                            + "' the hostPort must equal the containerPort.");
+                    // ECS's text, naming the container and the ports at fault
+                    throw AwsException.client("When networkMode=" + networkMode
+                            + ", the host ports and container ports in port mappings must match (container '"
+                            + c.path("name").asText() + "': hostPort " + hostPort + ", containerPort "
+                            + containerPort + ").");
                 }
             }
         }

@@ -53,7 +53,14 @@ public final class EcsApi {
         clusters.register(operations);
         taskDefinitions.register(operations);
         ServiceOperations services = new ServiceOperations(
-                store, account, clusters, taskDefinitions, workers.deployer(), clock, workers.wakeControllers());
+                store,
+                account,
+                clusters,
+                taskDefinitions,
+                workers.deployer(),
+                clock,
+                workers.wakeControllers(),
+                workers.launcher().networks());
         services.register(operations);
         new DeploymentOperations(store, services).register(operations);
         new TaskOperations(

@@ -6,7 +6,9 @@ import dev.ballast.deploy.Deployer;
 import dev.ballast.lifecycle.DriftView;
 import dev.ballast.model.ContainerResolution;
 import dev.ballast.model.DeploymentStatus;
+import dev.ballast.model.LaunchType;
 import dev.ballast.model.RolloutState;
+import dev.ballast.schedule.PlatformVersions;
 import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.Events;
 import dev.ballast.store.RevisionRow;
@@ -39,6 +41,11 @@ final class ServiceDocs {
         Map<String, TaskRows.Counts> byDeployment = store.tasks().liveCountsOfService(s.arn());
         TaskRows.Counts all = byDeployment.values().stream().reduce(TaskRows.Counts.NONE, TaskRows.Counts::plus);
         ObjectNode out = s.spec().deepCopy();
+        boolean fargate =
+                LaunchType.FARGATE.wire().equals(s.spec().path("launchType").asText());
+        if (fargate) {
+            out.put("platformFamily", PlatformVersions.FAMILY);
+        }
         out.put("serviceArn", s.arn());
         out.put("serviceName", s.name());
         out.put("clusterArn", s.clusterArn());
@@ -74,6 +81,13 @@ final class ServiceDocs {
             dj.put("createdAt", TaskDefinitionDocs.seconds(d.createdAt()));
             dj.put("updatedAt", TaskDefinitionDocs.seconds(d.finishedAt() != null ? d.finishedAt() : d.createdAt()));
             dj.put("launchType", s.spec().path("launchType").asText("EC2"));
+            if (fargate) {
+                dj.put("platformVersion", s.spec().path("platformVersion").asText(PlatformVersions.LATEST));
+                dj.put("platformFamily", PlatformVersions.FAMILY);
+            }
+            if (s.spec().has("networkConfiguration")) {
+                dj.set("networkConfiguration", s.spec().get("networkConfiguration"));
+            }
             dj.put("rolloutState", d.rolloutState());
             dj.put("rolloutStateReason", d.rolloutStateReason());
         }

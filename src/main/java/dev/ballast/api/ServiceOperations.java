@@ -9,8 +9,13 @@ import dev.ballast.core.ModelJson;
 import dev.ballast.core.Names;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.model.DeploymentConfiguration;
+import dev.ballast.model.LaunchSpec;
+import dev.ballast.model.LaunchType;
+import dev.ballast.model.SchedulingStrategy;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskDefinitionStatus;
+import dev.ballast.schedule.PlatformVersions;
+import dev.ballast.schedule.SubnetNetworks;
 import dev.ballast.store.Cas;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.DeploymentRow;
@@ -59,6 +64,7 @@ final class ServiceOperations {
     private final ServiceDocs docs;
     private final Clock clock;
     private final Runnable wake;
+    private final SubnetNetworks networks;
 
     ServiceOperations(
             Store store,
@@ -67,7 +73,9 @@ final class ServiceOperations {
             TaskDefinitionOperations taskDefinitions,
             Deployer deployer,
             Clock clock,
-            Runnable wake) {
+            Runnable wake,
+            SubnetNetworks networks) {
+        this.networks = networks;
         this.store = store;
         this.account = account;
         this.clusters = clusters;
@@ -87,6 +95,7 @@ final class ServiceOperations {
     }
 
     private JsonNode create(ObjectNode in) {
+        SchedulingStrategy strategy = DaemonRules.checkCreate(in);
         Unserved.check("CreateService", in);
         ClusterRecord cluster = clusters.active(
                 Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
@@ -97,11 +106,13 @@ final class ServiceOperations {
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
         Unserved.checkTaskDefinition("CreateService", in, td.definition());
-        if (!in.has("desiredCount")) {
+        LaunchSpec launch = LaunchChecks.check(in, td.definition(), cluster.name(), networks);
+        if (strategy == SchedulingStrategy.REPLICA && !in.has("desiredCount")) {
             throw AwsException.invalidParameter(
                     "Missing required parameter 'desiredCount' (required for the REPLICA scheduling strategy).");
         }
-        int desired = desiredCount(in);
+        // a DAEMON service's desiredCount follows its eligible instances (the controller writes it)
+        int desired = strategy == SchedulingStrategy.DAEMON ? 0 : desiredCount(in);
         String token = Params.string(in, "clientToken");
         if (token != null && token.length() > 36) {
             throw AwsException.invalidParameter("'clientToken' must be at most 36 characters.");
@@ -113,8 +124,13 @@ final class ServiceOperations {
             }
         });
         spec.put("launchType", spec.path("launchType").asText("EC2"));
-        spec.put("schedulingStrategy", "REPLICA");
-        spec.set("deploymentConfiguration", deploymentConfiguration(in.path("deploymentConfiguration"), Json.object()));
+        if (launch.launchType() == LaunchType.FARGATE && !spec.hasNonNull("platformVersion")) {
+            spec.put("platformVersion", PlatformVersions.LATEST); // as ECS shows a FARGATE service's
+        }
+        spec.put("schedulingStrategy", strategy.wire());
+        spec.set(
+                "deploymentConfiguration",
+                deploymentConfiguration(in.path("deploymentConfiguration"), DaemonRules.baseConfiguration(strategy)));
         spec.putObject("deploymentController").put("type", "ECS");
         spec.put("enableECSManagedTags", spec.path("enableECSManagedTags").asBoolean(false));
         spec.put("enableExecuteCommand", spec.path("enableExecuteCommand").asBoolean(false));
@@ -168,7 +184,9 @@ final class ServiceOperations {
                             (read, updated) -> {
                                 ServiceRow s = read.value();
                                 boolean newDeployment =
-                                        !updated.taskDefinitionArn().equals(s.taskDefinitionArn()) || force;
+                                        !updated.taskDefinitionArn().equals(s.taskDefinitionArn())
+                                                || force
+                                                || networkChanged(s, updated);
                                 if (!newDeployment) {
                                     return store.services().update(updated, read.version());
                                 }
@@ -208,6 +226,7 @@ final class ServiceOperations {
         if (!s.status().equals(ServiceStatus.ACTIVE.wire())) {
             throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
         }
+        DaemonRules.checkUpdate(in, s);
         ObjectNode spec = s.spec().deepCopy();
         if (in.has("deploymentConfiguration")) {
             spec.set("deploymentConfiguration", deploymentConfiguration(in.get("deploymentConfiguration"), (ObjectNode)
@@ -235,6 +254,11 @@ final class ServiceOperations {
                 ? activeTaskDefinition(in.get("taskDefinition").asText())
                 : null;
         Unserved.checkTaskDefinition("UpdateService", in, td == null ? null : td.definition());
+        TaskDefinitionRecord launching =
+                td != null ? td : taskDefinitions.find(tdArn, true).orElse(null);
+        if (launching != null) {
+            LaunchChecks.check(spec, launching.definition(), s.cluster(), networks);
+        }
         if (td != null) {
             tdArn = td.arn();
         }
@@ -247,6 +271,19 @@ final class ServiceOperations {
             updated = updated.withDesired(desiredCount(in));
         }
         return updated;
+    }
+
+    /**
+     * Whether UpdateService changed how tasks are networked or on which platform they run ({@code networkConfiguration},
+     * {@code platformVersion}): as on ECS, the running tasks are replaced by a new deployment.
+     */
+    private static boolean networkChanged(ServiceRow before, ServiceRow after) {
+        for (String m : new String[] {"networkConfiguration", "platformVersion"}) {
+            if (!before.spec().path(m).equals(after.spec().path(m))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The new deployment is PRIMARY; the previous ones keep their tasks as ACTIVE until drained. */
@@ -286,6 +323,7 @@ final class ServiceOperations {
         List<ServiceRow> rows = store.services()
                 .list(cluster.name(), after == null ? null : after.path("name").asText(), max + 1);
         String launchType = Params.string(in, "launchType");
+        String strategy = Params.string(in, "schedulingStrategy");
         ObjectNode out = Json.object();
         out.set(
                 "serviceArns",
@@ -293,6 +331,9 @@ final class ServiceOperations {
                         .limit(max)
                         .filter(s -> launchType == null
                                 || launchType.equals(s.spec().path("launchType").asText("EC2")))
+                        .filter(s -> strategy == null
+                                || strategy.equals(
+                                        ModelJson.schedulingStrategy(s.spec()).wire()))
                         .map(ServiceRow::arn)
                         .toList()));
         if (rows.size() > max) {
@@ -312,7 +353,8 @@ final class ServiceOperations {
             throw new AwsException("ServiceNotActiveException", 400, "Service was not ACTIVE.");
         }
         boolean force = Params.bool(in, "force");
-        if (s.desiredCount() > 0 && !force) {
+        boolean daemon = ModelJson.schedulingStrategy(s.spec()) == SchedulingStrategy.DAEMON;
+        if (s.desiredCount() > 0 && !force && !daemon) { // a DAEMON service cannot be scaled to 0 first
             throw AwsException.invalidParameter("The service cannot be stopped while it is scaled above 0.");
         }
         if (!store.services().update(s.deleting(force), current.version())) {

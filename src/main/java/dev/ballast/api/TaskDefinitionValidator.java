@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Names;
 import dev.ballast.core.TaskSizes;
 import dev.ballast.model.ContainerDefinition;
+import dev.ballast.model.LaunchType;
 import dev.ballast.model.Mode;
+import dev.ballast.model.NetworkMode;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -45,21 +47,12 @@ final class TaskDefinitionValidator {
         String networkMode = td.path("networkMode").asText("bridge");
         boolean fargate = false;
         for (JsonNode c : td.path("requiresCompatibilities")) {
-            fargate |= c.asText().equals("FARGATE");
+            fargate |= c.asText().equals(LaunchType.FARGATE.wire());
         }
         Long taskMemory = td.has("memory") ? parseTaskMemory(td.path("memory").asText()) : null;
-        if (td.has("cpu")) {
-            parseTaskCpu(td.path("cpu").asText());
-        }
+        Long taskCpu = td.has("cpu") ? parseTaskCpu(td.path("cpu").asText()) : null;
         if (fargate) {
-            if (!td.has("cpu") || taskMemory == null) {
-                throw AwsException.client("Task definition '" + family
-                        + "' requires FARGATE, which needs task-level 'cpu' and 'memory'.");
-            }
-            if (!networkMode.equals("awsvpc")) {
-                throw AwsException.client(
-                        "Task definition '" + family + "' requires FARGATE, which only supports networkMode 'awsvpc'.");
-            }
+            checkFargate(networkMode, taskCpu, taskMemory);
         }
         Set<String> volumes = new HashSet<>();
         for (JsonNode v : td.path("volumes")) {
@@ -97,6 +90,23 @@ final class TaskDefinitionValidator {
             throw AwsException.client("The containers of task definition '" + family + "' ask for " + memorySum
                     + " MiB of memory in all, more than the task's 'memory' of " + taskMemory + " MiB.");
         }
+    }
+
+    /**
+     * ECS's rules for a task definition that requires FARGATE: networkMode awsvpc, task-level cpu and memory, in
+     * one of the combinations Fargate offers ({@link FargateSizes}).
+     */
+    private static void checkFargate(String networkMode, Long taskCpu, Long taskMemory) {
+        if (taskCpu == null) {
+            throw AwsException.client("Fargate requires that 'cpu' be defined at the task level.");
+        }
+        if (taskMemory == null) {
+            throw AwsException.client("Fargate requires that 'memory' be defined at the task level.");
+        }
+        if (!networkMode.equals(NetworkMode.AWSVPC.wire())) {
+            throw AwsException.client("Fargate only supports network mode 'awsvpc'.");
+        }
+        FargateSizes.check(taskCpu, taskMemory);
     }
 
     /** Task memory in MiB from "512", "1GB" or "1 GB". */

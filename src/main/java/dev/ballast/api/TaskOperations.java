@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.Account;
 import dev.ballast.core.CompareAndSet;
-import dev.ballast.core.ModelJson;
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.LaunchSpec;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskDefinitionStatus;
@@ -81,6 +81,7 @@ final class TaskOperations {
             throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
         }
         Unserved.checkTaskDefinition("RunTask", in, td.definition());
+        LaunchSpec spec = LaunchChecks.check(in, td.definition(), cluster.name(), launcher.networks());
         taskDefinitions.checkRegistries(td);
         int count = in.has("count") ? in.get("count").asInt() : 1;
         if (count < 1 || count > 10) {
@@ -114,7 +115,7 @@ final class TaskOperations {
                             startedBy,
                             Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)),
                             token,
-                            ModelJson.launchSpec(in),
+                            spec,
                             null),
                     count,
                     claim,

@@ -2,7 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.model.NetworkMode;
+import dev.ballast.model.LaunchType;
 import dev.ballast.model.TaskDefinition;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +13,8 @@ import java.util.function.Predicate;
  * What Ballast does not serve, refused instead of silently accepted: one row per request member (or task
  * definition member, checked when a task is launched from it) with the error ECS's callers get. Where ECS
  * itself has an error text for the case, the row uses it; otherwise {@code UnsupportedFeatureException}
- * names the member. When a feature lands (Fargate, awsvpc, capacity providers, load balancers…), its rows
- * go. Task definitions are documents: registering one that uses these members is accepted, running it is not.
+ * names the member. When a feature lands (capacity providers, load balancers…), its rows go (Fargate and
+ * awsvpc did: {@link LaunchChecks}). Task definitions are documents: registering one that uses these members is accepted, running it is not.
  */
 final class Unserved {
     /**
@@ -38,6 +38,7 @@ final class Unserved {
 
     private static final Set<String> LAUNCHES = Set.of("RunTask", "CreateService", "UpdateService");
     private static final Set<String> SERVICES = Set.of("CreateService", "UpdateService");
+    private static final Set<String> SERVED_LAUNCH_TYPES = Set.of(LaunchType.EC2.wire(), LaunchType.FARGATE.wire());
     private static final Set<String> LONG_ARN_SETTINGS =
             Set.of("serviceLongArnFormat", "taskLongArnFormat", "containerInstanceLongArnFormat");
 
@@ -47,11 +48,12 @@ final class Unserved {
                     Set.of("RunTask", "CreateService"),
                     "launchType",
                     in -> in.has("launchType")
-                            && !in.path("launchType").asText().equals("EC2"),
-                    in -> unsupported(
-                            "launchType "
-                                    + ShapeValidator.clip(in.path("launchType").asText())
-                                    + " is not served by Ballast: tasks run on the cluster's container instances (launchType EC2).")),
+                            && !SERVED_LAUNCH_TYPES.contains(
+                                    in.path("launchType").asText()),
+                    in -> unsupported("launchType "
+                            + ShapeValidator.clip(in.path("launchType").asText())
+                            + " is not served by Ballast: tasks run on the cluster's container instances "
+                            + "(launchType EC2) or on their serverless capacity (launchType FARGATE).")),
             new Row(
                     LAUNCHES,
                     "capacityProviderStrategy",
@@ -59,12 +61,6 @@ final class Unserved {
                     in -> unsupported(
                             "'capacityProviderStrategy' is not served by Ballast (it has no capacity providers): "
                                     + "leave it out to run on the cluster's container instances.")),
-            new Row(
-                    LAUNCHES,
-                    "platformVersion",
-                    in -> in.hasNonNull("platformVersion"),
-                    in -> AwsException.invalidParameter(
-                            "The platform version must be null when specifying an EC2 launch type.")),
             new Row(
                     SERVICES,
                     "loadBalancers",
@@ -99,11 +95,6 @@ final class Unserved {
                     in -> AwsException.invalidParameter(
                             "Invalid 'role': a service role is only used to register tasks with "
                                     + "load balancers, which Ballast does not serve; leave 'role' out.")),
-            new Row(
-                    Set.of("CreateService"),
-                    "schedulingStrategy",
-                    in -> "DAEMON".equals(in.path("schedulingStrategy").asText()),
-                    in -> unsupported("The DAEMON scheduling strategy is not supported by Ballast yet.")),
             new Row(
                     Set.of("CreateService"),
                     "deploymentController",
@@ -153,22 +144,10 @@ final class Unserved {
                     in -> AwsException.invalidParameter("You can no longer disable Long Arn settings.")));
 
     /** Task definition members, checked when RunTask, CreateService or UpdateService launches from the revision. */
-    static final List<TaskDefinitionRow> TASK_DEFINITION = List.of(new TaskDefinitionRow(
-            LAUNCHES,
-            "networkMode",
-            td -> td.networkMode() == NetworkMode.AWSVPC,
-            td -> unsupported("Task definition " + td.arn() + " uses networkMode awsvpc, "
-                    + "which Ballast does not serve (no elastic network interfaces): use bridge or host.")));
+    static final List<TaskDefinitionRow> TASK_DEFINITION = List.of();
 
     /** Request members checked after the task definition's (their error assumes a task definition Ballast can run). */
-    static final List<Row> AFTER_TASK_DEFINITION = List.of(
-            new Row(
-                    LAUNCHES,
-                    "networkConfiguration",
-                    in -> in.path("networkConfiguration").has("awsvpcConfiguration"),
-                    in -> AwsException.invalidParameter(
-                            "Network Configuration is not valid for the given networkMode of this "
-                                    + "task definition. (Ballast does not serve networkMode awsvpc; 'networkConfiguration' has no use.)")));
+    static final List<Row> AFTER_TASK_DEFINITION = List.of();
 
     private Unserved() {}
 

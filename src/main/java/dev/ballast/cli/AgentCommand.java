@@ -14,6 +14,7 @@ import dev.ballast.registry.DockerConfigCredentials;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.registry.RepositoryCredentials;
+import dev.ballast.schedule.Capacity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
@@ -118,8 +120,15 @@ final class AgentCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description =
                     "JSON file mapping secret names or ARNs to {\"username\",\"password\",\"registry\"}: what task definitions' "
-                            + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
+                            + "repositoryCredentials.credentialsParameter name (see docs/registry.md); and the secret store for "
+                            + "containers' secrets: names or ARNs to a string or a JSON object (see docs/secrets.md). Keep it mode 600.")
     Path registryCredentials;
+
+    @Option(
+            names = "--serverless",
+            description = "Offer serverless capacity: FARGATE tasks may be placed on this instance (it registers the "
+                    + "attribute ballast.serverless=true; default: EC2 tasks only).")
+    boolean serverless;
 
     @picocli.CommandLine.Mixin
     RegistryOptions registryOptions = new RegistryOptions();
@@ -254,7 +263,9 @@ final class AgentCommand implements Callable<Integer> {
                         null,
                         cpu,
                         memory,
-                        RemoteControlPlane.attributes(rt.attributes()),
+                        OfferedAttributes.with(
+                                RemoteControlPlane.attributes(rt.attributes()),
+                                serverless ? Map.of(Capacity.SERVERLESS_ATTRIBUTE, "true") : Map.of()),
                         "ballast-" + Version.current()));
             } catch (JsonApiClient.Failure f) {
                 if (f.status() == 0 || f.status() >= 500) {

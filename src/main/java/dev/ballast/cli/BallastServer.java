@@ -34,6 +34,7 @@ import dev.ballast.registry.RegistryClient;
 import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.ResolutionFailedException;
 import dev.ballast.resolve.RevisionResolver;
+import dev.ballast.schedule.Capacity;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.Change;
@@ -48,6 +49,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,7 +122,8 @@ public final class BallastServer implements AutoCloseable {
                     ManagedCatalog.builtIn(),
                     config.registries().repositoryCredentials());
             Deployer deployer = new Deployer(store, account, ids, clock);
-            Launcher launcher = new Launcher(store, account, ids, clock);
+            Launcher launcher =
+                    new Launcher(store, account, ids, clock, config.agents().networks());
 
             AtomicReference<Runnable> wakeAgents = new AtomicReference<>(() -> {});
             // Registry I/O runs off the reconciler thread: a registry that hangs holds up only its own revisions.
@@ -215,6 +218,9 @@ public final class BallastServer implements AutoCloseable {
             // a resync of every service. This server's own API writes wake them directly; the controllers' own writes
             // do not requeue their service (a level-triggered pass would otherwise wake itself after every write).
             store.changes().subscribe((change, fromThisServer) -> {
+                if (change.kind() == Change.Kind.INSTANCE) {
+                    reconcilers.instanceChanged(change.id()); // a joining or draining instance: DAEMON services
+                }
                 if (fromThisServer || change.kind() == Change.Kind.INSTANCE_TASKS) {
                     return; // a task's change also arrives as its service's
                 }
@@ -283,7 +289,11 @@ public final class BallastServer implements AutoCloseable {
                 Optional<DockerRuntime> docker = engineRuntime(config, store, registry);
                 agents = EmbeddedAgents.start(
                         embeddedAgents(config, docker),
-                        new StoreControlPlane(store, account, clock),
+                        OfferedAttributes.adding(
+                                new StoreControlPlane(store, account, clock),
+                                config.agents().serverless()
+                                        ? Map.of(Capacity.SERVERLESS_ATTRIBUTE, "true")
+                                        : Map.of()),
                         docker.<Function<String, ContainerRuntime>>map(d -> arn -> d)
                                 .orElse(arn -> new SimulatedRuntime(arn, registry, registry::withCredential)),
                         metrics,

@@ -4,7 +4,10 @@ import dev.ballast.registry.RepositoryCredentials;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 
-/** Loads {@code --registry-credentials} for the server and the agent, warning about unsafe permissions. */
+/**
+ * Loads {@code --registry-credentials} (registry credentials and the container secret store) for the server and the
+ * agent, warning about unsafe permissions.
+ */
 final class RegistryCredentialsFile {
     private RegistryCredentialsFile() {}
 
@@ -15,7 +18,11 @@ final class RegistryCredentialsFile {
         }
         RepositoryCredentials loaded = RepositoryCredentials.load(file);
         RepositoryCredentials.permissionProblem(file).ifPresent(problem -> log.warn("{}", problem));
-        log.info("registry credentials: {} entries from {}", loaded.size(), file);
+        log.info(
+                "registry credentials: {} entries from {}; container secrets: {}",
+                loaded.size(),
+                file,
+                loaded.secrets().size());
         return loaded;
     }
 }

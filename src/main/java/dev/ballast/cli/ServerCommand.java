@@ -9,6 +9,7 @@ import dev.ballast.deploy.Reconcilers;
 import dev.ballast.registry.BudgetSettings;
 import dev.ballast.registry.DockerConfigCredentials;
 import dev.ballast.schedule.InstanceHealth;
+import dev.ballast.schedule.SubnetNetworks;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -127,7 +128,8 @@ final class ServerCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description =
                     "JSON file mapping secret names or ARNs to {\"username\",\"password\",\"registry\"}: what task definitions' "
-                            + "repositoryCredentials.credentialsParameter name (see docs/registry.md). Keep it mode 600.")
+                            + "repositoryCredentials.credentialsParameter name (see docs/registry.md); and the secret store for "
+                            + "containers' secrets: names or ARNs to a string or a JSON object (see docs/secrets.md). Keep it mode 600.")
     Path registryCredentials;
 
     @Option(
@@ -182,6 +184,24 @@ final class ServerCommand implements Callable<Integer> {
                     "Address containers' port mappings bind on for the embedded agent's engine; 0.0.0.0 publishes "
                             + "them on every interface (default: ${DEFAULT-VALUE}).")
     String portHostIp;
+
+    @Option(
+            names = "--serverless",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Whether the embedded agent's instances offer serverless capacity: FARGATE tasks run only on "
+                    + "instances that do (--no-serverless: EC2 tasks only; default: they do).")
+    boolean serverless;
+
+    @Option(
+            names = "--subnet-network",
+            paramLabel = "SUBNET=NETWORK",
+            description =
+                    "Maps an awsvpc subnet to an engine network (repeatable; '*=NETWORK' for every other subnet). "
+                            + "With none, every subnet of a cluster maps to the network ballast-<cluster>; with some, "
+                            + "an unmapped subnet is refused (docs/networking.md).")
+    List<String> subnetNetworks = new ArrayList<>();
 
     @Option(
             names = "--node-name",
@@ -281,6 +301,8 @@ final class ServerCommand implements Callable<Integer> {
                     .dockerHost(dockerHost)
                     .replica(new ServerConfig.Replica(nodeName, controllerLease))
                     .portHostIp(DockerRuntime.checkHostIp(portHostIp))
+                    .serverless(serverless)
+                    .subnetNetworks(SubnetNetworks.parse(subnetNetworks))
                     .instance(new ServerConfig.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
                     .stoppedTaskRetention(stoppedTaskRetention)
                     .reconcileWorkers(reconcileWorkers != null ? reconcileWorkers : Reconcilers.DEFAULT_WORKERS)

@@ -11,6 +11,7 @@ import dev.ballast.registry.RegistryConfig;
 import dev.ballast.registry.RepositoryCredentials;
 import dev.ballast.resolve.ResolveSettings;
 import dev.ballast.schedule.InstanceHealth;
+import dev.ballast.schedule.SubnetNetworks;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -117,6 +118,8 @@ public record ServerConfig(
      * @param portHostIp the address containers' port mappings bind on
      * @param instance the cluster its instances join and the resources they register
      * @param health when agents count as disconnected, and when their tasks are stopped
+     * @param serverless whether the embedded instances offer serverless (FARGATE) capacity (--[no-]serverless)
+     * @param networks the engine network each awsvpc subnet maps to (--subnet-network; docs/networking.md)
      */
     public record Agents(
             int simulatedInstances,
@@ -124,8 +127,11 @@ public record ServerConfig(
             String dockerHost,
             String portHostIp,
             EmbeddedInstance instance,
-            InstanceHealth.Settings health) {
+            InstanceHealth.Settings health,
+            boolean serverless,
+            SubnetNetworks networks) {
         public Agents {
+            Objects.requireNonNull(networks, "networks");
             Objects.requireNonNull(runtime, "runtime");
             Objects.requireNonNull(portHostIp, "portHostIp");
             Objects.requireNonNull(instance, "instance");
@@ -277,6 +283,8 @@ public record ServerConfig(
         private String portHostIp = DockerRuntime.DEFAULT_HOST_IP;
         private EmbeddedInstance instance = EmbeddedInstance.defaults();
         private InstanceHealth.Settings agentHealth = InstanceHealth.Settings.defaults();
+        private boolean serverless = true;
+        private SubnetNetworks networks = SubnetNetworks.DEFAULT;
         private Duration reconcilePeriod = Duration.ofMillis(250);
         private Duration stoppedTaskRetention = DEFAULT_STOPPED_TASK_RETENTION;
         private int reconcileWorkers = Reconcilers.DEFAULT_WORKERS;
@@ -382,6 +390,18 @@ public record ServerConfig(
             return this;
         }
 
+        /** Whether the embedded instances offer serverless (FARGATE) capacity (default: they do). */
+        public Builder serverless(boolean value) {
+            this.serverless = value;
+            return this;
+        }
+
+        /** The engine network each awsvpc subnet maps to (default: one network per cluster). */
+        public Builder subnetNetworks(SubnetNetworks value) {
+            this.networks = value;
+            return this;
+        }
+
         /** The embedded instances' cluster and resources (default: {@link EmbeddedInstance#defaults()}). */
         public Builder instance(EmbeddedInstance value) {
             this.instance = value;
@@ -430,7 +450,15 @@ public record ServerConfig(
                     account,
                     clock,
                     new Registries(registry, resolve, repositoryCredentials),
-                    new Agents(simulatedInstances, runtime, dockerHost, portHostIp, instance, agentHealth),
+                    new Agents(
+                            simulatedInstances,
+                            runtime,
+                            dockerHost,
+                            portHostIp,
+                            instance,
+                            agentHealth,
+                            serverless,
+                            networks),
                     new Controllers(reconcilePeriod, stoppedTaskRetention, replica, reconcileWorkers),
                     lifecycle,
                     tagWatch);

@@ -142,7 +142,14 @@ final class FailedStarts {
     /** Why a task could not start, without the task's id, so that the same cause makes one (refreshed) event. */
     private static void report(Events events, TaskRow t) {
         for (TaskRow.ContainerRow c : t.containers()) {
-            if (ContainerError.of(c.reason()).orElse(null) != ContainerError.CANNOT_PULL_CONTAINER) {
+            ContainerError error = ContainerError.of(c.reason()).orElse(null);
+            if (error == ContainerError.RESOURCE_INITIALIZATION) {
+                // a container secret the agent could not resolve: the reason names the reference, never a value
+                events.add("(service " + events.serviceName() + ") could not start a task: " + c.reason()
+                        + (c.reason().endsWith(".") ? "" : "."));
+                continue;
+            }
+            if (error != ContainerError.CANNOT_PULL_CONTAINER) {
                 continue;
             }
             int at = c.launchImage() == null ? -1 : c.launchImage().indexOf('@');

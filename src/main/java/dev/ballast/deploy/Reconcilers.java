@@ -28,6 +28,8 @@ public final class Reconcilers implements AutoCloseable {
     static final String INSTANCE_HEALTH = "job:instance-health";
     /** The job that purges expired stopped tasks. */
     static final String PURGE = "job:stopped-task-purge";
+    /** Keys {@code instance:<ARN>}: a container instance changed, its cluster's DAEMON services reconcile. */
+    static final String INSTANCE_PREFIX = "instance:";
     /** The first back-off after a failed reconcile of a key, doubled per consecutive failure ... */
     static final Duration BACKOFF = Duration.ofMillis(250);
     /** ... up to this. */
@@ -36,6 +38,7 @@ public final class Reconcilers implements AutoCloseable {
     private final Store store;
     private final InstanceHealth health;
     private final ServiceController controller;
+    private final DaemonInstances daemons;
     private final ControllerRuntime runtime;
     private final ControllerLease lease;
     private volatile StoppedTaskPurge purge;
@@ -76,6 +79,7 @@ public final class Reconcilers implements AutoCloseable {
         this.health = health;
         this.store = store;
         this.controller = controller;
+        this.daemons = new DaemonInstances(store);
         this.runtime = new ControllerRuntime(
                         "ballast-reconciler",
                         this::reconcile,
@@ -128,6 +132,15 @@ public final class Reconcilers implements AutoCloseable {
     }
 
     /**
+     * A container instance registered, reconnected, or changed its status or attributes: the DAEMON services of
+     * its cluster reconcile soon (a joining instance gets their tasks without waiting for the periodic resync).
+     * Cheap for the caller (a change listener): the lookup runs on a worker.
+     */
+    public void instanceChanged(String instanceArn) {
+        runtime.enqueue(INSTANCE_PREFIX + instanceArn);
+    }
+
+    /**
      * One full pass on the caller's thread (tests): runs the periodic jobs now, then reconciles every live service
      * and whatever they queue until nothing is ready; returns once no worker is reconciling either.
      */
@@ -167,6 +180,9 @@ public final class Reconcilers implements AutoCloseable {
                 Runnable job = jobs.get(key);
                 if (job != null) {
                     job.run();
+                } else if (key.startsWith(INSTANCE_PREFIX)) {
+                    daemons.servicesOnInstance(key.substring(INSTANCE_PREFIX.length()))
+                            .forEach(runtime::enqueue);
                 } else {
                     controller.reconcile(key);
                 }

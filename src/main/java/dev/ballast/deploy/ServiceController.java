@@ -9,6 +9,7 @@ import dev.ballast.model.HealthStatus;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.ResolutionState;
 import dev.ballast.model.RolloutState;
+import dev.ballast.model.SchedulingStrategy;
 import dev.ballast.model.ServiceDeploymentStatus;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.StopCause;
@@ -59,6 +60,7 @@ public final class ServiceController {
     private final FailedStarts failedStarts;
     private final BooleanSupplier leading;
     private final LaunchGuard launchGuard;
+    private final DaemonInstances daemons;
     private volatile Consumer<RevisionRow> onResolved = r -> {};
 
     public ServiceController(
@@ -97,6 +99,7 @@ public final class ServiceController {
             BooleanSupplier leading,
             LaunchGuard launchGuard) {
         this.launchGuard = launchGuard;
+        this.daemons = new DaemonInstances(store);
         this.leading = leading;
         this.failedStarts = new FailedStarts(store, clock, LaunchBackoff.DEFAULT);
         this.store = store;
@@ -244,6 +247,10 @@ public final class ServiceController {
             List<Versioned<DeploymentRow>> deployments,
             List<TaskRow> live,
             Events events) {
+        if (ModelJson.schedulingStrategy(service.spec()) == SchedulingStrategy.DAEMON) {
+            rollDaemon(service, stored, deployments, live, events);
+            return;
+        }
         DeploymentRow primary = stored.value();
         List<TaskRow> wanted = live.stream()
                 .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire()))
@@ -291,19 +298,67 @@ public final class ServiceController {
                     + " running tasks: " + "(deployment " + primary.id() + " replacing older deployments).");
         }
         if (plan.start() > 0 && !failedStarts.waiting(service, primary, events)) {
-            start(service, primary, failedStarts.batch(primary, plan.start()), events);
+            start(service, primary, failedStarts.batch(primary, plan.start()), null, events);
         }
         boolean oldGone =
                 oldTasks.isEmpty() && live.stream().noneMatch(t -> !primary.id().equals(t.deploymentId()));
-        if (oldGone) {
-            deployer.retireOld(primary, deployments);
-        }
         // steady: only the primary's tasks, as many as desired, all running and healthy, none still stopping
         boolean steady = oldGone
                 && runningPrimary == service.desiredCount()
                 && primaryTasks.size() == service.desiredCount()
                 && live.size() == primaryTasks.size()
                 && primaryTasks.stream().allMatch(t -> t.health().settled());
+        settle(service, stored, deployments, oldGone, steady, events);
+    }
+
+    /**
+     * A DAEMON service's pass ({@link DaemonPlan}): its {@code desiredCount} follows the eligible instances; tasks
+     * on instances that no longer qualify stop (on a DRAINING one, after its other service tasks); one primary task
+     * starts on each eligible instance that has none.
+     */
+    private void rollDaemon(
+            ServiceRow service,
+            Versioned<DeploymentRow> stored,
+            List<Versioned<DeploymentRow>> deployments,
+            List<TaskRow> live,
+            Events events) {
+        DeploymentRow primary = stored.value();
+        DeploymentConfiguration config = primary.configuration();
+        DaemonPlan plan = DaemonPlan.plan(
+                daemons.standings(service, live),
+                live,
+                primary.id(),
+                config.minimumHealthyPercent(),
+                config.maximumPercent());
+        service = daemons.withDesired(service, plan.desired());
+        if (service == null) {
+            return; // changed meanwhile: the next pass reads it again
+        }
+        plan.stops().forEach(s -> stop(List.of(s.task()), 1, t -> s.why().reason(primary.id())));
+        if (!plan.stops().isEmpty()) {
+            events.add("(service " + service.name() + ") has stopped "
+                    + plan.stops().size() + " running tasks: "
+                    + plan.stops().stream().map(s -> taskRef(s.task())).collect(Collectors.joining(" ")) + ".");
+        }
+        if (!plan.launchOn().isEmpty() && !failedStarts.waiting(service, primary, events)) {
+            List<String> on = plan.launchOn();
+            start(service, primary, 0, on.subList(0, failedStarts.batch(primary, on.size())), events);
+        }
+        settle(service, stored, deployments, plan.oldGone(), plan.steady(), events);
+    }
+
+    /** Retires older deployments once their tasks are gone; completes the primary (or says steady) once steady. */
+    private void settle(
+            ServiceRow service,
+            Versioned<DeploymentRow> stored,
+            List<Versioned<DeploymentRow>> deployments,
+            boolean oldGone,
+            boolean steady,
+            Events events) {
+        DeploymentRow primary = stored.value();
+        if (oldGone) {
+            deployer.retireOld(primary, deployments);
+        }
         if (primary.rolloutState().equals(RolloutState.IN_PROGRESS.wire()) && steady) {
             deployer.complete(service, primary, deployments, events);
         } else if (primary.rolloutState().equals(RolloutState.COMPLETED.wire()) && steady != primary.steady()) {
@@ -314,7 +369,8 @@ public final class ServiceController {
         }
     }
 
-    private void start(ServiceRow service, DeploymentRow primary, int count, Events events) {
+    /** Starts {@code count} primary tasks anywhere, or (instances not null) one on each of {@code instances}. */
+    private void start(ServiceRow service, DeploymentRow primary, int count, List<String> instances, Events events) {
         if (!leading.getAsBoolean()) {
             return; // the lease was lost during this reconcile: the new leader launches
         }
@@ -325,33 +381,40 @@ public final class ServiceController {
         }
         TaskDefinitionRecord td =
                 store.taskDefinitions().findByArn(revision.taskDefinitionArn()).orElseThrow();
-        Launcher.Launched launched = launcher.launch(
-                new Launcher.Launch(
-                        service.cluster(),
-                        service.clusterArn(),
-                        td,
-                        revision.resolution().containers(),
-                        service.arn(),
-                        primary.id(),
-                        primary.id(),
-                        "service:" + service.name(),
-                        null,
-                        ModelJson.launchSpec(service.spec()),
-                        null),
-                count);
-        if (!launched.tasks().isEmpty()) {
-            events.add("(service " + service.name() + ") has started "
-                    + launched.tasks().size() + " tasks: "
-                    + launched.tasks().stream()
-                            .map(t -> "(task " + t.arn().substring(t.arn().lastIndexOf('/') + 1) + ")")
-                            .reduce((a, b) -> a + " " + b)
-                            .orElse("")
-                    + ".");
+        List<TaskRow> started = new ArrayList<>();
+        String failure = null;
+        List<List<String>> targets = new ArrayList<>();
+        if (instances == null) {
+            targets.add(null); // one launch of count, anywhere
+        } else {
+            instances.forEach(i -> targets.add(List.of(i))); // one task on each named instance
+        }
+        for (List<String> on : targets) {
+            Launcher.Launched launched = launcher.launch(
+                    new Launcher.Launch(
+                            service.cluster(),
+                            service.clusterArn(),
+                            td,
+                            revision.resolution().containers(),
+                            service.arn(),
+                            primary.id(),
+                            primary.id(),
+                            "service:" + service.name(),
+                            null,
+                            ModelJson.launchSpec(service.spec()),
+                            on),
+                    on == null ? count : 1);
+            started.addAll(launched.tasks());
+            failure = failure == null ? launched.failureReason() : failure;
+        }
+        if (!started.isEmpty()) {
+            events.add("(service " + service.name() + ") has started " + started.size() + " tasks: "
+                    + started.stream().map(ServiceController::taskRef).collect(Collectors.joining(" ")) + ".");
             wakeAgents.run();
         }
-        if (launched.failureReason() != null) {
+        if (failure != null) {
             // one line, refreshed while the cause lasts (identical events collapse)
-            events.add(PlacementFailures.serviceEvent(service.name(), launched.failureReason()));
+            events.add(PlacementFailures.serviceEvent(service.name(), failure));
         }
     }
 
@@ -382,10 +445,7 @@ public final class ServiceController {
                     "(service " + service.name() + ") (task " + id + ") failed container health checks.");
         }
         events.add("(service " + service.name() + ") has stopped " + unhealthy.size() + " running tasks: "
-                + unhealthy.stream()
-                        .map(t -> "(task " + t.arn().substring(t.arn().lastIndexOf('/') + 1) + ")")
-                        .collect(Collectors.joining(" "))
-                + ".");
+                + unhealthy.stream().map(ServiceController::taskRef).collect(Collectors.joining(" ")) + ".");
         return true;
     }
 
@@ -458,6 +518,11 @@ public final class ServiceController {
         if (stopped > 0) {
             wakeAgents.run();
         }
+    }
+
+    /** {@code (task <id>)}, as service events name tasks. */
+    private static String taskRef(TaskRow t) {
+        return "(task " + t.arn().substring(t.arn().lastIndexOf('/') + 1) + ")";
     }
 
     private static List<TaskRow> pendingFirst(List<TaskRow> tasks) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * default stay null when absent ({@code versionConsistency}, {@code healthCheck}, {@code stopTimeout},
  * {@code memory}, {@code memoryReservation}, {@code workingDirectory}, {@code user},
  * {@code repositoryCredentials}). Members Ballast does not use are not modelled; the registered document keeps
- * them.
+ * them. {@code secrets} are references ({@code valueFrom}), never values: the agent resolves them (docs/secrets.md).
  *
  * @param stopTimeout seconds between SIGTERM and SIGKILL, or null (the agent's default)
  * @param cpu CPU units (relative shares)
@@ -36,7 +36,8 @@ public record ContainerDefinition(
         List<String> entryPoint,
         String workingDirectory,
         String user,
-        RepositoryCredentials repositoryCredentials) {
+        RepositoryCredentials repositoryCredentials,
+        List<Secret> secrets) {
 
     /** ECS's {@code essential} when the definition does not say. */
     public static final boolean DEFAULT_ESSENTIAL = true;
@@ -51,6 +52,47 @@ public record ContainerDefinition(
         environment = environment == null ? List.of() : List.copyOf(environment);
         command = command == null ? List.of() : List.copyOf(command);
         entryPoint = entryPoint == null ? List.of() : List.copyOf(entryPoint);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+
+    /** A container without {@code secrets}. */
+    public ContainerDefinition(
+            String name,
+            String image,
+            boolean essential,
+            VersionConsistency versionConsistency,
+            List<Dependency> dependsOn,
+            HealthCheck healthCheck,
+            Integer stopTimeout,
+            int cpu,
+            Integer memory,
+            Integer memoryReservation,
+            List<PortMapping> portMappings,
+            List<EnvironmentVariable> environment,
+            List<String> command,
+            List<String> entryPoint,
+            String workingDirectory,
+            String user,
+            RepositoryCredentials repositoryCredentials) {
+        this(
+                name,
+                image,
+                essential,
+                versionConsistency,
+                dependsOn,
+                healthCheck,
+                stopTimeout,
+                cpu,
+                memory,
+                memoryReservation,
+                portMappings,
+                environment,
+                command,
+                entryPoint,
+                workingDirectory,
+                user,
+                repositoryCredentials,
+                List.of());
     }
 
     /** From a document's members; absent ones (null) get ECS's defaults. */
@@ -72,7 +114,8 @@ public record ContainerDefinition(
             @JsonProperty("entryPoint") List<String> entryPoint,
             @JsonProperty("workingDirectory") String workingDirectory,
             @JsonProperty("user") String user,
-            @JsonProperty("repositoryCredentials") RepositoryCredentials repositoryCredentials) {
+            @JsonProperty("repositoryCredentials") RepositoryCredentials repositoryCredentials,
+            @JsonProperty("secrets") List<Secret> secrets) {
         return new ContainerDefinition(
                 name,
                 image,
@@ -90,7 +133,8 @@ public record ContainerDefinition(
                 entryPoint,
                 workingDirectory,
                 user,
-                repositoryCredentials);
+                repositoryCredentials,
+                secrets);
     }
 
     /** The secret {@code repositoryCredentials.credentialsParameter} names, or null when there is none. */
@@ -168,4 +212,20 @@ public record ContainerDefinition(
 
     /** A container's {@code repositoryCredentials}: the secret holding the registry's user name and password. */
     public record RepositoryCredentials(String credentialsParameter) {}
+
+    /**
+     * One {@code secrets} entry (ECS {@code Secret}): the environment variable {@code name} gets the value of the
+     * secret {@code valueFrom} refers to (see {@link SecretReference}); the record holds the reference only.
+     */
+    public record Secret(String name, String valueFrom) {
+        public Secret {
+            name = name == null ? "" : name;
+            valueFrom = valueFrom == null ? "" : valueFrom;
+        }
+
+        /** The parsed {@code valueFrom}; throws IllegalArgumentException naming it when it is malformed. */
+        public SecretReference reference() {
+            return SecretReference.parse(valueFrom);
+        }
+    }
 }

@@ -11,7 +11,9 @@ public enum ContainerError {
     CANNOT_PULL_CONTAINER("CannotPullContainerError"),
     CANNOT_CREATE_CONTAINER("CannotCreateContainerError"),
     CANNOT_START_CONTAINER("CannotStartContainerError"),
-    DEPENDENCY_CONDITION_NOT_MET("DependencyConditionNotMet");
+    DEPENDENCY_CONDITION_NOT_MET("DependencyConditionNotMet"),
+    /** A task resource could not be set up before its containers, e.g. a container secret that did not resolve. */
+    RESOURCE_INITIALIZATION("ResourceInitializationError");
 
     private final String wire;
 

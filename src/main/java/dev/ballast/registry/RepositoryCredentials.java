@@ -3,6 +3,7 @@ package dev.ballast.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.core.SecretStore;
 import dev.ballast.image.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,21 +30,27 @@ import java.util.regex.Pattern;
  * {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>} matches the entry {@code <name>} and the
  * other way round (ECS accepts the name or the full ARN for a secret in the task's region). Passwords
  * never appear in {@link #toString()}, logs or errors.
+ *
+ * <p>The same file is the agent's secret store for container {@code secrets} (docs/secrets.md): an entry whose
+ * value is a string, or an object without {@code registry}, is a container secret ({@link #secrets()}), never
+ * registry credentials; an entry with {@code registry} is registry credentials only, never a container secret.
  */
 public final class RepositoryCredentials {
 
     private static final Pattern SECRET_ARN = Pattern.compile("arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:(.+)");
-    private static final RepositoryCredentials NONE = new RepositoryCredentials(Map.of(), null);
+    private static final RepositoryCredentials NONE = new RepositoryCredentials(Map.of(), null, SecretStore.none());
 
     /** One secret: its value and the registries (as image references name them) it may be sent to. */
     private record Entry(Credential credential, Set<String> registries) {}
 
     private final Map<String, Entry> byKey;
     private final Path source;
+    private final SecretStore secrets;
 
-    private RepositoryCredentials(Map<String, Entry> byKey, Path source) {
+    private RepositoryCredentials(Map<String, Entry> byKey, Path source, SecretStore secrets) {
         this.byKey = Map.copyOf(byKey);
         this.source = source;
+        this.secrets = secrets;
     }
 
     /** No file: every {@code credentialsParameter} is unknown. */
@@ -52,8 +59,9 @@ public final class RepositoryCredentials {
     }
 
     /**
-     * Reads {@code file}: one JSON object whose members are secret names or ARNs, each an object with
-     * non-empty {@code username} and a {@code password}.
+     * Reads {@code file}: one JSON object whose members are secret names or ARNs, each registry credentials (an
+     * object with non-empty {@code username}, a {@code password} and {@code registry}) or a container secret (a
+     * string, or an object without {@code registry}).
      *
      * @throws IllegalArgumentException naming the file and the entry when it cannot be read or has the wrong shape
      */
@@ -73,9 +81,19 @@ public final class RepositoryCredentials {
                     + " must hold a JSON object mapping secret names or ARNs to {\"username\", \"password\"}");
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<String, String> secrets = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
+            if (v.isTextual() || v.isObject() && !v.has("registry")) {
+                secrets.put(e.getKey(), v.isTextual() ? v.asText() : v.toString());
+                continue;
+            }
+            if (!v.isObject()) {
+                throw new IllegalArgumentException("registry credentials file " + file + ": entry \"" + e.getKey()
+                        + "\" must be a string or an object (a container secret) or registry credentials"
+                        + " {\"username\": \"…\", \"password\": \"…\", \"registry\": \"host[:port]\"}");
+            }
             if (!v.path("username").isTextual()
                     || v.path("username").asText().isEmpty()
                     || !v.path("password").isTextual()) {
@@ -108,7 +126,12 @@ public final class RepositoryCredentials {
                         "registry credentials file " + file + ": entry \"" + e.getKey() + "\": " + bad.getMessage());
             }
         }
-        return new RepositoryCredentials(entries, file);
+        return new RepositoryCredentials(entries, file, new SecretStore(secrets, entries.keySet(), true));
+    }
+
+    /** The file's container secrets (entries that are not registry credentials), for the agent. */
+    public SecretStore secrets() {
+        return secrets;
     }
 
     /**
@@ -144,6 +167,11 @@ public final class RepositoryCredentials {
      */
     public Optional<String> problem(String credentialsParameter, String registry) {
         Optional<Entry> e = entry(credentialsParameter);
+        if (e.isEmpty() && secrets.has(credentialsParameter)) {
+            return Optional.of("repositoryCredentials.credentialsParameter \"" + credentialsParameter
+                    + "\" is a container secret in " + where()
+                    + ", not registry credentials (which need \"username\", \"password\" and \"registry\")");
+        }
         if (e.isEmpty()) {
             return Optional.of("repositoryCredentials.credentialsParameter \"" + credentialsParameter
                     + "\" is not in the registry credentials (" + where() + ")");

@@ -40,12 +40,13 @@ public record Demand(int cpu, int memory, HostPorts ports) {
     /**
      * The host ports a task of this task definition takes on its instance. In {@code bridge} mode (the
      * default) a mapping's {@code hostPort} when it is set and not 0; in {@code host} mode the
-     * {@code hostPort}, else the {@code containerPort}; in {@code none} mode nothing. UDP mappings count
+     * {@code hostPort}, else the {@code containerPort}; in {@code none} mode nothing, and in {@code awsvpc} mode
+     * nothing either (each task has its own network namespace and address, so its ports take none of the host's). UDP mappings count
      * as {@code PORTS_UDP}, the rest as {@code PORTS}.
      */
     public static HostPorts ports(TaskDefinition taskDefinition) {
         NetworkMode mode = taskDefinition.effectiveNetworkMode();
-        if (mode == NetworkMode.NONE) {
+        if (mode == NetworkMode.NONE || mode == NetworkMode.AWSVPC) {
             return HostPorts.NONE;
         }
         List<Integer> tcp = new ArrayList<>();

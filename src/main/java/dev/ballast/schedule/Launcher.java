@@ -9,6 +9,7 @@ import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.LaunchSpec;
+import dev.ballast.model.LaunchType;
 import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskLaunch;
 import dev.ballast.model.TaskStatus;
@@ -94,8 +95,15 @@ public final class Launcher {
     private final TaskPorts taskPorts;
     private final Capacity capacity;
     private final RepeatedLog unplaced;
+    private final SubnetNetworks networks;
 
     public Launcher(Store store, Account account, Ids ids, Clock clock) {
+        this(store, account, ids, clock, SubnetNetworks.DEFAULT);
+    }
+
+    /** A launcher whose awsvpc tasks' subnets map to engine networks as {@code networks} says. */
+    public Launcher(Store store, Account account, Ids ids, Clock clock, SubnetNetworks networks) {
+        this.networks = networks;
         this.store = store;
         this.account = account;
         this.ids = ids;
@@ -103,6 +111,11 @@ public final class Launcher {
         this.taskPorts = new TaskPorts(store);
         this.capacity = new Capacity(store);
         this.unplaced = new RepeatedLog(LOG, clock, Duration.ofMinutes(5));
+    }
+
+    /** How awsvpc tasks' subnets map to engine networks. */
+    public SubnetNetworks networks() {
+        return networks;
     }
 
     public Launched launch(Launch l, int count) {
@@ -141,8 +154,13 @@ public final class Launcher {
         List<Placed> placedTasks = new ArrayList<>();
         String failure = null;
         for (Capacity.Share share : capacity.shares(l.cluster(), l.spec(), l.group(), count, live)) {
+            List<InstanceRow> pool = active.stream().filter(share.pool()).toList();
+            if (pool.isEmpty() && !active.isEmpty() && share.launchType() == LaunchType.FARGATE && share.count() > 0) {
+                failure = failure == null ? PlacementFailures.NO_SERVERLESS : failure;
+                continue;
+            }
             Placement.Result r = Placement.place(new Placement.Request(
-                    active.stream().filter(share.pool()).toList(),
+                    pool,
                     live,
                     taskPorts::of,
                     demand,
@@ -150,7 +168,14 @@ public final class Launcher {
                     l.group(),
                     l.spec().placementConstraints(),
                     l.spec().placementStrategy()));
-            TaskLaunch how = new TaskLaunch(share.launchType(), share.capacityProviderName(), null, null);
+            TaskLaunch how = new TaskLaunch(
+                    share.launchType(),
+                    share.capacityProviderName(),
+                    share.launchType() == LaunchType.FARGATE
+                            ? PlatformVersions.concrete(l.spec().platformVersion())
+                                    .orElse(PlatformVersions.CURRENT)
+                            : null,
+                    null);
             r.instanceArns().forEach(i -> placedTasks.add(new Placed(i, how)));
             failure = failure == null ? r.failureReason() : failure;
         }
@@ -158,6 +183,7 @@ public final class Launcher {
                 new Placement.Result(placedTasks.stream().map(Placed::instance).toList(), failure);
         List<TaskRow> tasks = new ArrayList<>();
         long now = clock.millis();
+        NetworkInterfaces interfaces = new NetworkInterfaces(l, td, live, ids, networks);
         for (Placed p : placedTasks) {
             String instance = p.instance();
             String id = ids.hex32();
@@ -212,7 +238,7 @@ public final class Launcher {
                     null,
                     0,
                     null,
-                    p.launch()));
+                    interfaces.next(p.launch())));
         }
         if (!tasks.isEmpty()) {
             store.tasks().insertAll(tasks, claim, l.serviceArn() == null ? tags : propagatedTags(l));

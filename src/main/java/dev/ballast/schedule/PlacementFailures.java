@@ -13,6 +13,9 @@ public final class PlacementFailures {
     public static final String NO_INSTANCES = "No Container Instances were found in your cluster.";
     /** ECS's failure reason when the instances are registered but their agents are disconnected. */
     public static final String AGENT = "AGENT";
+    /** A FARGATE task, and no instance whose agent offers serverless capacity (attribute ballast.serverless). */
+    public static final String NO_SERVERLESS = "No container instance in your cluster offers serverless (FARGATE) "
+            + "capacity: start an agent with --serverless, or a server without --no-serverless.";
 
     private PlacementFailures() {}
 

@@ -691,7 +691,7 @@ abstract class ApiContractSuite {
                                 .memory(32)
                                 .build())))
                 .isInstanceOf(ClientException.class)
-                .hasMessageContaining("FARGATE");
+                .hasMessageContaining("Fargate requires that 'cpu' be defined at the task level.");
         assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family(unique("sum"))
                         .memory("64")
                         .containerDefinitions(ContainerDefinition.builder()

@@ -96,7 +96,7 @@ class RepositoryCredentialsTest {
             {'x': {'username': 'alice', 'registry': 'r.example'}}                            | entry "x" must be
             {'x': {'username': '', 'password': 'wonderland', 'registry': 'r.example'}}       | entry "x" must be
             {'x': {'username': 'a:b', 'password': 'wonderland', 'registry': 'r.example'}}    | must not contain ':'
-            {'x': {'username': 'alice', 'password': 'wonderland'}}                           | needs "registry"
+            {'x': 42}                                                                         | must be a string or an object
             {'x': {'username': 'alice', 'password': 'wonderland', 'registry': 'myhost'}}     | "myhost" is not a registry host
             {'x': {'username': 'alice', 'password': 'wonderland', 'registry': []}}           | needs "registry"
             ['wonderland']                                                                    | must hold a JSON object
@@ -109,6 +109,24 @@ class RepositoryCredentialsTest {
                 .hasMessageContaining(f.toString())
                 .hasMessageContaining(expected)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wonderland"));
+    }
+
+    @Test
+    void entriesWithoutRegistryAreContainerSecretsNeverRegistryCredentials() throws IOException {
+        Path f = file(
+                "{'db': {'username': 'alice', 'password': 'wonderland'}, 'token': 'abc',"
+                        + " 'ci/registry': {'username': 'bob', 'password': 'pw', 'registry': 'r.example'}}",
+                "rw-------");
+        RepositoryCredentials loaded = RepositoryCredentials.load(f);
+        assertThat(loaded.size()).isEqualTo(1);
+        assertThat(loaded.secrets().size()).isEqualTo(2);
+        assertThat(loaded.lookup("db", "r.example")).isEmpty();
+        assertThat(loaded.problem("db", "r.example"))
+                .get()
+                .asString()
+                .contains("is a container secret")
+                .doesNotContain("wonderland");
+        assertThat(loaded.lookup("ci/registry", "r.example")).isPresent();
     }
 
     @Test

@@ -25,7 +25,7 @@ class AuditTest {
     private static ContainerDefinition container(String name, String image, boolean essential, VersionConsistency vc) {
         return ContainerDefinition.of(
                 name, image, essential, vc, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     private static List<String> ruleIds(Audit.ContainerAudit audit) {

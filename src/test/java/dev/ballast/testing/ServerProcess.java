@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,6 +49,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code ballast server} with the given extra arguments and waits until /readyz answers (start-up finished: embedded cluster and instances exist). */
     public static ServerProcess start(int port, String... args) throws IOException, InterruptedException {
+        return start(port, Map.of(), args);
+    }
+
+    /** As {@link #start(int, String...)}, with extra environment (e.g. {@code ballast.log.level}, read by logback). */
+    public static ServerProcess start(int port, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
@@ -60,10 +67,9 @@ public final class ServerProcess implements AutoCloseable {
                 Integer.toString(port)));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("ballast-server-", ".log");
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         ServerProcess sp = new ServerProcess(p, port, log);
         sp.awaitHealthy(Duration.ofSeconds(30));
         return sp;

@@ -28,6 +28,7 @@ import dev.ballast.agent.HostCapacity;
 import dev.ballast.agent.NetworkAddress;
 import dev.ballast.agent.PullResult;
 import dev.ballast.agent.RuntimeContainer;
+import dev.ballast.agent.SecretEnvironment;
 import dev.ballast.agent.StartFailedException;
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
@@ -186,6 +187,12 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
     @Override
     public String start(AgentTask task, AgentContainer container) {
+        return start(task, container, SecretEnvironment.NONE);
+    }
+
+    /** Creates the container with {@code secrets} after the definition's {@code environment}, then starts it. */
+    @Override
+    public String start(AgentTask task, AgentContainer container, SecretEnvironment secrets) {
         Optional<String> existing = findByArn(container.containerArn());
         if (existing.isPresent()) {
             String id = startIfCreated(existing.get(), container.containerArn());
@@ -203,7 +210,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                 ImageReference.parse(container.launchImage()), Digest.parse(container.imageDigest()));
         String id;
         try {
-            id = create(task, container, spec, image);
+            id = create(task, container, spec, image, secrets);
         } catch (ConflictException e) {
             // the deterministic name is taken: another pass (or a previous agent) created it first
             id = findByArn(container.containerArn())
@@ -220,7 +227,8 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         return started;
     }
 
-    private String create(AgentTask task, AgentContainer container, ContainerSpec spec, String image) {
+    private String create(
+            AgentTask task, AgentContainer container, ContainerSpec spec, String image, SecretEnvironment secrets) {
         Map<String, String> labels = new LinkedHashMap<>(Map.of(
                 LABEL_CLUSTER,
                 task.cluster(),
@@ -287,8 +295,10 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         if (!spec.entryPoint().isEmpty()) {
             cmd.withEntrypoint(spec.entryPoint());
         }
-        if (!spec.environment().isEmpty()) {
-            cmd.withEnv(spec.environment());
+        List<String> environment = secrets.appendedTo(spec.environment());
+        if (!environment.isEmpty()) {
+            // holds secrets' values: docker-java logs commands at DEBUG, which logback.xml keeps off
+            cmd.withEnv(environment);
         }
         if (spec.workingDirectory() != null) {
             cmd.withWorkingDir(spec.workingDirectory());

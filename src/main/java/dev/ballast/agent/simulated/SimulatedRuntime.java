@@ -8,6 +8,7 @@ import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.NetworkAddress;
 import dev.ballast.agent.PullFailedException;
 import dev.ballast.agent.PullResult;
+import dev.ballast.agent.SecretEnvironment;
 import dev.ballast.image.ImageReference;
 import dev.ballast.image.InvalidReferenceException;
 import dev.ballast.registry.Credential;
@@ -54,6 +55,8 @@ public final class SimulatedRuntime implements ContainerRuntime {
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
     /** Task ARN by the runtime id its address was read through; the address is released when that one stops. */
     private final Map<String, String> holders = new ConcurrentHashMap<>();
+
+    private final Map<String, SecretEnvironment> environments = new ConcurrentHashMap<>();
 
     /**
      * @param registry the client for pulls without explicit credentials (it has the server's credential source)
@@ -107,16 +110,32 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
     @Override
     public String start(AgentTask task, AgentContainer container) {
+        return start(task, container, SecretEnvironment.NONE);
+    }
+
+    /** "Creates" the container with {@code secrets} in its environment: kept in memory, see {@link #secrets}. */
+    @Override
+    public String start(AgentTask task, AgentContainer container, SecretEnvironment secrets) {
         if (container.imageDigest() == null || !images.contains(container.imageDigest())) {
             throw new IllegalStateException(
                     "start " + container.name() + " of " + task.arn() + " on " + instanceArn + ": image "
                             + container.launchImage() + " (" + container.imageDigest() + ") is not in the local cache");
         }
-        return idsByContainerArn.computeIfAbsent(container.containerArn(), arn -> {
-            byte[] id = new byte[32];
-            ThreadLocalRandom.current().nextBytes(id);
-            return HexFormat.of().formatHex(id);
+        String id = idsByContainerArn.computeIfAbsent(container.containerArn(), arn -> {
+            byte[] bytes = new byte[32];
+            ThreadLocalRandom.current().nextBytes(bytes);
+            return HexFormat.of().formatHex(bytes);
         });
+        environments.putIfAbsent(id, secrets);
+        return id;
+    }
+
+    /**
+     * The secret environment variables container {@code runtimeId} was "created" with (what an engine's container
+     * would see in its environment); empty for an unknown or stopped container.
+     */
+    public Optional<SecretEnvironment> secrets(String runtimeId) {
+        return Optional.ofNullable(environments.get(runtimeId));
     }
 
     /**
@@ -155,6 +174,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
     @Override
     public void stop(String runtimeId, Duration timeout) {
+        environments.remove(runtimeId); // a stopped container's secrets are kept no longer
         exited.putIfAbsent(runtimeId, new ExitStatus(0, null));
         // the task's namespace is gone with the container its address was read through: the address is free again
         String taskArn = holders.remove(runtimeId);

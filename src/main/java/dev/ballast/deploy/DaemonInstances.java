@@ -1,0 +1,109 @@
+package dev.ballast.deploy;
+
+import dev.ballast.core.ModelJson;
+import dev.ballast.model.ContainerInstanceStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.PlacementConstraint;
+import dev.ballast.model.SchedulingStrategy;
+import dev.ballast.model.ServiceStatus;
+import dev.ballast.schedule.Constraints;
+import dev.ballast.store.InstanceRow;
+import dev.ballast.store.ServiceRow;
+import dev.ballast.store.Store;
+import dev.ballast.store.TaskRow;
+import dev.ballast.store.Versioned;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads what {@link DaemonPlan} needs from the store: how each container instance of a DAEMON service's cluster
+ * stands for it, and which services of a cluster are DAEMON services (an instance's change wakes them).
+ */
+final class DaemonInstances {
+    private final Store store;
+
+    DaemonInstances(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * The standing of every registered instance of {@code service}'s cluster; {@code live} are the service's tasks
+     * not yet STOPPED (whether a DRAINING instance is busy is read only for instances that still host one).
+     */
+    Map<String, DaemonPlan.Standing> standings(ServiceRow service, List<TaskRow> live) {
+        List<PlacementConstraint> constraints =
+                ModelJson.launchSpec(service.spec()).placementConstraints();
+        String group = "service:" + service.name();
+        Set<String> hosting = live.stream()
+                .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire()))
+                .map(TaskRow::containerInstanceArn)
+                .collect(Collectors.toSet());
+        Set<String> daemons = null; // read once, and only when a DRAINING instance hosts one of the service's tasks
+        Map<String, DaemonPlan.Standing> out = new HashMap<>();
+        for (Versioned<InstanceRow> v : store.instances().inCluster(service.cluster(), null)) {
+            InstanceRow i = v.value();
+            DaemonPlan.Standing standing;
+            if (i.status().equals(ContainerInstanceStatus.DRAINING.wire())) {
+                boolean busy = false;
+                if (hosting.contains(i.arn())) {
+                    daemons = daemons == null ? daemonServices(service.cluster()) : daemons;
+                    busy = busy(i.arn(), daemons);
+                }
+                standing = busy ? DaemonPlan.Standing.DRAINING_BUSY : DaemonPlan.Standing.DRAINING_IDLE;
+            } else if (!i.status().equals(ContainerInstanceStatus.ACTIVE.wire())) {
+                standing = DaemonPlan.Standing.GONE;
+            } else if (!Constraints.admits(i, constraints, List.of(), group)) {
+                // the service's own tasks are left out: distinctInstance holds for one task per instance by design
+                standing = DaemonPlan.Standing.UNMATCHED;
+            } else {
+                standing = i.agentConnected() ? DaemonPlan.Standing.ELIGIBLE : DaemonPlan.Standing.DISCONNECTED;
+            }
+            out.put(i.arn(), standing);
+        }
+        return out;
+    }
+
+    /**
+     * {@code service} with {@code desiredCount} {@code desired} (a DAEMON service's follows its eligible instances),
+     * written if it differs; null when the service changed meanwhile (or is no longer ACTIVE).
+     */
+    ServiceRow withDesired(ServiceRow service, int desired) {
+        if (desired == service.desiredCount()) {
+            return service;
+        }
+        Optional<Versioned<ServiceRow>> current = store.services().find(service.arn());
+        boolean written = current.isPresent()
+                && current.get().value().status().equals(ServiceStatus.ACTIVE.wire())
+                && store.services()
+                        .update(
+                                current.get().value().withDesired(desired),
+                                current.get().version());
+        return written ? service.withDesired(desired) : null;
+    }
+
+    /** The live (ACTIVE or DRAINING) DAEMON services of the cluster of container instance {@code instanceArn} (none when unknown). */
+    List<String> servicesOnInstance(String instanceArn) {
+        Optional<Versioned<InstanceRow>> instance = store.instances().find(instanceArn);
+        return instance.isEmpty()
+                ? List.of()
+                : List.copyOf(daemonServices(instance.get().value().cluster()));
+    }
+
+    /** True while a task of a service that is not a DAEMON service is live on the instance. */
+    private boolean busy(String instanceArn, Set<String> daemonServices) {
+        return store.tasks().forInstance(instanceArn).stream()
+                .map(Versioned::value)
+                .anyMatch(t -> !t.isStopped() && t.serviceArn() != null && !daemonServices.contains(t.serviceArn()));
+    }
+
+    private Set<String> daemonServices(String cluster) {
+        return store.services().list(cluster, null, 100_000).stream()
+                .filter(s -> ModelJson.schedulingStrategy(s.spec()) == SchedulingStrategy.DAEMON)
+                .map(ServiceRow::arn)
+                .collect(Collectors.toSet());
+    }
+}
