@@ -13,8 +13,6 @@ import dev.ballast.model.EniAttachment;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The network namespaces of awsvpc tasks on an engine (docs/networking.md, "On the host"). A task's interface
@@ -32,7 +30,6 @@ final class TaskNetworks {
     static final String LABEL_NETWORK = "dev.ballast.network";
 
     private final DockerClient docker;
-    private final Set<String> known = ConcurrentHashMap.newKeySet();
 
     TaskNetworks(DockerClient docker) {
         this.docker = docker;
@@ -54,11 +51,11 @@ final class TaskNetworks {
         return eni.networkName();
     }
 
-    /** Creates the bridge network {@code name} unless the engine has it. */
+    /**
+     * Creates the bridge network {@code name} unless the engine has it; asked once per task namespace (not cached:
+     * a network removed meanwhile is created again).
+     */
     void ensure(String name) {
-        if (known.contains(name)) {
-            return;
-        }
         try {
             docker.inspectNetworkCmd().withNetworkId(name).exec();
         } catch (NotFoundException e) {
@@ -77,7 +74,6 @@ final class TaskNetworks {
                 }
             }
         }
-        known.add(name);
     }
 
     /**

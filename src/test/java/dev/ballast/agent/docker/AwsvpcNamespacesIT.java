@@ -162,6 +162,27 @@ class AwsvpcNamespacesIT {
                         .isEqualTo(network.getId());
                 stop(store, b);
                 settle(agent, store, b, TaskRow::isStopped);
+
+                // a network removed by hand while the agent runs (its exited containers first) is created again for
+                // the next task
+                for (TaskRow t : List.of(stoppedA, settle(agent, store, b, TaskRow::isStopped))) {
+                    t.containers()
+                            .forEach(x -> docker.removeContainerCmd(x.runtimeId())
+                                    .withForce(true)
+                                    .exec());
+                }
+                docker.removeNetworkCmd(NETWORK).exec();
+                TaskRow c = awsvpcTask(tdArn, image + "@" + digest, "app", "sidecar");
+                store.tasks().insertAll(List.of(c));
+                assertThat(settle(agent, store, c, attached).launch().eni().privateIPv4Address())
+                        .isNotBlank();
+                assertThat(docker.inspectNetworkCmd()
+                                .withNetworkId(NETWORK)
+                                .exec()
+                                .getId())
+                        .isNotEqualTo(network.getId());
+                stop(store, c);
+                settle(agent, store, c, TaskRow::isStopped);
             }
         }
     }
