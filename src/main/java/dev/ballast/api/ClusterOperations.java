@@ -8,6 +8,7 @@ import dev.ballast.core.Names;
 import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.Mode;
 import dev.ballast.resolve.PolicyLoader;
+import dev.ballast.store.CapacityProviders;
 import dev.ballast.store.ClusterCounts;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.Store;
@@ -57,11 +58,24 @@ final class ClusterOperations {
         List<Tags.Tag> tags = Params.tags(in.path("tags"), "tags");
         ObjectNode doc = Json.object();
         doc.set("settings", settings(in.path("settings"), Json.mapper().createArrayNode()));
-        copy(in, doc, "configuration", "capacityProviders", "defaultCapacityProviderStrategy");
+        copy(in, doc, "configuration");
         if (in.has("serviceConnectDefaults")) {
             doc.set("serviceConnectDefaults", in.get("serviceConnectDefaults"));
         }
-        ClusterRecord c = store.clusters().createOrGet(name, account.clusterArn(name), Json.writeString(doc), tags);
+        List<String> providers = Params.strings(in, CapacityStrategies.PROVIDERS);
+        if (in.has(CapacityStrategies.PROVIDERS) || in.has(CapacityStrategies.DEFAULT_STRATEGY)) {
+            doc.set(CapacityStrategies.PROVIDERS, Params.array(providers));
+            doc.set(
+                    CapacityStrategies.DEFAULT_STRATEGY,
+                    ClusterCapacityProviders.checkedClusterProviders(
+                            store, providers, in.path(CapacityStrategies.DEFAULT_STRATEGY)));
+        }
+        ClusterRecord c;
+        try {
+            c = store.clusters().createOrGet(name, account.clusterArn(name), Json.writeString(doc), tags, providers);
+        } catch (CapacityProviders.MissingProviderException e) {
+            throw ClusterCapacityProviders.providerNotFound();
+        }
         return Json.object().set("cluster", render(c, Set.of("TAGS", "SETTINGS", "CONFIGURATIONS")));
     }
 
@@ -151,6 +165,11 @@ final class ClusterOperations {
         }
         ClusterRecord updated = store.clusters().find(c.name()).orElseThrow(AwsException::clusterNotFound);
         return Json.object().set("cluster", render(updated, Set.of("SETTINGS", "CONFIGURATIONS")));
+    }
+
+    /** The cluster as UpdateCluster answers it (PutClusterCapacityProviders). */
+    ObjectNode rendered(ClusterRecord c) {
+        return render(c, Set.of("SETTINGS", "CONFIGURATIONS"));
     }
 
     /** The ACTIVE cluster a {@code cluster} parameter names (short name or ARN). */

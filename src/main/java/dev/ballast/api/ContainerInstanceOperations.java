@@ -297,17 +297,17 @@ final class ContainerInstanceOperations {
 
     private JsonNode list(ObjectNode in) {
         ClusterRecord cluster = cluster(in);
-        if (Params.string(in, "filter") != null) {
-            throw AwsException.invalidParameter("'filter' (the cluster query language) is not supported by Ballast.");
-        }
         int max = Pagination.maxResults(in, 100, 100);
         JsonNode after = Pagination.after(in, "ListContainerInstances");
-        List<InstanceRow> rows = store.instances()
-                .list(
-                        cluster.name(),
-                        Params.string(in, "status"),
-                        after == null ? null : after.path("arn").asText(),
-                        max + 1);
+        String filter = Params.string(in, "filter");
+        List<InstanceRow> rows = filter == null
+                ? store.instances()
+                        .list(
+                                cluster.name(),
+                                Params.string(in, "status"),
+                                after == null ? null : after.path("arn").asText(),
+                                max + 1)
+                : InstanceFilter.matching(store, cluster.name(), Params.string(in, "status"), filter, after, max + 1);
         ObjectNode out = Json.object();
         out.set(
                 "containerInstanceArns",

@@ -51,6 +51,10 @@ public final class EcsApi {
         TaskDefinitionOperations taskDefinitions =
                 new TaskDefinitionOperations(store, account, workers.registryAccess());
         clusters.register(operations);
+        CapacityProviderOperations capacityProviders = new CapacityProviderOperations(store, account, clock, clusters);
+        capacityProviders.register(operations);
+        new ClusterCapacityProviders(store, clusters).register(operations);
+        UnservedOperations.register(operations);
         taskDefinitions.register(operations);
         ServiceOperations services = new ServiceOperations(
                 store,
@@ -77,6 +81,7 @@ public final class EcsApi {
         ContainerInstanceOperations instances =
                 new ContainerInstanceOperations(store, account, clusters, clock, workers.wakeControllers());
         instances.register(operations);
+        new AttributeOperations(store, instances, workers.wakeControllers()).register(operations);
         AgentOperations agents = new AgentOperations(store, instances, clock, maxPollWait, workers.wakeControllers());
         agents.registerEcs(operations);
         ResourceRefs refs = new ResourceRefs(account);
@@ -97,7 +102,8 @@ public final class EcsApi {
                                 .find(arn)
                                 .filter(v -> !v.value().status().equals(ServiceStatus.INACTIVE.wire()))
                                 .isPresent(),
-                "task", arn -> store.tasks().find(arn).isPresent());
+                "task", arn -> store.tasks().find(arn).isPresent(),
+                "capacity-provider", capacityProviders::exists);
         new TagOperations(store, account, taggable).register(operations);
         operations.keySet().forEach(op -> prefixes.put(op, TARGET_PREFIX));
         Map<String, Operation> policy = new LinkedHashMap<>();

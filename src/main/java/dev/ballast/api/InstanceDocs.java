@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.HostPorts;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.TaskStatus;
+import dev.ballast.schedule.Capacity;
 import dev.ballast.schedule.TaskPorts;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -39,6 +40,7 @@ final class InstanceDocs {
         ObjectNode out = Json.object();
         out.put("containerInstanceArn", i.arn());
         out.put("ec2InstanceId", i.ec2InstanceId());
+        Capacity.providerOf(i, store).ifPresent(p -> out.put("capacityProviderName", p));
         out.put("version", v.version());
         out.putObject("versionInfo").put("agentVersion", i.agentVersion());
         out.set("remainingResources", resources(i.cpu() - usedCpu, i.memory() - usedMemory, taken));

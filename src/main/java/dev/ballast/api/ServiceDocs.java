@@ -80,7 +80,11 @@ final class ServiceDocs {
             dj.put("failedTasks", d.failedTasks());
             dj.put("createdAt", TaskDefinitionDocs.seconds(d.createdAt()));
             dj.put("updatedAt", TaskDefinitionDocs.seconds(d.finishedAt() != null ? d.finishedAt() : d.createdAt()));
-            dj.put("launchType", s.spec().path("launchType").asText("EC2"));
+            if (s.spec().path("capacityProviderStrategy").isArray()) {
+                dj.set("capacityProviderStrategy", s.spec().get("capacityProviderStrategy"));
+            } else {
+                dj.put("launchType", s.spec().path("launchType").asText("EC2"));
+            }
             if (fargate) {
                 dj.put("platformVersion", s.spec().path("platformVersion").asText(PlatformVersions.LATEST));
                 dj.put("platformFamily", PlatformVersions.FAMILY);
@@ -125,7 +129,9 @@ final class ServiceDocs {
         out.put("serviceArn", r.serviceArn());
         out.put("clusterArn", r.clusterArn());
         out.put("taskDefinition", r.taskDefinitionArn());
-        out.put("launchType", r.launchType());
+        if (r.launchType() != null) {
+            out.put("launchType", r.launchType());
+        }
         ArrayNode images = out.putArray("containerImages");
         for (ContainerResolution c : r.resolution().containers()) {
             ObjectNode ci = images.addObject();

@@ -97,6 +97,7 @@ final class ServiceOperations {
     private JsonNode create(ObjectNode in) {
         SchedulingStrategy strategy = DaemonRules.checkCreate(in);
         Unserved.check("CreateService", in);
+        PlacementChecks.check(in);
         ClusterRecord cluster = clusters.active(
                 Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
         String name = Params.required(in, "serviceName");
@@ -106,6 +107,7 @@ final class ServiceOperations {
         }
         TaskDefinitionRecord td = activeTaskDefinition(Params.required(in, "taskDefinition"));
         Unserved.checkTaskDefinition("CreateService", in, td.definition());
+        CapacityStrategies.applyToRequest(cluster, in);
         LaunchSpec launch = LaunchChecks.check(in, td.definition(), cluster.name(), networks);
         if (strategy == SchedulingStrategy.REPLICA && !in.has("desiredCount")) {
             throw AwsException.invalidParameter(
@@ -123,7 +125,9 @@ final class ServiceOperations {
                 spec.set(m, in.get(m));
             }
         });
-        spec.put("launchType", spec.path("launchType").asText("EC2"));
+        if (!spec.has(CapacityStrategies.STRATEGY)) {
+            spec.put("launchType", spec.path("launchType").asText("EC2"));
+        }
         if (launch.launchType() == LaunchType.FARGATE && !spec.hasNonNull("platformVersion")) {
             spec.put("platformVersion", PlatformVersions.LATEST); // as ECS shows a FARGATE service's
         }
@@ -175,6 +179,7 @@ final class ServiceOperations {
 
     private JsonNode update(ObjectNode in) {
         Unserved.check("UpdateService", in);
+        PlacementChecks.check(in);
         boolean force = Params.bool(in, "forceNewDeployment");
         ServiceRow written;
         try {
@@ -249,6 +254,7 @@ final class ServiceOperations {
                 spec.set(m, in.get(m));
             }
         }
+        CapacityStrategies.applyToUpdate(clusters.active(s.cluster()), in, spec);
         String tdArn = s.taskDefinitionArn();
         TaskDefinitionRecord td = in.has("taskDefinition")
                 ? activeTaskDefinition(in.get("taskDefinition").asText())

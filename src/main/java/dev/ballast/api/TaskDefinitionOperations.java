@@ -64,6 +64,7 @@ final class TaskDefinitionOperations {
         ObjectNode doc = in.deepCopy();
         doc.remove("tags");
         TaskDefinitionValidator.validate(doc, Json.write(doc).length);
+        PlacementChecks.checkTaskDefinition(doc);
         registries.check(ModelJson.taskDefinition(doc));
         TaskDefinitionDocs.applyDefaults(doc);
         String family = doc.path("family").asText();

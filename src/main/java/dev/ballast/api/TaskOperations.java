@@ -63,34 +63,27 @@ final class TaskOperations {
         ops.put("StopTask", (in, call) -> stop(in));
         ops.put("DescribeTasks", (in, call) -> describe(in));
         ops.put("ListTasks", (in, call) -> list(in));
+        StartTask startTask = new StartTask(this, store, account, launcher, resolution, wakeAgents);
+        ops.put("StartTask", (in, call) -> startTask.start(in));
     }
 
-    private ClusterRecord cluster(ObjectNode in) {
+    ClusterRecord cluster(ObjectNode in) {
         return clusters.active(
                 Optional.ofNullable(Params.string(in, "cluster")).orElse(ClusterOperations.DEFAULT_CLUSTER));
     }
 
     private JsonNode run(ObjectNode in) {
         Unserved.check("RunTask", in);
+        PlacementChecks.check(in);
         ClusterRecord cluster = cluster(in);
-        String ref = Params.required(in, "taskDefinition");
-        TaskDefinitionRecord td = taskDefinitions
-                .find(ref, true)
-                .orElseThrow(() -> AwsException.client("TaskDefinition not found: " + ShapeValidator.clip(ref) + "."));
-        if (!td.status().equals(TaskDefinitionStatus.ACTIVE.wire())) {
-            throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
-        }
-        Unserved.checkTaskDefinition("RunTask", in, td.definition());
-        LaunchSpec spec = LaunchChecks.check(in, td.definition(), cluster.name(), launcher.networks());
-        taskDefinitions.checkRegistries(td);
+        TaskDefinitionRecord td = launchable("RunTask", in);
+        ObjectNode launchMembers = CapacityStrategies.withClusterDefault(cluster, in);
+        LaunchSpec spec = LaunchChecks.check(launchMembers, td.definition(), cluster.name(), launcher.networks());
         int count = in.has("count") ? in.get("count").asInt() : 1;
         if (count < 1 || count > 10) {
             throw AwsException.invalidParameter("'count' must be between 1 and 10, got " + count + ".");
         }
-        String startedBy = Params.string(in, "startedBy");
-        if (startedBy != null && startedBy.length() > 128) {
-            throw AwsException.invalidParameter("'startedBy' must be at most 128 characters.");
-        }
+        String startedBy = startedBy(in);
         List<Tags.Tag> tags = tags(in, td);
         String token = Params.string(in, "clientToken");
         if (token != null && (token.length() > 64 || !token.chars().allMatch(ch -> ch >= 33 && ch <= 126))) {
@@ -113,7 +106,7 @@ final class TaskOperations {
                             null,
                             null,
                             startedBy,
-                            Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td)),
+                            group(in, td),
                             token,
                             spec,
                             null),
@@ -129,10 +122,41 @@ final class TaskOperations {
     }
 
     /**
+     * The ACTIVE task definition revision a RunTask or StartTask request names, checked for what Ballast does
+     * not serve and for its registries.
+     */
+    TaskDefinitionRecord launchable(String operation, ObjectNode in) {
+        String ref = Params.required(in, "taskDefinition");
+        TaskDefinitionRecord td = taskDefinitions
+                .find(ref, true)
+                .orElseThrow(() -> AwsException.client("TaskDefinition not found: " + ShapeValidator.clip(ref) + "."));
+        if (!td.status().equals(TaskDefinitionStatus.ACTIVE.wire())) {
+            throw AwsException.client("TaskDefinition is inactive: " + td.arn() + ".");
+        }
+        Unserved.checkTaskDefinition(operation, in, td.definition());
+        taskDefinitions.checkRegistries(td);
+        return td;
+    }
+
+    /** The request's {@code startedBy} (null when none), at most 128 characters. */
+    static String startedBy(ObjectNode in) {
+        String startedBy = Params.string(in, "startedBy");
+        if (startedBy != null && startedBy.length() > 128) {
+            throw AwsException.invalidParameter("'startedBy' must be at most 128 characters.");
+        }
+        return startedBy;
+    }
+
+    /** The request's {@code group}, else {@code family:FAMILY}. */
+    static String group(ObjectNode in, TaskDefinitionRecord td) {
+        return Optional.ofNullable(Params.string(in, "group")).orElse("family:" + family(td));
+    }
+
+    /**
      * The tags RunTask gives its tasks: {@code tags}, over the task definition's own when
      * {@code propagateTags} is TASK_DEFINITION (a key in both takes the request's value).
      */
-    private List<Tags.Tag> tags(ObjectNode in, TaskDefinitionRecord td) {
+    List<Tags.Tag> tags(ObjectNode in, TaskDefinitionRecord td) {
         List<Tags.Tag> requested = Params.tags(in.path("tags"), "tags");
         String propagate =
                 Optional.ofNullable(Params.string(in, "propagateTags")).orElse("NONE");
@@ -161,13 +185,19 @@ final class TaskOperations {
     }
 
     private ObjectNode result(List<TaskRow> tasks, String failure, ClusterRecord cluster, boolean withTags) {
-        ObjectNode out = Json.object();
-        ArrayNode arr = out.putArray("tasks");
-        tasks.forEach(t -> arr.add(TaskDocs.task(t, withTags, store)));
-        ArrayNode failures = out.putArray("failures");
+        ArrayNode failures = Json.mapper().createArrayNode();
         if (failure != null) {
             failures.addObject().put("arn", cluster.arn()).put("reason", failure);
         }
+        return result(tasks, failures, withTags);
+    }
+
+    /** RunTask's and StartTask's answer: the tasks (with their tags when the request gave some) and the failures. */
+    ObjectNode result(List<TaskRow> tasks, ArrayNode failures, boolean withTags) {
+        ObjectNode out = Json.object();
+        ArrayNode arr = out.putArray("tasks");
+        tasks.forEach(t -> arr.add(TaskDocs.task(t, withTags, store)));
+        out.set("failures", failures);
         return out;
     }
 

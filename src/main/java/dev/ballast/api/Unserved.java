@@ -37,6 +37,9 @@ final class Unserved {
             Function<TaskDefinition, AwsException> error) {}
 
     private static final Set<String> LAUNCHES = Set.of("RunTask", "CreateService", "UpdateService");
+    /** LAUNCHES and StartTask, for the members StartTask shares with them. */
+    private static final Set<String> STARTS = Set.of("RunTask", "StartTask", "CreateService", "UpdateService");
+
     private static final Set<String> SERVICES = Set.of("CreateService", "UpdateService");
     private static final Set<String> SERVED_LAUNCH_TYPES = Set.of(LaunchType.EC2.wire(), LaunchType.FARGATE.wire());
     private static final Set<String> LONG_ARN_SETTINGS =
@@ -55,13 +58,6 @@ final class Unserved {
                             + " is not served by Ballast: tasks run on the cluster's container instances "
                             + "(launchType EC2) or on their serverless capacity (launchType FARGATE).")),
             new Row(
-                    LAUNCHES,
-                    "capacityProviderStrategy",
-                    in -> nonEmpty(in, "capacityProviderStrategy"),
-                    in -> unsupported(
-                            "'capacityProviderStrategy' is not served by Ballast (it has no capacity providers): "
-                                    + "leave it out to run on the cluster's container instances.")),
-            new Row(
                     SERVICES,
                     "loadBalancers",
                     in -> nonEmpty(in, "loadBalancers"),
@@ -78,7 +74,7 @@ final class Unserved {
                     in -> in.path("serviceConnectConfiguration").path("enabled").asBoolean(false),
                     in -> unsupported("'serviceConnectConfiguration' (Service Connect) is not served by Ballast.")),
             new Row(
-                    Set.of("CreateService", "UpdateService", "RunTask"),
+                    STARTS,
                     "volumeConfigurations",
                     in -> nonEmpty(in, "volumeConfigurations"),
                     in -> unsupported(
@@ -96,41 +92,31 @@ final class Unserved {
                             "Invalid 'role': a service role is only used to register tasks with "
                                     + "load balancers, which Ballast does not serve; leave 'role' out.")),
             new Row(
-                    Set.of("CreateService"),
+                    SERVICES,
                     "deploymentController",
                     in -> !in.path("deploymentController")
                             .path("type")
                             .asText("ECS")
                             .equals("ECS"),
-                    in -> unsupported("Only the ECS (rolling update) deployment controller is supported.")),
+                    in -> unsupported("deploymentController "
+                            + ShapeValidator.clip(
+                                    in.path("deploymentController").path("type").asText())
+                            + " is not served by Ballast (task sets of the EXTERNAL and CODE_DEPLOY controllers are "
+                            + "out of scope): only the ECS (rolling update) deployment controller is supported.")),
             new Row(
-                    LAUNCHES,
-                    "placementConstraints",
-                    in -> nonEmpty(in, "placementConstraints"),
-                    in -> unsupported(
-                            "'placementConstraints' are not served by Ballast: tasks go to any ACTIVE container "
-                                    + "instance with the CPU, memory and host ports they need.")),
-            new Row(
-                    LAUNCHES,
-                    "placementStrategy",
-                    Unserved::unservedStrategy,
-                    in -> unsupported(
-                            "'placementStrategy' other than spread over instanceId (or the one availability zone) "
-                                    + "and random is not served by Ballast: it spreads tasks over the least-loaded instances.")),
-            new Row(
-                    Set.of("RunTask"),
+                    Set.of("RunTask", "StartTask"),
                     "overrides",
                     Unserved::hasOverrides,
                     in -> unsupported(
-                            "RunTask 'overrides' are not served by Ballast: register a task definition revision "
+                            "RunTask and StartTask 'overrides' are not served by Ballast: register a task definition revision "
                                     + "with the command, environment or sizes instead.")),
             new Row(
-                    LAUNCHES,
+                    STARTS,
                     "enableExecuteCommand",
                     in -> in.path("enableExecuteCommand").asBoolean(false),
                     in -> unsupported("'enableExecuteCommand' (ECS Exec) is not served by Ballast.")),
             new Row(
-                    LAUNCHES,
+                    STARTS,
                     "enableECSManagedTags",
                     in -> in.path("enableECSManagedTags").asBoolean(false),
                     in -> unsupported(
@@ -186,23 +172,6 @@ final class Unserved {
     private static boolean nonEmpty(JsonNode in, String member) {
         JsonNode n = in.path(member);
         return n.isArray() && !n.isEmpty();
-    }
-
-    /** Placement strategies Ballast's own placement satisfies: spread over instances (or the single zone), random. */
-    private static boolean unservedStrategy(JsonNode in) {
-        for (JsonNode s : in.path("placementStrategy")) {
-            String type = s.path("type").asText();
-            String field = s.path("field").asText("");
-            boolean served = type.equals("random")
-                    || type.equals("spread")
-                            && (field.equals("instanceId")
-                                    || field.equals("host")
-                                    || field.equals("attribute:ecs.availability-zone"));
-            if (!served) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Overrides that would change what runs: any container override beyond its name, or a task-level one. */

@@ -104,6 +104,20 @@ public final class ModelJson {
         }
     }
 
+    /**
+     * The {@code placementConstraints} of a stored task definition document (ECS
+     * {@code TaskDefinitionPlacementConstraint}: {@code memberOf} with an expression), empty when it has none.
+     *
+     * @throws IllegalArgumentException when the member does not have its shape
+     */
+    public static List<PlacementConstraint> placementConstraints(String taskDefinitionDocument) {
+        try {
+            return launchSpec(MAPPER.readTree(taskDefinitionDocument)).placementConstraints();
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("task definition unreadable: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** A service's {@code schedulingStrategy} from its stored configuration: REPLICA unless it says DAEMON. */
     public static SchedulingStrategy schedulingStrategy(JsonNode serviceSpec) {
         JsonNode s = serviceSpec == null ? null : serviceSpec.get("schedulingStrategy");

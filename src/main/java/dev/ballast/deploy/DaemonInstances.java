@@ -12,6 +12,7 @@ import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,12 @@ final class DaemonInstances {
      * not yet STOPPED (whether a DRAINING instance is busy is read only for instances that still host one).
      */
     Map<String, DaemonPlan.Standing> standings(ServiceRow service, List<TaskRow> live) {
-        List<PlacementConstraint> constraints =
-                ModelJson.launchSpec(service.spec()).placementConstraints();
+        // the task definition's memberOf constraints, then the service's own, as placement applies them
+        List<PlacementConstraint> constraints = new ArrayList<>(store.taskDefinitions()
+                .findByArn(service.taskDefinitionArn())
+                .map(td -> ModelJson.placementConstraints(td.doc()))
+                .orElse(List.of()));
+        constraints.addAll(ModelJson.launchSpec(service.spec()).placementConstraints());
         String group = "service:" + service.name();
         Set<String> hosting = live.stream()
                 .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire()))

@@ -55,7 +55,10 @@ public final class Deployer {
                 service.taskDefinitionArn(),
                 clock.millis(),
                 ResolutionRecord.pending(),
-                service.spec().path("launchType").asText("EC2"));
+                // a service on a capacity provider strategy has no launch type (null: not rendered)
+                service.spec()
+                        .path("launchType")
+                        .asText(service.spec().has("capacityProviderStrategy") ? null : "EC2"));
     }
 
     /**

@@ -1,22 +1,33 @@
 package dev.ballast.schedule;
 
+import dev.ballast.model.CapacityProviderStrategyItem;
 import dev.ballast.model.LaunchSpec;
 import dev.ballast.model.LaunchType;
+import dev.ballast.store.CapacityProviderRow;
+import dev.ballast.store.CapacityProviders;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
  * Divides a launch over capacity: which pool of container instances each task may go to, and as which launch
  * type and capacity provider. FARGATE tasks go to instances that offer serverless capacity (their agent opted
- * in: attribute {@value #SERVERLESS_ATTRIBUTE}); EC2 tasks to any instance.
+ * in: attribute {@value #SERVERLESS_ATTRIBUTE}); EC2 tasks to any instance. With a capacity provider strategy,
+ * tasks are shared as ECS shares them ({@link #split}): each provider's {@code base} first, in order, then the
+ * rest by {@code weight}; a provider's pool is its instances (attribute {@value #GROUP_ATTRIBUTE} equal to its
+ * Auto Scaling group's name), FARGATE's and FARGATE_SPOT's the serverless ones.
  */
 public final class Capacity {
     /** The attribute an agent registers (value {@code true}) when it offers serverless (FARGATE) capacity. */
     public static final String SERVERLESS_ATTRIBUTE = "ballast.serverless";
+    /** The attribute that puts a container instance in a capacity provider's pool: its Auto Scaling group's name. */
+    public static final String GROUP_ATTRIBUTE = "ballast.auto-scaling-group";
 
     /**
      * Some of a launch's tasks, and where they may go.
@@ -34,11 +45,108 @@ public final class Capacity {
 
     /**
      * The shares of {@code count} new tasks of {@code group} in {@code cluster} (their sum is {@code count});
-     * {@code live} are the cluster's live tasks (a strategy's {@code base} counts those already running).
+     * {@code live} are the cluster's live tasks (a strategy's {@code base} and weights count the group's tasks
+     * already running through each provider, so a scale-out keeps the ratio).
      */
     public List<Share> shares(String cluster, LaunchSpec spec, String group, int count, List<TaskRow> live) {
-        LaunchType type = spec.launchType() == null ? LaunchType.EC2 : spec.launchType();
-        return List.of(new Share(null, type, poolOf(type), count));
+        List<CapacityProviderStrategyItem> strategy = spec.capacityProviderStrategy();
+        if (strategy.isEmpty()) {
+            LaunchType type = spec.launchType() == null ? LaunchType.EC2 : spec.launchType();
+            return List.of(new Share(null, type, poolOf(type), count));
+        }
+        int[] current = new int[strategy.size()];
+        for (TaskRow t : live) {
+            if (!t.isStopped() && Objects.equals(group, t.group())) {
+                for (int i = 0; i < strategy.size(); i++) {
+                    if (strategy.get(i).capacityProvider().equals(t.launch().capacityProviderName())) {
+                        current[i]++;
+                    }
+                }
+            }
+        }
+        int[] added = split(strategy, current, count);
+        List<Share> out = new ArrayList<>();
+        for (int i = 0; i < strategy.size(); i++) {
+            if (added[i] > 0) {
+                String provider = strategy.get(i).capacityProvider();
+                boolean serverless = CapacityProviders.isBuiltIn(provider);
+                out.add(new Share(
+                        provider,
+                        serverless ? LaunchType.FARGATE : LaunchType.EC2,
+                        serverless ? Capacity::offersServerless : poolOfProvider(provider),
+                        added[i]));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How many of {@code count} new tasks go to each entry of {@code strategy}, given {@code current} tasks per
+     * entry: one task at a time, to the first entry still below its {@code base}; else to the entry with weight
+     * above 0 whose tasks beyond its base are furthest below its weight's share (the smallest
+     * {@code (beyond + 1) / weight}, the earlier entry on a tie), so the tasks beyond the bases keep the weights'
+     * ratio exactly whenever their number is a multiple of the weights' sum. A one-entry strategy takes every
+     * task, whatever its weight.
+     */
+    static int[] split(List<CapacityProviderStrategyItem> strategy, int[] current, int count) {
+        int n = strategy.size();
+        int[] have = current.clone();
+        int[] added = new int[n];
+        for (int k = 0; k < count; k++) {
+            int chosen = -1;
+            for (int i = 0; i < n && chosen < 0; i++) {
+                if (have[i] < strategy.get(i).base()) {
+                    chosen = i;
+                }
+            }
+            for (int i = 0; i < n && n > 1; i++) {
+                if (chosen >= 0 && have[chosen] < strategy.get(chosen).base()) {
+                    break; // a base still to fill
+                }
+                if (strategy.get(i).weight() > 0 && (chosen < 0 || behind(strategy, have, i, chosen))) {
+                    chosen = i;
+                }
+            }
+            chosen = Math.max(chosen, 0);
+            have[chosen]++;
+            added[chosen]++;
+        }
+        return added;
+    }
+
+    /** Whether entry {@code a} is further below its weight's share than entry {@code b}. */
+    private static boolean behind(List<CapacityProviderStrategyItem> strategy, int[] have, int a, int b) {
+        long beyondA = Math.max(0, have[a] - strategy.get(a).base()) + 1L;
+        long beyondB = Math.max(0, have[b] - strategy.get(b).base()) + 1L;
+        return beyondA * strategy.get(b).weight() < beyondB * strategy.get(a).weight();
+    }
+
+    /** The instances of a capacity provider's pool; none when it no longer exists. */
+    private Predicate<InstanceRow> poolOfProvider(String provider) {
+        String group = store.capacityProviders()
+                .find(provider)
+                .map(CapacityProviderRow::groupName)
+                .orElse(null);
+        if (group == null) {
+            return i -> false;
+        }
+        return i -> i.attributes() != null && group.equals(i.attributes().get(GROUP_ATTRIBUTE));
+    }
+
+    /**
+     * The capacity provider whose pool {@code instance} is in (DescribeContainerInstances' {@code
+     * capacityProviderName}); empty when it has no {@value #GROUP_ATTRIBUTE} attribute or no provider names its group.
+     */
+    public static Optional<String> providerOf(InstanceRow instance, Store store) {
+        String group =
+                instance.attributes() == null ? null : instance.attributes().get(GROUP_ATTRIBUTE);
+        if (group == null) {
+            return Optional.empty();
+        }
+        return store.capacityProviders().list(null, Integer.MAX_VALUE).stream()
+                .filter(p -> p.groupName().equals(group))
+                .map(CapacityProviderRow::name)
+                .findFirst();
     }
 
     /** The instances a task of {@code type} may run on. */

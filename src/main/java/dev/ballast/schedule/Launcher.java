@@ -2,6 +2,7 @@ package dev.ballast.schedule;
 
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
+import dev.ballast.core.ModelJson;
 import dev.ballast.core.RepeatedLog;
 import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.ContainerResolution;
@@ -10,6 +11,7 @@ import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.LaunchSpec;
 import dev.ballast.model.LaunchType;
+import dev.ballast.model.PlacementConstraint;
 import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskLaunch;
 import dev.ballast.model.TaskStatus;
@@ -151,6 +153,8 @@ public final class Launcher {
                     .toList();
         }
         List<TaskRow> live = new ArrayList<>(store.tasks().liveInCluster(l.cluster()));
+        // subnets continue round-robin from the group's live tasks, not counting this launch's reservations
+        NetworkInterfaces interfaces = new NetworkInterfaces(l, td, live, ids, networks);
         List<Placed> placedTasks = new ArrayList<>();
         String failure = null;
         for (Capacity.Share share : capacity.shares(l.cluster(), l.spec(), l.group(), count, live)) {
@@ -166,7 +170,7 @@ public final class Launcher {
                     demand,
                     share.count(),
                     l.group(),
-                    l.spec().placementConstraints(),
+                    constraints(l),
                     l.spec().placementStrategy()));
             TaskLaunch how = new TaskLaunch(
                     share.launchType(),
@@ -176,14 +180,16 @@ public final class Launcher {
                                     .orElse(PlatformVersions.CURRENT)
                             : null,
                     null);
-            r.instanceArns().forEach(i -> placedTasks.add(new Placed(i, how)));
+            for (String i : r.instanceArns()) {
+                placedTasks.add(new Placed(i, how));
+                live.add(reservation(l, demand, i, how)); // later shares see what this one took
+            }
             failure = failure == null ? r.failureReason() : failure;
         }
         Placement.Result placed =
                 new Placement.Result(placedTasks.stream().map(Placed::instance).toList(), failure);
         List<TaskRow> tasks = new ArrayList<>();
         long now = clock.millis();
-        NetworkInterfaces interfaces = new NetworkInterfaces(l, td, live, ids, networks);
         for (Placed p : placedTasks) {
             String instance = p.instance();
             String id = ids.hex32();
@@ -266,6 +272,44 @@ public final class Launcher {
     }
 
     private record Placed(String instance, TaskLaunch launch) {}
+
+    /** A task just placed, as later shares of the same launch see it: its reservation on its instance. */
+    private static TaskRow reservation(Launch l, Demand demand, String instance, TaskLaunch how) {
+        return new TaskRow(
+                        "placed-by-this-launch",
+                        l.cluster(),
+                        l.clusterArn(),
+                        l.taskDefinition().arn(),
+                        l.serviceArn(),
+                        l.deploymentId(),
+                        l.startedBy(),
+                        l.group(),
+                        instance,
+                        DesiredStatus.RUNNING.wire(),
+                        TaskStatus.PROVISIONING.wire(),
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        demand.cpu(),
+                        demand.memory(),
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        0)
+                .withLaunch(how);
+    }
+
+    /** The task definition's {@code placementConstraints} (memberOf), then the launch's own, all of which apply. */
+    private static List<PlacementConstraint> constraints(Launch l) {
+        List<PlacementConstraint> all = new ArrayList<>(
+                ModelJson.placementConstraints(l.taskDefinition().doc()));
+        all.addAll(l.spec().placementConstraints());
+        return all;
+    }
 
     /**
      * The tags a service's tasks get at launch, as its {@code propagateTags} says: the service's own

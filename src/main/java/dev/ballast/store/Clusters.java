@@ -43,6 +43,17 @@ public final class Clusters {
      * cluster of that name is returned unchanged (ECS's CreateCluster is idempotent).
      */
     public ClusterRecord createOrGet(String name, String arn, String doc, List<Tags.Tag> tags) {
+        return createOrGet(name, arn, doc, tags, List.of());
+    }
+
+    /**
+     * As above, associating {@code capacityProviders} with a cluster it creates (or reactivates), in the same
+     * transaction.
+     *
+     * @throws CapacityProviders.MissingProviderException when one does not exist (nothing is written)
+     */
+    public ClusterRecord createOrGet(
+            String name, String arn, String doc, List<Tags.Tag> tags, List<String> capacityProviders) {
         return store.jdbi().inTransaction(h -> {
             Optional<ClusterRecord> existing = h.createQuery("SELECT * FROM clusters WHERE name = :name")
                     .bind("name", name)
@@ -63,6 +74,7 @@ public final class Clusters {
                     .bind("now", now)
                     .execute();
             Tags.replaceAll(h, arn, tags);
+            CapacityProviders.associate(h, store.dialect(), name, capacityProviders);
             store.changes().publish(h, List.of(Change.cluster(name)));
             return new ClusterRecord(name, arn, ClusterStatus.ACTIVE.wire(), doc, now, now);
         });

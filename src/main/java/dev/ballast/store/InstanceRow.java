@@ -2,6 +2,7 @@ package dev.ballast.store;
 
 import dev.ballast.core.HostPorts;
 import dev.ballast.model.ContainerInstanceStatus;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -129,6 +130,25 @@ public record InstanceRow(
                 reservedPorts);
     }
 
+    /** This instance with {@code newAttributes} (PutAttributes, DeleteAttributes). */
+    public InstanceRow withAttributes(Map<String, String> newAttributes) {
+        return new InstanceRow(
+                arn,
+                cluster,
+                clusterArn,
+                ec2InstanceId,
+                status,
+                agentConnected,
+                cpu,
+                memory,
+                newAttributes,
+                agentVersion,
+                registeredAt,
+                statusReason,
+                heartbeatAt,
+                reservedPorts);
+    }
+
     /** True once the instance is deregistered (INACTIVE). */
     public boolean deregistered() {
         return ContainerInstanceStatus.INACTIVE.wire().equals(status);
@@ -171,9 +191,24 @@ public record InstanceRow(
                 reservedPorts);
     }
 
-    /** A re-registration by the agent: new resources, attributes and version; connected, same ARN. */
+    /**
+     * A re-registration by the agent: new resources, attributes and version; connected, same ARN. Custom
+     * attributes (not {@code ecs.*} nor {@code ballast.*}) the agent does not send again are kept: PutAttributes
+     * set them, and constraints rely on them across agent restarts.
+     */
     public InstanceRow reRegistered(
-            int newCpu, int newMemory, Map<String, String> newAttributes, String newAgentVersion, long now) {
+            int newCpu, int newMemory, Map<String, String> agentAttributes, String newAgentVersion, long now) {
+        Map<String, String> newAttributes = new LinkedHashMap<>();
+        if (attributes != null) {
+            attributes.forEach((name, value) -> {
+                if (!name.startsWith("ecs.") && !name.startsWith("ballast.")) {
+                    newAttributes.put(name, value);
+                }
+            });
+        }
+        if (agentAttributes != null) {
+            newAttributes.putAll(agentAttributes);
+        }
         return new InstanceRow(
                 arn,
                 cluster,

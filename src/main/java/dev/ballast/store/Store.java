@@ -246,6 +246,11 @@ public final class Store implements AutoCloseable {
         return new MovedTagRollouts(this);
     }
 
+    /** Capacity providers and their cluster associations (migration V14). */
+    public CapacityProviders capacityProviders() {
+        return new CapacityProviders(this);
+    }
+
     public ImageRules imageRules() {
         return new ImageRules(this);
     }

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.ecs.model.PlacementStrategyType;
 import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.SettingName;
+import software.amazon.awssdk.services.ecs.model.StartTaskRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -83,6 +84,11 @@ class UnservedTest {
         return () -> ecs.runTask(r -> change.accept(r.cluster("plain").taskDefinition("app")));
     }
 
+    private Runnable startTask(Consumer<StartTaskRequest.Builder> change) {
+        return () -> ecs.startTask(r -> change.accept(
+                r.cluster("plain").taskDefinition("app").containerInstances("0123456789abcdef0123456789abcdef")));
+    }
+
     private Runnable createService(Consumer<CreateServiceRequest.Builder> change) {
         return () -> ecs.createService(r -> change.accept(
                 r.cluster("plain").serviceName("refused").taskDefinition("app").desiredCount(1)));
@@ -113,24 +119,6 @@ class UnservedTest {
         String notFargate = "Task definition does not support launch_type FARGATE.";
         refused("RunTask", "FARGATE", runTask(r -> r.launchType(LaunchType.FARGATE)), invalid, notFargate);
         refused("CreateService", "FARGATE", createService(r -> r.launchType(LaunchType.FARGATE)), invalid, notFargate);
-        refused(
-                "RunTask",
-                "capacityProviderStrategy",
-                runTask(r -> r.capacityProviderStrategy(s -> s.capacityProvider("FARGATE"))),
-                unsupported,
-                "capacityProviderStrategy");
-        refused(
-                "CreateService",
-                "capacityProviderStrategy",
-                createService(r -> r.capacityProviderStrategy(s -> s.capacityProvider("cp"))),
-                unsupported,
-                "capacityProviderStrategy");
-        refused(
-                "UpdateService",
-                "capacityProviderStrategy",
-                updateService(r -> r.capacityProviderStrategy(s -> s.capacityProvider("cp"))),
-                unsupported,
-                "capacityProviderStrategy");
         String platform = "The platform version must be null when specifying an EC2 launch type.";
         refused("RunTask", "platformVersion", runTask(r -> r.platformVersion("LATEST")), invalid, platform);
         refused("CreateService", "platformVersion", createService(r -> r.platformVersion("1.4.0")), invalid, platform);
@@ -244,49 +232,27 @@ class UnservedTest {
         refused(
                 "CreateService",
                 "deploymentController",
-                createService(r -> r.deploymentController(d -> d.type("CODE_DEPLOY"))),
+                createService(r -> r.deploymentController(d -> d.type("EXTERNAL"))),
                 unsupported,
-                "deployment controller");
-        refused(
-                "RunTask",
-                "placementConstraints",
-                runTask(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
-                unsupported,
-                "placementConstraints");
-        refused(
-                "CreateService",
-                "placementConstraints",
-                createService(r -> r.placementConstraints(
-                        p -> p.type("memberOf").expression("attribute:ecs.instance-type =~ t2.*"))),
-                unsupported,
-                "placementConstraints");
+                "deploymentController EXTERNAL");
         refused(
                 "UpdateService",
-                "placementConstraints",
-                updateService(r -> r.placementConstraints(p -> p.type("distinctInstance"))),
+                "deploymentController",
+                updateService(r -> r.deploymentController(d -> d.type("CODE_DEPLOY"))),
                 unsupported,
-                "placementConstraints");
+                "deploymentController CODE_DEPLOY");
         refused(
-                "RunTask",
-                "placementStrategy",
-                runTask(r -> r.placementStrategy(
-                        p -> p.type(PlacementStrategyType.BINPACK).field("memory"))),
+                "CreateTaskSet",
+                "(operation)",
+                () -> ecs.createTaskSet(r -> r.cluster("plain").service("base").taskDefinition("app")),
                 unsupported,
-                "placementStrategy");
+                "task sets");
         refused(
-                "CreateService",
-                "placementStrategy",
-                createService(r -> r.placementStrategy(
-                        p -> p.type(PlacementStrategyType.BINPACK).field("cpu"))),
+                "DescribeTaskSets",
+                "(operation)",
+                () -> ecs.describeTaskSets(r -> r.cluster("plain").service("base")),
                 unsupported,
-                "placementStrategy");
-        refused(
-                "UpdateService",
-                "placementStrategy",
-                updateService(r -> r.placementStrategy(
-                        p -> p.type(PlacementStrategyType.SPREAD).field("attribute:ecs.instance-type"))),
-                unsupported,
-                "placementStrategy");
+                "task sets");
         refused(
                 "RunTask",
                 "overrides",
@@ -294,6 +260,33 @@ class UnservedTest {
                         r.overrides(o -> o.containerOverrides(c -> c.name("app").command("sh", "-c", "env")))),
                 unsupported,
                 "overrides");
+        refused(
+                "StartTask",
+                "overrides",
+                startTask(r ->
+                        r.overrides(o -> o.containerOverrides(c -> c.name("app").command("env")))),
+                unsupported,
+                "overrides");
+        refused(
+                "StartTask",
+                "enableExecuteCommand",
+                startTask(r -> r.enableExecuteCommand(true)),
+                unsupported,
+                "enableExecuteCommand");
+        refused(
+                "StartTask",
+                "enableECSManagedTags",
+                startTask(r -> r.enableECSManagedTags(true)),
+                unsupported,
+                "enableECSManagedTags");
+        refused(
+                "StartTask",
+                "volumeConfigurations",
+                startTask(r -> r.volumeConfigurations(v -> v.name("data")
+                        .managedEBSVolume(e ->
+                                e.roleArn("arn:aws:iam::123456789012:role/ebs").sizeInGiB(1)))),
+                unsupported,
+                "volumeConfigurations");
         refused(
                 "RunTask",
                 "enableExecuteCommand",
