@@ -2,6 +2,7 @@ package dev.ballast.agent;
 
 import dev.ballast.core.RepeatedLog;
 import dev.ballast.model.ContainerError;
+import dev.ballast.model.EniAttachment;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskDefinition;
@@ -360,9 +361,11 @@ public final class Agent implements AutoCloseable {
         String stopReason = pass.stopReason();
         TaskState target =
                 known == TaskState.PULLING && stopCode == null && pass.essentialsStarted() ? TaskState.RUNNING : known;
+        EniAttachment eni = Attachments.observed(task, current.values(), runtime);
         boolean changed = target != known
                 || stopCode != null
-                || !List.copyOf(current.values()).equals(task.containers());
+                || !List.copyOf(current.values()).equals(task.containers())
+                || !Objects.equals(eni, task.eni());
         if (!changed) {
             return;
         }
@@ -377,6 +380,7 @@ public final class Agent implements AutoCloseable {
                     t.pullStoppedAt() == null && known == TaskState.PULLING ? Long.valueOf(now) : t.pullStoppedAt(),
                     target == TaskState.RUNNING && t.startedAt() == null ? Long.valueOf(now) : t.startedAt(),
                     t.stoppedAt());
+            u = Attachments.withObserved(u, eni);
             return code == null ? u : u.stoppedBy(code, reason);
         }));
         if (written.isEmpty()) {
@@ -411,7 +415,7 @@ public final class Agent implements AutoCloseable {
                         read,
                         TaskWrites.when(
                                 TaskState.PULLING,
-                                t -> t.stoppedBy(PULL_FAILED, reason)
+                                t -> Attachments.released(t.stoppedBy(PULL_FAILED, reason))
                                         .withState(
                                                 EcsStatus.lastStatus(TaskState.STOPPED),
                                                 mapContainers(
@@ -555,21 +559,22 @@ public final class Agent implements AutoCloseable {
 
     private AgentTask stoppedRow(AgentTask t, Function<AgentContainer, AgentContainer> containers) {
         long now = now();
-        return t.withState(
-                EcsStatus.lastStatus(TaskState.STOPPED),
-                mapContainers(t, c -> {
-                    AgentContainer changed = containers.apply(c);
-                    return changed.with(
-                            EcsStatus.lastStatus(ContainerState.STOPPED),
-                            changed.imageDigest(),
-                            changed.exitCode(),
-                            changed.reason(),
-                            changed.runtimeId());
-                }),
-                t.pullStartedAt(),
-                t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
-                t.startedAt(),
-                now);
+        return Attachments.released(t)
+                .withState(
+                        EcsStatus.lastStatus(TaskState.STOPPED),
+                        mapContainers(t, c -> {
+                            AgentContainer changed = containers.apply(c);
+                            return changed.with(
+                                    EcsStatus.lastStatus(ContainerState.STOPPED),
+                                    changed.imageDigest(),
+                                    changed.exitCode(),
+                                    changed.reason(),
+                                    changed.runtimeId());
+                        }),
+                        t.pullStartedAt(),
+                        t.pullStartedAt() != null && t.pullStoppedAt() == null ? Long.valueOf(now) : t.pullStoppedAt(),
+                        t.startedAt(),
+                        now);
     }
 
     private static List<AgentContainer> mapContainers(AgentTask t, Function<AgentContainer, AgentContainer> f) {

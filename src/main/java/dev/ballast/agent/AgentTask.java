@@ -1,8 +1,10 @@
 package dev.ballast.agent;
 
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.EniAttachment;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskDefinition;
+import dev.ballast.model.TaskLaunch;
 import dev.ballast.model.TaskStatus;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +21,9 @@ import java.util.Objects;
  * @param taskDefinition the typed task definition (parsed once per revision by its source), or null when the source does not
  *     know it (then containers start with defaults: no dependencies, stop timeouts, health checks or specs)
  * @param version the version this task was read at; {@link AgentTasks#update} writes only if it is still current
+ * @param launch how the server launched the task (never null; {@link TaskLaunch#EC2} for a task without one): an
+ *     awsvpc task's {@link TaskLaunch#eni()} names the engine network its namespace joins, and the agent fills in
+ *     the address, MAC and status it observed
  */
 public record AgentTask(
         String arn,
@@ -36,13 +41,80 @@ public record AgentTask(
         Long stoppingAt,
         Long stoppedAt,
         TaskDefinition taskDefinition,
-        long version) {
+        long version,
+        TaskLaunch launch) {
 
     public AgentTask {
         Objects.requireNonNull(arn, "arn");
         Objects.requireNonNull(desiredStatus, "desiredStatus");
         Objects.requireNonNull(lastStatus, "lastStatus");
         containers = containers == null ? List.of() : List.copyOf(containers);
+        launch = launch == null ? TaskLaunch.EC2 : launch;
+    }
+
+    /** A task launched the EC2 way (no network interface of its own). */
+    public AgentTask(
+            String arn,
+            String cluster,
+            String taskDefinitionArn,
+            String containerInstanceArn,
+            DesiredStatus desiredStatus,
+            TaskStatus lastStatus,
+            List<AgentContainer> containers,
+            StopCode stopCode,
+            String stoppedReason,
+            Long pullStartedAt,
+            Long pullStoppedAt,
+            Long startedAt,
+            Long stoppingAt,
+            Long stoppedAt,
+            TaskDefinition taskDefinition,
+            long version) {
+        this(
+                arn,
+                cluster,
+                taskDefinitionArn,
+                containerInstanceArn,
+                desiredStatus,
+                lastStatus,
+                containers,
+                stopCode,
+                stoppedReason,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stoppingAt,
+                stoppedAt,
+                taskDefinition,
+                version,
+                TaskLaunch.EC2);
+    }
+
+    /** The task's network interface (awsvpc), or null. */
+    public EniAttachment eni() {
+        return launch.eni();
+    }
+
+    /** This task with its network interface as the agent observed it. */
+    public AgentTask withEni(EniAttachment e) {
+        return new AgentTask(
+                arn,
+                cluster,
+                taskDefinitionArn,
+                containerInstanceArn,
+                desiredStatus,
+                lastStatus,
+                containers,
+                stopCode,
+                stoppedReason,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                stoppingAt,
+                stoppedAt,
+                taskDefinition,
+                version,
+                launch.withEni(e));
     }
 
     /** This task with a new desired status, stop code, reason and time it started stopping. */
@@ -63,7 +135,8 @@ public record AgentTask(
                 stopping,
                 stoppedAt,
                 taskDefinition,
-                version);
+                version,
+                launch);
     }
 
     /** This task as the agent observed it now. */
@@ -90,7 +163,8 @@ public record AgentTask(
                 stoppingAt,
                 stopped,
                 taskDefinition,
-                version);
+                version,
+                launch);
     }
 
     /** This task wanted STOPPED for {@code code} and {@code reason}, unless it already has a stop code and reason. */
@@ -111,7 +185,8 @@ public record AgentTask(
                 stoppingAt,
                 stoppedAt,
                 taskDefinition,
-                version);
+                version,
+                launch);
     }
 
     /** This task as read at {@code newVersion}. */
@@ -132,7 +207,8 @@ public record AgentTask(
                 stoppingAt,
                 stoppedAt,
                 taskDefinition,
-                newVersion);
+                newVersion,
+                launch);
     }
 
     public boolean isStopped() {

@@ -45,6 +45,17 @@ public interface ContainerRuntime {
     String start(AgentTask task, AgentContainer container);
 
     /**
+     * The address of the network namespace an awsvpc task's containers share (the task carries its
+     * {@link AgentTask#eni()}, naming the network), read from the runtime through its running container
+     * {@code runtimeId}; empty while the runtime cannot tell (the agent asks again on a later pass), and for a
+     * runtime that gives tasks no namespace of their own. {@link #start} puts every container of such a task in
+     * that one namespace: they reach each other on {@code localhost}, and no two tasks share it.
+     */
+    default Optional<NetworkAddress> address(AgentTask task, String runtimeId) {
+        return Optional.empty();
+    }
+
+    /**
      * As {@link #start(AgentTask, AgentContainer)}, with {@code secrets} (the container's resolved {@code secrets})
      * added to the container's environment at creation. A runtime that cannot inject them refuses a container that
      * has any rather than start it without them. Implementations never log or report the values.

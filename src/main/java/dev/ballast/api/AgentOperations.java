@@ -3,6 +3,7 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.protocol.AgentProtocol;
+import dev.ballast.agent.protocol.AttachmentStateReport;
 import dev.ballast.agent.protocol.ContainerStateReport;
 import dev.ballast.agent.protocol.PollTasksResponse;
 import dev.ballast.agent.protocol.TaskEntry;
@@ -172,6 +173,7 @@ public final class AgentOperations {
     private JsonNode submitTask(ObjectNode in, Operation.Call call) {
         TaskStateReport report = read(in, TaskStateReport.class);
         report.containers().forEach(AgentOperations::check);
+        AttachmentReports.check(report.attachments());
         String status = report.status();
         if (status != null && !TASK_ORDER.contains(status)) {
             throw AwsException.invalidParameter(
@@ -189,7 +191,8 @@ public final class AgentOperations {
                 report.containers(),
                 millis(report.pullStartedAt()),
                 millis(report.pullStoppedAt()),
-                millis(report.executionStoppedAt()));
+                millis(report.executionStoppedAt()),
+                report.attachments());
         return Json.object().put("acknowledgment", "ACK");
     }
 
@@ -197,7 +200,7 @@ public final class AgentOperations {
         Params.required(in, "containerName");
         ContainerStateReport c = read(in, ContainerStateReport.class);
         check(c);
-        apply(in, call, null, null, null, List.of(c), null, null, null);
+        apply(in, call, null, null, null, List.of(c), null, null, null, List.of());
         return Json.object().put("acknowledgment", "ACK");
     }
 
@@ -240,7 +243,8 @@ public final class AgentOperations {
             List<ContainerStateReport> containers,
             Long pullStarted,
             Long pullStopped,
-            Long executionStopped) {
+            Long executionStopped,
+            List<AttachmentStateReport> attachments) {
         if (call.containerInstance() == null) {
             throw AwsException.accessDenied(
                     "State changes are accepted only from the agent of the task's container instance; "
@@ -270,6 +274,7 @@ public final class AgentOperations {
                                 pullStarted,
                                 pullStopped,
                                 executionStopped,
+                                attachments,
                                 clock.millis());
                     },
                     (read, merged) -> store.tasks().update(merged, read.version()),
@@ -307,6 +312,7 @@ public final class AgentOperations {
             Long pullStarted,
             Long pullStopped,
             Long executionStopped,
+            List<AttachmentStateReport> attachments,
             long now) {
         String last = status == null ? t.lastStatus() : status;
         if (TASK_ORDER.indexOf(last) < TASK_ORDER.indexOf(t.lastStatus())) {
@@ -368,7 +374,8 @@ public final class AgentOperations {
         Long stopped = last.equals(TaskStatus.STOPPED.wire())
                 ? (executionStopped != null ? executionStopped : Long.valueOf(now))
                 : t.stoppedAt();
-        next = next.withState(last, containers, pullStart, pullStop, started, stopped);
+        next = AttachmentReports.apply(
+                next.withState(last, containers, pullStart, pullStop, started, stopped), attachments);
         return next.equals(t) ? Optional.empty() : Optional.of(next);
     }
 }

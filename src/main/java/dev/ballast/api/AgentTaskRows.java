@@ -6,12 +6,15 @@ import dev.ballast.agent.protocol.PolledContainer;
 import dev.ballast.agent.protocol.PolledTask;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.EniAttachment;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskDefinition;
+import dev.ballast.model.TaskLaunch;
 import dev.ballast.model.TaskStatus;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRow.ContainerRow;
+import java.util.Objects;
 
 /**
  * The one conversion between the store's task rows and the agent's own records: a row read becomes an
@@ -41,7 +44,8 @@ public final class AgentTaskRows {
                 row.stoppingAt(),
                 row.stoppedAt(),
                 taskDefinition,
-                version);
+                version,
+                row.launch());
     }
 
     /** The agent's view of one container row. */
@@ -102,12 +106,14 @@ public final class AgentTaskRows {
                 row.stoppingAt(),
                 row.stoppedAt(),
                 row.sequence(),
-                row.isStopped());
+                row.isStopped(),
+                row.launch().equals(TaskLaunch.EC2) ? null : row.launch());
     }
 
     /** {@code read} with what the agent wrote in {@code task}. */
     public static TaskRow merge(TaskRow read, AgentTask task) {
-        return read.withDesired(
+        return withAgentEni(read, task.eni())
+                .withDesired(
                         task.desiredStatus().wire(),
                         task.stopCode() == null ? null : task.stopCode().wire(),
                         task.stoppedReason(),
@@ -119,6 +125,27 @@ public final class AgentTaskRows {
                         task.pullStoppedAt(),
                         task.startedAt(),
                         task.stoppedAt());
+    }
+
+    /**
+     * {@code row} with the part of its network interface the agent owns (status, address, MAC) taken from
+     * {@code observed}; unchanged when either has none or they name different attachments.
+     */
+    static TaskRow withAgentEni(TaskRow row, EniAttachment observed) {
+        EniAttachment eni = row.launch().eni();
+        if (eni == null || observed == null || !Objects.equals(eni.attachmentId(), observed.attachmentId())) {
+            return row;
+        }
+        EniAttachment merged = new EniAttachment(
+                eni.attachmentId(),
+                observed.status() == null ? eni.status() : observed.status(),
+                eni.networkInterfaceId(),
+                eni.subnetId(),
+                eni.securityGroups(),
+                eni.networkName(),
+                observed.privateIPv4Address() == null ? eni.privateIPv4Address() : observed.privateIPv4Address(),
+                observed.macAddress() == null ? eni.macAddress() : observed.macAddress());
+        return merged.equals(eni) ? row : row.withLaunch(row.launch().withEni(merged));
     }
 
     /** The store's row of one agent container. */

@@ -39,12 +39,19 @@ final class ApiModel {
      * Ballast's additions to the published model (docs/agent-protocol.md): an agent reports a container's
      * {@code healthStatus} in {@code ContainerStateChange} and {@code SubmitContainerStateChange}, which ECS's
      * model does not carry (its agent reports health over its own channel); and the {@code stopCode} of a task
-     * the agent stopped itself in {@code SubmitTaskStateChange} (ECS's agent leaves it to the control plane).
+     * the agent stopped itself in {@code SubmitTaskStateChange} (ECS's agent leaves it to the control plane); and
+     * the {@code privateIPv4Address} and {@code macAddress} of an awsvpc task's attachment in
+     * {@code AttachmentStateChange} (ECS's agent learns them from EC2; Ballast's from its engine).
      */
     private static JsonNode withExtensions(JsonNode root) {
         if (root.path("shapes").path("SubmitTaskStateChangeRequest").path("members") instanceof ObjectNode m
                 && !m.has("stopCode")) {
             m.putObject("stopCode").put("shape", "TaskStopCode");
+        }
+        if (root.path("shapes").path("AttachmentStateChange").path("members") instanceof ObjectNode m
+                && !m.has("privateIPv4Address")) {
+            m.putObject("privateIPv4Address").put("shape", "String");
+            m.putObject("macAddress").put("shape", "String");
         }
         for (String shape : new String[] {"ContainerStateChange", "SubmitContainerStateChangeRequest"}) {
             JsonNode members = root.path("shapes").path(shape).path("members");

@@ -25,6 +25,7 @@ import dev.ballast.agent.CheckResult;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
 import dev.ballast.agent.HostCapacity;
+import dev.ballast.agent.NetworkAddress;
 import dev.ballast.agent.PullResult;
 import dev.ballast.agent.RuntimeContainer;
 import dev.ballast.agent.SecretEnvironment;
@@ -32,6 +33,7 @@ import dev.ballast.agent.StartFailedException;
 import dev.ballast.image.Digest;
 import dev.ballast.image.ImageReference;
 import dev.ballast.model.ContainerError;
+import dev.ballast.model.EniAttachment;
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.RegistryClient;
 import java.io.IOException;
@@ -54,7 +56,8 @@ import java.util.function.Function;
  * command, entry point, environment, working directory, port mappings (bound on 127.0.0.1), memory and CPU
  * shares, and labels naming cluster, task and container ({@link #LABEL_CONTAINER_ARN} makes {@link #start}
  * idempotent, so a restarted agent re-adopts its containers instead of launching duplicates). Output goes to
- * the engine's default log driver. Thread-safe.
+ * the engine's default log driver. The containers of an awsvpc task share one network namespace of their own on
+ * the engine network its interface names, with no ports published on the host ({@link TaskNetworks}). Thread-safe.
  */
 public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
@@ -75,6 +78,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     private final DockerClient docker;
     private final Map<String, Integer> transientFailures = new ConcurrentHashMap<>();
     private final EngineImages images;
+    private final TaskNetworks networks;
     private final String hostIp;
     private final Map<String, String> attributes;
     private final String description;
@@ -92,6 +96,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                 Objects.requireNonNull(credentials, "credentials"),
                 pullTimeout);
         this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
+        this.networks = new TaskNetworks(docker);
         Version version = docker.versionCmd().exec();
         String engine = version.getComponents() != null
                         && version.getComponents().stream()
@@ -243,7 +248,17 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                                 ? spec.stopTimeoutSeconds()
                                 : Agent.DEFAULT_STOP_TIMEOUT.toSeconds()));
         HostConfig host = HostConfig.newHostConfig();
-        if (spec.networkMode() != null && !spec.networkMode().equals("awsvpc")) {
+        EniAttachment eni = task.eni();
+        String ownAddress = null;
+        if (eni != null && eni.networkName() != null) {
+            // awsvpc: the task's own namespace on its network; its ports are reached there, not published
+            String mode = networks.networkMode(task, eni);
+            host.withNetworkMode(mode);
+            if (mode.equals(eni.networkName())) {
+                // a namespace made again (its first holder exited): it keeps the address already reported
+                ownAddress = eni.privateIPv4Address();
+            }
+        } else if (spec.networkMode() != null && !spec.networkMode().equals("awsvpc")) {
             host.withNetworkMode(spec.networkMode());
         }
         List<ExposedPort> exposed = new ArrayList<>();
@@ -257,7 +272,8 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                             ? Ports.Binding.bindIp(hostIp)
                             : Ports.Binding.bindIpAndPort(hostIp, p.hostPort()));
         }
-        if (!exposed.isEmpty() && !"host".equals(spec.networkMode())) {
+        boolean ownNamespace = eni != null && eni.networkName() != null;
+        if (!exposed.isEmpty() && !"host".equals(spec.networkMode()) && !ownNamespace) {
             host.withPortBindings(bindings);
         }
         if (spec.memoryMiB() != null) {
@@ -287,8 +303,11 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         if (spec.workingDirectory() != null) {
             cmd.withWorkingDir(spec.workingDirectory());
         }
-        if (!exposed.isEmpty()) {
+        if (!exposed.isEmpty() && !ownNamespace) {
             cmd.withExposedPorts(exposed);
+        }
+        if (ownAddress != null) {
+            cmd.withIpv4Address(ownAddress);
         }
         if (spec.stopTimeoutSeconds() != null) {
             cmd.withStopTimeout(spec.stopTimeoutSeconds());
@@ -394,6 +413,13 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     @Override
     public CheckResult runCheck(String runtimeId, List<String> command, Duration timeout) {
         return new EngineHealthChecks(docker).run(runtimeId, command, timeout);
+    }
+
+    /** Read from the engine's inspect of the container that joined the task's network (see {@link TaskNetworks}). */
+    @Override
+    public Optional<NetworkAddress> address(AgentTask task, String runtimeId) {
+        EniAttachment eni = task.eni();
+        return eni == null || eni.networkName() == null ? Optional.empty() : networks.address(runtimeId, eni);
     }
 
     @Override

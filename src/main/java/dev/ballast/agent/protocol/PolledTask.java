@@ -1,11 +1,15 @@
 package dev.ballast.agent.protocol;
 
+import dev.ballast.model.TaskLaunch;
 import java.util.List;
 
 /**
  * A task as {@code PollTasks} ships it: every member of the server's task, statuses as ECS wire strings, times in
  * epoch milliseconds, absent members not written. {@code stopped} repeats {@code lastStatus == STOPPED} (always
- * false in a poll, which lists unstopped tasks; kept for agents that read it).
+ * false in a poll, which lists unstopped tasks; kept for agents that read it). {@code launch} (added 2026-12) is how
+ * the task was launched when that is more than a plain EC2 launch: its launch type, capacity provider, platform
+ * version and, for an awsvpc task, its network interface ({@code eni}: the engine network to join, the attachment
+ * to report); absent for a plain EC2 launch, which is what an agent takes its absence to mean.
  */
 public record PolledTask(
         String arn,
@@ -32,7 +36,8 @@ public record PolledTask(
         Long stoppingAt,
         Long stoppedAt,
         long sequence,
-        boolean stopped) {
+        boolean stopped,
+        TaskLaunch launch) {
     public PolledTask {
         containers = containers == null ? List.of() : List.copyOf(containers);
     }

@@ -6,6 +6,7 @@ import dev.ballast.agent.AgentContainer;
 import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.AgentTasks;
 import dev.ballast.agent.protocol.AgentProtocol;
+import dev.ballast.agent.protocol.AttachmentStateReport;
 import dev.ballast.agent.protocol.ContainerStateReport;
 import dev.ballast.agent.protocol.PollTasksResponse;
 import dev.ballast.agent.protocol.PolledContainer;
@@ -15,6 +16,7 @@ import dev.ballast.agent.protocol.TaskStateReport;
 import dev.ballast.core.ModelJson;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.EniAttachment;
 import dev.ballast.model.HealthStatus;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskDefinition;
@@ -203,7 +205,7 @@ public final class RemoteTasks implements AgentTasks {
 
     /**
      * The SubmitTaskStateChange input that takes the server from {@code before} to {@code after}: the stop code and
-     * reason travel together, when the agent set them.
+     * reason travel together, when the agent set them; an awsvpc task's attachment travels when it changed.
      */
     static TaskStateReport report(String cluster, AgentTask before, AgentTask after) {
         boolean stoppedHere =
@@ -218,6 +220,12 @@ public final class RemoteTasks implements AgentTasks {
                         c.healthStatus() == null ? null : c.healthStatus().wire(),
                         c.exitCode()))
                 .toList();
+        EniAttachment eni = after.eni();
+        List<AttachmentStateReport> attachments =
+                eni == null || eni.status() == null || Objects.equals(eni, before.eni())
+                        ? List.of()
+                        : List.of(new AttachmentStateReport(
+                                eni.attachmentId(), eni.status().wire(), eni.privateIPv4Address(), eni.macAddress()));
         return new TaskStateReport(
                 cluster,
                 after.arn(),
@@ -227,7 +235,8 @@ public final class RemoteTasks implements AgentTasks {
                 containers,
                 seconds(after.pullStartedAt()),
                 seconds(after.pullStoppedAt()),
-                seconds(after.stoppedAt()));
+                seconds(after.stoppedAt()),
+                attachments);
     }
 
     private static BigDecimal seconds(Long millis) {
@@ -283,7 +292,8 @@ public final class RemoteTasks implements AgentTasks {
                 t.stoppingAt(),
                 t.stoppedAt(),
                 td,
-                version);
+                version,
+                t.launch());
     }
 
     private static AgentContainer toAgent(PolledContainer c) {

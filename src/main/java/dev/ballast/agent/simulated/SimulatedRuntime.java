@@ -5,6 +5,7 @@ import dev.ballast.agent.AgentTask;
 import dev.ballast.agent.CheckResult;
 import dev.ballast.agent.ContainerRuntime;
 import dev.ballast.agent.ExitStatus;
+import dev.ballast.agent.NetworkAddress;
 import dev.ballast.agent.PullFailedException;
 import dev.ballast.agent.PullResult;
 import dev.ballast.agent.SecretEnvironment;
@@ -12,12 +13,16 @@ import dev.ballast.image.ImageReference;
 import dev.ballast.image.InvalidReferenceException;
 import dev.ballast.registry.Credential;
 import dev.ballast.registry.RegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -29,7 +34,8 @@ import java.util.function.Function;
  * runs their health checks either: a check passes unless its command is literally {@code false} or
  * {@code exit N} with N other than 0 (see docs/decisions.md), so that health, {@code dependsOn HEALTHY} and
  * unhealthy-task replacement can be exercised without an engine. It says so in {@link #description()} and in
- * the {@code ballast.runtime=simulated} attribute.
+ * the {@code ballast.runtime=simulated} attribute. An awsvpc task gets a made-up address of its own
+ * ({@link #address}), so that simulated clusters show attachments.
  */
 public final class SimulatedRuntime implements ContainerRuntime {
 
@@ -42,6 +48,14 @@ public final class SimulatedRuntime implements ContainerRuntime {
     private final LocalImages images = new LocalImages();
     private final Map<String, String> idsByContainerArn = new ConcurrentHashMap<>();
     private final Map<String, ExitStatus> exited = new ConcurrentHashMap<>();
+    /** Hosts of 10.0.0.0/8 the simulated addresses use (the .0 and .255 of each /24 left out). */
+    private static final int HOSTS = 256 * 256 * 254;
+
+    private final Map<String, NetworkAddress> addresses = new ConcurrentHashMap<>();
+    private final Set<String> taken = ConcurrentHashMap.newKeySet();
+    /** Task ARN by the runtime id its address was read through; the address is released when that one stops. */
+    private final Map<String, String> holders = new ConcurrentHashMap<>();
+
     private final Map<String, SecretEnvironment> environments = new ConcurrentHashMap<>();
 
     /**
@@ -124,10 +138,50 @@ public final class SimulatedRuntime implements ContainerRuntime {
         return Optional.ofNullable(environments.get(runtimeId));
     }
 
+    /**
+     * An awsvpc task's address: derived from its ARN (the same task always gets the same address) in
+     * {@code 10.0.0.0/8}, the next free one when another task of this runtime holds it, so that no two tasks of an
+     * instance share one; the MAC is Docker's style for that address ({@code 02:42:} and its four bytes).
+     */
+    @Override
+    public Optional<NetworkAddress> address(AgentTask task, String runtimeId) {
+        if (task.eni() == null) {
+            return Optional.empty();
+        }
+        holders.putIfAbsent(runtimeId, task.arn());
+        return Optional.of(addresses.computeIfAbsent(task.arn(), SimulatedRuntime.this::allocate));
+    }
+
+    private NetworkAddress allocate(String taskArn) {
+        byte[] hash;
+        try {
+            hash = MessageDigest.getInstance("SHA-256").digest(taskArn.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        int start = ((hash[0] & 0xff) << 16 | (hash[1] & 0xff) << 8 | (hash[2] & 0xff)) % HOSTS;
+        for (int i = 0; i < HOSTS; i++) {
+            int n = (start + i) % HOSTS;
+            int[] bytes = {10, n / (256 * 254), n / 254 % 256, 1 + n % 254};
+            String ip = bytes[0] + "." + bytes[1] + "." + bytes[2] + "." + bytes[3];
+            if (taken.add(ip)) {
+                return new NetworkAddress(
+                        ip, String.format("02:42:%02x:%02x:%02x:%02x", bytes[0], bytes[1], bytes[2], bytes[3]));
+            }
+        }
+        throw new IllegalStateException("no free simulated address for " + taskArn);
+    }
+
     @Override
     public void stop(String runtimeId, Duration timeout) {
         environments.remove(runtimeId); // a stopped container's secrets are kept no longer
         exited.putIfAbsent(runtimeId, new ExitStatus(0, null));
+        // the task's namespace is gone with the container its address was read through: the address is free again
+        String taskArn = holders.remove(runtimeId);
+        NetworkAddress released = taskArn == null ? null : addresses.remove(taskArn);
+        if (released != null) {
+            taken.remove(released.privateIPv4Address());
+        }
     }
 
     /**
