@@ -14,7 +14,6 @@ import dev.ballast.registry.DockerConfigCredentials;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.registry.RepositoryCredentials;
-import dev.ballast.schedule.Capacity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
@@ -130,6 +130,14 @@ final class AgentCommand implements Callable<Integer> {
                     + "attribute ballast.serverless=true; default: EC2 tasks only).")
     boolean serverless;
 
+    @Option(
+            names = "--attribute",
+            paramLabel = "NAME=VALUE",
+            description = "An attribute this instance registers, repeatable (e.g. ecs.instance-type=m5.large, "
+                    + "ecs.availability-zone=rack-1, or ballast.auto-scaling-group=blue for a capacity provider's pool): "
+                    + "placement constraints, spread strategies and capacity providers read them.")
+    Map<String, String> attributes = new LinkedHashMap<>();
+
     @picocli.CommandLine.Mixin
     RegistryOptions registryOptions = new RegistryOptions();
 
@@ -150,6 +158,7 @@ final class AgentCommand implements Callable<Integer> {
         RegistryConfig registryConfig;
         try {
             DockerRuntime.checkHostIp(portHostIp);
+            OfferedAttributes.checked("--attribute", attributes);
             repositoryCredentials = RegistryCredentialsFile.load(registryCredentials, LOG);
             registryConfig = registryOptions.apply(
                     RegistryConfig.defaults()
@@ -265,7 +274,8 @@ final class AgentCommand implements Callable<Integer> {
                         memory,
                         OfferedAttributes.with(
                                 RemoteControlPlane.attributes(rt.attributes()),
-                                serverless ? Map.of(Capacity.SERVERLESS_ATTRIBUTE, "true") : Map.of()),
+                                OfferedAttributes.offered(
+                                        OfferedAttributes.checked("--attribute", attributes), serverless)),
                         "ballast-" + Version.current()));
             } catch (JsonApiClient.Failure f) {
                 if (f.status() == 0 || f.status() >= 500) {

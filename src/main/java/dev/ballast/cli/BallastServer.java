@@ -34,7 +34,6 @@ import dev.ballast.registry.RegistryClient;
 import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.ResolutionFailedException;
 import dev.ballast.resolve.RevisionResolver;
-import dev.ballast.schedule.Capacity;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.Change;
@@ -49,7 +48,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -291,9 +289,9 @@ public final class BallastServer implements AutoCloseable {
                         embeddedAgents(config, docker),
                         OfferedAttributes.adding(
                                 new StoreControlPlane(store, account, clock),
-                                config.agents().serverless()
-                                        ? Map.of(Capacity.SERVERLESS_ATTRIBUTE, "true")
-                                        : Map.of()),
+                                OfferedAttributes.offered(
+                                        config.agents().attributes(),
+                                        config.agents().serverless())),
                         docker.<Function<String, ContainerRuntime>>map(d -> arn -> d)
                                 .orElse(arn -> new SimulatedRuntime(arn, registry, registry::withCredential)),
                         metrics,

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -195,6 +197,14 @@ final class ServerCommand implements Callable<Integer> {
     boolean serverless;
 
     @Option(
+            names = "--instance-attribute",
+            paramLabel = "NAME=VALUE",
+            description =
+                    "An attribute the embedded agent's instances register, repeatable (e.g. "
+                            + "ecs.instance-type=m5.large): placement constraints, spread strategies and capacity providers read them.")
+    Map<String, String> instanceAttributes = new LinkedHashMap<>();
+
+    @Option(
             names = "--subnet-network",
             paramLabel = "SUBNET=NETWORK",
             description =
@@ -302,6 +312,7 @@ final class ServerCommand implements Callable<Integer> {
                     .replica(new ServerConfig.Replica(nodeName, controllerLease))
                     .portHostIp(DockerRuntime.checkHostIp(portHostIp))
                     .serverless(serverless)
+                    .instanceAttributes(OfferedAttributes.checked("--instance-attribute", instanceAttributes))
                     .subnetNetworks(SubnetNetworks.parse(subnetNetworks))
                     .instance(new ServerConfig.EmbeddedInstance(cluster, instanceCpu, instanceMemory, reservedMemory))
                     .stoppedTaskRetention(stoppedTaskRetention)

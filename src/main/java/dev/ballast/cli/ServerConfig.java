@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -120,6 +121,7 @@ public record ServerConfig(
      * @param health when agents count as disconnected, and when their tasks are stopped
      * @param serverless whether the embedded instances offer serverless (FARGATE) capacity (--[no-]serverless)
      * @param networks the engine network each awsvpc subnet maps to (--subnet-network; docs/networking.md)
+     * @param attributes attributes the embedded instances register (--instance-attribute), e.g. ecs.instance-type
      */
     public record Agents(
             int simulatedInstances,
@@ -129,8 +131,10 @@ public record ServerConfig(
             EmbeddedInstance instance,
             InstanceHealth.Settings health,
             boolean serverless,
-            SubnetNetworks networks) {
+            SubnetNetworks networks,
+            Map<String, String> attributes) {
         public Agents {
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
             Objects.requireNonNull(networks, "networks");
             Objects.requireNonNull(runtime, "runtime");
             Objects.requireNonNull(portHostIp, "portHostIp");
@@ -284,6 +288,7 @@ public record ServerConfig(
         private EmbeddedInstance instance = EmbeddedInstance.defaults();
         private InstanceHealth.Settings agentHealth = InstanceHealth.Settings.defaults();
         private boolean serverless = true;
+        private Map<String, String> instanceAttributes = Map.of();
         private SubnetNetworks networks = SubnetNetworks.DEFAULT;
         private Duration reconcilePeriod = Duration.ofMillis(250);
         private Duration stoppedTaskRetention = DEFAULT_STOPPED_TASK_RETENTION;
@@ -390,6 +395,12 @@ public record ServerConfig(
             return this;
         }
 
+        /** Attributes the embedded instances register (placement constraints and capacity provider pools read them). */
+        public Builder instanceAttributes(Map<String, String> value) {
+            this.instanceAttributes = Map.copyOf(value);
+            return this;
+        }
+
         /** Whether the embedded instances offer serverless (FARGATE) capacity (default: they do). */
         public Builder serverless(boolean value) {
             this.serverless = value;
@@ -458,7 +469,8 @@ public record ServerConfig(
                             instance,
                             agentHealth,
                             serverless,
-                            networks),
+                            networks,
+                            instanceAttributes),
                     new Controllers(reconcilePeriod, stoppedTaskRetention, replica, reconcileWorkers),
                     lifecycle,
                     tagWatch);

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.ecs.model.PlacementConstraintType;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -41,8 +42,14 @@ class ServerlessAgentIT {
             ecs.createCluster(c -> c.clusterName(CLUSTER));
             AgentProcess serverless = AgentProcess.start(
                     server.endpoint(), CLUSTER, Files.createDirectories(dir.resolve("a")), "--serverless");
-            AgentProcess ec2Only =
-                    AgentProcess.start(server.endpoint(), CLUSTER, Files.createDirectories(dir.resolve("b")));
+            AgentProcess ec2Only = AgentProcess.start(
+                    server.endpoint(),
+                    CLUSTER,
+                    Files.createDirectories(dir.resolve("b")),
+                    "--attribute",
+                    "ecs.instance-type=m5.large",
+                    "--attribute",
+                    "rack=r1");
             try {
                 Eventually.await(
                         "both agents registered", WAIT, () -> instances(ecs).size() == 2);
@@ -85,6 +92,27 @@ class ServerlessAgentIT {
                                         .containerInstanceArn())
                                 .collect(Collectors.toSet()))
                         .containsExactly(serverlessArn);
+
+                // --attribute: the other agent registered its instance type, which memberOf constraints read
+                ContainerInstance typed = instances(ecs).stream()
+                        .filter(ci -> !ci.containerInstanceArn().equals(serverlessArn))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(typed.attributes())
+                        .extracting(a -> a.name() + "=" + a.value())
+                        .contains("ecs.instance-type=m5.large", "rack=r1");
+                ecs.registerTaskDefinition(r -> r.family("ec2")
+                        .containerDefinitions(c -> c.name("app")
+                                .image(registry.host() + "/demo/serverless:v1")
+                                .memory(16)));
+                RunTaskResponse placed = ecs.runTask(r -> r.cluster(CLUSTER)
+                        .taskDefinition("ec2")
+                        .count(3)
+                        .placementConstraints(p -> p.type(PlacementConstraintType.MEMBER_OF)
+                                .expression("attribute:ecs.instance-type == m5.large")));
+                assertThat(placed.tasks())
+                        .hasSize(3)
+                        .allSatisfy(t -> assertThat(t.containerInstanceArn()).isEqualTo(typed.containerInstanceArn()));
             } finally {
                 serverless.close();
                 ec2Only.close();
