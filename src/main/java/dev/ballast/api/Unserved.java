@@ -13,8 +13,10 @@ import java.util.function.Predicate;
  * What Ballast does not serve, refused instead of silently accepted: one row per request member (or task
  * definition member, checked when a task is launched from it) with the error ECS's callers get. Where ECS
  * itself has an error text for the case, the row uses it; otherwise {@code UnsupportedFeatureException}
- * names the member. When a feature lands (capacity providers, load balancers…), its rows go (Fargate and
- * awsvpc did: {@link LaunchChecks}). Task definitions are documents: registering one that uses these members is accepted, running it is not.
+ * names the member. When a feature lands (load balancers, Service Connect…), its rows go: Fargate and awsvpc
+ * ({@link LaunchChecks}), capacity providers ({@link CapacityStrategies}), placement ({@link PlacementChecks}) and
+ * DAEMON services ({@link DaemonRules}) did. Task definitions are documents: registering one that uses these
+ * members is accepted, running it is not.
  */
 final class Unserved {
     /**

@@ -365,7 +365,6 @@ public record TaskRow(
                 launch);
     }
 
-    /** This task with the typed cause of its stop (recorded with the stop decision; null: none). */
     /** This task with {@code l} as its launch (an awsvpc task's interface once its agent reported the address). */
     public TaskRow withLaunch(TaskLaunch l) {
         return new TaskRow(
@@ -397,6 +396,7 @@ public record TaskRow(
                 l);
     }
 
+    /** This task with the typed cause of its stop (recorded with the stop decision; null: none). */
     public TaskRow withStopCause(StopCause cause) {
         return new TaskRow(
                 arn,
