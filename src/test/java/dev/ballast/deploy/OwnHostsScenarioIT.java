@@ -123,18 +123,25 @@ class OwnHostsScenarioIT {
         assertThat(hosts("logs")).containsExactlyInAnyOrder(a, b, c);
         assertThat(running("web")).hasSize(5);
 
-        // drain a: web and api tasks leave it, then its log router stops; nothing replaces the log router elsewhere
+        // drain the blue instance binpack filled: its web tasks are replaced through the strategy (blue again, on the
+        // other blue instance), api tasks leave it, then its log router stops; nothing replaces the log router
+        String drained = running("web").stream()
+                .filter(t -> "blue".equals(t.capacityProviderName()))
+                .findFirst()
+                .orElseThrow()
+                .containerInstanceArn();
+        String otherBlue = drained.equals(a) ? b : a;
         ecs.updateContainerInstancesState(
-                r -> r.cluster("default").status("DRAINING").containerInstances(a));
+                r -> r.cluster("default").status("DRAINING").containerInstances(drained));
         Eventually.await(
-                "everything off a",
+                "everything off the drained instance",
                 WAIT,
                 () -> steady("logs", "web", "api")
-                        && !hosts("web").contains(a)
-                        && !hosts("logs").contains(a)
-                        && !hosts("api").contains(a));
-        assertThat(hosts("logs")).containsExactlyInAnyOrder(b, c);
-        assertWebOnTheDefaultStrategy(Set.of(b), Set.of(c));
+                        && !hosts("web").contains(drained)
+                        && !hosts("logs").contains(drained)
+                        && !hosts("api").contains(drained));
+        assertThat(hosts("logs")).containsExactlyInAnyOrder(otherBlue, c);
+        assertWebOnTheDefaultStrategy(Set.of(otherBlue), Set.of(c));
         assertApiIsFargateWithInterfaces();
     }
 
