@@ -1,6 +1,7 @@
 package dev.ballast.schedule;
 
 import dev.ballast.model.CapacityProviderStrategyItem;
+import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.LaunchSpec;
 import dev.ballast.model.LaunchType;
 import dev.ballast.store.CapacityProviderRow;
@@ -46,24 +47,18 @@ public final class Capacity {
     /**
      * The shares of {@code count} new tasks of {@code group} in {@code cluster} (their sum is {@code count});
      * {@code live} are the cluster's live tasks (a strategy's {@code base} and weights count the group's tasks
-     * already running through each provider, so a scale-out keeps the ratio).
+     * already running through each provider, so a scale-out keeps the ratio: see {@link #current}).
+     *
+     * @param deploymentId the launching service deployment's id; null for RunTask and StartTask
      */
-    public List<Share> shares(String cluster, LaunchSpec spec, String group, int count, List<TaskRow> live) {
+    public List<Share> shares(
+            String cluster, LaunchSpec spec, String group, String deploymentId, int count, List<TaskRow> live) {
         List<CapacityProviderStrategyItem> strategy = spec.capacityProviderStrategy();
         if (strategy.isEmpty()) {
             LaunchType type = spec.launchType() == null ? LaunchType.EC2 : spec.launchType();
             return List.of(new Share(null, type, poolOf(type), count));
         }
-        int[] current = new int[strategy.size()];
-        for (TaskRow t : live) {
-            if (!t.isStopped() && Objects.equals(group, t.group())) {
-                for (int i = 0; i < strategy.size(); i++) {
-                    if (strategy.get(i).capacityProvider().equals(t.launch().capacityProviderName())) {
-                        current[i]++;
-                    }
-                }
-            }
-        }
+        int[] current = current(strategy, group, deploymentId, live);
         int[] added = split(strategy, current, count);
         List<Share> out = new ArrayList<>();
         for (int i = 0; i < strategy.size(); i++) {
@@ -78,6 +73,31 @@ public final class Capacity {
             }
         }
         return out;
+    }
+
+    /**
+     * The tasks each entry of {@code strategy} already has: {@code group}'s live tasks that are meant to keep
+     * running (desired status RUNNING: a task told to stop no longer counts) and, for a service deployment
+     * ({@code deploymentId} not null), only that deployment's tasks, so a rolling deployment's new tasks fill the
+     * bases again instead of counting the old deployment's tasks that are about to stop.
+     */
+    static int[] current(
+            List<CapacityProviderStrategyItem> strategy, String group, String deploymentId, List<TaskRow> live) {
+        int[] current = new int[strategy.size()];
+        for (TaskRow t : live) {
+            if (t.isStopped()
+                    || DesiredStatus.fromWire(t.desiredStatus()) != DesiredStatus.RUNNING
+                    || !Objects.equals(group, t.group())
+                    || (deploymentId != null && !deploymentId.equals(t.deploymentId()))) {
+                continue;
+            }
+            for (int i = 0; i < strategy.size(); i++) {
+                if (strategy.get(i).capacityProvider().equals(t.launch().capacityProviderName())) {
+                    current[i]++;
+                }
+            }
+        }
+        return current;
     }
 
     /**

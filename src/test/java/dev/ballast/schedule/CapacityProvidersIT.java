@@ -198,6 +198,43 @@ class CapacityProvidersIT {
     }
 
     @Test
+    void aRollingDeploymentFillsTheBaseAgain() {
+        cluster("rolling", List.of("blue", "green"));
+        for (String image : List.of("127.0.0.1:9/demo/app:v1", "127.0.0.1:9/demo/app:v2")) {
+            ecs.registerTaskDefinition(r -> r.family("roll")
+                    .containerDefinitions(ContainerDefinition.builder()
+                            .name("app")
+                            .image(image)
+                            .memory(16)
+                            .versionConsistency("disabled")
+                            .build()));
+        }
+        ecs.createService(r -> r.cluster("rolling")
+                .serviceName("roll")
+                .taskDefinition("roll:1")
+                .desiredCount(2)
+                .capacityProviderStrategy(item("blue", 0, 1), item("green", 1, 0)));
+        Eventually.await(
+                "2 tasks of roll", WAIT, () -> serviceTasks("rolling", "roll").size() == 2);
+        assertThat(byPool(serviceTasks("rolling", "roll")))
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of("blue", 1, "green", 1)));
+
+        // the new deployment's tasks split as a first launch would: the old ones are about to stop
+        ecs.updateService(r -> r.cluster("rolling").service("roll").taskDefinition("roll:2"));
+        Eventually.await(
+                "2 tasks of roll:2",
+                WAIT,
+                () -> serviceTasks("rolling", "roll").stream()
+                                .filter(t -> t.taskDefinitionArn().endsWith(":2"))
+                                .count()
+                        == 2);
+        assertThat(byPool(serviceTasks("rolling", "roll").stream()
+                        .filter(t -> t.taskDefinitionArn().endsWith(":2"))
+                        .toList()))
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of("blue", 1, "green", 1)));
+    }
+
+    @Test
     void aServiceWithoutLaunchTypeOrStrategyTakesTheClustersDefault() {
         cluster("defaults", List.of("blue", "green"), item("green", 1, 0));
         Cluster described =
