@@ -28,7 +28,7 @@ public final class Capacity {
     /** The attribute an agent registers (value {@code true}) when it offers serverless (FARGATE) capacity. */
     public static final String SERVERLESS_ATTRIBUTE = "ballast.serverless";
     /** The attribute that puts a container instance in a capacity provider's pool: its Auto Scaling group's name. */
-    public static final String GROUP_ATTRIBUTE = "ballast.auto-scaling-group";
+    public static final String GROUP_ATTRIBUTE = InstanceRow.POOL_ATTRIBUTE;
 
     /**
      * Some of a launch's tasks, and where they may go.
@@ -65,11 +65,11 @@ public final class Capacity {
             if (added[i] > 0) {
                 String provider = strategy.get(i).capacityProvider();
                 boolean serverless = CapacityProviders.isBuiltIn(provider);
-                out.add(new Share(
-                        provider,
-                        serverless ? LaunchType.FARGATE : LaunchType.EC2,
-                        serverless ? Capacity::offersServerless : poolOfProvider(provider),
-                        added[i]));
+                // checked again under the placement lock: PutClusterCapacityProviders may have just removed it
+                Predicate<InstanceRow> pool = !associated(cluster, provider)
+                        ? x -> false
+                        : serverless ? Capacity::offersServerless : poolOfProvider(provider);
+                out.add(new Share(provider, serverless ? LaunchType.FARGATE : LaunchType.EC2, pool, added[i]));
             }
         }
         return out;
@@ -139,6 +139,25 @@ public final class Capacity {
         long beyondA = Math.max(0, have[a] - strategy.get(a).base()) + 1L;
         long beyondB = Math.max(0, have[b] - strategy.get(b).base()) + 1L;
         return beyondA * strategy.get(b).weight() < beyondB * strategy.get(a).weight();
+    }
+
+    private boolean associated(String cluster, String provider) {
+        return store.capacityProviders().clustersUsing(provider).contains(cluster);
+    }
+
+    /** Why {@code share} could not be placed when no ACTIVE instance of {@code cluster} is in its pool. */
+    String emptyPoolReason(String cluster, Share share) {
+        if (share.capacityProviderName() != null && !associated(cluster, share.capacityProviderName())) {
+            return PlacementFailures.notAssociated(share.capacityProviderName(), cluster);
+        }
+        if (share.launchType() == LaunchType.FARGATE || share.capacityProviderName() == null) {
+            return PlacementFailures.NO_SERVERLESS;
+        }
+        String group = store.capacityProviders()
+                .find(share.capacityProviderName())
+                .map(CapacityProviderRow::groupName)
+                .orElse(null);
+        return PlacementFailures.emptyPool(share.capacityProviderName(), GROUP_ATTRIBUTE, group);
     }
 
     /** The instances of a capacity provider's pool; none when it no longer exists. */
