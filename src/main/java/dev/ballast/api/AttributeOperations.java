@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.CompareAndSet;
+import dev.ballast.schedule.Capacity;
 import dev.ballast.store.Cas;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.InstanceRow;
@@ -146,6 +147,11 @@ final class AttributeOperations {
                 throw AwsException.invalidParameter(where + ": attribute " + name
                         + " is an Amazon ECS attribute: names starting with 'ecs.' are reserved and cannot be "
                         + (put ? "put" : "deleted") + ".");
+            }
+            if (put && name.equals(Capacity.SERVERLESS_ATTRIBUTE)) {
+                throw AwsException.invalidParameter(where + ": attribute " + name
+                        + " cannot be put: an agent declares serverless (FARGATE) capacity itself (ballast agent"
+                        + " --serverless; a server's own instances unless --no-serverless).");
             }
             String value = Params.string(a, "value");
             if (put && value != null && (!value.matches(VALUE) || value.startsWith(" ") || value.endsWith(" "))) {

@@ -3,13 +3,9 @@ package dev.ballast.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.core.ModelJson;
-import dev.ballast.model.CapacityProviderStrategyItem;
 import dev.ballast.store.CapacityProviders;
 import dev.ballast.store.ClusterRecord;
-import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
-import dev.ballast.store.TaskRow;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,13 +65,6 @@ final class ClusterCapacityProviders {
         }
         List<String> providers = Params.strings(in, CapacityStrategies.PROVIDERS);
         ArrayNode strategy = checkedClusterProviders(store, providers, in.get(CapacityStrategies.DEFAULT_STRATEGY));
-        Set<String> removed = new HashSet<>(CapacityStrategies.associated(cluster));
-        providers.forEach(removed::remove);
-        if (!removed.isEmpty() && inUse(cluster.name(), removed)) {
-            // ECS's text
-            throw new AwsException(
-                    "ResourceInUseException", 400, "The specified capacity provider is in use and cannot be removed.");
-        }
         ObjectNode doc = (ObjectNode) Json.read(cluster.doc());
         doc.set(CapacityStrategies.PROVIDERS, Params.array(providers));
         doc.set(CapacityStrategies.DEFAULT_STRATEGY, strategy);
@@ -85,25 +74,12 @@ final class ClusterCapacityProviders {
             }
         } catch (CapacityProviders.MissingProviderException e) {
             throw providerNotFound();
+        } catch (CapacityProviders.ProviderInUseException e) {
+            // decided in the store's transaction, so a task or service added meanwhile is seen; ECS's text
+            throw new AwsException(
+                    "ResourceInUseException", 400, "The specified capacity provider is in use and cannot be removed.");
         }
         ClusterRecord updated = store.clusters().find(cluster.name()).orElseThrow(AwsException::clusterNotFound);
         return Json.object().set("cluster", clusters.rendered(updated));
-    }
-
-    /** Whether a live task of the cluster was placed through one of {@code providers}, or a live service's strategy names one. */
-    private boolean inUse(String cluster, Set<String> providers) {
-        for (TaskRow t : store.tasks().liveInCluster(cluster)) {
-            if (providers.contains(t.launch().capacityProviderName())) {
-                return true;
-            }
-        }
-        for (ServiceRow s : store.services().list(cluster, null, Integer.MAX_VALUE)) {
-            for (CapacityProviderStrategyItem i : ModelJson.launchSpec(s.spec()).capacityProviderStrategy()) {
-                if (providers.contains(i.capacityProvider())) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

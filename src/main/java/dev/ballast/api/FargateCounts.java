@@ -1,5 +1,6 @@
 package dev.ballast.api;
 
+import dev.ballast.core.ModelJson;
 import dev.ballast.model.LaunchType;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.model.TaskStatus;
@@ -32,7 +33,7 @@ record FargateCounts(int runningTasks, int pendingTasks, int activeServices, int
         int active = 0;
         int draining = 0;
         for (ServiceRow s : store.services().list(cluster, null, MAX_SERVICES)) {
-            if (!LaunchType.FARGATE.wire().equals(s.spec().path("launchType").asText())) {
+            if (ModelJson.serviceLaunchType(s.spec()) != LaunchType.FARGATE) {
                 continue;
             }
             if (s.status().equals(ServiceStatus.ACTIVE.wire())) {

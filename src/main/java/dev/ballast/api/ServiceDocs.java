@@ -2,6 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.ModelJson;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.lifecycle.DriftView;
 import dev.ballast.model.ContainerResolution;
@@ -41,10 +42,12 @@ final class ServiceDocs {
         Map<String, TaskRows.Counts> byDeployment = store.tasks().liveCountsOfService(s.arn());
         TaskRows.Counts all = byDeployment.values().stream().reduce(TaskRows.Counts.NONE, TaskRows.Counts::plus);
         ObjectNode out = s.spec().deepCopy();
-        boolean fargate =
-                LaunchType.FARGATE.wire().equals(s.spec().path("launchType").asText());
+        boolean fargate = ModelJson.serviceLaunchType(s.spec()) == LaunchType.FARGATE;
         if (fargate) {
             out.put("platformFamily", PlatformVersions.FAMILY);
+            if (!out.hasNonNull("platformVersion")) {
+                out.put("platformVersion", PlatformVersions.LATEST); // a service on FARGATE / FARGATE_SPOT
+            }
         }
         out.put("serviceArn", s.arn());
         out.put("serviceName", s.name());
@@ -83,7 +86,7 @@ final class ServiceDocs {
             if (s.spec().path("capacityProviderStrategy").isArray()) {
                 dj.set("capacityProviderStrategy", s.spec().get("capacityProviderStrategy"));
             } else {
-                dj.put("launchType", s.spec().path("launchType").asText("EC2"));
+                dj.put("launchType", ModelJson.serviceLaunchType(s.spec()).wire());
             }
             if (fargate) {
                 dj.put("platformVersion", s.spec().path("platformVersion").asText(PlatformVersions.LATEST));

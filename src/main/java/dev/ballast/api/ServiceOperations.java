@@ -126,9 +126,9 @@ final class ServiceOperations {
             }
         });
         if (!spec.has(CapacityStrategies.STRATEGY)) {
-            spec.put("launchType", spec.path("launchType").asText("EC2"));
+            spec.put("launchType", spec.path("launchType").asText(LaunchType.EC2.wire()));
         }
-        if (launch.launchType() == LaunchType.FARGATE && !spec.hasNonNull("platformVersion")) {
+        if (launch.effectiveLaunchType() == LaunchType.FARGATE && !spec.hasNonNull("platformVersion")) {
             spec.put("platformVersion", PlatformVersions.LATEST); // as ECS shows a FARGATE service's
         }
         spec.put("schedulingStrategy", strategy.wire());
@@ -336,7 +336,8 @@ final class ServiceOperations {
                 Params.array(rows.stream()
                         .limit(max)
                         .filter(s -> launchType == null
-                                || launchType.equals(s.spec().path("launchType").asText("EC2")))
+                                || launchType.equals(
+                                        ModelJson.serviceLaunchType(s.spec()).wire()))
                         .filter(s -> strategy == null
                                 || strategy.equals(
                                         ModelJson.schedulingStrategy(s.spec()).wire()))

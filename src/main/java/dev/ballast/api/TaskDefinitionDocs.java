@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.model.ContainerDefinition;
+import dev.ballast.model.LaunchType;
 import dev.ballast.model.TransportProtocol;
 import dev.ballast.store.TaskDefinitionRecord;
 import java.math.BigDecimal;
@@ -44,9 +45,9 @@ final class TaskDefinitionDocs {
                 td.putArray(list);
             }
         }
-        ArrayNode compat = Json.mapper().createArrayNode().add("EC2");
+        ArrayNode compat = Json.mapper().createArrayNode().add(LaunchType.EC2.wire());
         for (JsonNode c : td.path("requiresCompatibilities")) {
-            if (!c.asText().equals("EC2")) {
+            if (!c.asText().equals(LaunchType.EC2.wire())) {
                 compat.add(c.asText());
             }
         }

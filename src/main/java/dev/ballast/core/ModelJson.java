@@ -85,6 +85,19 @@ public final class ModelJson {
      * @throws IllegalArgumentException when a member does not have its shape
      */
     public static LaunchSpec launchSpec(JsonNode document) {
+        return launchSpecOf(document);
+    }
+
+    /**
+     * The launch type a service runs its tasks as, from its stored configuration ({@link
+     * LaunchSpec#effectiveLaunchType}): what ListServices' {@code launchType} filter, DescribeClusters' statistics
+     * and DescribeServices' platform members go by.
+     */
+    public static LaunchType serviceLaunchType(JsonNode serviceSpec) {
+        return launchSpecOf(serviceSpec).effectiveLaunchType();
+    }
+
+    private static LaunchSpec launchSpecOf(JsonNode document) {
         if (document == null || !document.isObject()) {
             return LaunchSpec.DEFAULT;
         }

@@ -5,6 +5,7 @@ import dev.ballast.core.Account;
 import dev.ballast.core.CompareAndSet;
 import dev.ballast.core.Ids;
 import dev.ballast.model.DeploymentStatus;
+import dev.ballast.model.LaunchType;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.RolloutState;
 import dev.ballast.model.ServiceDeploymentStatus;
@@ -58,7 +59,7 @@ public final class Deployer {
                 // a service on a capacity provider strategy has no launch type (null: not rendered)
                 service.spec()
                         .path("launchType")
-                        .asText(service.spec().has("capacityProviderStrategy") ? null : "EC2"));
+                        .asText(service.spec().has("capacityProviderStrategy") ? null : LaunchType.EC2.wire()));
     }
 
     /**

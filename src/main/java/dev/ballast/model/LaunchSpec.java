@@ -28,4 +28,18 @@ public record LaunchSpec(
         placementConstraints = placementConstraints == null ? List.of() : List.copyOf(placementConstraints);
         placementStrategy = placementStrategy == null ? List.of() : List.copyOf(placementStrategy);
     }
+
+    /**
+     * The launch type this spec's tasks run as, and a service with it is listed and described as: its
+     * {@code launchType}; else FARGATE when its capacity provider strategy names the built-in Fargate providers
+     * (a strategy never mixes them with pool providers); else EC2 (pool providers, or nothing said).
+     */
+    public LaunchType effectiveLaunchType() {
+        if (launchType != null) {
+            return launchType;
+        }
+        return capacityProviderStrategy.stream().anyMatch(CapacityProviderStrategyItem::onFargate)
+                ? LaunchType.FARGATE
+                : LaunchType.EC2;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.ballast.schedule;
 
 import dev.ballast.model.CapacityProviderStrategyItem;
+import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.LaunchSpec;
 import dev.ballast.model.LaunchType;
 import dev.ballast.store.CapacityProviderRow;
@@ -27,7 +28,7 @@ public final class Capacity {
     /** The attribute an agent registers (value {@code true}) when it offers serverless (FARGATE) capacity. */
     public static final String SERVERLESS_ATTRIBUTE = "ballast.serverless";
     /** The attribute that puts a container instance in a capacity provider's pool: its Auto Scaling group's name. */
-    public static final String GROUP_ATTRIBUTE = "ballast.auto-scaling-group";
+    public static final String GROUP_ATTRIBUTE = InstanceRow.POOL_ATTRIBUTE;
 
     /**
      * Some of a launch's tasks, and where they may go.
@@ -46,38 +47,57 @@ public final class Capacity {
     /**
      * The shares of {@code count} new tasks of {@code group} in {@code cluster} (their sum is {@code count});
      * {@code live} are the cluster's live tasks (a strategy's {@code base} and weights count the group's tasks
-     * already running through each provider, so a scale-out keeps the ratio).
+     * already running through each provider, so a scale-out keeps the ratio: see {@link #current}).
+     *
+     * @param deploymentId the launching service deployment's id; null for RunTask and StartTask
      */
-    public List<Share> shares(String cluster, LaunchSpec spec, String group, int count, List<TaskRow> live) {
+    public List<Share> shares(
+            String cluster, LaunchSpec spec, String group, String deploymentId, int count, List<TaskRow> live) {
         List<CapacityProviderStrategyItem> strategy = spec.capacityProviderStrategy();
         if (strategy.isEmpty()) {
             LaunchType type = spec.launchType() == null ? LaunchType.EC2 : spec.launchType();
             return List.of(new Share(null, type, poolOf(type), count));
         }
-        int[] current = new int[strategy.size()];
-        for (TaskRow t : live) {
-            if (!t.isStopped() && Objects.equals(group, t.group())) {
-                for (int i = 0; i < strategy.size(); i++) {
-                    if (strategy.get(i).capacityProvider().equals(t.launch().capacityProviderName())) {
-                        current[i]++;
-                    }
-                }
-            }
-        }
+        int[] current = current(strategy, group, deploymentId, live);
         int[] added = split(strategy, current, count);
         List<Share> out = new ArrayList<>();
         for (int i = 0; i < strategy.size(); i++) {
             if (added[i] > 0) {
                 String provider = strategy.get(i).capacityProvider();
                 boolean serverless = CapacityProviders.isBuiltIn(provider);
-                out.add(new Share(
-                        provider,
-                        serverless ? LaunchType.FARGATE : LaunchType.EC2,
-                        serverless ? Capacity::offersServerless : poolOfProvider(provider),
-                        added[i]));
+                // checked again under the placement lock: PutClusterCapacityProviders may have just removed it
+                Predicate<InstanceRow> pool = !associated(cluster, provider)
+                        ? x -> false
+                        : serverless ? Capacity::offersServerless : poolOfProvider(provider);
+                out.add(new Share(provider, serverless ? LaunchType.FARGATE : LaunchType.EC2, pool, added[i]));
             }
         }
         return out;
+    }
+
+    /**
+     * The tasks each entry of {@code strategy} already has: {@code group}'s live tasks that are meant to keep
+     * running (desired status RUNNING: a task told to stop no longer counts) and, for a service deployment
+     * ({@code deploymentId} not null), only that deployment's tasks, so a rolling deployment's new tasks fill the
+     * bases again instead of counting the old deployment's tasks that are about to stop.
+     */
+    static int[] current(
+            List<CapacityProviderStrategyItem> strategy, String group, String deploymentId, List<TaskRow> live) {
+        int[] current = new int[strategy.size()];
+        for (TaskRow t : live) {
+            if (t.isStopped()
+                    || DesiredStatus.fromWire(t.desiredStatus()) != DesiredStatus.RUNNING
+                    || !Objects.equals(group, t.group())
+                    || (deploymentId != null && !deploymentId.equals(t.deploymentId()))) {
+                continue;
+            }
+            for (int i = 0; i < strategy.size(); i++) {
+                if (strategy.get(i).capacityProvider().equals(t.launch().capacityProviderName())) {
+                    current[i]++;
+                }
+            }
+        }
+        return current;
     }
 
     /**
@@ -119,6 +139,25 @@ public final class Capacity {
         long beyondA = Math.max(0, have[a] - strategy.get(a).base()) + 1L;
         long beyondB = Math.max(0, have[b] - strategy.get(b).base()) + 1L;
         return beyondA * strategy.get(b).weight() < beyondB * strategy.get(a).weight();
+    }
+
+    private boolean associated(String cluster, String provider) {
+        return store.capacityProviders().clustersUsing(provider).contains(cluster);
+    }
+
+    /** Why {@code share} could not be placed when no ACTIVE instance of {@code cluster} is in its pool. */
+    String emptyPoolReason(String cluster, Share share) {
+        if (share.capacityProviderName() != null && !associated(cluster, share.capacityProviderName())) {
+            return PlacementFailures.notAssociated(share.capacityProviderName(), cluster);
+        }
+        if (share.launchType() == LaunchType.FARGATE || share.capacityProviderName() == null) {
+            return PlacementFailures.NO_SERVERLESS;
+        }
+        String group = store.capacityProviders()
+                .find(share.capacityProviderName())
+                .map(CapacityProviderRow::groupName)
+                .orElse(null);
+        return PlacementFailures.emptyPool(share.capacityProviderName(), GROUP_ATTRIBUTE, group);
     }
 
     /** The instances of a capacity provider's pool; none when it no longer exists. */

@@ -157,10 +157,13 @@ public final class Launcher {
         NetworkInterfaces interfaces = new NetworkInterfaces(l, td, live, ids, networks);
         List<Placed> placedTasks = new ArrayList<>();
         String failure = null;
-        for (Capacity.Share share : capacity.shares(l.cluster(), l.spec(), l.group(), count, live)) {
+        for (Capacity.Share share : capacity.shares(l.cluster(), l.spec(), l.group(), l.deploymentId(), count, live)) {
             List<InstanceRow> pool = active.stream().filter(share.pool()).toList();
-            if (pool.isEmpty() && !active.isEmpty() && share.launchType() == LaunchType.FARGATE && share.count() > 0) {
-                failure = failure == null ? PlacementFailures.NO_SERVERLESS : failure;
+            if (pool.isEmpty()
+                    && !active.isEmpty()
+                    && share.count() > 0
+                    && (share.launchType() == LaunchType.FARGATE || share.capacityProviderName() != null)) {
+                failure = failure == null ? capacity.emptyPoolReason(l.cluster(), share) : failure;
                 continue;
             }
             Placement.Result r = Placement.place(new Placement.Request(

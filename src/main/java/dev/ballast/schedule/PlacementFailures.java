@@ -19,6 +19,25 @@ public final class PlacementFailures {
 
     private PlacementFailures() {}
 
+    /** A task through capacity provider {@code provider}, which PutClusterCapacityProviders removed meanwhile. */
+    public static String notAssociated(String provider, String cluster) {
+        return "Capacity provider " + provider + " is no longer associated with cluster " + cluster + ".";
+    }
+
+    /**
+     * A task through capacity provider {@code provider}, and no ACTIVE instance of the cluster in its pool: the
+     * instances whose attribute {@code attribute} is {@code group} ({@code group} null: the provider no longer
+     * exists).
+     */
+    public static String emptyPool(String provider, String attribute, String group) {
+        if (group == null) {
+            return "Capacity provider " + provider + " no longer exists, so its pool has no container instance.";
+        }
+        return "No container instance in your cluster is in capacity provider " + provider + "'s pool (attribute "
+                + attribute + "=" + group + "): start an agent with --attribute " + attribute + "=" + group
+                + ", or put that attribute on an instance with PutAttributes.";
+    }
+
     /** The reason when no instance can take a task at all: none registered, or none whose agent is connected. */
     static String noConnectedInstance(List<InstanceRow> instances) {
         return instances.stream()

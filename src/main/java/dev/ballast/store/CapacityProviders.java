@@ -1,8 +1,11 @@
 package dev.ballast.store;
 
+import dev.ballast.core.ModelJson;
+import dev.ballast.model.CapacityProviderStrategyItem;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,11 +18,11 @@ import org.jdbi.v3.core.statement.StatementContext;
  */
 public final class CapacityProviders {
     /** The built-in provider over serverless capacity. */
-    public static final String FARGATE = "FARGATE";
+    public static final String FARGATE = CapacityProviderStrategyItem.FARGATE_PROVIDERS.get(0);
     /** The built-in provider over serverless capacity, interruptible on ECS (on Ballast the same capacity). */
-    public static final String FARGATE_SPOT = "FARGATE_SPOT";
+    public static final String FARGATE_SPOT = CapacityProviderStrategyItem.FARGATE_PROVIDERS.get(1);
     /** The built-in providers, in the order DescribeCapacityProviders lists them. */
-    public static final List<String> BUILT_IN = List.of(FARGATE, FARGATE_SPOT);
+    public static final List<String> BUILT_IN = CapacityProviderStrategyItem.FARGATE_PROVIDERS;
 
     /** What kept CreateCapacityProvider from creating a provider. */
     public enum Conflict {
@@ -40,6 +43,13 @@ public final class CapacityProviders {
 
         public String provider() {
             return provider;
+        }
+    }
+
+    /** A provider to be removed from a cluster is still in use there (nothing is written). */
+    public static final class ProviderInUseException extends RuntimeException {
+        ProviderInUseException(String provider, String cluster) {
+            super("capacity provider " + provider + " is in use in cluster " + cluster);
         }
     }
 
@@ -168,12 +178,31 @@ public final class CapacityProviders {
 
     /**
      * PutClusterCapacityProviders: replaces ACTIVE cluster {@code cluster}'s document (which lists the providers
-     * and the default strategy) and its associations, in one transaction. False when the cluster is not ACTIVE.
+     * and the default strategy) and its associations, in one transaction. False when the cluster is not ACTIVE. A
+     * provider the cluster loses must not be in use there — no live task placed through it, no live service whose
+     * strategy names it — decided in the same transaction; on PostgreSQL it first takes the cluster's placement
+     * lock ({@code placement/<cluster>}, as the launcher does), so a placement in progress is seen.
      *
      * @throws MissingProviderException when a provider that is not built in does not exist (nothing is written)
+     * @throws ProviderInUseException when a provider the cluster loses is in use (nothing is written)
      */
     public boolean putClusterProviders(String cluster, String doc, Collection<String> providers) {
         return store.jdbi().inTransaction(h -> {
+            if (store.dialect() == Store.Dialect.POSTGRESQL) {
+                h.createQuery("SELECT pg_advisory_xact_lock(:key)")
+                        .bind("key", Store.lockKey("placement/" + cluster))
+                        .mapToMap()
+                        .list();
+            }
+            Set<String> removed =
+                    new HashSet<>(h.createQuery("SELECT provider FROM cluster_capacity_providers WHERE cluster = :c")
+                            .bind("c", cluster)
+                            .mapTo(String.class)
+                            .list());
+            removed.removeAll(providers);
+            if (!removed.isEmpty()) {
+                checkNotInUse(h, cluster, removed);
+            }
             int updated = h.createUpdate(
                             "UPDATE clusters SET doc = :doc, updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
                     .bind("name", cluster)
@@ -187,6 +216,23 @@ public final class CapacityProviders {
             store.changes().publish(h, List.of(Change.cluster(cluster)));
             return true;
         });
+    }
+
+    /** Throws when a live task of the cluster was placed through one of {@code removed}, or a live service names one. */
+    private void checkNotInUse(Handle h, String cluster, Set<String> removed) {
+        for (TaskRow t : store.tasks().liveInCluster(h, cluster)) {
+            String p = t.launch().capacityProviderName();
+            if (p != null && removed.contains(p)) {
+                throw new ProviderInUseException(p, cluster);
+            }
+        }
+        for (ServiceRow s : store.services().live(h, cluster)) {
+            for (CapacityProviderStrategyItem i : ModelJson.launchSpec(s.spec()).capacityProviderStrategy()) {
+                if (removed.contains(i.capacityProvider())) {
+                    throw new ProviderInUseException(i.capacityProvider(), cluster);
+                }
+            }
+        }
     }
 
     /**

@@ -100,12 +100,15 @@ final class DocTable<T> {
 
     /** Rows matching a WHERE clause over the indexed columns, in the given order. */
     List<Versioned<T>> where(String condition, Map<String, Object> binds, String orderBy, int limit) {
-        return store.jdbi().withHandle(h -> {
-            Query q = h.createQuery("SELECT " + key + ", version, doc FROM " + table + " WHERE " + condition
-                    + (orderBy == null ? "" : " ORDER BY " + orderBy) + " LIMIT :limit");
-            binds.forEach(q::bind);
-            return q.bind("limit", limit).map((rs, ctx) -> row(rs)).list();
-        });
+        return store.jdbi().withHandle(h -> where(h, condition, binds, orderBy, limit));
+    }
+
+    /** As {@link #where(String, Map, String, int)}, on {@code h} (inside its transaction). */
+    List<Versioned<T>> where(Handle h, String condition, Map<String, Object> binds, String orderBy, int limit) {
+        Query q = h.createQuery("SELECT " + key + ", version, doc FROM " + table + " WHERE " + condition
+                + (orderBy == null ? "" : " ORDER BY " + orderBy) + " LIMIT :limit");
+        binds.forEach(q::bind);
+        return q.bind("limit", limit).map((rs, ctx) -> row(rs)).list();
     }
 
     /** The rows with the given keys, in one query (in key order). */

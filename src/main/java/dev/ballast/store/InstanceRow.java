@@ -191,17 +191,30 @@ public record InstanceRow(
                 reservedPorts);
     }
 
+    /** The attribute that puts an instance in a capacity provider's pool (its Auto Scaling group's name). */
+    public static final String POOL_ATTRIBUTE = "ballast.auto-scaling-group";
+
     /**
-     * A re-registration by the agent: new resources, attributes and version; connected, same ARN. Custom
-     * attributes (not {@code ecs.*} nor {@code ballast.*}) the agent does not send again are kept: PutAttributes
-     * set them, and constraints rely on them across agent restarts.
+     * Whether attribute {@code name} is the agent's own, sent again at every registration: {@code ecs.*}, and
+     * {@code ballast.*} except {@value #POOL_ATTRIBUTE} (which users put, or an agent declares with {@code
+     * --attribute}).
+     */
+    public static boolean agentOwned(String name) {
+        return name.startsWith("ecs.") || (name.startsWith("ballast.") && !name.equals(POOL_ATTRIBUTE));
+    }
+
+    /**
+     * A re-registration by the agent: new resources, attributes and version; connected, same ARN. Attributes
+     * that are not the agent's own ({@link #agentOwned}) and that it does not send again are kept: PutAttributes
+     * set them (pool membership {@value #POOL_ATTRIBUTE} included), and constraints and capacity providers rely
+     * on them across agent restarts.
      */
     public InstanceRow reRegistered(
             int newCpu, int newMemory, Map<String, String> agentAttributes, String newAgentVersion, long now) {
         Map<String, String> newAttributes = new LinkedHashMap<>();
         if (attributes != null) {
             attributes.forEach((name, value) -> {
-                if (!name.startsWith("ecs.") && !name.startsWith("ballast.")) {
+                if (!agentOwned(name)) {
                     newAttributes.put(name, value);
                 }
             });

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 
 /** Service rows. A deleted service stays INACTIVE; names are unique among a cluster's live services. */
 public final class Services {
@@ -101,6 +102,15 @@ public final class Services {
                         Map.of("cluster", cluster, "after", afterName == null ? "" : afterName),
                         "name",
                         limit)
+                .stream()
+                .map(Versioned::value)
+                .toList();
+    }
+
+    /** The live (not INACTIVE) services of a cluster, on {@code h} (inside its transaction). */
+    List<ServiceRow> live(Handle h, String cluster) {
+        return table
+                .where(h, "cluster = :cluster AND status <> 'INACTIVE'", Map.of("cluster", cluster), "name", 1_000_000)
                 .stream()
                 .map(Versioned::value)
                 .toList();

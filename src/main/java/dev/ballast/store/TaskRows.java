@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
 
 /** Task rows: what the scheduler wants (desiredStatus) and what the agent reported (lastStatus). */
 public final class TaskRows {
@@ -279,7 +280,14 @@ public final class TaskRows {
 
     /** Tasks not yet STOPPED on any of a cluster's instances (for resource accounting). */
     public List<TaskRow> liveInCluster(String cluster) {
-        return table.where("cluster = :c AND last_status <> 'STOPPED'", Map.of("c", cluster), "arn", 1_000_000).stream()
+        return store.jdbi().withHandle(h -> liveInCluster(h, cluster));
+    }
+
+    /** As {@link #liveInCluster(String)}, on {@code h} (inside its transaction). */
+    List<TaskRow> liveInCluster(Handle h, String cluster) {
+        return table
+                .where(h, "cluster = :c AND last_status <> 'STOPPED'", Map.of("c", cluster), "arn", 1_000_000)
+                .stream()
                 .map(Versioned::value)
                 .toList();
     }

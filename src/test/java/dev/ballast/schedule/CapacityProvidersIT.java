@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderField;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.ClusterField;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DescribeCapacityProvidersResponse;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.services.ecs.model.ManagedScalingStatus;
 import software.amazon.awssdk.services.ecs.model.ManagedTerminationProtection;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Resource;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -198,6 +200,124 @@ class CapacityProvidersIT {
     }
 
     @Test
+    void aRollingDeploymentFillsTheBaseAgain() {
+        cluster("rolling", List.of("blue", "green"));
+        for (String image : List.of("127.0.0.1:9/demo/app:v1", "127.0.0.1:9/demo/app:v2")) {
+            ecs.registerTaskDefinition(r -> r.family("roll")
+                    .containerDefinitions(ContainerDefinition.builder()
+                            .name("app")
+                            .image(image)
+                            .memory(16)
+                            .versionConsistency("disabled")
+                            .build()));
+        }
+        ecs.createService(r -> r.cluster("rolling")
+                .serviceName("roll")
+                .taskDefinition("roll:1")
+                .desiredCount(2)
+                .capacityProviderStrategy(item("blue", 0, 1), item("green", 1, 0)));
+        Eventually.await(
+                "2 tasks of roll", WAIT, () -> serviceTasks("rolling", "roll").size() == 2);
+        assertThat(byPool(serviceTasks("rolling", "roll")))
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of("blue", 1, "green", 1)));
+
+        // the new deployment's tasks split as a first launch would: the old ones are about to stop
+        ecs.updateService(r -> r.cluster("rolling").service("roll").taskDefinition("roll:2"));
+        Eventually.await(
+                "2 tasks of roll:2",
+                WAIT,
+                () -> serviceTasks("rolling", "roll").stream()
+                                .filter(t -> t.taskDefinitionArn().endsWith(":2"))
+                                .count()
+                        == 2);
+        assertThat(byPool(serviceTasks("rolling", "roll").stream()
+                        .filter(t -> t.taskDefinitionArn().endsWith(":2"))
+                        .toList()))
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of("blue", 1, "green", 1)));
+    }
+
+    @Test
+    void anEmptyPoolIsNamedInTheFailureAndTheServiceEvent() {
+        ecs.createCapacityProvider(
+                r -> r.name("vacant").autoScalingGroupProvider(a -> a.autoScalingGroupArn("vacant-asg")));
+        cluster("vacant", List.of("vacant"));
+        String reason = "No container instance in your cluster is in capacity provider vacant's pool (attribute "
+                + "ballast.auto-scaling-group=vacant-asg)";
+        RunTaskResponse run = ecs.runTask(
+                r -> r.cluster("vacant").taskDefinition("app").capacityProviderStrategy(item("vacant", 1, 0)));
+        assertThat(run.tasks()).isEmpty();
+        assertThat(run.failures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).startsWith(reason));
+        ecs.createService(r -> r.cluster("vacant")
+                .serviceName("idle")
+                .taskDefinition("app")
+                .desiredCount(1)
+                .capacityProviderStrategy(item("vacant", 1, 0)));
+        Eventually.await(
+                "a service event naming the empty pool",
+                WAIT,
+                () ->
+                        ecs
+                                .describeServices(r -> r.cluster("vacant").services("idle"))
+                                .services()
+                                .getFirst()
+                                .events()
+                                .stream()
+                                .anyMatch(e -> e.message().contains(reason)));
+    }
+
+    @Test
+    void poolMembershipPutByAUserSurvivesReRegistration() {
+        ecs.createCluster(c -> c.clusterName("rereg"));
+        String arn = ecs.registerContainerInstance(r -> r.cluster("rereg")
+                        .attributes(Attribute.builder()
+                                .name("ballast.runtime")
+                                .value("simulated")
+                                .build()))
+                .containerInstance()
+                .containerInstanceArn();
+        ecs.putAttributes(r -> r.cluster("rereg")
+                .attributes(
+                        Attribute.builder()
+                                .name("ballast.auto-scaling-group")
+                                .value("blue-asg")
+                                .targetId(arn)
+                                .build(),
+                        Attribute.builder()
+                                .name("team")
+                                .value("a")
+                                .targetId(arn)
+                                .build()));
+        // the agent restarts and registers again, without the attributes the user put
+        ecs.registerContainerInstance(r -> r.cluster("rereg")
+                .containerInstanceArn(arn)
+                .attributes(
+                        Attribute.builder().name("ecs.os-type").value("linux").build()));
+        Map<String, String> after = new TreeMap<>();
+        ecs.describeContainerInstances(r -> r.cluster("rereg").containerInstances(arn))
+                .containerInstances()
+                .getFirst()
+                .attributes()
+                .forEach(a -> after.put(a.name(), a.value()));
+        assertThat(after)
+                .containsEntry("ballast.auto-scaling-group", "blue-asg")
+                .containsEntry("team", "a")
+                .containsEntry("ecs.os-type", "linux")
+                .doesNotContainKey("ballast.runtime");
+
+        // serverless capacity is the agent's to declare
+        assertThat(code(() -> ecs.putAttributes(r -> r.cluster("rereg")
+                        .attributes(Attribute.builder()
+                                .name("ballast.serverless")
+                                .value("true")
+                                .targetId(arn)
+                                .build()))))
+                .startsWith("InvalidParameterException: attributes[0]: attribute ballast.serverless cannot be put")
+                .contains("--serverless");
+    }
+
+    @Test
     void aServiceWithoutLaunchTypeOrStrategyTakesTheClustersDefault() {
         cluster("defaults", List.of("blue", "green"), item("green", 1, 0));
         Cluster described =
@@ -290,6 +410,45 @@ class CapacityProvidersIT {
         ecs.putClusterCapacityProviders(r -> r.cluster("serverless")
                 .capacityProviders("FARGATE", "FARGATE_SPOT", "blue")
                 .defaultCapacityProviderStrategy(List.of()));
+        // services on a strategy are listed, counted and described by the launch type their providers give
+        ecs.createService(r -> r.cluster("serverless")
+                .serviceName("fg-svc")
+                .taskDefinition("fg")
+                .desiredCount(0)
+                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-1")))
+                .capacityProviderStrategy(item("FARGATE_SPOT", 1, 0)));
+        ecs.createService(r -> r.cluster("serverless")
+                .serviceName("pool-svc")
+                .taskDefinition("app")
+                .desiredCount(0)
+                .capacityProviderStrategy(item("blue", 1, 0)));
+        assertThat(ecs.listServices(r -> r.cluster("serverless").launchType(LaunchType.FARGATE))
+                        .serviceArns())
+                .singleElement()
+                .satisfies(a -> assertThat(a).endsWith("/fg-svc"));
+        assertThat(ecs.listServices(r -> r.cluster("serverless").launchType(LaunchType.EC2))
+                        .serviceArns())
+                .singleElement()
+                .satisfies(a -> assertThat(a).endsWith("/pool-svc"));
+        Map<String, Long> stats = new TreeMap<>();
+        ecs.describeClusters(r -> r.clusters("serverless").include(ClusterField.STATISTICS))
+                .clusters()
+                .getFirst()
+                .statistics()
+                .forEach(kv -> stats.put(kv.name(), Long.parseLong(kv.value())));
+        assertThat(stats).containsEntry("activeFargateServiceCount", 1L).containsEntry("activeEC2ServiceCount", 1L);
+        List<Service> described = ecs.describeServices(
+                        r -> r.cluster("serverless").services("fg-svc", "pool-svc"))
+                .services();
+        Service fg = described.get(0);
+        assertThat(fg.launchType()).isNull();
+        assertThat(fg.platformVersion()).isEqualTo("LATEST");
+        assertThat(fg.platformFamily()).isEqualTo("Linux");
+        assertThat(fg.deployments().getFirst().platformVersion()).isEqualTo("LATEST");
+        assertThat(fg.deployments().getFirst().platformFamily()).isEqualTo("Linux");
+        Service pool = described.get(1);
+        assertThat(pool.platformVersion()).isNull();
+        assertThat(pool.platformFamily()).isNull();
         assertThat(code(() -> ecs.runTask(r -> r.cluster("serverless")
                         .taskDefinition("app")
                         .capacityProviderStrategy(item("FARGATE", 1, 0), item("blue", 1, 0)))))

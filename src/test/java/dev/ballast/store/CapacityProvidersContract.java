@@ -3,6 +3,10 @@ package dev.ballast.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.LaunchType;
+import dev.ballast.model.TaskLaunch;
+import dev.ballast.model.TaskStatus;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +103,48 @@ abstract class CapacityProvidersContract {
         assertThat(store.clusters().find("two")).isEmpty();
         assertThat(store.capacityProviders().putClusterProviders("absent", "{}", List.of()))
                 .isFalse();
+    }
+
+    @Test
+    void aProviderInUseIsNotRemovedDecidedInTheWritingTransaction() {
+        store.capacityProviders().create(provider("blue", "blue-asg"), List.of());
+        cluster("one", List.of("blue", CapacityProviders.FARGATE));
+        store.tasks()
+                .insertAll(List.of(new TaskRow(
+                                "arn:task/1",
+                                "one",
+                                "arn:cluster/one",
+                                "arn:td/app:1",
+                                null,
+                                null,
+                                null,
+                                "family:app",
+                                "arn:instance/1",
+                                DesiredStatus.RUNNING.wire(),
+                                TaskStatus.PROVISIONING.wire(),
+                                List.of(),
+                                null,
+                                null,
+                                null,
+                                0,
+                                16,
+                                0,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                0)
+                        .withLaunch(new TaskLaunch(LaunchType.EC2, "blue", null, null))));
+        assertThatThrownBy(() -> store.capacityProviders()
+                        .putClusterProviders("one", "{\"changed\":true}", List.of(CapacityProviders.FARGATE)))
+                .isInstanceOf(CapacityProviders.ProviderInUseException.class)
+                .hasMessageContaining("blue");
+        assertThat(store.clusters().find("one").orElseThrow().doc()).isEqualTo("{}");
+        assertThat(store.capacityProviders().clustersUsing("blue")).containsExactly("one");
+        // keeping blue, FARGATE (unused) can go
+        assertThat(store.capacityProviders().putClusterProviders("one", "{}", List.of("blue")))
+                .isTrue();
     }
 
     @Test
