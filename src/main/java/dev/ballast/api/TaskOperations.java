@@ -7,6 +7,7 @@ import dev.ballast.core.Account;
 import dev.ballast.core.CompareAndSet;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.LaunchSpec;
+import dev.ballast.model.LaunchType;
 import dev.ballast.model.ResolutionRecord;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskDefinitionStatus;
@@ -20,10 +21,12 @@ import dev.ballast.store.TaskDefinitionRecord;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * RunTask, StopTask, DescribeTasks, ListTasks. A RunTask call resolves the task definition's images once;
@@ -278,6 +281,7 @@ final class TaskOperations {
                         desired,
                         Params.string(in, "startedBy"),
                         instance,
+                        launchType(in),
                         after == null ? null : after.path("arn").asText(),
                         max + 1);
         ObjectNode out = Json.object();
@@ -292,6 +296,22 @@ final class TaskOperations {
                             Json.object().put("arn", rows.get(max - 1).arn())));
         }
         return out;
+    }
+
+    /** ListTasks' {@code launchType} filter: null when absent; an unknown value is refused, naming it. */
+    private static LaunchType launchType(ObjectNode in) {
+        String value = Params.string(in, "launchType");
+        if (value == null) {
+            return null;
+        }
+        for (LaunchType t : LaunchType.values()) {
+            if (t.wire().equals(value)) {
+                return t;
+            }
+        }
+        throw AwsException.invalidParameter("'launchType' must be one of "
+                + Arrays.stream(LaunchType.values()).map(LaunchType::wire).collect(Collectors.joining(", "))
+                + ", got '" + value + "'.");
     }
 
     private String taskArn(ClusterRecord cluster, String ref) {

@@ -7,6 +7,7 @@ import dev.ballast.model.PlacementConstraint;
 import dev.ballast.model.SchedulingStrategy;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.schedule.Constraints;
+import dev.ballast.schedule.InvalidQueryException;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
@@ -33,15 +34,30 @@ final class DaemonInstances {
 
     /**
      * The standing of every registered instance of {@code service}'s cluster; {@code live} are the service's tasks
-     * not yet STOPPED (whether a DRAINING instance is busy is read only for instances that still host one).
+     * not yet STOPPED (whether a DRAINING instance is busy is read only for instances that still host one). Null
+     * when a {@code memberOf} expression does not parse (one stored before expressions were checked): that is
+     * said once as a service event naming the expression, and the pass changes nothing.
      */
-    Map<String, DaemonPlan.Standing> standings(ServiceRow service, List<TaskRow> live) {
+    Map<String, DaemonPlan.Standing> standings(ServiceRow service, List<TaskRow> live, Events events) {
         // the task definition's memberOf constraints, then the service's own, as placement applies them
-        List<PlacementConstraint> constraints = new ArrayList<>(store.taskDefinitions()
+        List<PlacementConstraint> declared = new ArrayList<>(store.taskDefinitions()
                 .findByArn(service.taskDefinitionArn())
                 .map(td -> ModelJson.placementConstraints(td.doc()))
                 .orElse(List.of()));
-        constraints.addAll(ModelJson.launchSpec(service.spec()).placementConstraints());
+        declared.addAll(ModelJson.launchSpec(service.spec()).placementConstraints());
+        Constraints constraints;
+        try {
+            constraints = Constraints.compile(declared);
+        } catch (InvalidQueryException e) {
+            events.addOnce(
+                    "invalid-expression|" + e.expression(),
+                    "(service " + service.name() + ") was unable to place a task because a memberOf placement "
+                            + "constraint is invalid: " + e.getMessage());
+            return null;
+        }
+        // the other tasks on each instance, read once per pass: the service's own are left out, as
+        // distinctInstance holds for one task per instance by design
+        Map<String, List<TaskRow>> others = constraints.readsTasks() ? othersByInstance(service) : Map.of();
         String group = "service:" + service.name();
         Set<String> hosting = live.stream()
                 .filter(t -> t.desiredStatus().equals(DesiredStatus.RUNNING.wire()))
@@ -61,8 +77,7 @@ final class DaemonInstances {
                 standing = busy ? DaemonPlan.Standing.DRAINING_BUSY : DaemonPlan.Standing.DRAINING_IDLE;
             } else if (!i.status().equals(ContainerInstanceStatus.ACTIVE.wire())) {
                 standing = DaemonPlan.Standing.GONE;
-            } else if (!Constraints.admits(i, constraints, List.of(), group)) {
-                // the service's own tasks are left out: distinctInstance holds for one task per instance by design
+            } else if (!constraints.admits(i, others.getOrDefault(i.arn(), List.of()), group)) {
                 standing = DaemonPlan.Standing.UNMATCHED;
             } else {
                 standing = i.agentConnected() ? DaemonPlan.Standing.ELIGIBLE : DaemonPlan.Standing.DISCONNECTED;
@@ -96,6 +111,13 @@ final class DaemonInstances {
         return instance.isEmpty()
                 ? List.of()
                 : List.copyOf(daemonServices(instance.get().value().cluster()));
+    }
+
+    /** The live tasks of {@code service}'s cluster that are not the service's own, by container instance. */
+    private Map<String, List<TaskRow>> othersByInstance(ServiceRow service) {
+        return store.tasks().liveInCluster(service.cluster()).stream()
+                .filter(t -> t.containerInstanceArn() != null && !service.arn().equals(t.serviceArn()))
+                .collect(Collectors.groupingBy(TaskRow::containerInstanceArn));
     }
 
     /** True while a task of a service that is not a DAEMON service is live on the instance. */

@@ -27,6 +27,7 @@ import dev.ballast.store.Versioned;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -324,12 +325,12 @@ public final class ServiceController {
             Events events) {
         DeploymentRow primary = stored.value();
         DeploymentConfiguration config = primary.configuration();
-        DaemonPlan plan = DaemonPlan.plan(
-                daemons.standings(service, live),
-                live,
-                primary.id(),
-                config.minimumHealthyPercent(),
-                config.maximumPercent());
+        Map<String, DaemonPlan.Standing> standings = daemons.standings(service, live, events);
+        if (standings == null) {
+            return; // a memberOf expression does not parse: said as an event; nothing starts or stops
+        }
+        DaemonPlan plan =
+                DaemonPlan.plan(standings, live, primary.id(), config.minimumHealthyPercent(), config.maximumPercent());
         service = daemons.withDesired(service, plan.desired());
         if (service == null) {
             return; // changed meanwhile: the next pass reads it again

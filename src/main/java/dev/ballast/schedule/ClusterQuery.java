@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * parentheses. Subjects: {@code attribute:NAME}, {@code ec2InstanceId}, {@code registeredAt},
  * {@code runningTasksCount}, {@code agentConnected}, {@code agentVersion}, {@code task:group} (true when
  * any task on the instance is of the group for {@code ==}, {@code in} and {@code =~}; their negations hold
- * when none is). {@code =~} / {@code !~} take a Java regular expression that must match the whole value.
+ * when none is). {@code =~} / {@code !~} take a Java regular expression that must match the whole value
+ * (without nested quantifiers, and within a step budget: {@link QueryRegex}).
  */
 public final class ClusterQuery {
     /** The longest expression ECS accepts. */
@@ -249,7 +250,7 @@ public final class ClusterQuery {
 
         private boolean positive(String value) {
             return switch (op) {
-                case MATCHES, NOT_MATCHES -> patterns.getFirst().matcher(value).matches();
+                case MATCHES, NOT_MATCHES -> QueryRegex.matches(patterns.getFirst(), value);
                 case IN, NOT_IN -> values.contains(value);
                 default -> values.getFirst().equals(value);
             };

@@ -47,12 +47,12 @@ public final class Constraints {
     }
 
     /**
-     * @param liveOnInstance the live tasks on {@code instance}
+     * Whether {@code instance} satisfies these constraints.
+     *
+     * @param liveOnInstance the live tasks on {@code instance} (stopped ones are skipped)
      * @param group the group of the tasks being placed
-     * @throws InvalidQueryException when a {@code memberOf} expression does not parse
      */
-    public static boolean admits(
-            InstanceRow instance, List<PlacementConstraint> constraints, List<TaskRow> liveOnInstance, String group) {
+    public boolean admits(InstanceRow instance, List<TaskRow> liveOnInstance, String group) {
         List<String> groups = new ArrayList<>();
         int running = 0;
         for (TaskRow t : liveOnInstance) {
@@ -61,7 +61,7 @@ public final class Constraints {
                 running += t.lastStatus().equals(TaskStatus.RUNNING.wire()) ? 1 : 0;
             }
         }
-        return compile(constraints).failure(instance, groups, running, group) == null;
+        return failure(instance, groups, running, group) == null;
     }
 
     /** Whether there is anything to check. */
@@ -70,7 +70,7 @@ public final class Constraints {
     }
 
     /** Whether the answer for an instance changes as tasks are placed on it. */
-    boolean readsTasks() {
+    public boolean readsTasks() {
         return distinctInstance || memberOf.stream().anyMatch(ClusterQuery::readsTasks);
     }
 

@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import dev.ballast.model.LaunchType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -158,6 +159,42 @@ public final class TaskRows {
         return table.where("cluster = :c AND client_token = :t", Map.of("c", cluster, "t", token), "arn", 10).stream()
                 .map(Versioned::value)
                 .toList();
+    }
+
+    /**
+     * As {@link #list(String, String, String, String, String, String, String, int)}, of the tasks launched as
+     * {@code launchType} only (null: any). The launch type lives in the task's document, so rows are read a page at
+     * a time and filtered until {@code limit} match: a page ends at a matching task, so ARN cursors stay right.
+     */
+    public List<TaskRow> list(
+            String cluster,
+            String serviceArn,
+            String family,
+            String desiredStatus,
+            String startedBy,
+            String instanceArn,
+            LaunchType launchType,
+            String after,
+            int limit) {
+        if (launchType == null) {
+            return list(cluster, serviceArn, family, desiredStatus, startedBy, instanceArn, after, limit);
+        }
+        List<TaskRow> out = new ArrayList<>();
+        String cursor = after;
+        while (out.size() < limit) {
+            List<TaskRow> page =
+                    list(cluster, serviceArn, family, desiredStatus, startedBy, instanceArn, cursor, limit);
+            for (TaskRow t : page) {
+                if (t.launch().launchType() == launchType && out.size() < limit) {
+                    out.add(t);
+                }
+            }
+            if (page.size() < limit) {
+                break;
+            }
+            cursor = page.getLast().arn();
+        }
+        return out;
     }
 
     /** A filtered listing, in ARN order after {@code after}. Null filters are not applied. */
