@@ -53,12 +53,34 @@ public final class Capacity {
      */
     public List<Share> shares(
             String cluster, LaunchSpec spec, String group, String deploymentId, int count, List<TaskRow> live) {
+        return shares(cluster, spec, group, deploymentId, count, live, instance -> true);
+    }
+
+    /**
+     * As above; {@code staying} says which instances keep their tasks: a task on an instance that is draining (or
+     * gone) is about to be replaced, so it does not count towards its provider's share — its replacement takes its
+     * place through the same strategy.
+     */
+    public List<Share> shares(
+            String cluster,
+            LaunchSpec spec,
+            String group,
+            String deploymentId,
+            int count,
+            List<TaskRow> live,
+            Predicate<String> staying) {
         List<CapacityProviderStrategyItem> strategy = spec.capacityProviderStrategy();
         if (strategy.isEmpty()) {
             LaunchType type = spec.launchType() == null ? LaunchType.EC2 : spec.launchType();
             return List.of(new Share(null, type, poolOf(type), count));
         }
-        int[] current = current(strategy, group, deploymentId, live);
+        int[] current = current(
+                strategy,
+                group,
+                deploymentId,
+                live.stream()
+                        .filter(t -> staying.test(t.containerInstanceArn()))
+                        .toList());
         int[] added = split(strategy, current, count);
         List<Share> out = new ArrayList<>();
         for (int i = 0; i < strategy.size(); i++) {

@@ -25,9 +25,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,6 +156,8 @@ public final class Launcher {
     private Launched place(
             Launch l, TaskDefinition td, Demand demand, int count, ClientTokenClaim claim, List<Tags.Tag> tags) {
         List<InstanceRow> active = store.instances().active(l.cluster());
+        // a task on an instance that is not ACTIVE (draining) is being replaced: it does not hold its provider's share
+        Set<String> activeArns = active.stream().map(InstanceRow::arn).collect(Collectors.toSet());
         if (l.targetInstances() != null) {
             active = active.stream()
                     .filter(i -> l.targetInstances().contains(i.arn()))
@@ -164,7 +168,8 @@ public final class Launcher {
         NetworkInterfaces interfaces = new NetworkInterfaces(l, td, live, ids, networks);
         List<Placed> placedTasks = new ArrayList<>();
         String failure = null;
-        for (Capacity.Share share : capacity.shares(l.cluster(), l.spec(), l.group(), l.deploymentId(), count, live)) {
+        for (Capacity.Share share : capacity.shares(
+                l.cluster(), l.spec(), l.group(), l.deploymentId(), count, live, activeArns::contains)) {
             List<InstanceRow> pool = active.stream().filter(share.pool()).toList();
             if (pool.isEmpty()
                     && !active.isEmpty()
