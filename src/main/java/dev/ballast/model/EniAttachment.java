@@ -27,4 +27,17 @@ public record EniAttachment(
     public EniAttachment {
         securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
     }
+
+    /** This attachment in {@code s} (the server marks it DELETED when it stops a task no agent will report). */
+    public EniAttachment withStatus(AttachmentStatus s) {
+        return new EniAttachment(
+                attachmentId,
+                s,
+                networkInterfaceId,
+                subnetId,
+                securityGroups,
+                networkName,
+                privateIPv4Address,
+                macAddress);
+    }
 }

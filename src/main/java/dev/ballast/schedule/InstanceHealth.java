@@ -1,8 +1,10 @@
 package dev.ballast.schedule;
 
+import dev.ballast.model.AttachmentStatus;
 import dev.ballast.model.ContainerInstanceStatus;
 import dev.ballast.model.ContainerStatus;
 import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.EniAttachment;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskStatus;
 import dev.ballast.store.InstanceRow;
@@ -193,9 +195,14 @@ public final class InstanceHealth {
 
     /**
      * The task as STOPPED by the control plane itself, for when no agent will report it: wanted STOPPED with
-     * {@code code} and {@code reason} (unless it already had a stop code), its containers STOPPED.
+     * {@code code} and {@code reason} (unless it already had a stop code), its containers STOPPED, and its awsvpc
+     * network interface DELETED (no agent will report that either).
      */
     public static TaskRow stoppedWithoutAgent(TaskRow t, String code, String reason, long now) {
+        EniAttachment eni = t.launch().eni();
+        if (eni != null && eni.status() != AttachmentStatus.DELETED) {
+            t = t.withLaunch(t.launch().withEni(eni.withStatus(AttachmentStatus.DELETED)));
+        }
         TaskRow stopping = t.stoppedBy(code, reason);
         stopping = stopping.withDesired(
                 DesiredStatus.STOPPED.wire(),

@@ -3,6 +3,12 @@ package dev.ballast.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.model.AttachmentStatus;
+import dev.ballast.model.DesiredStatus;
+import dev.ballast.model.EniAttachment;
+import dev.ballast.model.LaunchType;
+import dev.ballast.model.TaskLaunch;
+import dev.ballast.model.TaskStatus;
 import dev.ballast.store.Events;
 import dev.ballast.store.InstanceRow;
 import dev.ballast.store.Store;
@@ -118,6 +124,50 @@ class InstanceHealthTest {
             health.passOnce();
             assertThat(instance(store).agentConnected()).isFalse();
         }
+    }
+
+    @Test
+    void aTaskStoppedWithoutItsAgentHasItsNetworkInterfaceDeleted() {
+        EniAttachment eni = new EniAttachment(
+                "att-1",
+                AttachmentStatus.ATTACHED,
+                "eni-0123456789abcdef0",
+                "subnet-a",
+                List.of(),
+                "ballast-default",
+                "10.0.0.7",
+                "02:42:0a:00:00:07");
+        TaskRow running = new TaskRow(
+                        "arn:aws:ecs:us-east-1:123456789012:task/default/t1",
+                        "default",
+                        "arn:aws:ecs:us-east-1:123456789012:cluster/default",
+                        "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1",
+                        null,
+                        null,
+                        null,
+                        "family:web",
+                        "arn:aws:ecs:us-east-1:123456789012:container-instance/default/i1",
+                        DesiredStatus.RUNNING.wire(),
+                        TaskStatus.RUNNING.wire(),
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        256,
+                        512,
+                        0,
+                        null,
+                        null,
+                        1L,
+                        null,
+                        null,
+                        0)
+                .withLaunch(new TaskLaunch(LaunchType.FARGATE, null, "1.4.0", eni));
+        TaskRow stopped = InstanceHealth.stoppedWithoutAgent(running, "TaskFailedToStart", "gone", 5);
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED.wire());
+        assertThat(stopped.launch().eni().status()).isEqualTo(AttachmentStatus.DELETED);
+        assertThat(stopped.launch().eni().privateIPv4Address()).isEqualTo("10.0.0.7");
+        assertThat(stopped.launch().platformVersion()).isEqualTo("1.4.0");
     }
 
     @Test
