@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * agent's options say (e.g. {@code ballast.serverless=true}: the instance offers serverless, FARGATE, capacity).
  */
 final class OfferedAttributes implements ControlPlane {
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.\\-/@]{1,128}");
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.\\-/]{1,128}");
     private static final Pattern VALUE = Pattern.compile("[a-zA-Z0-9_.\\-/@: ]{1,128}");
     private final ControlPlane delegate;
     private final Map<String, String> extra;
@@ -48,13 +48,14 @@ final class OfferedAttributes implements ControlPlane {
         Map<String, String> out = new TreeMap<>();
         given.forEach((name, value) -> {
             if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException(option + ": attribute name '" + name
-                        + "' must be 1-128 letters, digits, hyphens, underscores, periods, at signs or slashes.");
+                throw new IllegalArgumentException(
+                        option + ": attribute name '" + name
+                                + "' must be 1-128 letters, digits, hyphens, underscores, periods or slashes (as PutAttributes accepts).");
             }
-            if (!VALUE.matcher(value).matches()) {
+            if (!VALUE.matcher(value).matches() || !value.equals(value.strip())) {
                 throw new IllegalArgumentException(
                         option + ": the value of attribute '" + name
-                                + "' must be 1-128 letters, digits, hyphens, underscores, periods, at signs, slashes, colons or spaces.");
+                                + "' must be 1-128 letters, digits, hyphens, underscores, periods, at signs, slashes, colons or inner spaces (as PutAttributes accepts).");
             }
             out.put(name, value);
         });

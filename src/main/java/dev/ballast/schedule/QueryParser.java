@@ -141,10 +141,6 @@ final class QueryParser {
         if (op != Operator.MATCHES && op != Operator.NOT_MATCHES) {
             return List.of();
         }
-        String refusal = QueryRegex.refusal(values.getFirst());
-        if (refusal != null) {
-            throw error(o, refusal);
-        }
         try {
             return List.of(Pattern.compile(values.getFirst()));
         } catch (PatternSyntaxException e) {

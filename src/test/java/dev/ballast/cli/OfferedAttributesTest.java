@@ -22,6 +22,11 @@ class OfferedAttributesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--attribute")
                 .hasMessageContaining("'bad name!'");
+        assertThatThrownBy(() -> OfferedAttributes.checked("--attribute", Map.of("team@corp", "x")))
+                .as("a name PutAttributes would refuse could never be deleted")
+                .hasMessageContaining("'team@corp'");
+        assertThatThrownBy(() -> OfferedAttributes.checked("--attribute", Map.of("rack", " r1")))
+                .hasMessageContaining("'rack'");
         assertThatThrownBy(() -> OfferedAttributes.checked("--instance-attribute", Map.of("rack", "x".repeat(129))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--instance-attribute")

@@ -97,8 +97,6 @@ class ClusterQueryTest {
             agentVersion > latest                           | agentVersion compares with a version such as 1.83.0, not 'latest'
             agentConnected == maybe                         | agentConnected compares with true or false, not 'maybe'
             attribute:a =~ '(unclosed'                      | is not a valid regular expression
-            attribute:x =~ "((a+)+)+b"                      | nests a repeating quantifier inside a repeated group
-            task:group =~ '(service:.*)*'                   | nests a repeating quantifier inside a repeated group
             attribute:a in us-east-1a                       | expected a list such as [a, b] after 'in', found 'us-east-1a'
             attribute:a in [x, y                            | expected ']' to close the '[' at position 16, found the end of the expression
             (attribute:a == x                               | expected ')' to close the '(' at position 1, found the end of the expression
