@@ -148,10 +148,18 @@ final class AttributeOperations {
                         + " is an Amazon ECS attribute: names starting with 'ecs.' are reserved and cannot be "
                         + (put ? "put" : "deleted") + ".");
             }
-            if (put && name.equals(Capacity.SERVERLESS_ATTRIBUTE)) {
-                throw AwsException.invalidParameter(where + ": attribute " + name
-                        + " cannot be put: an agent declares serverless (FARGATE) capacity itself (ballast agent"
+            if (name.equals(Capacity.SERVERLESS_ATTRIBUTE)) {
+                throw AwsException.invalidParameter(where + ": attribute " + name + " cannot be "
+                        + (put ? "put" : "deleted")
+                        + ": an agent declares serverless (FARGATE) capacity itself (ballast agent"
                         + " --serverless; a server's own instances unless --no-serverless).");
+            }
+            if (InstanceRow.agentOwned(name)) {
+                // its agent sends it again at every registration: a put or delete would not last
+                throw AwsException.invalidParameter(where + ": attribute " + name + " cannot be "
+                        + (put ? "put" : "deleted")
+                        + ": names starting with 'ballast.' are declared by the instance's agent (other than "
+                        + InstanceRow.POOL_ATTRIBUTE + ", a capacity provider's pool).");
             }
             String value = Params.string(a, "value");
             if (put && value != null && (!value.matches(VALUE) || value.startsWith(" ") || value.endsWith(" "))) {

@@ -315,6 +315,21 @@ class CapacityProvidersIT {
                                 .build()))))
                 .startsWith("InvalidParameterException: attributes[0]: attribute ballast.serverless cannot be put")
                 .contains("--serverless");
+        assertThat(code(() -> ecs.deleteAttributes(r -> r.cluster("rereg")
+                        .attributes(Attribute.builder()
+                                .name("ballast.serverless")
+                                .targetId(arn)
+                                .build()))))
+                .startsWith("InvalidParameterException: attributes[0]: attribute ballast.serverless cannot be deleted");
+        // other ballast.* names are the agent's too: a put would vanish at its next registration
+        assertThat(code(() -> ecs.putAttributes(r -> r.cluster("rereg")
+                        .attributes(Attribute.builder()
+                                .name("ballast.zone")
+                                .value("x")
+                                .targetId(arn)
+                                .build()))))
+                .startsWith("InvalidParameterException: attributes[0]: attribute ballast.zone cannot be put")
+                .contains("ballast.auto-scaling-group");
     }
 
     @Test
