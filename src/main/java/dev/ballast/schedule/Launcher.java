@@ -26,9 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,12 +92,6 @@ public final class Launcher {
     private final Account account;
     private final Ids ids;
     private final Clock clock;
-    /**
-     * One per cluster, held across the store's transaction: a lock, not a monitor, so waiting virtual threads do
-     * not pin their carriers; per cluster, as the store's lock is, so one cluster's placement never waits on
-     * another's. A cluster's lock stays for the life of the process (a few hundred bytes per cluster name).
-     */
-    private final ConcurrentMap<String, ReentrantLock> placementLocks = new ConcurrentHashMap<>();
 
     private final TaskPorts taskPorts;
     private final Capacity capacity;
@@ -144,13 +135,8 @@ public final class Launcher {
         Demand demand = Demand.of(td);
         // Placement reads free capacity, then writes tasks: one placement at a time per cluster, in this
         // process and (on a shared PostgreSQL store) across replicas.
-        ReentrantLock placementLock = placementLocks.computeIfAbsent(l.cluster(), c -> new ReentrantLock());
-        placementLock.lock();
-        try {
-            return store.withSharedLock("placement/" + l.cluster(), () -> place(l, td, demand, count, claim, tags));
-        } finally {
-            placementLock.unlock();
-        }
+        // (the store's shared lock is per cluster, in this process as well: one cluster never waits on another's)
+        return store.withSharedLock("placement/" + l.cluster(), () -> place(l, td, demand, count, claim, tags));
     }
 
     private Launched place(

@@ -180,42 +180,39 @@ public final class CapacityProviders {
      * PutClusterCapacityProviders: replaces ACTIVE cluster {@code cluster}'s document (which lists the providers
      * and the default strategy) and its associations, in one transaction. False when the cluster is not ACTIVE. A
      * provider the cluster loses must not be in use there — no live task placed through it, no live service whose
-     * strategy names it — decided in the same transaction; on PostgreSQL it first takes the cluster's placement
-     * lock ({@code placement/<cluster>}, as the launcher does), so a placement in progress is seen.
+     * strategy names it — decided in the same transaction, under the cluster's placement lock ({@code placement/<cluster>},
+     * {@link Store#withSharedLock}, as the launcher takes it), so a placement in progress is seen.
      *
      * @throws MissingProviderException when a provider that is not built in does not exist (nothing is written)
      * @throws ProviderInUseException when a provider the cluster loses is in use (nothing is written)
      */
     public boolean putClusterProviders(String cluster, String doc, Collection<String> providers) {
-        return store.jdbi().inTransaction(h -> {
-            if (store.dialect() == Store.Dialect.POSTGRESQL) {
-                h.createQuery("SELECT pg_advisory_xact_lock(:key)")
-                        .bind("key", Store.lockKey("placement/" + cluster))
-                        .mapToMap()
-                        .list();
-            }
-            Set<String> removed =
-                    new HashSet<>(h.createQuery("SELECT provider FROM cluster_capacity_providers WHERE cluster = :c")
-                            .bind("c", cluster)
-                            .mapTo(String.class)
-                            .list());
-            removed.removeAll(providers);
-            if (!removed.isEmpty()) {
-                checkNotInUse(h, cluster, removed);
-            }
-            int updated = h.createUpdate(
-                            "UPDATE clusters SET doc = :doc, updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
-                    .bind("name", cluster)
-                    .bind("doc", doc)
-                    .bind("now", store.now())
-                    .execute();
-            if (updated == 0) {
-                return false;
-            }
-            associate(h, store.dialect(), cluster, providers);
-            store.changes().publish(h, List.of(Change.cluster(cluster)));
-            return true;
-        });
+        // the launcher's lock: a placement in progress finishes (and is seen) first, on SQLite and PostgreSQL alike
+        return store.withSharedLock(
+                "placement/" + cluster,
+                () -> store.jdbi().inTransaction(h -> {
+                    Set<String> removed = new HashSet<>(
+                            h.createQuery("SELECT provider FROM cluster_capacity_providers WHERE cluster = :c")
+                                    .bind("c", cluster)
+                                    .mapTo(String.class)
+                                    .list());
+                    removed.removeAll(providers);
+                    if (!removed.isEmpty()) {
+                        checkNotInUse(h, cluster, removed);
+                    }
+                    int updated = h.createUpdate(
+                                    "UPDATE clusters SET doc = :doc, updated_at = :now WHERE name = :name AND status = 'ACTIVE'")
+                            .bind("name", cluster)
+                            .bind("doc", doc)
+                            .bind("now", store.now())
+                            .execute();
+                    if (updated == 0) {
+                        return false;
+                    }
+                    associate(h, store.dialect(), cluster, providers);
+                    store.changes().publish(h, List.of(Change.cluster(cluster)));
+                    return true;
+                }));
     }
 
     /** Throws when a live task of the cluster was placed through one of {@code removed}, or a live service names one. */

@@ -14,7 +14,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -48,6 +51,7 @@ public final class Store implements AutoCloseable {
     private final Instances instances;
     private final TaskDefinitions taskDefinitions;
     private final AtomicLong queries = new AtomicLong();
+    private final ConcurrentMap<String, ReentrantLock> localLocks = new ConcurrentHashMap<>();
     private final Changes changes;
     private final Heartbeats heartbeats;
     private final PgNotifications notifications;
@@ -256,22 +260,30 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} while holding a lock named {@code name} across every server sharing this store: a
-     * PostgreSQL transaction-scoped advisory lock, held by a transaction that ends after {@code body}
-     * returns (so what {@code body} committed on other connections is visible to the next holder). On SQLite
-     * a data directory has one server, and callers serialise within the process themselves.
+     * Runs {@code body} while holding a lock named {@code name} in this process and across every server sharing
+     * this store: first an in-process lock of that name (a {@link ReentrantLock}, not a monitor, so waiting virtual
+     * threads do not pin their carriers; one per name for the life of the process), then on PostgreSQL a
+     * transaction-scoped advisory lock, held by a transaction that ends after {@code body} returns (so what
+     * {@code body} committed is visible to the next holder). On SQLite a data directory has one server, so the
+     * in-process lock is the whole of it. Every holder takes them in that order.
      */
     public <T> T withSharedLock(String name, Supplier<T> body) {
-        if (dialect != Dialect.POSTGRESQL) {
-            return body.get();
+        ReentrantLock local = localLocks.computeIfAbsent(name, n -> new ReentrantLock());
+        local.lock();
+        try {
+            if (dialect != Dialect.POSTGRESQL) {
+                return body.get();
+            }
+            return jdbi.inTransaction(h -> {
+                h.createQuery("SELECT pg_advisory_xact_lock(:key)")
+                        .bind("key", lockKey(name))
+                        .mapToMap()
+                        .list();
+                return body.get();
+            });
+        } finally {
+            local.unlock();
         }
-        return jdbi.inTransaction(h -> {
-            h.createQuery("SELECT pg_advisory_xact_lock(:key)")
-                    .bind("key", lockKey(name))
-                    .mapToMap()
-                    .list();
-            return body.get();
-        });
     }
 
     /** A stable 64-bit key for an advisory lock name (the first 8 bytes of its SHA-256). */
