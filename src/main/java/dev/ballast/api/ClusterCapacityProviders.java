@@ -75,7 +75,7 @@ final class ClusterCapacityProviders {
         } catch (CapacityProviders.MissingProviderException e) {
             throw providerNotFound();
         } catch (CapacityProviders.ProviderInUseException e) {
-            // decided in the store's transaction under the placement lock, so a task placed meanwhile is seen; ECS's text
+            // decided under the placement lock, so a task placed meanwhile is seen; ECS's text
             throw new AwsException(
                     "ResourceInUseException", 400, "The specified capacity provider is in use and cannot be removed.");
         }
