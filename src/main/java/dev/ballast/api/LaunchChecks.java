@@ -9,7 +9,6 @@ import dev.ballast.model.NetworkMode;
 import dev.ballast.model.TaskDefinition;
 import dev.ballast.schedule.PlatformVersions;
 import dev.ballast.schedule.SubnetNetworks;
-import dev.ballast.store.CapacityProviders;
 import java.util.Set;
 
 /**
@@ -39,13 +38,8 @@ final class LaunchChecks {
             throw AwsException.invalidParameter("Invalid launch parameters: " + e.getMessage());
         }
         // a capacity provider strategy (and no launch type) decides the launch type: FARGATE through the built-in
-        // providers (a strategy never mixes them with pool providers), EC2 through pools
-        LaunchType type = spec.launchType() != null
-                ? spec.launchType()
-                : spec.capacityProviderStrategy().stream()
-                                .anyMatch(i -> CapacityProviders.isBuiltIn(i.capacityProvider()))
-                        ? LaunchType.FARGATE
-                        : LaunchType.EC2;
+        // providers, EC2 through pools
+        LaunchType type = spec.effectiveLaunchType();
         if (type == LaunchType.FARGATE && !td.compatibleWith(LaunchType.FARGATE)) {
             throw AwsException.invalidParameter("Task definition does not support launch_type FARGATE.");
         }

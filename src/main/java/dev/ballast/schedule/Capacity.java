@@ -50,16 +50,9 @@ public final class Capacity {
      * already running through each provider, so a scale-out keeps the ratio: see {@link #current}).
      *
      * @param deploymentId the launching service deployment's id; null for RunTask and StartTask
-     */
-    public List<Share> shares(
-            String cluster, LaunchSpec spec, String group, String deploymentId, int count, List<TaskRow> live) {
-        return shares(cluster, spec, group, deploymentId, count, live, instance -> true);
-    }
-
-    /**
-     * As above; {@code staying} says which instances keep their tasks: a task on an instance that is draining (or
-     * gone) is about to be replaced, so it does not count towards its provider's share — its replacement takes its
-     * place through the same strategy.
+     * @param staying which instances keep their tasks: a task on an instance that is draining (or gone) is about to
+     *     be replaced, so it does not count towards its provider's share — its replacement takes its place through
+     *     the same strategy
      */
     public List<Share> shares(
             String cluster,
