@@ -127,18 +127,34 @@ public final class ShardLeases {
         return false;
     }
 
-    /** Gives up those of {@code shards} that {@code holder} holds (they are free for any replica at once). */
-    public void release(String holder, Collection<Integer> shards, long now) {
+    /**
+     * Gives up those of {@code shards} that {@code holder} holds (they are free for any replica at once). On
+     * PostgreSQL it waits at most {@link #TAKE_LOCK_WAIT} for this replica's own writes in flight on those shards,
+     * then answers false (still held; the caller gives them up at its next pass): renewal must not wait long.
+     */
+    public boolean release(String holder, Collection<Integer> shards, long now) {
         if (shards.isEmpty()) {
-            return;
+            return true;
         }
-        store.jdbi()
-                .useHandle(h -> h.createUpdate("UPDATE shard_leases SET holder = NULL, moved_at = :now"
+        try {
+            store.jdbi().useTransaction(h -> {
+                if (store.dialect() == Store.Dialect.POSTGRESQL) {
+                    h.execute("SET LOCAL lock_timeout = '" + TAKE_LOCK_WAIT.toMillis() + "ms'");
+                }
+                h.createUpdate("UPDATE shard_leases SET holder = NULL, moved_at = :now"
                                 + " WHERE holder = :holder AND shard IN (<shards>)")
                         .bind("holder", holder)
                         .bind("now", now)
                         .bindList("shards", new ArrayList<>(shards))
-                        .execute());
+                        .execute();
+            });
+            return true;
+        } catch (JdbiException e) {
+            if (isLockTimeout(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** An orderly stop: gives up every shard of {@code holder} and deletes its replica row, in one transaction. */
