@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.PodmanFixture;
+import dev.ballast.testing.PostgresFixture;
 import dev.ballast.testing.Processes;
 import dev.ballast.testing.ServerProcess;
 import java.io.IOException;
@@ -41,6 +42,7 @@ class ContainerImageIT {
     private static PodmanFixture podman;
     private static String image;
     private static Path dir;
+    private static Path credentials;
 
     @BeforeAll
     static void loadImage() throws IOException {
@@ -57,6 +59,15 @@ class ContainerImageIT {
         assertThat(loaded).as("podman load output").contains("Loaded image");
         image = loaded.strip().replaceFirst("^Loaded image(\\(s\\))?:\\s*", "").split(",")[0];
         dir = Files.createTempDirectory("ballast-image-it");
+        credentials = dir.resolve("credentials");
+        Files.writeString(credentials, """
+                [ci]
+                aws_access_key_id = %s
+                aws_secret_access_key = %s
+                """.formatted(ACCESS_KEY, SECRET_KEY));
+        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        Files.setAttribute(credentials, "unix:uid", IMAGE_UID);
+        Files.setAttribute(credentials, "unix:gid", IMAGE_UID);
     }
 
     @AfterAll
@@ -76,18 +87,8 @@ class ContainerImageIT {
                 .contains("BALLAST_BIND=0.0.0.0")
                 .contains("\"org.opencontainers.image.version\":\"" + System.getProperty("ballast.version", ""));
 
-        Path credentials = dir.resolve("credentials");
-        Files.writeString(credentials, """
-                [ci]
-                aws_access_key_id = %s
-                aws_secret_access_key = %s
-                """.formatted(ACCESS_KEY, SECRET_KEY));
-        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
-        Files.setAttribute(credentials, "unix:uid", IMAGE_UID);
-        Files.setAttribute(credentials, "unix:gid", IMAGE_UID);
-
         int port = ServerProcess.freePort();
-        run(port, credentials);
+        runOnSqlite(port);
         assertThat(podman.podman("exec", "ballast-it", "id", "-u").strip())
                 .as("the server runs as the image's unprivileged user")
                 .isEqualTo(Integer.toString(IMAGE_UID));
@@ -106,34 +107,85 @@ class ContainerImageIT {
         // A new container on the same volume: the data lives in the volume, not in the container.
         podman.podman("stop", "--time", "20", "ballast-it");
         podman.podman("rm", "ballast-it");
-        run(port, credentials);
+        runOnSqlite(port);
         assertThat(aws(port, "ecs", "list-clusters")).contains("cluster/image-it");
         assertThat(aws(port, "ecs", "describe-task-definition", "--task-definition", "image-web:1"))
                 .contains("127.0.0.1:5000/demo/app:v1");
-        assertThat(containerLog())
+        assertThat(containerLog("ballast-it"))
                 .contains("accepting 1 access key(s) from /etc/ballast/credentials")
                 .contains("listening on http://0.0.0.0:8460");
     }
 
-    /** {@code podman run} as docs/operations.md shows it, then waits for /readyz on the published port. */
-    private static void run(int port, Path credentials) {
-        podman.podman(
-                "run",
-                "--detach",
-                "--name",
+    /**
+     * Two replicas of the image on one PostgreSQL, as docs/operations.md's two-replica installation runs them
+     * ({@code --store}, {@code --node-name}, {@code --simulated-instances 0}), but with {@code --network host}:
+     * the test's PostgreSQL listens on the host's loopback only, which a bridged container cannot reach. Each
+     * replica is given {@code --bind 127.0.0.1} and its own {@code --port} (the flag wins over the image's
+     * {@code BALLAST_BIND}). A write through either replica is read through the other.
+     */
+    @Test
+    void twoReplicasOnPostgresqlShareOneStore() throws Exception {
+        String store = PostgresFixture.newDatabase();
+        int portA = ServerProcess.freePort();
+        int portB = ServerProcess.freePort();
+        startReplica("a", portA, store);
+        startReplica("b", portB, store);
+        assertThat(aws(portA, "ecs", "create-cluster", "--cluster-name", "replicated"))
+                .contains("cluster/replicated");
+        assertThat(aws(
+                        portB,
+                        "ecs",
+                        "register-task-definition",
+                        "--family",
+                        "replicated-web",
+                        "--container-definitions",
+                        "[{\"name\":\"web\",\"image\":\"127.0.0.1:5000/demo/app:v2\",\"memory\":64}]"))
+                .contains("task-definition/replicated-web:1");
+        assertThat(aws(portB, "ecs", "list-clusters")).contains("cluster/replicated");
+        assertThat(aws(portA, "ecs", "describe-task-definition", "--task-definition", "replicated-web:1"))
+                .contains("127.0.0.1:5000/demo/app:v2");
+        assertThat(containerLog("ballast-a")).contains("listening on http://127.0.0.1:" + portA + " store=postgresql");
+    }
+
+    private static void startReplica(String node, int port, String store) {
+        start(
+                "ballast-" + node,
+                port,
+                List.of("--network", "host"),
+                List.of(
+                        "--bind",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--store",
+                        store,
+                        "--node-name",
+                        node,
+                        "--simulated-instances",
+                        "0"));
+    }
+
+    /** {@code podman run} as docs/operations.md shows it: SQLite in a named volume, the credentials file mounted. */
+    private static void runOnSqlite(int port) {
+        start(
                 "ballast-it",
-                "--publish",
-                "127.0.0.1:" + port + ":8460",
-                "--volume",
-                "ballast-it-data:/var/lib/ballast",
-                "--volume",
-                credentials + ":/etc/ballast/credentials:ro",
-                image);
+                port,
+                List.of("--publish", "127.0.0.1:" + port + ":8460", "--volume", "ballast-it-data:/var/lib/ballast"),
+                List.of());
+    }
+
+    /** Runs the image as container {@code name} (credentials file mounted), then waits for /readyz on {@code port}. */
+    private static void start(String name, int port, List<String> podmanOptions, List<String> serverArgs) {
+        List<String> args = new ArrayList<>(List.of("run", "--detach", "--name", name));
+        args.addAll(podmanOptions);
+        args.addAll(List.of("--volume", credentials + ":/etc/ballast/credentials:ro", image));
+        args.addAll(serverArgs);
+        podman.podman(args.toArray(String[]::new));
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI ready = URI.create("http://127.0.0.1:" + port + "/readyz");
         try {
-            Eventually.await("the container's /readyz on 127.0.0.1:" + port, Duration.ofSeconds(60), () -> {
+            Eventually.await(name + "'s /readyz on 127.0.0.1:" + port, Duration.ofSeconds(60), () -> {
                 try {
                     return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
                                     .statusCode()
@@ -146,14 +198,14 @@ class ContainerImageIT {
                 }
             });
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; container log:\n" + containerLog(), e);
+            throw new AssertionError(e.getMessage() + "; container log:\n" + containerLog(name), e);
         }
     }
 
     /** The container's output (the server logs to stderr, which {@code PodmanFixture.podman} does not return). */
-    private static String containerLog() {
+    private static String containerLog(String name) {
         try {
-            Process p = new ProcessBuilder("podman", "--remote", "--url", podman.dockerHost(), "logs", "ballast-it")
+            Process p = new ProcessBuilder("podman", "--remote", "--url", podman.dockerHost(), "logs", name)
                     .redirectErrorStream(true)
                     .start();
             p.getOutputStream().close();
