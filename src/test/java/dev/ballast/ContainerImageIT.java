@@ -121,15 +121,18 @@ class ContainerImageIT {
      * ({@code --store}, {@code --node-name}, {@code --simulated-instances 0}), but with {@code --network host}:
      * the test's PostgreSQL listens on the host's loopback only, which a bridged container cannot reach. Each
      * replica is given {@code --bind 127.0.0.1} and its own {@code --port} (the flag wins over the image's
-     * {@code BALLAST_BIND}). A write through either replica is read through the other.
+     * {@code BALLAST_BIND}). Both start at once on an empty database, so their migrations race (Flyway's lock
+     * serialises them). A write through either replica is read through the other.
      */
     @Test
     void twoReplicasOnPostgresqlShareOneStore() throws Exception {
         String store = PostgresFixture.newDatabase();
         int portA = ServerProcess.freePort();
         int portB = ServerProcess.freePort();
-        startReplica("a", portA, store);
-        startReplica("b", portB, store);
+        launchReplica("a", portA, store);
+        launchReplica("b", portB, store); // both start at once, as an installation would
+        awaitReady("ballast-a", portA);
+        awaitReady("ballast-b", portB);
         assertThat(aws(portA, "ecs", "create-cluster", "--cluster-name", "replicated"))
                 .contains("cluster/replicated");
         assertThat(aws(
@@ -147,10 +150,9 @@ class ContainerImageIT {
         assertThat(containerLog("ballast-a")).contains("listening on http://127.0.0.1:" + portA + " store=postgresql");
     }
 
-    private static void startReplica(String node, int port, String store) {
-        start(
+    private static void launchReplica(String node, int port, String store) {
+        launch(
                 "ballast-" + node,
-                port,
                 List.of("--network", "host"),
                 List.of(
                         "--bind",
@@ -176,11 +178,21 @@ class ContainerImageIT {
 
     /** Runs the image as container {@code name} (credentials file mounted), then waits for /readyz on {@code port}. */
     private static void start(String name, int port, List<String> podmanOptions, List<String> serverArgs) {
+        launch(name, podmanOptions, serverArgs);
+        awaitReady(name, port);
+    }
+
+    /** {@code podman run --detach} of the image as container {@code name}, with the credentials file mounted. */
+    private static void launch(String name, List<String> podmanOptions, List<String> serverArgs) {
         List<String> args = new ArrayList<>(List.of("run", "--detach", "--name", name));
         args.addAll(podmanOptions);
         args.addAll(List.of("--volume", credentials + ":/etc/ballast/credentials:ro", image));
         args.addAll(serverArgs);
         podman.podman(args.toArray(String[]::new));
+    }
+
+    /** Waits for /readyz of container {@code name} on {@code port}; fails with its log. */
+    private static void awaitReady(String name, int port) {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI ready = URI.create("http://127.0.0.1:" + port + "/readyz");
