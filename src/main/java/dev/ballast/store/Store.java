@@ -128,12 +128,12 @@ public final class Store implements AutoCloseable {
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(jdbcUrl);
-        hikari.setPoolName("ballast-postgresql");
-        hikari.setMaximumPoolSize(16);
-        hikari.setInitializationFailTimeout(10_000);
         // While PostgreSQL is down or restarting a request waits at most this long for a connection, then fails
         // with a retryable error (TransientFailure); HikariCP's default is 30 s.
         hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        hikari.setPoolName("ballast-postgresql");
+        hikari.setMaximumPoolSize(16);
+        hikari.setInitializationFailTimeout(10_000);
         return open(new HikariDataSource(hikari), Dialect.POSTGRESQL, clock, jdbcUrl);
     }
 
