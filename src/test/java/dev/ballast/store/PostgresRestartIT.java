@@ -2,7 +2,9 @@ package dev.ballast.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.image.Digest;
 import dev.ballast.testing.Eventually;
+import dev.ballast.testing.NotificationPoster;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.ServerProcess;
 import dev.ballast.testing.TestImages;
@@ -38,10 +40,12 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * PostgreSQL stopped and started again under a load of API calls on two replicas: every call that failed got a
  * retryable ECS error (ServerException or ThrottlingException — the SDK's retries are off, so each is seen), every
  * acknowledged write is there afterwards, nothing is half-written (a service without its deployment or tags, a task
- * definition family with a gap in its revisions), and afterwards both replicas serve and a service converges.
+ * definition family with a gap in its revisions), a registry notification is answered 503 (registries retry), and
+ * afterwards both replicas serve and a service converges.
  */
 class PostgresRestartIT {
     private static final Set<String> RETRYABLE = Set.of("ServerException", "ThrottlingException");
+    private static final String TOKEN = "outage-notification-token";
 
     /** What the load saw: acknowledged writes, and failures by phase. */
     private static final class Load {
@@ -69,12 +73,15 @@ class PostgresRestartIT {
         int pgPort = ServerProcess.freePort();
         EmbeddedPostgres pg = postgres(pgData, pgPort);
         String store = pg.getJdbcUrl("postgres", "postgres") + "&password=postgres";
+        Path token = Files.writeString(Files.createTempFile(pgData.getParent(), "notification-token-", ""), TOKEN);
         try (RegistryFixture registry = RegistryFixture.start();
-                ServerProcess a = replica(store, "a");
-                ServerProcess b = replica(store, "b");
+                ServerProcess a = replica(store, "a", token);
+                ServerProcess b = replica(store, "b", token);
                 EcsClient viaA = client(a.endpoint());
                 EcsClient viaB = client(b.endpoint())) {
-            registry.images().push("demo/outage:v1", TestImages.Format.OCI, "outage-1");
+            Digest pushed = registry.images().push("demo/outage:v1", TestImages.Format.OCI, "outage-1");
+            String notification =
+                    NotificationPoster.harbor("PUSH_ARTIFACT", registry.host(), "demo/outage", "v1", pushed.toString());
             ContainerDefinition app = ContainerDefinition.builder()
                     .name("app")
                     .image(registry.host() + "/demo/outage:v1")
@@ -101,6 +108,11 @@ class PostgresRestartIT {
                 pg.close(); // pg_ctl stop -m fast: sessions end with 57P01, then connections are refused
                 Eventually.await(
                         "requests fail during the outage", Duration.ofSeconds(30), () -> load.errors("outage") >= 12);
+                NotificationPoster.Answer refused =
+                        new NotificationPoster(a.endpoint()).post("Bearer " + TOKEN, null, notification);
+                assertThat(refused.status())
+                        .as("a registry notification during the outage: " + refused.body())
+                        .isEqualTo(503);
                 pg = postgres(pgData, pgPort);
                 load.phase = "after";
                 Eventually.await(
@@ -176,6 +188,11 @@ class PostgresRestartIT {
                                 .boxed()
                                 .toList());
             }
+            assertThat(new NotificationPoster(b.endpoint())
+                            .post("Bearer " + TOKEN, null, notification)
+                            .status())
+                    .as("a registry notification after the restart")
+                    .isEqualTo(200);
             // both replicas serve and the controller drives a change to the end
             viaB.updateService(r -> r.service("steady").desiredCount(3));
             Eventually.await("the steady service converges on 3", Duration.ofSeconds(60), () -> stable(viaA, 3));
@@ -272,7 +289,7 @@ class PostgresRestartIT {
                 .start();
     }
 
-    private static ServerProcess replica(String store, String node) throws Exception {
+    private static ServerProcess replica(String store, String node, Path token) throws Exception {
         return ServerProcess.start(
                 ServerProcess.freePort(),
                 "--data-dir",
@@ -284,7 +301,9 @@ class PostgresRestartIT {
                 "--simulated-instances",
                 "1",
                 "--runtime",
-                "simulated");
+                "simulated",
+                "--notification-token-file",
+                token.toString());
     }
 
     /** An SDK client without retries (every error is seen) and with a bound on each call, so a hang fails. */
