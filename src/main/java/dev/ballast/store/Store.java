@@ -36,6 +36,9 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    /** The longest a statement waits for a PostgreSQL connection from the pool (docs/decisions.md). */
+    static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
     /** Which database is behind the store. */
     public enum Dialect {
         SQLITE,
@@ -137,6 +140,9 @@ public final class Store implements AutoCloseable {
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(jdbcUrl);
+        // While PostgreSQL is down or restarting a request waits at most this long for a connection, then fails
+        // with a retryable error (TransientFailure); HikariCP's default is 30 s.
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         hikari.setPoolName("ballast-postgresql");
         hikari.setMaximumPoolSize(16);
         hikari.setInitializationFailTimeout(10_000);
