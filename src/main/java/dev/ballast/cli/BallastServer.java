@@ -247,8 +247,8 @@ public final class BallastServer implements AutoCloseable {
                 }
             });
             // agents' heartbeats reach the store within a third of the disconnect timeout (docs/architecture.md)
-            closeables.add(store.heartbeats()
-                    .flushEvery(config.agents().health().disconnectAfter().dividedBy(3)));
+            closeables.add(
+                    store.heartbeats().flushEvery(config.agents().health().reportingPeriod()));
             FunctionCounter.builder("ballast.db.queries", store, Store::queries)
                     .baseUnit("queries")
                     .description("Database statements run by this server (a batch counts once)")
@@ -272,7 +272,7 @@ public final class BallastServer implements AutoCloseable {
                             () -> wakeAgents.get().run(),
                             config.registries().client().access(),
                             indexChildren::children),
-                    config.agents().health().disconnectAfter().dividedBy(3));
+                    config.agents().health().reportingPeriod());
             AtomicBoolean startedUp = new AtomicBoolean();
             SigV4Authenticator auth =
                     new SigV4Authenticator(new SigV4Verifier(config.listener().credentials(), clock, "ecs"));

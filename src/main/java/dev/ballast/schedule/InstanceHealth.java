@@ -65,6 +65,15 @@ public final class InstanceHealth {
             }
         }
 
+        /**
+         * How often a live agent's heartbeat must reach the store, a third of {@code disconnectAfter}: the longest a
+         * {@code PollTasks} waits, and how often each replica writes the heartbeats it heard. A polling agent's stored
+         * heartbeat is then at most two of these old, whichever replica it polls and whichever judges it.
+         */
+        public Duration reportingPeriod() {
+            return disconnectAfter.dividedBy(3);
+        }
+
         /** ECS-like defaults: disconnected after 30 s, tasks stopped after 60 s. */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(60));
