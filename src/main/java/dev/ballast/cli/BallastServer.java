@@ -175,6 +175,7 @@ public final class BallastServer implements AutoCloseable {
                     .description("1 while this replica runs the installation-wide controller jobs (holds shard 0)")
                     .register(metrics);
             Gauge.builder("ballast.controller.shards", () -> shards == null ? Shards.COUNT : shards.heldCount())
+                    .baseUnit("shards")
                     .description("Controller shards this replica holds (of " + Shards.COUNT + ")")
                     .register(metrics);
             Reconcilers reconcilers = new Reconcilers(
@@ -199,9 +200,11 @@ public final class BallastServer implements AutoCloseable {
             wakeDrift.set(() -> reconcilers.enqueue(DriftJob.KEY));
             controller.onResolved(new DriftBaseline(store, clock)::resolved);
             Gauge.builder("ballast.controller.services", reconcilers::ownedServices)
+                    .baseUnit("services")
                     .description("Live services in this replica's shards, which it reconciles (at the last resync)")
                     .register(metrics);
             FunctionCounter.builder("ballast.controller.reconciles", reconcilers, Reconcilers::serviceReconciles)
+                    .baseUnit("reconciles")
                     .description("Service reconciles run by this replica")
                     .register(metrics);
             Gauge.builder("ballast.controller.queue", reconcilers::queueDepth)

@@ -45,6 +45,8 @@ public final class ShardOwnership implements Sharding, AutoCloseable {
     private volatile long actUntil; // epoch ms on the clock; 0: never renewed
     private volatile Runnable onTaken = () -> {};
     private volatile Thread ticker;
+    private final Object passLock = new Object();
+    private boolean closed; // guarded by passLock
     private boolean shardsEnsured;
     private long ticks;
 
@@ -86,7 +88,8 @@ public final class ShardOwnership implements Sharding, AutoCloseable {
         long period = ttl.toMillis() / 3;
         long next = System.nanoTime();
         while (ticker == Thread.currentThread()) {
-            next += period * 1_000_000; // a fixed rate: a slow pass does not push the next renewal back
+            // a fixed rate (a slow pass does not push the next renewal back), without a burst after a long stall
+            next = Math.max(next + period * 1_000_000, System.nanoTime());
             long wait = Math.max(0, (next - System.nanoTime()) / 1_000_000);
             try {
                 Thread.sleep(wait);
@@ -99,6 +102,14 @@ public final class ShardOwnership implements Sharding, AutoCloseable {
 
     /** One pass: renew, read, give up and take shards (see the class comment). Store failures are logged, not thrown. */
     public void tick() {
+        synchronized (passLock) {
+            if (!closed) {
+                pass();
+            }
+        }
+    }
+
+    private void pass() {
         long now = clock.millis();
         try {
             if (!shardsEnsured) {
@@ -195,8 +206,11 @@ public final class ShardOwnership implements Sharding, AutoCloseable {
         if (t != null) {
             t.interrupt();
         }
-        held = Map.of();
-        actUntil = 0;
+        synchronized (passLock) { // a pass in flight ends first: nothing is taken after the shards are given up
+            closed = true;
+            held = Map.of();
+            actUntil = 0;
+        }
         try {
             leases.leave(holder, clock.millis());
             LOG.info("controller shards of {} given up on stop", holder);

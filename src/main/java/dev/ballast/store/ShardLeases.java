@@ -37,7 +37,7 @@ public final class ShardLeases {
 
     /** Creates the row of every shard that has none (idempotent; run once per start). */
     public void ensureShards() {
-        store.jdbi().useTransaction(h -> {
+        store.leaseJdbi().useTransaction(h -> {
             var batch = h.prepareBatch("INSERT INTO shard_leases (shard, holder, token, moved_at)"
                     + " VALUES (:shard, NULL, 0, 0) ON CONFLICT (shard) DO NOTHING");
             for (int s = 0; s < Shards.COUNT; s++) {
@@ -49,7 +49,7 @@ public final class ShardLeases {
 
     /** Records that {@code holder} is live until {@code expiresAt} (creating its row on the first call). */
     public void heartbeat(String holder, String nodeName, long startedAt, long expiresAt) {
-        store.jdbi()
+        store.leaseJdbi()
                 .useHandle(h -> h.createUpdate("INSERT INTO replicas (holder, node_name, started_at, expires_at)"
                                 + " VALUES (:holder, :node, :started, :expires)"
                                 + " ON CONFLICT (holder) DO UPDATE SET expires_at = :expires")
@@ -62,7 +62,7 @@ public final class ShardLeases {
 
     /** The replicas live at {@code now}, by holder. */
     public List<Replica> live(long now) {
-        return store.jdbi()
+        return store.leaseJdbi()
                 .withHandle(h -> h.createQuery("SELECT holder, node_name, started_at, expires_at FROM replicas"
                                 + " WHERE expires_at >= :now ORDER BY holder")
                         .bind("now", now)
@@ -72,7 +72,7 @@ public final class ShardLeases {
 
     /** Deletes the rows of replicas that expired before {@code before} (their shards are taken over meanwhile). */
     public int forget(long before) {
-        return store.jdbi()
+        return store.leaseJdbi()
                 .withHandle(h -> h.createUpdate("DELETE FROM replicas WHERE expires_at < :before")
                         .bind("before", before)
                         .execute());
@@ -80,7 +80,7 @@ public final class ShardLeases {
 
     /** Every shard with its holder and token, by shard. */
     public List<ShardRow> shards() {
-        return store.jdbi()
+        return store.leaseJdbi()
                 .withHandle(h -> h.createQuery("SELECT shard, holder, token FROM shard_leases ORDER BY shard")
                         .map((rs, ctx) -> new ShardRow(rs.getInt(1), rs.getString(2), rs.getLong(3)))
                         .list());
@@ -95,7 +95,7 @@ public final class ShardLeases {
      */
     public OptionalLong take(int shard, String holder, long now) {
         try {
-            return store.jdbi().inTransaction(h -> {
+            return store.leaseJdbi().inTransaction(h -> {
                 if (store.dialect() == Store.Dialect.POSTGRESQL) {
                     h.execute("SET LOCAL lock_timeout = '" + TAKE_LOCK_WAIT.toMillis() + "ms'");
                 }
@@ -137,7 +137,7 @@ public final class ShardLeases {
             return true;
         }
         try {
-            store.jdbi().useTransaction(h -> {
+            store.leaseJdbi().useTransaction(h -> {
                 if (store.dialect() == Store.Dialect.POSTGRESQL) {
                     h.execute("SET LOCAL lock_timeout = '" + TAKE_LOCK_WAIT.toMillis() + "ms'");
                 }
@@ -159,7 +159,7 @@ public final class ShardLeases {
 
     /** An orderly stop: gives up every shard of {@code holder} and deletes its replica row, in one transaction. */
     public void leave(String holder, long now) {
-        store.jdbi().useTransaction(h -> {
+        store.leaseJdbi().useTransaction(h -> {
             h.createUpdate("UPDATE shard_leases SET holder = NULL, moved_at = :now WHERE holder = :holder")
                     .bind("holder", holder)
                     .bind("now", now)

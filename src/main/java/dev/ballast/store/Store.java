@@ -69,7 +69,12 @@ public final class Store implements AutoCloseable {
     /** The fence the current thread's writes run under ({@link #fenced}); null: none. */
     private static final ThreadLocal<Fence> FENCE = new ThreadLocal<>();
 
+    private final String jdbcUrl;
+    private HikariDataSource leasePool; // PostgreSQL: opened on first use by the shard leases; guarded by this
+    private Jdbi leaseJdbi;
+
     private Store(HikariDataSource dataSource, Dialect dialect, Clock clock, String jdbcUrl) {
+        this.jdbcUrl = jdbcUrl;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.clock = clock;
@@ -197,6 +202,28 @@ public final class Store implements AutoCloseable {
 
     Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * The connections the shard leases use: on PostgreSQL a pool of their own (2 connections, 2 s wait), so that a
+     * replica renews its lease however busy the API's pool is; on SQLite the one pool.
+     */
+    synchronized Jdbi leaseJdbi() {
+        if (jdbcUrl == null) {
+            return jdbi;
+        }
+        if (leaseJdbi == null) {
+            HikariConfig hikari = new HikariConfig();
+            hikari.setJdbcUrl(jdbcUrl);
+            hikari.setPoolName("ballast-leases");
+            hikari.setMaximumPoolSize(2);
+            hikari.setMinimumIdle(1);
+            hikari.setConnectionTimeout(2_000);
+            hikari.setInitializationFailTimeout(-1); // the store may be down now: the next pass tries again
+            leasePool = new HikariDataSource(hikari);
+            leaseJdbi = Jdbi.create(leasePool);
+        }
+        return leaseJdbi;
     }
 
     long now() {
@@ -366,6 +393,11 @@ public final class Store implements AutoCloseable {
             heartbeats.flush(); // a restarted server does not lose the last heartbeats it heard
         } catch (RuntimeException e) {
             LOG.warn("could not write the last agent heartbeats on close: {}", e.toString());
+        }
+        synchronized (this) {
+            if (leasePool != null) {
+                leasePool.close();
+            }
         }
         dataSource.close();
     }
