@@ -14,13 +14,13 @@ import dev.ballast.api.auth.SigV4Verifier;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.deploy.BackgroundResolution;
-import dev.ballast.deploy.ControllerLease;
 import dev.ballast.deploy.DeployMetrics;
 import dev.ballast.deploy.Deployer;
 import dev.ballast.deploy.LaunchGuard;
 import dev.ballast.deploy.Reconcilers;
 import dev.ballast.deploy.ResolutionStep;
 import dev.ballast.deploy.ServiceController;
+import dev.ballast.deploy.ShardOwnership;
 import dev.ballast.deploy.StoppedTaskPurge;
 import dev.ballast.lifecycle.DriftBaseline;
 import dev.ballast.lifecycle.DriftJob;
@@ -37,6 +37,8 @@ import dev.ballast.resolve.RevisionResolver;
 import dev.ballast.schedule.InstanceHealth;
 import dev.ballast.schedule.Launcher;
 import dev.ballast.store.Change;
+import dev.ballast.store.Sharding;
+import dev.ballast.store.Shards;
 import dev.ballast.store.Store;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -133,14 +135,16 @@ public final class BallastServer implements AutoCloseable {
                     },
                     clock,
                     () -> wakeControllers.get().run());
-            // Replicas exist only on PostgreSQL (an SQLite file belongs to one server): only they elect a leader.
-            ControllerLease lease = store.dialect() == Store.Dialect.POSTGRESQL
-                    ? new ControllerLease(
-                            store.leases(),
+            // Replicas exist only on PostgreSQL (an SQLite file belongs to one server): only they divide the shards.
+            ShardOwnership shards = store.dialect() == Store.Dialect.POSTGRESQL
+                    ? new ShardOwnership(
+                            store,
                             leaseHolder(config.controllers().replica()),
+                            config.controllers().replica().nodeName(),
                             clock,
                             config.controllers().replica().controllerLease())
                     : null;
+            Sharding sharding = shards == null ? Sharding.ALL : shards;
             // the pinned-image guard (docs/architecture.md): a launch waits for a fresh answer that its digests exist
             ServerConfig.Lifecycle lifecycle = config.lifecycle();
             boolean guarding = !lifecycle.guardInterval().isZero();
@@ -161,10 +165,16 @@ public final class BallastServer implements AutoCloseable {
                     deployer,
                     clock,
                     () -> wakeAgents.get().run(),
-                    () -> lease == null || lease.held(),
+                    // right before launching: the shard this reconcile runs under is still this replica's
+                    () -> store.currentFence()
+                            .map(f -> sharding.owns(f.shard()))
+                            .orElse(true),
                     guarding ? guard : LaunchGuard.OPEN);
-            Gauge.builder("ballast.controller.leader", () -> lease == null || lease.leader() ? 1 : 0)
-                    .description("1 while this replica drives services and deployments (holds the controller lease)")
+            Gauge.builder("ballast.controller.leader", () -> sharding.ownsFirst() ? 1 : 0)
+                    .description("1 while this replica runs the installation-wide controller jobs (holds shard 0)")
+                    .register(metrics);
+            Gauge.builder("ballast.controller.shards", () -> shards == null ? Shards.COUNT : shards.heldCount())
+                    .description("Controller shards this replica holds (of " + Shards.COUNT + ")")
                     .register(metrics);
             Reconcilers reconcilers = new Reconcilers(
                             store,
@@ -172,7 +182,7 @@ public final class BallastServer implements AutoCloseable {
                             config.controllers().reconcilePeriod(),
                             clock,
                             new InstanceHealth(store, clock, config.agents().health(), metrics),
-                            lease,
+                            sharding,
                             config.controllers().reconcileWorkers())
                     .withPurge(new StoppedTaskPurge(
                             store, clock, config.controllers().stoppedTaskRetention()));
@@ -187,6 +197,12 @@ public final class BallastServer implements AutoCloseable {
                     DriftJob.KEY, DriftJob.EVERY, new DriftJob(store, indexChildren::request).bind(metrics));
             wakeDrift.set(() -> reconcilers.enqueue(DriftJob.KEY));
             controller.onResolved(new DriftBaseline(store, clock)::resolved);
+            Gauge.builder("ballast.controller.services", reconcilers::ownedServices)
+                    .description("Live services in this replica's shards, which it reconciles (at the last resync)")
+                    .register(metrics);
+            FunctionCounter.builder("ballast.controller.reconciles", reconcilers, Reconcilers::serviceReconciles)
+                    .description("Service reconciles run by this replica")
+                    .register(metrics);
             Gauge.builder("ballast.controller.queue", reconcilers::queueDepth)
                     .baseUnit("keys")
                     .description(
@@ -301,6 +317,9 @@ public final class BallastServer implements AutoCloseable {
                 EmbeddedAgents started = agents;
                 wakeAgents.set(started::wake);
             }
+            if (shards != null) {
+                shards.onTaken(reconcilers::wake).start(); // this replica's share of the shards, kept from here on
+            }
             reconcilers.start();
             startedUp.set(true); // /readyz: the embedded cluster and instances exist from here on
             return new BallastServer(store, closeables, api, reconcilers, agents, tagWatcher);
@@ -330,7 +349,7 @@ public final class BallastServer implements AutoCloseable {
         });
     }
 
-    /** This process's identity in the controller lease: node name (or host name), then a per-process suffix. */
+    /** This process's identity among the replicas: node name (or host name), then a per-process suffix. */
     private static String leaseHolder(ServerConfig.Replica replica) {
         String node = replica.nodeName();
         if (node.isEmpty()) {

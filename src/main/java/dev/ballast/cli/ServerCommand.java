@@ -223,10 +223,11 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(
             names = "--controller-lease",
-            defaultValue = "10s",
+            defaultValue = "6s",
             converter = DurationConverter.class,
-            description = "Replicas on one store elect one to drive services and deployments; a dead one is replaced "
-                    + "within this time (default: ${DEFAULT-VALUE}).")
+            description = "Replicas on one PostgreSQL store divide the controllers' shards (services, agent health, "
+                    + "image sweeps); a dead replica's shards are taken over within this time plus a third of it "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration controllerLease;
 
     @picocli.CommandLine.Mixin

@@ -202,7 +202,8 @@ public record ServerConfig(
      *
      * @param nodeName names this server's embedded container instances (their ARNs derive from it), so that
      *     replicas on one store each run their own; empty for a lone server
-     * @param controllerLease how long the controller lease lasts: a dead leader is replaced within it
+     * @param controllerLease how long a replica's lease on its controller shards lasts: the shards of a replica that
+     *     died are taken over by the others within it (plus a third of it)
      */
     public record Replica(String nodeName, Duration controllerLease) {
         public Replica {
@@ -214,7 +215,7 @@ public record ServerConfig(
         }
 
         public static Replica defaults() {
-            return new Replica("", Duration.ofSeconds(10));
+            return new Replica("", Duration.ofSeconds(6));
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * queues it again on the clock, and an exception queues it again after a per-key exponential back-off (logged
  * through a {@link RepeatedLog}, so a failure that repeats is one line a minute).
  *
- * <p>Before each key the runtime asks {@code leading} (the controller lease): a replica that does not hold it
- * reconciles nothing, and a lease lost between two keys stops dispatch at the next one. Keys registered with
- * {@link #every} are periodic jobs: queued again after their period whatever happened, also on a replica that
- * is not leading (so that it starts working once it takes the lease); other keys found while not leading are
- * dropped, as the leader's periodic resync queues them again.
+ * <p>Before each key the runtime asks {@code accepts} (whether this replica holds the key's shard now): a key it
+ * does not accept is not reconciled, and a shard lost between two keys stops their dispatch at the next one. Keys
+ * registered with {@link #every} are periodic jobs: queued again after their period whatever happened, also when
+ * not accepted (so that they run once this replica takes their shard); other keys not accepted are dropped, as the
+ * resync of the replica holding them queues them there.
  *
  * <p>Workers block only on the queue and on what their reconcile does (the store); no lock is held while a
  * key is reconciled.
@@ -34,7 +34,7 @@ public final class ControllerRuntime implements AutoCloseable {
 
     private final String name;
     private final Reconciler reconciler;
-    private final BooleanSupplier leading;
+    private final Predicate<String> accepts;
     private final WorkQueue queue;
     private final RepeatedLog failures;
     private final Map<String, Duration> periodic = new ConcurrentHashMap<>();
@@ -44,7 +44,7 @@ public final class ControllerRuntime implements AutoCloseable {
     /**
      * @param name names the worker threads ({@code <name>-1} …)
      * @param workers how many keys are reconciled at once (at least 1)
-     * @param leading asked before each key; false: this replica reconciles nothing now
+     * @param accepts asked before each key; false: this replica does not reconcile that key now
      * @param backoff the first back-off after an error, doubled per consecutive error of the key
      * @param maxBackoff the longest back-off
      */
@@ -53,7 +53,7 @@ public final class ControllerRuntime implements AutoCloseable {
             Reconciler reconciler,
             int workers,
             Clock clock,
-            BooleanSupplier leading,
+            Predicate<String> accepts,
             Duration backoff,
             Duration maxBackoff) {
         if (workers < 1) {
@@ -61,7 +61,7 @@ public final class ControllerRuntime implements AutoCloseable {
         }
         this.name = Objects.requireNonNull(name, "name");
         this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
-        this.leading = Objects.requireNonNull(leading, "leading");
+        this.accepts = Objects.requireNonNull(accepts, "accepts");
         this.queue = new WorkQueue(clock, backoff, maxBackoff);
         this.failures = new RepeatedLog(LOG, clock, Duration.ofMinutes(1));
         for (int i = 1; i <= workers; i++) {
@@ -145,7 +145,7 @@ public final class ControllerRuntime implements AutoCloseable {
     private void process(String key) {
         Duration period = periodic.get(key);
         try {
-            if (!leading.getAsBoolean()) {
+            if (!accepts.test(key)) {
                 return; // dropped; a periodic job is queued again below
             }
             Result result = reconciler.reconcile(key);

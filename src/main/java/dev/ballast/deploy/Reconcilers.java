@@ -1,22 +1,35 @@
 package dev.ballast.deploy;
 
 import dev.ballast.schedule.InstanceHealth;
+import dev.ballast.store.FencedException;
 import dev.ballast.store.ServiceRow;
+import dev.ballast.store.Sharding;
+import dev.ballast.store.Shards;
 import dev.ballast.store.Store;
 import dev.ballast.store.Versioned;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's controllers on one {@link ControllerRuntime}: the service reconciler keyed by service ARN, and
  * periodic jobs — a level-triggered resync that queues every live service each {@code period}, the instance-health
  * monitor (agents that stopped reporting) and, when given, the stopped-task purge. A small pool of workers
- * reconciles different services at once, never one service twice at once. With a {@link ControllerLease}, only
- * the replica holding it reconciles anything; the lease is asked before every key.
+ * reconciles different services at once, never one service twice at once.
+ *
+ * <p>With several replicas on one store ({@link Sharding}), each reconciles only the services of the shards it holds
+ * ({@link Shards#of} the service ARN), each reconcile under its shard's fence, so that a replica that lost the shard
+ * meanwhile cannot write; the resync queues only this replica's services. Jobs added with {@link #withJob} run on the
+ * holder of {@link Shards#FIRST}, under its fence; jobs added with {@link #withShardedJob} run on every replica and
+ * divide their work by shard themselves.
  */
 public final class Reconcilers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconcilers.class);
     /**
      * Workers by default, keys reconciled at once: the processors, at least 2 and at most 4. Reconciles wait only on
      * the store, so more workers than cores only take CPU from the API (docs/benchmarks.md, "Reconcile throughput").
@@ -40,9 +53,12 @@ public final class Reconcilers implements AutoCloseable {
     private final ServiceController controller;
     private final DaemonInstances daemons;
     private final ControllerRuntime runtime;
-    private final ControllerLease lease;
+    private final Sharding sharding;
     private volatile StoppedTaskPurge purge;
     private final Map<String, Runnable> jobs = new ConcurrentHashMap<>();
+    private final Set<String> shardedJobs = ConcurrentHashMap.newKeySet();
+    private final LongAdder serviceReconciles = new LongAdder();
+    private volatile int ownedServices;
 
     public Reconcilers(Store store, ServiceController controller, Duration period, Clock clock) {
         this(store, controller, period, clock, null);
@@ -54,8 +70,8 @@ public final class Reconcilers implements AutoCloseable {
     }
 
     /**
-     * As above; when {@code lease} is given, keys are reconciled only while this replica holds it (several
-     * replicas on one store: exactly one drives the controllers).
+     * As above, reconciling only the keys of the shards {@code sharding} says this replica holds (several replicas on
+     * one store: each key is driven by exactly one).
      */
     public Reconcilers(
             Store store,
@@ -63,8 +79,8 @@ public final class Reconcilers implements AutoCloseable {
             Duration period,
             Clock clock,
             InstanceHealth health,
-            ControllerLease lease) {
-        this(store, controller, period, clock, health, lease, DEFAULT_WORKERS);
+            Sharding sharding) {
+        this(store, controller, period, clock, health, sharding, DEFAULT_WORKERS);
     }
 
     /** As above, with {@code workers} services reconciled at once. */
@@ -74,25 +90,19 @@ public final class Reconcilers implements AutoCloseable {
             Duration period,
             Clock clock,
             InstanceHealth health,
-            ControllerLease lease,
+            Sharding sharding,
             int workers) {
         this.health = health;
         this.store = store;
         this.controller = controller;
         this.daemons = new DaemonInstances(store);
         this.runtime = new ControllerRuntime(
-                        "ballast-reconciler",
-                        this::reconcile,
-                        workers,
-                        clock,
-                        () -> lease == null || lease.held(),
-                        BACKOFF,
-                        MAX_BACKOFF)
+                        "ballast-reconciler", this::reconcile, workers, clock, this::accepts, BACKOFF, MAX_BACKOFF)
                 .every(RESYNC, period);
         if (health != null) {
             runtime.every(INSTANCE_HEALTH, period);
         }
-        this.lease = lease;
+        this.sharding = sharding == null ? Sharding.ALL : sharding;
     }
 
     /** Also purges expired stopped tasks (see {@link StoppedTaskPurge}); call before {@link #start()}. */
@@ -113,6 +123,16 @@ public final class Reconcilers implements AutoCloseable {
         }
         jobs.put(key, job);
         runtime.every(key, period);
+        return this;
+    }
+
+    /**
+     * As {@link #withJob}, but the job runs on every replica, not under a fence: it divides its work by shard itself
+     * (its items' {@link Sharding#owns} and {@link Sharding#runFenced}).
+     */
+    public Reconcilers withShardedJob(String key, Duration period, Runnable job) {
+        withJob(key, period, job);
+        shardedJobs.add(key);
         return this;
     }
 
@@ -159,43 +179,84 @@ public final class Reconcilers implements AutoCloseable {
         return runtime.depth();
     }
 
+    /** Service reconciles this replica has run (the {@code ballast.controller.reconciles} counter). */
+    public long serviceReconciles() {
+        return serviceReconciles.sum();
+    }
+
+    /** Live services in this replica's shards at the last resync (the {@code ballast.controller.services} gauge). */
+    public int ownedServices() {
+        return ownedServices;
+    }
+
+    /** Whether this replica reconciles {@code key} now: its service's shard, or for a job, the job's rule. */
+    private boolean accepts(String key) {
+        if (key.equals(RESYNC) || key.startsWith(INSTANCE_PREFIX) || shardedJobs.contains(key)) {
+            return true; // they read and queue; what they queue is filtered in turn
+        }
+        if (key.startsWith("job:")) {
+            return sharding.ownsFirst();
+        }
+        return sharding.owns(key);
+    }
+
     private Result reconcile(String key) {
-        switch (key) {
-            case RESYNC -> {
-                for (Versioned<ServiceRow> s : store.services().needingReconcile(100_000)) {
-                    runtime.resync(s.value().arn());
+        try {
+            switch (key) {
+                case RESYNC -> resync();
+                case INSTANCE_HEALTH ->
+                    sharding.runFenced(Shards.FIRST, () -> {
+                        if (health != null && health.passOnce() > 0) {
+                            runtime.enqueue(RESYNC); // their services start replacements
+                        }
+                    });
+                case PURGE -> {
+                    if (purge != null) {
+                        sharding.runFenced(Shards.FIRST, purge::passOnce);
+                    }
+                }
+                default -> {
+                    Runnable job = jobs.get(key);
+                    if (job != null && shardedJobs.contains(key)) {
+                        job.run();
+                    } else if (job != null) {
+                        sharding.runFenced(Shards.FIRST, job);
+                    } else if (key.startsWith(INSTANCE_PREFIX)) {
+                        daemons.servicesOnInstance(key.substring(INSTANCE_PREFIX.length()))
+                                .forEach(runtime::enqueue);
+                    } else if (sharding.runFenced(key, () -> controller.reconcile(key))) {
+                        serviceReconciles.increment();
+                    }
                 }
             }
-            case INSTANCE_HEALTH -> {
-                if (health != null && health.passOnce() > 0) {
-                    runtime.enqueue(RESYNC); // their services start replacements
-                }
-            }
-            case PURGE -> {
-                if (purge != null) {
-                    purge.passOnce();
-                }
-            }
-            default -> {
-                Runnable job = jobs.get(key);
-                if (job != null) {
-                    job.run();
-                } else if (key.startsWith(INSTANCE_PREFIX)) {
-                    daemons.servicesOnInstance(key.substring(INSTANCE_PREFIX.length()))
-                            .forEach(runtime::enqueue);
-                } else {
-                    controller.reconcile(key);
-                }
-            }
+        } catch (FencedException e) {
+            // the shard moved while this key was reconciled: its new holder goes on, nothing was written here
+            LOG.info("reconcile {} stopped: {}", key, e.getMessage());
         }
         return Result.done();
+    }
+
+    private void resync() {
+        int owned = 0;
+        for (Versioned<ServiceRow> s : store.services().needingReconcile(100_000)) {
+            String arn = s.value().arn();
+            if (sharding.owns(arn)) {
+                owned++;
+                runtime.resync(arn);
+            }
+        }
+        ownedServices = owned;
     }
 
     @Override
     public void close() {
         runtime.close();
-        if (lease != null) {
-            lease.release();
+        if (sharding instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("controller shards: close failed: {}", e.toString());
+            }
         }
     }
 }

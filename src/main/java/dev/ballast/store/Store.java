@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +56,8 @@ public final class Store implements AutoCloseable {
     private final Changes changes;
     private final Heartbeats heartbeats;
     private final PgNotifications notifications;
+    /** The fence the current thread's writes run under ({@link #fenced}); null: none. */
+    private static final ThreadLocal<Fence> FENCE = new ThreadLocal<>();
 
     private Store(HikariDataSource dataSource, Dialect dialect, Clock clock, String jdbcUrl) {
         this.dataSource = dataSource;
@@ -72,6 +75,8 @@ public final class Store implements AutoCloseable {
                 queries.incrementAndGet();
             }
         });
+        jdbi.setTransactionHandler(new FencingTransactions(jdbi.getTransactionHandler(), FENCE::get, dialect));
+        jdbi.addCustomizer(FencingTransactions.autocommitWrites(FENCE::get));
         this.changes = new Changes(dialect == Dialect.POSTGRESQL, new Ids().hex32());
         this.heartbeats = new Heartbeats(this);
         this.services = new Services(this);
@@ -207,6 +212,35 @@ public final class Store implements AutoCloseable {
 
     public Deployments deployments() {
         return deployments;
+    }
+
+    /** The replicas sharing this store and who holds each shard. */
+    public ShardLeases shardLeases() {
+        return new ShardLeases(this);
+    }
+
+    /**
+     * Runs {@code body} with its writes under {@code fence}: every transaction it opens on this thread is refused
+     * with a {@link FencedException} (and rolled back) once the fence's shard has changed hands. Fences do not nest.
+     */
+    public <T> T fenced(Fence fence, Supplier<T> body) {
+        Fence outer = FENCE.get();
+        if (outer != null && !outer.equals(fence)) {
+            throw new IllegalStateException("already writing under " + outer + ", cannot also under " + fence);
+        }
+        FENCE.set(fence);
+        try {
+            return body.get();
+        } finally {
+            if (outer == null) {
+                FENCE.remove();
+            }
+        }
+    }
+
+    /** The fence this thread's writes run under now, if any. */
+    public Optional<Fence> currentFence() {
+        return Optional.ofNullable(FENCE.get());
     }
 
     public Leases leases() {

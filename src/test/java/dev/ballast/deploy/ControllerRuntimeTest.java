@@ -33,7 +33,7 @@ class ControllerRuntimeTest {
                 },
                 2,
                 clock,
-                leading::get,
+                key -> leading.get(),
                 Duration.ofMillis(250),
                 Duration.ofSeconds(30));
     }

@@ -3,6 +3,7 @@ package dev.ballast.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.image.Digest;
+import dev.ballast.store.Shards;
 import dev.ballast.testing.Clients;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.ForwardingScript;
@@ -11,16 +12,16 @@ import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.ScriptedServer;
 import dev.ballast.testing.ServerProcess;
 import dev.ballast.testing.TestImages;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,31 +35,42 @@ import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * Two server replicas on one PostgreSQL store: exactly one (the holder of the controller lease) drives the
- * service, so no task is launched twice; killed mid-deployment, the other takes the lease and finishes the
+ * Two server replicas on one PostgreSQL store: exactly one (the holder of the service's shard) drives the
+ * service, so no task is launched twice; killed mid-deployment, the other takes its shards and finishes the
  * deployment from the store.
  */
 class MultiReplicaIT {
 
     @Test
-    void oneReplicaDrivesAndTheOtherTakesOverWhenItDies() throws Exception {
+    void theHolderOfAServicesShardDrivesItAndTheOtherTakesOverWhenItDies() throws Exception {
         String store = PostgresFixture.newDatabase();
         try (RegistryFixture registry = RegistryFixture.start()) {
             Digest d = registry.images().push("demo/replicas:v1", TestImages.Format.OCI, "replicas-1");
             AtomicBoolean hold = new AtomicBoolean(true);
-            // Hold the agents' manifest fetches so that the deployment is mid-way when the leader dies.
+            // Hold the agents' manifest fetches so that the deployment is mid-way when the shard's holder dies.
             try (ScriptedServer gate = ScriptedServer.start(new ForwardingScript(
                     registry.baseUri(),
                     q -> q.method().equals("GET") && ForwardingScript.isManifest(q),
                     () -> !hold.get()))) {
-                // b starts first and takes the lease; it runs no agent. a runs the two container instances.
+                // b starts first and takes every shard; it runs no agent. a runs the two container instances and
+                // joins: the shards are split 32/32.
                 ServerProcess b = replica(store, "b", 0);
                 try (ServerProcess a = replica(store, "a", 2);
                         EcsClient ecs = Clients.ecs(a.endpoint(), "test", "test")) {
-                    Eventually.await("b leads", Duration.ofSeconds(30), () -> leader(b) == 1);
-                    assertThat(leader(a))
-                            .as("a follows while b holds the lease")
-                            .isZero();
+                    Eventually.await(
+                            "the shards split evenly",
+                            Duration.ofSeconds(30),
+                            () -> shards(a) == Shards.COUNT / 2 && shards(b) == Shards.COUNT / 2);
+                    String clusterArn = ecs.describeClusters(r -> r.clusters("default"))
+                            .clusters()
+                            .getFirst()
+                            .clusterArn();
+                    Set<Integer> heldByB = shardsOf(store, "b/");
+                    String name = IntStream.range(0, 1_000)
+                            .mapToObj(i -> "replicas-" + i)
+                            .filter(n -> heldByB.contains(Shards.of(serviceArn(clusterArn, n))))
+                            .findFirst()
+                            .orElseThrow();
 
                     String image = gate.host() + "/demo/replicas:v1";
                     ecs.registerTaskDefinition(r -> r.family("replicas")
@@ -67,51 +79,84 @@ class MultiReplicaIT {
                                     .image(image)
                                     .memory(16)
                                     .build()));
-                    ecs.createService(r ->
-                            r.serviceName("replicas").taskDefinition("replicas").desiredCount(4));
+                    String arn = ecs.createService(r -> r.serviceName(name)
+                                    .taskDefinition("replicas")
+                                    .desiredCount(4))
+                            .service()
+                            .serviceArn();
+                    assertThat(arn).isEqualTo(serviceArn(clusterArn, name));
                     Eventually.await(
                             "b places 4 tasks",
                             Duration.ofSeconds(60),
-                            () -> allTasks(ecs).size() == 4);
+                            () -> allTasks(ecs, name).size() == 4);
+                    double reconcilesOnA = a.metric("ballast_controller_reconciles_total");
                     Thread.sleep(1_500); // several reconcile periods of both replicas
-                    assertThat(allTasks(ecs))
-                            .as("only the lease holder launches: still 4 tasks")
+                    assertThat(allTasks(ecs, name))
+                            .as("only the shard's holder launches: still 4 tasks")
                             .hasSize(4);
-                    assertThat(leader(a)).isZero();
+                    assertThat(b.metric("ballast_controller_services")).isEqualTo(1);
+                    assertThat(a.metric("ballast_controller_services")).isZero();
+                    assertThat(a.metric("ballast_controller_reconciles_total"))
+                            .as("a reconciles no service of b's shards")
+                            .isEqualTo(reconcilesOnA);
 
-                    b.kill(); // kill -9 mid-deployment: its lease is never released
+                    b.kill(); // kill -9 mid-deployment: its shards are never given up
                     hold.set(false);
                     Eventually.await(
-                            "a takes the lease and finishes the deployment",
+                            "a takes b's shards and finishes the deployment",
                             Duration.ofSeconds(120),
-                            () -> EcsHelpers.stable(ecs, "default", "replicas"));
-                    assertThat(leader(a)).isEqualTo(1);
-                    List<Task> tasks = allTasks(ecs);
+                            () -> EcsHelpers.stable(ecs, "default", name));
+                    assertThat(shards(a)).isEqualTo(Shards.COUNT);
+                    List<Task> tasks = allTasks(ecs, name);
                     assertThat(tasks).as("no task launched twice").hasSize(4).allSatisfy(t -> {
                         assertThat(t.lastStatus()).isEqualTo("RUNNING");
                         assertThat(EcsHelpers.container(t, "app").imageDigest()).isEqualTo(d.toString());
                     });
-                    assertThat(a.log()).contains("controller lease taken");
+                    assertThat(a.log()).contains("controller shards of a");
 
                     // and a drives new deployments alone from now on
-                    ecs.updateService(r -> r.service("replicas").forceNewDeployment(true));
+                    ecs.updateService(r -> r.service(name).forceNewDeployment(true));
                     Eventually.await(
                             "the forced deployment completes",
                             Duration.ofSeconds(120),
-                            () -> EcsHelpers.stable(ecs, "default", "replicas")
-                                    && EcsHelpers.service(ecs, "default", "replicas")
+                            () -> EcsHelpers.stable(ecs, "default", name)
+                                    && EcsHelpers.service(ecs, "default", name)
                                                     .deployments()
                                                     .get(0)
                                                     .taskDefinition()
                                             != null
-                                    && allTasks(ecs).size() == 8);
-                    assertThat(EcsHelpers.tasks(ecs, "default", "replicas", DesiredStatus.RUNNING))
+                                    && allTasks(ecs, name).size() == 8);
+                    assertThat(EcsHelpers.tasks(ecs, "default", name, DesiredStatus.RUNNING))
                             .hasSize(4);
                 } finally {
                     b.close();
                 }
             }
         }
+    }
+
+    /** A service's ARN as Ballast forms it (the cluster's ARN with {@code cluster/} → {@code service/}, then the name). */
+    private static String serviceArn(String clusterArn, String name) {
+        return clusterArn.replace(":cluster/", ":service/") + "/" + name;
+    }
+
+    /** The shards held by the replica whose holder id starts with {@code prefix} (its node name and a slash). */
+    private static Set<Integer> shardsOf(String store, String prefix) throws Exception {
+        Set<Integer> out = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(store);
+                PreparedStatement q = c.prepareStatement("SELECT shard FROM shard_leases WHERE holder LIKE ?")) {
+            q.setString(1, prefix + "%");
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int shards(ServerProcess server) {
+        return (int) server.metric("ballast_controller_shards");
     }
 
     @Test
@@ -174,30 +219,9 @@ class MultiReplicaIT {
                 "simulated");
     }
 
-    private static List<Task> allTasks(EcsClient ecs) {
-        List<Task> out = new ArrayList<>(EcsHelpers.tasks(ecs, "default", "replicas", DesiredStatus.RUNNING));
-        out.addAll(EcsHelpers.tasks(ecs, "default", "replicas", DesiredStatus.STOPPED));
+    private static List<Task> allTasks(EcsClient ecs, String service) {
+        List<Task> out = new ArrayList<>(EcsHelpers.tasks(ecs, "default", service, DesiredStatus.RUNNING));
+        out.addAll(EcsHelpers.tasks(ecs, "default", service, DesiredStatus.STOPPED));
         return out;
-    }
-
-    /** The replica's {@code ballast_controller_leader} gauge. */
-    private static int leader(ServerProcess server) {
-        URI metrics = server.endpoint().resolve("/metrics");
-        String body;
-        try {
-            body = HttpClient.newHttpClient()
-                    .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return body.lines()
-                .filter(l -> l.startsWith("ballast_controller_leader"))
-                .findFirst()
-                .map(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .orElseThrow(() -> new AssertionError("no ballast_controller_leader in /metrics"));
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.cli.ServerConfig;
 import dev.ballast.resolve.ResolveSettings;
-import dev.ballast.store.Leases;
+import dev.ballast.store.ShardLeases;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.PostgresFixture;
 import dev.ballast.testing.RegistryFixture;
@@ -158,7 +158,7 @@ class RegistryIsolationIT {
                                                     Duration.ofSeconds(1),
                                                     Duration.ofSeconds(1))));
                     EcsClient ecs = server.client()) {
-                LeaseWatch lease = new LeaseWatch(server.server().store().leases());
+                LeaseWatch lease = new LeaseWatch(server.server().store().shardLeases());
                 register(ecs, "c", registry.host() + "/c/app:v1");
                 long alone = steadyMillis(ecs, "c", lease);
 
@@ -219,30 +219,34 @@ class RegistryIsolationIT {
     }
 
     /**
-     * Samples the stored controller lease: it must always have a holder and not have expired. Lapses are recorded,
+     * Samples the stored controller shards: each must always have a live holder (one replica: the same one). Lapses are recorded,
      * not thrown (the samples run inside {@link Eventually}, which retries on assertion errors).
      */
     private static final class LeaseWatch {
-        private final Leases leases;
+        private final ShardLeases leases;
         final Set<String> holders = new HashSet<>();
         final List<String> lapses = new ArrayList<>();
         int samples;
 
-        LeaseWatch(Leases leases) {
+        LeaseWatch(ShardLeases leases) {
             this.leases = leases;
         }
 
+        /** The one replica holds every shard and its replica row has not expired. */
         void check() {
             long now = System.currentTimeMillis();
-            leases.find(ControllerLease.NAME)
-                    .ifPresentOrElse(
-                            l -> {
-                                holders.add(l.holder());
-                                if (l.expiresAt() <= now) {
-                                    lapses.add(l.holder() + " expired " + (now - l.expiresAt()) + " ms ago");
-                                }
-                            },
-                            () -> lapses.add("no controller lease at " + now));
+            Set<String> live = new HashSet<>();
+            leases.live(now).forEach(r -> live.add(r.holder()));
+            for (ShardLeases.ShardRow row : leases.shards()) {
+                if (row.holder() == null) {
+                    lapses.add("shard " + row.shard() + " without a holder at " + now);
+                } else {
+                    holders.add(row.holder());
+                    if (!live.contains(row.holder())) {
+                        lapses.add("shard " + row.shard() + " held by " + row.holder() + ", not live at " + now);
+                    }
+                }
+            }
             samples++;
         }
     }

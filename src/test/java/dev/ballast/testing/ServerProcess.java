@@ -141,6 +141,32 @@ public final class ServerProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
+    /**
+     * The value of the first sample of metric {@code name} (Prometheus form, e.g. {@code ballast_controller_shards})
+     * on this server's /metrics; fails when the server does not answer or has no such metric.
+     */
+    public double metric(String name) {
+        String body;
+        try {
+            body = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(endpoint().resolve("/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (IOException e) {
+            throw new IllegalStateException("GET /metrics of " + endpoint() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return body.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new AssertionError("no " + name + " in /metrics of " + endpoint()));
+    }
+
     public String log() throws IOException {
         return Files.readString(log);
     }

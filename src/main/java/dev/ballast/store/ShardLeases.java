@@ -1,0 +1,144 @@
+package dev.ballast.store;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalLong;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The replicas sharing this store and which of them holds each {@link Shards shard} (V15). A replica is live while
+ * its row has not expired; it renews it with one write. A shard's row changes only when the shard moves: taken
+ * (its fencing token grows by one) when it is free or its holder is no longer live, given up when its holder
+ * rebalances or stops. Conditional single statements, so two replicas racing for a shard cannot both win.
+ */
+public final class ShardLeases {
+    private final Store store;
+
+    ShardLeases(Store store) {
+        this.store = store;
+    }
+
+    /** A live replica: its identity, its node name, when it started and until when it counts as live. */
+    public record Replica(String holder, String nodeName, long startedAt, long expiresAt) {}
+
+    /** A shard, who holds it (null: nobody) and its fencing token. */
+    public record ShardRow(int shard, String holder, long token) {
+        public boolean heldBy(String replica) {
+            return replica.equals(holder);
+        }
+    }
+
+    /** Creates the row of every shard that has none (idempotent; run once per start). */
+    public void ensureShards() {
+        store.jdbi().useTransaction(h -> {
+            var batch = h.prepareBatch("INSERT INTO shard_leases (shard, holder, token, moved_at)"
+                    + " VALUES (:shard, NULL, 0, 0) ON CONFLICT (shard) DO NOTHING");
+            for (int s = 0; s < Shards.COUNT; s++) {
+                batch.bind("shard", s).add();
+            }
+            batch.execute();
+        });
+    }
+
+    /** Records that {@code holder} is live until {@code expiresAt} (creating its row on the first call). */
+    public void heartbeat(String holder, String nodeName, long startedAt, long expiresAt) {
+        store.jdbi()
+                .useHandle(h -> h.createUpdate("INSERT INTO replicas (holder, node_name, started_at, expires_at)"
+                                + " VALUES (:holder, :node, :started, :expires)"
+                                + " ON CONFLICT (holder) DO UPDATE SET expires_at = :expires")
+                        .bind("holder", holder)
+                        .bind("node", nodeName)
+                        .bind("started", startedAt)
+                        .bind("expires", expiresAt)
+                        .execute());
+    }
+
+    /** The replicas live at {@code now}, by holder. */
+    public List<Replica> live(long now) {
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("SELECT holder, node_name, started_at, expires_at FROM replicas"
+                                + " WHERE expires_at >= :now ORDER BY holder")
+                        .bind("now", now)
+                        .map((rs, ctx) -> new Replica(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)))
+                        .list());
+    }
+
+    /** Deletes the rows of replicas that expired before {@code before} (their shards are taken over meanwhile). */
+    public int forget(long before) {
+        return store.jdbi()
+                .withHandle(h -> h.createUpdate("DELETE FROM replicas WHERE expires_at < :before")
+                        .bind("before", before)
+                        .execute());
+    }
+
+    /** Every shard with its holder and token, by shard. */
+    public List<ShardRow> shards() {
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("SELECT shard, holder, token FROM shard_leases ORDER BY shard")
+                        .map((rs, ctx) -> new ShardRow(rs.getInt(1), rs.getString(2), rs.getLong(3)))
+                        .list());
+    }
+
+    /**
+     * Takes {@code shard} for {@code holder} if nobody holds it or its holder is not live at {@code now}: answers
+     * the new fencing token (one more than the last), or empty when the shard is held by a live replica.
+     */
+    public OptionalLong take(int shard, String holder, long now) {
+        return store.jdbi()
+                .withHandle(h -> h.createQuery("UPDATE shard_leases SET holder = :holder,"
+                                + " token = token + 1, moved_at = :now WHERE shard = :shard AND (holder IS NULL OR NOT EXISTS"
+                                + " (SELECT 1 FROM replicas r WHERE r.holder = shard_leases.holder AND r.expires_at >= :now))"
+                                + " RETURNING token")
+                        .bind("holder", holder)
+                        .bind("now", now)
+                        .bind("shard", shard)
+                        .mapTo(Long.class)
+                        .findOne()
+                        .map(OptionalLong::of)
+                        .orElse(OptionalLong.empty()));
+    }
+
+    /** Gives up those of {@code shards} that {@code holder} holds (they are free for any replica at once). */
+    public void release(String holder, Collection<Integer> shards, long now) {
+        if (shards.isEmpty()) {
+            return;
+        }
+        store.jdbi()
+                .useHandle(h -> h.createUpdate("UPDATE shard_leases SET holder = NULL, moved_at = :now"
+                                + " WHERE holder = :holder AND shard IN (<shards>)")
+                        .bind("holder", holder)
+                        .bind("now", now)
+                        .bindList("shards", new ArrayList<>(shards))
+                        .execute());
+    }
+
+    /** An orderly stop: gives up every shard of {@code holder} and deletes its replica row, in one transaction. */
+    public void leave(String holder, long now) {
+        store.jdbi().useTransaction(h -> {
+            h.createUpdate("UPDATE shard_leases SET holder = NULL, moved_at = :now WHERE holder = :holder")
+                    .bind("holder", holder)
+                    .bind("now", now)
+                    .execute();
+            h.createUpdate("DELETE FROM replicas WHERE holder = :holder")
+                    .bind("holder", holder)
+                    .execute();
+        });
+    }
+
+    /**
+     * The fence check, run by the store first in every transaction opened under a {@link Fence}: true when the
+     * shard's row still names the fence's holder and token. On PostgreSQL the row is share-locked until the
+     * transaction ends, so the shard cannot move while the write is in flight.
+     */
+    static boolean stillHeld(Handle h, Fence fence, Store.Dialect dialect) {
+        String lock = dialect == Store.Dialect.POSTGRESQL ? " FOR SHARE" : "";
+        return h.createQuery("SELECT token FROM shard_leases WHERE shard = :shard AND holder = :holder" + lock)
+                .bind("shard", fence.shard())
+                .bind("holder", fence.holder())
+                .mapTo(Long.class)
+                .findOne()
+                .filter(t -> t == fence.token())
+                .isPresent();
+    }
+}
