@@ -3,8 +3,10 @@ package dev.ballast.bench;
 import dev.ballast.testing.Clients;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,21 +74,32 @@ final class Fleet implements AutoCloseable {
     }
 
     /**
-     * Creates services {@code names} of {@code desired} tasks each, the calls spread over the replicas with one caller
-     * per replica; returns when every call has been answered.
+     * Creates services {@code names} ({@code service} or {@code cluster/service}) of {@code desired} tasks each, the
+     * calls spread over the replicas with one caller per replica; returns when every call has been answered.
      */
     void createServices(List<String> names, int desired) throws Exception {
         forEachReplica(r -> {
             for (int i = r; i < names.size(); i += size()) {
                 String name = names.get(i);
                 client(r)
-                        .createService(s -> s.serviceName(name)
+                        .createService(s -> s.cluster(cluster(name))
+                                .serviceName(service(name))
                                 .taskDefinition("bench")
                                 .desiredCount(desired)
                                 .deploymentConfiguration(
                                         d -> d.maximumPercent(200).minimumHealthyPercent(100)));
             }
         });
+    }
+
+    /** The cluster of {@code cluster/service}, {@code default} for a bare service name. */
+    static String cluster(String name) {
+        int slash = name.indexOf('/');
+        return slash < 0 ? "default" : name.substring(0, slash);
+    }
+
+    static String service(String name) {
+        return name.substring(name.indexOf('/') + 1);
     }
 
     /** Runs {@code work(i)} for every replica index at once and waits for all, rethrowing the first failure. */
@@ -103,13 +116,21 @@ final class Fleet implements AutoCloseable {
         }
     }
 
-    /** The services, described ten at a time through replica {@code via}. */
+    /** The services ({@code service} or {@code cluster/service}), described ten at a time through replica {@code via}. */
     List<Service> describe(int via, List<String> names) {
-        List<Service> out = new ArrayList<>();
-        for (int i = 0; i < names.size(); i += 10) {
-            List<String> page = names.subList(i, Math.min(names.size(), i + 10));
-            out.addAll(client(via).describeServices(r -> r.services(page)).services());
+        Map<String, List<String>> byCluster = new LinkedHashMap<>();
+        for (String name : names) {
+            byCluster.computeIfAbsent(cluster(name), c -> new ArrayList<>()).add(service(name));
         }
+        List<Service> out = new ArrayList<>();
+        byCluster.forEach((cluster, services) -> {
+            for (int i = 0; i < services.size(); i += 10) {
+                List<String> page = services.subList(i, Math.min(services.size(), i + 10));
+                out.addAll(client(via)
+                        .describeServices(r -> r.cluster(cluster).services(page))
+                        .services());
+            }
+        });
         return out;
     }
 

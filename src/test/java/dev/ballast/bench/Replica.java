@@ -78,6 +78,8 @@ final class Replica implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        // a benchmark stopped early (bench/run's time bound) takes its replicas with it
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         Replica r = new Replica(node, p, port, log);
         r.awaitReady(Duration.ofSeconds(90));
         return r;
@@ -200,7 +202,7 @@ final class Replica implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {

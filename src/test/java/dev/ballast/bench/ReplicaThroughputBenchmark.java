@@ -1,8 +1,10 @@
 package dev.ballast.bench;
 
+import dev.ballast.testing.AgentProcess;
 import dev.ballast.testing.PostgresFixture;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,15 +20,20 @@ import java.util.stream.IntStream;
  * from the first CreateService until DescribeServices counts every task RUNNING is the figure (tasks per second).
  * Each replica's CPU time during the launch and its controller metrics show who did the work.
  *
- * <p>Usage: {@code ReplicaThroughputBenchmark [SERVICES [TASKS [INSTANCES [COUNTS [WARMUP]]]]]} (defaults 30, 100,
- * 60, 1,2,3, 300; bench/replicas).
+ * <p>With AGENTS above 0 the tasks run instead on that many remote agents ({@code ballast agent} processes with
+ * the simulated runtime, one large instance each, connected to the replicas in turn; the replicas embed none), the
+ * same agents whatever the replica count, in CLUSTERS clusters (services spread over them). Placement holds a
+ * per-cluster lock, so services in one cluster launch one placement at a time whichever replica reconciles them.
+ *
+ * <p>Usage: {@code ReplicaThroughputBenchmark [SERVICES [TASKS [INSTANCES [COUNTS [WARMUP [AGENTS [CLUSTERS]]]]]]]}
+ * (defaults 30, 100, 60, 1,2,3, 300, 0, 1; bench/replicas).
  */
 public final class ReplicaThroughputBenchmark {
     private ReplicaThroughputBenchmark() {}
 
     /** Metrics printed per replica after each launch (those a server does not have read 0). */
     private static final List<String> METRICS =
-            List.of("ballast_controller_leader", "ballast_controller_reconciles_total", "ballast_shards_owned");
+            List.of("ballast_controller_shards", "ballast_controller_services", "ballast_controller_reconciles_total");
 
     public static void main(String[] args) throws Exception {
         int services = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -36,14 +43,22 @@ public final class ReplicaThroughputBenchmark {
                 .mapToInt(Integer::parseInt)
                 .toArray();
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 300;
+        int agents = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        int clusters = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+        List<String> clusterNames = clusters == 1
+                ? List.of("default")
+                : IntStream.rangeClosed(1, clusters).mapToObj(i -> "c" + i).toList();
         int total = services * perService;
         System.out.printf(
-                "replicas: %d services x %d tasks = %d tasks on %d simulated instances (one cluster), replica counts %s;"
+                "replicas: %d services x %d tasks = %d tasks on %s, %d cluster(s), replica counts %s;"
                         + " replica JVM options: %s%n",
                 services,
                 perService,
                 total,
-                instances,
+                agents == 0
+                        ? instances + " simulated instances embedded in the replicas"
+                        : agents + " remote agents (ballast agent processes, one simulated instance each)",
+                clusters,
                 Arrays.toString(counts),
                 String.join(" ", Replica.jvmOptions()));
         List<String> rows = new ArrayList<>();
@@ -52,18 +67,37 @@ public final class ReplicaThroughputBenchmark {
             registry.images().push("bench/app:v1", TestImages.Format.OCI, "app");
             for (int count : counts) {
                 System.out.printf("== %d replica(s)%n", count);
-                try (Fleet fleet =
-                        Fleet.start(PostgresFixture.newDatabase(), count, instances, Fleet.ROOMY_INSTANCES)) {
+                List<AgentProcess> remote = new ArrayList<>();
+                try (Fleet fleet = Fleet.start(
+                        PostgresFixture.newDatabase(), count, agents == 0 ? instances : 0, Fleet.ROOMY_INSTANCES)) {
+                    for (String c : clusterNames) {
+                        fleet.client(0).createCluster(r -> r.clusterName(c));
+                    }
+                    for (int a = 0; a < agents; a++) {
+                        remote.add(AgentProcess.start(
+                                fleet.replicas().get(a % count).endpoint(),
+                                clusterNames.get(a % clusters),
+                                Files.createTempDirectory("ballast-bench-agent-"),
+                                "--cpu",
+                                "1000000",
+                                "--memory",
+                                "1000000",
+                                "--max-concurrent-pulls",
+                                "32"));
+                    }
+                    awaitInstances(fleet, clusterNames, agents);
                     fleet.registerTaskDefinition(registry.host() + "/bench/app:v1");
                     if (warmup > 0) {
-                        List<String> warm = List.of("warmup");
+                        List<String> warm =
+                                clusterNames.stream().map(c -> c + "/warmup").toList();
                         long w0 = System.nanoTime();
-                        fleet.createServices(warm, warmup);
-                        double ws = fleet.awaitRunning(warm, warmup, warmup, w0, Duration.ofMinutes(5));
+                        fleet.createServices(warm, warmup / clusters);
+                        double ws = fleet.awaitRunning(
+                                warm, (long) warmup / clusters * clusters, warmup, w0, Duration.ofMinutes(5));
                         System.out.printf(Locale.ROOT, "  warm-up: %d tasks running in %.1f s%n", warmup, ws);
                     }
                     List<String> names = IntStream.range(0, services)
-                            .mapToObj(i -> String.format(Locale.ROOT, "svc-%03d", i))
+                            .mapToObj(i -> String.format(Locale.ROOT, "%s/svc-%03d", clusterNames.get(i % clusters), i))
                             .toList();
                     double[] cpu0 = cpu(fleet);
                     long t0 = System.nanoTime();
@@ -100,12 +134,35 @@ public final class ReplicaThroughputBenchmark {
                     for (String metric : METRICS) {
                         System.out.printf("  %s: %s%n", metric, fleet.metric(metric));
                     }
+                } finally {
+                    remote.forEach(AgentProcess::close);
                 }
             }
         }
         System.out.println("---");
         rows.forEach(System.out::println);
         System.exit(0);
+    }
+
+    /** Waits until each cluster lists its remote agents' instances (none to wait for with embedded instances). */
+    private static void awaitInstances(Fleet fleet, List<String> clusters, int agents) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (agents > 0) {
+            int registered = 0;
+            for (String c : clusters) {
+                registered += fleet.client(0)
+                        .listContainerInstances(r -> r.cluster(c))
+                        .containerInstanceArns()
+                        .size();
+            }
+            if (registered >= agents) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(registered + " of " + agents + " agents registered after 2 minutes");
+            }
+            Thread.sleep(250);
+        }
     }
 
     private static double[] cpu(Fleet fleet) {
