@@ -22,8 +22,12 @@ import java.util.stream.IntStream;
  * DescribeTasks (100 tasks a call) through the AWS SDK while the controllers run, that load's p50/p99, and the top
  * of each replica's heap histogram.
  *
- * <p>Usage: {@code ScaleBenchmark [TASKS [SERVICES [INSTANCES [REPLICAS [LOAD_SECONDS [CALLERS]]]]]]} (defaults
- * 50,000, 500, 200, 2, 30, 8; bench/scale).
+ * <p>Replica {@code i} embeds its instances in cluster {@code c<i mod CLUSTERS>} and the services are spread over
+ * the clusters (default: one cluster per replica). With one cluster of 50,000 tasks each placement reads every live
+ * task of the cluster (docs/benchmarks.md, "Scale on PostgreSQL").
+ *
+ * <p>Usage: {@code ScaleBenchmark [TASKS [SERVICES [INSTANCES [REPLICAS [LOAD_SECONDS [CALLERS [CLUSTERS]]]]]]]}
+ * (defaults 50,000, 500, 200, 2, 30, 8, REPLICAS; bench/scale).
  */
 public final class ScaleBenchmark {
     private ScaleBenchmark() {}
@@ -35,6 +39,7 @@ public final class ScaleBenchmark {
         int replicas = arg(args, 3, 2);
         int loadSeconds = arg(args, 4, 30);
         int callers = arg(args, 5, 8);
+        int clusters = arg(args, 6, replicas);
         int perService = tasks / services;
         System.out.printf(
                 "scale: %d tasks (%d services x %d) on %d simulated instances, %d replicas on PostgreSQL; "
@@ -50,7 +55,7 @@ public final class ScaleBenchmark {
             registry.images().push("bench/app:v1", TestImages.Format.OCI, "app");
             fleet.registerTaskDefinition(registry.host() + "/bench/app:v1");
             List<String> names = IntStream.range(0, services)
-                    .mapToObj(i -> String.format(Locale.ROOT, "svc-%04d", i))
+                    .mapToObj(i -> String.format(Locale.ROOT, "c%d/svc-%04d", i % clusters, i))
                     .toList();
             memory(fleet, "started (idle)");
 
@@ -67,7 +72,7 @@ public final class ScaleBenchmark {
                     perService * services / seconds);
             memory(fleet, "all tasks running");
 
-            List<List<String>> taskPages = taskPages(fleet, names);
+            List<TaskPage> taskPages = taskPages(fleet, names);
             Load load = new Load(fleet, names, taskPages);
             System.out.printf("  warm-up load: 5 s, %d callers%n", callers);
             load.run(callers, 5);
@@ -89,6 +94,27 @@ public final class ScaleBenchmark {
         System.exit(0);
     }
 
+    /**
+     * The replicas, each embedding its share of the instances in cluster {@code c<replica mod clusters>}: replica
+     * {@code i} serves cluster {@code i mod clusters}, so clusters beyond the replica count get no instances.
+     */
+    private static Fleet fleet(int replicas, int instances, int clusters) throws Exception {
+        String store = PostgresFixture.newDatabase();
+        Fleet fleet = new Fleet();
+        try {
+            for (int i = 0; i < replicas; i++) {
+                int share = instances / replicas + (i < instances % replicas ? 1 : 0);
+                List<String> extra = new ArrayList<>(List.of(Fleet.ROOMY_INSTANCES));
+                extra.addAll(List.of("--cluster", "c" + (i % clusters)));
+                fleet.add(Replica.start(store, "r" + (i + 1), share, extra.toArray(String[]::new)));
+            }
+            return fleet;
+        } catch (Exception | Error e) {
+            fleet.close();
+            throw e;
+        }
+    }
+
     private static int arg(String[] args, int i, int fallback) {
         return args.length > i ? Integer.parseInt(args[i]) : fallback;
     }
@@ -100,17 +126,21 @@ public final class ScaleBenchmark {
         }
     }
 
-    /** Every service's task ARNs in pages of at most 100 (one DescribeTasks call each). */
-    private static List<List<String>> taskPages(Fleet fleet, List<String> names) {
-        List<List<String>> pages = new ArrayList<>();
+    /** One DescribeTasks call's worth of task ARNs (at most 100) of one cluster. */
+    private record TaskPage(String cluster, List<String> arns) {}
+
+    /** Every service's task ARNs in pages of at most 100. */
+    private static List<TaskPage> taskPages(Fleet fleet, List<String> names) {
+        List<TaskPage> pages = new ArrayList<>();
         for (String name : names) {
             List<String> arns = new ArrayList<>();
             fleet.client(0)
-                    .listTasksPaginator(r -> r.serviceName(name))
+                    .listTasksPaginator(r -> r.cluster(Fleet.cluster(name)).serviceName(Fleet.service(name)))
                     .taskArns()
                     .forEach(arns::add);
             for (int i = 0; i < arns.size(); i += 100) {
-                pages.add(List.copyOf(arns.subList(i, Math.min(arns.size(), i + 100))));
+                pages.add(new TaskPage(
+                        Fleet.cluster(name), List.copyOf(arns.subList(i, Math.min(arns.size(), i + 100)))));
             }
         }
         return pages;
@@ -134,7 +164,7 @@ public final class ScaleBenchmark {
     }
 
     /** Callers alternating DescribeServices and DescribeTasks on random services and task pages, any replica. */
-    private record Load(Fleet fleet, List<String> services, List<List<String>> taskPages) {
+    private record Load(Fleet fleet, List<String> services, List<TaskPage> taskPages) {
         double[][] run(int callers, int seconds) throws Exception {
             long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             List<Future<double[][]>> futures = new ArrayList<>();
@@ -164,10 +194,18 @@ public final class ScaleBenchmark {
                 int via = caller + i;
                 long t0 = System.nanoTime();
                 if (i % 2 == 0) {
-                    int from = random.nextInt(Math.max(1, services.size() - 10));
-                    List<String> page = services.subList(from, Math.min(services.size(), from + 10));
+                    // ten services of one cluster (the names alternate between the clusters)
+                    int clusters = (int)
+                            services.stream().map(Fleet::cluster).distinct().count();
+                    int from = random.nextInt(Math.max(1, services.size() - 10 * clusters));
+                    List<String> page = IntStream.range(0, 10)
+                            .mapToObj(k -> services.get(Math.min(services.size() - 1, from + k * clusters)))
+                            .distinct()
+                            .toList();
+                    String cluster = Fleet.cluster(page.get(0));
+                    List<String> bare = page.stream().map(Fleet::service).toList();
                     if (fleet.client(via)
-                                    .describeServices(r -> r.services(page))
+                                    .describeServices(r -> r.cluster(cluster).services(bare))
                                     .services()
                                     .size()
                             != page.size()) {
@@ -175,12 +213,13 @@ public final class ScaleBenchmark {
                     }
                     describeServices.add((System.nanoTime() - t0) / 1e6);
                 } else {
-                    List<String> page = taskPages.get(random.nextInt(taskPages.size()));
+                    TaskPage page = taskPages.get(random.nextInt(taskPages.size()));
                     if (fleet.client(via)
-                                    .describeTasks(r -> r.tasks(page))
+                                    .describeTasks(
+                                            r -> r.cluster(page.cluster()).tasks(page.arns()))
                                     .tasks()
                                     .size()
-                            != page.size()) {
+                            != page.arns().size()) {
                         throw new IllegalStateException("DescribeTasks answered fewer tasks than asked");
                     }
                     describeTasks.add((System.nanoTime() - t0) / 1e6);
