@@ -42,16 +42,17 @@ public final class ScaleBenchmark {
         int clusters = arg(args, 6, replicas);
         int perService = tasks / services;
         System.out.printf(
-                "scale: %d tasks (%d services x %d) on %d simulated instances, %d replicas on PostgreSQL; "
-                        + "replica JVM options: %s%n",
+                "scale: %d tasks (%d services x %d) on %d simulated instances in %d cluster(s), %d replicas on "
+                        + "PostgreSQL; replica JVM options: %s%n",
                 perService * services,
                 services,
                 perService,
                 instances,
+                clusters,
                 replicas,
                 String.join(" ", Replica.jvmOptions()));
         try (RegistryFixture registry = RegistryFixture.start();
-                Fleet fleet = Fleet.start(PostgresFixture.newDatabase(), replicas, instances, Fleet.ROOMY_INSTANCES)) {
+                Fleet fleet = fleet(replicas, instances, clusters)) {
             registry.images().push("bench/app:v1", TestImages.Format.OCI, "app");
             fleet.registerTaskDefinition(registry.host() + "/bench/app:v1");
             List<String> names = IntStream.range(0, services)
