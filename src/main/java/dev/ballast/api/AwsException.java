@@ -1,8 +1,10 @@
 package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.store.TransientFailure;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An error answered to the client in AWS JSON 1.1 form: {@code {"__type": type, "message": message}} with
@@ -90,6 +92,29 @@ public final class AwsException extends RuntimeException {
                 503,
                 what + " was changed by concurrent requests on every attempt;"
                         + " nothing was written. Retry the request.");
+    }
+
+    /**
+     * The answer to a request that failed because the store is unavailable or refused the transaction for
+     * concurrent ones ({@link TransientFailure}): a {@code ServerException} (500), which the AWS SDKs and CLI
+     * retry with back-off, or for contention a {@code ThrottlingException} as {@link #contended(String)}; or empty
+     * for any other failure (a fault, answered {@link #server(String)}). The one place where store failures
+     * become API errors.
+     */
+    static Optional<AwsException> transientStore(Throwable failure) {
+        return TransientFailure.of(failure).map(kind -> switch (kind) {
+            case UNAVAILABLE ->
+                new AwsException(
+                        "ServerException",
+                        500,
+                        "The store is unavailable (the database is unreachable or restarting); retry the request.");
+            case CONTENDED ->
+                new AwsException(
+                        "ThrottlingException",
+                        503,
+                        "The store refused the write because of concurrent ones; nothing was written. Retry the"
+                                + " request.");
+        });
     }
 
     public static AwsException server(String requestId) {

@@ -162,10 +162,12 @@ final class ContainerInstanceOperations {
                             agentVersion,
                             now)
                     .withReservedPorts(reserved);
-            store.instances().insert(row);
+            store.instances().insert(row, tags); // a new instance: its tags in the same transaction
             written = store.instances().find(row.arn()).orElseThrow();
         }
-        if (!tags.isEmpty() && !store.tags().put(written.value().arn(), tags, 50)) {
+        if (existingRef != null
+                && !tags.isEmpty()
+                && !store.tags().put(written.value().arn(), tags, 50)) {
             throw AwsException.invalidParameter("A container instance can have at most 50 tags.");
         }
         wakeControllers.run();

@@ -130,6 +130,19 @@ final class NotificationEndpoint implements Handler {
                     throttled ? Status.SERVICE_UNAVAILABLE_503 : Status.REQUEST_ENTITY_TOO_LARGE_413,
                     message(throttled ? e.getMessage() : tooLarge()));
         } catch (RuntimeException e) {
+            if (AwsException.transientStore(e).isPresent()) {
+                // the registry retries a failed notification: a 503 and one line per minute while the store is out
+                metrics.request(Outcome.THROTTLED);
+                refusals.warn(
+                        "store",
+                        "registry notifications refused (503, retried by the registry): the store is unavailable",
+                        null);
+                answer(
+                        res,
+                        Status.SERVICE_UNAVAILABLE_503,
+                        message("the store is unavailable; retry the notification"));
+                return;
+            }
             LOG.error("registry notification failed", e);
             answer(
                     res,

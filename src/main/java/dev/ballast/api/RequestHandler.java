@@ -2,6 +2,7 @@ package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.core.RepeatedLog;
 import dev.ballast.store.ClusterNotActiveException;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -50,6 +53,7 @@ final class RequestHandler implements Handler {
     private final ApiMetrics metrics;
     private final BodyBudget bodies;
     private final ConnectionGuard guard;
+    private final RepeatedLog storeFailures = new RepeatedLog(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
 
     RequestHandler(
             Map<String, Operation> operations,
@@ -113,11 +117,22 @@ final class RequestHandler implements Handler {
             out = errorBody(gone.type(), gone.getMessage());
             LOG.debug("request {} {} answered {}: {}", requestId, operation, gone.type(), e.getMessage());
         } catch (RuntimeException | Error e) {
-            AwsException fault = AwsException.server(requestId);
+            Optional<AwsException> retryable = AwsException.transientStore(e);
+            AwsException fault = retryable.orElseGet(() -> AwsException.server(requestId));
             errorType = fault.type();
             status = fault.status();
             out = errorBody(fault.type(), fault.getMessage());
-            LOG.error("request {} {} failed", requestId, operation, e);
+            if (retryable.isPresent()) {
+                // a store outage fails every request: one line (with the first trace) per kind and interval
+                LOG.debug("request {} {} answered {}: {}", requestId, operation, fault.type(), e.toString());
+                storeFailures.warn(
+                        fault.type(),
+                        "requests fail while the store is unavailable or contended; answering " + fault.type()
+                                + " (retryable)",
+                        e);
+            } else {
+                LOG.error("request {} {} failed", requestId, operation, e);
+            }
         } finally {
             bodies.release(reserved);
             guard.busy(false);

@@ -161,7 +161,7 @@ final class ServiceOperations {
                 false);
         RevisionRow revision = deployer.newRevision(service);
         DeploymentRow deployment = deployer.newDeployment(service, revision, null, null);
-        Versioned<ServiceRow> stored = store.services().create(service, revision, deployment);
+        Versioned<ServiceRow> stored = store.services().create(service, revision, deployment, tags);
         if (stored.value() != service) {
             boolean sameRequest = token != null && token.equals(stored.value().clientToken());
             if (!sameRequest) {
@@ -169,9 +169,6 @@ final class ServiceOperations {
                         + "' already exists in cluster '" + cluster.name() + "'.");
             }
             return Json.object().set("service", docs.service(stored.value(), false));
-        }
-        if (!tags.isEmpty()) {
-            store.tags().put(service.arn(), tags, TagOperations.MAX_TAGS);
         }
         wake.run();
         return Json.object().set("service", docs.service(service, false));

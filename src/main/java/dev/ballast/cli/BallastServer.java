@@ -156,7 +156,8 @@ public final class BallastServer implements AutoCloseable {
                     lifecycle.guardCacheTtl(),
                     host -> registry.budget().tryAcquire(host), // the sweep spends the registry's request budget
                     () -> wakeControllers.get().run(),
-                    metrics);
+                    metrics,
+                    sharding); // each replica sweeps the digests of its shards' repositories
             closeables.add(guard);
             ServiceController controller = new ServiceController(
                     store,
@@ -181,20 +182,20 @@ public final class BallastServer implements AutoCloseable {
                             controller,
                             config.controllers().reconcilePeriod(),
                             clock,
-                            new InstanceHealth(store, clock, config.agents().health(), metrics),
+                            new InstanceHealth(store, clock, config.agents().health(), metrics, sharding),
                             sharding,
                             config.controllers().reconcileWorkers())
                     .withPurge(new StoppedTaskPurge(
                             store, clock, config.controllers().stoppedTaskRetention()));
             if (guarding) {
-                reconcilers.withJob(PinnedImageGuard.JOB, lifecycle.guardInterval(), guard::sweep);
+                reconcilers.withShardedJob(PinnedImageGuard.JOB, lifecycle.guardInterval(), guard::sweep);
             }
             // drift (issue 11): a periodic job reading the store; index children fetched off the workers, once each
             AtomicReference<Runnable> wakeDrift = new AtomicReference<>(() -> {});
             IndexChildrenFetcher indexChildren = new IndexChildrenFetcher(
                     store, registry, clock, () -> wakeDrift.get().run());
-            reconcilers.withJob(
-                    DriftJob.KEY, DriftJob.EVERY, new DriftJob(store, indexChildren::request).bind(metrics));
+            reconcilers.withShardedJob(
+                    DriftJob.KEY, DriftJob.EVERY, new DriftJob(store, indexChildren::request, sharding).bind(metrics));
             wakeDrift.set(() -> reconcilers.enqueue(DriftJob.KEY));
             controller.onResolved(new DriftBaseline(store, clock)::resolved);
             Gauge.builder("ballast.controller.services", reconcilers::ownedServices)
@@ -213,10 +214,11 @@ public final class BallastServer implements AutoCloseable {
                 reconcilers.wake();
                 reconcilers.enqueue(DriftJob.KEY);
             };
-            TagWatcher tagWatcher = new TagWatcher(store, registry, clock, metrics, tagMoved);
+            TagWatcher tagWatcher = new TagWatcher(store, registry, clock, metrics, tagMoved, sharding);
             Duration tagWatchInterval = config.tagWatch().interval();
-            reconcilers.withJob(TAG_WATCH, tagWatchInterval, () -> tagWatcher.trigger(tagWatchInterval));
+            reconcilers.withShardedJob(TAG_WATCH, tagWatchInterval, () -> tagWatcher.trigger(tagWatchInterval));
             DeployMetrics.bind(metrics, store, controller);
+            // installation-wide on the holder of shard 0: the wave size limits open rollouts across all services
             MovedTagWaves waves = new MovedTagWaves(
                     store, deployer, clock, config.lifecycle().waveSize(), metrics, reconcilers::enqueue);
             reconcilers.withJob(
@@ -245,8 +247,8 @@ public final class BallastServer implements AutoCloseable {
                 }
             });
             // agents' heartbeats reach the store within a third of the disconnect timeout (docs/architecture.md)
-            closeables.add(store.heartbeats()
-                    .flushEvery(config.agents().health().disconnectAfter().dividedBy(3)));
+            closeables.add(
+                    store.heartbeats().flushEvery(config.agents().health().reportingPeriod()));
             FunctionCounter.builder("ballast.db.queries", store, Store::queries)
                     .baseUnit("queries")
                     .description("Database statements run by this server (a batch counts once)")
@@ -270,7 +272,7 @@ public final class BallastServer implements AutoCloseable {
                             () -> wakeAgents.get().run(),
                             config.registries().client().access(),
                             indexChildren::children),
-                    config.agents().health().disconnectAfter().dividedBy(3));
+                    config.agents().health().reportingPeriod());
             AtomicBoolean startedUp = new AtomicBoolean();
             SigV4Authenticator auth =
                     new SigV4Authenticator(new SigV4Verifier(config.listener().credentials(), clock, "ecs"));

@@ -37,8 +37,9 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(
             names = "--bind",
-            defaultValue = "127.0.0.1",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+            defaultValue = "${env:BALLAST_BIND:-127.0.0.1}",
+            description =
+                    "Address to listen on (default: env BALLAST_BIND, else 127.0.0.1; the container image sets 0.0.0.0).")
     String bind;
 
     @Option(names = "--port", defaultValue = "8460", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
@@ -46,7 +47,9 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(
             names = "--data-dir",
-            description = "Data directory for the SQLite store and credentials (default: ~/.ballast).")
+            defaultValue = "${env:BALLAST_DATA_DIR}",
+            description =
+                    "Data directory for the SQLite store and credentials (default: env BALLAST_DATA_DIR, else ~/.ballast).")
     Path dataDir;
 
     @Option(
@@ -57,8 +60,10 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(
             names = "--credentials-file",
+            defaultValue = "${env:BALLAST_CREDENTIALS_FILE}",
             description =
-                    "AWS shared-credentials file whose access keys the API accepts (default: <data-dir>/credentials when present).")
+                    "AWS shared-credentials file whose access keys the API accepts (default: env BALLAST_CREDENTIALS_FILE, "
+                            + "else <data-dir>/credentials when present).")
     Path credentialsFile;
 
     @Option(

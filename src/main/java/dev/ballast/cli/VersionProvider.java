@@ -2,11 +2,10 @@ package dev.ballast.cli;
 
 import picocli.CommandLine;
 
-/** Reports the build version from the jar manifest (or "dev" when run from classes). */
+/** Reports the build version ({@link Version#current()}). */
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"ballast " + (v == null ? "dev" : v)};
+        return new String[] {"ballast " + Version.current()};
     }
 }

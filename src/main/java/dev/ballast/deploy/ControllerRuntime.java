@@ -1,6 +1,7 @@
 package dev.ballast.deploy;
 
 import dev.ballast.core.RepeatedLog;
+import dev.ballast.store.TransientFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,7 +155,15 @@ public final class ControllerRuntime implements AutoCloseable {
             result.requeueAfter().ifPresent(d -> queue.addAfter(key, d));
         } catch (RuntimeException e) {
             Duration delay = queue.addWithBackoff(key);
-            failures.warn(key, "reconcile " + key + " failed; retrying in " + delay.toMillis() + " ms: " + e, e);
+            if (TransientFailure.of(e).isPresent()) {
+                // the store is down or contended: every key fails alike, so one line (no trace) per interval
+                failures.warn(
+                        "store",
+                        name + ": reconciles fail while the store is unavailable; retrying with back-off",
+                        null);
+            } else {
+                failures.warn(key, "reconcile " + key + " failed; retrying in " + delay.toMillis() + " ms: " + e, e);
+            }
         } finally {
             if (period != null) {
                 queue.addAfter(key, period);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's controllers on one {@link ControllerRuntime}: the service reconciler keyed by service ARN, and
  * periodic jobs — a level-triggered resync that queues every live service each {@code period}, the instance-health
- * monitor (agents that stopped reporting) and, when given, the stopped-task purge. A small pool of workers
+ * monitor (agents that stopped reporting; on every replica, for the instances of its shards) and, when given, the
+ * stopped-task purge. A small pool of workers
  * reconciles different services at once, never one service twice at once.
  *
  * <p>With several replicas on one store ({@link Sharding}), each reconciles only the services of the shards it holds
@@ -114,7 +115,7 @@ public final class Reconcilers implements AutoCloseable {
 
     /**
      * Also runs {@code job} as the periodic job {@code key} ({@code job:…}) now and every {@code period}, on the
-     * leader only (e.g. {@code job:tag-watch}); call before {@link #start()}. A job that does I/O should hand it to
+     * holder of shard 0 only, under its fence (e.g. {@code job:moved-tag-rollouts}); call before {@link #start()}. A job that does I/O should hand it to
      * a thread of its own so that it does not hold a controller worker.
      */
     public Reconcilers withJob(String key, Duration period, Runnable job) {
@@ -191,8 +192,11 @@ public final class Reconcilers implements AutoCloseable {
 
     /** Whether this replica reconciles {@code key} now: its service's shard, or for a job, the job's rule. */
     private boolean accepts(String key) {
-        if (key.equals(RESYNC) || key.startsWith(INSTANCE_PREFIX) || shardedJobs.contains(key)) {
-            return true; // they read and queue; what they queue is filtered in turn
+        if (key.equals(RESYNC)
+                || key.startsWith(INSTANCE_PREFIX)
+                || key.equals(INSTANCE_HEALTH)
+                || shardedJobs.contains(key)) {
+            return true; // they read and queue (what they queue is filtered in turn), or divide their work by shard
         }
         if (key.startsWith("job:")) {
             return sharding.ownsFirst();
@@ -204,12 +208,12 @@ public final class Reconcilers implements AutoCloseable {
         try {
             switch (key) {
                 case RESYNC -> resync();
-                case INSTANCE_HEALTH ->
-                    sharding.runFenced(Shards.FIRST, () -> {
-                        if (health != null && health.passOnce() > 0) {
-                            runtime.enqueue(RESYNC); // their services start replacements
-                        }
-                    });
+                case INSTANCE_HEALTH -> {
+                    // on every replica: it judges the instances of this replica's shards, each under its own fence
+                    if (health != null && health.passOnce() > 0) {
+                        runtime.enqueue(RESYNC); // their services start replacements
+                    }
+                }
                 case PURGE -> {
                     if (purge != null) {
                         sharding.runFenced(Shards.FIRST, purge::passOnce);

@@ -83,10 +83,13 @@ public final class ShardOwnership implements Sharding, AutoCloseable {
     }
 
     private void run() {
-        long pause = ttl.toMillis() / 3;
+        long period = ttl.toMillis() / 3;
+        long next = System.nanoTime();
         while (ticker == Thread.currentThread()) {
+            next += period * 1_000_000; // a fixed rate: a slow pass does not push the next renewal back
+            long wait = Math.max(0, (next - System.nanoTime()) / 1_000_000);
             try {
-                Thread.sleep(pause);
+                Thread.sleep(wait);
             } catch (InterruptedException e) {
                 return;
             }
@@ -111,6 +114,7 @@ public final class ShardOwnership implements Sharding, AutoCloseable {
             plan.release().forEach(next::remove);
             Map<Integer, Long> before = held;
             held = Map.copyOf(next); // stop acting on the shards given up before giving them up
+            // (if our own writes on them are still in flight, they stay ours in the store until the next pass)
             leases.release(holder, plan.release(), now);
             Set<Integer> taken = new TreeSet<>();
             for (int shard : plan.take()) {

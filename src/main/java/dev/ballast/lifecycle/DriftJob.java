@@ -3,7 +3,9 @@ package dev.ballast.lifecycle;
 import dev.ballast.model.DriftStatus;
 import dev.ballast.model.ServiceStatus;
 import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.FencedException;
 import dev.ballast.store.ServiceRow;
+import dev.ballast.store.Sharding;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
@@ -24,7 +26,9 @@ import java.util.function.Consumer;
  * The drift job ({@code job:drift}, a periodic job of the controller runtime): reads every ACTIVE service's drift from
  * the store ({@link DriftView}: no registry request), writes a service event once per (service, tag, digest the tag
  * moved to), asks for the index children a comparison lacked ({@link IndexChildrenFetcher}, off this thread) and sets
- * the {@code ballast_drifted_services} and {@code ballast_unconverged_tasks} gauges.
+ * the {@code ballast_drifted_services} and {@code ballast_unconverged_tasks} gauges. With several replicas
+ * ({@link Sharding}) it runs on each, for the services of the shards it holds, writing each service's events under
+ * that service's fence; the gauges are then this replica's share.
  */
 public final class DriftJob implements Runnable {
     /** The job's key on the controller runtime. */
@@ -36,6 +40,7 @@ public final class DriftJob implements Runnable {
 
     private final Store store;
     private final Consumer<ServiceDrift.IndexRef> fetch;
+    private final Sharding sharding;
     private final AtomicInteger drifted = new AtomicInteger();
     private final AtomicInteger unconverged = new AtomicInteger();
     /** Event keys written by this process (each event is written with {@code addOnce}; this spares re-writing it). */
@@ -43,6 +48,12 @@ public final class DriftJob implements Runnable {
 
     /** {@code fetch} is asked for index children not recorded yet (it must not block). */
     public DriftJob(Store store, Consumer<ServiceDrift.IndexRef> fetch) {
+        this(store, fetch, Sharding.ALL);
+    }
+
+    /** As above, for the services of the shards {@code sharding} holds. */
+    public DriftJob(Store store, Consumer<ServiceDrift.IndexRef> fetch, Sharding sharding) {
+        this.sharding = sharding;
         this.store = store;
         this.fetch = fetch;
     }
@@ -65,7 +76,7 @@ public final class DriftJob implements Runnable {
         passOnce();
     }
 
-    /** One pass over every ACTIVE service (see the class comment). */
+    /** One pass over every ACTIVE service of this replica's shards (see the class comment). */
     public void passOnce() {
         DriftView view = new DriftView(store);
         int driftedServices = 0;
@@ -81,7 +92,7 @@ public final class DriftJob implements Runnable {
         Map<String, Map<String, List<TaskRow>>> tasksByCluster = new HashMap<>();
         for (Versioned<ServiceRow> v : store.services().needingReconcile(100_000)) {
             ServiceRow s = v.value();
-            if (ServiceStatus.fromWire(s.status()) != ServiceStatus.ACTIVE) {
+            if (ServiceStatus.fromWire(s.status()) != ServiceStatus.ACTIVE || !sharding.owns(s.arn())) {
                 continue;
             }
             Map<String, List<TaskRow>> tasks = tasksByCluster.computeIfAbsent(s.cluster(), this::liveTasksByService);
@@ -92,8 +103,10 @@ public final class DriftJob implements Runnable {
             }
             unconvergedTasks += d.unconvergedTasks().size();
             wanted.addAll(d.unknownIndexes());
-            for (ContainerDrift c : d.containers()) {
-                event(s, c);
+            try {
+                sharding.runFenced(s.arn(), () -> d.containers().forEach(c -> event(s, c)));
+            } catch (FencedException e) {
+                // the service's shard moved meanwhile: its new holder writes the events
             }
         }
         drifted.set(driftedServices);
@@ -137,8 +150,9 @@ public final class DriftJob implements Runnable {
         if (reported.size() > MAX_REMEMBERED) {
             reported.clear(); // addOnce still writes each event once; this only spares the repeated statements
         }
-        if (reported.add(key)) {
+        if (!reported.contains(key)) {
             store.events().addOnce(s.arn(), key, message.toString());
+            reported.add(key); // after the write: a write refused by a moved fence is not taken for done
         }
     }
 }

@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rollouts on a moved tag, a periodic job of the controller runtime (on the leader; it reads the store only, never a
+ * Rollouts on a moved tag, a periodic job of the controller runtime (on the holder of shard 0 only, under its fence:
+ * the wave is a limit across all services; it reads the store only, never a
  * registry). Each pass ends the open rollouts whose deployment finished, then, for every service whose
  * image-lifecycle policy follows moved tags and whose PRIMARY deployment is behind ({@link MovedTags}), in service
  * order: withdraws approvals of digests that are no longer pending, and starts the rollout once the digest is not

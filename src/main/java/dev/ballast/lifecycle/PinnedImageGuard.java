@@ -8,9 +8,11 @@ import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.Resolution;
 import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.FencedException;
 import dev.ballast.store.MissingImage;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.ServiceRow;
+import dev.ballast.store.Sharding;
 import dev.ballast.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * MANIFEST_UNKNOWN}) means missing; any other failure is unknown and the last answer stands (none: the launch goes
  * ahead, and the pull tells). A digest in {@code store.missingImages()} (e.g. from a registry's delete notification)
  * counts as missing at once. Missing digests are reported by {@link MissingImageReports}.
+ *
+ * <p>With several replicas ({@link Sharding}) each sweeps only the digests whose repository ({@code
+ * registry/repository}) is in a shard it holds, and records a sweep's answers under that shard's fence; a launch
+ * check is asked by the replica launching (the one holding the service), which reads the marks every sweep wrote.
  */
 public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
     /** The periodic job's key on the controller runtime. */
@@ -70,6 +76,7 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
     private final Predicate<String> maySend;
     private final Runnable wake;
     private final MissingImageReports reports;
+    private final Sharding sharding;
     private final Map<Presence, Counter> checks = new EnumMap<>(Presence.class);
     private final Map<DigestKey, Answer> answers = new ConcurrentHashMap<>();
     private final Set<DigestKey> inFlight = ConcurrentHashMap.newKeySet();
@@ -90,6 +97,21 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
             Predicate<String> maySend,
             Runnable wake,
             MeterRegistry meters) {
+        this(store, registry, deployer, clock, cacheTtl, maySend, wake, meters, Sharding.ALL);
+    }
+
+    /** As above, sweeping only the digests of the repositories in the shards {@code sharding} holds. */
+    public PinnedImageGuard(
+            Store store,
+            RegistryClient registry,
+            Deployer deployer,
+            Clock clock,
+            Duration cacheTtl,
+            Predicate<String> maySend,
+            Runnable wake,
+            MeterRegistry meters,
+            Sharding sharding) {
+        this.sharding = sharding;
         this.store = store;
         this.holdings = new Holdings(store);
         this.registry = registry;
@@ -156,34 +178,50 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
      */
     public void sweep() {
         Map<DigestKey, List<Holding>> pinned = byDigest(holdings.current());
+        pinned.keySet().removeIf(k -> !sharding.owns(shardKey(k)));
         long now = clock.millis();
         Map<HoldingRole, Set<DigestKey>> missing = new EnumMap<>(HoldingRole.class);
         for (Map.Entry<DigestKey, List<Holding>> e : pinned.entrySet()) {
-            DigestKey key = e.getKey();
-            Answer answer = answers.get(key);
-            boolean fresh = answer != null && now - answer.at() <= ttlMillis;
-            Optional<MissingImage> marked = store.missingImages().find(key.registry(), key.repository(), key.digest());
-            if (marked.isPresent()
-                    && fresh
-                    && answer.presence() == Presence.PRESENT
-                    && answer.at() > marked.get().detectedAt()) {
-                reports.present(key);
-                marked = Optional.empty();
-            }
-            if (marked.isPresent()) {
-                String why = answer != null && answer.presence() == Presence.MISSING
-                        ? answer.detail()
-                        : describe(marked.get());
-                reports.report(marked.get(), why, e.getValue());
-                e.getValue()
-                        .forEach(h -> missing.computeIfAbsent(h.role(), r -> new HashSet<>())
-                                .add(key));
-            }
-            if (!fresh && !inFlight.contains(key) && maySend.test(key.registry())) {
-                start(key, e.getValue(), SWEEP);
-            }
+            fenced(e.getKey(), () -> sweep(e.getKey(), e.getValue(), now, missing));
         }
         reports.held(missing);
+    }
+
+    private void sweep(DigestKey key, List<Holding> holders, long now, Map<HoldingRole, Set<DigestKey>> missing) {
+        Answer answer = answers.get(key);
+        boolean fresh = answer != null && now - answer.at() <= ttlMillis;
+        Optional<MissingImage> marked = store.missingImages().find(key.registry(), key.repository(), key.digest());
+        if (marked.isPresent()
+                && fresh
+                && answer.presence() == Presence.PRESENT
+                && answer.at() > marked.get().detectedAt()) {
+            reports.present(key);
+            marked = Optional.empty();
+        }
+        if (marked.isPresent()) {
+            String why =
+                    answer != null && answer.presence() == Presence.MISSING ? answer.detail() : describe(marked.get());
+            reports.report(marked.get(), why, holders);
+            holders.forEach(
+                    h -> missing.computeIfAbsent(h.role(), r -> new HashSet<>()).add(key));
+        }
+        if (!fresh && !inFlight.contains(key) && maySend.test(key.registry())) {
+            start(key, holders, SWEEP);
+        }
+    }
+
+    private static String shardKey(DigestKey key) {
+        return Repositories.key(key.registry(), key.repository());
+    }
+
+    /** Runs {@code body} under the fence of the digest's shard (nothing when this replica no longer holds it). */
+    private boolean fenced(DigestKey key, Runnable body) {
+        try {
+            return sharding.runFenced(shardKey(key), body);
+        } catch (FencedException e) {
+            LOG.info("pinned-image guard {}: stopped, its shard moved: {}", key.reference(), e.getMessage());
+            return false;
+        }
     }
 
     /** Digests with a check in flight (for tests). */
@@ -218,10 +256,17 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
             } else {
                 answers.put(key, answer);
             }
-            if (answer.presence() == Presence.MISSING) {
-                reports.report(reports.mark(key, answer.at(), source), answer.detail(), holders);
-            } else if (answer.presence() == Presence.PRESENT) {
-                reports.present(key);
+            Runnable record = () -> {
+                if (answer.presence() == Presence.MISSING) {
+                    reports.report(reports.mark(key, answer.at(), source), answer.detail(), holders);
+                } else if (answer.presence() == Presence.PRESENT) {
+                    reports.present(key);
+                }
+            };
+            if (source.equals(SWEEP)) {
+                fenced(key, record); // the sweep's answers are written by the holder of the repository's shard
+            } else {
+                record.run(); // a launch check: asked (and written) by the replica launching the service
             }
         } catch (RuntimeException e) {
             LOG.warn("pinned-image check of {} failed", key.reference(), e);

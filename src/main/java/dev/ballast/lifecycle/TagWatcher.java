@@ -7,6 +7,8 @@ import dev.ballast.model.TagSource;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.TagHead;
+import dev.ballast.store.FencedException;
+import dev.ballast.store.Sharding;
 import dev.ballast.store.Store;
 import dev.ballast.store.TagState;
 import dev.ballast.store.TagStates;
@@ -41,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * {@code ballast_watched_tags} gauge is the number of tags the last pass watched. Tag states of tags no longer
  * referenced are forgotten, whoever recorded them.
  *
- * <p>The server runs a pass every {@link #DEFAULT_INTERVAL} (the {@code job:tag-watch} periodic job, on the
- * controller leader) on a virtual thread of its own ({@link #trigger}), so registry I/O never holds a controller
- * worker; tests call {@link #passOnce()}.
+ * <p>The server runs a pass every {@link #DEFAULT_INTERVAL} (the {@code job:tag-watch} periodic job, on every
+ * replica) on a virtual thread of its own ({@link #trigger}), so registry I/O never holds a controller worker; tests
+ * call {@link #passOnce()}. With several replicas ({@link Sharding}) each watches only the tags whose repository
+ * ({@code registry/repository}) is in a shard it holds, and records their states under that shard's fence: no tag is
+ * asked about by two replicas, and the gauge is this replica's share.
  */
 public final class TagWatcher {
 
@@ -60,6 +64,7 @@ public final class TagWatcher {
     private final RegistryClient registry;
     private final Clock clock;
     private final Runnable onChange;
+    private final Sharding sharding;
     private final Counter changes;
     private final AtomicInteger watched = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -71,6 +76,18 @@ public final class TagWatcher {
      * @param onChange called after a pass that saw a tag move, appear or vanish (wakes the controllers)
      */
     public TagWatcher(Store store, RegistryClient registry, Clock clock, MeterRegistry meters, Runnable onChange) {
+        this(store, registry, clock, meters, onChange, Sharding.ALL);
+    }
+
+    /** As above, watching only the tags of the repositories in the shards {@code sharding} holds. */
+    public TagWatcher(
+            Store store,
+            RegistryClient registry,
+            Clock clock,
+            MeterRegistry meters,
+            Runnable onChange,
+            Sharding sharding) {
+        this.sharding = Objects.requireNonNull(sharding, "sharding");
         this.store = Objects.requireNonNull(store, "store");
         this.holdings = new Holdings(store);
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -82,7 +99,7 @@ public final class TagWatcher {
                 .baseUnit("changes")
                 .register(meters);
         Gauge.builder("ballast.watched.tags", watched, AtomicInteger::get)
-                .description("Unique (registry, repository, tag) the tag watcher watched in its last pass")
+                .description("Unique (registry, repository, tag) this replica's tag watcher watched in its last pass")
                 .baseUnit("tags")
                 .register(meters);
     }
@@ -110,14 +127,20 @@ public final class TagWatcher {
         }
     }
 
-    /** One pass on the caller's thread: every watched tag whose registry's budget allows, oldest check first. */
+    /**
+     * One pass on the caller's thread: every watched tag of this replica's shards whose registry's budget allows,
+     * oldest check first.
+     */
     public Pass passOnce() {
         lastPass = clock.millis();
-        Set<TagKey> tags = holdings.tags();
+        Set<TagKey> tags = new HashSet<>(holdings.tags());
+        tags.removeIf(k -> !sharding.owns(shardKey(k)));
         watched.set(tags.size());
         Map<TagKey, TagState> known = new HashMap<>();
         for (TagState s : store.tagStates().all()) {
-            known.put(s.key(), s);
+            if (sharding.owns(shardKey(s.key()))) {
+                known.put(s.key(), s);
+            }
         }
         forgetUnwatched(tags, known);
         List<TagKey> order = tags.stream()
@@ -135,7 +158,7 @@ public final class TagWatcher {
                 deferred++;
                 continue;
             }
-            switch (check(key, known.get(key))) {
+            switch (fencedCheck(key, known.get(key))) {
                 case UNCHANGED -> checked++;
                 case CHANGED -> {
                     checked++;
@@ -161,6 +184,22 @@ public final class TagWatcher {
         CHANGED,
         RATE_LIMITED,
         FAILED
+    }
+
+    private static String shardKey(TagKey key) {
+        return Repositories.key(key.registry(), key.repository());
+    }
+
+    /** {@link #check} under the fence of the tag's shard; FAILED when the shard moved meanwhile (its holder goes on). */
+    private Outcome fencedCheck(TagKey key, TagState previous) {
+        Outcome[] outcome = {Outcome.FAILED};
+        try {
+            sharding.runFenced(shardKey(key), () -> outcome[0] = check(key, previous));
+        } catch (FencedException e) {
+            LOG.info("tag watch {}: stopped, its shard moved: {}", key, e.getMessage());
+            return Outcome.FAILED;
+        }
+        return outcome[0];
     }
 
     private Outcome check(TagKey key, TagState previous) {
@@ -229,7 +268,12 @@ public final class TagWatcher {
     private void forgetUnwatched(Set<TagKey> tags, Map<TagKey, TagState> known) {
         for (TagState s : List.copyOf(known.values())) {
             if (!tags.contains(s.key())) {
-                store.tagStates().delete(s.key());
+                try {
+                    sharding.runFenced(
+                            shardKey(s.key()), () -> store.tagStates().delete(s.key()));
+                } catch (FencedException e) {
+                    LOG.info("tag watch {}: not forgotten, its shard moved: {}", s.key(), e.getMessage());
+                }
                 known.remove(s.key());
             }
         }

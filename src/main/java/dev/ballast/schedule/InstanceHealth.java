@@ -7,7 +7,9 @@ import dev.ballast.model.DesiredStatus;
 import dev.ballast.model.EniAttachment;
 import dev.ballast.model.StopCode;
 import dev.ballast.model.TaskStatus;
+import dev.ballast.store.FencedException;
 import dev.ballast.store.InstanceRow;
+import dev.ballast.store.Sharding;
 import dev.ballast.store.Store;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.Versioned;
@@ -35,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * scheduler replaces service tasks elsewhere. Level-triggered and idempotent: each pass reads the stale
  * instances and writes compare-and-set. For {@code disconnectAfter} after the server starts it does
  * nothing, so agents get the chance to reconnect to a restarted server.
+ *
+ * <p>With several replicas ({@link Sharding}) every replica judges only the instances of the shards it holds
+ * ({@code Shards.of(instanceArn)}), and writes each instance's disconnect and its tasks' stops under that instance's
+ * fence. An agent may poll any replica: its heartbeat reaches the store within the poll wait plus that replica's
+ * flush period (two thirds of {@code disconnectAfter}), so the replica judging it never sees a live agent as silent.
  */
 public final class InstanceHealth {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceHealth.class);
@@ -58,6 +65,15 @@ public final class InstanceHealth {
             }
         }
 
+        /**
+         * How often a live agent's heartbeat must reach the store, a third of {@code disconnectAfter}: the longest a
+         * {@code PollTasks} waits, and how often each replica writes the heartbeats it heard. A polling agent's stored
+         * heartbeat is then at most two of these old, whichever replica it polls and whichever judges it.
+         */
+        public Duration reportingPeriod() {
+            return disconnectAfter.dividedBy(3);
+        }
+
         /** ECS-like defaults: disconnected after 30 s, tasks stopped after 60 s. */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(60));
@@ -68,7 +84,9 @@ public final class InstanceHealth {
     private final Clock clock;
     private final Settings settings;
     private final long startedAt;
+    private final Sharding sharding;
     private final Counter infrastructureStops;
+    private final Counter disconnects;
     /** Instances this monitor marked disconnected, until it sees them connected again (for the reconnect log). */
     private final Set<String> disconnected = ConcurrentHashMap.newKeySet();
 
@@ -82,6 +100,15 @@ public final class InstanceHealth {
      * (tasks this monitor stopped with {@value #STOP_CODE}) in {@code meters}.
      */
     public InstanceHealth(Store store, Clock clock, Settings settings, MeterRegistry meters) {
+        this(store, clock, settings, meters, Sharding.ALL);
+    }
+
+    /**
+     * As above, judging only the instances of the shards {@code sharding} holds (several replicas on one store), and
+     * also publishing {@code ballast.agents.disconnects} (instances this replica marked disconnected).
+     */
+    public InstanceHealth(Store store, Clock clock, Settings settings, MeterRegistry meters, Sharding sharding) {
+        this.sharding = Objects.requireNonNull(sharding, "sharding");
         this.store = store;
         this.clock = clock;
         this.settings = settings;
@@ -90,6 +117,10 @@ public final class InstanceHealth {
                 .baseUnit("tasks")
                 .description(
                         "Tasks stopped with InfrastructureHealth because their container instance's agent was disconnected")
+                .register(meters);
+        this.disconnects = Counter.builder("ballast.agents.disconnects")
+                .baseUnit("instances")
+                .description("Container instances this replica marked disconnected (it judges those of its shards)")
                 .register(meters);
         for (boolean connected : new boolean[] {true, false}) {
             Gauge.builder("ballast.agents", () -> agents(connected))
@@ -123,25 +154,49 @@ public final class InstanceHealth {
         for (Versioned<InstanceRow> v : store.instances()
                 .heartbeatBefore(now - settings.disconnectAfter().toMillis())) {
             InstanceRow i = v.value();
-            if (i.agentConnected() && store.instances().update(i.disconnected(), v.version())) {
-                LOG.warn(
-                        "instance={} cluster={} agent disconnected: no heartbeat for {} ms",
-                        i.arn(),
-                        i.cluster(),
-                        now - i.heartbeatAt());
-                disconnected.add(i.arn());
-                tellServices(i);
+            if (i.agentConnected()) {
+                fenced(i.arn(), () -> disconnect(v, now));
             }
         }
-        int stopped = 0;
+        int[] stopped = {0};
         for (Versioned<InstanceRow> v :
                 store.instances().heartbeatBefore(now - settings.taskTimeout().toMillis())) {
-            for (Versioned<TaskRow> t : store.tasks().forInstance(v.value().arn())) {
-                if (stop(t, now)) {
-                    stopped++;
+            fenced(v.value().arn(), () -> {
+                for (Versioned<TaskRow> t : store.tasks().forInstance(v.value().arn())) {
+                    if (stop(t, now)) {
+                        stopped[0]++;
+                    }
                 }
-            }
+            });
         }
+        return reportStops(stopped[0]);
+    }
+
+    /** Runs {@code body} under the instance's fence when this replica holds its shard; a moved shard stops it. */
+    private void fenced(String instanceArn, Runnable body) {
+        try {
+            sharding.runFenced(instanceArn, body);
+        } catch (FencedException e) {
+            // the instance's shard moved meanwhile: its new holder judges it, nothing more was written here
+            LOG.info("instance={} health check stopped: {}", instanceArn, e.getMessage());
+        }
+    }
+
+    private void disconnect(Versioned<InstanceRow> v, long now) {
+        InstanceRow i = v.value();
+        if (store.instances().update(i.disconnected(), v.version())) {
+            LOG.warn(
+                    "instance={} cluster={} agent disconnected: no heartbeat for {} ms",
+                    i.arn(),
+                    i.cluster(),
+                    now - i.heartbeatAt());
+            disconnected.add(i.arn());
+            disconnects.increment();
+            tellServices(i);
+        }
+    }
+
+    private int reportStops(int stopped) {
         if (stopped > 0) {
             infrastructureStops.increment(stopped);
             LOG.warn("stopped {} task(s) of container instances whose agents are disconnected", stopped);

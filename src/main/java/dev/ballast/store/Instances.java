@@ -2,6 +2,7 @@ package dev.ballast.store;
 
 import dev.ballast.core.CompareAndSet;
 import dev.ballast.model.ContainerInstanceStatus;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +52,22 @@ public final class Instances {
      * @throws ClusterNotActiveException when the instance's cluster is not ACTIVE (deleted meanwhile)
      */
     public boolean insert(InstanceRow row) {
+        return insert(row, List.of());
+    }
+
+    /**
+     * Inserts a new instance and its tags in one transaction; false when one with that ARN exists.
+     *
+     * @throws ClusterNotActiveException when the instance's cluster is not ACTIVE (deleted meanwhile)
+     */
+    public boolean insert(InstanceRow row, Collection<Tags.Tag> tags) {
         if (table.find(row.arn()).isPresent()) {
             return false;
         }
-        table.insertAll(List.of(row), h -> Clusters.lockActive(h, store.dialect(), row.cluster()));
+        table.insertAll(List.of(row), h -> {
+            Clusters.lockActive(h, store.dialect(), row.cluster());
+            Tags.putEach(h, List.of(row.arn()), tags);
+        });
         return true;
     }
 

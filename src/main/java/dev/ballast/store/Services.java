@@ -1,5 +1,6 @@
 package dev.ballast.store;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +46,13 @@ public final class Services {
     }
 
     /**
-     * Creates the service, its first revision and deployment in one transaction, unless a live service of
-     * that name exists (then returns it unchanged, and nothing is written).
+     * Creates the service, its first revision and deployment and its tags in one transaction, unless a live
+     * service of that name exists (then returns it unchanged, and nothing is written).
      *
      * @throws ClusterNotActiveException when the service's cluster is not ACTIVE (deleted meanwhile)
      */
-    public Versioned<ServiceRow> create(ServiceRow service, RevisionRow revision, DeploymentRow deployment) {
+    public Versioned<ServiceRow> create(
+            ServiceRow service, RevisionRow revision, DeploymentRow deployment, Collection<Tags.Tag> tags) {
         return store.jdbi().inTransaction(h -> {
             Clusters.lockActive(h, store.dialect(), service.cluster());
             var existing = h.createQuery(
@@ -68,6 +70,7 @@ public final class Services {
             table.insert(h, service);
             store.revisions().table().insert(h, revision);
             store.deployments().table().insert(h, deployment);
+            Tags.putEach(h, List.of(service.arn()), tags);
             return new Versioned<>(service, 1L);
         });
     }

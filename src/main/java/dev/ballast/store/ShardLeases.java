@@ -1,10 +1,13 @@
 package dev.ballast.store;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * The replicas sharing this store and which of them holds each {@link Shards shard} (V15). A replica is live while
@@ -13,6 +16,9 @@ import org.jdbi.v3.core.Handle;
  * rebalances or stops. Conditional single statements, so two replicas racing for a shard cannot both win.
  */
 public final class ShardLeases {
+    /** How long a take waits for writes in flight under the old holder's fence before it gives up for this pass. */
+    static final Duration TAKE_LOCK_WAIT = Duration.ofSeconds(1);
+
     private final Store store;
 
     ShardLeases(Store store) {
@@ -82,35 +88,73 @@ public final class ShardLeases {
 
     /**
      * Takes {@code shard} for {@code holder} if nobody holds it or its holder is not live at {@code now}: answers
-     * the new fencing token (one more than the last), or empty when the shard is held by a live replica.
+     * the new fencing token (one more than the last), or empty when the shard is held by a live replica. On
+     * PostgreSQL the take waits at most {@link #TAKE_LOCK_WAIT} for writes in flight under the old holder's fence
+     * (their share lock on the row), then answers empty: a replica stopped mid-transaction cannot hold up the
+     * taking replica's pass (PostgreSQL ends its transaction after {@link Store#IDLE_IN_TRANSACTION}).
      */
     public OptionalLong take(int shard, String holder, long now) {
-        return store.jdbi()
-                .withHandle(h -> h.createQuery("UPDATE shard_leases SET holder = :holder,"
-                                + " token = token + 1, moved_at = :now WHERE shard = :shard AND (holder IS NULL OR NOT EXISTS"
-                                + " (SELECT 1 FROM replicas r WHERE r.holder = shard_leases.holder AND r.expires_at >= :now))"
-                                + " RETURNING token")
+        try {
+            return store.jdbi().inTransaction(h -> {
+                if (store.dialect() == Store.Dialect.POSTGRESQL) {
+                    h.execute("SET LOCAL lock_timeout = '" + TAKE_LOCK_WAIT.toMillis() + "ms'");
+                }
+                return h.createQuery("UPDATE shard_leases SET holder = :holder, token = token + 1, moved_at = :now"
+                                + " WHERE shard = :shard AND (holder IS NULL OR NOT EXISTS (SELECT 1 FROM replicas r"
+                                + " WHERE r.holder = shard_leases.holder AND r.expires_at >= :now)) RETURNING token")
                         .bind("holder", holder)
                         .bind("now", now)
                         .bind("shard", shard)
                         .mapTo(Long.class)
                         .findOne()
                         .map(OptionalLong::of)
-                        .orElse(OptionalLong.empty()));
+                        .orElse(OptionalLong.empty());
+            });
+        } catch (JdbiException e) {
+            if (isLockTimeout(e)) {
+                return OptionalLong.empty(); // a write under the old holder's fence is still open: next pass
+            }
+            throw e;
+        }
     }
 
-    /** Gives up those of {@code shards} that {@code holder} holds (they are free for any replica at once). */
-    public void release(String holder, Collection<Integer> shards, long now) {
-        if (shards.isEmpty()) {
-            return;
+    private static boolean isLockTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
+                return true;
+            }
         }
-        store.jdbi()
-                .useHandle(h -> h.createUpdate("UPDATE shard_leases SET holder = NULL, moved_at = :now"
+        return false;
+    }
+
+    /**
+     * Gives up those of {@code shards} that {@code holder} holds (they are free for any replica at once). On
+     * PostgreSQL it waits at most {@link #TAKE_LOCK_WAIT} for this replica's own writes in flight on those shards,
+     * then answers false (still held; the caller gives them up at its next pass): renewal must not wait long.
+     */
+    public boolean release(String holder, Collection<Integer> shards, long now) {
+        if (shards.isEmpty()) {
+            return true;
+        }
+        try {
+            store.jdbi().useTransaction(h -> {
+                if (store.dialect() == Store.Dialect.POSTGRESQL) {
+                    h.execute("SET LOCAL lock_timeout = '" + TAKE_LOCK_WAIT.toMillis() + "ms'");
+                }
+                h.createUpdate("UPDATE shard_leases SET holder = NULL, moved_at = :now"
                                 + " WHERE holder = :holder AND shard IN (<shards>)")
                         .bind("holder", holder)
                         .bind("now", now)
                         .bindList("shards", new ArrayList<>(shards))
-                        .execute());
+                        .execute();
+            });
+            return true;
+        } catch (JdbiException e) {
+            if (isLockTimeout(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** An orderly stop: gives up every shard of {@code holder} and deletes its replica row, in one transaction. */

@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,9 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    /** The longest a statement waits for a PostgreSQL connection from the pool (docs/decisions.md). */
+    static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
     /** Which database is behind the store. */
     public enum Dialect {
         SQLITE,
@@ -56,6 +60,12 @@ public final class Store implements AutoCloseable {
     private final Changes changes;
     private final Heartbeats heartbeats;
     private final PgNotifications notifications;
+    /**
+     * How long PostgreSQL lets a transaction of this server sit idle (waiting for its next statement) before it ends
+     * it and its session, releasing its locks. Ballast's transactions are short; only a stopped process idles.
+     */
+    public static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(10);
+
     /** The fence the current thread's writes run under ({@link #fenced}); null: none. */
     private static final ThreadLocal<Fence> FENCE = new ThreadLocal<>();
 
@@ -130,9 +140,16 @@ public final class Store implements AutoCloseable {
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(jdbcUrl);
+        // While PostgreSQL is down or restarting a request waits at most this long for a connection, then fails
+        // with a retryable error (TransientFailure); HikariCP's default is 30 s.
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         hikari.setPoolName("ballast-postgresql");
         hikari.setMaximumPoolSize(16);
         hikari.setInitializationFailTimeout(10_000);
+        // A replica stopped (SIGSTOP, a frozen VM) inside a transaction would keep its locks — a shard row's share
+        // lock, a placement lock — for as long as its connection lives: PostgreSQL ends such a transaction instead.
+        hikari.setConnectionInitSql(
+                "SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION.toMillis() + "ms'");
         return open(new HikariDataSource(hikari), Dialect.POSTGRESQL, clock, jdbcUrl);
     }
 

@@ -2,7 +2,11 @@ package dev.ballast.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ballast.testing.MutableClock;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controller runtime: requeue-after and back-off on a clock moved by hand (the caller's thread runs the keys
@@ -179,6 +184,44 @@ class ControllerRuntimeTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aStoreOutageFailingEveryKeyIsLoggedOnceWithoutATraceAndAFaultPerKey() {
+        Logger logger = (Logger) LoggerFactory.getLogger(ControllerRuntime.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            ControllerRuntime rt = runtime(
+                    key -> {
+                        if (key.startsWith("down")) {
+                            throw new IllegalStateException(
+                                    "jdbi",
+                                    new SQLException("An I/O error occurred while sending to the backend", "08006"));
+                        }
+                        throw new IllegalStateException("a bug in " + key);
+                    },
+                    new AtomicBoolean(true));
+            for (int i = 0; i < 20; i++) {
+                rt.enqueue("down-" + i);
+            }
+            rt.enqueue("bug-1");
+            rt.enqueue("bug-2");
+            rt.runUntilIdle();
+            assertThat(calls).hasSize(22);
+            List<ILoggingEvent> store = lines.list.stream()
+                    .filter(e -> e.getFormattedMessage().contains("store is unavailable"))
+                    .toList();
+            assertThat(store).as("one line for 20 keys failing on the store").hasSize(1);
+            assertThat(store.get(0).getThrowableProxy()).isNull();
+            assertThat(lines.list.stream().filter(e -> e.getFormattedMessage().contains("a bug in")))
+                    .as("a fault is logged per key, with its trace")
+                    .hasSize(2)
+                    .allSatisfy(e -> assertThat(e.getThrowableProxy()).isNotNull());
+        } finally {
+            logger.detachAppender(lines);
         }
     }
 }

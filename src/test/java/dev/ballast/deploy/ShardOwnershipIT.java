@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +116,45 @@ class ShardOwnershipIT {
             assertThat(a.runFenced(key, () -> ran.add(false)))
                     .as("a knows its lease ran out and does not even try")
                     .isFalse();
+        }
+    }
+
+    @Test
+    void aWriteInFlightUnderTheOldHolderDelaysTheTakeOfItsShardOnlyButNeverBlocksThePass() throws Exception {
+        try (Store store = Store.openPostgres(PostgresFixture.newDatabase(), clock)) {
+            ShardOwnership a = new ShardOwnership(store, "a/1", "a", clock, TTL);
+            a.tick();
+            int shard = 5;
+            long token = store.shardLeases().shards().get(shard).token();
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            Thread writer = Thread.ofPlatform()
+                    .start(() -> store.fenced(
+                            new Fence(shard, "a/1", token),
+                            () -> store.withSharedLock("fence-test", () -> {
+                                inside.countDown(); // the fence was checked: the shard row is share-locked until we end
+                                try {
+                                    finish.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                                return null;
+                            })));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            clock.advance(TTL.plusSeconds(1)); // a is stopped past its lease, its transaction still open
+            ShardOwnership b = new ShardOwnership(store, "b/1", "b", clock, TTL);
+            b.tick();
+            assertThat(b.owns(shard))
+                    .as("the shard waits for the write in flight")
+                    .isFalse();
+            assertThat(b.heldCount())
+                    .as("every other shard is taken in the same pass")
+                    .isEqualTo(Shards.COUNT - 1);
+            finish.countDown();
+            writer.join(10_000);
+            b.tick();
+            assertThat(b.owns(shard)).as("taken at the next pass").isTrue();
+            assertThat(store.shardLeases().shards().get(shard).token()).isEqualTo(token + 1);
         }
     }
 }
