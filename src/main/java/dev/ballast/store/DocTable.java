@@ -104,10 +104,16 @@ final class DocTable<T> {
     }
 
     /** As {@link #where(String, Map, String, int)}, on {@code h} (inside its transaction). */
+    /** Rows fetched at a time by {@link #where(Handle, String, Map, String, int)} inside a transaction. */
+    static final int FETCH_SIZE = 512;
+
     List<Versioned<T>> where(Handle h, String condition, Map<String, Object> binds, String orderBy, int limit) {
         Query q = h.createQuery("SELECT " + key + ", version, doc FROM " + table + " WHERE " + condition
                 + (orderBy == null ? "" : " ORDER BY " + orderBy) + " LIMIT :limit");
         binds.forEach(q::bind);
+        // inside a transaction PostgreSQL's driver then streams the rows (a cursor) instead of holding every raw row
+        // of a large answer (a cluster's live tasks at placement) next to the parsed ones
+        q.setFetchSize(FETCH_SIZE);
         return q.bind("limit", limit).map((rs, ctx) -> row(rs)).list();
     }
 
