@@ -23,7 +23,7 @@ final class EcsHelpers {
     static boolean stable(EcsClient ecs, String cluster, String name) {
         Service s = service(ecs, cluster, name);
         return s.deployments().size() == 1
-                && s.runningCount() == s.desiredCount()
+                && s.runningCount().equals(s.desiredCount()) // Integers: == fails above 127
                 && s.pendingCount() == 0
                 && "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString());
     }

@@ -71,7 +71,7 @@ public final class ServerProcess implements AutoCloseable {
         pb.environment().putAll(env);
         Process p = pb.start();
         ServerProcess sp = new ServerProcess(p, port, log);
-        sp.awaitHealthy(Duration.ofSeconds(30));
+        sp.awaitHealthy(Duration.ofSeconds(90)); // normally ~1.5 s; generous for a loaded machine
         return sp;
     }
 
@@ -128,6 +128,7 @@ public final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(20);
         }
+        threadDump();
         close();
         throw new IllegalStateException("server not healthy after " + timeout + ":\n" + Files.readString(log));
     }
@@ -171,6 +172,31 @@ public final class ServerProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /**
+     * SIGSTOP: every thread of the server freezes where it is (open connections and transactions stay open, its
+     * clock runs on) until {@link #resume()}. The JDK has no API for it, so this runs {@code kill -STOP}.
+     */
+    public void pause() {
+        Processes.run("kill", "-STOP", Long.toString(process.pid()));
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        Processes.run("kill", "-CONT", Long.toString(process.pid()));
+    }
+
+    /** SIGQUIT: the JVM prints every thread's stack to its output (this server's log), to show where it hangs. */
+    private void threadDump() throws InterruptedException {
+        if (process.isAlive()) {
+            try {
+                Processes.run("kill", "-QUIT", Long.toString(process.pid()));
+                Thread.sleep(1_000);
+            } catch (AssertionError exitedMeanwhile) {
+                // nothing to dump
+            }
+        }
+    }
+
     /** SIGKILL: no shutdown hooks, no flushing. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -179,6 +205,13 @@ public final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process.isAlive()) {
+            try {
+                resume(); // a paused server would not act on SIGTERM
+            } catch (AssertionError exitedMeanwhile) {
+                // nothing left to resume
+            }
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
