@@ -130,7 +130,7 @@ public final class ReconcileThroughputBenchmark {
     private static boolean steady(Service s) {
         return s.deployments().size() == 1
                 && "COMPLETED".equals(s.deployments().getFirst().rolloutStateAsString())
-                && s.runningCount() == s.desiredCount()
+                && s.runningCount().equals(s.desiredCount())
                 && s.pendingCount() == 0;
     }
 

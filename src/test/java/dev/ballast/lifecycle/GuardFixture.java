@@ -76,7 +76,7 @@ final class GuardFixture implements AutoCloseable {
     boolean stable(String name) {
         Service s = service(name);
         return s.deployments().size() == 1
-                && s.runningCount() == s.desiredCount()
+                && s.runningCount().equals(s.desiredCount())
                 && s.pendingCount() == 0
                 && "COMPLETED".equals(s.deployments().getFirst().rolloutStateAsString());
     }
