@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ public final class ShardOwnership implements Sharding, AutoCloseable {
     private volatile long actUntil; // epoch ms on the clock; 0: never renewed
     private volatile Runnable onTaken = () -> {};
     private volatile Thread ticker;
-    private final Object passLock = new Object();
+    private final ReentrantLock passLock = new ReentrantLock();
     private boolean closed; // guarded by passLock
     private boolean shardsEnsured;
     private long ticks;
@@ -102,10 +103,13 @@ public final class ShardOwnership implements Sharding, AutoCloseable {
 
     /** One pass: renew, read, give up and take shards (see the class comment). Store failures are logged, not thrown. */
     public void tick() {
-        synchronized (passLock) {
+        passLock.lock();
+        try {
             if (!closed) {
                 pass();
             }
+        } finally {
+            passLock.unlock();
         }
     }
 
@@ -206,10 +210,13 @@ public final class ShardOwnership implements Sharding, AutoCloseable {
         if (t != null) {
             t.interrupt();
         }
-        synchronized (passLock) { // a pass in flight ends first: nothing is taken after the shards are given up
+        passLock.lock(); // a pass in flight ends first: nothing is taken after the shards are given up
+        try {
             closed = true;
             held = Map.of();
             actUntil = 0;
+        } finally {
+            passLock.unlock();
         }
         try {
             leases.leave(holder, clock.millis());

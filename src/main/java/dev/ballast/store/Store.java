@@ -70,7 +70,8 @@ public final class Store implements AutoCloseable {
     private static final ThreadLocal<Fence> FENCE = new ThreadLocal<>();
 
     private final String jdbcUrl;
-    private HikariDataSource leasePool; // PostgreSQL: opened on first use by the shard leases; guarded by this
+    private final ReentrantLock leaseLock = new ReentrantLock(); // guards leasePool and leaseJdbi
+    private HikariDataSource leasePool; // PostgreSQL: opened on first use by the shard leases
     private Jdbi leaseJdbi;
 
     private Store(HikariDataSource dataSource, Dialect dialect, Clock clock, String jdbcUrl) {
@@ -208,10 +209,19 @@ public final class Store implements AutoCloseable {
      * The connections the shard leases use: on PostgreSQL a pool of their own (2 connections, 2 s wait), so that a
      * replica renews its lease however busy the API's pool is; on SQLite the one pool.
      */
-    synchronized Jdbi leaseJdbi() {
+    Jdbi leaseJdbi() {
         if (jdbcUrl == null) {
             return jdbi;
         }
+        leaseLock.lock();
+        try {
+            return openLeasePool();
+        } finally {
+            leaseLock.unlock();
+        }
+    }
+
+    private Jdbi openLeasePool() {
         if (leaseJdbi == null) {
             HikariConfig hikari = new HikariConfig();
             hikari.setJdbcUrl(jdbcUrl);
@@ -394,10 +404,13 @@ public final class Store implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("could not write the last agent heartbeats on close: {}", e.toString());
         }
-        synchronized (this) {
+        leaseLock.lock();
+        try {
             if (leasePool != null) {
                 leasePool.close();
             }
+        } finally {
+            leaseLock.unlock();
         }
         dataSource.close();
     }
