@@ -303,7 +303,10 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
         }
     }
 
-    /** HEAD by digest (verified); the first time an index is seen, its children are recorded. */
+    /**
+     * HEAD by digest (verified); the first time an index is seen, its children are recorded (a registry fact,
+     * written under no fence, as {@link IndexChildrenFetcher} does).
+     */
     private Answer ask(DigestKey key) {
         try {
             Resolution r = registry.resolve(ImageReference.parse(key.reference()));
