@@ -137,15 +137,16 @@ public final class ApiServer implements AutoCloseable {
                 .description("Request body bytes reserved by requests being read or answered")
                 .baseUnit("bytes")
                 .register(metrics);
-        RequestHandler api =
-                new RequestHandler(operations, targetPrefixes, validator, authenticator, apiMetrics, bodies, guard);
+        Clock clock = Clock.systemUTC(); // the API's one clock (its repeated-log windows); none is injected here
+        RequestHandler api = new RequestHandler(
+                operations, targetPrefixes, validator, authenticator, apiMetrics, bodies, guard, clock);
         Handler notificationEndpoint = new NotificationEndpoint(
                 notifications == null ? null : notificationToken,
                 notifications,
                 notifications != null ? notifications.metrics() : new NotificationMetrics(metrics),
                 bodies,
                 guard,
-                Clock.systemUTC());
+                clock);
         WebServer server = WebServer.builder()
                 .address(bind)
                 .port(port)

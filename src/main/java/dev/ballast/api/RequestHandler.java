@@ -53,7 +53,7 @@ final class RequestHandler implements Handler {
     private final ApiMetrics metrics;
     private final BodyBudget bodies;
     private final ConnectionGuard guard;
-    private final RepeatedLog storeFailures = new RepeatedLog(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
+    private final RepeatedLog storeFailures;
 
     RequestHandler(
             Map<String, Operation> operations,
@@ -62,7 +62,9 @@ final class RequestHandler implements Handler {
             Authenticator authenticator,
             ApiMetrics metrics,
             BodyBudget bodies,
-            ConnectionGuard guard) {
+            ConnectionGuard guard,
+            Clock clock) {
+        this.storeFailures = new RepeatedLog(LOG, clock, Duration.ofSeconds(10));
         this.operations = operations;
         this.targetPrefixes = targetPrefixes;
         this.validator = validator;

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * record moved on meanwhile) it is dropped and a new attempt starts. Nothing here is durable: an attempt lost
  * with the process is simply made again by the next leader's pass, as the record is still {@code PENDING}.
  * Revisions whose record waits out a backoff ({@code nextAttemptAt}) start no thread.
+ *
+ * <p>An attempt's thread has no shard fence (fences are per thread) and needs none: the attempt only reads (policies)
+ * and asks registries; the controller pass that claims its outcome stores it under the service's fence.
  */
 public final class BackgroundResolution implements ResolutionStep, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundResolution.class);

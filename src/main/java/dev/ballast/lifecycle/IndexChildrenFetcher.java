@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * store.indexPlatforms()} (a digest that names a single manifest is recorded with no children, so it is not asked
  * again). Each fetch runs on its own virtual thread, never on a controller worker; at most one per digest at a time,
  * a failed one is tried again after {@link #RETRY_AFTER}. {@code fetched} is told after each recorded answer.
+ *
+ * <p>A fetch's thread writes under no shard fence, on purpose: {@code index_platforms} holds registry facts (the
+ * children of a content-addressed digest, the same whichever replica records them), not a controller's decisions.
  */
 public final class IndexChildrenFetcher {
     /** How long a failed fetch of a digest waits before it is tried again. */

@@ -8,6 +8,7 @@ import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.Resolution;
 import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.Fence;
 import dev.ballast.store.FencedException;
 import dev.ballast.store.MissingImage;
 import dev.ballast.store.RevisionRow;
@@ -224,24 +225,48 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
         }
     }
 
+    /** Runs a launch check's writes under the fence its launch ran under; nothing when that shard has moved. */
+    private void fencedLaunchCheck(DigestKey key, Fence fence, Runnable record) {
+        try {
+            store.fenced(fence, () -> {
+                record.run();
+                return null;
+            });
+        } catch (FencedException e) {
+            LOG.info(
+                    "pinned-image launch check {}: not recorded, its shard moved: {}", key.reference(), e.getMessage());
+        }
+    }
+
     /** Digests with a check in flight (for tests). */
     public int inFlight() {
         return inFlight.size();
     }
 
+    /**
+     * Starts a check on a virtual thread of its own. The caller's fence (a launch check runs under the service's,
+     * a sweep under the repository's shard) is captured here: the fence is per thread, and a launch check's answer
+     * is written under the fence of the launch that asked.
+     */
     private void start(DigestKey key, List<Holding> holders, String source) {
         if (!inFlight.add(key)) {
             return;
         }
+        Optional<Fence> fence = store.currentFence();
         try {
-            executor.execute(() -> check(key, holders, source));
+            executor.execute(() -> check(key, holders, source, fence));
         } catch (RejectedExecutionException e) {
             inFlight.remove(key); // closing
         }
     }
 
-    /** One check on its own virtual thread: asks the registry, records the answer, reports, wakes the controllers. */
-    private void check(DigestKey key, List<Holding> holders, String source) {
+    /**
+     * One check on its own virtual thread: asks the registry, records the answer, reports, wakes the controllers. A
+     * sweep's answer is written under the repository's shard as held now; a launch check's under {@code fence}, the
+     * one its launch ran under (none on a lone server), so a replica that lost the service's shard meanwhile writes
+     * no mark, report or re-resolution for it.
+     */
+    private void check(DigestKey key, List<Holding> holders, String source, Optional<Fence> fence) {
         try {
             Answer answer = ask(key);
             checks.get(answer.presence()).increment();
@@ -265,8 +290,10 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
             };
             if (source.equals(SWEEP)) {
                 fenced(key, record); // the sweep's answers are written by the holder of the repository's shard
+            } else if (fence.isPresent()) {
+                fencedLaunchCheck(key, fence.get(), record); // written by the replica launching the service
             } else {
-                record.run(); // a launch check: asked (and written) by the replica launching the service
+                record.run(); // a lone server: nobody else writes
             }
         } catch (RuntimeException e) {
             LOG.warn("pinned-image check of {} failed", key.reference(), e);
@@ -276,7 +303,10 @@ public final class PinnedImageGuard implements LaunchGuard, AutoCloseable {
         }
     }
 
-    /** HEAD by digest (verified); the first time an index is seen, its children are recorded. */
+    /**
+     * HEAD by digest (verified); the first time an index is seen, its children are recorded (a registry fact,
+     * written under no fence, as {@link IndexChildrenFetcher} does).
+     */
     private Answer ask(DigestKey key) {
         try {
             Resolution r = registry.resolve(ImageReference.parse(key.reference()));

@@ -9,6 +9,7 @@ import dev.ballast.registry.RegistryException;
 import dev.ballast.registry.TagHead;
 import dev.ballast.store.FencedException;
 import dev.ballast.store.Sharding;
+import dev.ballast.store.Shards;
 import dev.ballast.store.Store;
 import dev.ballast.store.TagState;
 import dev.ballast.store.TagStates;
@@ -133,12 +134,16 @@ public final class TagWatcher {
      */
     public Pass passOnce() {
         lastPass = clock.millis();
+        boolean[] owned = new boolean[Shards.COUNT]; // read once: both filters below see the same shards
+        for (int shard = 0; shard < Shards.COUNT; shard++) {
+            owned[shard] = sharding.owns(shard);
+        }
         Set<TagKey> tags = new HashSet<>(holdings.tags());
-        tags.removeIf(k -> !sharding.owns(shardKey(k)));
+        tags.removeIf(k -> !owned[Shards.of(shardKey(k))]);
         watched.set(tags.size());
         Map<TagKey, TagState> known = new HashMap<>();
         for (TagState s : store.tagStates().all()) {
-            if (sharding.owns(shardKey(s.key()))) {
+            if (owned[Shards.of(shardKey(s.key()))]) {
                 known.put(s.key(), s);
             }
         }

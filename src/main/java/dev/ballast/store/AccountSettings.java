@@ -16,7 +16,7 @@ public final class AccountSettings {
 
     public void put(Setting s) {
         store.jdbi()
-                .useHandle(h -> h.createUpdate("""
+                .useTransaction(h -> h.createUpdate("""
                         INSERT INTO account_settings (name, principal_arn, value, updated_at) VALUES (:name, :principal, :value, :now)
                         ON CONFLICT (name, principal_arn) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
                         """)

@@ -20,7 +20,7 @@ public final class Approvals {
     /** Approves {@code digest} for the service; approving it again changes nothing. */
     public void approve(String serviceArn, String digest, long at) {
         store.jdbi()
-                .useHandle(h -> h.createUpdate("INSERT INTO digest_approvals (service_arn, digest, approved_at)"
+                .useTransaction(h -> h.createUpdate("INSERT INTO digest_approvals (service_arn, digest, approved_at)"
                                 + " VALUES (:s, :d, :at) ON CONFLICT (service_arn, digest) DO NOTHING")
                         .bind("s", serviceArn)
                         .bind("d", digest)
@@ -43,7 +43,7 @@ public final class Approvals {
     /** Withdraws every approval of the service; returns how many there were. */
     public int clear(String serviceArn) {
         return store.jdbi()
-                .withHandle(h -> h.createUpdate("DELETE FROM digest_approvals WHERE service_arn = :s")
+                .inTransaction(h -> h.createUpdate("DELETE FROM digest_approvals WHERE service_arn = :s")
                         .bind("s", serviceArn)
                         .execute());
     }
@@ -54,7 +54,7 @@ public final class Approvals {
      */
     public List<String> withdrawAllBut(String serviceArn, String digest) {
         return store.jdbi()
-                .withHandle(h -> h.createQuery(
+                .inTransaction(h -> h.createQuery(
                                 "DELETE FROM digest_approvals WHERE service_arn = :s AND digest <> :d RETURNING digest")
                         .bind("s", serviceArn)
                         .bind("d", digest)

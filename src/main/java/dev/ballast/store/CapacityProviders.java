@@ -129,7 +129,7 @@ public final class CapacityProviders {
     /** Replaces a provider's document; false when there is no such provider. */
     public boolean update(CapacityProviderRow p) {
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate(
+                        .inTransaction(h -> h.createUpdate(
                                         "UPDATE capacity_providers SET doc = :doc, updated_at = :now WHERE name = :name")
                                 .bind("name", p.name())
                                 .bind("doc", p.doc())

@@ -83,7 +83,7 @@ public final class Clusters {
     /** Replaces the document of an ACTIVE cluster; false when there is none. */
     public boolean updateDoc(String name, String doc) {
         return store.jdbi()
-                        .withHandle(h -> published(
+                        .inTransaction(h -> published(
                                 h,
                                 name,
                                 h.createUpdate(
@@ -116,7 +116,7 @@ public final class Clusters {
     /** Marks an ACTIVE cluster INACTIVE; false when there is none. */
     public boolean deactivate(String name) {
         return store.jdbi()
-                        .withHandle(h -> published(
+                        .inTransaction(h -> published(
                                 h,
                                 name,
                                 h.createUpdate(

@@ -55,7 +55,7 @@ public final class Events {
     public boolean addOnce(String serviceArn, String key, String message) {
         long now = store.now();
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate(
+                        .inTransaction(h -> h.createUpdate(
                                         "INSERT INTO service_events (id, service_arn, created_at, seq, message) VALUES (:id, :s, :now, "
                                                 + "(SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE service_arn = :s), :m) "
                                                 + "ON CONFLICT (id) DO NOTHING")

@@ -18,10 +18,15 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * Makes every write under a {@link Fence} check it: an outermost transaction opened on a thread with a fence set
  * ({@link Store#fenced}) first runs the check ({@link ShardLeases#stillHeld}) inside that transaction and is rolled
  * back with a {@link FencedException} when the shard has moved; nested transactions join the outer one, already
- * checked. A write statement run outside any transaction under a fence (autocommit) is checked just before it runs
- * (the check and the write are then two statements; the store's controller writes run in transactions).
+ * checked. Every store write runs in a transaction; a write statement run outside any transaction under a fence
+ * (autocommit) is a mistake: with the system property {@value #STRICT} set to {@code true} (the tests set it) it is
+ * refused with an {@link IllegalStateException}, otherwise it is checked just before it runs (the check and the
+ * write are then two statements, not one atomic step).
  */
 final class FencingTransactions extends DelegatingTransactionHandler {
+    /** The system property that makes a fenced write outside a transaction fail instead of being checked. */
+    static final String STRICT = "ballast.fence.strict";
+
     private final Supplier<Fence> fence;
     private final Store.Dialect dialect;
 
@@ -69,6 +74,11 @@ final class FencingTransactions extends DelegatingTransactionHandler {
 
     /** The check for a write statement run outside a transaction under a fence. */
     static StatementCustomizer autocommitWrites(Supplier<Fence> fence) {
+        return autocommitWrites(fence, Boolean.getBoolean(STRICT));
+    }
+
+    /** As above; {@code strict}: refuse such a write (a store write that should run in a transaction) instead. */
+    static StatementCustomizer autocommitWrites(Supplier<Fence> fence, boolean strict) {
         return new StatementCustomizer() {
             @Override
             public void beforeExecution(PreparedStatement stmt, StatementContext ctx) throws SQLException {
@@ -76,6 +86,10 @@ final class FencingTransactions extends DelegatingTransactionHandler {
                 Connection c = ctx.getConnection();
                 if (f == null || !c.getAutoCommit() || !isWrite(ctx.getRenderedSql())) {
                     return;
+                }
+                if (strict) {
+                    throw new IllegalStateException(
+                            "a fenced write must run in a transaction: " + ctx.getRenderedSql() + " (under " + f + ")");
                 }
                 try (PreparedStatement q =
                         c.prepareStatement("SELECT token FROM shard_leases WHERE shard = ? AND holder = ?")) {

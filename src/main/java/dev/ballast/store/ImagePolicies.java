@@ -45,7 +45,7 @@ public final class ImagePolicies {
     public void put(String serviceArn, ImageLifecyclePolicy policy) {
         String json = StoreJson.write(policy, "service image policy");
         store.jdbi()
-                .useHandle(h -> h.createUpdate("""
+                .useTransaction(h -> h.createUpdate("""
                         INSERT INTO service_image_policies (service_arn, policy, updated_at) VALUES (:s, :p, :now)
                         ON CONFLICT (service_arn) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at
                         """)
@@ -58,7 +58,7 @@ public final class ImagePolicies {
     /** Removes the service's policy (it uses the default again); false if it had none. */
     public boolean delete(String serviceArn) {
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate("DELETE FROM service_image_policies WHERE service_arn = :s")
+                        .inTransaction(h -> h.createUpdate("DELETE FROM service_image_policies WHERE service_arn = :s")
                                 .bind("s", serviceArn)
                                 .execute())
                 == 1;

@@ -16,7 +16,7 @@ public final class ImageRules {
 
     public void put(Rule r) {
         store.jdbi()
-                .useHandle(h -> h.createUpdate("""
+                .useTransaction(h -> h.createUpdate("""
                         INSERT INTO image_rules (scope, pattern, mode, created_at) VALUES (:scope, :pattern, :mode, :now)
                         ON CONFLICT (scope, pattern) DO UPDATE SET mode = excluded.mode
                         """)
@@ -29,7 +29,7 @@ public final class ImageRules {
 
     public boolean delete(String scope, String pattern) {
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate(
+                        .inTransaction(h -> h.createUpdate(
                                         "DELETE FROM image_rules WHERE scope = :scope AND pattern = :pattern")
                                 .bind("scope", scope)
                                 .bind("pattern", pattern)

@@ -34,7 +34,7 @@ public final class IndexPlatforms {
     public void record(String registry, String repository, String indexDigest, Map<String, String> platforms) {
         String json = StoreJson.write(new TreeMap<>(platforms), "index platforms");
         store.jdbi()
-                .useHandle(h -> h.createUpdate("INSERT INTO index_platforms (registry, repository, index_digest,"
+                .useTransaction(h -> h.createUpdate("INSERT INTO index_platforms (registry, repository, index_digest,"
                                 + " platforms) VALUES (:registry, :repository, :d, :p)"
                                 + " ON CONFLICT (registry, repository, index_digest) DO NOTHING")
                         .bind("registry", registry)

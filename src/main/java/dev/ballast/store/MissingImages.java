@@ -17,7 +17,7 @@ public final class MissingImages {
     /** Records the digest as missing; true if it was not already recorded (the first detection is kept). */
     public boolean mark(MissingImage m) {
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate("INSERT INTO missing_images (" + COLUMNS
+                        .inTransaction(h -> h.createUpdate("INSERT INTO missing_images (" + COLUMNS
                                         + ") VALUES (:registry, :repository, :digest, :at, :source)"
                                         + " ON CONFLICT (registry, repository, digest) DO NOTHING")
                                 .bind("registry", m.registry())
@@ -32,7 +32,7 @@ public final class MissingImages {
     /** Forgets the digest (it was found present again); false if it was not recorded. */
     public boolean clear(String registry, String repository, String digest) {
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate(
+                        .inTransaction(h -> h.createUpdate(
                                         "DELETE FROM missing_images"
                                                 + " WHERE registry = :registry AND repository = :repository AND digest = :digest")
                                 .bind("registry", registry)

@@ -36,7 +36,7 @@ public final class MovedTagRollouts {
     /** Records a rollout that just started (its outcome is ignored: it is open). */
     public void started(Rollout r) {
         store.jdbi()
-                .useHandle(h -> h.createUpdate("INSERT INTO moved_tag_rollouts (" + COLUMNS
+                .useTransaction(h -> h.createUpdate("INSERT INTO moved_tag_rollouts (" + COLUMNS
                                 + ") VALUES (:id, :s, :k, :t, :d, :p, :at, NULL, NULL)"
                                 + " ON CONFLICT (deployment_id) DO NOTHING")
                         .bind("id", r.deploymentId())
@@ -52,12 +52,13 @@ public final class MovedTagRollouts {
     /** Ends an open rollout; false when it was not open (another pass ended it). */
     public boolean finished(String deploymentId, MovedTagOutcome outcome, long at) {
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate("UPDATE moved_tag_rollouts SET outcome = :o, finished_at = :at"
-                                        + " WHERE deployment_id = :id AND outcome IS NULL")
-                                .bind("o", outcome.wire())
-                                .bind("at", at)
-                                .bind("id", deploymentId)
-                                .execute())
+                        .inTransaction(
+                                h -> h.createUpdate("UPDATE moved_tag_rollouts SET outcome = :o, finished_at = :at"
+                                                + " WHERE deployment_id = :id AND outcome IS NULL")
+                                        .bind("o", outcome.wire())
+                                        .bind("at", at)
+                                        .bind("id", deploymentId)
+                                        .execute())
                 == 1;
     }
 

@@ -84,7 +84,7 @@ public final class TagStates {
      */
     public boolean checked(TagKey key, long at) {
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate("UPDATE tag_states SET checked_at = :at"
+                        .inTransaction(h -> h.createUpdate("UPDATE tag_states SET checked_at = :at"
                                         + " WHERE registry = :registry AND repository = :repository AND tag = :tag"
                                         + " AND checked_at <= :at")
                                 .bind("at", at)
@@ -98,7 +98,7 @@ public final class TagStates {
     /** Forgets the tag (nothing references it any more); false if it was unknown. */
     public boolean delete(TagKey key) {
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate("DELETE FROM tag_states"
+                        .inTransaction(h -> h.createUpdate("DELETE FROM tag_states"
                                         + " WHERE registry = :registry AND repository = :repository AND tag = :tag")
                                 .bind("registry", key.registry())
                                 .bind("repository", key.repository())

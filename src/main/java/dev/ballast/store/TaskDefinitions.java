@@ -127,7 +127,7 @@ public final class TaskDefinitions {
     public boolean transition(String family, int revision, String from, String to) {
         String stamp = to.equals(TaskDefinitionStatus.INACTIVE.wire()) ? "deregistered_at" : "delete_requested_at";
         return store.jdbi()
-                        .withHandle(h -> h.createUpdate("UPDATE task_definitions SET status = :to, " + stamp
+                        .inTransaction(h -> h.createUpdate("UPDATE task_definitions SET status = :to, " + stamp
                                         + " = :now WHERE family = :family AND revision = :revision AND status = :from")
                                 .bind("to", to)
                                 .bind("from", from)

@@ -60,6 +60,7 @@ public final class ServerProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC",
                 "-Xmx192m",
+                "-Dballast.fence.strict=true", // a fenced write outside a transaction fails (FencingTransactions)
                 "-jar",
                 jar().toString(),
                 "server",
@@ -89,6 +90,7 @@ public final class ServerProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC",
                 "-Xmx192m",
+                "-Dballast.fence.strict=true", // a fenced write outside a transaction fails (FencingTransactions)
                 "-jar",
                 jar().toString(),
                 "server",
