@@ -101,9 +101,10 @@ public final class BallastServer implements AutoCloseable {
         CompletableFuture<ApiServer.Model> model =
                 CompletableFuture.supplyAsync(ApiServer.Model::load, Thread::startVirtualThread);
         ServerConfig.Storage storage = config.storage();
+        String holder = leaseHolder(config.controllers().replica()); // this process among the replicas
         Store store = storage.storeUrl() == null
                 ? Store.openSqlite(storage.dataDir(), config.clock())
-                : Store.openPostgres(storage.storeUrl(), config.clock());
+                : Store.openPostgres(storage.storeUrl(), config.clock(), holder);
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -139,7 +140,7 @@ public final class BallastServer implements AutoCloseable {
             ShardOwnership shards = store.dialect() == Store.Dialect.POSTGRESQL
                     ? new ShardOwnership(
                             store,
-                            leaseHolder(config.controllers().replica()),
+                            holder,
                             config.controllers().replica().nodeName(),
                             clock,
                             config.controllers().replica().controllerLease())

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replicas sharing this store and which of them holds each {@link Shards shard} (V15). A replica is live while
@@ -16,6 +18,7 @@ import org.jdbi.v3.core.JdbiException;
  * rebalances or stops. Conditional single statements, so two replicas racing for a shard cannot both win.
  */
 public final class ShardLeases {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardLeases.class);
     /** How long a take waits for writes in flight under the old holder's fence before it gives up for this pass. */
     static final Duration TAKE_LOCK_WAIT = Duration.ofSeconds(1);
 
@@ -112,10 +115,42 @@ public final class ShardLeases {
             });
         } catch (JdbiException e) {
             if (isLockTimeout(e)) {
-                return OptionalLong.empty(); // a write under the old holder's fence is still open: next pass
+                endSessionsOfDeadHolder(shard, now); // a write under the old holder's fence is still open
+                return OptionalLong.empty(); // next pass
             }
             throw e;
         }
+    }
+
+    /**
+     * When {@code shard}'s holder is not live, ends its sessions on PostgreSQL: a process stopped (SIGSTOP, a frozen VM)
+     * while PostgreSQL was sending it rows keeps its transaction "active", which no idle timeout ends, and its share
+     * lock on the shard row with it. Its writes are refused by the fence anyway; ending its sessions releases the locks.
+     */
+    private void endSessionsOfDeadHolder(int shard, long now) {
+        store.leaseJdbi().useHandle(h -> {
+            String holder = h.createQuery("SELECT holder FROM shard_leases WHERE shard = :shard AND holder IS NOT NULL"
+                            + " AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.holder = shard_leases.holder"
+                            + " AND r.expires_at >= :now)")
+                    .bind("shard", shard)
+                    .bind("now", now)
+                    .mapTo(String.class)
+                    .findOne()
+                    .orElse(null);
+            if (holder != null) {
+                int ended = h.createQuery("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                + " WHERE application_name = :app AND pid <> pg_backend_pid()")
+                        .bind("app", Store.applicationName(holder))
+                        .mapTo(Integer.class)
+                        .one();
+                LOG.info(
+                        "shard {}: its holder {} is not live and still holds it in an open transaction: ended its {}"
+                                + " database sessions",
+                        shard,
+                        holder,
+                        ended);
+            }
+        });
     }
 
     private static boolean isLockTimeout(Throwable e) {

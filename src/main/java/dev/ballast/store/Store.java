@@ -66,6 +66,16 @@ public final class Store implements AutoCloseable {
      */
     public static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(10);
 
+    /**
+     * The PostgreSQL {@code application_name} of replica {@code holder}'s connections: its per-process suffix first
+     * (the name is cut at 63 bytes), then its node name.
+     */
+    public static String applicationName(String holder) {
+        int slash = holder.lastIndexOf('/');
+        String name = "ballast " + holder.substring(slash + 1) + " " + holder.substring(0, Math.max(slash, 0));
+        return name.length() > 63 ? name.substring(0, 63) : name;
+    }
+
     /** The fence the current thread's writes run under ({@link #fenced}); null: none. */
     private static final ThreadLocal<Fence> FENCE = new ThreadLocal<>();
 
@@ -140,6 +150,15 @@ public final class Store implements AutoCloseable {
 
     /** PostgreSQL at a JDBC URL ({@code jdbc:postgresql://host:port/db?user=…&password=…}). */
     public static Store openPostgres(String jdbcUrl, Clock clock) {
+        return openPostgres(jdbcUrl, clock, null);
+    }
+
+    /**
+     * As {@link #openPostgres(String, Clock)}, every connection of this server naming it as replica {@code holder}
+     * ({@code application_name}, {@link #applicationName}): a replica that takes over the shards of one no longer
+     * live can then end that replica's sessions, and with them the locks a stopped process still holds.
+     */
+    public static Store openPostgres(String jdbcUrl, Clock clock, String holder) {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException(
                     "store URL must start with jdbc:postgresql: (got a URL of another kind)");
@@ -150,6 +169,9 @@ public final class Store implements AutoCloseable {
         // with a retryable error (TransientFailure); HikariCP's default is 30 s.
         hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         hikari.setPoolName("ballast-postgresql");
+        if (holder != null) {
+            hikari.addDataSourceProperty("ApplicationName", applicationName(holder));
+        }
         hikari.setMaximumPoolSize(16);
         hikari.setInitializationFailTimeout(10_000);
         // A replica stopped (SIGSTOP, a frozen VM) inside a transaction would keep its locks — a shard row's share
@@ -226,6 +248,10 @@ public final class Store implements AutoCloseable {
             HikariConfig hikari = new HikariConfig();
             hikari.setJdbcUrl(jdbcUrl);
             hikari.setPoolName("ballast-leases");
+            Object app = dataSource.getDataSourceProperties().get("ApplicationName");
+            if (app != null) {
+                hikari.addDataSourceProperty("ApplicationName", app);
+            }
             hikari.setMaximumPoolSize(2);
             hikari.setMinimumIdle(1);
             hikari.setConnectionTimeout(2_000);

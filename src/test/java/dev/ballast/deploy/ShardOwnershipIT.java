@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -120,18 +121,22 @@ class ShardOwnershipIT {
     }
 
     @Test
-    void aWriteInFlightUnderTheOldHolderDelaysTheTakeOfItsShardOnlyButNeverBlocksThePass() throws Exception {
-        try (Store store = Store.openPostgres(PostgresFixture.newDatabase(), clock)) {
-            ShardOwnership a = new ShardOwnership(store, "a/1", "a", clock, TTL);
+    void aWriteInFlightUnderADeadHolderDelaysTheTakeOfItsShardByOnePassAndItsSessionsAreEnded() throws Exception {
+        String url = PostgresFixture.newDatabase();
+        try (Store storeA = Store.openPostgres(url, clock, "a/1");
+                Store storeB = Store.openPostgres(url, clock, "b/1")) {
+            ShardOwnership a = new ShardOwnership(storeA, "a/1", "a", clock, TTL);
             a.tick();
             int shard = 5;
-            long token = store.shardLeases().shards().get(shard).token();
+            long token = storeA.shardLeases().shards().get(shard).token();
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch finish = new CountDownLatch(1);
-            Thread writer = Thread.ofPlatform()
-                    .start(() -> store.fenced(
+            AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    storeA.fenced(
                             new Fence(shard, "a/1", token),
-                            () -> store.withSharedLock("fence-test", () -> {
+                            () -> storeA.withSharedLock("fence-test", () -> {
                                 inside.countDown(); // the fence was checked: the shard row is share-locked until we end
                                 try {
                                     finish.await();
@@ -139,10 +144,14 @@ class ShardOwnershipIT {
                                     Thread.currentThread().interrupt();
                                 }
                                 return null;
-                            })));
+                            }));
+                } catch (RuntimeException e) {
+                    writerFailure.set(e);
+                }
+            });
             assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
             clock.advance(TTL.plusSeconds(1)); // a is stopped past its lease, its transaction still open
-            ShardOwnership b = new ShardOwnership(store, "b/1", "b", clock, TTL);
+            ShardOwnership b = new ShardOwnership(storeB, "b/1", "b", clock, TTL);
             b.tick();
             assertThat(b.owns(shard))
                     .as("the shard waits for the write in flight")
@@ -150,11 +159,14 @@ class ShardOwnershipIT {
             assertThat(b.heldCount())
                     .as("every other shard is taken in the same pass")
                     .isEqualTo(Shards.COUNT - 1);
+            b.tick();
+            assertThat(b.owns(shard))
+                    .as("taken at the next pass: the dead holder's sessions were ended, its transaction with them")
+                    .isTrue();
+            assertThat(storeB.shardLeases().shards().get(shard).token()).isEqualTo(token + 1);
             finish.countDown();
             writer.join(10_000);
-            b.tick();
-            assertThat(b.owns(shard)).as("taken at the next pass").isTrue();
-            assertThat(store.shardLeases().shards().get(shard).token()).isEqualTo(token + 1);
+            assertThat(writerFailure.get()).as("a's transaction did not commit").isNotNull();
         }
     }
 }
