@@ -234,21 +234,15 @@ public final class BallastServer implements AutoCloseable {
             wakeControllers.set(reconcilers::wake);
             // writes on other replicas wake this one's controllers at once: a service (or one of its tasks) is queued
             // by
-            // its key; a cluster's change, or "everything" after a lost notification connection, queues a resync of
-            // every service. This server's own API writes wake them directly; the controllers' own writes
+            // its key; an instance's or cluster's change, or "everything" after a lost notification connection, queues
+            // a resync of every service. This server's own API writes wake them directly; the controllers' own writes
             // do not requeue their service (a level-triggered pass would otherwise wake itself after every write).
             store.changes().subscribe((change, fromThisServer) -> {
                 if (change.kind() == Change.Kind.INSTANCE) {
                     reconcilers.instanceChanged(change.id()); // a joining or draining instance: DAEMON services
                 }
-                if (fromThisServer
-                        || change.kind() == Change.Kind.INSTANCE_TASKS
-                        || change.kind() == Change.Kind.INSTANCE) {
-                    // a task's change also arrives as its service's; an instance row is written by every placement
-                    // (its free resources): waking every service for each would make each replica reconcile its
-                    // services once per placement anywhere — the periodic resync (one reconcile period) covers
-                    // capacity freed or added elsewhere, as it does for this server's own placements
-                    return;
+                if (fromThisServer || change.kind() == Change.Kind.INSTANCE_TASKS) {
+                    return; // a task's change also arrives as its service's
                 }
                 if (change.kind() == Change.Kind.SERVICE) {
                     reconcilers.enqueue(change.id());
