@@ -153,7 +153,7 @@ public record ServerConfig(
      * @param reconcilePeriod how often every service is reconciled when nothing wakes them
      * @param stoppedTaskRetention how long stopped tasks stay visible before they are purged
      * @param reconcileWorkers how many services the controllers reconcile at once (--reconcile-workers)
-     * @param replica this server among replicas sharing a store, and the controller lease
+     * @param replica this server among replicas sharing a store, and its lease on the controller shards
      */
     public record Controllers(
             Duration reconcilePeriod, Duration stoppedTaskRetention, Replica replica, int reconcileWorkers) {

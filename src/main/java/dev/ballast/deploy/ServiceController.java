@@ -75,8 +75,9 @@ public final class ServiceController {
     }
 
     /**
-     * As above; {@code leading} (the controller lease) is asked again right before tasks are launched, the one
-     * write two replicas must never both make (the runtime asks it before every reconcile too).
+     * As above; {@code leading} (does this replica still hold the shard this reconcile runs under) is asked again
+     * right before tasks are launched, the one write two replicas must never both make (the runtime asks it before
+     * every reconcile too, and the shard's fence refuses the write if it moved meanwhile).
      */
     public ServiceController(
             Store store,

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Purges stopped tasks once they have been stopped for longer than the retention (ECS keeps them about an hour),
  * so that the store does not grow with every task ever run. Runs as part of the reconcile pass (on the replica
- * holding the controller lease), at most once per {@link #EVERY}, deleting at most {@link #BATCH} tasks per
+ * holding shard 0, under its fence), at most once per {@link #EVERY}, deleting at most {@link #BATCH} tasks per
  * transaction and {@link #BATCHES_PER_PASS} batches per pass: a large backlog is worked off over several passes
  * without holding the store for long. Every tenth run also trims each service's events to the newest
  * {@link #EVENTS_KEPT}.

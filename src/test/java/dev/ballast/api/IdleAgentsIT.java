@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * cost the server at most one database query per agent per heartbeat interval, and a task assigned to one of
  * them reaches it by a change notification, not when its poll's wait runs out.
  *
- * <p>The server's own loops (controllers every 250 ms, the controller lease, instance health) query the store
+ * <p>The server's own loops (controllers every 250 ms, the shard lease, instance health) query the store
  * whatever the agents do; so a twin server with the same configuration and no agents runs alongside, and the
  * agents' cost is the difference of the two servers' {@code ballast_db_queries_total} over the same window.
  * The window is {@value #INTERVALS} heartbeat intervals of {@value #WAIT_SECONDS} s (the suite's bound; the
