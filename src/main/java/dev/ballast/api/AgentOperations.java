@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The agent side of the API (docs/agent-protocol.md). SubmitTaskStateChange and SubmitContainerStateChange
@@ -55,6 +56,7 @@ public final class AgentOperations {
     private final Duration clockCheck;
 
     private final Runnable wakeControllers;
+    private final Consumer<String> wakeService;
     private final PollViews views;
 
     /**
@@ -66,13 +68,15 @@ public final class AgentOperations {
             ContainerInstanceOperations instances,
             Clock clock,
             Duration maxWait,
-            Runnable wakeControllers) {
+            Runnable wakeControllers,
+            Consumer<String> wakeService) {
         this.store = store;
         this.instances = instances;
         this.clock = clock;
         this.maxWait = maxWait;
         this.clockCheck = Duration.ofSeconds(1);
         this.wakeControllers = wakeControllers;
+        this.wakeService = wakeService;
         this.views = new PollViews(store, clock);
     }
 
@@ -254,6 +258,7 @@ public final class AgentOperations {
         InstanceRow instance = instances.find(cluster, call.containerInstance()).value();
         String ref = Params.required(in, "task");
         String taskArn = instances.taskArn(cluster, ref);
+        String[] service = new String[1];
         try {
             Cas.update(
                     () -> Optional.of(store.tasks()
@@ -261,6 +266,7 @@ public final class AgentOperations {
                             .orElseThrow(() -> AwsException.invalidParameter(
                                     "The referenced task was not found: " + ShapeValidator.clip(ref) + "."))),
                     t -> {
+                        service[0] = t.serviceArn();
                         if (!instance.arn().equals(t.containerInstanceArn())) {
                             throw AwsException.accessDenied(
                                     "Task " + t.arn() + " is not on container instance " + instance.arn() + ".");
@@ -283,7 +289,13 @@ public final class AgentOperations {
             throw AwsException.contended("Task " + taskArn);
         }
         store.heartbeats().record(instance.arn(), clock.millis(), instance.agentConnected());
-        wakeControllers.run();
+        if (service[0] != null && !TaskStatus.STOPPED.wire().equals(status)) {
+            // a service task moved on (pulled, started, running): only its service has anything to do now — waking
+            // every service on each report kept a replica's controllers busy with all its services during launches
+            wakeService.accept(service[0]);
+        } else {
+            wakeControllers.run(); // a stop frees capacity other services may be waiting for
+        }
     }
 
     /**

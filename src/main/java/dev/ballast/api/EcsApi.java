@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -35,6 +36,7 @@ public final class EcsApi {
             Launcher launcher,
             RunTaskResolution runTask,
             Runnable wakeControllers,
+            Consumer<String> wakeService,
             Runnable wakeAgents,
             RegistryAccess registryAccess,
             Function<DigestKey, Optional<Map<String, String>>> indexChildren) {}
@@ -82,7 +84,8 @@ public final class EcsApi {
                 new ContainerInstanceOperations(store, account, clusters, clock, workers.wakeControllers());
         instances.register(operations);
         new AttributeOperations(store, instances, workers.wakeControllers()).register(operations);
-        AgentOperations agents = new AgentOperations(store, instances, clock, maxPollWait, workers.wakeControllers());
+        AgentOperations agents = new AgentOperations(
+                store, instances, clock, maxPollWait, workers.wakeControllers(), workers.wakeService());
         agents.registerEcs(operations);
         ResourceRefs refs = new ResourceRefs(account);
         Map<String, Predicate<String>> taggable = Map.of(

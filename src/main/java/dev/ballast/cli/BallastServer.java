@@ -273,6 +273,7 @@ public final class BallastServer implements AutoCloseable {
                                 }
                             },
                             reconcilers::wake,
+                            reconcilers::enqueue,
                             () -> wakeAgents.get().run(),
                             config.registries().client().access(),
                             indexChildren::children),
