@@ -115,7 +115,13 @@ public final class ShardLeases {
             });
         } catch (JdbiException e) {
             if (isLockTimeout(e)) {
-                endSessionsOfDeadHolder(shard, now); // a write under the old holder's fence is still open
+                try {
+                    endSessionsOfDeadHolder(shard, now); // a write under the old holder's fence is still open
+                } catch (JdbiException denied) {
+                    // e.g. the replicas use different database users: its transaction then ends by PostgreSQL's
+                    // idle timeout, or when the stopped process resumes
+                    LOG.warn("shard {}: could not end the sessions of its dead holder: {}", shard, denied.toString());
+                }
                 return OptionalLong.empty(); // next pass
             }
             throw e;
