@@ -2,6 +2,7 @@ package dev.ballast.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.testing.Clients;
 import dev.ballast.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,9 @@ class ConcurrentWritersTest {
                 for (int c = 0; c < CALLERS; c++) {
                     int caller = c;
                     calls.add(pool.submit(() -> {
-                        try (EcsClient ecs = server.client()) {
+                        // the SDK's standard retries, as real callers have: a write refused for contention
+                        // (ThrottlingException) is an answer to retry; a hang or any other error still fails here
+                        try (EcsClient ecs = Clients.ecsWithRetries(server.endpoint(), "test", "test")) {
                             for (int i = 0; i < SERVICES_EACH; i++) {
                                 String name = "w-" + caller + "-" + i;
                                 ecs.createService(r -> r.serviceName(name)

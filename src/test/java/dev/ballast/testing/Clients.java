@@ -21,4 +21,17 @@ public final class Clients {
                 .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
                 .build();
     }
+
+    /**
+     * As {@link #ecs}, but with the SDK's standard retries (up to 3 attempts with back-off on throttling and server
+     * errors), as real callers have: for tests whose point is that every call is eventually answered.
+     */
+    public static EcsClient ecsWithRetries(URI endpoint, String accessKey, String secret) {
+        return EcsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
 }
