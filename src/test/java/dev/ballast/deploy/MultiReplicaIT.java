@@ -12,14 +12,8 @@ import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.ScriptedServer;
 import dev.ballast.testing.ServerProcess;
 import dev.ballast.testing.TestImages;
-import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -54,21 +48,21 @@ class MultiReplicaIT {
                     () -> !hold.get()))) {
                 // b starts first and takes every shard; it runs no agent. a runs the two container instances and
                 // joins: the shards are split 32/32.
-                ServerProcess b = replica(store, "b", 0);
-                try (ServerProcess a = replica(store, "a", 2);
+                ServerProcess b = Replicas.start(store, "b", 0, "3s");
+                try (ServerProcess a = Replicas.start(store, "a", 2, "3s");
                         EcsClient ecs = Clients.ecs(a.endpoint(), "test", "test")) {
                     Eventually.await(
                             "the shards split evenly",
                             Duration.ofSeconds(30),
-                            () -> shards(a) == Shards.COUNT / 2 && shards(b) == Shards.COUNT / 2);
+                            () -> Replicas.shards(a) == Shards.COUNT / 2 && Replicas.shards(b) == Shards.COUNT / 2);
                     String clusterArn = ecs.describeClusters(r -> r.clusters("default"))
                             .clusters()
                             .getFirst()
                             .clusterArn();
-                    Set<Integer> heldByB = shardsOf(store, "b/");
+                    Set<Integer> heldByB = Replicas.shardsOf(store, "b/");
                     String name = IntStream.range(0, 1_000)
                             .mapToObj(i -> "replicas-" + i)
-                            .filter(n -> heldByB.contains(Shards.of(serviceArn(clusterArn, n))))
+                            .filter(n -> heldByB.contains(Shards.of(Replicas.serviceArn(clusterArn, n))))
                             .findFirst()
                             .orElseThrow();
 
@@ -84,7 +78,7 @@ class MultiReplicaIT {
                                     .desiredCount(4))
                             .service()
                             .serviceArn();
-                    assertThat(arn).isEqualTo(serviceArn(clusterArn, name));
+                    assertThat(arn).isEqualTo(Replicas.serviceArn(clusterArn, name));
                     Eventually.await(
                             "b places 4 tasks",
                             Duration.ofSeconds(60),
@@ -106,7 +100,7 @@ class MultiReplicaIT {
                             "a takes b's shards and finishes the deployment",
                             Duration.ofSeconds(120),
                             () -> EcsHelpers.stable(ecs, "default", name));
-                    assertThat(shards(a)).isEqualTo(Shards.COUNT);
+                    assertThat(Replicas.shards(a)).isEqualTo(Shards.COUNT);
                     List<Task> tasks = allTasks(ecs, name);
                     assertThat(tasks).as("no task launched twice").hasSize(4).allSatisfy(t -> {
                         assertThat(t.lastStatus()).isEqualTo("RUNNING");
@@ -135,37 +129,13 @@ class MultiReplicaIT {
         }
     }
 
-    /** A service's ARN as Ballast forms it (the cluster's ARN with {@code cluster/} → {@code service/}, then the name). */
-    private static String serviceArn(String clusterArn, String name) {
-        return clusterArn.replace(":cluster/", ":service/") + "/" + name;
-    }
-
-    /** The shards held by the replica whose holder id starts with {@code prefix} (its node name and a slash). */
-    private static Set<Integer> shardsOf(String store, String prefix) throws Exception {
-        Set<Integer> out = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(store);
-                PreparedStatement q = c.prepareStatement("SELECT shard FROM shard_leases WHERE holder LIKE ?")) {
-            q.setString(1, prefix + "%");
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getInt(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static int shards(ServerProcess server) {
-        return (int) server.metric("ballast_controller_shards");
-    }
-
     @Test
     void runTaskOnBothReplicasAtOnceNeverOverfillsAnInstance() throws Exception {
         String store = PostgresFixture.newDatabase();
         try (RegistryFixture registry = RegistryFixture.start()) {
             registry.images().push("demo/fill:v1", TestImages.Format.OCI, "fill-1");
-            try (ServerProcess a = replica(store, "a", 1);
-                    ServerProcess b = replica(store, "b", 0);
+            try (ServerProcess a = Replicas.start(store, "a", 1, "3s");
+                    ServerProcess b = Replicas.start(store, "b", 0, "3s");
                     EcsClient viaA = Clients.ecs(a.endpoint(), "test", "test");
                     EcsClient viaB = Clients.ecs(b.endpoint(), "test", "test")) {
                 // one instance of 4096 MiB: room for exactly 4 tasks of 1024 MiB
@@ -200,23 +170,6 @@ class MultiReplicaIT {
                 assertThat(viaB.listTasks(r -> r.family("fill")).taskArns()).hasSize(4);
             }
         }
-    }
-
-    private static ServerProcess replica(String store, String node, int instances) throws Exception {
-        return ServerProcess.start(
-                ServerProcess.freePort(),
-                "--data-dir",
-                Files.createTempDirectory("ballast-replica-").toString(),
-                "--store",
-                store,
-                "--node-name",
-                node,
-                "--simulated-instances",
-                Integer.toString(instances),
-                "--controller-lease",
-                "3s",
-                "--runtime",
-                "simulated");
     }
 
     private static List<Task> allTasks(EcsClient ecs, String service) {
