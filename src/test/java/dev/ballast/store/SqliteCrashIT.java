@@ -164,6 +164,9 @@ class SqliteCrashIT {
                         }
                         default -> {
                             String arn = lastDefinition;
+                            if (arn == null) {
+                                continue; // this round's first registration was throttled: nothing to tag yet
+                            }
                             String key = "k-" + round + "-" + i;
                             ecs.tagResource(q -> q.resourceArn(arn)
                                     .tags(Tag.builder().key(key).value("v").build()));
