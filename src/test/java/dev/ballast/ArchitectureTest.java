@@ -54,8 +54,22 @@ class ArchitectureTest {
                             "core",
                             "model")),
             Map.entry(
+                    "console",
+                    Set.of(
+                            "api",
+                            "lifecycle",
+                            "deploy",
+                            "schedule",
+                            "resolve",
+                            "registry",
+                            "image",
+                            "store",
+                            "core",
+                            "model")),
+            Map.entry(
                     "cli",
                     Set.of(
+                            "console",
                             "api",
                             "lifecycle",
                             "deploy",

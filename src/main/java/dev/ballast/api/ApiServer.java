@@ -7,6 +7,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Gauge;
@@ -108,7 +109,8 @@ public final class ApiServer implements AutoCloseable {
             PrometheusMeterRegistry metrics,
             BooleanSupplier ready,
             Limits limits) {
-        return start(model, bind, port, operations, targetPrefixes, authenticator, metrics, ready, limits, null, null);
+        return start(
+                model, bind, port, operations, targetPrefixes, authenticator, metrics, ready, limits, null, null, null);
     }
 
     /**
@@ -116,6 +118,7 @@ public final class ApiServer implements AutoCloseable {
      *
      * @param notifications where registries' notifications go; null: as if no token were configured
      * @param notificationToken the token notifications must carry; null: the endpoint answers 404
+     * @param console the web console, served under {@code /console} ({@code GET /} redirects there); null: none
      */
     public static ApiServer start(
             Model model,
@@ -128,7 +131,8 @@ public final class ApiServer implements AutoCloseable {
             BooleanSupplier ready,
             Limits limits,
             RegistryNotifications notifications,
-            String notificationToken) {
+            String notificationToken,
+            HttpService console) {
         ShapeValidator validator = model.validator;
         ApiMetrics apiMetrics = new ApiMetrics(metrics);
         ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), limits.idleTimeout(), metrics);
@@ -158,19 +162,28 @@ public final class ApiServer implements AutoCloseable {
                 .shutdownHook(false)
                 .directHandlers(
                         d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, new OversizedBodyHandler(apiMetrics)))
-                .routing(r -> r.post("/", api)
-                        .get("/healthz", (req, res) -> res.send("ok\n"))
-                        .get("/readyz", (req, res) -> {
-                            boolean ok = ready.getAsBoolean();
-                            res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
-                                    .send(ok ? "ready\n" : "not ready: starting, or the store is unavailable\n");
-                        })
-                        .get("/metrics", (req, res) -> {
-                            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                            res.send(metrics.scrape());
-                        })
-                        .post(NotificationEndpoint.PATH, notificationEndpoint)
-                        .any(ApiServer::notFound))
+                .routing(r -> {
+                    r.post("/", api)
+                            .get("/healthz", (req, res) -> res.send("ok\n"))
+                            .get("/readyz", (req, res) -> {
+                                boolean ok = ready.getAsBoolean();
+                                res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+                                        .send(ok ? "ready\n" : "not ready: starting, or the store is unavailable\n");
+                            })
+                            .get("/metrics", (req, res) -> {
+                                res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                                res.send(metrics.scrape());
+                            })
+                            .post(NotificationEndpoint.PATH, notificationEndpoint);
+                    if (console != null) {
+                        r.get("/", (req, res) -> {
+                            res.header(HeaderNames.LOCATION, "/console/");
+                            res.status(Status.SEE_OTHER_303).send();
+                        });
+                        r.register("/console", console);
+                    }
+                    r.any(ApiServer::notFound);
+                })
                 .build()
                 .start();
         return new ApiServer(server, guard);

@@ -11,6 +11,9 @@ import dev.ballast.api.EcsApi;
 import dev.ballast.api.SigV4Authenticator;
 import dev.ballast.api.StoreControlPlane;
 import dev.ballast.api.auth.SigV4Verifier;
+import dev.ballast.console.Console;
+import dev.ballast.console.ConsoleContext;
+import dev.ballast.console.Sessions;
 import dev.ballast.core.Account;
 import dev.ballast.core.Ids;
 import dev.ballast.deploy.BackgroundResolution;
@@ -258,26 +261,23 @@ public final class BallastServer implements AutoCloseable {
                     .description("Database statements run by this server (a batch counts once)")
                     .register(metrics);
 
+            EcsApi.Workers workers = new EcsApi.Workers(
+                    deployer,
+                    launcher,
+                    (td, clusterArn) -> {
+                        try {
+                            return resolver.resolveNow(td, clusterArn);
+                        } catch (ResolutionFailedException e) {
+                            throw AwsException.client(e.getMessage());
+                        }
+                    },
+                    reconcilers::wake,
+                    reconcilers::enqueue,
+                    () -> wakeAgents.get().run(),
+                    config.registries().client().access(),
+                    indexChildren::children);
             EcsApi ecs = new EcsApi(
-                    store,
-                    account,
-                    clock,
-                    new EcsApi.Workers(
-                            deployer,
-                            launcher,
-                            (td, clusterArn) -> {
-                                try {
-                                    return resolver.resolveNow(td, clusterArn);
-                                } catch (ResolutionFailedException e) {
-                                    throw AwsException.client(e.getMessage());
-                                }
-                            },
-                            reconcilers::wake,
-                            reconcilers::enqueue,
-                            () -> wakeAgents.get().run(),
-                            config.registries().client().access(),
-                            indexChildren::children),
-                    config.agents().health().reportingPeriod());
+                    store, account, clock, workers, config.agents().health().reportingPeriod());
             AtomicBoolean startedUp = new AtomicBoolean();
             SigV4Authenticator auth =
                     new SigV4Authenticator(new SigV4Verifier(config.listener().credentials(), clock, "ecs"));
@@ -295,7 +295,14 @@ public final class BallastServer implements AutoCloseable {
                     listener.limits(),
                     // registries' push notifications: tag states and missing digests, then the controllers look
                     new RegistryNotifications(store, clock, tagMoved, new NotificationMetrics(metrics)),
-                    config.lifecycle().notificationToken());
+                    config.lifecycle().notificationToken(),
+                    new Console(new ConsoleContext(
+                            store,
+                            account,
+                            clock,
+                            new Sessions(listener.credentials(), clock, Sessions.DEFAULT_LIFETIME),
+                            ecs.operations(),
+                            workers)));
             closeables.add(0, api);
             if (api.port() < 1) {
                 // the listener did not start (address in use, or not an address of this host): do not run without it

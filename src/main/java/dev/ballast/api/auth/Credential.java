@@ -14,8 +14,10 @@ import java.util.Optional;
  * @param accessKeyId     the public half, as sent by clients in the {@code Credential=} component
  * @param secretAccessKey the shared secret the signing key is derived from
  * @param sessionToken    the session token of temporary credentials, or empty for long-term keys
+ * @param readOnly        the key may only read: describe and list operations, the console's pages (a profile's
+ *                        {@code ballast_read_only = true} in the credentials file)
  */
-public record Credential(String accessKeyId, String secretAccessKey, Optional<String> sessionToken) {
+public record Credential(String accessKeyId, String secretAccessKey, Optional<String> sessionToken, boolean readOnly) {
 
     public Credential {
         Objects.requireNonNull(accessKeyId, "accessKeyId");
@@ -33,6 +35,16 @@ public record Credential(String accessKeyId, String secretAccessKey, Optional<St
         }
     }
 
+    /** A key that may read and write. */
+    public Credential(String accessKeyId, String secretAccessKey, Optional<String> sessionToken) {
+        this(accessKeyId, secretAccessKey, sessionToken, false);
+    }
+
+    /** The same key, allowed to read only. */
+    public Credential asReadOnly() {
+        return new Credential(accessKeyId, secretAccessKey, sessionToken, true);
+    }
+
     /** A long-term access key without a session token. */
     public static Credential of(String accessKeyId, String secretAccessKey) {
         return new Credential(accessKeyId, secretAccessKey, Optional.empty());
@@ -47,6 +59,6 @@ public record Credential(String accessKeyId, String secretAccessKey, Optional<St
     @Override
     public String toString() {
         return "Credential[accessKeyId=" + accessKeyId + ", secretAccessKey=****, sessionToken="
-                + (sessionToken.isPresent() ? "****" : "none") + "]";
+                + (sessionToken.isPresent() ? "****" : "none") + (readOnly ? ", readOnly" : "") + "]";
     }
 }

@@ -24,6 +24,8 @@ final class CredentialFile {
     static final String ACCESS_KEY_ID = "aws_access_key_id";
     static final String SECRET_ACCESS_KEY = "aws_secret_access_key";
     static final String SESSION_TOKEN = "aws_session_token";
+    /** Ballast's own profile property: {@code true} makes the key read-only (API and console), {@code false} is the default. */
+    static final String READ_ONLY = "ballast_read_only";
 
     private CredentialFile() {}
 
@@ -126,8 +128,16 @@ final class CredentialFile {
         if (token != null && token.isEmpty()) {
             throw error(source, section.line(), where + " has an empty " + SESSION_TOKEN);
         }
+        String readOnly = p.getOrDefault(READ_ONLY, "false");
+        if (!readOnly.equals("true") && !readOnly.equals("false")) {
+            throw error(
+                    source,
+                    section.line(),
+                    where + ": " + READ_ONLY + " must be true or false, not '" + readOnly + "'");
+        }
         try {
-            return Optional.of(new Credential(id, secret, Optional.ofNullable(token)));
+            Credential credential = new Credential(id, secret, Optional.ofNullable(token));
+            return Optional.of(readOnly.equals("true") ? credential.asReadOnly() : credential);
         } catch (IllegalArgumentException e) {
             throw error(source, section.line(), where + ": " + e.getMessage());
         }
