@@ -296,13 +296,15 @@ public final class BallastServer implements AutoCloseable {
                     // registries' push notifications: tag states and missing digests, then the controllers look
                     new RegistryNotifications(store, clock, tagMoved, new NotificationMetrics(metrics)),
                     config.lifecycle().notificationToken(),
-                    new Console(new ConsoleContext(
-                            store,
-                            account,
-                            clock,
-                            new Sessions(listener.credentials(), clock, Sessions.DEFAULT_LIFETIME),
-                            ecs.operations(),
-                            workers)));
+                    listener.consoleSession() == null
+                            ? null
+                            : new Console(new ConsoleContext(
+                                    store,
+                                    account,
+                                    clock,
+                                    new Sessions(listener.credentials(), clock, listener.consoleSession()),
+                                    ecs.operations(),
+                                    workers)));
             closeables.add(0, api);
             if (api.port() < 1) {
                 // the listener did not start (address in use, or not an address of this host): do not run without it

@@ -155,6 +155,23 @@ final class ServerCommand implements Callable<Integer> {
     Duration readTimeout;
 
     @Option(
+            names = "--console",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Serve the web console at /console on the API's port, signed in with the same access keys "
+                    + "(--no-console: the API only; default: served).")
+    boolean console;
+
+    @Option(
+            names = "--console-session",
+            defaultValue = "8h",
+            converter = DurationConverter.class,
+            description =
+                    "How long a console sign-in lasts before the user signs in again (default: ${DEFAULT-VALUE}).")
+    Duration consoleSession;
+
+    @Option(
             names = "--idle-timeout",
             defaultValue = "60s",
             converter = DurationConverter.class,
@@ -306,6 +323,7 @@ final class ServerCommand implements Callable<Integer> {
                     .bind(address)
                     .port(port)
                     .credentials(credentials)
+                    .console(console ? consoleSession : null)
                     .limits(new ApiServer.Limits(readTimeout, idleTimeout, maxBodyBytesInFlight))
                     .dataDir(dir)
                     .storeUrl(storeUrl)

@@ -3,6 +3,7 @@ package dev.ballast.cli;
 import dev.ballast.agent.docker.DockerRuntime;
 import dev.ballast.api.ApiServer;
 import dev.ballast.api.auth.CredentialStore;
+import dev.ballast.console.Sessions;
 import dev.ballast.core.Account;
 import dev.ballast.deploy.Reconcilers;
 import dev.ballast.lifecycle.TagWatcher;
@@ -81,12 +82,17 @@ public record ServerConfig(
      * @param port 0 for any free port
      * @param credentials the access keys the API accepts
      * @param limits what a client may hold before it is authenticated (read and idle timeouts, body budget)
+     * @param consoleSession how long a web console sign-in lasts; null: no console (--no-console)
      */
-    public record Listener(InetAddress bind, int port, CredentialStore credentials, ApiServer.Limits limits) {
+    public record Listener(
+            InetAddress bind, int port, CredentialStore credentials, ApiServer.Limits limits, Duration consoleSession) {
         public Listener {
             Objects.requireNonNull(bind, "bind");
             Objects.requireNonNull(credentials, "credentials");
             Objects.requireNonNull(limits, "limits");
+            if (consoleSession != null && (consoleSession.isNegative() || consoleSession.isZero())) {
+                throw new IllegalArgumentException("--console-session must be positive, got " + consoleSession);
+            }
         }
     }
 
@@ -274,6 +280,7 @@ public record ServerConfig(
         private int port = 8460;
         private CredentialStore credentials;
         private ApiServer.Limits limits = ApiServer.Limits.defaults();
+        private Duration consoleSession = Sessions.DEFAULT_LIFETIME;
         private Path dataDir = Path.of(System.getProperty("user.home"), ".ballast");
         private String storeUrl;
         private Account account = new Account("000000000000", "us-east-1");
@@ -438,6 +445,12 @@ public record ServerConfig(
             return this;
         }
 
+        /** How long a console sign-in lasts; null serves no console (default: {@link Sessions#DEFAULT_LIFETIME}). */
+        public Builder console(Duration sessionLifetime) {
+            this.consoleSession = sessionLifetime;
+            return this;
+        }
+
         public Builder stoppedTaskRetention(Duration value) {
             this.stoppedTaskRetention = value;
             return this;
@@ -457,7 +470,7 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(
-                    new Listener(bind, port, credentials, limits),
+                    new Listener(bind, port, credentials, limits, consoleSession),
                     new Storage(dataDir, storeUrl),
                     account,
                     clock,
