@@ -11,6 +11,7 @@ import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.image.Digest;
 import dev.ballast.model.ContainerResolution;
 import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.MissingImage;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.Versioned;
@@ -184,6 +185,28 @@ class ConsoleServicePageIT {
             assertThat(driftPart).startsWith("<div id=\"drift-live\"").contains(v2.toString());
             assertThat(viewer.page(PAGE)).contains(">awaiting approval</span>").doesNotContain(">Approve</a>");
             assertThat(section(drifted, "events")).contains("<td>(service web) has reached a steady state.</td>");
+
+            // a held digest gone from its registry: missing for the active deployment, endangered for the rollback
+            // target; an event's text is escaped
+            String primary = both.getFirst()[0];
+            registry.images().delete("demo/web", v1);
+            store.missingImages()
+                    .mark(new MissingImage(
+                            registry.host(), "demo/web", v1.toString(), System.currentTimeMillis(), "notification"));
+            String serviceArn =
+                    store.deployments().find(first).orElseThrow().value().serviceArn();
+            store.events().add(serviceArn, "<img src=x onerror=alert(1)> & more");
+            String risky = writer.page(PAGE);
+            String images = section(risky, "images");
+            assertThat(images)
+                    .contains(">missing image</span> tasks of this deployment cannot launch from it")
+                    .contains("<code>" + primary + "</code> (active-deployment)")
+                    .contains(">endangered</span> a rollback to deployment " + first + " would fail")
+                    .contains("<code>" + first + "</code> (rollback-target)")
+                    .contains("<td>notification</td>");
+            assertThat(section(risky, "events"))
+                    .contains("<td>&lt;img src=x onerror=alert(1)&gt; &amp; more</td>")
+                    .doesNotContain("<img");
 
             // what is not there is named
             HttpResponse<String> unknown = writer.get("/console/clusters/default/services/nope");
