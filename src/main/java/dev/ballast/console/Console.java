@@ -28,7 +28,8 @@ public final class Console implements HttpService {
 
     public Console(ConsoleContext context) {
         this.context = context;
-        this.pages = List.of(new ClustersPage(context));
+        this.pages = List.of(
+                new ClustersPage(context), new PolicyPage(context), new PinsPage(context), new AuditPage(context));
     }
 
     @Override
