@@ -193,6 +193,12 @@ class ConsoleOverviewPagesIT {
         assertThat(get("/console/pins?repository=" + URLEncoder.encode("Bad Glob", StandardCharsets.UTF_8))
                         .statusCode())
                 .isEqualTo(400);
+        HttpResponse<String> hostile =
+                get("/console/pins?repository=" + URLEncoder.encode("<script>x</script>", StandardCharsets.UTF_8));
+        assertThat(hostile.statusCode()).isEqualTo(400);
+        assertThat(hostile.body())
+                .contains("Repository filter '&lt;script&gt;x&lt;/script&gt;'")
+                .doesNotContain("<script>x");
 
         NotificationPoster.Answer deleted = new NotificationPoster(server.endpoint())
                 .post(
