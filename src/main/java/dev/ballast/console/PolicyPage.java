@@ -41,7 +41,7 @@ final class PolicyPage implements Console.Pages {
     }
 
     /** One container of a service and what decided its mode. */
-    private record Decided(ClusterRecord cluster, ServiceRow service, String container, String image, Mode mode) {}
+    record Decided(ClusterRecord cluster, ServiceRow service, String container, String image, Mode mode) {}
 
     private void policy(Exchange x) {
         Optional<String> filter = x.query("cluster").filter(c -> !c.isBlank());
@@ -229,7 +229,7 @@ final class PolicyPage implements Console.Pages {
     }
 
     /** The containers a layer (or one rule of it) decides, at most {@value #CAP}. */
-    private static void containers(Html h, Layer layer, String rule, List<Decided> decided, String what) {
+    static void containers(Html h, Layer layer, String rule, List<Decided> decided, String what) {
         if (decided == null || decided.isEmpty()) {
             h.el("p", "Decides no container of an ACTIVE service.", "class", "muted");
             return;
