@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,7 +29,14 @@ public final class Console implements HttpService {
 
     public Console(ConsoleContext context) {
         this.context = context;
-        this.pages = List.of(new ClustersPage(context), new ServicePage(context));
+        // one line per group of pages (merges add lines, not edit one)
+        List<Pages> all = new ArrayList<>();
+        all.add(new ClustersPage(context));
+        all.add(new ServicePage(context));
+        all.add(new PolicyPage(context));
+        all.add(new PinsPage(context));
+        all.add(new AuditPage(context));
+        this.pages = List.copyOf(all);
     }
 
     @Override
