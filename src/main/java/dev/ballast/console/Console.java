@@ -28,7 +28,7 @@ public final class Console implements HttpService {
 
     public Console(ConsoleContext context) {
         this.context = context;
-        this.pages = List.of(new ClustersPage(context));
+        this.pages = List.of(new ClustersPage(context), new Actions(context));
     }
 
     @Override
