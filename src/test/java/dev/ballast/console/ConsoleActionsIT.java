@@ -1,0 +1,479 @@
+package dev.ballast.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.agent.remote.JsonApiClient;
+import dev.ballast.api.Json;
+import dev.ballast.api.LifecycleApi;
+import dev.ballast.api.auth.Credential;
+import dev.ballast.api.auth.CredentialStore;
+import dev.ballast.api.auth.SigV4Signer;
+import dev.ballast.image.Digest;
+import dev.ballast.testing.Eventually;
+import dev.ballast.testing.RegistryFixture;
+import dev.ballast.testing.TestImages;
+import dev.ballast.testing.TestServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.EcsException;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * The console's actions against a running server (its HTTP listener, simulated container instances, a real registry):
+ * force, scale, rollback and approve through their confirmation pages and forms, each checked through the ECS API;
+ * the security checks (CSRF token bound to the session, same origin, read-only keys on the console and on the API,
+ * a wrong key at the login); refused input shown on the form again.
+ */
+class ConsoleActionsIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    static RegistryFixture registry;
+    static TestServer server;
+    static EcsClient ecs;
+    static Digest v1;
+    static Digest v2;
+
+    @BeforeAll
+    static void start() {
+        registry = RegistryFixture.start();
+        v1 = registry.images().push("demo/web:v1", TestImages.Format.OCI, "web-1");
+        v2 = registry.images().push("demo/web:v2", TestImages.Format.OCI, "web-2");
+        server = TestServer.sqlite(c -> c.simulatedInstances(1)
+                .credentials(CredentialStore.of(
+                        Credential.of("test", "test"),
+                        Credential.of("viewer", "viewer-secret").asReadOnly())));
+        ecs = server.client();
+        for (String tag : List.of("v1", "v2")) {
+            ecs.registerTaskDefinition(r -> r.family("web-" + tag)
+                    .containerDefinitions(ContainerDefinition.builder()
+                            .name("app")
+                            .image(registry.host() + "/demo/web:" + tag)
+                            .memory(16)
+                            .build()));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ecs != null) {
+            ecs.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    void forceStartsANewDeploymentAndTheNoticeNamesIt() {
+        String before =
+                steadyService("force-web", "web-v1", 1).deployments().getFirst().id();
+        Browser b = Browser.signedIn("test", "test");
+
+        HttpResponse<String> page = b.get(path("force-web", "force"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("<h1>Force new deployment</h1>")
+                .contains(">Force new deployment</button>")
+                .contains("<a href=\"/console/clusters/default/services/force-web\" class=\"cancel\">Cancel</a>")
+                .contains("data-container=\"app\"")
+                .contains("<code class=\"digest\">" + v1 + "</code>");
+
+        HttpResponse<String> done = b.post(path("force-web", "force"), Map.of("csrf", b.csrf(page)));
+
+        assertThat(done.statusCode()).isEqualTo(303);
+        assertThat(done.headers().firstValue("Location")).contains("/console/clusters/default/services/force-web");
+        Service after = service("force-web");
+        assertThat(after.deployments()).hasSize(2);
+        String created = after.deployments().getFirst().id();
+        assertThat(created).isNotEqualTo(before);
+        assertThat(after.deployments().getFirst().status()).isEqualTo("PRIMARY");
+        assertThat(b.notice()).contains("Deployment " + created + " started for service force-web");
+    }
+
+    @Test
+    void scaleChangesTheDesiredCountAndABadCountIsShownOnTheFormAgain() {
+        steadyService("scale-web", "web-v1", 1);
+        Browser b = Browser.signedIn("test", "test");
+        HttpResponse<String> page = b.get(path("scale-web", "scale"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("<label for=\"desiredCount\">Desired count</label>")
+                .contains("name=\"desiredCount\"")
+                .contains("value=\"1\"")
+                .contains(">Scale</button>");
+
+        HttpResponse<String> done =
+                b.post(path("scale-web", "scale"), Map.of("csrf", b.csrf(page), "desiredCount", "3"));
+
+        assertThat(done.statusCode()).isEqualTo(303);
+        assertThat(service("scale-web").desiredCount()).isEqualTo(3);
+        assertThat(b.notice()).contains("desired count 1 → 3");
+
+        for (String bad : List.of("three", "-1", "2.5", "5001", "")) {
+            HttpResponse<String> refused =
+                    b.post(path("scale-web", "scale"), Map.of("csrf", b.csrf(page), "desiredCount", bad));
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.body())
+                    .as(bad)
+                    .contains("role=\"alert\"")
+                    .contains("Desired count must be a whole number from 0 to 5000")
+                    .contains("aria-invalid=\"true\"");
+        }
+        HttpResponse<String> hostile =
+                b.post(path("scale-web", "scale"), Map.of("csrf", b.csrf(page), "desiredCount", "<b>\"x\"</b>"));
+        assertThat(hostile.body()).doesNotContain("<b>").contains("&lt;b&gt;");
+        assertThat(service("scale-web").desiredCount()).isEqualTo(3);
+    }
+
+    @Test
+    void rollbackRunsTheEarlierDeploymentsRecordedDigestWithoutLookingTheTagUpAgain() {
+        Service first = steadyService("roll-web", "web-v1", 1);
+        String firstId = first.deployments().getFirst().id();
+        String v1TaskDefinition = first.taskDefinition();
+        ecs.updateService(r -> r.cluster("default").service("roll-web").taskDefinition("web-v2"));
+        Eventually.await(
+                "web-v2 is deployed",
+                WAIT,
+                () -> steady(service("roll-web"))
+                        && service("roll-web").taskDefinition().endsWith("web-v2:1"));
+        // the tag v1 moves on: a rollback that looked it up again would run this digest, not the recorded one
+        Digest moved = registry.images().moveTag("demo/web:v1", TestImages.Format.OCI, "web-1-moved");
+        assertThat(moved).isNotEqualTo(v1);
+        Browser b = Browser.signedIn("test", "test");
+
+        HttpResponse<String> page = b.get(path("roll-web", "rollback?deployment=" + firstId));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("<code>" + v1TaskDefinition + "</code>")
+                .contains("<code class=\"digest\">" + v1 + "</code>")
+                .contains("No registry request is made")
+                .contains("name=\"deployment\" value=\"" + firstId + "\"")
+                .contains(">Roll back</button>")
+                .contains(">Cancel</a>");
+
+        HttpResponse<String> done =
+                b.post(path("roll-web", "rollback"), Map.of("csrf", b.csrf(page), "deployment", firstId));
+
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+        Service rolledBack = service("roll-web");
+        Deployment primary = rolledBack.deployments().getFirst();
+        assertThat(primary.status()).isEqualTo("PRIMARY");
+        assertThat(primary.id()).isNotEqualTo(firstId);
+        assertThat(primary.taskDefinition()).isEqualTo(v1TaskDefinition);
+        assertThat(rolledBack.taskDefinition()).isEqualTo(v1TaskDefinition);
+        assertThat(rolledBack.deployments().stream().filter(d -> d.status().equals("PRIMARY")))
+                .hasSize(1);
+        assertThat(b.notice())
+                .contains("Deployment " + primary.id() + " rolls service roll-web back to deployment " + firstId);
+        Eventually.await("the rolled-back deployment runs", WAIT, () -> steady(service("roll-web")));
+        List<Task> running = tasks("roll-web");
+        assertThat(running).hasSize(1).allSatisfy(t -> {
+            assertThat(t.startedBy()).isEqualTo(primary.id());
+            assertThat(t.containers().getFirst().imageDigest()).isEqualTo(v1.toString());
+        });
+        assertThat(service("roll-web").events())
+                .anyMatch(e -> e.message()
+                        .equals("(service roll-web) rolling back to deployment " + firstId + " (task definition "
+                                + v1TaskDefinition + ", recorded image digests reused) at the request of test."));
+
+        // the PRIMARY deployment is no rollback target: the API's message on the form again, nothing changed
+        HttpResponse<String> refused =
+                b.post(path("roll-web", "rollback"), Map.of("csrf", b.csrf(page), "deployment", primary.id()));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("role=\"alert\"").contains("is the PRIMARY deployment");
+        assertThat(service("roll-web").deployments().getFirst().id()).isEqualTo(primary.id());
+        assertThat(b.get(path("roll-web", "rollback?deployment=ecs-svc/000")).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void rollbackServiceRefusesATargetItCannotRollBackTo() {
+        Service s = steadyService("api-roll", "web-v1", 0);
+        String primary = s.deployments().getFirst().id();
+        String other =
+                steadyService("api-other", "web-v1", 0).deployments().getFirst().id();
+        JsonApiClient api = new JsonApiClient(
+                server.endpoint(),
+                new SigV4Signer("test", "test", TestServer.ACCOUNT.region(), "ecs", Clock.systemUTC())::sign);
+
+        for (String[] members : List.of(new String[] {null, null}, new String[] {primary, "arn:x"})) {
+            assertThatThrownBy(() -> rollback(api, members[0], members[1]))
+                    .isInstanceOfSatisfying(JsonApiClient.Failure.class, f -> {
+                        assertThat(f.type()).isEqualTo("InvalidParameterException");
+                        assertThat(f.getMessage())
+                                .contains("'serviceDeploymentArn'")
+                                .contains("'deploymentId'");
+                    });
+        }
+        assertThatThrownBy(() -> rollback(api, primary, null))
+                .isInstanceOfSatisfying(
+                        JsonApiClient.Failure.class,
+                        f -> assertThat(f.getMessage()).contains("is the PRIMARY deployment"));
+        assertThatThrownBy(() -> rollback(api, other, null))
+                .isInstanceOfSatisfying(
+                        JsonApiClient.Failure.class,
+                        f -> assertThat(f.getMessage()).contains("is not a deployment of service api-roll"));
+        assertThat(service("api-roll").deployments()).hasSize(1);
+    }
+
+    @Test
+    void approveRecordsTheApprovalOfTheDigest() {
+        Service s = steadyService("gate-web", "web-v2", 0);
+        String digest = "sha256:" + "ab".repeat(32);
+        Browser b = Browser.signedIn("test", "test");
+
+        HttpResponse<String> page = b.get(path("gate-web", "approve?digest=" + digest));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("<code class=\"digest\">" + digest + "</code>")
+                .contains("name=\"digest\" value=\"" + digest + "\"")
+                .contains(">Approve digest</button>")
+                .contains("holds for this digest only");
+        HttpResponse<String> done = b.post(path("gate-web", "approve"), Map.of("csrf", b.csrf(page), "digest", digest));
+
+        assertThat(done.statusCode()).isEqualTo(303);
+        assertThat(server.server().store().approvals().isApproved(s.serviceArn(), digest))
+                .isTrue();
+        assertThat(b.notice()).contains("Digest " + digest + " approved for service gate-web");
+        HttpResponse<String> bad = b.get(path("gate-web", "approve?digest=sha256:nothex"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("is not an image digest");
+    }
+
+    @Test
+    void anActionWithoutTheSessionsCsrfTokenOrFromAnotherSiteIsRefused() {
+        steadyService("guarded", "web-v1", 0);
+        Browser a = Browser.signedIn("test", "test");
+        Browser other = Browser.signedIn("test", "test");
+        String token = a.csrf(a.get(path("guarded", "force")));
+        String othersToken = other.csrf(other.get(path("guarded", "force")));
+        assertThat(othersToken).isNotEqualTo(token);
+
+        HttpResponse<String> missing = a.post(path("guarded", "force"), Map.of());
+        HttpResponse<String> foreign = a.post(path("guarded", "force"), Map.of("csrf", othersToken));
+        HttpResponse<String> evil =
+                a.post(path("guarded", "force"), Map.of("csrf", token), "Origin", "http://evil.example");
+        HttpResponse<String> noSession = Browser.anonymous().post(path("guarded", "force"), Map.of("csrf", token));
+
+        assertThat(missing.statusCode()).isEqualTo(403);
+        assertThat(missing.body()).contains("CSRF token is missing or does not match");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(evil.statusCode()).isEqualTo(403);
+        assertThat(evil.body()).contains("another site");
+        assertThat(noSession.statusCode()).isEqualTo(403);
+        assertThat(service("guarded").deployments()).hasSize(1);
+    }
+
+    @Test
+    void aReadOnlyKeyReadsButChangesNothingOnTheConsoleOrTheApi() {
+        steadyService("watched", "web-v1", 0);
+        Browser viewer = Browser.signedIn("viewer", "viewer-secret");
+        HttpResponse<String> page = viewer.get(path("watched", "scale"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains(">read-only</span>");
+
+        HttpResponse<String> refused =
+                viewer.post(path("watched", "scale"), Map.of("csrf", viewer.csrf(page), "desiredCount", "4"));
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("The access key viewer is read-only");
+        assertThat(service("watched").desiredCount()).isZero();
+        try (EcsClient readOnly = server.client("viewer", "viewer-secret")) {
+            assertThat(readOnly.describeServices(r -> r.cluster("default").services("watched"))
+                            .services())
+                    .hasSize(1);
+            assertThat(readOnly.listServices(r -> r.cluster("default")).serviceArns())
+                    .isNotEmpty();
+            assertThatThrownBy(() -> readOnly.updateService(
+                            r -> r.cluster("default").service("watched").desiredCount(4)))
+                    .isInstanceOfSatisfying(EcsException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
+                        assertThat(e.awsErrorDetails().errorMessage())
+                                .contains("viewer")
+                                .contains("UpdateService");
+                    });
+        }
+        assertThat(service("watched").desiredCount()).isZero();
+    }
+
+    @Test
+    void aWrongKeyAtTheLoginGets401AndNoCookie() {
+        Browser b = Browser.anonymous();
+        for (Map<String, String> form : List.of(
+                Map.of("accessKeyId", "test", "secretAccessKey", "wrong"),
+                Map.of("accessKeyId", "nobody", "secretAccessKey", "test"))) {
+            HttpResponse<String> res = b.post("/console/login", form);
+            assertThat(res.statusCode()).isEqualTo(401);
+            assertThat(res.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith(Sessions.COOKIE + "="));
+            assertThat(res.body()).contains("The access key ID or the secret access key is wrong.");
+        }
+        assertThat(b.get(path("guarded", "force")).statusCode()).isEqualTo(303);
+    }
+
+    private static JsonNode rollback(JsonApiClient api, String deploymentId, String arn) {
+        ObjectNode in = Json.object().put("cluster", "default").put("service", "api-roll");
+        if (deploymentId != null) {
+            in.put("deploymentId", deploymentId);
+        }
+        if (arn != null) {
+            in.put("serviceDeploymentArn", arn);
+        }
+        return api.call(LifecycleApi.TARGET_PREFIX, "RollbackService", in);
+    }
+
+    private static String path(String service, String action) {
+        return "/console/clusters/default/services/" + service + "/" + action;
+    }
+
+    private static Service steadyService(String name, String taskDefinition, int desired) {
+        ecs.createService(r -> r.cluster("default")
+                .serviceName(name)
+                .taskDefinition(taskDefinition)
+                .desiredCount(desired));
+        Eventually.await(name + " is steady", WAIT, () -> steady(service(name)));
+        return service(name);
+    }
+
+    private static boolean steady(Service s) {
+        return s.deployments().size() == 1
+                && s.deployments().getFirst().rolloutStateAsString().equals("COMPLETED")
+                && s.runningCount() == s.desiredCount();
+    }
+
+    private static Service service(String name) {
+        return ecs.describeServices(r -> r.cluster("default").services(name))
+                .services()
+                .getFirst();
+    }
+
+    private static List<Task> tasks(String service) {
+        List<String> arns = ecs.listTasks(
+                        r -> r.cluster("default").serviceName(service).desiredStatus(DesiredStatus.RUNNING))
+                .taskArns();
+        return arns.isEmpty()
+                ? List.of()
+                : ecs.describeTasks(r -> r.cluster("default").tasks(arns)).tasks();
+    }
+
+    /** A browser's view of the console: a cookie jar, no redirects followed, forms posted URL-encoded. */
+    static final class Browser {
+        private final HttpClient http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        private final Map<String, String> cookies = new LinkedHashMap<>();
+
+        static Browser anonymous() {
+            return new Browser();
+        }
+
+        static Browser signedIn(String key, String secret) {
+            Browser b = new Browser();
+            HttpResponse<String> res = b.post(
+                    "/console/login", Map.of("accessKeyId", key, "secretAccessKey", secret, "next", "/console/"));
+            assertThat(res.statusCode()).as("sign-in of %s", key).isEqualTo(303);
+            assertThat(b.cookies).containsKey(Sessions.COOKIE);
+            return b;
+        }
+
+        HttpResponse<String> get(String path) {
+            return send(request(path).GET().build());
+        }
+
+        HttpResponse<String> post(String path, Map<String, String> form, String... headers) {
+            String body = form.entrySet().stream()
+                    .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                    .collect(Collectors.joining("&"));
+            HttpRequest.Builder r = request(path)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                r.header(headers[i], headers[i + 1]);
+            }
+            return send(r.build());
+        }
+
+        /** The CSRF token of a page's form. */
+        String csrf(HttpResponse<String> page) {
+            Matcher m = CSRF.matcher(page.body());
+            assertThat(m.find()).as("a CSRF field on the page").isTrue();
+            return m.group(1);
+        }
+
+        /** The one-time notice the last redirect set (the flash cookie). */
+        String notice() {
+            String v = cookies.get(Exchange.FLASH_COOKIE);
+            assertThat(v).as("a notice was set").isNotNull();
+            return new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8);
+        }
+
+        private HttpRequest.Builder request(String path) {
+            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(server.endpoint() + path));
+            if (!cookies.isEmpty()) {
+                r.header(
+                        "Cookie",
+                        cookies.entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .collect(Collectors.joining("; ")));
+            }
+            return r;
+        }
+
+        private HttpResponse<String> send(HttpRequest req) {
+            try {
+                HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+                for (String c : res.headers().allValues("Set-Cookie")) {
+                    String pair = c.split(";", 2)[0];
+                    int eq = pair.indexOf('=');
+                    String name = pair.substring(0, eq);
+                    String value = pair.substring(eq + 1);
+                    if (value.isEmpty() || c.contains("Max-Age=0")) {
+                        cookies.remove(name);
+                    } else {
+                        cookies.put(name, value);
+                    }
+                }
+                return res;
+            } catch (IOException e) {
+                throw new AssertionError(req.method() + " " + req.uri() + " failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+
+        private static String enc(String s) {
+            return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        }
+    }
+}
