@@ -16,7 +16,10 @@ import dev.ballast.testing.Eventually;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages;
 import dev.ballast.testing.TestServer;
+import dev.ballast.cli.Main;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +39,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
@@ -243,6 +248,46 @@ class ConsoleActionsIT {
                         JsonApiClient.Failure.class,
                         f -> assertThat(f.getMessage()).contains("is not a deployment of service api-roll"));
         assertThat(service("api-roll").deployments()).hasSize(1);
+    }
+
+    @Test
+    void ballastRollbackRollsBackOnceAndARepeatIsAnsweredWithTheSameDeployment() {
+        Service s = steadyService("cli-roll", "web-v1", 0);
+        String firstId = s.deployments().getFirst().id();
+        ecs.updateService(r -> r.cluster("default").service("cli-roll").taskDefinition("web-v2"));
+        Eventually.await("web-v2 is deployed", WAIT, () -> steady(service("cli-roll"))
+                && service("cli-roll").taskDefinition().endsWith("web-v2:1"));
+
+        Run first = ballast("rollback", "--cluster", "default", "cli-roll", firstId);
+        Run again = ballast("rollback", "cli-roll", firstId);
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        Deployment primary = service("cli-roll").deployments().getFirst();
+        assertThat(first.out())
+                .contains("deployment " + primary.id() + " rolls ")
+                .contains("back to deployment " + firstId)
+                .contains("recorded image digests reused");
+        assertThat(primary.taskDefinition()).isEqualTo(s.taskDefinition());
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("already rolled back: deployment " + primary.id());
+        assertThat(service("cli-roll").deployments().getFirst().id()).isEqualTo(primary.id());
+        Run refused = ballast("rollback", "cli-roll", primary.id());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("InvalidParameterException").contains("is the PRIMARY deployment");
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    private static Run ballast(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--endpoint", server.endpoint().toString(), "--access-key", "test", "--secret-key", "test"));
+        CommandLine cmd = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int exit = cmd.execute(all.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
     }
 
     @Test
