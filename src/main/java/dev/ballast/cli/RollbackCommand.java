@@ -24,7 +24,10 @@ final class RollbackCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SERVICE", description = "service name or ARN")
     String service;
 
-    @Parameters(index = "1", paramLabel = "DEPLOYMENT", description = "the deployment to go back to: ecs-svc/… or its ARN")
+    @Parameters(
+            index = "1",
+            paramLabel = "DEPLOYMENT",
+            description = "the deployment to go back to: ecs-svc/… or its ARN")
     String deployment;
 
     @Option(names = "--cluster", description = "Cluster name or ARN (default: default).")
@@ -50,10 +53,14 @@ final class RollbackCommand implements Callable<Integer> {
                 String created = answer.path("deployment").path("id").asText();
                 out.println(
                         answer.path("created").asBoolean(false)
-                                ? "deployment " + created + " rolls " + answer.path("serviceArn").asText()
-                                        + " back to deployment " + answer.path("target").path("id").asText()
+                                ? "deployment " + created + " rolls "
+                                        + answer.path("serviceArn").asText()
+                                        + " back to deployment "
+                                        + answer.path("target").path("id").asText()
                                         + " (task definition "
-                                        + answer.path("target").path("taskDefinition").asText()
+                                        + answer.path("target")
+                                                .path("taskDefinition")
+                                                .asText()
                                         + ", recorded image digests reused)"
                                 : "already rolled back: deployment " + created + " runs deployment "
                                         + answer.path("target").path("id").asText() + "'s revision");

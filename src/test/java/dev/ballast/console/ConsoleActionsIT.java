@@ -11,12 +11,12 @@ import dev.ballast.api.LifecycleApi;
 import dev.ballast.api.auth.Credential;
 import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.api.auth.SigV4Signer;
+import dev.ballast.cli.Main;
 import dev.ballast.image.Digest;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.TestImages;
 import dev.ballast.testing.TestServer;
-import dev.ballast.cli.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -255,8 +255,11 @@ class ConsoleActionsIT {
         Service s = steadyService("cli-roll", "web-v1", 0);
         String firstId = s.deployments().getFirst().id();
         ecs.updateService(r -> r.cluster("default").service("cli-roll").taskDefinition("web-v2"));
-        Eventually.await("web-v2 is deployed", WAIT, () -> steady(service("cli-roll"))
-                && service("cli-roll").taskDefinition().endsWith("web-v2:1"));
+        Eventually.await(
+                "web-v2 is deployed",
+                WAIT,
+                () -> steady(service("cli-roll"))
+                        && service("cli-roll").taskDefinition().endsWith("web-v2:1"));
 
         Run first = ballast("rollback", "--cluster", "default", "cli-roll", firstId);
         Run again = ballast("rollback", "cli-roll", firstId);
