@@ -46,6 +46,9 @@ final class ApproveAction {
         h.el("h1", "Approve a digest for " + s.name());
         ActionForms.refusal(h, refused);
         h.open("p").text("Digest ").el("code", digest, "class", "digest").close("p");
+        if (context.store().approvals().isApproved(s.arn(), digest)) {
+            h.el("p", "This digest is already approved for " + s.name() + ".", "id", "already-approved");
+        }
         h.el(
                 "p",
                 policy.requireApproval()

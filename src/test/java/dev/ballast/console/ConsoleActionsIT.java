@@ -8,24 +8,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.agent.remote.JsonApiClient;
 import dev.ballast.api.Json;
 import dev.ballast.api.LifecycleApi;
-import dev.ballast.api.auth.Credential;
-import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.cli.Main;
 import dev.ballast.image.Digest;
+import dev.ballast.testing.Clients;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.RegistryFixture;
+import dev.ballast.testing.ServerProcess;
 import dev.ballast.testing.TestImages;
-import dev.ballast.testing.TestServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,8 @@ import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * The console's actions against a running server (its HTTP listener, simulated container instances, a real registry):
+ * The console's actions against the packaged server as a process (its credentials file with a read-only key,
+ * simulated container instances, a real registry):
  * force, scale, rollback and approve through their confirmation pages and forms, each checked through the ECS API;
  * the security checks (CSRF token bound to the session, same origin, read-only keys on the console and on the API,
  * a wrong key at the login); refused input shown on the form again.
@@ -59,21 +61,39 @@ class ConsoleActionsIT {
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     static RegistryFixture registry;
-    static TestServer server;
+    static ServerProcess server;
     static EcsClient ecs;
     static Digest v1;
     static Digest v2;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         registry = RegistryFixture.start();
         v1 = registry.images().push("demo/web:v1", TestImages.Format.OCI, "web-1");
         v2 = registry.images().push("demo/web:v2", TestImages.Format.OCI, "web-2");
-        server = TestServer.sqlite(c -> c.simulatedInstances(1)
-                .credentials(CredentialStore.of(
-                        Credential.of("test", "test"),
-                        Credential.of("viewer", "viewer-secret").asReadOnly())));
-        ecs = server.client();
+        Path dir = Files.createTempDirectory("ballast-console-actions-");
+        Path credentials = dir.resolve("credentials");
+        Files.writeString(credentials, """
+                [default]
+                aws_access_key_id = test
+                aws_secret_access_key = test
+                [viewer]
+                aws_access_key_id = viewer
+                aws_secret_access_key = viewer-secret
+                ballast_read_only = true
+                """);
+        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        server = ServerProcess.start(
+                ServerProcess.freePort(),
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--credentials-file",
+                credentials.toString(),
+                "--simulated-instances",
+                "1",
+                "--runtime",
+                "simulated");
+        ecs = Clients.ecs(server.endpoint(), "test", "test");
         for (String tag : List.of("v1", "v2")) {
             ecs.registerTaskDefinition(r -> r.family("web-" + tag)
                     .containerDefinitions(ContainerDefinition.builder()
@@ -227,8 +247,7 @@ class ConsoleActionsIT {
         String other =
                 steadyService("api-other", "web-v1", 0).deployments().getFirst().id();
         JsonApiClient api = new JsonApiClient(
-                server.endpoint(),
-                new SigV4Signer("test", "test", TestServer.ACCOUNT.region(), "ecs", Clock.systemUTC())::sign);
+                server.endpoint(), new SigV4Signer("test", "test", "us-east-1", "ecs", Clock.systemUTC())::sign);
 
         for (String[] members : List.of(new String[] {null, null}, new String[] {primary, "arn:x"})) {
             assertThatThrownBy(() -> rollback(api, members[0], members[1]))
@@ -295,7 +314,7 @@ class ConsoleActionsIT {
 
     @Test
     void approveRecordsTheApprovalOfTheDigest() {
-        Service s = steadyService("gate-web", "web-v2", 0);
+        steadyService("gate-web", "web-v2", 0);
         String digest = "sha256:" + "ab".repeat(32);
         Browser b = Browser.signedIn("test", "test");
 
@@ -309,8 +328,12 @@ class ConsoleActionsIT {
         HttpResponse<String> done = b.post(path("gate-web", "approve"), Map.of("csrf", b.csrf(page), "digest", digest));
 
         assertThat(done.statusCode()).isEqualTo(303);
-        assertThat(server.server().store().approvals().isApproved(s.serviceArn(), digest))
-                .isTrue();
+        assertThat(page.body()).doesNotContain("already approved");
+        assertThat(b.get(path("gate-web", "approve?digest=" + digest)).body())
+                .contains("This digest is already approved for gate-web.");
+        assertThat(b.get(path("gate-web", "approve?digest=sha256:" + "cd".repeat(32)))
+                        .body())
+                .doesNotContain("already approved");
         assertThat(b.notice()).contains("Digest " + digest + " approved for service gate-web");
         HttpResponse<String> bad = b.get(path("gate-web", "approve?digest=sha256:nothex"));
         assertThat(bad.statusCode()).isEqualTo(400);
@@ -355,7 +378,7 @@ class ConsoleActionsIT {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("The access key viewer is read-only");
         assertThat(service("watched").desiredCount()).isZero();
-        try (EcsClient readOnly = server.client("viewer", "viewer-secret")) {
+        try (EcsClient readOnly = Clients.ecs(server.endpoint(), "viewer", "viewer-secret")) {
             assertThat(readOnly.describeServices(r -> r.cluster("default").services("watched"))
                             .services())
                     .hasSize(1);
@@ -486,7 +509,7 @@ class ConsoleActionsIT {
         }
 
         private HttpRequest.Builder request(String path) {
-            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(server.endpoint() + path));
+            HttpRequest.Builder r = HttpRequest.newBuilder(server.endpoint().resolve(path));
             if (!cookies.isEmpty()) {
                 r.header(
                         "Cookie",
