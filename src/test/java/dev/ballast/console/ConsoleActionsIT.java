@@ -16,27 +16,17 @@ import dev.ballast.testing.Eventually;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.ServerProcess;
 import dev.ballast.testing.TestImages;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +48,6 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 class ConsoleActionsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     static RegistryFixture registry;
     static ServerProcess server;
@@ -121,7 +110,7 @@ class ConsoleActionsIT {
     void forceStartsANewDeploymentAndTheNoticeNamesIt() {
         String before =
                 steadyService("force-web", "web-v1", 1).deployments().getFirst().id();
-        Browser b = Browser.signedIn("test", "test");
+        ConsoleHttp b = ConsoleHttp.signedIn(server.endpoint(), "test", "test");
 
         HttpResponse<String> page = b.get(path("force-web", "force"));
         assertThat(page.statusCode()).isEqualTo(200);
@@ -147,7 +136,7 @@ class ConsoleActionsIT {
     @Test
     void scaleChangesTheDesiredCountAndABadCountIsShownOnTheFormAgain() {
         steadyService("scale-web", "web-v1", 1);
-        Browser b = Browser.signedIn("test", "test");
+        ConsoleHttp b = ConsoleHttp.signedIn(server.endpoint(), "test", "test");
         HttpResponse<String> page = b.get(path("scale-web", "scale"));
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body())
@@ -193,7 +182,7 @@ class ConsoleActionsIT {
         // the tag v1 moves on: a rollback that looked it up again would run this digest, not the recorded one
         Digest moved = registry.images().moveTag("demo/web:v1", TestImages.Format.OCI, "web-1-moved");
         assertThat(moved).isNotEqualTo(v1);
-        Browser b = Browser.signedIn("test", "test");
+        ConsoleHttp b = ConsoleHttp.signedIn(server.endpoint(), "test", "test");
 
         HttpResponse<String> page = b.get(path("roll-web", "rollback?deployment=" + firstId));
         assertThat(page.statusCode()).isEqualTo(200);
@@ -316,7 +305,7 @@ class ConsoleActionsIT {
     void approveRecordsTheApprovalOfTheDigest() {
         steadyService("gate-web", "web-v2", 0);
         String digest = "sha256:" + "ab".repeat(32);
-        Browser b = Browser.signedIn("test", "test");
+        ConsoleHttp b = ConsoleHttp.signedIn(server.endpoint(), "test", "test");
 
         HttpResponse<String> page = b.get(path("gate-web", "approve?digest=" + digest));
         assertThat(page.statusCode()).isEqualTo(200);
@@ -343,8 +332,8 @@ class ConsoleActionsIT {
     @Test
     void anActionWithoutTheSessionsCsrfTokenOrFromAnotherSiteIsRefused() {
         steadyService("guarded", "web-v1", 0);
-        Browser a = Browser.signedIn("test", "test");
-        Browser other = Browser.signedIn("test", "test");
+        ConsoleHttp a = ConsoleHttp.signedIn(server.endpoint(), "test", "test");
+        ConsoleHttp other = ConsoleHttp.signedIn(server.endpoint(), "test", "test");
         String token = a.csrf(a.get(path("guarded", "force")));
         String othersToken = other.csrf(other.get(path("guarded", "force")));
         assertThat(othersToken).isNotEqualTo(token);
@@ -353,7 +342,8 @@ class ConsoleActionsIT {
         HttpResponse<String> foreign = a.post(path("guarded", "force"), Map.of("csrf", othersToken));
         HttpResponse<String> evil =
                 a.post(path("guarded", "force"), Map.of("csrf", token), "Origin", "http://evil.example");
-        HttpResponse<String> noSession = Browser.anonymous().post(path("guarded", "force"), Map.of("csrf", token));
+        HttpResponse<String> noSession =
+                ConsoleHttp.anonymous(server.endpoint()).post(path("guarded", "force"), Map.of("csrf", token));
 
         assertThat(missing.statusCode()).isEqualTo(403);
         assertThat(missing.body()).contains("CSRF token is missing or does not match");
@@ -367,7 +357,7 @@ class ConsoleActionsIT {
     @Test
     void aReadOnlyKeyReadsButChangesNothingOnTheConsoleOrTheApi() {
         steadyService("watched", "web-v1", 0);
-        Browser viewer = Browser.signedIn("viewer", "viewer-secret");
+        ConsoleHttp viewer = ConsoleHttp.signedIn(server.endpoint(), "viewer", "viewer-secret");
         HttpResponse<String> page = viewer.get(path("watched", "scale"));
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains(">read-only</span>");
@@ -399,7 +389,7 @@ class ConsoleActionsIT {
 
     @Test
     void aWrongKeyAtTheLoginGets401AndNoCookie() {
-        Browser b = Browser.anonymous();
+        ConsoleHttp b = ConsoleHttp.anonymous(server.endpoint());
         for (Map<String, String> form : List.of(
                 Map.of("accessKeyId", "test", "secretAccessKey", "wrong"),
                 Map.of("accessKeyId", "nobody", "secretAccessKey", "test"))) {
@@ -454,97 +444,5 @@ class ConsoleActionsIT {
         return arns.isEmpty()
                 ? List.of()
                 : ecs.describeTasks(r -> r.cluster("default").tasks(arns)).tasks();
-    }
-
-    /** A browser's view of the console: a cookie jar, no redirects followed, forms posted URL-encoded. */
-    static final class Browser {
-        private final HttpClient http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
-        private final Map<String, String> cookies = new LinkedHashMap<>();
-
-        static Browser anonymous() {
-            return new Browser();
-        }
-
-        static Browser signedIn(String key, String secret) {
-            Browser b = new Browser();
-            HttpResponse<String> res = b.post(
-                    "/console/login", Map.of("accessKeyId", key, "secretAccessKey", secret, "next", "/console/"));
-            assertThat(res.statusCode()).as("sign-in of %s", key).isEqualTo(303);
-            assertThat(b.cookies).containsKey(Sessions.COOKIE);
-            return b;
-        }
-
-        HttpResponse<String> get(String path) {
-            return send(request(path).GET().build());
-        }
-
-        HttpResponse<String> post(String path, Map<String, String> form, String... headers) {
-            String body = form.entrySet().stream()
-                    .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-                    .collect(Collectors.joining("&"));
-            HttpRequest.Builder r = request(path)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-            for (int i = 0; i + 1 < headers.length; i += 2) {
-                r.header(headers[i], headers[i + 1]);
-            }
-            return send(r.build());
-        }
-
-        /** The CSRF token of a page's form. */
-        String csrf(HttpResponse<String> page) {
-            Matcher m = CSRF.matcher(page.body());
-            assertThat(m.find()).as("a CSRF field on the page").isTrue();
-            return m.group(1);
-        }
-
-        /** The one-time notice the last redirect set (the flash cookie). */
-        String notice() {
-            String v = cookies.get(Exchange.FLASH_COOKIE);
-            assertThat(v).as("a notice was set").isNotNull();
-            return new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8);
-        }
-
-        private HttpRequest.Builder request(String path) {
-            HttpRequest.Builder r = HttpRequest.newBuilder(server.endpoint().resolve(path));
-            if (!cookies.isEmpty()) {
-                r.header(
-                        "Cookie",
-                        cookies.entrySet().stream()
-                                .map(e -> e.getKey() + "=" + e.getValue())
-                                .collect(Collectors.joining("; ")));
-            }
-            return r;
-        }
-
-        private HttpResponse<String> send(HttpRequest req) {
-            try {
-                HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
-                for (String c : res.headers().allValues("Set-Cookie")) {
-                    String pair = c.split(";", 2)[0];
-                    int eq = pair.indexOf('=');
-                    String name = pair.substring(0, eq);
-                    String value = pair.substring(eq + 1);
-                    if (value.isEmpty() || c.contains("Max-Age=0")) {
-                        cookies.remove(name);
-                    } else {
-                        cookies.put(name, value);
-                    }
-                }
-                return res;
-            } catch (IOException e) {
-                throw new AssertionError(req.method() + " " + req.uri() + " failed", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
-
-        private static String enc(String s) {
-            return URLEncoder.encode(s, StandardCharsets.UTF_8);
-        }
     }
 }
