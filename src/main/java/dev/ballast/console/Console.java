@@ -36,6 +36,7 @@ public final class Console implements HttpService {
         all.add(new PolicyPage(context));
         all.add(new PinsPage(context));
         all.add(new AuditPage(context));
+        all.add(new Actions(context));
         this.pages = List.copyOf(all);
     }
 
