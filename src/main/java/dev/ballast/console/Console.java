@@ -32,7 +32,10 @@ public final class Console implements HttpService {
         // one line per group of pages (merges add lines, not edit one)
         List<Pages> all = new ArrayList<>();
         all.add(new ClustersPage(context));
+        all.add(new ClusterPage(context));
         all.add(new ServicePage(context));
+        all.add(new TasksPage(context));
+        all.add(new TaskPage(context));
         all.add(new PolicyPage(context));
         all.add(new PinsPage(context));
         all.add(new AuditPage(context));
