@@ -11,4 +11,11 @@ public interface Authenticator {
      * @throws AwsException with the AWS error type when the request is not authentic
      */
     String authenticate(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body);
+
+    /**
+     * Whether the authenticated key {@code accessKeyId} may only read ({@link ReadOnlyAccess}); none is by default.
+     */
+    default boolean readOnly(String accessKeyId) {
+        return false;
+    }
 }

@@ -21,11 +21,12 @@ public final class LifecycleApi {
 
     /** Adds every lifecycle operation to {@code ops}; they must be served under {@link #TARGET_PREFIX}. */
     static void register(Map<String, Operation> ops, Context context) {
-        // one registration per part: pins, drift and policies, approvals, audit
+        // one registration per part: pins, drift and policies, approvals, audit, rollback
         new LifecycleAuditOperations(context.store()).register(ops);
         new PinOperations(context).register(ops);
         new ServicePolicyOperations(context).register(ops);
         new DriftOperations(context).register(ops);
         new ApprovalOperations(context).register(ops);
+        new RollbackOperations(context).register(ops);
     }
 }

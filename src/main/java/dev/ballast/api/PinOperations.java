@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.lifecycle.DigestKey;
 import dev.ballast.lifecycle.Holding;
 import dev.ballast.lifecycle.Holdings;
+import dev.ballast.lifecycle.PinnedDigests;
 import dev.ballast.store.MissingImage;
 import dev.ballast.store.Store;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * {@code ListPins} (target prefix {@link LifecycleApi#TARGET_PREFIX}): every digest that active deployments and
@@ -60,25 +59,12 @@ final class PinOperations {
         String clusterArn = Optional.ofNullable(Params.text(in, "cluster", false))
                 .map(this::clusterArn)
                 .orElse(null);
-        Map<DigestKey, List<Holding>> pins =
-                new TreeMap<>((a, b) -> a.reference().compareTo(b.reference()));
-        for (Holding h : new Holdings(store).current()) {
-            if (!h.pinned()
-                    || registry != null && !registry.equals(h.image().registry())
-                    || repository != null
-                            && !repository.matcher(h.image().repository()).matches()
-                    || clusterArn != null && !clusterArn.equals(h.clusterArn())) {
-                continue;
-            }
-            pins.computeIfAbsent(
-                            new DigestKey(h.image().registry(), h.image().repository(), h.digest()),
-                            k -> new ArrayList<>())
-                    .add(h);
-        }
+        List<PinnedDigests.Pin> pins = PinnedDigests.group(
+                new Holdings(store).current(), new PinnedDigests.Filter(registry, repository, clusterArn));
         ArrayNode out = Json.object().arrayNode();
         Set<String> keep = new TreeSet<>();
-        for (Map.Entry<DigestKey, List<Holding>> e : pins.entrySet()) {
-            DigestKey key = e.getKey();
+        for (PinnedDigests.Pin p : pins) {
+            DigestKey key = p.key();
             keep.add(key.reference());
             ObjectNode pin = out.addObject()
                     .put("registry", key.registry())
@@ -90,7 +76,7 @@ final class PinOperations {
             missing.ifPresent(
                     m -> pin.put("missingSince", m.detectedAt() / 1000.0).put("missingSource", m.source()));
             ArrayNode heldBy = pin.putArray("heldBy");
-            for (Holding h : e.getValue()) {
+            for (Holding h : p.heldBy()) {
                 ObjectNode by = heldBy.addObject()
                         .put("serviceArn", h.serviceArn())
                         .put("serviceName", h.serviceName())
@@ -135,12 +121,12 @@ final class PinOperations {
 
     /** An exact repository path, or a glob: {@code *} matches any run of characters, {@code /} included. */
     private static Pattern repository(String text) {
-        if (text.isEmpty() || !text.matches("[a-z0-9._/*\\-]+")) {
-            throw AwsException.invalidParameter("Invalid 'repository' '" + ShapeValidator.clip(text)
-                    + "': give a repository path such as team/app, or a glob such as team/*.");
+        try {
+            return PinnedDigests.repositoryGlob(text);
+        } catch (IllegalArgumentException e) {
+            throw AwsException.invalidParameter(
+                    "Invalid 'repository' '" + ShapeValidator.clip(text) + "': " + e.getMessage() + ".");
         }
-        return Pattern.compile(
-                Arrays.stream(text.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
     }
 
     private String clusterArn(String ref) {

@@ -11,9 +11,8 @@ import dev.ballast.model.Mode;
 import dev.ballast.resolve.Decision;
 import dev.ballast.resolve.ImagePattern;
 import dev.ballast.resolve.ManagedCatalog;
-import dev.ballast.resolve.PolicyEvaluator;
+import dev.ballast.resolve.PolicyExplainer;
 import dev.ballast.resolve.PolicyInputs;
-import dev.ballast.resolve.PolicyLoader;
 import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.ImageRules;
 import dev.ballast.store.Store;
@@ -39,8 +38,7 @@ public final class PolicyOperations {
     private final Store store;
     private final ResourceRefs refs;
     private final TaskDefinitionOperations taskDefinitions;
-    private final PolicyEvaluator evaluator;
-    private final PolicyLoader loader;
+    private final PolicyExplainer explainer;
 
     public PolicyOperations(Store store, Account account) {
         this(store, account, ManagedCatalog.builtIn());
@@ -50,8 +48,7 @@ public final class PolicyOperations {
         this.store = store;
         this.refs = new ResourceRefs(account);
         this.taskDefinitions = new TaskDefinitionOperations(store, account);
-        this.evaluator = new PolicyEvaluator(catalog);
-        this.loader = new PolicyLoader(store);
+        this.explainer = new PolicyExplainer(store, catalog);
     }
 
     /** Adds the four operations to {@code ops}; they must be served under {@link #TARGET_PREFIX}. */
@@ -102,7 +99,7 @@ public final class PolicyOperations {
         rules.forEach(r -> out.add(rule(r)));
         if (scope.equals(ImageRules.ACCOUNT)) {
             Set<String> own = rules.stream().map(ImageRules.Rule::pattern).collect(Collectors.toSet());
-            for (ManagedCatalog.Entry e : evaluator.catalog().entries()) {
+            for (ManagedCatalog.Entry e : explainer.evaluator().catalog().entries()) {
                 out.addObject()
                         .put("scope", ImageRules.ACCOUNT)
                         .put("pattern", e.pattern().text())
@@ -123,14 +120,15 @@ public final class PolicyOperations {
                 .find(ref, true)
                 .orElseThrow(() -> AwsException.invalidParameter(
                         "Task definition '" + ShapeValidator.clip(ref) + "' does not exist."));
-        PolicyInputs inputs = loader.load(clusterArn);
+        PolicyInputs inputs = explainer.inputs(clusterArn);
         ObjectNode out = Json.object().put("taskDefinitionArn", td.arn());
         if (clusterArn != null) {
             out.put("cluster", clusterArn);
         }
         ArrayNode containers = out.putArray("containers");
-        for (ContainerDefinition c : td.definition().containers()) {
-            Decision d = evaluator.decide(c.versionConsistency(), c.image(), inputs);
+        for (PolicyExplainer.Explained e : explainer.explain(td.definition(), inputs)) {
+            ContainerDefinition c = e.container();
+            Decision d = e.decision();
             ObjectNode row =
                     containers.addObject().put("containerName", c.name()).put("image", c.image());
             if (c.versionConsistency() != null) {
@@ -170,7 +168,7 @@ public final class PolicyOperations {
     }
 
     private Set<String> catalogPatterns() {
-        return evaluator.catalog().entries().stream()
+        return explainer.evaluator().catalog().entries().stream()
                 .map(e -> e.pattern().text())
                 .collect(Collectors.toSet());
     }

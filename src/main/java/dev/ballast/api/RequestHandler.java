@@ -92,6 +92,9 @@ final class RequestHandler implements Handler {
             String accessKey = authenticator.authenticate(
                     "POST", req.path().rawPath(), req.query().rawValue(), headers(req), body);
             operation = operationName(req.headers().first(TARGET).orElse(null));
+            if (authenticator.readOnly(accessKey)) {
+                ReadOnlyAccess.check(operation, accessKey);
+            }
             Operation op = operations.get(operation);
             ObjectNode input = Json.parseRequest(body);
             if (targetPrefixes.get(operation).equals(EcsApi.TARGET_PREFIX)) {

@@ -1,5 +1,7 @@
 package dev.ballast.api;
 
+import dev.ballast.api.auth.Credential;
+import dev.ballast.api.auth.CredentialStore;
 import dev.ballast.api.auth.SigV4Verifier;
 import dev.ballast.api.auth.Verification;
 import java.util.List;
@@ -8,9 +10,24 @@ import java.util.Map;
 /** Authenticates requests with AWS Signature Version 4, answering failures with AWS's error types. */
 public final class SigV4Authenticator implements Authenticator {
     private final SigV4Verifier verifier;
+    private final CredentialStore credentials;
 
+    /** Every key may read and write. */
     public SigV4Authenticator(SigV4Verifier verifier) {
+        this(verifier, CredentialStore.of());
+    }
+
+    /**
+     * @param credentials the keys the verifier accepts, for their read-only flag ({@link Credential#readOnly()})
+     */
+    public SigV4Authenticator(SigV4Verifier verifier, CredentialStore credentials) {
         this.verifier = verifier;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public boolean readOnly(String accessKeyId) {
+        return credentials.find(accessKeyId).map(Credential::readOnly).orElse(false);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.ballast.cli;
 
 import dev.ballast.agent.remote.JsonApiClient;
-import dev.ballast.image.ImageReference;
 import dev.ballast.model.ContainerDefinition;
 import dev.ballast.model.Mode;
 import dev.ballast.model.Severity;
@@ -9,12 +8,11 @@ import dev.ballast.registry.DockerConfigCredentials;
 import dev.ballast.registry.RegistryClient;
 import dev.ballast.registry.RegistryConfig;
 import dev.ballast.resolve.Audit;
-import dev.ballast.resolve.Decision;
 import dev.ballast.resolve.ImageCheck;
 import dev.ballast.resolve.ImageChecks;
-import dev.ballast.resolve.ImagePattern;
 import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.PolicyInputs;
+import dev.ballast.resolve.ServerAudit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -245,17 +243,11 @@ final class AuditCommand implements Callable<Integer> {
                     .toList());
             List<AuditReport.Audited> out = new ArrayList<>();
             for (LiveAudit.Explained e : explained) {
-                List<Audit.ContainerAudit> containers = new ArrayList<>();
-                for (ContainerDefinition c : e.definition().containers()) {
-                    Decision decision = e.decisions().get(c.name());
-                    if (decision == null) {
-                        throw new Unusable("ExplainPolicy for " + e.definition().arn() + " has no decision for "
-                                + "container " + c.name());
-                    }
-                    ImageCheck check = missing(c.image(), missing)
-                            ? ImageCheck.DIGEST_MISSING
-                            : checks.getOrDefault(c.image(), ImageCheck.NOT_CHECKED);
-                    containers.add(audit.container(c, decision, check));
+                List<Audit.ContainerAudit> containers;
+                try {
+                    containers = ServerAudit.containers(audit, e.definition(), e.decisions(), missing.keySet(), checks);
+                } catch (IllegalArgumentException noDecision) {
+                    throw new Unusable("ExplainPolicy for " + e.definition().arn() + " has " + noDecision.getMessage());
                 }
                 out.add(new AuditReport.Audited(
                         null, e.definition().arn(), e.definition().family(), e.cluster(), containers, Map.of()));
@@ -264,14 +256,6 @@ final class AuditCommand implements Callable<Integer> {
         } catch (JsonApiClient.Failure f) {
             throw new Unusable(f.type() + ": " + f.getMessage());
         }
-    }
-
-    /** Whether the server recorded {@code image}'s pinned digest as missing. */
-    private static boolean missing(String image, Map<String, String> missing) {
-        ImageReference ref = ImagePattern.Image.of(image).reference();
-        return ref != null
-                && ref.digest().isPresent()
-                && missing.containsKey(ref.name() + "@" + ref.digest().get());
     }
 
     private JsonApiClient client() throws Unusable {

@@ -279,8 +279,9 @@ public final class BallastServer implements AutoCloseable {
             EcsApi ecs = new EcsApi(
                     store, account, clock, workers, config.agents().health().reportingPeriod());
             AtomicBoolean startedUp = new AtomicBoolean();
-            SigV4Authenticator auth =
-                    new SigV4Authenticator(new SigV4Verifier(config.listener().credentials(), clock, "ecs"));
+            SigV4Authenticator auth = new SigV4Authenticator(
+                    new SigV4Verifier(config.listener().credentials(), clock, "ecs"),
+                    config.listener().credentials());
 
             ServerConfig.Listener listener = config.listener();
             ApiServer api = ApiServer.start(

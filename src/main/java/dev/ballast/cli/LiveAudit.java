@@ -13,12 +13,12 @@ import dev.ballast.model.Mode;
 import dev.ballast.model.TaskDefinition;
 import dev.ballast.model.TaskDefinitionStatus;
 import dev.ballast.resolve.Decision;
+import dev.ballast.resolve.ServerAudit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The live side of {@code ballast audit --live}: the server's ACTIVE task definitions (newest revision per family,
@@ -46,12 +46,12 @@ final class LiveAudit {
 
     /**
      * The ARNs of the ACTIVE task definitions: every revision, or the newest of each family, sorted by family then
-     * revision.
+     * revision ({@link ServerAudit#selectRevisions}).
      *
      * @throws JsonApiClient.Failure when the server answers with an error or cannot be reached
      */
     List<String> taskDefinitionArns(boolean allRevisions) {
-        TreeMap<String, TreeMap<Integer, String>> byFamily = new TreeMap<>();
+        List<String> arns = new ArrayList<>();
         String token = null;
         do {
             ObjectNode in = Json.object().put("status", TaskDefinitionStatus.ACTIVE.wire());
@@ -59,24 +59,10 @@ final class LiveAudit {
                 in.put("nextToken", token);
             }
             JsonNode page = client.call(EcsApi.TARGET_PREFIX, "ListTaskDefinitions", in);
-            for (JsonNode arn : page.path("taskDefinitionArns")) {
-                String text = arn.asText();
-                String familyRevision = text.substring(text.lastIndexOf('/') + 1);
-                int colon = familyRevision.lastIndexOf(':');
-                byFamily.computeIfAbsent(familyRevision.substring(0, colon), f -> new TreeMap<>())
-                        .put(Integer.parseInt(familyRevision.substring(colon + 1)), text);
-            }
+            page.path("taskDefinitionArns").forEach(arn -> arns.add(arn.asText()));
             token = page.path("nextToken").asText(null);
         } while (token != null);
-        List<String> out = new ArrayList<>();
-        for (TreeMap<Integer, String> revisions : byFamily.values()) {
-            if (allRevisions) {
-                out.addAll(revisions.values());
-            } else {
-                out.add(revisions.lastEntry().getValue());
-            }
-        }
-        return out;
+        return ServerAudit.selectRevisions(arns, allRevisions);
     }
 
     /** The task definition {@code arn} and the server's policy decision for each of its containers. */

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ServicePolicyCommand.class,
             DriftCommand.class,
             ApproveCommand.class,
+            RollbackCommand.class,
             AgentCommand.class,
         })
 public final class Main implements Runnable {

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,7 +29,15 @@ public final class Console implements HttpService {
 
     public Console(ConsoleContext context) {
         this.context = context;
-        this.pages = List.of(new ClustersPage(context));
+        // one line per group of pages (merges add lines, not edit one)
+        List<Pages> all = new ArrayList<>();
+        all.add(new ClustersPage(context));
+        all.add(new ServicePage(context));
+        all.add(new PolicyPage(context));
+        all.add(new PinsPage(context));
+        all.add(new AuditPage(context));
+        all.add(new Actions(context));
+        this.pages = List.copyOf(all);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,15 +182,20 @@ public final class Deployer {
      * IN_PROGRESS one is STOPPED), after a new deployment was added.
      */
     public void demoteOldPrimaries(String serviceArn, String newRevisionArn) {
+        demote(serviceArn, row -> isOldPrimary(row, newRevisionArn));
+    }
+
+    /** Demotes the service's deployments {@code which} selects (PRIMARY ones) to ACTIVE, retrying concurrent writes. */
+    private void demote(String serviceArn, Predicate<DeploymentRow> which) {
         for (Versioned<DeploymentRow> d : store.deployments().ofService(serviceArn)) {
-            if (!isOldPrimary(d.value(), newRevisionArn)) {
+            if (!which.test(d.value())) {
                 continue;
             }
             try {
                 // a controller pass may write the row meanwhile (its steady flag, a failure count): re-read and retry
                 Cas.update(
                         () -> store.deployments().find(d.value().id()),
-                        row -> isOldPrimary(row, newRevisionArn) ? Optional.of(demoted(row)) : Optional.empty(),
+                        row -> which.test(row) ? Optional.of(demoted(row)) : Optional.empty(),
                         (read, row) -> store.deployments().update(row, read.version()),
                         10);
             } catch (CompareAndSet.ConflictException e) {
@@ -202,8 +208,11 @@ public final class Deployer {
     }
 
     private static boolean isOldPrimary(DeploymentRow row, String newRevisionArn) {
-        return row.status().equals(DeploymentStatus.PRIMARY.wire())
-                && !row.revisionArn().equals(newRevisionArn);
+        return isPrimary(row) && !row.revisionArn().equals(newRevisionArn);
+    }
+
+    private static boolean isPrimary(DeploymentRow row) {
+        return row.status().equals(DeploymentStatus.PRIMARY.wire());
     }
 
     private static DeploymentRow demoted(DeploymentRow row) {
@@ -330,13 +339,8 @@ public final class Deployer {
             }
             return;
         }
-        RevisionRow revision =
-                store.revisions().find(target.get().revisionArn()).orElseThrow().value();
         Versioned<ServiceRow> current = store.services().find(service.arn()).orElseThrow();
-        ServiceRow rolledBack = current.value()
-                .withTaskDefinition(
-                        revision.taskDefinitionArn(), current.value().spec());
-        DeploymentRow rollbackDeployment = newDeployment(rolledBack, revision, d.revisionArn(), d.id());
+        RollbackPlan plan = planRollback(current.value(), target.get(), d.revisionArn(), d.id());
         for (Versioned<DeploymentRow> other : deployments) {
             if (!other.value().id().equals(d.id()) && other.value().status().equals(DeploymentStatus.PRIMARY.wire())) {
                 store.deployments()
@@ -351,11 +355,93 @@ public final class Deployer {
                                 other.version());
             }
         }
-        if (store.services().updateWithDeployment(rolledBack, current.version(), null, rollbackDeployment)) {
-            events.add("(service " + service.name() + ") rolling back to deployment "
-                    + target.get().id() + " (task definition " + revision.taskDefinitionArn()
-                    + ", recorded image digests reused).");
+        if (store.services().updateWithDeployment(plan.service(), current.version(), null, plan.deployment())) {
+            events.add(rollingBack(service.name(), target.get(), plan.revision()) + ".");
         }
+    }
+
+    /** A rollback to an earlier deployment: the service pointed at its revision, and the new deployment of it. */
+    private record RollbackPlan(RevisionRow revision, ServiceRow service, DeploymentRow deployment) {}
+
+    /**
+     * The rollback of {@code current} to {@code target}: a new PRIMARY deployment of the target's revision — its task
+     * definition and its recorded image digests, so no registry request — with the service's task definition set to
+     * the revision's (the circuit breaker's rollback and {@link #rollBackTo}).
+     */
+    private RollbackPlan planRollback(
+            ServiceRow current, DeploymentRow target, String sourceRevisionArn, String rollbackOf) {
+        RevisionRow revision =
+                store.revisions().find(target.revisionArn()).orElseThrow().value();
+        ServiceRow rolledBack = current.withTaskDefinition(revision.taskDefinitionArn(), current.spec());
+        return new RollbackPlan(
+                revision, rolledBack, newDeployment(rolledBack, revision, sourceRevisionArn, rollbackOf));
+    }
+
+    private static String rollingBack(String service, DeploymentRow target, RevisionRow revision) {
+        return "(service " + service + ") rolling back to deployment " + target.id() + " (task definition "
+                + revision.taskDefinitionArn() + ", recorded image digests reused)";
+    }
+
+    /**
+     * The answer to a requested rollback: the PRIMARY deployment of the target's revision and whether this request
+     * created it ({@code false}: the service already ran that revision as its PRIMARY deployment — a repeated request).
+     */
+    public record Rollback(DeploymentRow deployment, boolean created) {}
+
+    /**
+     * Rolls the service back to {@code target}, one of its earlier deployments whose revision is resolved, at a user's
+     * request (the {@code RollbackService} operation): a new PRIMARY deployment of the target's revision, reusing its
+     * task definition and recorded digests like the circuit breaker's rollback, the service's task definition set to
+     * it, the other PRIMARY deployments demoted, and the service event naming {@code requester}. Idempotent: when the
+     * PRIMARY deployment already runs the target's revision, that deployment is the answer and nothing is written.
+     * Empty when the service is not ACTIVE.
+     *
+     * @throws CompareAndSet.ConflictException when concurrent writes to the service won every attempt
+     */
+    public Optional<Rollback> rollBackTo(String serviceArn, DeploymentRow target, String requester) {
+        Rollback[] done = new Rollback[1];
+        RollbackPlan[] plan = new RollbackPlan[1];
+        Cas.update(
+                () -> store.services().find(serviceArn),
+                s -> s.status().equals(ServiceStatus.ACTIVE.wire()) ? Optional.of(s) : Optional.empty(),
+                (read, same) -> {
+                    Optional<DeploymentRow> primary = store.deployments().ofService(serviceArn).stream()
+                            .map(Versioned::value)
+                            .filter(d -> d.status().equals(DeploymentStatus.PRIMARY.wire()))
+                            .findFirst();
+                    if (primary.isPresent() && primary.get().revisionArn().equals(target.revisionArn())) {
+                        done[0] = new Rollback(primary.get(), false);
+                        return true;
+                    }
+                    RollbackPlan p = planRollback(
+                            same,
+                            target,
+                            primary.map(DeploymentRow::revisionArn).orElse(null),
+                            null);
+                    if (!store.services().updateWithDeployment(p.service(), read.version(), null, p.deployment())) {
+                        return false;
+                    }
+                    String newId = p.deployment().id();
+                    demote(serviceArn, row -> isPrimary(row) && !row.id().equals(newId));
+                    done[0] = new Rollback(p.deployment(), true);
+                    plan[0] = p;
+                    return true;
+                },
+                5);
+        if (done[0] != null && done[0].created()) {
+            store.events()
+                    .add(
+                            serviceArn,
+                            rollingBack(plan[0].service().name(), target, plan[0].revision()) + " at the request of "
+                                    + requester + ".");
+            LOG.info(
+                    "service {}: deployment {} rolls back to deployment {} at the request of {}",
+                    serviceArn,
+                    done[0].deployment().id(),
+                    target.id(),
+                    requester);
+        }
+        return Optional.ofNullable(done[0]);
     }
 
     private static String sentence(String s) {

@@ -62,6 +62,34 @@ class CredentialStoreTest {
     }
 
     @Test
+    void readOnlyFlagMarksAKeyThatMayOnlyRead() throws IOException {
+        Path file = write("""
+                [writer]
+                aws_access_key_id = AKIDWRITER
+                aws_secret_access_key = w
+                [viewer]
+                aws_access_key_id = AKIDVIEWER
+                aws_secret_access_key = v
+                ballast_read_only = true
+                [explicit]
+                aws_access_key_id = AKIDEXPLICIT
+                aws_secret_access_key = e
+                ballast_read_only = false
+                """);
+
+        CredentialStore store = CredentialStore.load(file);
+
+        assertThat(store.find("AKIDWRITER").orElseThrow().readOnly()).isFalse();
+        assertThat(store.find("AKIDVIEWER").orElseThrow().readOnly()).isTrue();
+        assertThat(store.find("AKIDVIEWER"))
+                .contains(Credential.of("AKIDVIEWER", "v").asReadOnly());
+        assertThat(store.find("AKIDEXPLICIT").orElseThrow().readOnly()).isFalse();
+        assertThat(store.find("AKIDVIEWER").orElseThrow().toString())
+                .contains("readOnly")
+                .doesNotContain("=v,");
+    }
+
+    @Test
     void toleratesByteOrderMarkAndCrLf() throws IOException {
         Path file = write("\uFEFF[default]\r\naws_access_key_id = AKID1\r\naws_secret_access_key = s1\r\n");
 
@@ -100,6 +128,11 @@ class CredentialStoreTest {
                         "[a]\naws_access_key_id = A/B\naws_secret_access_key = s\n",
                         1,
                         "without '/'"),
+                Arguments.of(
+                        "read-only flag neither true nor false",
+                        "# keys\n[viewer]\naws_access_key_id = A\naws_secret_access_key = s\nballast_read_only = yes\n",
+                        2,
+                        "ballast_read_only must be true or false, not 'yes'"),
                 Arguments.of(
                         "same key, two secrets",
                         "[a]\naws_access_key_id = A\naws_secret_access_key = s1\n"
