@@ -6,7 +6,6 @@ import dev.ballast.testing.Browser;
 import dev.ballast.testing.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +104,7 @@ class ConsoleLoginBrowserIT {
     }
 
     private void screenshot(String name) {
-        Path file = Paths.get("target", "console-screenshots", name);
+        Path file = Path.of(System.getProperty("ballast.console.screenshots", "target/console-screenshots"), name);
         browser.screenshot(file);
         assertThat(file).isNotEmptyFile();
     }
