@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -198,6 +199,14 @@ public final class ConsolePageBenchmark {
             }
         }
         byte[] html = get(http, cookie, uri);
+        String dump = System.getProperty("bench.console.dump");
+        if (dump != null) { // the pages as measured, to see what their bytes are
+            Path dir = Files.createDirectories(Path.of(dump));
+            Files.write(
+                    dir.resolve(
+                            path.substring(path.lastIndexOf("/services/") + 10).replace('/', '-') + ".html"),
+                    html);
+        }
         return new Figures(name, ttfb, response, dcl, load, fcp, html.length, gzip(html).length);
     }
 
