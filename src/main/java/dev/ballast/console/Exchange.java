@@ -19,7 +19,9 @@ import java.util.UUID;
  * the ways to answer (a page, a live region's update, a redirect).
  */
 public final class Exchange {
-    static final String FLASH_COOKIE = "ballast_flash";
+    /** The cookie a one-time notice travels in from an action to the next page. */
+    public static final String FLASH_COOKIE = "ballast_flash";
+
     private static final HeaderName IF_NONE_MATCH = HeaderNames.IF_NONE_MATCH;
 
     private final ServerRequest req;

@@ -12,6 +12,7 @@ import dev.ballast.api.auth.SigV4Signer;
 import dev.ballast.cli.Main;
 import dev.ballast.image.Digest;
 import dev.ballast.testing.Clients;
+import dev.ballast.testing.ConsoleHttp;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.ServerProcess;

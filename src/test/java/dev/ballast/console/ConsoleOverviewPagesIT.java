@@ -16,17 +16,14 @@ import dev.ballast.resolve.AuditRule;
 import dev.ballast.resolve.Decision;
 import dev.ballast.resolve.ImageCheck;
 import dev.ballast.resolve.ManagedCatalog;
+import dev.ballast.testing.ConsoleHttp;
 import dev.ballast.testing.Eventually;
 import dev.ballast.testing.NotificationPoster;
 import dev.ballast.testing.RegistryFixture;
 import dev.ballast.testing.SignedJson;
 import dev.ballast.testing.TestImages;
 import dev.ballast.testing.TestServer;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,8 +56,7 @@ class ConsoleOverviewPagesIT {
     private TestServer server;
     private EcsClient ecs;
     private SignedJson raw;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String cookie;
+    private ConsoleHttp console;
     private Digest web;
 
     @BeforeAll
@@ -109,7 +105,7 @@ class ConsoleOverviewPagesIT {
                 () -> new Holdings(server.server().store())
                                 .current().stream().filter(h -> h.pinned()).count()
                         == 1);
-        cookie = login();
+        console = ConsoleHttp.login(server.endpoint(), "test", "test");
     }
 
     @AfterAll
@@ -280,28 +276,8 @@ class ConsoleOverviewPagesIT {
         assertThat(bad.body()).contains("Severity 'fatal' is not one");
     }
 
-    private String login() throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(server.endpoint().resolve("/console/login"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "accessKeyId=test&secretAccessKey=test&next=%2Fconsole%2F"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(303);
-        String set = r.headers().allValues("Set-Cookie").stream()
-                .filter(c -> c.startsWith(Sessions.COOKIE + "="))
-                .findFirst()
-                .orElseThrow();
-        return set.substring(0, set.indexOf(';'));
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(server.endpoint() + path))
-                        .header("Cookie", cookie)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(String path) {
+        return console.get(path);
     }
 
     /** The table row starting with {@code start}, up to its end. */
