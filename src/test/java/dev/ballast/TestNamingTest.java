@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import dev.ballast.testing.AgentProcess;
+import dev.ballast.testing.Browser;
 import dev.ballast.testing.PodmanFixture;
 import dev.ballast.testing.PostgresFixture;
 import dev.ballast.testing.RegistryFixture;
@@ -30,7 +31,8 @@ class TestNamingTest {
             PodmanFixture.class, Set.of("start"),
             PostgresFixture.class, Set.of("newDatabase"),
             ServerProcess.class, Set.of("start", "runToExit"),
-            AgentProcess.class, Set.of("start"));
+            AgentProcess.class, Set.of("start"),
+            Browser.class, Set.of("start"));
 
     private static final JavaClasses TESTS = new ClassFileImporter().importPath(Path.of("target/test-classes"));
 
