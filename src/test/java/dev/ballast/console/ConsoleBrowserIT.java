@@ -188,8 +188,15 @@ class ConsoleBrowserIT {
         taskLink.click();
         browser.awaitLoaded();
         assertThat(browser.path()).startsWith(CLUSTER + "/tasks/");
-        assertThat(browser.await(By.cssSelector("tr[data-container='app']")).getText())
-                .contains(registry.host() + "/demo/web:v1");
+        WebElement container = browser.await(By.cssSelector("tr[data-container='app']"));
+        assertThat(container.getText()).contains(registry.host() + "/demo/web:v1");
+        assertThat(container.findElements(By.tagName("code")).stream()
+                        .map(WebElement::getText)
+                        .filter(t -> t.startsWith("sha256:"))
+                        .toList())
+                .as("the digest the task runs is one the service pinned")
+                .singleElement()
+                .isIn(v1.toString(), v2.toString());
         screenshot("task.png");
 
         // the overview pages
