@@ -32,6 +32,7 @@ final class ServicePage implements Console.Pages {
     static final String SUMMARY = "summary-live";
     static final String DEPLOYMENTS = "deployments-live";
     static final String DRIFT = "drift-live";
+    static final String TASKS = "tasks-live";
 
     private final ConsoleContext context;
 
@@ -66,6 +67,7 @@ final class ServicePage implements Console.Pages {
                         case SUMMARY -> summary(data, session, base);
                         case DEPLOYMENTS -> deployments(data, session, base);
                         case DRIFT -> drift(data, base, now);
+                        case TASKS -> Live.region(TASKS, base, "Tasks summary", tasks(data, base));
                         default -> throw ConsoleException.notFound("Live part " + part.get() + " of this page");
                     });
             return;
@@ -82,7 +84,11 @@ final class ServicePage implements Console.Pages {
         section(main, "summary", "Summary", summary(data, session, base).html());
         // the drift reads the live tasks; the tasks summary reuses them
         Live.Region drift = drift(data, base, now);
-        section(main, "tasks-summary", "Tasks", tasks(data, base));
+        section(
+                main,
+                "tasks-summary",
+                "Tasks",
+                Live.region(TASKS, base, "Tasks summary", tasks(data, base)).html());
         section(
                 main,
                 "deployments",
