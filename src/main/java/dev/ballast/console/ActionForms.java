@@ -1,7 +1,6 @@
 package dev.ballast.console;
 
 import dev.ballast.store.ServiceRow;
-import dev.ballast.store.Versioned;
 import java.util.List;
 
 /**
@@ -13,14 +12,7 @@ final class ActionForms {
 
     /** The live service the action's path names, or a 404 naming it. */
     static ServiceRow service(Exchange x) {
-        String cluster = x.path("cluster");
-        String service = x.path("service");
-        return x.context()
-                .store()
-                .services()
-                .live(cluster, service)
-                .map(Versioned::value)
-                .orElseThrow(() -> ConsoleException.notFound("Service " + service + " in cluster " + cluster));
+        return Lookups.liveService(x.context().store(), x.path("cluster"), x.path("service"));
     }
 
     /** The service page, where an action returns. */

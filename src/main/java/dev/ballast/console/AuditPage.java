@@ -1,12 +1,10 @@
 package dev.ballast.console;
 
-import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.Severity;
 import dev.ballast.resolve.Audit;
 import dev.ballast.resolve.AuditFinding;
 import dev.ballast.resolve.ManagedCatalog;
 import dev.ballast.resolve.ServerAudit;
-import dev.ballast.store.ClusterRecord;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -163,11 +161,6 @@ final class AuditPage implements Console.Pages {
     }
 
     private String clusterArn(String name) {
-        return context.store()
-                .clusters()
-                .find(name)
-                .filter(c -> ClusterStatus.fromWire(c.status()) == ClusterStatus.ACTIVE)
-                .map(ClusterRecord::arn)
-                .orElseThrow(() -> ConsoleException.notFound("Cluster " + name));
+        return Lookups.activeCluster(context.store(), name).arn();
     }
 }

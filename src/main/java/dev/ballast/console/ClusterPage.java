@@ -4,7 +4,6 @@ import static dev.ballast.console.ServicePageFormat.badge;
 
 import dev.ballast.lifecycle.Holding;
 import dev.ballast.lifecycle.Holdings;
-import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.RolloutState;
 import dev.ballast.store.ClusterCounts;
@@ -39,11 +38,7 @@ final class ClusterPage implements Console.Pages {
 
     private void cluster(Exchange x) {
         String name = x.path("cluster");
-        ClusterRecord cluster = context.store()
-                .clusters()
-                .find(name)
-                .filter(c -> ClusterStatus.fromWire(c.status()) == ClusterStatus.ACTIVE)
-                .orElseThrow(() -> ConsoleException.notFound("Cluster " + name));
+        ClusterRecord cluster = Lookups.activeCluster(context.store(), name);
         String after = x.query("after").orElse(null);
         String url = "/console/clusters/" + name + (after == null ? "" : "?after=" + ServicePageFormat.encode(after));
         Live.Region services = Live.region(SERVICES, url, "Services", services(name, after));

@@ -3,9 +3,7 @@ package dev.ballast.console;
 import dev.ballast.lifecycle.Holding;
 import dev.ballast.lifecycle.Holdings;
 import dev.ballast.lifecycle.PinnedDigests;
-import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.HoldingRole;
-import dev.ballast.store.ClusterRecord;
 import dev.ballast.store.MissingImage;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -182,12 +180,7 @@ final class PinsPage implements Console.Pages {
     }
 
     private String clusterArn(String name) {
-        return context.store()
-                .clusters()
-                .find(name)
-                .filter(c -> ClusterStatus.fromWire(c.status()) == ClusterStatus.ACTIVE)
-                .map(ClusterRecord::arn)
-                .orElseThrow(() -> ConsoleException.notFound("Cluster " + name));
+        return Lookups.activeCluster(context.store(), name).arn();
     }
 
     private static Pattern glob(String text) {

@@ -1,6 +1,5 @@
 package dev.ballast.console;
 
-import dev.ballast.model.ClusterStatus;
 import dev.ballast.model.Layer;
 import dev.ballast.model.Mode;
 import dev.ballast.model.ServiceStatus;
@@ -283,11 +282,7 @@ final class PolicyPage implements Console.Pages {
     }
 
     private ClusterRecord cluster(String name) {
-        return context.store()
-                .clusters()
-                .find(name)
-                .filter(c -> ClusterStatus.fromWire(c.status()) == ClusterStatus.ACTIVE)
-                .orElseThrow(() -> ConsoleException.notFound("Cluster " + name));
+        return Lookups.activeCluster(context.store(), name);
     }
 
     private List<ClusterRecord> activeClusters() {

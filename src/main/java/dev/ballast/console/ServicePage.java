@@ -14,7 +14,6 @@ import dev.ballast.model.TaskStatus;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.TaskRow;
 import dev.ballast.store.TaskRows;
-import dev.ballast.store.Versioned;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -48,14 +47,7 @@ final class ServicePage implements Console.Pages {
     private void service(Exchange x) {
         String cluster = x.path("cluster");
         String name = x.path("service");
-        if (context.store().clusters().find(cluster).isEmpty()) {
-            throw ConsoleException.notFound("Cluster " + cluster);
-        }
-        ServiceRow service = context.store()
-                .services()
-                .live(cluster, name)
-                .map(Versioned::value)
-                .orElseThrow(() -> ConsoleException.notFound("Service " + name + " in cluster " + cluster));
+        ServiceRow service = Lookups.liveService(context.store(), cluster, name);
         String base = ServicePageFormat.base(cluster, name);
         ServicePageData data = new ServicePageData(context.store(), service);
         long now = context.clock().millis();

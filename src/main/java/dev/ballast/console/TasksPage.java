@@ -6,7 +6,6 @@ import static dev.ballast.console.ServicePageFormat.time;
 import dev.ballast.model.DesiredStatus;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.TaskRow;
-import dev.ballast.store.Versioned;
 import java.util.List;
 import java.util.Set;
 
@@ -33,14 +32,7 @@ final class TasksPage implements Console.Pages {
     private void tasks(Exchange x) {
         String cluster = x.path("cluster");
         String name = x.path("service");
-        if (context.store().clusters().find(cluster).isEmpty()) {
-            throw ConsoleException.notFound("Cluster " + cluster);
-        }
-        ServiceRow service = context.store()
-                .services()
-                .live(cluster, name)
-                .map(Versioned::value)
-                .orElseThrow(() -> ConsoleException.notFound("Service " + name + " in cluster " + cluster));
+        ServiceRow service = Lookups.liveService(context.store(), cluster, name);
         DesiredStatus status = status(x.query("status").orElse(DesiredStatus.RUNNING.wire()));
         String after = x.query("after").orElse(null);
         List<TaskRow> page =
