@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -64,7 +65,11 @@ class ConsoleClusterPagesIT {
                         .versionConsistency("enabled")
                         .build()));
         ecs.createService(r -> r.serviceName("many").taskDefinition("many").desiredCount(60));
-        Eventually.await("60 tasks running", WAIT, () -> service().runningCount() == 60);
+        Eventually.await(
+                "60 tasks running, the deployment COMPLETED",
+                WAIT,
+                () -> service().runningCount() == 60
+                        && service().deployments().getFirst().rolloutState() == DeploymentRolloutState.COMPLETED);
 
         try (ConsoleHttp console = ConsoleHttp.login(server.endpoint(), "test", "test")) {
             // the cluster page: the service's row with its counts, no badge yet
