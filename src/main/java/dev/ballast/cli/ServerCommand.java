@@ -381,6 +381,12 @@ final class ServerCommand implements Callable<Integer> {
                 accountId,
                 region,
                 (System.nanoTime() - started) / 1_000_000);
+        if (console) {
+            LOG.info(
+                    "web console at http://{}:{}/console/ (sign in with an access key pair of the credentials file)",
+                    address.getHostAddress(),
+                    server.port());
+        }
         stopped.await();
         return 0;
     }
