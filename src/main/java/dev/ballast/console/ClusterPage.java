@@ -41,7 +41,7 @@ final class ClusterPage implements Console.Pages {
         ClusterRecord cluster = Lookups.activeCluster(context.store(), name);
         String after = x.query("after").orElse(null);
         String url = "/console/clusters/" + name + (after == null ? "" : "?after=" + ServicePageFormat.encode(after));
-        Live.Region services = Live.region(SERVICES, url, "Services", services(name, after));
+        Live.Region services = Live.region(SERVICES, url, "Services", services(name, after), Live.SLOW);
         if (x.part().isPresent()) {
             if (!x.part().get().equals(SERVICES)) {
                 throw ConsoleException.notFound("Live part " + x.part().get() + " of this page");

@@ -58,6 +58,9 @@ final class ClustersPage implements Console.Pages {
         main.el("h1", "Clusters");
         main.raw(Live.region("clusters", "/console/", "Clusters", table).html());
         if (x.part().isPresent()) {
+            if (!x.part().get().equals("clusters")) {
+                throw ConsoleException.notFound("Live part " + x.part().get() + " of this page");
+            }
             x.sendPart(Live.region("clusters", "/console/", "Clusters", table));
             return;
         }

@@ -2,7 +2,9 @@ package dev.ballast.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.api.AwsException;
 import dev.ballast.api.Operation;
+import dev.ballast.api.ReadOnlyAccess;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -123,10 +125,15 @@ public final class Exchange {
     }
 
     /**
-     * Calls an API operation as the signed-in user: the same checks, writes, events and errors as a signed request (an
-     * {@code AwsException} propagates with ECS's error type and message).
+     * Calls an API operation as the signed-in user: the operation's own checks, writes, events and errors, as for a
+     * signed request (an {@code AwsException} propagates with ECS's error type and message), but not the request
+     * handler's shape validation: each action checks its form fields first. A read-only session may call read
+     * operations only.
      */
     public JsonNode call(String operation, ObjectNode input) {
+        if (session.readOnly() && !ReadOnlyAccess.allows(operation)) { // Routes.action refuses first; never rely on it
+            throw AwsException.accessDenied("The access key " + session.accessKeyId() + " is read-only.");
+        }
         Operation op = context.operations().get(operation);
         if (op == null) {
             throw new IllegalStateException("no operation " + operation);

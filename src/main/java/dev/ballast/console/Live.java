@@ -17,6 +17,8 @@ import java.util.HexFormat;
 public final class Live {
     /** How often a region is polled. */
     public static final Duration EVERY = Duration.ofSeconds(2);
+    /** How often a region whose rendering reads many rows is polled. */
+    public static final Duration SLOW = Duration.ofSeconds(10);
 
     private Live() {}
 
@@ -30,6 +32,15 @@ public final class Live {
      * @param label an accessible name for the region ({@code aria-label}), or null when a heading inside names it
      */
     public static Region region(String id, String pageUrl, String label, Html content) {
+        return region(id, pageUrl, label, content, EVERY);
+    }
+
+    /**
+     * A region polled every {@code every} instead of {@link #EVERY}: for parts whose rendering reads many rows (a
+     * cluster's services with their badges, a service's task counts), where a few seconds more staleness is cheap and
+     * the reads every 2 s per open page are not.
+     */
+    public static Region region(String id, String pageUrl, String label, Html content, Duration every) {
         String etag = etag(content);
         String url = pageUrl + (pageUrl.contains("?") ? "&" : "?") + "part=" + id;
         Html h = new Html(content.length() + 256);
@@ -44,7 +55,7 @@ public final class Live {
                 "hx-get",
                 url,
                 "hx-trigger",
-                "every " + EVERY.toSeconds() + "s",
+                "every " + every.toSeconds() + "s",
                 "hx-swap",
                 "outerHTML",
                 "hx-headers",

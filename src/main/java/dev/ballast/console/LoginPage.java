@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
 final class LoginPage {
     private static final Logger LOG = LoggerFactory.getLogger(LoginPage.class);
     private static final long REFUSAL_PAUSE_MS = 300;
+    /** A console path and query in plain URL characters (no CR/LF, no other site): anything else goes home. */
+    private static final Pattern SAFE_NEXT = Pattern.compile("/console/[A-Za-z0-9._~%/?&=:+\\-]*");
 
     private final ConsoleContext context;
 
@@ -78,6 +81,10 @@ final class LoginPage {
 
     private void logout(ServerRequest req, ServerResponse res) {
         Routes.headers(res);
+        if (!Routes.sameOrigin(req)) {
+            send(res, 403, "/console/", "The log-out came from another site: refused.", "");
+            return;
+        }
         Optional<Session> session =
                 context.sessions().verify(Routes.cookie(req, Sessions.COOKIE).orElse(null));
         if (session.isPresent()) {
@@ -161,7 +168,7 @@ final class LoginPage {
     /** Where to go after signing in: a console path only (never another site). */
     static String next(String next) {
         if (next == null
-                || !next.startsWith("/console/")
+                || !SAFE_NEXT.matcher(next).matches()
                 || next.startsWith("/console/login")
                 || next.contains("//")
                 || next.contains("\\")) {

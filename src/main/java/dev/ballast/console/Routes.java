@@ -1,6 +1,8 @@
 package dev.ballast.console;
 
 import dev.ballast.api.AwsException;
+import dev.ballast.store.ClusterNotActiveException;
+import dev.ballast.store.TransientFailure;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -51,6 +53,10 @@ public final class Routes {
             Optional<Session> session = session(req);
             if (session.isEmpty()) {
                 if (req.headers().contains(HeaderNames.create("HX-Request"))) {
+                    // htmx follows HX-Redirect even on an error status: the page goes to the sign-in form
+                    res.header(
+                            "HX-Redirect",
+                            "/console/login?next=" + URLEncoder.encode(page(req), StandardCharsets.UTF_8));
                     res.status(Status.UNAUTHORIZED_401).send("session ended");
                     return;
                 }
@@ -124,8 +130,16 @@ public final class Routes {
         } catch (ConsoleException e) {
             x.page(e.status(), "Not done", List.of(), message(e.getMessage(), null));
         } catch (AwsException e) {
-            x.page(e.status() >= 500 ? 503 : 400, "Not done", List.of(), message(e.getMessage(), e.type()));
+            x.page(e.status() >= 500 ? 503 : e.status(), "Not done", List.of(), message(e.getMessage(), e.type()));
+        } catch (ClusterNotActiveException e) { // the cluster was deleted between the operation's check and its write
+            AwsException gone = AwsException.clusterNotFound();
+            x.page(gone.status(), "Not done", List.of(), message(gone.getMessage(), gone.type()));
         } catch (Exception e) {
+            if (TransientFailure.of(e).isPresent()) { // a store outage: the next poll or a retry gets past it
+                LOG.debug("console request failed while the store is unavailable: {}", e.toString());
+                x.page(503, "Not done", List.of(), message("The store is unavailable: try again in a moment.", null));
+                return;
+            }
             String ref = UUID.randomUUID().toString();
             LOG.warn("console request failed (reference {})", ref, e);
             x.page(
@@ -166,6 +180,11 @@ public final class Routes {
         return Optional.empty();
     }
 
+    /** The page a live region's poll came from (its path, without the {@code part} query). */
+    static String page(ServerRequest req) {
+        return req.path().absolute().rawPath();
+    }
+
     static String uri(ServerRequest req) {
         String q = req.query().rawValue();
         return req.path().absolute().rawPath() + (q == null || q.isEmpty() ? "" : "?" + q);
@@ -177,10 +196,16 @@ public final class Routes {
         if (origin.isEmpty()) {
             return true; // older browsers and non-browser clients; the CSRF token still decides
         }
+        // behind a proxy that rewrites Host, the name the browser used is X-Forwarded-Host (a header a cross-site form
+        // cannot set)
         String host = req.headers().first(HeaderNames.HOST).orElse("");
+        String forwarded = req.headers().first(HeaderNames.X_FORWARDED_HOST).orElse(null);
         try {
             URI o = URI.create(origin.get());
-            return o.getRawAuthority() != null && o.getRawAuthority().equalsIgnoreCase(host);
+            String authority = o.getRawAuthority();
+            return authority != null
+                    && (authority.equalsIgnoreCase(host)
+                            || (forwarded != null && authority.equalsIgnoreCase(forwarded.split(",")[0].strip())));
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -59,7 +59,7 @@ final class ServicePage implements Console.Pages {
                         case SUMMARY -> summary(data, session, base);
                         case DEPLOYMENTS -> deployments(data, session, base);
                         case DRIFT -> drift(data, base, now);
-                        case TASKS -> Live.region(TASKS, base, "Tasks summary", tasks(data, base));
+                        case TASKS -> Live.region(TASKS, base, "Tasks summary", tasks(data, base), Live.SLOW);
                         default -> throw ConsoleException.notFound("Live part " + part.get() + " of this page");
                     });
             return;
@@ -80,7 +80,8 @@ final class ServicePage implements Console.Pages {
                 main,
                 "tasks-summary",
                 "Tasks",
-                Live.region(TASKS, base, "Tasks summary", tasks(data, base)).html());
+                Live.region(TASKS, base, "Tasks summary", tasks(data, base), Live.SLOW)
+                        .html());
         section(
                 main,
                 "deployments",

@@ -25,6 +25,9 @@ final class ServicePageDeployments {
     private static final List<String> RECORD_COLUMNS = List.of(
             "Container", "Image as written", "Pinned digest", "Mode", "Deciding layer", "Outcome", "Resolved at");
 
+    /** The newest deployments the timeline shows; older ones are counted, not rendered. */
+    static final int SHOWN = 20;
+
     private ServicePageDeployments() {}
 
     /** The content of the {@code deployments-live} region. */
@@ -36,10 +39,18 @@ final class ServicePageDeployments {
             return h;
         }
         h.open("ol", "class", "timeline");
-        for (DeploymentRow d : deployments) {
+        for (DeploymentRow d : deployments.subList(0, Math.min(SHOWN, deployments.size()))) {
             deployment(h, data, session, base, d);
         }
         h.close("ol");
+        if (deployments.size() > SHOWN) {
+            h.el(
+                    "p",
+                    (deployments.size() - SHOWN) + " older deployments are not shown (ListServiceDeployments lists"
+                            + " them all).",
+                    "class",
+                    "muted");
+        }
         return h;
     }
 

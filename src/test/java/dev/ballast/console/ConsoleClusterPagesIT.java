@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -129,6 +130,24 @@ class ConsoleClusterPagesIT {
             HttpResponse<String> bad = console.get(CLUSTER + "/services/many/tasks?status=BOGUS");
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("Status 'BOGUS' is not one of RUNNING, STOPPED");
+            assertThat(console.get("/console/?part=bogus").statusCode()).isEqualTo(404);
+
+            // a return path with a line break goes home (never into a header: no 500)
+            HttpResponse<String> crlf = console.get("/console/login?next=/console/%0d%0aSet-Cookie:x=y");
+            assertThat(crlf.statusCode()).isEqualTo(303);
+            assertThat(crlf.headers().firstValue("Location")).hasValue("/console/");
+            // another site cannot log the user out
+            HttpResponse<String> logout =
+                    console.post("/console/logout", Map.of("csrf", "x"), "Origin", "https://evil.example");
+            assertThat(logout.statusCode()).isEqualTo(403);
+            assertThat(console.get(CLUSTER).statusCode()).as("still signed in").isEqualTo(200);
+        }
+        // a live region's poll without a session: 401, and htmx is sent to the sign-in page
+        try (ConsoleHttp anonymous = ConsoleHttp.anonymous(server.endpoint())) {
+            HttpResponse<String> poll = anonymous.get(CLUSTER + "?part=" + ClusterPage.SERVICES, "HX-Request", "true");
+            assertThat(poll.statusCode()).isEqualTo(401);
+            assertThat(poll.headers().firstValue("HX-Redirect"))
+                    .hasValue("/console/login?next=%2Fconsole%2Fclusters%2Fdefault");
         }
     }
 
