@@ -10,6 +10,7 @@ import dev.ballast.store.DeploymentRow;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
 import dev.ballast.store.Versioned;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -77,6 +78,13 @@ final class RollbackOperations {
                     + " revision's images were never resolved"
                     + record.map(r -> " (resolution " + r.state().wire() + ")").orElse("")
                     + ", so there are no recorded digests to reuse.");
+        }
+        List<String> unpinned = record.get().fellBackToTags();
+        if (!unpinned.isEmpty()) {
+            throw AwsException.invalidParameter("Deployment " + target.id() + " cannot be rolled back to: container(s) "
+                    + String.join(", ", unpinned) + " fell back to their tags (best-effort, no digest recorded), so a"
+                    + " rollback would run whatever the tags serve now; UpdateService to its task definition resolves"
+                    + " them again.");
         }
         Deployer.Rollback rollback;
         try {

@@ -42,14 +42,26 @@ final class Actions implements Console.Pages {
     public void register(Routes routes) {
         RollbackAction rollback = new RollbackAction(context);
         ApproveAction approve = new ApproveAction(context);
-        routes.page(BASE + "force", x -> forcePage(x, null))
+        routes.page(BASE + "force", writers(x -> forcePage(x, null)))
                 .action(BASE + "force", this::force)
-                .page(BASE + "scale", x -> scalePage(x, null, null))
+                .page(BASE + "scale", writers(x -> scalePage(x, null, null)))
                 .action(BASE + "scale", this::scale)
-                .page(BASE + "rollback", x -> rollback.page(x, null))
+                .page(BASE + "rollback", writers(x -> rollback.page(x, null)))
                 .action(BASE + "rollback", rollback::act)
-                .page(BASE + "approve", x -> approve.page(x, null))
+                .page(BASE + "approve", writers(x -> approve.page(x, null)))
                 .action(BASE + "approve", approve::act);
+    }
+
+    /** A confirmation page is for keys that may act: a read-only key gets a 403 page, not a form it cannot send. */
+    private static Routes.Handler writers(Routes.Handler page) {
+        return x -> {
+            if (x.session().readOnly()) {
+                throw new ConsoleException(
+                        403,
+                        "The access key " + x.session().accessKeyId() + " is read-only: it cannot change anything.");
+            }
+            page.handle(x);
+        };
     }
 
     private void forcePage(Exchange x, String refused) {

@@ -185,6 +185,7 @@ final class LoginPage {
     }
 
     private static String clip(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "…" : s.replaceAll("[^\\x20-\\x7e]", "?");
+        String printable = s.replaceAll("[^\\x20-\\x7e]", "?"); // first: no line of the log can be forged
+        return printable.length() > 64 ? printable.substring(0, 64) + "…" : printable;
     }
 }

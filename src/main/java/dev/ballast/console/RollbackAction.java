@@ -84,6 +84,10 @@ final class RollbackAction {
         } else if (record.isEmpty() || !record.get().resolved()) {
             impossible = "Deployment " + target.id() + "'s images were never resolved: there are no recorded digests"
                     + " to go back to.";
+        } else if (!record.get().fellBackToTags().isEmpty()) {
+            impossible = "Container(s) " + String.join(", ", record.get().fellBackToTags()) + " of deployment "
+                    + target.id() + " fell back to their tags (best-effort, no digest recorded): a rollback would run"
+                    + " whatever the tags serve now, so it is not offered.";
         }
         if (impossible != null && refused == null) {
             h.el("p", impossible, "role", "alert", "class", "error");

@@ -104,7 +104,10 @@ final class ServicePageDeployments {
         } else {
             record(h, d, revision.get().resolution());
         }
-        boolean resolved = revision.map(r -> r.resolution().resolved()).orElse(false);
+        // a record whose containers fell back to their tags has no digests to go back to
+        boolean resolved = revision.map(r -> r.resolution().resolved()
+                        && r.resolution().fellBackToTags().isEmpty())
+                .orElse(false);
         if (!session.readOnly() && status != DeploymentStatus.PRIMARY && resolved) {
             h.open("p", "class", "actions")
                     .a(base + "/rollback?deployment=" + encode(d.id()), "Roll back to this deployment")

@@ -24,4 +24,16 @@ public record ResolutionRecord(
     public boolean resolved() {
         return state == ResolutionState.RESOLVED;
     }
+
+    /**
+     * The containers that launch from their tags because a best-effort resolution fell back ({@link
+     * ResolutionOutcome#FALLBACK}): no digest was recorded for them, so launching this record again runs whatever the
+     * tags serve then. ({@link ResolutionOutcome#SKIPPED} containers follow their tags by design and are not listed.)
+     */
+    public List<String> fellBackToTags() {
+        return containers.stream()
+                .filter(c -> c.resolutionMode() == ResolutionOutcome.FALLBACK)
+                .map(ContainerResolution::containerName)
+                .toList();
+    }
 }

@@ -260,6 +260,48 @@ class ConsoleActionsIT {
     }
 
     @Test
+    void aDeploymentWhoseContainerFellBackToItsTagIsNotOfferedForRollback() {
+        // nothing listens on port 9: best-effort (the system default) falls back to the tag after 3 attempts
+        ecs.registerTaskDefinition(r -> r.family("fell-back")
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("app")
+                        .image("127.0.0.1:9/none/app:latest")
+                        .memory(16)
+                        .build()));
+        ecs.createService(r -> r.cluster("default")
+                .serviceName("fell")
+                .taskDefinition("fell-back")
+                .desiredCount(0));
+        Eventually.await(
+                "the resolution fell back to the tag",
+                WAIT,
+                () -> service("fell").events().stream()
+                        .anyMatch(e -> e.message().contains("continuing on tag")));
+        String first = service("fell").deployments().getFirst().id();
+        ecs.updateService(r -> r.cluster("default").service("fell").forceNewDeployment(true));
+        Eventually.await(
+                "a second deployment",
+                WAIT,
+                () -> service("fell").deployments().size() == 2
+                        || !service("fell").deployments().getFirst().id().equals(first));
+
+        ConsoleHttp b = ConsoleHttp.signedIn(server.endpoint(), "test", "test");
+        assertThat(b.get("/console/clusters/default/services/fell").body())
+                .doesNotContain("rollback?deployment=" + first.replace("/", "%2F"));
+        HttpResponse<String> page = b.get(path("fell", "rollback") + "?deployment=" + first);
+        assertThat(page.body()).contains("fell back to their tags").doesNotContain(">Roll back</button>");
+        JsonApiClient api = new JsonApiClient(
+                server.endpoint(), new SigV4Signer("test", "test", "us-east-1", "ecs", Clock.systemUTC())::sign);
+        ObjectNode in =
+                Json.object().put("cluster", "default").put("service", "fell").put("deploymentId", first);
+        assertThatThrownBy(() -> api.call(LifecycleApi.TARGET_PREFIX, "RollbackService", in))
+                .isInstanceOfSatisfying(JsonApiClient.Failure.class, f -> {
+                    assertThat(f.type()).isEqualTo("InvalidParameterException");
+                    assertThat(f.getMessage()).contains("container(s) app fell back to their tags");
+                });
+    }
+
+    @Test
     void ballastRollbackRollsBackOnceAndARepeatIsAnsweredWithTheSameDeployment() {
         Service s = steadyService("cli-roll", "web-v1", 0);
         String firstId = s.deployments().getFirst().id();
@@ -359,9 +401,14 @@ class ConsoleActionsIT {
     void aReadOnlyKeyReadsButChangesNothingOnTheConsoleOrTheApi() {
         steadyService("watched", "web-v1", 0);
         ConsoleHttp viewer = ConsoleHttp.signedIn(server.endpoint(), "viewer", "viewer-secret");
-        HttpResponse<String> page = viewer.get(path("watched", "scale"));
+        HttpResponse<String> form = viewer.get(path("watched", "scale"));
+        assertThat(form.statusCode())
+                .as("no confirmation page for a read-only key")
+                .isEqualTo(403);
+        assertThat(form.body()).contains("The access key viewer is read-only");
+        HttpResponse<String> page = viewer.get("/console/clusters/default/services/watched");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains(">read-only</span>");
+        assertThat(page.body()).contains(">read-only</span>").doesNotContain(">Scale</a>");
 
         HttpResponse<String> refused =
                 viewer.post(path("watched", "scale"), Map.of("csrf", viewer.csrf(page), "desiredCount", "4"));
