@@ -123,16 +123,14 @@ class ConsoleBrowserIT {
         screenshot("clusters.png");
 
         // the cluster page: the service's row with its drift badge
-        browser.driver().findElement(By.linkText("default")).click();
-        browser.awaitLoaded();
+        follow(browser.driver().findElement(By.linkText("default")));
         assertThat(browser.path()).isEqualTo(CLUSTER);
         WebElement row = browser.await(By.cssSelector("#services tr[data-service='web']"));
         assertThat(badges(row)).contains("drift");
         screenshot("cluster-services.png");
 
         // the service page: pinned v1, the tag now at v2, drifted
-        row.findElement(By.linkText("web")).click();
-        browser.awaitLoaded();
+        follow(row.findElement(By.linkText("web")));
         assertThat(browser.path()).isEqualTo(WEB);
         assertThat(browser.driver().findElement(By.tagName("h1")).getText()).isEqualTo("web");
         WebElement drift = browser.await(By.cssSelector("#drift tr[data-container='app']"));
@@ -143,8 +141,7 @@ class ConsoleBrowserIT {
         screenshot("service-drift.png");
 
         // force a new deployment: a confirmation page, then back on the service page with a notice
-        browser.driver().findElement(By.linkText("Force new deployment")).click();
-        browser.awaitLoaded();
+        follow(browser.driver().findElement(By.linkText("Force new deployment")));
         assertThat(browser.path()).isEqualTo(WEB + "/force");
         screenshot("confirm-force.png");
         submit("Force new deployment");
@@ -163,11 +160,10 @@ class ConsoleBrowserIT {
         screenshot("service-after-force.png");
 
         // roll back to the first deployment: its digest, v1, is the new PRIMARY's pin
-        deployment(first)
-                .findElement(By.linkText("Roll back to this deployment"))
-                .click();
+        follow(deployment(first).findElement(By.linkText("Roll back to this deployment")));
+        // the link sits in a live region: a swap can make it stale before the navigation lands
+        browser.until("the rollback's confirmation", d -> browser.path().startsWith(WEB + "/rollback?deployment="));
         browser.awaitLoaded();
-        assertThat(browser.path()).startsWith(WEB + "/rollback?deployment=");
         screenshot("confirm-rollback.png");
         submit("Roll back");
         assertThat(browser.path()).isEqualTo(WEB);
@@ -185,8 +181,7 @@ class ConsoleBrowserIT {
         browser.open(server.endpoint().resolve(WEB + "/tasks"));
         WebElement taskLink = browser.await(By.cssSelector("#tasks tr[data-task] a"));
         screenshot("tasks.png");
-        taskLink.click();
-        browser.awaitLoaded();
+        follow(taskLink);
         assertThat(browser.path()).startsWith(CLUSTER + "/tasks/");
         WebElement container = browser.await(By.cssSelector("tr[data-container='app']"));
         assertThat(container.getText()).contains(registry.host() + "/demo/web:v1");
@@ -211,11 +206,8 @@ class ConsoleBrowserIT {
 
         // log out: the next page asks to sign in again
         browser.open(server.endpoint().resolve(WEB));
-        browser.driver()
-                .findElement(By.cssSelector("header form[action='/console/logout'] button"))
-                .click();
-        browser.awaitLoaded();
-        assertThat(browser.path()).startsWith("/console/login");
+        follow(browser.driver().findElement(By.cssSelector("header form[action='/console/logout'] button")));
+        browser.until("the sign-in page", d -> browser.path().startsWith("/console/login"));
         assertThat(browser.driver().manage().getCookieNamed(Sessions.COOKIE)).isNull();
         browser.open(server.endpoint().resolve(WEB));
         assertThat(browser.path()).startsWith("/console/login?next=");
@@ -334,8 +326,13 @@ class ConsoleBrowserIT {
     /** Clicks the form's button {@code text} and waits for the answer's page. */
     private void submit(String text) {
         WebElement button = browser.await(By.xpath("//main//form//button[normalize-space()='" + text + "']"));
-        button.click();
-        browser.until("the form's answer", ExpectedConditions.stalenessOf(button));
+        follow(button);
+    }
+
+    /** Clicks a link or a form's button and waits until the next page replaced this one and has loaded. */
+    private void follow(WebElement element) {
+        element.click();
+        browser.until("the next page", ExpectedConditions.stalenessOf(element));
         browser.awaitLoaded();
     }
 
