@@ -2,8 +2,6 @@ package dev.ballast.console;
 
 import static dev.ballast.console.ServicePageFormat.badge;
 
-import dev.ballast.lifecycle.Holding;
-import dev.ballast.lifecycle.Holdings;
 import dev.ballast.model.DeploymentStatus;
 import dev.ballast.model.RolloutState;
 import dev.ballast.store.ClusterCounts;
@@ -137,7 +135,7 @@ final class ClusterPage implements Console.Pages {
             badge(h, "drift", "warn");
             any = true;
         }
-        if (holdsMissing(s)) {
+        if (data.holdsMissing()) {
             h.text(any ? " " : "");
             badge(h, "missing image", "bad");
             any = true;
@@ -152,19 +150,6 @@ final class ClusterPage implements Console.Pages {
         }
         h.close("td");
         h.close("tr");
-    }
-
-    private boolean holdsMissing(ServiceRow s) {
-        for (Holding held : new Holdings(context.store()).ofService(s.arn())) {
-            if (held.pinned()
-                    && context.store()
-                            .missingImages()
-                            .find(held.image().registry(), held.image().repository(), held.digest())
-                            .isPresent()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@code family:revision} of a task definition ARN. */

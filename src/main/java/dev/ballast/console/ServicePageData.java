@@ -1,10 +1,13 @@
 package dev.ballast.console;
 
 import dev.ballast.lifecycle.DriftView;
+import dev.ballast.lifecycle.Holding;
+import dev.ballast.lifecycle.Holdings;
 import dev.ballast.lifecycle.MovedTags;
 import dev.ballast.lifecycle.ServiceDrift;
 import dev.ballast.model.ImageLifecyclePolicy;
 import dev.ballast.store.DeploymentRow;
+import dev.ballast.store.MissingImage;
 import dev.ballast.store.RevisionRow;
 import dev.ballast.store.ServiceRow;
 import dev.ballast.store.Store;
@@ -27,6 +30,7 @@ final class ServicePageData {
     private List<DeploymentRow> deployments;
     private Map<String, TaskRows.Counts> counts;
     private List<TaskRow> liveTasks;
+    private List<Holding> holdings;
     private ServiceDrift drift;
     private Optional<ImageLifecyclePolicy> storedPolicy;
     private Optional<MovedTags.Move> move;
@@ -83,6 +87,27 @@ final class ServicePageData {
                     .toList();
         }
         return liveTasks;
+    }
+
+    /** The digests the service holds (active deployments and the rollback target), read once per rendering. */
+    List<Holding> holdings() {
+        if (holdings == null) {
+            holdings = new Holdings(store).ofService(service.arn());
+        }
+        return holdings;
+    }
+
+    /** The missing-image record of a pinned digest the service holds, if its registry is known to have lost it. */
+    Optional<MissingImage> missing(Holding held) {
+        return held.pinned()
+                ? store.missingImages()
+                        .find(held.image().registry(), held.image().repository(), held.digest())
+                : Optional.empty();
+    }
+
+    /** Whether a pinned digest the service holds is known missing from its registry. */
+    boolean holdsMissing() {
+        return holdings().stream().anyMatch(h -> missing(h).isPresent());
     }
 
     ServiceDrift drift() {

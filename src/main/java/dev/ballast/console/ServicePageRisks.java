@@ -116,8 +116,7 @@ final class ServicePageRisks {
      * the rollback target (a rollback would fail). No registry is asked.
      */
     static Html images(ServicePageData data) {
-        List<Holding> holdings =
-                new Holdings(data.store()).ofService(data.service().arn());
+        List<Holding> holdings = data.holdings();
         long pinned = holdings.stream().filter(Holding::pinned).count();
         Html rows = new Html();
         int atRisk = 0;
@@ -125,9 +124,7 @@ final class ServicePageRisks {
             if (!held.pinned()) {
                 continue;
             }
-            Optional<MissingImage> missing = data.store()
-                    .missingImages()
-                    .find(held.image().registry(), held.image().repository(), held.digest());
+            Optional<MissingImage> missing = data.missing(held);
             if (missing.isEmpty()) {
                 continue;
             }
